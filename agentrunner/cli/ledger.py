@@ -1,0 +1,101 @@
+"""``ledger list|show|export|stats|path``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Annotated, Literal
+
+import typer
+from rich.table import Table
+
+from ..errors import UsageError
+from ._app import app, console, get_config, open_ledger
+
+ledger_app = typer.Typer(help="Browse and export the ledger of model calls.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+LIST_COLUMNS = ("id", "ts_start", "tier", "model", "step_kind", "status", "input_tokens", "output_tokens", "cost_usd")
+
+
+@ledger_app.command("list")
+def list_calls(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many of the latest calls.")] = 20,
+    run: Annotated[str | None, typer.Option("--run", help="Only calls of this run id.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="ok or error.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """The latest calls, newest first."""
+    ledger = open_ledger()
+    where, params = ["1"], []
+    if run:
+        where.append("run_id = ?")
+        params.append(run)
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    rows = list(
+        ledger.db["calls"].rows_where(
+            " AND ".join(where), params, order_by="ts_start desc", limit=limit, select=", ".join(LIST_COLUMNS)
+        )
+    )
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row))
+        return
+    table = Table(*LIST_COLUMNS)
+    for row in rows:
+        cost = row["cost_usd"]
+        table.add_row(
+            *[str(row[c]) if row[c] is not None else "" for c in LIST_COLUMNS[:-1]],
+            "unpriced" if cost is None and row["status"] == "ok" else (f"{cost:.6f}" if cost is not None else ""),
+        )
+    console.print(table)
+
+
+@ledger_app.command("show")
+def show(call_id: Annotated[str, typer.Argument(help="Call id (or a unique prefix).")]) -> None:
+    """Every field of one call."""
+    row = open_ledger().get_call(call_id)
+    if row is None:
+        raise UsageError(f"no call with id {call_id!r} in the ledger")
+    console.print_json(json.dumps(row, ensure_ascii=False))
+
+
+@ledger_app.command("export")
+def export(
+    fmt: Annotated[Literal["jsonl", "csv"], typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
+) -> None:
+    """Every call to stdout, oldest first, streamed."""
+    rows = open_ledger().iter_calls()
+    if fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    writer: csv.DictWriter[str] | None = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+
+
+@ledger_app.command("stats")
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Totals: calls, errors, tokens, cost, unpriced calls, per tier."""
+    data = open_ledger().stats()
+    if as_json:
+        console.print_json(json.dumps(data))
+        return
+    for key, value in data.items():
+        if key != "by_tier":
+            console.print(f"{key:16} {value}")
+    for tier, values in data["by_tier"].items():
+        console.print(f"  {tier:14} {values['calls']} calls  ${values['cost_usd']:.6f}")
+
+
+@ledger_app.command("path")
+def path() -> None:
+    """Where the ledger database is."""
+    typer.echo(str(get_config().ledger_path))

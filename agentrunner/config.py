@@ -1,0 +1,389 @@
+"""routes.toml: pydantic models for the whole file, loading with ``FILE:LINE: key: message`` errors.
+
+The data is parsed with :mod:`tomllib`; positions for validation errors come from a small scan of
+the source text (tomllib keeps none), which is enough for the table/key layout routes.toml uses.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+CONFIG_FILENAME = "routes.toml"
+DATA_DIR_ENV = "AGENTRUNNER_DIR"
+CONFIG_ENV = "AGENTRUNNER_CONFIG"
+
+ProviderName = Literal["llama-cpp", "ollama", "openai", "anthropic"]
+StepKind = Literal["plan", "act", "verify", "summarise", "judge", "replay"]
+
+# Default redaction: common API key formats (OpenAI/Anthropic sk-…, AWS access key ids,
+# GitHub tokens, Google API keys, Slack tokens, bearer headers). Users add their own.
+DEFAULT_REDACT = [
+    r"sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}",
+    r"AKIA[0-9A-Z]{16}",
+    r"gh[pousr]_[A-Za-z0-9]{36,}",
+    r"github_pat_[A-Za-z0-9_]{22,}",
+    r"AIza[0-9A-Za-z_-]{35}",
+    r"xox[baprs]-[A-Za-z0-9-]{10,}",
+    r"(?i)bearer\s+[A-Za-z0-9._~+/=-]{20,}",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Price(_Model):
+    """Per-million-token prices (USD). Overrides genai-prices for a tier."""
+
+    input_per_mtok: float = Field(ge=0)
+    output_per_mtok: float = Field(ge=0)
+    cache_read_per_mtok: float | None = Field(default=None, ge=0)
+    cache_write_per_mtok: float | None = Field(default=None, ge=0)
+
+
+class TierConfig(_Model):
+    provider: ProviderName
+    model: str
+    model_path: str | None = None
+    n_ctx: int = Field(default=4096, gt=0)
+    n_threads: int | None = Field(default=None, gt=0)
+    max_tokens: int = Field(default=512, gt=0)
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    cost_per_hour: float | None = Field(default=None, ge=0)
+    price: Price | None = None
+    api_key_env: str | None = None
+    base_url: str | None = None
+    host: str | None = None
+    timeout: float = Field(default=120.0, gt=0)
+    connect_timeout: float = Field(default=5.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    prompt_cache: bool = False
+    tools: bool = True
+    json_output: bool = True
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def is_local(self) -> bool:
+        """Local tiers are paid by wall time, not by token."""
+        return self.cost_per_hour is not None and self.price is None
+
+
+class RuleMatch(_Model):
+    tag: str | None = None
+    kind: StepKind | None = None
+    regex: str | None = None
+    files: str | None = None
+    min_chars: int | None = Field(default=None, ge=0)
+    max_chars: int | None = Field(default=None, ge=0)
+
+    @field_validator("regex")
+    @classmethod
+    def _regex_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression: {exc}") from None
+        return value
+
+
+class Rule(_Model):
+    when: RuleMatch
+    tier: str
+
+
+class RouterConfig(_Model):
+    classifier: Literal["heuristic", "learned"] = "heuristic"
+    threshold: float = Field(default=0.5, ge=0, le=1)
+    escalate_on_fail: bool = True
+    max_escalations: int = Field(default=1, ge=0)
+    model_dir: str = "router"
+
+
+class BudgetsConfig(_Model):
+    per_run_usd: float | None = Field(default=None, ge=0)
+    daily_usd: float | None = Field(default=None, ge=0)
+    monthly_usd: float | None = Field(default=None, ge=0)
+    per_user_daily_usd: float | None = Field(default=None, ge=0)
+    per_team_monthly_usd: float | None = Field(default=None, ge=0)
+    on_exhausted: Literal["downgrade", "stop"] = "downgrade"
+    warn_at: float = Field(default=0.8, gt=0, le=1)
+
+
+class AgentConfig(_Model):
+    workspace: str = "."
+    tasks_dir: str = "tasks"
+    max_steps: int = Field(default=8, ge=1, le=50)
+    max_tool_calls: int = Field(default=6, ge=0)
+    max_attempts: int = Field(default=3, ge=1)
+    self_check: bool = False
+    tools: list[Literal["read_file", "write_file", "list_files", "shell"]] = Field(
+        default_factory=lambda: ["read_file", "write_file", "list_files"]
+    )
+    shell_allow: list[str] = Field(default_factory=list)
+    shell_timeout: float = Field(default=60.0, gt=0)
+    shell_output_cap: int = Field(default=20_000, gt=0)
+
+
+class LedgerConfig(_Model):
+    redact: list[str] = Field(default_factory=list)
+    default_redact: bool = True
+    user: str = ""
+    team: str = ""
+    project: str = ""
+
+    @field_validator("redact")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return patterns
+
+    def patterns(self) -> list[str]:
+        return (DEFAULT_REDACT if self.default_redact else []) + self.redact
+
+
+class Config(_Model):
+    tiers: dict[str, TierConfig]
+    rules: list[Rule] = Field(default_factory=list)
+    router: RouterConfig = Field(default_factory=RouterConfig)
+    budgets: BudgetsConfig = Field(default_factory=BudgetsConfig)
+    agent: AgentConfig = Field(default_factory=AgentConfig)
+    ledger: LedgerConfig = Field(default_factory=LedgerConfig)
+    subscriptions: dict[str, float] = Field(default_factory=dict)
+    scorers: dict[str, str] = Field(default_factory=dict)
+
+    # Not part of the file: where it came from, filled by load_config.
+    source_path: Path | None = Field(default=None, exclude=True)
+    source_text: str = Field(default="", exclude=True, repr=False)
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> Config:
+        if not self.tiers:
+            raise ValueError("at least one tier is needed")
+        for index, rule in enumerate(self.rules):
+            if rule.tier not in self.tiers:
+                raise _KeyedError(
+                    ("rules", index, "tier"),
+                    f"unknown tier {rule.tier!r}{_suggest(rule.tier, self.tiers)}",
+                )
+        return self
+
+    @property
+    def tier_names(self) -> list[str]:
+        """Tiers cheapest first: the order of the ``[tiers.*]`` tables is the escalation order."""
+        return list(self.tiers)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source_path.parent if self.source_path else Path.cwd()
+
+    @property
+    def data_dir(self) -> Path:
+        """``.agentrunner/`` next to routes.toml, or ``$AGENTRUNNER_DIR``."""
+        override = os.environ.get(DATA_DIR_ENV)
+        return Path(override) if override else self.base_dir / ".agentrunner"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.data_dir / "ledger.db"
+
+    @property
+    def state_path(self) -> Path:
+        return self.data_dir / "state.db"
+
+    @property
+    def workspace(self) -> Path:
+        return (self.base_dir / self.agent.workspace).resolve()
+
+    @property
+    def tasks_dir(self) -> Path:
+        return (self.base_dir / self.agent.tasks_dir).resolve()
+
+    @property
+    def premium_tier(self) -> str:
+        """The most expensive tier: the last one in escalation order."""
+        return self.tier_names[-1]
+
+    def config_hash(self) -> str:
+        data = self.model_dump(mode="json")
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class _KeyedError(ValueError):
+    """A cross-field error that knows which key it is about."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        self.loc = loc
+        super().__init__(message)
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+_ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_env(value: Any) -> Any:
+    """Expand ``${VAR}`` and ``${VAR:-default}`` in every string of a parsed TOML document."""
+    if isinstance(value, str):
+        return _ENV_PATTERN.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), value)
+    if isinstance(value, dict):
+        return {key: expand_env(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [expand_env(item) for item in value]
+    return value
+
+
+def find_config(start: Path | None = None) -> Path:
+    """routes.toml from ``$AGENTRUNNER_CONFIG``, else the current directory or its parents."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override)
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / CONFIG_FILENAME
+        if candidate.exists():
+            return candidate
+    return here / CONFIG_FILENAME
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read, expand and validate routes.toml. Raises :class:`ConfigError` with file and line."""
+    config_path = Path(path) if path is not None else find_config()
+    label = str(config_path) if path is not None else config_path.name
+    if not config_path.exists():
+        raise ConfigError(
+            "not found; create one with `agentrunner init` (or pass --config PATH)", file=label
+        )
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", file=label) from None
+    return parse_config(text, file=label, source_path=config_path)
+
+
+def parse_config(text: str, *, file: str = CONFIG_FILENAME, source_path: Path | None = None) -> Config:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message).rstrip(".")
+        raise ConfigError(f"invalid TOML: {message}", file=file, line=line) from None
+    data = expand_env(raw)
+    if "tiers" not in data:
+        raise ConfigError("no [tiers.*] table: at least one tier is needed", file=file, line=1)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(exc, text, file) from None
+    config.source_path = source_path.resolve() if source_path else None
+    config.source_text = text
+    return config
+
+
+def _config_error(exc: ValidationError, text: str, file: str) -> ConfigError:
+    error = exc.errors()[0]
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    message = error["msg"]
+    ctx_error = (error.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, _KeyedError):
+        loc, message = ctx_error.loc, str(ctx_error)
+    elif message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        parent_model = _model_at(loc[:-1])
+        fields = parent_model.model_fields if parent_model else {}
+        message = f"unknown key{_suggest(str(loc[-1]), fields)}"
+    elif error["type"] == "literal_error":
+        message = f"must be one of {error['ctx']['expected']}, got {error['input']!r}"
+    key = ".".join(str(part) for part in loc)
+    return ConfigError(message, file=file, line=locate_key(text, loc), key=key)
+
+
+def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The pydantic model a location points into (for did-you-mean suggestions)."""
+    model: type[BaseModel] | None = Config
+    index = 0
+    while model is not None and index < len(loc):
+        part = loc[index]
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        annotation = field.annotation
+        if part in ("tiers",):
+            index += 2
+            model = TierConfig
+            continue
+        if part == "rules":
+            index += 2
+            model = Rule
+            continue
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+        if model is None:
+            for arg in getattr(annotation, "__args__", ()):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    model = arg
+        index += 1
+    return model
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_.-]+)\s*=")
+
+
+def _split_dotted(name: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in re.findall(r"\"[^\"]*\"|'[^']*'|[^.]+", name)]
+
+
+def locate_key(text: str, loc: tuple[str | int, ...]) -> int | None:
+    """Best-effort line number of a key path in TOML source (1-based)."""
+    want = [str(part) for part in loc]
+    best_line: int | None = None
+    best_depth = -1
+    table: list[str] = []
+    array_counts: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            parts = _split_dotted(header.group(2))
+            if header.group(1) == "[[":
+                name = ".".join(parts)
+                array_counts[name] = array_counts.get(name, -1) + 1
+                parts = [*parts, str(array_counts[name])]
+            table = parts
+            path = table
+        else:
+            key = _KEY.match(line)
+            if not key:
+                continue
+            path = [*table, *_split_dotted(key.group(1))]
+        depth = _common_prefix(path, want)
+        if depth > best_depth:
+            best_depth, best_line = depth, number
+    return best_line if best_depth > 0 else None
+
+
+def _common_prefix(path: list[str], want: list[str]) -> int:
+    """How deep ``path`` matches ``want``; 0 unless ``path`` is a prefix of ``want``."""
+    if not path or len(path) > len(want) or path != want[: len(path)]:
+        return 0
+    return len(path)

@@ -1,0 +1,105 @@
+"""The one exception hierarchy of agentrunner.
+
+Every error a user can cause or meet derives from :class:`AgentRunnerError`. The CLI catches it,
+prints ``str(error)`` on one line and exits with ``error.exit_code`` — never a traceback.
+
+AgentRunnerError (exit 1)
+├── ConfigError (exit 2)            routes.toml problems: ``routes.toml:LINE: key: message``
+├── UsageError (exit 2)             bad command-line input, bad files given on the command line
+├── LedgerError (exit 1)            ledger/state database missing, corrupt, read-only, disk full
+├── ProviderError (exit 1)          a model call failed
+│   ├── ProviderUnavailable         the tier cannot be used now (no key, no model file, server down)
+│   ├── ProviderAuthError           401/403: wrong or missing API key (never retried)
+│   ├── ProviderRequestError        other 4xx: the request was refused (never retried)
+│   ├── ProviderRateLimited         429 (retried, honouring Retry-After)
+│   ├── ProviderServerError         5xx / overloaded (retried)
+│   ├── ProviderConnectionError     refused / reset / timeout (retried)
+│   └── ProviderResponseError       malformed or truncated response body (retried)
+├── BudgetExhausted (exit 3)        a budget cap cannot cover the next call and on_exhausted = "stop"
+├── LockHeld (exit 75)              another ``agentrunner run`` holds the lock
+└── Interrupted (exit 130)          SIGINT/SIGTERM: state saved, resumable
+"""
+
+from __future__ import annotations
+
+
+class AgentRunnerError(Exception):
+    """Base of every error agentrunner raises on purpose."""
+
+    exit_code: int = 1
+
+
+class ConfigError(AgentRunnerError):
+    """routes.toml cannot be read or is invalid. ``str()`` is ``FILE:LINE: key: message``."""
+
+    exit_code = 2
+
+    def __init__(
+        self, message: str, *, file: str = "routes.toml", line: int | None = None, key: str = ""
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
+        where = f"{file}:{line}" if line else file
+        text = f"{where}: {key}: {message}" if key else f"{where}: {message}"
+        super().__init__(text)
+
+
+class UsageError(AgentRunnerError):
+    exit_code = 2
+
+
+class LedgerError(AgentRunnerError):
+    pass
+
+
+class ProviderError(AgentRunnerError):
+    """A model call failed. ``retryable`` says whether trying again can help."""
+
+    retryable: bool = False
+
+    def __init__(self, message: str, *, tier: str = "", retry_after: float | None = None) -> None:
+        self.tier = tier
+        self.retry_after = retry_after
+        super().__init__(f"tier {tier!r}: {message}" if tier else message)
+
+
+class ProviderUnavailable(ProviderError):
+    pass
+
+
+class ProviderAuthError(ProviderError):
+    pass
+
+
+class ProviderRequestError(ProviderError):
+    pass
+
+
+class ProviderRateLimited(ProviderError):
+    retryable = True
+
+
+class ProviderServerError(ProviderError):
+    retryable = True
+
+
+class ProviderConnectionError(ProviderError):
+    retryable = True
+
+
+class ProviderResponseError(ProviderError):
+    retryable = True
+
+
+class BudgetExhausted(AgentRunnerError):
+    exit_code = 3
+
+
+class LockHeld(AgentRunnerError):
+    exit_code = 75
+
+
+class Interrupted(AgentRunnerError):
+    exit_code = 130

@@ -1,0 +1,341 @@
+"""The ledger: one SQLite row per model call, written the moment the call ends.
+
+SQLite in WAL mode with ``synchronous=FULL``: once :meth:`Ledger.record_call` returns, the row
+survives the process being killed. Configured redaction patterns are applied to every text field
+before anything is written; API keys and auth headers are never part of a request to begin with.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from pydantic import BaseModel, Field
+
+from .errors import LedgerError
+from .migrations import applied, migrate, schema_version
+
+REDACTED = "[REDACTED]"
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_ULID_LOCK = threading.Lock()
+_last_ulid: tuple[int, int] = (0, 0)
+
+
+def new_id() -> str:
+    """A ULID: 48-bit millisecond time + 80 random bits, monotonic within a millisecond."""
+    global _last_ulid
+    with _ULID_LOCK:
+        millis = int(time.time() * 1000)
+        last_millis, last_random = _last_ulid
+        if millis <= last_millis:
+            millis, randomness = last_millis, last_random + 1
+        else:
+            randomness = secrets.randbits(80)
+        _last_ulid = (millis, randomness)
+    value = (millis << 80) | (randomness & ((1 << 80) - 1))
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class CallRecord(BaseModel):
+    """One row of ``calls``. Everything optional but the essentials, so importers can fill
+    what their source knows and leave the rest NULL."""
+
+    id: str = Field(default_factory=new_id)
+    ts_start: str = Field(default_factory=utcnow)
+    ts_end: str | None = None
+    run_id: str | None = None
+    task_id: str | None = None
+    step_id: str | None = None
+    step_kind: str | None = None
+    attempt: int = 1
+    tier: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    resolved_model: str | None = None
+    request_json: str | None = None
+    request_hash: str | None = None
+    response_text: str | None = None
+    response_json: str | None = None
+    finish_reason: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cache_read_tokens: int | None = None
+    cache_write_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    input_includes_cache: bool | None = None
+    cost_usd: float | None = None
+    price_source: str | None = None
+    latency_ms: float | None = None
+    status: str = "ok"
+    error: str | None = None
+    route_reason: str | None = None
+    route_score: float | None = None
+    config_hash: str | None = None
+    user: str | None = None
+    team: str | None = None
+    project: str | None = None
+    source: str = "agentrunner"
+    source_id: str | None = None
+    replay_of: str | None = None
+    config_name: str | None = None
+    replayable: bool = True
+    source_cost_usd: float | None = None
+    task_type: str | None = None
+
+
+_TEXT_FIELDS = ("request_json", "response_text", "response_json", "error")
+
+
+class Redactor:
+    """Scrubs every match of the configured regexes out of text before it is stored."""
+
+    def __init__(self, patterns: Iterable[str] = ()) -> None:
+        self.patterns = [re.compile(p) for p in patterns]
+
+    def __call__(self, text: str | None) -> str | None:
+        if not text:
+            return text
+        for pattern in self.patterns:
+            text = pattern.sub(REDACTED, text)
+        return text
+
+
+class Ledger:
+    """The SQLite ledger of model calls, runs, scores, tool calls and budget reservations."""
+
+    def __init__(self, path: str | Path, *, redact: Iterable[str] = ()) -> None:
+        self.path = Path(path)
+        self.redact = Redactor(redact)
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30.0)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self.db = sqlite_utils.Database(conn)
+            with self._lock:
+                self._check_version()
+                migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(_database_problem(self.path, exc)) from None
+        except OSError as exc:
+            raise LedgerError(f"{self.path}: cannot open ledger: {exc.strerror or exc}") from None
+
+    @classmethod
+    def for_config(cls, config: Any) -> Ledger:
+        return cls(config.ledger_path, redact=config.ledger.patterns())
+
+    def _check_version(self) -> None:
+        known = applied(self.db)
+        if len(known) > schema_version():
+            raise LedgerError(
+                f"{self.path}: schema version {len(known)} is newer than this agentrunner "
+                f"understands ({schema_version()}); upgrade agentrunner"
+            )
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _row(self, record: CallRecord | dict[str, Any]) -> dict[str, Any]:
+        row = (record if isinstance(record, CallRecord) else CallRecord(**record)).model_dump()
+        for name in _TEXT_FIELDS:
+            row[name] = self.redact(row[name])
+        for name in ("input_includes_cache", "replayable"):
+            if row[name] is not None:
+                row[name] = int(row[name])
+        return row
+
+    def _write(self, fn: Any) -> Any:
+        try:
+            with self._lock, self.db.conn:  # one transaction: committed, or rolled back on error
+                return fn()
+        except sqlite3.OperationalError as exc:
+            raise LedgerError(_database_problem(self.path, exc)) from None
+
+    def record_call(self, record: CallRecord | dict[str, Any]) -> str:
+        """Write one call (success or error), durably. Returns its id.
+
+        A row whose (source, source_id) is already present is skipped: imports are idempotent.
+        """
+        row = self._row(record)
+        self._write(lambda: self.db["calls"].insert(row, ignore=True))
+        return str(row["id"])
+
+    def insert_calls(self, records: Iterable[CallRecord | dict[str, Any]], batch: int = 500) -> int:
+        """Bulk insert (importers); duplicates on (source, source_id) are skipped.
+
+        Returns the number of rows actually added.
+        """
+        added = 0
+        chunk: list[dict[str, Any]] = []
+
+        def flush() -> int:
+            before = self.db.execute("SELECT total_changes()").fetchone()[0]
+            self.db["calls"].insert_all(chunk, ignore=True, batch_size=batch)
+            return int(self.db.execute("SELECT total_changes()").fetchone()[0] - before)
+
+        for record in records:
+            chunk.append(self._row(record))
+            if len(chunk) >= batch:
+                added += self._write(flush)
+                chunk = []
+        if chunk:
+            added += self._write(flush)
+        return added
+
+    def record_tool_call(
+        self,
+        *,
+        tool: str,
+        arguments: dict[str, Any],
+        ok: bool,
+        result: str = "",
+        error: str | None = None,
+        run_id: str | None = None,
+        task_id: str | None = None,
+        step_id: str | None = None,
+    ) -> str:
+        row = {
+            "id": new_id(),
+            "ts": utcnow(),
+            "run_id": run_id,
+            "task_id": task_id,
+            "step_id": step_id,
+            "tool": tool,
+            "arguments_json": self.redact(json.dumps(arguments, ensure_ascii=False)),
+            "ok": int(ok),
+            "result": self.redact(result[:4000]),
+            "error": self.redact(error),
+        }
+        self._write(lambda: self.db["tool_calls"].insert(row))
+        return str(row["id"])
+
+    def start_run(self, run_id: str, *, config_hash: str, args: dict[str, Any]) -> None:
+        row = {
+            "id": run_id,
+            "started": utcnow(),
+            "config_hash": config_hash,
+            "args": json.dumps(args),
+        }
+        self._write(lambda: self.db["runs"].insert(row, replace=True))
+
+    def finish_run(self, run_id: str, *, exit_code: int, totals: dict[str, Any]) -> None:
+        def update() -> None:
+            self.db.execute(
+                "UPDATE runs SET finished = ?, exit_code = ?, totals = ? WHERE id = ?",
+                [utcnow(), exit_code, json.dumps(totals), run_id],
+            )
+
+        self._write(update)
+
+    def record_score(
+        self,
+        *,
+        call_id: str,
+        baseline_call_id: str,
+        scorer: str,
+        score: float,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        row = {
+            "call_id": call_id,
+            "baseline_call_id": baseline_call_id,
+            "scorer": scorer,
+            "score": score,
+            "details": json.dumps(details or {}),
+        }
+        self._write(lambda: self.db["scores"].insert(row))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def get_call(self, call_id: str) -> dict[str, Any] | None:
+        rows = list(self.db["calls"].rows_where("id = ?", [call_id], limit=1))
+        if not rows:
+            rows = list(self.db["calls"].rows_where("id LIKE ?", [call_id + "%"], limit=2))
+            if len(rows) != 1:
+                return None
+        return rows[0]
+
+    def find_completed(
+        self, request_hash: str, *, step_id: str | None, model: str | None = None
+    ) -> dict[str, Any] | None:
+        """The finished, successful call for this request at this step, if any (resume: a call
+        whose row was completed is not paid for again)."""
+        where = "request_hash = ? AND status = 'ok' AND replay_of IS NULL AND step_id IS ?"
+        params: list[Any] = [request_hash, step_id]
+        if model is not None:
+            where += " AND model = ?"
+            params.append(model)
+        rows = list(self.db["calls"].rows_where(where, params, order_by="ts_end desc", limit=1))
+        return rows[0] if rows else None
+
+    def iter_calls(
+        self, where: str = "1", params: Iterable[Any] = (), order_by: str = "ts_start"
+    ) -> Iterator[dict[str, Any]]:
+        """Stream rows (constant memory) for exports, replay and importers."""
+        yield from self.db["calls"].rows_where(where, list(params), order_by=order_by)
+
+    def count_calls(self, where: str = "1", params: Iterable[Any] = ()) -> int:
+        return int(self.db.execute(f"SELECT count(*) FROM calls WHERE {where}", list(params)).fetchone()[0])
+
+    def stats(self) -> dict[str, Any]:
+        row = self.db.execute(
+            "SELECT count(*), sum(status = 'ok'), sum(status = 'error'), sum(cost_usd), "
+            "sum(cost_usd IS NULL AND status = 'ok'), sum(input_tokens), sum(output_tokens), "
+            "min(ts_start), max(ts_start) FROM calls"
+        ).fetchone()
+        by_tier = {
+            (tier or "-"): {"calls": calls, "cost_usd": round(cost or 0.0, 6)}
+            for tier, calls, cost in self.db.execute(
+                "SELECT tier, count(*), sum(cost_usd) FROM calls GROUP BY tier ORDER BY tier"
+            ).fetchall()
+        }
+        return {
+            "path": str(self.path),
+            "schema_version": len(applied(self.db)),
+            "calls": row[0],
+            "ok": row[1] or 0,
+            "errors": row[2] or 0,
+            "cost_usd": round(row[3] or 0.0, 6),
+            "unpriced_calls": row[4] or 0,
+            "input_tokens": row[5] or 0,
+            "output_tokens": row[6] or 0,
+            "first": row[7],
+            "last": row[8],
+            "by_tier": by_tier,
+        }
+
+
+def _database_problem(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"{path}: database is corrupt ({text}); move it aside (mv {path} {path}.broken) "
+            "to start a new one, or restore it from a backup"
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: database is read-only ({text}); check its permissions"
+    if "disk" in text and "full" in text:
+        return f"{path}: disk full ({text}); free space and run again"
+    if "locked" in text:
+        return f"{path}: database is locked by another process ({text})"
+    if os.access(path.parent, os.W_OK) is False:
+        return f"{path}: directory is not writable ({text})"
+    return f"{path}: {text}"

@@ -1,0 +1,168 @@
+"""Ledger schema migrations: ordered plain functions, each recorded in the ``migrations`` table.
+
+Never edit a released migration; add a new one at the end of :data:`MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["calls"].create(
+        {
+            "id": str,
+            "ts_start": str,
+            "ts_end": str,
+            "run_id": str,
+            "task_id": str,
+            "step_id": str,
+            "step_kind": str,
+            "attempt": int,
+            "tier": str,
+            "provider": str,
+            "model": str,
+            "resolved_model": str,
+            "request_json": str,
+            "request_hash": str,
+            "response_text": str,
+            "response_json": str,
+            "finish_reason": str,
+            "input_tokens": int,
+            "output_tokens": int,
+            "cache_read_tokens": int,
+            "cache_write_tokens": int,
+            "reasoning_tokens": int,
+            "input_includes_cache": int,
+            "cost_usd": float,
+            "price_source": str,
+            "latency_ms": float,
+            "status": str,
+            "error": str,
+            "route_reason": str,
+            "route_score": float,
+            "config_hash": str,
+            "user": str,
+            "team": str,
+            "project": str,
+            "source": str,
+            "source_id": str,
+            "replay_of": str,
+            "config_name": str,
+        },
+        pk="id",
+    )
+    db["runs"].create(
+        {
+            "id": str,
+            "started": str,
+            "finished": str,
+            "config_hash": str,
+            "args": str,
+            "exit_code": int,
+            "totals": str,
+        },
+        pk="id",
+    )
+    db["scores"].create(
+        {
+            "id": int,
+            "call_id": str,
+            "baseline_call_id": str,
+            "scorer": str,
+            "score": float,
+            "details": str,
+        },
+        pk="id",
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX idx_calls_source_dedup ON calls(source, source_id) "
+        "WHERE source_id IS NOT NULL"
+    )
+
+
+def m002_replayable_tool_calls_reservations(db: sqlite_utils.Database) -> None:
+    """Importers mark rows whose request cannot be rebuilt; the agent logs tool calls; budgets
+    reserve worst-case cost before a call so concurrent callers cannot overspend together."""
+    db["calls"].add_column("replayable", int, not_null_default=1)
+    db["calls"].add_column("source_cost_usd", float)
+    db["calls"].add_column("task_type", str)
+    db["tool_calls"].create(
+        {
+            "id": str,
+            "ts": str,
+            "run_id": str,
+            "task_id": str,
+            "step_id": str,
+            "tool": str,
+            "arguments_json": str,
+            "ok": int,
+            "result": str,
+            "error": str,
+        },
+        pk="id",
+    )
+    db["reservations"].create(
+        {
+            "id": str,
+            "ts": str,
+            "run_id": str,
+            "tier": str,
+            "user": str,
+            "team": str,
+            "amount_usd": float,
+            "pid": int,
+        },
+        pk="id",
+    )
+
+
+def m003_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes for reports over millions of rows and for resume lookups."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_calls_ts ON calls(ts_start)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_calls_run ON calls(run_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_calls_task ON calls(task_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_calls_request ON calls(request_hash, step_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_calls_replay ON calls(replay_of)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_scores_call ON scores(call_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_tool_calls_task ON tool_calls(task_id)")
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_replayable_tool_calls_reservations, m003_indexes]
+
+
+def applied(db: sqlite_utils.Database) -> list[str]:
+    if "migrations" not in db.table_names():
+        return []
+    return [row["name"] for row in db["migrations"].rows_where(order_by="id")]
+
+
+def migrate(db: sqlite_utils.Database, upto: int | None = None) -> list[str]:
+    """Apply every migration not yet recorded, in order. Returns the names applied now."""
+    if "migrations" not in db.table_names():
+        db["migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id")
+    done = set(applied(db))
+    ran: list[str] = []
+    for number, migration in enumerate(MIGRATIONS[:upto], start=1):
+        if migration.__name__ in done:
+            continue
+        with db.conn:
+            migration(db)
+            db["migrations"].insert(
+                {
+                    "id": number,
+                    "name": migration.__name__,
+                    "applied_at": datetime.now(UTC).isoformat(),
+                }
+            )
+        ran.append(migration.__name__)
+    return ran
+
+
+def schema_version() -> int:
+    return len(MIGRATIONS)
