@@ -1,0 +1,16 @@
+# The two commands of the README. Both set up .venv first (scripts/setup.sh, idempotent).
+VENV ?= .venv
+
+.PHONY: run test lint setup
+
+setup:
+	scripts/setup.sh
+
+run: setup
+	$(VENV)/bin/agentrunner models
+	$(VENV)/bin/agentrunner ask "Write one sentence about tiered model routing." --max-tokens 48
+
+test:
+	scripts/setup.sh dev
+	$(VENV)/bin/ruff check agentrunner tests scripts
+	$(VENV)/bin/pytest -q

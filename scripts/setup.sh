@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Create .venv and install agentrunner into it, building llama-cpp-python portably.
+#   scripts/setup.sh        runtime only
+#   scripts/setup.sh dev    plus the test/lint extras (pytest, ruff, hypothesis, llama_cpp.server)
+# Idempotent: a second run only checks. DEVELOPERS.md explains the portable build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV="${VENV:-.venv}"
+LLAMA_CPP_VERSION="${LLAMA_CPP_VERSION:-0.3.36}"
+PORTABLE_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+
+for tool in python3 cmake cc; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool is required but not installed" >&2; exit 1; }
+done
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --upgrade pip wheel
+fi
+
+if ! "$VENV/bin/python" -c "import llama_cpp.server" >/dev/null 2>&1; then
+  echo "setup: building llama-cpp-python $LLAMA_CPP_VERSION (portable CPU build; ~6 min the first time, then pip's cache)"
+  CMAKE_ARGS="${AGENTRUNNER_CMAKE_ARGS:-$PORTABLE_CMAKE_ARGS}" FORCE_CMAKE=1 \
+    "$VENV/bin/pip" install --quiet "llama-cpp-python[server]==$LLAMA_CPP_VERSION"
+fi
+
+extras=""
+[ "${1:-}" = "dev" ] && extras="[dev]"
+"$VENV/bin/pip" install --quiet --disable-pip-version-check -e ".$extras"
+echo "setup: ready ($VENV)"
