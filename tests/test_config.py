@@ -1,0 +1,137 @@
+"""routes.toml loading: every kind of mistake gives its exact one-line message and exit 2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agentrunner.config import DEFAULT_REDACT, load_config, parse_config
+from agentrunner.errors import ConfigError
+from tests.conftest import TEMPLATE
+
+GOOD = """\
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+
+[tiers.premium]
+provider = "anthropic"
+model = "claude-sonnet-4-5"
+api_key_env = "ANTHROPIC_API_KEY"
+"""
+
+
+def test_template_is_valid_and_ordered() -> None:
+    config = parse_config(TEMPLATE)
+    assert config.tier_names == ["local", "premium"]
+    assert config.premium_tier == "premium"
+    assert config.rules[0].when.tag == "critical"
+    assert config.budgets.on_exhausted == "downgrade"
+
+
+def test_top_level_routes_toml_is_the_template() -> None:
+    top = Path(__file__).resolve().parents[1] / "routes.toml"
+    assert top.read_text("utf-8") == TEMPLATE
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            GOOD + "\n[router]\ntreshold = 0.4\n",
+            "routes.toml:11: router.treshold: unknown key (did you mean 'threshold'?)",
+        ),
+        (
+            GOOD.replace('provider = "llama-cpp"', 'provider = "llamacpp"'),
+            "routes.toml:2: tiers.local.provider: must be one of 'llama-cpp', 'ollama', 'openai' or "
+            "'anthropic', got 'llamacpp'",
+        ),
+        (
+            GOOD + '\n[agent]\nmax_steps = "many"\n',
+            "routes.toml:11: agent.max_steps: Input should be a valid integer, unable to parse string as an integer",
+        ),
+        (
+            GOOD + '\n[[rules]]\nwhen = { tag = "x" }\ntier = "premum"\n',
+            "routes.toml:12: rules.0.tier: unknown tier 'premum' (did you mean 'premium'?)",
+        ),
+        (
+            GOOD + '\n[[rules]]\nwhen = { regex = "([" }\ntier = "premium"\n',
+            "routes.toml:11: rules.0.when.regex: invalid regular expression: "
+            "unterminated character set at position 1",
+        ),
+        (
+            GOOD + "\n[budgets]\ndaily_usd = -1\n",
+            "routes.toml:11: budgets.daily_usd: Input should be greater than or equal to 0",
+        ),
+        (
+            GOOD + "[tiers.local.price]\ninput_per_mtok = 1\n",
+            "routes.toml:9: tiers.local.price.output_per_mtok: Field required",
+        ),
+        (GOOD + "\n[router\n", "routes.toml:10: invalid TOML: Expected ']' at the end of a table declaration"),
+        ("[router]\nthreshold = 0.5\n", "routes.toml:1: no [tiers.*] table: at least one tier is needed"),
+        (
+            GOOD.replace('model = "gemma3-270m"', 'model = "gemma3-270m"\nmodle = "x"'),
+            "routes.toml:4: tiers.local.modle: unknown key (did you mean 'model'?)",
+        ),
+    ],
+)
+def test_config_mistakes_have_exact_messages(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    assert str(caught.value) == message
+    assert caught.value.exit_code == 2
+
+
+def test_config_mistake_exits_2_with_one_line(cli: Callable, write_config: Callable) -> None:
+    write_config(GOOD + "\n[router]\ntreshold = 0.4\n")
+    result = cli("models")
+    assert result.exit_code == 2
+    assert result.output.strip().endswith("router.treshold: unknown key (did you mean 'threshold'?)")
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_says_how_to_create_one(cli: Callable, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = tmp_path / "nowhere" / "routes.toml"
+    monkeypatch.setenv("AGENTRUNNER_CONFIG", str(missing))
+    with pytest.raises(ConfigError, match="create one with `agentrunner init`"):
+        load_config()
+    result = cli("models")
+    assert result.exit_code == 2
+    assert "agentrunner init" in result.output
+
+
+def test_env_expansion(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AR_TEST_USER", "ada")
+    monkeypatch.delenv("AR_TEST_UNSET", raising=False)
+    config = parse_config(GOOD + '\n[ledger]\nuser = "${AR_TEST_USER}"\nteam = "${AR_TEST_UNSET:-core}"\n')
+    assert config.ledger.user == "ada"
+    assert config.ledger.team == "core"
+
+
+def test_redaction_defaults_cover_common_key_formats() -> None:
+    import re
+
+    samples = [
+        "sk-proj-" + "a" * 40,
+        "sk-ant-api03-" + "b" * 40,
+        "AKIA" + "ABCDEFGHIJKLMNOP",
+        "ghp_" + "c" * 36,
+        "github_pat_" + "d" * 40,
+    ]
+    for sample in samples:
+        assert any(re.search(p, sample) for p in DEFAULT_REDACT), sample
+
+
+def test_paths_follow_config_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "proj" / "routes.toml"
+    path.parent.mkdir()
+    path.write_text(GOOD, "utf-8")
+    monkeypatch.delenv("AGENTRUNNER_DIR")
+    config = load_config(path)
+    assert config.data_dir == path.parent / ".agentrunner"
+    assert config.ledger_path == path.parent / ".agentrunner" / "ledger.db"
+    monkeypatch.setenv("AGENTRUNNER_DIR", str(tmp_path / "elsewhere"))
+    assert config.state_path == tmp_path / "elsewhere" / "state.db"
