@@ -9,12 +9,20 @@ ledger are the gateway's job, the same for every provider.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from ..chat import ChatRequest, ChatResponse, ToolSpec
 from ..config import TierConfig
+from ..errors import (
+    ProviderAuthError,
+    ProviderError,
+    ProviderRateLimited,
+    ProviderRequestError,
+    ProviderServerError,
+)
 
 
 @dataclass(frozen=True)
@@ -63,3 +71,94 @@ def tool_choice_schema(tools: list[ToolSpec]) -> dict[str, object]:
         {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
     )
     return {"anyOf": options}
+
+
+# ── Shared fault mapping for the HTTP providers (ollama, openai, anthropic) ───────────────────────
+# Each SDK has its own exception classes; all of them end in an HTTP status, a transport failure or
+# an unreadable body, so the mapping to agentrunner's hierarchy is decided here, once.
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
+
+
+def is_loopback_url(url: str | None) -> bool:
+    """True for http(s)://localhost…, 127.x.x.x, [::1]: a server on this machine."""
+    if not url:
+        return False
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url if "://" in url else f"http://{url}").hostname or "").lower()
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds to wait from ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date)."""
+    if not headers:
+        return None
+    lowered = {str(key).lower(): str(value) for key, value in headers.items()}
+    millis = lowered.get("retry-after-ms")
+    if millis:
+        try:
+            return max(float(millis) / 1000, 0.0)
+        except ValueError:
+            pass
+    value = lowered.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    from datetime import UTC, datetime
+
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def error_for_status(
+    status: int,
+    detail: str,
+    *,
+    tier: str,
+    retry_after: float | None = None,
+    key_env: str | None = None,
+) -> ProviderError:
+    """The agentrunner error for an HTTP error status (the same for every provider).
+
+    401/403 name the env var holding the key; 429 carries Retry-After; 5xx and 529 (Anthropic's
+    "overloaded") are server errors; every other 4xx is a refused request (never retried)."""
+    detail = " ".join(detail.split())[:300] or "no details"
+    if status in (401, 403):
+        where = f"the API key in ${key_env}" if key_env else "the server"
+        verb = "was rejected" if status == 401 else "is not allowed to do this"
+        return ProviderAuthError(f"HTTP {status}: {where} {verb} ({detail})", tier=tier)
+    if status == 429:
+        return ProviderRateLimited(f"HTTP 429 rate limited: {detail}", tier=tier, retry_after=retry_after)
+    if status in (408, 409) or status >= 500:
+        # 408 request timeout and 409 conflict (lock contention) are transient on every API we speak.
+        return ProviderServerError(f"HTTP {status}: {detail}", tier=tier, retry_after=retry_after)
+    return ProviderRequestError(f"HTTP {status}: {detail}", tier=tier)
+
+
+def body_detail(body: object, fallback: str = "") -> str:
+    """The human part of an error body: ``{"error": {"message": …}}``, ``{"error": "…"}`` or text."""
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict):
+            message = error.get("message") or error.get("type")
+            if message:
+                return str(message)
+        elif error:
+            return str(error)
+        message = body.get("message")
+        if message:
+            return str(message)
+    if isinstance(body, str | bytes) and body:
+        return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    return fallback
