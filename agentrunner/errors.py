@@ -62,6 +62,7 @@ class ProviderError(AgentRunnerError):
     def __init__(self, message: str, *, tier: str = "", retry_after: float | None = None) -> None:
         self.tier = tier
         self.retry_after = retry_after
+        self.message = message
         super().__init__(f"tier {tier!r}: {message}" if tier else message)
 
 

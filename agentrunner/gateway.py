@@ -99,7 +99,7 @@ class Gateway:
         try:
             result = self.provider(tier).check_available()
         except ProviderError as exc:
-            result = Availability(False, str(exc))
+            result = Availability(False, exc.message)
         with self._lock:
             self._availability[tier] = result
         return result
@@ -165,7 +165,7 @@ class Gateway:
                     raise ProviderUnavailable(f"unavailable: {available.reason}", tier=tier)
                 response = self.provider(tier).complete(request)
             except ProviderError as exc:
-                error = exc if exc.tier else type(exc)(str(exc), tier=tier, retry_after=exc.retry_after)
+                error = exc if exc.tier else type(exc)(exc.message, tier=tier, retry_after=exc.retry_after)
                 self._record_error(base, started, error)
                 if not error.retryable or attempt == attempts:
                     raise error from None
