@@ -1,0 +1,331 @@
+"""Budgets: spending caps over time windows, and reservations so concurrent callers cannot
+overspend together.
+
+Caps (``[budgets]`` in routes.toml, all optional, USD):
+
+=====================  ==========================================  ===========================
+cap                    spend counted                               window resets
+=====================  ==========================================  ===========================
+``per_run_usd``        calls of this run (``run_id``)              never (a new run, a new cap)
+``daily_usd``          all calls of the UTC day                    00:00 UTC
+``monthly_usd``        all calls of the UTC month                  the 1st, 00:00 UTC
+``per_user_daily_usd`` calls whose ``user`` is ``[ledger] user``   00:00 UTC
+``per_team_monthly``   calls whose ``team`` is ``[ledger] team``   the 1st, 00:00 UTC
+=====================  ==========================================  ===========================
+
+Spend is read from the ledger: the ``cost_usd`` of calls with ``source = 'agentrunner'`` (all of
+agentrunner's own calls, replays and judges included; imported history is not spend under these
+caps) whose ``ts_start`` falls in the window. Unpriced calls (``cost_usd`` NULL) add nothing.
+
+**Reservations.** Before a call, its worst-case cost is *reserved*: in one ``BEGIN IMMEDIATE``
+transaction on the ledger database (which holds SQLite's write lock, across threads and processes)
+we check ``spent + reserved + amount ≤ cap`` for every applicable cap and insert a row in
+``reservations``. After the call (ok or error) the reservation is released; the call's actual cost
+is then in ``calls``. Live reservations count against every window (they are calls in flight now).
+Reservations of processes that no longer exist are stale (their calls either reached the ledger or
+never happened) and are deleted by the next reservation.
+
+**Unknown worst case.** A tier whose price is unknown (an API model genai-prices does not know and
+routes.toml gives no ``price`` for) has no worst-case cost. It does *not* fit any finite cap: a
+budget that cannot be checked is not a budget. With no cap configured it is fine.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from .config import Config
+from .errors import LedgerError
+from .ledger import Ledger, new_id, utcnow
+
+SOURCE = "agentrunner"
+
+
+@dataclass(frozen=True)
+class CapStatus:
+    """One cap in its current window."""
+
+    name: str
+    cap_usd: float
+    spent_usd: float
+    reserved_usd: float
+    left_usd: float
+    resets_at: datetime | None
+    exhausted: bool
+    fraction: float  # (spent + reserved) / cap; 1.0 when the cap is 0
+
+
+@dataclass(frozen=True)
+class _Cap:
+    """A cap and how to select its spend: SQL conditions on ``calls`` and on ``reservations``."""
+
+    name: str
+    cap_usd: float
+    calls_where: str
+    calls_params: tuple[object, ...]
+    reservations_where: str
+    reservations_params: tuple[object, ...]
+    resets_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """The outcome of :func:`reserve`: a reservation id when it fits, else the cap it breaks."""
+
+    id: str | None
+    amount_usd: float | None
+    blocked_by: CapStatus | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.blocked_by is None
+
+
+def _as_utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    """The ledger's timestamp format, for range comparisons on ``ts_start`` (uses its index)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def day_window(now: datetime) -> tuple[datetime, datetime]:
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
+
+
+def month_window(now: datetime) -> tuple[datetime, datetime]:
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+    return start, end
+
+
+def applicable_caps(config: Config, *, run_id: str | None = None, now: datetime | None = None) -> list[_Cap]:
+    """The configured caps that apply to a call made now (in this run, by this user/team)."""
+    budgets = config.budgets
+    moment = _as_utc(now)
+    day_start, day_end = day_window(moment)
+    month_start, month_end = month_window(moment)
+    in_day = ("ts_start >= ? AND ts_start < ?", (_iso(day_start), _iso(day_end)))
+    in_month = ("ts_start >= ? AND ts_start < ?", (_iso(month_start), _iso(month_end)))
+    caps: list[_Cap] = []
+    if budgets.per_run_usd is not None and run_id:
+        caps.append(_Cap("per_run", budgets.per_run_usd, "run_id = ?", (run_id,), "run_id = ?", (run_id,), None))
+    if budgets.daily_usd is not None:
+        caps.append(_Cap("daily", budgets.daily_usd, in_day[0], in_day[1], "1", (), day_end))
+    if budgets.monthly_usd is not None:
+        caps.append(_Cap("monthly", budgets.monthly_usd, in_month[0], in_month[1], "1", (), month_end))
+    user = config.ledger.user
+    if budgets.per_user_daily_usd is not None and user:
+        caps.append(
+            _Cap(
+                "per_user_daily",
+                budgets.per_user_daily_usd,
+                f"{in_day[0]} AND user = ?",
+                (*in_day[1], user),
+                "user = ?",
+                (user,),
+                day_end,
+            )
+        )
+    team = config.ledger.team
+    if budgets.per_team_monthly_usd is not None and team:
+        caps.append(
+            _Cap(
+                "per_team_monthly",
+                budgets.per_team_monthly_usd,
+                f"{in_month[0]} AND team = ?",
+                (*in_month[1], team),
+                "team = ?",
+                (team,),
+                month_end,
+            )
+        )
+    return caps
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (a finished child nobody reaped yet)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc (macOS): os.kill is all we can know
+        return True
+    # The state letter follows the parenthesised command name, which may itself contain spaces.
+    return stat.rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
+
+
+@contextmanager
+def _connect(ledger: Ledger) -> Iterator[sqlite3.Connection]:
+    """A short-lived autocommit connection for explicit ``BEGIN IMMEDIATE`` transactions.
+
+    ``synchronous=NORMAL`` on this connection only: in WAL mode it survives a process crash, and a
+    reservation lost to a power cut is harmless (its process is gone too).
+    """
+    try:
+        conn = sqlite3.connect(ledger.path, timeout=30.0, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise LedgerError(f"{ledger.path}: cannot open ledger: {exc}") from None
+    try:
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        yield conn
+    except sqlite3.OperationalError as exc:
+        raise LedgerError(f"{ledger.path}: {exc}") from None
+    finally:
+        conn.close()
+
+
+def _status(conn: sqlite3.Connection, cap: _Cap) -> CapStatus:
+    spent = conn.execute(
+        f"SELECT coalesce(sum(cost_usd), 0) FROM calls WHERE source = ? AND {cap.calls_where}",
+        (SOURCE, *cap.calls_params),
+    ).fetchone()[0]
+    reserved = conn.execute(
+        f"SELECT coalesce(sum(amount_usd), 0) FROM reservations WHERE {cap.reservations_where}",
+        cap.reservations_params,
+    ).fetchone()[0]
+    used = float(spent) + float(reserved)
+    return CapStatus(
+        name=cap.name,
+        cap_usd=cap.cap_usd,
+        spent_usd=float(spent),
+        reserved_usd=float(reserved),
+        left_usd=cap.cap_usd - used,
+        resets_at=cap.resets_at,
+        exhausted=used >= cap.cap_usd,
+        fraction=used / cap.cap_usd if cap.cap_usd > 0 else 1.0,
+    )
+
+
+def _clean_stale(conn: sqlite3.Connection) -> int:
+    """Delete reservations whose process is gone. Returns how many."""
+    stale = [row[0] for row in conn.execute("SELECT id, pid FROM reservations") if not pid_alive(int(row[1] or 0))]
+    for reservation_id in stale:
+        conn.execute("DELETE FROM reservations WHERE id = ?", (reservation_id,))
+    return len(stale)
+
+
+def budget_status(
+    config: Config, ledger: Ledger, *, run_id: str | None = None, now: datetime | None = None
+) -> list[CapStatus]:
+    """Every applicable cap in its current window: spent, reserved, left, when it resets."""
+    caps = applicable_caps(config, run_id=run_id, now=now)
+    if not caps:
+        return []
+    with _connect(ledger) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _clean_stale(conn)
+            statuses = [_status(conn, cap) for cap in caps]
+        finally:
+            conn.execute("COMMIT")
+    return statuses
+
+
+def reserve(
+    config: Config,
+    ledger: Ledger,
+    amount_usd: float | None,
+    *,
+    tier: str,
+    run_id: str | None = None,
+    now: datetime | None = None,
+    dry_run: bool = False,
+) -> Reservation:
+    """Reserve ``amount_usd`` against every applicable cap, atomically across threads and processes.
+
+    Returns a :class:`Reservation` with an id (release it with :func:`release` once the call has
+    ended) or, when some cap cannot cover the amount, with ``blocked_by`` set to that cap's status
+    and no id. ``dry_run`` checks without keeping anything. With no applicable cap nothing is
+    written and the id is None.
+    """
+    caps = applicable_caps(config, run_id=run_id, now=now)
+    if not caps:
+        return Reservation(None, amount_usd)
+    with _connect(ledger) as conn:
+        # IMMEDIATE takes the database's write lock now, so no other reserver can read the same
+        # totals and insert between our check and our insert.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _clean_stale(conn)
+            for cap in caps:
+                status = _status(conn, cap)
+                # A tiny epsilon so a reservation of exactly what is left fits despite float sums.
+                if amount_usd is None or status.spent_usd + status.reserved_usd + amount_usd > cap.cap_usd + 1e-12:
+                    conn.execute("COMMIT")
+                    return Reservation(None, amount_usd, blocked_by=status)
+            if dry_run:
+                conn.execute("COMMIT")
+                return Reservation(None, amount_usd)
+            reservation_id = new_id()
+            conn.execute(
+                "INSERT INTO reservations (id, ts, run_id, tier, user, team, amount_usd, pid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    reservation_id,
+                    utcnow(),
+                    run_id,
+                    tier,
+                    config.ledger.user or None,
+                    config.ledger.team or None,
+                    amount_usd,
+                    os.getpid(),
+                ),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return Reservation(reservation_id, amount_usd)
+
+
+def release(ledger: Ledger, reservation_id: str | None) -> None:
+    """Drop a reservation (idempotent; None is a no-op)."""
+    if reservation_id is None:
+        return
+    with _connect(ledger) as conn:
+        conn.execute("DELETE FROM reservations WHERE id = ?", (reservation_id,))
+
+
+def describe_block(status: CapStatus, amount_usd: float | None, tier: str) -> str:
+    """One line saying why a call does not fit a cap, e.g. for BudgetExhausted."""
+    cost = "an unknown worst-case cost (unpriced model; set price = {...} on the tier)" if amount_usd is None else (
+        f"worst case ${amount_usd:.4f}"
+    )
+    resets = f"; resets {status.resets_at.strftime('%Y-%m-%d %H:%M UTC')}" if status.resets_at else ""
+    return (
+        f"{status.name} cap ${status.cap_usd:.2f}: spent ${status.spent_usd:.4f} + reserved "
+        f"${status.reserved_usd:.4f}, tier {tier!r} needs {cost}{resets}"
+    )
+
+
+__all__ = [
+    "CapStatus",
+    "Reservation",
+    "applicable_caps",
+    "budget_status",
+    "day_window",
+    "describe_block",
+    "month_window",
+    "pid_alive",
+    "release",
+    "reserve",
+]

@@ -1,0 +1,461 @@
+"""The Router: which tier takes a step, and why.
+
+:meth:`Router.choose` runs the stages of DESIGN.md §5 in order, recording a verdict for each:
+
+1. **hints and rules** — a step tag equal to a tier name (``#premium``) forces that tier; else the
+   first matching ``[[rules]]`` entry does. A hint beats a rule (it is the user's word on this item).
+2. **capability limits** — each tier is checked: prompt tokens + max_tokens must fit its ``n_ctx``,
+   ``needs_tools``/``needs_json`` need ``tools``/``json_output``, it must be available (key set,
+   model file present, server up) and not already failed at this step (``RouteContext.exclude``).
+   A forced tier that fails these is replaced by the next capable tier up (else the nearest below).
+3. **classifier** — unless a tier was forced or only one is capable: the classifier gives
+   p = P(cheapest capable tier is good enough). ``p ≥ router.threshold`` keeps the cheapest capable
+   tier. Below the threshold, with ``n`` capable tiers, ``[0, threshold)`` is split into ``n − 1``
+   equal bands, highest band → the second-cheapest tier, lowest band → the most expensive one.
+4. **budgets** — the tier's worst-case cost (prompt tokens + max_tokens at its price) is reserved
+   against every cap (:mod:`agentrunner.budgets`) and the step's own ``cost_cap_usd``. If it does
+   not fit: ``on_exhausted = "downgrade"`` takes the cheapest capable tier instead (if even that
+   does not fit: :class:`~agentrunner.errors.BudgetExhausted`); ``"stop"`` raises BudgetExhausted.
+
+The reservation is held until :meth:`Router.release` (call it when the call ends, ok or error).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .. import budgets
+from ..budgets import CapStatus, Reservation
+from ..chat import ChatRequest
+from ..config import Config, locate_key
+from ..errors import BudgetExhausted, ConfigError, ProviderUnavailable
+from ..ledger import Ledger
+from ..pricing import worst_case_cost
+from ..providers.base import Availability
+from . import rules as rule_matching
+from .heuristic import HeuristicClassifier
+
+# ≈3.5 characters per token plus chat-template overhead: ChatRequest.estimated_prompt_tokens' rule.
+_CHARS_PER_TOKEN = 3.5
+_TEMPLATE_TOKENS = 24
+
+
+@dataclass
+class Step:
+    instruction: str  # what the model will be asked (features, regex rules)
+    kind: str = "act"  # plan | act | verify | summarise | judge | replay
+    tags: list[str] = field(default_factory=list)  # without '#'; a tier name forces that tier
+    files: list[str] = field(default_factory=list)  # paths the step touches (glob rules)
+    prompt_tokens: int | None = None  # estimate (ChatRequest.estimated_prompt_tokens())
+    max_tokens: int | None = None
+    needs_json: bool = False
+    needs_tools: bool = False
+    cost_cap_usd: float | None = None  # per-item cap written `~$0.50` in the to-do item
+    cheap_answer: str | None = None  # cascade: the cheap tier's own answer, when known
+
+    @classmethod
+    def for_request(
+        cls,
+        request: ChatRequest,
+        *,
+        kind: str = "act",
+        tags: list[str] | None = None,
+        files: list[str] | None = None,
+        cost_cap_usd: float | None = None,
+        cheap_answer: str | None = None,
+    ) -> Step:
+        """The step of a ready request: its last user message is the instruction, its sizes and
+        needs come from the request itself."""
+        users = [m.content for m in request.messages if m.role == "user"]
+        return cls(
+            instruction=users[-1] if users else (request.messages[-1].content if request.messages else ""),
+            kind=kind,
+            tags=list(tags or []),
+            files=list(files or []),
+            prompt_tokens=request.estimated_prompt_tokens(),
+            max_tokens=request.max_tokens,
+            needs_json=request.json_schema is not None,
+            needs_tools=bool(request.tools),
+            cost_cap_usd=cost_cap_usd,
+            cheap_answer=cheap_answer,
+        )
+
+    def estimated_prompt_tokens(self) -> int:
+        if self.prompt_tokens is not None:
+            return self.prompt_tokens
+        return int(len(self.instruction) / _CHARS_PER_TOKEN) + _TEMPLATE_TOKENS
+
+
+@dataclass
+class RouteContext:
+    run_id: str | None = None
+    exclude: frozenset[str] = frozenset()  # tiers already tried and failed at this step
+    item_spent_usd: float = 0.0  # spent so far on this item (for cost_cap_usd)
+
+
+@dataclass
+class StageVerdict:
+    stage: str  # hint | rules | capability | classifier | budget | escalate
+    verdict: str
+    tier: str | None
+    detail: str
+
+
+@dataclass
+class Decision:
+    tier: str
+    score: float | None
+    reason: str
+    fallbacks: list[str]  # next capable tiers up, cheapest first: where escalation goes
+    stages: list[StageVerdict]
+    worst_case_usd: float | None
+    reservation_id: str | None
+    escalation: int = 0  # how many escalations led here (0 = first choice)
+
+
+class NoCapableTier(ProviderUnavailable):
+    """No configured tier can take this step (too long for every n_ctx, all unavailable, …)."""
+
+
+class ItemCapExceeded(BudgetExhausted):
+    """The item's own cost cap (``~$0.50``) cannot cover even the cheapest capable tier: fail this
+    item, not the whole run (unlike the run/day/month caps)."""
+
+
+class Classifier(Protocol):
+    name: str
+
+    def score(self, step: Step) -> float:
+        """P(the cheapest capable tier's answer is good enough), in [0, 1]."""
+        ...
+
+
+class LearnedAdapter:
+    """Presents router-ML's ``LearnedClassifier`` (``predict(prompt, cheap_answer=None)``) as a
+    :class:`Classifier`."""
+
+    name = "learned"
+
+    def __init__(self, model: object) -> None:
+        self.model = model
+
+    def score(self, step: Step) -> float:
+        value = float(self.model.predict(step.instruction, cheap_answer=step.cheap_answer))  # type: ignore[attr-defined]
+        return min(max(value, 0.0), 1.0)
+
+
+def load_classifier(config: Config) -> Classifier:
+    """The configured classifier. ``learned`` loads from ``data_dir / router.model_dir``."""
+    if config.router.classifier == "heuristic":
+        return HeuristicClassifier()
+    model_dir = config.data_dir / config.router.model_dir
+    line = locate_key(config.source_text, ("router", "classifier")) if config.source_text else None
+    file = str(config.source_path.name) if config.source_path else "routes.toml"
+    if not model_dir.is_dir() or not any(model_dir.iterdir()):
+        raise ConfigError(
+            f"'learned' but no trained classifier in {model_dir}; run `agentrunner router train` first "
+            '(or set classifier = "heuristic")',
+            file=file,
+            line=line,
+            key="router.classifier",
+        )
+    try:
+        from .learned import LearnedClassifier  # router-ML's module; imports scikit-learn
+    except ImportError as exc:
+        raise ConfigError(
+            f"'learned' classifier cannot be loaded: {exc}", file=file, line=line, key="router.classifier"
+        ) from None
+    try:
+        model = LearnedClassifier.load(model_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(
+            f"cannot load the trained classifier in {model_dir}: {exc}; retrain with `agentrunner router train`",
+            file=file,
+            line=line,
+            key="router.classifier",
+        ) from None
+    return LearnedAdapter(model)
+
+
+def classifier_band(score: float, threshold: float, capable: int) -> int:
+    """Index into the capable tiers (cheapest first) for a classifier score; see the module doc."""
+    if capable <= 1 or score >= threshold:
+        return 0
+    if threshold <= 0:
+        return 0
+    bands = capable - 1
+    below = (threshold - score) / threshold  # in (0, 1]
+    return min(1 + math.floor(below * bands - 1e-12), bands)
+
+
+class Router:
+    """Chooses a tier for each step; holds budget reservations until :meth:`release`."""
+
+    def __init__(
+        self,
+        config: Config,
+        ledger: Ledger,
+        availability: Callable[[str], Availability] | None = None,
+        *,
+        run_id: str | None = None,
+        classifier: Classifier | None = None,
+    ) -> None:
+        self.config = config
+        self.ledger = ledger
+        self.availability = availability
+        self.run_id = run_id
+        self._classifier = classifier
+        self._classifier_lock = threading.Lock()
+
+    @property
+    def classifier(self) -> Classifier:
+        """Loaded on first use (the learned model is read once per router)."""
+        if self._classifier is None:
+            with self._classifier_lock:
+                if self._classifier is None:
+                    self._classifier = load_classifier(self.config)
+        return self._classifier
+
+    # -- stage 2 ----------------------------------------------------------------------------
+
+    def _max_tokens(self, tier: str, step: Step) -> int:
+        return step.max_tokens if step.max_tokens is not None else self.config.tiers[tier].max_tokens
+
+    def incapable(self, tier: str, step: Step, exclude: frozenset[str] = frozenset()) -> str | None:
+        """Why ``tier`` cannot take ``step`` (None if it can)."""
+        if tier in exclude:
+            return "already failed at this step"
+        settings = self.config.tiers[tier]
+        needed = step.estimated_prompt_tokens() + self._max_tokens(tier, step)
+        if needed > settings.n_ctx:
+            return (
+                f"context too small: {step.estimated_prompt_tokens()} prompt + {self._max_tokens(tier, step)} "
+                f"output tokens > n_ctx {settings.n_ctx}"
+            )
+        if step.needs_tools and not settings.tools:
+            return "needs tools; tier has tools = false"
+        if step.needs_json and not settings.json_output:
+            return "needs JSON output; tier has json_output = false"
+        if self.availability is not None:
+            available = self.availability(tier)
+            if not available:
+                return f"unavailable: {available.reason}"
+        return None
+
+    # -- stage 4 ----------------------------------------------------------------------------
+
+    def worst_case(self, tier: str, step: Step) -> float | None:
+        return worst_case_cost(self.config.tiers[tier], step.estimated_prompt_tokens(), self._max_tokens(tier, step))
+
+    def _fit(self, tier: str, step: Step, context: RouteContext, *, reserve: bool) -> Reservation:
+        worst = self.worst_case(tier, step)
+        if step.cost_cap_usd is not None:
+            spent = context.item_spent_usd
+            if worst is None or spent + worst > step.cost_cap_usd + 1e-12:
+                left = step.cost_cap_usd - spent
+                return Reservation(
+                    None,
+                    worst,
+                    blocked_by=CapStatus(
+                        name="item",
+                        cap_usd=step.cost_cap_usd,
+                        spent_usd=spent,
+                        reserved_usd=0.0,
+                        left_usd=left,
+                        resets_at=None,
+                        exhausted=left <= 0,
+                        fraction=spent / step.cost_cap_usd if step.cost_cap_usd > 0 else 1.0,
+                    ),
+                )
+        run_id = context.run_id or self.run_id
+        return budgets.reserve(self.config, self.ledger, worst, tier=tier, run_id=run_id, dry_run=not reserve)
+
+    # -- the stages together ----------------------------------------------------------------
+
+    def choose(self, step: Step, context: RouteContext | None = None, *, reserve: bool = True) -> Decision:
+        """Pick a tier for ``step`` and reserve its worst-case cost (``reserve=False``: only check).
+
+        Raises :class:`NoCapableTier` when no tier can take the step and
+        :class:`~agentrunner.errors.BudgetExhausted` when no tier fits the budget as configured.
+        """
+        context = context or RouteContext()
+        tiers = self.config.tier_names
+        stages: list[StageVerdict] = []
+        reasons: list[str] = []
+
+        # 1. inline hints, then rules
+        forced: str | None = None
+        hint = next((t.lstrip("#") for t in step.tags if t.lstrip("#") in self.config.tiers), None)
+        if hint is not None:
+            forced = hint
+            stages.append(StageVerdict("hint", "forced", hint, f"tag #{hint} names a tier"))
+            reasons.append(f"hint #{hint} → {hint}")
+        else:
+            stages.append(StageVerdict("hint", "none", None, "no tag names a tier"))
+        match = rule_matching.first_match(self.config.rules, step)
+        if match is None:
+            stages.append(StageVerdict("rules", "no match", None, f"{len(self.config.rules)} rule(s), none matched"))
+        else:
+            number, rule = match
+            label = f"rule {number} ({rule_matching.describe(rule.when)})"
+            if forced is None:
+                forced = rule.tier
+                stages.append(StageVerdict("rules", "matched", rule.tier, label))
+                reasons.append(f"{label} → {rule.tier}")
+            else:
+                stages.append(StageVerdict("rules", "ignored", rule.tier, f"{label} matched; the hint wins"))
+
+        # 2. capability limits
+        capable: list[str] = []
+        why_not: dict[str, str] = {}
+        for tier in tiers:
+            why = self.incapable(tier, step, context.exclude)
+            if why is None:
+                capable.append(tier)
+                need = step.estimated_prompt_tokens() + self._max_tokens(tier, step)
+                detail = f"{need} tokens ≤ n_ctx {self.config.tiers[tier].n_ctx}"
+                stages.append(StageVerdict("capability", "ok", tier, detail))
+            else:
+                why_not[tier] = why
+                stages.append(StageVerdict("capability", "skip", tier, why))
+        if not capable:
+            detail = "; ".join(f"{tier}: {why}" for tier, why in why_not.items())
+            raise NoCapableTier(f"no tier can take this step ({detail})")
+
+        # 3. classifier
+        score: float | None = None
+        if forced is not None:
+            if forced in capable:
+                chosen = forced
+            else:
+                position = tiers.index(forced)
+                above = [t for t in capable if tiers.index(t) > position]
+                chosen = above[0] if above else capable[-1]
+                reasons.append(f"{forced} cannot take it ({why_not[forced]}) → {chosen}")
+            stages.append(StageVerdict("classifier", "skipped", None, "tier forced by a hint or rule"))
+        elif len(capable) == 1:
+            chosen = capable[0]
+            stages.append(StageVerdict("classifier", "skipped", chosen, "only one capable tier"))
+            reasons.append(f"only capable tier → {chosen}")
+        else:
+            classifier = self.classifier
+            score = classifier.score(step)
+            threshold = self.config.router.threshold
+            chosen = capable[classifier_band(score, threshold, len(capable))]
+            sign = "≥" if score >= threshold else "<"
+            detail = f"{classifier.name} {score:.2f} {sign} {threshold:.2f} → {chosen}"
+            if isinstance(classifier, HeuristicClassifier):
+                detail += f"; {classifier.explain(step).explain()}"
+            stages.append(StageVerdict("classifier", "scored", chosen, detail))
+            reasons.append(f"classifier {score:.2f} {sign} {threshold:.2f} → {chosen}")
+
+        # 4. budgets
+        fit = self._fit(chosen, step, context, reserve=reserve)
+        if fit.ok:
+            stages.append(StageVerdict("budget", "fits", chosen, _fit_detail(fit)))
+        else:
+            blocked = _blocked(fit, chosen)
+            cheapest = capable[0]
+            stop = self.config.budgets.on_exhausted == "stop" and not isinstance(blocked, ItemCapExceeded)
+            if stop or chosen == cheapest:
+                stages.append(StageVerdict("budget", "exhausted", chosen, str(blocked)))
+                raise blocked
+            stages.append(StageVerdict("budget", "downgrade", cheapest, str(blocked)))
+            fit_cheapest = self._fit(cheapest, step, context, reserve=reserve)
+            if not fit_cheapest.ok:
+                blocked_cheapest = _blocked(fit_cheapest, cheapest)
+                stages.append(StageVerdict("budget", "exhausted", cheapest, str(blocked_cheapest)))
+                raise blocked_cheapest
+            cap_name = fit.blocked_by.name if fit.blocked_by else "budget"
+            reasons.append(f"{cap_name} cap cannot cover {chosen} → downgrade to {cheapest}")
+            stages.append(StageVerdict("budget", "fits", cheapest, _fit_detail(fit_cheapest)))
+            chosen, fit = cheapest, fit_cheapest
+
+        return Decision(
+            tier=chosen,
+            score=score,
+            reason="; ".join(reasons),
+            fallbacks=[t for t in capable if tiers.index(t) > tiers.index(chosen)],
+            stages=stages,
+            worst_case_usd=fit.amount_usd,
+            reservation_id=fit.id,
+        )
+
+    def escalate(
+        self, step: Step, failed: Decision, context: RouteContext | None = None, *, reserve: bool = True
+    ) -> Decision | None:
+        """The next capable tier up after ``failed`` (its reservation should already be released),
+        or None when escalation is off, ``max_escalations`` is reached, no tier is left, or (with
+        ``on_exhausted = "downgrade"``) the budget cannot cover the next tier. With ``"stop"`` a
+        budget that cannot cover it raises BudgetExhausted."""
+        settings = self.config.router
+        if not settings.escalate_on_fail or failed.escalation >= settings.max_escalations:
+            return None
+        context = context or RouteContext()
+        exclude = context.exclude | {failed.tier}
+        number = failed.escalation + 1
+        stages = [
+            StageVerdict("escalate", "from", failed.tier, f"escalation {number}/{settings.max_escalations}")
+        ]
+        candidates = [t for t in failed.fallbacks if t not in exclude]
+        for position, tier in enumerate(candidates):
+            why = self.incapable(tier, step, exclude)
+            if why is not None:
+                stages.append(StageVerdict("capability", "skip", tier, why))
+                continue
+            fit = self._fit(tier, step, context, reserve=reserve)
+            if not fit.ok:
+                blocked = _blocked(fit, tier)
+                stages.append(StageVerdict("budget", "exhausted", tier, str(blocked)))
+                if self.config.budgets.on_exhausted == "stop" and not isinstance(blocked, ItemCapExceeded):
+                    raise blocked
+                return None
+            stages.append(StageVerdict("budget", "fits", tier, _fit_detail(fit)))
+            return Decision(
+                tier=tier,
+                score=failed.score,
+                reason=f"escalation {number}/{settings.max_escalations}: {failed.tier} failed → {tier}",
+                fallbacks=candidates[position + 1 :],
+                stages=stages,
+                worst_case_usd=fit.amount_usd,
+                reservation_id=fit.id,
+                escalation=number,
+            )
+        return None
+
+    def release(self, decision: Decision) -> None:
+        """Drop the decision's reservation (idempotent): call it once the call has ended."""
+        budgets.release(self.ledger, decision.reservation_id)
+        decision.reservation_id = None
+
+
+def _blocked(fit: Reservation, tier: str) -> BudgetExhausted:
+    """The error for a reservation that did not fit (ItemCapExceeded for the item's own cap)."""
+    status = fit.blocked_by
+    assert status is not None
+    error_type = ItemCapExceeded if status.name == "item" else BudgetExhausted
+    return error_type(f"budget exhausted: {budgets.describe_block(status, fit.amount_usd, tier)}")
+
+
+def _fit_detail(fit: Reservation) -> str:
+    cost = "unknown" if fit.amount_usd is None else f"${fit.amount_usd:.6f}"
+    return f"worst case {cost}; " + (f"reserved {fit.id}" if fit.id else "nothing reserved")
+
+
+__all__ = [
+    "Classifier",
+    "Decision",
+    "ItemCapExceeded",
+    "LearnedAdapter",
+    "NoCapableTier",
+    "RouteContext",
+    "Router",
+    "StageVerdict",
+    "Step",
+    "classifier_band",
+    "load_classifier",
+]
