@@ -162,3 +162,15 @@ def body_detail(body: object, fallback: str = "") -> str:
     if isinstance(body, str | bytes) and body:
         return body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     return fallback
+
+
+def root_cause(exc: BaseException) -> str:
+    """The innermost transport error (e.g. "ConnectError: [Errno 111] Connection refused") rather
+    than an SDK's generic wrapper text ("Connection error.")."""
+    inner: BaseException = exc
+    seen = {id(exc)}
+    while (nxt := inner.__cause__ or inner.__context__) is not None and id(nxt) not in seen:
+        seen.add(id(nxt))
+        inner = nxt
+    text = str(inner) or type(inner).__name__
+    return text if inner is exc else f"{type(inner).__name__}: {text}"
