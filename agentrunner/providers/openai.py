@@ -1,0 +1,291 @@
+"""Any OpenAI-compatible chat endpoint through the official ``openai`` SDK.
+
+OpenAI itself, vLLM, llama.cpp's servers, LM Studio, OpenRouter, Together…: ``base_url`` picks the
+server, ``api_key_env`` names the environment variable holding its key. A server on this machine
+(loopback ``base_url``) with no ``api_key_env`` gets a placeholder key, since such servers usually
+check none.
+
+Mapping into the ledger: ``prompt_tokens`` → input_tokens (includes cached tokens, so
+``input_includes_cache`` is true), ``completion_tokens`` → output_tokens (includes reasoning),
+``prompt_tokens_details.cached_tokens`` → cache_read_tokens,
+``completion_tokens_details.reasoning_tokens`` → reasoning_tokens, ``model`` → resolved_model.
+
+The SDK's own retries are off (``max_retries=0``): the gateway retries, so every attempt is a
+ledger row.
+
+Tier options (``options = {...}`` in routes.toml):
+
+- ``response_format = "json_schema"`` (default, OpenAI's structured outputs) or ``"json_object"``
+  (``{"type": "json_object", "schema": …}``, for llama-cpp-python's server, which knows no
+  ``json_schema``);
+- ``max_tokens_field = "max_tokens"`` (default) or ``"max_completion_tokens"`` (OpenAI reasoning
+  models);
+- anything else is sent as extra body fields (``top_p``, ``repeat_penalty``…).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+import openai
+
+from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
+from ..errors import (
+    ProviderConnectionError,
+    ProviderError,
+    ProviderResponseError,
+    ProviderUnavailable,
+)
+from .base import Availability, Provider, body_detail, error_for_status, is_loopback_url, parse_retry_after, root_cause
+
+DEFAULT_KEY_ENV = "OPENAI_API_KEY"
+LOCAL_PLACEHOLDER_KEY = "no-key-needed"
+AVAILABILITY_TIMEOUT_S = 3.0
+_OWN_OPTIONS = ("response_format", "max_tokens_field")
+
+_FINISH: dict[str, FinishReason] = {
+    "stop": "stop",
+    "length": "length",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+    "content_filter": "content_filter",
+}
+
+
+def openai_messages(messages: list[Message]) -> list[dict[str, Any]]:
+    """agentrunner messages → Chat Completions messages (tool calls and results included)."""
+    converted: list[dict[str, Any]] = []
+    for message in messages:
+        if message.role == "tool":
+            converted.append({"role": "tool", "tool_call_id": message.tool_call_id or "", "content": message.content})
+        elif message.role == "assistant" and message.tool_calls:
+            converted.append(
+                {
+                    "role": "assistant",
+                    "content": message.content or None,
+                    "tool_calls": [
+                        {
+                            "id": call.id or f"call_{index}",
+                            "type": "function",
+                            "function": {"name": call.name, "arguments": json.dumps(call.arguments)},
+                        }
+                        for index, call in enumerate(message.tool_calls)
+                    ],
+                }
+            )
+        else:
+            item: dict[str, Any] = {"role": message.role, "content": message.content}
+            if message.name:
+                item["name"] = message.name
+            converted.append(item)
+    return converted
+
+
+def openai_tools(tools: list[ToolSpec]) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "function",
+            "function": {"name": tool.name, "description": tool.description, "parameters": tool.parameters},
+        }
+        for tool in tools
+    ]
+
+
+class OpenAIProvider(Provider):
+    name = "openai"
+
+    def __init__(self, tier_name: str, tier: Any, base_dir: Any, *, http_client: Any | None = None) -> None:
+        """``http_client`` (an ``httpx``-compatible client the SDK accepts) is the seam for tests
+        and proxies; by default the SDK builds its own."""
+        super().__init__(tier_name, tier, base_dir)
+        self._http_client = http_client
+        self._client: openai.OpenAI | None = None
+
+    # ── keys and clients ──────────────────────────────────────────────────────────────────────
+    @property
+    def key_env(self) -> str | None:
+        """The env var holding the key; None for a loopback server with no api_key_env."""
+        if self.tier.api_key_env:
+            return self.tier.api_key_env
+        return None if is_loopback_url(self.tier.base_url) else DEFAULT_KEY_ENV
+
+    def api_key(self) -> str:
+        env = self.key_env
+        if env is None:
+            return LOCAL_PLACEHOLDER_KEY
+        key = os.environ.get(env, "")
+        if not key:
+            raise ProviderUnavailable(f"{env} is not set", tier=self.tier_name)
+        return key
+
+    def _make_client(self, timeout: openai.Timeout) -> openai.OpenAI:
+        return openai.OpenAI(
+            api_key=self.api_key(),
+            base_url=self.tier.base_url,
+            timeout=timeout,
+            max_retries=0,  # the gateway retries: every attempt is a ledger row
+            http_client=self._http_client,
+        )
+
+    def client(self) -> openai.OpenAI:
+        if self._client is None:
+            self._client = self._make_client(openai.Timeout(self.tier.timeout, connect=self.tier.connect_timeout))
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None and self._http_client is None:
+            self._client.close()
+        self._client = None
+
+    # ── availability ──────────────────────────────────────────────────────────────────────────
+    def check_available(self) -> Availability:
+        """The key is set; for a configured ``base_url`` also that the server answers (GET /models,
+        a few seconds at most). OpenAI's own endpoint is not probed: a set key is enough there."""
+        try:
+            key_env = self.key_env
+            self.api_key()
+        except ProviderUnavailable:
+            return Availability(False, f"{key_env} is not set")
+        if not self.tier.base_url:
+            return Availability(True)
+        short = openai.Timeout(AVAILABILITY_TIMEOUT_S, connect=min(self.tier.connect_timeout, AVAILABILITY_TIMEOUT_S))
+        probe = self._make_client(short)
+        try:
+            probe.models.list()
+        except openai.APIStatusError as exc:
+            if exc.status_code in (401, 403):
+                return Availability(
+                    False, f"{self.tier.base_url} rejected the key in ${key_env} (HTTP {exc.status_code})"
+                )
+            # 404 and friends: the server answers but has no /models; calls may still work.
+        except openai.APIConnectionError as exc:
+            return Availability(False, f"server at {self.tier.base_url} does not answer ({root_cause(exc)})")
+        except (ValueError, openai.OpenAIError):
+            pass  # it answered, with something other than a model list: good enough to try
+        finally:
+            if self._http_client is None:
+                probe.close()
+        return Availability(True)
+
+    # ── one call ──────────────────────────────────────────────────────────────────────────────
+    def build_params(self, request: ChatRequest) -> dict[str, Any]:
+        options = dict(self.tier.options)
+        params: dict[str, Any] = {
+            "model": self.tier.model,
+            "messages": openai_messages(request.messages),
+            "temperature": self.tier.temperature if request.temperature is None else request.temperature,
+        }
+        max_tokens_field = str(options.get("max_tokens_field", "max_tokens"))
+        params[max_tokens_field] = request.max_tokens or self.tier.max_tokens
+        if request.stop:
+            params["stop"] = request.stop
+        if request.seed is not None:
+            params["seed"] = request.seed
+        if request.tools:
+            params["tools"] = openai_tools(request.tools)
+        if request.json_schema is not None:
+            if options.get("response_format") == "json_object":
+                params["response_format"] = {"type": "json_object", "schema": request.json_schema}
+            else:
+                params["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": "response", "schema": request.json_schema, "strict": True},
+                }
+        extra = {key: value for key, value in options.items() if key not in _OWN_OPTIONS}
+        if extra:
+            params["extra_body"] = extra
+        return params
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        params = self.build_params(request)
+        started = time.perf_counter()
+        try:
+            completion = self.client().chat.completions.create(**params)
+        except openai.APIStatusError as exc:
+            raise self._status_error(exc) from None
+        except openai.APITimeoutError:
+            raise ProviderConnectionError(
+                f"timed out after {self.tier.timeout:g}s waiting for {self._where()}", tier=self.tier_name
+            ) from None
+        except openai.APIConnectionError as exc:
+            raise ProviderConnectionError(
+                f"cannot reach {self._where()}: {root_cause(exc)}", tier=self.tier_name
+            ) from None
+        except openai.APIResponseValidationError as exc:
+            raise ProviderResponseError(f"malformed response body: {exc.message}", tier=self.tier_name) from None
+        except ValueError as exc:  # the SDK's json.loads on a truncated or non-JSON body
+            raise ProviderResponseError(f"malformed response body: {exc}", tier=self.tier_name) from None
+        latency_ms = (time.perf_counter() - started) * 1000
+        return self._response(completion, latency_ms)
+
+    def _where(self) -> str:
+        return self.tier.base_url or "api.openai.com"
+
+    def _status_error(self, exc: openai.APIStatusError) -> ProviderError:
+        return error_for_status(
+            exc.status_code,
+            body_detail(exc.body, exc.message),
+            tier=self.tier_name,
+            retry_after=parse_retry_after(exc.response.headers),
+            key_env=self.key_env,
+        )
+
+    def _response(self, completion: Any, latency_ms: float) -> ChatResponse:
+        choices = getattr(completion, "choices", None)
+        if not isinstance(choices, list) or not choices or getattr(choices[0], "message", None) is None:
+            raise ProviderResponseError(
+                f"malformed response body: no choices/message in {_preview(completion)}", tier=self.tier_name
+            )
+        choice = choices[0]
+        message = choice.message
+        tool_calls: list[ToolCall] = []
+        for index, call in enumerate(getattr(message, "tool_calls", None) or []):
+            function = getattr(call, "function", None)
+            if function is None:
+                continue
+            try:
+                arguments = json.loads(function.arguments or "{}")
+            except (TypeError, ValueError):
+                # A model writing invalid JSON arguments is an answer (the validator rejects it),
+                # not a transport fault: keep the raw text so it is visible in the ledger.
+                arguments = {"_raw": function.arguments}
+            if not isinstance(arguments, dict):
+                arguments = {"_value": arguments}
+            tool_calls.append(ToolCall(id=call.id or f"call_{index}", name=function.name or "", arguments=arguments))
+        finish: FinishReason = _FINISH.get(choice.finish_reason or "", "unknown")
+        if tool_calls and finish in ("stop", "unknown"):
+            finish = "tool_calls"
+        return ChatResponse(
+            text=message.content or "",
+            tool_calls=tool_calls,
+            usage=usage_from_openai(getattr(completion, "usage", None)),
+            finish_reason=finish,
+            resolved_model=getattr(completion, "model", None) or self.tier.model,
+            latency_ms=latency_ms,
+        )
+
+
+def usage_from_openai(usage: Any) -> Usage:
+    """Chat Completions usage → ledger usage (cached and reasoning token details included)."""
+    if usage is None:
+        return Usage()
+    prompt_details = getattr(usage, "prompt_tokens_details", None)
+    completion_details = getattr(usage, "completion_tokens_details", None)
+    return Usage(
+        input_tokens=getattr(usage, "prompt_tokens", None),
+        output_tokens=getattr(usage, "completion_tokens", None),
+        cache_read_tokens=(getattr(prompt_details, "cached_tokens", None) or 0) if prompt_details else 0,
+        reasoning_tokens=(getattr(completion_details, "reasoning_tokens", None) or 0) if completion_details else 0,
+        input_includes_cache=True,
+    )
+
+
+def _preview(value: Any) -> str:
+    try:
+        text = value.model_dump_json() if hasattr(value, "model_dump_json") else repr(value)
+    except Exception:  # pragma: no cover - a preview must never raise
+        text = repr(value)
+    return text[:200]
