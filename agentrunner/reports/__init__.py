@@ -1,0 +1,26 @@
+"""Reports: where the money goes, the run rate, productive work per dollar.
+
+``build_report(config, ledger, window, by=...)`` aggregates the ledger in SQL and returns a
+:class:`Report`; :mod:`.render` prints it (terminal, JSON, CSV) and :mod:`.html` draws the
+self-contained HTML page.
+"""
+
+from __future__ import annotations
+
+from .core import DIMENSIONS, GroupRow, PremiumRates, Report, Totals, build_report, premium_rates
+from .window import Window, parse_since, prorate_monthly, resolve_window, window_from_dates
+
+__all__ = [
+    "DIMENSIONS",
+    "GroupRow",
+    "PremiumRates",
+    "Report",
+    "Totals",
+    "Window",
+    "build_report",
+    "parse_since",
+    "premium_rates",
+    "prorate_monthly",
+    "resolve_window",
+    "window_from_dates",
+]

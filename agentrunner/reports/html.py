@@ -1,0 +1,293 @@
+"""``report --html FILE``: one self-contained page (inline CSS, charts as inline SVG data URIs).
+
+Charts are drawn with matplotlib's Agg/SVG backends (no display needed). Each SVG is embedded as a
+``data:image/svg+xml;base64`` image rather than inline markup so that the element ids matplotlib
+gives clip paths cannot collide between charts. Nothing is fetched when the page is viewed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: never try to open a display
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from .core import GroupRow, Report
+from .render import GROUP_COLUMNS, group_cells, headline_lines, money, share
+
+# Colour-blind-safe palette (Okabe–Ito), tiers in escalation order.
+PALETTE = ["#009E73", "#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+EVALUATION_COLOUR = "#999999"
+
+
+def _svg_data_uri(fig: Figure) -> str:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "agentrunner"}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _figure() -> tuple[Figure, plt.Axes]:
+    fig, ax = plt.subplots(figsize=(9.5, 3.2), dpi=100)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    return fig, ax
+
+
+def _date_axis(ax: plt.Axes, days: list[date]) -> None:
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    if days:
+        ax.set_xlim(days[0] - timedelta(days=0.6), days[-1] + timedelta(days=0.6))
+
+
+def _dollars(ax: plt.Axes) -> None:
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: money(v)))
+
+
+def chart_daily_spend(report: Report) -> str:
+    """Daily spend stacked by tier (work), evaluation (replay/judge) on top in grey."""
+    fig, ax = _figure()
+    days = [d.day for d in report.days]
+    bottom = [0.0] * len(days)
+    for index, tier in enumerate(report.tiers):
+        values = [d.cost_by_tier.get(tier, 0.0) for d in report.days]
+        ax.bar(days, values, bottom=bottom, color=PALETTE[index % len(PALETTE)], label=tier, width=0.8)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    evaluation = [d.evaluation_cost_usd for d in report.days]
+    if any(evaluation):
+        ax.bar(days, evaluation, bottom=bottom, color=EVALUATION_COLOUR, label="evaluation", width=0.8, hatch="//")
+    ax.set_title("Daily spend by tier", loc="left", fontsize=11)
+    _dollars(ax)
+    _date_axis(ax, days)
+    if report.tiers or any(evaluation):
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _svg_data_uri(fig)
+
+
+def chart_cumulative(report: Report) -> str:
+    """Month-to-date metered spend (resets on the 1st, like the monthly cap) vs the cap."""
+    fig, ax = _figure()
+    days = [d.day for d in report.days]
+    cumulative: list[float] = []
+    running = 0.0
+    for index, row in enumerate(report.days):
+        if index > 0 and row.day.month != report.days[index - 1].day.month:
+            running = 0.0
+        running += row.work.cost_usd + row.evaluation_cost_usd
+        cumulative.append(running)
+    ax.step(days, cumulative, where="mid", color=PALETTE[1], linewidth=2, label="month-to-date spend")
+    if report.budget_monthly_usd is not None:
+        ax.axhline(report.budget_monthly_usd, color="#D55E00", linestyle="--", linewidth=1.5,
+                   label=f"monthly budget {money(report.budget_monthly_usd)}")
+        if cumulative:
+            used = cumulative[-1] / report.budget_monthly_usd * 100 if report.budget_monthly_usd else 0.0
+            ax.annotate(
+                f"{money(cumulative[-1])} = {used:.1f}% of the monthly budget",
+                xy=(days[-1], cumulative[-1]),
+                xytext=(-8, 18),
+                textcoords="offset points",
+                ha="right",
+                fontsize=9,
+                color=PALETTE[1],
+            )
+    ax.set_title("Cumulative spend vs the monthly budget", loc="left", fontsize=11)
+    ax.set_ylim(bottom=0)
+    _dollars(ax)
+    _date_axis(ax, days)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _svg_data_uri(fig)
+
+
+def chart_cost_per_done(report: Report) -> str:
+    fig, ax = _figure()
+    points = [(d.day, d.cost_per_done_item) for d in report.days if d.cost_per_done_item is not None]
+    if points:
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=PALETTE[0], linewidth=1.5)
+        ax.set_ylim(bottom=0)
+    else:
+        ax.text(0.5, 0.5, "no done items in this window", transform=ax.transAxes, ha="center", color="#777777")
+    ax.set_title("Cost per done item (days with done items)", loc="left", fontsize=11)
+    _dollars(ax)
+    _date_axis(ax, [d.day for d in report.days])
+    return _svg_data_uri(fig)
+
+
+def chart_premium_share(report: Report) -> str:
+    fig, ax = _figure()
+    days = [d.day for d in report.days if d.work.calls]
+    calls = [(d.work.premium_share_calls or 0.0) * 100 for d in report.days if d.work.calls]
+    spend = [
+        (d.work.premium_share_spend or 0.0) * 100 if d.work.cost_usd > 0 else float("nan")
+        for d in report.days
+        if d.work.calls
+    ]
+    ax.plot(days, calls, marker="o", markersize=3, color=PALETTE[1], label="of calls")
+    ax.plot(days, spend, marker="s", markersize=3, color=PALETTE[2], label="of spend")
+    ax.set_ylim(-2, 102)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:.0f}%"))
+    ax.set_title(f"Premium share ({report.premium_tier}) per day", loc="left", fontsize=11)
+    _date_axis(ax, [d.day for d in report.days])
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _svg_data_uri(fig)
+
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px auto;
+max-width:1180px;padding:0 16px;color:#1d1d1f;background:#fff}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e5e5e5;padding-bottom:4px}
+.sub{color:#666;margin:0 0 16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:10px;margin:12px 0}
+.card{border:1px solid #e2e2e2;border-radius:8px;padding:10px 12px;background:#fafafa}
+.card .label{font-size:12px;color:#666;text-transform:uppercase;letter-spacing:.03em}
+.card .value{font-size:22px;font-weight:600;margin-top:2px} .card .note{font-size:12px;color:#666}
+.card.headline{background:#eef7f2;border-color:#9fd3b8}
+.charts{display:grid;grid-template-columns:1fr;gap:6px} .charts img{width:100%;max-width:1000px}
+table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 12px}
+th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
+th{background:#f4f4f4;font-weight:600} td:first-child,th:first-child{text-align:left}
+tr.total td{font-weight:700;border-top:2px solid #ccc}
+ul.lines{padding-left:18px;color:#333} .muted{color:#777}
+"""
+
+
+def _card(label: str, value: str, note: str = "", *, headline: bool = False) -> str:
+    cls = "card headline" if headline else "card"
+    note_html = f'<div class="note">{html.escape(note)}</div>' if note else ""
+    return (
+        f'<div class="{cls}"><div class="label">{html.escape(label)}</div>'
+        f'<div class="value">{html.escape(value)}</div>{note_html}</div>'
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]], total: list[str] | None = None) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    if total:
+        body += '<tr class="total">' + "".join(f"<td>{html.escape(c)}</td>" for c in total) + "</tr>"
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(report: Report) -> str:
+    work = report.work
+    saving = report.saving_pct
+    cards = [
+        _card(
+            "saving vs all-premium",
+            "—" if saving is None else f"{saving:.0f}%",
+            f"all-premium {money(report.all_premium_usd)} vs actual {money(work.cost_usd)}"
+            if report.rates
+            else report.what_if_note,
+            headline=True,
+        ),
+        _card("work spend", money(work.cost_usd), f"{work.calls:,} calls, {work.unpriced_calls:,} unpriced"),
+        _card(
+            "fully loaded",
+            money(report.fully_loaded_usd),
+            f"+ evaluation {money(report.evaluation_cost_usd)} + subscriptions {money(report.subscriptions_usd)}",
+        ),
+        _card(
+            "premium share", share(work.premium_share_calls), f"of calls; {share(work.premium_share_spend)} of spend"
+        ),
+        _card(
+            "cost per done item",
+            money(report.cost_per_done_item),
+            "no queue yet" if report.done_items is None else f"{report.done_items:,} items done",
+        ),
+        _card(
+            "run rate",
+            f"{money(report.run_rate['annualised_usd'])}/yr",
+            "last 30 days annualised; QoQ "
+            + ("—" if report.growth["qoq_pct"] is None else f"{report.growth['qoq_pct']:+.1f}%"),
+        ),
+    ]
+    charts = [
+        ("Daily spend by tier", chart_daily_spend(report)),
+        ("Cumulative spend vs the monthly budget", chart_cumulative(report)),
+        ("Cost per done item over time", chart_cost_per_done(report)),
+        ("Premium share over time", chart_premium_share(report)),
+    ]
+    chart_html = "".join(
+        f'<figure><img alt="{html.escape(title)}" src="{uri}"></figure>' for title, uri in charts
+    )
+
+    with_done = any(g.done_items is not None for g in report.groups)
+    headers = [report.by, *GROUP_COLUMNS, *(("done", "per done") if with_done else ())]
+    group_rows = [[g.key, *group_cells(g, with_done=with_done)] for g in report.groups]
+    total = None
+    if len(report.groups) > 1:
+        total = ["total", *group_cells(GroupRow("total", work, report.all_premium_usd, report.done_items),
+                                        with_done=with_done)]
+    groups_html = _table(headers, group_rows, total) if report.groups else '<p class="muted">no calls</p>'
+
+    eval_rows = [
+        [kind, f"{t.calls:,}", money(t.cost_usd), f"{t.unpriced_calls:,}"] for kind, t in report.evaluation.items()
+    ]
+    unpriced_rows = [
+        [u["model"], u["provider"], f"{u['calls']:,}", f"{u['input_tokens']:,}", f"{u['output_tokens']:,}"]
+        for u in report.unpriced
+    ]
+    subscription_rows = [[name, money(amount)] for name, amount in report.subscriptions.items()]
+    daily_rows = [
+        [
+            d.day.isoformat(),
+            f"{d.work.calls:,}",
+            money(d.work.cost_usd),
+            money(d.evaluation_cost_usd),
+            share(d.work.premium_share_calls),
+            f"{d.done_items:,}",
+            money(d.cost_per_done_item),
+        ]
+        for d in report.days
+    ]
+    summary = "".join(f"<li>{html.escape(line)}</li>" for line in headline_lines(report))
+    start = report.window.start.astimezone().strftime("%Y-%m-%d %H:%M")
+    end = report.window.end.astimezone().strftime("%Y-%m-%d %H:%M")
+    title = f"agentrunner report — {report.window.label}"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title><style>{CSS}</style></head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p class="sub">{html.escape(start)} → {html.escape(end)} {html.escape(report.zone)} ·
+premium tier <b>{html.escape(report.premium_tier)}</b> · generated
+{html.escape(report.generated_at.astimezone().strftime("%Y-%m-%d %H:%M"))}</p>
+<div class="cards">{"".join(cards)}</div>
+<h2>Charts</h2><div class="charts">{chart_html}</div>
+<h2>Work by {html.escape(report.by)}</h2>{groups_html}
+<h2>Summary</h2><ul class="lines">{summary}</ul>
+<h2>Evaluation (replays and judges, not in work)</h2>
+{_table(["kind", "calls", "spend", "unpriced"], eval_rows)}
+<h2>Unpriced calls (not counted as $0)</h2>
+{_table(["model", "provider", "calls", "input tokens", "output tokens"], unpriced_rows)
+ if unpriced_rows else '<p class="muted">none</p>'}
+<h2>Subscriptions (prorated to the window)</h2>
+{_table(["subscription", "in window"], subscription_rows) if subscription_rows else '<p class="muted">none</p>'}
+<h2>Days</h2>
+{_table(["day", "calls", "work spend", "evaluation", "premium calls", "done", "per done"], daily_rows)}
+</body></html>
+"""
+
+
+def write_html(report: Report, path: Path) -> Path:
+    """Write the page atomically (a half-written report is never left behind)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(render_html(report), encoding="utf-8")
+    tmp.replace(path)
+    return path
