@@ -36,6 +36,8 @@ class Reply:
 
 @dataclass
 class Seen:
+    """One request as the server got it (header names lower-cased)."""
+
     method: str
     path: str
     headers: dict[str, str]
@@ -106,7 +108,7 @@ class ScriptedServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 path = self.path.split("?", 1)[0]
-                reply = server.next_reply(self.command, path, dict(self.headers.items()), body)
+                reply = server.next_reply(self.command, path, {k.lower(): v for k, v in self.headers.items()}, body)
                 if reply.delay:
                     time.sleep(reply.delay)
                 if reply.drop:
