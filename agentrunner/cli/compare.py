@@ -1,0 +1,350 @@
+"""``compare`` and ``tune``: which configuration does the same work for less, on your own history
+(replay of the ledger) or on an outcome dataset (``--dataset``, no model calls)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ..config import Config, find_config, load_config
+from ..errors import UsageError
+from ..replay.compare import (
+    TABLE_COLUMNS,
+    CompareReport,
+    candidates_from_paths,
+    compare_ledger,
+    count_for_progress,
+    table_cells,
+    to_csv,
+)
+from ..replay.engine import Candidate, ReplayEngine
+from ..replay.html import write_html
+from ..replay.offline import COST_USD, compare_dataset, load_dataset, parse_tier_models
+from ..replay.scorers import DEFAULT_RUBRIC, JudgeCall, ScorerSet
+from ..replay.select import Selection
+from ..replay.tune import (
+    DatasetEvaluator,
+    LedgerEvaluator,
+    Space,
+    TuneResult,
+    comment_block,
+    tune,
+    write_tuned,
+)
+from ._app import app, config_path, console, err_console, get_config, open_ledger
+
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Only calls since: 7d, 12h, 30m, 2w or a date.")]
+RunOpt = Annotated[str | None, typer.Option("--run", help="Only calls of this run id.")]
+TaskOpt = Annotated[str | None, typer.Option("--task", help="Only calls of this item (task id).")]
+KindOpt = Annotated[
+    list[str] | None, typer.Option("--step-kind", help="Only these step kinds (repeatable): plan, act, verify, …")
+]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option("--source", help="Only calls from this source (agentrunner, import:claude-code, import:*)."),
+]
+LimitOpt = Annotated[int | None, typer.Option("--limit", help="At most this many calls (the oldest first).")]
+SampleOpt = Annotated[int | None, typer.Option("--sample", help="A random sample of this many calls.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for --sample and tune's split and restarts.")]
+ScorerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scorer",
+        help="Scorer for every call: auto, exact, normalised, json[:partial], contains, regex:PATTERN, numeric, "
+        "similarity, judge:TIER (default: routes.toml [scorers] per step kind, else auto).",
+    ),
+]
+RubricOpt = Annotated[str | None, typer.Option("--rubric", help="The judge's rubric (text).")]
+FloorOpt = Annotated[float, typer.Option("--quality-floor", help="Quality a configuration must keep (0..1).")]
+DatasetOpt = Annotated[
+    Path | None, typer.Option("--dataset", help="Evaluate on this outcome dataset (JSONL) instead of the ledger.")
+]
+TierModelOpt = Annotated[
+    list[str] | None,
+    typer.Option("--tier-model", help="With --dataset: TIER=MODEL, the dataset model a tier stands for (repeatable)."),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Call the models even when an answer is cached.")]
+
+
+def _selection(
+    since: str | None,
+    run: str | None,
+    task: str | None,
+    step_kind: list[str] | None,
+    source: str | None,
+    limit: int | None,
+    sample: int | None,
+    seed: int,
+) -> Selection:
+    return Selection(
+        since=since, run=run, task=task, step_kind=list(step_kind or []), source=source, limit=limit,
+        sample=sample, seed=seed,
+    )
+
+
+def _scorer_factory(
+    config: Config, scorer: str | None, rubric: str | None
+) -> Callable[[Callable[[str], JudgeCall]], ScorerSet]:
+    def make(judge_call: Callable[[str], JudgeCall]) -> ScorerSet:
+        return ScorerSet(
+            config.scorers,
+            scorer,
+            judge_call=judge_call,
+            default_judge_tier=config.premium_tier,
+            rubric=rubric or DEFAULT_RUBRIC,
+        )
+
+    return make
+
+
+def _main_config_or(first: Path) -> Config:
+    """The invocation's routes.toml (ledger, [scorers], judge tiers); the first compared file when
+    there is none."""
+    if config_path() is None and not find_config().exists():
+        return load_config(first)
+    return get_config()
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr, only on a terminal and only for long replays."""
+    if not sys.stderr.isatty() or total < 20:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _print_table(rows: list[dict[str, Any]], title: str, cost_unit: str = COST_USD) -> None:
+    columns = list(TABLE_COLUMNS)
+    if cost_unit != COST_USD:
+        columns[3] = "cost (strong share)"
+        columns[7] = "done/cost"
+    table = Table(*columns, title=title, title_justify="left")
+    for row in rows:
+        cells = table_cells({**row, "cost_usd": row.get("cost", row["cost_usd"])}, cost_unit)
+        table.add_row(*cells)
+    console.print(table)
+
+
+@app.command()
+def compare(
+    configs: Annotated[list[Path], typer.Argument(help="Configurations (routes.toml files) to compare.")],
+    since: SinceOpt = None,
+    run: RunOpt = None,
+    task: TaskOpt = None,
+    step_kind: KindOpt = None,
+    source: SourceOpt = None,
+    limit: LimitOpt = None,
+    sample: SampleOpt = None,
+    seed: SeedOpt = 0,
+    scorer: ScorerOpt = None,
+    rubric: RubricOpt = None,
+    quality_floor: FloorOpt = 0.95,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="Write an HTML report to this file.")] = None,
+    outcomes_out: Annotated[
+        Path | None, typer.Option("--outcomes-out", help="Write the outcome dataset (JSONL) for `router train`.")
+    ] = None,
+    dataset: DatasetOpt = None,
+    tier_model: TierModelOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Replay history through each configuration: cost, quality vs the recorded answers, per tier."""
+    for path in configs:
+        if not path.exists():
+            raise UsageError(f"{path}: no such configuration file")
+    if not 0.0 <= quality_floor <= 1.0:
+        raise UsageError(f"--quality-floor must be between 0 and 1, got {quality_floor}")
+    if dataset is not None:
+        _compare_dataset(configs, dataset, tier_model or [], quality_floor, as_json, as_csv, html)
+        return
+    if tier_model:
+        raise UsageError("--tier-model only applies with --dataset")
+    candidates = candidates_from_paths(configs)
+    main = _main_config_or(configs[0])
+    ledger = open_ledger(main)
+    selection = _selection(since, run, task, step_kind, source, limit, sample, seed)
+    engine = ReplayEngine(
+        ledger,
+        candidates,
+        _scorer_factory(main, scorer, rubric),
+        use_cache=not no_cache,
+        judge_config=main,
+        state_path=main.state_path,
+    )
+    try:
+        total = count_for_progress(ledger, selection)
+        with _progress(total, "replaying") as progress:
+            report = compare_ledger(
+                engine,
+                selection,
+                floor=quality_floor,
+                outcomes_out=outcomes_out,
+                keep_details=html is not None,
+                state_path=main.state_path,
+                progress=progress,
+            )
+    finally:
+        engine.close()
+    _emit(report, as_json, as_csv, html, outcomes_out)
+
+
+def _emit(report: CompareReport, as_json: bool, as_csv: bool, html: Path | None, outcomes_out: Path | None) -> None:
+    if html is not None:
+        write_html(report, html)
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    elif as_csv:
+        typer.echo(to_csv(report), nl=False)
+    else:
+        _print_table(report.rows, f"{report.selection} · floor {report.floor:g}")
+        paid = sum(row.get("paid_usd") or 0.0 for row in report.rows[1:])
+        console.print(
+            f"cache: {report.cache_hits} hit(s), {report.cache_misses} call(s) made · paid now ${paid:.6f}",
+            markup=False,
+        )
+        for note in report.notes:
+            console.print(f"note: {note}", markup=False)
+    if html is not None and not (as_json or as_csv):
+        console.print(f"wrote {html}", markup=False)
+    if outcomes_out is not None and not (as_json or as_csv):
+        console.print(f"wrote {outcomes_out}", markup=False)
+
+
+def _compare_dataset(
+    configs: list[Path], dataset: Path, tier_model: list[str], floor: float, as_json: bool, as_csv: bool,
+    html: Path | None,
+) -> None:
+    rows = load_dataset(dataset)
+    candidates = candidates_from_paths(configs)
+    table, unit, notes = compare_dataset(
+        [(c.name, c.config) for c in candidates], rows, explicit_models=parse_tier_models(tier_model), floor=floor
+    )
+    report = CompareReport(rows=table, selection=f"dataset {dataset.name} ({len(rows)} prompts)", floor=floor,
+                           mode="dataset", notes=notes)
+    if html is not None:
+        write_html(report, html)
+    if as_json:
+        typer.echo(json.dumps({**report.as_json(), "cost_unit": unit}, ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        typer.echo(to_csv(report), nl=False)
+        return
+    _print_table(table, f"{report.selection} · floor {floor:g}", unit)
+    for note in notes:
+        console.print(f"note: {note}", markup=False)
+    if html is not None:
+        console.print(f"wrote {html}", markup=False)
+
+
+@app.command("tune")
+def tune_command(
+    quality_floor: FloorOpt = 0.95,
+    max_evals: Annotated[int, typer.Option("--max-evals", help="At most this many configurations evaluated.")] = 60,
+    restarts: Annotated[int, typer.Option("--restarts", help="Random restarts of the hill climb.")] = 3,
+    write: Annotated[Path | None, typer.Option("--write", help="Write the best configuration here.")] = None,
+    base: Annotated[
+        Path | None, typer.Option("--base", help="Configuration to start from (default: the current routes.toml).")
+    ] = None,
+    dataset: DatasetOpt = None,
+    tier_model: TierModelOpt = None,
+    since: SinceOpt = None,
+    run: RunOpt = None,
+    task: TaskOpt = None,
+    step_kind: KindOpt = None,
+    source: SourceOpt = None,
+    limit: LimitOpt = None,
+    sample: SampleOpt = None,
+    seed: SeedOpt = 0,
+    scorer: ScorerOpt = None,
+    rubric: RubricOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search the configuration space for the cheapest configuration that keeps quality ≥ the floor."""
+    base_config = load_config(base) if base is not None else get_config()
+    source_name: str
+    if dataset is not None:
+        rows = load_dataset(dataset)
+        evaluator: Any = DatasetEvaluator(base_config, rows, explicit_models=parse_tier_models(tier_model or []),
+                                          seed=seed)
+        space = Space(base_config, search_threshold=False, search_tokens=False, search_models=False)
+        source_name = f"dataset {dataset.name}"
+        extra = ["Tiers stand for: " + ", ".join(f"{t}={m}" for t, m in evaluator.mapping.items())]
+    else:
+        if tier_model:
+            raise UsageError("--tier-model only applies with --dataset")
+        ledger = open_ledger(get_config() if base is None else base_config)
+        selection = _selection(since, run, task, step_kind, source, limit, sample, seed)
+        make_scorers = _scorer_factory(base_config, scorer, rubric)
+
+        def make_engine(candidates: list[Candidate]) -> ReplayEngine:
+            return ReplayEngine(ledger, candidates, make_scorers, judge_config=base_config,
+                                state_path=base_config.state_path)
+
+        evaluator = LedgerEvaluator(ledger, base_config, selection, make_engine, seed=seed)
+        space = Space(base_config)
+        source_name = f"the ledger ({selection.describe()})"
+        extra = []
+    with _progress(max_evals, "tuning") as progress:
+        result = tune(space, evaluator, floor=quality_floor, max_evals=max_evals, restarts=restarts, seed=seed,
+                      progress=progress)
+    if result.passed and write is not None:
+        assert result.best is not None
+        write_tuned(base_config, result.best, write, comment_block(result, source=source_name, extra=extra))
+    _print_tune(result, as_json, write, source_name)
+    if not result.passed:
+        raise typer.Exit(1)
+
+
+def _print_tune(result: TuneResult, as_json: bool, write: Path | None, source_name: str) -> None:
+    if as_json:
+        typer.echo(json.dumps({**result.as_dict(), "written": str(write) if write and result.passed else None},
+                              ensure_ascii=False, indent=2))
+        return
+    unit = "$" if result.unit == COST_USD else "strong share "
+
+    def fmt(cost: float) -> str:
+        return f"{unit}{cost:.6f}" if result.unit == COST_USD else f"{cost:.3f}"
+
+    table = Table("configuration", "split", "calls", "by tier", f"cost ({unit.strip() or 'USD'})", "vs baseline",
+                  "quality", title=f"tune on {source_name} · floor {result.floor:g} · {result.evaluations} evaluated",
+                  title_justify="left")
+
+    def add(name: str, split: str, measured: Any, baseline: Any) -> None:
+        vs = "-" if baseline.cost <= 0 else f"{(measured.cost - baseline.cost) / baseline.cost * 100:+.1f}%"
+        by_tier = " ".join(f"{t} {n}" for t, n in measured.by_tier.items())
+        table.add_row(name, split, str(measured.n), by_tier, fmt(measured.cost), vs, f"{measured.quality:.3f}")
+
+    add("baseline", "held-out", result.baseline_heldout, result.baseline_heldout)
+    add("current", "train", result.base_train, result.baseline_train)
+    add("current", "held-out", result.base_heldout, result.baseline_heldout)
+    if result.best is not None and result.train is not None and result.heldout is not None:
+        add("tuned", "train", result.train, result.baseline_train)
+        add("tuned", "held-out", result.heldout, result.baseline_heldout)
+    console.print(table)
+    if result.passed and result.best is not None:
+        console.print("changes: " + "; ".join(result.best.describe(result.base)), markup=False)
+        console.print(f"PASS: meets the floor {result.floor:g} on the held-out split", markup=False)
+        if write is not None:
+            console.print(f"wrote {write}", markup=False)
+    else:
+        console.print(
+            f"FAIL: no configuration found met the floor {result.floor:g} on both splits "
+            f"({len(result.tried_on_heldout)} tried on held-out); nothing written",
+            markup=False,
+        )
