@@ -100,6 +100,17 @@ class CallRecord(BaseModel):
 _TEXT_FIELDS = ("request_json", "response_text", "response_json", "error")
 
 
+def storable(text: str) -> str:
+    """Text SQLite can store: lone surrogates (undecodable bytes of a to-do file read with
+    ``surrogateescape``) cannot be encoded as UTF-8, so they are written as ``\\udcff`` escapes
+    instead of failing the write of a call that was already paid for."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 class Redactor:
     """Scrubs every match of the configured regexes out of text before it is stored."""
 
@@ -109,6 +120,7 @@ class Redactor:
     def __call__(self, text: str | None) -> str | None:
         if not text:
             return text
+        text = storable(text)
         for pattern in self.patterns:
             text = pattern.sub(REDACTED, text)
         return text
@@ -155,6 +167,9 @@ class Ledger:
 
     def _row(self, record: CallRecord | dict[str, Any]) -> dict[str, Any]:
         row = (record if isinstance(record, CallRecord) else CallRecord(**record)).model_dump()
+        for name, value in row.items():
+            if isinstance(value, str):
+                row[name] = storable(value)
         for name in _TEXT_FIELDS:
             row[name] = self.redact(row[name])
         for name in ("input_includes_cache", "replayable"):
