@@ -1,0 +1,451 @@
+"""The agent graph: plan → (route → act → verify → escalate?)* → summarise, checkpointed.
+
+A LangGraph :class:`StateGraph` per item, compiled with a SQLite checkpointer in ``state.db``; the
+thread id is the item id and every node's result is saved before the next node starts
+(``durability="sync"``). A run killed in the middle resumes on the next start from the last
+finished node; the node that was cut off runs again, and its model calls — whose step ids are
+deterministic (``item:attempt:step:kind:tier:call``) — are answered from the ledger
+(``Gateway.call(..., reuse=True)``) when they had completed: nothing is paid twice.
+
+Every model call is routed (:class:`~agentrunner.router.Router`), made through the
+:class:`~agentrunner.gateway.Gateway` with run/task/step ids and step kind, and its reservation is
+released when it ends.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypedDict
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph import END, START, StateGraph
+
+from ..chat import ChatRequest, ChatResponse
+from ..config import Config
+from ..errors import Interrupted, ProviderError
+from ..gateway import CallContext, Gateway
+from ..ledger import Ledger
+from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdict, Step
+from ..todo import atomic_write, slugify
+from ..tools import ToolContext, ToolResult, Workspace
+from . import prompts
+from .prompts import ItemInfo, StepSpec
+from .validators import ActResult, Check, default_validators, run_validators
+
+RECURSION_LIMIT = 200
+
+
+class AgentState(TypedDict, total=False):
+    item: dict[str, Any]
+    run_id: str
+    attempt: int
+    recipe: str
+    plan: list[dict[str, Any]]
+    step_index: int
+    decision: dict[str, Any] | None
+    exclude: list[str]
+    act: dict[str, Any] | None
+    checks: list[dict[str, Any]]
+    passed: bool
+    outputs: list[dict[str, Any]]
+    calls: list[dict[str, Any]]
+    status: str  # running | done | failed
+    error: str | None
+    result_path: str | None
+
+
+@dataclass
+class ItemOutcome:
+    status: str  # done | failed
+    error: str | None = None
+    result_path: str | None = None
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    recipe: str = ""
+
+    @property
+    def cost_usd(self) -> float:
+        return sum(c.get("cost_usd") or 0.0 for c in self.calls)
+
+    def tier_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for call in self.calls:
+            counts[call["tier"]] = counts.get(call["tier"], 0) + 1
+        return counts
+
+
+def _decision_to_dict(decision: Decision) -> dict[str, Any]:
+    return asdict(decision)
+
+
+def _decision_from_dict(data: dict[str, Any]) -> Decision:
+    values = dict(data)
+    values["stages"] = [StageVerdict(**s) for s in values.get("stages", [])]
+    return Decision(**values)
+
+
+class _Act:
+    """The :class:`~agentrunner.agent.prompts.ActContext` of one act: calls and tools of a step."""
+
+    def __init__(self, agent: Agent, state: AgentState, step: StepSpec, decision: Decision) -> None:
+        self.agent = agent
+        self.workspace = agent.workspace
+        self.item = ItemInfo(**state["item"])
+        self.max_tool_calls = agent.config.agent.max_tool_calls
+        self.state = state
+        self.step = step
+        self.decision = decision
+        self.calls: list[dict[str, Any]] = []
+        self.base_id = f"{self.item.id}:a{state['attempt']}:s{step.index}:{step.kind}:{decision.tier}"
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.agent.check_stop()
+        step_id = f"{self.base_id}:c{len(self.calls)}"
+        context = CallContext(
+            run_id=self.agent.run_id,
+            task_id=self.item.id,
+            step_id=step_id,
+            step_kind=self.step.kind,
+            route_reason=self.decision.reason,
+            route_score=self.decision.score,
+            task_type=self.state.get("recipe"),
+        )
+        response = self.agent.gateway.call(self.decision.tier, request, context, reuse=True)
+        self.calls.append(
+            {
+                "call_id": response.call_id,
+                "tier": response.tier or self.decision.tier,
+                "cost_usd": response.cost_usd,
+                "reused": response.reused,
+                "input_tokens": response.usage.input_tokens,
+                "output_tokens": response.usage.output_tokens,
+                "step_id": step_id,
+            }
+        )
+        return response
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(
+            name,
+            arguments,
+            ToolContext(run_id=self.agent.run_id, task_id=self.item.id, step_id=f"{self.base_id}:t"),
+        )
+
+
+class Agent:
+    """Works to-do items through the graph. One per run; ``work`` may be called from threads."""
+
+    def __init__(
+        self,
+        config: Config,
+        ledger: Ledger,
+        gateway: Gateway,
+        router: Router,
+        state_path: Path,
+        *,
+        stop: threading.Event | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.config = config
+        self.ledger = ledger
+        self.gateway = gateway
+        self.router = router
+        self.workspace = Workspace(config, ledger)
+        self.stop = stop or threading.Event()
+        self.today = today or date.today()
+        self.conn = sqlite3.connect(state_path, check_same_thread=False, timeout=30.0)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA busy_timeout=30000")
+        self.checkpointer = SqliteSaver(self.conn)
+        self.checkpointer.setup()
+        self.graph = self._build().compile(checkpointer=self.checkpointer)
+        self._slug_lock = threading.Lock()
+        self.events: list[Any] = []  # progress callbacks: fn(item_id, message)
+        # calls are recorded under the current run, also when resuming an older run's item
+        self.run_id: str = ""
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def check_stop(self) -> None:
+        if self.stop.is_set():
+            raise Interrupted("interrupted: state saved, run again to resume")
+
+    def _emit(self, state: AgentState, message: str) -> None:
+        for callback in self.events:
+            callback(state["item"]["id"], message)
+
+    # -- the graph -------------------------------------------------------------------------
+
+    def _build(self) -> StateGraph:
+        graph = StateGraph(AgentState)
+        graph.add_node("plan", self.plan)
+        graph.add_node("route", self.route)
+        graph.add_node("act", self.act)
+        graph.add_node("verify", self.verify)
+        graph.add_node("escalate", self.escalate)
+        graph.add_node("summarise", self.summarise)
+        graph.add_edge(START, "plan")
+        graph.add_conditional_edges("plan", lambda s: "route" if s.get("plan") else END, ["route", END])
+        graph.add_edge("route", "act")
+        graph.add_edge("act", "verify")
+        graph.add_conditional_edges("verify", self._after_verify, ["route", "summarise", "escalate"])
+        graph.add_conditional_edges("escalate", lambda s: "act" if s.get("decision") else END, ["act", END])
+        graph.add_edge("summarise", END)
+        return graph
+
+    def _after_verify(self, state: AgentState) -> str:
+        if not state.get("passed"):
+            return "escalate"
+        return "route" if state["step_index"] < len(state["plan"]) else "summarise"
+
+    def _step(self, state: AgentState) -> StepSpec:
+        return StepSpec.from_dict(state["plan"][state["step_index"]])
+
+    def _route_step(self, state: AgentState, spec: StepSpec) -> Step:
+        item = ItemInfo(**state["item"])
+        size = sum(self._file_size(path) for path in spec.reads) + len(item.context)
+        prompt_tokens = int((len(spec.instruction) + size) / 3.5) + 64
+        return Step(
+            instruction=spec.instruction,
+            kind=spec.kind,
+            tags=list(item.tags),
+            files=[*spec.reads, *spec.writes],
+            prompt_tokens=prompt_tokens,
+            max_tokens=spec.max_tokens,
+            needs_json=spec.needs_json,
+            needs_tools=spec.needs_tools,
+            cost_cap_usd=item.cost_cap_usd,
+        )
+
+    def _file_size(self, path: str) -> int:
+        try:
+            return min(self.workspace.resolve(path).stat().st_size, 20_000)
+        except (OSError, Exception):
+            return 0
+
+    def _spent(self, state: AgentState) -> float:
+        return sum(c.get("cost_usd") or 0.0 for c in state.get("calls", []) if not c.get("reused"))
+
+    def plan(self, state: AgentState) -> dict[str, Any]:
+        item = ItemInfo(**state["item"])
+        found = prompts.recipe_for(item)
+        if found is not None:
+            recipe, params = found
+            steps = recipe.plan(item, params)
+            self._emit(state, f"plan: {recipe.name} recipe, {len(steps)} step(s)")
+            return {"recipe": recipe.name, "plan": [s.as_dict() for s in steps], "step_index": 0}
+        if prompts.is_simple(item):
+            steps = prompts.GENERAL.plan(item, {})
+            self._emit(state, "plan: one step (simple item)")
+            return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0}
+        calls = list(state.get("calls", []))
+        max_steps = self.config.agent.max_steps
+        request = prompts.plan_request(item, max_steps)
+        step = Step.for_request(request, kind="plan", tags=list(item.tags), cost_cap_usd=item.cost_cap_usd)
+        decision = self.router.choose(step, RouteContext(run_id=self.run_id, item_spent_usd=self._spent(state)))
+        try:
+            self.check_stop()
+            step_id = f"{item.id}:a{state['attempt']}:plan:plan:{decision.tier}:c0"
+            response = self.gateway.call(
+                decision.tier,
+                request,
+                CallContext(
+                    run_id=self.run_id,
+                    task_id=item.id,
+                    step_id=step_id,
+                    step_kind="plan",
+                    route_reason=decision.reason,
+                    route_score=decision.score,
+                    task_type="general",
+                ),
+                reuse=True,
+            )
+            calls.append(
+                {
+                    "call_id": response.call_id,
+                    "tier": response.tier or decision.tier,
+                    "cost_usd": response.cost_usd,
+                    "reused": response.reused,
+                    "step_id": step_id,
+                }
+            )
+            steps = prompts.parse_plan(response.text, item, max_steps)
+        except ProviderError:
+            steps = None
+        finally:
+            self.router.release(decision)
+        how = f"plan({decision.tier}): {len(steps)} step(s)" if steps else f"plan({decision.tier}) unusable: one step"
+        self._emit(state, how)
+        steps = steps or prompts.GENERAL.plan(item, {})
+        return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0, "calls": calls}
+
+    def route(self, state: AgentState) -> dict[str, Any]:
+        spec = self._step(state)
+        step = self._route_step(state, spec)
+        decision = self.router.choose(
+            step, RouteContext(run_id=self.run_id, exclude=frozenset(), item_spent_usd=self._spent(state))
+        )
+        return {"decision": _decision_to_dict(decision), "exclude": []}
+
+    def act(self, state: AgentState) -> dict[str, Any]:
+        spec = self._step(state)
+        decision = _decision_from_dict(state["decision"] or {})
+        recipe = prompts.BY_NAME[spec.recipe]
+        context = _Act(self, state, spec, decision)
+        try:
+            result = recipe.act(context, spec)
+        except ProviderError as exc:
+            result = ActResult(writes=list(spec.writes), error=f"{decision.tier}: {exc}")
+        finally:
+            self.router.release(decision)
+        marks = " ".join(f"{t['tool']}{'' if t['ok'] else '✗'}" for t in result.tool_results)
+        self._emit(state, f"{spec.kind}({decision.tier}) {marks}".rstrip())
+        return {"act": result.as_dict(), "calls": [*state.get("calls", []), *context.calls]}
+
+    def verify(self, state: AgentState) -> dict[str, Any]:
+        spec = self._step(state)
+        data = dict(state["act"] or {})
+        result = ActResult(**data)
+        recipe = prompts.BY_NAME[spec.recipe]
+        checks: list[Check] = run_validators(
+            default_validators(recipe.validators(spec) if result.error is None else []), result, self.workspace.root
+        )
+        passed = all(check.ok for check in checks)
+        failed = next((c for c in checks if not c.ok), None)
+        self._emit(
+            state, "verify ✓" if passed else f"verify ✗ {failed.name}: {failed.detail}" if failed else "verify ✗"
+        )
+        update: dict[str, Any] = {"checks": [c.as_dict() for c in checks], "passed": passed}
+        if passed:
+            decision = state["decision"] or {}
+            outputs = [
+                *state.get("outputs", []),
+                {
+                    "step": spec.index,
+                    "instruction": spec.instruction,
+                    "tier": decision.get("tier"),
+                    "text": result.text[:2000],
+                    "writes": result.writes,
+                    "tools": [f"{t['tool']}({'ok' if t['ok'] else t['error']})" for t in result.tool_results],
+                    "checks": [c.as_dict() for c in checks],
+                },
+            ]
+            update.update({"outputs": outputs, "step_index": state["step_index"] + 1, "decision": None})
+        else:
+            update["error"] = f"{failed.name}: {failed.detail}" if failed else "verification failed"
+        return update
+
+    def escalate(self, state: AgentState) -> dict[str, Any]:
+        spec = self._step(state)
+        failed = _decision_from_dict(state["decision"] or {})
+        exclude = frozenset([*state.get("exclude", []), failed.tier])
+        error = state.get("error") or "verification failed"
+        step = self._route_step(state, spec)
+        try:
+            decision = self.router.escalate(
+                step, failed, RouteContext(run_id=self.run_id, exclude=exclude, item_spent_usd=self._spent(state))
+            )
+        except ItemCapExceeded as exc:
+            decision = None
+            error = f"{error}; {exc}"
+        if decision is None:
+            self._emit(state, "no tier to escalate to")
+            return {"decision": None, "status": "failed", "error": error}
+        self._emit(state, f"escalate → {decision.tier}")
+        return {"decision": _decision_to_dict(decision), "exclude": sorted(exclude)}
+
+    def summarise(self, state: AgentState) -> dict[str, Any]:
+        item = ItemInfo(**state["item"])
+        day = self.today.isoformat()
+        folder = self.config.tasks_dir / "done" / day
+        with self._slug_lock:
+            base = slugify(item.title)
+            path = folder / f"{base}.md"
+            number = 2
+            while path.exists() and f"<!-- item {item.id} -->" not in path.read_text("utf-8", "replace"):
+                path = folder / f"{base}-{number}.md"
+                number += 1
+            atomic_write(path, self._result_markdown(state, item))
+        self._emit(state, f"summarise → {path.name}")
+        return {"status": "done", "result_path": str(path), "error": None}
+
+    def _result_markdown(self, state: AgentState, item: ItemInfo) -> str:
+        calls = state.get("calls", [])
+        cost = sum(c.get("cost_usd") or 0.0 for c in calls)
+        lines = [
+            f"# {item.title}",
+            "",
+            f"<!-- item {item.id} -->",
+            f"- from: `{item.file}`",
+            f"- done: {self.today.isoformat()} · run `{state['run_id']}` · attempt {state['attempt']}",
+            f"- recipe: {state.get('recipe')} · {len(calls)} calls · ${cost:.6f}",
+            "",
+            "## Steps",
+            "",
+        ]
+        for output in state.get("outputs", []):
+            lines.append(f"{output['step'] + 1}. {output['instruction']} — tier `{output['tier']}`")
+            if output["tools"]:
+                lines.append(f"   - tools: {', '.join(output['tools'])}")
+            if output["writes"]:
+                lines.append(f"   - wrote: {', '.join(f'`{w}`' for w in output['writes'])}")
+            lines.append(f"   - checks: {', '.join(c['name'] + ('✓' if c['ok'] else '✗') for c in output['checks'])}")
+            if output["text"].strip():
+                lines += ["", "   ```", *[f"   {line}" for line in output["text"].strip().splitlines()[:40]], "   ```"]
+        lines.append("")
+        return "\n".join(lines)
+
+    # -- running an item -------------------------------------------------------------------
+
+    def thread(self, item_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": item_id}, "recursion_limit": RECURSION_LIMIT}
+
+    def has_checkpoint(self, item_id: str) -> bool:
+        """True when the item's graph stopped in the middle (killed, interrupted, budget stop)."""
+        snapshot = self.graph.get_state(self.thread(item_id))
+        return bool(snapshot.next)
+
+    def work(self, item: ItemInfo, *, run_id: str, attempt: int, resume: bool) -> ItemOutcome:
+        """Run (or resume) one item's graph to the end. Raises BudgetExhausted / Interrupted with
+        the state checkpointed; returns done or failed otherwise."""
+        config = self.thread(item.id)
+        self.run_id = run_id
+        if resume and self.has_checkpoint(item.id):
+            final = self.graph.invoke(None, config, durability="sync")
+        else:
+            self.checkpointer.delete_thread(item.id)
+            initial: AgentState = {
+                "item": item.as_dict(),
+                "run_id": run_id,
+                "attempt": attempt,
+                "plan": [],
+                "step_index": 0,
+                "decision": None,
+                "exclude": [],
+                "act": None,
+                "checks": [],
+                "passed": False,
+                "outputs": [],
+                "calls": [],
+                "status": "running",
+                "error": None,
+                "result_path": None,
+            }
+            final = self.graph.invoke(initial, config, durability="sync")
+        status = final.get("status") or "failed"
+        if status == "running":
+            status = "failed"
+        return ItemOutcome(
+            status=status,
+            error=final.get("error"),
+            result_path=final.get("result_path"),
+            calls=list(final.get("calls", [])),
+            recipe=final.get("recipe") or "",
+        )
+
+
+__all__ = ["RECURSION_LIMIT", "Agent", "AgentState", "ItemOutcome"]

@@ -1,0 +1,807 @@
+"""Recipes: how an item becomes steps, prompts, constrained answers and checks.
+
+The embedded model (Gemma 3 270M, a base model) cannot plan, hold a long tool loop or write free
+text worth keeping. It *can* copy spans from a short text and pick one of a few labels when its
+output is grammar-constrained. So an item the agent recognises is worked by a recipe:
+
+- deterministic code finds the inputs (paths in the item, its context lines) and reads them with
+  the workspace tools;
+- the model gets one short, focused prompt per decision, answered under a JSON schema (an enum of
+  labels, a list of ``{name, email}``, an ``{old, new}`` identifier pair, a tool instruction);
+- a tool applies the structured answer (writes the JSON, renames the identifier, renders the table
+  or the template), and deterministic validators check the outcome.
+
+Anything else takes the ``general`` recipe: a routed plan (JSON-schema structured output, falling
+back to one step) and per step a bounded tool loop — what larger local models and premium tiers are
+for. The same recipes run on every tier: escalation re-asks the same question of a stronger model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..chat import ChatRequest, ChatResponse, Message, ToolCall
+from ..tools import ToolResult, Workspace, csv_to_markdown
+from .validators import EMAIL, ActResult, Check, Validator, json_matches
+
+IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
+PLAN_KINDS = ["act"]
+SYSTEM_GENERAL = (
+    "You are a careful software engineering agent working in a project folder. Use the tools to read "
+    "and write files. When the task is finished, answer with a one-line summary."
+)
+
+
+@dataclass
+class ItemInfo:
+    """The part of a to-do item the agent needs (serialisable: it lives in the checkpoint)."""
+
+    id: str
+    title: str
+    context: str
+    tags: list[str]
+    file: str
+    cost_cap_usd: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StepSpec:
+    """One planned step: the unit that is routed, acted, verified and escalated."""
+
+    index: int
+    recipe: str
+    instruction: str
+    expected: str
+    kind: str = "act"
+    reads: list[str] = field(default_factory=list)
+    writes: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    max_tokens: int = 64
+    needs_json: bool = True
+    needs_tools: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StepSpec:
+        return cls(**data)
+
+
+class ActContext(Protocol):
+    """What a recipe's act may use: model calls (routed tier, ledger, resume) and tools."""
+
+    workspace: Workspace
+    item: ItemInfo
+    max_tool_calls: int
+
+    def call(self, request: ChatRequest) -> ChatResponse: ...
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult: ...
+
+
+# -- finding things in an item ----------------------------------------------------------------
+
+_BACKTICKED = re.compile(r"`([^`\n]+)`")
+_BARE_PATH = re.compile(r"(?<![\w/`.-])((?:[\w.-]+/)+[\w.-]+\.[A-Za-z0-9]+)(?![\w/])")
+
+
+def mentioned_paths(text: str) -> list[str]:
+    """Workspace paths an item mentions (backticked or bare ``a/b.ext``), in order, no repeats."""
+    found: list[str] = []
+    for token in [*_BACKTICKED.findall(text), *_BARE_PATH.findall(text)]:
+        token = token.strip()
+        if ("/" in token or re.search(r"\.[A-Za-z0-9]{1,5}$", token)) and " " not in token and token not in found:
+            found.append(token)
+    order = {token: text.find(token) for token in found}
+    return sorted(found, key=lambda token: order[token])
+
+
+def identifiers(text: str) -> list[str]:
+    return [token for token in _BACKTICKED.findall(text) if re.fullmatch(IDENTIFIER_PATTERN, token)]
+
+
+def _with_suffix(paths: list[str], *suffixes: str) -> list[str]:
+    return [path for path in paths if path.lower().endswith(suffixes)]
+
+
+def _read(ctx: ActContext, path: str) -> str | None:
+    result = ctx.tool("read_file", {"path": path})
+    return result.output if result.ok else None
+
+
+def _write(ctx: ActContext, path: str, content: str) -> ToolResult:
+    return ctx.tool("write_file", {"path": path, "content": content})
+
+
+def _record(result: ActResult, name: str, arguments: dict[str, Any], outcome: ToolResult) -> None:
+    result.tool_results.append(
+        {"tool": name, "arguments": arguments, "ok": outcome.ok, "output": outcome.output[:500], "error": outcome.error}
+    )
+
+
+def _parse_json(response: ChatResponse) -> tuple[Any, str | None]:
+    try:
+        return json.loads(response.text), None
+    except (json.JSONDecodeError, TypeError):
+        reason = "truncated" if response.finish_reason == "length" else "not JSON"
+        return None, f"the answer is {reason}: {response.text[:80]!r}"
+
+
+def _source_block(label: str, text: str, limit: int = 2400) -> str:
+    text = text.strip()
+    if len(text) > limit:
+        text = text[:limit] + "\n[…]"
+    return f"{label}:\n{text}\n"
+
+
+# -- recipes ------------------------------------------------------------------------------------
+
+
+class Recipe:
+    name = "recipe"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        raise NotImplementedError
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        raise NotImplementedError
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        return []
+
+
+class Classify(Recipe):
+    """``Classify <what> of `in.md` as a, b or c into `out.json```: one enum-constrained call."""
+
+    name = "classify"
+    _LABELS = re.compile(r"\bas\s+((?:[\w-]+\s*,\s*)*[\w-]+,?\s+or\s+[\w-]+)", re.IGNORECASE)
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        if not re.search(r"\bclassify\b", item.title, re.IGNORECASE):
+            return None
+        labels_match = self._LABELS.search(item.title)
+        paths = mentioned_paths(item.title)
+        outputs = _with_suffix(paths, ".json")
+        if not labels_match or not outputs:
+            return None
+        labels = [w.strip().lower() for w in re.split(r",|\bor\b", labels_match.group(1)) if w.strip()]
+        inputs = [p for p in paths if p != outputs[-1]]
+        if not inputs and not item.context:
+            return None
+        field_match = re.search(r"classify\s+(?:the\s+)?([a-z]+)\s+of\b", item.title, re.IGNORECASE)
+        field_name = field_match.group(1).lower() if field_match else "label"
+        return {"labels": labels, "input": inputs[0] if inputs else None, "output": outputs[-1], "field": field_name}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return [
+            StepSpec(
+                index=0,
+                recipe=self.name,
+                instruction=item.title,
+                expected=f"{params['output']} with the {params['field']}: one of {', '.join(params['labels'])}",
+                reads=[params["input"]] if params["input"] else [],
+                writes=[params["output"]],
+                params=params,
+                max_tokens=24,
+            )
+        ]
+
+    def schema(self, step: StepSpec) -> dict[str, Any]:
+        field_name = step.params["field"]
+        return {
+            "type": "object",
+            "properties": {field_name: {"enum": step.params["labels"]}},
+            "required": [field_name],
+        }
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        params = step.params
+        result = ActResult(writes=list(step.writes))
+        source = ctx.item.context
+        label = "Text"
+        if params["input"]:
+            text = _read(ctx, params["input"])
+            if text is None:
+                result.error = f"cannot read {params['input']}"
+                return result
+            source, label = text, f"File {params['input']}"
+        labels = params["labels"]
+        prompt = (
+            f"{_source_block(label, source)}\n"
+            f"Classify the {params['field']} of this text as {', '.join(labels[:-1])} or {labels[-1]}."
+        )
+        response = ctx.call(
+            ChatRequest(
+                messages=[Message(role="user", content=prompt)],
+                json_schema=self.schema(step),
+                max_tokens=step.max_tokens,
+                temperature=0.0,
+            )
+        )
+        result.text = response.text
+        result.data, result.error = _parse_json(response)
+        if result.error:
+            return result
+        problem = json_matches(self.schema(step))(result, ctx.workspace.root)
+        if not problem.ok:
+            result.error = problem.detail
+            return result
+        document = {"source": params["input"] or "context", params["field"]: result.data[params["field"]]}
+        arguments = {"path": params["output"], "content": json.dumps(document, indent=2) + "\n"}
+        _record(result, "write_file", arguments, _write(ctx, params["output"], arguments["content"]))
+        return result
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        output, field_name, labels = step.params["output"], step.params["field"], step.params["labels"]
+
+        def written_label(result: ActResult, root: Path) -> Check:
+            try:
+                value = json.loads((root / output).read_text("utf-8")).get(field_name)
+            except (OSError, ValueError, AttributeError) as exc:
+                return Check("label", False, f"{output}: {exc}")
+            return Check("label", value in labels, f"{field_name} = {value!r}")
+
+        return [json_matches(self.schema(step)), written_label]
+
+
+class ExtractContacts(Recipe):
+    """``Extract the names and emails from `team.txt` into `contacts.json```: the model copies
+    ``{name, email}`` pairs under a schema; every email of the source must come out, and every name
+    must be in the source."""
+
+    name = "extract"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        title = item.title.lower()
+        if "extract" not in title or "email" not in title:
+            return None
+        paths = mentioned_paths(item.title)
+        outputs = _with_suffix(paths, ".json")
+        inputs = [p for p in paths if p not in outputs]
+        if not outputs or not (inputs or item.context):
+            return None
+        return {"input": inputs[0] if inputs else None, "output": outputs[-1]}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return [
+            StepSpec(
+                index=0,
+                recipe=self.name,
+                instruction=item.title,
+                expected=f"{params['output']}: a JSON list of {{name, email}}",
+                reads=[params["input"]] if params["input"] else [],
+                writes=[params["output"]],
+                params=params,
+                max_tokens=320,
+            )
+        ]
+
+    SCHEMA: dict[str, Any] = {  # noqa: RUF012 - read-only
+        "type": "object",
+        "properties": {
+            "contacts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+                    "required": ["name", "email"],
+                },
+            }
+        },
+        "required": ["contacts"],
+    }
+
+    def _source(self, ctx: ActContext, step: StepSpec) -> tuple[str | None, str]:
+        if step.params["input"]:
+            return _read(ctx, step.params["input"]), f"File {step.params['input']}"
+        return ctx.item.context, "Text"
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        result = ActResult(writes=list(step.writes))
+        source, label = self._source(ctx, step)
+        if source is None:
+            result.error = f"cannot read {step.params['input']}"
+            return result
+        expected = len(set(EMAIL.findall(source)))
+        prompt = f"{_source_block(label, source)}\nExtract the names and emails as JSON."
+        response = ctx.call(
+            ChatRequest(
+                messages=[Message(role="user", content=prompt)],
+                json_schema=self.SCHEMA,
+                max_tokens=max(step.max_tokens, 40 * expected + 24),
+                temperature=0.0,
+            )
+        )
+        result.text = response.text
+        result.data, result.error = _parse_json(response)
+        if result.error:
+            return result
+        contacts = [
+            {"name": str(c.get("name", "")).strip(), "email": str(c.get("email", "")).strip()}
+            for c in (result.data or {}).get("contacts", [])
+            if isinstance(c, dict)
+        ]
+        arguments = {
+            "path": step.params["output"],
+            "content": json.dumps(contacts, indent=2, ensure_ascii=False) + "\n",
+        }
+        _record(result, "write_file", arguments, _write(ctx, step.params["output"], arguments["content"]))
+        # the source is kept (not in the checkpoint's ActResult) for the validator
+        result.data = {"contacts": contacts, "source_emails": sorted(set(EMAIL.findall(source))), "source": source}
+        return result
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        def all_emails(result: ActResult, root: Path) -> Check:
+            got = {c["email"] for c in result.data["contacts"]}
+            want = set(result.data["source_emails"])
+            if got != want:
+                missing, extra = sorted(want - got), sorted(got - want)
+                return Check("emails", False, f"missing {missing}, not in source {extra}")
+            return Check("emails", True, f"{len(want)} emails")
+
+        def names_from_source(result: ActResult, root: Path) -> Check:
+            source = result.data["source"]
+            lines = {
+                c["email"]: next((line for line in source.splitlines() if c["email"] in line), "")
+                for c in result.data["contacts"]
+            }
+            bad = [c["name"] for c in result.data["contacts"] if not c["name"] or c["name"] not in lines[c["email"]]]
+            return Check("names", not bad, f"not on their email's line: {bad}" if bad else "ok")
+
+        return [all_emails, names_from_source]
+
+
+class CsvTable(Recipe):
+    """``Reformat `x.csv` as a markdown table in `x.md```: the model emits the tool instruction
+    (source and destination constrained to the paths in the item), the tool renders the table."""
+
+    name = "table"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        if "table" not in item.title.lower():
+            return None
+        paths = mentioned_paths(item.title)
+        csvs, mds = _with_suffix(paths, ".csv"), _with_suffix(paths, ".md")
+        if not csvs or not mds:
+            return None
+        return {"sources": csvs, "destinations": mds}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return [
+            StepSpec(
+                index=0,
+                recipe=self.name,
+                instruction=item.title,
+                expected=f"{params['destinations'][-1]}: a markdown table of {params['sources'][0]}",
+                reads=list(params["sources"]),
+                writes=[params["destinations"][-1]],
+                params=params,
+                max_tokens=64,
+            )
+        ]
+
+    def schema(self, step: StepSpec) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {
+                "tool": {"const": "csv_to_markdown"},
+                "arguments": {
+                    "type": "object",
+                    "properties": {
+                        "source": {"enum": step.params["sources"]},
+                        "destination": {"enum": step.params["destinations"]},
+                    },
+                    "required": ["source", "destination"],
+                },
+            },
+            "required": ["tool", "arguments"],
+        }
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        result = ActResult(writes=list(step.writes))
+        prompt = (
+            f"Task: {ctx.item.title}\n"
+            "Call the tool csv_to_markdown with the source CSV file and the destination markdown file."
+        )
+        response = ctx.call(
+            ChatRequest(
+                messages=[Message(role="user", content=prompt)],
+                json_schema=self.schema(step),
+                max_tokens=step.max_tokens,
+                temperature=0.0,
+            )
+        )
+        result.text = response.text
+        result.data, result.error = _parse_json(response)
+        if result.error:
+            return result
+        arguments = dict((result.data or {}).get("arguments") or {})
+        _record(result, "csv_to_markdown", arguments, ctx.tool("csv_to_markdown", arguments))
+        result.writes = [str(arguments.get("destination") or step.writes[0])]
+        return result
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        def same_rows(result: ActResult, root: Path) -> Check:
+            arguments = result.tool_results[-1]["arguments"] if result.tool_results else {}
+            try:
+                want = csv_to_markdown((root / str(arguments.get("source"))).read_text("utf-8"))
+                got = (root / str(arguments.get("destination"))).read_text("utf-8")
+            except (OSError, ValueError) as exc:
+                return Check("table", False, str(exc))
+            rows = len(want.splitlines()) - 2
+            return Check("table", got == want, f"{rows} rows" if got == want else "table differs from the CSV")
+
+        return [json_matches(self.schema(step)), same_rows]
+
+
+_VERSION_HEADING = re.compile(r"^##\s*\[?v?(\d+\.\d+(?:\.\d+)?)\]?\s*(?:[-–—(]\s*(\d{4}-\d{2}-\d{2}))?", re.M)
+CATEGORIES = ["Added", "Changed", "Fixed", "Removed"]
+
+
+def newest_section(changelog: str) -> tuple[str, str, list[str]] | None:
+    """(version, date, bullets) of the first ``## x.y.z - date`` section of a changelog."""
+    heading = _VERSION_HEADING.search(changelog)
+    if heading is None:
+        return None
+    following = _VERSION_HEADING.search(changelog, heading.end())
+    body = changelog[heading.end() : following.start() if following else len(changelog)]
+    bullets = [m.group(1).strip() for m in re.finditer(r"^\s*[-*+]\s+(.+)$", body, re.M)]
+    return heading.group(1), heading.group(2) or "", bullets
+
+
+class ReleaseNotes(Recipe):
+    """``Fill `template.md` from `CHANGELOG.md` into `notes.md```: the newest section is parsed
+    deterministically; the model sorts each change into Added/Changed/Fixed/Removed (one small
+    enum-constrained call per change); the template's ``{{version}}``, ``{{date}}`` and
+    ``{{changes}}`` are filled."""
+
+    name = "release-notes"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        paths = mentioned_paths(item.title)
+        changelogs = [p for p in paths if "changelog" in p.lower()]
+        templates = [p for p in paths if "template" in p.lower()]
+        outputs = [p for p in paths if p not in changelogs and p not in templates]
+        if not changelogs or not templates or not outputs or "release" not in item.title.lower():
+            return None
+        return {"changelog": changelogs[0], "template": templates[0], "output": outputs[-1]}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return [
+            StepSpec(
+                index=0,
+                recipe=self.name,
+                instruction=item.title,
+                expected=f"{params['output']}: the template filled with the newest version's changes",
+                reads=[params["changelog"], params["template"]],
+                writes=[params["output"]],
+                params=params,
+                max_tokens=16,
+            )
+        ]
+
+    SCHEMA: dict[str, Any] = {  # noqa: RUF012 - read-only
+        "type": "object",
+        "properties": {"category": {"enum": CATEGORIES}},
+        "required": ["category"],
+    }
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        result = ActResult(writes=list(step.writes))
+        changelog = _read(ctx, step.params["changelog"])
+        template = _read(ctx, step.params["template"])
+        if changelog is None or template is None:
+            result.error = f"cannot read {step.params['changelog']} or {step.params['template']}"
+            return result
+        section = newest_section(changelog)
+        if section is None or not section[2]:
+            result.error = f"{step.params['changelog']}: no '## x.y.z - date' section with '- ' entries"
+            return result
+        version, day, bullets = section
+        grouped: dict[str, list[str]] = {name: [] for name in CATEGORIES}
+        answers: list[str] = []
+        for bullet in bullets:
+            prompt = f"Changelog entry: {bullet}\nIs this change Added, Changed, Fixed or Removed?"
+            response = ctx.call(
+                ChatRequest(
+                    messages=[Message(role="user", content=prompt)],
+                    json_schema=self.SCHEMA,
+                    max_tokens=step.max_tokens,
+                    temperature=0.0,
+                )
+            )
+            answers.append(response.text)
+            data, error = _parse_json(response)
+            category = data.get("category") if isinstance(data, dict) else None
+            if error or category not in grouped:
+                result.text = "\n".join(answers)
+                result.error = error or f"category {category!r} is not one of {CATEGORIES}"
+                return result
+            grouped[category].append(bullet)
+        changes = "\n\n".join(
+            f"### {name}\n" + "\n".join(f"- {entry}" for entry in entries)
+            for name, entries in grouped.items()
+            if entries
+        )
+        filled = template.replace("{{version}}", version).replace("{{date}}", day).replace("{{changes}}", changes)
+        for name, entries in grouped.items():
+            filled = filled.replace("{{" + name.lower() + "}}", "\n".join(f"- {e}" for e in entries) or "- none")
+        result.text = "\n".join(answers)
+        result.data = {"version": version, "date": day, "bullets": bullets, "grouped": grouped}
+        arguments = {"path": step.params["output"], "content": filled}
+        _record(result, "write_file", arguments, _write(ctx, step.params["output"], filled))
+        return result
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        output = step.params["output"]
+
+        def filled(result: ActResult, root: Path) -> Check:
+            text = (root / output).read_text("utf-8")
+            left = re.findall(r"\{\{\s*\w+\s*\}\}", text)
+            missing = [b for b in result.data["bullets"] if b not in text]
+            if left or missing or result.data["version"] not in text:
+                return Check("template", False, f"placeholders left {left}, changes missing {missing}")
+            return Check("template", True, f"version {result.data['version']}, {len(result.data['bullets'])} changes")
+
+        return [filled]
+
+
+class Rename(Recipe):
+    """``Rename `old` to `new` in `file.py```: the model answers ``{old, new}`` (identifier
+    pattern), the ``replace_identifier`` tool applies it on word boundaries, the checks confirm the
+    names are the item's, the old one is gone and a Python file still compiles."""
+
+    name = "rename"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        if not re.search(r"\brename\b", item.title, re.IGNORECASE):
+            return None
+        names = identifiers(item.title)
+        paths = [p for p in mentioned_paths(item.title) if p not in names]
+        if len(names) < 2 or not paths:
+            return None
+        return {"path": paths[-1], "names": names}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return [
+            StepSpec(
+                index=0,
+                recipe=self.name,
+                instruction=item.title,
+                expected=f"{params['path']} with the identifier renamed",
+                reads=[params["path"]],
+                writes=[params["path"]],
+                params=params,
+                max_tokens=32,
+            )
+        ]
+
+    SCHEMA: dict[str, Any] = {  # noqa: RUF012 - read-only
+        "type": "object",
+        "properties": {
+            "old": {"type": "string", "pattern": IDENTIFIER_PATTERN},
+            "new": {"type": "string", "pattern": IDENTIFIER_PATTERN},
+        },
+        "required": ["old", "new"],
+    }
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        result = ActResult(writes=list(step.writes))
+        path = step.params["path"]
+        source = _read(ctx, path)
+        if source is None:
+            result.error = f"cannot read {path}"
+            return result
+        prompt = (
+            f"{_source_block(f'File {path}', source)}\nTask: {ctx.item.title}\n"
+            "Give the identifier to replace and its new name."
+        )
+        response = ctx.call(
+            ChatRequest(
+                messages=[Message(role="user", content=prompt)],
+                json_schema=self.SCHEMA,
+                max_tokens=step.max_tokens,
+                temperature=0.0,
+            )
+        )
+        result.text = response.text
+        result.data, result.error = _parse_json(response)
+        if result.error:
+            return result
+        names = step.params["names"]
+        if result.data.get("old") not in names or result.data.get("new") not in names:
+            result.error = f"answer {result.data} does not use the item's names {names}"
+            return result
+        arguments = {"path": path, "old": result.data["old"], "new": result.data["new"]}
+        _record(result, "replace_identifier", arguments, ctx.tool("replace_identifier", arguments))
+        return result
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        path = step.params["path"]
+
+        def renamed(result: ActResult, root: Path) -> Check:
+            text = (root / path).read_text("utf-8")
+            old, new = result.data["old"], result.data["new"]
+            if re.search(rf"(?<!\w){re.escape(old)}(?!\w)", text) or not re.search(
+                rf"(?<!\w){re.escape(new)}(?!\w)", text
+            ):
+                return Check("rename", False, f"{old} still present or {new} absent")
+            if path.endswith(".py"):
+                try:
+                    compile(text, path, "exec")
+                except SyntaxError as exc:
+                    return Check("rename", False, f"{path} no longer compiles: {exc}")
+            return Check("rename", True, f"{old} → {new}")
+
+        return [json_matches(self.SCHEMA), renamed]
+
+
+class General(Recipe):
+    """Anything else: a bounded tool loop with the workspace tools (needs a capable model)."""
+
+    name = "general"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        return {}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return [general_step(0, item.title, "the task done; a one-line summary", item)]
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        result = ActResult(writes=[w for w in step.writes])
+        user = f"Task: {step.instruction}"
+        if ctx.item.context:
+            user += f"\n\nContext:\n{ctx.item.context}"
+        if step.expected:
+            user += f"\n\nExpected output: {step.expected}"
+        messages = [Message(role="system", content=SYSTEM_GENERAL), Message(role="user", content=user)]
+        specs = ctx.workspace.specs()
+        for turn in range(ctx.max_tool_calls + 1):
+            tools = specs if turn < ctx.max_tool_calls else []
+            response = ctx.call(
+                ChatRequest(messages=messages, tools=tools, max_tokens=step.max_tokens, temperature=0.0)
+            )
+            if not response.tool_calls:
+                result.text = response.text
+                break
+            call: ToolCall = response.tool_calls[0]
+            outcome = ctx.tool(call.name, call.arguments)
+            _record(result, call.name, call.arguments, outcome)
+            messages.append(Message(role="assistant", content="", tool_calls=[call]))
+            messages.append(Message(role="tool", content=outcome.as_message()[:4000], tool_call_id=call.id or "call_0"))
+        # a file the step must write that the model answered instead of writing: write the answer
+        for path in result.writes:
+            if not (ctx.workspace.root / path).exists() and result.text.strip():
+                arguments = {"path": path, "content": result.text.strip() + "\n"}
+                _record(result, "write_file", arguments, _write(ctx, path, arguments["content"]))
+        return result
+
+
+def general_step(index: int, instruction: str, expected: str, item: ItemInfo) -> StepSpec:
+    paths = mentioned_paths(instruction)
+    writes = [p for p in paths if re.search(rf"\b(?:into|to|in|as)\s+`?{re.escape(p)}", instruction)]
+    return StepSpec(
+        index=index,
+        recipe="general",
+        instruction=instruction,
+        expected=expected,
+        reads=[p for p in paths if p not in writes],
+        writes=writes[-1:],
+        max_tokens=512,
+        needs_json=False,
+        needs_tools=True,
+    )
+
+
+RECIPES: list[Recipe] = [Classify(), ExtractContacts(), CsvTable(), ReleaseNotes(), Rename()]
+GENERAL = General()
+BY_NAME: dict[str, Recipe] = {recipe.name: recipe for recipe in [*RECIPES, GENERAL]}
+
+
+def recipe_for(item: ItemInfo) -> tuple[Recipe, dict[str, Any]] | None:
+    """The first recipe that recognises the item (None: the general path)."""
+    for recipe in RECIPES:
+        params = recipe.match(item)
+        if params is not None:
+            return recipe, params
+    return None
+
+
+def plan_schema(max_steps: int) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "steps": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": max_steps,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "kind": {"enum": PLAN_KINDS},
+                        "instruction": {"type": "string", "minLength": 3},
+                        "expected_output": {"type": "string"},
+                    },
+                    "required": ["kind", "instruction", "expected_output"],
+                },
+            }
+        },
+        "required": ["steps"],
+    }
+
+
+def plan_request(item: ItemInfo, max_steps: int) -> ChatRequest:
+    user = f"Task: {item.title}"
+    if item.context:
+        user += f"\nContext:\n{item.context[:1500]}"
+    user += f"\n\nSplit the task into at most {max_steps} short steps, each with the output it produces."
+    return ChatRequest(
+        messages=[Message(role="user", content=user)],
+        json_schema=plan_schema(max_steps),
+        max_tokens=64 * max_steps,
+        temperature=0.0,
+    )
+
+
+def parse_plan(text: str, item: ItemInfo, max_steps: int) -> list[StepSpec] | None:
+    """The model's plan as steps, or None if it is unusable (then the one-step fallback is used)."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, TypeError):
+        return None
+    steps = data.get("steps") if isinstance(data, dict) else None
+    if not isinstance(steps, list) or not steps:
+        return None
+    specs: list[StepSpec] = []
+    for raw in steps[:max_steps]:
+        if not isinstance(raw, dict) or not str(raw.get("instruction", "")).strip():
+            return None
+        specs.append(
+            general_step(len(specs), str(raw["instruction"]).strip(), str(raw.get("expected_output", "")), item)
+        )
+    # the item's own output file must be written by the last step
+    final = general_step(0, item.title, "", item)
+    if final.writes and not any(s.writes for s in specs):
+        specs[-1].writes = final.writes
+    return specs
+
+
+def is_simple(item: ItemInfo) -> bool:
+    """Simple items get the one-step plan without asking a model to plan them."""
+    return (
+        len(item.title) <= 160
+        and len(item.context) <= 400
+        and not re.search(r"\b(then|after that|and also)\b|;", item.title, re.IGNORECASE)
+    )
+
+
+Fallback = Callable[[ItemInfo], list[StepSpec]]
+
+__all__ = [
+    "BY_NAME",
+    "GENERAL",
+    "RECIPES",
+    "ActContext",
+    "ItemInfo",
+    "Recipe",
+    "StepSpec",
+    "identifiers",
+    "is_simple",
+    "mentioned_paths",
+    "newest_section",
+    "parse_plan",
+    "plan_request",
+    "recipe_for",
+]

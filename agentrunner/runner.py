@@ -1,0 +1,587 @@
+"""``agentrunner run``: the lock, the items, the graph per item, progress, the summary, exit codes.
+
+Exit codes (DESIGN.md §10): 0 all selected items done or nothing to do · 1 some items failed ·
+2 usage or config error · 3 stopped by a budget (state saved, resumable) · 75 another run holds the
+lock · 130 interrupted (state saved, resumable).
+
+One run at a time: ``fcntl.flock`` on ``.agentrunner/run.lock``, non-blocking; the kernel drops the
+lock when the process dies, so a killed run never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from .agent import Agent, ItemInfo, ItemOutcome
+from .agent.prompts import GENERAL, is_simple, recipe_for
+from .budgets import budget_status
+from .chat import Usage
+from .config import Config
+from .errors import AgentRunnerError, BudgetExhausted, Interrupted, LockHeld, UsageError
+from .gateway import Gateway
+from .ledger import Ledger, new_id
+from .pricing import price_tokens
+from .queue import Queue
+from .router import RouteContext, Router, Step
+from .todo import TodoFile, TodoItem, mark_done, mark_failed, parse_file, update_item
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUDGET, EXIT_LOCK, EXIT_INTERRUPTED = 0, 1, 2, 3, 75, 130
+
+
+@dataclass
+class RunOptions:
+    paths: list[Path] = field(default_factory=list)
+    max_cost: float | None = None
+    max_items: int | None = None
+    jobs: int = 1
+    dry_run: bool = False
+    quiet: bool = False
+    json_output: bool = False
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    exit_code: int = EXIT_OK
+    selected: int = 0
+    done: int = 0
+    failed: int = 0
+    pending: int = 0  # left for a later run (budget stop, interrupt, attempts exhausted are 'skipped')
+    skipped: int = 0
+    calls_by_tier: dict[str, int] = field(default_factory=dict)
+    reused_calls: int = 0
+    cost_usd: float = 0.0
+    unpriced_calls: int = 0
+    premium_estimate_usd: float | None = None
+    saving_pct: float | None = None
+    wall_s: float = 0.0
+    stopped: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "exit_code": self.exit_code,
+            "selected": self.selected,
+            "done": self.done,
+            "failed": self.failed,
+            "pending": self.pending,
+            "skipped": self.skipped,
+            "calls_by_tier": self.calls_by_tier,
+            "reused_calls": self.reused_calls,
+            "cost_usd": round(self.cost_usd, 6),
+            "unpriced_calls": self.unpriced_calls,
+            "premium_estimate_usd": None if self.premium_estimate_usd is None else round(self.premium_estimate_usd, 6),
+            "saving_pct": None if self.saving_pct is None else round(self.saving_pct, 1),
+            "wall_s": round(self.wall_s, 2),
+            "stopped": self.stopped,
+            "warnings": self.warnings,
+            "items": self.items,
+        }
+
+
+# -- the lock ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def run_lock(data_dir: Path) -> Iterator[None]:
+    """Hold ``run.lock`` for the duration; LockHeld (exit 75) at once if another run has it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "run.lock"
+    handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            raise LockHeld(f"another agentrunner run holds {path} (pid {holder}); exiting") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+# -- selecting items --------------------------------------------------------------------------
+
+
+def todo_files(config: Config, paths: list[Path]) -> list[Path]:
+    """The to-do files of a run: the given files (folders: their *.md), else tasks_dir/*.md.
+    ``done/`` folders are results, never to-do files."""
+    if not paths:
+        if not config.tasks_dir.is_dir():
+            return []
+        return sorted(p for p in config.tasks_dir.glob("*.md") if p.is_file())
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.glob("*.md") if p.is_file() and "done" not in p.parts[-2:-1])
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such to-do file or folder")
+    return files
+
+
+def file_key(config: Config, path: Path) -> str:
+    """How a to-do file is named in the queue and item ids: relative to routes.toml's folder."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(config.base_dir).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def item_info(item: TodoItem) -> ItemInfo:
+    return ItemInfo(
+        id=item.id,
+        title=item.title,
+        context=item.context_text,
+        tags=list(item.tags),
+        file=item.file_key,
+        cost_cap_usd=item.cost_cap_usd,
+    )
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+class Progress:
+    """Plain timestamped lines (cron, pipes) or a rich live progress bar on a terminal."""
+
+    def __init__(self, *, quiet: bool, stream: TextIO | None = None, tty: bool | None = None) -> None:
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self._lock = threading.Lock()
+        self._rich: Any = None
+        self._task: Any = None
+        self.titles: dict[str, str] = {}
+        self.cost = 0.0
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._rich is not None:
+            self._rich.stop()
+
+    def start(self, total: int) -> None:
+        if self.quiet or not self.tty or total == 0:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+        from rich.progress import Progress as RichProgress
+
+        self._rich = RichProgress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[cost]}"),
+            console=Console(file=self.stream),
+            transient=False,
+        )
+        self._rich.start()
+        self._task = self._rich.add_task("run", total=total, cost="$0.000000")
+
+    def log(self, message: str) -> None:
+        if self.quiet:
+            return
+        with self._lock:
+            if self._rich is not None:
+                self._rich.console.print(message, markup=False, highlight=False)
+            else:
+                stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                print(f"{stamp} {message}", file=self.stream, flush=True)
+
+    def event(self, item_id: str, message: str) -> None:
+        title = self.titles.get(item_id, item_id)
+        if self._rich is not None and self._task is not None:
+            self._rich.update(self._task, description=f"{title[:40]} · {message[:40]}")
+        elif not self.quiet:
+            self.log(f"  {title[:50]} · {message}")
+
+    def advance(self, cost: float) -> None:
+        self.cost += cost
+        if self._rich is not None and self._task is not None:
+            self._rich.update(self._task, advance=1, cost=f"${self.cost:.6f}")
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+class Runner:
+    def __init__(self, config: Config, options: RunOptions, *, progress: Progress | None = None) -> None:
+        if options.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        if options.max_items is not None and options.max_items < 1:
+            raise UsageError("--max-items must be at least 1")
+        if options.max_cost is not None and options.max_cost < 0:
+            raise UsageError("--max-cost must not be negative")
+        self.options = options
+        self.config = self._with_run_cap(config, options.max_cost)
+        self.progress = progress or Progress(quiet=options.quiet or options.json_output)
+        self.stop = threading.Event()
+        self.run_id = new_id()
+        self.today = date.today()
+
+    @staticmethod
+    def _with_run_cap(config: Config, max_cost: float | None) -> Config:
+        """``--max-cost`` is a per-run cap on top of routes.toml's budgets; it stops, never
+        downgrades (that is what a cron line's cap means)."""
+        if max_cost is None:
+            return config
+        copy = config.model_copy(deep=True)
+        current = copy.budgets.per_run_usd
+        copy.budgets.per_run_usd = max_cost if current is None else min(current, max_cost)
+        copy.budgets.on_exhausted = "stop"
+        copy.source_path, copy.source_text = config.source_path, config.source_text
+        return copy
+
+    # signals: the first SIGINT/SIGTERM lets the current call finish, then stops; a second one
+    # abandons the call at once (KeyboardInterrupt). Either way the checkpoint holds the last node.
+    def _install_signals(self) -> Callable[[], None]:
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+        def handler(signum: int, frame: object) -> None:
+            if self.stop.is_set():
+                raise KeyboardInterrupt
+            self.stop.set()
+            self.progress.log(f"{signal.Signals(signum).name}: finishing the current call, then saving and exiting")
+
+        for sig in previous:
+            signal.signal(sig, handler)
+
+        def restore() -> None:
+            for sig, old in previous.items():
+                signal.signal(sig, old)
+
+        return restore
+
+    def run(self) -> RunSummary:
+        with run_lock(self.config.data_dir):
+            return self._run_locked()
+
+    def _select(self, queue: Queue) -> tuple[list[TodoItem], int, list[TodoFile]]:
+        files = [
+            parse_file(path, file_key=file_key(self.config, path))
+            for path in todo_files(self.config, self.options.paths)
+        ]
+        selected: list[TodoItem] = []
+        skipped = 0
+        for todo in files:
+            for item in todo.items:
+                info = item_info(item)
+                found = recipe_for(info)
+                entry = queue.sync(item, task_type=found[0].name if found else "general")
+                if item.checked:
+                    continue
+                if entry.status == "failed" and entry.attempts >= self.config.agent.max_attempts:
+                    skipped += 1
+                    continue
+                selected.append(item)
+        if self.options.max_items is not None:
+            selected = selected[: self.options.max_items]
+        return selected, skipped, files
+
+    def _run_locked(self) -> RunSummary:
+        started = time.perf_counter()
+        summary = RunSummary(run_id=self.run_id)
+        ledger = Ledger.for_config(self.config)
+        queue = Queue(self.config.state_path)
+        gateway = Gateway(self.config, ledger)
+        router = Router(self.config, ledger, gateway.availability, run_id=self.run_id)
+        restore = self._install_signals()
+        agent: Agent | None = None
+        try:
+            selected, summary.skipped, _ = self._select(queue)
+            summary.selected = len(selected)
+            ledger.start_run(
+                self.run_id,
+                config_hash=self.config.config_hash(),
+                args={
+                    "paths": [str(p) for p in self.options.paths],
+                    "max_cost": self.options.max_cost,
+                    "max_items": self.options.max_items,
+                    "jobs": self.options.jobs,
+                    "dry_run": self.options.dry_run,
+                },
+            )
+            self.progress.log(
+                f"run {self.run_id}: {len(selected)} open item(s)"
+                + (
+                    f", {summary.skipped} skipped after {self.config.agent.max_attempts} attempts"
+                    if summary.skipped
+                    else ""
+                )
+            )
+            if self.options.dry_run:
+                self._dry_run(selected, router, summary)
+            elif selected:
+                agent = Agent(
+                    self.config, ledger, gateway, router, self.config.state_path, stop=self.stop, today=self.today
+                )
+                agent.events.append(self.progress.event)
+                self._work(selected, agent, queue, summary)
+        finally:
+            restore()
+            if agent is not None:
+                agent.close()
+        self._totals(ledger, summary)
+        summary.wall_s = time.perf_counter() - started
+        summary.exit_code = self._exit_code(summary)
+        ledger.finish_run(self.run_id, exit_code=summary.exit_code, totals=summary.as_dict())
+        gateway.close()
+        queue.close()
+        ledger.close()
+        return summary
+
+    def _exit_code(self, summary: RunSummary) -> int:
+        if summary.stopped == "interrupted":
+            return EXIT_INTERRUPTED
+        if summary.stopped == "budget":
+            return EXIT_BUDGET
+        if summary.failed:
+            return EXIT_FAILED
+        return EXIT_OK
+
+    def _dry_run(self, selected: list[TodoItem], router: Router, summary: RunSummary) -> None:
+        """Plan (recipes or the one-step fallback: no model) and route (nothing reserved); no
+        tools, no calls; the cost is each step's worst case."""
+        estimate = 0.0
+        for item in selected:
+            info = item_info(item)
+            found = recipe_for(info)
+            steps = found[0].plan(info, found[1]) if found else GENERAL.plan(info, {})
+            routes = []
+            for spec in steps:
+                step = Step(
+                    instruction=spec.instruction,
+                    kind=spec.kind,
+                    tags=list(info.tags),
+                    files=[*spec.reads, *spec.writes],
+                    max_tokens=spec.max_tokens,
+                    needs_json=spec.needs_json,
+                    needs_tools=spec.needs_tools,
+                    cost_cap_usd=info.cost_cap_usd,
+                )
+                try:
+                    decision = router.choose(step, RouteContext(run_id=self.run_id), reserve=False)
+                except AgentRunnerError as exc:
+                    routes.append(f"✗ {exc}")
+                    continue
+                estimate += decision.worst_case_usd or 0.0
+                routes.append(f"{spec.recipe}({decision.tier}) ≤ ${decision.worst_case_usd or 0:.6f}")
+            plan_kind = found[0].name if found else ("one step" if is_simple(info) else "model plan")
+            self.progress.log(f"[dry-run] {info.title[:60]} · {plan_kind} · {' → '.join(routes)}")
+            summary.items.append({"id": info.id, "title": info.title, "status": "planned", "routes": routes})
+        summary.warnings.append(f"dry run: nothing called; worst-case estimate ${estimate:.6f}")
+
+    def _work(self, selected: list[TodoItem], agent: Agent, queue: Queue, summary: RunSummary) -> None:
+        self.progress.start(len(selected))
+        total = len(selected)
+        for item in selected:
+            self.progress.titles[item.id] = item.title
+        counter = iter(range(1, total + 1))
+        lock = threading.Lock()
+
+        def one(item: TodoItem) -> None:
+            with lock:
+                number = next(counter)
+            if self.stop.is_set() or summary.stopped:
+                return
+            self.progress.log(f"[{number}/{total}] {item.title[:70]}")
+            self._work_item(item, agent, queue, summary, lock)
+
+        if self.options.jobs == 1:
+            for item in selected:
+                if self.stop.is_set() or summary.stopped:
+                    break
+                one(item)
+        else:
+            with ThreadPoolExecutor(max_workers=self.options.jobs, thread_name_prefix="item") as pool:
+                futures: set[Future[None]] = set()
+                pending = list(selected)
+                while pending or futures:
+                    while pending and len(futures) < self.options.jobs and not (self.stop.is_set() or summary.stopped):
+                        futures.add(pool.submit(one, pending.pop(0)))
+                    if not futures:
+                        break
+                    done, futures = wait(futures, timeout=0.5, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        future.result()
+        if self.stop.is_set() and summary.stopped is None:
+            summary.stopped = "interrupted"
+        summary.pending = sum(1 for entry in summary.items if entry["status"] == "pending")
+
+    def _work_item(self, item: TodoItem, agent: Agent, queue: Queue, summary: RunSummary, lock: threading.Lock) -> None:
+        info = item_info(item)
+        resume = agent.has_checkpoint(item.id)
+        attempt = queue.resume(item.id, self.run_id) if resume else queue.start(item.id, self.run_id)
+        max_attempts = self.config.agent.max_attempts
+        try:
+            outcome = agent.work(info, run_id=self.run_id, attempt=attempt, resume=resume)
+        except BudgetExhausted as exc:
+            queue.release(item.id)
+            with lock:
+                summary.stopped = summary.stopped or "budget"
+                summary.items.append({"id": item.id, "title": info.title, "status": "pending", "error": str(exc)})
+            self.progress.log(f"  stopped: {exc} (state saved: the next run resumes here)")
+            return
+        except (Interrupted, KeyboardInterrupt):
+            self.stop.set()
+            queue.release(item.id)
+            with lock:
+                summary.stopped = "interrupted"
+                summary.items.append({"id": item.id, "title": info.title, "status": "pending", "error": "interrupted"})
+            self.progress.log("  interrupted: state saved, run again to resume")
+            return
+        except AgentRunnerError as exc:
+            outcome = ItemOutcome(status="failed", error=str(exc))
+        paid = [c for c in outcome.calls if not c.get("reused")]
+        cost = sum(c.get("cost_usd") or 0.0 for c in outcome.calls)
+        tiers = outcome.tier_counts()
+        split = "/".join(f"{tier} {count}" for tier, count in tiers.items()) or "no calls"
+        if outcome.status == "done":
+            result = Path(outcome.result_path or "")
+            link = os.path.relpath(result, item.file.resolve().parent) if outcome.result_path else ""
+            note = f"[result]({Path(link).as_posix()}) · {len(outcome.calls)} calls · ${cost:.4f} · {split}"
+            update_item(
+                item.file, item.id, lambda f, i: mark_done(f, i, summary=note, day=self.today), file_key=item.file_key
+            )
+            queue.finish(
+                item.id,
+                status="done",
+                cost_usd=sum(c.get("cost_usd") or 0.0 for c in paid),
+                calls=len(paid),
+                result_path=outcome.result_path,
+            )
+            self.progress.log(f"  done ✓ {split} ${cost:.6f} → {link}")
+        else:
+            reason = " ".join((outcome.error or "failed").split())[:160]
+            message = f"failed (attempt {attempt}/{max_attempts}): {reason} — ledger run {self.run_id}"
+            update_item(item.file, item.id, lambda f, i: mark_failed(f, i, message=message), file_key=item.file_key)
+            queue.finish(
+                item.id,
+                status="failed",
+                cost_usd=sum(c.get("cost_usd") or 0.0 for c in paid),
+                calls=len(paid),
+                error=reason,
+            )
+            self.progress.log(f"  failed ✗ {reason}")
+        with lock:
+            summary.reused_calls += len(outcome.calls) - len(paid)
+            if outcome.status == "done":
+                summary.done += 1
+            else:
+                summary.failed += 1
+            summary.items.append(
+                {
+                    "id": item.id,
+                    "title": info.title,
+                    "status": outcome.status,
+                    "recipe": outcome.recipe,
+                    "calls": len(outcome.calls),
+                    "cost_usd": round(cost, 6),
+                    "tiers": tiers,
+                    "error": outcome.error,
+                    "result": outcome.result_path,
+                }
+            )
+        self.progress.advance(cost)
+
+    def _totals(self, ledger: Ledger, summary: RunSummary) -> None:
+        """Calls per tier, cost and the all-premium estimate, from the ledger rows of this run."""
+        premium_name = self.config.premium_tier
+        premium = self.config.tiers[premium_name]
+        estimate = 0.0
+        estimable = True
+        for row in ledger.iter_calls("run_id = ? AND status = 'ok'", [self.run_id]):
+            tier = row.get("tier") or "-"
+            summary.calls_by_tier[tier] = summary.calls_by_tier.get(tier, 0) + 1
+            if row.get("cost_usd") is None:
+                summary.unpriced_calls += 1
+            else:
+                summary.cost_usd += float(row["cost_usd"])
+            usage = Usage(
+                input_tokens=row.get("input_tokens"),
+                output_tokens=row.get("output_tokens"),
+                cache_read_tokens=row.get("cache_read_tokens") or 0,
+                cache_write_tokens=row.get("cache_write_tokens") or 0,
+                input_includes_cache=bool(row.get("input_includes_cache", 1)),
+            )
+            priced = price_tokens(premium.model, usage, provider=premium.provider, price=premium.price)
+            if priced.usd is None:
+                estimable = False
+            else:
+                estimate += priced.usd
+        if summary.calls_by_tier and estimable:
+            summary.premium_estimate_usd = estimate
+            if estimate > 0:
+                summary.saving_pct = (1 - summary.cost_usd / estimate) * 100
+        try:
+            for cap in budget_status(self.config, ledger, run_id=self.run_id):
+                if cap.fraction >= self.config.budgets.warn_at:
+                    summary.warnings.append(
+                        f"budget {cap.name}: ${cap.spent_usd:.4f} of ${cap.cap_usd:.2f} spent ({cap.fraction:.0%})"
+                    )
+        except AgentRunnerError:
+            pass
+
+
+def summary_line(summary: RunSummary) -> str:
+    """``done 3/3 · local 6 calls · premium 3 calls · $0.0334 (all-premium estimate $0.1150, −71%)``"""
+    tiers = " · ".join(f"{tier} {count} calls" for tier, count in summary.calls_by_tier.items()) or "no calls"
+    text = f"done {summary.done}/{summary.selected} · "
+    if summary.failed:
+        text += f"failed {summary.failed} · "
+    text += f"{tiers} · ${summary.cost_usd:.4f}"
+    if summary.premium_estimate_usd is not None:
+        saving = f", −{summary.saving_pct:.0f}%" if summary.saving_pct is not None else ""
+        text += f" (all-premium estimate ${summary.premium_estimate_usd:.4f}{saving})"
+    text += f" · {summary.wall_s:.1f}s"
+    if summary.stopped == "budget":
+        text += " · stopped by a budget: run again to resume"
+    elif summary.stopped == "interrupted":
+        text += " · interrupted: run again to resume"
+    return text
+
+
+def run(config: Config, options: RunOptions, *, progress: Progress | None = None) -> RunSummary:
+    return Runner(config, options, progress=progress).run()
+
+
+def summary_json(summary: RunSummary) -> str:
+    return json.dumps(summary.as_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+__all__ = [
+    "Progress",
+    "RunOptions",
+    "RunSummary",
+    "Runner",
+    "run",
+    "run_lock",
+    "summary_json",
+    "summary_line",
+    "todo_files",
+]

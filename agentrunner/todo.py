@@ -1,0 +1,402 @@
+"""To-do files: GitHub task lists in, done lists out, every byte we do not understand kept.
+
+A to-do file is read as a list of lines *with* their line endings, so writing an unchanged file
+gives back the same bytes (CRLF, a missing final newline, odd bytes — decoded with
+``surrogateescape`` — all survive). An item is a list line with a checkbox::
+
+    - [ ] Summarise `docs/CHANGELOG.md` into five bullets #local ~$0.50 📅 2026-11-30
+      any more-indented lines under it are its context
+
+Inline hints: ``#<tier>`` forces a tier, any other ``#tag`` is a tag rules can match, ``~$0.50`` caps
+the item's cost. An item's identity is a hash of its file and its *normalised* text (hints, tags,
+Obsidian Tasks fields, case and whitespace removed), so ticking it, tagging it or editing other lines
+does not make it a different item.
+
+Writes go through :func:`update_item`: the file is re-read, the item found again by identity,
+changed, and written atomically (temp file in the same directory, fsync, ``os.replace``), so a user
+editing the file at the same time loses nothing but a race of microseconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .errors import UsageError
+
+ENCODING = "utf-8"
+ERRORS = "surrogateescape"
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
+_ITEM = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<bullet>[-*+]|\d{1,9}[.)])(?P<gap>[ \t]+)\[(?P<mark>[ xX])\](?P<rest>(?:[ \t].*)?)$"
+)
+_TAG = re.compile(r"(?<![\w#&/])#([A-Za-z][\w/-]*)")
+_COST_CAP = re.compile(r"(?<!\S)~\$(\d+(?:\.\d+)?)(?!\S)")
+# Obsidian Tasks fields: dates (due, scheduled, start, created, done, cancelled), priorities,
+# recurrence. They are metadata, not part of what the item asks.
+_OBSIDIAN_DATE = re.compile(r"[📅⏳🛫➕✅❌]\ufe0f?\s*\d{4}-\d{2}-\d{2}")
+_OBSIDIAN_FLAGS = re.compile(r"[⏫🔼🔽⏬🔺]\ufe0f?|🔁\ufe0f?[^📅⏳🛫➕✅❌⏫🔼🔽⏬🔺]*")
+_RESULT_LINE = re.compile(r"^[ \t]*[-*+] → ")
+_FAILED_LINE = re.compile(r"^[ \t]*[-*+] ⚠ failed")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their own line endings; ``"".join(split_lines(t)) == t`` for every t."""
+    return _LINE.findall(text)
+
+
+def eol_of(line: str) -> str:
+    if line.endswith("\r\n"):
+        return "\r\n"
+    if line.endswith(("\n", "\r")):
+        return line[-1]
+    return ""
+
+
+def strip_eol(line: str) -> str:
+    return line[: len(line) - len(eol_of(line))]
+
+
+def indent_width(line: str) -> int:
+    expanded = strip_eol(line).expandtabs(4)
+    return len(expanded) - len(expanded.lstrip(" "))
+
+
+def normalise(text: str) -> str:
+    """What identifies an item: its words, without hints, tags, cost caps, Obsidian fields,
+    case or spacing."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _OBSIDIAN_DATE.sub(" ", text)
+    text = _OBSIDIAN_FLAGS.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = _COST_CAP.sub(" ", text)
+    return " ".join(text.split()).casefold()
+
+
+def clean_text(text: str) -> str:
+    """The item's instruction as the model should see it: hints, tags and Obsidian fields
+    removed, original case kept."""
+    text = _OBSIDIAN_DATE.sub(" ", text)
+    text = _OBSIDIAN_FLAGS.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = _COST_CAP.sub(" ", text)
+    return " ".join(text.split())
+
+
+def item_identity(file_key: str, text: str) -> str:
+    digest = hashlib.sha256(f"{file_key}\0{normalise(text)}".encode(ENCODING, ERRORS)).hexdigest()
+    return digest[:16]
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "item"
+
+
+@dataclass
+class TodoItem:
+    """One checkbox line of a to-do file and the indented lines under it."""
+
+    file: Path
+    file_key: str
+    line_index: int
+    line: str  # the raw line, with its line ending
+    indent: str
+    bullet: str
+    checked: bool
+    text: str  # everything after the checkbox, stripped
+    context: list[str] = field(default_factory=list)  # raw lines (with endings) under the item
+    tags: list[str] = field(default_factory=list)
+    cost_cap_usd: float | None = None
+
+    @property
+    def id(self) -> str:
+        return item_identity(self.file_key, self.text)
+
+    @property
+    def title(self) -> str:
+        return clean_text(self.text)
+
+    @property
+    def line_number(self) -> int:
+        return self.line_index + 1
+
+    @property
+    def context_text(self) -> str:
+        """The context lines as plain text, without our own result/failure annotations."""
+        kept = [
+            strip_eol(line) for line in self.context if not _RESULT_LINE.match(line) and not _FAILED_LINE.match(line)
+        ]
+        if not kept:
+            return ""
+        width = min((indent_width(line) for line in kept if line.strip()), default=0)
+        return "\n".join(line.expandtabs(4)[width:] for line in kept).strip("\n")
+
+    def tier_hint(self, tiers: list[str]) -> str | None:
+        """The tier forced by an inline ``#tier`` tag, if any (the last one wins)."""
+        hinted = [tag for tag in self.tags if tag in tiers]
+        return hinted[-1] if hinted else None
+
+
+@dataclass
+class TodoFile:
+    path: Path
+    file_key: str
+    lines: list[str]
+    items: list[TodoItem]
+
+    def render(self) -> str:
+        return "".join(self.lines)
+
+    def find(self, item_id: str) -> TodoItem | None:
+        return next((item for item in self.items if item.id == item_id), None)
+
+    @property
+    def eol(self) -> str:
+        """The file's dominant line ending (for lines we add)."""
+        counts = {"\r\n": 0, "\n": 0, "\r": 0}
+        for line in self.lines:
+            ending = eol_of(line)
+            if ending:
+                counts[ending] += 1
+        best = max(counts, key=lambda ending: counts[ending])
+        return best if counts[best] else "\n"
+
+
+def parse_text(text: str, *, path: Path, file_key: str | None = None) -> TodoFile:
+    lines = split_lines(text)
+    key = file_key if file_key is not None else path.as_posix()
+    items: list[TodoItem] = []
+    in_fence = False
+    for index, raw in enumerate(lines):
+        bare = strip_eol(raw)
+        if bare.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        match = _ITEM.match(bare)
+        if not match:
+            continue
+        text_part = match.group("rest").strip()
+        cap = _COST_CAP.search(text_part)
+        items.append(
+            TodoItem(
+                file=path,
+                file_key=key,
+                line_index=index,
+                line=raw,
+                indent=match.group("indent"),
+                bullet=match.group("bullet"),
+                checked=match.group("mark") in "xX",
+                text=text_part,
+                tags=[tag for tag in _TAG.findall(text_part)],
+                cost_cap_usd=float(cap.group(1)) if cap else None,
+            )
+        )
+    for item in items:
+        item.context = _context_lines(lines, item)
+    return TodoFile(path=path, file_key=key, lines=lines, items=items)
+
+
+def _context_lines(lines: list[str], item: TodoItem) -> list[str]:
+    """More-indented lines under an item (blank lines inside are kept, trailing ones are not)."""
+    base = indent_width(item.line)
+    context: list[str] = []
+    pending_blank: list[str] = []
+    for raw in lines[item.line_index + 1 :]:
+        if not strip_eol(raw).strip():
+            pending_blank.append(raw)
+            continue
+        if indent_width(raw) <= base:
+            break
+        context.extend(pending_blank)
+        pending_blank = []
+        context.append(raw)
+    return context
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode(ENCODING, ERRORS)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: to-do file not found") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def parse_file(path: Path, *, file_key: str | None = None) -> TodoFile:
+    return parse_text(read_text(path), path=path, file_key=file_key)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write text so that readers see the old file or the new one, never half of it."""
+    data = text.encode(ENCODING, ERRORS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp_name, os.stat(path).st_mode & 0o7777)
+        except FileNotFoundError:
+            os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+_file_locks: dict[str, threading.Lock] = {}
+_file_locks_guard = threading.Lock()
+
+
+def _lock_for(path: Path) -> threading.Lock:
+    key = str(path.resolve())
+    with _file_locks_guard:
+        return _file_locks.setdefault(key, threading.Lock())
+
+
+Mutation = Callable[[TodoFile, TodoItem], list[str]]
+
+
+def update_item(path: Path, item_id: str, mutate: Mutation, *, file_key: str | None = None) -> bool:
+    """Re-read ``path``, find the item again by identity, replace the file's lines by
+    ``mutate(file, item)`` and write atomically. False if the item is no longer in the file (the
+    user deleted or reworded it): nothing is written then."""
+    with _lock_for(path):
+        current = parse_file(path, file_key=file_key)
+        item = current.find(item_id)
+        if item is None:
+            return False
+        new_lines = mutate(current, item)
+        if new_lines != current.lines:
+            atomic_write(path, "".join(new_lines))
+        return True
+
+
+def _annotation_indent(item: TodoItem) -> str:
+    return item.indent + " " * (len(item.bullet) + 1)
+
+
+def _strip_annotations(file: TodoFile, item: TodoItem) -> tuple[int, int]:
+    """The range of our own ⚠/→ annotation lines right under the item (to replace, not stack)."""
+    start = item.line_index + 1
+    end = start
+    while (
+        end < len(file.lines)
+        and (_FAILED_LINE.match(file.lines[end]) or _RESULT_LINE.match(file.lines[end]))
+        and indent_width(file.lines[end]) > indent_width(item.line)
+    ):
+        end += 1
+    return start, end
+
+
+def _splice(file: TodoFile, start: int, end: int, new_bare: list[str], eol: str) -> list[str]:
+    """Replace lines[start:end] by new lines; a file that had no final newline keeps none."""
+    lines = list(file.lines)
+    ends_bare = end == len(lines) and end > 0 and not eol_of(lines[end - 1])
+    new = [line + eol for line in new_bare]
+    if ends_bare and new:
+        new[-1] = new_bare[-1]
+    lines[start:end] = new
+    return lines
+
+
+def mark_done(file: TodoFile, item: TodoItem, *, summary: str, day: date) -> list[str]:
+    """``- [x] text ✅ day`` and one indented ``- → …`` summary line (replacing a ⚠ line)."""
+    eol = eol_of(item.line) or file.eol
+    bare = strip_eol(item.line)
+    match = _ITEM.match(bare)
+    assert match is not None
+    checked = bare[: match.start("mark")] + "x" + bare[match.end("mark") :]
+    stamp = f"✅ {day.isoformat()}"
+    if stamp not in checked:
+        checked = f"{checked.rstrip()} {stamp}"
+    _, end = _strip_annotations(file, item)
+    note = f"{_annotation_indent(item)}- → {summary}"
+    return _splice(file, item.line_index, end, [checked, note], eol)
+
+
+def mark_failed(file: TodoFile, item: TodoItem, *, message: str) -> list[str]:
+    """Keep ``- [ ]``; put one ``- ⚠ failed …`` line under it, replacing an earlier one."""
+    eol = eol_of(item.line) or file.eol
+    start, end = _strip_annotations(file, item)
+    note = f"{_annotation_indent(item)}- ⚠ {message}"
+    keep_results = [strip_eol(line) for line in file.lines[start:end] if not _FAILED_LINE.match(line)]
+    return _splice(file, item.line_index, end, [strip_eol(item.line), note, *keep_results], eol)
+
+
+def today_file(tasks_dir: Path, today: date | None = None) -> Path:
+    day = today or date.today()
+    return tasks_dir / f"{day.isoformat()}.md"
+
+
+def add_item(path: Path, text: str, *, today: date | None = None) -> TodoItem:
+    """Append ``- [ ] text`` to a to-do file, creating it with a heading if missing."""
+    text = " ".join(text.split())
+    if not text:
+        raise UsageError("the to-do text is empty")
+    if text.startswith("[") and text[1:3] in ("] ", "x]", "X]"):
+        raise UsageError("give the item's text only, without a checkbox")
+    with _lock_for(path):
+        if path.exists():
+            current = parse_file(path)
+            eol = current.eol
+            body = current.render()
+            if body and not body.endswith(("\n", "\r")):
+                body += eol
+        else:
+            day = today or date.today()
+            eol = "\n"
+            body = f"# Tasks {day.isoformat()}{eol}{eol}"
+        atomic_write(path, f"{body}- [ ] {text}{eol}")
+    added = parse_file(path)
+    return added.items[-1]
+
+
+__all__ = [
+    "TodoFile",
+    "TodoItem",
+    "add_item",
+    "atomic_write",
+    "clean_text",
+    "item_identity",
+    "mark_done",
+    "mark_failed",
+    "normalise",
+    "parse_file",
+    "parse_text",
+    "slugify",
+    "split_lines",
+    "today_file",
+    "update_item",
+]

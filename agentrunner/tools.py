@@ -1,0 +1,303 @@
+"""The agent's tools, confined to the workspace, each call recorded in the ledger.
+
+File tools take paths relative to ``agent.workspace``. A path is refused when it is absolute,
+contains ``..``, or resolves (following symlinks) to somewhere outside the workspace — a symlink
+inside the workspace pointing out of it is an escape too. ``shell`` exists only when listed in
+``agent.tools``; it runs a command only if it matches an ``agent.shell_allow`` entry (the entry's
+words are a prefix of the command's), splits it with :mod:`shlex` and runs it without a shell, with
+a timeout and an output cap.
+
+Every call, allowed or refused, is a row of the ledger's ``tool_calls`` table with its run, task
+and step ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import keyword
+import os
+import re
+import shlex
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .chat import ToolSpec
+from .config import Config
+from .ledger import Ledger
+from .todo import atomic_write
+
+MAX_READ_CHARS = 20_000
+MAX_LIST_ENTRIES = 200
+
+
+class ToolRefused(Exception):
+    """The tool call is not allowed (confinement, allow-list) or its arguments are wrong."""
+
+
+@dataclass
+class ToolResult:
+    ok: bool
+    output: str
+    error: str | None = None
+
+    def as_message(self) -> str:
+        return self.output if self.ok else f"error: {self.error}"
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    run_id: str | None = None
+    task_id: str | None = None
+    step_id: str | None = None
+
+
+def _identifier(value: Any, name: str) -> str:
+    text = str(value or "")
+    if not text.isidentifier() or keyword.iskeyword(text):
+        raise ToolRefused(f"{name}: {text!r} is not an identifier")
+    return text
+
+
+class Workspace:
+    """Confined file and shell tools for one configuration's workspace."""
+
+    def __init__(self, config: Config, ledger: Ledger | None = None, *, dry_run: bool = False) -> None:
+        self.root = config.workspace
+        self.config = config
+        self.ledger = ledger
+        self.dry_run = dry_run
+        self.enabled = list(config.agent.tools)
+        self._tools: dict[str, Callable[[dict[str, Any]], str]] = {
+            "read_file": self._read_file,
+            "write_file": self._write_file,
+            "list_files": self._list_files,
+            "shell": self._shell,
+            # deterministic helpers the agent applies from a model's structured instruction
+            "csv_to_markdown": self._csv_to_markdown,
+            "replace_identifier": self._replace_identifier,
+        }
+
+    # -- confinement ------------------------------------------------------------------------
+
+    def resolve(self, raw: Any) -> Path:
+        """The real path of a workspace-relative path, or ToolRefused."""
+        if not isinstance(raw, str) or not raw.strip():
+            raise ToolRefused("path must be a non-empty string")
+        text = raw.strip()
+        if "\0" in text:
+            raise ToolRefused("path contains a NUL byte")
+        candidate = Path(text)
+        if candidate.is_absolute() or text.startswith("~"):
+            raise ToolRefused(f"{text}: absolute paths are not allowed; use a path inside the workspace")
+        if ".." in candidate.parts:
+            raise ToolRefused(f"{text}: '..' is not allowed in paths")
+        resolved = (self.root / candidate).resolve()
+        if resolved != self.root and not resolved.is_relative_to(self.root):
+            raise ToolRefused(f"{text}: resolves outside the workspace (symlink?)")
+        return resolved
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix() if path != self.root else "."
+
+    # -- calling ----------------------------------------------------------------------------
+
+    def specs(self) -> list[ToolSpec]:
+        """Tool specs offered to the model: the enabled ones."""
+        specs = {
+            "read_file": ToolSpec(
+                name="read_file",
+                description="Read a text file of the workspace.",
+                parameters={"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]},
+            ),
+            "write_file": ToolSpec(
+                name="write_file",
+                description="Write (create or replace) a text file of the workspace.",
+                parameters={
+                    "type": "object",
+                    "properties": {"path": {"type": "string"}, "content": {"type": "string"}},
+                    "required": ["path", "content"],
+                },
+            ),
+            "list_files": ToolSpec(
+                name="list_files",
+                description="List files under a folder of the workspace.",
+                parameters={"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]},
+            ),
+            "shell": ToolSpec(
+                name="shell",
+                description="Run an allowed command: " + ", ".join(self.config.agent.shell_allow),
+                parameters={
+                    "type": "object",
+                    "properties": {"command": {"type": "string"}},
+                    "required": ["command"],
+                },
+            ),
+        }
+        return [specs[name] for name in self.enabled if name in specs]
+
+    def call(self, name: str, arguments: dict[str, Any], context: ToolContext | None = None) -> ToolResult:
+        """Run one tool call and record it (refusals too)."""
+        context = context or ToolContext()
+        try:
+            if name not in self._tools:
+                raise ToolRefused(f"unknown tool {name!r}")
+            if name in ("read_file", "write_file", "list_files", "shell") and name not in self.enabled:
+                raise ToolRefused(f"tool {name!r} is not enabled (agent.tools in routes.toml)")
+            if not isinstance(arguments, dict):
+                raise ToolRefused("arguments must be an object")
+            output = self._tools[name](arguments)
+            result = ToolResult(True, output)
+        except ToolRefused as exc:
+            result = ToolResult(False, "", str(exc))
+        except OSError as exc:
+            result = ToolResult(False, "", f"{exc.strerror or exc}")
+        if self.ledger is not None:
+            self.ledger.record_tool_call(
+                tool=name,
+                arguments=arguments if isinstance(arguments, dict) else {"value": repr(arguments)},
+                ok=result.ok,
+                result=result.output,
+                error=result.error,
+                run_id=context.run_id,
+                task_id=context.task_id,
+                step_id=context.step_id,
+            )
+        return result
+
+    # -- the tools --------------------------------------------------------------------------
+
+    def _read_file(self, arguments: dict[str, Any]) -> str:
+        path = self.resolve(arguments.get("path"))
+        if not path.is_file():
+            raise ToolRefused(f"{arguments.get('path')}: no such file")
+        text = path.read_bytes().decode("utf-8", "replace")
+        if len(text) > MAX_READ_CHARS:
+            text = text[:MAX_READ_CHARS] + f"\n[… truncated at {MAX_READ_CHARS} characters]"
+        return text
+
+    def _write_file(self, arguments: dict[str, Any]) -> str:
+        path = self.resolve(arguments.get("path"))
+        content = arguments.get("content")
+        if not isinstance(content, str):
+            raise ToolRefused("content must be a string")
+        if path.is_dir():
+            raise ToolRefused(f"{arguments.get('path')}: is a folder")
+        if self.dry_run:
+            return f"(dry run) would write {len(content)} characters to {self.relative(path)}"
+        # the parent folders are created inside the workspace only: resolve() checked the target
+        atomic_write(path, content)
+        return f"wrote {len(content)} characters to {self.relative(path)}"
+
+    def _list_files(self, arguments: dict[str, Any]) -> str:
+        path = self.resolve(arguments.get("path") or ".")
+        if not path.is_dir():
+            raise ToolRefused(f"{arguments.get('path')}: no such folder")
+        entries: list[str] = []
+        for current, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                entries.append(self.relative(Path(current) / name))
+                if len(entries) >= MAX_LIST_ENTRIES:
+                    entries.append(f"[… more than {MAX_LIST_ENTRIES} files]")
+                    return "\n".join(entries)
+        return "\n".join(entries)
+
+    def shell_allowed(self, command: str) -> list[str]:
+        """The argv of an allowed command, or ToolRefused."""
+        if "shell" not in self.enabled:
+            raise ToolRefused("tool 'shell' is not enabled (agent.tools in routes.toml)")
+        try:
+            argv = shlex.split(command)
+        except ValueError as exc:
+            raise ToolRefused(f"cannot parse command: {exc}") from None
+        if not argv:
+            raise ToolRefused("empty command")
+        for allowed in self.config.agent.shell_allow:
+            prefix = shlex.split(allowed)
+            if prefix and argv[: len(prefix)] == prefix:
+                return argv
+        raise ToolRefused(f"command not allowed: {command!r} (agent.shell_allow: {self.config.agent.shell_allow})")
+
+    def _shell(self, arguments: dict[str, Any]) -> str:
+        command = arguments.get("command")
+        if not isinstance(command, str):
+            raise ToolRefused("command must be a string")
+        argv = self.shell_allowed(command)
+        if self.dry_run:
+            return f"(dry run) would run {argv}"
+        cap = self.config.agent.shell_output_cap
+        try:
+            completed = subprocess.run(
+                argv,
+                cwd=self.root,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=self.config.agent.shell_timeout,
+                shell=False,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise ToolRefused(f"timed out after {self.config.agent.shell_timeout:g}s: {command}") from None
+        except FileNotFoundError:
+            raise ToolRefused(f"command not found: {argv[0]}") from None
+        output = (completed.stdout + completed.stderr).decode("utf-8", "replace")
+        if len(output) > cap:
+            output = output[:cap] + f"\n[… output capped at {cap} characters]"
+        if completed.returncode != 0:
+            raise ToolRefused(f"exit {completed.returncode}: {output[-2000:]}")
+        return output
+
+    def _csv_to_markdown(self, arguments: dict[str, Any]) -> str:
+        source = self.resolve(arguments.get("source"))
+        destination = self.resolve(arguments.get("destination"))
+        if source.suffix.lower() != ".csv":
+            raise ToolRefused(f"source must be a .csv file, got {arguments.get('source')!r}")
+        if destination.suffix.lower() != ".md":
+            raise ToolRefused(f"destination must be a .md file, got {arguments.get('destination')!r}")
+        if not source.is_file():
+            raise ToolRefused(f"{arguments.get('source')}: no such file")
+        table = csv_to_markdown(source.read_text("utf-8"))
+        return self._write_file({"path": self.relative(destination), "content": table})
+
+    def _replace_identifier(self, arguments: dict[str, Any]) -> str:
+        path = self.resolve(arguments.get("path"))
+        old = _identifier(arguments.get("old"), "old")
+        new = _identifier(arguments.get("new"), "new")
+        if not path.is_file():
+            raise ToolRefused(f"{arguments.get('path')}: no such file")
+        text = path.read_text("utf-8")
+        pattern = re.compile(rf"(?<![\w]){re.escape(old)}(?![\w])")
+        count = len(pattern.findall(text))
+        if count == 0:
+            raise ToolRefused(f"{old!r} does not occur in {arguments.get('path')}")
+        if self.dry_run:
+            return f"(dry run) would replace {count} occurrences"
+        atomic_write(path, pattern.sub(new, text))
+        return f"replaced {count} occurrences of {old} with {new} in {self.relative(path)}"
+
+
+def csv_to_markdown(text: str) -> str:
+    """A GitHub markdown table of a CSV text (first row = header)."""
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ToolRefused("the CSV is empty")
+    width = max(len(row) for row in rows)
+    rows = [[cell.strip().replace("|", "\\|") for cell in row] + [""] * (width - len(row)) for row in rows]
+    header, body = rows[0], rows[1:]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in body]
+    return "\n".join(lines) + "\n"
+
+
+def tool_result_json(result: ToolResult) -> str:
+    return json.dumps({"ok": result.ok, "output": result.output[:2000], "error": result.error})
+
+
+__all__ = ["ToolContext", "ToolRefused", "ToolResult", "Workspace", "csv_to_markdown"]
