@@ -22,6 +22,16 @@ AgentRunnerError (exit 1)
 
 from __future__ import annotations
 
+import re
+
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks escaped (``\\n``): a TOML key may contain a newline, and the
+    promise is one line per error."""
+    return _LINE_BREAKS.sub(lambda match: repr(match.group())[1:-1], text)
+
 
 class AgentRunnerError(Exception):
     """Base of every error agentrunner raises on purpose."""
@@ -43,7 +53,7 @@ class ConfigError(AgentRunnerError):
         self.message = message
         where = f"{file}:{line}" if line else file
         text = f"{where}: {key}: {message}" if key else f"{where}: {message}"
-        super().__init__(text)
+        super().__init__(one_line(text))
 
 
 class UsageError(AgentRunnerError):
