@@ -16,6 +16,7 @@ Availability asks ``/api/tags`` (a few seconds at most) and says which part is m
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any
@@ -30,10 +31,12 @@ from ..errors import (
     ProviderError,
     ProviderRequestError,
     ProviderResponseError,
+    ProviderUnavailable,
 )
 from .base import Availability, Provider, error_for_status, parse_retry_after, root_cause
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
+DEFAULT_KEY_ENV = "OLLAMA_API_KEY"
 AVAILABILITY_TIMEOUT_S = 3.0
 
 _FINISH: dict[str, FinishReason] = {"stop": "stop", "length": "length", "unload": "stop", "load": "stop"}
@@ -99,10 +102,25 @@ class OllamaProvider(Provider):
         if response.status_code >= 400:
             self._last_error_headers.value = dict(response.headers)
 
+    @property
+    def key_env(self) -> str:
+        """Where the key comes from: the tier's ``api_key_env``, else the client's own
+        ``OLLAMA_API_KEY`` (needed only behind an authenticating proxy or for ollama.com)."""
+        return self.tier.api_key_env or DEFAULT_KEY_ENV
+
+    def _headers(self) -> dict[str, str]:
+        if not self.tier.api_key_env:
+            return {}  # the client itself sends $OLLAMA_API_KEY when it is set
+        key = os.environ.get(self.tier.api_key_env, "")
+        if not key:
+            raise ProviderUnavailable(f"{self.tier.api_key_env} is not set", tier=self.tier_name)
+        return {"Authorization": f"Bearer {key}"}
+
     def _make_client(self, timeout: httpx.Timeout) -> ollama.Client:
         return ollama.Client(
             host=self.host,
             timeout=timeout,
+            headers=self._headers(),
             event_hooks={"response": [self._remember_error_headers]},
         )
 
@@ -118,6 +136,8 @@ class OllamaProvider(Provider):
 
     # ── availability ──────────────────────────────────────────────────────────────────────────
     def check_available(self) -> Availability:
+        if self.tier.api_key_env and not os.environ.get(self.tier.api_key_env):
+            return Availability(False, f"{self.tier.api_key_env} is not set")
         timeout = httpx.Timeout(AVAILABILITY_TIMEOUT_S, connect=min(self.tier.connect_timeout, AVAILABILITY_TIMEOUT_S))
         probe = self._make_client(timeout)
         try:
@@ -196,7 +216,9 @@ class OllamaProvider(Provider):
         if exc.status_code < 0:  # an error object in the body of a 200 answer
             return ProviderResponseError(f"ollama error: {detail}", tier=self.tier_name)
         headers = getattr(self._last_error_headers, "value", None)
-        return error_for_status(exc.status_code, detail, tier=self.tier_name, retry_after=parse_retry_after(headers))
+        return error_for_status(
+            exc.status_code, detail, tier=self.tier_name, retry_after=parse_retry_after(headers), key_env=self.key_env
+        )
 
     def _response(self, result: Any, latency_ms: float) -> ChatResponse:
         message = getattr(result, "message", None)
