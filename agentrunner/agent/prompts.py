@@ -448,6 +448,26 @@ class CsvTable(Recipe):
 
 _VERSION_HEADING = re.compile(r"^##\s*\[?v?(\d+\.\d+(?:\.\d+)?)\]?\s*(?:[-–—(]\s*(\d{4}-\d{2}-\d{2}))?", re.M)
 CATEGORIES = ["Added", "Changed", "Fixed", "Removed"]
+_VERBS = {
+    "add": "Added", "added": "Added", "new": "Added", "introduce": "Added", "introduced": "Added",
+    "fix": "Fixed", "fixed": "Fixed", "fixes": "Fixed",
+    "remove": "Removed", "removed": "Removed", "drop": "Removed", "dropped": "Removed", "delete": "Removed",
+    "change": "Changed", "changed": "Changed", "update": "Changed", "updated": "Changed", "rename": "Changed",
+    "renamed": "Changed",
+}  # fmt: skip
+CATEGORY_SHOTS = (
+    "Sort each changelog entry into Added, Changed, Fixed or Removed.\n"
+    'Entry: Added a dark mode to the settings page\n{"category": "Added"}\n'
+    'Entry: Fixed the login timeout on slow networks\n{"category": "Fixed"}\n'
+    'Entry: Removed support for Python 3.8\n{"category": "Removed"}\n'
+    'Entry: Faster startup with lazy imports\n{"category": "Changed"}\n'
+)
+
+
+def category_by_verb(entry: str) -> str | None:
+    """The keep-a-changelog category an entry's first word states, if it states one."""
+    words = re.findall(r"[A-Za-z]+", entry)
+    return _VERBS.get(words[0].lower()) if words else None
 
 
 def newest_section(changelog: str) -> tuple[str, str, list[str]] | None:
@@ -513,22 +533,26 @@ class ReleaseNotes(Recipe):
         grouped: dict[str, list[str]] = {name: [] for name in CATEGORIES}
         answers: list[str] = []
         for bullet in bullets:
-            prompt = f"Changelog entry: {bullet}\nIs this change Added, Changed, Fixed or Removed?"
-            response = ctx.call(
-                ChatRequest(
-                    messages=[Message(role="user", content=prompt)],
-                    json_schema=self.SCHEMA,
-                    max_tokens=step.max_tokens,
-                    temperature=0.0,
+            # keep-a-changelog entries that start with their verb need no model; the tiny model
+            # only sorts the ones code cannot (and is not reliable beyond that)
+            category = category_by_verb(bullet)
+            if category is None:
+                prompt = CATEGORY_SHOTS + f"Entry: {bullet}\n"
+                response = ctx.call(
+                    ChatRequest(
+                        messages=[Message(role="user", content=prompt)],
+                        json_schema=self.SCHEMA,
+                        max_tokens=step.max_tokens,
+                        temperature=0.0,
+                    )
                 )
-            )
-            answers.append(response.text)
-            data, error = _parse_json(response)
-            category = data.get("category") if isinstance(data, dict) else None
-            if error or category not in grouped:
-                result.text = "\n".join(answers)
-                result.error = error or f"category {category!r} is not one of {CATEGORIES}"
-                return result
+                answers.append(f"{bullet} → {response.text.strip()}")
+                data, error = _parse_json(response)
+                category = data.get("category") if isinstance(data, dict) else None
+                if error or category not in grouped:
+                    result.text = "\n".join(answers)
+                    result.error = error or f"category {category!r} is not one of {CATEGORIES}"
+                    return result
             grouped[category].append(bullet)
         changes = "\n\n".join(
             f"### {name}\n" + "\n".join(f"- {entry}" for entry in entries)
@@ -588,14 +612,15 @@ class Rename(Recipe):
             )
         ]
 
-    SCHEMA: dict[str, Any] = {  # noqa: RUF012 - read-only
-        "type": "object",
-        "properties": {
-            "old": {"type": "string", "pattern": IDENTIFIER_PATTERN},
-            "new": {"type": "string", "pattern": IDENTIFIER_PATTERN},
-        },
-        "required": ["old", "new"],
-    }
+    def schema(self, step: StepSpec) -> dict[str, Any]:
+        # the answer is constrained to the identifiers the item names: the model decides which
+        # is the current one and which the new one (the checks catch a swap)
+        names = step.params["names"]
+        return {
+            "type": "object",
+            "properties": {"old": {"enum": names}, "new": {"enum": names}},
+            "required": ["old", "new"],
+        }
 
     def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
         result = ActResult(writes=list(step.writes))
@@ -606,12 +631,12 @@ class Rename(Recipe):
             return result
         prompt = (
             f"{_source_block(f'File {path}', source)}\nTask: {ctx.item.title}\n"
-            "Give the identifier to replace and its new name."
+            "Give the identifier to replace (old) and its new name (new)."
         )
         response = ctx.call(
             ChatRequest(
                 messages=[Message(role="user", content=prompt)],
-                json_schema=self.SCHEMA,
+                json_schema=self.schema(step),
                 max_tokens=step.max_tokens,
                 temperature=0.0,
             )
@@ -623,6 +648,9 @@ class Rename(Recipe):
         names = step.params["names"]
         if result.data.get("old") not in names or result.data.get("new") not in names:
             result.error = f"answer {result.data} does not use the item's names {names}"
+            return result
+        if result.data["old"] == result.data["new"]:
+            result.error = f"old and new are the same name: {result.data['old']}"
             return result
         arguments = {"path": path, "old": result.data["old"], "new": result.data["new"]}
         _record(result, "replace_identifier", arguments, ctx.tool("replace_identifier", arguments))
@@ -645,7 +673,7 @@ class Rename(Recipe):
                     return Check("rename", False, f"{path} no longer compiles: {exc}")
             return Check("rename", True, f"{old} → {new}")
 
-        return [json_matches(self.SCHEMA), renamed]
+        return [json_matches(self.schema(step)), renamed]
 
 
 class General(Recipe):
