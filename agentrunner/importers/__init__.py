@@ -9,6 +9,7 @@ same files adds nothing; ``dry_run`` writes nothing at all (the ledger is opened
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -171,16 +172,21 @@ def run_import(
                 raise UsageError("run_import needs a config, a ledger or a ledger_path")
             ledger = Ledger(ledger_path) if ledger_path else Ledger.for_config(config)
         sink = _LedgerSink(importer.source, ledger)
+    # Unknown models are listed in the summary; a log warning per model would only repeat it.
+    pricing_log = logging.getLogger("agentrunner.pricing")
+    level = pricing_log.level
+    pricing_log.setLevel(logging.ERROR)
     try:
         _consume(importer.read(files, context), sink, summary, options)
     finally:
+        pricing_log.setLevel(level)
         sink.close()
     summary.files_read = stats.files_read
     summary.unreadable_files = stats.unreadable_files
     summary.malformed_lines = stats.malformed_lines
     summary.malformed_examples = stats.malformed_examples
     summary.in_source_duplicates += stats.in_source_duplicates
-    summary.skipped = dict(sorted(stats.skipped.items()))
+    summary.skipped = dict(sorted({**stats.skipped, **summary.skipped}.items()))
     return summary
 
 
