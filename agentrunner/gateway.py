@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 from .chat import ChatRequest, ChatResponse, ToolCall, Usage
 from .config import Config
-from .errors import ProviderError, ProviderResponseError, ProviderUnavailable, UsageError
+from .errors import ProviderAuthError, ProviderError, ProviderResponseError, ProviderUnavailable, UsageError
 from .ledger import CallRecord, Ledger, utcnow
 from .pricing import price_call
 from .providers import create_provider
@@ -167,6 +167,10 @@ class Gateway:
             except ProviderError as exc:
                 error = exc if exc.tier else type(exc)(exc.message, tier=tier, retry_after=exc.retry_after)
                 self._record_error(base, started, error)
+                if isinstance(error, ProviderAuthError | ProviderUnavailable):
+                    # A rejected key or a vanished model will not come back within this run:
+                    # availability (and so routing) skips the tier from now on.
+                    self.mark_unavailable(tier, error.message)
                 if not error.retryable or attempt == attempts:
                     raise error from None
                 self._sleep(backoff_delay(attempt - 1, error.retry_after, self._rng))
