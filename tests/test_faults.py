@@ -23,6 +23,7 @@ from agentrunner.errors import (
     ProviderConnectionError,
     ProviderRequestError,
     ProviderResponseError,
+    ProviderUnavailable,
 )
 from agentrunner.ledger import Ledger
 
@@ -306,3 +307,18 @@ def test_connection_refused_from_the_start_makes_the_tier_unavailable(dialect: D
         with pytest.raises(Exception, match=r"unavailable: .*does not answer"):
             run.ask("t")
         assert statuses(run) == [(1, "error")]
+
+
+def test_a_rejected_key_makes_the_tier_unavailable_for_the_rest_of_the_run(
+    dialect: Dialect, server: ScriptedServer, tmp_path: Path
+) -> None:
+    server.queue(dialect.path, Reply(401, dialect.error_body("authentication_error", "invalid api key")))
+    run = harness(dialect.toml(server.url), tmp_path)
+    with pytest.raises(ProviderAuthError):
+        run.ask("t")
+    availability = run.gateway.availability("t")
+    assert not availability.ok
+    assert availability.reason == f"HTTP 401: the API key in ${dialect.key_env} was rejected (invalid api key)"
+    with pytest.raises(ProviderUnavailable):
+        run.ask("t")
+    assert len(server.requests_to(dialect.path)) == 1  # the second call never left the machine
