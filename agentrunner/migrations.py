@@ -133,7 +133,24 @@ def m003_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_tool_calls_task ON tool_calls(task_id)")
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_replayable_tool_calls_reservations, m003_indexes]
+def m004_report_covering_index(db: sqlite_utils.Database) -> None:
+    """A covering index for ``report``: every column its aggregation reads, led by ``ts_start``.
+
+    Rows carry request and response text (~1 kB each), so a report that reads the table reads the
+    whole ledger; with this index it reads a tenth of that and never touches the rows."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_calls_report ON calls(ts_start, step_kind, replay_of, tier, provider, "
+        "status, cost_usd, source, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, "
+        "reasoning_tokens, input_includes_cache, model, task_type, user, team, project)"
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial,
+    m002_replayable_tool_calls_reservations,
+    m003_indexes,
+    m004_report_covering_index,
+]
 
 
 def applied(db: sqlite_utils.Database) -> list[str]:
