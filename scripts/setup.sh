@@ -22,7 +22,7 @@ fi
 
 if ! "$VENV/bin/python" -c "import llama_cpp.server" >/dev/null 2>&1; then
   echo "setup: building llama-cpp-python $LLAMA_CPP_VERSION (portable CPU build; ~6 min the first time, then pip's cache)"
-  CMAKE_ARGS="${AGENTRUNNER_CMAKE_ARGS:-$PORTABLE_CMAKE_ARGS}" FORCE_CMAKE=1 \
+  CMAKE_ARGS="${AGENTRUNNER_CMAKE_ARGS:-$PORTABLE_CMAKE_ARGS}" \
     "$VENV/bin/pip" install --quiet "llama-cpp-python[server]==$LLAMA_CPP_VERSION"
 fi
 
