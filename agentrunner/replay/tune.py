@@ -335,11 +335,26 @@ class TuneResult:
         }
 
 
-def _rank(measured: Measured, floor: float) -> tuple[int, float, float]:
-    """Lower is better: feasible first, then cheaper (then higher quality); infeasible by shortfall."""
+def _rank(measured: Measured, floor: float, changes: int = 0) -> tuple[int, float, float, int]:
+    """Lower is better: feasible first, then cheaper, then higher quality, then fewer changes from
+    the base configuration (of two equally good configurations, the smaller edit); infeasible ones
+    by their shortfall."""
+    cost = round(measured.cost, 12)
     if measured.feasible(floor):
-        return (0, measured.cost, -measured.quality)
-    return (1, floor - measured.quality, measured.cost)
+        return (0, cost, -round(measured.quality, 12), changes)
+    return (1, round(floor - measured.quality, 12), cost, changes)
+
+
+def _changes(knobs: Knobs, base: Knobs) -> int:
+    return sum(
+        (
+            knobs.threshold != base.threshold,
+            knobs.order != base.order,
+            sum(a != b for a, b in zip(knobs.rule_tiers, base.rule_tiers, strict=True)),
+            sum(a != b for a, b in zip(knobs.max_tokens, base.max_tokens, strict=True)),
+            sum(a != b for a, b in zip(knobs.models, base.models, strict=True)),
+        )
+    )
 
 
 def hill_climb(
@@ -367,6 +382,9 @@ def hill_climb(
                 progress(len(seen))
         return knobs, seen[knobs]
 
+    def rank(knobs: Knobs, value: Measured) -> tuple[int, float, float, int]:
+        return _rank(value, floor, _changes(knobs, space.start))
+
     starts = [space.start] + [space.random(rng) for _ in range(restarts)]
     for start in starts:
         if len(seen) >= max_evals:
@@ -381,11 +399,11 @@ def hill_climb(
                 if len(seen) >= max_evals:
                     break
                 candidate, value = measure(candidate)
-                if _rank(value, floor) < _rank(current_value, floor):
+                if rank(candidate, value) < rank(current, current_value):
                     current, current_value = candidate, value
                     improved = True
                     break
-    ranked = sorted(seen.items(), key=lambda item: _rank(item[1], floor))
+    ranked = sorted(seen.items(), key=lambda item: rank(*item))
     return [Evaluation(knobs, value) for knobs, value in ranked]
 
 
