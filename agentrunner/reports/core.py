@@ -90,8 +90,9 @@ class Totals:
     priced_output_tokens: int = 0
 
     def add(self, other: Totals) -> None:
-        for item in fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+        mine, theirs = self.__dict__, other.__dict__
+        for name in _TOTALS_FIELDS:
+            mine[name] += theirs[name]
 
     @property
     def premium_share_calls(self) -> float | None:
@@ -105,6 +106,8 @@ class Totals:
     def total_tokens(self) -> int:
         return self.input_uncached_tokens + self.cache_read_tokens + self.cache_write_tokens + self.output_tokens
 
+
+_TOTALS_FIELDS = tuple(item.name for item in fields(Totals))
 
 _TOTALS_SQL: dict[str, str] = {
     "calls": "count(*)",
@@ -141,8 +144,8 @@ def _totals_select(premium_tier: str) -> str:
 
 
 def _totals_from(row: sqlite3.Row | dict[str, Any]) -> Totals:
-    values = {name: row[name] or 0 for name in _TOTALS_SQL}
-    return Totals(**{k: (float(v) if k.endswith("_usd") else int(v)) for k, v in values.items()})
+    # SQLite's sum() is NULL when every value is; total() is always a float.
+    return Totals(**{name: row[name] or 0 for name in _TOTALS_SQL})
 
 
 @dataclass(frozen=True)
@@ -379,12 +382,12 @@ def _days_cte(buckets: Iterable[DayBucket]) -> str:
     return f"days(day, lo, hi) AS (VALUES {values})"
 
 
-def _query(ledger: Ledger, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+def _query(ledger: Ledger, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
     conn = ledger.db.conn
     previous = conn.row_factory
     conn.row_factory = sqlite3.Row
     try:
-        return list(conn.execute(sql, list(params)))
+        return list(conn.execute(sql, params if isinstance(params, dict) else list(params)))
     except sqlite3.OperationalError as exc:
         raise LedgerError(f"{ledger.path}: {exc}") from None
     finally:
@@ -407,14 +410,19 @@ def aggregate_by_day(
     return _query(ledger, sql)
 
 
-def sum_cost(ledger: Ledger, start: datetime, end: datetime) -> float:
-    """Metered spend (all calls with a price) in ``[start, end)``."""
+def spend_windows(ledger: Ledger, now: datetime) -> tuple[float, float, float]:
+    """Metered spend in the 30 and 90 days before ``now`` and in the 90 days before those, in one
+    pass over the last 180 days."""
+    at = {days: to_ledger_ts(now - timedelta(days=days)) for days in (30, 90, 180)}
     rows = _query(
         ledger,
-        "SELECT total(cost_usd) AS cost FROM calls WHERE ts_start >= ? AND ts_start < ?",
-        [to_ledger_ts(start), to_ledger_ts(end)],
+        "SELECT total(CASE WHEN ts_start >= :d30 THEN cost_usd END) AS last_30, "
+        "total(CASE WHEN ts_start >= :d90 THEN cost_usd END) AS last_90, "
+        "total(CASE WHEN ts_start < :d90 THEN cost_usd END) AS previous_90 "
+        "FROM calls WHERE ts_start >= :d180 AND ts_start < :now",
+        {"d30": at[30], "d90": at[90], "d180": at[180], "now": to_ledger_ts(now)},
     )
-    return float(rows[0]["cost"])
+    return float(rows[0]["last_30"]), float(rows[0]["last_90"]), float(rows[0]["previous_90"])
 
 
 def unpriced_by_model(ledger: Ledger, window: Window) -> list[dict[str, Any]]:
@@ -551,9 +559,7 @@ def build_report(
         name: prorate_monthly(monthly, window.start, sub_end) for name, monthly in config.subscriptions.items()
     }
     monthly_subscriptions = sum(config.subscriptions.values())
-    last_30 = sum_cost(ledger, moment - timedelta(days=30), moment)
-    last_90 = sum_cost(ledger, moment - timedelta(days=90), moment)
-    previous_90 = sum_cost(ledger, moment - timedelta(days=180), moment - timedelta(days=90))
+    last_30, last_90, previous_90 = spend_windows(ledger, moment)
     run_rate: dict[str, float | None] = {
         "last_30d_usd": last_30,
         "monthly_usd": last_30 * (365 / 12) / 30,
