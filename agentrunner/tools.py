@@ -33,6 +33,7 @@ from .todo import atomic_write
 
 MAX_READ_CHARS = 20_000
 MAX_LIST_ENTRIES = 200
+_SHELL_OPERATORS = {"|", "||", "&&", ";", "&", ">", ">>", "<", "<<", "2>", "2>&1", "$(", "`"}
 
 
 class ToolRefused(Exception):
@@ -219,6 +220,10 @@ class Workspace:
             raise ToolRefused(f"cannot parse command: {exc}") from None
         if not argv:
             raise ToolRefused("empty command")
+        operators = [token for token in argv if token in _SHELL_OPERATORS]
+        if operators:
+            # there is no shell to interpret them: say so rather than pass them as arguments
+            raise ToolRefused(f"shell operators are not supported (no shell runs the command): {operators[0]!r}")
         for allowed in self.config.agent.shell_allow:
             prefix = shlex.split(allowed)
             if prefix and argv[: len(prefix)] == prefix:
