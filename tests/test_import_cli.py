@@ -74,10 +74,20 @@ def test_dry_run_writes_nothing_and_compares_prices(cli, cfg) -> None:
 
 def test_dry_run_after_an_import_sees_the_ledger_read_only(cli, cfg) -> None:
     assert cli("import", "claude-code", str(PROJECTS)).exit_code == 0
-    before = cfg.ledger_path.stat().st_mtime_ns
+    before = _contents(cfg.ledger_path)
+    codex = json.loads(cli("import", "codex", str(FIXTURES / "codex"), "--dry-run", "--json").output)
+    assert codex["rows_added"] == 4
     data = json.loads(cli("import", "claude-code", str(PROJECTS), "--dry-run", "--json").output)
     assert (data["rows_added"], data["already_in_ledger"]) == (0, 6)
-    assert cfg.ledger_path.stat().st_mtime_ns == before
+    assert _contents(cfg.ledger_path) == before
+
+
+def _contents(path: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT source, source_id, cost_usd FROM calls ORDER BY source, source_id").fetchall()
+    finally:
+        conn.close()
 
 
 def test_since_keeps_later_calls_only(cli, cfg) -> None:
