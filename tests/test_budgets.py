@@ -260,3 +260,23 @@ def test_pid_alive() -> None:
     assert pid_alive(os.getpid())
     assert not pid_alive(0)
     assert not pid_alive(dead_pid())
+
+
+def test_spend_is_read_incrementally_and_survives_a_replaced_ledger(setup) -> None:
+    """The settled-spend cache adds only rows written since the last read, and starts over when
+    the ledger file is replaced by another (moved aside, restored from a backup)."""
+    config, ledger = setup("daily_usd = 10.0\n")
+    now = datetime(2026, 3, 3, 12, tzinfo=UTC)
+    spend(ledger, 1.0, "2026-03-03T10:00:00.000000Z")
+    assert by_name(budget_status(config, ledger, now=now))["daily"].spent_usd == pytest.approx(1.0)
+    spend(ledger, 2.0, "2026-03-03T11:00:00.000000Z")
+    spend(ledger, 4.0, "2026-03-02T11:00:00.000000Z")  # another day: not in this window
+    assert by_name(budget_status(config, ledger, now=now))["daily"].spent_usd == pytest.approx(3.0)
+
+    ledger.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(config.ledger_path) + suffix).unlink(missing_ok=True)
+    fresh = Ledger.for_config(config)
+    spend(fresh, 0.5, "2026-03-03T10:30:00.000000Z")
+    spend(fresh, 0.25, "2026-03-03T10:31:00.000000Z")
+    assert by_name(budget_status(config, fresh, now=now))["daily"].spent_usd == pytest.approx(0.75)

@@ -173,7 +173,7 @@ def load_classifier(config: Config) -> Classifier:
         model = LearnedClassifier.load(model_dir)
     except (OSError, ValueError, KeyError) as exc:
         raise ConfigError(
-            f"cannot load the trained classifier in {model_dir}: {exc}; retrain with `agentrunner router train`",
+            f"cannot use the trained classifier: {exc}",
             file=file,
             line=line,
             key="router.classifier",
