@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -341,9 +342,8 @@ def test_heuristic_is_default_and_drives_choose(make_router) -> None:
 
 
 def test_learned_classifier_without_a_model_says_to_train(make_router) -> None:
-    router = make_router('\n[router]\nclassifier = "learned"\n')
-    with pytest.raises(ConfigError, match=r"router\.classifier: .*run `agentrunner router train`"):
-        router.choose(Step("x"))
+    with pytest.raises(ConfigError, match=r"routes.toml:\d+: router\.classifier: .*run `agentrunner router train`"):
+        make_router('\n[router]\nclassifier = "learned"\n')
 
 
 def test_classifier_is_skipped_with_one_capable_tier(make_router) -> None:
@@ -521,3 +521,55 @@ def test_route_command_bad_input(cli, write_config) -> None:
     assert cli("route", "  ").exit_code == 2
     result = cli("route", "x", "--kind", "dance")
     assert result.exit_code == 2
+
+
+# -- the learned classifier through the router ------------------------------------------------
+
+
+def tiny_outcomes() -> list:
+    """A made-up outcome dataset where the cheap model handles summaries and fails proofs."""
+    from agentrunner.router.outcomes import ModelOutcome, OutcomeRow
+
+    rows = []
+    for index in range(20):
+        rows.append(
+            OutcomeRow(
+                id=f"easy/{index}",
+                prompt=f"Summarise note {index} in one line",
+                outcomes={"cheap": ModelOutcome(1.0), "strong": ModelOutcome(1.0)},
+            )
+        )
+        rows.append(
+            OutcomeRow(
+                id=f"hard/{index}",
+                prompt=f"Prove lemma {index} about prime gaps rigorously",
+                outcomes={"cheap": ModelOutcome(0.0), "strong": ModelOutcome(1.0)},
+            )
+        )
+    return rows
+
+
+def test_learned_classifier_is_loaded_from_the_data_dir_and_used(make_router) -> None:
+    from agentrunner.router.learned import LearnedClassifier
+
+    model = LearnedClassifier().fit(tiny_outcomes(), weak="cheap", strong="strong")
+    model.save(Path(os.environ["AGENTRUNNER_DIR"]) / "router")
+    router = make_router('\n[router]\nclassifier = "learned"\n')
+    easy = router.choose(Step("Summarise note 99 in one line"))
+    hard = router.choose(Step("Prove lemma 99 about prime gaps rigorously"))
+    assert easy.score == pytest.approx(model.predict("Summarise note 99 in one line"))
+    assert easy.score > 0.5 > hard.score  # type: ignore[operator]
+    assert (easy.tier, hard.tier) == ("local", "premium")
+    assert stage(hard, "classifier")[0].detail.startswith("learned ")
+    assert router.classifier is router.classifier  # loaded once per router
+
+
+def test_broken_learned_model_is_a_config_error_in_the_cli(cli, write_config, isolated_home) -> None:
+    write_config(THREE_TIERS + '\n[router]\nclassifier = "learned"\n')
+    model_dir = isolated_home / ".agentrunner" / "router"
+    model_dir.mkdir(parents=True)
+    (model_dir / "model.json").write_text("{not json", "utf-8")
+    result = cli("route", "anything")
+    assert result.exit_code == 2
+    assert "router.classifier: cannot use the trained classifier" in result.output
+    assert "agentrunner router train" in result.output

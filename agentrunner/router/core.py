@@ -23,7 +23,6 @@ The reservation is held until :meth:`Router.release` (call it when the call ends
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -208,17 +207,9 @@ class Router:
         self.ledger = ledger
         self.availability = availability
         self.run_id = run_id
-        self._classifier = classifier
-        self._classifier_lock = threading.Lock()
-
-    @property
-    def classifier(self) -> Classifier:
-        """Loaded on first use (the learned model is read once per router)."""
-        if self._classifier is None:
-            with self._classifier_lock:
-                if self._classifier is None:
-                    self._classifier = load_classifier(self.config)
-        return self._classifier
+        # Loaded here, once: a missing or broken trained model is reported when the router is
+        # built (the start of a run), not at the first step that happens to need a score.
+        self.classifier: Classifier = classifier if classifier is not None else load_classifier(config)
 
     # -- stage 2 ----------------------------------------------------------------------------
 
