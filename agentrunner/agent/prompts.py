@@ -303,6 +303,14 @@ class ExtractContacts(Recipe):
         "required": ["contacts"],
     }
 
+    def bounded_schema(self, count: int) -> dict[str, Any]:
+        """The schema with exactly as many contacts as the source has distinct emails (found by a
+        regex): a tiny model otherwise invents extra people."""
+        schema = json.loads(json.dumps(self.SCHEMA))
+        if count:
+            schema["properties"]["contacts"].update({"minItems": count, "maxItems": count})
+        return schema
+
     def _source(self, ctx: ActContext, step: StepSpec) -> tuple[str | None, str]:
         if step.params["input"]:
             return _read(ctx, step.params["input"]), f"File {step.params['input']}"
@@ -319,7 +327,7 @@ class ExtractContacts(Recipe):
         response = ctx.call(
             ChatRequest(
                 messages=[Message(role="user", content=prompt)],
-                json_schema=self.SCHEMA,
+                json_schema=self.bounded_schema(expected),
                 max_tokens=max(step.max_tokens, 40 * expected + 24),
                 temperature=0.0,
             )

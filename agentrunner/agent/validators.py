@@ -61,11 +61,13 @@ def non_empty(result: ActResult, root: Path) -> Check:
 
 
 def tool_results_ok(result: ActResult, root: Path) -> Check:
-    failed = [r for r in result.tool_results if not r.get("ok")]
-    if failed:
-        last = failed[-1]
+    """The step's last tool call succeeded (a model that recovered from a refused call passes;
+    one whose final action failed does not)."""
+    if result.tool_results and not result.tool_results[-1].get("ok"):
+        last = result.tool_results[-1]
         return Check("tools", False, f"{last.get('tool')}: {last.get('error')}")
-    return Check("tools", True, f"{len(result.tool_results)} tool call(s) ok")
+    refused = sum(1 for r in result.tool_results if not r.get("ok"))
+    return Check("tools", True, f"{len(result.tool_results)} tool call(s), {refused} refused")
 
 
 def files_exist(result: ActResult, root: Path) -> Check:

@@ -1,0 +1,235 @@
+"""The agent: recipes and plans, validators, the graph on the real embedded model, the tool loop
+and escalation against real loopback HTTP servers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers_scripted_http import Reply, ScriptedServer
+
+from agentrunner.agent import Agent, ItemInfo
+from agentrunner.agent.prompts import (
+    category_by_verb,
+    is_simple,
+    mentioned_paths,
+    newest_section,
+    parse_plan,
+    recipe_for,
+)
+from agentrunner.agent.validators import ActResult, json_matches
+from agentrunner.config import load_config
+from agentrunner.gateway import Gateway
+from agentrunner.ledger import Ledger
+from agentrunner.router import Router
+from agentrunner.todo import parse_file
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def info(title: str, context: str = "", tags: list[str] | None = None) -> ItemInfo:
+    return ItemInfo(id="i1", title=title, context=context, tags=tags or [], file="tasks/t.md")
+
+
+def test_template_is_the_shipped_example() -> None:
+    template = files("agentrunner").joinpath("templates", "example.md").read_bytes()
+    assert template == (REPO / "tasks" / "example.md").read_bytes()
+
+
+def test_every_example_item_has_a_recipe_and_its_inputs_exist() -> None:
+    todo = parse_file(REPO / "tasks" / "example.md")
+    assert 5 <= len(todo.items) <= 8
+    names = []
+    for item in todo.items:
+        found = recipe_for(info(item.title, item.context_text))
+        assert found is not None, item.title
+        recipe, params = found
+        names.append(recipe.name)
+        for step in recipe.plan(info(item.title, item.context_text), params):
+            for path in step.reads:
+                assert (REPO / path).is_file(), path
+    assert set(names) == {"classify", "extract", "table", "release-notes", "rename"}
+
+
+def test_paths_recipes_and_parsing_helpers() -> None:
+    assert mentioned_paths("Move `a/b.py` to docs/c.md and `x` then `README.md`") == [
+        "a/b.py",
+        "docs/c.md",
+        "README.md",
+    ]
+    classify = recipe_for(info("Classify the priority of `in/t.md` as low or high into `out/p.json`"))
+    assert classify is not None and classify[1]["labels"] == ["low", "high"] and classify[1]["field"] == "priority"
+    assert recipe_for(info("Classify the mood as happy or sad into `m.json`")) is None  # no input at all
+    assert recipe_for(info("Classify the mood as happy or sad into `m.json`", context="I love it"))
+    assert recipe_for(info("Write a poem")) is None
+    assert newest_section("# C\n\n## [2.0.1] - 2026-01-02\n- Added x\n* Fixed y\n\n## 1.0.0\n- z\n") == (
+        "2.0.1",
+        "2026-01-02",
+        ["Added x", "Fixed y"],
+    )
+    assert [category_by_verb(e) for e in ("Added x", "fix: y", "Dropped z", "Faster w")] == [
+        "Added",
+        "Fixed",
+        "Removed",
+        None,
+    ]
+    assert is_simple(info("Write a poem")) and not is_simple(info("Write a poem; then publish it"))
+
+
+def test_plan_parsing_and_fallback() -> None:
+    item = info("Draft the migration guide into `docs/migrate.md`")
+    good = json.dumps(
+        {
+            "steps": [
+                {"kind": "act", "instruction": "Read the changelog", "expected_output": "notes"},
+                {"kind": "act", "instruction": "Write the guide", "expected_output": "guide"},
+            ]
+        }
+    )
+    steps = parse_plan(good, item, max_steps=8)
+    assert steps is not None and [s.index for s in steps] == [0, 1]
+    assert steps[-1].writes == ["docs/migrate.md"]  # the item's output is the last step's job
+    assert parse_plan("{not json", item, 8) is None
+    assert parse_plan(json.dumps({"steps": []}), item, 8) is None
+    assert parse_plan(json.dumps({"steps": [{"kind": "act", "instruction": " "}]}), item, 8) is None
+    many = json.dumps({"steps": [{"kind": "act", "instruction": f"s{n}", "expected_output": ""} for n in range(9)]})
+    assert len(parse_plan(many, item, 3) or []) == 3
+
+
+def test_json_validator() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"enum": ["x", "y"]}, "b": {"type": "array", "maxItems": 1}},
+        "required": ["a"],
+    }
+    check = json_matches(schema)
+    assert check(ActResult(data={"a": "x", "b": [1]}), Path(".")).ok
+    assert "not one of" in check(ActResult(data={"a": "z"}), Path(".")).detail
+    assert "missing 'a'" in check(ActResult(data={}), Path(".")).detail
+    assert "more than 1" in check(ActResult(data={"a": "y", "b": [1, 2]}), Path(".")).detail
+
+
+LOCAL = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+n_ctx = 2048
+max_tokens = 64
+cost_per_hour = 0.05
+"""
+
+
+def scripted_tier(name: str, url: str) -> str:
+    return f"""
+[tiers.{name}]
+provider = "openai"
+model = "scripted-model"
+base_url = "{url}/v1"
+max_retries = 0
+timeout = 5
+price = {{ input_per_mtok = 1.0, output_per_mtok = 2.0 }}
+"""
+
+
+def make_agent(config_path: Path) -> tuple[Agent, Ledger]:
+    config = load_config(config_path)
+    ledger = Ledger.for_config(config)
+    gateway = Gateway(config, ledger)
+    router = Router(config, ledger, gateway.availability, run_id="run-test")
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    return Agent(config, ledger, gateway, router, config.state_path), ledger
+
+
+@pytest.mark.model
+def test_graph_on_the_embedded_model_writes_checks_and_summarises(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    (isolated_home / "in").mkdir()
+    (isolated_home / "in" / "team.txt").write_text("- Ada Lovelace <ada@example.org>\n", "utf-8")
+    agent, ledger = make_agent(write_config(LOCAL))
+    item = info("Extract the names and emails from `in/team.txt` into `out/contacts.json`")
+    outcome = agent.work(item, run_id="run-test", attempt=1, resume=False)
+    assert outcome.status == "done", outcome.error
+    assert json.loads((isolated_home / "out" / "contacts.json").read_text("utf-8")) == [
+        {"name": "Ada Lovelace", "email": "ada@example.org"}
+    ]
+    result = Path(outcome.result_path or "")
+    assert result.parent.parent == isolated_home / "tasks" / "done" and "emails✓" in result.read_text("utf-8")
+    (call,) = list(ledger.iter_calls("status = 'ok'"))
+    assert call["run_id"] == "run-test" and call["task_id"] == "i1" and call["step_kind"] == "act"
+    assert call["step_id"] == "i1:a1:s0:act:local:c0" and call["task_type"] == "extract"
+    tools = [row["tool"] for row in ledger.db["tool_calls"].rows_where("task_id = 'i1'", order_by="ts")]
+    assert tools == ["read_file", "write_file"]
+    # the graph is finished: nothing to resume
+    assert not agent.has_checkpoint("i1")
+    # the same step again with reuse: answered from the ledger, not paid again
+    again = agent.work(item, run_id="run-test", attempt=1, resume=False)
+    assert again.status == "done" and again.calls[0]["reused"] and ledger.count_calls() == 1
+    agent.close()
+
+
+def chat_reply(content: str | None = None, tool: tuple[str, dict[str, Any]] | None = None) -> Reply:
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if tool is not None:
+        message["tool_calls"] = [
+            {"id": "call_1", "type": "function", "function": {"name": tool[0], "arguments": json.dumps(tool[1])}}
+        ]
+    return Reply(
+        200,
+        {
+            "id": "chatcmpl-1",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "scripted-model",
+            "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if tool else "stop"}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+        },
+    )
+
+
+def test_general_item_tool_loop_over_loopback_http(isolated_home: Path, write_config: Callable[[str], Path]) -> None:
+    """A scripted OpenAI-compatible server plays a capable model: it lists files, writes the note
+    (one refused attempt outside the workspace first), then answers. The loop is bounded by
+    agent.max_tool_calls and every tool call is in the ledger."""
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        server.queue(
+            "/v1/chat/completions",
+            chat_reply(tool=("list_files", {"path": "."})),
+            chat_reply(tool=("write_file", {"path": "../escape.md", "content": "x"})),
+            chat_reply(tool=("write_file", {"path": "notes/plan.md", "content": "1. ship it\n"})),
+            chat_reply(content="Wrote notes/plan.md"),
+        )
+        agent, ledger = make_agent(write_config(scripted_tier("remote", server.url)))
+        outcome = agent.work(info("Write a release plan into `notes/plan.md`"), run_id="r", attempt=1, resume=False)
+    assert (isolated_home / "notes" / "plan.md").read_text("utf-8") == "1. ship it\n"
+    assert not (isolated_home.parent / "escape.md").exists()
+    # the model recovered from the refused call: the step's last tool call decides
+    assert outcome.status == "done", outcome.error
+    rows = list(ledger.db["tool_calls"].rows_where(order_by="ts"))
+    assert [(r["tool"], r["ok"]) for r in rows] == [("list_files", 1), ("write_file", 0), ("write_file", 1)]
+    assert ledger.count_calls("status = 'ok'") == 4
+    agent.close()
+
+
+@pytest.mark.model
+def test_failing_tier_escalates_to_the_next(isolated_home: Path, write_config: Callable[[str], Path]) -> None:
+    """The item's #flaky hint forces a tier whose server always answers 500; verification fails,
+    the router escalates to the embedded model, which finishes the item."""
+    (isolated_home / "m.py").write_text("def old_name():\n    return old_name\n", "utf-8")
+    with ScriptedServer(
+        {"/v1/models": Reply(200, {"object": "list", "data": []}), "/v1/chat/completions": Reply(500, {"error": "x"})}
+    ) as server:
+        text = scripted_tier("flaky", server.url) + LOCAL + "\n[router]\nmax_escalations = 1\n"
+        agent, ledger = make_agent(write_config(text))
+        item = info("Rename `old_name` to `new_name` in `m.py`", tags=["flaky"])
+        outcome = agent.work(item, run_id="r", attempt=1, resume=False)
+    assert outcome.status == "done", outcome.error
+    assert (isolated_home / "m.py").read_text("utf-8") == "def new_name():\n    return new_name\n"
+    tiers = [(row["tier"], row["status"]) for row in ledger.iter_calls()]
+    assert tiers == [("flaky", "error"), ("local", "ok")]
+    assert outcome.tier_counts() == {"local": 1}
+    agent.close()
