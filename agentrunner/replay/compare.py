@@ -291,6 +291,7 @@ def compare_ledger(
                 progress(number)
         ok = True
     finally:
+        engine.flush_scores()
         if writer is not None:
             writer.close(ok)
     if baseline.calls == 0:

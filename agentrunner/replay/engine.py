@@ -22,6 +22,10 @@ original call itself also counts as a cached answer when it was made by the same
 and ended on its own (``finish_reason`` stop/tool_calls) within the candidate's ``max_tokens``: a
 larger cap could not have changed it. ``use_cache=False`` (``--no-cache``) calls every time. A
 cached answer costs what its row says (the configuration's cost), but nothing is paid again.
+
+Budgets: the router first decides without reserving; only when the answer is not cached is the
+step routed again holding the worst-case reservation for the real call (released when it ends).
+Scores are written in batches of :data:`SCORE_BATCH` (a judge's at once, since it cost money).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from .scorers import JudgeCall, ScorerSet
 REPLAY_STEP_KIND = "replay"
 JUDGE_STEP_KIND = "judge"
 _NATURAL_END = ("stop", "tool_calls")
+SCORE_BATCH = 500
 
 
 @dataclass
@@ -220,8 +225,10 @@ class ReplayEngine:
         self._judge_context = CallContext(step_kind=JUDGE_STEP_KIND, run_id=self.run_id)
         self.scorers = scorers if isinstance(scorers, ScorerSet) else scorers(self._judge_call)
         self.tags_of = item_tags(state_path) if state_path else (lambda _task: [])
+        self._pending_keys: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     def close(self) -> None:
+        self.flush_scores()
         for gateway in {id(g): g for g in [*self.gateways.values(), self.judge_gateway]}.values():
             gateway.close()
 
@@ -258,35 +265,45 @@ class ReplayEngine:
         gateway = self.gateways[candidate.name]
         context = RouteContext(run_id=self.run_id)
         try:
-            decision = router.choose(step, context)
+            # Decide without reserving: a cached answer spends nothing, so it needs no reservation.
+            decision = router.choose(step, context, reserve=False)
         except ProviderError as exc:  # no capable tier: this configuration cannot do the step
             return self._failed(original, candidate, str(exc))
         tried: list[str] = []
         while True:
             tier_config = candidate.config.tiers[decision.tier]
             sent = effective_request(request, candidate.config, decision.tier)
-            paid_before = 0.0
+            paid_now = 0.0
+            cap = sent.max_tokens or tier_config.max_tokens
+            if self.cache.original_answers(original, tier_config.provider, tier_config.model, cap):
+                self.cache.hits += 1
+                response = response_from_row(original)
+                break
+            cached = self.cache.lookup(sent.request_hash(), tier_config.provider, tier_config.model)
+            if cached is not None:
+                self.cache.hits += 1
+                response = response_from_row(cached)
+                break
+            if decision.escalation == 0 and decision.reservation_id is None:
+                # A real call: route again, this time holding the worst case against the budgets.
+                decision = router.choose(step, context)
+                tier_config = candidate.config.tiers[decision.tier]
+                sent = effective_request(request, candidate.config, decision.tier)
+            call_context = CallContext(
+                run_id=self.run_id,
+                task_id=original.get("task_id"),
+                step_id=original.get("step_id"),
+                step_kind=REPLAY_STEP_KIND,
+                route_reason=decision.reason,
+                route_score=decision.score,
+                replay_of=original["id"],
+                config_name=candidate.name,
+                task_type=original.get("task_type"),
+            )
             try:
-                if self.cache.original_answers(
-                    original, tier_config.provider, tier_config.model, sent.max_tokens or tier_config.max_tokens
-                ):
-                    self.cache.hits += 1
-                    response = response_from_row(original)
-                else:
-                    call_context = CallContext(
-                        run_id=self.run_id,
-                        task_id=original.get("task_id"),
-                        step_id=original.get("step_id"),
-                        step_kind=REPLAY_STEP_KIND,
-                        route_reason=decision.reason,
-                        route_score=decision.score,
-                        replay_of=original["id"],
-                        config_name=candidate.name,
-                        task_type=original.get("task_type"),
-                    )
-                    response = self._cached_call(gateway, decision.tier, sent, call_context)
-                    if not response.reused:
-                        paid_before = response.cost_usd or 0.0
+                self.cache.misses += 1
+                response = gateway.call(decision.tier, sent, call_context)
+                paid_now = response.cost_usd or 0.0
                 break
             except ProviderError as exc:
                 router.release(decision)
@@ -310,7 +327,7 @@ class ReplayEngine:
             input_tokens=response.usage.input_tokens,
             output_tokens=response.usage.output_tokens,
             cached=response.reused,
-            paid_usd=paid_before,
+            paid_usd=paid_now,
             score=score,
             scorer=scorer_name,
             score_details=details,
@@ -343,11 +360,13 @@ class ReplayEngine:
     ) -> tuple[float, str, dict[str, Any]]:
         scorer = self.scorers.for_kind(original.get("step_kind"))
         assert response.call_id is not None
+        key = (response.call_id, original["id"], scorer.name)
+        if key in self._pending_keys:
+            pending = self._pending_keys[key]
+            return float(pending["score"]), scorer.name, json.loads(pending["details"])
         known = list(
             self.ledger.db["scores"].rows_where(
-                "call_id = ? AND baseline_call_id = ? AND scorer = ?",
-                [response.call_id, original["id"], scorer.name],
-                limit=1,
+                "call_id = ? AND baseline_call_id = ? AND scorer = ?", list(key), limit=1
             )
         )
         if known:  # scored before (a judge is not paid twice either)
@@ -365,7 +384,23 @@ class ReplayEngine:
             )
             result = scorer.score(text, reference, prompt=prompt_text(request))
             value, details = result.value, result.details
-        self.ledger.record_score(
-            call_id=response.call_id, baseline_call_id=original["id"], scorer=scorer.name, score=value, details=details
-        )
+        row = {
+            "call_id": response.call_id,
+            "baseline_call_id": original["id"],
+            "scorer": scorer.name,
+            "score": value,
+            "details": json.dumps(details, ensure_ascii=False),
+        }
+        self._pending_keys[key] = row
+        if len(self._pending_keys) >= SCORE_BATCH or scorer.name.startswith("judge"):
+            self.flush_scores()  # a judge's verdict cost money: keep it at once
         return value, scorer.name, details
+
+    def flush_scores(self) -> None:
+        """Write buffered scores in one transaction (one fsync per batch instead of per score)."""
+        if not self._pending_keys:
+            return
+        rows = list(self._pending_keys.values())
+        with self.ledger._lock, self.ledger.db.conn:
+            self.ledger.db["scores"].insert_all(rows)
+        self._pending_keys.clear()
