@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import matplotlib
@@ -32,13 +32,16 @@ EVALUATION_COLOUR = "#999999"
 def _svg_data_uri(fig: Figure) -> str:
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "agentrunner"}):
-        fig.savefig(buffer, format="svg", bbox_inches="tight")
+        fig.savefig(buffer, format="svg")
     plt.close(fig)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _figure() -> tuple[Figure, plt.Axes]:
-    fig, ax = plt.subplots(figsize=(9.5, 3.2), dpi=100)
+    fig, ax = plt.subplots(figsize=(10.5, 3.2), dpi=100)
+    # The same plot box in every chart, with room on the right for the legend, so that the charts
+    # line up on the page whatever their labels.
+    fig.subplots_adjust(left=0.09, right=0.83, top=0.88, bottom=0.16)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -50,7 +53,10 @@ def _date_axis(ax: plt.Axes, days: list[date]) -> None:
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     if days:
-        ax.set_xlim(days[0] - timedelta(days=0.6), days[-1] + timedelta(days=0.6))
+        # datetimes, not dates: date arithmetic would drop the half day and cut the edge bars.
+        first = datetime.combine(days[0], time.min) - timedelta(hours=14)
+        last = datetime.combine(days[-1], time.min) + timedelta(hours=14)
+        ax.set_xlim(first, last)
 
 
 def _dollars(ax: plt.Axes) -> None:
@@ -69,6 +75,9 @@ def chart_daily_spend(report: Report) -> str:
     evaluation = [d.evaluation_cost_usd for d in report.days]
     if any(evaluation):
         ax.bar(days, evaluation, bottom=bottom, color=EVALUATION_COLOUR, label="evaluation", width=0.8, hatch="//")
+    top = max((b + e for b, e in zip(bottom, evaluation, strict=True)), default=0.0)
+    if top > 0:
+        ax.set_ylim(0, top * 1.12)  # headroom: the tallest bar is not flush with the frame
     ax.set_title("Daily spend by tier", loc="left", fontsize=11)
     _dollars(ax)
     _date_axis(ax, days)
@@ -155,7 +164,7 @@ h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e5e5e5;padding-bott
 .card .label{font-size:12px;color:#666;text-transform:uppercase;letter-spacing:.03em}
 .card .value{font-size:22px;font-weight:600;margin-top:2px} .card .note{font-size:12px;color:#666}
 .card.headline{background:#eef7f2;border-color:#9fd3b8}
-.charts{display:grid;grid-template-columns:1fr;gap:6px} .charts img{width:100%;max-width:1000px}
+.charts{display:grid;grid-template-columns:1fr;gap:6px} figure{margin:0} .charts img{width:100%;max-width:1050px}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 12px}
 th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
 th{background:#f4f4f4;font-weight:600} td:first-child,th:first-child{text-align:left}
