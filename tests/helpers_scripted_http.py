@@ -50,12 +50,12 @@ class Seen:
 class ScriptedServer:
     """``with ScriptedServer() as server: server.queue("/v1/chat/completions", Reply(429), Reply(200, …))``"""
 
-    def __init__(self, defaults: dict[str, Reply] | None = None) -> None:
+    def __init__(self, defaults: dict[str, Reply] | None = None, *, port: int = 0) -> None:
         self.defaults: dict[str, Reply] = dict(defaults or {})
         self.queues: dict[str, deque[Reply]] = defaultdict(deque)
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="scripted-http", daemon=True

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import ollama
 import pytest
 from helpers_ollama_server import MODEL_NAME, FakeOllama
 from helpers_providers import harness
@@ -190,3 +191,31 @@ def test_tool_results_are_sent_with_the_tool_name() -> None:
         "tool_calls": [{"function": {"name": "read_file", "arguments": {"path": "a.md"}}}],
     }
     assert messages[2] == {"role": "tool", "content": "# A", "tool_name": "read_file"}
+
+
+@pytest.mark.model
+def test_helper_server_streams_in_ollamas_shape(fake_ollama: FakeOllama) -> None:
+    # The provider does not stream, but the helper server must speak the API as documented: the
+    # official client's streaming reader accepts its chunks and finds the counts in the last one.
+    chunks = list(
+        ollama.Client(host=fake_ollama.url).chat(
+            model=MODEL_NAME, messages=[{"role": "user", "content": "Hi"}], stream=True, options={"num_predict": 4}
+        )
+    )
+    assert [chunk.done for chunk in chunks] == [False, True]
+    assert chunks[-1].eval_count is not None and 1 <= chunks[-1].eval_count <= 4
+    assert chunks[-1].prompt_eval_count > 0
+
+
+def test_show_answers_in_ollamas_shape(embedded_model_path: Path) -> None:
+    server = FakeOllama(embedded_model_path)
+    try:
+        client = ollama.Client(host=server.url)
+        shown = client.show(MODEL_NAME)
+        assert shown.details is not None and shown.details.family == "gemma3"
+        assert shown.capabilities == ["completion", "tools"]
+        with pytest.raises(ollama.ResponseError) as caught:
+            client.show("llama3.2")
+        assert caught.value.status_code == 404
+    finally:
+        server.stop()
