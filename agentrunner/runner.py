@@ -436,7 +436,12 @@ class Runner:
     def _work_item(self, item: TodoItem, agent: Agent, queue: Queue, summary: RunSummary, lock: threading.Lock) -> None:
         info = item_info(item)
         resume = agent.has_checkpoint(item.id)
-        attempt = queue.resume(item.id, self.run_id) if resume else queue.start(item.id, self.run_id)
+        # 'running' in the queue with the lock free: the last run was killed on this item. That is
+        # the same attempt, not a new one: its calls keep their step ids and are reused from the
+        # ledger, also when the kill came after the graph ended but before the to-do file was written.
+        entry = queue.get(item.id)
+        killed = entry is not None and entry.status == "running"
+        attempt = queue.resume(item.id, self.run_id) if resume or killed else queue.start(item.id, self.run_id)
         max_attempts = self.config.agent.max_attempts
         try:
             outcome = agent.work(info, run_id=self.run_id, attempt=attempt, resume=resume)
