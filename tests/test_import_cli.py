@@ -29,7 +29,7 @@ def test_import_prints_a_summary_and_ledger_stats_shows_the_calls(cli, cfg) -> N
     assert "rows added      6" in out
     assert "duplicates      4 skipped (4 repeated in the files, 0 already in the ledger)" in out
     assert "malformed       1" in out
-    assert "unpriced        1 calls: claude-mystery-9 (1)" in out
+    assert "unpriced        1 call: claude-mystery-9 (1)" in out
     assert "dates           2026-09-01 … 2026-09-03" in out
     assert f"cost            ${CLAUDE_TOTAL:.6f}" in out
 

@@ -58,6 +58,10 @@ def _run(tool: str, paths: list[Path] | None, since: str | None, dry_run: bool, 
         console.print(line, markup=False)
 
 
+def _calls(count: int | float) -> str:
+    return f"{int(count)} call" if int(count) == 1 else f"{int(count)} calls"
+
+
 def _money(value: float) -> str:
     return f"${value:,.6f}" if abs(value) < 1 else f"${value:,.2f}"
 
@@ -83,14 +87,17 @@ def summary_lines(summary: ImportSummary) -> list[str]:
         lines.append(f"  unreadable      {problem}")
     if summary.unpriced_calls:
         models = ", ".join(f"{model} ({count})" for model, count in summary.unpriced_models.items())
-        lines.append(f"  unpriced        {summary.unpriced_calls} calls: {models}")
+        lines.append(f"  unpriced        {_calls(summary.unpriced_calls)}: {models}")
     else:
         lines.append("  unpriced        0")
     if summary.first_ts and summary.last_ts:
         lines.append(f"  dates           {summary.first_ts[:10]} … {summary.last_ts[:10]}")
     cost = f"  cost            {_money(summary.cost_usd)} (genai-prices at each call's date)"
     if summary.source_cost_usd is not None:
-        cost += f"; the tool recorded {_money(summary.source_cost_usd)}"
+        cost += (
+            f"; the tool's own record: {_money(summary.source_cost_usd)} "
+            f"for the {_calls(summary.source_cost_calls)} that carry one"
+        )
     lines.append(cost)
     if summary.rows_added:
         lines.append(f"  replayable      {summary.replayable_rows} of {summary.rows_added} rows")
@@ -99,12 +106,12 @@ def summary_lines(summary: ImportSummary) -> list[str]:
         cost = "unpriced" if unpriced == values["calls"] else _money(values["cost_usd"])
         if 0 < unpriced < values["calls"]:
             cost += f" (+{unpriced} unpriced)"
-        lines.append(f"    {model:<32} {int(values['calls']):>7} calls  {cost}")
+        lines.append(f"    {model:<32} {_calls(values['calls']):>11}  {cost}")
     if summary.cost_differences:
         lines.append("  our price vs the tool's recorded cost:")
         for difference in summary.cost_differences:
             lines.append(
-                f"    {difference.model:<32} {difference.calls:>7} calls  ours {_money(difference.our_cost_usd)}"
+                f"    {difference.model:<32} {_calls(difference.calls):>11}  ours {_money(difference.our_cost_usd)}"
                 f"  theirs {_money(difference.tool_cost_usd)}  diff {difference.difference_usd:+.6f}"
             )
     return lines

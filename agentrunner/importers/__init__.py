@@ -73,6 +73,7 @@ class ImportSummary:
     last_ts: str | None = None
     cost_usd: float = 0.0  # our price of the added rows (priced ones)
     source_cost_usd: float | None = None  # the tool's own recorded cost of the added rows, if any
+    source_cost_calls: int = 0  # how many added rows carry the tool's own cost
     by_model: dict[str, dict[str, float]] = field(default_factory=dict)
     cost_differences: list[ModelCostDifference] = field(default_factory=list)
 
@@ -332,6 +333,7 @@ def _account(
         per_model["cost_usd"] += record.cost_usd
     if record.source_cost_usd is not None:
         summary.source_cost_usd = (summary.source_cost_usd or 0.0) + record.source_cost_usd
+        summary.source_cost_calls += 1
         if record.cost_usd is not None:
             difference = differences.setdefault(model, ModelCostDifference(model=model))
             difference.calls += 1
