@@ -221,6 +221,7 @@ class AnthropicProvider(Provider):
         texts: list[str] = []
         tool_calls: list[ToolCall] = []
         json_answer: Any = None
+        answered_json = False  # a schema may allow null, so None alone cannot tell
         for block in content:
             kind = getattr(block, "type", None)
             if kind == "text":
@@ -231,10 +232,11 @@ class AnthropicProvider(Provider):
                     arguments = {}
                 if json_mode and block.name == JSON_TOOL:
                     json_answer = arguments.get(_WRAP_KEY) if wrapped else arguments
+                    answered_json = True
                 else:
                     tool_calls.append(ToolCall(id=block.id or "", name=block.name or "", arguments=arguments))
         finish: FinishReason = _FINISH.get(getattr(message, "stop_reason", None) or "", "unknown")
-        if json_answer is not None or (json_mode and not tool_calls and finish == "tool_calls"):
+        if answered_json:
             text = json.dumps(json_answer, ensure_ascii=False)
             finish = "stop" if finish == "tool_calls" else finish
         else:
