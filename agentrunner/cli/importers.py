@@ -70,7 +70,8 @@ def summary_lines(summary: ImportSummary) -> list[str]:
     """The human summary of one import."""
     verb = "would add" if summary.dry_run else "added"
     title = f"import {summary.tool}{' (dry run: nothing written)' if summary.dry_run else ''}"
-    lines = [f"{title}: {summary.files_read} files read from {', '.join(summary.paths)}"]
+    files = "1 file" if summary.files_read == 1 else f"{summary.files_read} files"
+    lines = [f"{title}: {files} read from {', '.join(summary.paths)}"]
     lines.append(f"  calls found     {summary.calls_found}")
     lines.append(f"  rows {verb:<10} {summary.rows_added}  (source {summary.source})")
     lines.append(
