@@ -85,6 +85,10 @@ class ImportSummary:
         data = asdict(self)
         data["duplicates_skipped"] = self.duplicates_skipped
         data["cost_usd"] = round(self.cost_usd, 6)
+        data["by_model"] = {
+            model: {"calls": int(values["calls"]), "cost_usd": round(values["cost_usd"], 6)}
+            for model, values in self.by_model.items()
+        }
         if self.source_cost_usd is not None:
             data["source_cost_usd"] = round(self.source_cost_usd, 6)
         data["cost_differences"] = [
