@@ -338,15 +338,22 @@ def release(ledger: Ledger, reservation_id: str | None) -> None:
         conn.execute("DELETE FROM reservations WHERE id = ?", (reservation_id,))
 
 
+def usd(amount: float) -> str:
+    """Dollars with cents, or four decimals below a dollar (budgets of cents are common)."""
+    return f"${amount:.2f}" if abs(amount) >= 1 else f"${amount:.4f}"
+
+
 def describe_block(status: CapStatus, amount_usd: float | None, tier: str) -> str:
     """One line saying why a call does not fit a cap, e.g. for BudgetExhausted."""
-    cost = "an unknown worst-case cost (unpriced model; set price = {...} on the tier)" if amount_usd is None else (
-        f"worst case ${amount_usd:.4f}"
+    need = (
+        "an unknown worst-case cost (unpriced model; set price = {...} on the tier)"
+        if amount_usd is None
+        else f"worst case {usd(amount_usd)}"
     )
     resets = f"; resets {status.resets_at.strftime('%Y-%m-%d %H:%M UTC')}" if status.resets_at else ""
     return (
-        f"{status.name} cap ${status.cap_usd:.2f}: spent ${status.spent_usd:.4f} + reserved "
-        f"${status.reserved_usd:.4f}, tier {tier!r} needs {cost}{resets}"
+        f"{status.name} cap {usd(status.cap_usd)}: spent {usd(status.spent_usd)} + reserved "
+        f"{usd(status.reserved_usd)}, tier {tier!r} needs {need}{resets}"
     )
 
 
@@ -361,4 +368,5 @@ __all__ = [
     "pid_alive",
     "release",
     "reserve",
+    "usd",
 ]

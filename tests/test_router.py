@@ -383,7 +383,7 @@ def test_downgrade_when_budget_cannot_cover_the_chosen_tier(make_router) -> None
 def test_downgrade_raises_when_even_the_cheapest_tier_does_not_fit(make_router) -> None:
     router = make_router("\n[budgets]\ndaily_usd = 1.0\n", score=0.0)
     spend_today(router.config, 1.0)
-    with pytest.raises(BudgetExhausted, match=r"daily cap \$1\.00: spent \$1\.0000.*tier 'local'"):
+    with pytest.raises(BudgetExhausted, match=r"daily cap \$1\.00: spent \$1\.00 \+ reserved \$0\.0000, tier 'local'"):
         router.choose(Step("x"))
 
 
@@ -393,7 +393,8 @@ def test_stop_raises_naming_cap_spent_and_cap(make_router) -> None:
     with pytest.raises(BudgetExhausted) as caught:
         router.choose(Step("x", prompt_tokens=1000, max_tokens=100))
     assert str(caught.value) == (
-        "budget exhausted: per_run cap $0.01: spent $0.0080 + reserved $0.0000, tier 'premium' needs worst case $0.0045"
+        "budget exhausted: per_run cap $0.0100: spent $0.0080 + reserved $0.0000, "
+        "tier 'premium' needs worst case $0.0045"
     )
     assert caught.value.exit_code == 3
     # A different run has its own per-run cap.
@@ -419,7 +420,8 @@ def test_item_cost_cap_downgrades_then_fails_only_the_item(make_router) -> None:
     decision = router.choose(step)
     assert decision.tier == "local"  # item caps downgrade even with on_exhausted = "stop"
     assert "item cap cannot cover premium → downgrade to local" in decision.reason
-    with pytest.raises(ItemCapExceeded, match=r"item cap \$0\.00: spent \$0\.0040"):
+    expected = r"item cap \$0\.0040: spent \$0\.0040 \+ reserved \$0\.0000, tier 'local' needs worst case \$0\.0001"
+    with pytest.raises(ItemCapExceeded, match=expected):
         router.choose(step, RouteContext(item_spent_usd=0.004))
 
 

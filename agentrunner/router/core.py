@@ -353,13 +353,13 @@ class Router:
             cheapest = capable[0]
             stop = self.config.budgets.on_exhausted == "stop" and not isinstance(blocked, ItemCapExceeded)
             if stop or chosen == cheapest:
-                stages.append(StageVerdict("budget", "exhausted", chosen, str(blocked)))
+                stages.append(StageVerdict("budget", "exhausted", chosen, _detail(blocked)))
                 raise blocked
-            stages.append(StageVerdict("budget", "downgrade", cheapest, str(blocked)))
+            stages.append(StageVerdict("budget", "downgrade", cheapest, _detail(blocked)))
             fit_cheapest = self._fit(cheapest, step, context, reserve=reserve)
             if not fit_cheapest.ok:
                 blocked_cheapest = _blocked(fit_cheapest, cheapest)
-                stages.append(StageVerdict("budget", "exhausted", cheapest, str(blocked_cheapest)))
+                stages.append(StageVerdict("budget", "exhausted", cheapest, _detail(blocked_cheapest)))
                 raise blocked_cheapest
             cap_name = fit.blocked_by.name if fit.blocked_by else "budget"
             reasons.append(f"{cap_name} cap cannot cover {chosen} → downgrade to {cheapest}")
@@ -401,7 +401,7 @@ class Router:
             fit = self._fit(tier, step, context, reserve=reserve)
             if not fit.ok:
                 blocked = _blocked(fit, tier)
-                stages.append(StageVerdict("budget", "exhausted", tier, str(blocked)))
+                stages.append(StageVerdict("budget", "exhausted", tier, _detail(blocked)))
                 if self.config.budgets.on_exhausted == "stop" and not isinstance(blocked, ItemCapExceeded):
                     raise blocked
                 return None
@@ -424,12 +424,19 @@ class Router:
         decision.reservation_id = None
 
 
+_EXHAUSTED = "budget exhausted: "
+
+
+def _detail(error: BudgetExhausted) -> str:
+    return str(error).removeprefix(_EXHAUSTED)
+
+
 def _blocked(fit: Reservation, tier: str) -> BudgetExhausted:
     """The error for a reservation that did not fit (ItemCapExceeded for the item's own cap)."""
     status = fit.blocked_by
     assert status is not None
     error_type = ItemCapExceeded if status.name == "item" else BudgetExhausted
-    return error_type(f"budget exhausted: {budgets.describe_block(status, fit.amount_usd, tier)}")
+    return error_type(_EXHAUSTED + budgets.describe_block(status, fit.amount_usd, tier))
 
 
 def _fit_detail(fit: Reservation) -> str:
