@@ -35,7 +35,7 @@ from .gateway import Gateway
 from .ledger import Ledger, new_id
 from .pricing import price_tokens
 from .queue import Queue
-from .router import RouteContext, Router, Step
+from .router import ItemCapExceeded, RouteContext, Router, Step
 from .todo import TodoFile, TodoItem, mark_done, mark_failed, parse_file, update_item
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUDGET, EXIT_LOCK, EXIT_INTERRUPTED = 0, 1, 2, 3, 75, 130
@@ -445,6 +445,10 @@ class Runner:
         max_attempts = self.config.agent.max_attempts
         try:
             outcome = agent.work(info, run_id=self.run_id, attempt=attempt, resume=resume)
+        except ItemCapExceeded as exc:
+            # the item's own ~$ cap: this item fails, the run goes on
+            agent.forget(item.id)
+            outcome = ItemOutcome(status="failed", error=str(exc))
         except BudgetExhausted as exc:
             queue.release(item.id)
             with lock:
@@ -461,6 +465,8 @@ class Runner:
             self.progress.log("  interrupted: state saved, run again to resume")
             return
         except AgentRunnerError as exc:
+            # e.g. no tier can take a step: a failed attempt; the next one starts afresh
+            agent.forget(item.id)
             outcome = ItemOutcome(status="failed", error=str(exc))
         paid = [c for c in outcome.calls if not c.get("reused")]
         cost = sum(c.get("cost_usd") or 0.0 for c in outcome.calls)

@@ -293,3 +293,13 @@ def test_ledger_run_row_records_exit_code(project: Path, cli: Callable[..., Any]
     ledger = Ledger(project / ".agentrunner" / "ledger.db")
     row = next(ledger.db["runs"].rows_where("id = ?", [summary["run_id"]]))
     assert row["exit_code"] == 0 and json.loads(row["totals"])["selected"] == 0
+
+
+def test_item_cost_cap_fails_only_that_item_and_counts_attempts(project: Path, cli: Callable[..., Any]) -> None:
+    path = todo(project, CLASSIFY.replace("`out/severity.json`", "`out/severity.json` ~$0.0000001"))
+    for attempt in (1, 2):
+        result = cli("run", "--json")
+        assert result.exit_code == 1, result.output
+        text = path.read_text("utf-8")
+        assert f"⚠ failed (attempt {attempt}/3): budget exhausted" in text and text.count("⚠") == 1
+    assert ledger_rows(project) == []

@@ -409,6 +409,10 @@ class Agent:
         snapshot = self.graph.get_state(self.thread(item_id))
         return bool(snapshot.next)
 
+    def forget(self, item_id: str) -> None:
+        """Drop an item's checkpoints (its attempt failed: the next attempt starts from the plan)."""
+        self.checkpointer.delete_thread(item_id)
+
     def work(self, item: ItemInfo, *, run_id: str, attempt: int, resume: bool) -> ItemOutcome:
         """Run (or resume) one item's graph to the end. Raises BudgetExhausted / Interrupted with
         the state checkpointed; returns done or failed otherwise."""
