@@ -22,8 +22,8 @@ transaction on the ledger database (which holds SQLite's write lock, across thre
 we check ``spent + reserved + amount ≤ cap`` for every applicable cap and insert a row in
 ``reservations``. After the call (ok or error) the reservation is released; the call's actual cost
 is then in ``calls``. Live reservations count against every window (they are calls in flight now).
-Reservations of processes that no longer exist are stale (their calls either reached the ledger or
-never happened) and are deleted by the next reservation.
+Reservations of processes that no longer exist, or older than six hours (a reused pid), are stale
+(their calls either reached the ledger or never happened) and are deleted by the next reservation.
 
 **Unknown worst case.** A tier whose price is unknown (an API model genai-prices does not know and
 routes.toml gives no ``price`` for) has no worst-case cost. It does *not* fit any finite cap: a
@@ -247,9 +247,19 @@ def _status(conn: sqlite3.Connection, path: Path, cap: _Cap) -> CapStatus:
     )
 
 
+STALE_AFTER = timedelta(hours=6)
+"""A reservation older than this is stale even if its pid is alive: no call lasts that long, and
+the pid may have been reused by an unrelated process since its owner was killed."""
+
+
 def _clean_stale(conn: sqlite3.Connection) -> int:
-    """Delete reservations whose process is gone. Returns how many."""
-    stale = [row[0] for row in conn.execute("SELECT id, pid FROM reservations") if not pid_alive(int(row[1] or 0))]
+    """Delete reservations whose process is gone or that are older than :data:`STALE_AFTER`."""
+    cutoff = (datetime.now(UTC) - STALE_AFTER).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    stale = [
+        row[0]
+        for row in conn.execute("SELECT id, pid, ts FROM reservations")
+        if not pid_alive(int(row[1] or 0)) or (row[2] or "") < cutoff
+    ]
     for reservation_id in stale:
         conn.execute("DELETE FROM reservations WHERE id = ?", (reservation_id,))
     return len(stale)

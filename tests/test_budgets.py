@@ -243,6 +243,17 @@ def test_reservations_of_dead_processes_are_ignored_and_cleaned(setup) -> None:
     assert status["daily"].reserved_usd == pytest.approx(0.5)
 
 
+def test_old_reservations_are_stale_even_with_a_live_pid(setup) -> None:
+    import os
+
+    config, ledger = setup("daily_usd = 1.0\n")
+    ledger.db["reservations"].insert(
+        {"id": "old", "ts": "2020-01-01T00:00:00.000000Z", "tier": "premium", "amount_usd": 0.9, "pid": os.getpid()}
+    )
+    assert by_name(budget_status(config, ledger))["daily"].reserved_usd == 0
+    assert ledger.db["reservations"].count == 0
+
+
 def test_live_reservation_counts_in_status(setup) -> None:
     config, ledger = setup("daily_usd = 1.0\n")
     held = reserve(config, ledger, 0.6, tier="premium")
