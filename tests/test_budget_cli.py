@@ -85,7 +85,7 @@ def test_budget_shows_every_cap_with_spent_reserved_left(cli: Callable[..., obje
     result = cli("budget")
     out = result.output  # type: ignore[attr-defined]
     assert result.exit_code == 0  # type: ignore[attr-defined]
-    for text in ("per_run (run-new)", "daily", "monthly", "per_user_daily", "per_team_monthly", "$0.2000"):
+    for text in ("per_run = run run-new", "daily", "monthly", "per_user_daily", "per_team_monthly", "$0.2000"):
         assert text in out
 
 

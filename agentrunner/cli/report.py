@@ -79,13 +79,15 @@ def budget(
     elif not statuses:
         console.print("no budget caps apply: set per_run_usd, daily_usd or monthly_usd under [budgets]")
     else:
-        table = Table("cap", "limit", "spent", "reserved", "left", "used", "resets", "status")
+        title = f"per_run = run {run_id}" if run_id and any(s.name == "per_run" for s in statuses) else None
+        table = Table(
+            "cap", "limit", "spent", "reserved", "left", "used", "resets", "status", title=title, title_justify="left"
+        )
         for column in table.columns[1:6]:
             column.justify = "right"
         for s in statuses:
-            name = f"per_run ({run_id})" if s.name == "per_run" and run_id else s.name
             table.add_row(
-                name,
+                s.name,
                 money(s.cap_usd, places=2),
                 money(s.spent_usd),
                 money(s.reserved_usd),

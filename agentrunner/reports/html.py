@@ -59,8 +59,18 @@ def _date_axis(ax: plt.Axes, days: list[date]) -> None:
         ax.set_xlim(first, last)
 
 
+def _plain(text: str) -> str:
+    """Text for matplotlib: two "$" in one label would start its TeX math mode."""
+    return text.replace("$", r"\$")
+
+
+def _axis_money(value: float) -> str:
+    """Tick labels: cents for dollars, four significant digits below a dollar ($0.0025)."""
+    return _plain(f"${value:,.2f}" if abs(value) >= 1 else f"${value:.4g}")
+
+
 def _dollars(ax: plt.Axes) -> None:
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: money(v)))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: _axis_money(v)))
 
 
 def chart_daily_spend(report: Report) -> str:
@@ -98,22 +108,24 @@ def chart_cumulative(report: Report) -> str:
         running += row.work.cost_usd + row.evaluation_cost_usd
         cumulative.append(running)
     ax.step(days, cumulative, where="mid", color=PALETTE[1], linewidth=2, label="month-to-date spend")
-    if report.budget_monthly_usd is not None:
-        ax.axhline(report.budget_monthly_usd, color="#D55E00", linestyle="--", linewidth=1.5,
-                   label=f"monthly budget {money(report.budget_monthly_usd)}")
-        if cumulative:
-            used = cumulative[-1] / report.budget_monthly_usd * 100 if report.budget_monthly_usd else 0.0
-            ax.annotate(
-                f"{money(cumulative[-1])} = {used:.1f}% of the monthly budget",
-                xy=(days[-1], cumulative[-1]),
-                xytext=(-8, 18),
-                textcoords="offset points",
-                ha="right",
-                fontsize=9,
-                color=PALETTE[1],
-            )
+    budget = report.budget_monthly_usd
+    peak = max(cumulative, default=0.0)
+    if budget is not None and cumulative:
+        used = f"{cumulative[-1] / budget * 100:.1f}%" if budget > 0 else "—"
+        note = f"month to date {money(cumulative[-1])} = {used} of the monthly budget {money(budget)}"
+        if peak >= budget * 0.2:
+            label = _plain(f"monthly budget {money(budget)}")
+            ax.axhline(budget, color="#D55E00", linestyle="--", linewidth=1.5, label=label)
+        else:
+            # A line at $400 over a curve at $0.02 would flatten the curve into the axis: keep the
+            # scale on the spend and say where the budget is.
+            note += " (off the scale)"
+        ax.text(0.99, 0.04, _plain(note), transform=ax.transAxes, ha="right", fontsize=9, color="#444444")
     ax.set_title("Cumulative spend vs the monthly budget", loc="left", fontsize=11)
-    ax.set_ylim(bottom=0)
+    top = peak * 1.15
+    if budget is not None and peak >= budget * 0.2:
+        top = max(top, budget * 1.05)
+    ax.set_ylim(0, top or 1.0)
     _dollars(ax)
     _date_axis(ax, days)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -135,20 +147,18 @@ def chart_cost_per_done(report: Report) -> str:
 
 
 def chart_premium_share(report: Report) -> str:
+    """Per day; a day without calls is a gap, not a line drawn across it."""
     fig, ax = _figure()
-    days = [d.day for d in report.days if d.work.calls]
-    calls = [(d.work.premium_share_calls or 0.0) * 100 for d in report.days if d.work.calls]
-    spend = [
-        (d.work.premium_share_spend or 0.0) * 100 if d.work.cost_usd > 0 else float("nan")
-        for d in report.days
-        if d.work.calls
-    ]
+    nan = float("nan")
+    days = [d.day for d in report.days]
+    calls = [(d.work.premium_share_calls or 0.0) * 100 if d.work.calls else nan for d in report.days]
+    spend = [(d.work.premium_share_spend or 0.0) * 100 if d.work.cost_usd > 0 else nan for d in report.days]
     ax.plot(days, calls, marker="o", markersize=3, color=PALETTE[1], label="of calls")
     ax.plot(days, spend, marker="s", markersize=3, color=PALETTE[2], label="of spend")
     ax.set_ylim(-2, 102)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:.0f}%"))
     ax.set_title(f"Premium share ({report.premium_tier}) per day", loc="left", fontsize=11)
-    _date_axis(ax, [d.day for d in report.days])
+    _date_axis(ax, days)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _svg_data_uri(fig)
 
@@ -159,7 +169,7 @@ max-width:1180px;padding:0 16px;color:#1d1d1f;background:#fff}
 h1{font-size:22px;margin:0 0 4px}
 h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e5e5e5;padding-bottom:4px}
 .sub{color:#666;margin:0 0 16px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:10px;margin:12px 0}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(165px,1fr));gap:10px;margin:12px 0}
 .card{border:1px solid #e2e2e2;border-radius:8px;padding:10px 12px;background:#fafafa}
 .card .label{font-size:12px;color:#666;text-transform:uppercase;letter-spacing:.03em}
 .card .value{font-size:22px;font-weight:600;margin-top:2px} .card .note{font-size:12px;color:#666}
