@@ -447,7 +447,7 @@ def test_html_is_self_contained_with_four_charts(november: tuple[Config, Ledger]
     svgs = [b64decode(img["src"].split(",", 1)[1]).decode("utf-8") for img in charts]
     assert all(svg.lstrip().startswith("<?xml") and "<svg" in svg for svg in svgs)
     assert "local" in svgs[0] and "premium" in svgs[0]  # the stacked tiers' legend
-    assert "monthly budget $100.00 (off the scale)" in svgs[1]  # $0.02 spent: the line would flatten it
+    assert "monthly budget $100.00" in svgs[1] and "(off the scale)" in svgs[1]  # the line would flatten $0.02
     assert page.tables >= 4
     text = " ".join(page.text)
     assert "saving vs all-premium" in text.lower() and "mystery-model" in text and "Claude Max" in text
@@ -465,7 +465,7 @@ def test_html_draws_the_budget_line_when_spend_is_near_it(
     page.feed(render_html(november_report(config, ledger)))
     cumulative = b64decode(page.images[1]["src"].split(",", 1)[1]).decode("utf-8")
     assert "monthly budget $0.0500" in cumulative and "off the scale" not in cumulative
-    assert "45.8% of the monthly budget" in cumulative  # $0.0229 of $0.05
+    assert "45.8% of the" in cumulative  # $0.0229 of $0.05
 
 
 def test_html_with_an_empty_ledger(config: Config) -> None:

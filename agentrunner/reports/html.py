@@ -65,8 +65,11 @@ def _plain(text: str) -> str:
 
 
 def _axis_money(value: float) -> str:
-    """Tick labels: cents for dollars, four significant digits below a dollar ($0.0025)."""
-    return _plain(f"${value:,.2f}" if abs(value) >= 1 else f"${value:.4g}")
+    """Tick labels: cents for dollars, up to six places below a dollar ($0.0025, never 5e-05)."""
+    if abs(value) >= 1:
+        return _plain(f"${value:,.2f}")
+    digits = f"{value:.6f}".rstrip("0").rstrip(".")
+    return _plain(f"${digits}")
 
 
 def _dollars(ax: plt.Axes) -> None:
@@ -112,15 +115,16 @@ def chart_cumulative(report: Report) -> str:
     peak = max(cumulative, default=0.0)
     if budget is not None and cumulative:
         used = f"{cumulative[-1] / budget * 100:.1f}%" if budget > 0 else "—"
-        note = f"month to date {money(cumulative[-1])} = {used} of the monthly budget {money(budget)}"
+        note = f"month to date\n{money(cumulative[-1])}\n= {used} of the\nmonthly budget {money(budget)}"
         if peak >= budget * 0.2:
             label = _plain(f"monthly budget {money(budget)}")
             ax.axhline(budget, color="#D55E00", linestyle="--", linewidth=1.5, label=label)
         else:
             # A line at $400 over a curve at $0.02 would flatten the curve into the axis: keep the
             # scale on the spend and say where the budget is.
-            note += " (off the scale)"
-        ax.text(0.99, 0.04, _plain(note), transform=ax.transAxes, ha="right", fontsize=9, color="#444444")
+            note += "\n(off the scale)"
+        # Beside the plot, under the legend: inside it the text would sit on the curve.
+        ax.text(1.02, 0.62, _plain(note), transform=ax.transAxes, ha="left", va="top", fontsize=8, color="#444444")
     ax.set_title("Cumulative spend vs the monthly budget", loc="left", fontsize=11)
     top = peak * 1.15
     if budget is not None and peak >= budget * 0.2:
