@@ -174,14 +174,20 @@ class Progress:
         self._rich: Any = None
         self._task: Any = None
         self.titles: dict[str, str] = {}
+        self.numbers: dict[str, str] = {}
+        self.trails: dict[str, list[str]] = {}
         self.cost = 0.0
 
     def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
         if self._rich is not None:
             self._rich.stop()
+            self._rich = None
 
     def start(self, total: int) -> None:
         if self.quiet or not self.tty or total == 0:
@@ -195,33 +201,67 @@ class Progress:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[cost]}"),
-            console=Console(file=self.stream),
-            transient=False,
+            console=Console(file=self.stream, highlight=False),
+            transient=True,
         )
         self._rich.start()
         self._task = self._rich.add_task("run", total=total, cost="$0.000000")
 
     def log(self, message: str) -> None:
+        """A plain line: timestamped for logs, as-is above the progress bar on a terminal."""
         if self.quiet:
             return
         with self._lock:
             if self._rich is not None:
                 self._rich.console.print(message, markup=False, highlight=False)
+            elif self.tty:
+                print(message, file=self.stream, flush=True)
             else:
                 stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                 print(f"{stamp} {message}", file=self.stream, flush=True)
 
+    def item_started(self, item_id: str, number: int, total: int) -> None:
+        self.numbers[item_id] = f"[{number}/{total}]"
+        if self._rich is not None:
+            self._rich.update(self._task, description=f"{self.titles.get(item_id, '')[:48]} …")
+        else:
+            self.log(f"[{number}/{total}] {self.titles.get(item_id, item_id)[:70]}")
+
     def event(self, item_id: str, message: str) -> None:
+        """A step of an item: the bar's text on a terminal, a log line otherwise."""
+        with self._lock:
+            self.trails.setdefault(item_id, []).append(message)
         title = self.titles.get(item_id, item_id)
         if self._rich is not None and self._task is not None:
             self._rich.update(self._task, description=f"{title[:40]} · {message[:40]}")
-        elif not self.quiet:
+        elif not self.tty:
             self.log(f"  {title[:50]} · {message}")
 
-    def advance(self, cost: float) -> None:
+    def item_finished(self, item_id: str, ok: bool, cost: float, detail: str) -> None:
+        """Plain logs get the outcome line; a terminal gets the item's whole trail on one line
+        (``[1/3] Summarise … plan(classify) → act(local) write_file → verify ✓ $0.0004``)."""
+        if self.tty:
+            trail = " → ".join(_short(m) for m in self.trails.get(item_id, []) if not m.startswith("summarise"))
+            mark = "" if ok and trail.endswith("✓") else (" ✓" if ok else " ✗")
+            title = self.titles.get(item_id, item_id)
+            title = title if len(title) <= 44 else title[:43] + "…"
+            self.log(f"{self.numbers.get(item_id, '')} {title:44} {trail}{mark}  ${cost:.4f}")
+            if not ok:
+                self.log(f"      {detail}")
+        else:
+            self.log(f"  {'done ✓' if ok else 'failed ✗'} {detail}")
         self.cost += cost
         if self._rich is not None and self._task is not None:
             self._rich.update(self._task, advance=1, cost=f"${self.cost:.6f}")
+
+
+def _short(message: str) -> str:
+    """``plan: classify recipe, 1 step(s)`` → ``plan(classify)``; others as they are."""
+    if message.startswith("plan: ") and " recipe" in message:
+        return f"plan({message.removeprefix('plan: ').split(' recipe')[0]})"
+    if message.startswith("plan: "):
+        return "plan"
+    return message
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -343,6 +383,7 @@ class Runner:
                 agent.events.append(self.progress.event)
                 self._work(selected, agent, queue, summary)
         finally:
+            self.progress.close()
             restore()
             if agent is not None:
                 agent.close()
@@ -409,7 +450,7 @@ class Runner:
                 number = next(counter)
             if self.stop.is_set() or summary.stopped:
                 return
-            self.progress.log(f"[{number}/{total}] {item.title[:70]}")
+            self.progress.item_started(item.id, number, total)
             self._work_item(item, agent, queue, summary, lock)
 
         if self.options.jobs == 1:
@@ -486,7 +527,7 @@ class Runner:
                 calls=len(paid),
                 result_path=outcome.result_path,
             )
-            self.progress.log(f"  done ✓ {split} ${cost:.6f} → {link}")
+            self.progress.item_finished(item.id, True, cost, f"{split} ${cost:.6f} → {link}")
         else:
             reason = " ".join((outcome.error or "failed").split())[:160]
             message = f"failed (attempt {attempt}/{max_attempts}): {reason} — ledger run {self.run_id}"
@@ -498,7 +539,7 @@ class Runner:
                 calls=len(paid),
                 error=reason,
             )
-            self.progress.log(f"  failed ✗ {reason}")
+            self.progress.item_finished(item.id, False, cost, reason)
         with lock:
             summary.reused_calls += len(outcome.calls) - len(paid)
             if outcome.status == "done":
@@ -518,7 +559,6 @@ class Runner:
                     "result": outcome.result_path,
                 }
             )
-        self.progress.advance(cost)
 
     def _totals(self, ledger: Ledger, summary: RunSummary) -> None:
         """Calls per tier, cost and the all-premium estimate, from the ledger rows of this run."""
