@@ -102,6 +102,11 @@ def default_answer(request: dict[str, Any]) -> str:
     return "Done. The task is complete."
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up (killed runs, timeouts) are the point here, not news."""
+
+
 class ChaosServer:
     """``with ChaosServer(seed=1, mix={"ok": 3, "server": 1}) as server: server.base_url …``"""
 
@@ -110,7 +115,8 @@ class ChaosServer:
         *,
         seed: int = 0,
         mix: dict[str, float] | None = None,
-        usage: tuple[int, int] = (100, 20),
+        usage: tuple[int, int] | Callable[[dict[str, Any]], tuple[int, int]] = (100, 20),
+        ok_delay: float = 0.0,
         timeout_delay: float = 3.0,
         slow_chunk_delay: float = 0.02,
         answer: Callable[[dict[str, Any]], str] = default_answer,
@@ -122,6 +128,7 @@ class ChaosServer:
         self.mix = {name: weight for name, weight in (mix or {"ok": 1.0}).items() if weight > 0}
         self.rng = random.Random(seed)
         self.usage = usage
+        self.ok_delay = ok_delay
         self.timeout_delay = timeout_delay
         self.slow_chunk_delay = slow_chunk_delay
         self.answer = answer
@@ -129,7 +136,7 @@ class ChaosServer:
         self.other_requests: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._httpd = _QuietServer(("127.0.0.1", port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="chaos-http", daemon=True)
         self._thread.start()
@@ -182,7 +189,8 @@ class ChaosServer:
         )
 
     def call_cost(self, input_per_mtok: float = 1000.0, output_per_mtok: float = 5000.0) -> float:
-        """What one successful call costs at ``tier_toml``'s default price."""
+        """What one successful call costs at ``tier_toml``'s default price (fixed usage only)."""
+        assert isinstance(self.usage, tuple)
         return (self.usage[0] * input_per_mtok + self.usage[1] * output_per_mtok) / 1_000_000
 
     # ── lifecycle ──────────────────────────────────────────────────────────────────────────────
@@ -208,7 +216,7 @@ class ChaosServer:
         return outcome, status
 
     def completion(self, request: dict[str, Any]) -> dict[str, Any]:
-        prompt, completion = self.usage
+        prompt, completion = self.usage(request) if callable(self.usage) else self.usage
         return {
             "id": f"chatcmpl-{len(self.served)}",
             "object": "chat.completion",
@@ -297,6 +305,8 @@ class ChaosServer:
                     body = {"error": {"message": f"server error {status} (chaos)", "type": "server_error"}}
                     self._send(status, json.dumps(body).encode())
                     return
+                if server.ok_delay:
+                    server._stopping.wait(server.ok_delay)
                 payload = json.dumps(server.completion(request)).encode()
                 if outcome == "truncated":
                     self._send(200, payload[: len(payload) // 2], claimed_length=len(payload))
