@@ -133,6 +133,17 @@ def effective_request(request: ChatRequest, config: Config, tier: str) -> ChatRe
     return request.model_copy(update=updates) if updates else request
 
 
+def fetch_one(ledger: Ledger, sql: str, params: list[Any]) -> dict[str, Any] | None:
+    """One row as a dict, straight from the connection (sqlite-utils' table lookup costs two
+    schema queries per call, which dominated cached replays)."""
+    with ledger._lock:
+        cursor = ledger.db.conn.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+
+
 class ResponseCache:
     """Answers already in the ledger, keyed by (request_hash, provider, model)."""
 
@@ -145,15 +156,12 @@ class ResponseCache:
     def lookup(self, request_hash: str, provider: str, model: str) -> dict[str, Any] | None:
         if not self.enabled:
             return None
-        rows = list(
-            self.ledger.db["calls"].rows_where(
-                "request_hash = ? AND provider = ? AND model = ? AND status = 'ok'",
-                [request_hash, provider, model],
-                order_by="ts_end desc",
-                limit=1,
-            )
+        return fetch_one(
+            self.ledger,
+            "SELECT * FROM calls WHERE request_hash = ? AND provider = ? AND model = ? AND status = 'ok' "
+            "ORDER BY ts_end DESC LIMIT 1",
+            [request_hash, provider, model],
         )
-        return rows[0] if rows else None
 
     def original_answers(self, original: dict[str, Any], provider: str, model: str, max_tokens: int) -> bool:
         """Whether the original call is the answer this provider/model would give (see module doc)."""
@@ -364,13 +372,12 @@ class ReplayEngine:
         if key in self._pending_keys:
             pending = self._pending_keys[key]
             return float(pending["score"]), scorer.name, json.loads(pending["details"])
-        known = list(
-            self.ledger.db["scores"].rows_where(
-                "call_id = ? AND baseline_call_id = ? AND scorer = ?", list(key), limit=1
-            )
+        known = fetch_one(
+            self.ledger, "SELECT score, details FROM scores WHERE call_id = ? AND baseline_call_id = ? AND scorer = ? "
+            "LIMIT 1", list(key)
         )
-        if known:  # scored before (a judge is not paid twice either)
-            return float(known[0]["score"]), scorer.name, json.loads(known[0]["details"] or "{}")
+        if known is not None:  # scored before (a judge is not paid twice either)
+            return float(known["score"]), scorer.name, json.loads(known["details"] or "{}")
         reference = answer_text(original)
         if text == reference:
             value, details = 1.0, {"identical": True}

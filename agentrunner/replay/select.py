@@ -20,8 +20,10 @@ from typing import Any
 from ..errors import UsageError
 from ..ledger import Ledger
 
+# ``+replay_of``: the unary plus keeps SQLite from using idx_calls_replay for "IS NULL", which
+# matches nearly every row and would make each page a full scan plus sort.
 BASE_WHERE = (
-    "status = 'ok' AND replay_of IS NULL AND coalesce(replayable, 1) = 1 AND request_json IS NOT NULL"
+    "status = 'ok' AND +replay_of IS NULL AND coalesce(replayable, 1) = 1 AND request_json IS NOT NULL"
 )
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
@@ -135,7 +137,9 @@ def iter_selected(ledger: Ledger, selection: Selection, *, batch: int = 500) -> 
         size = batch if remaining is None else min(batch, remaining)
         page_where, page_params = where, list(params)
         if last is not None:
-            page_where += " AND (ts_start > ? OR (ts_start = ? AND id > ?))"
+            # Written so that SQLite range-scans idx_calls_ts from the last timestamp (an OR over
+            # both columns made it scan the whole table for every page).
+            page_where += " AND ts_start >= ? AND (ts_start > ? OR id > ?)"
             page_params += [last[0], last[0], last[1]]
         rows = list(
             ledger.db["calls"].rows_where(page_where, page_params, order_by="ts_start, id", limit=size)
