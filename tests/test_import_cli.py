@@ -139,3 +139,47 @@ def test_all_four_imports_show_in_report_by_source(cli, cfg, tmp_path: Path) -> 
     by_model = cli("report", "--by", "model", "--from", "2026-01-01", "--to", "2026-12-31")
     assert by_model.exit_code == 0, by_model.output
     assert "claude-sonnet-4-20250514" in by_model.output
+
+
+def test_every_replayable_imported_row_is_a_request_replay_can_send(cli, cfg, tmp_path: Path) -> None:
+    from agentrunner.replay.engine import request_from_row
+
+    for args in (["claude-code", str(PROJECTS)], ["codex", str(FIXTURES / "codex")],
+                 ["gemini", str(FIXTURES / "gemini")], ["llm", str(make_llm_db(tmp_path / "logs.db"))]):
+        assert cli("import", *args).exit_code == 0
+    conn = sqlite3.connect(cfg.ledger_path)
+    conn.row_factory = sqlite3.Row
+    replayable = conn.execute("SELECT * FROM calls WHERE replayable = 1").fetchall()
+    assert len(replayable) == 6 + 4 + 4 + 8
+    for row in replayable:
+        request = request_from_row(dict(row))
+        assert request.messages and request.request_hash() == row["request_hash"]
+    conn.close()
+
+
+def test_garbage_lines_are_counted_never_a_traceback(cli, cfg, tmp_path: Path) -> None:
+    transcript = tmp_path / "garbage.jsonl"
+    good = {
+        "type": "assistant",
+        "timestamp": "2026-09-09T09:09:09Z",
+        "requestId": "req_ok",
+        "message": {"id": "msg_ok", "model": "claude-sonnet-4-20250514", "content": "ünïcode ✓",
+                    "usage": {"input_tokens": 1, "output_tokens": 1}},
+    }
+    transcript.write_bytes(
+        b"\xff\xfe not utf-8\n"
+        b"[1, 2, 3]\n"
+        b'"just a string"\n'
+        b'{"type": "assistant", "message": "not an object"}\n'
+        b'{"type": "assistant", "timestamp": "2026-09-09T09:09:09Z", "message": {"id": "m", "model": "x"}}\n'
+        b'{"type": "assistant", "timestamp": "yesterday", "message": {"id": "m2", "model": "x", "usage": {}}}\n'
+        b"\n" + json.dumps(good, ensure_ascii=False).encode("utf-8") + b"\n"
+    )
+    result = cli("import", "claude-code", str(transcript), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["malformed_lines"] == 6
+    assert data["rows_added"] == 1
+    conn = sqlite3.connect(cfg.ledger_path)
+    assert conn.execute("SELECT response_text FROM calls").fetchone()[0] == "ünïcode ✓"
+    conn.close()
