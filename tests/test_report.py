@@ -324,6 +324,17 @@ def test_subscriptions_stop_at_now(november: tuple[Config, Ledger]) -> None:
     assert report.subscriptions["Claude Max"] == pytest.approx(100.0)
 
 
+def test_subscriptions_start_with_the_ledgers_first_call(
+    config: Config, local_zone: Callable[[str], None]
+) -> None:
+    local_zone("UTC")
+    ledger = Ledger.for_config(config)
+    assert november_report(config, ledger).subscriptions_usd == 0.0  # no history yet: nothing to load
+    ledger.record_call(local_call("2026-11-21T00:00:00.000000Z", 1, 1, 0.01))
+    report = november_report(config, ledger)
+    assert report.subscriptions["Claude Max"] == pytest.approx(200 * 10 / 30)  # Nov 21–30
+
+
 def test_local_date_window_edges_follow_the_time_zone(
     config: Config, local_zone: Callable[[str], None]
 ) -> None:

@@ -33,7 +33,16 @@ from ..config import Config
 from ..errors import LedgerError, UsageError
 from ..ledger import Ledger
 from ..pricing import LOCAL_PROVIDERS, cost_per_hour, price_tokens
-from .window import DayBucket, Window, local_zone_name, month_label, prorate_monthly, to_ledger_ts, week_label
+from .window import (
+    DayBucket,
+    Window,
+    local_zone_name,
+    month_label,
+    parse_ledger_ts,
+    prorate_monthly,
+    to_ledger_ts,
+    week_label,
+)
 
 # --by NAME → the SQL expression grouped on (time dimensions are rolled up from local days).
 DIMENSIONS: dict[str, str | None] = {
@@ -425,6 +434,16 @@ def spend_windows(ledger: Ledger, now: datetime) -> tuple[float, float, float]:
     return float(rows[0]["last_30"]), float(rows[0]["last_90"]), float(rows[0]["previous_90"])
 
 
+def first_call_at(ledger: Ledger) -> datetime | None:
+    rows = _query(ledger, "SELECT min(ts_start) AS first FROM calls")
+    if not rows or not rows[0]["first"]:
+        return None
+    try:
+        return parse_ledger_ts(rows[0]["first"])
+    except ValueError:  # a foreign timestamp format: count subscriptions over the whole window
+        return datetime.min.replace(tzinfo=UTC)
+
+
 def unpriced_by_model(ledger: Ledger, window: Window) -> list[dict[str, Any]]:
     rows = _query(
         ledger,
@@ -553,10 +572,13 @@ def build_report(
         for bucket in window.buckets()
     ]
 
-    # Subscriptions count up to now, not into the future of a window that ends later.
+    # Subscriptions count from the ledger's first call (not from 1990 when asked --from 1990) up to
+    # now (not into the future of a window that ends later).
+    first_call = first_call_at(ledger)
+    sub_start = max(window.start, first_call) if first_call else window.end
     sub_end = min(window.end, moment)
     subscriptions = {
-        name: prorate_monthly(monthly, window.start, sub_end) for name, monthly in config.subscriptions.items()
+        name: prorate_monthly(monthly, sub_start, sub_end) for name, monthly in config.subscriptions.items()
     }
     monthly_subscriptions = sum(config.subscriptions.values())
     last_30, last_90, previous_90 = spend_windows(ledger, moment)
