@@ -602,6 +602,9 @@ class Runner:
 def summary_line(summary: RunSummary) -> str:
     """``done 3/3 · local 6 calls · premium 3 calls · $0.0334 (all-premium estimate $0.1150, −71%)``"""
     tiers = " · ".join(f"{tier} {count} calls" for tier, count in summary.calls_by_tier.items()) or "no calls"
+    if summary.selected == 0:
+        skipped = f" ({summary.skipped} skipped after max_attempts)" if summary.skipped else ""
+        return f"nothing to do{skipped} · {summary.wall_s:.1f}s"
     text = f"done {summary.done}/{summary.selected} · "
     if summary.failed:
         text += f"failed {summary.failed} · "
