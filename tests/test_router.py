@@ -575,3 +575,14 @@ def test_broken_learned_model_is_a_config_error_in_the_cli(cli, write_config, is
     assert result.exit_code == 2
     assert "router.classifier: cannot use the trained classifier" in result.output
     assert "agentrunner router train" in result.output
+
+
+def test_route_command_no_capable_tier_is_one_line_exit_1(cli, write_config, monkeypatch) -> None:
+    monkeypatch.delenv("AGENTRUNNER_TEST_KEY", raising=False)
+    write_config(THREE_TIERS)
+    result = cli("route", "x", "--prompt-tokens", "300000", "--files", "a.py,b.py")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: no tier can take this step (local: context too small")
+    assert "premium: " in lines[0]
