@@ -10,7 +10,9 @@ imports it into a fresh ledger and reports
   sizes) and its ratio to the smallest size: flat memory means a ratio near 1 while the file
   grows 10x;
 * the peak RSS of a fresh subprocess doing the same import (what the OS sees), and its ratio;
-* throughput in MB/s and calls/s, as a ratio to the smallest size.
+* throughput in MB/s and calls/s, as a ratio to the smallest size;
+* the time of a second import of the same file (nothing new to add) relative to the first: calls
+  the ledger already has are not priced again.
 """
 
 from __future__ import annotations
@@ -163,18 +165,24 @@ def main() -> None:
         heap_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         _, seconds = import_once(transcript, work / f"speed-{size:g}.db")  # untraced: real speed
+        again, reimport_seconds = import_once(transcript, work / f"speed-{size:g}.db")  # nothing new
+        assert again == 0
         rss = subprocess_peak_rss_kb(transcript, work / f"rss-{size:g}.db")
         assert rows == calls, (rows, calls)
-        results.append((megabytes, calls, heap_peak / 1024 / 1024, rss / 1024, megabytes / seconds, calls / seconds))
+        results.append(
+            (megabytes, calls, heap_peak / 1024 / 1024, rss / 1024, megabytes / seconds, calls / seconds,
+             reimport_seconds / seconds)
+        )
     base = results[0]
     print(f"importer benchmark (claude-code), baseline = the {base[0]:.1f} MB transcript, same process")
     print(f"{'file MB':>8} {'calls':>7} {'heap peak MB':>13} {'x base':>7} {'RSS peak MB':>12} {'x base':>7}"
-          f" {'MB/s':>7} {'x base':>7} {'calls/s':>8}")
-    for megabytes, calls, heap, rss, mbps, cps in results:
+          f" {'MB/s':>7} {'x base':>7} {'calls/s':>8} {'re-import time':>15}")
+    for megabytes, calls, heap, rss, mbps, cps, reimport in results:
         print(
             f"{megabytes:8.1f} {calls:7d} {heap:13.1f} {heap / base[2]:7.2f} {rss:12.1f} {rss / base[3]:7.2f}"
-            f" {mbps:7.1f} {mbps / base[4]:7.2f} {cps:8.0f}"
+            f" {mbps:7.1f} {mbps / base[4]:7.2f} {cps:8.0f} {reimport:13.2f}x"
         )
+    print("re-import time: a second import of the same file (nothing new), as a fraction of the first")
     print(f"(this process's own peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 
 

@@ -281,6 +281,8 @@ def _consume(calls: Iterator[FoundCall], sink: _Sink, summary: ImportSummary, op
             return
         present = sink.existing(list(batch))
         new = [call for key, call in batch.items() if key not in present]
+        for call in new:
+            call.price()  # only calls the ledger does not have yet are priced
         summary.already_in_ledger += len(batch) - len(new)
         added = sink.write(new) if new else 0
         summary.rows_added += added

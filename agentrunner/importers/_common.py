@@ -15,7 +15,7 @@ from typing import Any
 from ..chat import ChatRequest, Message, ToolCall, Usage
 from ..errors import UsageError
 from ..ledger import CallRecord
-from ..pricing import genai_prices_version, price_tokens
+from ..pricing import genai_prices_version, inclusive_input, price_tokens
 
 DEFAULT_MAX_REQUEST_CHARS = 24_000
 """Rebuilt requests larger than this are not stored (row marked not replayable). Replaying a
@@ -316,10 +316,39 @@ def assistant_message(text: str, tool_calls: list[ToolCall]) -> Message:
 
 @dataclass
 class FoundCall:
-    """One model call found in another tool's history, ready for the ledger."""
+    """One model call found in another tool's history, ready for the ledger.
+
+    Pricing is deferred to :meth:`price`, which the writer calls only for calls the ledger does not
+    have yet: genai-prices takes about a millisecond per call, and a nightly re-import of a
+    growing history would otherwise price every old call again just to drop it.
+    """
 
     record: CallRecord
     when: datetime
+    usage: Usage | None = None
+    extra_cost_per_input_token_multiple: float = 0.0
+    extra_cost_tokens: int = 0
+    priced: bool = False
+
+    def price(self) -> CallRecord:
+        """Fill ``cost_usd`` and ``price_source`` (genai-prices at the call's own time)."""
+        if self.priced or self.usage is None:
+            return self.record
+        record, usage = self.record, self.usage
+        model, provider, when = record.model or "", record.provider, self.when
+        cost = price_tokens(model, usage, provider=provider, when=when)
+        cost_usd, price_source = cost.usd, cost.source
+        if cost_usd is not None and self.extra_cost_tokens and self.extra_cost_per_input_token_multiple:
+            # The input rate at this call's own size (long-context tiers price all tokens higher).
+            size = max(inclusive_input(usage), 1)
+            at_size = price_tokens(model, Usage(input_tokens=size, output_tokens=0), provider=provider, when=when)
+            if at_size.usd is not None:
+                per_token = at_size.usd / size
+                cost_usd += self.extra_cost_tokens * self.extra_cost_per_input_token_multiple * per_token
+                price_source = f"genai-prices {genai_prices_version()} + 1h cache writes at 2x input"
+        record.cost_usd, record.price_source = cost_usd, price_source
+        self.priced = True
+        return record
 
 
 def build_call(
@@ -342,22 +371,12 @@ def build_call(
     finish_reason: str | None = None,
     project: str | None = None,
 ) -> FoundCall:
-    """A ledger row for an imported call: priced at its own timestamp, request rebuilt if known.
+    """A ledger row for an imported call, request rebuilt if known; priced later (:meth:`FoundCall.price`).
 
     ``extra_cost_tokens`` are charged an extra ``extra_cost_per_input_token_multiple`` × the
     model's input price (Anthropic 1-hour cache writes cost 2× input where genai-prices charges
     the 5-minute 1.25×).
     """
-    cost = price_tokens(model, usage, provider=provider, when=when)
-    cost_usd = cost.usd
-    price_source = cost.source
-    if cost_usd is not None and extra_cost_tokens and extra_cost_per_input_token_multiple:
-        per_token = price_tokens(
-            model, Usage(input_tokens=1_000_000, output_tokens=0), provider=provider, when=when
-        ).usd
-        if per_token is not None:
-            cost_usd += extra_cost_tokens * extra_cost_per_input_token_multiple * per_token / 1_000_000
-            price_source = f"genai-prices {genai_prices_version()} + 1h cache writes at 2x input"
     request_json = request_hash = None
     if request is not None:
         request_hash = request.request_hash()
@@ -381,8 +400,6 @@ def build_call(
         cache_write_tokens=usage.cache_write_tokens,
         reasoning_tokens=usage.reasoning_tokens,
         input_includes_cache=usage.input_includes_cache,
-        cost_usd=cost_usd,
-        price_source=price_source,
         latency_ms=latency_ms,
         status="ok",
         user=ctx.options.user or None,
@@ -393,7 +410,13 @@ def build_call(
         replayable=request is not None,
         source_cost_usd=source_cost_usd,
     )
-    return FoundCall(record=record, when=when)
+    return FoundCall(
+        record=record,
+        when=when,
+        usage=usage,
+        extra_cost_per_input_token_multiple=extra_cost_per_input_token_multiple,
+        extra_cost_tokens=extra_cost_tokens,
+    )
 
 
 def provider_for_model(model: str) -> str | None:
