@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agentrunner.budgets import budget_status
 from agentrunner.chat import ChatRequest, Message, ToolSpec
@@ -586,3 +588,48 @@ def test_route_command_no_capable_tier_is_one_line_exit_1(cli, write_config, mon
     assert len(lines) == 1
     assert lines[0].startswith("error: no tier can take this step (local: context too small")
     assert "premium: " in lines[0]
+
+
+@given(
+    scores=st.lists(st.floats(min_value=0, max_value=1), min_size=2, max_size=2),
+    threshold=st.floats(min_value=0, max_value=1),
+    capable=st.integers(min_value=1, max_value=6),
+)
+def test_classifier_band_is_monotonic_and_in_range(scores: list[float], threshold: float, capable: int) -> None:
+    low, high = sorted(scores)
+    band_low, band_high = classifier_band(low, threshold, capable), classifier_band(high, threshold, capable)
+    assert 0 <= band_high <= band_low <= capable - 1  # a higher score never picks a dearer tier
+    assert (band_high == 0) == (high >= threshold or capable == 1 or threshold == 0)
+
+
+def test_router_under_eight_threads_never_reserves_past_the_cap(make_router) -> None:
+    """8 threads route premium-worthy steps through one Router against a daily cap, each holding
+    its reservation until all have decided: premium is granted only while the cap covers it, the
+    rest are downgraded, and the reservations never add up past the cap."""
+    router = make_router("\n[budgets]\ndaily_usd = 0.02\n", score=0.0)
+    step = Step("x", prompt_tokens=1000, max_tokens=100)  # premium worst case $0.0045
+    decisions = []
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def worker() -> None:
+        start.wait()
+        for _ in range(2):
+            decision = router.choose(step)
+            with lock:
+                decisions.append(decision)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    tiers = [d.tier for d in decisions]
+    reserved = sum(d.worst_case_usd or 0 for d in decisions)
+    assert len(decisions) == 16
+    assert tiers.count("premium") == 4  # floor(0.02 / 0.0045); the other 12 fit locally
+    assert reserved <= 0.02
+    assert budget_status(router.config, router.ledger)[0].reserved_usd == pytest.approx(reserved)
+    for decision in decisions:
+        router.release(decision)
+    assert router.ledger.db["reservations"].count == 0
