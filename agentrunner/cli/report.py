@@ -88,7 +88,7 @@ def budget(
         for s in statuses:
             table.add_row(
                 s.name,
-                money(s.cap_usd, places=2),
+                money(s.cap_usd),
                 money(s.spent_usd),
                 money(s.reserved_usd),
                 money(s.left_usd),

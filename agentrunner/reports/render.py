@@ -20,8 +20,9 @@ def money(value: float | None, *, places: int | None = None) -> str:
         return "—"
     if places is None:
         size = abs(value)
-        places = 2 if size >= 100 or size == 0 else 4 if size >= 0.01 else 6
-    return f"${value:,.{places}f}"
+        places = 2 if size >= 1 or size == 0 else 4 if size >= 0.01 else 6
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.{places}f}"
 
 
 def pct(value: float | None, *, signed: bool = False) -> str:
