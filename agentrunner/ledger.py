@@ -181,7 +181,7 @@ class Ledger:
         try:
             with self._lock, self.db.conn:  # one transaction: committed, or rolled back on error
                 return fn()
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:  # OperationalError (full, read-only) and "malformed"
             raise LedgerError(_database_problem(self.path, exc)) from None
 
     def record_call(self, record: CallRecord | dict[str, Any]) -> str:
