@@ -21,7 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from .errors import LedgerError
-from .ledger import utcnow
+from .ledger import _database_problem, utcnow
 from .todo import TodoItem
 
 STATUSES = ("pending", "running", "done", "failed", "skipped")
@@ -84,7 +84,7 @@ def open_state_db(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=30000")
     except sqlite3.DatabaseError as exc:
-        raise LedgerError(f"{path}: cannot open state database: {exc}") from None
+        raise LedgerError(_database_problem(path, exc)) from None
     return conn
 
 
@@ -103,7 +103,7 @@ class Queue:
                     self.db["items"].create_index(["file"])
                     self.db["items"].create_index(["status"])
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"{path}: state database problem: {exc}") from None
+            raise LedgerError(_database_problem(path, exc)) from None
 
     def close(self) -> None:
         self.conn.close()
@@ -112,8 +112,8 @@ class Queue:
         try:
             with self._lock, self.conn:
                 self.conn.execute(sql, list(params))
-        except sqlite3.OperationalError as exc:
-            raise LedgerError(f"{self.path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(_database_problem(self.path, exc)) from None
 
     def get(self, item_id: str) -> QueueItem | None:
         with self._lock:
