@@ -30,7 +30,7 @@ from .agent.prompts import GENERAL, is_simple, recipe_for
 from .budgets import budget_status
 from .chat import Usage
 from .config import Config
-from .errors import AgentRunnerError, BudgetExhausted, Interrupted, LockHeld, UsageError
+from .errors import AgentRunnerError, BudgetExhausted, Interrupted, LedgerError, LockHeld, UsageError
 from .gateway import Gateway
 from .ledger import Ledger, new_id
 from .pricing import price_tokens
@@ -100,9 +100,17 @@ class RunSummary:
 @contextlib.contextmanager
 def run_lock(data_dir: Path) -> Iterator[None]:
     """Hold ``run.lock`` for the duration; LockHeld (exit 75) at once if another run has it."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LedgerError(f"{data_dir}: cannot create the data folder ({exc.strerror})") from None
     path = data_dir / "run.lock"
-    handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
+    try:
+        handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
+    except OSError as exc:
+        raise LedgerError(
+            f"{path}: cannot open the run lock ({exc.strerror}); check that {data_dir} is writable"
+        ) from None
     try:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -505,6 +513,11 @@ class Runner:
                 summary.items.append({"id": item.id, "title": info.title, "status": "pending", "error": "interrupted"})
             self.progress.log("  interrupted: state saved, run again to resume")
             return
+        except LedgerError:
+            # The ledger or state.db cannot be written (full, read-only, corrupt): stop the run
+            # rather than keep paying for calls that cannot be recorded. The item stays 'running',
+            # so the next run resumes the same attempt.
+            raise
         except AgentRunnerError as exc:
             # e.g. no tier can take a step: a failed attempt; the next one starts afresh
             agent.forget(item.id)
