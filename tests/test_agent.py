@@ -15,6 +15,7 @@ from helpers_scripted_http import Reply, ScriptedServer
 from agentrunner.agent import Agent, ItemInfo
 from agentrunner.agent.prompts import (
     category_by_verb,
+    degenerate,
     is_simple,
     mentioned_paths,
     newest_section,
@@ -191,6 +192,9 @@ def chat_reply(content: str | None = None, tool: tuple[str, dict[str, Any]] | No
     )
 
 
+PLAN_NOTE = "1. Freeze main on Monday.\n2. Tag the release candidate.\n3. Ship on Thursday.\n"
+
+
 def test_general_item_tool_loop_over_loopback_http(isolated_home: Path, write_config: Callable[[str], Path]) -> None:
     """A scripted OpenAI-compatible server plays a capable model: it lists files, writes the note
     (one refused attempt outside the workspace first), then answers. The loop is bounded by
@@ -200,12 +204,12 @@ def test_general_item_tool_loop_over_loopback_http(isolated_home: Path, write_co
             "/v1/chat/completions",
             chat_reply(tool=("list_files", {"path": "."})),
             chat_reply(tool=("write_file", {"path": "../escape.md", "content": "x"})),
-            chat_reply(tool=("write_file", {"path": "notes/plan.md", "content": "1. ship it\n"})),
+            chat_reply(tool=("write_file", {"path": "notes/plan.md", "content": PLAN_NOTE})),
             chat_reply(content="Wrote notes/plan.md"),
         )
         agent, ledger = make_agent(write_config(scripted_tier("remote", server.url)))
         outcome = agent.work(info("Write a release plan into `notes/plan.md`"), run_id="r", attempt=1, resume=False)
-    assert (isolated_home / "notes" / "plan.md").read_text("utf-8") == "1. ship it\n"
+    assert (isolated_home / "notes" / "plan.md").read_text("utf-8") == PLAN_NOTE
     assert not (isolated_home.parent / "escape.md").exists()
     # the model recovered from the refused call: the step's last tool call decides
     assert outcome.status == "done", outcome.error
@@ -232,4 +236,30 @@ def test_failing_tier_escalates_to_the_next(isolated_home: Path, write_config: C
     tiers = [(row["tier"], row["status"]) for row in ledger.iter_calls()]
     assert tiers == [("flaky", "error"), ("local", "ok")]
     assert outcome.tier_counts() == {"local": 1}
+    agent.close()
+
+
+def test_general_loop_stops_on_repeats_and_rejects_junk(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    """What the tiny model does on open-ended items, played by a scripted server: the same tool call
+    over and over (the loop stops), or junk text (the content check fails instead of ticking it)."""
+    junk = '{"tool": "read_file", "arguments": {"path": "a"}} nextPage\n' * 5
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        server.queue(
+            "/v1/chat/completions",
+            chat_reply(tool=("list_files", {"path": "."})),
+            chat_reply(tool=("list_files", {"path": "."})),
+            chat_reply(content=junk),
+            chat_reply(content="a10,"),
+        )
+        agent, _ = make_agent(write_config(scripted_tier("remote", server.url)))
+        looped = agent.work(info("Write a plan into `notes/a.md`"), run_id="r", attempt=1, resume=False)
+        leaked = agent.work(info("Write a plan into `notes/b.md`"), run_id="r", attempt=1, resume=False)
+        short = agent.work(info("Say something useful"), run_id="r", attempt=1, resume=False)
+    assert looped.status == "failed" and "repeated the same tool call" in (looped.error or "")
+    assert leaked.status == "failed" and "not written" in (leaked.error or "")
+    assert not (isolated_home / "notes" / "b.md").exists()
+    assert short.status == "failed" and "too short" in (short.error or "")
+    assert degenerate(PLAN_NOTE) is None and degenerate("x\n" * 10) is not None
     agent.close()

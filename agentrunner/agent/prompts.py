@@ -704,6 +704,7 @@ class General(Recipe):
             user += f"\n\nExpected output: {step.expected}"
         messages = [Message(role="system", content=SYSTEM_GENERAL), Message(role="user", content=user)]
         specs = ctx.workspace.specs()
+        previous: str | None = None
         for turn in range(ctx.max_tool_calls + 1):
             tools = specs if turn < ctx.max_tool_calls else []
             response = ctx.call(
@@ -713,16 +714,58 @@ class General(Recipe):
                 result.text = response.text
                 break
             call: ToolCall = response.tool_calls[0]
+            signature = json.dumps([call.name, call.arguments], sort_keys=True)
+            if signature == previous:
+                # a model that repeats itself will not converge (weak models loop on read_file)
+                result.error = f"the model repeated the same tool call {call.name}({call.arguments}): stopped the loop"
+                return result
+            previous = signature
             outcome = ctx.tool(call.name, call.arguments)
             _record(result, call.name, call.arguments, outcome)
             messages.append(Message(role="assistant", content="", tool_calls=[call]))
             messages.append(Message(role="tool", content=outcome.as_message()[:4000], tool_call_id=call.id or "call_0"))
         # a file the step must write that the model answered instead of writing: write the answer
         for path in result.writes:
-            if not (ctx.workspace.root / path).exists() and result.text.strip():
+            if not (ctx.workspace.root / path).exists() and result.text.strip() and not degenerate(result.text):
                 arguments = {"path": path, "content": result.text.strip() + "\n"}
                 _record(result, "write_file", arguments, _write(ctx, path, arguments["content"]))
         return result
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        return [substantive_files]
+
+
+_TOOL_JSON = re.compile(r'\{\s*"(?:tool|answer)"\s*:')
+
+
+def degenerate(text: str) -> str | None:
+    """Why a text is obviously not a real answer (too short, leaked tool-call JSON, one line
+    repeated over and over), or None. Cheap checks that catch a weak model's typical failures."""
+    if len(re.sub(r"\s+", "", text)) < 20:
+        return "too short to be an answer"
+    if _TOOL_JSON.search(text):
+        return "contains tool-call JSON instead of content"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) >= 4:
+        most = max(lines.count(line) for line in set(lines))
+        if most / len(lines) > 0.5:
+            return "one line repeated over and over"
+    return None
+
+
+def substantive_files(result: ActResult, root: Path) -> Check:
+    for path in result.writes:
+        try:
+            problem = degenerate((root / path).read_text("utf-8", "replace"))
+        except OSError as exc:
+            return Check("content", False, f"{path}: {exc}")
+        if problem:
+            return Check("content", False, f"{path}: {problem}")
+    if not result.writes and result.text:
+        problem = degenerate(result.text)
+        if problem:
+            return Check("content", False, f"answer: {problem}")
+    return Check("content", True, "looks like real content")
 
 
 def general_step(index: int, instruction: str, expected: str, item: ItemInfo) -> StepSpec:
