@@ -263,3 +263,24 @@ def test_general_loop_stops_on_repeats_and_rejects_junk(
     assert short.status == "failed" and "too short" in (short.error or "")
     assert degenerate(PLAN_NOTE) is None and degenerate("x\n" * 10) is not None
     agent.close()
+
+
+def test_self_check_verdict_can_fail_a_step(isolated_home: Path, write_config: Callable[[str], Path]) -> None:
+    """agent.self_check: after the deterministic checks pass, a routed verify call decides."""
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        server.queue(
+            "/v1/chat/completions",
+            chat_reply(content=PLAN_NOTE),
+            chat_reply(content=json.dumps({"verdict": "fail", "reason": "no dates in the plan"})),
+            chat_reply(content=PLAN_NOTE),
+            chat_reply(content=json.dumps({"verdict": "pass", "reason": "fine"})),
+        )
+        text = scripted_tier("remote", server.url) + "\n[agent]\nself_check = true\n"
+        agent, ledger = make_agent(write_config(text))
+        rejected = agent.work(info("Draft a release plan"), run_id="r", attempt=1, resume=False)
+        accepted = agent.work(info("Draft a release plan"), run_id="r", attempt=2, resume=False)
+    assert rejected.status == "failed" and "no dates in the plan" in (rejected.error or "")
+    assert accepted.status == "done" and len(accepted.calls) == 2
+    kinds = [row["step_kind"] for row in ledger.iter_calls()]
+    assert kinds == ["act", "verify", "act", "verify"]
+    agent.close()

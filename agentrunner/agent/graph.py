@@ -14,17 +14,19 @@ released when it ends.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sqlite3
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, ClassVar, TypedDict
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
-from ..chat import ChatRequest, ChatResponse
+from ..chat import ChatRequest, ChatResponse, Message
 from ..config import Config
 from ..errors import Interrupted, ProviderError
 from ..gateway import CallContext, Gateway
@@ -315,11 +317,17 @@ class Agent:
             default_validators(recipe.validators(spec) if result.error is None else []), result, self.workspace.root
         )
         passed = all(check.ok for check in checks)
+        calls = list(state.get("calls", []))
+        if passed and self.config.agent.self_check:
+            check, call = self._self_check(state, spec, result)
+            checks.append(check)
+            calls += [call] if call else []
+            passed = check.ok
         failed = next((c for c in checks if not c.ok), None)
         self._emit(
             state, "verify ✓" if passed else f"verify ✗ {failed.name}: {failed.detail}" if failed else "verify ✗"
         )
-        update: dict[str, Any] = {"checks": [c.as_dict() for c in checks], "passed": passed}
+        update: dict[str, Any] = {"checks": [c.as_dict() for c in checks], "passed": passed, "calls": calls}
         if passed:
             decision = state["decision"] or {}
             outputs = [
@@ -338,6 +346,70 @@ class Agent:
         else:
             update["error"] = f"{failed.name}: {failed.detail}" if failed else "verification failed"
         return update
+
+    SELF_CHECK_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {"verdict": {"enum": ["pass", "fail"]}, "reason": {"type": "string"}},
+        "required": ["verdict", "reason"],
+    }
+
+    def _self_check(self, state: AgentState, spec: StepSpec, result: ActResult) -> tuple[Check, dict[str, Any] | None]:
+        """``agent.self_check``: a routed ``verify`` call asks a model whether the step's output does
+        what the step asked (after the deterministic checks passed). Worth it with capable models
+        only: a tiny model's verdict is noise, so it is off by default."""
+        item = ItemInfo(**state["item"])
+        produced = result.text[:1500]
+        for path in result.writes[:2]:
+            with contextlib.suppress(OSError):
+                produced += f"\n\nFile {path}:\n" + (self.workspace.root / path).read_text("utf-8", "replace")[:1500]
+        request = ChatRequest(
+            messages=[
+                Message(
+                    role="user",
+                    content=f"Task: {spec.instruction}\n\nOutput:\n{produced}\n\n"
+                    "Does the output do what the task asked? Answer pass or fail with a short reason.",
+                )
+            ],
+            json_schema=self.SELF_CHECK_SCHEMA,
+            max_tokens=64,
+            temperature=0.0,
+        )
+        step = Step.for_request(request, kind="verify", tags=list(item.tags), cost_cap_usd=item.cost_cap_usd)
+        decision = self.router.choose(step, RouteContext(run_id=self.run_id, item_spent_usd=self._spent(state)))
+        step_id = f"{item.id}:a{state['attempt']}:s{spec.index}:verify:{decision.tier}:c0"
+        try:
+            self.check_stop()
+            response = self.gateway.call(
+                decision.tier,
+                request,
+                CallContext(
+                    run_id=self.run_id,
+                    task_id=item.id,
+                    step_id=step_id,
+                    step_kind="verify",
+                    route_reason=decision.reason,
+                    route_score=decision.score,
+                    task_type=state.get("recipe"),
+                ),
+                reuse=True,
+            )
+        except ProviderError as exc:
+            return Check("self-check", False, f"{decision.tier}: {exc}"), None
+        finally:
+            self.router.release(decision)
+        call = {
+            "call_id": response.call_id,
+            "tier": response.tier or decision.tier,
+            "cost_usd": response.cost_usd,
+            "reused": response.reused,
+            "step_id": step_id,
+        }
+        try:
+            data = json.loads(response.text)
+            verdict, reason = data["verdict"], str(data.get("reason", ""))[:200]
+        except (ValueError, KeyError, TypeError):
+            return Check("self-check", False, f"unreadable verdict {response.text[:80]!r}"), call
+        return Check("self-check", verdict == "pass", f"{decision.tier}: {reason}"), call
 
     def escalate(self, state: AgentState) -> dict[str, Any]:
         spec = self._step(state)
