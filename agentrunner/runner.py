@@ -69,6 +69,8 @@ class RunSummary:
     saving_pct: float | None = None
     wall_s: float = 0.0
     stopped: str | None = None
+    dry_run: bool = False
+    estimate_usd: float | None = None  # dry run: the planned steps' worst case
     warnings: list[str] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
 
@@ -89,6 +91,8 @@ class RunSummary:
             "saving_pct": None if self.saving_pct is None else round(self.saving_pct, 1),
             "wall_s": round(self.wall_s, 2),
             "stopped": self.stopped,
+            "dry_run": self.dry_run,
+            "estimate_usd": None if self.estimate_usd is None else round(self.estimate_usd, 6),
             "warnings": self.warnings,
             "items": self.items,
         }
@@ -443,7 +447,8 @@ class Runner:
             plan_kind = found[0].name if found else ("one step" if is_simple(info) else "model plan")
             self.progress.log(f"[dry-run] {info.title[:60]} · {plan_kind} · {' → '.join(routes)}")
             summary.items.append({"id": info.id, "title": info.title, "status": "planned", "routes": routes})
-        summary.warnings.append(f"dry run: nothing called; worst-case estimate ${estimate:.6f}")
+        summary.dry_run = True
+        summary.estimate_usd = estimate
 
     def _work(self, selected: list[TodoItem], agent: Agent, queue: Queue, summary: RunSummary) -> None:
         self.progress.start(len(selected))
@@ -615,6 +620,11 @@ class Runner:
 def summary_line(summary: RunSummary) -> str:
     """``done 3/3 · local 6 calls · premium 3 calls · $0.0334 (all-premium estimate $0.1150, −71%)``"""
     tiers = " · ".join(f"{tier} {count} calls" for tier, count in summary.calls_by_tier.items()) or "no calls"
+    if summary.dry_run:
+        return (
+            f"dry run: {summary.selected} item(s) planned and routed, nothing called · "
+            f"worst-case estimate ${summary.estimate_usd or 0:.6f} · {summary.wall_s:.1f}s"
+        )
     if summary.selected == 0:
         skipped = f" ({summary.skipped} skipped after max_attempts)" if summary.skipped else ""
         return f"nothing to do{skipped} · {summary.wall_s:.1f}s"
