@@ -283,11 +283,11 @@ class ReplayEngine:
             sent = effective_request(request, candidate.config, decision.tier)
             paid_now = 0.0
             cap = sent.max_tokens or tier_config.max_tokens
-            if self.cache.original_answers(original, tier_config.provider, tier_config.model, cap):
-                self.cache.hits += 1
-                response = response_from_row(original)
-                break
+            # The latest answer to exactly this request on this provider/model (after a --no-cache
+            # run, its fresh answers), else the original call's own answer when it is equivalent.
             cached = self.cache.lookup(sent.request_hash(), tier_config.provider, tier_config.model)
+            if cached is None and self.cache.original_answers(original, tier_config.provider, tier_config.model, cap):
+                cached = original
             if cached is not None:
                 self.cache.hits += 1
                 response = response_from_row(cached)
