@@ -202,6 +202,20 @@ _spend_cache_lock = threading.Lock()
 _SPEND_CACHE_MAX = 256
 
 
+def spend_query(cap: _Cap, *, warm: bool) -> str:
+    """SQL summing a cap's spend over rowids in (?, ?].
+
+    Warm (a cached sum exists): only the rows after the cached rowid, found by rowid range.
+    NOT INDEXED keeps the planner from preferring a ts_start index (which would walk the whole
+    window again); rowid lookups still work under it. Cold: the whole window, by whatever index.
+    """
+    table = "calls NOT INDEXED" if warm else "calls"
+    return (
+        f"SELECT coalesce(sum(cost_usd), 0) FROM {table} WHERE rowid > ? AND rowid <= ? "
+        f"AND source = ? AND {cap.calls_where}"
+    )
+
+
 def _spent(conn: sqlite3.Connection, path: Path, cap: _Cap) -> float:
     """Spend of a cap's window, incrementally: cached sum up to a rowid + the rows after it."""
     key: _SpendKey = (str(path), cap.calls_where, cap.calls_params)
@@ -216,9 +230,7 @@ def _spent(conn: sqlite3.Connection, path: Path, cap: _Cap) -> float:
     if top is None:
         return 0.0
     added = conn.execute(
-        f"SELECT coalesce(sum(cost_usd), 0) FROM calls WHERE rowid > ? AND rowid <= ? "
-        f"AND source = ? AND {cap.calls_where}",
-        (last_rowid, top[0], SOURCE, *cap.calls_params),
+        spend_query(cap, warm=bool(last_rowid)), (last_rowid, top[0], SOURCE, *cap.calls_params)
     ).fetchone()[0]
     total += float(added)
     with _spend_cache_lock:

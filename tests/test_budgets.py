@@ -291,3 +291,22 @@ def test_spend_is_read_incrementally_and_survives_a_replaced_ledger(setup) -> No
     spend(fresh, 0.5, "2026-03-03T10:30:00.000000Z")
     spend(fresh, 0.25, "2026-03-03T10:31:00.000000Z")
     assert by_name(budget_status(config, fresh, now=now))["daily"].spent_usd == pytest.approx(0.75)
+
+
+def test_warm_spend_query_reads_only_new_rows_by_rowid(setup) -> None:
+    """Guards the reservation's speed: whatever indexes calls gains (reports add covering ones),
+    the incremental spend query must seek by rowid, not walk the window through a ts index."""
+    from agentrunner.budgets import applicable_caps, spend_query
+
+    config, ledger = setup(
+        "per_run_usd = 1.0\ndaily_usd = 1.0\nmonthly_usd = 1.0\nper_user_daily_usd = 1.0\n"
+        "per_team_monthly_usd = 1.0\n",
+        '\n[ledger]\nuser = "ada"\nteam = "core"\n',
+    )
+    caps = applicable_caps(config, run_id="r")
+    assert len(caps) == 5
+    for cap in caps:
+        plan = ledger.db.execute(
+            "EXPLAIN QUERY PLAN " + spend_query(cap, warm=True), (1, 2, "agentrunner", *cap.calls_params)
+        ).fetchall()
+        assert "INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in str(plan), (cap.name, plan)
