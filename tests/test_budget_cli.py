@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from agentrunner.budgets import budget_status
 from agentrunner.config import Config, load_config
@@ -49,7 +50,7 @@ def spend(ledger: Ledger, cost: float, *, ts: str | None = None, **fields: objec
     )
 
 
-def test_budget_shows_every_cap_with_spent_reserved_left(cli: Callable[..., object], config: Config) -> None:
+def test_budget_shows_every_cap_with_spent_reserved_left(cli: Callable[..., Result], config: Config) -> None:
     ledger = Ledger.for_config(config)
     ledger.start_run("run-old", config_hash="x", args={})
     spend(ledger, 0.25, run_id="run-old", user="ana", team="infra")
@@ -65,8 +66,8 @@ def test_budget_shows_every_cap_with_spent_reserved_left(cli: Callable[..., obje
     assert latest_run_id(ledger) == "run-new"
 
     result = cli("budget", "--json")
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    data = json.loads(result.output)  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
     assert data["run_id"] == "run-new"
     caps = {c["cap"]: c for c in data["caps"]}
     assert list(caps) == ["per_run", "daily", "monthly", "per_user_daily", "per_team_monthly"]
@@ -83,37 +84,37 @@ def test_budget_shows_every_cap_with_spent_reserved_left(cli: Callable[..., obje
     assert not any(c["exhausted"] for c in caps.values())
 
     result = cli("budget")
-    out = result.output  # type: ignore[attr-defined]
-    assert result.exit_code == 0  # type: ignore[attr-defined]
+    out = result.output
+    assert result.exit_code == 0
     for text in ("per_run = run run-new", "daily", "monthly", "per_user_daily", "per_team_monthly", "$0.2000"):
         assert text in out
 
 
-def test_budget_exits_3_when_a_cap_is_exhausted(cli: Callable[..., object], config: Config) -> None:
+def test_budget_exits_3_when_a_cap_is_exhausted(cli: Callable[..., Result], config: Config) -> None:
     spend(Ledger.for_config(config), 2.5, run_id=None, user="bob")
     result = cli("budget")
-    assert result.exit_code == 3  # type: ignore[attr-defined]
-    assert "EXHAUSTED" in result.output and "exhausted: daily" in result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 3
+    assert "EXHAUSTED" in result.output and "exhausted: daily" in result.output
     result = cli("budget", "--json")
-    assert result.exit_code == 3  # type: ignore[attr-defined]
-    assert json.loads(result.output)["caps"][0]["exhausted"] is True  # type: ignore[attr-defined]
+    assert result.exit_code == 3
+    assert json.loads(result.output)["caps"][0]["exhausted"] is True
 
 
-def test_budget_run_option_picks_the_run(cli: Callable[..., object], config: Config) -> None:
+def test_budget_run_option_picks_the_run(cli: Callable[..., Result], config: Config) -> None:
     ledger = Ledger.for_config(config)
     spend(ledger, 1.2, run_id="run-a")
     spend(ledger, 0.1, run_id="run-b")
     ledger.start_run("run-b", config_hash="x", args={})
-    assert cli("budget").exit_code == 0  # type: ignore[attr-defined]  # latest run b: $0.10 of $1
+    assert cli("budget").exit_code == 0  # latest run b: $0.10 of $1
     result = cli("budget", "--run", "run-a", "--json")
-    assert result.exit_code == 3  # type: ignore[attr-defined]
-    assert json.loads(result.output)["caps"][0]["spent_usd"] == pytest.approx(1.2)  # type: ignore[attr-defined]
+    assert result.exit_code == 3
+    assert json.loads(result.output)["caps"][0]["spent_usd"] == pytest.approx(1.2)
 
 
-def test_budget_without_caps(cli: Callable[..., object], write_config: Callable[[str], Path]) -> None:
+def test_budget_without_caps(cli: Callable[..., Result], write_config: Callable[[str], Path]) -> None:
     write_config(CONFIG.split("[budgets]")[0])
     result = cli("budget")
-    assert result.exit_code == 0 and "no budget caps apply" in result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0 and "no budget caps apply" in result.output
 
 
 def test_windows_reset_at_day_and_month_boundaries(config: Config) -> None:

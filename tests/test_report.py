@@ -18,10 +18,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from agentrunner.config import Config, load_config
 from agentrunner.ledger import CallRecord, Ledger, utcnow
-from agentrunner.reports import build_report, prorate_monthly, resolve_window, window_from_dates
+from agentrunner.reports import Report, build_report, prorate_monthly, resolve_window, window_from_dates
 from agentrunner.reports.html import render_html, write_html
 from agentrunner.reports.render import report_csv
 
@@ -197,7 +198,7 @@ def november(config: Config, local_zone: Callable[[str], None]) -> tuple[Config,
     return config, ledger
 
 
-def november_report(config: Config, ledger: Ledger, by: str = "tier", now: datetime = PAST_END):  # type: ignore[no-untyped-def]
+def november_report(config: Config, ledger: Ledger, by: str = "tier", now: datetime = PAST_END) -> Report:
     window = window_from_dates("2026-11-01", "2026-11-30", now=now)
     return build_report(config, ledger, window, by=by, now=now)
 
@@ -295,6 +296,9 @@ def test_by_tier_day_week_month_and_task_type(november: tuple[Config, Ledger]) -
 
     by_source = {g.key: g.totals.calls for g in november_report(config, ledger, "source").groups}
     assert by_source == {"agentrunner": 5, "import:codex": 2}
+    by_model = {g.key: g.totals.calls for g in november_report(config, ledger, "model").groups}
+    assert by_model == {"claude-sonnet-4-5": 1, "gpt-4o": 1, "gemma3-270m": 3, "mystery-model": 1, "(unknown)": 1}
+    assert [g.key for g in november_report(config, ledger, "user").groups] == ["(none)"]
 
 
 def test_run_rate_and_quarter_over_quarter(november: tuple[Config, Ledger]) -> None:
@@ -510,26 +514,26 @@ def _recent(ledger: Ledger) -> None:
 
 
 def test_cli_report_terminal_json_csv_html(
-    cli: Callable[..., object], config: Config, tmp_path: Path
+    cli: Callable[..., Result], config: Config, tmp_path: Path
 ) -> None:
     _recent(Ledger.for_config(config))
     result = cli("report", "--since", "7d")
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    out = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    out = result.output
     assert "all-premium estimate" in out and "saving" in out and "work by tier" in out
     assert "unpriced 1 calls" in out and "mystery-model" in out
 
     result = cli("report", "--since", "7d", "--json", "--by", "step-kind")
-    data = json.loads(result.output)  # type: ignore[attr-defined]
+    data = json.loads(result.output)
     assert {g["key"] for g in data["groups"]} == {"act", "plan", "(none)"}
     assert data["work"]["calls"] == 3 and data["work"]["unpriced_calls"] == 1
 
     result = cli("report", "--csv", "--by", "provider")
-    assert result.output.splitlines()[0].startswith("provider,calls,")  # type: ignore[attr-defined]
+    assert result.output.splitlines()[0].startswith("provider,calls,")
 
     html_path = tmp_path / "r.html"
     result = cli("report", "--html", str(html_path))
-    assert result.exit_code == 0 and html_path.stat().st_size > 10_000  # type: ignore[attr-defined]
+    assert result.exit_code == 0 and html_path.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize(
@@ -541,20 +545,20 @@ def test_cli_report_terminal_json_csv_html(
         ("report", "--json", "--csv"),
     ],
 )
-def test_cli_report_bad_options_exit_2_in_one_line(cli: Callable[..., object], args: tuple[str, ...]) -> None:
+def test_cli_report_bad_options_exit_2_in_one_line(cli: Callable[..., Result], args: tuple[str, ...]) -> None:
     result = cli(*args)
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    lines = result.output.strip().splitlines()  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
 
 
 @pytest.mark.model
-def test_report_on_a_real_local_call(cli: Callable[..., object], write_config: Callable[[str], Path]) -> None:
+def test_report_on_a_real_local_call(cli: Callable[..., Result], write_config: Callable[[str], Path]) -> None:
     """A real llama.cpp call through the gateway shows up priced by wall time."""
     write_config(CONFIG.replace("cost_per_hour = 0.05", "cost_per_hour = 0.05\nmax_tokens = 8\nn_ctx = 512"))
     result = cli("ask", "--tier", "local", "--max-tokens", "8", "Say hi.")
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    data = json.loads(cli("report", "--since", "1h", "--json").output)  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    data = json.loads(cli("report", "--since", "1h", "--json").output)
     assert data["work"]["calls"] == 1 and data["work"]["priced_calls"] == 1
     assert 0 < data["spend"]["work_usd"] < 0.01
     assert data["work"]["premium_calls"] == 0 and data["what_if"]["all_premium_usd"] > 0
