@@ -135,9 +135,12 @@ def error_for_status(
     "overloaded") are server errors; every other 4xx is a refused request (never retried)."""
     detail = " ".join(detail.split())[:300] or "no details"
     if status in (401, 403):
-        where = f"the API key in ${key_env}" if key_env else "the server"
+        if key_env is None:  # a keyless (local) endpoint that wants a key after all
+            return ProviderAuthError(
+                f"HTTP {status}: the server wants an API key; set api_key_env on the tier ({detail})", tier=tier
+            )
         verb = "was rejected" if status == 401 else "is not allowed to do this"
-        return ProviderAuthError(f"HTTP {status}: {where} {verb} ({detail})", tier=tier)
+        return ProviderAuthError(f"HTTP {status}: the API key in ${key_env} {verb} ({detail})", tier=tier)
     if status == 429:
         return ProviderRateLimited(f"HTTP 429 rate limited: {detail}", tier=tier, retry_after=retry_after)
     if status in (408, 409) or status >= 500:
