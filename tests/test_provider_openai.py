@@ -17,9 +17,9 @@ import pytest
 from helpers_providers import harness
 from helpers_scripted_http import Reply, ScriptedServer, free_port
 
-from agentrunner.chat import Message, ToolCall, ToolSpec
+from agentrunner.chat import ChatRequest, Message, ToolCall, ToolSpec
 from agentrunner.config import parse_config
-from agentrunner.errors import ProviderUnavailable
+from agentrunner.errors import ProviderAuthError, ProviderUnavailable
 from agentrunner.providers.openai import LOCAL_PLACEHOLDER_KEY, OpenAIProvider, openai_messages
 
 SERVER_MODEL = "gemma3-270m"
@@ -284,3 +284,17 @@ def test_messages_with_tool_calls_and_results() -> None:
         },
         {"role": "tool", "tool_call_id": "call_1", "content": "# A"},
     ]
+
+
+def test_a_keyless_local_server_that_wants_a_key_says_to_set_api_key_env() -> None:
+    denied = Reply(401, {"error": {"message": "Invalid API Key", "type": "invalid_request_error"}})
+    with ScriptedServer({"/v1/models": denied, "/v1/chat/completions": denied}) as server:
+        provider = provider_for(tier_toml(f"{server.url}/v1"))
+        assert provider.check_available().reason == (
+            f"{server.url}/v1 rejected a request without a key (set api_key_env) (HTTP 401)"
+        )
+        with pytest.raises(ProviderAuthError) as caught:
+            provider.complete(ChatRequest(messages=[Message(role="user", content="hi")]))
+    assert str(caught.value) == (
+        "tier 'srv': HTTP 401: the server wants an API key; set api_key_env on the tier (Invalid API Key)"
+    )

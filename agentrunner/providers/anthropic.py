@@ -26,11 +26,13 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 import anthropic
 
 from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
+from ..config import TierConfig
 from ..errors import (
     ProviderConnectionError,
     ProviderError,
@@ -95,7 +97,7 @@ def _is_object_schema(schema: dict[str, Any]) -> bool:
 class AnthropicProvider(Provider):
     name = "anthropic"
 
-    def __init__(self, tier_name: str, tier: Any, base_dir: Any, *, http_client: Any | None = None) -> None:
+    def __init__(self, tier_name: str, tier: TierConfig, base_dir: Path, *, http_client: Any | None = None) -> None:
         """``http_client`` (an ``httpx``-compatible client the SDK accepts, e.g. one over a mock
         transport in tests, or through a proxy) is passed to the SDK; by default it builds its own."""
         super().__init__(tier_name, tier, base_dir)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +27,7 @@ import ollama
 import pydantic
 
 from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
+from ..config import TierConfig
 from ..errors import (
     ProviderConnectionError,
     ProviderError,
@@ -87,7 +89,7 @@ def is_pulled(model: str, pulled: set[str]) -> bool:
 class OllamaProvider(Provider):
     name = "ollama"
 
-    def __init__(self, tier_name: str, tier: Any, base_dir: Any) -> None:
+    def __init__(self, tier_name: str, tier: TierConfig, base_dir: Path) -> None:
         super().__init__(tier_name, tier, base_dir)
         self._client: ollama.Client | None = None
         # The ollama client's ResponseError keeps no headers: remember the last error response's

@@ -28,11 +28,13 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 import openai
 
 from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
+from ..config import TierConfig
 from ..errors import (
     ProviderConnectionError,
     ProviderError,
@@ -97,7 +99,7 @@ def openai_tools(tools: list[ToolSpec]) -> list[dict[str, Any]]:
 class OpenAIProvider(Provider):
     name = "openai"
 
-    def __init__(self, tier_name: str, tier: Any, base_dir: Any, *, http_client: Any | None = None) -> None:
+    def __init__(self, tier_name: str, tier: TierConfig, base_dir: Path, *, http_client: Any | None = None) -> None:
         """``http_client`` (an ``httpx``-compatible client the SDK accepts) is the seam for tests
         and proxies; by default the SDK builds its own."""
         super().__init__(tier_name, tier, base_dir)
@@ -157,9 +159,8 @@ class OpenAIProvider(Provider):
             probe.models.list()
         except openai.APIStatusError as exc:
             if exc.status_code in (401, 403):
-                return Availability(
-                    False, f"{self.tier.base_url} rejected the key in ${key_env} (HTTP {exc.status_code})"
-                )
+                what = f"the key in ${key_env}" if key_env else "a request without a key (set api_key_env)"
+                return Availability(False, f"{self.tier.base_url} rejected {what} (HTTP {exc.status_code})")
             # 404 and friends: the server answers but has no /models; calls may still work.
         except openai.APIConnectionError as exc:
             return Availability(False, f"server at {self.tier.base_url} does not answer ({root_cause(exc)})")
