@@ -562,3 +562,34 @@ def test_report_on_a_real_local_call(cli: Callable[..., Result], write_config: C
     assert data["work"]["calls"] == 1 and data["work"]["priced_calls"] == 1
     assert 0 < data["spend"]["work_usd"] < 0.01
     assert data["work"]["premium_calls"] == 0 and data["what_if"]["all_premium_usd"] > 0
+
+
+def test_html_survives_dollar_signs_in_tier_names(
+    write_config: Callable[[str], Path], local_zone: Callable[[str], None]
+) -> None:
+    """matplotlib reads text between two "$" as TeX; names from routes.toml must stay plain."""
+    local_zone("UTC")
+    config = load_config(write_config(CONFIG.replace("[tiers.premium]", '[tiers."$pro$"]')))
+    ledger = Ledger.for_config(config)
+    ledger.insert_calls([call("2026-11-03T10:00:00.000000Z", tier="$pro$", provider="anthropic", cost_usd=0.5)])
+    page = _Page()
+    page.feed(render_html(november_report(config, ledger)))
+    legend = b64decode(page.images[0]["src"].split(",", 1)[1]).decode("utf-8")
+    assert "$pro$" in legend
+
+
+@pytest.mark.slow
+def test_chromium_renders_the_page(november: tuple[Config, Ledger], tmp_path: Path) -> None:
+    """The page as a browser draws it (scripts/screenshot_report.py; needs Debian's chromium)."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("chromium"):
+        pytest.skip("no chromium: apt-get install -y chromium")
+    page = write_html(november_report(*november, by="day"), tmp_path / "report.html")
+    png = tmp_path / "report.png"
+    script = Path(__file__).parent.parent / "scripts" / "screenshot_report.py"
+    subprocess.run([sys.executable, str(script), str(page), str(png)], check=True, timeout=180)
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a blank 1280×2000 page is ~10 kB

@@ -83,7 +83,7 @@ def chart_daily_spend(report: Report) -> str:
     bottom = [0.0] * len(days)
     for index, tier in enumerate(report.tiers):
         values = [d.cost_by_tier.get(tier, 0.0) for d in report.days]
-        ax.bar(days, values, bottom=bottom, color=PALETTE[index % len(PALETTE)], label=tier, width=0.8)
+        ax.bar(days, values, bottom=bottom, color=PALETTE[index % len(PALETTE)], label=_plain(tier), width=0.8)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     evaluation = [d.evaluation_cost_usd for d in report.days]
     if any(evaluation):
@@ -161,7 +161,7 @@ def chart_premium_share(report: Report) -> str:
     ax.plot(days, spend, marker="s", markersize=3, color=PALETTE[2], label="of spend")
     ax.set_ylim(-2, 102)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:.0f}%"))
-    ax.set_title(f"Premium share ({report.premium_tier}) per day", loc="left", fontsize=11)
+    ax.set_title(_plain(f"Premium share ({report.premium_tier}) per day"), loc="left", fontsize=11)
     _date_axis(ax, days)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _svg_data_uri(fig)
