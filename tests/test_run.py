@@ -303,3 +303,21 @@ def test_item_cost_cap_fails_only_that_item_and_counts_attempts(project: Path, c
         text = path.read_text("utf-8")
         assert f"⚠ failed (attempt {attempt}/3): budget exhausted" in text and text.count("⚠") == 1
     assert ledger_rows(project) == []
+
+
+def test_warning_at_80_percent_of_a_budget_cap(
+    project: Path, write_config: Callable[[str], Path], cli: Callable[..., Any]
+) -> None:
+    write_config(LOCAL + "\n[budgets]\ndaily_usd = 1.0\n")
+    from agentrunner.ledger import CallRecord, utcnow
+
+    ledger = Ledger(project / ".agentrunner" / "ledger.db")
+    ledger.record_call(CallRecord(ts_end=utcnow(), tier="local", model="m", cost_usd=0.85, status="ok"))
+    ledger.close()
+    todo(project)
+    result = cli("run", "--json")
+    assert result.exit_code == 0
+    warnings = json.loads(result.output.strip().splitlines()[-1])["warnings"]
+    assert any(w.startswith("budget daily: $0.8500 of $1.00") for w in warnings), warnings
+    plain = cli("run")
+    assert "warning: budget daily" in plain.output
