@@ -256,7 +256,10 @@ def find_config(start: Path | None = None) -> Path:
     override = os.environ.get(CONFIG_ENV)
     if override:
         return Path(override)
-    here = (start or Path.cwd()).resolve()
+    try:
+        here = (start or Path.cwd()).resolve()
+    except FileNotFoundError:
+        raise ConfigError("the current directory no longer exists; cd somewhere else", file=CONFIG_FILENAME) from None
     for directory in (here, *here.parents):
         candidate = directory / CONFIG_FILENAME
         if candidate.exists():
