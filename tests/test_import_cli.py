@@ -183,3 +183,26 @@ def test_garbage_lines_are_counted_never_a_traceback(cli, cfg, tmp_path: Path) -
     conn = sqlite3.connect(cfg.ledger_path)
     assert conn.execute("SELECT response_text FROM calls").fetchone()[0] == "ünïcode ✓"
     conn.close()
+
+
+LOCAL_SHORT = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+n_ctx = 2048
+max_tokens = 32
+cost_per_hour = 0.05
+"""
+
+
+@pytest.mark.model
+def test_an_imported_call_replays_through_the_embedded_model(cli, write_config, tmp_path: Path) -> None:
+    """Day one: history imported from llm is replayed through the local tier by `compare`."""
+    config_path = write_config(LOCAL_SHORT)
+    assert cli("import", "llm", str(make_llm_db(tmp_path / "logs.db"))).exit_code == 0
+    result = cli("compare", str(config_path), "--source", "import:llm", "--limit", "1", "--json")
+    assert result.exit_code == 0, result.output
+    baseline, local = json.loads(result.stdout)["rows"]
+    assert baseline["calls"] == 1 and baseline["cost_usd"] == pytest.approx(20 * 0.15e-6 + 3 * 0.60e-6)
+    assert local["by_tier"] == {"local": 1}
+    assert local["errors"] == 0 and local["paid_usd"] > 0
