@@ -296,14 +296,13 @@ class Runner:
 
     @staticmethod
     def _with_run_cap(config: Config, max_cost: float | None) -> Config:
-        """``--max-cost`` is a per-run cap on top of routes.toml's budgets; it stops, never
-        downgrades (that is what a cron line's cap means)."""
+        """``--max-cost`` is a per-run cap on top of routes.toml's budgets, handled like them
+        (``on_exhausted``: downgrade to the cheapest tier first, or stop; exit 3 once nothing fits)."""
         if max_cost is None:
             return config
         copy = config.model_copy(deep=True)
         current = copy.budgets.per_run_usd
         copy.budgets.per_run_usd = max_cost if current is None else min(current, max_cost)
-        copy.budgets.on_exhausted = "stop"
         copy.source_path, copy.source_text = config.source_path, config.source_text
         return copy
 
@@ -535,9 +534,10 @@ class Runner:
             result = Path(outcome.result_path or "")
             link = os.path.relpath(result, item.file.resolve().parent) if outcome.result_path else ""
             note = f"[result]({Path(link).as_posix()}) · {len(outcome.calls)} calls · ${cost:.4f} · {split}"
-            update_item(
+            if not update_item(
                 item.file, item.id, lambda f, i: mark_done(f, i, summary=note, day=self.today), file_key=item.file_key
-            )
+            ):
+                self.progress.log(f"  note: the item is no longer in {item.file_key} (edited meanwhile); result kept")
             queue.finish(
                 item.id,
                 status="done",

@@ -33,7 +33,7 @@ from ..gateway import CallContext, Gateway
 from ..ledger import Ledger
 from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdict, Step
 from ..todo import atomic_write, slugify
-from ..tools import ToolContext, ToolResult, Workspace
+from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
 from . import prompts
 from .prompts import ItemInfo, StepSpec
 from .validators import ActResult, Check, default_validators, run_validators
@@ -226,7 +226,7 @@ class Agent:
     def _file_size(self, path: str) -> int:
         try:
             return min(self.workspace.resolve(path).stat().st_size, 20_000)
-        except (OSError, Exception):
+        except (OSError, ToolRefused):
             return 0
 
     def _spent(self, state: AgentState) -> float:
