@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers_replay import StubOpenAI, call_cost, stub_tier
+from helpers_replay import StubOpenAI, call_cost, echo_last_user, stub_tier
 from typer.testing import Result
 
 from agentrunner.chat import ChatRequest, Message
@@ -25,16 +25,24 @@ def request_json(text: str, model: str = "stub-big") -> str:
     return json.dumps({"model": model, **request.canonical()}, sort_keys=True)
 
 
+def answer(model: str, messages: list[dict[str, object]]) -> str:
+    """The scripted peer: models answer "<model>: <last user message>"; the judge always says B."""
+    return "B" if model == "stub-judge" else echo_last_user(model, messages)
+
+
 @pytest.fixture
 def stub() -> Iterator[StubOpenAI]:
-    with StubOpenAI() as server:  # answers "<model>: <last user message>"
+    with StubOpenAI(answer) as server:
         yield server
 
 
 @pytest.fixture
 def tiny(stub: StubOpenAI, write_config: Callable[[str], Path], isolated_home: Path) -> Path:
     """routes.toml (big), small.toml (small only), three recorded calls and a state.db with items."""
-    write_config(stub_tier("big", stub.base_url, "stub-big", input_per_mtok=10, output_per_mtok=30))
+    write_config(
+        stub_tier("big", stub.base_url, "stub-big", input_per_mtok=10, output_per_mtok=30)
+        + stub_tier("judge", stub.base_url, "stub-judge", input_per_mtok=3, output_per_mtok=15)
+    )
     small = isolated_home / "small.toml"
     small.write_text(stub_tier("small", stub.base_url, "stub-small", input_per_mtok=SMALL[0], output_per_mtok=SMALL[1]))
     config = load_config(isolated_home / "routes.toml")
@@ -146,6 +154,28 @@ def test_html_shows_answers_side_by_side_escaped(cli: Callable[..., Result], tin
     assert "gamma &lt;b&gt;&amp;" in html and "gamma <b>&" not in html
     assert "something else" in html and "stub-small: gamma &lt;b&gt;&amp;" in html
     assert html.count("class='call'") == 3
+
+
+def test_judge_scorer_through_compare(cli: Callable[..., Result], tiny: Path, stub: StubOpenAI) -> None:
+    data = compare_json(cli, str(tiny), "--scorer", "judge:judge", "--rubric", "Prefer the correct answer.")
+    small = data["rows"][1]
+    # c1 and c2 are identical to the recorded answers (1.0 without asking); c3 is judged twice,
+    # and this judge always says "B": once for the new answer, once against it → 0.5.
+    assert small["quality"] == pytest.approx((1 + 1 + 0.5) / 3, abs=1e-4)
+    assert stub.calls["stub-judge"] == 2
+    assert "Prefer the correct answer." in stub.requests[-1]["messages"][0]["content"]
+    ledger = Ledger.for_config(load_config(tiny.parent / "routes.toml"))
+    judged = list(ledger.iter_calls("step_kind = 'judge'"))
+    assert len(judged) == 2
+    assert {(r["replay_of"], r["config_name"], r["tier"]) for r in judged} == {("c3", "small", "judge")}
+    assert all(r["cost_usd"] > 0 for r in judged)
+    details = json.loads(ledger.db.execute("SELECT details FROM scores WHERE baseline_call_id = 'c3'").fetchone()[0])
+    assert details["verdicts"] == ["B", "B"] and details["consistent"] is False
+    ledger.close()
+    compare_json(cli, str(tiny), "--scorer", "judge:judge")
+    assert stub.calls["stub-judge"] == 2  # the stored score is reused: the judge is not paid twice
+    missing = cli("compare", str(tiny), "--scorer", "judge:nope")
+    assert missing.exit_code == 2 and "judge tier 'nope' is not configured" in missing.output
 
 
 def test_filters_reach_the_selection(cli: Callable[..., Result], tiny: Path) -> None:
