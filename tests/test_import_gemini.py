@@ -103,9 +103,20 @@ def test_default_location_under_home(write_config, tmp_path: Path, monkeypatch) 
     copy_fixture("gemini", home / ".gemini")
     (home / ".gemini" / "settings.json").write_text("{}")  # not a chat recording: not read
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("GEMINI_CLI_HOME", raising=False)
     summary = run_import("gemini", config=cfg)
     assert summary.paths == [str(home / ".gemini" / "tmp")]
     assert (summary.files_read, summary.rows_added) == (2, 4)
+
+
+def test_gemini_cli_home_overrides_the_home_directory(write_config, tmp_path: Path, monkeypatch) -> None:
+    cfg = config(write_config)
+    profile = tmp_path / "profile"
+    copy_fixture("gemini", profile / ".gemini")
+    monkeypatch.setenv("GEMINI_CLI_HOME", str(profile))
+    summary = run_import("gemini", config=cfg)
+    assert summary.paths == [str(profile / ".gemini" / "tmp")]
+    assert summary.rows_added == 4
 
 
 def test_a_broken_legacy_file_is_one_malformed_line(write_config, tmp_path: Path) -> None:

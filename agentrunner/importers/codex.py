@@ -193,6 +193,8 @@ class _FileReader:
         if not isinstance(info, dict):
             self.stats.malformed(self.path, number, "token_count info is not an object")
             return None
+        if isinstance(info.get("model"), str) and info["model"]:
+            self.model = info["model"]  # some versions name the model on the event itself
         last = _totals(info.get("last_token_usage"))
         total = _totals(info.get("total_token_usage"))
         if last is None and total is None:

@@ -1,4 +1,5 @@
-"""Gemini CLI chat recordings: ``~/.gemini/tmp/<project hash>/chats/*.json|*.jsonl``.
+"""Gemini CLI chat recordings: ``~/.gemini/tmp/<project hash>/chats/*.json|*.jsonl`` (the home
+directory is ``$GEMINI_CLI_HOME`` when set, as in Gemini CLI).
 
 Older versions write one JSON document per session: ``{sessionId, projectHash, startTime,
 lastUpdated, messages: [...]}``. Newer ones append JSON lines: a metadata line (``sessionId``,
@@ -19,6 +20,7 @@ tokens; thoughts are billed as output, so the ledger's ``output_tokens`` = outpu
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,9 @@ MAX_JSON_FILE_BYTES = 512 * 1024 * 1024
 
 
 def default_paths() -> list[Path]:
-    return [Path.home() / ".gemini" / "tmp"]
+    # Gemini CLI's homedir() honours $GEMINI_CLI_HOME (an alternate home, holding .gemini/).
+    home = os.environ.get("GEMINI_CLI_HOME", "").strip()
+    return [(Path(home).expanduser() if home else Path.home()) / ".gemini" / "tmp"]
 
 
 def discover(roots: list[Path]) -> list[Path]:
