@@ -18,6 +18,7 @@ from ..pricing import cost_per_hour
 from ._app import app, config_path, console, get_config, open_ledger
 
 EXAMPLE_TASKS = files("agentrunner").joinpath("templates", "example.md")
+EXAMPLE_INPUTS = files("agentrunner").joinpath("templates", "examples")  # the files example.md works on
 
 
 @app.command()
@@ -39,6 +40,13 @@ def init(
     if not example.exists() and EXAMPLE_TASKS.is_file():
         example.write_text(EXAMPLE_TASKS.read_text("utf-8"), "utf-8")
         console.print(f"wrote {example}")
+    examples = directory / "examples"
+    if not examples.exists() and EXAMPLE_INPUTS.is_dir():
+        examples.mkdir()
+        for source in EXAMPLE_INPUTS.iterdir():
+            if source.is_file():
+                (examples / source.name).write_bytes(source.read_bytes())
+        console.print(f"wrote {examples}/ (the example's input files)")
     console.print("next: agentrunner models · agentrunner add \"…\" · agentrunner run")
 
 
