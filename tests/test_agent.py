@@ -284,3 +284,20 @@ def test_self_check_verdict_can_fail_a_step(isolated_home: Path, write_config: C
     kinds = [row["step_kind"] for row in ledger.iter_calls()]
     assert kinds == ["act", "verify", "act", "verify"]
     agent.close()
+
+
+def test_init_writes_the_example_and_its_inputs(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    shipped = REPO / "examples"
+    packaged = files("agentrunner").joinpath("templates", "examples")
+    assert sorted(p.name for p in shipped.iterdir()) == sorted(p.name for p in packaged.iterdir())
+    for path in shipped.iterdir():
+        assert packaged.joinpath(path.name).read_bytes() == path.read_bytes(), path.name
+    target = tmp_path / "fresh"
+    result = cli("init", str(target))
+    assert result.exit_code == 0, result.output
+    todo = parse_file(target / "tasks" / "example.md")
+    for item in todo.items:
+        found = recipe_for(info(item.title, item.context_text))
+        assert found is not None
+        for step in found[0].plan(info(item.title, item.context_text), found[1]):
+            assert all((target / path).is_file() for path in step.reads), step.reads
