@@ -236,7 +236,7 @@ class Progress:
         self.numbers[item_id] = f"[{number}/{total}]"
         if self._rich is not None:
             self._rich.update(self._task, description=f"{self.titles.get(item_id, '')[:48]} …")
-        else:
+        elif not self.tty:  # a terminal gets the item's one line when it ends
             self.log(f"[{number}/{total}] {self.titles.get(item_id, item_id)[:70]}")
 
     def event(self, item_id: str, message: str) -> None:

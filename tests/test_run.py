@@ -321,3 +321,31 @@ def test_warning_at_80_percent_of_a_budget_cap(
     assert any(w.startswith("budget daily: $0.8500 of $1.00") for w in warnings), warnings
     plain = cli("run")
     assert "warning: budget daily" in plain.output
+
+
+def test_progress_lines_on_a_terminal_and_in_logs() -> None:
+    import io
+
+    from agentrunner.runner import Progress
+
+    terminal = io.StringIO()
+    progress = Progress(quiet=False, stream=terminal, tty=True)
+    progress.titles["i1"] = "Classify the severity of `examples/bug-report.md` as low or high"
+    progress.item_started("i1", 1, 3)
+    for message in ("plan: classify recipe, 1 step(s)", "act(local) write_file", "verify ✓", "summarise → x.md"):
+        progress.event("i1", message)
+    progress.item_finished("i1", True, 0.0001, "local 1")
+    assert terminal.getvalue() == (
+        "[1/3] Classify the severity of `examples/bug-repo… plan(classify) → act(local) write_file → verify ✓  $0.0001\n"
+    )
+    log = io.StringIO()
+    plain = Progress(quiet=False, stream=log, tty=False)
+    plain.titles["i1"] = "Fix it"
+    plain.item_started("i1", 2, 3)
+    plain.item_finished("i1", False, 0.0, "files: not written: a.md")
+    lines = log.getvalue().splitlines()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \[2/3\] Fix it", lines[0])
+    assert lines[1].endswith("  failed ✗ files: not written: a.md")
+    quiet = io.StringIO()
+    Progress(quiet=True, stream=quiet, tty=False).log("x")
+    assert quiet.getvalue() == ""
