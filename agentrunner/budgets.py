@@ -172,25 +172,54 @@ def pid_alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
 
 
+_connections = threading.local()
+_POOL_MAX = 4
+
+
 @contextmanager
 def _connect(ledger: Ledger) -> Iterator[sqlite3.Connection]:
-    """A short-lived autocommit connection for explicit ``BEGIN IMMEDIATE`` transactions.
+    """This thread's autocommit connection to the ledger, for explicit ``BEGIN IMMEDIATE``
+    transactions: opened once per thread, process and ledger file (a connection must not cross a
+    fork, and a ledger file replaced by another — moved aside, restored — gets a new one).
 
     ``synchronous=NORMAL`` on this connection only: in WAL mode it survives a process crash, and a
     reservation lost to a power cut is harmless (its process is gone too).
     """
+    key = (os.getpid(), str(ledger.path))
+    pool: dict[tuple[int, str], tuple[sqlite3.Connection, int]] = getattr(_connections, "pool", None) or {}
+    _connections.pool = pool
+    if key not in pool and len(pool) >= _POOL_MAX:
+        # Few ledgers per thread in practice; tests and tools that open many keep few files open.
+        oldest = next(iter(pool))
+        inherited = pool.pop(oldest)[0]
+        if oldest[0] == os.getpid():  # never close a connection inherited across fork
+            inherited.close()
     try:
-        conn = sqlite3.connect(ledger.path, timeout=30.0, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise LedgerError(f"{ledger.path}: cannot open ledger: {exc}") from None
-    try:
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        yield conn
-    except sqlite3.OperationalError as exc:
-        raise LedgerError(f"{ledger.path}: {exc}") from None
-    finally:
+        inode = os.stat(ledger.path).st_ino
+    except OSError as exc:
+        raise LedgerError(f"{ledger.path}: cannot open ledger: {exc.strerror or exc}") from None
+    conn, known_inode = pool.get(key, (None, 0))
+    if conn is not None and known_inode != inode:
         conn.close()
+        conn = None
+    if conn is None:
+        try:
+            conn = sqlite3.connect(ledger.path, timeout=30.0, isolation_level=None)
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{ledger.path}: cannot open ledger: {exc}") from None
+        pool[key] = (conn, inode)
+    try:
+        yield conn
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.rollback()
+        if isinstance(exc, sqlite3.OperationalError):
+            pool.pop(key, None)
+            conn.close()
+            raise LedgerError(f"{ledger.path}: {exc}") from None
+        raise
 
 
 # Settled spend per (ledger file, cap window): the ledger is append-only, so the sum over rows up to
