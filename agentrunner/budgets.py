@@ -191,9 +191,9 @@ def _connect(ledger: Ledger) -> Iterator[sqlite3.Connection]:
     if key not in pool and len(pool) >= _POOL_MAX:
         # Few ledgers per thread in practice; tests and tools that open many keep few files open.
         oldest = next(iter(pool))
-        inherited = pool.pop(oldest)[0]
+        evicted = pool.pop(oldest)[0]
         if oldest[0] == os.getpid():  # never close a connection inherited across fork
-            inherited.close()
+            evicted.close()
     try:
         inode = os.stat(ledger.path).st_ino
     except OSError as exc:
