@@ -289,3 +289,17 @@ def test_dataset_without_costs_uses_strong_call_share(
     assert data["cost_unit"] == "strong-share"
     assert data["rows"][0]["cost"] == 1.0 and data["rows"][1]["cost"] == 0.25
     assert data["rows"][1]["cost_vs_baseline_pct"] == -75.0
+
+
+@pytest.mark.model
+def test_shipped_local_only_candidate_on_the_embedded_model(cli: Callable[..., Result], tiny: Path) -> None:
+    """candidates/local-only.toml, as shipped, replays history on the real embedded model."""
+    shipped = Path(__file__).resolve().parents[1] / "candidates" / "local-only.toml"
+    data = compare_json(cli, str(shipped), "--scorer", "similarity", "--limit", "2")
+    row = data["rows"][1]
+    assert row["config"] == "local-only" and row["by_tier"] == {"local": 2} and row["errors"] == 0
+    assert row["paid_usd"] > 0 and row["cost_usd"] > 0  # wall time × cost_per_hour
+    assert 0.0 <= row["quality"] <= 1.0 and row["p50_latency_ms"] > 0
+    again = compare_json(cli, str(shipped), "--scorer", "similarity", "--limit", "2")
+    assert again["rows"][1]["paid_usd"] == 0.0 and again["cache"] == {"hits": 2, "misses": 0}
+    assert again["rows"][1]["quality"] == row["quality"]
