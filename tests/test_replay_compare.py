@@ -303,3 +303,12 @@ def test_shipped_local_only_candidate_on_the_embedded_model(cli: Callable[..., R
     again = compare_json(cli, str(shipped), "--scorer", "similarity", "--limit", "2")
     assert again["rows"][1]["paid_usd"] == 0.0 and again["cache"] == {"hits": 2, "misses": 0}
     assert again["rows"][1]["quality"] == row["quality"]
+
+
+def test_ledger_options_are_refused_with_a_dataset(
+    cli: Callable[..., Result], write_config: Callable[[str], Path], dataset: Path
+) -> None:
+    config = write_config(DATASET_CONFIG)
+    result = cli("compare", str(config), "--dataset", str(dataset), "--since", "7d", "--no-cache")
+    assert result.exit_code == 2
+    assert "--since, --no-cache: only for replays of the ledger, not with --dataset" in result.output

@@ -171,6 +171,14 @@ def compare(
     if not 0.0 <= quality_floor <= 1.0:
         raise UsageError(f"--quality-floor must be between 0 and 1, got {quality_floor}")
     if dataset is not None:
+        ledger_only = {
+            "--since": since, "--run": run, "--task": task, "--step-kind": step_kind, "--source": source,
+            "--limit": limit, "--sample": sample, "--scorer": scorer, "--rubric": rubric,
+            "--outcomes-out": outcomes_out, "--no-cache": no_cache,
+        }
+        given = [name for name, value in ledger_only.items() if value]
+        if given:
+            raise UsageError(f"{', '.join(given)}: only for replays of the ledger, not with --dataset")
         _compare_dataset(configs, dataset, tier_model or [], quality_floor, as_json, as_csv, html)
         return
     if tier_model:

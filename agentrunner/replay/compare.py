@@ -169,6 +169,7 @@ class CompareReport:
     def as_json(self) -> dict[str, Any]:
         return {
             "mode": self.mode,
+            "cost_unit": "usd",
             "selection": self.selection,
             "floor": self.floor,
             "cache": {"hits": self.cache_hits, "misses": self.cache_misses},
