@@ -52,9 +52,12 @@ def render_html(report: CompareReport) -> str:
         parts.append(f"<div><b>original</b> ({_e(detail.original_tier or '-')})<pre>{_e(detail.original)}</pre></div>")
         for answer in detail.answers:
             css = "ok" if answer.score >= report.floor else "low"
+            scorer = answer.scorer
+            if answer.score_details.get("scorer"):  # auto: which scorer it picked
+                scorer += f"→{answer.score_details['scorer']}"
             head = (
                 f"<b>{_e(answer.config_name)}</b> → {_e(answer.tier or '-')} · "
-                f"<span class='{css}'>{_e(answer.scorer)} {answer.score:.3f}</span>"
+                f"<span class='{css}'>{_e(scorer)} {answer.score:.3f}</span>"
                 + (" · cached" if answer.cached else "")
             )
             body = _e(answer.error) if answer.error else _e(answer.text)
