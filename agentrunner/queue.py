@@ -10,10 +10,11 @@ Status: ``pending`` (to do), ``running`` (a run is on it — or was, when it got
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,19 @@ class Queue:
         with self._lock:
             rows = list(self.db["items"].rows_where("id = ?", [item_id], limit=1))
         return QueueItem.from_row(rows[0]) if rows else None
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """For syncing a whole to-do file: ``synchronous=NORMAL`` meanwhile, i.e. no fsync per
+        commit (a 100k-item file took 8 minutes with one fsync per item). WAL stays consistent
+        under NORMAL; a power cut can only lose rows the next run derives again from the files."""
+        with self._lock:
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.conn.execute("PRAGMA synchronous=FULL")
 
     def sync(self, item: TodoItem, *, task_type: str | None = None) -> QueueItem:
         """Make sure the queue knows a to-do item; a ticked item the queue did not finish is

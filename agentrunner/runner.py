@@ -339,17 +339,18 @@ class Runner:
         ]
         selected: list[TodoItem] = []
         skipped = 0
-        for todo in files:
-            for item in todo.items:
-                info = item_info(item)
-                found = recipe_for(info)
-                entry = queue.sync(item, task_type=found[0].name if found else "general")
-                if item.checked:
-                    continue
-                if entry.status == "failed" and entry.attempts >= self.config.agent.max_attempts:
-                    skipped += 1
-                    continue
-                selected.append(item)
+        with queue.bulk():
+            for todo in files:
+                for item in todo.items:
+                    info = item_info(item)
+                    found = recipe_for(info)
+                    entry = queue.sync(item, task_type=found[0].name if found else "general")
+                    if item.checked:
+                        continue
+                    if entry.status == "failed" and entry.attempts >= self.config.agent.max_attempts:
+                        skipped += 1
+                        continue
+                    selected.append(item)
         if self.options.max_items is not None:
             selected = selected[: self.options.max_items]
         return selected, skipped, files
