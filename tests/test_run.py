@@ -336,7 +336,8 @@ def test_progress_lines_on_a_terminal_and_in_logs() -> None:
         progress.event("i1", message)
     progress.item_finished("i1", True, 0.0001, "local 1")
     assert terminal.getvalue() == (
-        "[1/3] Classify the severity of `examples/bug-repo… plan(classify) → act(local) write_file → verify ✓  $0.0001\n"
+        "[1/3] Classify the severity of `examples/bug-repo… "
+        "plan(classify) → act(local) write_file → verify ✓  $0.0001\n"
     )
     log = io.StringIO()
     plain = Progress(quiet=False, stream=log, tty=False)

@@ -133,9 +133,7 @@ def test_mark_done_and_failed_replace_not_stack(tmp_path: Path) -> None:
     text = path.read_text("utf-8")
     assert text.count("⚠") == 1 and "attempt 2/3" in text
     update_item(path, item.id, lambda f, i: mark_done(f, i, summary="→ x", day=DAY))
-    assert path.read_text("utf-8") == (
-        "# T\n- [x] do it #local ✅ 2026-11-26\n  - → → x\n  context\n- [ ] other\n"
-    )
+    assert path.read_text("utf-8") == ("# T\n- [x] do it #local ✅ 2026-11-26\n  - → → x\n  context\n- [ ] other\n")
     # the done item keeps its identity (the ✅ date is not part of it)
     assert parse_file(path).items[0].id == item.id
 
