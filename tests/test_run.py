@@ -350,3 +350,13 @@ def test_progress_lines_on_a_terminal_and_in_logs() -> None:
     quiet = io.StringIO()
     Progress(quiet=True, stream=quiet, tty=False).log("x")
     assert quiet.getvalue() == ""
+
+
+def test_missing_input_file_fails_with_the_reason(project: Path, cli: Callable[..., Any]) -> None:
+    path = todo(project, CLASSIFY.replace("in/bug.md", "in/missing.md"))
+    result = cli("run")
+    assert result.exit_code == 1
+    assert "⚠ failed (attempt 1/3): act: cannot read in/missing.md: in/missing.md: no such file" in path.read_text(
+        "utf-8"
+    )
+    assert ledger_rows(project) == []  # nothing to ask a model about

@@ -113,9 +113,13 @@ def _with_suffix(paths: list[str], *suffixes: str) -> list[str]:
     return [path for path in paths if path.lower().endswith(suffixes)]
 
 
-def _read(ctx: ActContext, path: str) -> str | None:
+def _read(ctx: ActContext, path: str, into: ActResult) -> str | None:
+    """A file's text, or None with ``into.error`` saying why (the tool's own reason)."""
     result = ctx.tool("read_file", {"path": path})
-    return result.output if result.ok else None
+    if not result.ok:
+        into.error = f"cannot read {path}: {result.error}"
+        return None
+    return result.output
 
 
 def _write(ctx: ActContext, path: str, content: str) -> ToolResult:
@@ -212,9 +216,8 @@ class Classify(Recipe):
         source = ctx.item.context
         label = "Text"
         if params["input"]:
-            text = _read(ctx, params["input"])
+            text = _read(ctx, params["input"], result)
             if text is None:
-                result.error = f"cannot read {params['input']}"
                 return result
             source, label = text, f"File {params['input']}"
         labels = params["labels"]
@@ -311,16 +314,15 @@ class ExtractContacts(Recipe):
             schema["properties"]["contacts"].update({"minItems": count, "maxItems": count})
         return schema
 
-    def _source(self, ctx: ActContext, step: StepSpec) -> tuple[str | None, str]:
+    def _source(self, ctx: ActContext, step: StepSpec, into: ActResult) -> tuple[str | None, str]:
         if step.params["input"]:
-            return _read(ctx, step.params["input"]), f"File {step.params['input']}"
+            return _read(ctx, step.params["input"], into), f"File {step.params['input']}"
         return ctx.item.context, "Text"
 
     def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
         result = ActResult(writes=list(step.writes))
-        source, label = self._source(ctx, step)
+        source, label = self._source(ctx, step, result)
         if source is None:
-            result.error = f"cannot read {step.params['input']}"
             return result
         expected = len(set(EMAIL.findall(source)))
         prompt = f"{_source_block(label, source)}\nExtract the names and emails as JSON."
@@ -528,10 +530,9 @@ class ReleaseNotes(Recipe):
 
     def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
         result = ActResult(writes=list(step.writes))
-        changelog = _read(ctx, step.params["changelog"])
-        template = _read(ctx, step.params["template"])
+        changelog = _read(ctx, step.params["changelog"], result)
+        template = _read(ctx, step.params["template"], result) if changelog is not None else None
         if changelog is None or template is None:
-            result.error = f"cannot read {step.params['changelog']} or {step.params['template']}"
             return result
         section = newest_section(changelog)
         if section is None or not section[2]:
@@ -633,9 +634,8 @@ class Rename(Recipe):
     def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
         result = ActResult(writes=list(step.writes))
         path = step.params["path"]
-        source = _read(ctx, path)
+        source = _read(ctx, path, result)
         if source is None:
-            result.error = f"cannot read {path}"
             return result
         prompt = (
             f"{_source_block(f'File {path}', source)}\nTask: {ctx.item.title}\n"
