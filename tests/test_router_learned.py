@@ -310,7 +310,7 @@ def test_model_with_another_feature_spec_is_refused(
     document["feature_spec"]["version"] = FEATURE_SPEC.version
     document["feature_spec"]["params"]["max_text_chars"] = 1
     metadata_path.write_text(json.dumps(document))
-    with pytest.raises(ModelSpecMismatch, match="different parameters"):
+    with pytest.raises(ModelSpecMismatch, match="with other parameters"):
         LearnedClassifier.load(tmp_path)
 
 

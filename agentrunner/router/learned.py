@@ -452,14 +452,13 @@ class LearnedClassifier:
                 f"{metadata_path}: no valid feature_spec; {RETRAIN_HINT}"
             ) from None
         if saved_spec != FEATURE_SPEC:
-            detail = (
-                "same name and version but different parameters"
-                if (saved_spec.name, saved_spec.version)
-                == (FEATURE_SPEC.name, FEATURE_SPEC.version)
-                else f"trained with '{saved_spec.describe()}'"
+            same_version = (saved_spec.name, saved_spec.version) == (
+                FEATURE_SPEC.name,
+                FEATURE_SPEC.version,
             )
+            saved = saved_spec.describe() + (" with other parameters" if same_version else "")
             raise ModelSpecMismatch(
-                f"{metadata_path}: router model feature spec mismatch: {detail}, but this "
+                f"{metadata_path}: router model was trained with feature spec '{saved}', but this "
                 f"agentrunner expects '{FEATURE_SPEC.describe()}'; {RETRAIN_HINT}"
             )
         model_path = directory / str(document.get("model_file", MODEL_FILE))
