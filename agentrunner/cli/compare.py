@@ -58,7 +58,7 @@ ScorerOpt = Annotated[
     typer.Option(
         "--scorer",
         help="Scorer for every call: auto, exact, normalised, json[:partial], contains, regex:PATTERN, numeric, "
-        "similarity, judge:TIER (default: routes.toml [scorers] per step kind, else auto).",
+        "similarity, judge:TIER (default: routes.toml \\[scorers] per step kind, else auto).",
     ),
 ]
 RubricOpt = Annotated[str | None, typer.Option("--rubric", help="The judge's rubric (text).")]
