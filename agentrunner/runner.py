@@ -15,6 +15,7 @@ import fcntl
 import json
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -32,7 +33,7 @@ from .chat import Usage
 from .config import Config
 from .errors import AgentRunnerError, BudgetExhausted, Interrupted, LedgerError, LockHeld, UsageError
 from .gateway import Gateway
-from .ledger import Ledger, new_id
+from .ledger import Ledger, _database_problem, new_id
 from .pricing import price_tokens
 from .queue import Queue
 from .router import ItemCapExceeded, RouteContext, Router, Step
@@ -523,6 +524,8 @@ class Runner:
             # rather than keep paying for calls that cannot be recorded. The item stays 'running',
             # so the next run resumes the same attempt.
             raise
+        except sqlite3.DatabaseError as exc:  # LangGraph's checkpointer writing state.db
+            raise LedgerError(_database_problem(self.config.state_path, exc)) from None
         except AgentRunnerError as exc:
             # e.g. no tier can take a step: a failed attempt; the next one starts afresh
             agent.forget(item.id)
@@ -546,6 +549,7 @@ class Runner:
                 calls=len(paid),
                 result_path=outcome.result_path,
             )
+            agent.forget(item.id)  # the file and the queue have it now: the checkpoints are spent
             self.progress.item_finished(item.id, True, cost, f"{split} ${cost:.6f} → {link}")
         else:
             reason = " ".join((outcome.error or "failed").split())[:160]
@@ -558,6 +562,7 @@ class Runner:
                 calls=len(paid),
                 error=reason,
             )
+            agent.forget(item.id)
             self.progress.item_finished(item.id, False, cost, reason)
         with lock:
             summary.reused_calls += len(outcome.calls) - len(paid)

@@ -137,6 +137,9 @@ def test_run_ticks_items_with_the_embedded_model(project: Path, cli: Callable[..
     assert (project / "out" / "deps.md").read_text("utf-8").startswith("| package | version |")
     links = re.findall(r"\]\((done/[^)]+)\)", text)
     assert all((project / "tasks" / link).is_file() for link in links)
+    state = sqlite3.connect(project / ".agentrunner" / "state.db")
+    assert state.execute("SELECT count(*) FROM checkpoints").fetchone()[0] == 0  # spent once ticked
+    state.close()
     status = cli("status", "--json")
     totals = json.loads(status.output)["totals"]
     assert totals["done"] == 2 and totals["pending"] == 0 and totals["cost_usd"] > 0
