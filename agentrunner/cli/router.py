@@ -1,0 +1,420 @@
+"""``agentrunner router train|eval|calibrate``: the learned classifier from outcome data.
+
+- ``train`` fits the classifier on an outcome dataset (``--data FILE``) or on the ledger's scored
+  replays (``--from-ledger``), prints its cross-validated metrics and saves it under
+  ``.agentrunner/router/``;
+- ``eval`` prints the k-fold cross-validated RouteLLM metrics next to the random and perfect
+  routers, and optionally draws the cost–quality curve and writes per-prompt scores;
+- ``calibrate`` picks the cheapest ``router.threshold`` that keeps held-out quality at a floor and
+  writes it into routes.toml, keeping every other byte of the file.
+
+Not to be confused with ``agentrunner route`` (cli/route.py), which explains one decision.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..config import Config
+from ..errors import UsageError
+from ..router.calibrate import (
+    ThresholdChoice,
+    choose_threshold,
+    export_ledger_outcomes,
+    holdout_split,
+    outcome_costs,
+    write_threshold,
+)
+from ..router.outcomes import OutcomeDataError, OutcomeRow, load_outcomes, pick_weak_strong
+from ._app import app, console, err_console, get_config, open_ledger
+
+router_app = typer.Typer(
+    help="Train, evaluate and calibrate the learned routing classifier on outcome data.",
+    no_args_is_help=True,
+)
+app.add_typer(router_app, name="router")
+
+#: Where ``--from-ledger`` writes the outcome dataset it builds (kept: the model's metadata names it).
+LEDGER_DATASET = "ledger-outcomes.jsonl"
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Outcome dataset (JSONL: per prompt, a score per model; see docs/routing.md)."),
+]
+FromLedgerOpt = Annotated[
+    bool,
+    typer.Option("--from-ledger", help="Build the outcome data from the ledger's scored replays (`compare`)."),
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="With --from-ledger: originals since 30d, 12h, 2w or a date.")
+]
+WeakOpt = Annotated[str | None, typer.Option("--weak", help="The cheap model's name in the dataset.")]
+StrongOpt = Annotated[str | None, typer.Option("--strong", help="The strong model's name in the dataset.")]
+FoldsOpt = Annotated[int, typer.Option("--folds", min=2, max=50, help="Cross-validation folds.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the fold / held-out split.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+# -- shared helpers -------------------------------------------------------------------------------
+
+
+def _model_dir(config: Config) -> Path:
+    return config.data_dir / config.router.model_dir
+
+
+def _load_rows(path: Path) -> list[OutcomeRow]:
+    try:
+        return load_outcomes(path)
+    except OutcomeDataError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _pair(rows: list[OutcomeRow], path: Path, weak: str | None, strong: str | None) -> tuple[str, str]:
+    try:
+        return pick_weak_strong(rows, weak, strong)
+    except OutcomeDataError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
+def _usable(rows: list[OutcomeRow], path: Path, weak: str, strong: str, minimum: int, why: str) -> list[OutcomeRow]:
+    usable = [row for row in rows if weak in row.outcomes and strong in row.outcomes]
+    if len(usable) < minimum:
+        raise UsageError(
+            f"{path}: {len(usable)} row(s) have outcomes for both '{weak}' and '{strong}'; {why} needs at "
+            f"least {minimum}"
+        )
+    return usable
+
+
+def _dataset(config: Config, data: Path | None, from_ledger: bool, since: str | None) -> Path | None:
+    """The outcome file to read: ``--data``, or the ledger export; None when neither was given."""
+    if data is not None and from_ledger:
+        raise UsageError("give either --data FILE or --from-ledger, not both")
+    if since is not None and not from_ledger:
+        raise UsageError("--since only applies with --from-ledger")
+    if data is not None:
+        if not data.is_file():
+            raise UsageError(f"{data}: no such outcome dataset")
+        return data
+    if not from_ledger:
+        return None
+    ledger = open_ledger(config)
+    try:
+        export = export_ledger_outcomes(ledger, config.data_dir / LEDGER_DATASET, since=since)
+    finally:
+        ledger.close()
+    if export.rows == 0:
+        window = f" since {since}" if since else ""
+        raise UsageError(
+            f"{config.ledger_path}: no scored replays{window} to learn from; run `agentrunner compare "
+            "routes.toml candidates/….toml` first (it scores each tier's answers)"
+        )
+    err_console.print(
+        f"{export.path}: {export.rows} prompts from the ledger ({export.scored_answers} scored answers)",
+        markup=False,
+    )
+    return export.path
+
+
+def _metrics_table(metrics: dict[str, dict[str, float]]) -> list[str]:
+    lines = [f"{'router':<24}{'APGR':>7}{'CPT(50%)':>10}{'CPT(80%)':>10}{'95% strong':>12}"]
+    for name, values in metrics.items():
+        lines.append(
+            f"{name:<24}{values['apgr']:>7.3f}{values['cpt50']:>10.1%}{values['cpt80']:>10.1%}"
+            f"{values['share_for_95']:>12.1%}"
+        )
+    return lines
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    # NaN (no quality gap) is not JSON: null says "undefined".
+    def clean(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        return value
+
+    console.print_json(json.dumps(clean(data)))
+
+
+# -- train ----------------------------------------------------------------------------------------
+
+
+@router_app.command("train")
+def train(
+    data: DataOpt = None,
+    from_ledger: FromLedgerOpt = False,
+    since: SinceOpt = None,
+    weak: WeakOpt = None,
+    strong: StrongOpt = None,
+    folds: FoldsOpt = 5,
+    seed: SeedOpt = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train the learned classifier, print its cross-validated metrics and save it."""
+    from ..router.evaluate import train_router
+    from ..router.learned import RouterModelError
+
+    config = get_config()
+    path = _dataset(config, data, from_ledger, since)
+    if path is None:
+        raise UsageError("give the outcome data: --data FILE or --from-ledger")
+    rows = _load_rows(path)
+    weak, strong = _pair(rows, path, weak, strong)
+    _usable(rows, path, weak, strong, 2 * folds, f"training with {folds}-fold cross-validation (2 × --folds)")
+    model_dir = _model_dir(config)
+    try:
+        classifier = train_router(path, model_dir, weak, strong, folds=folds, seed=seed)
+    except (OutcomeDataError, RouterModelError) as exc:
+        raise UsageError(str(exc)) from None
+    metadata = classifier.metadata
+    cv = dict(metadata.get("cv_metrics") or {})
+    cv_folds, cv_seed = cv.pop("folds", folds), cv.pop("seed", seed)
+    if as_json:
+        _print_json({"model_dir": str(model_dir), "training": metadata, "classifier": config.router.classifier})
+        return
+    console.print(
+        f"trained on {metadata['n_rows']} prompts of {path} (weak {weak}, strong {strong}; "
+        f"{metadata['n_rows_with_cheap_answer']} with the weak model's answer)",
+        markup=False,
+    )
+    if cv:
+        console.print(f"{cv_folds}-fold cross-validation (seed {cv_seed}):", markup=False)
+        for line in _metrics_table(cv):
+            console.print(f"  {line}", markup=False)
+    console.print(f"saved to {model_dir}", markup=False)
+    if config.router.classifier == "learned":
+        console.print('routes.toml already has classifier = "learned": the next run uses this model', markup=False)
+    else:
+        console.print('to route with it, set classifier = "learned" in [router] of routes.toml', markup=False)
+    console.print("then pick its threshold: agentrunner router calibrate --quality-floor 0.95", markup=False)
+
+
+# -- eval -----------------------------------------------------------------------------------------
+
+
+@router_app.command("eval")
+def evaluate(
+    data: Annotated[Path, typer.Option("--data", help="Outcome dataset (JSONL).")],
+    weak: WeakOpt = None,
+    strong: StrongOpt = None,
+    folds: FoldsOpt = 5,
+    seed: SeedOpt = 0,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Draw the cost–quality curves to this PNG.")] = None,
+    scores_out: Annotated[
+        Path | None,
+        typer.Option("--scores-out", help='Write {"id", "score"} per prompt (JSONL; higher = send to strong).'),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """k-fold cross-validated APGR, CPT(50%), CPT(80%) and the strong share for 95% quality."""
+    from ..router.evaluate import evaluate_rows, plot_curves, write_scores
+    from ..router.learned import RouterModelError
+
+    if not data.is_file():
+        raise UsageError(f"{data}: no such outcome dataset")
+    for option, target in (("--plot", plot), ("--scores-out", scores_out)):
+        if target is not None and not target.resolve().parent.is_dir():
+            raise UsageError(f"{option} {target}: directory {target.resolve().parent} does not exist")
+    rows = _load_rows(data)
+    weak, strong = _pair(rows, data, weak, strong)
+    _usable(rows, data, weak, strong, folds, f"{folds}-fold cross-validation")
+    try:
+        report = evaluate_rows(rows, weak, strong, folds=folds, seed=seed, dataset=str(data))
+    except (OutcomeDataError, RouterModelError) as exc:
+        raise UsageError(str(exc)) from None
+    if plot is not None:
+        plot_curves(report, plot)
+    if scores_out is not None:
+        write_scores(scores_out, report.ids, report.scores)
+    if as_json:
+        data_out = report.as_dict()
+        data_out["plot"] = str(plot) if plot is not None else None
+        data_out["scores_out"] = str(scores_out) if scores_out is not None else None
+        _print_json(data_out)
+        return
+    console.print(report.format_table(), markup=False)
+    console.print(
+        "APGR: area under the recovered quality gap vs strong-call share (random 0.5); CPT(x): strong calls "
+        "needed to recover x of the gap; 95% strong: strong calls needed for 95% of strong-only quality",
+        markup=False,
+    )
+    if plot is not None:
+        console.print(f"wrote {plot}", markup=False)
+    if scores_out is not None:
+        console.print(f"wrote {scores_out} ({report.n_rows} scores)", markup=False)
+
+
+# -- calibrate ------------------------------------------------------------------------------------
+
+
+@router_app.command("calibrate")
+def calibrate(
+    quality_floor: Annotated[
+        float, typer.Option("--quality-floor", help="Keep held-out quality ≥ this × strong-only quality.")
+    ] = 0.95,
+    data: DataOpt = None,
+    from_ledger: FromLedgerOpt = False,
+    since: SinceOpt = None,
+    weak: WeakOpt = None,
+    strong: StrongOpt = None,
+    holdout: Annotated[
+        float, typer.Option("--holdout", help="Share of rows held out from training to calibrate on.")
+    ] = 0.3,
+    seed: SeedOpt = 0,
+    use_trained: Annotated[
+        bool,
+        typer.Option(
+            "--use-trained",
+            help="Score every row with the saved model instead of a classifier fit on the other rows "
+            "(only for data the model was not trained on).",
+        ),
+    ] = False,
+    cascade: Annotated[
+        bool,
+        typer.Option(
+            "--cascade",
+            help="Calibrate on scores that use the weak model's answer (when routing with cheap_answer), "
+            "not the prompt alone.",
+        ),
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the threshold; do not write routes.toml.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Pick the cheapest router.threshold that keeps held-out quality at the floor; write it to routes.toml."""
+    from ..router.learned import METADATA_FILE, LearnedClassifier, RouterModelError, file_sha256
+
+    if not 0.0 < quality_floor <= 1.5:
+        raise UsageError(f"--quality-floor must be in (0, 1.5], got {quality_floor}")
+    config = get_config()
+    model_dir = _model_dir(config)
+    trained: LearnedClassifier | None = None
+    if (model_dir / METADATA_FILE).exists() or use_trained:
+        try:
+            trained = LearnedClassifier.load(model_dir)
+        except RouterModelError as exc:
+            raise UsageError(str(exc)) from None
+    path = _dataset(config, data, from_ledger, since)
+    if path is None:
+        trained_on = (trained.metadata.get("dataset_path") if trained else None) or ""
+        if not trained_on or not Path(trained_on).is_file():
+            raise UsageError("give the outcome data: --data FILE or --from-ledger (no trained model names a file)")
+        path = Path(trained_on)
+    rows = _load_rows(path)
+    if trained is not None and weak is None and strong is None:
+        names = (trained.metadata.get("weak"), trained.metadata.get("strong"))
+        known = {model for row in rows for model in row.outcomes}
+        if all(isinstance(name, str) and name in known for name in names):
+            weak, strong = names
+    weak, strong = _pair(rows, path, weak, strong)
+    usable = _usable(rows, path, weak, strong, 4, "calibration")
+
+    if use_trained:
+        assert trained is not None
+        if trained.metadata.get("dataset_sha256") == file_sha256(path):
+            raise UsageError(
+                f"{path}: the saved model was trained on this file, so its scores here are not held-out; "
+                "drop --use-trained (a classifier is then fit on the other rows)"
+            )
+        scorer, held, protocol = trained, usable, f"all {len(usable)} rows, scored by the saved model in {model_dir}"
+    else:
+        training_rows, held = holdout_split(usable, weak, strong, holdout, seed)
+        try:
+            scorer = LearnedClassifier().fit(training_rows, weak, strong)
+        except ValueError as exc:
+            raise UsageError(f"{path}: {exc}") from None
+        protocol = (
+            f"{len(held)} of {len(usable)} rows held out (--holdout {holdout:g}, seed {seed}); "
+            f"classifier fit on the other {len(training_rows)}"
+        )
+    answers = [row.response(weak) for row in held] if cascade else None
+    p_ok = scorer.predict_many([row.prompt for row in held], answers)
+    weak_costs, strong_costs = outcome_costs(held, weak), outcome_costs(held, strong)
+    costed = weak_costs is not None and strong_costs is not None
+    choice = choose_threshold(
+        p_ok,
+        [row.outcomes[weak].score for row in held],
+        [row.outcomes[strong].score for row in held],
+        quality_floor,
+        weak_costs=weak_costs if costed else None,
+        strong_costs=strong_costs if costed else None,
+    )
+    previous = config.router.threshold
+    written: Path | None = None
+    if not dry_run:
+        if config.source_path is None:
+            raise UsageError("no routes.toml to write to (pass --config PATH, or use --dry-run)")
+        write_threshold(config.source_path, choice.threshold)
+        written = config.source_path
+    _report_calibration(config, choice, protocol, path, weak, strong, cascade, previous, written, as_json)
+
+
+def _report_calibration(
+    config: Config,
+    choice: ThresholdChoice,
+    protocol: str,
+    path: Path,
+    weak: str,
+    strong: str,
+    cascade: bool,
+    previous: float,
+    written: Path | None,
+    as_json: bool,
+) -> None:
+    if as_json:
+        _print_json(
+            {
+                **choice.as_dict(),
+                "dataset": str(path),
+                "weak": weak,
+                "strong": strong,
+                "scores": "cascade" if cascade else "prompt only",
+                "protocol": protocol,
+                "previous_threshold": previous,
+                "written_to": str(written) if written else None,
+            }
+        )
+        return
+    console.print(f"{path}: weak {weak}, strong {strong}; {protocol}", markup=False)
+    verdict = "reaches" if choice.reached else "CANNOT reach (best quality kept)"
+    console.print(
+        f"threshold {choice.threshold:g} {verdict} the floor {choice.floor:.0%} of strong-only quality "
+        f"({'cascade' if cascade else 'prompt-only'} scores)",
+        markup=False,
+    )
+    console.print(
+        f"  held-out quality {choice.quality:.3f} = {choice.relative_quality:.1%} of strong-only "
+        f"{choice.strong_quality:.3f} (weak only {choice.weak_quality:.3f})",
+        markup=False,
+    )
+    console.print(f"  strong calls {choice.strong_share:.1%} of {choice.n_rows} held-out prompts", markup=False)
+    if choice.cost_usd is not None and choice.strong_cost_usd:
+        saved = 1 - choice.cost_usd / choice.strong_cost_usd
+        console.print(
+            f"  cost ${choice.cost_usd:.4f} vs ${choice.strong_cost_usd:.4f} all-strong ({saved:.0%} less)",
+            markup=False,
+        )
+    if written is None:
+        console.print(f"--dry-run: routes.toml not changed (router.threshold stays {previous:g})", markup=False)
+    else:
+        console.print(f"wrote router.threshold = {choice.threshold:g} to {written} (was {previous:g})", markup=False)
+    if config.router.classifier != "learned":
+        console.print(
+            f'note: routes.toml has classifier = "{config.router.classifier}"; this threshold is for the learned '
+            'classifier: set classifier = "learned" in [router]',
+            markup=False,
+        )
+    if len(config.tiers) > 2:
+        console.print(
+            f"note: {len(config.tiers)} tiers: below the threshold, [0, threshold) is split between the "
+            "tiers above the cheapest (docs/routing.md)",
+            markup=False,
+        )
