@@ -117,8 +117,11 @@ class Queue:
             raise LedgerError(_database_problem(self.path, exc)) from None
 
     def get(self, item_id: str) -> QueueItem | None:
-        with self._lock:
-            rows = list(self.db["items"].rows_where("id = ?", [item_id], limit=1))
+        try:
+            with self._lock:
+                rows = list(self.db["items"].rows_where("id = ?", [item_id], limit=1))
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(_database_problem(self.path, exc)) from None
         return QueueItem.from_row(rows[0]) if rows else None
 
     @contextlib.contextmanager
@@ -158,8 +161,11 @@ class Queue:
                 "updated_at": now,
                 "done_at": now if item.checked else None,
             }
-            with self._lock, self.conn:
-                self.db["items"].insert(row, ignore=True)
+            try:
+                with self._lock, self.conn:
+                    self.db["items"].insert(row, ignore=True)
+            except sqlite3.DatabaseError as exc:
+                raise LedgerError(_database_problem(self.path, exc)) from None
         else:
             status = existing.status
             if item.checked and status != "done":
