@@ -247,7 +247,7 @@ class Ledger:
             "id": run_id,
             "started": utcnow(),
             "config_hash": config_hash,
-            "args": json.dumps(args),
+            "args": self.redact(json.dumps(args, ensure_ascii=False)),
         }
         self._write(lambda: self.db["runs"].insert(row, replace=True))
 
@@ -255,7 +255,7 @@ class Ledger:
         def update() -> None:
             self.db.execute(
                 "UPDATE runs SET finished = ?, exit_code = ?, totals = ? WHERE id = ?",
-                [utcnow(), exit_code, json.dumps(totals), run_id],
+                [utcnow(), exit_code, self.redact(json.dumps(totals, ensure_ascii=False)), run_id],
             )
 
         self._write(update)
