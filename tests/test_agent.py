@@ -301,3 +301,21 @@ def test_init_writes_the_example_and_its_inputs(tmp_path: Path, cli: Callable[..
         assert found is not None
         for step in found[0].plan(info(item.title, item.context_text), found[1]):
             assert all((target / path).is_file() for path in step.reads), step.reads
+
+
+def test_general_step_must_write_its_file_itself(isolated_home: Path, write_config: Callable[[str], Path]) -> None:
+    """An in-place edit item whose file already exists: answering without writing it is no pass."""
+    (isolated_home / "notes").mkdir()
+    (isolated_home / "notes" / "plan.md").write_text(PLAN_NOTE, "utf-8")
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        server.queue(
+            "/v1/chat/completions",
+            chat_reply(tool=("read_file", {"path": "notes/plan.md"})),
+            chat_reply(content="I have reviewed the plan and it looks complete to me."),
+        )
+        agent, _ = make_agent(write_config(scripted_tier("remote", server.url)))
+        outcome = agent.work(
+            info("Add a rollback step to the plan in `notes/plan.md`"), run_id="r", attempt=1, resume=False
+        )
+    assert outcome.status == "failed" and "did not write notes/plan.md" in (outcome.error or "")
+    agent.close()

@@ -732,7 +732,21 @@ class General(Recipe):
         return result
 
     def validators(self, step: StepSpec) -> list[Validator]:
-        return [substantive_files]
+        return [written_by_step, substantive_files]
+
+
+def written_by_step(result: ActResult, root: Path) -> Check:
+    """Each file the step must produce was written by this step (a file that merely exists — an
+    input edited "in place", a stale output — proves nothing)."""
+    written = {
+        str(r["arguments"].get("path", "")).strip()
+        for r in result.tool_results
+        if r.get("ok") and r.get("tool") == "write_file" and isinstance(r.get("arguments"), dict)
+    }
+    missing = [path for path in result.writes if path not in written]
+    if missing:
+        return Check("written", False, f"the step did not write {', '.join(missing)}")
+    return Check("written", True, ", ".join(result.writes) or "nothing to write")
 
 
 _TOOL_JSON = re.compile(r'\{\s*"(?:tool|answer)"\s*:')
