@@ -14,7 +14,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,8 +92,16 @@ def open_state_db(path: Path) -> sqlite3.Connection:
 class Queue:
     """The ``items`` table of state.db."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection | None = None,
+        *,
+        redact: Callable[[str | None], str | None] | None = None,
+    ) -> None:
         self.path = path
+        # The ledger's redaction patterns: an item's text may hold a key; state.db must not.
+        self.redact: Callable[[str | None], str | None] = redact or (lambda text: text)
         self.conn = conn or open_state_db(path)
         self.db = sqlite_utils.Database(self.conn)
         self._lock = threading.RLock()
@@ -146,8 +154,8 @@ class Queue:
             row = {
                 "id": item.id,
                 "file": item.file_key,
-                "line_text": item.line.rstrip("\r\n"),
-                "text": item.title,
+                "line_text": self.redact(item.line.rstrip("\r\n")),
+                "text": self.redact(item.title),
                 "status": "done" if item.checked else "pending",
                 "attempts": 0,
                 "last_error": None,
@@ -173,7 +181,7 @@ class Queue:
             self._write(
                 "UPDATE items SET line_text = ?, tags = ?, status = ?, task_type = coalesce(?, task_type), "
                 "updated_at = ? WHERE id = ?",
-                [item.line.rstrip("\r\n"), json.dumps(item.tags), status, task_type, now, item.id],
+                [self.redact(item.line.rstrip("\r\n")), json.dumps(item.tags), status, task_type, now, item.id],
             )
         result = self.get(item.id)
         assert result is not None
