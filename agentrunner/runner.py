@@ -33,7 +33,7 @@ from .chat import Usage
 from .config import Config
 from .errors import AgentRunnerError, BudgetExhausted, Interrupted, LedgerError, LockHeld, UsageError
 from .gateway import Gateway
-from .ledger import Ledger, _database_problem, new_id
+from .ledger import Ledger, Redactor, _database_problem, new_id
 from .pricing import price_tokens
 from .queue import Queue
 from .router import ItemCapExceeded, RouteContext, Router, Step
@@ -188,6 +188,8 @@ class Progress:
         self._task: Any = None
         self.titles: dict[str, str] = {}
         self.numbers: dict[str, str] = {}
+        # The ledger's redaction, set by the Runner: item titles and errors may hold keys.
+        self.redact: Callable[[str | None], str | None] = lambda text: text
         self.trails: dict[str, list[str]] = {}
         self.cost = 0.0
 
@@ -224,6 +226,7 @@ class Progress:
         """A plain line: timestamped for logs, as-is above the progress bar on a terminal."""
         if self.quiet:
             return
+        message = self.redact(message) or ""
         with self._lock:
             if self._rich is not None:
                 self._rich.console.print(message, markup=False, highlight=False)
@@ -291,6 +294,7 @@ class Runner:
         self.options = options
         self.config = self._with_run_cap(config, options.max_cost)
         self.progress = progress or Progress(quiet=options.quiet or options.json_output)
+        self.progress.redact = Redactor(self.config.ledger.patterns())
         self.stop = threading.Event()
         self.run_id = new_id()
         self.today = date.today()
@@ -360,7 +364,7 @@ class Runner:
         started = time.perf_counter()
         summary = RunSummary(run_id=self.run_id)
         ledger = Ledger.for_config(self.config)
-        queue = Queue(self.config.state_path)
+        queue = Queue(self.config.state_path, redact=ledger.redact)
         gateway = Gateway(self.config, ledger)
         router = Router(self.config, ledger, gateway.availability, run_id=self.run_id)
         restore = self._install_signals()
@@ -401,6 +405,10 @@ class Runner:
             if agent is not None:
                 agent.close()
         self._totals(ledger, summary)
+        for entry in summary.items:  # printed with --json and kept in runs.totals: no keys
+            for key in ("title", "error"):
+                if isinstance(entry.get(key), str):
+                    entry[key] = ledger.redact(entry[key])
         summary.wall_s = time.perf_counter() - started
         summary.exit_code = self._exit_code(summary)
         ledger.finish_run(self.run_id, exit_code=summary.exit_code, totals=summary.as_dict())
@@ -455,7 +463,7 @@ class Runner:
         self.progress.start(len(selected))
         total = len(selected)
         for item in selected:
-            self.progress.titles[item.id] = item.title
+            self.progress.titles[item.id] = self.progress.redact(item.title) or ""
         counter = iter(range(1, total + 1))
         lock = threading.Lock()
 
@@ -554,6 +562,7 @@ class Runner:
         else:
             reason = " ".join((outcome.error or "failed").split())[:160]
             message = f"failed (attempt {attempt}/{max_attempts}): {reason} — ledger run {self.run_id}"
+            message = self.progress.redact(message) or message
             update_item(item.file, item.id, lambda f, i: mark_failed(f, i, message=message), file_key=item.file_key)
             queue.finish(
                 item.id,
