@@ -18,11 +18,13 @@ import contextlib
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, TypedDict
 
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
@@ -39,6 +41,30 @@ from .prompts import ItemInfo, StepSpec
 from .validators import ActResult, Check, default_validators, run_validators
 
 RECURSION_LIMIT = 200
+
+
+class RedactingSerializer(JsonPlusSerializer):
+    """LangGraph's serializer, with every string of a checkpoint passed through the ledger's
+    redaction first: item text, tool output and answers may hold keys, and state.db must not.
+    (An item whose text holds a key resumes with it redacted.)"""
+
+    def __init__(self, redact: Callable[[str | None], str | None]) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def _scrub(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._redact(value)
+        if isinstance(value, dict):
+            return {key: self._scrub(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._scrub(item) for item in value]
+        if isinstance(value, tuple):
+            return tuple(self._scrub(item) for item in value)
+        return value
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        return super().dumps_typed(self._scrub(obj))
 
 
 class AgentState(TypedDict, total=False):
@@ -161,7 +187,8 @@ class Agent:
         self.conn = sqlite3.connect(state_path, check_same_thread=False, timeout=30.0)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA busy_timeout=30000")
-        self.checkpointer = SqliteSaver(self.conn)
+        self.redact = ledger.redact
+        self.checkpointer = SqliteSaver(self.conn, serde=RedactingSerializer(self.redact))
         self.checkpointer.setup()
         self.graph = self._build().compile(checkpointer=self.checkpointer)
         self._slug_lock = threading.Lock()
@@ -435,13 +462,13 @@ class Agent:
         day = self.today.isoformat()
         folder = self.config.tasks_dir / "done" / day
         with self._slug_lock:
-            base = slugify(item.title)
+            base = slugify(self.redact(item.title) or "")
             path = folder / f"{base}.md"
             number = 2
             while path.exists() and f"<!-- item {item.id} -->" not in path.read_text("utf-8", "replace"):
                 path = folder / f"{base}-{number}.md"
                 number += 1
-            atomic_write(path, self._result_markdown(state, item))
+            atomic_write(path, self.redact(self._result_markdown(state, item)) or "")
         self._emit(state, f"summarise → {path.name}")
         return {"status": "done", "result_path": str(path), "error": None}
 
