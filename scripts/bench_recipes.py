@@ -70,8 +70,7 @@ def main() -> None:
         calls = sum(summary.calls_by_tier.values())
         rows.append((label, summary.done, summary.selected, calls, summary.cost_usd, wall))
         print(
-            f"{label:24} done {summary.done}/{summary.selected} · {calls} calls · "
-            f"${summary.cost_usd:.6f} · {wall:.1f}s"
+            f"{label:24} done {summary.done}/{summary.selected} · {calls} calls · ${summary.cost_usd:.6f} · {wall:.1f}s"
         )
         for item in summary.items:
             mark = "✓" if item["status"] == "done" else "✗"
@@ -79,8 +78,8 @@ def main() -> None:
     base, ours = rows
     print(
         f"recipes vs baseline: items done {ours[1]} vs {base[1]} of {ours[2]} · "
-        f"ratios: calls {ours[3] / max(base[3], 1):.2f}× · cost {ours[4] / base[4] if base[4] else float('nan'):.2f}× · "
-        f"wall {ours[5] / base[5]:.2f}×"
+        f"ratios: calls {ours[3] / max(base[3], 1):.2f}× · "
+        f"cost {ours[4] / base[4] if base[4] else float('nan'):.2f}× · wall {ours[5] / base[5]:.2f}×"
     )
 
 
