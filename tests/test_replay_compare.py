@@ -172,8 +172,10 @@ def test_judge_scorer_through_compare(cli: Callable[..., Result], tiny: Path, st
     details = json.loads(ledger.db.execute("SELECT details FROM scores WHERE baseline_call_id = 'c3'").fetchone()[0])
     assert details["verdicts"] == ["B", "B"] and details["consistent"] is False
     ledger.close()
-    compare_json(cli, str(tiny), "--scorer", "judge:judge")
+    compare_json(cli, str(tiny), "--scorer", "judge:judge", "--rubric", "Prefer the correct answer.")
     assert stub.calls["stub-judge"] == 2  # the stored score is reused: the judge is not paid twice
+    compare_json(cli, str(tiny), "--scorer", "judge:judge")  # another rubric: judged anew
+    assert stub.calls["stub-judge"] == 4
     missing = cli("compare", str(tiny), "--scorer", "judge:nope")
     assert missing.exit_code == 2 and "judge tier 'nope' is not configured" in missing.output
 

@@ -198,3 +198,11 @@ def test_a_consistent_judge_scores_both_orders_alike(judge_gateway) -> None:  # 
     first = stub.requests[0]["messages"]
     assert "Rubric:" in first[0]["content"]
     assert _answers_in(first) == ("It is 41", "It is 42")
+
+
+def test_judge_name_changes_with_the_rubric() -> None:
+    """Stored scores are reused by scorer name, so a new rubric must give a new name."""
+    default = JudgeScorer(lambda request: None, tier="premium")  # type: ignore[arg-type, return-value]
+    custom = JudgeScorer(lambda request: None, tier="premium", rubric="Prefer brevity.")  # type: ignore[arg-type, return-value]
+    assert default.name == "judge:premium"
+    assert custom.name.startswith("judge:premium#") and custom.name != default.name

@@ -21,6 +21,7 @@ per step kind in routes.toml (``[scorers] act = "json"``):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -288,7 +289,9 @@ class JudgeScorer:
         self.tier = tier
         self.rubric = rubric
         self.max_tokens = max_tokens
-        self.name = f"judge:{tier}"
+        # Scores are reused by scorer name: a different rubric must not reuse the old verdicts.
+        digest = hashlib.sha256(rubric.encode("utf-8")).hexdigest()[:8]
+        self.name = f"judge:{tier}" if rubric == DEFAULT_RUBRIC else f"judge:{tier}#{digest}"
 
     def request(self, prompt: str, a: str, b: str) -> ChatRequest:
         return ChatRequest(
