@@ -119,7 +119,7 @@ class ChaosServer:
         ok_delay: float = 0.0,
         timeout_delay: float = 3.0,
         slow_chunk_delay: float = 0.02,
-        answer: Callable[[dict[str, Any]], str] = default_answer,
+        answer: Callable[[dict[str, Any]], str | dict[str, Any]] = default_answer,
         port: int = 0,
     ) -> None:
         unknown = set(mix or {}) - set(OUTCOMES)
@@ -217,17 +217,17 @@ class ChaosServer:
 
     def completion(self, request: dict[str, Any]) -> dict[str, Any]:
         prompt, completion = self.usage(request) if callable(self.usage) else self.usage
+        answer = self.answer(request)
+        # ``answer`` gives the assistant's text, or a whole message (e.g. with tool_calls).
+        message = answer if isinstance(answer, dict) else {"role": "assistant", "content": answer}
+        finish = "tool_calls" if message.get("tool_calls") else "stop"
         return {
             "id": f"chatcmpl-{len(self.served)}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": str(request.get("model", "chaos-model")),
             "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": self.answer(request)},
-                    "finish_reason": "stop",
-                }
+                {"index": 0, "message": message, "finish_reason": finish}
             ],
             "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
         }

@@ -1,0 +1,155 @@
+"""Secrets never reach the ledger, logs or result files when a redact pattern covers them.
+
+A real ``agentrunner run`` against a loopback OpenAI-compatible server whose tier key is a fake
+``sk-proj-…`` key in the environment. Fake keys of every default format are seeded:
+
+- in the environment (the tier's own API key, and AWS/GitHub/Anthropic variables);
+- in the to-do item's text and its context lines (the prompt);
+- in a workspace file the model reads with ``read_file`` (tool output), after which the "model"
+  echoes what it read (the worst case: the answer repeats the secret).
+
+Then every byte under ``.agentrunner/`` (ledger.db, state.db and their -wal/-shm files, run.lock),
+``tasks/done/`` and the run's stdout/stderr is searched for each key (also hex/JSON-escaped forms).
+The keys do reach the provider (it is the prompt; the API key is the Authorization header): the
+server checks that, so the test cannot pass by not running.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrunner.config import DEFAULT_REDACT
+from agentrunner.ledger import Redactor
+from tests.chaos_server import ChaosServer
+from tests.reliability_support import Project
+from tests.run_forkserver import ForkServer
+
+# Fake keys in each default format (made up; the shapes of real ones).
+FAKE_KEYS = {
+    "openai": "sk-proj-FAKEo1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuV",
+    "anthropic": "sk-ant-api03-FAKEaBcDeFgHiJkLmNoPqRsTuVwXyZ012345",
+    "aws": "AKIAFAKE1234567890AB",
+    "github": "ghp_FAKEabcdefghijklmnopqrstuvwxyz0123456789",
+    "github_pat": "github_pat_FAKE11ABCDEFGHIJKLMNOPQRSTUV_abcdefghij",
+    "google": "AIzaFAKEaBcDeFgHiJkLmNoPqRsTuVwXyZ01234",
+    "slack": "xoxb-FAKE-1234567890-abcdefghij",
+}
+TIER_KEY = "sk-proj-TIERKEYFAKE0123456789abcdefghijkl"
+
+
+def test_default_patterns_cover_every_fake_key() -> None:
+    redact = Redactor(DEFAULT_REDACT)
+    for name, key in {**FAKE_KEYS, "tier": TIER_KEY}.items():
+        assert key not in (redact(f"x {key} y") or ""), name
+    assert redact("Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345") == "Authorization: [REDACTED]"
+
+
+def _forms(key: str) -> list[bytes]:
+    """The ways a key could be stored: raw UTF-8, UTF-16 (never expected), JSON-escaped."""
+    return [key.encode(), key.encode("utf-16-le"), json.dumps(key).encode()[1:-1]]
+
+
+def _leaks(root: Path, keys: dict[str, str]) -> list[str]:
+    found = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        for name, key in keys.items():
+            if any(form in data for form in _forms(key)):
+                found.append(f"{path.relative_to(root.parent)}: {name}")
+    return found
+
+
+class EchoingModel:
+    """Asks for the secrets file with read_file, then repeats what it read (and the prompt)."""
+
+    def __init__(self) -> None:
+        self.prompts: list[str] = []
+        self.auth: list[str] = []
+
+    def __call__(self, request: dict[str, Any]) -> str | dict[str, Any]:
+        messages = request.get("messages", [])
+        self.prompts.append(json.dumps(messages))
+        last = messages[-1] if messages else {}
+        if request.get("tools") and last.get("role") == "user":
+            arguments = json.dumps({"path": "notes/secrets.txt"})
+            return {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {"id": "call_1", "type": "function", "function": {"name": "read_file", "arguments": arguments}}
+                ],
+            }
+        seen = "\n".join(str(m.get("content") or "") for m in messages)
+        return f"Here is everything I saw:\n{seen}"
+
+
+@pytest.fixture(scope="module")
+def forks() -> Iterator[ForkServer]:
+    with ForkServer() as server:
+        yield server
+
+
+def test_a_run_seeded_with_fake_keys_stores_none_of_them(tmp_path: Path, forks: ForkServer) -> None:
+    model = EchoingModel()
+    with ChaosServer(seed=1, mix={"ok": 1}, answer=model) as server:
+        project = Project(tmp_path / "project", server, tier_options={"timeout": 10.0})
+        toml = (project.root / "routes.toml").read_text()
+        with_key = toml.replace("[tiers.premium]\n", '[tiers.premium]\napi_key_env = "CHAOS_KEY"\n')
+        (project.root / "routes.toml").write_text(with_key)
+        notes = project.root / "notes"
+        notes.mkdir()
+        (notes / "secrets.txt").write_text(
+            "deploy config\n" + "\n".join(f"{name.upper()}_KEY={key}" for name, key in FAKE_KEYS.items()) + "\n"
+        )
+        project.todo.write_text(
+            "# Secrets\n\n"
+            f"- [ ] Summarise notes/secrets.txt and check the key {FAKE_KEYS['openai']} works\n"
+            f"  the AWS key is {FAKE_KEYS['aws']} and the token {FAKE_KEYS['github']}\n",
+            "utf-8",
+        )
+        environment = {
+            "CHAOS_KEY": TIER_KEY,
+            "OPENAI_API_KEY": FAKE_KEYS["openai"],
+            "ANTHROPIC_API_KEY": FAKE_KEYS["anthropic"],
+            "AWS_ACCESS_KEY_ID": FAKE_KEYS["aws"],
+            "GITHUB_TOKEN": FAKE_KEYS["github"],
+        }
+        logs = project.root / "logs"
+        logs.mkdir()
+        pid = forks.spawn(["--verbose", "run"], cwd=project.root, env={**project.env(), **environment},
+                          stdout=logs / "out", stderr=logs / "err")
+        code = forks.wait(pid)
+        err = (logs / "err").read_text()
+        assert code == 0, (logs / "out").read_text() + err
+        assert "Traceback" not in err
+        # The run really happened with the secrets in play: the model read the file through the
+        # tool and got the keys in its prompt; the server got the tier key as the bearer token.
+        assert any(FAKE_KEYS["slack"] in prompt for prompt in model.prompts), "read_file never ran"
+        assert any(FAKE_KEYS["openai"] in prompt for prompt in model.prompts)
+        assert server.chat_requests >= 2
+        keys = {**FAKE_KEYS, "tier": TIER_KEY}
+        leaks = _leaks(project.data_dir, keys) + _leaks(project.root / "tasks" / "done", keys) + _leaks(logs, keys)
+        assert not leaks, "secrets stored:\n" + "\n".join(leaks)
+        # What the user wrote in the to-do file stays theirs (not rewritten), but nothing we add does.
+        added = [line for line in project.todo.read_text().splitlines() if line.strip().startswith("- →")]
+        assert added and not any(key in line for line in added for key in keys.values())
+
+
+def test_custom_pattern_covers_a_house_secret_format(tmp_path: Path, forks: ForkServer) -> None:
+    house = "ACME-SECRET-7f3a9c2e1b"
+    with ChaosServer(seed=2, mix={"ok": 1}, answer=lambda request: f"the secret is {house}") as server:
+        extra = '\n[ledger]\nredact = ["ACME-SECRET-[0-9a-f]{10}"]\n'
+        project = Project(tmp_path / "project", server, extra_toml=extra)
+        project.write_items([f"Write a line about {house}"])
+        code, out, err = project.run(forks)
+        assert code == 0, out + err
+        leaks = _leaks(project.data_dir, {"house": house}) + _leaks(project.root / "tasks" / "done", {"house": house})
+        assert not leaks, leaks
+        assert house not in err
+        assert re.search(r"\[REDACTED\]", "".join(r["response_text"] or "" for r in project.ledger_rows()))
