@@ -153,3 +153,27 @@ def test_custom_pattern_covers_a_house_secret_format(tmp_path: Path, forks: Fork
         assert not leaks, leaks
         assert house not in err
         assert re.search(r"\[REDACTED\]", "".join(r["response_text"] or "" for r in project.ledger_rows()))
+
+
+def test_wal_files_of_a_killed_run_hold_no_keys(tmp_path: Path, forks: ForkServer) -> None:
+    """SIGKILL mid-run leaves ledger.db-wal and state.db-wal behind (not checkpointed into the main
+    files): they are searched too."""
+    import os
+    import signal
+
+    from tests.run_forkserver import wait_for
+
+    model = EchoingModel()
+    with ChaosServer(seed=3, mix={"ok": 1}, answer=model, ok_delay=0.3) as server:
+        project = Project(tmp_path / "project", server)
+        (project.root / "notes").mkdir()
+        (project.root / "notes" / "secrets.txt").write_text("\n".join(FAKE_KEYS.values()) + "\n")
+        project.write_items([f"Summarise notes/secrets.txt, key {FAKE_KEYS['openai']} number {n}" for n in range(6)])
+        pid, _, _ = project.spawn(forks)
+        assert wait_for(lambda: server.chat_requests >= 5, timeout=60)
+        os.kill(pid, signal.SIGKILL)
+        assert forks.wait(pid) == -signal.SIGKILL
+        wal_files = list(project.data_dir.glob("*-wal"))
+        assert wal_files and any(path.stat().st_size > 0 for path in wal_files), "no WAL left to search"
+        leaks = _leaks(project.data_dir, FAKE_KEYS) + _leaks(project.root / "tasks" / "done", FAKE_KEYS)
+        assert not leaks, "secrets stored:\n" + "\n".join(leaks)
