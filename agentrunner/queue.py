@@ -5,7 +5,8 @@ of its own work on them: attempts, the last error, the run that worked the item,
 ``agentrunner status`` reads it; reports count done items from it.
 
 Status: ``pending`` (to do), ``running`` (a run is on it — or was, when it got killed), ``done``,
-``failed`` (attempts used up, or failed this run and waiting for the next), ``skipped``.
+``failed`` (attempts used up, or failed this run and waiting for the next), ``skipped`` (ticked
+by the user, not by agentrunner: reports count only agentrunner's own ``done`` items).
 """
 
 from __future__ import annotations
@@ -146,8 +147,8 @@ class Queue:
                 self.conn.execute("PRAGMA synchronous=FULL")
 
     def sync(self, item: TodoItem, *, task_type: str | None = None) -> QueueItem:
-        """Make sure the queue knows a to-do item; a ticked item the queue did not finish is
-        recorded as done (the user did it)."""
+        """Make sure the queue knows a to-do item; a ticked item agentrunner did not finish is
+        recorded as skipped (the user did it: it is no done task of agentrunner's)."""
         now = utcnow()
         existing = self.get(item.id)
         if existing is None:
@@ -156,7 +157,7 @@ class Queue:
                 "file": item.file_key,
                 "line_text": self.redact(item.line.rstrip("\r\n")),
                 "text": self.redact(item.title),
-                "status": "done" if item.checked else "pending",
+                "status": "skipped" if item.checked else "pending",
                 "attempts": 0,
                 "last_error": None,
                 "run_id": None,
@@ -167,7 +168,7 @@ class Queue:
                 "result_path": None,
                 "created_at": now,
                 "updated_at": now,
-                "done_at": now if item.checked else None,
+                "done_at": None,
             }
             try:
                 with self._lock, self.conn:
@@ -177,7 +178,7 @@ class Queue:
         else:
             status = existing.status
             if item.checked and status != "done":
-                status = "done"
+                status = "skipped"
             self._write(
                 "UPDATE items SET line_text = ?, tags = ?, status = ?, task_type = coalesce(?, task_type), "
                 "updated_at = ? WHERE id = ?",

@@ -204,3 +204,23 @@ def test_cli_add_and_status(cli: object, isolated_home: Path) -> None:
     assert empty.exit_code == 2 and "empty" in empty.output
     status = cli("status", "--json")  # type: ignore[operator]
     assert status.exit_code == 0 and '"items": 0' in status.output
+
+
+def test_queue_counts_only_its_own_done_items(tmp_path: Path) -> None:
+    from agentrunner.queue import Queue
+
+    path = tmp_path / "q.md"
+    path.write_text("- [x] done by hand\n- [ ] open\n", "utf-8")
+    queue = Queue(tmp_path / "state.db")
+    by_hand, open_item = parse_file(path).items
+    assert queue.sync(by_hand).status == "skipped"
+    assert queue.sync(open_item).status == "pending"
+    attempt = queue.start(open_item.id, "run1")
+    assert attempt == 1 and queue.get(open_item.id).status == "running"  # type: ignore[union-attr]
+    queue.finish(open_item.id, status="done", cost_usd=0.5, calls=2, result_path="r.md")
+    done = queue.get(open_item.id)
+    assert done is not None and done.status == "done" and done.done_at and done.cost_usd == 0.5
+    summary = queue.summary()
+    assert summary["totals"]["done"] == 1 and summary["totals"]["skipped"] == 1
+    assert summary["files"][by_hand.file_key]["cost_usd"] == 0.5
+    queue.close()
