@@ -157,6 +157,8 @@ class Workspace:
             result = ToolResult(False, "", str(exc))
         except OSError as exc:
             result = ToolResult(False, "", f"{exc.strerror or exc}")
+        except ValueError as exc:  # e.g. "embedded null byte" in a path or command from the model
+            result = ToolResult(False, "", f"invalid arguments: {exc}")
         if self.ledger is not None:
             self.ledger.record_tool_call(
                 tool=name,
