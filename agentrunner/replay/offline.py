@@ -15,7 +15,7 @@ threshold sweep costs no further classifier work.
 Cost of an answer, in this order: its tokens × the tier's price (``price`` in routes.toml, else
 genai-prices for the dataset's model name; local tiers: latency × cost_per_hour); the outcome's
 ``cost_usd``; and when neither is known for every prompt and tier, the cost unit becomes the
-**strong-call share** (the share of prompts sent to any tier but the cheapest), RouteLLM's
+**strong-call share** (the share of prompts sent to another model than the cheapest tier's), RouteLLM's
 convention. The baseline is every prompt on the strongest model; quality is the mean score
 divided by the baseline's mean score (so 0.95 = "95% of the strong model's quality").
 """
@@ -193,8 +193,9 @@ def tier_costs(config: Config, rows: Sequence[OutcomeRow], mapping: dict[str, st
     if all(c is not None for values in usd.values() for c in values):
         costs = {t: [float(c or 0.0) for c in usd[t]] for t in names}
         return OfflineCosts(COST_USD, scores, costs, latencies)
-    cheapest = names[0]
-    costs = {t: [0.0 if t == cheapest else 1.0 for _ in rows] for t in names}
+    # Strong-call share: a call counts when its tier stands for another model than the cheapest's.
+    weak = mapping[names[0]]
+    costs = {t: [0.0 if mapping[t] == weak else 1.0 for _ in rows] for t in names}
     return OfflineCosts(COST_SHARE, scores, costs, latencies)
 
 
@@ -353,7 +354,7 @@ def compare_dataset_share(
         costs = OfflineCosts(
             COST_SHARE,
             {t: [row.outcomes[mapping[t]].score for row in rows] for t in names},
-            {t: [0.0 if t == names[0] else 1.0 for _ in rows] for t in names},
+            {t: [0.0 if mapping[t] == mapping[names[0]] else 1.0 for _ in rows] for t in names},
             {t: [row.outcomes[mapping[t]].latency_ms for row in rows] for t in names},
         )
         if index == 0:
