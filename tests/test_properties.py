@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import string
 from pathlib import Path
@@ -275,3 +276,92 @@ def test_todo_file_unchanged_write_is_byte_identical(tmp_path: Path, data: bytes
     for item in parsed.items[:3]:
         assert update_item(path, item.id, lambda file, found: list(file.lines))
         assert path.read_bytes() == data
+
+
+# ── importers: arbitrary JSONL lines ───────────────────────────────────────────────────────────
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+_REAL_LINES = {
+    tool: [line for path in sorted((FIXTURES / tool).rglob("*.jsonl")) for line in path.read_text("utf-8").splitlines()]
+    for tool in ("claude-code", "codex", "gemini")
+}
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12),
+              st.sampled_from(["assistant", "user", "message", "response_item", "event_msg", "turn_context",
+                               "claude-sonnet-4-5", "gpt-5", "2026-09-02T10:00:00Z", "tool_use", "text"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["type", "message", "usage", "model", "timestamp", "content", "role", "id", "sessionId",
+                             "uuid", "payload", "input_tokens", "output_tokens", "requestId", "text", "x"]),
+            inner,
+            max_size=5,
+        ),
+    ),
+    max_leaves=15,
+)
+
+
+@st.composite
+def jsonl_files(draw: st.DrawFn, tool: str) -> str:
+    real = _REAL_LINES[tool]
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.integers(0, 4))
+        if kind == 0 and real:
+            lines.append(draw(st.sampled_from(real)))
+        elif kind == 1 and real:
+            line = draw(st.sampled_from(real))
+            lines.append(line[: draw(st.integers(0, len(line)))])  # cut off mid-line
+        elif kind == 2:
+            lines.append(json.dumps(draw(json_values)))
+        elif kind == 3:
+            lines.append(draw(st.text(max_size=40)))
+        else:
+            line = draw(st.sampled_from(real)) if real else "{}"
+            try:
+                data = json.loads(line)
+            except ValueError:
+                data = {}
+            if isinstance(data, dict) and data:
+                key = draw(st.sampled_from(sorted(data)))
+                data[key] = draw(json_values)  # a real record with one field replaced by junk
+            lines.append(json.dumps(data))
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\r\n"]))
+
+
+@pytest.mark.parametrize("tool", ["claude-code", "codex", "gemini"])
+def test_importers_survive_arbitrary_jsonl(tool: str, tmp_path: Path) -> None:
+    from agentrunner.errors import AgentRunnerError
+    from agentrunner.importers import run_import
+
+    layout = {
+        "claude-code": "projects/-home-x/{n}.jsonl",
+        "codex": "sessions/2026/09/02/rollout-2026-09-02T10-00-00-{n}.jsonl",
+        "gemini": "tmp/abc/chats/session-2026-09-03T08-00-{n}.jsonl",
+    }[tool]
+    counter = iter(range(10**6))
+    ledger = Ledger(tmp_path / "ledger.db")
+    added: list[int] = []
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(jsonl_files(tool))
+    def check(text: str) -> None:
+        root = tmp_path / f"root{next(counter)}"
+        path = root / layout.format(n=f"{next(counter):08d}")
+        path.parent.mkdir(parents=True)
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))
+        before = ledger.count_calls()
+        try:
+            summary = run_import(tool, [root], ledger=ledger)
+        except AgentRunnerError as exc:
+            assert len(str(exc).splitlines()) == 1
+            return
+        assert ledger.count_calls() - before == summary.rows_added
+        added.append(summary.rows_added)
+        again = run_import(tool, [root], ledger=ledger)  # re-importing adds nothing
+        assert again.rows_added == 0
+
+    check()
+    assert ledger.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert sum(added) > 0, "no generated file had an importable call: the test would prove nothing"
