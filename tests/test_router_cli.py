@@ -339,6 +339,21 @@ def test_choose_threshold_on_hand_computed_rows() -> None:
     assert choose_threshold(p_ok, weak, strong, 0.5).threshold == 0.0  # by share: nothing to strong
 
 
+def test_confidence_buys_a_margin_over_the_point_estimate() -> None:
+    rng = np.random.default_rng(3)
+    p_ok = rng.random(400)
+    weak = (rng.random(400) < p_ok).astype(float)  # a higher p really is more often fine cheap
+    strong = (rng.random(400) < 0.9).astype(float)
+    point = choose_threshold(p_ok, weak, strong, 0.95)
+    assert point.reached and point.confidence is None
+    assert point.relative_quality_low < point.relative_quality <= point.relative_quality_high
+    sure = choose_threshold(p_ok, weak, strong, 0.95, confidence=0.9)
+    assert sure.reached and sure.reach_probability >= 0.9 > point.reach_probability
+    assert sure.threshold > point.threshold and sure.strong_share > point.strong_share
+    assert sure.relative_quality_low >= point.relative_quality_low
+    assert choose_threshold(p_ok, weak, strong, 0.95, confidence=0.9) == sure  # seeded
+
+
 def one_line_diff(before: str, after: str) -> list[str]:
     changed = [line for line in difflib.ndiff(before.splitlines(True), after.splitlines(True)) if line[:1] in "+-"]
     return changed

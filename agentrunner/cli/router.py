@@ -286,6 +286,14 @@ def calibrate(
             "not the prompt alone.",
         ),
     ] = False,
+    confidence: Annotated[
+        float | None,
+        typer.Option(
+            "--confidence",
+            help="Require the floor in this share of bootstrap resamples of the held-out rows (e.g. 0.8), "
+            "a margin for a small held-out set; default: on the rows as they are.",
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the threshold; do not write routes.toml.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -346,6 +354,8 @@ def calibrate(
         quality_floor,
         weak_costs=weak_costs if costed else None,
         strong_costs=strong_costs if costed else None,
+        confidence=confidence,
+        seed=seed,
     )
     previous = config.router.threshold
     written: Path | None = None
@@ -396,6 +406,12 @@ def _report_calibration(
         markup=False,
     )
     console.print(f"  strong calls {choice.strong_share:.1%} of {choice.n_rows} held-out prompts", markup=False)
+    console.print(
+        f"  bootstrap: {choice.relative_quality_low:.1%}–{choice.relative_quality_high:.1%} of strong-only "
+        f"(5th–95th percentile), floor met in {choice.reach_probability:.0%} of resamples"
+        + (f" (asked ≥ {choice.confidence:.0%})" if choice.confidence is not None else ""),
+        markup=False,
+    )
     if choice.cost_usd is not None and choice.strong_cost_usd:
         saved = 1 - choice.cost_usd / choice.strong_cost_usd
         console.print(

@@ -153,17 +153,73 @@ class ThresholdChoice:
     strong_share: float  # share of rows sent to the strong model
     cost_usd: float | None  # total cost with this threshold, when every outcome has a cost
     strong_cost_usd: float | None  # total cost with every row on the strong model
+    #: Share of bootstrap resamples of the rows in which this threshold meets the floor.
+    reach_probability: float
+    #: 5th and 95th percentile of the relative quality over those resamples.
+    relative_quality_low: float
+    relative_quality_high: float
+    confidence: float | None  # the reach probability asked for (None: the point estimate decides)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _candidate_thresholds(p_ok: NDArray[np.float64]) -> list[float]:
-    """One threshold per distinct routing, each halfway between neighbouring scores (so that a
-    score slightly off a training value routes the same way), plus the ends 0 and 1."""
-    values = np.unique(np.clip(p_ok, 0.0, 1.0))
-    middles = ((values[:-1] + values[1:]) / 2).tolist()
-    return sorted({0.0, *middles, 1.0})
+#: A threshold sweep tries at most this many thresholds (evenly spread over the distinct scores).
+MAX_CANDIDATES = 2001
+BOOTSTRAP_RESAMPLES = 300
+_BOOTSTRAP_CHUNK = 25
+
+
+@dataclass
+class _Sweep:
+    """Every candidate threshold with the rows it sends to strong (a prefix of the rows by score)."""
+
+    thresholds: NDArray[np.float64]
+    strong_rows: NDArray[np.intp]  # rows with p < threshold: a prefix length of the sorted rows
+    order: NDArray[np.intp]  # row indices by ascending p
+
+
+def _sweep(p: NDArray[np.float64]) -> _Sweep:
+    """One threshold per distinct routing, halfway between neighbouring scores (so a score
+    slightly off a calibration value routes the same way), plus 0 (nothing to strong) and 1."""
+    order = np.argsort(p, kind="stable")
+    values, counts = np.unique(p, return_counts=True)
+    prefix = np.concatenate([[0], np.cumsum(counts)])  # prefix[j] rows have p < values[j]
+    thresholds = [0.0]
+    for j in range(1, len(values)):
+        low, high = float(values[j - 1]), float(values[j])
+        middle = (low + high) / 2
+        rounded = round(middle, 6)  # short in routes.toml, unless that would route differently
+        thresholds.append(rounded if low < rounded <= high else middle)
+    strong_rows = list(prefix[: len(values)])
+    if values[-1] < 1.0:
+        thresholds.append(1.0)
+        strong_rows.append(int(prefix[-1]))
+    if len(thresholds) > MAX_CANDIDATES:
+        keep = np.unique(np.linspace(0, len(thresholds) - 1, MAX_CANDIDATES).round().astype(int))
+        thresholds = [thresholds[i] for i in keep]
+        strong_rows = [strong_rows[i] for i in keep]
+    return _Sweep(np.asarray(thresholds), np.asarray(strong_rows, dtype=np.intp), order)
+
+
+def _bootstrap_relative_quality(
+    sweep: _Sweep, weak: NDArray[np.float64], strong: NDArray[np.float64], resamples: int, seed: int
+) -> NDArray[np.float64]:
+    """(resamples × thresholds) relative quality on bootstrap resamples of the rows."""
+    n_rows = len(weak)
+    gain_sorted = (strong - weak)[sweep.order]
+    rng = np.random.default_rng(seed)
+    result = np.empty((resamples, len(sweep.thresholds)))
+    for start in range(0, resamples, _BOOTSTRAP_CHUNK):
+        size = min(_BOOTSTRAP_CHUNK, resamples - start)
+        counts = rng.multinomial(n_rows, np.full(n_rows, 1.0 / n_rows), size=size).astype(np.float64)
+        weak_total = counts @ weak
+        strong_total = counts @ strong
+        cumulative = np.concatenate([np.zeros((size, 1)), np.cumsum(counts[:, sweep.order] * gain_sorted, axis=1)], 1)
+        quality = weak_total[:, None] + cumulative[:, sweep.strong_rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result[start : start + size] = quality / strong_total[:, None]
+    return result
 
 
 def choose_threshold(
@@ -174,56 +230,66 @@ def choose_threshold(
     *,
     weak_costs: Sequence[float] | None = None,
     strong_costs: Sequence[float] | None = None,
+    confidence: float | None = None,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = 0,
 ) -> ThresholdChoice:
     """The cheapest threshold whose quality is ``>= floor × strong-only quality``.
 
     A row goes to the strong model when ``p_ok < threshold``. Cost is the strong-call share, or the
     summed ``cost_usd`` when both cost lists are given. Ties in cost go to the higher quality, then
-    to the lower threshold. When no threshold reaches the floor, the highest-quality one is
+    to the lower threshold. With ``confidence`` (e.g. 0.8), a threshold must meet the floor in that
+    share of bootstrap resamples of the rows, not just on the rows as they are: a margin for the
+    noise of a small held-out set. When no threshold reaches the floor, the highest-quality one is
     returned with ``reached = False``.
     """
     if not 0.0 < floor <= 1.5:
         raise UsageError(f"--quality-floor must be in (0, 1.5], got {floor}")
-    p = np.asarray(p_ok, dtype=np.float64)
+    if confidence is not None and not 0.0 < confidence < 1.0:
+        raise UsageError(f"--confidence must be between 0 and 1 (exclusive), got {confidence}")
+    p = np.clip(np.asarray(p_ok, dtype=np.float64), 0.0, 1.0)
     weak = np.asarray(weak_scores, dtype=np.float64)
     strong = np.asarray(strong_scores, dtype=np.float64)
     if not (len(p) == len(weak) == len(strong)) or len(p) == 0:
         raise ValueError("p_ok, weak_scores and strong_scores must be non-empty and of equal length")
+    n_rows = len(p)
     costed = weak_costs is not None and strong_costs is not None
-    weak_cost = np.asarray(weak_costs if costed else np.zeros(len(p)), dtype=np.float64)
-    strong_cost = np.asarray(strong_costs if costed else np.ones(len(p)), dtype=np.float64)
+    weak_cost = np.asarray(weak_costs if costed else np.zeros(n_rows), dtype=np.float64)
+    strong_cost = np.asarray(strong_costs if costed else np.ones(n_rows), dtype=np.float64)
+
+    sweep = _sweep(p)
+    prefix_gain = np.concatenate([[0.0], np.cumsum((strong - weak)[sweep.order])])
+    prefix_cost = np.concatenate([[0.0], np.cumsum((strong_cost - weak_cost)[sweep.order])])
+    quality = (weak.sum() + prefix_gain[sweep.strong_rows]) / n_rows
+    cost = weak_cost.sum() + prefix_cost[sweep.strong_rows]
     strong_quality = float(strong.mean())
-    target = floor * strong_quality
-    best: tuple[tuple[float, float, float], ThresholdChoice] | None = None
-    fallback: tuple[tuple[float, float, float], ThresholdChoice] | None = None
-    for threshold in _candidate_thresholds(p):
-        to_strong = p < threshold
-        quality = float(np.where(to_strong, strong, weak).mean())
-        cost = float(np.where(to_strong, strong_cost, weak_cost).sum())
-        share = float(to_strong.mean())
-        reached = quality >= target - 1e-12
-        choice = ThresholdChoice(
-            threshold=round(threshold, 6),
-            reached=reached,
-            floor=floor,
-            n_rows=len(p),
-            quality=quality,
-            strong_quality=strong_quality,
-            weak_quality=float(weak.mean()),
-            relative_quality=quality / strong_quality if strong_quality > 0 else math.nan,
-            strong_share=share,
-            cost_usd=cost if costed else None,
-            strong_cost_usd=float(strong_cost.sum()) if costed else None,
-        )
-        if reached:
-            key = (cost, -quality, threshold)
-            if best is None or key < best[0]:
-                best = (key, choice)
-        fallback_key = (-quality, cost, threshold)
-        if fallback is None or fallback_key < fallback[0]:
-            fallback = (fallback_key, choice)
-    assert fallback is not None
-    return best[1] if best is not None else fallback[1]
+    relative = _bootstrap_relative_quality(sweep, weak, strong, resamples, seed)
+    reach_probability = (relative >= floor - 1e-12).mean(axis=0)
+    point_reached = quality >= floor * strong_quality - 1e-12
+    reached = point_reached if confidence is None else reach_probability >= confidence
+    candidates = np.arange(len(sweep.thresholds))
+    if reached.any():
+        chosen = min(candidates[reached], key=lambda j: (cost[j], -quality[j], sweep.thresholds[j]))
+    else:
+        chosen = min(candidates, key=lambda j: (-quality[j], cost[j], sweep.thresholds[j]))
+    low, high = np.nanpercentile(relative[:, chosen], [5, 95])
+    return ThresholdChoice(
+        threshold=float(sweep.thresholds[chosen]),
+        reached=bool(reached[chosen]),
+        floor=floor,
+        n_rows=n_rows,
+        quality=float(quality[chosen]),
+        strong_quality=strong_quality,
+        weak_quality=float(weak.mean()),
+        relative_quality=float(quality[chosen]) / strong_quality if strong_quality > 0 else math.nan,
+        strong_share=float(sweep.strong_rows[chosen]) / n_rows,
+        cost_usd=float(cost[chosen]) if costed else None,
+        strong_cost_usd=float(strong_cost.sum()) if costed else None,
+        reach_probability=float(reach_probability[chosen]),
+        relative_quality_low=float(low),
+        relative_quality_high=float(high),
+        confidence=confidence,
+    )
 
 
 def holdout_split(
