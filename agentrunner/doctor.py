@@ -341,8 +341,8 @@ def check_lock(path: Path) -> tuple[Check, bool]:
     held = bool(holders) if holders is not None else _try_lock(path)
     owner = _lock_owner_text(path)
     if held:
-        by = f"pid {', '.join(map(str, holders))}" if holders else "another process"
-        extra = f" ({owner})" if owner else ""
+        by = f"pid {', '.join(map(str, holders))}" if holders else f"pid {owner}" if owner.isdigit() else "a process"
+        extra = f" ({owner})" if owner and not owner.isdigit() else ""
         return Check("run lock", "ok", f"held by {by}{extra}: a run is in progress"), True
     return Check("run lock", "ok", f"{path}: free"), False
 

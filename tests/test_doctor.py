@@ -249,3 +249,23 @@ def test_read_only_ledger_is_a_fail(isolated_home: Path, write_config: Callable)
     assert report.exit_code == 1
     failed = {check.name: check.detail for check in report.checks if check.status == "FAIL"}
     assert "ledger write" in failed or "ledger" in failed
+
+
+def test_doctor_sees_a_real_run_in_progress(tmp_path: Path) -> None:
+    """A real ``agentrunner run`` (forked) holds the lock while its call is in flight."""
+    from tests.chaos_server import ChaosServer
+    from tests.reliability_support import Project
+    from tests.run_forkserver import ForkServer, wait_for
+
+    with ChaosServer(seed=1, mix={"ok": 1}, ok_delay=3.0) as server, ForkServer() as forks:
+        project = Project(tmp_path / "project", server)
+        project.write_items(["Write a line about doctors"])
+        pid, _, _ = project.spawn(forks)
+        assert wait_for(lambda: server.chat_requests >= 1, timeout=60)
+        result = project.command("doctor", "--json", "--no-tiers")
+        forks.wait(pid)
+    data = json.loads(result.stdout)
+    checks = {check["name"]: check for check in data["checks"]}
+    assert checks["run lock"]["detail"] == f"held by pid {pid}: a run is in progress", checks["run lock"]
+    # The item is 'running' but the lock is held: not reported as interrupted.
+    assert "interrupted" not in checks
