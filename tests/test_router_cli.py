@@ -148,6 +148,9 @@ def test_train_saves_a_model_that_loads_with_the_same_predictions(
     (isolated_home / "routes.toml").write_text(config, "utf-8")
     again = run_ok(cli, "router", "train", "--data", str(dataset), "--folds", "3")
     assert "already has classifier" in again.output
+    shown = run_ok(cli, "router", "info").output
+    assert f"{model_dir}: in use, threshold 0.5" in shown and f"on {dataset}" in shown
+    assert "weak small, strong big" in shown and "cascade     yes" in shown
     # `route` makes no model call; a key only makes the premium tier available to choose from.
     monkeypatch.setenv("ANTHROPIC_API_KEY", "not-used-route-calls-no-model")
     decision = run_json(cli, "route", prompts[0])
@@ -203,6 +206,7 @@ def test_model_with_another_feature_spec_is_a_one_line_error(
 
     result = cli("router", "calibrate", "--data", str(dataset), "--dry-run")
     assert_one_line_error(result, str(metadata_path), "feature spec", "router train")
+    assert_one_line_error(cli("router", "info"), str(metadata_path), "feature spec")
     # The router refuses it the same way (a routes.toml error: exit 2, one line).
     config = isolated_home / "routes.toml"
     config.write_text(config.read_text("utf-8").replace('"heuristic"', '"learned"'), "utf-8")

@@ -434,3 +434,43 @@ def _report_calibration(
             "tiers above the cheapest (docs/routing.md)",
             markup=False,
         )
+
+
+# -- info -----------------------------------------------------------------------------------------
+
+
+@router_app.command("info")
+def info(as_json: JsonOpt = False) -> None:
+    """Show the saved classifier: its training data, models, feature spec and CV metrics."""
+    from ..router.learned import METADATA_FILE, LearnedClassifier, RouterModelError
+
+    config = get_config()
+    model_dir = _model_dir(config)
+    try:
+        model = LearnedClassifier.load(model_dir)
+    except RouterModelError as exc:
+        raise UsageError(str(exc)) from None
+    document = json.loads((model_dir / METADATA_FILE).read_text("utf-8"))
+    metadata = model.metadata
+    if as_json:
+        _print_json({"model_dir": str(model_dir), "in_use": config.router.classifier == "learned", **document})
+        return
+    spec = document.get("feature_spec", {})
+    classifier = config.router.classifier
+    in_use = "in use" if classifier == "learned" else f'not in use (classifier = "{classifier}")'
+    console.print(f"{model_dir}: {in_use}, threshold {config.router.threshold:g}", markup=False)
+    console.print(f"  trained     {metadata.get('trained_at')} on {metadata.get('dataset_path')}", markup=False)
+    console.print(
+        f"  rows        {metadata.get('n_rows')} ({metadata.get('n_rows_with_cheap_answer')} with the weak answer); "
+        f"weak {metadata.get('weak')}, strong {metadata.get('strong')}",
+        markup=False,
+    )
+    cascade = "yes" if metadata.get("has_cascade_model") else "no (no weak answers to learn from)"
+    console.print(f"  cascade     {cascade}", markup=False)
+    console.print(f"  features    {spec.get('name')} v{spec.get('version')}", markup=False)
+    cv = dict(metadata.get("cv_metrics") or {})
+    if cv:
+        cv_folds, cv_seed = cv.pop("folds", "?"), cv.pop("seed", "?")
+        console.print(f"  {cv_folds}-fold cross-validation (seed {cv_seed}):", markup=False)
+        for line in _metrics_table(cv):
+            console.print(f"    {line}", markup=False)
