@@ -10,7 +10,7 @@ Invariants after every kill:
 - the ledger passes ``PRAGMA integrity_check`` and still has every successful call it had;
 - no (request_hash, step_id, model) has two successful calls (nothing paid twice);
 - no item was paid for in two attempts (a kill is not a failure: the next run resumes it);
-- calls the server answered but the ledger lacks ≤ number of kills (only the call in flight).
+- calls the server answered but the ledger lacks ≤ kills × jobs (only the calls in flight).
 """
 
 from __future__ import annotations
@@ -57,9 +57,11 @@ def paid_in_two_attempts(project: Project) -> dict[str, set[str]]:
     return {task: found for task, found in attempts.items() if len(found) > 1}
 
 
-def sigkill_loop(tmp_path: Path, forks: ForkServer, *, seed: int, iterations: int, jobs: int = 1) -> dict[str, int]:
+def sigkill_loop(
+    tmp_path: Path, forks: ForkServer, *, seed: int, iterations: int, jobs: int = 1, ok_delay: float = 0.08
+) -> dict[str, int]:
     rng = random.Random(seed)
-    with ChaosServer(seed=seed, mix={"ok": 1}, ok_delay=0.08) as server:
+    with ChaosServer(seed=seed, mix={"ok": 1}, ok_delay=ok_delay) as server:
         project = Project(tmp_path / "project", server)
         project.write_items(_item_texts(0, 6))
         expected = _expected_ids(project)
@@ -82,7 +84,8 @@ def sigkill_loop(tmp_path: Path, forks: ForkServer, *, seed: int, iterations: in
             ok_ids = ledger_invariants(project, ok_ids)
             assert not paid_in_two_attempts(project), "an item was worked (and paid) again after a kill"
             answered = server.counts()["ok"]
-            assert answered - len(ok_ids) <= kills, (answered, len(ok_ids), kills)
+            # Only calls in flight at a kill can be answered but unrecorded: at most one per job.
+            assert answered - len(ok_ids) <= kills * jobs, (answered, len(ok_ids), kills)
             checked = todo_invariants(project, expected)
             if sum(not done for done in checked.values()) < 3:
                 project.write_items(_item_texts(next_item, 3))
@@ -112,7 +115,7 @@ def test_sigkill_at_random_points_20_iterations(tmp_path: Path, forks: ForkServe
 
 
 def test_sigkill_with_parallel_jobs(tmp_path: Path, forks: ForkServer) -> None:
-    stats = sigkill_loop(tmp_path, forks, seed=7, iterations=8, jobs=3)
+    stats = sigkill_loop(tmp_path, forks, seed=7, iterations=8, jobs=3, ok_delay=0.3)
     assert stats["kills"] >= 5, stats
 
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The long variants of the reliability suite (docs/reliability.md): the SIGKILL loop, provider
+# chaos and budgets under concurrency, with more iterations than CI runs.
+#
+#   scripts/soak.sh                                  # 200 kill iterations, 20 chaos runs, 50 budget runs
+#   AGENTRUNNER_SOAK_ITERATIONS=1000 scripts/soak.sh # longer
+#   AGENTRUNNER_SOAK_SEED=7 scripts/soak.sh -k sigkill
+#
+# Each test prints a "SOAK …" line with its numbers. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export AGENTRUNNER_SOAK_ITERATIONS="${AGENTRUNNER_SOAK_ITERATIONS:-200}"
+export AGENTRUNNER_SOAK_SEED="${AGENTRUNNER_SOAK_SEED:-1}"
+echo "soak: iterations=${AGENTRUNNER_SOAK_ITERATIONS} seed=${AGENTRUNNER_SOAK_SEED} started $(date -u +%FT%TZ)"
+.venv/bin/pytest -m slow -s -q -p no:cacheprovider --timeout=0 \
+    tests/test_reliability_kill.py tests/test_reliability_chaos.py tests/test_reliability_budgets.py "$@" \
+    | grep -E "^SOAK|passed|failed|error|FAILED" 
+status=${PIPESTATUS[0]}
+echo "soak: finished $(date -u +%FT%TZ), pytest exit ${status}"
+exit "${status}"
