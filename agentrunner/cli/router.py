@@ -112,7 +112,7 @@ def _dataset(config: Config, data: Path | None, from_ledger: bool, since: str | 
         window = f" since {since}" if since else ""
         raise UsageError(
             f"{config.ledger_path}: no scored replays{window} to learn from; run `agentrunner compare "
-            "routes.toml candidates/….toml` first (it scores each tier's answers)"
+            "CANDIDATE.toml` first (it replays your calls on other tiers and scores their answers)"
         )
     err_console.print(
         f"{export.path}: {export.rows} prompts from the ledger ({export.scored_answers} scored answers)",
@@ -172,7 +172,8 @@ def train(
     _usable(rows, path, weak, strong, 2 * folds, f"training with {folds}-fold cross-validation (2 × --folds)")
     model_dir = _model_dir(config)
     try:
-        classifier = train_router(path, model_dir, weak, strong, folds=folds, seed=seed)
+        # Absolute, so that `calibrate` finds the file from any directory.
+        classifier = train_router(path.resolve(), model_dir, weak, strong, folds=folds, seed=seed)
     except (OutcomeDataError, RouterModelError) as exc:
         raise UsageError(str(exc)) from None
     metadata = classifier.metadata
