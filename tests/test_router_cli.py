@@ -472,6 +472,11 @@ def test_train_from_ledger_uses_the_scored_replays_of_compare(
     model = LearnedClassifier.load(isolated_home / ".agentrunner" / "router")
     assert model.metadata["dataset_path"] == str(from_ledger) and model.metadata["n_rows"] == 12
     assert_one_line_error(cli("router", "train", "--from-ledger", "--since", "1h"), "no scored replays since 1h")
+    choice = run_json(
+        cli, "router", "calibrate", "--from-ledger", "--weak", "stub-small", "--strong", "stub-big", "--dry-run"
+    )
+    assert choice["dataset"] == str(from_ledger) and choice["n_rows"] == 4  # 30% of 12 held out
+    assert_one_line_error(cli("router", "calibrate", "--since", "1h"), "--since only applies with --from-ledger")
 
 
 # -- the real dataset -----------------------------------------------------------------------------
