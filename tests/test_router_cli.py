@@ -476,6 +476,10 @@ def test_train_from_ledger_uses_the_scored_replays_of_compare(
         cli, "router", "calibrate", "--from-ledger", "--weak", "stub-small", "--strong", "stub-big", "--dry-run"
     )
     assert choice["dataset"] == str(from_ledger) and choice["n_rows"] == 4  # 30% of 12 held out
+    report = run_json(cli, "router", "eval", "--from-ledger", "--folds", "2")
+    assert report["dataset"] == str(from_ledger) and report["n_rows"] == 12
+    assert (report["weak"], report["strong"]) == ("stub-small", "stub-big")
+    assert report["weak_quality"] == pytest.approx(4 / 12) and report["strong_quality"] == 1.0
     assert_one_line_error(cli("router", "calibrate", "--since", "1h"), "--since only applies with --from-ledger")
 
 

@@ -91,7 +91,7 @@ def _usable(rows: list[OutcomeRow], path: Path, weak: str, strong: str, minimum:
     return usable
 
 
-def _dataset(config: Config, data: Path | None, from_ledger: bool, since: str | None) -> Path | None:
+def _dataset(config: Config | None, data: Path | None, from_ledger: bool, since: str | None) -> Path | None:
     """The outcome file to read: ``--data``, or the ledger export; None when neither was given."""
     if data is not None and from_ledger:
         raise UsageError("give either --data FILE or --from-ledger, not both")
@@ -101,7 +101,7 @@ def _dataset(config: Config, data: Path | None, from_ledger: bool, since: str | 
         if not data.is_file():
             raise UsageError(f"{data}: no such outcome dataset")
         return data
-    if not from_ledger:
+    if not from_ledger or config is None:
         return None
     ledger = open_ledger(config)
     try:
@@ -204,7 +204,9 @@ def train(
 
 @router_app.command("eval")
 def evaluate(
-    data: Annotated[Path, typer.Option("--data", help="Outcome dataset (JSONL).")],
+    data: DataOpt = None,
+    from_ledger: FromLedgerOpt = False,
+    since: SinceOpt = None,
     weak: WeakOpt = None,
     strong: StrongOpt = None,
     folds: FoldsOpt = 5,
@@ -220,16 +222,20 @@ def evaluate(
     from ..router.evaluate import evaluate_rows, plot_curves, write_scores
     from ..router.learned import RouterModelError
 
-    if not data.is_file():
-        raise UsageError(f"{data}: no such outcome dataset")
     for option, target in (("--plot", plot), ("--scores-out", scores_out)):
         if target is not None and not target.resolve().parent.is_dir():
             raise UsageError(f"{option} {target}: directory {target.resolve().parent} does not exist")
-    rows = _load_rows(data)
-    weak, strong = _pair(rows, data, weak, strong)
-    _usable(rows, data, weak, strong, folds, f"{folds}-fold cross-validation")
+    path = _dataset(get_config() if from_ledger else None, data, from_ledger, since)
+    if path is None:
+        raise UsageError("give the outcome data: --data FILE or --from-ledger")
+    rows = _load_rows(path)
+    weak, strong = _pair(rows, path, weak, strong)
+    usable = _usable(rows, path, weak, strong, folds, f"{folds}-fold cross-validation")
+    if from_ledger:
+        # History mixes model pairs; a given file must have both models on every row (an error says where).
+        rows = usable
     try:
-        report = evaluate_rows(rows, weak, strong, folds=folds, seed=seed, dataset=str(data))
+        report = evaluate_rows(rows, weak, strong, folds=folds, seed=seed, dataset=str(path))
     except (OutcomeDataError, RouterModelError) as exc:
         raise UsageError(str(exc)) from None
     if plot is not None:
