@@ -7,8 +7,7 @@ setup:
 	scripts/setup.sh
 
 run: setup
-	$(VENV)/bin/agentrunner models
-	$(VENV)/bin/agentrunner ask "Write one sentence about tiered model routing." --max-tokens 48
+	$(VENV)/bin/agentrunner run tasks/example.md
 
 test:
 	scripts/setup.sh dev
