@@ -345,6 +345,17 @@ class Agent:
         )
         passed = all(check.ok for check in checks)
         calls = list(state.get("calls", []))
+        if passed and state.get("decision"):
+            # Cascade: a classifier that reads answers may still send a passing cheap answer up.
+            verdict = self.router.review_answer(
+                self._route_step(state, spec),
+                _decision_from_dict(state["decision"] or {}),
+                result.text,
+                RouteContext(run_id=self.run_id, exclude=frozenset(state.get("exclude", []))),
+            )
+            if verdict is not None:
+                checks.append(Check("cascade", verdict.verdict == "accept", verdict.detail))
+                passed = verdict.verdict == "accept"
         if passed and self.config.agent.self_check:
             check, call = self._self_check(state, spec, result)
             checks.append(check)
