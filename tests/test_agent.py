@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
@@ -296,11 +297,15 @@ def test_self_check_verdict_can_fail_a_step(isolated_home: Path, write_config: C
 
 
 def test_init_writes_the_example_and_its_inputs(tmp_path: Path, cli: Callable[..., Any]) -> None:
-    shipped = REPO / "examples"
+    # The committed examples/ (not the working tree: `make run` edits it in place) are the packaged ones.
     packaged = files("agentrunner").joinpath("templates", "examples")
-    assert sorted(p.name for p in shipped.iterdir()) == sorted(p.name for p in packaged.iterdir())
-    for path in shipped.iterdir():
-        assert packaged.joinpath(path.name).read_bytes() == path.read_bytes(), path.name
+    listed = subprocess.run(
+        ["git", "ls-files", "examples"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert sorted(Path(p).name for p in listed) == sorted(p.name for p in packaged.iterdir())
+    for name in listed:
+        committed = subprocess.run(["git", "show", f"HEAD:{name}"], cwd=REPO, capture_output=True, check=True).stdout
+        assert packaged.joinpath(Path(name).name).read_bytes() == committed, name
     target = tmp_path / "fresh"
     result = cli("init", str(target))
     assert result.exit_code == 0, result.output
