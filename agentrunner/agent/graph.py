@@ -28,9 +28,10 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
+from .. import budgets
 from ..chat import ChatRequest, ChatResponse, Message
 from ..config import Config
-from ..errors import Interrupted, ProviderError
+from ..errors import BudgetExhausted, Interrupted, ProviderError
 from ..gateway import CallContext, Gateway
 from ..ledger import Ledger
 from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdict, Step
@@ -141,7 +142,11 @@ class _Act:
             route_score=self.decision.score,
             task_type=self.state.get("recipe"),
         )
-        response = self.agent.gateway.call(self.decision.tier, request, context, reuse=True)
+        extra = self._reserve_for(request)
+        try:
+            response = self.agent.gateway.call(self.decision.tier, request, context, reuse=True)
+        finally:
+            budgets.release(self.agent.ledger, extra)
         self.calls.append(
             {
                 "call_id": response.call_id,
@@ -154,6 +159,25 @@ class _Act:
             }
         )
         return response
+
+    def _reserve_for(self, request: ChatRequest) -> str | None:
+        """The step's reservation covers one call of the size the router estimated from the
+        instruction. The real request is bigger (system prompt, tool specs, tool results) and a
+        tool loop makes more calls: reserve the difference, and each further call's whole worst
+        case, so items running in parallel cannot together spend past a cap (found by
+        tests/test_reliability_budgets.py: 1.7% over a per-run cap with 4 jobs)."""
+        worst = self.agent.router.worst_case(self.decision.tier, Step.for_request(request, kind=self.step.kind))
+        if worst is None:
+            return None
+        covered = (self.decision.worst_case_usd or 0.0) if not self.calls else 0.0
+        if worst - covered <= 0:
+            return None
+        reservation = budgets.reserve(
+            self.agent.config, self.agent.ledger, worst - covered, tier=self.decision.tier, run_id=self.agent.run_id
+        )
+        if reservation.blocked_by is not None:
+            raise BudgetExhausted(budgets.describe_block(reservation.blocked_by, worst - covered, self.decision.tier))
+        return reservation.id
 
     def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
         return self.workspace.call(
