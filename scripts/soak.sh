@@ -12,9 +12,15 @@ cd "$(dirname "$0")/.."
 export AGENTRUNNER_SOAK_ITERATIONS="${AGENTRUNNER_SOAK_ITERATIONS:-200}"
 export AGENTRUNNER_SOAK_SEED="${AGENTRUNNER_SOAK_SEED:-1}"
 echo "soak: iterations=${AGENTRUNNER_SOAK_ITERATIONS} seed=${AGENTRUNNER_SOAK_SEED} started $(date -u +%FT%TZ)"
+log="${AGENTRUNNER_SOAK_LOG:-${TMPDIR:-/tmp}/agentrunner-soak-$(date -u +%Y%m%dT%H%M%SZ).log}"
+echo "soak: full pytest output in ${log}"
+set +e
 .venv/bin/pytest -m slow -s -q -p no:cacheprovider --timeout=0 \
     tests/test_reliability_kill.py tests/test_reliability_chaos.py tests/test_reliability_budgets.py "$@" \
-    | grep -E "^SOAK|passed|failed|error|FAILED" 
-status=${PIPESTATUS[0]}
+    > "${log}" 2>&1
+status=$?
+set -e
+grep -oE "SOAK .*" "${log}" || true
+grep -E "^(E  |FAILED)|[0-9]+ (passed|failed)" "${log}" | head -40 || true
 echo "soak: finished $(date -u +%FT%TZ), pytest exit ${status}"
 exit "${status}"
