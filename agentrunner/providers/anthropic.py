@@ -34,12 +34,10 @@ import anthropic
 from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
 from ..config import TierConfig
 from ..errors import (
-    ProviderConnectionError,
-    ProviderError,
     ProviderResponseError,
     ProviderUnavailable,
 )
-from .base import Availability, Provider, body_detail, error_for_status, parse_retry_after, root_cause
+from .base import Availability, Provider, sdk_errors
 
 DEFAULT_KEY_ENV = "ANTHROPIC_API_KEY"
 JSON_TOOL = "json_response"
@@ -185,36 +183,14 @@ class AnthropicProvider(Provider):
     def complete(self, request: ChatRequest) -> ChatResponse:
         params, wrapped = self.build_params(request)
         started = time.perf_counter()
-        try:
+        where = self._where()
+        with sdk_errors(anthropic, tier=self.tier_name, where=where, timeout=self.tier.timeout, key_env=self.key_env):
             message = self.client().messages.create(**params)
-        except anthropic.APIStatusError as exc:
-            raise self._status_error(exc) from None
-        except anthropic.APITimeoutError:
-            raise ProviderConnectionError(
-                f"timed out after {self.tier.timeout:g}s waiting for {self._where()}", tier=self.tier_name
-            ) from None
-        except anthropic.APIConnectionError as exc:
-            raise ProviderConnectionError(
-                f"cannot reach {self._where()}: {root_cause(exc)}", tier=self.tier_name
-            ) from None
-        except anthropic.APIResponseValidationError as exc:
-            raise ProviderResponseError(f"malformed response body: {exc.message}", tier=self.tier_name) from None
-        except ValueError as exc:  # the SDK's json.loads on a truncated or non-JSON body
-            raise ProviderResponseError(f"malformed response body: {exc}", tier=self.tier_name) from None
         latency_ms = (time.perf_counter() - started) * 1000
         return self._response(message, latency_ms, json_mode=request.json_schema is not None, wrapped=wrapped)
 
     def _where(self) -> str:
         return self.tier.base_url or "api.anthropic.com"
-
-    def _status_error(self, exc: anthropic.APIStatusError) -> ProviderError:
-        return error_for_status(
-            exc.status_code,
-            body_detail(exc.body, exc.message),
-            tier=self.tier_name,
-            retry_after=parse_retry_after(exc.response.headers),
-            key_env=self.key_env,
-        )
 
     def _response(self, message: Any, latency_ms: float, *, json_mode: bool, wrapped: bool) -> ChatResponse:
         content = getattr(message, "content", None)

@@ -36,12 +36,10 @@ import openai
 from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
 from ..config import TierConfig
 from ..errors import (
-    ProviderConnectionError,
-    ProviderError,
     ProviderResponseError,
     ProviderUnavailable,
 )
-from .base import Availability, Provider, body_detail, error_for_status, is_loopback_url, parse_retry_after, root_cause
+from .base import Availability, Provider, is_loopback_url, root_cause, sdk_errors
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
 LOCAL_PLACEHOLDER_KEY = "no-key-needed"
@@ -203,36 +201,14 @@ class OpenAIProvider(Provider):
     def complete(self, request: ChatRequest) -> ChatResponse:
         params = self.build_params(request)
         started = time.perf_counter()
-        try:
+        where = self._where()
+        with sdk_errors(openai, tier=self.tier_name, where=where, timeout=self.tier.timeout, key_env=self.key_env):
             completion = self.client().chat.completions.create(**params)
-        except openai.APIStatusError as exc:
-            raise self._status_error(exc) from None
-        except openai.APITimeoutError:
-            raise ProviderConnectionError(
-                f"timed out after {self.tier.timeout:g}s waiting for {self._where()}", tier=self.tier_name
-            ) from None
-        except openai.APIConnectionError as exc:
-            raise ProviderConnectionError(
-                f"cannot reach {self._where()}: {root_cause(exc)}", tier=self.tier_name
-            ) from None
-        except openai.APIResponseValidationError as exc:
-            raise ProviderResponseError(f"malformed response body: {exc.message}", tier=self.tier_name) from None
-        except ValueError as exc:  # the SDK's json.loads on a truncated or non-JSON body
-            raise ProviderResponseError(f"malformed response body: {exc}", tier=self.tier_name) from None
         latency_ms = (time.perf_counter() - started) * 1000
         return self._response(completion, latency_ms)
 
     def _where(self) -> str:
         return self.tier.base_url or "api.openai.com"
-
-    def _status_error(self, exc: openai.APIStatusError) -> ProviderError:
-        return error_for_status(
-            exc.status_code,
-            body_detail(exc.body, exc.message),
-            tier=self.tier_name,
-            retry_after=parse_retry_after(exc.response.headers),
-            key_env=self.key_env,
-        )
 
     def _response(self, completion: Any, latency_ms: float) -> ChatResponse:
         choices = getattr(completion, "choices", None)
