@@ -165,6 +165,24 @@ class Recipe:
     def validators(self, step: StepSpec) -> list[Validator]:
         return []
 
+    def schema(self, step: StepSpec) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def ask_json(self, ctx: ActContext, step: StepSpec, prompt: str, result: ActResult) -> bool:
+        """One short question under the recipe's JSON schema (grammar-constrained on llama.cpp): the
+        shape that makes a 270M model useful. Fills ``result.text/data/error``; True when it parsed."""
+        response = ctx.call(
+            ChatRequest(
+                messages=[Message(role="user", content=prompt)],
+                json_schema=self.schema(step),
+                max_tokens=step.max_tokens,
+                temperature=0.0,
+            )
+        )
+        result.text = response.text
+        result.data, result.error = _parse_json(response)
+        return result.error is None
+
 
 class Classify(Recipe):
     """``Classify <what> of `in.md` as a, b or c into `out.json```: one enum-constrained call."""
@@ -225,17 +243,7 @@ class Classify(Recipe):
             f"{_source_block(label, source)}\n"
             f"Classify the {params['field']} of this text as {', '.join(labels[:-1])} or {labels[-1]}."
         )
-        response = ctx.call(
-            ChatRequest(
-                messages=[Message(role="user", content=prompt)],
-                json_schema=self.schema(step),
-                max_tokens=step.max_tokens,
-                temperature=0.0,
-            )
-        )
-        result.text = response.text
-        result.data, result.error = _parse_json(response)
-        if result.error:
+        if not self.ask_json(ctx, step, prompt, result):
             return result
         problem = json_matches(self.schema(step))(result, ctx.workspace.root)
         if not problem.ok:
@@ -425,17 +433,7 @@ class CsvTable(Recipe):
             f"Task: {ctx.item.title}\n"
             "Call the tool csv_to_markdown with the source CSV file and the destination markdown file."
         )
-        response = ctx.call(
-            ChatRequest(
-                messages=[Message(role="user", content=prompt)],
-                json_schema=self.schema(step),
-                max_tokens=step.max_tokens,
-                temperature=0.0,
-            )
-        )
-        result.text = response.text
-        result.data, result.error = _parse_json(response)
-        if result.error:
+        if not self.ask_json(ctx, step, prompt, result):
             return result
         arguments = dict((result.data or {}).get("arguments") or {})
         _record(result, "csv_to_markdown", arguments, ctx.tool("csv_to_markdown", arguments))
@@ -641,17 +639,7 @@ class Rename(Recipe):
             f"{_source_block(f'File {path}', source)}\nTask: {ctx.item.title}\n"
             "Give the identifier to replace (old) and its new name (new)."
         )
-        response = ctx.call(
-            ChatRequest(
-                messages=[Message(role="user", content=prompt)],
-                json_schema=self.schema(step),
-                max_tokens=step.max_tokens,
-                temperature=0.0,
-            )
-        )
-        result.text = response.text
-        result.data, result.error = _parse_json(response)
-        if result.error:
+        if not self.ask_json(ctx, step, prompt, result):
             return result
         names = step.params["names"]
         if result.data.get("old") not in names or result.data.get("new") not in names:
