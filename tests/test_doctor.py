@@ -112,10 +112,11 @@ def test_damaged_page_found_by_integrity_check(cli: Callable[..., Result], isola
     start = page_size * 3
     data[start : start + page_size * 2] = random.Random(9).randbytes(page_size * 2)
     path.write_bytes(bytes(data))
-    result = cli("doctor", "--json", "--no-tiers")
-    assert result.exit_code == 1
-    assert _statuses(result)["ledger"] == "FAIL"
-    assert "corrupt" in _details(result)["ledger"]
+    for quick in ([], ["--quick"]):  # PRAGMA integrity_check, then quick_check
+        result = cli("doctor", "--json", "--no-tiers", *quick)
+        assert result.exit_code == 1
+        assert _statuses(result)["ledger"] == "FAIL"
+        assert "corrupt" in _details(result)["ledger"]
 
 
 def test_newer_schema_fails_older_schema_warns(cli: Callable[..., Result], isolated_home: Path) -> None:
