@@ -11,7 +11,16 @@ from importlib import import_module
 
 from ._app import app, main
 
-for _module in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):
+# The order of `agentrunner --help`: the user's day first; any other module after these.
+_HELP_ORDER = ["core", "run", "route", "router", "compare", "report", "importers", "ledger", "doctor"]
+
+
+def _help_position(name: str) -> tuple[int, str]:
+    return (_HELP_ORDER.index(name) if name in _HELP_ORDER else len(_HELP_ORDER), name)
+
+
+_MODULES = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
+for _module in sorted(_MODULES, key=_help_position):
     import_module(f"{__name__}.{_module}")
 
 __all__ = ["app", "main"]
