@@ -15,12 +15,14 @@ echo "soak: iterations=${AGENTRUNNER_SOAK_ITERATIONS} seed=${AGENTRUNNER_SOAK_SE
 log="${AGENTRUNNER_SOAK_LOG:-${TMPDIR:-/tmp}/agentrunner-soak-$(date -u +%Y%m%dT%H%M%SZ).log}"
 echo "soak: full pytest output in ${log}"
 set +e
-.venv/bin/pytest -m slow -s -q -p no:cacheprovider --timeout=0 \
+workdir="$(mktemp -d "${TMPDIR:-/tmp}/agentrunner-soak.XXXXXX")"  # its own: other pytest runs rotate theirs
+.venv/bin/pytest -m slow -s -q -p no:cacheprovider --timeout=0 --basetemp "${workdir}" \
     tests/test_reliability_kill.py tests/test_reliability_chaos.py tests/test_reliability_budgets.py "$@" \
     > "${log}" 2>&1
 status=$?
 set -e
 grep -oE "SOAK .*" "${log}" || true
+[ "${status}" -eq 0 ] && rm -rf "${workdir}"  # kept for inspection when something failed
 grep -E "^(E  |FAILED)|[0-9]+ (passed|failed)" "${log}" | head -40 || true
 echo "soak: finished $(date -u +%FT%TZ), pytest exit ${status}"
 exit "${status}"
