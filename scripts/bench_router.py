@@ -76,7 +76,7 @@ INSTRUCTIONS = [
     "for her friends every day with four. How much in dollars does she make every day at the market?",
     "Write a one-line commit message for the staged diff",
 ]
-DATASET = Path(__file__).resolve().parents[2] / "shared" / "data" / "routing" / "gsm8k.jsonl"
+DATASET = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "routing" / "gsm8k.jsonl"
 
 
 def steps(count: int, rng: random.Random) -> list[Step]:

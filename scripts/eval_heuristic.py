@@ -17,7 +17,7 @@ from agentrunner.router import HeuristicClassifier, Step
 from agentrunner.router.metrics import baseline_metrics, router_metrics
 from agentrunner.router.outcomes import load_outcomes, pick_weak_strong
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "routing" / "gsm8k.jsonl"
+DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "routing" / "gsm8k.jsonl"
 
 
 def main() -> None:

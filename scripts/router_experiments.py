@@ -268,7 +268,7 @@ def latency(rows: Sequence[OutcomeRow], weak: str, strong: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(__file__).resolve().parents[2] / "shared" / "data" / "routing" / "gsm8k.jsonl"
+    default = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "routing" / "gsm8k.jsonl"
     parser.add_argument("--data", type=Path, default=default)
     parser.add_argument("--weak")
     parser.add_argument("--strong")

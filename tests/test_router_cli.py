@@ -28,7 +28,7 @@ from agentrunner.router.calibrate import choose_threshold, set_threshold_text
 from agentrunner.router.learned import METADATA_FILE, LearnedClassifier
 from agentrunner.router.outcomes import load_outcomes
 
-GSM8K = Path(__file__).resolve().parents[2] / "shared" / "data" / "routing" / "gsm8k.jsonl"
+GSM8K = Path(__file__).resolve().parent / "fixtures" / "routing" / "gsm8k.jsonl"  # vendored from RouteLLM (Apache-2.0)
 WEAK = "small"
 STRONG = "big"
 
@@ -486,7 +486,6 @@ def test_train_from_ledger_uses_the_scored_replays_of_compare(
 # -- the real dataset -----------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not GSM8K.exists(), reason="shared/data/routing/gsm8k.jsonl is not here")
 def test_gsm8k_slice_trains_and_calibrates(cli: Callable[..., Result], tmp_path: Path) -> None:
     lines = GSM8K.read_text("utf-8").splitlines(True)[:300]
     path = tmp_path / "gsm8k-300.jsonl"

@@ -21,7 +21,7 @@ from agentrunner.router.metrics import (
 )
 from agentrunner.router.outcomes import load_outcomes, paired_scores
 
-GSM8K = Path(__file__).resolve().parents[2] / "shared" / "data" / "routing" / "gsm8k.jsonl"
+GSM8K = Path(__file__).resolve().parent / "fixtures" / "routing" / "gsm8k.jsonl"  # vendored from RouteLLM (Apache-2.0)
 WEAK = "mixtral-8x7b-instruct-v0.1"
 STRONG = "gpt-4-1106-preview"
 
@@ -121,8 +121,6 @@ def test_cpt_and_share_helpers_on_explicit_curves() -> None:
 
 @pytest.fixture(scope="module")
 def gsm8k_scores() -> tuple[np.ndarray, np.ndarray, list[str]]:
-    if not GSM8K.is_file():
-        pytest.skip(f"{GSM8K} not available")
     rows = load_outcomes(GSM8K)
     weak, strong = paired_scores(rows, WEAK, STRONG)
     return np.asarray(weak), np.asarray(strong), [row.prompt for row in rows]
