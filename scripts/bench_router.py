@@ -8,7 +8,7 @@ and prints p50/p99 for:
 - the heuristic classifier, with caps (reserve + release),
 - the same without any cap (no budget I/O: the routing logic alone),
 - the learned classifier (router-ML's ``LearnedClassifier``), when it can be trained here in a few
-  seconds from ``../shared/data/routing/gsm8k.jsonl`` (``--no-learned`` skips it),
+  seconds from ``tests/fixtures/routing/gsm8k.jsonl`` (``--no-learned`` skips it),
 
 and the ratio of each p99 to the median latency of one real embedded-model call (16 tokens) made
 in the same process: the baseline. Target: p99 < 5 ms. Wall-clock p99 on a machine shared with

@@ -5,7 +5,7 @@ calibration part (where `choose_threshold` picks the threshold, as `calibrate` d
 part (where the threshold is applied). Prints, per score kind and --confidence, the relative
 quality on the check part (mean, min, how often the floor held) and the strong-call share.
 
-    .venv/bin/python scripts/calibrate_holdout_check.py --data ../shared/data/routing/gsm8k.jsonl \
+    .venv/bin/python scripts/calibrate_holdout_check.py --data tests/fixtures/routing/gsm8k.jsonl \
         --weak mixtral-8x7b-instruct-v0.1 --strong gpt-4-1106-preview
 """
 

@@ -5,7 +5,7 @@ RouteLLM metrics (APGR, CPT(50%), CPT(80%)) next to the random and the perfect r
 same metric code as ``agentrunner router eval``. The heuristic has never seen the data: this is
 the prior the learned classifier has to beat.
 
-    .venv/bin/python scripts/eval_heuristic.py [../shared/data/routing/gsm8k.jsonl] [--kind act]
+    .venv/bin/python scripts/eval_heuristic.py [tests/fixtures/routing/gsm8k.jsonl] [--kind act]
 """
 
 from __future__ import annotations

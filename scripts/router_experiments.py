@@ -1,6 +1,6 @@
 """Reproduce the numbers in docs/router-experiments.md.
 
-    .venv/bin/python scripts/router_experiments.py --data ../shared/data/routing/gsm8k.jsonl
+    .venv/bin/python scripts/router_experiments.py --data tests/fixtures/routing/gsm8k.jsonl
     .venv/bin/python scripts/router_experiments.py --only cascade hgb --seeds 0
 
 Every variant is scored with the same seeded, stratified k-fold splits as ``router eval`` and the
