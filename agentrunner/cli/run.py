@@ -11,7 +11,6 @@ from rich.table import Table
 
 from ..errors import AgentRunnerError
 from ..queue import STATUSES, Queue
-from ..runner import Runner, RunOptions, summary_json, summary_line
 from ..todo import add_item, today_file
 from ._app import app, console, err_console, get_config
 
@@ -39,6 +38,9 @@ def run_command(
     budget (resumable) · 75 another run holds the lock · 130 interrupted (resumable).
     """
     config = get_config()
+    # Imported here: the agent pulls in LangGraph (~0.5 s), which no other command needs.
+    from ..runner import Runner, RunOptions, summary_json, summary_line
+
     options = RunOptions(
         paths=list(paths or []),
         max_cost=max_cost,
