@@ -36,7 +36,7 @@ from .gateway import Gateway
 from .ledger import Ledger, Redactor, _database_problem, new_id
 from .pricing import price_tokens
 from .queue import Queue
-from .router import ItemCapExceeded, RouteContext, Router, Step
+from .router import ItemCapExceeded, NoCapableTier, RouteContext, Router, Step
 from .todo import TodoFile, TodoItem, mark_done, mark_failed, parse_file, update_item
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUDGET, EXIT_LOCK, EXIT_INTERRUPTED = 0, 1, 2, 3, 75, 130
@@ -506,6 +506,7 @@ class Runner:
         killed = entry is not None and entry.status == "running"
         attempt = queue.resume(item.id, self.run_id) if resume or killed else queue.start(item.id, self.run_id)
         max_attempts = self.config.agent.max_attempts
+        not_counted = False
         try:
             outcome = agent.work(info, run_id=self.run_id, attempt=attempt, resume=resume)
         except ItemCapExceeded as exc:
@@ -538,6 +539,9 @@ class Runner:
             # e.g. no tier can take a step: a failed attempt; the next one starts afresh
             agent.forget(item.id)
             outcome = ItemOutcome(status="failed", error=str(exc))
+            # Every tier merely unavailable (server down, key unset) is not the item's fault: it
+            # does not use up one of max_attempts, so a few bad nights never skip the item for good.
+            not_counted = isinstance(exc, NoCapableTier) and exc.only_unavailable
         paid = [c for c in outcome.calls if not c.get("reused")]
         cost = sum(c.get("cost_usd") or 0.0 for c in outcome.calls)
         tiers = outcome.tier_counts()
@@ -562,6 +566,8 @@ class Runner:
         else:
             reason = " ".join((outcome.error or "failed").split())[:160]
             message = f"failed (attempt {attempt}/{max_attempts}): {reason} — ledger run {self.run_id}"
+            if not_counted:
+                message = f"failed (not counted as an attempt): {reason} — ledger run {self.run_id}"
             message = self.progress.redact(message) or message
             update_item(item.file, item.id, lambda f, i: mark_failed(f, i, message=message), file_key=item.file_key)
             queue.finish(
@@ -571,6 +577,8 @@ class Runner:
                 calls=len(paid),
                 error=reason,
             )
+            if not_counted:
+                queue.release(item.id, attempts_back=True)
             agent.forget(item.id)
             self.progress.item_finished(item.id, False, cost, reason)
         with lock:

@@ -261,12 +261,18 @@ def test_always_failing_provider_fails_annotates_and_loses_nothing(
         skipped = cli("run", "--json")
         assert skipped.exit_code == 0 and json.loads(skipped.output.strip().splitlines()[-1])["skipped"] == 2
     assert {row["status"] for row in ledger_rows(project)} == {"error"}
-    # a tier whose server does not answer at all is unavailable: the item fails the same way
+    # a tier whose server does not answer at all is unavailable: the item fails, but that is not the
+    # item's fault, so it uses up no attempt — three bad nights in a row never skip it for good
     write_config(f'[tiers.gone]\nprovider = "openai"\nmodel = "m"\nbase_url = "http://127.0.0.1:{free_port()}/v1"\n')
     path2 = todo(project, "- [ ] Classify the mood of `in/bug.md` as good or bad into `out/mood.json`\n", name="b.md")
-    result = cli("run", str(path2))
-    assert result.exit_code == 1 and "⚠ failed (attempt 1/3)" in path2.read_text("utf-8")
-    assert "no tier can take this step" in path2.read_text("utf-8")
+    for _night in range(4):
+        result = cli("run", str(path2))
+        assert result.exit_code == 1, result.output
+        text = path2.read_text("utf-8")
+        assert text.count("⚠ failed (not counted as an attempt)") == 1 and "no tier can take this step" in text
+    files = json.loads(cli("status", "--json").output)["files"]
+    entry = next(counts for name, counts in files.items() if name.endswith("b.md"))
+    assert entry["pending"] == 1 and entry["skipped"] == 0 and entry["failed"] == 0
 
 
 def test_dry_run_plans_and_routes_without_calls(project: Path, cli: Callable[..., Any]) -> None:

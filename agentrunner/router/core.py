@@ -122,7 +122,15 @@ class Decision:
 
 
 class NoCapableTier(ProviderUnavailable):
-    """No configured tier can take this step (too long for every n_ctx, all unavailable, …)."""
+    """No configured tier can take this step (too long for every n_ctx, all unavailable, …).
+
+    ``only_unavailable`` is True when every tier was skipped only for being unavailable right now
+    (server down, key unset): not the item's fault, so the runner does not count it as an attempt.
+    """
+
+    def __init__(self, message: str, *, only_unavailable: bool = False) -> None:
+        super().__init__(message)
+        self.only_unavailable = only_unavailable
 
 
 class ItemCapExceeded(BudgetExhausted):
@@ -325,7 +333,10 @@ class Router:
                 stages.append(StageVerdict("capability", "skip", tier, why))
         if not capable:
             detail = "; ".join(f"{tier}: {why}" for tier, why in why_not.items())
-            raise NoCapableTier(f"no tier can take this step ({detail})")
+            raise NoCapableTier(
+                f"no tier can take this step ({detail})",
+                only_unavailable=all(why.startswith("unavailable:") for why in why_not.values()),
+            )
 
         # 3. classifier
         score: float | None = None
