@@ -20,11 +20,13 @@ editing the file at the same time loses nothing but a race of microseconds.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import re
 import tempfile
 import threading
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -246,6 +248,19 @@ def parse_file(path: Path, *, file_key: str | None = None) -> TodoFile:
     return parse_text(read_text(path), path=path, file_key=file_key)
 
 
+STALE_TEMP_SECONDS = 3600
+
+
+def _remove_stale_temp_files(path: Path) -> None:
+    """Temp files a killed writer left behind (a live one exists for milliseconds): an hour old is
+    certainly abandoned. They are hidden and never read, but should not pile up over months of cron."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write text so that readers see the old file or the new one, never half of it."""
     data = text.encode(ENCODING, ERRORS)
@@ -265,6 +280,7 @@ def atomic_write(path: Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+    _remove_stale_temp_files(path)
     try:  # make the rename itself durable
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -224,3 +226,24 @@ def test_queue_counts_only_its_own_done_items(tmp_path: Path) -> None:
     assert summary["totals"]["done"] == 1 and summary["totals"]["skipped"] == 1
     assert summary["files"][by_hand.file_key]["cost_usd"] == 0.5
     queue.close()
+
+
+def test_atomic_write_removes_temp_files_a_killed_writer_left(tmp_path: Path) -> None:
+    from agentrunner.todo import atomic_write
+
+    target = tmp_path / "today.md"
+    target.write_text("- [ ] a\n", "utf-8")
+    stale = tmp_path / ".today.md.abc123.tmp"
+    stale.write_text("half a file", "utf-8")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    fresh = tmp_path / ".today.md.def456.tmp"  # another writer's, right now: left alone
+    fresh.write_text("in progress", "utf-8")
+    other = tmp_path / ".notes.md.zzz.tmp"  # another file's: left alone
+    other.write_text("x", "utf-8")
+    os.utime(other, (old, old))
+
+    atomic_write(target, "- [x] a\n")
+
+    assert target.read_text("utf-8") == "- [x] a\n"
+    assert not stale.exists() and fresh.exists() and other.exists()
