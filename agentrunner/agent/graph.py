@@ -116,6 +116,14 @@ def _decision_from_dict(data: dict[str, Any]) -> Decision:
     return Decision(**values)
 
 
+@dataclass
+class _RoutedCall:
+    decision: Decision
+    response: ChatResponse | None  # None when the provider failed
+    error: ProviderError | None
+    call: dict[str, Any] | None  # what the item's call list records
+
+
 class _Act:
     """The :class:`~agentrunner.agent.prompts.ActContext` of one act: calls and tools of a step."""
 
@@ -298,39 +306,10 @@ class Agent:
         calls = list(state.get("calls", []))
         max_steps = self.config.agent.max_steps
         request = prompts.plan_request(item, max_steps)
-        step = Step.for_request(request, kind="plan", tags=list(item.tags), cost_cap_usd=item.cost_cap_usd)
-        decision = self.router.choose(step, RouteContext(run_id=self.run_id, item_spent_usd=self._spent(state)))
-        try:
-            self.check_stop()
-            step_id = f"{item.id}:a{state['attempt']}:plan:plan:{decision.tier}:c0"
-            response = self.gateway.call(
-                decision.tier,
-                request,
-                CallContext(
-                    run_id=self.run_id,
-                    task_id=item.id,
-                    step_id=step_id,
-                    step_kind="plan",
-                    route_reason=decision.reason,
-                    route_score=decision.score,
-                    task_type="general",
-                ),
-                reuse=True,
-            )
-            calls.append(
-                {
-                    "call_id": response.call_id,
-                    "tier": response.tier or decision.tier,
-                    "cost_usd": response.cost_usd,
-                    "reused": response.reused,
-                    "step_id": step_id,
-                }
-            )
-            steps = prompts.parse_plan(response.text, item, max_steps)
-        except ProviderError:
-            steps = None
-        finally:
-            self.router.release(decision)
+        routed = self._routed_call(state, request, kind="plan", label="plan", task_type="general")
+        decision = routed.decision
+        calls += [routed.call] if routed.call else []
+        steps = prompts.parse_plan(routed.response.text, item, max_steps) if routed.response else None
         how = f"plan({decision.tier}): {len(steps)} step(s)" if steps else f"plan({decision.tier}) unusable: one step"
         self._emit(state, how)
         steps = steps or prompts.GENERAL.plan(item, {})
@@ -409,6 +388,45 @@ class Agent:
             update["error"] = f"{failed.name}: {failed.detail}" if failed else "verification failed"
         return update
 
+    def _routed_call(
+        self, state: AgentState, request: ChatRequest, *, kind: str, label: str, task_type: str | None
+    ) -> _RoutedCall:
+        """A step that is one model call (plan, self-check): route it, make the call — reused from the
+        ledger when a killed run already paid for it (deterministic step id) — and release the
+        reservation. A provider failure is returned, not raised: these steps have fallbacks."""
+        item = ItemInfo(**state["item"])
+        step = Step.for_request(request, kind=kind, tags=list(item.tags), cost_cap_usd=item.cost_cap_usd)
+        decision = self.router.choose(step, RouteContext(run_id=self.run_id, item_spent_usd=self._spent(state)))
+        step_id = f"{item.id}:a{state['attempt']}:{label}:{kind}:{decision.tier}:c0"
+        try:
+            self.check_stop()
+            response = self.gateway.call(
+                decision.tier,
+                request,
+                CallContext(
+                    run_id=self.run_id,
+                    task_id=item.id,
+                    step_id=step_id,
+                    step_kind=kind,
+                    route_reason=decision.reason,
+                    route_score=decision.score,
+                    task_type=task_type,
+                ),
+                reuse=True,
+            )
+        except ProviderError as exc:
+            return _RoutedCall(decision, None, exc, None)
+        finally:
+            self.router.release(decision)
+        call = {
+            "call_id": response.call_id,
+            "tier": response.tier or decision.tier,
+            "cost_usd": response.cost_usd,
+            "reused": response.reused,
+            "step_id": step_id,
+        }
+        return _RoutedCall(decision, response, None, call)
+
     SELF_CHECK_SCHEMA: ClassVar[dict[str, Any]] = {
         "type": "object",
         "properties": {"verdict": {"enum": ["pass", "fail"]}, "reason": {"type": "string"}},
@@ -419,7 +437,6 @@ class Agent:
         """``agent.self_check``: a routed ``verify`` call asks a model whether the step's output does
         what the step asked (after the deterministic checks passed). Worth it with capable models
         only: a tiny model's verdict is noise, so it is off by default."""
-        item = ItemInfo(**state["item"])
         produced = result.text[:1500]
         for path in result.writes[:2]:
             with contextlib.suppress(OSError):
@@ -436,36 +453,10 @@ class Agent:
             max_tokens=64,
             temperature=0.0,
         )
-        step = Step.for_request(request, kind="verify", tags=list(item.tags), cost_cap_usd=item.cost_cap_usd)
-        decision = self.router.choose(step, RouteContext(run_id=self.run_id, item_spent_usd=self._spent(state)))
-        step_id = f"{item.id}:a{state['attempt']}:s{spec.index}:verify:{decision.tier}:c0"
-        try:
-            self.check_stop()
-            response = self.gateway.call(
-                decision.tier,
-                request,
-                CallContext(
-                    run_id=self.run_id,
-                    task_id=item.id,
-                    step_id=step_id,
-                    step_kind="verify",
-                    route_reason=decision.reason,
-                    route_score=decision.score,
-                    task_type=state.get("recipe"),
-                ),
-                reuse=True,
-            )
-        except ProviderError as exc:
-            return Check("self-check", False, f"{decision.tier}: {exc}"), None
-        finally:
-            self.router.release(decision)
-        call = {
-            "call_id": response.call_id,
-            "tier": response.tier or decision.tier,
-            "cost_usd": response.cost_usd,
-            "reused": response.reused,
-            "step_id": step_id,
-        }
+        routed = self._routed_call(state, request, kind="verify", label=f"s{spec.index}", task_type=state.get("recipe"))
+        decision, response, call = routed.decision, routed.response, routed.call
+        if response is None:
+            return Check("self-check", False, f"{decision.tier}: {routed.error}"), None
         try:
             data = json.loads(response.text)
             verdict, reason = data["verdict"], str(data.get("reason", ""))[:200]
