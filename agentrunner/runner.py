@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .agent import Agent, ItemInfo, ItemOutcome
-from .agent.prompts import GENERAL, is_simple, recipe_for
+from .agent.recipes import GENERAL, is_simple, recipe_for
 from .budgets import budget_status
 from .chat import Usage
 from .config import Config

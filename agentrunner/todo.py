@@ -33,10 +33,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .atomic import ENCODING, ERRORS, atomic_write
 from .errors import UsageError
 
-ENCODING = "utf-8"
-ERRORS = "surrogateescape"
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
 _ITEM = re.compile(
@@ -248,49 +247,6 @@ def parse_file(path: Path, *, file_key: str | None = None) -> TodoFile:
     return parse_text(read_text(path), path=path, file_key=file_key)
 
 
-STALE_TEMP_SECONDS = 3600
-
-
-def _remove_stale_temp_files(path: Path) -> None:
-    """Temp files a killed writer left behind (a live one exists for milliseconds): an hour old is
-    certainly abandoned. They are hidden and never read, but should not pile up over months of cron."""
-    cutoff = time.time() - STALE_TEMP_SECONDS
-    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime < cutoff:
-                leftover.unlink()
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write text so that readers see the old file or the new one, never half of it."""
-    data = text.encode(ENCODING, ERRORS)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp_name, os.stat(path).st_mode & 0o7777)
-        except FileNotFoundError:
-            os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _remove_stale_temp_files(path)
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
-
-
 _file_locks: dict[str, threading.Lock] = {}
 _file_locks_guard = threading.Lock()
 
@@ -403,7 +359,6 @@ __all__ = [
     "TodoFile",
     "TodoItem",
     "add_item",
-    "atomic_write",
     "clean_text",
     "item_identity",
     "mark_done",

@@ -29,7 +29,7 @@ from typing import Any
 from .chat import ToolSpec
 from .config import Config
 from .ledger import Ledger
-from .todo import atomic_write
+from .atomic import atomic_write
 
 MAX_READ_CHARS = 20_000
 MAX_LIST_ENTRIES = 200

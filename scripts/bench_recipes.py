@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from agentrunner.agent import prompts
+from agentrunner.agent import recipes
 from agentrunner.config import load_config
 from agentrunner.runner import Runner, RunOptions, RunSummary
 
@@ -36,16 +36,16 @@ def run_copy(config_path: Path, *, recipes: bool) -> tuple[RunSummary, float]:
         shutil.copy(REPO / "tasks" / "example.md", work / "tasks" / "example.md")
         shutil.copytree(REPO / "examples", work / "examples")
         os.environ["AGENTRUNNER_DIR"] = str(work / ".agentrunner")
-        saved = list(prompts.RECIPES)
+        saved = list(recipes.RECIPES)
         if not recipes:
-            prompts.RECIPES.clear()
+            recipes.RECIPES.clear()
         try:
             config = load_config(work / "routes.toml")
             started = time.perf_counter()
             summary = Runner(config, RunOptions(paths=[work / "tasks" / "example.md"], quiet=True)).run()
             return summary, time.perf_counter() - started
         finally:
-            prompts.RECIPES[:] = saved
+            recipes.RECIPES[:] = saved
             os.environ.pop("AGENTRUNNER_DIR", None)
 
 

@@ -15,7 +15,7 @@ import pytest
 from helpers_scripted_http import Reply, ScriptedServer
 
 from agentrunner.agent import Agent, ItemInfo
-from agentrunner.agent.prompts import (
+from agentrunner.agent.recipes import (
     category_by_verb,
     degenerate,
     is_simple,

@@ -266,7 +266,8 @@ def test_todo_parse_render_round_trip_text(text: str) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.binary(max_size=400), todo_texts.map(lambda t: t.encode("utf-8", "surrogatepass"))))
 def test_todo_file_unchanged_write_is_byte_identical(tmp_path: Path, data: bytes) -> None:
-    from agentrunner.todo import atomic_write, parse_file, update_item
+    from agentrunner.atomic import atomic_write
+    from agentrunner.todo import parse_file, update_item
 
     path = tmp_path / "t.md"
     path.write_bytes(data)

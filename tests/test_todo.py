@@ -229,7 +229,7 @@ def test_queue_counts_only_its_own_done_items(tmp_path: Path) -> None:
 
 
 def test_atomic_write_removes_temp_files_a_killed_writer_left(tmp_path: Path) -> None:
-    from agentrunner.todo import atomic_write
+    from agentrunner.atomic import atomic_write
 
     target = tmp_path / "today.md"
     target.write_text("- [ ] a\n", "utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .graph import RECURSION_LIMIT, Agent, AgentState, ItemOutcome
-from .prompts import ItemInfo, StepSpec, recipe_for
+from .recipes import ItemInfo, StepSpec, recipe_for
 from .validators import ActResult, Check
 
 __all__ = [

@@ -35,10 +35,11 @@ from ..errors import BudgetExhausted, Interrupted, ProviderError
 from ..gateway import CallContext, Gateway
 from ..ledger import Ledger
 from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdict, Step
-from ..todo import atomic_write, slugify
+from ..atomic import atomic_write
+from ..todo import slugify
 from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
-from . import prompts
-from .prompts import ItemInfo, StepSpec
+from . import recipes
+from .recipes import ItemInfo, StepSpec
 from .validators import ActResult, Check, default_validators, run_validators
 
 RECURSION_LIMIT = 200
@@ -125,7 +126,7 @@ class _RoutedCall:
 
 
 class _Act:
-    """The :class:`~agentrunner.agent.prompts.ActContext` of one act: calls and tools of a step."""
+    """The :class:`~agentrunner.agent.recipes.ActContext` of one act: calls and tools of a step."""
 
     def __init__(self, agent: Agent, state: AgentState, step: StepSpec, decision: Decision) -> None:
         self.agent = agent
@@ -293,26 +294,26 @@ class Agent:
 
     def plan(self, state: AgentState) -> dict[str, Any]:
         item = ItemInfo(**state["item"])
-        found = prompts.recipe_for(item)
+        found = recipes.recipe_for(item)
         if found is not None:
             recipe, params = found
             steps = recipe.plan(item, params)
             self._emit(state, f"plan: {recipe.name} recipe, {len(steps)} step(s)")
             return {"recipe": recipe.name, "plan": [s.as_dict() for s in steps], "step_index": 0}
-        if prompts.is_simple(item):
-            steps = prompts.GENERAL.plan(item, {})
+        if recipes.is_simple(item):
+            steps = recipes.GENERAL.plan(item, {})
             self._emit(state, "plan: one step (simple item)")
             return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0}
         calls = list(state.get("calls", []))
         max_steps = self.config.agent.max_steps
-        request = prompts.plan_request(item, max_steps)
+        request = recipes.plan_request(item, max_steps)
         routed = self._routed_call(state, request, kind="plan", label="plan", task_type="general")
         decision = routed.decision
         calls += [routed.call] if routed.call else []
-        steps = prompts.parse_plan(routed.response.text, item, max_steps) if routed.response else None
+        steps = recipes.parse_plan(routed.response.text, item, max_steps) if routed.response else None
         how = f"plan({decision.tier}): {len(steps)} step(s)" if steps else f"plan({decision.tier}) unusable: one step"
         self._emit(state, how)
-        steps = steps or prompts.GENERAL.plan(item, {})
+        steps = steps or recipes.GENERAL.plan(item, {})
         return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0, "calls": calls}
 
     def route(self, state: AgentState) -> dict[str, Any]:
@@ -326,7 +327,7 @@ class Agent:
     def act(self, state: AgentState) -> dict[str, Any]:
         spec = self._step(state)
         decision = _decision_from_dict(state["decision"] or {})
-        recipe = prompts.BY_NAME[spec.recipe]
+        recipe = recipes.BY_NAME[spec.recipe]
         context = _Act(self, state, spec, decision)
         try:
             result = recipe.act(context, spec)
@@ -342,7 +343,7 @@ class Agent:
         spec = self._step(state)
         data = dict(state["act"] or {})
         result = ActResult(**data)
-        recipe = prompts.BY_NAME[spec.recipe]
+        recipe = recipes.BY_NAME[spec.recipe]
         checks: list[Check] = run_validators(
             default_validators(recipe.validators(spec) if result.error is None else []), result, self.workspace.root
         )
