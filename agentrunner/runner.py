@@ -1,6 +1,6 @@
 """``agentrunner run``: the lock, the items, the graph per item, progress, the summary, exit codes.
 
-Exit codes (DESIGN.md §10): 0 all selected items done or nothing to do · 1 some items failed ·
+Exit codes (docs/agent.md, "Exit codes"): 0 all selected items done or nothing to do · 1 some items failed ·
 2 usage or config error · 3 stopped by a budget (state saved, resumable) · 75 another run holds the
 lock · 130 interrupted (state saved, resumable).
 

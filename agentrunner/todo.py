@@ -19,14 +19,9 @@ editing the file at the same time loses nothing but a race of microseconds.
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import hashlib
-import os
 import re
-import tempfile
 import threading
-import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +30,6 @@ from pathlib import Path
 
 from .atomic import ENCODING, ERRORS, atomic_write
 from .errors import UsageError
-
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
 _ITEM = re.compile(

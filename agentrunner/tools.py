@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .atomic import atomic_write
 from .chat import ToolSpec
 from .config import Config
 from .ledger import Ledger
-from .atomic import atomic_write
 
 MAX_READ_CHARS = 20_000
 MAX_LIST_ENTRIES = 200

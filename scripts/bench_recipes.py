@@ -21,7 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from agentrunner.agent import recipes
 from agentrunner.config import load_config
 from agentrunner.runner import Runner, RunOptions, RunSummary
 

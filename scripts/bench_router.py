@@ -7,7 +7,7 @@ and prints p50/p99 for:
 
 - the heuristic classifier, with caps (reserve + release),
 - the same without any cap (no budget I/O: the routing logic alone),
-- the learned classifier (router-ML's ``LearnedClassifier``), when it can be trained here in a few
+- the learned classifier (``agentrunner.router.learned.LearnedClassifier``), when it can be trained here in a few
   seconds from ``tests/fixtures/routing/gsm8k.jsonl`` (``--no-learned`` skips it),
 
 and the ratio of each p99 to the median latency of one real embedded-model call (16 tokens) made
@@ -33,8 +33,7 @@ from agentrunner.config import Config, parse_config
 from agentrunner.gateway import CallContext, Gateway
 from agentrunner.ledger import CallRecord, Ledger
 from agentrunner.providers.base import Availability
-from agentrunner.router import Router, Step
-from agentrunner.router.core import Classifier
+from agentrunner.router import Classifier, Router, Step
 
 TIERS = """
 [tiers.local]
@@ -145,11 +144,11 @@ def local_call_ms(config: Config, ledger: Ledger, rounds: int = 3) -> float:
 
 
 def learned_classifier(work_dir: Path) -> tuple[Classifier | None, str]:
-    """router-ML's learned classifier trained on the shared dataset, saved and loaded back."""
+    """The learned classifier trained on the shared dataset, saved and loaded back."""
     try:
-        from agentrunner.router.core import LearnedAdapter
         from agentrunner.router.learned import LearnedClassifier
         from agentrunner.router.outcomes import load_outcomes, pick_weak_strong
+        from agentrunner.router.router import LearnedAdapter
     except ImportError as exc:
         return None, f"not measured: {exc}"
     if not DATASET.exists():

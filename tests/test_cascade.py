@@ -11,9 +11,9 @@ from agentrunner.config import parse_config
 from agentrunner.ledger import Ledger
 from agentrunner.providers.base import Availability
 from agentrunner.router import Router, Step
-from agentrunner.router.core import LearnedAdapter
 from agentrunner.router.learned import LearnedClassifier
 from agentrunner.router.outcomes import ModelOutcome, OutcomeRow
+from agentrunner.router.router import LearnedAdapter
 
 TWO_TIERS = """
 [tiers.local]

@@ -34,7 +34,7 @@ from agentrunner.router import (
     Router,
     Step,
 )
-from agentrunner.router.core import classifier_band
+from agentrunner.router.router import classifier_band
 
 THREE_TIERS = """
 [tiers.local]
@@ -68,6 +68,10 @@ class FixedClassifier:
     """A classifier with a chosen score, to test the router's use of scores (not the scoring)."""
 
     name = "fixed"
+    reads_answers = False
+
+    def explain(self, step: Step) -> str:
+        return ""
 
     def __init__(self, score: float) -> None:
         self.value = score
@@ -307,7 +311,7 @@ def test_threshold_comes_from_config(make_router) -> None:
 
 def test_heuristic_formula_is_the_documented_logistic() -> None:
     classifier = HeuristicClassifier()
-    explained = classifier.explain(Step("Summarise CHANGELOG.md into five bullets", kind="summarise"))
+    explained = classifier.breakdown(Step("Summarise CHANGELOG.md into five bullets", kind="summarise"))
     z = sum(explained.contributions.values())
     assert explained.probability == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-3)
     assert explained.contributions["bias"] == 1.0

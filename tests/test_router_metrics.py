@@ -133,7 +133,7 @@ def test_gsm8k_baselines_match_the_published_figures(gsm8k_scores) -> None:
     assert round(strong.mean(), 3) == 0.858
     baselines = baseline_metrics(weak, strong)
     random, perfect = baselines["random"], baselines["perfect"]
-    # ../shared/data/routing/README.md and issue 4.
+    # tests/fixtures/routing/README.md and issue 4.
     assert round(random.share_for_95, 3) == 0.805
     assert round(perfect.share_for_95, 3) == 0.178
     assert round(perfect.share_for_strong_quality, 3) == 0.220

@@ -16,7 +16,7 @@ from agentrunner.chat import ChatRequest, Message
 from agentrunner.config import Config, load_config, parse_config
 from agentrunner.ledger import CallRecord, Ledger
 from agentrunner.replay.engine import Candidate, ReplayEngine
-from agentrunner.replay.offline import load_dataset
+from agentrunner.replay.outcome_eval import load_dataset
 from agentrunner.replay.scorers import ScorerSet
 from agentrunner.replay.select import Selection
 from agentrunner.replay.tune import (
@@ -55,6 +55,10 @@ class PromptScore:
     ground truth, so the optimum is known in advance. Implements the router's Classifier protocol."""
 
     name = "synthetic"
+    reads_answers = False
+
+    def explain(self, step: Step) -> str:
+        return ""
 
     def score(self, step: Step) -> float:
         match = re.search(r"p=([0-9.]+)", step.instruction)

@@ -29,13 +29,13 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
 from .. import budgets
+from ..atomic import atomic_write
 from ..chat import ChatRequest, ChatResponse, Message
 from ..config import Config
 from ..errors import BudgetExhausted, Interrupted, ProviderError
 from ..gateway import CallContext, Gateway
 from ..ledger import Ledger
 from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdict, Step
-from ..atomic import atomic_write
 from ..todo import slugify
 from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
 from . import recipes

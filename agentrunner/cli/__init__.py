@@ -12,7 +12,7 @@ from importlib import import_module
 from ._app import app, main
 
 # The order of `agentrunner --help`: the user's day first; any other module after these.
-_HELP_ORDER = ["core", "run", "route", "router", "compare", "report", "importers", "ledger", "doctor"]
+_HELP_ORDER = ["init", "models", "ask", "run", "route", "router", "compare", "report", "importers", "ledger", "doctor"]
 
 
 def _help_position(name: str) -> tuple[int, str]:

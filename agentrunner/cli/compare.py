@@ -26,7 +26,7 @@ from ..replay.compare import (
 )
 from ..replay.engine import Candidate, ReplayEngine
 from ..replay.html import write_html
-from ..replay.offline import COST_USD, compare_dataset, load_dataset, parse_tier_models
+from ..replay.outcome_eval import COST_USD, compare_dataset, load_dataset, parse_tier_models
 from ..replay.scorers import DEFAULT_RUBRIC, JudgeCall, ScorerSet
 from ..replay.select import Selection
 from ..replay.tune import (

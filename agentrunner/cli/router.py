@@ -22,10 +22,10 @@ import typer
 
 from ..config import Config
 from ..errors import UsageError
+from ..replay.ledger_outcomes import export_ledger_outcomes
 from ..router.calibrate import (
     ThresholdChoice,
     choose_threshold,
-    export_ledger_outcomes,
     holdout_split,
     outcome_costs,
     write_threshold,

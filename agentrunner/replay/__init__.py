@@ -4,7 +4,8 @@
 - :mod:`.engine` — replay one call through a configuration (router, response cache, gateway);
 - :mod:`.scorers` — how close a new answer is to the recorded one;
 - :mod:`.compare` — the comparison table, outcome-dataset export; :mod:`.html` its HTML view;
-- :mod:`.offline` — the same table on an outcome dataset, without model calls;
+- :mod:`.outcome_eval` — the same table on an outcome dataset (configurations evaluated offline, no model calls);
+- :mod:`.ledger_outcomes` — the ledger's scored replays as an outcome dataset (for `router train`);
 - :mod:`.tune` — hill climbing over the configuration space, confirmed on a held-out split.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from .compare import CompareReport, ConfigTotals, compare_ledger
 from .engine import Candidate, ReplayEngine, ReplayResult, ResponseCache, request_from_row
-from .offline import compare_dataset, load_dataset, map_tiers
+from .outcome_eval import compare_dataset, load_dataset, map_tiers
 from .scorers import Score, ScorerSet, make_scorer
 from .select import Selection, iter_selected, parse_since
 from .tune import DatasetEvaluator, LedgerEvaluator, Space, TuneResult, tune, write_tuned

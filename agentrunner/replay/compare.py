@@ -179,7 +179,7 @@ class CompareReport:
 
 
 class OutcomeWriter:
-    """Streams the outcome dataset (shared/data/routing/README.md format), atomically."""
+    """Streams the outcome dataset (the format of tests/fixtures/routing/README.md, docs/routing.md), atomically."""
 
     def __init__(self, path: Path) -> None:
         self.path = path

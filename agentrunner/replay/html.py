@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from .compare import HTML_MAX_CALLS, TABLE_COLUMNS, CompareReport, table_cells
-from .offline import COST_USD
+from .outcome_eval import COST_USD
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222}

@@ -10,7 +10,7 @@ Evaluation:
 - **ledger mode** — replay (:mod:`agentrunner.replay.engine`, response cache on) of the selected
   calls of the train split; quality is the mean score against the recorded answers, cost the
   configuration's cost of those answers. Threshold moves are steps of ±0.02/0.05/0.1/0.2.
-- **dataset mode** (``--dataset``) — :mod:`agentrunner.replay.offline`; the classifier scores every
+- **dataset mode** (``--dataset``) — :mod:`agentrunner.replay.outcome_eval`; the classifier scores every
   prompt once per structural configuration, and the threshold is set by an exact sweep (the
   cheapest threshold whose train quality meets the floor) instead of steps. ``max_tokens`` and the
   model choice are not searched (a dataset has one answer per model).
@@ -45,7 +45,7 @@ from ..router import Classifier
 from ..router.outcomes import OutcomeRow
 from .compare import ConfigTotals
 from .engine import Candidate
-from .offline import (
+from .outcome_eval import (
     COST_USD,
     OfflineCosts,
     RoutedPrompt,

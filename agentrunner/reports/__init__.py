@@ -7,7 +7,7 @@ self-contained HTML page.
 
 from __future__ import annotations
 
-from .core import DIMENSIONS, GroupRow, PremiumRates, Report, Totals, build_report, premium_rates
+from .spend import DIMENSIONS, GroupRow, PremiumRates, Report, Totals, build_report, premium_rates
 from .window import Window, parse_since, prorate_monthly, resolve_window, window_from_dates
 
 __all__ = [

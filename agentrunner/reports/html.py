@@ -21,8 +21,8 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from .core import GroupRow, Report
 from .render import GROUP_COLUMNS, group_cells, headline_lines, money, share
+from .spend import GroupRow, Report
 
 # Colour-blind-safe palette (Okabe–Ito), tiers in escalation order.
 PALETTE = ["#009E73", "#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

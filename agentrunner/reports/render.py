@@ -11,7 +11,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .core import GroupRow, Report
+from .spend import GroupRow, Report
 
 
 def money(value: float | None, *, places: int | None = None) -> str:

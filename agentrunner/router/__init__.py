@@ -6,18 +6,9 @@ The learned classifier and its evaluation live in ``learned``/``evaluate``/``fea
 
 from __future__ import annotations
 
-from .core import (
-    Classifier,
-    Decision,
-    ItemCapExceeded,
-    NoCapableTier,
-    RouteContext,
-    Router,
-    StageVerdict,
-    Step,
-    load_classifier,
-)
 from .heuristic import HeuristicClassifier
+from .router import ItemCapExceeded, NoCapableTier, Router, load_classifier
+from .types import Classifier, Decision, RouteContext, StageVerdict, Step
 
 __all__ = [
     "Classifier",

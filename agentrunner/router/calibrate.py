@@ -1,13 +1,6 @@
-"""The data side of ``agentrunner router train|calibrate``: outcome data from the ledger, and the
-routing threshold that keeps quality at a floor for the lowest cost.
-
-**Outcome data from the ledger.** ``compare`` replays ledger calls through candidate configurations
-and scores every answer against the original one in the ``scores`` table
-(``call_id`` = the answer's call, ``baseline_call_id`` = the original). :func:`export_ledger_outcomes`
-turns those stored scores into an outcome dataset (``shared/data/routing/README.md`` format) with
-compare's own :class:`~agentrunner.replay.compare.OutcomeWriter`, so the file is exactly what
-``compare --outcomes-out`` writes, but without replaying anything: no model is called. The original
-call's model scores 1 (it is the reference), every scored answer its stored score.
+"""The routing threshold that keeps quality at a floor for the lowest cost
+(``agentrunner router calibrate``). The outcome data comes from a file or from the ledger
+(:mod:`agentrunner.replay.ledger_outcomes`).
 
 **Calibration.** The learned classifier gives ``p = P(cheap answer is good enough)``; the router
 keeps the cheap tier when ``p >= threshold`` and sends the step up otherwise. On held-out rows
@@ -33,107 +26,7 @@ from numpy.typing import NDArray
 from tomlkit.items import Item, Table
 
 from ..errors import UsageError
-from ..ledger import Ledger
-from ..replay.compare import OutcomeWriter
-from ..replay.engine import ReplayResult, answer_text, prompt_text, request_from_row
-from ..replay.select import parse_since
 from .outcomes import OutcomeRow
-
-# -- outcome data from the ledger ------------------------------------------------------------------
-
-# select.BASE_WHERE (the originals replay can use), on the ``base`` alias of the join.
-_ORIGINALS_WHERE = (
-    "base.status = 'ok' AND base.replay_of IS NULL AND coalesce(base.replayable, 1) = 1 "
-    "AND base.request_json IS NOT NULL"
-)
-
-
-@dataclass
-class LedgerExport:
-    path: Path
-    rows: int
-    scored_answers: int
-
-
-def export_ledger_outcomes(ledger: Ledger, out_path: Path, *, since: str | None = None) -> LedgerExport:
-    """Write the outcome dataset of every original call that has scored replay answers.
-
-    ``since`` (``30d``, ``2026-11-01``, …) keeps originals started since then. The file is written
-    atomically (a partial file until the last row).
-    """
-    where = _ORIGINALS_WHERE
-    params: list[Any] = []
-    if since:
-        where += " AND base.ts_start >= ?"
-        params.append(parse_since(since))
-    # Newest score first: when an answer was scored twice (another scorer, a re-run), the first
-    # one OutcomeWriter sees is kept.
-    sql = (
-        "SELECT s.baseline_call_id AS baseline_id, s.score AS score, s.scorer AS scorer, "
-        "answer.id AS call_id, answer.model AS model, answer.tier AS tier, "
-        "answer.config_name AS config_name, answer.response_text AS response_text, "
-        "answer.response_json AS response_json, answer.cost_usd AS cost_usd, "
-        "answer.latency_ms AS latency_ms, answer.input_tokens AS input_tokens, "
-        "answer.output_tokens AS output_tokens "
-        "FROM scores AS s JOIN calls AS answer ON answer.id = s.call_id "
-        "JOIN calls AS base ON base.id = s.baseline_call_id "
-        f"WHERE {where} AND answer.status = 'ok' "
-        "ORDER BY base.ts_start, s.baseline_call_id, s.id DESC"
-    )
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    writer = OutcomeWriter(out_path)
-    ok = False
-    scored = 0
-    try:
-        cursor = ledger.db.execute(sql, params)
-        columns = [column[0] for column in cursor.description]
-        current: str | None = None
-        results: list[ReplayResult] = []
-        for values in cursor:
-            answer = dict(zip(columns, values, strict=True))
-            if answer["baseline_id"] != current:
-                if current is not None:
-                    _write_original(ledger, writer, current, results)
-                current, results = answer["baseline_id"], []
-            results.append(_result_from_answer(answer))
-            scored += 1
-        if current is not None:
-            _write_original(ledger, writer, current, results)
-        ok = True
-    finally:
-        writer.close(ok)
-    return LedgerExport(path=out_path, rows=writer.rows, scored_answers=scored)
-
-
-def _result_from_answer(answer: dict[str, Any]) -> ReplayResult:
-    return ReplayResult(
-        baseline_id=answer["baseline_id"],
-        config_name=answer["config_name"] or answer["tier"] or "ledger",
-        tier=answer["tier"],
-        model=answer["model"] or answer["tier"],
-        call_id=answer["call_id"],
-        text=answer_text(answer),
-        cost_usd=answer["cost_usd"],
-        latency_ms=answer["latency_ms"],
-        input_tokens=answer["input_tokens"],
-        output_tokens=answer["output_tokens"],
-        cached=False,
-        paid_usd=0.0,
-        score=float(answer["score"]),
-        scorer=answer["scorer"],
-    )
-
-
-def _write_original(ledger: Ledger, writer: OutcomeWriter, baseline_id: str, results: list[ReplayResult]) -> None:
-    original = ledger.get_call(baseline_id)
-    if original is None:
-        return
-    try:
-        prompt = prompt_text(request_from_row(original))
-    except UsageError:  # the request cannot be rebuilt: nothing to learn a prompt from
-        return
-    writer.write(original, prompt, results)
-
 
 # -- choosing the threshold ------------------------------------------------------------------------
 

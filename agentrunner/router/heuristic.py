@@ -28,10 +28,8 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .core import Step
+from .types import Step
 
 BIAS = 1.0
 KIND_WEIGHTS: dict[str, float] = {
@@ -88,8 +86,12 @@ class HeuristicClassifier:
     """P(cheap tier is good enough) from a step's features; see the module docstring for the formula."""
 
     name = "heuristic"
+    reads_answers = False  # the formula reads the prompt only
 
-    def explain(self, step: Step) -> HeuristicScore:
+    def explain(self, step: Step) -> str:
+        return self.breakdown(step).explain()
+
+    def breakdown(self, step: Step) -> HeuristicScore:
         text = step.instruction
         terms: dict[str, float] = {"bias": BIAS}
         terms[f"kind={step.kind}"] = KIND_WEIGHTS.get(step.kind, 0.0)
@@ -120,7 +122,7 @@ class HeuristicClassifier:
         return HeuristicScore(1.0 / (1.0 + math.exp(-z)), contributions)
 
     def score(self, step: Step) -> float:
-        return self.explain(step).probability
+        return self.breakdown(step).probability
 
 
 __all__ = ["HeuristicClassifier", "HeuristicScore"]

@@ -18,12 +18,9 @@ import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from posixpath import basename
-from typing import TYPE_CHECKING
 
 from ..config import Rule, RuleMatch
-
-if TYPE_CHECKING:
-    from .core import Step
+from .types import Step
 
 
 @lru_cache(maxsize=256)

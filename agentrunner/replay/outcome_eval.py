@@ -1,6 +1,6 @@
 """Offline evaluation on an outcome dataset: configurations compared without calling any model.
 
-An outcome dataset (``shared/data/routing/README.md``) has, per prompt, each model's score and
+An outcome dataset (``tests/fixtures/routing/README.md``, docs/routing.md) has, per prompt, each model's score and
 optionally its tokens, cost and latency. Each tier of a configuration stands for one model of the
 dataset (``--tier-model TIER=MODEL``, or by order: the configuration's tiers cheapest first are
 matched to the dataset's models weakest first — cheapest first when every outcome has a cost,
@@ -37,8 +37,8 @@ from ..ledger import Ledger
 from ..pricing import cost_per_hour, price_tokens
 from ..providers.base import Availability
 from ..router import Classifier, RouteContext, Router, Step
-from ..router.core import classifier_band
 from ..router.outcomes import ModelOutcome, OutcomeDataError, OutcomeRow, load_outcomes, mean_score
+from ..router.router import classifier_band
 
 COST_USD = "usd"
 COST_SHARE = "strong-share"

@@ -1,6 +1,6 @@
 """The Router: which tier takes a step, and why.
 
-:meth:`Router.choose` runs the stages of DESIGN.md §5 in order, recording a verdict for each:
+:meth:`Router.choose` runs the stages of docs/routing.md ("The four stages") in order, recording a verdict for each:
 
 1. **hints and rules** — a step tag equal to a tier name (``#premium``) forces that tier; else the
    first matching ``[[rules]]`` entry does. A hint beats a rule (it is the user's word on this item).
@@ -29,12 +29,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Protocol
+from dataclasses import replace
 
 from .. import budgets
 from ..budgets import CapStatus, Reservation
-from ..chat import ChatRequest
 from ..config import Config, locate_key
 from ..errors import BudgetExhausted, ConfigError, ProviderUnavailable
 from ..ledger import Ledger
@@ -42,83 +40,7 @@ from ..pricing import worst_case_cost
 from ..providers.base import Availability
 from . import rules as rule_matching
 from .heuristic import HeuristicClassifier
-
-# ≈3.5 characters per token plus chat-template overhead: ChatRequest.estimated_prompt_tokens' rule.
-_CHARS_PER_TOKEN = 3.5
-_TEMPLATE_TOKENS = 24
-
-
-@dataclass
-class Step:
-    instruction: str  # what the model will be asked (features, regex rules)
-    kind: str = "act"  # plan | act | verify | summarise | judge | replay
-    tags: list[str] = field(default_factory=list)  # without '#'; a tier name forces that tier
-    files: list[str] = field(default_factory=list)  # paths the step touches (glob rules)
-    prompt_tokens: int | None = None  # estimate (ChatRequest.estimated_prompt_tokens())
-    max_tokens: int | None = None
-    needs_json: bool = False
-    needs_tools: bool = False
-    cost_cap_usd: float | None = None  # per-item cap written `~$0.50` in the to-do item
-    cheap_answer: str | None = None  # cascade: the cheap tier's own answer, when known
-
-    @classmethod
-    def for_request(
-        cls,
-        request: ChatRequest,
-        *,
-        kind: str = "act",
-        tags: list[str] | None = None,
-        files: list[str] | None = None,
-        cost_cap_usd: float | None = None,
-        cheap_answer: str | None = None,
-    ) -> Step:
-        """The step of a ready request: its last user message is the instruction, its sizes and
-        needs come from the request itself."""
-        users = [m.content for m in request.messages if m.role == "user"]
-        return cls(
-            instruction=users[-1] if users else (request.messages[-1].content if request.messages else ""),
-            kind=kind,
-            tags=list(tags or []),
-            files=list(files or []),
-            prompt_tokens=request.estimated_prompt_tokens(),
-            max_tokens=request.max_tokens,
-            needs_json=request.json_schema is not None,
-            needs_tools=bool(request.tools),
-            cost_cap_usd=cost_cap_usd,
-            cheap_answer=cheap_answer,
-        )
-
-    def estimated_prompt_tokens(self) -> int:
-        if self.prompt_tokens is not None:
-            return self.prompt_tokens
-        return int(len(self.instruction) / _CHARS_PER_TOKEN) + _TEMPLATE_TOKENS
-
-
-@dataclass
-class RouteContext:
-    run_id: str | None = None
-    exclude: frozenset[str] = frozenset()  # tiers already tried and failed at this step
-    item_spent_usd: float = 0.0  # spent so far on this item (for cost_cap_usd)
-
-
-@dataclass
-class StageVerdict:
-    stage: str  # hint | rules | capability | classifier | budget | escalate
-    verdict: str
-    tier: str | None
-    detail: str
-
-
-@dataclass
-class Decision:
-    tier: str
-    score: float | None
-    reason: str
-    fallbacks: list[str]  # next capable tiers up, cheapest first: where escalation goes
-    stages: list[StageVerdict]
-    worst_case_usd: float | None
-    reservation_id: str | None
-    escalation: int = 0  # how many escalations led here (0 = first choice)
+from .types import Classifier, Decision, RouteContext, StageVerdict, Step
 
 
 class NoCapableTier(ProviderUnavailable):
@@ -138,17 +60,9 @@ class ItemCapExceeded(BudgetExhausted):
     item, not the whole run (unlike the run/day/month caps)."""
 
 
-class Classifier(Protocol):
-    name: str
-
-    def score(self, step: Step) -> float:
-        """P(the cheapest capable tier's answer is good enough), in [0, 1]."""
-        ...
-
-
 class LearnedAdapter:
-    """Presents router-ML's ``LearnedClassifier`` (``predict(prompt, cheap_answer=None)``) as a
-    :class:`Classifier`."""
+    """Presents the learned classifier (:class:`~agentrunner.router.learned.LearnedClassifier`,
+    ``predict(prompt, cheap_answer=None)``) as a :class:`Classifier`."""
 
     name = "learned"
 
@@ -163,6 +77,9 @@ class LearnedAdapter:
     def reads_answers(self) -> bool:
         """Whether a cheap answer changes the score (the model was trained with responses)."""
         return bool(getattr(self.model, "has_cascade_model", False))
+
+    def explain(self, step: Step) -> str:
+        return ""  # a fitted model's score has no short per-feature story
 
 
 def load_classifier(config: Config) -> Classifier:
@@ -181,7 +98,7 @@ def load_classifier(config: Config) -> Classifier:
             key="router.classifier",
         )
     try:
-        from .learned import LearnedClassifier  # router-ML's module; imports scikit-learn
+        from .learned import LearnedClassifier  # imports scikit-learn
     except ImportError as exc:
         raise ConfigError(
             f"'learned' classifier cannot be loaded: {exc}", file=file, line=line, key="router.classifier"
@@ -360,8 +277,9 @@ class Router:
             chosen = capable[classifier_band(score, threshold, len(capable))]
             sign = "≥" if score >= threshold else "<"
             detail = f"{classifier.name} {score:.2f} {sign} {threshold:.2f} → {chosen}"
-            if isinstance(classifier, HeuristicClassifier):
-                detail += f"; {classifier.explain(step).explain()}"
+            explanation = classifier.explain(step)
+            if explanation:
+                detail += f"; {explanation}"
             stages.append(StageVerdict("classifier", "scored", chosen, detail))
             reasons.append(f"classifier {score:.2f} {sign} {threshold:.2f} → {chosen}")
 
@@ -404,7 +322,7 @@ class Router:
         checks). Returns a verdict (``accept`` or ``escalate``), or None when it does not apply: the
         classifier does not read answers, the tier was forced or is not the cheapest choice, or no
         capable tier above it could take the step anyway (rejecting would only fail the item)."""
-        if not getattr(self.classifier, "reads_answers", False) or not answer.strip():
+        if not self.classifier.reads_answers or not answer.strip():
             return None
         threshold = self.config.router.threshold
         if decision.escalation > 0 or decision.score is None or decision.score < threshold:
@@ -488,15 +406,10 @@ def _fit_detail(fit: Reservation) -> str:
 
 
 __all__ = [
-    "Classifier",
-    "Decision",
     "ItemCapExceeded",
     "LearnedAdapter",
     "NoCapableTier",
-    "RouteContext",
     "Router",
-    "StageVerdict",
-    "Step",
     "classifier_band",
     "load_classifier",
 ]
