@@ -159,6 +159,30 @@ class Recipe:
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
         raise NotImplementedError
 
+    def one_step(
+        self,
+        item: ItemInfo,
+        params: dict[str, Any],
+        *,
+        expected: str,
+        reads: list[str],
+        writes: list[str],
+        max_tokens: int,
+    ) -> list[StepSpec]:
+        """The plan of a recipe that does its item in one step: the item's title is the instruction."""
+        return [
+            StepSpec(
+                index=0,
+                recipe=self.name,
+                instruction=item.title,
+                expected=expected,
+                reads=reads,
+                writes=writes,
+                params=params,
+                max_tokens=max_tokens,
+            )
+        ]
+
     def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
         raise NotImplementedError
 
@@ -207,18 +231,14 @@ class Classify(Recipe):
         return {"labels": labels, "input": inputs[0] if inputs else None, "output": outputs[-1], "field": field_name}
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
-        return [
-            StepSpec(
-                index=0,
-                recipe=self.name,
-                instruction=item.title,
-                expected=f"{params['output']} with the {params['field']}: one of {', '.join(params['labels'])}",
-                reads=[params["input"]] if params["input"] else [],
-                writes=[params["output"]],
-                params=params,
-                max_tokens=24,
-            )
-        ]
+        return self.one_step(
+            item,
+            params,
+            expected=f"{params['output']} with the {params['field']}: one of {', '.join(params['labels'])}",
+            reads=[params["input"]] if params["input"] else [],
+            writes=[params["output"]],
+            max_tokens=24,
+        )
 
     def schema(self, step: StepSpec) -> dict[str, Any]:
         field_name = step.params["field"]
@@ -286,18 +306,14 @@ class ExtractContacts(Recipe):
         return {"input": inputs[0] if inputs else None, "output": outputs[-1]}
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
-        return [
-            StepSpec(
-                index=0,
-                recipe=self.name,
-                instruction=item.title,
-                expected=f"{params['output']}: a JSON list of {{name, email}}",
-                reads=[params["input"]] if params["input"] else [],
-                writes=[params["output"]],
-                params=params,
-                max_tokens=320,
-            )
-        ]
+        return self.one_step(
+            item,
+            params,
+            expected=f"{params['output']}: a JSON list of {{name, email}}",
+            reads=[params["input"]] if params["input"] else [],
+            writes=[params["output"]],
+            max_tokens=320,
+        )
 
     SCHEMA: dict[str, Any] = {  # noqa: RUF012 - read-only
         "type": "object",
@@ -397,18 +413,14 @@ class CsvTable(Recipe):
         return {"sources": csvs, "destinations": mds}
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
-        return [
-            StepSpec(
-                index=0,
-                recipe=self.name,
-                instruction=item.title,
-                expected=f"{params['destinations'][-1]}: a markdown table of {params['sources'][0]}",
-                reads=list(params["sources"]),
-                writes=[params["destinations"][-1]],
-                params=params,
-                max_tokens=64,
-            )
-        ]
+        return self.one_step(
+            item,
+            params,
+            expected=f"{params['destinations'][-1]}: a markdown table of {params['sources'][0]}",
+            reads=list(params["sources"]),
+            writes=[params["destinations"][-1]],
+            max_tokens=64,
+        )
 
     def schema(self, step: StepSpec) -> dict[str, Any]:
         return {
@@ -507,18 +519,14 @@ class ReleaseNotes(Recipe):
         return {"changelog": changelogs[0], "template": templates[0], "output": outputs[-1]}
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
-        return [
-            StepSpec(
-                index=0,
-                recipe=self.name,
-                instruction=item.title,
-                expected=f"{params['output']}: the template filled with the newest version's changes",
-                reads=[params["changelog"], params["template"]],
-                writes=[params["output"]],
-                params=params,
-                max_tokens=16,
-            )
-        ]
+        return self.one_step(
+            item,
+            params,
+            expected=f"{params['output']}: the template filled with the newest version's changes",
+            reads=[params["changelog"], params["template"]],
+            writes=[params["output"]],
+            max_tokens=16,
+        )
 
     SCHEMA: dict[str, Any] = {  # noqa: RUF012 - read-only
         "type": "object",
@@ -606,18 +614,14 @@ class Rename(Recipe):
         return {"path": paths[-1], "names": names}
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
-        return [
-            StepSpec(
-                index=0,
-                recipe=self.name,
-                instruction=item.title,
-                expected=f"{params['path']} with the identifier renamed",
-                reads=[params["path"]],
-                writes=[params["path"]],
-                params=params,
-                max_tokens=32,
-            )
-        ]
+        return self.one_step(
+            item,
+            params,
+            expected=f"{params['path']} with the identifier renamed",
+            reads=[params["path"]],
+            writes=[params["path"]],
+            max_tokens=32,
+        )
 
     def schema(self, step: StepSpec) -> dict[str, Any]:
         # the answer is constrained to the identifiers the item names: the model decides which
