@@ -6,6 +6,8 @@ prints ``str(error)`` on one line and exits with ``error.exit_code`` — never a
 AgentRunnerError (exit 1)
 ├── ConfigError (exit 2)            routes.toml problems: ``routes.toml:LINE: key: message``
 ├── UsageError (exit 2)             bad command-line input, bad files given on the command line
+│   ├── OutcomeDataError            an outcome dataset is malformed (``FILE:LINE: message``)
+│   └── RouterModelError            a saved router model is missing, unreadable or inconsistent
 ├── LedgerError (exit 1)            ledger/state database missing, corrupt, read-only, disk full
 ├── ProviderError (exit 1)          a model call failed
 │   ├── ProviderUnavailable         the tier cannot be used now (no key, no model file, server down)
@@ -58,6 +60,16 @@ class ConfigError(AgentRunnerError):
 
 class UsageError(AgentRunnerError):
     exit_code = 2
+
+
+class OutcomeDataError(UsageError, ValueError):
+    """An outcome dataset is malformed (bad JSON, missing field, score out of range, too few rows).
+
+    Also a ValueError: it is bad input data, and numeric code may catch it as such."""
+
+
+class RouterModelError(UsageError, ValueError):
+    """A saved router model (``router train``) is missing, unreadable or inconsistent."""
 
 
 class LedgerError(AgentRunnerError):

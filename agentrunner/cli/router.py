@@ -23,14 +23,9 @@ import typer
 from ..config import Config
 from ..errors import UsageError
 from ..replay.ledger_outcomes import export_ledger_outcomes
-from ..router.calibrate import (
-    ThresholdChoice,
-    choose_threshold,
-    holdout_split,
-    outcome_costs,
-    write_threshold,
-)
-from ..router.outcomes import OutcomeDataError, OutcomeRow, load_outcomes, pick_weak_strong
+from ..router.calibrate import Calibration, write_threshold
+from ..router.calibrate import calibrate as calibrate_threshold
+from ..router.outcomes import load_outcomes, pick_weak_strong, rows_with_models
 from ._app import app, console, err_console, get_config, open_ledger
 
 router_app = typer.Typer(
@@ -65,30 +60,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 
 def _model_dir(config: Config) -> Path:
     return config.data_dir / config.router.model_dir
-
-
-def _load_rows(path: Path) -> list[OutcomeRow]:
-    try:
-        return load_outcomes(path)
-    except OutcomeDataError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _pair(rows: list[OutcomeRow], path: Path, weak: str | None, strong: str | None) -> tuple[str, str]:
-    try:
-        return pick_weak_strong(rows, weak, strong)
-    except OutcomeDataError as exc:
-        raise UsageError(f"{path}: {exc}") from None
-
-
-def _usable(rows: list[OutcomeRow], path: Path, weak: str, strong: str, minimum: int, why: str) -> list[OutcomeRow]:
-    usable = [row for row in rows if weak in row.outcomes and strong in row.outcomes]
-    if len(usable) < minimum:
-        raise UsageError(
-            f"{path}: {len(usable)} row(s) have outcomes for both '{weak}' and '{strong}'; {why} needs at "
-            f"least {minimum}"
-        )
-    return usable
 
 
 def _dataset(config: Config | None, data: Path | None, from_ledger: bool, since: str | None) -> Path | None:
@@ -161,21 +132,18 @@ def train(
 ) -> None:
     """Train the learned classifier, print its cross-validated metrics and save it."""
     from ..router.evaluate import train_router
-    from ..router.learned import RouterModelError
 
     config = get_config()
     path = _dataset(config, data, from_ledger, since)
     if path is None:
         raise UsageError("give the outcome data: --data FILE or --from-ledger")
-    rows = _load_rows(path)
-    weak, strong = _pair(rows, path, weak, strong)
-    _usable(rows, path, weak, strong, 2 * folds, f"training with {folds}-fold cross-validation (2 × --folds)")
+    rows = load_outcomes(path)
+    weak, strong = pick_weak_strong(rows, weak, strong, source=path)
+    purpose = f"training with {folds}-fold cross-validation (2 × --folds)"
+    rows_with_models(rows, weak, strong, minimum=2 * folds, purpose=purpose, source=path)
     model_dir = _model_dir(config)
-    try:
-        # Absolute, so that `calibrate` finds the file from any directory.
-        classifier = train_router(path.resolve(), model_dir, weak, strong, folds=folds, seed=seed)
-    except (OutcomeDataError, RouterModelError) as exc:
-        raise UsageError(str(exc)) from None
+    # Absolute, so that `calibrate` finds the file from any directory.
+    classifier = train_router(path.resolve(), model_dir, weak, strong, folds=folds, seed=seed)
     metadata = classifier.metadata
     cv = dict(metadata.get("cv_metrics") or {})
     cv_folds, cv_seed = cv.pop("folds", folds), cv.pop("seed", seed)
@@ -220,7 +188,6 @@ def evaluate(
 ) -> None:
     """k-fold cross-validated APGR, CPT(50%), CPT(80%) and the strong share for 95% quality."""
     from ..router.evaluate import evaluate_rows, plot_curves, write_scores
-    from ..router.learned import RouterModelError
 
     for option, target in (("--plot", plot), ("--scores-out", scores_out)):
         if target is not None and not target.resolve().parent.is_dir():
@@ -228,16 +195,14 @@ def evaluate(
     path = _dataset(get_config() if from_ledger else None, data, from_ledger, since)
     if path is None:
         raise UsageError("give the outcome data: --data FILE or --from-ledger")
-    rows = _load_rows(path)
-    weak, strong = _pair(rows, path, weak, strong)
-    usable = _usable(rows, path, weak, strong, folds, f"{folds}-fold cross-validation")
+    rows = load_outcomes(path)
+    weak, strong = pick_weak_strong(rows, weak, strong, source=path)
+    purpose = f"{folds}-fold cross-validation"
+    usable = rows_with_models(rows, weak, strong, minimum=folds, purpose=purpose, source=path)
     if from_ledger:
         # History mixes model pairs; a given file must have both models on every row (an error says where).
         rows = usable
-    try:
-        report = evaluate_rows(rows, weak, strong, folds=folds, seed=seed, dataset=str(path))
-    except (OutcomeDataError, RouterModelError) as exc:
-        raise UsageError(str(exc)) from None
+    report = evaluate_rows(rows, weak, strong, folds=folds, seed=seed, dataset=str(path))
     if plot is not None:
         plot_curves(report, plot)
     if scores_out is not None:
@@ -305,87 +270,50 @@ def calibrate(
     as_json: JsonOpt = False,
 ) -> None:
     """Pick the cheapest router.threshold that keeps held-out quality at the floor; write it to routes.toml."""
-    from ..router.learned import METADATA_FILE, LearnedClassifier, RouterModelError, file_sha256
+    from ..router.learned import METADATA_FILE, LearnedClassifier
 
-    if not 0.0 < quality_floor <= 1.5:
-        raise UsageError(f"--quality-floor must be in (0, 1.5], got {quality_floor}")
     config = get_config()
     model_dir = _model_dir(config)
-    trained: LearnedClassifier | None = None
-    if (model_dir / METADATA_FILE).exists() or use_trained:
-        try:
-            trained = LearnedClassifier.load(model_dir)
-        except RouterModelError as exc:
-            raise UsageError(str(exc)) from None
+    trained = LearnedClassifier.load(model_dir) if (model_dir / METADATA_FILE).exists() or use_trained else None
     path = _dataset(config, data, from_ledger, since)
     if path is None:
         trained_on = (trained.metadata.get("dataset_path") if trained else None) or ""
         if not trained_on or not Path(trained_on).is_file():
             raise UsageError("give the outcome data: --data FILE or --from-ledger (no trained model names a file)")
         path = Path(trained_on)
-    rows = _load_rows(path)
-    if trained is not None and weak is None and strong is None:
-        names = (trained.metadata.get("weak"), trained.metadata.get("strong"))
-        known = {model for row in rows for model in row.outcomes}
-        if all(isinstance(name, str) and name in known for name in names):
-            weak, strong = names
-    weak, strong = _pair(rows, path, weak, strong)
-    usable = _usable(rows, path, weak, strong, 4, "calibration")
-
-    if use_trained:
-        assert trained is not None
-        if trained.metadata.get("dataset_sha256") == file_sha256(path):
-            raise UsageError(
-                f"{path}: the saved model was trained on this file, so its scores here are not held-out; "
-                "drop --use-trained (a classifier is then fit on the other rows)"
-            )
-        scorer, held, protocol = trained, usable, f"all {len(usable)} rows, scored by the saved model in {model_dir}"
-    else:
-        training_rows, held = holdout_split(usable, weak, strong, holdout, seed)
-        try:
-            scorer = LearnedClassifier().fit(training_rows, weak, strong)
-        except ValueError as exc:
-            raise UsageError(f"{path}: {exc}") from None
-        protocol = (
-            f"{len(held)} of {len(usable)} rows held out (--holdout {holdout:g}, seed {seed}); "
-            f"classifier fit on the other {len(training_rows)}"
-        )
-    answers = [row.response(weak) for row in held] if cascade else None
-    p_ok = scorer.predict_many([row.prompt for row in held], answers)
-    weak_costs, strong_costs = outcome_costs(held, weak), outcome_costs(held, strong)
-    costed = weak_costs is not None and strong_costs is not None
-    choice = choose_threshold(
-        p_ok,
-        [row.outcomes[weak].score for row in held],
-        [row.outcomes[strong].score for row in held],
+    result = calibrate_threshold(
+        load_outcomes(path),
+        path,
         quality_floor,
-        weak_costs=weak_costs if costed else None,
-        strong_costs=strong_costs if costed else None,
-        confidence=confidence,
+        weak=weak,
+        strong=strong,
+        trained=trained,
+        use_trained=use_trained,
+        holdout=holdout,
         seed=seed,
+        cascade=cascade,
+        confidence=confidence,
     )
     previous = config.router.threshold
     written: Path | None = None
     if not dry_run:
         if config.source_path is None:
             raise UsageError("no routes.toml to write to (pass --config PATH, or use --dry-run)")
-        write_threshold(config.source_path, choice.threshold)
+        write_threshold(config.source_path, result.choice.threshold)
         written = config.source_path
-    _report_calibration(config, choice, protocol, path, weak, strong, cascade, previous, written, as_json)
+    _report_calibration(config, result, path, cascade, previous, written, as_json)
 
 
 def _report_calibration(
     config: Config,
-    choice: ThresholdChoice,
-    protocol: str,
+    result: Calibration,
     path: Path,
-    weak: str,
-    strong: str,
     cascade: bool,
     previous: float,
     written: Path | None,
     as_json: bool,
 ) -> None:
+    choice, weak, strong, protocol = result.choice, result.weak, result.strong, result.protocol
     if as_json:
         _print_json(
             {
@@ -449,14 +377,11 @@ def _report_calibration(
 @router_app.command("info")
 def info(as_json: JsonOpt = False) -> None:
     """Show the saved classifier: its training data, models, feature spec and CV metrics."""
-    from ..router.learned import METADATA_FILE, LearnedClassifier, RouterModelError
+    from ..router.learned import METADATA_FILE, LearnedClassifier
 
     config = get_config()
     model_dir = _model_dir(config)
-    try:
-        model = LearnedClassifier.load(model_dir)
-    except RouterModelError as exc:
-        raise UsageError(str(exc)) from None
+    model = LearnedClassifier.load(model_dir)
     document = json.loads((model_dir / METADATA_FILE).read_text("utf-8"))
     metadata = model.metadata
     if as_json:

@@ -37,7 +37,7 @@ from ..ledger import Ledger
 from ..pricing import cost_per_hour, price_tokens
 from ..providers.base import Availability
 from ..router import Classifier, RouteContext, Router, Step
-from ..router.outcomes import ModelOutcome, OutcomeDataError, OutcomeRow, load_outcomes, mean_score
+from ..router.outcomes import ModelOutcome, OutcomeRow, load_outcomes, mean_score
 from ..router.router import classifier_band
 
 COST_USD = "usd"
@@ -45,10 +45,8 @@ COST_SHARE = "strong-share"
 
 
 def load_dataset(path: Path) -> list[OutcomeRow]:
-    try:
-        return load_outcomes(path)
-    except OutcomeDataError as exc:
-        raise UsageError(str(exc)) from None
+    """The outcome dataset's rows (a malformed file raises OutcomeDataError, a UsageError)."""
+    return load_outcomes(path)
 
 
 def parse_tier_models(values: Sequence[str]) -> dict[str, str]:

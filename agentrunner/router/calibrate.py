@@ -18,15 +18,18 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import tomlkit
 from numpy.typing import NDArray
 from tomlkit.items import Item, Table
 
-from ..errors import UsageError
-from .outcomes import OutcomeRow
+from ..errors import OutcomeDataError, UsageError
+from .outcomes import OutcomeRow, pick_weak_strong, rows_with_models
+
+if TYPE_CHECKING:
+    from .learned import LearnedClassifier
 
 # -- choosing the threshold ------------------------------------------------------------------------
 
@@ -279,3 +282,88 @@ def write_threshold(config_file: Path, threshold: float) -> tuple[str, str]:
         raise UsageError(f"{config_file}: cannot write: {exc.strerror or exc}") from None
     return old_text, new_text
 
+
+
+# -- the whole calibration -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What ``router calibrate`` found: the threshold choice, the models and how rows were held out."""
+
+    choice: ThresholdChoice
+    weak: str
+    strong: str
+    protocol: str  # which rows were scored by what, in words
+
+
+def calibrate(
+    rows: Sequence[OutcomeRow],
+    source: Path,
+    floor: float,
+    *,
+    weak: str | None = None,
+    strong: str | None = None,
+    trained: LearnedClassifier | None = None,
+    use_trained: bool = False,
+    holdout: float = 0.3,
+    seed: int = 0,
+    cascade: bool = False,
+    confidence: float | None = None,
+) -> Calibration:
+    """Pick the models (given, else the ``trained`` model's pair when the data has both, else by
+    :func:`~agentrunner.router.outcomes.pick_weak_strong`), score held-out rows and choose the
+    threshold.
+
+    With ``use_trained`` every usable row is scored by ``trained`` (refused when it was trained on
+    ``source`` itself: its scores there are not held-out); otherwise a classifier is fit on the rows
+    :func:`holdout_split` keeps for training and scores the others. ``cascade`` scores with the weak
+    model's answer. Bad data or options raise :class:`~agentrunner.errors.UsageError` subclasses.
+    """
+    from .learned import LearnedClassifier, file_sha256  # scikit-learn: only when calibrating
+
+    if not 0.0 < floor <= 1.5:
+        raise UsageError(f"--quality-floor must be in (0, 1.5], got {floor}")
+    if trained is not None and weak is None and strong is None:
+        names = (trained.metadata.get("weak"), trained.metadata.get("strong"))
+        known = {model for row in rows for model in row.outcomes}
+        if isinstance(names[0], str) and isinstance(names[1], str) and names[0] in known and names[1] in known:
+            weak, strong = names
+    weak, strong = pick_weak_strong(rows, weak, strong, source=source)
+    usable = rows_with_models(rows, weak, strong, minimum=4, purpose="calibration", source=source)
+
+    scorer: LearnedClassifier
+    if use_trained:
+        if trained is None:
+            raise UsageError("--use-trained: no trained model; run `agentrunner router train` first")
+        if trained.metadata.get("dataset_sha256") == file_sha256(source):
+            raise UsageError(
+                f"{source}: the saved model was trained on this file, so its scores here are not held-out; "
+                "drop --use-trained (a classifier is then fit on the other rows)"
+            )
+        scorer, held, protocol = trained, usable, f"all {len(usable)} rows, scored by the saved model"
+    else:
+        training_rows, held = holdout_split(usable, weak, strong, holdout, seed)
+        try:
+            scorer = LearnedClassifier().fit(training_rows, weak, strong)
+        except ValueError as exc:
+            raise OutcomeDataError(f"{source}: {exc}") from None
+        protocol = (
+            f"{len(held)} of {len(usable)} rows held out (--holdout {holdout:g}, seed {seed}); "
+            f"classifier fit on the other {len(training_rows)}"
+        )
+    answers = [row.response(weak) for row in held] if cascade else None
+    p_ok = scorer.predict_many([row.prompt for row in held], answers)
+    weak_costs, strong_costs = outcome_costs(held, weak), outcome_costs(held, strong)
+    costed = weak_costs is not None and strong_costs is not None
+    choice = choose_threshold(
+        p_ok,
+        [row.outcomes[weak].score for row in held],
+        [row.outcomes[strong].score for row in held],
+        floor,
+        weak_costs=weak_costs if costed else None,
+        strong_costs=strong_costs if costed else None,
+        confidence=confidence,
+        seed=seed,
+    )
+    return Calibration(choice=choice, weak=weak, strong=strong, protocol=protocol)

@@ -49,6 +49,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from ..errors import RouterModelError
 from .features import (
     ANSWER_FEATURE_NAMES,
     DENSE_FEATURE_NAMES,
@@ -73,10 +74,6 @@ REGULARIZATION_C = 1.0
 #: A cascade model needs some rows with a cheap answer to learn from.
 MIN_ROWS_WITH_ANSWER = 20
 RETRAIN_HINT = "retrain it with `agentrunner router train --data FILE` (or `--from-ledger`)"
-
-
-class RouterModelError(ValueError):
-    """A saved router model is missing, unreadable or inconsistent."""
 
 
 class ModelSpecMismatch(RouterModelError):

@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
-class OutcomeDataError(ValueError):
-    """An outcome dataset is malformed (bad JSON, missing field, score out of range...)."""
+from ..errors import OutcomeDataError
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,29 +199,34 @@ def _mean_cost(rows: Sequence[OutcomeRow], model: str) -> float | None:
 
 
 def pick_weak_strong(
-    rows: Sequence[OutcomeRow], weak: str | None = None, strong: str | None = None
+    rows: Sequence[OutcomeRow],
+    weak: str | None = None,
+    strong: str | None = None,
+    *,
+    source: str | Path | None = None,
 ) -> tuple[str, str]:
-    """Choose the (weak, strong) model pair, validating any names given.
+    """Choose the (weak, strong) model pair, validating any names given (errors start with ``source:``).
 
     Without names: if every outcome of the candidate models has ``cost_usd``, the cheapest model is
     weak and the most expensive strong (cost is what routing saves); otherwise the lowest and
     highest mean score. Only models present in every row are candidates, so that routing between
     them is defined for all prompts.
     """
+    where = f"{source}: " if source is not None else ""
     counts = list_models(rows)
     n_rows = len(rows)
     for name, role in ((weak, "weak"), (strong, "strong")):
         if name is not None and name not in counts:
             known = ", ".join(counts) or "none"
-            raise OutcomeDataError(f"{role} model '{name}' is not in the dataset (models: {known})")
+            raise OutcomeDataError(f"{where}{role} model '{name}' is not in the dataset (models: {known})")
     if weak is not None and strong is not None:
         if weak == strong:
-            raise OutcomeDataError(f"weak and strong model are the same ('{weak}')")
+            raise OutcomeDataError(f"{where}weak and strong model are the same ('{weak}')")
         return weak, strong
     candidates = [model for model, count in counts.items() if count == n_rows]
     if len(candidates) < 2:
         raise OutcomeDataError(
-            "need two models with an outcome on every row to pick weak/strong; "
+            f"{where}need two models with an outcome on every row to pick weak/strong; "
             f"found {len(candidates)} (pass the names explicitly)"
         )
     costs = {model: _mean_cost(rows, model) for model in candidates}
@@ -238,9 +241,24 @@ def pick_weak_strong(
     return chosen_weak, chosen_strong
 
 
-def rows_with_models(rows: Iterable[OutcomeRow], *models: str) -> list[OutcomeRow]:
-    """The rows that have an outcome for every one of ``models``."""
-    return [row for row in rows if all(model in row.outcomes for model in models)]
+def rows_with_models(
+    rows: Iterable[OutcomeRow],
+    *models: str,
+    minimum: int = 0,
+    purpose: str = "this",
+    source: str | Path | None = None,
+) -> list[OutcomeRow]:
+    """The rows that have an outcome for every one of ``models``; fewer than ``minimum`` of them
+    raises OutcomeDataError (``SOURCE: N row(s) have outcomes for both …; PURPOSE needs at least M``)."""
+    usable = [row for row in rows if all(model in row.outcomes for model in models)]
+    if len(usable) < minimum:
+        where = f"{source}: " if source is not None else ""
+        names = " and ".join(f"'{model}'" for model in models)
+        raise OutcomeDataError(
+            f"{where}{len(usable)} row(s) have outcomes for {'both ' if len(models) == 2 else ''}{names}; "
+            f"{purpose} needs at least {minimum}"
+        )
+    return usable
 
 
 def paired_scores(
