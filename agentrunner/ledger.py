@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from .errors import LedgerError
 from .migrations import applied, migrate, schema_version
+from .timerange import TimeRange
 
 REDACTED = "[REDACTED]"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -260,23 +261,12 @@ class Ledger:
 
         self._write(update)
 
-    def record_score(
-        self,
-        *,
-        call_id: str,
-        baseline_call_id: str,
-        scorer: str,
-        score: float,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        row = {
-            "call_id": call_id,
-            "baseline_call_id": baseline_call_id,
-            "scorer": scorer,
-            "score": score,
-            "details": json.dumps(details or {}),
-        }
-        self._write(lambda: self.db["scores"].insert(row))
+    def record_scores(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Write replay scores (``call_id``, ``baseline_call_id``, ``scorer``, ``score``, ``details``
+        as JSON text) in one transaction: a full disk is a LedgerError, and no row of the batch is kept."""
+        batch = list(rows)
+        if batch:
+            self._write(lambda: self.db["scores"].insert_all(batch))
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -300,6 +290,41 @@ class Ledger:
             params.append(model)
         rows = list(self.db["calls"].rows_where(where, params, order_by="ts_end desc", limit=1))
         return rows[0] if rows else None
+
+    def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
+        """One row of ``sql`` as a dict, straight from the connection (sqlite-utils' table lookup
+        costs two schema queries per call, which dominated cached replays)."""
+        with self._lock:
+            cursor = self.db.conn.execute(sql, list(params))
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+
+    def latest_calls(
+        self,
+        limit: int,
+        *,
+        columns: Sequence[str],
+        run_id: str | None = None,
+        status: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """The newest ``limit`` calls (``columns`` of each), newest first, filtered by run, status
+        and start time (``since`` inclusive, ``until`` exclusive)."""
+        if not all(column.isidentifier() for column in columns):
+            raise ValueError(f"not column names: {columns!r}")
+        clauses, params = TimeRange(since, until).where("ts_start")
+        values: list[Any] = list(params)
+        for column, value in (("run_id", run_id), ("status", status)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                values.append(value)
+        where = " AND ".join(clauses) or "1"
+        return list(
+            self.db["calls"].rows_where(where, values, order_by="ts_start desc", limit=limit, select=", ".join(columns))
+        )
 
     def iter_calls(
         self, where: str = "1", params: Iterable[Any] = (), order_by: str = "ts_start"

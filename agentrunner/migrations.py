@@ -162,13 +162,17 @@ def applied(db: sqlite_utils.Database) -> list[str]:
 def migrate(db: sqlite_utils.Database, upto: int | None = None) -> list[str]:
     """Apply every migration not yet recorded, in order. Returns the names applied now."""
     if "migrations" not in db.table_names():
-        db["migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id")
+        with db.atomic():
+            db["migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id")
     done = set(applied(db))
     ran: list[str] = []
     for number, migration in enumerate(MIGRATIONS[:upto], start=1):
         if migration.__name__ in done:
             continue
-        with db.conn:
+        # An explicit BEGIN … COMMIT: `with db.conn` would not roll back DDL, because Python's
+        # sqlite3 (before autocommit=False) only opens a transaction before INSERT/UPDATE/DELETE,
+        # so a CREATE TABLE before a failure would survive as a half-applied migration.
+        with db.atomic():
             migration(db)
             db["migrations"].insert(
                 {

@@ -90,3 +90,26 @@ def test_bad_schema_file_is_one_line(cli: Callable, tmp_path: Path) -> None:
     bad.write_text("{nope", "utf-8")
     result = cli("ask", "x", "--tier", "local", "--schema", str(bad))
     assert result.exit_code == 2 and result.output.startswith(f"error: {bad}: cannot read JSON schema")
+
+
+def test_ledger_list_filters_by_since_and_until(cli: Callable) -> None:
+    from agentrunner.config import load_config
+    from agentrunner.ledger import Ledger
+
+    ledger = Ledger.for_config(load_config())
+    for call_id, ts in (("OLD", "2026-01-01T10:00:00.000000Z"), ("MID", "2026-02-01T10:00:00.000000Z")):
+        ledger.record_call({"id": call_id, "ts_start": ts, "model": "m", "status": "ok", "source": "agentrunner"})
+    ledger.record_call({"id": "NEW", "model": "m", "status": "ok", "source": "agentrunner"})  # now
+    ledger.close()
+
+    def listed(*args: str) -> list[str]:
+        result = cli("ledger", "list", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["id"] for line in result.output.splitlines()]
+
+    assert listed() == ["NEW", "MID", "OLD"]
+    assert listed("--since", "1h") == ["NEW"]
+    assert listed("--since", "2026-01-15", "--until", "2026-02-02T00:00Z") == ["MID"]
+    assert listed("--until", "1.5d") == ["MID", "OLD"]
+    bad = cli("ledger", "list", "--since", "soon")
+    assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "--since 'soon'" in bad.output

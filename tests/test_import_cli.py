@@ -101,11 +101,18 @@ def test_since_keeps_later_calls_only(cli, cfg) -> None:
     conn.close()
 
 
+def test_until_keeps_earlier_calls_only(cli, cfg) -> None:
+    data = json.loads(cli("import", "claude-code", str(PROJECTS), "--until", "2026-09-02", "--json").output)
+    assert data["skipped"]["from --until on"] == 2
+    assert data["rows_added"] == 4
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["import", "claude-code", "/no/such/dir"], "error: /no/such/dir: no such file or directory"),
-        (["import", "gemini", str(PROJECTS), "--since", "last tuesday"], "--since: 'last tuesday' is not a date"),
+        (["import", "gemini", str(PROJECTS), "--since", "last tuesday"], "--since 'last tuesday': expected an age"),
+        (["import", "gemini", str(PROJECTS), "--since", "2d", "--until", "3d"], "--until '3d' is not after --since"),
         (["import", "gemini", str(PROJECTS)], "no Gemini CLI chat recordings found in"),
     ],
 )

@@ -103,6 +103,41 @@ def test_migrates_a_database_made_by_an_older_schema(tmp_path: Path) -> None:
     assert len(list(Ledger(path).db["migrations"].rows)) == len(MIGRATIONS)
 
 
+def test_a_migration_failing_half_way_leaves_nothing_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def m099_breaks_half_way(db: sqlite_utils.Database) -> None:
+        db["half"].create({"id": int}, pk="id")
+        db.execute("ALTER TABLE calls ADD COLUMN half_done TEXT")
+        db["half"].insert({"id": 1})
+        raise RuntimeError("disk unplugged")
+
+    path = tmp_path / "ledger.db"
+    Ledger(path).close()
+    monkeypatch.setattr("agentrunner.migrations.MIGRATIONS", [*MIGRATIONS, m099_breaks_half_way])
+    db = sqlite_utils.Database(path)
+    with pytest.raises(RuntimeError, match="disk unplugged"):
+        migrate(db)
+    db.conn.close()
+    db = sqlite_utils.Database(path)
+    assert "half" not in db.table_names()
+    assert "half_done" not in db["calls"].columns_dict
+    assert [row["name"] for row in db["migrations"].rows] == [m.__name__ for m in MIGRATIONS]
+
+
+def test_scores_on_a_full_disk_are_a_ledger_error_and_keep_no_row(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.db")
+    pages = ledger.db.execute("PRAGMA page_count").fetchone()[0]
+    ledger.db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "database or disk is full"
+    rows = [
+        {"call_id": f"c{n}", "baseline_call_id": "b", "scorer": "exact", "score": 1.0, "details": "x" * 500}
+        for n in range(200)
+    ]
+    with pytest.raises(LedgerError, match="full"):
+        ledger.record_scores(rows)
+    assert ledger.db.execute("SELECT count(*) FROM scores").fetchone()[0] == 0
+
+
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ledger.db"
     ledger = Ledger(path)

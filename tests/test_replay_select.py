@@ -12,7 +12,8 @@ import pytest
 from agentrunner.chat import ChatRequest, Message
 from agentrunner.errors import UsageError
 from agentrunner.ledger import CallRecord, Ledger
-from agentrunner.replay.select import Selection, count_selected, iter_selected, parse_since
+from agentrunner.replay.select import Selection, count_selected, iter_selected
+from agentrunner.timerange import ledger_ts, parse_moment
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -78,12 +79,25 @@ def test_each_filter(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_since_durations_and_dates() -> None:
-    assert parse_since("7d", now=NOW) == "2026-11-19T12:00:00.000000Z"
-    assert parse_since("12h", now=NOW) == "2026-11-26T00:00:00.000000Z"
-    assert parse_since("2w", now=NOW) == "2026-11-12T12:00:00.000000Z"
-    assert parse_since("2026-11-01") == "2026-11-01T00:00:00.000000Z"
+    def parse_since(text: str) -> str:
+        return ledger_ts(parse_moment(text, now=NOW))
+
+    assert parse_since("7d") == "2026-11-19T12:00:00.000000Z"
+    assert parse_since("12h") == "2026-11-26T00:00:00.000000Z"
+    assert parse_since("2w") == "2026-11-12T12:00:00.000000Z"
+    assert parse_since("30m") == "2026-11-26T11:30:00.000000Z"
+    assert parse_since("1.5d") == "2026-11-25T00:00:00.000000Z"
+    assert parse_since("2026-11-01T00:00:00Z") == "2026-11-01T00:00:00.000000Z"
     with pytest.raises(UsageError, match="--since 'yesterday'"):
         parse_since("yesterday")
+
+
+def test_until_keeps_calls_before_it(ledger: Ledger) -> None:
+    until = iso(NOW - timedelta(days=3))
+    assert "old" in ids(ledger, until=until)
+    assert not set(ids(ledger, until=until)) & {"plan1", "act1", "imported", "codex"}
+    with pytest.raises(UsageError, match=r"--until .* is not after --since"):
+        Selection(since=until, until=iso(NOW - timedelta(days=4)))
 
 
 def test_bad_limits_are_usage_errors() -> None:

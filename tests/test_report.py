@@ -380,6 +380,10 @@ def test_since_windows(local_zone: Callable[[str], None]) -> None:
     assert [b.day for b in buckets] == [date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)]
     assert buckets[1].lo_ts == "2026-11-24T18:30:00.000000Z"  # midnight IST
     assert resolve_window("12h", None, None, now=now).days == pytest.approx(0.5)
+    assert resolve_window("1.5d", None, None, now=now).days == pytest.approx(1.5)
+    assert resolve_window("30m", None, None, now=now).days == pytest.approx(1 / 48)
+    dated = resolve_window("2026-11-20T00:00Z", None, None, until="2d", now=now)
+    assert (dated.start_ts, dated.end_ts) == ("2026-11-20T00:00:00.000000Z", "2026-11-24T12:00:00.000000Z")
 
 
 @pytest.mark.parametrize(
@@ -387,10 +391,10 @@ def test_since_windows(local_zone: Callable[[str], None]) -> None:
     [
         ("30", None, None, "--since '30'"),
         ("0d", None, None, "more than zero"),
-        ("3x", None, None, "unit h, d or w"),
+        ("3x", None, None, "expected an age like 30m"),
         (None, "2026-13-01", None, "--from '2026-13-01'"),
         (None, "2026-11-05", "2026-11-01", "is after --to"),
-        ("30d", "2026-11-01", None, "either --since or --from/--to"),
+        ("30d", "2026-11-01", None, "either --since/--until or --from/--to"),
     ],
 )
 def test_bad_windows_are_usage_errors(since: str | None, start: str | None, end: str | None, message: str) -> None:

@@ -40,7 +40,10 @@ from ..replay.tune import (
 )
 from ._app import app, config_path, console, err_console, get_config, open_ledger
 
-SinceOpt = Annotated[str | None, typer.Option("--since", help="Only calls since: 7d, 12h, 30m, 2w or a date.")]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Only calls since: an age (30m, 12h, 1.5d, 2w) or an ISO date/time.")
+]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Only calls before: an age or an ISO date/time.")]
 RunOpt = Annotated[str | None, typer.Option("--run", help="Only calls of this run id.")]
 TaskOpt = Annotated[str | None, typer.Option("--task", help="Only calls of this item (task id).")]
 KindOpt = Annotated[
@@ -75,6 +78,7 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Call the models ev
 
 def _selection(
     since: str | None,
+    until: str | None,
     run: str | None,
     task: str | None,
     step_kind: list[str] | None,
@@ -84,7 +88,7 @@ def _selection(
     seed: int,
 ) -> Selection:
     return Selection(
-        since=since, run=run, task=task, step_kind=list(step_kind or []), source=source, limit=limit,
+        since=since, until=until, run=run, task=task, step_kind=list(step_kind or []), source=source, limit=limit,
         sample=sample, seed=seed,
     )
 
@@ -144,6 +148,7 @@ def _print_table(rows: list[dict[str, Any]], title: str, cost_unit: str = COST_U
 def compare(
     configs: Annotated[list[Path], typer.Argument(help="Configurations (routes.toml files) to compare.")],
     since: SinceOpt = None,
+    until: UntilOpt = None,
     run: RunOpt = None,
     task: TaskOpt = None,
     step_kind: KindOpt = None,
@@ -172,8 +177,8 @@ def compare(
         raise UsageError(f"--quality-floor must be between 0 and 1, got {quality_floor}")
     if dataset is not None:
         ledger_only = {
-            "--since": since, "--run": run, "--task": task, "--step-kind": step_kind, "--source": source,
-            "--limit": limit, "--sample": sample, "--scorer": scorer, "--rubric": rubric,
+            "--since": since, "--until": until, "--run": run, "--task": task, "--step-kind": step_kind,
+            "--source": source, "--limit": limit, "--sample": sample, "--scorer": scorer, "--rubric": rubric,
             "--outcomes-out": outcomes_out, "--no-cache": no_cache,
         }
         given = [name for name, value in ledger_only.items() if value]
@@ -186,7 +191,7 @@ def compare(
     candidates = candidates_from_paths(configs)
     main = _main_config_or(configs[0])
     ledger = open_ledger(main)
-    selection = _selection(since, run, task, step_kind, source, limit, sample, seed)
+    selection = _selection(since, until, run, task, step_kind, source, limit, sample, seed)
     engine = ReplayEngine(
         ledger,
         candidates,
@@ -272,6 +277,7 @@ def tune_command(
     dataset: DatasetOpt = None,
     tier_model: TierModelOpt = None,
     since: SinceOpt = None,
+    until: UntilOpt = None,
     run: RunOpt = None,
     task: TaskOpt = None,
     step_kind: KindOpt = None,
@@ -297,7 +303,7 @@ def tune_command(
         if tier_model:
             raise UsageError("--tier-model only applies with --dataset")
         ledger = open_ledger(get_config() if base is None else base_config)
-        selection = _selection(since, run, task, step_kind, source, limit, sample, seed)
+        selection = _selection(since, until, run, task, step_kind, source, limit, sample, seed)
         make_scorers = _scorer_factory(base_config, scorer, rubric)
 
         def make_engine(candidates: list[Candidate]) -> ReplayEngine:

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from ..importers import IMPORTERS, ImportSummary, run_import
-from ..importers._common import DEFAULT_MAX_REQUEST_CHARS, parse_since
+from ..importers._common import DEFAULT_MAX_REQUEST_CHARS
+from ..timerange import TimeRange
 from ._app import app, console, get_config
 
 import_app = typer.Typer(
@@ -24,7 +25,10 @@ PathsArgument = Annotated[
     typer.Argument(help="Files or directories to read (default: the tool's usual location).", show_default=False),
 ]
 SinceOption = Annotated[
-    str | None, typer.Option("--since", help="Only calls from this date on: 2025-06-01, or an age like 90d.")
+    str | None, typer.Option("--since", help="Only calls from then on: an ISO date/time (2025-06-01) or an age (90d).")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Only calls before then: an ISO date/time or an age (30m, 1.5d, 2w).")
 ]
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Read and report, write nothing (compares our price with the tool's).")
@@ -41,13 +45,23 @@ MaxCharsOption = Annotated[
 ]
 
 
-def _run(tool: str, paths: list[Path] | None, since: str | None, dry_run: bool, as_json: bool, max_chars: int) -> None:
+def _run(
+    tool: str,
+    paths: list[Path] | None,
+    since: str | None,
+    until: str | None,
+    dry_run: bool,
+    as_json: bool,
+    max_chars: int,
+) -> None:
     config = get_config()
+    window = TimeRange.parse(since, until)
     summary = run_import(
         tool,
         paths or [],
         config=config,
-        since=parse_since(since),
+        since=window.since,
+        until=window.until,
         dry_run=dry_run,
         max_request_chars=max_chars,
     )
@@ -124,11 +138,12 @@ def _command(tool: str) -> None:
     def command(
         paths: PathsArgument = None,
         since: SinceOption = None,
+        until: UntilOption = None,
         dry_run: DryRunOption = False,
         as_json: JsonOption = False,
         max_request_chars: MaxCharsOption = DEFAULT_MAX_REQUEST_CHARS,
     ) -> None:
-        _run(tool, paths, since, dry_run, as_json, max_request_chars)
+        _run(tool, paths, since, until, dry_run, as_json, max_request_chars)
 
     defaults = ", ".join(str(p).replace(str(Path.home()), "~", 1) for p in importer.default_paths())
     command.__doc__ = f"Import {importer.title} (default: {defaults})."

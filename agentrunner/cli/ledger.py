@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from ..errors import UsageError
+from ..timerange import TimeRange
 from ._app import app, console, get_config, open_ledger
 
 ledger_app = typer.Typer(help="Browse and export the ledger of model calls.", no_args_is_help=True)
@@ -24,21 +25,16 @@ def list_calls(
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many of the latest calls.")] = 20,
     run: Annotated[str | None, typer.Option("--run", help="Only calls of this run id.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="ok or error.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only calls since: an age (30m, 12h, 1.5d, 2w) or an ISO date/time.")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only calls before: an age or an ISO date/time.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """The latest calls, newest first."""
-    ledger = open_ledger()
-    where, params = ["1"], []
-    if run:
-        where.append("run_id = ?")
-        params.append(run)
-    if status:
-        where.append("status = ?")
-        params.append(status)
-    rows = list(
-        ledger.db["calls"].rows_where(
-            " AND ".join(where), params, order_by="ts_start desc", limit=limit, select=", ".join(LIST_COLUMNS)
-        )
+    window = TimeRange.parse(since, until)
+    rows = open_ledger().latest_calls(
+        limit, columns=LIST_COLUMNS, run_id=run, status=status, since=window.since, until=window.until
     )
     if as_json:
         for row in rows:

@@ -22,7 +22,11 @@ BUDGET_EXHAUSTED_EXIT = 3
 @app.command()
 def report(
     since: Annotated[
-        str | None, typer.Option("--since", help="Window before now: 30d, 12h, 2w (default 30d).")
+        str | None,
+        typer.Option("--since", help="Window start: an age (30m, 12h, 1.5d, 2w) or an ISO date/time (default 30d)."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Window end: an age or an ISO date/time (default now).")
     ] = None,
     from_date: Annotated[
         str | None, typer.Option("--from", help="First local date YYYY-MM-DD (inclusive).")
@@ -41,7 +45,7 @@ def report(
     by = by.strip().lower().replace("_", "-")
     if by not in DIMENSIONS:
         raise UsageError(f"--by {by!r}: expected one of {', '.join(DIMENSIONS)}")
-    window = resolve_window(since, from_date, to_date)
+    window = resolve_window(since, from_date, to_date, until=until)
     config = get_config()
     result = build_report(config, open_ledger(config), window, by=by)
     if html_file is not None:

@@ -46,7 +46,11 @@ FromLedgerOpt = Annotated[
     typer.Option("--from-ledger", help="Build the outcome data from the ledger's scored replays (`compare`)."),
 ]
 SinceOpt = Annotated[
-    str | None, typer.Option("--since", help="With --from-ledger: originals since 30d, 12h, 2w or a date.")
+    str | None,
+    typer.Option("--since", help="With --from-ledger: originals since an age (30m, 1.5d, 2w) or an ISO date/time."),
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="With --from-ledger: originals before an age or an ISO date/time.")
 ]
 WeakOpt = Annotated[str | None, typer.Option("--weak", help="The cheap model's name in the dataset.")]
 StrongOpt = Annotated[str | None, typer.Option("--strong", help="The strong model's name in the dataset.")]
@@ -62,12 +66,15 @@ def _model_dir(config: Config) -> Path:
     return config.data_dir / config.router.model_dir
 
 
-def _dataset(config: Config | None, data: Path | None, from_ledger: bool, since: str | None) -> Path | None:
+def _dataset(
+    config: Config | None, data: Path | None, from_ledger: bool, since: str | None, until: str | None
+) -> Path | None:
     """The outcome file to read: ``--data``, or the ledger export; None when neither was given."""
     if data is not None and from_ledger:
         raise UsageError("give either --data FILE or --from-ledger, not both")
-    if since is not None and not from_ledger:
-        raise UsageError("--since only applies with --from-ledger")
+    for option, value in (("--since", since), ("--until", until)):
+        if value is not None and not from_ledger:
+            raise UsageError(f"{option} only applies with --from-ledger")
     if data is not None:
         if not data.is_file():
             raise UsageError(f"{data}: no such outcome dataset")
@@ -76,11 +83,11 @@ def _dataset(config: Config | None, data: Path | None, from_ledger: bool, since:
         return None
     ledger = open_ledger(config)
     try:
-        export = export_ledger_outcomes(ledger, config.data_dir / LEDGER_DATASET, since=since)
+        export = export_ledger_outcomes(ledger, config.data_dir / LEDGER_DATASET, since=since, until=until)
     finally:
         ledger.close()
     if export.rows == 0:
-        window = f" since {since}" if since else ""
+        window = (f" since {since}" if since else "") + (f" until {until}" if until else "")
         raise UsageError(
             f"{config.ledger_path}: no scored replays{window} to learn from; run `agentrunner compare "
             "CANDIDATE.toml` first (it replays your calls on other tiers and scores their answers)"
@@ -124,6 +131,7 @@ def train(
     data: DataOpt = None,
     from_ledger: FromLedgerOpt = False,
     since: SinceOpt = None,
+    until: UntilOpt = None,
     weak: WeakOpt = None,
     strong: StrongOpt = None,
     folds: FoldsOpt = 5,
@@ -134,7 +142,7 @@ def train(
     from ..router.evaluate import train_router
 
     config = get_config()
-    path = _dataset(config, data, from_ledger, since)
+    path = _dataset(config, data, from_ledger, since, until)
     if path is None:
         raise UsageError("give the outcome data: --data FILE or --from-ledger")
     rows = load_outcomes(path)
@@ -175,6 +183,7 @@ def evaluate(
     data: DataOpt = None,
     from_ledger: FromLedgerOpt = False,
     since: SinceOpt = None,
+    until: UntilOpt = None,
     weak: WeakOpt = None,
     strong: StrongOpt = None,
     folds: FoldsOpt = 5,
@@ -192,7 +201,7 @@ def evaluate(
     for option, target in (("--plot", plot), ("--scores-out", scores_out)):
         if target is not None and not target.resolve().parent.is_dir():
             raise UsageError(f"{option} {target}: directory {target.resolve().parent} does not exist")
-    path = _dataset(get_config() if from_ledger else None, data, from_ledger, since)
+    path = _dataset(get_config() if from_ledger else None, data, from_ledger, since, until)
     if path is None:
         raise UsageError("give the outcome data: --data FILE or --from-ledger")
     rows = load_outcomes(path)
@@ -236,6 +245,7 @@ def calibrate(
     data: DataOpt = None,
     from_ledger: FromLedgerOpt = False,
     since: SinceOpt = None,
+    until: UntilOpt = None,
     weak: WeakOpt = None,
     strong: StrongOpt = None,
     holdout: Annotated[
@@ -275,7 +285,7 @@ def calibrate(
     config = get_config()
     model_dir = _model_dir(config)
     trained = LearnedClassifier.load(model_dir) if (model_dir / METADATA_FILE).exists() or use_trained else None
-    path = _dataset(config, data, from_ledger, since)
+    path = _dataset(config, data, from_ledger, since, until)
     if path is None:
         trained_on = (trained.metadata.get("dataset_path") if trained else None) or ""
         if not trained_on or not Path(trained_on).is_file():

@@ -147,6 +147,7 @@ def run_import(
     ledger: Ledger | None = None,
     ledger_path: Path | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     dry_run: bool = False,
     max_request_chars: int = DEFAULT_MAX_REQUEST_CHARS,
 ) -> ImportSummary:
@@ -159,6 +160,7 @@ def run_import(
     files, roots = resolve_files(importer, paths)
     options = ImportOptions(
         since=since,
+        until=until,
         dry_run=dry_run,
         max_request_chars=max_request_chars,
         user=(config.ledger.user if config else None) or None,
@@ -274,7 +276,7 @@ def _consume(calls: Iterator[FoundCall], sink: _Sink, summary: ImportSummary, op
     batch: dict[str, FoundCall] = {}
     differences: dict[str, ModelCostDifference] = {}
     unpriced: Counter[str] = Counter()
-    skipped_since = 0
+    skipped_since = skipped_until = 0
 
     def flush() -> None:
         if not batch:
@@ -296,6 +298,9 @@ def _consume(calls: Iterator[FoundCall], sink: _Sink, summary: ImportSummary, op
         if options.since is not None and call.when < options.since:
             skipped_since += 1
             continue
+        if options.until is not None and call.when >= options.until:
+            skipped_until += 1
+            continue
         key = call.record.source_id
         if key is None:  # every importer sets one; a None would defeat dedup
             raise AssertionError("imported call without source_id")
@@ -309,6 +314,8 @@ def _consume(calls: Iterator[FoundCall], sink: _Sink, summary: ImportSummary, op
     flush()
     if skipped_since:
         summary.skipped["before --since"] = skipped_since
+    if skipped_until:
+        summary.skipped["from --until on"] = skipped_until
     summary.unpriced_calls = sum(unpriced.values())
     summary.unpriced_models = dict(unpriced.most_common())
     summary.cost_differences = sorted(differences.values(), key=lambda d: -abs(d.difference_usd))

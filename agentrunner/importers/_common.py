@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ MAX_LINE_BYTES = 64 * 1024 * 1024
 @dataclass
 class ImportOptions:
     since: datetime | None = None
+    until: datetime | None = None
     dry_run: bool = False
     max_request_chars: int = DEFAULT_MAX_REQUEST_CHARS
     user: str | None = None
@@ -180,24 +180,6 @@ def parse_timestamp(value: Any) -> datetime | None:
 def iso_z(moment: datetime) -> str:
     """The ledger's timestamp form: UTC ISO 8601 with microseconds and a ``Z``."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-_RELATIVE = re.compile(r"^(\d+)\s*([dhw])$")
-
-
-def parse_since(value: str | None, *, now: datetime | None = None) -> datetime | None:
-    """``--since``: a date (2025-01-31), a timestamp, or a relative age (30d, 12h, 2w)."""
-    if value is None or not value.strip():
-        return None
-    match = _RELATIVE.match(value.strip().lower())
-    if match:
-        amount, unit = int(match.group(1)), match.group(2)
-        delta = {"d": timedelta(days=amount), "h": timedelta(hours=amount), "w": timedelta(weeks=amount)}[unit]
-        return (now or datetime.now(UTC)) - delta
-    parsed = parse_timestamp(value)
-    if parsed is None:
-        raise UsageError(f"--since: {value!r} is not a date (YYYY-MM-DD), a timestamp or an age like 30d")
-    return parsed
 
 
 def as_int(value: Any) -> int:

@@ -15,7 +15,7 @@ from .compare import CompareReport, ConfigTotals, compare_ledger
 from .engine import Candidate, ReplayEngine, ReplayResult, ResponseCache, request_from_row
 from .outcome_eval import compare_dataset, load_dataset, map_tiers
 from .scorers import Score, ScorerSet, make_scorer
-from .select import Selection, iter_selected, parse_since
+from .select import Selection, iter_selected
 from .tune import DatasetEvaluator, LedgerEvaluator, Space, TuneResult, tune, write_tuned
 
 __all__ = [
@@ -38,7 +38,6 @@ __all__ = [
     "load_dataset",
     "make_scorer",
     "map_tiers",
-    "parse_since",
     "request_from_row",
     "tune",
     "write_tuned",

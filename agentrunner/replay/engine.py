@@ -133,17 +133,6 @@ def effective_request(request: ChatRequest, config: Config, tier: str) -> ChatRe
     return request.model_copy(update=updates) if updates else request
 
 
-def fetch_one(ledger: Ledger, sql: str, params: list[Any]) -> dict[str, Any] | None:
-    """One row as a dict, straight from the connection (sqlite-utils' table lookup costs two
-    schema queries per call, which dominated cached replays)."""
-    with ledger._lock:
-        cursor = ledger.db.conn.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
-
-
 class ResponseCache:
     """Answers already in the ledger, keyed by (request_hash, provider, model)."""
 
@@ -156,8 +145,7 @@ class ResponseCache:
     def lookup(self, request_hash: str, provider: str, model: str) -> dict[str, Any] | None:
         if not self.enabled:
             return None
-        return fetch_one(
-            self.ledger,
+        return self.ledger.fetch_one(
             "SELECT * FROM calls WHERE request_hash = ? AND provider = ? AND model = ? AND status = 'ok' "
             "ORDER BY ts_end DESC LIMIT 1",
             [request_hash, provider, model],
@@ -372,8 +360,8 @@ class ReplayEngine:
         if key in self._pending_keys:
             pending = self._pending_keys[key]
             return float(pending["score"]), scorer.name, json.loads(pending["details"])
-        known = fetch_one(
-            self.ledger, "SELECT score, details FROM scores WHERE call_id = ? AND baseline_call_id = ? AND scorer = ? "
+        known = self.ledger.fetch_one(
+            "SELECT score, details FROM scores WHERE call_id = ? AND baseline_call_id = ? AND scorer = ? "
             "LIMIT 1", list(key)
         )
         if known is not None:  # scored before (a judge is not paid twice either)
@@ -408,6 +396,5 @@ class ReplayEngine:
         if not self._pending_keys:
             return
         rows = list(self._pending_keys.values())
-        with self.ledger._lock, self.ledger.db.conn:
-            self.ledger.db["scores"].insert_all(rows)
+        self.ledger.record_scores(rows)
         self._pending_keys.clear()

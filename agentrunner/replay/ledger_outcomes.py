@@ -16,9 +16,9 @@ from typing import Any
 
 from ..errors import UsageError
 from ..ledger import Ledger
+from ..timerange import TimeRange
 from .compare import OutcomeWriter
 from .engine import ReplayResult, answer_text, prompt_text, request_from_row
-from .select import parse_since
 
 # select.BASE_WHERE (the originals replay can use), on the ``base`` alias of the join.
 _ORIGINALS_WHERE = (
@@ -34,17 +34,17 @@ class LedgerExport:
     scored_answers: int
 
 
-def export_ledger_outcomes(ledger: Ledger, out_path: Path, *, since: str | None = None) -> LedgerExport:
+def export_ledger_outcomes(
+    ledger: Ledger, out_path: Path, *, since: str | None = None, until: str | None = None
+) -> LedgerExport:
     """Write the outcome dataset of every original call that has scored replay answers.
 
-    ``since`` (``30d``, ``2026-11-01``, …) keeps originals started since then. The file is written
+    ``since``/``until`` (``30d``, ``2026-11-01``, …: :mod:`agentrunner.timerange`) keep originals
+    started in that range. The file is written
     atomically (a partial file until the last row).
     """
-    where = _ORIGINALS_WHERE
-    params: list[Any] = []
-    if since:
-        where += " AND base.ts_start >= ?"
-        params.append(parse_since(since))
+    clauses, params = TimeRange.parse(since, until).where("base.ts_start")
+    where = " AND ".join([_ORIGINALS_WHERE, *clauses])
     # Newest score first: when an answer was scored twice (another scorer, a re-run), the first
     # one OutcomeWriter sees is kept.
     sql = (

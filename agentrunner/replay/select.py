@@ -11,14 +11,13 @@ are replays, which the filter excludes, and each batch is a fresh query).
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..errors import UsageError
 from ..ledger import Ledger
+from ..timerange import TimeRange
 
 # ``+replay_of``: the unary plus keeps SQLite from using idx_calls_replay for "IS NULL", which
 # matches nearly every row and would make each page a full scan plus sort.
@@ -26,34 +25,12 @@ BASE_WHERE = (
     "status = 'ok' AND +replay_of IS NULL AND coalesce(replayable, 1) = 1 AND request_json IS NOT NULL"
 )
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-def parse_since(text: str, *, now: datetime | None = None) -> str:
-    """``7d``, ``12h``, ``30m``, ``2w`` or an ISO date/time → a UTC timestamp string for ts_start."""
-    now = now or datetime.now(UTC)
-    match = _DURATION.match(text)
-    if match:
-        amount, unit = float(match.group(1)), match.group(2)
-        start = now - timedelta(**{_UNITS[unit]: amount})
-    else:
-        try:
-            start = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise UsageError(
-                f"--since {text!r}: expected a duration like 7d, 12h, 30m, 2w or an ISO date like 2026-11-01"
-            ) from None
-        if start.tzinfo is None:
-            start = start.replace(tzinfo=UTC)
-    return start.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
 @dataclass
 class Selection:
     """Filters over the ledger's original calls (all optional; combined with AND)."""
 
-    since: str | None = None
+    since: str | None = None  # --since/--until text (agentrunner.timerange's grammar)
+    until: str | None = None
     run: str | None = None
     task: str | None = None
     step_kind: list[str] = field(default_factory=list)
@@ -67,12 +44,13 @@ class Selection:
             value = getattr(self, name)
             if value is not None and value <= 0:
                 raise UsageError(f"--{name} must be a positive number, got {value}")
+        TimeRange.parse(self.since, self.until)  # bad text fails here, before any work
 
     def where(self) -> tuple[str, list[Any]]:
         clauses, params = [BASE_WHERE], []
-        if self.since:
-            clauses.append("ts_start >= ?")
-            params.append(parse_since(self.since))
+        time_clauses, time_params = TimeRange.parse(self.since, self.until).where("ts_start")
+        clauses += time_clauses
+        params += time_params
         if self.run:
             clauses.append("run_id = ?")
             params.append(self.run)
@@ -97,6 +75,7 @@ class Selection:
             f"--{name.replace('_', '-')} {value if not isinstance(value, list) else ','.join(value)}"
             for name, value in (
                 ("since", self.since),
+                ("until", self.until),
                 ("run", self.run),
                 ("task", self.task),
                 ("step_kind", self.step_kind),

@@ -8,7 +8,7 @@ self-contained HTML page.
 from __future__ import annotations
 
 from .spend import DIMENSIONS, GroupRow, PremiumRates, Report, Totals, build_report, premium_rates
-from .window import Window, parse_since, prorate_monthly, resolve_window, window_from_dates
+from .window import Window, prorate_monthly, resolve_window, window_from_dates, window_from_range
 
 __all__ = [
     "DIMENSIONS",
@@ -18,9 +18,9 @@ __all__ = [
     "Totals",
     "Window",
     "build_report",
-    "parse_since",
     "premium_rates",
     "prorate_monthly",
     "resolve_window",
     "window_from_dates",
+    "window_from_range",
 ]

@@ -14,14 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ..errors import UsageError
+from ..timerange import ledger_ts as to_ledger_ts
+from ..timerange import parse_moment
 
-_SINCE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
-_UNIT_HOURS = {"h": 1, "d": 24, "w": 24 * 7}
-
-
-def to_ledger_ts(moment: datetime) -> str:
-    """The ledger's format for ``moment`` (aware), for string range comparisons on ``ts_start``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+_AGE = re.compile(r"^\d+(?:\.\d+)?\s*[smhdw]$", re.IGNORECASE)
 
 
 def parse_ledger_ts(text: str) -> datetime:
@@ -95,16 +91,19 @@ class Window:
         return buckets
 
 
-def parse_since(text: str, *, now: datetime | None = None) -> Window:
-    """``30d``, ``12h`` or ``2w`` before ``now``."""
-    match = _SINCE.match(text)
-    if not match:
-        raise UsageError(f"--since {text!r}: expected a number and a unit h, d or w (e.g. 30d, 12h, 2w)")
-    hours = int(match.group(1)) * _UNIT_HOURS[match.group(2)]
-    if hours <= 0:
-        raise UsageError(f"--since {text!r}: must be more than zero")
-    end = (now or datetime.now(UTC)).astimezone(UTC)
-    return Window(end - timedelta(hours=hours), end, f"last {text.strip()}")
+def window_from_range(since: str | None, until: str | None = None, *, now: datetime | None = None) -> Window:
+    """``--since``/``--until`` (:mod:`agentrunner.timerange`); ``--since`` defaults to 30d, ``--until`` to now."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    since = since or "30d"
+    start = parse_moment(since, "--since", now=moment)
+    end = parse_moment(until, "--until", now=moment) if until else moment
+    if until is None and _AGE.match(since.strip()):
+        label = f"last {since.strip()}"
+    else:
+        label = f"{since.strip()} → {until.strip() if until else 'now'}"
+    if end <= start:
+        raise UsageError(f"empty report window: --until {until!r} is not after --since {since!r}")
+    return Window(start, end, label)
 
 
 def parse_local_date(text: str, option: str) -> date:
@@ -126,14 +125,19 @@ def window_from_dates(start: str | None, end: str | None, *, now: datetime | Non
 
 
 def resolve_window(
-    since: str | None, start: str | None, end: str | None, *, now: datetime | None = None
+    since: str | None,
+    start: str | None,
+    end: str | None,
+    *,
+    until: str | None = None,
+    now: datetime | None = None,
 ) -> Window:
     """The window of the command-line options (default: the last 30 days)."""
-    if since and (start or end):
-        raise UsageError("use either --since or --from/--to, not both")
+    if (since or until) and (start or end):
+        raise UsageError("use either --since/--until or --from/--to, not both")
     if start or end:
         return window_from_dates(start, end, now=now)
-    return parse_since(since or "30d", now=now)
+    return window_from_range(since, until, now=now)
 
 
 def month_start(day: date) -> date:
