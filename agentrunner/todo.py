@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .atomic import ENCODING, ERRORS, atomic_write
+from .atomic import ENCODING, ERRORS
 from .errors import UsageError
+from .shared_file import append, rewrite
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
 _ITEM = re.compile(
@@ -241,32 +241,33 @@ def parse_file(path: Path, *, file_key: str | None = None) -> TodoFile:
     return parse_text(read_text(path), path=path, file_key=file_key)
 
 
-_file_locks: dict[str, threading.Lock] = {}
-_file_locks_guard = threading.Lock()
-
-
-def _lock_for(path: Path) -> threading.Lock:
-    key = str(path.resolve())
-    with _file_locks_guard:
-        return _file_locks.setdefault(key, threading.Lock())
-
-
 Mutation = Callable[[TodoFile, TodoItem], list[str]]
 
 
 def update_item(path: Path, item_id: str, mutate: Mutation, *, file_key: str | None = None) -> bool:
     """Re-read ``path``, find the item again by identity, replace the file's lines by
-    ``mutate(file, item)`` and write atomically. False if the item is no longer in the file (the
-    user deleted or reworded it): nothing is written then."""
-    with _lock_for(path):
-        current = parse_file(path, file_key=file_key)
+    ``mutate(file, item)`` and write it (:func:`agentrunner.shared_file.rewrite`: under the folder
+    lock every agentrunner writer takes, edited again if the file changed meanwhile, bytes others
+    append kept). False if the item is no longer in the file (the user deleted or reworded it):
+    nothing is written then."""
+    found = False
+
+    def edit(data: bytes) -> bytes | None:
+        nonlocal found
+        current = parse_text(data.decode(ENCODING, ERRORS), path=path, file_key=file_key)
         item = current.find(item_id)
+        found = item is not None
         if item is None:
-            return False
-        new_lines = mutate(current, item)
-        if new_lines != current.lines:
-            atomic_write(path, "".join(new_lines))
-        return True
+            return None
+        return "".join(mutate(current, item)).encode(ENCODING, ERRORS)
+
+    try:
+        rewrite(path, edit)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return found
 
 
 def _annotation_indent(item: TodoItem) -> str:
@@ -333,20 +334,24 @@ def add_item(path: Path, text: str, *, today: date | None = None) -> TodoItem:
         raise UsageError("the to-do text is empty")
     if text.startswith("[") and text[1:3] in ("] ", "x]", "X]"):
         raise UsageError("give the item's text only, without a checkbox")
-    with _lock_for(path):
-        if path.exists():
-            current = parse_file(path)
-            eol = current.eol
-            body = current.render()
-            if body and not body.endswith(("\n", "\r")):
-                body += eol
-        else:
-            day = today or date.today()
-            eol = "\n"
-            body = f"# Tasks {day.isoformat()}{eol}{eol}"
-        atomic_write(path, f"{body}- [ ] {text}{eol}")
-    added = parse_file(path)
-    return added.items[-1]
+    day = today or date.today()
+
+    def line(current: bytes | None) -> bytes:
+        if current is None:
+            return f"# Tasks {day.isoformat()}\n\n- [ ] {text}\n".encode(ENCODING, ERRORS)
+        existing = parse_text(current.decode(ENCODING, ERRORS), path=path)
+        eol = existing.eol
+        separator = eol if current and not current.endswith((b"\n", b"\r")) else ""
+        return f"{separator}- [ ] {text}{eol}".encode(ENCODING, ERRORS)
+
+    try:
+        end = append(path, line)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    # The item is the last one up to the bytes we wrote (others may have appended after them).
+    with open(path, "rb") as handle:
+        written = handle.read(end).decode(ENCODING, ERRORS)
+    return parse_text(written, path=path).items[-1]
 
 
 __all__ = [
