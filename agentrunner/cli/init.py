@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..atomic import atomic_write
 from ..config import CONFIG_FILENAME
 from ._app import app, console
 
@@ -26,20 +27,20 @@ def init(
     if target.exists() and not force:
         console.print(f"{target} exists (use --force to overwrite)")
     else:
-        target.write_text(files("agentrunner").joinpath("templates", "routes.toml").read_text("utf-8"), "utf-8")
+        atomic_write(target, files("agentrunner").joinpath("templates", "routes.toml").read_text("utf-8"))
         console.print(f"wrote {target}")
     tasks = directory / "tasks"
     tasks.mkdir(exist_ok=True)
     example = tasks / "example.md"
     if not example.exists() and EXAMPLE_TASKS.is_file():
-        example.write_text(EXAMPLE_TASKS.read_text("utf-8"), "utf-8")
+        atomic_write(example, EXAMPLE_TASKS.read_text("utf-8"))
         console.print(f"wrote {example}")
     examples = directory / "examples"
     if not examples.exists() and EXAMPLE_INPUTS.is_dir():
         examples.mkdir()
         for source in EXAMPLE_INPUTS.iterdir():
             if source.is_file():
-                (examples / source.name).write_bytes(source.read_bytes())
+                atomic_write(examples / source.name, source.read_bytes())
         console.print(f"wrote {examples}/ (the example's input files)")
     console.print("next: agentrunner models · agentrunner add \"…\" · agentrunner run")
 

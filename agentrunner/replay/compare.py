@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
 import statistics
 from array import array
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import AtomicFile
 from ..errors import UsageError
 from ..ledger import Ledger
 from .engine import Candidate, ReplayEngine, ReplayResult, answer_text, prompt_text, request_from_row
@@ -183,8 +183,8 @@ class OutcomeWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        self.handle = self.partial.open("w", encoding="utf-8")
+        self.file = AtomicFile(path)
+        self.handle = self.file.handle
         self.rows = 0
 
     def write(self, original: dict[str, Any], prompt: str, results: list[ReplayResult]) -> None:
@@ -212,11 +212,10 @@ class OutcomeWriter:
         self.rows += 1
 
     def close(self, ok: bool = True) -> None:
-        self.handle.close()
         if ok:
-            os.replace(self.partial, self.path)
+            self.file.commit()
         else:
-            self.partial.unlink(missing_ok=True)
+            self.file.abort()
 
 
 def _outcome(

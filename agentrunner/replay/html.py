@@ -4,9 +4,9 @@ with their scores. One self-contained file (inline CSS, no scripts, every text e
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 
+from ..atomic import atomic_write
 from .compare import HTML_MAX_CALLS, TABLE_COLUMNS, CompareReport, table_cells
 from .outcome_eval import COST_USD
 
@@ -68,6 +68,4 @@ def render_html(report: CompareReport) -> str:
 
 
 def write_html(report: CompareReport, path: Path) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(render_html(report), encoding="utf-8")
-    os.replace(partial, path)
+    atomic_write(path, render_html(report))

@@ -29,7 +29,6 @@ comment block of the measured cost and quality on both splits at its top.
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +38,7 @@ from typing import Any
 
 import tomlkit
 
+from ..atomic import atomic_write
 from ..config import Config, parse_config
 from ..errors import UsageError
 from ..router import Classifier
@@ -534,9 +534,7 @@ def write_tuned(base: Config, knobs: Knobs, path: Path, comments: Sequence[str])
     """Write the tuned configuration atomically, after checking that it loads."""
     text = render_tuned(base, knobs, comments)
     parse_config(text, file=str(path))  # never write a file agentrunner would refuse to read
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    atomic_write(path, text)
     return text
 
 

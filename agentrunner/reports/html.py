@@ -21,6 +21,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from ..atomic import atomic_write
 from .render import GROUP_COLUMNS, group_cells, headline_lines, money, share
 from .spend import GroupRow, Report
 
@@ -309,8 +310,5 @@ premium tier <b>{html.escape(report.premium_tier)}</b> · generated
 def write_html(report: Report, path: Path) -> Path:
     """Write the page atomically (a half-written report is never left behind)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(render_html(report), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, render_html(report))
     return path

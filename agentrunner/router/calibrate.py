@@ -13,8 +13,6 @@ every held-out outcome of both models carries ``cost_usd``.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ import tomlkit
 from numpy.typing import NDArray
 from tomlkit.items import Item, Table
 
+from ..atomic import atomic_write
 from ..errors import OutcomeDataError, UsageError
 from .outcomes import OutcomeRow, pick_weak_strong, rows_with_models
 
@@ -268,17 +267,9 @@ def write_threshold(config_file: Path, threshold: float) -> tuple[str, str]:
     new_text = set_threshold_text(old_text, threshold)
     if new_text == old_text:
         return old_text, new_text
-    mode = config_file.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(prefix=f".{config_file.name}.", dir=config_file.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(new_text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, config_file)
+        atomic_write(config_file, new_text)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"{config_file}: cannot write: {exc.strerror or exc}") from None
     return old_text, new_text
 

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.model_selection import KFold, StratifiedKFold
 
+from ..atomic import AtomicFile
 from .learned import LearnedClassifier, training_target
 from .metrics import (
     ROUTELLM_BINS,
@@ -181,9 +182,9 @@ def evaluate_rows(
 
 def write_scores(path: str | Path, ids: Sequence[str], scores: Sequence[float]) -> None:
     """JSONL ``{"id", "score"}`` per prompt; higher score = send to strong."""
-    with Path(path).open("w", encoding="utf-8") as handle:
+    with AtomicFile(Path(path)) as file:
         for row_id, score in zip(ids, scores, strict=True):
-            handle.write(json.dumps({"id": row_id, "score": round(float(score), 6)}) + "\n")
+            file.handle.write(json.dumps({"id": row_id, "score": round(float(score), 6)}) + "\n")
 
 
 def plot_curves(report: EvaluationReport, path: str | Path) -> Path:

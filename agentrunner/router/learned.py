@@ -29,6 +29,7 @@ loading a model trained under another feature spec raises :class:`ModelSpecMisma
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import math
@@ -49,6 +50,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from ..atomic import atomic_write
 from ..errors import RouterModelError
 from .features import (
     ANSWER_FEATURE_NAMES,
@@ -406,21 +408,21 @@ class LearnedClassifier:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         model_path = directory / MODEL_FILE
-        # Write both files under temporary names first so a crash never leaves a mismatched pair.
-        temporary_model = model_path.with_suffix(".joblib.tmp")
-        joblib.dump(models, temporary_model, compress=3)
+        # The model first, then the metadata naming its sha256: a crash in between leaves a pair
+        # that load() refuses (sha256 mismatch), never one it silently misreads.
+        buffer = io.BytesIO()
+        joblib.dump(models, buffer, compress=3)
+        model_bytes = buffer.getvalue()
         document = {
             "format_version": FORMAT_VERSION,
             "feature_spec": self.spec.as_dict(),
             "model_file": MODEL_FILE,
-            "model_sha256": file_sha256(temporary_model),
+            "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
             "prediction": "P(cheap answer is good enough); route to strong when below threshold",
             "training": self.metadata,
         }
-        temporary_metadata = directory / (METADATA_FILE + ".tmp")
-        temporary_metadata.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        temporary_model.replace(model_path)
-        temporary_metadata.replace(directory / METADATA_FILE)
+        atomic_write(model_path, model_bytes)
+        atomic_write(directory / METADATA_FILE, json.dumps(document, indent=2) + "\n")
         return directory
 
     @classmethod
