@@ -177,15 +177,14 @@ def item_info(item: TodoItem) -> ItemInfo:
 
 
 class Progress:
-    """Plain timestamped lines (cron, pipes) or a rich live progress bar on a terminal."""
+    """What a run reports as it goes: plain timestamped lines (cron, pipes), or on a terminal one
+    line per item. The CLI's live bar (agentrunner/cli/progress.py) extends it."""
 
     def __init__(self, *, quiet: bool, stream: TextIO | None = None, tty: bool | None = None) -> None:
         self.quiet = quiet
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty() if tty is None else tty
         self._lock = threading.Lock()
-        self._rich: Any = None
-        self._task: Any = None
         self.titles: dict[str, str] = {}
         self.numbers: dict[str, str] = {}
         # The ledger's redaction, set by the Runner: item titles and errors may hold keys.
@@ -200,27 +199,18 @@ class Progress:
         self.close()
 
     def close(self) -> None:
-        if self._rich is not None:
-            self._rich.stop()
-            self._rich = None
+        """The run is over (a live display stops here)."""
 
     def start(self, total: int) -> None:
-        if self.quiet or not self.tty or total == 0:
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
-        from rich.progress import Progress as RichProgress
+        """The run has ``total`` items to work (a live display starts here)."""
 
-        self._rich = RichProgress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[cost]}"),
-            console=Console(file=self.stream, highlight=False),
-            transient=True,
-        )
-        self._rich.start()
-        self._task = self._rich.add_task("run", total=total, cost="$0.000000")
+    def emit(self, message: str) -> None:
+        """Write one (redacted) line: as-is on a terminal, timestamped for logs."""
+        if self.tty:
+            print(message, file=self.stream, flush=True)
+        else:
+            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            print(f"{stamp} {message}", file=self.stream, flush=True)
 
     def log(self, message: str) -> None:
         """A plain line: timestamped for logs, as-is above the progress bar on a terminal."""
@@ -228,30 +218,19 @@ class Progress:
             return
         message = self.redact(message) or ""
         with self._lock:
-            if self._rich is not None:
-                self._rich.console.print(message, markup=False, highlight=False)
-            elif self.tty:
-                print(message, file=self.stream, flush=True)
-            else:
-                stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-                print(f"{stamp} {message}", file=self.stream, flush=True)
+            self.emit(message)
 
     def item_started(self, item_id: str, number: int, total: int) -> None:
         self.numbers[item_id] = f"[{number}/{total}]"
-        if self._rich is not None:
-            self._rich.update(self._task, description=f"{self.titles.get(item_id, '')[:48]} …")
-        elif not self.tty:  # a terminal gets the item's one line when it ends
+        if not self.tty:  # a terminal gets the item's one line when it ends
             self.log(f"[{number}/{total}] {self.titles.get(item_id, item_id)[:70]}")
 
     def event(self, item_id: str, message: str) -> None:
         """A step of an item: the bar's text on a terminal, a log line otherwise."""
         with self._lock:
             self.trails.setdefault(item_id, []).append(message)
-        title = self.titles.get(item_id, item_id)
-        if self._rich is not None and self._task is not None:
-            self._rich.update(self._task, description=f"{title[:40]} · {message[:40]}")
-        elif not self.tty:
-            self.log(f"  {title[:50]} · {message}")
+        if not self.tty:
+            self.log(f"  {self.titles.get(item_id, item_id)[:50]} · {message}")
 
     def item_finished(self, item_id: str, ok: bool, cost: float, detail: str) -> None:
         """Plain logs get the outcome line; a terminal gets the item's whole trail on one line
@@ -267,8 +246,6 @@ class Progress:
         else:
             self.log(f"  {'done ✓' if ok else 'failed ✗'} {detail}")
         self.cost += cost
-        if self._rich is not None and self._task is not None:
-            self._rich.update(self._task, advance=1, cost=f"${self.cost:.6f}")
 
 
 def _short(message: str) -> str:

@@ -113,3 +113,21 @@ def test_ledger_list_filters_by_since_and_until(cli: Callable) -> None:
     assert listed("--until", "1.5d") == ["MID", "OLD"]
     bad = cli("ledger", "list", "--since", "soon")
     assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "--since 'soon'" in bad.output
+
+
+def test_run_progress_bar_lives_in_the_cli_and_prints_item_lines() -> None:
+    from agentrunner.cli._progress import BarProgress
+
+    terminal = io.StringIO()
+    bar = BarProgress(quiet=False, stream=terminal, tty=True)
+    bar.titles["i1"] = "Summarise CHANGELOG.md"
+    bar.start(1)
+    assert bar._bar is not None  # the rich bar runs while items do
+    bar.item_started("i1", 1, 1)
+    bar.event("i1", "act(local)")
+    bar.item_finished("i1", True, 0.0001, "local 1")
+    bar.close()
+    assert "[1/1] Summarise CHANGELOG.md" in terminal.getvalue() and "$0.0001" in terminal.getvalue()
+    import agentrunner.runner
+
+    assert "rich" not in Path(agentrunner.runner.__file__).read_text("utf-8")

@@ -40,6 +40,7 @@ def run_command(
     config = get_config()
     # Imported here: the agent pulls in LangGraph (~0.5 s), which no other command needs.
     from ..runner import Runner, RunOptions, summary_json, summary_line
+    from ._progress import BarProgress
 
     options = RunOptions(
         paths=list(paths or []),
@@ -50,7 +51,7 @@ def run_command(
         quiet=quiet,
         json_output=as_json,
     )
-    summary = Runner(config, options).run()
+    summary = Runner(config, options, progress=BarProgress(quiet=quiet or as_json)).run()
     if as_json:
         typer.echo(summary_json(summary))
     else:
