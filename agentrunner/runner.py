@@ -481,8 +481,16 @@ class Runner:
         # ledger, also when the kill came after the graph ended but before the to-do file was written.
         entry = queue.get(item.id)
         killed = entry is not None and entry.status == "running"
-        attempt = queue.resume(item.id, self.run_id) if resume or killed else queue.start(item.id, self.run_id)
         max_attempts = self.config.agent.max_attempts
+        if not (resume or killed) and entry is not None and entry.attempts >= max_attempts:
+            # A new attempt would be one too many (e.g. the last one was stopped by a budget before
+            # its first checkpoint): never start attempt max_attempts + 1.
+            with lock:
+                summary.skipped += 1
+                summary.items.append({"id": item.id, "title": info.title, "status": "skipped",
+                                      "error": f"{entry.attempts} of {max_attempts} attempts used"})
+            return
+        attempt = queue.resume(item.id, self.run_id) if resume or killed else queue.start(item.id, self.run_id)
         not_counted = False
         try:
             outcome = agent.work(info, run_id=self.run_id, attempt=attempt, resume=resume)

@@ -8,9 +8,11 @@ gives back the same bytes (CRLF, a missing final newline, odd bytes — decoded 
       any more-indented lines under it are its context
 
 Inline hints: ``#<tier>`` forces a tier, any other ``#tag`` is a tag rules can match, ``~$0.50`` caps
-the item's cost. An item's identity is a hash of its file and its *normalised* text (hints, tags,
-Obsidian Tasks fields, case and whitespace removed), so ticking it, tagging it or editing other lines
-does not make it a different item.
+the item's cost. An item's identity is a hash of its file, its *normalised* text (hints, tags,
+Obsidian Tasks fields, case and whitespace removed) and, when earlier items of the file normalise to
+the same text, its rank among them — so ticking it, tagging it or editing other lines does not make
+it a different item, and two lines that differ only in case or tags are two items, each worked and
+paid once.
 
 Writes go through :func:`update_item`: the file is re-read, the item found again by identity,
 changed, and written atomically (temp file in the same directory, fsync, ``os.replace``), so a user
@@ -88,9 +90,11 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def item_identity(file_key: str, text: str) -> str:
-    digest = hashlib.sha256(f"{file_key}\0{normalise(text)}".encode(ENCODING, ERRORS)).hexdigest()
-    return digest[:16]
+def item_identity(file_key: str, text: str, occurrence: int = 0) -> str:
+    """``occurrence``: how many items before this one in the file have the same normalised text
+    (0 for the first, whose id is what it always was)."""
+    key = f"{file_key}\0{normalise(text)}" + (f"\0{occurrence}" if occurrence else "")
+    return hashlib.sha256(key.encode(ENCODING, ERRORS)).hexdigest()[:16]
 
 
 def slugify(text: str, max_length: int = 48) -> str:
@@ -120,10 +124,11 @@ class TodoItem:
     context: list[str] = field(default_factory=list)  # raw lines (with endings) under the item
     tags: list[str] = field(default_factory=list)
     cost_cap_usd: float | None = None
+    occurrence: int = 0  # earlier items of the file with the same normalised text
 
     @property
     def id(self) -> str:
-        return item_identity(self.file_key, self.text)
+        return item_identity(self.file_key, self.text, self.occurrence)
 
     @property
     def title(self) -> str:
@@ -206,8 +211,12 @@ def parse_text(text: str, *, path: Path, file_key: str | None = None) -> TodoFil
                 cost_cap_usd=float(cap.group(1)) if cap else None,
             )
         )
+    seen: dict[str, int] = {}
     for item in items:
         item.context = _context_lines(lines, item)
+        words = normalise(item.text)
+        item.occurrence = seen.get(words, 0)
+        seen[words] = item.occurrence + 1
     return TodoFile(path=path, file_key=key, lines=lines, items=items)
 
 
