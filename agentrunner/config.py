@@ -73,11 +73,6 @@ class TierConfig(_Model):
     json_output: bool = True
     options: dict[str, Any] = Field(default_factory=dict)
 
-    @property
-    def is_local(self) -> bool:
-        """Local tiers are paid by wall time, not by token."""
-        return self.cost_per_hour is not None and self.price is None
-
 
 class RuleMatch(_Model):
     tag: str | None = None

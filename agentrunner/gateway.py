@@ -18,7 +18,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .chat import ChatRequest, ChatResponse, ToolCall, Usage
@@ -48,9 +48,6 @@ class CallContext:
     config_name: str | None = None
     task_type: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
-
-    def with_route(self, reason: str | None, score: float | None) -> CallContext:
-        return replace(self, route_reason=reason, route_score=score)
 
 
 def backoff_delay(retry: int, retry_after: float | None, rng: random.Random) -> float:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import keyword
 import os
 import re
@@ -301,10 +300,6 @@ def csv_to_markdown(text: str) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in body]
     return "\n".join(lines) + "\n"
-
-
-def tool_result_json(result: ToolResult) -> str:
-    return json.dumps({"ok": result.ok, "output": result.output[:2000], "error": result.error})
 
 
 __all__ = ["ToolContext", "ToolRefused", "ToolResult", "Workspace", "csv_to_markdown"]

@@ -22,15 +22,42 @@ cost_per_hour = 0.05
 """
 
 
+REAL_CACHE = Path.home() / ".cache"  # read once, before any test moves HOME
+
+#: Environment variables through which agentrunner or its importers find the user's files or keys:
+#: unset for every test, so no test reads (or writes) the developer's real history.
+USER_ENVIRONMENT = (
+    "CODEX_HOME",
+    "GEMINI_CLI_HOME",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "LLM_USER_PATH",
+    "CLAUDE_CONFIG_DIR",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OLLAMA_HOST",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point agentrunner's data dir and config at tmp_path; never touch the real ones."""
+    """Point agentrunner's data dir, config and HOME at tmp_path and unset the variables of
+    USER_ENVIRONMENT; never touch the real ones. (HOME: the importers' default paths are under it.)"""
+    for name in USER_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    if REAL_CACHE.is_dir():  # caches are not history: the assembled embedded model lives there
+        (home / ".cache").symlink_to(REAL_CACHE, target_is_directory=True)
+    monkeypatch.setenv("HOME", str(home))
     data_dir = tmp_path / ".agentrunner"
     monkeypatch.setenv("AGENTRUNNER_DIR", str(data_dir))
     config = tmp_path / "routes.toml"
     config.write_text(TEMPLATE, "utf-8")
     monkeypatch.setenv("AGENTRUNNER_CONFIG", str(config))
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(tmp_path)

@@ -192,3 +192,17 @@ def test_only_the_ledger_touches_its_lock_and_transactions() -> None:
             ):
                 offenders.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {ast.unparse(node)}")
     assert not offenders, "add a Ledger method instead:\n" + "\n".join(offenders)
+
+
+def test_every_test_runs_with_its_own_home_and_no_user_paths(isolated_home: Path) -> None:
+    """conftest's isolation: the importers' default locations are inside the test's tmp dir."""
+    import os
+
+    from agentrunner.importers import IMPORTERS
+    from tests.conftest import USER_ENVIRONMENT
+
+    assert Path.home() == isolated_home / "home"
+    assert not [name for name in USER_ENVIRONMENT if name in os.environ]
+    for importer in IMPORTERS.values():
+        for path in importer.default_paths():
+            assert isolated_home in path.parents, (importer, path)

@@ -8,7 +8,6 @@ compiles, …). None of them asks a model; the optional self-check in the graph 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,10 +142,6 @@ def run_validators(validators: list[Validator], result: ActResult, root: Path) -
 
 def default_validators(extra: list[Validator] | None = None) -> list[Validator]:
     return [no_act_error, non_empty, tool_results_ok, files_exist, *(extra or [])]
-
-
-def read_json_file(path: Path) -> Any:
-    return json.loads(path.read_text("utf-8"))
 
 
 __all__ = [

@@ -351,10 +351,6 @@ class LearnedClassifier:
     # -- prediction ----------------------------------------------------------------------------
 
     @property
-    def is_fitted(self) -> bool:
-        return self._models is not None
-
-    @property
     def has_cascade_model(self) -> bool:
         return self._models is not None and self._models.cascade_model is not None
 
