@@ -22,12 +22,15 @@ editing the file at the same time loses nothing but a race of microseconds.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from markdown_it import MarkdownIt
 
 from .atomic import ENCODING, ERRORS
 from .errors import UsageError
@@ -180,22 +183,44 @@ class TodoFile:
         return best if counts[best] else "\n"
 
 
+_markdown: MarkdownIt | None = None
+
+
+def _list_item_lines(text: str) -> set[int]:
+    """The lines where a list item's first paragraph starts, by CommonMark (markdown-it-py, block
+    level only): a checkbox line anywhere else — in a fence of any length, an HTML comment, an
+    indented code block, a paragraph it merely continues — is no item."""
+    global _markdown
+    if _markdown is None:
+        _markdown = MarkdownIt("commonmark")
+        _markdown.disable("inline")  # the item's own text is ours to read, not a renderer's
+    tokens = _markdown.parse(text)
+    starts: set[int] = set()
+    for token, following in itertools.pairwise(tokens):
+        if (
+            token.type == "list_item_open"
+            and following.type == "paragraph_open"
+            and token.map is not None
+            and following.map is not None
+            and following.map[0] == token.map[0]
+        ):
+            starts.add(token.map[0])
+    return starts
+
+
 def parse_text(text: str, *, path: Path, file_key: str | None = None) -> TodoFile:
     lines = split_lines(text)
     key = file_key if file_key is not None else path.as_posix()
     items: list[TodoItem] = []
-    in_fence = False
-    for index, raw in enumerate(lines):
-        bare = strip_eol(raw)
-        if bare.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        match = _ITEM.match(bare)
-        if not match:
+    candidates = [(index, _ITEM.match(strip_eol(raw))) for index, raw in enumerate(lines)]
+    starts = _list_item_lines(text) if any(match for _, match in candidates) else set()
+    for index, match in candidates:
+        if match is None or index not in starts:
             continue
         text_part = match.group("rest").strip()
+        if not normalise(text_part):
+            continue  # `- [ ] ` with no words (or only hints and tags): nothing to do
+        raw = lines[index]
         cap = _COST_CAP.search(text_part)
         items.append(
             TodoItem(

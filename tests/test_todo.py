@@ -68,6 +68,49 @@ def test_parse_items_tags_hints_context(tmp_path: Path) -> None:
     assert todo.items[3].bullet == "+" and todo.items[4].bullet == "1."
 
 
+COMMONMARK_NOT_ITEMS = (
+    "# Notes\n"
+    "\n"
+    "<!--\n"
+    "- [ ] inside a multi-line HTML comment\n"
+    "-->\n"
+    "\n"
+    "````markdown\n"
+    "```\n"
+    "- [ ] inside a four-backtick fence that holds a ``` line\n"
+    "```\n"
+    "````\n"
+    "\n"
+    "A paragraph.\n"
+    "\n"
+    "    - [ ] in an indented code block\n"
+    "\n"
+    "- [ ] \n"
+    "- [ ]\n"
+    "- [ ] #premium ~$0.10\n"
+    "~~~\n"
+    "- [ ] in a tilde fence\n"
+    "~~~\n"
+    "- [ ] the only item\n"
+    "    - [ ] a nested item indented four spaces is an item\n"
+)
+
+
+def test_commonmark_decides_what_is_an_item(tmp_path: Path) -> None:
+    """Comments, fences of any length, indented code and empty checkboxes hold no item (each was
+    run and paid for before); the bytes of the file are kept exactly."""
+    for newline in ("\n", "\r\n"):
+        path = write(tmp_path / "cm.md", COMMONMARK_NOT_ITEMS, newline)
+        todo = parse_file(path)
+        assert [item.title for item in todo.items] == ["the only item", "a nested item indented four spaces is an item"]
+        assert todo.render().encode("utf-8") == path.read_bytes()
+        first = todo.items[0]
+        update_item(path, first.id, lambda f, i: mark_done(f, i, summary="ok", day=DAY))
+        assert path.read_bytes() == COMMONMARK_NOT_ITEMS.replace(
+            "- [ ] the only item\n", "- [x] the only item ✅ 2026-11-26\n  - → ok\n"
+        ).replace("\n", newline).encode("utf-8")
+
+
 def test_round_trip_is_byte_identical(tmp_path: Path) -> None:
     for newline in ("\n", "\r\n"):
         for text in (OBSIDIAN, OBSIDIAN.rstrip("\n"), "", "no newline - [ ] x", "- [ ] only\r\n\r\n"):
