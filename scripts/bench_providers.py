@@ -16,17 +16,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests.support
 
 import anthropic
 import ollama
 import openai
-from helpers_scripted_http import Reply, ScriptedServer
 
 from agentrunner.chat import ChatRequest, Message
 from agentrunner.config import parse_config
 from agentrunner.gateway import CallContext, Gateway
 from agentrunner.ledger import Ledger
+from tests.support.scripted_http import Reply, ScriptedServer
 
 OPENAI_OK = {
     "id": "chatcmpl-1",

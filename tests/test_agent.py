@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_scripted_http import Reply, ScriptedServer
 
 from agentrunner.agent import Agent, ItemInfo
 from agentrunner.agent.recipes import (
@@ -30,6 +29,7 @@ from agentrunner.gateway import Gateway
 from agentrunner.ledger import Ledger
 from agentrunner.router import Router
 from agentrunner.todo import parse_file
+from tests.support.scripted_http import Reply, ScriptedServer
 
 REPO = Path(__file__).resolve().parent.parent
 

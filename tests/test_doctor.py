@@ -241,7 +241,7 @@ def test_read_only_ledger_is_a_fail(isolated_home: Path, write_config: Callable)
     write_config(LOCAL_ONLY)
     path = isolated_home / ".agentrunner" / "ledger.db"
     Ledger(path).close()
-    from tests.faults import read_only_mount
+    from tests.support.faults import read_only_mount
 
     with read_only_mount(isolated_home / ".agentrunner") as mounted:
         if not mounted:
@@ -254,9 +254,9 @@ def test_read_only_ledger_is_a_fail(isolated_home: Path, write_config: Callable)
 
 def test_doctor_sees_a_real_run_in_progress(tmp_path: Path) -> None:
     """A real ``agentrunner run`` (forked) holds the lock while its call is in flight."""
-    from tests.chaos_server import ChaosServer
-    from tests.reliability_support import Project
-    from tests.run_forkserver import ForkServer, wait_for
+    from tests.support.chaos_server import ChaosServer
+    from tests.support.forkserver import ForkServer, wait_for
+    from tests.support.project import Project
 
     with ChaosServer(seed=1, mix={"ok": 1}, ok_delay=3.0) as server, ForkServer() as forks:
         project = Project(tmp_path / "project", server)

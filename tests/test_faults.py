@@ -1,6 +1,6 @@
 """The fault matrix: every provider meets the same faults over a real loopback socket.
 
-A scripted HTTP server (helpers_scripted_http.py) plays each provider's API and answers with the
+A scripted HTTP server (tests/support/scripted_http.py) plays each provider's API and answers with the
 fault; the real SDK (openai, ollama, anthropic) talks to it through the tier's ``base_url``/``host``.
 The gateway gets a recording ``sleep`` so retries do not wait, and the tests check the number of
 attempts, the ledger row of each attempt (status, error text), the delays (Retry-After honoured)
@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_providers import Harness, harness
-from helpers_scripted_http import Reply, ScriptedServer, free_port
 
 from agentrunner.errors import (
     ProviderAuthError,
@@ -26,6 +24,8 @@ from agentrunner.errors import (
     ProviderUnavailable,
 )
 from agentrunner.ledger import Ledger
+from tests.support.provider_harness import Harness, harness
+from tests.support.scripted_http import Reply, ScriptedServer, free_port
 
 TIMEOUT_S = 0.3
 MAX_RETRIES = 2  # three attempts in all

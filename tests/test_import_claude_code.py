@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers_import import FIXTURES, config, copy_fixture, request_of, rows
 
 from agentrunner.importers import IMPORTERS, run_import
 from agentrunner.importers._common import ImportContext, ImportOptions, ImportStats
+from tests.support.import_fixtures import FIXTURES, config, copy_fixture, request_of, rows
 
 PROJECTS = FIXTURES / "claude-code" / "projects"
 SOURCE = "import:claude-code"

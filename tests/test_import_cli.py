@@ -8,9 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers_import import CONFIG_WITH_USER, FIXTURES, make_llm_db
 
 from agentrunner.config import load_config
+from tests.support.import_fixtures import CONFIG_WITH_USER, FIXTURES, make_llm_db
 
 PROJECTS = FIXTURES / "claude-code" / "projects"
 CLAUDE_TOTAL = 0.001335 + 0.00057 + 0.000068 + 0.012159 + 0.0006  # see test_import_claude_code.py

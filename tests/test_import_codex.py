@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers_import import FIXTURES, config, copy_fixture, request_of, rows
 
 from agentrunner.importers import run_import
+from tests.support.import_fixtures import FIXTURES, config, copy_fixture, request_of, rows
 
 SESSIONS = FIXTURES / "codex" / "sessions"
 DAY = SESSIONS / "2026" / "09" / "02"

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers_import import FIXTURES, config, copy_fixture, request_of, rows
 
 from agentrunner.importers import run_import
+from tests.support.import_fixtures import FIXTURES, config, copy_fixture, request_of, rows
 
 TMP = FIXTURES / "gemini" / "tmp"
 SESSION = "1a2b3c4d-1111-4222-8333-944445555666"

@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers_import import config, make_llm_db, request_of, rows
 
 from agentrunner.importers import run_import
+from tests.support.import_fixtures import config, make_llm_db, request_of, rows
 
 SOURCE = "import:llm"
 

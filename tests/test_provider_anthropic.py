@@ -17,13 +17,13 @@ from typing import Any
 
 import httpx2
 import pytest
-from helpers_providers import Harness, harness
-from helpers_scripted_http import Reply, ScriptedServer
 
 from agentrunner.chat import Message, ToolCall, ToolSpec
 from agentrunner.config import Config
 from agentrunner.errors import ProviderAuthError, ProviderServerError
 from agentrunner.providers.anthropic import JSON_TOOL, AnthropicProvider, anthropic_messages
+from tests.support.provider_harness import Harness, harness
+from tests.support.scripted_http import Reply, ScriptedServer
 
 KEY = "sk-ant-test-0123456789abcdefghijklmnopqrstuvwxyz"
 

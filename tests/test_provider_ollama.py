@@ -1,6 +1,6 @@
 """The ollama provider: the official ``ollama`` client against a loopback server speaking ollama's
 REST API and answering with the real embedded llama.cpp model (ollama itself cannot be installed
-here; see helpers_ollama_server.py for the shapes it speaks)."""
+here; see tests/support/ollama_server.py for the shapes it speaks)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from pathlib import Path
 
 import ollama
 import pytest
-from helpers_ollama_server import MODEL_NAME, FakeOllama
-from helpers_providers import harness
-from helpers_scripted_http import Reply, ScriptedServer, free_port
 
 from agentrunner.chat import ChatRequest, Message, ToolCall, ToolSpec
 from agentrunner.config import parse_config
 from agentrunner.errors import ProviderRequestError
 from agentrunner.providers.ollama import OllamaProvider, ollama_messages
+from tests.support.ollama_server import MODEL_NAME, FakeOllama
+from tests.support.provider_harness import harness
+from tests.support.scripted_http import Reply, ScriptedServer, free_port
 
 
 @pytest.fixture(scope="module")

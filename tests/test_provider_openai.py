@@ -14,13 +14,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers_providers import harness
-from helpers_scripted_http import Reply, ScriptedServer, free_port
 
 from agentrunner.chat import ChatRequest, Message, ToolCall, ToolSpec
 from agentrunner.config import parse_config
 from agentrunner.errors import ProviderAuthError, ProviderUnavailable
 from agentrunner.providers.openai import LOCAL_PLACEHOLDER_KEY, OpenAIProvider, openai_messages
+from tests.support.provider_harness import harness
+from tests.support.scripted_http import Reply, ScriptedServer, free_port
 
 SERVER_MODEL = "gemma3-270m"
 COLOUR_SCHEMA = {

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from tests.chaos_server import ChaosServer
-from tests.reliability_support import Project, ledger_invariants
-from tests.run_forkserver import ForkServer
+from tests.support.chaos_server import ChaosServer
+from tests.support.forkserver import ForkServer
+from tests.support.project import Project, ledger_invariants
 
 INPUT_PER_MTOK = 100.0
 OUTPUT_PER_MTOK = 500.0

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos_server import ChaosServer
-from tests.reliability_support import Project, ledger_invariants, todo_invariants
-from tests.run_forkserver import ForkServer
+from tests.support.chaos_server import ChaosServer
+from tests.support.forkserver import ForkServer
+from tests.support.project import Project, ledger_invariants, todo_invariants
 
 CHAOS_MIX = {"ok": 6, "slow": 1, "rate_limit": 1, "server": 1, "timeout": 0.5, "truncated": 1, "drop": 1}
 

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from agentrunner.ledger import CallRecord, Ledger
-from tests.chaos_server import ChaosServer
-from tests.faults import fill, read_only_mount, run_with_file_size_limit, tiny_filesystem
-from tests.reliability_support import AGENTRUNNER, Project, ledger_invariants, paid_twice, todo_invariants
-from tests.run_forkserver import ForkServer
+from tests.support.chaos_server import ChaosServer
+from tests.support.faults import fill, read_only_mount, run_with_file_size_limit, tiny_filesystem
+from tests.support.forkserver import ForkServer
+from tests.support.project import AGENTRUNNER, Project, ledger_invariants, paid_twice, todo_invariants
 
 
 @pytest.fixture(scope="module")

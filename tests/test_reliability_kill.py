@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos_server import ChaosServer
-from tests.reliability_support import Project, ledger_invariants, paid_twice, todo_invariants
-from tests.run_forkserver import ForkServer, wait_for
+from tests.support.chaos_server import ChaosServer
+from tests.support.forkserver import ForkServer, wait_for
+from tests.support.project import Project, ledger_invariants, paid_twice, todo_invariants
 
 SOAK_ITERATIONS = int(os.environ.get("AGENTRUNNER_SOAK_ITERATIONS", "200"))
 
@@ -139,7 +139,7 @@ def test_sigterm_mid_call_exits_130_and_resumes_without_paying_again(tmp_path: P
         expected = _expected_ids(project)
         import subprocess
 
-        from tests.reliability_support import AGENTRUNNER
+        from tests.support.project import AGENTRUNNER
 
         env = {**os.environ}
         for key, value in project.env().items():

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from agentrunner.config import parse_config
 from agentrunner.ledger import Ledger
 from agentrunner.tools import Workspace
-from tests.chaos_server import ChaosServer
-from tests.reliability_support import Project
-from tests.run_forkserver import ForkServer
+from tests.support.chaos_server import ChaosServer
+from tests.support.forkserver import ForkServer
+from tests.support.project import Project
 
 SECRET = "outside-the-workspace-secret"
 

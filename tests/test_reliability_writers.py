@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos_server import ChaosServer
-from tests.reliability_support import Project, ledger_invariants, paid_twice
-from tests.run_forkserver import ForkServer
+from tests.support.chaos_server import ChaosServer
+from tests.support.forkserver import ForkServer
+from tests.support.project import Project, ledger_invariants, paid_twice
 
 SOAK_ITERATIONS = int(os.environ.get("AGENTRUNNER_SOAK_ITERATIONS", "200"))
 

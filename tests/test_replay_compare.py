@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers_replay import StubOpenAI, call_cost, echo_last_user, stub_tier
 from typer.testing import Result
 
 from agentrunner.chat import ChatRequest, Message
 from agentrunner.config import load_config
 from agentrunner.ledger import CallRecord, Ledger
 from agentrunner.router.outcomes import load_outcomes
+from tests.support.replay_stubs import StubOpenAI, call_cost, echo_last_user, stub_tier
 
 SMALL = (1.0, 2.0)
 

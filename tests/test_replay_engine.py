@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers_replay import StubOpenAI, call_cost, stub_tier
 
 from agentrunner.chat import ChatRequest, Message
 from agentrunner.config import Config, parse_config
@@ -17,6 +16,7 @@ from agentrunner.replay.compare import compare_ledger
 from agentrunner.replay.engine import Candidate, ReplayEngine, effective_request, request_from_row
 from agentrunner.replay.scorers import ScorerSet
 from agentrunner.replay.select import Selection
+from tests.support.replay_stubs import StubOpenAI, call_cost, stub_tier
 
 SMALL = (1.0, 2.0)  # $/Mtok in, out
 BIG = (10.0, 30.0)

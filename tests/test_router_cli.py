@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers_replay import StubOpenAI, echo_last_user, stub_tier
 from typer.testing import Result
 
 from agentrunner.chat import ChatRequest, Message
@@ -27,6 +26,7 @@ from agentrunner.ledger import CallRecord, Ledger
 from agentrunner.router.calibrate import choose_threshold, set_threshold_text
 from agentrunner.router.learned import METADATA_FILE, LearnedClassifier
 from agentrunner.router.outcomes import load_outcomes
+from tests.support.replay_stubs import StubOpenAI, echo_last_user, stub_tier
 
 GSM8K = Path(__file__).resolve().parent / "fixtures" / "routing" / "gsm8k.jsonl"  # vendored from RouteLLM (Apache-2.0)
 WEAK = "small"

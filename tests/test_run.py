@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_scripted_http import Reply, ScriptedServer, free_port
 
 from agentrunner.ledger import Ledger
+from tests.support.scripted_http import Reply, ScriptedServer, free_port
 
 LOCAL = """
 [tiers.local]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers_replay import StubOpenAI, stub_tier
 
 from agentrunner.chat import ChatRequest
 from agentrunner.config import parse_config
@@ -21,6 +20,7 @@ from agentrunner.replay.scorers import (
     parse_numbers,
     parse_verdict,
 )
+from tests.support.replay_stubs import StubOpenAI, stub_tier
 
 
 def score(spec: str, candidate: str, reference: str) -> float:

@@ -26,9 +26,9 @@ import pytest
 
 from agentrunner.config import DEFAULT_REDACT
 from agentrunner.ledger import Redactor
-from tests.chaos_server import ChaosServer
-from tests.reliability_support import Project
-from tests.run_forkserver import ForkServer
+from tests.support.chaos_server import ChaosServer
+from tests.support.forkserver import ForkServer
+from tests.support.project import Project
 
 # Fake keys in each default format (made up; the shapes of real ones).
 FAKE_KEYS = {
@@ -161,7 +161,7 @@ def test_wal_files_of_a_killed_run_hold_no_keys(tmp_path: Path, forks: ForkServe
     import os
     import signal
 
-    from tests.run_forkserver import wait_for
+    from tests.support.forkserver import wait_for
 
     model = EchoingModel()
     with ChaosServer(seed=3, mix={"ok": 1}, answer=model, ok_delay=0.3) as server:

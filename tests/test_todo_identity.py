@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from agentrunner.todo import item_identity, mark_done, parse_file, parse_text, update_item
-from tests.chaos_server import ChaosServer
-from tests.reliability_support import Project
-from tests.run_forkserver import ForkServer
+from tests.support.chaos_server import ChaosServer
+from tests.support.forkserver import ForkServer
+from tests.support.project import Project
 
 DUPLICATES = [
     "Write a haiku about rain",

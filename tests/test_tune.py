@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers_replay import StubOpenAI, stub_tier
 from typer.testing import Result
 
 from agentrunner.chat import ChatRequest, Message
@@ -33,6 +32,7 @@ from agentrunner.replay.tune import (
     write_tuned,
 )
 from agentrunner.router import Step
+from tests.support.replay_stubs import StubOpenAI, stub_tier
 
 TWO_TIERS = """# my routes — keep this comment
 [tiers.cheap]

@@ -12,7 +12,7 @@ from typing import Any
 from agentrunner.chat import ChatRequest
 from agentrunner.config import Config, load_config
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
 
 CONFIG_WITH_USER = """
 [tiers.local]

@@ -1,7 +1,7 @@
 """A throw-away agentrunner project for the reliability tests, and the invariants they check.
 
 A :class:`Project` is a folder with a routes.toml whose only tier is an OpenAI-compatible
-:class:`~tests.chaos_server.ChaosServer` on loopback (known price per token), a to-do file, and
+:class:`~tests.support.chaos_server.ChaosServer` on loopback (known price per token), a to-do file, and
 its own ``.agentrunner/`` data dir. Runs are real processes (forked by the fork server, or the
 ``agentrunner`` script itself).
 
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.chaos_server import ChaosServer
-from tests.run_forkserver import ForkServer
+from tests.support.chaos_server import ChaosServer
+from tests.support.forkserver import ForkServer
 
-AGENTRUNNER = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "agentrunner")
+AGENTRUNNER = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "agentrunner")
 
 
 @dataclass

@@ -90,7 +90,7 @@ class ForkServer:
     """Client side: ``with ForkServer() as fs: pid = fs.spawn(["run"], cwd=...); fs.wait(pid)``."""
 
     def __init__(self, python: str = sys.executable) -> None:
-        root = Path(__file__).resolve().parent.parent
+        root = Path(__file__).resolve().parents[2]
         self.process = subprocess.Popen(
             [python, str(Path(__file__).resolve())],
             stdin=subprocess.PIPE,

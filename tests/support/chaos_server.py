@@ -16,7 +16,7 @@ The server counts every request it saw and every outcome it served, so a test ca
 ledger has exactly one row per provider request. ``usage`` is fixed per request, so with a
 ``price`` in routes.toml the cost of every successful call is known in advance.
 
-Run it standalone for manual soak runs: ``python tests/chaos_server.py --port 8799 --seed 1
+Run it standalone for manual soak runs: ``python -m tests.support.chaos_server --port 8799 --seed 1
 --mix ok=6,rate_limit=1,server=1,truncated=1``.
 """
 
