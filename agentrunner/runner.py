@@ -37,7 +37,7 @@ from .ledger import Ledger, Redactor, _database_problem, new_id
 from .pricing import price_tokens
 from .queue import Queue
 from .router import ItemCapExceeded, NoCapableTier, RouteContext, Router, Step
-from .todo import TodoFile, TodoItem, mark_done, mark_failed, parse_file, update_item
+from .todo import TodoFile, TodoItem, follow_link, mark_done, mark_failed, parse_file, update_item
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUDGET, EXIT_LOCK, EXIT_INTERRUPTED = 0, 1, 2, 3, 75, 130
 
@@ -315,10 +315,14 @@ class Runner:
             return self._run_locked()
 
     def _select(self, queue: Queue) -> tuple[list[TodoItem], int, list[TodoFile]]:
-        files = [
-            parse_file(path, file_key=file_key(self.config, path))
-            for path in todo_files(self.config, self.options.paths)
-        ]
+        paths = todo_files(self.config, self.options.paths)
+        # Symlinks must not steer writes out of the project: checked before the first call.
+        roots = [self.config.workspace, self.config.base_dir]
+        for path in paths:
+            follow_link(path, roots)
+        if paths and not self.options.dry_run:
+            follow_link(self.config.tasks_dir / "done", roots, what="results folder")
+        files = [parse_file(path, file_key=file_key(self.config, path)) for path in paths]
         selected: list[TodoItem] = []
         skipped = 0
         with queue.bulk():

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -356,6 +357,22 @@ def mark_failed(file: TodoFile, item: TodoItem, *, message: str) -> list[str]:
     return _splice(file, item.line_index, end, [strip_eol(item.line), note, *keep_results], eol)
 
 
+def follow_link(path: Path, roots: list[Path], *, what: str = "to-do file") -> Path:
+    """Where writes to ``path`` land. A symlink (anywhere on the way) is followed when its target is
+    inside one of ``roots`` (the workspace, the project folder); one pointing elsewhere is refused
+    with one line, so a link cannot steer agentrunner's writes out of the project."""
+    real = Path(os.path.realpath(path))
+    if real == Path(os.path.abspath(path)):
+        return real  # no link involved: where the user put it
+    for root in roots:
+        if real.is_relative_to(Path(os.path.realpath(root))):
+            return real
+    raise UsageError(
+        f"{path}: the {what} is a symlink to {real}, outside the workspace ({roots[0]}); "
+        "not writing through it (point it inside, or replace it by the file itself)"
+    )
+
+
 def today_file(tasks_dir: Path, today: date | None = None) -> Path:
     day = today or date.today()
     return tasks_dir / f"{day.isoformat()}.md"
@@ -393,6 +410,7 @@ __all__ = [
     "TodoItem",
     "add_item",
     "clean_text",
+    "follow_link",
     "item_identity",
     "mark_done",
     "mark_failed",

@@ -36,7 +36,7 @@ from ..errors import BudgetExhausted, Interrupted, ProviderError
 from ..gateway import CallContext, Gateway
 from ..ledger import Ledger
 from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdict, Step
-from ..todo import slugify
+from ..todo import follow_link, slugify
 from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
 from . import recipes
 from .recipes import ItemInfo, StepSpec
@@ -488,6 +488,7 @@ class Agent:
         item = ItemInfo(**state["item"])
         day = self.today.isoformat()
         folder = self.config.tasks_dir / "done" / day
+        follow_link(folder, [self.config.workspace, self.config.base_dir], what="results folder")  # no link out
         with self._slug_lock:
             base = slugify(self.redact(item.title) or "")
             path = folder / f"{base}.md"

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..errors import AgentRunnerError
 from ..queue import STATUSES, Queue
-from ..todo import add_item, today_file
+from ..todo import add_item, follow_link, today_file
 from ._app import app, console, err_console, get_config
 
 
@@ -71,6 +71,7 @@ def add_command(
     """Append an open item to today's to-do file (created with a heading if missing)."""
     config = get_config()
     target = file or today_file(config.tasks_dir)
+    follow_link(target, [config.workspace, config.base_dir])
     item = add_item(target, text)
     console.print(f"added to {target}:{item.line_number}: - [ ] {item.text}", markup=False)
 
