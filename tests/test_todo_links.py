@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos_server import ChaosServer
-from tests.reliability_support import Project
-from tests.run_forkserver import ForkServer
+from tests.support.chaos_server import ChaosServer
+from tests.support.forkserver import ForkServer
+from tests.support.project import Project
 
 
 @pytest.fixture(scope="module")
