@@ -126,3 +126,13 @@ class LockHeld(AgentRunnerError):
 
 class Interrupted(AgentRunnerError):
     exit_code = 130
+
+
+class PathBusy(AgentRunnerError):
+    """An item wants to change a file another item of the same run is changing: the later item is
+    rolled back and run again after the holder ends (``--jobs``), never both writing one file."""
+
+    def __init__(self, path: str, holder: str) -> None:
+        super().__init__(f"{path} is being changed by another item ({holder[:12]}): deferred until it ends")
+        self.path = path
+        self.holder = holder

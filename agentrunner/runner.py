@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .agent import Agent, ItemInfo, ItemOutcome
-from .agent.recipes import GENERAL, is_simple, recipe_for
+from .agent.journal import Transactions, named_paths_overlap, roll_back_leftovers
+from .agent.recipes import GENERAL, is_simple, mentioned_paths, recipe_for
 from .budgets import budget_status
 from .chat import Usage
 from .config import Config
-from .errors import AgentRunnerError, BudgetExhausted, Interrupted, LedgerError, LockHeld, UsageError
+from .errors import AgentRunnerError, BudgetExhausted, Interrupted, LedgerError, LockHeld, PathBusy, UsageError
 from .gateway import Gateway
 from .ledger import Ledger, Redactor, _database_problem, new_id
 from .pricing import price_tokens
@@ -40,6 +41,7 @@ from .router import ItemCapExceeded, NoCapableTier, RouteContext, Router, Step
 from .todo import TodoFile, TodoItem, follow_link, mark_done, mark_failed, parse_file, update_item
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUDGET, EXIT_LOCK, EXIT_INTERRUPTED = 0, 1, 2, 3, 75, 130
+MAX_DEFERRALS = 5  # an item deferred (a path held by another item) more often than this fails instead
 
 
 @dataclass
@@ -372,6 +374,8 @@ class Runner:
                     else ""
                 )
             )
+            if not self.options.dry_run:
+                self._roll_back_leftovers({item.id for item in selected})
             if self.options.dry_run:
                 self._dry_run(selected, router, summary)
             elif selected:
@@ -397,6 +401,17 @@ class Runner:
         queue.close()
         ledger.close()
         return summary
+
+    def _roll_back_leftovers(self, keep: set[str]) -> None:
+        """Half-done items a killed or stopped run left (not worked by this run): their files back."""
+        workspace = self.config.workspace
+        transactions = Transactions(
+            self.config.data_dir / "journal", workspace, exclude=[self.config.data_dir, self.config.tasks_dir]
+        )
+        for item_id, report in roll_back_leftovers(transactions, keep=keep):
+            undone = len(report.restored) + len(report.removed)
+            note = f": {report.note()}" if report.note() else ""
+            self.progress.log(f"rolled back {undone} path(s) of an unfinished item {item_id[:12]}{note}")
 
     def _exit_code(self, summary: RunSummary) -> int:
         if summary.stopped == "interrupted":
@@ -446,15 +461,19 @@ class Runner:
         for item in selected:
             self.progress.titles[item.id] = self.progress.redact(item.title) or ""
         counter = iter(range(1, total + 1))
+        numbers: dict[str, int] = {}
         lock = threading.Lock()
+        deferrals: dict[str, int] = {}
 
-        def one(item: TodoItem) -> None:
+        def one(item: TodoItem) -> str | None:
             with lock:
-                number = next(counter)
+                if item.id not in numbers:  # a deferred item keeps its number
+                    numbers[item.id] = next(counter)
+                number = numbers[item.id]
             if self.stop.is_set() or summary.stopped:
-                return
+                return None
             self.progress.item_started(item.id, number, total)
-            self._work_item(item, agent, queue, summary, lock)
+            return self._work_item(item, agent, queue, summary, lock, defer=deferrals.get(item.id, 0) < MAX_DEFERRALS)
 
         if self.options.jobs == 1:
             for item in selected:
@@ -462,22 +481,52 @@ class Runner:
                     break
                 one(item)
         else:
+            # --jobs: items that name a common path run one after the other; an item that meets a
+            # path another item is changing is rolled back and runs again after that item
+            named = {item.id: mentioned_paths(f"{item.title}\n{item.context_text}") for item in selected}
+            waits: dict[str, str] = {}
             with ThreadPoolExecutor(max_workers=self.options.jobs, thread_name_prefix="item") as pool:
-                futures: set[Future[None]] = set()
+                running: dict[Future[str | None], TodoItem] = {}
                 pending = list(selected)
-                while pending or futures:
-                    while pending and len(futures) < self.options.jobs and not (self.stop.is_set() or summary.stopped):
-                        futures.add(pool.submit(one, pending.pop(0)))
-                    if not futures:
+
+                def startable(item: TodoItem) -> bool:
+                    busy = [other.id for other in running.values()]
+                    return waits.get(item.id) not in busy and not any(
+                        named_paths_overlap(named[item.id], named[other]) for other in busy
+                    )
+
+                while pending or running:
+                    while len(running) < self.options.jobs and not (self.stop.is_set() or summary.stopped):
+                        ready = next((item for item in pending if startable(item)), None)
+                        if ready is None:
+                            break
+                        pending.remove(ready)
+                        running[pool.submit(one, ready)] = ready
+                    if not running:
                         break
-                    done, futures = wait(futures, timeout=0.5, return_when=FIRST_COMPLETED)
+                    done, _ = wait(set(running), timeout=0.5, return_when=FIRST_COMPLETED)
                     for future in done:
-                        future.result()
+                        item = running.pop(future)
+                        holder = future.result()
+                        if holder is not None:
+                            deferrals[item.id] = deferrals.get(item.id, 0) + 1
+                            waits[item.id] = holder
+                            pending.append(item)
         if self.stop.is_set() and summary.stopped is None:
             summary.stopped = "interrupted"
         summary.pending = sum(1 for entry in summary.items if entry["status"] == "pending")
 
-    def _work_item(self, item: TodoItem, agent: Agent, queue: Queue, summary: RunSummary, lock: threading.Lock) -> None:
+    def _work_item(
+        self,
+        item: TodoItem,
+        agent: Agent,
+        queue: Queue,
+        summary: RunSummary,
+        lock: threading.Lock,
+        *,
+        defer: bool = False,
+    ) -> str | None:
+        """Work one item; returns the id of the item holding a path it needed when it was deferred."""
         info = item_info(item)
         resume = agent.has_checkpoint(item.id)
         # 'running' in the queue with the lock free: the last run was killed on this item. That is
@@ -508,7 +557,7 @@ class Runner:
                 summary.stopped = summary.stopped or "budget"
                 summary.items.append({"id": item.id, "title": info.title, "status": "pending", "error": str(exc)})
             self.progress.log(f"  stopped: {exc} (state saved: the next run resumes here)")
-            return
+            return None
         except (Interrupted, KeyboardInterrupt):
             self.stop.set()
             queue.release(item.id)
@@ -516,7 +565,7 @@ class Runner:
                 summary.stopped = "interrupted"
                 summary.items.append({"id": item.id, "title": info.title, "status": "pending", "error": "interrupted"})
             self.progress.log("  interrupted: state saved, run again to resume")
-            return
+            return None
         except LedgerError:
             # The ledger or state.db cannot be written (full, read-only, corrupt): stop the run
             # rather than keep paying for calls that cannot be recorded. The item stays 'running',
@@ -527,6 +576,11 @@ class Runner:
         except AgentRunnerError as exc:
             # e.g. no tier can take a step: a failed attempt; the next one starts afresh
             agent.forget(item.id)
+            if isinstance(exc, PathBusy) and defer:
+                # rolled back already; not an attempt: it runs again once the holder has ended
+                queue.release(item.id, attempts_back=not (resume or killed))
+                self.progress.log(f"  deferred: {exc}")
+                return exc.holder
             outcome = ItemOutcome(status="failed", error=str(exc))
             # Every tier merely unavailable (server down, key unset) is not the item's fault: it
             # does not use up one of max_attempts, so a few bad nights never skip the item for good.
@@ -557,6 +611,9 @@ class Runner:
             message = f"failed (attempt {attempt}/{max_attempts}): {reason} — ledger run {self.run_id}"
             if not_counted:
                 message = f"failed (not counted as an attempt): {reason} — ledger run {self.run_id}"
+            note = agent.restore_notes.pop(item.id, "")
+            if note:  # what the rollback kept: the user's own later edits
+                message = message.replace(f" — ledger run {self.run_id}", f" · {note} — ledger run {self.run_id}")
             message = self.progress.redact(message) or message
             update_item(item.file, item.id, lambda f, i: mark_failed(f, i, message=message), file_key=item.file_key)
             queue.finish(
@@ -589,6 +646,7 @@ class Runner:
                     "result": outcome.result_path,
                 }
             )
+        return None
 
     def _totals(self, ledger: Ledger, summary: RunSummary) -> None:
         """Calls per tier, cost and the all-premium estimate, from the ledger rows of this run."""

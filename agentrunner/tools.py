@@ -13,6 +13,8 @@ and step ids.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import io
 import keyword
@@ -21,9 +23,10 @@ import re
 import shlex
 import subprocess
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .atomic import atomic_write
 from .chat import ToolSpec
@@ -56,6 +59,18 @@ class ToolContext:
     step_id: str | None = None
 
 
+class WriteGuard(Protocol):
+    """What watches the workspace's changes (the agent's per-item journal: agent/journal.py)."""
+
+    def writing(self, path: Path, task_id: str | None) -> AbstractContextManager[None]: ...
+
+    def command(self, task_id: str | None) -> AbstractContextManager[None]: ...
+
+
+# the task (item) whose tool call is running: the guard journals the change under it
+_CALLING: contextvars.ContextVar[str | None] = contextvars.ContextVar("agentrunner_tool_task", default=None)
+
+
 def _identifier(value: Any, name: str) -> str:
     text = str(value or "")
     if not text.isidentifier() or keyword.iskeyword(text):
@@ -72,6 +87,7 @@ class Workspace:
         self.ledger = ledger
         self.dry_run = dry_run
         self.enabled = list(config.agent.tools)
+        self.guard: WriteGuard | None = None
         self._tools: dict[str, Callable[[dict[str, Any]], str]] = {
             "read_file": self._read_file,
             "write_file": self._write_file,
@@ -103,6 +119,33 @@ class Workspace:
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path != self.root else "."
+
+    # -- changing the workspace: every tool that writes goes through these two ---------------
+
+    def writing(self, path: Path) -> AbstractContextManager[None]:
+        """Wrap every change of a workspace file in this (write, edit, delete): the guard records
+        the file's original bytes durably first, and what the tool left after."""
+        if self.guard is None:
+            return contextlib.nullcontext()
+        return self.guard.writing(path, _CALLING.get())
+
+    def run_argv(
+        self, argv: list[str], *, timeout: float, task_id: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
+        """The one place a command runs in the workspace (the shell tool, the verification's
+        tests): the guard snapshots what the command may change."""
+        guard = self.guard.command(task_id or _CALLING.get()) if self.guard else contextlib.nullcontext()
+        with guard:
+            return subprocess.run(
+                argv,
+                cwd=self.root,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=timeout,
+                shell=False,
+                check=False,
+                env=env,
+            )
 
     # -- calling ----------------------------------------------------------------------------
 
@@ -143,6 +186,7 @@ class Workspace:
     def call(self, name: str, arguments: dict[str, Any], context: ToolContext | None = None) -> ToolResult:
         """Run one tool call and record it (refusals too)."""
         context = context or ToolContext()
+        token = _CALLING.set(context.task_id)
         try:
             if name not in self._tools:
                 raise ToolRefused(f"unknown tool {name!r}")
@@ -158,6 +202,8 @@ class Workspace:
             result = ToolResult(False, "", f"{exc.strerror or exc}")
         except ValueError as exc:  # e.g. "embedded null byte" in a path or command from the model
             result = ToolResult(False, "", f"invalid arguments: {exc}")
+        finally:
+            _CALLING.reset(token)
         if self.ledger is not None:
             self.ledger.record_tool_call(
                 tool=name,
@@ -192,7 +238,8 @@ class Workspace:
         if self.dry_run:
             return f"(dry run) would write {len(content)} characters to {self.relative(path)}"
         # the parent folders are created inside the workspace only: resolve() checked the target
-        atomic_write(path, content)
+        with self.writing(path):
+            atomic_write(path, content)
         return f"wrote {len(content)} characters to {self.relative(path)}"
 
     def _list_files(self, arguments: dict[str, Any]) -> str:
@@ -240,15 +287,7 @@ class Workspace:
             return f"(dry run) would run {argv}"
         cap = self.config.agent.shell_output_cap
         try:
-            completed = subprocess.run(
-                argv,
-                cwd=self.root,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=self.config.agent.shell_timeout,
-                shell=False,
-                check=False,
-            )
+            completed = self.run_argv(argv, timeout=self.config.agent.shell_timeout)
         except subprocess.TimeoutExpired:
             raise ToolRefused(f"timed out after {self.config.agent.shell_timeout:g}s: {command}") from None
         except FileNotFoundError:
@@ -285,7 +324,8 @@ class Workspace:
             raise ToolRefused(f"{old!r} does not occur in {arguments.get('path')}")
         if self.dry_run:
             return f"(dry run) would replace {count} occurrences"
-        atomic_write(path, pattern.sub(new, text))
+        with self.writing(path):
+            atomic_write(path, pattern.sub(new, text))
         return f"replaced {count} occurrences of {old} with {new} in {self.relative(path)}"
 
 

@@ -39,6 +39,7 @@ from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdi
 from ..todo import follow_link, slugify
 from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
 from . import recipes
+from .journal import ItemJournal, RestoreReport, Transactions
 from .recipes import ItemInfo, StepSpec
 from .validators import ActResult, Check, default_validators, run_validators
 
@@ -215,6 +216,14 @@ class Agent:
         self.gateway = gateway
         self.router = router
         self.workspace = Workspace(config, ledger)
+        # every tool write and command of an item is journaled: a failed item is rolled back
+        self.transactions = Transactions(
+            config.data_dir / "journal", self.workspace.root, exclude=[config.data_dir, config.tasks_dir]
+        )
+        self.workspace.guard = self.transactions
+        # what a rollback could not undo (a file the user edited after the agent wrote it), per
+        # item: the runner adds it to the item's warning line
+        self.restore_notes: dict[str, str] = {}
         self.stop = stop or threading.Event()
         self.today = today or date.today()
         self.conn = sqlite3.connect(state_path, check_same_thread=False, timeout=30.0)
@@ -324,9 +333,21 @@ class Agent:
         )
         return {"decision": _decision_to_dict(decision), "exclude": []}
 
+    def _journal(self, state: AgentState) -> ItemJournal | None:
+        return self.transactions.journals.get(state["item"]["id"])
+
     def act(self, state: AgentState) -> dict[str, Any]:
         spec = self._step(state)
         decision = _decision_from_dict(state["decision"] or {})
+        journal = self._journal(state)
+        if journal is not None:
+            # a step that runs again (escalated to a stronger tier, or cut off by a kill) starts
+            # from the files as they were before the step
+            undone = journal.savepoint(f"s{spec.index}")
+            if undone is not None and (undone.restored or undone.removed):
+                self._emit(state, f"rolled back {len(undone.restored) + len(undone.removed)} path(s) of the step")
+            if undone is not None and undone.note():
+                self._add_note(state["item"]["id"], undone)
         recipe = recipes.BY_NAME[spec.recipe]
         context = _Act(self, state, spec, decision)
         try:
@@ -537,15 +558,58 @@ class Agent:
         return bool(snapshot.next)
 
     def forget(self, item_id: str) -> None:
-        """Drop an item's checkpoints (its attempt failed: the next attempt starts from the plan)."""
+        """The item's attempt is over (done and ticked, or failed and rolled back): drop its
+        checkpoints (the next attempt starts from the plan) and its journal, release its paths."""
         self.checkpointer.delete_thread(item_id)
+        self.transactions.end(item_id, discard=True)
+
+    def _add_note(self, item_id: str, report: RestoreReport) -> None:
+        note = report.note()
+        if note:
+            old = self.restore_notes.get(item_id)
+            self.restore_notes[item_id] = f"{old}; {note}" if old and note not in old else note
 
     def work(self, item: ItemInfo, *, run_id: str, attempt: int, resume: bool) -> ItemOutcome:
         """Run (or resume) one item's graph to the end. Raises BudgetExhausted / Interrupted with
         the state checkpointed; returns done or failed otherwise."""
         config = self.thread(item.id)
         self.run_id = run_id
-        if resume and self.has_checkpoint(item.id):
+        journal = self.transactions.begin(item.id)
+        if resume and self.has_checkpoint(item.id) and not journal.rolled_back:
+            # the finished steps' files are what the checkpoint describes: keep them (the step that
+            # was cut off rolls back to its savepoint when it runs again)
+            pass
+        else:
+            # a fresh start — also of an item a stopped or killed run left half-done: its files
+            # are rolled back first, and its finished calls are answered from the ledger
+            self._add_note(item.id, journal.restore_all())
+            journal.clear_rolled_back()
+            resume = False
+        try:
+            final = self._invoke(item, config, run_id=run_id, attempt=attempt, resume=resume)
+        except BaseException:
+            # interrupted, stopped by a budget, a tier that cannot take a step, …: every file as
+            # it was; the checkpoint is stale now, so the next run starts the item afresh
+            self._add_note(item.id, journal.restore_all())
+            journal.mark_rolled_back()
+            self.transactions.end(item.id, discard=False)
+            raise
+        status = final.get("status") or "failed"
+        if status == "running":
+            status = "failed"
+        if status != "done":
+            self._add_note(item.id, journal.restore_all())
+            self.transactions.end(item.id, discard=True)
+        return ItemOutcome(
+            status=status,
+            error=final.get("error"),
+            result_path=final.get("result_path"),
+            calls=list(final.get("calls", [])),
+            recipe=final.get("recipe") or "",
+        )
+
+    def _invoke(self, item: ItemInfo, config: Any, *, run_id: str, attempt: int, resume: bool) -> dict[str, Any]:
+        if resume:
             final = self.graph.invoke(None, config, durability="sync")
         else:
             self.checkpointer.delete_thread(item.id)
@@ -567,16 +631,7 @@ class Agent:
                 "result_path": None,
             }
             final = self.graph.invoke(initial, config, durability="sync")
-        status = final.get("status") or "failed"
-        if status == "running":
-            status = "failed"
-        return ItemOutcome(
-            status=status,
-            error=final.get("error"),
-            result_path=final.get("result_path"),
-            calls=list(final.get("calls", [])),
-            recipe=final.get("recipe") or "",
-        )
+        return dict(final)
 
 
 __all__ = ["RECURSION_LIMIT", "Agent", "AgentState", "ItemOutcome"]
