@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_scripted_http import Reply, ScriptedServer
 
 from agentrunner.config import load_config
 from agentrunner.runner import RunOptions, run
+from tests.support.scripted_http import Reply, ScriptedServer
 
 REPO = Path(__file__).resolve().parent.parent
 
