@@ -23,7 +23,9 @@ CONFIG_FILENAME = "routes.toml"
 DATA_DIR_ENV = "AGENTRUNNER_DIR"
 CONFIG_ENV = "AGENTRUNNER_CONFIG"
 
-ProviderName = Literal["llama-cpp", "ollama", "openai", "anthropic"]
+#: The provider names routes.toml accepts; :func:`agentrunner.providers.register_provider` adds more
+#: (plug-ins, the tests' fake provider).
+PROVIDER_NAMES: list[str] = ["llama-cpp", "ollama", "openai", "anthropic"]
 StepKind = Literal["plan", "act", "verify", "summarise", "judge", "replay"]
 
 # Default redaction: common API key formats (OpenAI/Anthropic sk-…, AWS access key ids,
@@ -53,7 +55,7 @@ class Price(_Model):
 
 
 class TierConfig(_Model):
-    provider: ProviderName
+    provider: str
     model: str
     model_path: str | None = None
     n_ctx: int = Field(default=4096, gt=0)
@@ -72,6 +74,14 @@ class TierConfig(_Model):
     tools: bool = True
     json_output: bool = True
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        if value not in PROVIDER_NAMES:
+            names = [repr(name) for name in PROVIDER_NAMES]
+            raise ValueError(f"must be one of {', '.join(names[:-1])} or {names[-1]}, got {value!r}")
+        return value
 
 
 class RuleMatch(_Model):

@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+import agentrunner.config
+import agentrunner.providers
+from tests.support import fake_provider
+
 TEMPLATE = files("agentrunner").joinpath("templates", "routes.toml").read_text("utf-8")
 
 LOCAL_ONLY = """
@@ -41,6 +45,17 @@ USER_ENVIRONMENT = (
     "XDG_DATA_HOME",
 )
 
+#: One tier on the fake provider, priced like the embedded model: CLI tests that need a call but
+#: not inference run in milliseconds.
+FAKE_LOCAL = """
+[tiers.local]
+provider = "fake"
+model = "fake-1"
+n_ctx = 2048
+max_tokens = 64
+cost_per_hour = 0.05
+"""
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -62,6 +77,18 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def fake_local(monkeypatch: pytest.MonkeyPatch, write_config: Callable[[str], Path]) -> Path:
+    """routes.toml with one tier, ``local``, on the fake provider (tests/support/fake_provider.py):
+    for CLI tests that need a model call but not inference. Registered for this test only, so
+    no other test sees the extra provider name."""
+    monkeypatch.setitem(agentrunner.providers.PROVIDERS, fake_provider.NAME, fake_provider.TARGET)
+    monkeypatch.setattr(
+        agentrunner.config, "PROVIDER_NAMES", [*agentrunner.config.PROVIDER_NAMES, fake_provider.NAME]
+    )
+    return write_config(FAKE_LOCAL)
 
 
 @pytest.fixture

@@ -44,13 +44,22 @@ def test_models_shows_availability_and_why_not(cli: Callable) -> None:
     assert "ANTHROPIC_API_KEY" in rows["premium"]["reason"]
 
 
+def test_ask_logs_one_call_and_ledger_commands_show_it(cli: Callable, fake_local: Path) -> None:
+    # The ledger commands are under test, not inference: the fake provider answers.
+    result = cli("ask", "Say hi.", "--tier", "local", "--max-tokens", "8", "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["tier"] == "local" and answer["text"] == "fake: Say hi."
+    assert answer["output_tokens"] <= 8 and answer["cost_usd"] > 0
+
+
 @pytest.mark.model
-def test_ask_logs_one_call_and_ledger_commands_show_it(cli: Callable, write_config: Callable) -> None:
+def test_ask_on_the_embedded_model(cli: Callable, write_config: Callable) -> None:
     write_config(LOCAL_ONLY)
     result = cli("ask", "Say hi.", "--tier", "local", "--max-tokens", "8", "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
-    assert answer["tier"] == "local" and answer["output_tokens"] <= 8 and answer["cost_usd"] > 0
+    assert answer["tier"] == "local" and 0 < answer["output_tokens"] <= 8 and answer["cost_usd"] > 0
 
     listed = cli("ledger", "list", "--json")
     assert json.loads(listed.output.splitlines()[0])["id"] == answer["call_id"]

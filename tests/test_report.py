@@ -556,10 +556,13 @@ def test_cli_report_bad_options_exit_2_in_one_line(cli: Callable[..., Result], a
     assert len(lines) == 1 and lines[0].startswith("error: ")
 
 
-@pytest.mark.model
-def test_report_on_a_real_local_call(cli: Callable[..., Result], write_config: Callable[[str], Path]) -> None:
-    """A real llama.cpp call through the gateway shows up priced by wall time."""
-    write_config(CONFIG.replace("cost_per_hour = 0.05", "cost_per_hour = 0.05\nmax_tokens = 8\nn_ctx = 512"))
+def test_report_on_a_real_local_call(
+    cli: Callable[..., Result], fake_local: Path, write_config: Callable[[str], Path]
+) -> None:
+    """A local call through the gateway (the fake provider: 50 ms, no model) shows up priced by
+    wall time."""
+    local = CONFIG.replace("cost_per_hour = 0.05", "cost_per_hour = 0.05\nmax_tokens = 8\nn_ctx = 512")
+    write_config(local.replace('provider = "llama-cpp"', 'provider = "fake"', 1))
     result = cli("ask", "--tier", "local", "--max-tokens", "8", "Say hi.")
     assert result.exit_code == 0, result.output
     data = json.loads(cli("report", "--since", "1h", "--json").output)

@@ -176,8 +176,10 @@ def test_second_run_exits_75_while_the_lock_is_held(project: Path, cli: Callable
     assert ledger_rows(project) == []
 
 
-@pytest.mark.model
-def test_budget_stop_exits_3_and_the_next_run_resumes(project: Path, cli: Callable[..., Any]) -> None:
+def test_budget_stop_exits_3_and_the_next_run_resumes(
+    project: Path, cli: Callable[..., Any], fake_local: Path, write_config: Callable[[str], Path]
+) -> None:
+    write_config(LOCAL.replace('provider = "llama-cpp"', 'provider = "fake"'))  # budgets, not inference
     path = todo(project, CLASSIFY)
     before = path.read_bytes()
     stopped = cli("run", "--max-cost", "0.0000001", "--json")

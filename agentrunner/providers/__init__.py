@@ -6,7 +6,7 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
-from ..config import TierConfig
+from ..config import PROVIDER_NAMES, TierConfig
 from ..errors import ProviderUnavailable
 from .base import Availability, Provider
 
@@ -16,6 +16,14 @@ PROVIDERS: dict[str, str] = {
     "openai": "agentrunner.providers.openai:OpenAIProvider",
     "anthropic": "agentrunner.providers.anthropic:AnthropicProvider",
 }
+
+
+def register_provider(name: str, target: str) -> None:
+    """Make ``provider = "NAME"`` valid in routes.toml, built from ``target`` (``"module:Class"``, a
+    :class:`Provider` subclass, imported when a tier uses it). For plug-ins and tests."""
+    PROVIDERS[name] = target
+    if name not in PROVIDER_NAMES:
+        PROVIDER_NAMES.append(name)
 
 
 def create_provider(tier_name: str, tier: TierConfig, base_dir: Path) -> Provider:
@@ -28,4 +36,4 @@ def create_provider(tier_name: str, tier: TierConfig, base_dir: Path) -> Provide
     return cls(tier_name, tier, base_dir)
 
 
-__all__ = ["PROVIDERS", "Availability", "Provider", "create_provider"]
+__all__ = ["PROVIDERS", "Availability", "Provider", "create_provider", "register_provider"]
