@@ -133,8 +133,8 @@ class AgentConfig(_Model):
     max_tool_calls: int = Field(default=6, ge=0)
     max_attempts: int = Field(default=3, ge=1)
     self_check: bool = False
-    tools: list[Literal["read_file", "write_file", "list_files", "shell"]] = Field(
-        default_factory=lambda: ["read_file", "write_file", "list_files"]
+    tools: list[Literal["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run", "shell"]] = Field(
+        default_factory=lambda: ["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run"]
     )
     shell_allow: list[str] = Field(default_factory=list)
     shell_timeout: float = Field(default=60.0, gt=0)

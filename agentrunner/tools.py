@@ -31,10 +31,38 @@ from typing import Any, Protocol
 from .atomic import atomic_write
 from .chat import ToolSpec
 from .config import Config
+from .edits import EditError, apply_edit, elision, numbered, parse_problem
 from .ledger import Ledger
 
 MAX_READ_CHARS = 20_000
 MAX_LIST_ENTRIES = 200
+MAX_GREP_MATCHES = 60
+# write_file may replace a whole existing file only up to this size: a model rewriting a long file
+# drops or elides parts of it; edit_file changes a snippet instead
+WRITE_REPLACE_MAX_LINES = 150
+# the tools a configuration enables or not (agent.tools); the others are the agent's own helpers
+MODEL_TOOLS = ("read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run", "shell")
+# `run` runs these (the words start the command), whatever agent.shell_allow says: checks whose
+# output the model needs (tests, lint, compile), nothing that fetches or installs
+RUN_ALLOW = (
+    "pytest",
+    "python -m pytest",
+    "python3 -m pytest",
+    "ruff check",
+    "python -m py_compile",
+    "python3 -m py_compile",
+)
+_SKIP_DIRS = {
+    ".git",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".agentrunner",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+}
 _SHELL_OPERATORS = {"|", "||", "&&", ";", "&", ">", ">>", "<", "<<", "2>", "2>&1", "$(", "`"}
 
 
@@ -91,7 +119,11 @@ class Workspace:
         self._tools: dict[str, Callable[[dict[str, Any]], str]] = {
             "read_file": self._read_file,
             "write_file": self._write_file,
+            "edit_file": self._edit_file,
             "list_files": self._list_files,
+            "grep": self._grep,
+            "glob": self._glob,
+            "run": self._run,
             "shell": self._shell,
             # deterministic helpers the agent applies from a model's structured instruction
             "csv_to_markdown": self._csv_to_markdown,
@@ -151,34 +183,66 @@ class Workspace:
 
     def specs(self) -> list[ToolSpec]:
         """Tool specs offered to the model: the enabled ones."""
+
+        def spec(name: str, description: str, required: list[str], **properties: str) -> ToolSpec:
+            kinds = {"offset": "integer", "limit": "integer"}
+            return ToolSpec(
+                name=name,
+                description=description,
+                parameters={
+                    "type": "object",
+                    "properties": {
+                        key: {"type": kinds.get(key, "string"), "description": text} for key, text in properties.items()
+                    },
+                    "required": required,
+                },
+            )
+
         specs = {
-            "read_file": ToolSpec(
-                name="read_file",
-                description="Read a text file of the workspace.",
-                parameters={"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]},
+            "read_file": spec(
+                "read_file",
+                "Read a text file of the workspace, lines numbered.",
+                ["path"],
+                path="file path",
+                offset="first line (1-based)",
+                limit="number of lines",
             ),
-            "write_file": ToolSpec(
-                name="write_file",
-                description="Write (create or replace) a text file of the workspace.",
-                parameters={
-                    "type": "object",
-                    "properties": {"path": {"type": "string"}, "content": {"type": "string"}},
-                    "required": ["path", "content"],
-                },
+            "edit_file": spec(
+                "edit_file",
+                "Replace one exact snippet of a file: old must occur exactly once; include whole lines.",
+                ["path", "old", "new"],
+                path="file path",
+                old="the exact current lines",
+                new="the lines that replace them",
             ),
-            "list_files": ToolSpec(
-                name="list_files",
-                description="List files under a folder of the workspace.",
-                parameters={"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]},
+            "write_file": spec(
+                "write_file",
+                f"Create a new file, or replace a short one (up to {WRITE_REPLACE_MAX_LINES} lines) entirely.",
+                ["path", "content"],
+                path="file path",
+                content="the complete file content",
             ),
-            "shell": ToolSpec(
-                name="shell",
-                description="Run an allowed command: " + ", ".join(self.config.agent.shell_allow),
-                parameters={
-                    "type": "object",
-                    "properties": {"command": {"type": "string"}},
-                    "required": ["command"],
-                },
+            "list_files": spec("list_files", "List files under a folder of the workspace.", ["path"], path="folder"),
+            "grep": spec(
+                "grep",
+                "Search files for a regular expression; answers path:line: text.",
+                ["pattern"],
+                pattern="regular expression",
+                path="file or folder (default: everything)",
+                glob="only files matching, e.g. *.py",
+            ),
+            "glob": spec("glob", "Find files by pattern, e.g. **/*.py.", ["pattern"], pattern="glob pattern"),
+            "run": spec(
+                "run",
+                "Run a check and see its output: " + ", ".join(RUN_ALLOW[:5]) + " ….",
+                ["command"],
+                command="e.g. pytest -q",
+            ),
+            "shell": spec(
+                "shell",
+                "Run an allowed command: " + ", ".join(self.config.agent.shell_allow),
+                ["command"],
+                command="the command",
             ),
         }
         return [specs[name] for name in self.enabled if name in specs]
@@ -190,7 +254,7 @@ class Workspace:
         try:
             if name not in self._tools:
                 raise ToolRefused(f"unknown tool {name!r}")
-            if name in ("read_file", "write_file", "list_files", "shell") and name not in self.enabled:
+            if name in MODEL_TOOLS and name not in self.enabled:
                 raise ToolRefused(f"tool {name!r} is not enabled (agent.tools in routes.toml)")
             if not isinstance(arguments, dict):
                 raise ToolRefused("arguments must be an object")
@@ -220,13 +284,148 @@ class Workspace:
     # -- the tools --------------------------------------------------------------------------
 
     def _read_file(self, arguments: dict[str, Any]) -> str:
+        """The file's text; with ``offset``/``limit`` (1-based first line, line count) or
+        ``line_numbers`` the lines are numbered (the view a model edits from)."""
         path = self.resolve(arguments.get("path"))
         if not path.is_file():
-            raise ToolRefused(f"{arguments.get('path')}: no such file")
+            raise ToolRefused(f"{arguments.get('path')}: no such file{self._did_you_mean(arguments.get('path'))}")
         text = path.read_bytes().decode("utf-8", "replace")
-        if len(text) > MAX_READ_CHARS:
-            text = text[:MAX_READ_CHARS] + f"\n[… truncated at {MAX_READ_CHARS} characters]"
-        return text
+        offset, limit = arguments.get("offset"), arguments.get("limit")
+        if offset is None and limit is None and not arguments.get("line_numbers"):
+            if len(text) > MAX_READ_CHARS:
+                text = text[:MAX_READ_CHARS] + f"\n[… truncated at {MAX_READ_CHARS} characters]"
+            return text
+        try:
+            first = max(int(offset or 1), 1)
+            count = max(int(limit), 1) if limit is not None else 400
+        except (TypeError, ValueError):
+            raise ToolRefused("offset and limit must be whole numbers") from None
+        lines = text.splitlines()
+        if lines and first > len(lines):
+            raise ToolRefused(f"{arguments.get('path')} has {len(lines)} lines; offset {first} is past the end")
+        shown = numbered("\n".join(lines[first - 1 : first - 1 + count]), first)
+        last = min(first - 1 + count, len(lines))
+        if last < len(lines):
+            shown += f"\n[lines {first}-{last} of {len(lines)}; read on with offset={last + 1}]"
+        return shown[:MAX_READ_CHARS]
+
+    def _did_you_mean(self, raw: Any) -> str:
+        """A hint naming workspace files with the same name as a path that does not exist."""
+        name = Path(str(raw or "")).name
+        if not name:
+            return ""
+        found = [self.relative(p) for p in self.walk(self.root) if p.name == name][:3]
+        return f" (did you mean {', '.join(found)}?)" if found else ""
+
+    def walk(self, top: Path) -> list[Path]:
+        """The files under ``top``, sorted, without hidden, cache and virtualenv folders."""
+        files: list[Path] = []
+        for current, dirs, names in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+            files += [Path(current) / name for name in sorted(names)]
+        return files
+
+    def _check_content(self, path: Path, old: str | None, new: str) -> None:
+        """Refuse a write that would leave a file that no longer parses, or that replaces content
+        with an elision placeholder."""
+        label = self.relative(path)
+        problem = parse_problem(label, new)
+        if problem and (old is None or parse_problem(label, old) is None):
+            raise ToolRefused(f"not written: {label} would not parse ({problem}); fix the content and try again")
+        if old is not None:
+            lazy = elision(old, new)
+            if lazy:
+                raise ToolRefused(f"not written: {lazy}; write out every line, or change only a snippet with edit_file")
+
+    def _edit_file(self, arguments: dict[str, Any]) -> str:
+        path = self.resolve(arguments.get("path"))
+        old = _first_string(arguments, "old", "old_string", "old_text", "search")
+        new = _first_string(arguments, "new", "new_string", "new_text", "replace")
+        if old is None or new is None:
+            raise ToolRefused("edit_file needs path, old (the exact lines to replace) and new (their replacement)")
+        if not path.is_file():
+            raise ToolRefused(
+                f"{arguments.get('path')}: no such file{self._did_you_mean(arguments.get('path'))}; "
+                "create a new file with write_file"
+            )
+        text = path.read_bytes().decode("utf-8", "replace")
+        try:
+            applied = apply_edit(text, old, new)
+        except EditError as exc:
+            raise ToolRefused(f"{self.relative(path)}: {exc}") from None
+        self._check_content(path, text, applied.text)
+        label = self.relative(path)
+        if self.dry_run:
+            return f"(dry run) would edit {label}"
+        atomic_write(path, applied.text)
+        lines = applied.text.splitlines()
+        begin, end = max(applied.start_line - 2, 1), min(applied.end_line + 1, len(lines))
+        view = numbered("\n".join(lines[begin - 1 : end]), begin)
+        how = "" if applied.how == "exact" else f" ({applied.how})"
+        return f"edited {label}{how}; lines {begin}-{end} now:\n{view}"
+
+    def _grep(self, arguments: dict[str, Any]) -> str:
+        pattern = arguments.get("pattern")
+        if not isinstance(pattern, str) or not pattern:
+            raise ToolRefused("grep needs a pattern (a regular expression)")
+        note = ""
+        try:
+            regex = re.compile(pattern)
+        except re.error:
+            regex, note = re.compile(re.escape(pattern)), f"(not a valid regex: searched for the text {pattern!r})\n"
+        top = self.resolve(arguments.get("path") or ".")
+        only = arguments.get("glob")
+        files = [top] if top.is_file() else self.walk(top)
+        matches: list[str] = []
+        for file in files:
+            if only and not file.match(str(only)):
+                continue
+            try:
+                text = file.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # binary or unreadable: not what grep is for
+            for number, line in enumerate(text.splitlines(), 1):
+                if regex.search(line):
+                    matches.append(f"{self.relative(file)}:{number}: {line.strip()[:200]}")
+                    if len(matches) >= MAX_GREP_MATCHES:
+                        return note + "\n".join(matches) + f"\n[… stopped at {MAX_GREP_MATCHES} matches]"
+        return note + ("\n".join(matches) if matches else "no matches")
+
+    def _glob(self, arguments: dict[str, Any]) -> str:
+        pattern = arguments.get("pattern")
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise ToolRefused("glob needs a pattern such as **/*.py")
+        if pattern.startswith("/") or ".." in Path(pattern).parts:
+            raise ToolRefused(f"{pattern}: patterns are relative to the workspace, without '..'")
+        found = sorted(
+            self.relative(path)
+            for path in self.root.glob(pattern)
+            if path.is_file()
+            and not any(part in _SKIP_DIRS or part.startswith(".") for part in path.relative_to(self.root).parts[:-1])
+            and path.resolve().is_relative_to(self.root)
+        )
+        if len(found) > MAX_LIST_ENTRIES:
+            found = [*found[:MAX_LIST_ENTRIES], f"[… {len(found) - MAX_LIST_ENTRIES} more]"]
+        return "\n".join(found) if found else "no files match"
+
+    def _run(self, arguments: dict[str, Any]) -> str:
+        """An allow-listed check (RUN_ALLOW): its exit code and output, whatever the exit code —
+        a failing test is information for the next turn, not a refused call."""
+        command = arguments.get("command")
+        if not isinstance(command, str) or not command.strip():
+            raise ToolRefused("run needs a command, e.g. pytest -q")
+        try:
+            argv = shlex.split(command)
+        except ValueError as exc:
+            raise ToolRefused(f"cannot parse command: {exc}") from None
+        if any(token in _SHELL_OPERATORS for token in argv):
+            raise ToolRefused("shell operators are not supported (no shell runs the command)")
+        if not any(argv[: len(allowed.split())] == allowed.split() for allowed in RUN_ALLOW):
+            raise ToolRefused(f"run allows only: {', '.join(RUN_ALLOW)}")
+        if self.dry_run:
+            return f"(dry run) would run {argv}"
+        code, output = self._execute(argv, command)
+        return f"exit code {code}\n{output}"
 
     def _write_file(self, arguments: dict[str, Any]) -> str:
         path = self.resolve(arguments.get("path"))
@@ -235,6 +434,13 @@ class Workspace:
             raise ToolRefused("content must be a string")
         if path.is_dir():
             raise ToolRefused(f"{arguments.get('path')}: is a folder")
+        old = path.read_bytes().decode("utf-8", "replace") if path.is_file() else None
+        if old is not None and old.count("\n") > WRITE_REPLACE_MAX_LINES:
+            raise ToolRefused(
+                f"not written: {self.relative(path)} exists and has more than {WRITE_REPLACE_MAX_LINES} lines; "
+                "change it with edit_file (replace a snippet)"
+            )
+        self._check_content(path, old, content)
         if self.dry_run:
             return f"(dry run) would write {len(content)} characters to {self.relative(path)}"
         # the parent folders are created inside the workspace only: resolve() checked the target
@@ -285,6 +491,13 @@ class Workspace:
         argv = self.shell_allowed(command)
         if self.dry_run:
             return f"(dry run) would run {argv}"
+        code, output = self._execute(argv, command)
+        if code != 0:
+            raise ToolRefused(f"exit {code}: {output[-2000:]}")
+        return output
+
+    def _execute(self, argv: list[str], command: str) -> tuple[int, str]:
+        """Run an allowed argv in the workspace: exit code and capped output."""
         cap = self.config.agent.shell_output_cap
         try:
             completed = self.run_argv(argv, timeout=self.config.agent.shell_timeout)
@@ -295,9 +508,7 @@ class Workspace:
         output = (completed.stdout + completed.stderr).decode("utf-8", "replace")
         if len(output) > cap:
             output = output[:cap] + f"\n[… output capped at {cap} characters]"
-        if completed.returncode != 0:
-            raise ToolRefused(f"exit {completed.returncode}: {output[-2000:]}")
-        return output
+        return completed.returncode, output
 
     def _csv_to_markdown(self, arguments: dict[str, Any]) -> str:
         source = self.resolve(arguments.get("source"))
@@ -327,6 +538,15 @@ class Workspace:
         with self.writing(path):
             atomic_write(path, pattern.sub(new, text))
         return f"replaced {count} occurrences of {old} with {new} in {self.relative(path)}"
+
+
+def _first_string(arguments: dict[str, Any], *names: str) -> str | None:
+    """The first of several accepted argument names that holds a string (models name them variously)."""
+    for name in names:
+        value = arguments.get(name)
+        if isinstance(value, str):
+            return value
+    return None
 
 
 def csv_to_markdown(text: str) -> str:

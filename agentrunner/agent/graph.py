@@ -309,21 +309,11 @@ class Agent:
             steps = recipe.plan(item, params)
             self._emit(state, f"plan: {recipe.name} recipe, {len(steps)} step(s)")
             return {"recipe": recipe.name, "plan": [s.as_dict() for s in steps], "step_index": 0}
-        if recipes.is_simple(item):
-            steps = recipes.GENERAL.plan(item, {})
-            self._emit(state, "plan: one step (simple item)")
-            return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0}
-        calls = list(state.get("calls", []))
-        max_steps = self.config.agent.max_steps
-        request = recipes.plan_request(item, max_steps)
-        routed = self._routed_call(state, request, kind="plan", label="plan", task_type="general")
-        decision = routed.decision
-        calls += [routed.call] if routed.call else []
-        steps = recipes.parse_plan(routed.response.text, item, max_steps) if routed.response else None
-        how = f"plan({decision.tier}): {len(steps)} step(s)" if steps else f"plan({decision.tier}) unusable: one step"
-        self._emit(state, how)
-        steps = steps or recipes.GENERAL.plan(item, {})
-        return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0, "calls": calls}
+        # the general path is one step: the model works the item with tools until it is done (a
+        # model-written plan is beyond a small model, and a capable one plans inside the loop)
+        steps = [recipes.general_step(0, item.title, item, self.workspace.root)]
+        self._emit(state, "plan: general loop, 1 step")
+        return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0}
 
     def route(self, state: AgentState) -> dict[str, Any]:
         spec = self._step(state)

@@ -11,30 +11,25 @@ output is grammar-constrained. So an item the agent recognises is worked by a re
 - a tool applies the structured answer (writes the JSON, renames the identifier, renders the table
   or the template), and deterministic validators check the outcome.
 
-Anything else takes the ``general`` recipe: a routed plan (JSON-schema structured output, falling
-back to one step) and per step a bounded tool loop — what larger local models and premium tiers are
-for. The same recipes run on every tier: escalation re-asks the same question of a stronger model.
+Anything else takes the ``general`` recipe: one step in which the model works the item with the
+workspace tools until it says it is done (:mod:`agentrunner.agent.loop`) — what coder models and
+premium tiers are for. The same recipes run on every tier: escalation re-asks the same question of a stronger model.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..chat import ChatRequest, ChatResponse, Message, ToolCall
-from ..tools import ToolResult, Workspace, csv_to_markdown
+from ..chat import ChatRequest, ChatResponse, Message
+from ..tools import ToolRefused, ToolResult, Workspace, csv_to_markdown
+from .loop import CHANGING_TOOLS, run_loop
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 
 IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
-PLAN_KINDS = ["act"]
-SYSTEM_GENERAL = (
-    "You are a careful software engineering agent working in a project folder. Use the tools to read "
-    "and write files. When the task is finished, answer with a one-line summary."
-)
 
 
 @dataclass
@@ -92,14 +87,40 @@ class ActContext(Protocol):
 
 _BACKTICKED = re.compile(r"`([^`\n]+)`")
 _BARE_PATH = re.compile(r"(?<![\w/`.-])((?:[\w.-]+/)+[\w.-]+\.[A-Za-z0-9]+)(?![\w/])")
+# bare names without a folder: a file with a common extension, or a well-known dotfile
+_FILE_EXTENSIONS = "py|md|toml|json|ya?ml|txt|cfg|ini|csv|rst|sh|js|ts|html|css|lock|sql|xml"
+_BARE_NAME = re.compile(rf"(?<![\w/`.-])([\w-]+(?:\.[\w-]+)*\.(?:{_FILE_EXTENSIONS}))(?![\w/.-])")
+_DOTFILE = re.compile(
+    r"(?<![\w/`.-])(\.(?:gitignore|gitattributes|dockerignore|editorconfig|pre-commit-config\.yaml|coveragerc"
+    r"|flake8|pylintrc|env\.example))(?![\w/.-])"
+)
+# files that have no extension but are files all the same (an output like `Makefile` must count)
+EXTENSIONLESS_FILES = {"makefile", "dockerfile", "license", "changelog", "readme", "procfile", "justfile", "authors"}
+
+
+def _is_path(token: str) -> bool:
+    name = token.rstrip("/").rsplit("/", 1)[-1]
+    return (
+        "/" in token
+        or bool(re.search(r"\.[A-Za-z0-9]{1,5}$", token))
+        or (name.startswith(".") and len(name) > 1 and name != "..")
+        or name.lower() in EXTENSIONLESS_FILES
+    )
 
 
 def mentioned_paths(text: str) -> list[str]:
-    """Workspace paths an item mentions (backticked or bare ``a/b.ext``), in order, no repeats."""
+    """Workspace paths an item mentions — backticked (``a/b.py``, ``.gitignore``, ``Makefile``,
+    ``pkg/``), or bare (``a/b.ext``, ``pyproject.toml``, ``.gitignore``) — in order, no repeats."""
     found: list[str] = []
-    for token in [*_BACKTICKED.findall(text), *_BARE_PATH.findall(text)]:
+    candidates = [
+        *_BACKTICKED.findall(text),
+        *_BARE_PATH.findall(text),
+        *_BARE_NAME.findall(text),
+        *_DOTFILE.findall(text),
+    ]
+    for token in candidates:
         token = token.strip()
-        if ("/" in token or re.search(r"\.[A-Za-z0-9]{1,5}$", token)) and " " not in token and token not in found:
+        if _is_path(token) and " " not in token and not token.startswith(("-", "http")) and token not in found:
             found.append(token)
     order = {token: text.find(token) for token in found}
     return sorted(found, key=lambda token: order[token])
@@ -598,9 +619,12 @@ class ReleaseNotes(Recipe):
 
 
 class Rename(Recipe):
-    """``Rename `old` to `new` in `file.py```: the model answers ``{old, new}`` (identifier
-    pattern), the ``replace_identifier`` tool applies it on word boundaries, the checks confirm the
-    names are the item's, the old one is gone and a Python file still compiles."""
+    """``Rename `old` to `new` in `file.py``` — or in a folder (``pkg/``), or with no place named,
+    across the project: the model answers ``{old, new}`` (the item's identifiers), the
+    ``replace_identifier`` tool applies it on word boundaries in every ``.py`` file that has the
+    old name, and the checks confirm the old name is gone, the new one is there, and each changed
+    Python file still compiles. (A folder: its files, plus the project's files that import from
+    it — a package's tests use the old name too.)"""
 
     name = "rename"
 
@@ -609,17 +633,19 @@ class Rename(Recipe):
             return None
         names = identifiers(item.title)
         paths = [p for p in mentioned_paths(item.title) if p not in names]
-        if len(names) < 2 or not paths:
+        if len(names) < 2:
             return None
-        return {"path": paths[-1], "names": names}
+        return {"path": paths[-1] if paths else ".", "names": names[:2]}
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        path = params["path"]
+        single = bool(re.search(r"\.[A-Za-z0-9]{1,5}$", path)) and not path.endswith("/")
         return self.one_step(
             item,
             params,
-            expected=f"{params['path']} with the identifier renamed",
-            reads=[params["path"]],
-            writes=[params["path"]],
+            expected=f"{path} with the identifier renamed",
+            reads=[path] if single else [],
+            writes=[path] if single else [],
             max_tokens=32,
         )
 
@@ -633,51 +659,98 @@ class Rename(Recipe):
             "required": ["old", "new"],
         }
 
+    def _files(self, ctx: ActContext, path: str, names: list[str]) -> list[str] | None:
+        """The files to rename in: the file itself, or the .py files of a folder (and the project's
+        .py files importing from it) that have one of the item's names."""
+        workspace = ctx.workspace
+        try:
+            target = workspace.resolve(path)
+        except ToolRefused:
+            return None
+        if target.is_file():
+            return [workspace.relative(target)]
+        if not target.is_dir():
+            return None
+        package = target.name if target != workspace.root else None
+        found: list[str] = []
+        for file in workspace.walk(workspace.root):
+            if file.suffix != ".py":
+                continue
+            inside = file.is_relative_to(target)
+            try:
+                text = file.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if not inside and not (package and re.search(rf"\b(?:from|import)\s+[\w.]*\b{re.escape(package)}\b", text)):
+                continue
+            if names and not any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names):
+                continue
+            found.append(workspace.relative(file))
+        return found
+
     def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
         result = ActResult(writes=list(step.writes))
-        path = step.params["path"]
-        source = _read(ctx, path, result)
-        if source is None:
+        path, names = step.params["path"], step.params["names"]
+        files = self._files(ctx, path, names)
+        if not files:
+            result.error = (
+                f"{path}: no such file or folder" if files is None else f"no .py file under {path} has {names}"
+            )
             return result
-        prompt = (
-            f"{_source_block(f'File {path}', source)}\nTask: {ctx.item.title}\n"
-            "Give the identifier to replace (old) and its new name (new)."
-        )
+        sources = {file: _read(ctx, file, result) for file in files[:1]}
+        if any(text is None for text in sources.values()):
+            return result
+        shown = "\n".join(_source_block(f"File {file}", text or "", 1600) for file, text in sources.items())
+        prompt = f"{shown}\nTask: {ctx.item.title}\nGive the identifier to replace (old) and its new name (new)."
         if not self.ask_json(ctx, step, prompt, result):
             return result
-        names = step.params["names"]
         if result.data.get("old") not in names or result.data.get("new") not in names:
             result.error = f"answer {result.data} does not use the item's names {names}"
             return result
         if result.data["old"] == result.data["new"]:
             result.error = f"old and new are the same name: {result.data['old']}"
             return result
-        arguments = {"path": path, "old": result.data["old"], "new": result.data["new"]}
-        _record(result, "replace_identifier", arguments, ctx.tool("replace_identifier", arguments))
+        old, new = result.data["old"], result.data["new"]
+        changed: list[str] = []
+        for file in files:
+            text = (ctx.workspace.root / file).read_text("utf-8")
+            if not re.search(rf"(?<!\w){re.escape(old)}(?!\w)", text):
+                continue
+            arguments = {"path": file, "old": old, "new": new}
+            outcome = ctx.tool("replace_identifier", arguments)
+            _record(result, "replace_identifier", arguments, outcome)
+            if not outcome.ok:
+                return result
+            changed.append(file)
+        if not changed:
+            result.error = f"{old!r} does not occur in {path}"
+        result.writes = changed
+        result.data = {**result.data, "files": changed}
         return result
 
     def validators(self, step: StepSpec) -> list[Validator]:
-        path = step.params["path"]
-
         def renamed(result: ActResult, root: Path) -> Check:
-            text = (root / path).read_text("utf-8")
             old, new = result.data["old"], result.data["new"]
-            if re.search(rf"(?<!\w){re.escape(old)}(?!\w)", text) or not re.search(
-                rf"(?<!\w){re.escape(new)}(?!\w)", text
-            ):
-                return Check("rename", False, f"{old} still present or {new} absent")
-            if path.endswith(".py"):
-                try:
-                    compile(text, path, "exec")
-                except SyntaxError as exc:
-                    return Check("rename", False, f"{path} no longer compiles: {exc}")
-            return Check("rename", True, f"{old} → {new}")
+            files = result.data.get("files") or [step.params["path"]]
+            for path in files:
+                text = (root / path).read_text("utf-8")
+                if re.search(rf"(?<!\w){re.escape(old)}(?!\w)", text) or not re.search(
+                    rf"(?<!\w){re.escape(new)}(?!\w)", text
+                ):
+                    return Check("rename", False, f"{path}: {old} still present or {new} absent")
+                if path.endswith(".py"):
+                    try:
+                        compile(text, path, "exec")
+                    except SyntaxError as exc:
+                        return Check("rename", False, f"{path} no longer compiles: {exc}")
+            return Check("rename", True, f"{old} → {new} in {', '.join(files)}")
 
         return [json_matches(self.schema(step)), renamed]
 
 
 class General(Recipe):
-    """Anything else: a bounded tool loop with the workspace tools (needs a capable model)."""
+    """Anything else: one step in which the model works the item with the tools until it says it
+    is done (:mod:`agentrunner.agent.loop`)."""
 
     name = "general"
 
@@ -685,43 +758,10 @@ class General(Recipe):
         return {}
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
-        return [general_step(0, item.title, "the task done; a one-line summary", item)]
+        return [general_step(0, item.title, item)]
 
     def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
-        result = ActResult(writes=[w for w in step.writes])
-        user = f"Task: {step.instruction}"
-        if ctx.item.context:
-            user += f"\n\nContext:\n{ctx.item.context}"
-        if step.expected:
-            user += f"\n\nExpected output: {step.expected}"
-        messages = [Message(role="system", content=SYSTEM_GENERAL), Message(role="user", content=user)]
-        specs = ctx.workspace.specs()
-        previous: str | None = None
-        for turn in range(ctx.max_tool_calls + 1):
-            tools = specs if turn < ctx.max_tool_calls else []
-            response = ctx.call(
-                ChatRequest(messages=messages, tools=tools, max_tokens=step.max_tokens, temperature=0.0)
-            )
-            if not response.tool_calls:
-                result.text = response.text
-                break
-            call: ToolCall = response.tool_calls[0]
-            signature = json.dumps([call.name, call.arguments], sort_keys=True)
-            if signature == previous:
-                # a model that repeats itself will not converge (weak models loop on read_file)
-                result.error = f"the model repeated the same tool call {call.name}({call.arguments}): stopped the loop"
-                return result
-            previous = signature
-            outcome = ctx.tool(call.name, call.arguments)
-            _record(result, call.name, call.arguments, outcome)
-            messages.append(Message(role="assistant", content="", tool_calls=[call]))
-            messages.append(Message(role="tool", content=outcome.as_message()[:4000], tool_call_id=call.id or "call_0"))
-        # a file the step must write that the model answered instead of writing: write the answer
-        for path in result.writes:
-            if not (ctx.workspace.root / path).exists() and result.text.strip() and not degenerate(result.text):
-                arguments = {"path": path, "content": result.text.strip() + "\n"}
-                _record(result, "write_file", arguments, _write(ctx, path, arguments["content"]))
-        return result
+        return run_loop(ctx, step.instruction, step.reads, step.writes, step.max_tokens)
 
     def validators(self, step: StepSpec) -> list[Validator]:
         return [written_by_step, substantive_files]
@@ -731,9 +771,9 @@ def written_by_step(result: ActResult, root: Path) -> Check:
     """Each file the step must produce was written by this step (a file that merely exists — an
     input edited "in place", a stale output — proves nothing)."""
     written = {
-        str(r["arguments"].get("path", "")).strip()
+        str(r["arguments"].get("path") or r["arguments"].get("destination") or "").strip()
         for r in result.tool_results
-        if r.get("ok") and r.get("tool") == "write_file" and isinstance(r.get("arguments"), dict)
+        if r.get("ok") and r.get("tool") in CHANGING_TOOLS and isinstance(r.get("arguments"), dict)
     }
     missing = [path for path in result.writes if path not in written]
     if missing:
@@ -774,17 +814,31 @@ def substantive_files(result: ActResult, root: Path) -> Check:
     return Check("content", True, "looks like real content")
 
 
-def general_step(index: int, instruction: str, expected: str, item: ItemInfo) -> StepSpec:
-    paths = mentioned_paths(instruction)
-    writes = [p for p in paths if re.search(rf"\b(?:into|to|in|as)\s+`?{re.escape(p)}", instruction)]
+_OUTPUT_BEFORE = r"(?:into|to|in|as|create|write|add|update)\s+(?:a\s+|an\s+|the\s+|new\s+)*`?"
+
+
+def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None = None) -> StepSpec:
+    """The general path's one step. Its outputs (``writes``) are the named files the item puts
+    something into ("into/to/in `x`", "create/write/add `x`"), and any named file that does not
+    exist yet — except a test an item asks to *fix*: the fix may well be in the code under test."""
+    paths = mentioned_paths(f"{instruction}\n{item.context}")
+    fixing = bool(re.match(r"\s*(?:fix|repair|debug)\b", instruction, re.IGNORECASE))
+    writes: list[str] = []
+    for path in paths:
+        named_as_output = re.search(_OUTPUT_BEFORE + re.escape(path), instruction, re.IGNORECASE)
+        missing = root is not None and not (root / path).exists()
+        if path.endswith("/") or (fixing and re.search(r"(?:^|/)test_[^/]*\.py$", path)):
+            continue
+        if named_as_output or missing:
+            writes.append(path)
     return StepSpec(
         index=index,
         recipe="general",
         instruction=instruction,
-        expected=expected,
+        expected="",
         reads=[p for p in paths if p not in writes],
-        writes=writes[-1:],
-        max_tokens=512,
+        writes=writes,
+        max_tokens=1200,
         needs_json=False,
         needs_tools=True,
     )
@@ -804,76 +858,6 @@ def recipe_for(item: ItemInfo) -> tuple[Recipe, dict[str, Any]] | None:
     return None
 
 
-def plan_schema(max_steps: int) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {
-            "steps": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": max_steps,
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "kind": {"enum": PLAN_KINDS},
-                        "instruction": {"type": "string", "minLength": 3},
-                        "expected_output": {"type": "string"},
-                    },
-                    "required": ["kind", "instruction", "expected_output"],
-                },
-            }
-        },
-        "required": ["steps"],
-    }
-
-
-def plan_request(item: ItemInfo, max_steps: int) -> ChatRequest:
-    user = f"Task: {item.title}"
-    if item.context:
-        user += f"\nContext:\n{item.context[:1500]}"
-    user += f"\n\nSplit the task into at most {max_steps} short steps, each with the output it produces."
-    return ChatRequest(
-        messages=[Message(role="user", content=user)],
-        json_schema=plan_schema(max_steps),
-        max_tokens=64 * max_steps,
-        temperature=0.0,
-    )
-
-
-def parse_plan(text: str, item: ItemInfo, max_steps: int) -> list[StepSpec] | None:
-    """The model's plan as steps, or None if it is unusable (then the one-step fallback is used)."""
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, TypeError):
-        return None
-    steps = data.get("steps") if isinstance(data, dict) else None
-    if not isinstance(steps, list) or not steps:
-        return None
-    specs: list[StepSpec] = []
-    for raw in steps[:max_steps]:
-        if not isinstance(raw, dict) or not str(raw.get("instruction", "")).strip():
-            return None
-        specs.append(
-            general_step(len(specs), str(raw["instruction"]).strip(), str(raw.get("expected_output", "")), item)
-        )
-    # the item's own output file must be written by the last step
-    final = general_step(0, item.title, "", item)
-    if final.writes and not any(s.writes for s in specs):
-        specs[-1].writes = final.writes
-    return specs
-
-
-def is_simple(item: ItemInfo) -> bool:
-    """Simple items get the one-step plan without asking a model to plan them."""
-    return (
-        len(item.title) <= 160
-        and len(item.context) <= 400
-        and not re.search(r"\b(then|after that|and also)\b|;", item.title, re.IGNORECASE)
-    )
-
-
-Fallback = Callable[[ItemInfo], list[StepSpec]]
-
 __all__ = [
     "BY_NAME",
     "GENERAL",
@@ -883,10 +867,7 @@ __all__ = [
     "Recipe",
     "StepSpec",
     "identifiers",
-    "is_simple",
     "mentioned_paths",
     "newest_section",
-    "parse_plan",
-    "plan_request",
     "recipe_for",
 ]

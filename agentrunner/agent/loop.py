@@ -1,0 +1,379 @@
+"""The general path: one step in which the model works the item with tools until it says it is done.
+
+Designed for a 1.5B coder model first (mini-swe-agent's lesson: a small text interface beats a
+model-written plan), a premium model second:
+
+- The model sees the item, its context lines, the files the item names (numbered lines), a short
+  list of the project's files, and a tool guide of a dozen lines. No "expected output" text that
+  could be copied into a file.
+- It answers in plain text with *actions*: aider-style SEARCH/REPLACE blocks (an exact-snippet
+  edit), a path followed by a fenced block (a new or short file, whole), and one-line commands
+  ``READ``, ``GREP``, ``GLOB``, ``RUN``, ``DONE``. Tool calls in a model's native format — the
+  provider's ``tool_calls``, or ``<tool_call>{json}</tool_call>`` written as text — are accepted too.
+  Every action goes through the :class:`~agentrunner.tools.Workspace` tools (confinement, parse
+  checks, the ledger).
+- Results come back as the next turn. A step ends when the model says ``DONE`` (or answers without
+  an action), when the turn budget (``agent.max_tool_calls``) is spent, or when it repeats itself:
+  the same call twice with no file changed in between (which also catches A,B,A,B cycles).
+- Before it accepts ``DONE``, the loop runs the test files the item names or the step changed
+  (lint-and-test loop, as aider): failing tests are the next turn's input, not a tick.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..chat import ChatRequest, Message, ToolCall
+from ..edits import strip_line_numbers
+from ..tools import ToolResult
+from .validators import ActResult
+
+MAX_FILE_CHARS = 6_000  # one named file in the first prompt
+MAX_FILES_CHARS = 12_000  # all of them
+MAX_RESULT_CHARS = 1_500  # one tool result fed back
+MAX_LISTED_FILES = 40
+CHANGING_TOOLS = ("write_file", "edit_file", "replace_identifier", "csv_to_markdown")
+
+SYSTEM = """You are a careful coding agent. You work in a project folder by writing actions.
+
+To change an existing file, write an edit block (SEARCH must copy the current lines exactly, without line numbers):
+path/to/file.py
+<<<<<<< SEARCH
+lines to replace
+=======
+new lines
+>>>>>>> REPLACE
+
+To create a new file, or to rewrite a short file completely, write its path and then its full content in a fenced block:
+path/to/file.txt
+```
+full content
+```
+
+Other actions, each on its own line:
+READ path/to/file
+GREP regex
+RUN pytest -q
+DONE one-line summary
+
+Do all the changes the task asks for, then write DONE. Never use "..." to skip lines."""
+
+
+# -- parsing actions out of a reply -------------------------------------------------------------
+
+
+@dataclass
+class Action:
+    tool: str
+    arguments: dict[str, Any]
+    native_id: str | None = None  # a native tool call answered with a tool message
+
+
+@dataclass
+class Reply:
+    actions: list[Action] = field(default_factory=list)
+    done: str | None = None  # the DONE summary
+
+
+_PATHLIKE = re.compile(r"^[\w.][\w./-]*$")
+_EDIT_BLOCK = re.compile(
+    r"^[ \t]*<{5,9}[ \t]*SEARCH[ \t]*\n(?P<old>.*?)^[ \t]*={5,9}[ \t]*\n(?P<new>.*?)^[ \t]*>{5,9}[ \t]*REPLACE[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+_FENCE = re.compile(r"^(?P<fence>```+|~~~+)[^\n`]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
+_COMMAND = re.compile(
+    r"^[ \t]*[`*]*(?P<verb>READ|GREP|GLOB|RUN|DONE)\b[`*]*:?[ \t]*(?P<rest>[^\n]*?)[`*]*[ \t]*$",
+    re.MULTILINE,
+)
+_TOOL_CALL = re.compile(r"<tool_call>\s*(?P<json>\{.*?\})\s*</tool_call>", re.DOTALL)
+_EXTENSIONLESS = {"makefile", "dockerfile", "license", "changelog", "readme", "procfile", "justfile", "authors"}
+
+
+def path_of(line: str) -> str | None:
+    """The path a line names when it is only a path (decorations like ``**x**``, `` `x` ``,
+    ``File: x``, ``# x`` or a trailing colon allowed), else None."""
+    text = line.strip().strip("*`'\"").strip()
+    text = re.sub(r"^(?:#+\s*|(?:file(?:name)?|path)\s*:\s*)", "", text, flags=re.IGNORECASE).strip("*`'\": ")
+    if not text or not _PATHLIKE.match(text) or text.startswith(".."):
+        return None
+    name = text.rsplit("/", 1)[-1]
+    if "." in name.strip(".") or name.startswith(".") or "/" in text or name.lower() in _EXTENSIONLESS:
+        return text
+    return None
+
+
+def _path_before(text: str, start: int) -> str | None:
+    """The path named on the last non-blank line before ``start`` (skipping an opening fence)."""
+    lines = text[:start].rstrip("\n").splitlines()
+    for line in reversed(lines[-3:]):
+        if not line.strip() or line.strip().startswith(("```", "~~~")):
+            continue
+        return path_of(line)
+    return None
+
+
+def parse_reply(text: str, default_path: str | None = None) -> Reply:
+    """The actions of a model's text reply, in the order written."""
+    found: list[tuple[int, Action]] = []
+    taken: list[tuple[int, int]] = []
+    for match in _TOOL_CALL.finditer(text):
+        try:
+            data = json.loads(match.group("json"))
+        except json.JSONDecodeError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            arguments = data.get("arguments") if isinstance(data.get("arguments"), dict) else {}
+            found.append((match.start(), Action(data["name"], dict(arguments))))
+            taken.append(match.span())
+    for match in _EDIT_BLOCK.finditer(text):
+        path = _path_before(text, match.start()) or default_path
+        if path:
+            arguments = {"path": path, "old": match.group("old"), "new": match.group("new")}
+            found.append((match.start(), Action("edit_file", arguments)))
+        taken.append(match.span())
+
+    def inside_taken(position: int) -> bool:
+        return any(start <= position < end for start, end in taken)
+
+    for match in _FENCE.finditer(text):
+        if inside_taken(match.start()) or _EDIT_BLOCK.search(match.group("body")):
+            taken.append(match.span())
+            continue
+        path = _path_before(text, match.start())
+        taken.append(match.span())
+        if path is None:
+            continue
+        body = match.group("body")
+        body = strip_line_numbers(body) or body
+        found.append((match.start(), Action("write_file", {"path": path, "content": body})))
+    done: str | None = None
+    for match in _COMMAND.finditer(text):
+        if inside_taken(match.start()):
+            continue
+        verb, rest = match.group("verb"), match.group("rest").strip()
+        if verb == "DONE":
+            done = rest or "done"
+            continue
+        if not rest:
+            continue
+        if verb == "READ":
+            found.append((match.start(), Action("read_file", {"path": rest.split()[0], "line_numbers": True})))
+        elif verb == "GREP":
+            found.append((match.start(), Action("grep", {"pattern": rest})))
+        elif verb == "GLOB":
+            found.append((match.start(), Action("glob", {"pattern": rest})))
+        elif verb == "RUN":
+            found.append((match.start(), Action("run", {"command": rest})))
+    return Reply([action for _, action in sorted(found, key=lambda pair: pair[0])], done)
+
+
+# -- the prompt ---------------------------------------------------------------------------------
+
+
+def first_prompt(title: str, context: str, files: dict[str, str], listing: list[str]) -> str:
+    parts = [f"Task: {title}"]
+    if context.strip():
+        parts.append(f"Context:\n{context.strip()}")
+    for path, text in files.items():
+        parts.append(f"{path} (line numbers are not part of the file):\n{text}")
+    if listing:
+        parts.append("Project files: " + ", ".join(listing))
+    parts.append("Write your actions now.")
+    return "\n\n".join(parts)
+
+
+def _clip(text: str, limit: int = MAX_RESULT_CHARS) -> str:
+    """Long output keeps its head and its tail (pytest puts the summary last)."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return text[:half] + f"\n[… {len(text) - limit} characters left out …]\n" + text[-half:]
+
+
+def describe(action: Action, outcome: ToolResult) -> str:
+    arguments = action.arguments
+    target = arguments.get("path") or arguments.get("command") or arguments.get("pattern") or ""
+    label = f"{action.tool} {target}".strip()
+    if outcome.ok:
+        return f"[{label}] ok:\n{_clip(outcome.output)}"
+    return f"[{label}] FAILED: {_clip(outcome.error or '')}"
+
+
+# -- the loop -----------------------------------------------------------------------------------
+
+
+def _fingerprint(root: Path, paths: set[str]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.encode())
+        try:
+            digest.update((root / path).read_bytes())
+        except OSError:
+            digest.update(b"\0missing")
+    return digest.hexdigest()
+
+
+def test_files(paths: list[str]) -> list[str]:
+    """The pytest files among paths (``test_*.py`` / ``*_test.py``)."""
+    return [p for p in paths if re.search(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$", p)]
+
+
+def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], max_tokens: int) -> ActResult:
+    """Work one item with the tools until the model is done; see the module docstring."""
+    workspace = ctx.workspace
+    root: Path = workspace.root
+    result = ActResult(writes=list(writes))
+    files = _named_files(ctx, [*reads, *writes])
+    listing = [workspace.relative(p) for p in workspace.walk(root)][:MAX_LISTED_FILES]
+    messages = [
+        Message(role="system", content=SYSTEM),
+        Message(role="user", content=first_prompt(instruction, ctx.item.context, files, listing)),
+    ]
+    default_path = next(iter(files), None) if len(files) == 1 else None
+    seen: set[str] = set()
+    touched: set[str] = set(files) | set(writes)
+    changed: set[str] = set()
+    turns = max(ctx.max_tool_calls, 1)
+    tests_failed_at: str | None = None
+    for turn in range(turns):
+        response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, temperature=0.0))
+        reply = parse_reply(response.text, default_path)
+        reply.actions += [
+            Action(call.name, dict(call.arguments), call.id or f"call_{turn}") for call in response.tool_calls
+        ]
+        result.text = reply.done or response.text.strip()
+        if not reply.actions:
+            unwritten = [p for p in writes if not (root / p).exists()]
+            if reply.done is None and unwritten:
+                if turn + 1 >= turns:
+                    result.error = f"not finished within {turns} turns: {', '.join(unwritten)} not written"
+                    return result
+                messages += [
+                    Message(role="assistant", content=response.text),
+                    Message(
+                        role="user",
+                        content=f"{', '.join(unwritten)} does not exist yet. "
+                        "Write the path, then the full content in a fenced block.",
+                    ),
+                ]
+                continue
+            feedback = _test_feedback(ctx, result, changed, reads)
+            if feedback is None:
+                return result
+            state = _fingerprint(root, touched | changed)
+            if state == tests_failed_at or turn + 1 >= turns:
+                result.error = "tests fail: " + feedback.strip().splitlines()[-1][:300]
+                return result
+            tests_failed_at = state
+            messages += [Message(role="assistant", content=response.text), Message(role="user", content=feedback)]
+            continue
+        reports: list[str] = []
+        native: list[tuple[Action, ToolResult]] = []
+        for action in reply.actions:
+            state = _fingerprint(root, touched | changed)
+            signature = json.dumps([action.tool, action.arguments, state], sort_keys=True, default=str)
+            if signature in seen:
+                result.error = (
+                    f"the model repeated the same tool call {action.tool}({_short(action.arguments)}) "
+                    "with no file changed in between: stopped the loop"
+                )
+                return result
+            seen.add(signature)
+            if action.tool == "read_file":
+                action.arguments.setdefault("line_numbers", True)
+            outcome = ctx.tool(action.tool, action.arguments)
+            _record(result, action, outcome)
+            path = action.arguments.get("path") or action.arguments.get("destination")
+            if outcome.ok and action.tool in CHANGING_TOOLS and isinstance(path, str):
+                changed.add(path.strip())
+            if action.native_id is not None:
+                native.append((action, outcome))
+            else:
+                reports.append(describe(action, outcome))
+        messages.append(
+            Message(
+                role="assistant",
+                content=response.text,
+                tool_calls=[ToolCall(id=a.native_id or "", name=a.tool, arguments=a.arguments) for a, _ in native],
+            )
+        )
+        messages += [
+            Message(role="tool", content=_clip(o.as_message(), 4_000), tool_call_id=a.native_id) for a, o in native
+        ]
+        failed = any(not r["ok"] for r in result.tool_results[-len(reply.actions) :])
+        if reply.done is not None and not failed:
+            feedback = _test_feedback(ctx, result, changed, reads)
+            if feedback is None:
+                return result
+            state = _fingerprint(root, touched | changed)
+            if state == tests_failed_at or turn + 1 >= turns:
+                result.error = "tests fail: " + feedback.strip().splitlines()[-1][:300]
+                return result
+            tests_failed_at = state
+            reports.append(feedback)
+        if reports:
+            tail = "Fix what failed, then write DONE." if failed else "Continue; write DONE when the task is finished."
+            messages.append(Message(role="user", content="\n\n".join([*reports, tail])))
+    result.error = result.error or f"not finished within {turns} turns (agent.max_tool_calls)"
+    return result
+
+
+def _named_files(ctx: Any, paths: list[str]) -> dict[str, str]:
+    """The numbered text of each existing file among paths, within the prompt's budget."""
+    shown: dict[str, str] = {}
+    budget = MAX_FILES_CHARS
+    for path in dict.fromkeys(paths):
+        target = ctx.workspace.root / path
+        if not target.is_file() or budget <= 0:
+            continue
+        outcome = ctx.tool("read_file", {"path": path, "line_numbers": True})
+        if not outcome.ok:
+            continue
+        text = outcome.output
+        limit = min(MAX_FILE_CHARS, budget)
+        if len(text) > limit:
+            text = text[:limit] + "\n[… more lines: READ the file to see them]"
+        shown[path] = text
+        budget -= len(text)
+    return shown
+
+
+def _test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[str]) -> str | None:
+    """Run the test files the item names or the step changed (when ``run`` is enabled): None when
+    they pass (or there are none), else the failure for the next turn."""
+    if not changed or "run" not in ctx.workspace.enabled:
+        return None
+    targets = [p for p in test_files(sorted({*named, *changed})) if (ctx.workspace.root / p).is_file()]
+    if not targets:
+        return None
+    arguments = {"command": "python -m pytest -q -x " + " ".join(targets)}
+    outcome = ctx.tool("run", arguments)
+    _record(result, Action("run", arguments), outcome)
+    if outcome.ok and outcome.output.startswith("exit code 0"):
+        return None
+    return f"The tests fail:\n{_clip(outcome.output if outcome.ok else outcome.error or '')}"
+
+
+def _short(arguments: dict[str, Any]) -> str:
+    text = json.dumps(arguments, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _record(result: ActResult, action: Action, outcome: ToolResult) -> None:
+    result.tool_results.append(
+        {
+            "tool": action.tool,
+            "arguments": action.arguments,
+            "ok": outcome.ok,
+            "output": outcome.output[:500],
+            "error": outcome.error,
+        }
+    )
+
+
+__all__ = ["SYSTEM", "Action", "Reply", "first_prompt", "parse_reply", "path_of", "run_loop", "test_files"]

@@ -1,0 +1,218 @@
+"""Exact-snippet edits and the guards around writes: what makes a small model's edits safe.
+
+An edit replaces one *unique* snippet of a file (Claude Code's Edit, aider's search/replace block).
+Small models copy snippets imperfectly, so a snippet that is not found verbatim is looked for again
+with the forgivable differences removed — line-number prefixes copied from a numbered listing,
+trailing spaces, a uniform indentation shift — and never with anything looser: a fuzzy match that
+picks the wrong place would damage the file. A snippet that still is not found, or is found more
+than once, is refused with the nearest lines of the file, so the next turn can copy them right.
+
+A write or edit is also refused when it would leave a file that no longer parses (Python, JSON,
+TOML) or when it replaces code with an elision placeholder (``# ... rest unchanged``), the typical
+way a model damages a file it rewrites whole.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+
+_NUMBERED = re.compile(r"^\s*\d+(?:\t|\s*[|:│]\s?)")
+_ELISION = re.compile(
+    r"^\s*(?:#|//|<!--)?\s*(?:\.\.\.|…)\s*(?:-->)?\s*$"
+    r"|(?:rest of (?:the )?(?:code|file|module|function|class)|existing code|remains? (?:the same|unchanged)"
+    r"|(?:code|lines?) (?:omitted|unchanged)|same as before)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+class EditError(Exception):
+    """The edit cannot be applied; the message says why and what to copy instead."""
+
+
+@dataclass
+class Applied:
+    text: str  # the whole new file text
+    start_line: int  # 1-based first line of the replacement in the new text
+    end_line: int
+    how: str  # "exact" or the forgiving rule that found the snippet
+
+
+def numbered(text: str, start: int = 1) -> str:
+    """Lines prefixed with their 1-based number and a tab (the read_file view)."""
+    return "\n".join(f"{number:>4}\t{line}" for number, line in enumerate(text.splitlines(), start))
+
+
+def strip_line_numbers(snippet: str) -> str | None:
+    """The snippet without ``  12\\t`` / ``12: `` / ``12| `` prefixes when every non-blank line has
+    one (a model copied them from a numbered listing), else None."""
+    lines = snippet.splitlines()
+    filled = [line for line in lines if line.strip()]
+    if not filled or not all(_NUMBERED.match(line) for line in filled):
+        return None
+    return "\n".join(_NUMBERED.sub("", line, count=1) for line in lines)
+
+
+def _line_start(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _exact(text: str, old: str, new: str, how: str) -> Applied | None:
+    count = text.count(old)
+    if count == 0:
+        return None
+    if count > 1:
+        lines = []
+        position = text.find(old)
+        while position != -1 and len(lines) < 5:
+            lines.append(str(_line_start(text, position)))
+            position = text.find(old, position + 1)
+        raise EditError(
+            f"the snippet occurs {count} times (lines {', '.join(lines)}); include more surrounding lines "
+            "so that it matches exactly one place"
+        )
+    position = text.find(old)
+    result = text[:position] + new + text[position + len(old) :]
+    start = _line_start(text, position)
+    return Applied(result, start, start + max(new.count("\n"), 0), how)
+
+
+def _by_lines(text: str, old: str, new: str) -> Applied | None:
+    """Match whole lines ignoring trailing spaces and a uniform indentation difference; the new
+    lines are re-indented by the same difference."""
+    old_lines = [line.rstrip() for line in old.strip("\n").splitlines()]
+    if not old_lines or not any(line.strip() for line in old_lines):
+        return None
+    file_lines = text.splitlines(keepends=True)
+    stripped = [line.rstrip() for line in file_lines]
+    found: list[tuple[int, int]] = []
+    for first in range(len(file_lines) - len(old_lines) + 1):
+        window = stripped[first : first + len(old_lines)]
+        if [w.strip() for w in window] != [o.strip() for o in old_lines]:
+            continue
+        # the same relative indentation, shifted by one amount
+        shifts = {
+            (len(w) - len(w.lstrip())) - (len(o) - len(o.lstrip()))
+            for w, o in zip(window, old_lines, strict=True)
+            if o.strip()
+        }
+        if len(shifts) != 1:
+            continue
+        found.append((first, shifts.pop()))
+    if not found:
+        return None
+    if len(found) > 1:
+        where = ", ".join(str(first + 1) for first, _ in found[:5])
+        raise EditError(f"the snippet occurs {len(found)} times (lines {where}); include more surrounding lines")
+    first, shift = found[0]
+    new_lines = new.strip("\n").splitlines() if new.strip() else []
+    if shift > 0:
+        new_lines = [(" " * shift + line) if line.strip() else line for line in new_lines]
+    elif shift < 0:
+        new_lines = [line[min(-shift, len(line) - len(line.lstrip())) :] for line in new_lines]
+    replaced = "".join(line + "\n" for line in new_lines)
+    last = first + len(old_lines)
+    tail = "".join(file_lines[last:])
+    if last == len(file_lines) and not text.endswith("\n") and replaced:
+        replaced = replaced[:-1]
+    result = "".join(file_lines[:first]) + replaced + tail
+    return Applied(result, first + 1, first + max(len(new_lines), 1), "matched ignoring indentation/trailing spaces")
+
+
+def apply_edit(text: str, old: str, new: str) -> Applied:
+    """``text`` with the unique occurrence of ``old`` replaced by ``new``, or :class:`EditError`."""
+    if not old.strip():
+        raise EditError("old is empty: give the exact lines to replace (to create a file use write_file)")
+    if old == new:
+        raise EditError("old and new are the same: nothing would change")
+    position = text.find(old)
+    indent = text[text.rfind("\n", 0, position) + 1 : position] if position > 0 else ""
+    if indent and not indent.strip() and "\n" in new.strip("\n"):
+        # whole lines given without their indentation: a plain replace would put the new lines'
+        # continuation at column 0; the line match re-indents them
+        applied = _by_lines(text, old, new)
+        if applied:
+            return applied
+    applied = _exact(text, old, new, "exact")
+    if applied:
+        return applied
+    unnumbered_old = strip_line_numbers(old)
+    if unnumbered_old is not None:
+        unnumbered_new = strip_line_numbers(new) if new.strip() else new
+        new = unnumbered_new if unnumbered_new is not None else new
+        old = unnumbered_old
+        applied = _exact(text, old, new, "exact after removing copied line numbers")
+        if applied:
+            return applied
+    applied = _by_lines(text, old, new)
+    if applied:
+        return applied
+    raise EditError("the snippet was not found in the file. " + near_matches(text, old))
+
+
+def near_matches(text: str, old: str, context: int = 1) -> str:
+    """The lines of ``text`` most like ``old`` (numbered), to copy exactly next time."""
+    old_lines = [line.strip() for line in old.strip("\n").splitlines() if line.strip()]
+    file_lines = text.splitlines()
+    if not old_lines or not file_lines:
+        return "The file is empty." if not file_lines else ""
+    size = len(old_lines)
+    scored: list[tuple[float, int]] = []
+    for first in range(max(len(file_lines) - size + 1, 1)):
+        window = [line.strip() for line in file_lines[first : first + size]]
+        ratio = difflib.SequenceMatcher(None, "\n".join(window), "\n".join(old_lines), autojunk=False).ratio()
+        scored.append((ratio, first))
+    ratio, first = max(scored)
+    if ratio < 0.4:
+        return "No similar lines either: read the file again (read_file) and copy the lines exactly."
+    begin, end = max(first - context, 0), min(first + size + context, len(file_lines))
+    shown = numbered("\n".join(file_lines[begin:end]), begin + 1)
+    return f"The most similar lines ({ratio:.0%} alike) are:\n{shown}\nCopy them exactly (without the line numbers)."
+
+
+def parse_problem(path: str, text: str) -> str | None:
+    """Why ``text`` does not parse as the file type of ``path`` (Python, JSON, TOML), or None."""
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    try:
+        if suffix == "py":
+            compile(text, path, "exec", dont_inherit=True)
+        elif suffix == "json":
+            json.loads(text)
+        elif suffix == "toml":
+            tomllib.loads(text)
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    except json.JSONDecodeError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    except tomllib.TOMLDecodeError as exc:
+        return str(exc)
+    except ValueError as exc:  # e.g. a NUL byte in Python source
+        return str(exc)
+    return None
+
+
+def elision(old_text: str, new_text: str) -> str | None:
+    """A placeholder line in the new text that stands for dropped content (``# ...``, "rest of the
+    code", "existing code") and was not in the old text, or None."""
+    before = {m.group(0).strip().lower() for m in _ELISION.finditer(old_text)}
+    for match in _ELISION.finditer(new_text):
+        if match.group(0).strip().lower() not in before:
+            line = new_text[: match.start()].count("\n") + 1
+            full = new_text.splitlines()[line - 1].strip() if new_text.splitlines() else match.group(0)
+            return f"line {line}: {full[:80]!r} stands for left-out content"
+    return None
+
+
+__all__ = [
+    "Applied",
+    "EditError",
+    "apply_edit",
+    "elision",
+    "near_matches",
+    "numbered",
+    "parse_problem",
+    "strip_line_numbers",
+]

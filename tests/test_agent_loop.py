@@ -1,0 +1,218 @@
+"""The general loop's logic (agent/loop.py) and the recipes' fallbacks, with a scripted model.
+
+The model is played by :class:`ScriptedContext`, our own stand-in for the graph's act context that
+returns prepared replies: what is under test is the loop (parsing, tools, loop detection, the
+lint-and-test turn), not a provider. Real-model runs are in tests/test_agent_loop_model.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrunner.agent.loop import parse_reply, path_of, run_loop
+from agentrunner.agent.recipes import ItemInfo, Rename, general_step, recipe_for
+from agentrunner.chat import ChatRequest, ChatResponse, ToolCall
+from agentrunner.config import load_config
+from agentrunner.tools import ToolResult, Workspace
+
+CONFIG = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+
+[agent]
+workspace = "ws"
+"""
+
+STATS = "def mean(values):\n    return sum(values) / len(values)\n\n\ndef top(values):\n    return max(values)\n"
+
+
+class ScriptedContext:
+    """Plays the model: each call returns the next prepared reply (text or native tool calls)."""
+
+    def __init__(self, workspace: Workspace, replies: list[str | ChatResponse], title: str, context: str = "") -> None:
+        self.workspace = workspace
+        self.item = ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
+        self.max_tool_calls = 6
+        self.replies = list(replies)
+        self.requests: list[ChatRequest] = []
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        reply = self.replies.pop(0)
+        return reply if isinstance(reply, ChatResponse) else ChatResponse(text=reply)
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(name, arguments)
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    root = isolated_home / "ws"
+    (root / "pkg").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "pkg" / "__init__.py").write_text("", "utf-8")
+    (root / "pkg" / "stats.py").write_text(STATS, "utf-8")
+    (root / "tests" / "test_stats.py").write_text(
+        "from pkg.stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2]) == 1.5\n", "utf-8"
+    )
+    return Workspace(load_config(write_config(CONFIG)))
+
+
+def loop(ctx: ScriptedContext, reads: list[str], writes: list[str]) -> Any:
+    return run_loop(ctx, ctx.item.title, reads, writes, 512)
+
+
+def test_parse_reply_reads_every_action_format() -> None:
+    text = (
+        "I'll fix it.\n\npkg/stats.py\n```python\n<<<<<<< SEARCH\n    return max(values)\n=======\n"
+        "    return max(values, default=None)\n>>>>>>> REPLACE\n```\n\n"
+        "**docs/summary.md**\n```markdown\n# Summary\n```\n\n"
+        "```python\nprint('an example, no path: not a file')\n```\n"
+        "READ pkg/__init__.py\nGREP TODO\nRUN pytest -q\n"
+        '<tool_call>\n{"name": "glob", "arguments": {"pattern": "*.py"}}\n'
+        "</tool_call>\nDONE fixed top\n"
+    )
+    reply = parse_reply(text)
+    assert [(a.tool, a.arguments.get("path")) for a in reply.actions] == [
+        ("edit_file", "pkg/stats.py"),
+        ("write_file", "docs/summary.md"),
+        ("read_file", "pkg/__init__.py"),
+        ("grep", None),
+        ("run", None),
+        ("glob", None),
+    ]
+    assert reply.actions[0].arguments["new"] == "    return max(values, default=None)\n"
+    assert reply.actions[1].arguments["content"] == "# Summary\n"
+    assert reply.done == "fixed top"
+    assert [path_of(x) for x in (".gitignore", "`Makefile`", "File: a/b.txt", "Here it is:", "mean")] == [
+        ".gitignore", "Makefile", "a/b.txt", None, None
+    ]  # fmt: skip
+
+
+def test_one_turn_edit_and_done(ws: Workspace) -> None:
+    ctx = ScriptedContext(
+        ws,
+        ["pkg/stats.py\n<<<<<<< SEARCH\ndef mean(values):\n=======\ndef mean(values: list[float]) -> float:\n"
+         ">>>>>>> REPLACE\nDONE added hints to mean"],
+        "Add type hints to `mean` in `pkg/stats.py`",
+    )  # fmt: skip
+    result = loop(ctx, [], ["pkg/stats.py"])
+    assert result.error is None and result.text == "added hints to mean"
+    assert "def mean(values: list[float]) -> float:" in (ws.root / "pkg/stats.py").read_text("utf-8")
+    prompt = ctx.requests[0].messages[1].content
+    assert "   1\tdef mean(values):" in prompt and "pkg/stats.py" in prompt  # the named file, numbered
+    assert "Expected output" not in prompt and ctx.requests[0].tools == []
+
+
+def test_a_failed_edit_comes_back_with_the_lines_to_copy(ws: Workspace) -> None:
+    ctx = ScriptedContext(
+        ws,
+        [
+            "pkg/stats.py\n<<<<<<< SEARCH\ndef average(values):\n=======\ndef mean(values):  # x\n>>>>>>> REPLACE",
+            "pkg/stats.py\n<<<<<<< SEARCH\ndef mean(values):\n=======\ndef mean(values):  # x\n>>>>>>> REPLACE\nDONE",
+        ],
+        "Comment `mean` in `pkg/stats.py`",
+    )
+    result = loop(ctx, [], ["pkg/stats.py"])
+    assert result.error is None and len(ctx.requests) == 2
+    feedback = ctx.requests[1].messages[-1].content
+    assert "FAILED" in feedback and "1\tdef mean(values):" in feedback
+    assert "def mean(values):  # x" in (ws.root / "pkg/stats.py").read_text("utf-8")
+
+
+def test_repeated_and_cycling_calls_stop_the_step(ws: Workspace) -> None:
+    repeated = ScriptedContext(ws, ["READ pkg/stats.py", "READ pkg/stats.py"], "Look at `pkg/stats.py`")
+    result = loop(repeated, [], [])
+    assert "repeated the same tool call read_file" in (result.error or "") and len(repeated.requests) == 2
+    cycling = ScriptedContext(ws, ["READ pkg/stats.py", "GREP mean", "READ pkg/stats.py"], "Look around")
+    assert "repeated" in (loop(cycling, [], []).error or "") and len(cycling.requests) == 3
+    # the same call again after a file changed is progress, not a loop
+    progress = ScriptedContext(
+        ws,
+        [
+            "READ pkg/stats.py",
+            "pkg/stats.py\n<<<<<<< SEARCH\ndef top(values):\n=======\ndef top(values):  # max\n>>>>>>> REPLACE",
+            "READ pkg/stats.py",
+            "DONE",
+        ],
+        "Comment `top` in `pkg/stats.py`",
+    )
+    assert loop(progress, [], []).error is None and len(progress.requests) == 4
+
+
+def test_native_tool_calls_are_run_and_answered(ws: Workspace) -> None:
+    call = ToolCall(id="c1", name="write_file", arguments={"path": ".gitignore", "content": "__pycache__/\n*.pyc\n"})
+    ctx = ScriptedContext(ws, [ChatResponse(tool_calls=[call]), "DONE"], "Write a .gitignore")
+    result = loop(ctx, [], [".gitignore"])
+    assert result.error is None and (ws.root / ".gitignore").read_text("utf-8") == "__pycache__/\n*.pyc\n"
+    second = ctx.requests[1].messages
+    assert second[-2].tool_calls[0].id == "c1" and second[-1].role == "tool" and second[-1].tool_call_id == "c1"
+
+
+def test_failing_tests_are_the_next_turn_and_block_done(ws: Workspace) -> None:
+    """The lint-and-test turn: a test the step wrote is run before DONE is accepted."""
+    bad = (
+        "tests/test_top.py\n```python\nfrom pkg.stats import top\n\n\ndef test_top():\n"
+        "    assert top([1, 3]) == 1\n```\nDONE"
+    )
+    good = (
+        "tests/test_top.py\n<<<<<<< SEARCH\n    assert top([1, 3]) == 1\n=======\n    assert top([1, 3]) == 3\n"
+        ">>>>>>> REPLACE\nDONE"
+    )
+    ctx = ScriptedContext(ws, [bad, good], "Write a pytest test for `top` in `tests/test_top.py`")
+    result = loop(ctx, ["pkg/stats.py"], ["tests/test_top.py"])
+    assert result.error is None, result.error
+    assert "The tests fail" in ctx.requests[1].messages[-1].content
+    stubborn = ScriptedContext(ws, [bad.replace("test_top", "test_top2"), "DONE"], "Write a test")
+    failed = loop(stubborn, [], ["tests/test_top2.py"])
+    assert failed.error is not None and failed.error.startswith("tests fail")
+
+
+def test_a_missing_output_is_asked_for_then_the_budget_ends_the_step(ws: Workspace) -> None:
+    ctx = ScriptedContext(ws, ["It is a statistics module."] * 6, "Summarise `pkg/stats.py` into `docs/summary.md`")
+    result = loop(ctx, ["pkg/stats.py"], ["docs/summary.md"])
+    assert "docs/summary.md does not exist yet" in ctx.requests[1].messages[-1].content
+    assert "not finished within 6 turns" in (result.error or "")
+
+
+def test_general_step_outputs(ws: Workspace) -> None:
+    def step(title: str) -> tuple[list[str], list[str]]:
+        spec = general_step(0, title, ItemInfo(id="i", title=title, context="", tags=[], file="t.md"), ws.root)
+        return spec.reads, spec.writes
+
+    assert step("Write a .gitignore for this Python project") == ([], [".gitignore"])
+    assert step("Summarise `pkg/stats.py` into `docs/summary.md`") == (["pkg/stats.py"], ["docs/summary.md"])
+    assert step("Bump the version in pyproject.toml to 0.2.0") == ([], ["pyproject.toml"])
+    assert step("Add a `Makefile` with a test target") == ([], ["Makefile"])
+    assert step("Fix the failing test in `tests/test_stats.py`") == (["tests/test_stats.py"], [])
+
+
+def test_rename_across_a_folder_or_the_project(ws: Workspace) -> None:
+    """A folder is not a file: the rename recipe renames in its .py files and in the files that
+    import from it (the tests), and every changed file still compiles."""
+    title = "Rename `mean` to `average` across the package `pkg/`"
+    found = recipe_for(ItemInfo(id="i", title=title, context="", tags=[], file="t.md"))
+    assert found is not None and found[0].name == "rename" and found[1]["path"] == "pkg/"
+    recipe, params = found
+    (step,) = recipe.plan(ItemInfo(id="i", title=title, context="", tags=[], file="t.md"), params)
+    ctx = ScriptedContext(ws, ['{"old": "mean", "new": "average"}'], title)
+    result = recipe.act(ctx, step)
+    assert result.error is None and sorted(result.writes) == ["pkg/stats.py", "tests/test_stats.py"]
+    assert all(check(result, ws.root).ok for check in recipe.validators(step))
+    assert "from pkg.stats import average" in (ws.root / "tests/test_stats.py").read_text("utf-8")
+    everywhere = recipe_for(ItemInfo(id="i", title="Rename `top` to `largest`", context="", tags=[], file="t"))
+    assert everywhere is not None and everywhere[1]["path"] == "."
+    assert isinstance(everywhere[0], Rename)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="posix paths")
+def test_the_loop_cannot_write_outside_the_workspace(ws: Workspace) -> None:
+    ctx = ScriptedContext(ws, ["../evil.txt\n```\nx\n```\nDONE"], "Write a note")
+    result = loop(ctx, [], [])
+    assert not (ws.root.parent / "evil.txt").exists() and result.tool_results == []

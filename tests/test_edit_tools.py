@@ -1,0 +1,141 @@
+"""The model-facing file tools: numbered reads, exact-snippet edits, guarded writes, grep, glob, run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agentrunner.config import load_config
+from agentrunner.edits import EditError, apply_edit, elision, strip_line_numbers
+from agentrunner.tools import Workspace
+
+CONFIG = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+
+[agent]
+workspace = "ws"
+"""
+
+MODULE = '''"""Statistics."""
+
+
+def mean(values):
+    total = 0
+    for value in values:
+        total += value
+    return total / len(values)
+
+
+def median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+'''
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    config = load_config(write_config(CONFIG))
+    root = isolated_home / "ws"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "stats.py").write_text(MODULE, "utf-8")
+    (root / "pkg" / "notes.txt").write_text("TODO: one\nnothing\n", "utf-8")
+    (root / ".venv").mkdir()
+    (root / ".venv" / "junk.py").write_text("# TODO: not ours\n", "utf-8")
+    return Workspace(config)
+
+
+def test_the_default_tools_are_the_model_tools(ws: Workspace) -> None:
+    assert [spec.name for spec in ws.specs()] == [
+        "read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run"
+    ]  # fmt: skip
+
+
+def test_read_file_numbers_lines_with_offset_and_limit(ws: Workspace) -> None:
+    assert ws.call("read_file", {"path": "pkg/stats.py"}).output == MODULE  # raw without paging
+    page = ws.call("read_file", {"path": "pkg/stats.py", "offset": 4, "limit": 2}).output
+    assert page.splitlines()[:2] == ["   4\tdef mean(values):", "   5\t    total = 0"]
+    assert "read on with offset=6" in page
+    missing = ws.call("read_file", {"path": "stats.py"})
+    assert not missing.ok and "did you mean pkg/stats.py" in (missing.error or "")
+
+
+def test_edit_file_replaces_a_unique_snippet(ws: Workspace) -> None:
+    done = ws.call("edit_file", {"path": "pkg/stats.py", "old": "    total = 0\n", "new": "    total = 0.0\n"})
+    assert done.ok, done.error
+    assert "total = 0.0" in (ws.root / "pkg/stats.py").read_text("utf-8")
+    assert "5\t    total = 0.0" in done.output  # the edited lines are shown back
+
+
+def test_edit_file_refuses_ambiguous_and_absent_snippets_and_shows_near_lines(ws: Workspace) -> None:
+    before = (ws.root / "pkg/stats.py").read_text("utf-8")
+    twice = ws.call("edit_file", {"path": "pkg/stats.py", "old": "(values):", "new": "(values: list):"})
+    assert not twice.ok and "occurs 2 times" in (twice.error or "")
+    absent = ws.call("edit_file", {"path": "pkg/stats.py", "old": "def mean(vals):\n    total = 0", "new": "x"})
+    assert not absent.ok and "not found" in (absent.error or "")
+    assert "4\tdef mean(values):" in (absent.error or "")  # the lines to copy
+    assert (ws.root / "pkg/stats.py").read_text("utf-8") == before
+
+
+def test_edit_file_forgives_copied_line_numbers_and_indentation(ws: Workspace) -> None:
+    numbered_old = "   5\t    total = 0\n   6\t    for value in values:"
+    numbered_new = "   5\t    total = 0.0\n   6\t    for value in values:"
+    assert ws.call("edit_file", {"path": "pkg/stats.py", "old": numbered_old, "new": numbered_new}).ok
+    # the same lines without their indentation: re-indented by the same amount
+    shifted = ws.call(
+        "edit_file",
+        {"path": "pkg/stats.py", "old": "ordered = sorted(values)\n", "new": "ordered = sorted(values)\nn = 1\n"},
+    )
+    assert shifted.ok, shifted.error
+    text = (ws.root / "pkg/stats.py").read_text("utf-8")
+    assert "    total = 0.0\n    for value" in text and "    ordered = sorted(values)\n    n = 1\n" in text
+
+
+def test_edits_and_writes_that_break_parsing_or_elide_are_refused(ws: Workspace) -> None:
+    before = (ws.root / "pkg/stats.py").read_text("utf-8")
+    broken = ws.call("edit_file", {"path": "pkg/stats.py", "old": "    total = 0\n", "new": "    total = (\n"})
+    assert not broken.ok and "would not parse" in (broken.error or "")
+    lazy = ws.call(
+        "write_file", {"path": "pkg/stats.py", "content": "def mean(values):\n    ...\n\n# ... rest unchanged\n"}
+    )
+    assert not lazy.ok and "left-out content" in (lazy.error or "")
+    assert (ws.root / "pkg/stats.py").read_text("utf-8") == before
+    bad_toml = ws.call("write_file", {"path": "pyproject.toml", "content": "[project\nname = 'x'\n"})
+    assert not bad_toml.ok and not (ws.root / "pyproject.toml").exists()
+    assert ws.call("write_file", {"path": "pyproject.toml", "content": "[project]\nname = 'x'\n"}).ok
+
+
+def test_write_file_does_not_replace_a_long_file(ws: Workspace) -> None:
+    (ws.root / "long.md").write_text("line\n" * 200, "utf-8")
+    refused = ws.call("write_file", {"path": "long.md", "content": "short\n"})
+    assert not refused.ok and "edit_file" in (refused.error or "")
+
+
+def test_grep_and_glob_skip_virtualenvs(ws: Workspace) -> None:
+    assert ws.call("grep", {"pattern": "TODO"}).output == "pkg/notes.txt:1: TODO: one"
+    assert ws.call("grep", {"pattern": "def (mean|median)", "glob": "*.py"}).output.count("pkg/stats.py:") == 2
+    assert "not a valid regex" in ws.call("grep", {"pattern": "mean("}).output
+    assert ws.call("glob", {"pattern": "**/*.py"}).output == "pkg/stats.py"
+
+
+def test_run_allows_checks_only_and_reports_failures_as_output(ws: Workspace) -> None:
+    compiled = ws.call("run", {"command": "python -m py_compile pkg/stats.py"})
+    assert compiled.ok and compiled.output.startswith("exit code 0")
+    (ws.root / "bad.py").write_text("def (:\n", "utf-8")
+    failed = ws.call("run", {"command": "python -m py_compile bad.py"})
+    assert failed.ok and failed.output.startswith("exit code 1") and "SyntaxError" in failed.output
+    assert not ws.call("run", {"command": "rm -rf pkg"}).ok
+    assert not ws.call("run", {"command": "pytest -q && rm -rf pkg"}).ok
+    assert (ws.root / "pkg/stats.py").exists()
+
+
+def test_snippet_rules() -> None:
+    assert strip_line_numbers("  3\tx = 1\n  4\ty = 2") == "x = 1\ny = 2"
+    assert strip_line_numbers("x = 1\n  4\ty = 2") is None
+    with pytest.raises(EditError, match="same"):
+        apply_edit("a\n", "a", "a")
+    assert elision("x = 1\n", "x = 2\n# ...\n") is not None
+    assert elision("x = 1\n# ...\n", "x = 2\n# ...\n") is None  # it was there before
