@@ -28,7 +28,7 @@ from typing import Any, TextIO
 
 from .agent import Agent, ItemInfo, ItemOutcome
 from .agent.journal import Transactions, named_paths_overlap, roll_back_leftovers
-from .agent.recipes import GENERAL, is_simple, mentioned_paths, recipe_for
+from .agent.recipes import GENERAL, mentioned_paths, recipe_for
 from .budgets import budget_status
 from .chat import Usage
 from .config import Config
@@ -449,7 +449,7 @@ class Runner:
                     continue
                 estimate += decision.worst_case_usd or 0.0
                 routes.append(f"{spec.recipe}({decision.tier}) ≤ ${decision.worst_case_usd or 0:.6f}")
-            plan_kind = found[0].name if found else ("one step" if is_simple(info) else "model plan")
+            plan_kind = found[0].name if found else "general loop"
             self.progress.log(f"[dry-run] {info.title[:60]} · {plan_kind} · {' → '.join(routes)}")
             summary.items.append({"id": info.id, "title": info.title, "status": "planned", "routes": routes})
         summary.dry_run = True

@@ -130,11 +130,14 @@ def test_a_run_whose_model_tries_to_escape(tmp_path: Path, forks: ForkServer) ->
     attempts = iter(["/etc/passwd", "../secret.txt", "escape/secret.txt", "../../../../etc/shadow"])
 
     def model(request: dict[str, Any]) -> str | dict[str, Any]:
+        # the general loop's text actions (READ path), the first attempt as a native tool call
         path = next(attempts, None)
-        if request.get("tools") and path is not None:
+        if path == "/etc/passwd":
             function = {"name": "read_file", "arguments": json.dumps({"path": path})}
             call = {"id": "c", "type": "function", "function": function}
             return {"role": "assistant", "content": None, "tool_calls": [call]}
+        if path is not None:
+            return f"READ {path}"
         return "I could not read those files."
 
     with ChaosServer(seed=1, mix={"ok": 1}, answer=model) as server:
