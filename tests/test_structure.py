@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "agentrunner"
 #: Lowest first. A unit (top-level module or sub-package of agentrunner/) may import units of its
 #: own layer or of a lower one, never of a higher one.
 LAYERS: list[set[str]] = [
-    {"errors", "chat", "config", "atomic", "timerange", "shared_file", "edits"},  # vocabulary: no agentrunner imports but these
+    # vocabulary: no agentrunner imports but these
+    {"errors", "chat", "config", "atomic", "timerange", "shared_file", "edits"},
     {"ledger", "migrations", "pricing"},  # the record of calls and their prices
     {"providers"},  # one attempt of one call
     {"gateway", "budgets"},  # every call: retries, prices, ledger rows; caps and reservations
