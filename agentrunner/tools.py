@@ -357,7 +357,8 @@ class Workspace:
         label = self.relative(path)
         if self.dry_run:
             return f"(dry run) would edit {label}"
-        atomic_write(path, applied.text)
+        with self.writing(path):
+            atomic_write(path, applied.text)
         lines = applied.text.splitlines()
         begin, end = max(applied.start_line - 2, 1), min(applied.end_line + 1, len(lines))
         view = numbered("\n".join(lines[begin - 1 : end]), begin)

@@ -129,7 +129,7 @@ def test_a_failed_item_leaves_the_tree_byte_identical(project: Path, write_confi
     with ScriptedServer({"/v1/models": models()}) as server:
         server.queue(
             "/v1/chat/completions",
-            chat_reply(tool=("write_file", {"path": "pkg/mod.py", "content": "def total(values):\n    ...\n"})),
+            chat_reply(tool=("write_file", {"path": "pkg/mod.py", "content": "def total(values):\n    return 0\n"})),
             chat_reply(tool=("write_file", {"path": "pkg/run.sh", "content": "rm -rf /\n"})),
             chat_reply(tool=("write_file", {"path": "new/deep/stray.txt", "content": "junk\n"})),
             chat_reply(tool=("shell", {"command": "python3 -m py_compile pkg/mod.py"})),
@@ -209,7 +209,7 @@ def test_kill_9_mid_item_then_the_next_run_restores(
     with ScriptedServer({"/v1/models": models()}) as server:
         server.queue(
             "/v1/chat/completions",
-            chat_reply(tool=("write_file", {"path": "pkg/mod.py", "content": "def total(values):\n    ...\n"})),
+            chat_reply(tool=("write_file", {"path": "pkg/mod.py", "content": "def total(values):\n    return 0\n"})),
             chat_reply(tool=("write_file", {"path": "stray/junk.txt", "content": "junk\n"})),
             chat_reply(content="never seen: the process is killed before this answer", delay=60),
         )
