@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .redaction import DEFAULT_RULES, SecretRule, empty_match_problem
 
 CONFIG_FILENAME = "routes.toml"
 DATA_DIR_ENV = "AGENTRUNNER_DIR"
@@ -28,17 +29,9 @@ CONFIG_ENV = "AGENTRUNNER_CONFIG"
 PROVIDER_NAMES: list[str] = ["llama-cpp", "ollama", "openai", "anthropic"]
 StepKind = Literal["plan", "act", "verify", "summarise", "judge", "replay"]
 
-# Default redaction: common API key formats (OpenAI/Anthropic sk-…, AWS access key ids,
-# GitHub tokens, Google API keys, Slack tokens, bearer headers). Users add their own.
-DEFAULT_REDACT = [
-    r"sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}",
-    r"AKIA[0-9A-Z]{16}",
-    r"gh[pousr]_[A-Za-z0-9]{36,}",
-    r"github_pat_[A-Za-z0-9_]{22,}",
-    r"AIza[0-9A-Za-z_-]{35}",
-    r"xox[baprs]-[A-Za-z0-9-]{10,}",
-    r"(?i)bearer\s+[A-Za-z0-9._~+/=-]{20,}",
-]
+# Default redaction: the secret rules of agentrunner/redaction.py (API keys, tokens, private keys,
+# passwords, credentials in URLs). Users add their own patterns with `[ledger] redact`.
+DEFAULT_REDACT: list[SecretRule] = list(DEFAULT_RULES)
 
 
 class _Model(BaseModel):
@@ -150,16 +143,16 @@ class LedgerConfig(_Model):
 
     @field_validator("redact")
     @classmethod
-    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+    def _patterns_are_usable(cls, patterns: list[str]) -> list[str]:
+        for index, pattern in enumerate(patterns):
+            problem = empty_match_problem(pattern)
+            if problem:
+                raise _KeyedError(("ledger", "redact", index), problem)
         return patterns
 
-    def patterns(self) -> list[str]:
-        return (DEFAULT_REDACT if self.default_redact else []) + self.redact
+    def patterns(self) -> list[str | SecretRule]:
+        """The default secret rules (unless ``default_redact = false``), then the user's patterns."""
+        return [*(DEFAULT_RULES if self.default_redact else ()), *self.redact]
 
 
 class Config(_Model):

@@ -1,15 +1,16 @@
 """The ledger: one SQLite row per model call, written the moment the call ends.
 
 SQLite in WAL mode with ``synchronous=FULL``: once :meth:`Ledger.record_call` returns, the row
-survives the process being killed. Configured redaction patterns are applied to every text field
-before anything is written; API keys and auth headers are never part of a request to begin with.
+survives the process being killed. Redaction (:mod:`agentrunner.redaction`: the default secret rules
+and the configured patterns) is applied to every
+text field before anything is written; API keys and auth headers are never part of a request to
+begin with.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import sqlite3
 import threading
@@ -24,9 +25,9 @@ from pydantic import BaseModel, Field
 
 from .errors import LedgerError
 from .migrations import applied, migrate, schema_version
+from .redaction import REDACTED, Redactor, SecretRule, storable
 from .timerange import TimeRange
 
-REDACTED = "[REDACTED]"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _ULID_LOCK = threading.Lock()
 _last_ulid: tuple[int, int] = (0, 0)
@@ -101,36 +102,10 @@ class CallRecord(BaseModel):
 _TEXT_FIELDS = ("request_json", "response_text", "response_json", "error")
 
 
-def storable(text: str) -> str:
-    """Text SQLite can store: lone surrogates (undecodable bytes of a to-do file read with
-    ``surrogateescape``) cannot be encoded as UTF-8, so they are written as ``\\udcff`` escapes
-    instead of failing the write of a call that was already paid for."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
-
-
-class Redactor:
-    """Scrubs every match of the configured regexes out of text before it is stored."""
-
-    def __init__(self, patterns: Iterable[str] = ()) -> None:
-        self.patterns = [re.compile(p) for p in patterns]
-
-    def __call__(self, text: str | None) -> str | None:
-        if not text:
-            return text
-        text = storable(text)
-        for pattern in self.patterns:
-            text = pattern.sub(REDACTED, text)
-        return text
-
-
 class Ledger:
     """The SQLite ledger of model calls, runs, scores, tool calls and budget reservations."""
 
-    def __init__(self, path: str | Path, *, redact: Iterable[str] = ()) -> None:
+    def __init__(self, path: str | Path, *, redact: Iterable[str | SecretRule] = ()) -> None:
         self.path = Path(path)
         self.redact = Redactor(redact)
         self._lock = threading.RLock()
@@ -361,6 +336,9 @@ class Ledger:
             "last": row[8],
             "by_tier": by_tier,
         }
+
+
+__all__ = ["REDACTED", "CallRecord", "Ledger", "Redactor", "new_id", "storable", "utcnow"]
 
 
 def _database_problem(path: Path, exc: sqlite3.Error) -> str:

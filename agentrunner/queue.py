@@ -225,7 +225,7 @@ class Queue:
             "UPDATE items SET status = ?, cost_usd = coalesce(cost_usd, 0) + ?, calls = coalesce(calls, 0) + ?, "
             "last_error = ?, result_path = coalesce(?, result_path), updated_at = ?, "
             "done_at = CASE WHEN ? = 'done' THEN ? ELSE done_at END WHERE id = ?",
-            [status, cost_usd, calls, error, result_path, now, status, now, item_id],
+            [status, cost_usd, calls, self.redact(error), result_path, now, status, now, item_id],
         )
 
     def release(self, item_id: str, *, attempts_back: bool = False) -> None:

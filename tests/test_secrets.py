@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from agentrunner.ledger import Redactor
 from tests.support.chaos_server import ChaosServer
 from tests.support.forkserver import ForkServer
 from tests.support.project import Project
+from tests.support.scripted_http import Reply, ScriptedServer
+from tests.test_redaction import SAMPLES
 
 # Fake keys in each default format (made up; the shapes of real ones).
 FAKE_KEYS = {
@@ -41,6 +44,11 @@ FAKE_KEYS = {
     "slack": "xoxb-FAKE-1234567890-abcdefghij",
 }
 TIER_KEY = "sk-proj-TIERKEYFAKE0123456789abcdefghijkl"
+# Every default rule's sample (tests/test_redaction.py): the text seeded, the secret part searched for
+# (the rules keep context such as `postgres://admin:…@host`, so only the secret itself must be gone).
+RULE_SECRETS = {f"rule:{name}": secret for name, (_, secret) in SAMPLES.items()}
+ONE_LINE_SAMPLES = [text for text, _ in SAMPLES.values() if "\n" not in text]
+MULTI_LINE_SAMPLES = [text for text, _ in SAMPLES.values() if "\n" in text]
 
 
 def test_default_patterns_cover_every_fake_key() -> None:
@@ -106,11 +114,16 @@ def test_a_run_seeded_with_fake_keys_stores_none_of_them(tmp_path: Path, forks: 
         notes.mkdir()
         (notes / "secrets.txt").write_text(
             "deploy config\n" + "\n".join(f"{name.upper()}_KEY={key}" for name, key in FAKE_KEYS.items()) + "\n"
+            + "\n".join(text for text, _ in SAMPLES.values()) + "\n"
         )
+        context = "".join(f"  {line}\n" for text in MULTI_LINE_SAMPLES for line in text.splitlines())
         project.todo.write_text(
             "# Secrets\n\n"
-            f"- [ ] Summarise notes/secrets.txt and check the key {FAKE_KEYS['openai']} works\n"
-            f"  the AWS key is {FAKE_KEYS['aws']} and the token {FAKE_KEYS['github']}\n",
+            f"- [ ] Summarise notes/secrets.txt and check the key {FAKE_KEYS['openai']} works "
+            + " ".join(ONE_LINE_SAMPLES[: len(ONE_LINE_SAMPLES) // 2]) + "\n"
+            f"  the AWS key is {FAKE_KEYS['aws']} and the token {FAKE_KEYS['github']}\n"
+            + "".join(f"  {text}\n" for text in ONE_LINE_SAMPLES[len(ONE_LINE_SAMPLES) // 2 :])
+            + context,
             "utf-8",
         )
         environment = {
@@ -132,8 +145,10 @@ def test_a_run_seeded_with_fake_keys_stores_none_of_them(tmp_path: Path, forks: 
         # tool and got the keys in its prompt; the server got the tier key as the bearer token.
         assert any(FAKE_KEYS["slack"] in prompt for prompt in model.prompts), "read_file never ran"
         assert any(FAKE_KEYS["openai"] in prompt for prompt in model.prompts)
+        for name, secret in RULE_SECRETS.items():  # every rule's secret reached the model
+            assert any(secret in prompt or json.dumps(secret)[1:-1] in prompt for prompt in model.prompts), name
         assert server.chat_requests >= 2
-        keys = {**FAKE_KEYS, "tier": TIER_KEY}
+        keys = {**FAKE_KEYS, "tier": TIER_KEY, **RULE_SECRETS}
         leaks = _leaks(project.data_dir, keys) + _leaks(project.root / "tasks" / "done", keys) + _leaks(logs, keys)
         assert not leaks, "secrets stored:\n" + "\n".join(leaks)
         # What the user wrote in the to-do file stays theirs (not rewritten), but nothing we add does.
@@ -177,3 +192,38 @@ def test_wal_files_of_a_killed_run_hold_no_keys(tmp_path: Path, forks: ForkServe
         assert wal_files and any(path.stat().st_size > 0 for path in wal_files), "no WAL left to search"
         leaks = _leaks(project.data_dir, FAKE_KEYS) + _leaks(project.root / "tasks" / "done", FAKE_KEYS)
         assert not leaks, "secrets stored:\n" + "\n".join(leaks)
+
+
+def test_a_provider_error_that_echoes_secrets_stores_none_of_them(tmp_path: Path, forks: ForkServer) -> None:
+    """A provider that refuses the request and quotes it back (HTTP 400, the message holding every
+    secret of the prompt): the error lands in the ledger's calls.error, state.db's item error, the
+    to-do file's failure note and the run's stderr — all redacted."""
+    quoted = " | ".join(text for text, _ in SAMPLES.values())
+    refusal = Reply(400, {"error": {"message": f"invalid request near: {quoted}", "type": "invalid_request_error"}})
+    with ScriptedServer({"/v1/chat/completions": refusal}) as server:
+        root = tmp_path / "project"
+        (root / "tasks").mkdir(parents=True)
+        (root / "routes.toml").write_text(
+            "[tiers.premium]\nprovider = \"openai\"\nmodel = \"m\"\n"
+            f"base_url = \"{server.url}/v1\"\ntimeout = 5.0\nmax_retries = 0\nmax_tokens = 32\n"
+            "price = { input_per_mtok = 1.0, output_per_mtok = 1.0 }\n\n[agent]\nmax_attempts = 1\n"
+        )
+        (root / "tasks" / "todo.md").write_text("# Secrets\n\n- [ ] Say hello " + " ".join(ONE_LINE_SAMPLES) + "\n")
+        logs = root / "logs"
+        logs.mkdir()
+        env: dict[str, str | None] = {"AGENTRUNNER_CONFIG": str(root / "routes.toml"),
+                                      "AGENTRUNNER_DIR": str(root / ".agentrunner"), "OPENAI_API_KEY": None,
+                                      "NO_COLOR": "1"}
+        code = forks.run(["--verbose", "run"], cwd=root, env=env, stdout=logs / "out", stderr=logs / "err")
+        assert code == 1, (logs / "out").read_text() + (logs / "err").read_text()
+        assert server.requests_to("/v1/chat/completions"), "the provider was never called"
+        conn = sqlite3.connect(root / ".agentrunner" / "ledger.db")
+        errors = [row[0] for row in conn.execute("SELECT error FROM calls WHERE status = 'error'")]
+        conn.close()
+        assert errors and all("[REDACTED]" in (error or "") for error in errors), errors
+        leaks = (_leaks(root / ".agentrunner", RULE_SECRETS) + _leaks(logs, RULE_SECRETS)
+                 + _leaks(root / "tasks" / "done", RULE_SECRETS) if (root / "tasks" / "done").exists() else
+                 _leaks(root / ".agentrunner", RULE_SECRETS) + _leaks(logs, RULE_SECRETS))
+        assert not leaks, "secrets stored:\n" + "\n".join(leaks)
+        added = [line for line in (root / "tasks" / "todo.md").read_text().splitlines() if line.startswith("  - ")]
+        assert added and not any(secret in line for line in added for secret in RULE_SECRETS.values()), added

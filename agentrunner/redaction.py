@@ -1,0 +1,251 @@
+"""Secret redaction: what is scrubbed out of text before the ledger, state.db, result files or logs
+keep it.
+
+The default rules are adapted from two maintained secret scanners — gitleaks
+(https://github.com/gitleaks/gitleaks, ``cmd/generate/config/rules/*.go``, MIT) and Yelp's
+detect-secrets (https://github.com/Yelp/detect-secrets, ``detect_secrets/plugins/*.py``, Apache-2.0).
+Only the token formats are taken (facts about how providers shape their keys), rewritten as Python
+regular expressions, with boundaries so that ordinary hashes, UUIDs, git SHAs, ULIDs and ids are
+left alone (``tests/test_redaction.py`` holds a corpus of innocent strings that must not change).
+
+A rule whose regex has named groups ``secret`` (or ``secret_…``) replaces only those groups, so the
+context survives: ``postgres://admin:[REDACTED]@db``, ``password=[REDACTED]``. Any other pattern
+(every user pattern from ``[ledger] redact`` without such a group) replaces its whole match. A
+zero-length match is never replaced: a pattern that matches the empty string cannot shred text
+(and is refused when routes.toml is loaded, see :func:`empty_match_problem`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+REDACTED = "[REDACTED]"
+
+# A token starts where a word character does not precede it — or right after a JSON escape
+# (``\n``, ``\t``, ``\u00e9``): request_json holds the prompt JSON-encoded.
+_NOT_TOKEN_BEFORE = r"(?:(?<![A-Za-z0-9_])|(?<=\\[nrt])|(?<=\\u[0-9a-fA-F]{4}))"
+_NOT_TOKEN_AFTER = r"(?![A-Za-z0-9_])"
+
+
+@dataclass(frozen=True)
+class SecretRule:
+    """One kind of secret: a name (for docs and tests), its regex, where the format comes from,
+    and an optional extra check on the matched secret (entropy, for formats with no prefix)."""
+
+    name: str
+    pattern: str
+    source: str
+    check: Callable[[str], bool] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
+
+
+def shannon_entropy(text: str) -> float:
+    """Bits per character of ``text`` (gitleaks' and detect-secrets' measure of randomness)."""
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def _looks_random_base64(text: str) -> bool:
+    """A prefix-less 40-character AWS secret: mixed case and digits, and random-looking. 4.45 bits
+    per character keeps ~99.5% of random 40-character keys and lets paths and CamelCase
+    identifiers of the same length through (they measure 4.0-4.35)."""
+    has_classes = any(c.isupper() for c in text) and any(c.islower() for c in text) and any(c.isdigit() for c in text)
+    return has_classes and shannon_entropy(text) >= 4.45
+
+
+_ASSIGNMENT_KEYS = (
+    r"pass(?:word|wd|phrase)|secret(?:[_-]?access)?(?:[_-]?key)?|client[_-]?secret"
+    r"|(?:access|auth|api|bearer|refresh|session|id)[_-]?token|token|api[_-]?key|private[_-]?key|credentials?"
+)
+# The value of a `key = value` assignment: quoted (up to the closing quote) or bare (up to a space
+# or separator). Also inside JSON (`"password": "x"`) and JSON inside JSON (`\"password\": \"x\"`).
+_ASSIGNED_VALUE = (
+    r"""\\*["']?[ \t]*[:=][ \t]*(?:\\*"(?P<secret_dq>[^"\\\n]+)\\*"|\\*'(?P<secret_sq>[^'\\\n]+)\\*'"""
+    r"""|(?P<secret>[^\s"'\\,;&=<>`)\]}][^\s"'\\,;&<>`)\]}]*))"""
+)
+
+DEFAULT_RULES: tuple[SecretRule, ...] = (
+    SecretRule(
+        "private-key",
+        # The whole PEM block, header to footer; cut off (no footer, e.g. a truncated tool output):
+        # everything that still looks like PEM body after the header.
+        r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----"
+        r"(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,.\\-]*)",
+        "gitleaks private-key; detect-secrets PrivateKeyDetector",
+    ),
+    SecretRule(
+        "jwt",
+        _NOT_TOKEN_BEFORE + r"ey[A-Za-z0-9_-]{15,}\.ey[A-Za-z0-9_/-]{15,}\.[A-Za-z0-9_/-]{10,}={0,2}",
+        "gitleaks jwt; detect-secrets JwtTokenDetector",
+    ),
+    SecretRule(
+        "url-credentials",
+        # scheme://user:PASSWORD@host — the password only (scheme, user and host are kept).
+        r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/?#@\"'\\]{0,100}:(?P<secret>[^\s/?#@\"'\\]+)@",
+        "detect-secrets BasicAuthDetector",
+    ),
+    SecretRule(
+        "slack-webhook",
+        r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9+/_-]{20,})",
+        "gitleaks slack-webhook-url; detect-secrets SlackDetector",
+    ),
+    SecretRule(
+        "slack-token",
+        _NOT_TOKEN_BEFORE + r"(?:xox[abeoprs]|xapp|xoxe\.xox[bp])-[A-Za-z0-9-]{10,}",
+        "gitleaks slack-*-token; detect-secrets SlackDetector",
+    ),
+    SecretRule(
+        "aws-access-key-id",
+        r"(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])",
+        "gitleaks aws-access-token; detect-secrets AWSKeyDetector",
+    ),
+    SecretRule(
+        "aws-secret-access-key",
+        # With its name: aws_secret_access_key = …, "SecretAccessKey": "…", AWS_SECRET_KEY=…
+        r"(?i:aws[\w.-]{0,20}?secret[\w.-]{0,20}|secret[_-]?access[_-]?key)\\*[\"']?[ \t]*[:=][ \t]*\\*[\"']?"
+        r"(?P<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
+        "gitleaks aws-secret-access-key; detect-secrets aws.get_secret_access_key",
+    ),
+    SecretRule(
+        "openai-anthropic-key",
+        _NOT_TOKEN_BEFORE + r"sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
+        "gitleaks openai-api-key, anthropic-api-key; detect-secrets OpenAIDetector",
+    ),
+    SecretRule(
+        "stripe-key",
+        _NOT_TOKEN_BEFORE + r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,99}",
+        "gitleaks stripe-access-token; detect-secrets StripeDetector",
+    ),
+    SecretRule(
+        "github-token",
+        _NOT_TOKEN_BEFORE + r"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})",
+        "gitleaks github-pat, github-fine-grained-pat; detect-secrets GitHubTokenDetector",
+    ),
+    SecretRule(
+        "gitlab-token",
+        _NOT_TOKEN_BEFORE + r"glpat-[A-Za-z0-9_-]{20,}",
+        "gitleaks gitlab-pat",
+    ),
+    SecretRule(
+        "huggingface-token",
+        _NOT_TOKEN_BEFORE + r"(?:hf_|api_org_)[A-Za-z]{34}" + _NOT_TOKEN_AFTER,
+        "gitleaks huggingface-access-token, huggingface-organization-api-token",
+    ),
+    SecretRule(
+        "google-api-key",
+        _NOT_TOKEN_BEFORE + r"AIza[0-9A-Za-z_-]{35}",
+        "gitleaks gcp-api-key",
+    ),
+    SecretRule(
+        "google-oauth",
+        _NOT_TOKEN_BEFORE + r"(?:ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})",
+        "Google OAuth access tokens (ya29.) and client secrets (GOCSPX-)",
+    ),
+    SecretRule(
+        "npm-token",
+        _NOT_TOKEN_BEFORE + r"npm_[A-Za-z0-9]{36}" + _NOT_TOKEN_AFTER,
+        "gitleaks npm-access-token",
+    ),
+    SecretRule(
+        "bearer-header",
+        r"(?i)bearer\s+[A-Za-z0-9._~+/=-]{20,}",
+        "Authorization: Bearer headers",
+    ),
+    SecretRule(
+        "aws-secret-access-key-bare",
+        r"(?<![A-Za-z0-9/+=])(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+        "gitleaks aws-secret-access-key (40 base64 characters, entropy > 3); after the prefixed rules",
+        check=_looks_random_base64,
+    ),
+    SecretRule(
+        "password-assignment",
+        r"(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,40}?(?:" + _ASSIGNMENT_KEYS + r")" + _ASSIGNED_VALUE,
+        "gitleaks generic-api-key; detect-secrets KeywordDetector",
+    ),
+)
+
+
+def empty_match_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot be a redaction pattern, or None: it must compile, and it must not
+    match the empty string anywhere (``""``, ``a*``, ``\\b``, ``^``) — such a pattern would insert
+    a marker between every character, or match nothing useful."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        return f"invalid regular expression {pattern!r}: {exc}"
+    for probe in ("", "a", "A1 b-2_.\n", "sk-x password=hunter2 x@y"):
+        for match in compiled.finditer(probe):
+            if match.start() == match.end():
+                return f"pattern {pattern!r} matches the empty string (it would shred every text)"
+    return None
+
+
+class Redactor:
+    """Scrubs every secret out of text before it is stored: the default rules (unless turned off)
+    and the user's own patterns, in that order."""
+
+    def __init__(self, patterns: Iterable[str | SecretRule] = (), *, defaults: bool = False) -> None:
+        rules: list[SecretRule] = list(DEFAULT_RULES) if defaults else []
+        for pattern in patterns:
+            rules.append(pattern if isinstance(pattern, SecretRule) else SecretRule("custom", pattern, "routes.toml"))
+        self.rules = rules
+        self._compiled = [(rule.compiled(), rule.check) for rule in rules]
+
+    @property
+    def patterns(self) -> list[re.Pattern[str]]:
+        return [compiled for compiled, _ in self._compiled]
+
+    def __call__(self, text: str | None) -> str | None:
+        if not text:
+            return text
+        text = storable(text)
+        for compiled, check in self._compiled:
+            text = compiled.sub(_replacer(check), text)
+        return text
+
+
+def _replacer(check: Callable[[str], bool] | None) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if not whole:
+            return whole  # a zero-length match: never insert markers between characters
+        spans = [
+            match.span(name)
+            for name in match.re.groupindex
+            if (name == "secret" or name.startswith("secret_")) and match.start(name) >= 0
+        ]
+        if not spans:
+            return whole if check is not None and not check(whole) else REDACTED
+        offset = match.start()
+        out, last = [], 0
+        for start, end in sorted(spans):
+            secret = whole[start - offset : end - offset]
+            if (check is not None and not check(secret)) or secret.startswith(REDACTED[:-1]):
+                continue  # not random enough, or already redacted by an earlier rule
+            out += [whole[last : start - offset], REDACTED]
+            last = end - offset
+        return "".join(out) + whole[last:]
+
+    return replace
+
+
+def storable(text: str) -> str:
+    """Text SQLite can store: lone surrogates (undecodable bytes of a to-do file read with
+    ``surrogateescape``) cannot be encoded as UTF-8, so they are written as ``\\udcff`` escapes
+    instead of failing the write of a call that was already paid for."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+__all__ = ["DEFAULT_RULES", "REDACTED", "Redactor", "SecretRule", "empty_match_problem", "shannon_entropy", "storable"]
