@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -179,19 +180,17 @@ def test_a_zero_length_match_never_inserts_markers() -> None:
     assert Redactor([r"\b"])("two words") == "two words"
 
 
-def test_ledger_stores_calls_and_tool_calls_redacted(tmp_path: object) -> None:
-    from pathlib import Path
-
-    assert isinstance(tmp_path, Path)
+def test_ledger_stores_calls_and_tool_calls_redacted(tmp_path: Path) -> None:
     from agentrunner.config import DEFAULT_REDACT
 
-    ledger = Ledger(tmp_path / "ledger.db", redact=DEFAULT_REDACT)
+    folder = tmp_path / "data"
+    ledger = Ledger(folder / "ledger.db", redact=DEFAULT_REDACT)
     everything = "\n".join(text for text, _ in SAMPLES.values())
     call_id = ledger.record_call({"request_json": everything, "response_text": everything, "error": everything})
     ledger.record_tool_call(tool="read_file", arguments={"path": everything}, ok=False, result=everything,
                             error=everything)
     ledger.close()
-    data = b"".join(path.read_bytes() for path in tmp_path.iterdir())
+    data = b"".join(path.read_bytes() for path in folder.iterdir())
     for name, (_, secret) in SAMPLES.items():
         assert secret.encode() not in data, name
     assert call_id

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "agentrunner"
 #: own layer or of a lower one, never of a higher one.
 LAYERS: list[set[str]] = [
     # vocabulary: no agentrunner imports but these
-    {"errors", "chat", "config", "atomic", "timerange", "shared_file", "edits"},
+    {"errors", "chat", "config", "redaction", "atomic", "timerange", "shared_file", "edits"},
     {"ledger", "migrations", "pricing"},  # the record of calls and their prices
     {"providers"},  # one attempt of one call
     {"gateway", "budgets"},  # every call: retries, prices, ledger rows; caps and reservations
