@@ -2,10 +2,20 @@
 
 File tools take paths relative to ``agent.workspace``. A path is refused when it is absolute,
 contains ``..``, or resolves (following symlinks) to somewhere outside the workspace — a symlink
-inside the workspace pointing out of it is an escape too. ``shell`` exists only when listed in
-``agent.tools``; it runs a command only if it matches an ``agent.shell_allow`` entry (the entry's
-words are a prefix of the command's), splits it with :mod:`shlex` and runs it without a shell, with
-a timeout and an output cap.
+inside the workspace pointing out of it is an escape too. Inside the workspace, the agent's own
+data folder (``.agentrunner/``), ``.git/`` and secret-looking files (``.env``, keys:
+:func:`agentrunner.sandbox.is_secret_name`) are neither read nor written, and the active routes.toml
+is never written. Reads and writes walk the path from the workspace folder one component at a time
+without following symlinks (``O_NOFOLLOW``, a directory fd per step), so a folder swapped for a
+symlink between the check and the write is refused, not followed; a file with more than one hard
+link is refused (the other name may be outside the workspace or a protected file); a write is at
+most :data:`MAX_WRITE_BYTES`.
+
+``shell`` exists only when listed in ``agent.tools`` and a sandbox works here
+(:mod:`agentrunner.sandbox`: bubblewrap; without it the tool is disabled with one line saying why).
+It runs a command only if it matches an ``agent.shell_allow`` entry (the entry's words are a prefix
+of the command's), splits it with :mod:`shlex` and runs it without a shell, inside the sandbox, with
+a timeout and an output cap. The allow-list is the second layer; the sandbox is the confinement.
 
 Every call, allowed or refused, is a row of the ledger's ``tool_calls`` table with its run, task
 and step ids.
@@ -21,6 +31,7 @@ import keyword
 import os
 import re
 import shlex
+import stat
 import subprocess
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -28,13 +39,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .atomic import atomic_write
+from .atomic import ENCODING, ERRORS
 from .chat import ToolSpec
 from .config import Config
 from .edits import EditError, apply_edit, elision, numbered, parse_problem
 from .ledger import Ledger
+from .sandbox import CommandResult, SandboxUnavailable, is_secret_name, run_sandboxed, sandbox_status
 
 MAX_READ_CHARS = 20_000
+MAX_READ_BYTES = 4 * 1024 * 1024  # read_file shows 20,000 characters: never load a huge file for that
+MAX_WRITE_BYTES = 8 * 1024 * 1024  # no source or result file the agent writes is bigger
 MAX_LIST_ENTRIES = 200
 MAX_GREP_MATCHES = 60
 # write_file may replace a whole existing file only up to this size: a model rewriting a long file
@@ -115,6 +129,10 @@ class Workspace:
         self.ledger = ledger
         self.dry_run = dry_run
         self.enabled = list(config.agent.tools)
+        # without a working sandbox, no command runs at all (never unconfined): one line says why
+        self.shell_disabled = sandbox_status() if "shell" in self.enabled else None
+        if self.shell_disabled:
+            self.enabled.remove("shell")
         self.guard: WriteGuard | None = None
         self._tools: dict[str, Callable[[dict[str, Any]], str]] = {
             "read_file": self._read_file,
@@ -132,8 +150,9 @@ class Workspace:
 
     # -- confinement ------------------------------------------------------------------------
 
-    def resolve(self, raw: Any) -> Path:
-        """The real path of a workspace-relative path, or ToolRefused."""
+    def resolve(self, raw: Any, *, for_write: bool = False) -> Path:
+        """The real path of a workspace-relative path, or ToolRefused (also for a protected path:
+        the data folder, ``.git``, secret-looking files; with ``for_write`` the active routes.toml)."""
         if not isinstance(raw, str) or not raw.strip():
             raise ToolRefused("path must be a non-empty string")
         text = raw.strip()
@@ -147,7 +166,102 @@ class Workspace:
         resolved = (self.root / candidate).resolve()
         if resolved != self.root and not resolved.is_relative_to(self.root):
             raise ToolRefused(f"{text}: resolves outside the workspace (symlink?)")
+        for path in (self.root / candidate, resolved):
+            problem = self.protected(path, for_write=for_write)
+            if problem:
+                raise ToolRefused(f"{text}: {problem}")
         return resolved
+
+    def protected(self, path: Path, *, for_write: bool) -> str | None:
+        """Why tools may not touch ``path`` (absolute, inside the workspace), or None."""
+        data_dir = self.config.data_dir.resolve()
+        if path == data_dir or path.is_relative_to(data_dir):
+            return "the agent's own data folder is off limits to tools"
+        parts = path.relative_to(self.root).parts if path.is_relative_to(self.root) else path.parts
+        if ".git" in parts:
+            return "version control internals (.git) are off limits to tools"
+        if any(is_secret_name(part) for part in parts):
+            return "may hold secrets (.env, keys, credentials): off limits to tools"
+        source = self.config.source_path
+        if for_write and source is not None and path in (source, source.resolve()):
+            return "the active configuration cannot be written by tools"
+        return None
+
+    def _parent_fd(self, path: Path, *, create: bool) -> int:
+        """An fd of ``path``'s folder, reached from the workspace one component at a time without
+        following a symlink: a folder swapped for a link after :meth:`resolve` is refused here."""
+        parts = path.relative_to(self.root).parts[:-1]
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for part in parts:
+                if create:
+                    with contextlib.suppress(FileExistsError):
+                        os.mkdir(part, 0o777, dir_fd=fd)
+                try:
+                    child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+                except OSError as exc:
+                    raise ToolRefused(
+                        f"{self.relative(path)}: {part} changed while being opened (symlink?): {exc.strerror}"
+                    ) from None
+                os.close(fd)
+                fd = child
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def read_bytes(self, path: Path, limit: int = MAX_READ_BYTES) -> bytes:
+        """At most ``limit`` bytes of a workspace file resolved by :meth:`resolve`, opened without
+        following symlinks; a file with several hard links is refused."""
+        parent = self._parent_fd(path, create=False)
+        try:
+            try:
+                fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=parent)
+            except FileNotFoundError:
+                raise ToolRefused(f"{self.relative(path)}: no such file") from None
+            except OSError as exc:
+                raise ToolRefused(f"{self.relative(path)}: cannot open ({exc.strerror}; symlink?)") from None
+        finally:
+            os.close(parent)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _refuse_unsafe_file(self.relative(path), info)
+            return handle.read(limit)
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        """Replace a workspace file atomically (temp file, fsync, rename) inside a folder fd reached
+        without symlinks: the rename never lands outside the workspace."""
+        if len(data) > MAX_WRITE_BYTES:
+            raise ToolRefused(
+                f"{self.relative(path)}: {len(data):,} bytes is more than a tool may write ({MAX_WRITE_BYTES:,})"
+            )
+        parent = self._parent_fd(path, create=True)
+        try:
+            mode = 0o644
+            try:
+                info = os.stat(path.name, dir_fd=parent, follow_symlinks=False)
+            except FileNotFoundError:
+                pass
+            else:
+                _refuse_unsafe_file(self.relative(path), info)
+                mode = stat.S_IMODE(info.st_mode)
+            temp = f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode, dir_fd=parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(temp, mode, dir_fd=parent)
+                os.replace(temp, path.name, src_dir_fd=parent, dst_dir_fd=parent)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp, dir_fd=parent)
+                raise
+            with contextlib.suppress(OSError):
+                os.fsync(parent)
+        finally:
+            os.close(parent)
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path != self.root else "."
@@ -161,23 +275,81 @@ class Workspace:
             return contextlib.nullcontext()
         return self.guard.writing(path, _CALLING.get())
 
+    def run_command(
+        self,
+        argv: list[str],
+        *,
+        timeout: float | None = None,
+        writable: bool = True,
+        task_id: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> CommandResult:
+        """The one place a command runs in the workspace (the shell tool, the verification's
+        tests): inside the sandbox (:func:`agentrunner.sandbox.run_sandboxed`; ``writable=False``
+        mounts the workspace read-only), with the agent's data folder hidden, routes.toml and
+        ``.git`` read-only and secret-looking files empty; the guard snapshots what it may change.
+        ``env``: variables to add to the sandbox's clean environment (only the ones that differ
+        from this process's, so passing a copy of ``os.environ`` leaks no key).
+        ToolRefused when no sandbox works here."""
+        why = sandbox_status()
+        if why is not None:
+            raise ToolRefused(f"commands are disabled: {why}")
+        extra = {k: v for k, v in (env or {}).items() if os.environ.get(k) != v}
+        hidden, read_only, masked = self.sandbox_paths()
+        guard = self.guard.command(task_id or _CALLING.get()) if self.guard and writable else contextlib.nullcontext()
+        with guard:
+            try:
+                return run_sandboxed(
+                    argv,
+                    cwd=self.root,
+                    writable=writable,
+                    timeout=timeout if timeout is not None else self.config.agent.shell_timeout,
+                    output_cap=self.config.agent.shell_output_cap,
+                    hidden=hidden,
+                    read_only=read_only,
+                    masked=masked,
+                    env=extra,
+                )
+            except SandboxUnavailable as exc:
+                raise ToolRefused(f"commands are disabled: {exc}") from None
+
     def run_argv(
         self, argv: list[str], *, timeout: float, task_id: str | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[bytes]:
-        """The one place a command runs in the workspace (the shell tool, the verification's
-        tests): the guard snapshots what the command may change."""
-        guard = self.guard.command(task_id or _CALLING.get()) if self.guard else contextlib.nullcontext()
-        with guard:
-            return subprocess.run(
-                argv,
-                cwd=self.root,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=timeout,
-                shell=False,
-                check=False,
-                env=env,
-            )
+        """:meth:`run_command` as a ``CompletedProcess`` (stdout and stderr interleaved in
+        ``stdout``); TimeoutExpired and FileNotFoundError as ``subprocess.run`` raises them."""
+        result = self.run_command(argv, timeout=timeout, task_id=task_id, env=env)
+        if result.timed_out:
+            raise subprocess.TimeoutExpired(argv, timeout, output=result.output.encode("utf-8", "replace"))
+        if result.returncode == 127 and result.output == f"command not found: {argv[0]}":
+            raise FileNotFoundError(2, "command not found", argv[0])
+        return subprocess.CompletedProcess(argv, result.returncode, result.output.encode("utf-8", "replace"), b"")
+
+    def sandbox_paths(self) -> tuple[list[Path], list[Path], list[Path]]:
+        """What commands must not touch inside the workspace: (hidden: the data folder; read-only:
+        the active routes.toml, every ``.git``, this Python's installation; masked: secret-looking
+        files, which read as empty)."""
+        hidden = [self.config.data_dir.resolve()]
+        read_only: list[Path] = []
+        if self.config.source_path is not None:
+            read_only.append(self.config.source_path.resolve())
+        masked: list[Path] = []
+        seen = 0
+        for current, dirs, files in os.walk(self.root):
+            here = Path(current)
+            if here.resolve() in hidden:
+                dirs[:] = []
+                continue
+            for name in (*dirs, *files):
+                if name == ".git":
+                    read_only.append(here / name)
+                elif is_secret_name(name):
+                    masked.append(here / name)
+            dirs[:] = [d for d in dirs if d not in _UNSCANNED and d != ".git" and not is_secret_name(d)]
+            seen += len(files) + len(dirs)
+            if seen > _SCAN_LIMIT:
+                break
+        return hidden, read_only, masked
 
     # -- calling ----------------------------------------------------------------------------
 
@@ -254,6 +426,8 @@ class Workspace:
         try:
             if name not in self._tools:
                 raise ToolRefused(f"unknown tool {name!r}")
+            if name == "shell" and self.shell_disabled:
+                raise ToolRefused(f"tool 'shell' is disabled: {self.shell_disabled}")
             if name in MODEL_TOOLS and name not in self.enabled:
                 raise ToolRefused(f"tool {name!r} is not enabled (agent.tools in routes.toml)")
             if not isinstance(arguments, dict):
@@ -289,7 +463,7 @@ class Workspace:
         path = self.resolve(arguments.get("path"))
         if not path.is_file():
             raise ToolRefused(f"{arguments.get('path')}: no such file{self._did_you_mean(arguments.get('path'))}")
-        text = path.read_bytes().decode("utf-8", "replace")
+        text = self.read_bytes(path).decode("utf-8", "replace")
         offset, limit = arguments.get("offset"), arguments.get("limit")
         if offset is None and limit is None and not arguments.get("line_numbers"):
             if len(text) > MAX_READ_CHARS:
@@ -321,8 +495,12 @@ class Workspace:
         """The files under ``top``, sorted, without hidden, cache and virtualenv folders."""
         files: list[Path] = []
         for current, dirs, names in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-            files += [Path(current) / name for name in sorted(names)]
+            here = Path(current)
+            dirs[:] = sorted(
+                d for d in dirs
+                if d not in _SKIP_DIRS and not d.startswith(".") and not self.protected(here / d, for_write=False)
+            )
+            files += [here / name for name in sorted(names) if not self.protected(here / name, for_write=False)]
         return files
 
     def _check_content(self, path: Path, old: str | None, new: str) -> None:
@@ -338,7 +516,7 @@ class Workspace:
                 raise ToolRefused(f"not written: {lazy}; write out every line, or change only a snippet with edit_file")
 
     def _edit_file(self, arguments: dict[str, Any]) -> str:
-        path = self.resolve(arguments.get("path"))
+        path = self.resolve(arguments.get("path"), for_write=True)
         old = _first_string(arguments, "old", "old_string", "old_text", "search")
         new = _first_string(arguments, "new", "new_string", "new_text", "replace")
         if old is None or new is None:
@@ -348,7 +526,7 @@ class Workspace:
                 f"{arguments.get('path')}: no such file{self._did_you_mean(arguments.get('path'))}; "
                 "create a new file with write_file"
             )
-        text = path.read_bytes().decode("utf-8", "replace")
+        text = self.read_bytes(path, MAX_WRITE_BYTES + 1).decode("utf-8", "replace")
         try:
             applied = apply_edit(text, old, new)
         except EditError as exc:
@@ -358,7 +536,7 @@ class Workspace:
         if self.dry_run:
             return f"(dry run) would edit {label}"
         with self.writing(path):
-            atomic_write(path, applied.text)
+            self.write_bytes(path, applied.text.encode(ENCODING, ERRORS))
         lines = applied.text.splitlines()
         begin, end = max(applied.start_line - 2, 1), min(applied.end_line + 1, len(lines))
         view = numbered("\n".join(lines[begin - 1 : end]), begin)
@@ -404,6 +582,7 @@ class Workspace:
             if path.is_file()
             and not any(part in _SKIP_DIRS or part.startswith(".") for part in path.relative_to(self.root).parts[:-1])
             and path.resolve().is_relative_to(self.root)
+            and not self.protected(path, for_write=False)
         )
         if len(found) > MAX_LIST_ENTRIES:
             found = [*found[:MAX_LIST_ENTRIES], f"[… {len(found) - MAX_LIST_ENTRIES} more]"]
@@ -429,13 +608,15 @@ class Workspace:
         return f"exit code {code}\n{output}"
 
     def _write_file(self, arguments: dict[str, Any]) -> str:
-        path = self.resolve(arguments.get("path"))
+        path = self.resolve(arguments.get("path"), for_write=True)
         content = arguments.get("content")
         if not isinstance(content, str):
             raise ToolRefused("content must be a string")
+        if len(content) > MAX_WRITE_BYTES:  # before encoding a huge string
+            raise ToolRefused(f"{len(content):,} characters is more than a tool may write ({MAX_WRITE_BYTES:,} bytes)")
         if path.is_dir():
             raise ToolRefused(f"{arguments.get('path')}: is a folder")
-        old = path.read_bytes().decode("utf-8", "replace") if path.is_file() else None
+        old = self.read_bytes(path, MAX_WRITE_BYTES + 1).decode("utf-8", "replace") if path.is_file() else None
         if old is not None and old.count("\n") > WRITE_REPLACE_MAX_LINES:
             raise ToolRefused(
                 f"not written: {self.relative(path)} exists and has more than {WRITE_REPLACE_MAX_LINES} lines; "
@@ -444,9 +625,10 @@ class Workspace:
         self._check_content(path, old, content)
         if self.dry_run:
             return f"(dry run) would write {len(content)} characters to {self.relative(path)}"
-        # the parent folders are created inside the workspace only: resolve() checked the target
+        data = content.encode(ENCODING, ERRORS)
+        # the parent folders are created inside the workspace only, walked without symlinks
         with self.writing(path):
-            atomic_write(path, content)
+            self.write_bytes(path, data)
         return f"wrote {len(content)} characters to {self.relative(path)}"
 
     def _list_files(self, arguments: dict[str, Any]) -> str:
@@ -455,7 +637,8 @@ class Workspace:
             raise ToolRefused(f"{arguments.get('path')}: no such folder")
         entries: list[str] = []
         for current, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            here = Path(current)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not self.protected(here / d, for_write=False))
             for name in sorted(files):
                 if name.startswith("."):
                     continue
@@ -498,18 +681,15 @@ class Workspace:
         return output
 
     def _execute(self, argv: list[str], command: str) -> tuple[int, str]:
-        """Run an allowed argv in the workspace: exit code and capped output."""
-        cap = self.config.agent.shell_output_cap
-        try:
-            completed = self.run_argv(argv, timeout=self.config.agent.shell_timeout)
-        except subprocess.TimeoutExpired:
-            raise ToolRefused(f"timed out after {self.config.agent.shell_timeout:g}s: {command}") from None
-        except FileNotFoundError:
-            raise ToolRefused(f"command not found: {argv[0]}") from None
-        output = (completed.stdout + completed.stderr).decode("utf-8", "replace")
-        if len(output) > cap:
-            output = output[:cap] + f"\n[… output capped at {cap} characters]"
-        return completed.returncode, output
+        """Run an allowed argv in the workspace, in the sandbox: exit code and capped output."""
+        result = self.run_command(argv, timeout=self.config.agent.shell_timeout)
+        if result.timed_out:
+            raise ToolRefused(
+                f"timed out after {self.config.agent.shell_timeout:g}s (killed with everything it started): {command}"
+            )
+        if result.returncode == 127 and result.output == f"command not found: {argv[0]}":
+            raise ToolRefused(result.output)
+        return result.returncode, result.output
 
     def _csv_to_markdown(self, arguments: dict[str, Any]) -> str:
         source = self.resolve(arguments.get("source"))
@@ -520,16 +700,16 @@ class Workspace:
             raise ToolRefused(f"destination must be a .md file, got {arguments.get('destination')!r}")
         if not source.is_file():
             raise ToolRefused(f"{arguments.get('source')}: no such file")
-        table = csv_to_markdown(source.read_text("utf-8"))
+        table = csv_to_markdown(self.read_bytes(source).decode("utf-8"))
         return self._write_file({"path": self.relative(destination), "content": table})
 
     def _replace_identifier(self, arguments: dict[str, Any]) -> str:
-        path = self.resolve(arguments.get("path"))
+        path = self.resolve(arguments.get("path"), for_write=True)
         old = _identifier(arguments.get("old"), "old")
         new = _identifier(arguments.get("new"), "new")
         if not path.is_file():
             raise ToolRefused(f"{arguments.get('path')}: no such file")
-        text = path.read_text("utf-8")
+        text = self.read_bytes(path, MAX_WRITE_BYTES + 1).decode("utf-8")
         pattern = re.compile(rf"(?<![\w]){re.escape(old)}(?![\w])")
         count = len(pattern.findall(text))
         if count == 0:
@@ -537,7 +717,7 @@ class Workspace:
         if self.dry_run:
             return f"(dry run) would replace {count} occurrences"
         with self.writing(path):
-            atomic_write(path, pattern.sub(new, text))
+            self.write_bytes(path, pattern.sub(new, text).encode(ENCODING, ERRORS))
         return f"replaced {count} occurrences of {old} with {new} in {self.relative(path)}"
 
 
@@ -548,6 +728,24 @@ def _first_string(arguments: dict[str, Any], *names: str) -> str | None:
         if isinstance(value, str):
             return value
     return None
+
+
+# folders of installed dependencies and caches: no one keeps secrets there, and they can be huge
+_UNSCANNED = {"node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache",
+              ".pytest_cache", "site-packages"}
+_SCAN_LIMIT = 50_000
+
+
+def _refuse_unsafe_file(name: str, info: os.stat_result) -> None:
+    if stat.S_ISLNK(info.st_mode):
+        raise ToolRefused(f"{name}: is a symlink that changed after the check")
+    if not stat.S_ISREG(info.st_mode):
+        raise ToolRefused(f"{name}: not a regular file")
+    if info.st_nlink > 1:
+        raise ToolRefused(
+            f"{name}: has {info.st_nlink} hard links; another name of it may be outside the workspace or "
+            "a protected file, so tools do not touch it"
+        )
 
 
 def csv_to_markdown(text: str) -> str:
