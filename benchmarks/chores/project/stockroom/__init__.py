@@ -1,0 +1,1 @@
+"""stockroom: inventory reports and reorder lists from a CSV export."""
