@@ -177,6 +177,14 @@ def changed_files(copy: Path) -> list[str]:
     return sorted(entry[3:] for entry in out.split("\0") if len(entry) > 3)
 
 
+def assess(result: ChoreResult, copy: Path) -> None:
+    """Ticked (from the to-do file), the files changed, and those damaged: all changes of an unticked item."""
+    todo = copy / TODO_FILE
+    result.ticked = todo.exists() and is_ticked(todo.read_text(encoding="utf-8", errors="replace"))
+    result.changed = changed_files(copy)
+    result.damaged = [] if result.ticked else list(result.changed)
+
+
 def run_check(chore: Chore, copy: Path) -> tuple[bool, str]:
     try:
         result = subprocess.run(
@@ -290,9 +298,7 @@ def run_chore(
             result.cost_usd = float(summary.get("cost_usd") or 0.0)
             estimate = summary.get("premium_estimate_usd")
             result.premium_estimate_usd = None if estimate is None else float(estimate)
-        result.ticked = todo.exists() and is_ticked(todo.read_text(encoding="utf-8", errors="replace"))
-        result.changed = changed_files(copy)
-        result.damaged = [] if result.ticked else list(result.changed)
+        assess(result, copy)
         result.check_passed, result.check_output = run_check(chore, copy)
         return result
     finally:
@@ -391,8 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         chores = find_chores(args.chores.resolve(), args.only)
         results = []
         for index, chore in enumerate(chores, 1):
-            if not args.json:
-                print(f"[{index}/{len(chores)}] {chore.name} …", file=sys.stderr, flush=True)
+            print(f"[{index}/{len(chores)}] {chore.name} …", file=sys.stderr, flush=True)
             results.append(
                 run_chore(
                     chore,

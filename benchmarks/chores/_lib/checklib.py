@@ -8,12 +8,13 @@ line starting with ``FAIL:`` and exits 1; a check that reaches its end exits 0.
 from __future__ import annotations
 
 import ast
-import csv
-import json
-import re
+import atexit
+import csv  # noqa: F401 - for the checks (they import * from here)
 import importlib
-import inspect
+import inspect  # noqa: F401
+import json  # noqa: F401
 import os
+import re  # noqa: F401
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,22 @@ IGNORED_PREFIXES = ("tasks/",)
 def fail(message: str) -> NoReturn:
     print(f"FAIL: {message}")
     sys.exit(1)
+
+
+_TEMP_DIRS: list[Path] = []
+
+
+def temp_dir(prefix: str = "chore-") -> Path:
+    """A new temporary folder, removed when the check exits."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    _TEMP_DIRS.append(folder)
+    return folder
+
+
+@atexit.register
+def _remove_temp_dirs() -> None:
+    for folder in _TEMP_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def git(*args: str) -> str:
@@ -153,7 +170,7 @@ def _type_checking(stmt: ast.stmt) -> bool:
 
 def head_tree() -> Path:
     """The committed project (after setup) extracted into a new temporary folder."""
-    folder = Path(tempfile.mkdtemp(prefix="chore-head-"))
+    folder = temp_dir("chore-head-")
     archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
@@ -174,7 +191,7 @@ def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def mutant(files: dict[str, tuple[str, str]]) -> Path:
     """The copy as it is now, in a temporary folder, with ``old`` replaced by ``new`` in each file."""
-    folder = Path(tempfile.mkdtemp(prefix="chore-mutant-"))
+    folder = temp_dir("chore-mutant-")
     shutil.copytree(ROOT, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".git", "__pycache__", "tasks"))
     for path, (old, new) in files.items():
         text = (folder / path).read_text(encoding="utf-8")

@@ -1,0 +1,234 @@
+"""scripts/bench_chores.py: the chores format, the bookkeeping (ticked, damaged), and every chore's check.
+
+No model runs here: the format test drives the real `agentrunner run --dry-run` (plans and routes,
+no call); the bookkeeping tests use real git copies with real file changes; the chore tests apply
+each chore's hand solution (`solution.patch` or an executable `solve`) and run its check both ways.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "scripts" / "bench_chores.py"
+CHORES = REPO / "benchmarks" / "chores"
+
+_spec = importlib.util.spec_from_file_location("bench_chores", SCRIPT)
+assert _spec is not None and _spec.loader is not None
+bench = importlib.util.module_from_spec(_spec)
+sys.modules["bench_chores"] = bench
+_spec.loader.exec_module(bench)
+
+# A few chores of different kinds whose checks run in CI; the rest run with -m slow.
+FAST_CHORES = {"bump-version", "fix-failing-test", "csv-to-markdown", "gitignore", "rename-parse-row"}
+
+
+def _executable(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o755)
+
+
+@pytest.fixture
+def mini_suite(tmp_path: Path) -> Path:
+    """Two chores on a one-file project, plus a folder that is not a chore."""
+    suite = tmp_path / "suite"
+    (suite / "project").mkdir(parents=True)
+    (suite / "project" / "notes.txt").write_text("hello\n", encoding="utf-8")
+    planted = suite / "planted"
+    planted.mkdir()
+    (planted / "item.md").write_text("- [ ] Say goodbye in `notes.txt`\n  context line\n", encoding="utf-8")
+    _executable(planted / "setup", "#!/bin/sh\necho planted > planted.txt\n")
+    # Passes without any run: proves setup ran in the copy before the check.
+    _executable(planted / "check", "#!/bin/sh\ntest -f planted.txt && grep -q hello notes.txt\n")
+    goodbye = suite / "goodbye"
+    goodbye.mkdir()
+    (goodbye / "item.md").write_text("- [ ] Replace hello with goodbye in `notes.txt`\n", encoding="utf-8")
+    _executable(goodbye / "check", "#!/bin/sh\necho 'FAIL: notes.txt still says hello'\ngrep -q goodbye notes.txt\n")
+    (suite / "_lib").mkdir()  # no item.md: not a chore
+    return suite
+
+
+def _run_script(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+
+
+def test_dry_run_of_a_two_chore_suite_reports_each_chore_and_totals(mini_suite: Path, isolated_home: Path) -> None:
+    config = str(isolated_home / "routes.toml")
+    result = _run_script("--chores", str(mini_suite), "--config", config, "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    by_name = {chore["name"]: chore for chore in report["chores"]}
+    assert sorted(by_name) == ["goodbye", "planted"]
+    assert by_name["planted"]["check_passed"] is True
+    assert by_name["goodbye"]["check_passed"] is False
+    assert by_name["goodbye"]["check_output"].startswith("FAIL: notes.txt still says hello")
+    for chore in by_name.values():
+        assert chore["ticked"] is False
+        assert chore["changed"] == [] and chore["damaged"] == []  # a dry run writes nothing
+        assert chore["error"] is None and chore["exit_code"] == 0
+    totals = report["totals"]
+    assert (totals["chores"], totals["correct"], totals["correct_rate"]) == (2, 1, 0.5)
+    assert (totals["ticked_but_wrong"], totals["damaged_chores"]) == (0, 0)
+
+
+def test_table_output_and_only(mini_suite: Path, isolated_home: Path) -> None:
+    result = _run_script(
+        "--chores", str(mini_suite), "--config", str(isolated_home / "routes.toml"), "--dry-run", "--only", "goodbye"
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["chore", "ticked", "check"]
+    assert lines[1].split()[:3] == ["goodbye", "no", "FAIL"]
+    assert "FAIL: notes.txt still says hello" in lines[2]
+    assert lines[-1].startswith("correct 0/1 (0%)")
+    assert "planted" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        ("unknown-only", "--only: no chore named nope"),
+        ("no-check", "goodbye/check: missing"),
+        ("not-executable", "goodbye/check: not executable"),
+        ("no-open-item", "goodbye/item.md: no open '- [ ]' item"),
+        ("no-project", "the project folder does not exist"),
+    ],
+)
+def test_bad_suites_are_one_line_exit_2(mini_suite: Path, isolated_home: Path, breakage: str, message: str) -> None:
+    args = ["--chores", str(mini_suite), "--config", str(isolated_home / "routes.toml"), "--dry-run"]
+    if breakage == "unknown-only":
+        args += ["--only", "nope"]
+    elif breakage == "no-check":
+        (mini_suite / "goodbye" / "check").unlink()
+    elif breakage == "not-executable":
+        (mini_suite / "goodbye" / "check").chmod(0o644)
+    elif breakage == "no-open-item":
+        (mini_suite / "goodbye" / "item.md").write_text("- [x] done already\n", encoding="utf-8")
+    elif breakage == "no-project":
+        args += ["--project", str(mini_suite / "missing")]
+    result = _run_script(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_is_ticked() -> None:
+    assert bench.is_ticked("# x\n\n- [x] Bump the version ✅ 2026-11-30\n  - → [result](done/x.md)\n")
+    assert not bench.is_ticked("- [ ] Bump the version\n  - ⚠ failed (attempt 1/3): files: not written\n")
+    assert not bench.is_ticked("- [x] one\n- [ ] two\n")
+    assert not bench.is_ticked("no items at all\n")
+
+
+def test_damage_is_every_change_of_an_unticked_item_and_nothing_of_a_ticked_one(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg" / "a.py").write_text("A = 1\n", encoding="utf-8")
+    (project / "pkg" / "b.py").write_text("B = 2\n", encoding="utf-8")
+    (project / "pkg" / "__pycache__").mkdir()
+    (project / "pkg" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    chore = bench.Chore("c", tmp_path / "chore")
+    copy = tmp_path / "copy"
+    bench.prepare_copy(project, chore, copy)
+    assert not (copy / "pkg" / "__pycache__").exists()  # caches are not copied
+    (copy / "tasks").mkdir()
+    (copy / "tasks" / "todo.md").write_text("- [ ] do it\n", encoding="utf-8")
+    (copy / "tasks" / "done").mkdir()
+    (copy / "tasks" / "done" / "result.md").write_text("runner output\n", encoding="utf-8")
+    (copy / "pkg" / "__pycache__").mkdir()
+    (copy / "pkg" / "__pycache__" / "b.cpython-311.pyc").write_bytes(b"\0")
+    result = bench.ChoreResult("c")
+    bench.assess(result, copy)
+    assert (result.ticked, result.changed, result.damaged) == (False, [], [])
+
+    (copy / "pkg" / "a.py").write_text("A = 1 \n", encoding="utf-8")  # one byte
+    (copy / "pkg" / "b.py").unlink()
+    (copy / "junk.txt").write_text("...\n", encoding="utf-8")
+    bench.assess(result, copy)
+    assert result.changed == ["junk.txt", "pkg/a.py", "pkg/b.py"]
+    assert result.damaged == result.changed
+
+    (copy / "tasks" / "todo.md").write_text("- [x] do it ✅ 2026-11-30\n", encoding="utf-8")
+    bench.assess(result, copy)
+    assert result.ticked and result.damaged == [] and len(result.changed) == 3
+
+
+def test_chore_config_points_the_workspace_at_the_copy(tmp_path: Path) -> None:
+    config = tmp_path / "configs" / "c.toml"
+    config.parent.mkdir()
+    config.write_text(
+        '# comment\n[tiers.local]\nprovider = "llama-cpp"\nmodel = "m"\nmodel_path = "../models/m.gguf"\n'
+        '[agent]\nworkspace = "."\nmax_steps = 3\n',
+        encoding="utf-8",
+    )
+    derived = bench.chore_config(config, tmp_path / "copy", tmp_path / "derived.toml")
+    from agentrunner.config import load_config
+
+    loaded = load_config(derived)
+    assert loaded.workspace == (tmp_path / "copy").resolve()
+    assert loaded.tasks_dir == (tmp_path / "copy" / "tasks").resolve()
+    assert loaded.agent.max_steps == 3
+    assert loaded.tiers["local"].model_path == str((tmp_path / "models" / "m.gguf").resolve())
+
+
+# -- the chores themselves ---------------------------------------------------------------------
+
+
+def _chore_params() -> list[object]:
+    chores = bench.find_chores(CHORES)
+    return [
+        pytest.param(chore, id=chore.name, marks=() if chore.name in FAST_CHORES else pytest.mark.slow)
+        for chore in chores
+    ]
+
+
+def test_the_suite_has_at_least_30_chores_each_with_a_hand_solution() -> None:
+    chores = bench.find_chores(CHORES)
+    assert len(chores) >= 30
+    for chore in chores:
+        assert (chore.folder / "solution.patch").is_file() or (chore.folder / "solve").is_file(), chore.name
+    assert {chore.name for chore in chores} >= FAST_CHORES
+
+
+def test_the_project_tests_pass(tmp_path: Path) -> None:
+    copy = tmp_path / "project"
+    bench.prepare_copy(CHORES / "project", bench.Chore("none", tmp_path / "none"), copy)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=copy, capture_output=True, text=True, env=bench.tool_env(), timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert " passed" in result.stdout
+
+
+def _solve(chore: bench.Chore, copy: Path) -> None:
+    patch = chore.folder / "solution.patch"
+    if patch.is_file():
+        subprocess.run(["git", "apply", "--whitespace=nowarn", str(patch)], cwd=copy, check=True)
+    else:
+        subprocess.run([str(chore.folder / "solve")], cwd=copy, env=bench.tool_env(), check=True)
+
+
+@pytest.mark.parametrize("chore", _chore_params())
+def test_check_fails_untouched_and_passes_on_the_hand_solution(chore: bench.Chore, tmp_path: Path) -> None:
+    untouched = tmp_path / "untouched"
+    bench.prepare_copy(CHORES / "project", chore, untouched)
+    passed, output = bench.run_check(chore, untouched)
+    assert not passed, f"{chore.name}: the check passes on the untouched project"
+    assert output.strip().splitlines()[-1].startswith("FAIL:"), output
+
+    solved = tmp_path / "solved"
+    bench.prepare_copy(CHORES / "project", chore, solved)
+    _solve(chore, solved)
+    passed, output = bench.run_check(chore, solved)
+    assert passed, f"{chore.name}: the check fails on the hand solution: {output}"
