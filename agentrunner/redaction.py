@@ -75,10 +75,13 @@ _ASSIGNED_VALUE = (
 DEFAULT_RULES: tuple[SecretRule, ...] = (
     SecretRule(
         "private-key",
-        # The whole PEM block, header to footer; cut off (no footer, e.g. a truncated tool output):
-        # everything that still looks like PEM body after the header.
+        # The whole PEM block, header to footer. Cut off (no footer: a truncated tool output or
+        # answer, lines re-joined by a model): every base64 run of 8+ characters that follows the
+        # header, whatever separates them (newlines, ``\\n`` escapes, spaces, ``|``), and headers
+        # such as ``Proc-Type: 4,ENCRYPTED``.
         r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----"
-        r"(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,.\\-]*)",
+        r"(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----"
+        r"|(?:[^A-Za-z0-9+/=]{0,6}(?:[A-Za-z0-9+/=]{8,}|[A-Za-z-]+:[^\n\\]*))*)",
         "gitleaks private-key; detect-secrets PrivateKeyDetector",
     ),
     SecretRule(

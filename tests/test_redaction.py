@@ -113,7 +113,9 @@ def test_rules_keep_the_context(name: str) -> None:
 def test_a_truncated_private_key_is_removed_to_its_end() -> None:
     """A tool output cut off mid-key (no END line) still loses the whole body."""
     text = f"cat id_rsa\n-----BEGIN PRIVATE KEY-----\n{PEM_BODY}"
-    assert REDACT(text) == "cat id_rsa\n[REDACTED]"
+    assert REDACT(text) == "cat id_rsa\n[REDACTED]\n"
+    rejoined = " | ".join(f"-----BEGIN EC PRIVATE KEY-----\n{PEM_BODY}".splitlines())[:-3]  # a model's echo
+    assert "MIIEow" not in (REDACT(f"{rejoined}\n```") or "") and "Zm9vYmFy" not in (REDACT(rejoined) or "")
     escaped = json.dumps(text)  # in a request's JSON the newlines are \\n
     assert "Zm9vYmFy" not in (REDACT(escaped) or "")
 

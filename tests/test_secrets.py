@@ -74,7 +74,10 @@ def _leaks(root: Path, keys: dict[str, str]) -> list[str]:
 
 
 class EchoingModel:
-    """Asks for the secrets file with read_file, then repeats what it read (and the prompt)."""
+    """Asks for the secrets file with read_file, then repeats what it read (and the prompt).
+
+    The echo is one ``DONE …`` line (the agent loop's last action; its text is the answer), so
+    nothing it repeats reads as another action (``READ path``, a fenced file)."""
 
     def __init__(self) -> None:
         self.prompts: list[str] = []
@@ -83,8 +86,7 @@ class EchoingModel:
     def __call__(self, request: dict[str, Any]) -> str | dict[str, Any]:
         messages = request.get("messages", [])
         self.prompts.append(json.dumps(messages))
-        last = messages[-1] if messages else {}
-        if request.get("tools") and last.get("role") == "user":
+        if not any(m.get("role") in ("tool", "assistant") for m in messages):
             arguments = json.dumps({"path": "notes/secrets.txt"})
             return {
                 "role": "assistant",
@@ -93,8 +95,8 @@ class EchoingModel:
                     {"id": "call_1", "type": "function", "function": {"name": "read_file", "arguments": arguments}}
                 ],
             }
-        seen = "\n".join(str(m.get("content") or "") for m in messages)
-        return f"Here is everything I saw:\n{seen}"
+        seen = "\n".join(str(m.get("content") or "") for m in messages if m.get("role") != "system")
+        return "DONE Here is everything I saw: " + " | ".join(seen.splitlines())
 
 
 @pytest.fixture(scope="module")
