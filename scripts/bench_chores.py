@@ -377,6 +377,19 @@ def format_table(results: list[ChoreResult], total: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_markdown(results: list[ChoreResult], total: dict[str, Any]) -> str:
+    """The same as :func:`format_table`, as a markdown table (for docs and notes)."""
+    lines = ["| chore | ticked | check | damaged | calls | cost | wall |", "|---|---|---|---|---|---|---|"]
+    for r in results:
+        damaged = ", ".join(r.damaged) if r.damaged else "-"
+        verdict = "pass" if r.check_passed else "FAIL"
+        lines.append(
+            f"| {r.name} | {'yes' if r.ticked else 'no'} | {verdict} | {damaged} | {_calls(r.calls_by_tier)} "
+            f"| ${r.cost_usd:.6f} | {r.wall_s:.0f} s |"
+        )
+    return "\n".join([*lines, "", format_table([], total).splitlines()[-1]])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chores", type=Path, default=DEFAULT_CHORES, help="folder of chore folders")
@@ -384,10 +397,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=REPO / "routes.toml", help="routes.toml for the runs")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these chores")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--markdown", action="store_true", help="print the table as markdown")
+    parser.add_argument("--from-json", type=Path, metavar="FILE", help="print the table of an earlier --json run")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per chore's run")
     parser.add_argument("--dry-run", action="store_true", help="pass --dry-run to agentrunner (no model calls)")
     parser.add_argument("--keep", type=Path, help="keep each chore's copy, config and ledger under this folder")
     args = parser.parse_args(argv)
+    if args.from_json:
+        try:
+            saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+            results = [ChoreResult(**chore) for chore in saved["chores"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"bench_chores: {args.from_json}: not a --json report ({exc})", file=sys.stderr)
+            return 2
+        print((format_markdown if args.markdown else format_table)(results, totals(results)))
+        return 0
     try:
         project = (args.project or args.chores / "project").resolve()
         if not project.is_dir():
@@ -415,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"config": str(args.config), "chores": [asdict(r) for r in results], "totals": total}))
     else:
-        print(format_table(results, total))
+        print((format_markdown if args.markdown else format_table)(results, total))
     return 0
 
 

@@ -80,6 +80,15 @@ def test_dry_run_of_a_two_chore_suite_reports_each_chore_and_totals(mini_suite: 
     assert (totals["chores"], totals["correct"], totals["correct_rate"]) == (2, 1, 0.5)
     assert (totals["ticked_but_wrong"], totals["damaged_chores"]) == (0, 0)
 
+    saved = isolated_home / "report.json"
+    saved.write_text(result.stdout, encoding="utf-8")
+    markdown = _run_script("--from-json", str(saved), "--markdown")
+    assert markdown.returncode == 0, markdown.stderr
+    lines = markdown.stdout.splitlines()
+    assert lines[0] == "| chore | ticked | check | damaged | calls | cost | wall |"
+    assert lines[2].startswith("| goodbye | no | FAIL | - |")
+    assert lines[-1].startswith("correct 1/2 (50%)")
+
 
 def test_table_output_and_only(mini_suite: Path, isolated_home: Path) -> None:
     result = _run_script(
