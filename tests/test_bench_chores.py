@@ -2,7 +2,8 @@
 
 No model runs here: the format test drives the real `agentrunner run --dry-run` (plans and routes,
 no call); the bookkeeping tests use real git copies with real file changes; the chore tests apply
-each chore's hand solution (`solution.patch` or an executable `solve`) and run its check both ways.
+each chore's hand solution (`solution.patch` or an executable `solve`) and run its check both ways,
+and some chores' `wrong.patch` (a plausible wrong or damaging solution) that their check must reject.
 """
 
 from __future__ import annotations
@@ -241,3 +242,21 @@ def test_check_fails_untouched_and_passes_on_the_hand_solution(chore: bench.Chor
     _solve(chore, solved)
     passed, output = bench.run_check(chore, solved)
     assert passed, f"{chore.name}: the check fails on the hand solution: {output}"
+
+
+def _wrong_params() -> list[object]:
+    chores = [chore for chore in bench.find_chores(CHORES) if (chore.folder / "wrong.patch").is_file()]
+    return [
+        pytest.param(chore, id=chore.name, marks=() if chore.name in FAST_CHORES else pytest.mark.slow)
+        for chore in chores
+    ]
+
+
+@pytest.mark.parametrize("chore", _wrong_params())
+def test_check_rejects_a_wrong_solution(chore: bench.Chore, tmp_path: Path) -> None:
+    copy = tmp_path / "wrong"
+    bench.prepare_copy(CHORES / "project", chore, copy)
+    subprocess.run(["git", "apply", "--whitespace=nowarn", str(chore.folder / "wrong.patch")], cwd=copy, check=True)
+    passed, output = bench.run_check(chore, copy)
+    assert not passed, f"{chore.name}: the check accepts wrong.patch"
+    assert output.strip().splitlines()[-1].startswith("FAIL:"), output
