@@ -108,6 +108,20 @@ def check_redaction(config: Config) -> Check:
     return Check("redaction", "ok", f"{len(patterns)} pattern(s) scrub keys before anything is stored")
 
 
+def check_sandbox(config: Config) -> Check:
+    """Whether commands (the ``shell`` and ``run`` tools) can run confined here; without a working
+    sandbox those tools are disabled, never run unconfined."""
+    from .sandbox import bwrap_path, sandbox_status
+
+    wanted = [tool for tool in config.agent.tools if tool in ("shell", "run")]
+    why = sandbox_status()
+    if why is None:
+        return Check("sandbox", "ok", f"bubblewrap ({bwrap_path()}): commands confined to the workspace, no network")
+    if wanted:
+        return Check("sandbox", "warn", f"{' and '.join(wanted)} {'is' if len(wanted) == 1 else 'are'} disabled: {why}")
+    return Check("sandbox", "ok", f"unavailable, not needed (no command tool enabled): {why}")
+
+
 # ── tiers ──────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -393,6 +407,7 @@ def run_doctor(
     checks.append(config_check)
     if config is not None:
         checks += _guarded("redaction", lambda: check_redaction(config))
+        checks += _guarded("sandbox", lambda: check_sandbox(config))
         if tiers and "tiers" not in skipped:
             checks += _guarded("tiers", lambda: check_tiers(config))
     data_dir = data_dir_for(config, config_path)
@@ -419,6 +434,7 @@ __all__ = [
     "check_disk",
     "check_ledger",
     "check_lock",
+    "check_sandbox",
     "check_state",
     "check_tiers",
     "lock_holders",

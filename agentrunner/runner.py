@@ -38,6 +38,7 @@ from .ledger import Ledger, Redactor, _database_problem, new_id
 from .pricing import price_tokens
 from .queue import Queue
 from .router import ItemCapExceeded, NoCapableTier, RouteContext, Router, Step
+from .sandbox import sandbox_status
 from .todo import TodoFile, TodoItem, follow_link, mark_done, mark_failed, parse_file, update_item
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUDGET, EXIT_LOCK, EXIT_INTERRUPTED = 0, 1, 2, 3, 75, 130
@@ -376,6 +377,8 @@ class Runner:
             )
             if not self.options.dry_run:
                 self._roll_back_leftovers({item.id for item in selected})
+            if {"shell", "run"} & set(self.config.agent.tools) and (why := sandbox_status()):
+                self.progress.log(f"warning: commands are disabled (shell, run): {why}")
             if self.options.dry_run:
                 self._dry_run(selected, router, summary)
             elif selected:

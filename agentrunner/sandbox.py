@@ -306,8 +306,11 @@ def bwrap_argv(
     masked: Sequence[Path] = (),
     limits: Limits = DEFAULT_LIMITS,
     env: dict[str, str] | None = None,
+    empty_fd: int | None = None,
 ) -> list[str]:
-    """The full ``bwrap … -- argv`` command line (``argv[0]`` already absolute)."""
+    """The full ``bwrap … -- argv`` command line (``argv[0]`` already absolute). ``empty_fd``: the
+    read end of a pipe whose write end is closed, passed to bwrap: the empty content of masked files
+    (a bind of /dev/null would be refused: bind mounts are nodev)."""
     bwrap = bwrap_path()
     if bwrap is None:
         raise SandboxUnavailable(sandbox_status() or "bubblewrap is not installed")
@@ -341,14 +344,14 @@ def bwrap_argv(
             for extra in _git_dirs(path):
                 if not extra.is_relative_to(workspace):
                     args += ["--ro-bind", str(extra), str(extra)]
+    files = [p for p in (*hidden, *masked) if p.is_file() and not p.is_symlink() and p.is_relative_to(workspace)]
+    if files and empty_fd is None:
+        raise ValueError("masking files needs empty_fd")
     for path in hidden:
         if path.is_dir() and not path.is_symlink():
             args += ["--tmpfs", str(path), "--remount-ro", str(path)]
-        elif path.exists() and not path.is_symlink():
-            args += ["--ro-bind", "/dev/null", str(path)]
-    for path in masked:
-        if path.is_file() and not path.is_symlink():
-            args += ["--ro-bind", "/dev/null", str(path)]
+    for path in files:
+        args += ["--ro-bind-data", str(empty_fd), str(path)]
     path_dirs = [d for d in dict.fromkeys([str(Path(sys.executable).parent), *SANDBOX_PATH]) if Path(d).is_dir()]
     exe_dir = str(Path(argv[0]).parent)
     if exe_dir not in path_dirs:
@@ -411,17 +414,28 @@ def run_sandboxed(
     found = find_command(argv[0], cwd)
     if found is None:
         return CommandResult(127, f"command not found: {argv[0]}")
-    command = bwrap_argv(
-        [found, *argv[1:]],
-        cwd=cwd,
-        workspace=workspace,
-        writable=writable,
-        hidden=hidden,
-        read_only=read_only,
-        masked=masked,
-        limits=limits,
-        env=env,
-    )
+    # masked files read as this pipe's (empty) content: its write end is closed at once
+    empty_fd, writer = os.pipe()
+    os.close(writer)
+    try:
+        command = bwrap_argv(
+            [found, *argv[1:]],
+            cwd=cwd,
+            workspace=workspace,
+            writable=writable,
+            hidden=hidden,
+            read_only=read_only,
+            masked=masked,
+            limits=limits,
+            env=env,
+            empty_fd=empty_fd,
+        )
+        return _run(command, timeout, output_cap, limits, empty_fd)
+    finally:
+        os.close(empty_fd)
+
+
+def _run(command: list[str], timeout: float, output_cap: int, limits: Limits, empty_fd: int) -> CommandResult:
     base = _pids_cgroup_base()
     cgroup = _PidsCgroup(base, limits.max_processes) if base is not None else None
     nproc = None if cgroup is not None else _user_tasks(os.getuid()) + limits.max_processes
@@ -444,6 +458,7 @@ def run_sandboxed(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env={},
+            pass_fds=(empty_fd,),
             start_new_session=True,
             preexec_fn=confine,  # rlimits and the cgroup must be set before exec
         )

@@ -130,9 +130,9 @@ class Workspace:
         self.dry_run = dry_run
         self.enabled = list(config.agent.tools)
         # without a working sandbox, no command runs at all (never unconfined): one line says why
-        self.shell_disabled = sandbox_status() if "shell" in self.enabled else None
+        self.shell_disabled = sandbox_status() if {"shell", "run"} & set(self.enabled) else None
         if self.shell_disabled:
-            self.enabled.remove("shell")
+            self.enabled = [tool for tool in self.enabled if tool not in ("shell", "run")]
         self.guard: WriteGuard | None = None
         self._tools: dict[str, Callable[[dict[str, Any]], str]] = {
             "read_file": self._read_file,
@@ -426,8 +426,8 @@ class Workspace:
         try:
             if name not in self._tools:
                 raise ToolRefused(f"unknown tool {name!r}")
-            if name == "shell" and self.shell_disabled:
-                raise ToolRefused(f"tool 'shell' is disabled: {self.shell_disabled}")
+            if name in ("shell", "run") and self.shell_disabled:
+                raise ToolRefused(f"tool {name!r} is disabled: {self.shell_disabled}")
             if name in MODEL_TOOLS and name not in self.enabled:
                 raise ToolRefused(f"tool {name!r} is not enabled (agent.tools in routes.toml)")
             if not isinstance(arguments, dict):
@@ -640,7 +640,7 @@ class Workspace:
             here = Path(current)
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not self.protected(here / d, for_write=False))
             for name in sorted(files):
-                if name.startswith("."):
+                if name.startswith(".") or self.protected(here / name, for_write=False):
                     continue
                 entries.append(self.relative(Path(current) / name))
                 if len(entries) >= MAX_LIST_ENTRIES:

@@ -26,6 +26,17 @@ if ! "$VENV/bin/python" -c "import llama_cpp.server" >/dev/null 2>&1; then
     "$VENV/bin/pip" install --quiet "llama-cpp-python[server]==$LLAMA_CPP_VERSION"
 fi
 
+# The shell and run tools run commands under bubblewrap; without it they stay disabled.
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing bubblewrap (the sandbox of the shell and run tools)"
+    apt-get install -y -qq bubblewrap >/dev/null 2>&1 \
+      || echo "setup: could not install bubblewrap; the shell and run tools stay disabled (see agentrunner doctor)"
+  else
+    echo "setup: bubblewrap (bwrap) is not installed: the shell and run tools stay disabled until it is (sudo apt-get install bubblewrap)"
+  fi
+fi
+
 extras=""
 [ "${1:-}" = "dev" ] && extras="[dev]"
 "$VENV/bin/pip" install --quiet --disable-pip-version-check -e ".$extras"
