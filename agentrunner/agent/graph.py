@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -42,6 +43,7 @@ from . import recipes
 from .journal import ItemJournal, RestoreReport, Transactions
 from .recipes import ItemInfo, StepSpec
 from .validators import ActResult, Check, default_validators, run_validators
+from .verification import content_checks, outputs_check, tests_check, tests_for
 
 RECURSION_LIMIT = 200
 
@@ -359,6 +361,9 @@ class Agent:
             default_validators(recipe.validators(spec) if result.error is None else []), result, self.workspace.root
         )
         passed = all(check.ok for check in checks)
+        if passed:
+            checks += self._honest_checks(state, spec)
+            passed = all(check.ok for check in checks)
         calls = list(state.get("calls", []))
         if passed and state.get("decision"):
             # Cascade: a classifier that reads answers may still send a passing cheap answer up.
@@ -399,6 +404,32 @@ class Agent:
         else:
             update["error"] = f"{failed.name}: {failed.detail}" if failed else "verification failed"
         return update
+
+    def _honest_checks(self, state: AgentState, spec: StepSpec) -> list[Check]:
+        """What the step really changed (the journal's record): every file parses, none is a
+        template echo, a stub or gutted; at the last step every named output changed and the
+        tests the item names or touches pass (agent/verification.py)."""
+        journal = self._journal(state)
+        if journal is None:
+            return []
+        item = ItemInfo(**state["item"])
+        item_text = f"{item.title}\n{item.context}"
+        literals = {"expected output": spec.expected, "instruction": spec.instruction, "item text": item.title}
+        checks = content_checks(journal.changes(since=f"s{spec.index}"), literals=literals, item_text=item_text)
+        if not all(check.ok for check in checks) or state["step_index"] < len(state["plan"]) - 1:
+            return checks
+        outputs = list(dict.fromkeys(path for step in state["plan"] for path in step.get("writes", [])))
+        checks.append(outputs_check(outputs, {path: journal.original(path) for path in outputs}, self.workspace.root))
+        if not checks[-1].ok:
+            return checks
+        tests = tests_for(
+            recipes.mentioned_paths(item_text),
+            journal.changes(),
+            self.workspace.root,
+            mentions_tests=bool(re.search(r"\btests?\b", item_text, re.IGNORECASE)),
+        )
+        checks.append(tests_check(self.workspace, tests, task_id=item.id, timeout=self.config.agent.shell_timeout))
+        return checks
 
     def _routed_call(
         self, state: AgentState, request: ChatRequest, *, kind: str, label: str, task_type: str | None
@@ -450,7 +481,11 @@ class Agent:
         what the step asked (after the deterministic checks passed). Worth it with capable models
         only: a tiny model's verdict is noise, so it is off by default."""
         produced = result.text[:1500]
-        for path in result.writes[:2]:
+        journal = self._journal(state)
+        diff = "".join(change.diff(limit=120) for change in journal.changes(since=f"s{spec.index}")) if journal else ""
+        if diff:  # a reviewer reads the change itself, not only the files
+            produced += f"\n\nDiff:\n{diff[:4000]}"
+        for path in result.writes[:2] if not diff else []:
             with contextlib.suppress(OSError):
                 produced += f"\n\nFile {path}:\n" + (self.workspace.root / path).read_text("utf-8", "replace")[:1500]
         request = ChatRequest(
@@ -534,7 +569,24 @@ class Agent:
             lines.append(f"   - checks: {', '.join(c['name'] + ('✓' if c['ok'] else '✗') for c in output['checks'])}")
             if output["text"].strip():
                 lines += ["", "   ```", *[f"   {line}" for line in output["text"].strip().splitlines()[:40]], "   ```"]
-        lines.append("")
+        lines += ["", "## Checks", ""]
+        for output in state.get("outputs", []):
+            lines.append(f"Step {output['step'] + 1}:")
+            lines.append("")
+            for check in output["checks"]:
+                detail = str(check.get("detail") or "").strip()
+                first, _, rest = detail.partition("\n")
+                lines.append(f"- {'✓' if check['ok'] else '✗'} **{check['name']}** {first}".rstrip())
+                if rest.strip():
+                    lines += ["", "  ```text", *[f"  {line}" for line in rest.strip().splitlines()[-30:]], "  ```"]
+            lines.append("")
+        journal = self._journal(state)
+        changes = journal.changes() if journal is not None else []
+        lines += ["## Changes", ""]
+        if not changes:
+            lines += ["No file changed.", ""]
+        for change in changes:
+            lines += [f"### `{change.path}`", "", "```diff", change.diff().rstrip("\n"), "```", ""]
         return "\n".join(lines)
 
     # -- running an item -------------------------------------------------------------------

@@ -1,0 +1,345 @@
+"""Honest verification before a tick: deterministic checks of what an item actually changed.
+
+The journal (:mod:`agentrunner.agent.journal`) knows every file a step changed, with its bytes
+before and after. Before a step passes:
+
+- ``parses`` — every file written parses as its kind: ``.py`` (compile), ``.toml`` (tomllib),
+  ``.json``, ``.yaml``/``.yml`` (when PyYAML is importable; otherwise the check says it skipped it);
+- ``echo`` — no file is a template echo: placeholder text ("TODO", "...", "the task done") where
+  real content was or should be, the plan's expected-output text copied into the file, or the
+  instruction itself as the content;
+- ``stubs`` — no Python function whose body was real became ``...``/``pass``; no new module made
+  only of ``...`` stubs;
+- ``shrink`` — no file that existed is gone or less than half its size, unless the item asks for a
+  deletion ("remove", "delete", "trim", …).
+
+At the item's last step, also:
+
+- ``outputs`` — every file the item names as an output exists and was changed by the item;
+- ``tests`` — the tests the item names or wrote, and the tests of the modules it changed (found by
+  name: ``tests/test_<module>.py``…), pass; run with pytest through the workspace's command path
+  (so it is journaled, and confined like the agent's own commands), with a timeout.
+
+None of them asks a model. A premium tier, when ``agent.self_check`` is on, may review the diff
+after them; without one these checks decide.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path, PurePosixPath
+
+from ..tools import Workspace
+from .journal import FileChange
+from .validators import Check
+
+PARSED = (".py", ".pyi", ".toml", ".json", ".ipynb", ".yaml", ".yml")
+
+
+def yaml_available() -> bool:
+    return importlib.util.find_spec("yaml") is not None
+
+
+def parse_problem(path: str, data: bytes) -> str | None:
+    """Why a file does not parse as its kind, or None (also None for kinds not checked)."""
+    suffix = PurePosixPath(path).suffix.lower()
+    try:
+        if suffix in (".py", ".pyi"):
+            compile(data, path, "exec", dont_inherit=True)
+        elif suffix == ".toml":
+            tomllib.loads(data.decode("utf-8"))
+        elif suffix in (".json", ".ipynb"):
+            json.loads(data.decode("utf-8"))
+        elif suffix in (".yaml", ".yml") and yaml_available():
+            import yaml
+
+            list(yaml.safe_load_all(data.decode("utf-8")))
+    except SyntaxError as exc:
+        return f"{path}:{exc.lineno}: {exc.msg}"
+    except Exception as exc:  # TOMLDecodeError, JSONDecodeError, UnicodeDecodeError, yaml.YAMLError
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return f"{path}: {first}"
+    return None
+
+
+def parse_check(changes: list[FileChange]) -> Check:
+    checked: list[str] = []
+    skipped: list[str] = []
+    for change in changes:
+        suffix = PurePosixPath(change.path).suffix.lower()
+        if change.after is None or suffix not in PARSED:
+            continue
+        if suffix in (".yaml", ".yml") and not yaml_available():
+            skipped.append(change.path)
+            continue
+        problem = parse_problem(change.path, change.after)
+        if problem:
+            return Check("parses", False, f"does not parse: {problem}")
+        checked.append(change.path)
+    detail = ", ".join(checked) or "no file of a parsed kind"
+    if skipped:
+        detail += f"; not checked (PyYAML is not installed): {', '.join(skipped)}"
+    return Check("parses", True, detail)
+
+
+# -- template echoes --------------------------------------------------------------------------
+
+PLACEHOLDERS = {
+    "todo",
+    "tbd",
+    "fixme",
+    "...",
+    "…",
+    "pass",
+    "placeholder",
+    "the task done",
+    "task done",
+    "done",
+    "your content here",
+    "content here",
+    "content goes here",
+    "insert content here",
+    "lorem ipsum",
+    "n/a",
+    "none",
+    "null",
+    "a one-line summary",
+}
+_PLACEHOLDER_LINE = re.compile(r"^(?:[#/*<!>-]+\s*)?(?:todo|fixme|tbd)\b.*$|^(?:\.\.\.|…)$", re.IGNORECASE)
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().strip(".;:,`'\"").lower()
+
+
+def echo_problem(change: FileChange, literals: dict[str, str]) -> str | None:
+    """Why a written file is a template echo rather than work, or None."""
+    if change.after is None:
+        return None
+    text = change.after.decode("utf-8", "replace")
+    norm = _normal(text)
+    old_norm = _normal((change.before or b"").decode("utf-8", "replace"))
+    placeholder = norm in PLACEHOLDERS or text.strip().lower() in PLACEHOLDERS
+    if placeholder and (change.before is None or change.before.strip() != change.after.strip()):
+        return f"{change.path} is placeholder text {text.strip()[:40]!r}"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and all(_PLACEHOLDER_LINE.match(line) for line in lines) and len(old_norm) > len(norm):
+        return f"{change.path}: its content was replaced by placeholders ({lines[0][:40]!r})"
+    for label, literal in literals.items():
+        wanted = _normal(literal)
+        if len(wanted) < 12 or wanted in old_norm or wanted not in norm:
+            continue
+        if label == "expected output" or len(wanted) >= 0.5 * len(norm):
+            return f"{change.path} echoes the {label} {literal.strip()[:60]!r} instead of doing it"
+    return None
+
+
+# -- stubs and shrinking ----------------------------------------------------------------------
+
+
+def _is_stub(body: list[ast.stmt]) -> bool:
+    start = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
+    for node in body[start:]:
+        if isinstance(node, ast.Pass):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and node.value.value is Ellipsis:
+            continue
+        if isinstance(node, ast.Raise) and "NotImplementedError" in ast.dump(node):
+            continue
+        return False
+    return True
+
+
+def functions(source: bytes) -> dict[str, bool]:
+    """Qualified function name → its body is a stub (``...``, ``pass``, a docstring only)."""
+    found: dict[str, bool] = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                found[prefix + child.name] = _is_stub(child.body)
+                visit(child, prefix + child.name + ".")
+            elif isinstance(child, ast.ClassDef):
+                visit(child, prefix + child.name + ".")
+
+    visit(ast.parse(source), "")
+    return found
+
+
+def stub_problem(change: FileChange) -> str | None:
+    """A Python module whose real function bodies became ``...``; a new one made only of stubs."""
+    if change.after is None or not change.path.endswith(".py"):
+        return None
+    try:
+        new = functions(change.after)
+        old = functions(change.before) if change.before else {}
+    except (SyntaxError, ValueError):
+        return None  # the parse check reports it
+    if old:
+        gutted = [name for name, stub in new.items() if stub and old.get(name) is False]
+        if gutted:
+            return f"{change.path}: the body of {', '.join(gutted[:4])} was replaced by a stub (`...`)"
+        return None
+    ellipses = len(re.findall(r":\s*\.\.\.\s*$", change.after.decode("utf-8", "replace"), re.MULTILINE))
+    if len(new) >= 2 and all(new.values()) and ellipses >= len(new):
+        return f"{change.path}: every function is a stub (`...`)"
+    return None
+
+
+DELETION_ASKED = re.compile(
+    r"\b(delete|remove|drop|trim|shorten|strip|truncate|empty|clean(?:\s|-)?up|prune|shrink|simplify|"
+    r"deduplicate|condense|rewrite)\b",
+    re.IGNORECASE,
+)
+SHRINK_MIN_BYTES = 200
+SHRINK_RATIO = 0.5
+
+
+def shrink_problem(change: FileChange, *, deletion_asked: bool) -> str | None:
+    """A file that existed and is now gone or under half its size, when no deletion was asked."""
+    if change.before is None or deletion_asked or len(change.before) < SHRINK_MIN_BYTES:
+        return None
+    if change.after is None:
+        return f"{change.path} was deleted (the item asks for no deletion)"
+    if len(change.after) < SHRINK_RATIO * len(change.before):
+        return (
+            f"{change.path} shrank from {len(change.before)} to {len(change.after)} bytes "
+            "(the item asks for no deletion)"
+        )
+    return None
+
+
+def content_checks(changes: list[FileChange], *, literals: dict[str, str], item_text: str) -> list[Check]:
+    """parses, echo, stubs, shrink on a step's changed files; stops at the first failure."""
+    checks = [parse_check(changes)]
+    if not checks[-1].ok:
+        return checks
+    deletion = bool(DELETION_ASKED.search(item_text))
+    finders = {
+        "echo": lambda change: echo_problem(change, literals),
+        "stubs": stub_problem,
+        "shrink": lambda change: shrink_problem(change, deletion_asked=deletion),
+    }
+    for name, find in finders.items():
+        problem = next((found for change in changes if (found := find(change))), None)
+        checks.append(Check(name, problem is None, problem or f"{len(changes)} changed file(s)"))
+        if problem:
+            break
+    return checks
+
+
+# -- outputs and tests ------------------------------------------------------------------------
+
+
+def outputs_check(outputs: list[str], originals: dict[str, tuple[bool, bytes | None]], root: Path) -> Check:
+    """Each named output exists and differs from what was there before the item."""
+    for path in outputs:
+        target = root / path
+        if not target.is_file():
+            return Check("outputs", False, f"{path} does not exist")
+        journaled, before = originals.get(path, (False, None))
+        if not journaled:
+            return Check("outputs", False, f"{path} was not written by this item")
+        if before is not None and target.read_bytes() == before:
+            return Check("outputs", False, f"{path} is unchanged")
+    return Check("outputs", True, ", ".join(outputs) or "the item names no output file")
+
+
+def is_test_file(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+_SKIP_DIRS = {".git", ".agentrunner", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+
+
+def tests_for(named: list[str], changes: list[FileChange], root: Path, *, mentions_tests: bool) -> list[str]:
+    """The test files to run: named by the item, written by it, or testing a module it changed
+    (``test_<stem>.py`` anywhere in the project). An item that talks about tests but touched none
+    by name runs the project's ``tests/`` folder."""
+    found: list[str] = []
+
+    def add(path: str) -> None:
+        if path not in found and (root / path).is_file():
+            found.append(path)
+
+    for path in named:
+        if is_test_file(path):
+            add(path)
+    stems = set()
+    for change in changes:
+        if change.after is None or not change.path.endswith(".py"):
+            continue
+        if is_test_file(change.path):
+            add(change.path)
+        else:
+            stems.add(PurePosixPath(change.path).stem)
+    if stems:
+        for current, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+            for name in sorted(files):
+                stem = name.removeprefix("test_").removesuffix(".py").removesuffix("_test")
+                if is_test_file(name) and stem in stems:
+                    add((Path(current) / name).relative_to(root).as_posix())
+    if not found and mentions_tests and (root / "tests").is_dir():
+        found.append("tests")
+    return found
+
+
+def pytest_argv(root: Path) -> list[str] | None:
+    """How to run pytest for this project: its own virtualenv first (it has the project's
+    dependencies), else this interpreter when it has pytest, else ``pytest`` on PATH."""
+    for venv in (".venv", "venv"):
+        python = root / venv / "bin" / "python"
+        if python.exists():
+            return [str(python), "-m", "pytest"]
+    if importlib.util.find_spec("pytest") is not None:
+        return [sys.executable, "-m", "pytest"]
+    found = shutil.which("pytest")
+    return [found] if found else None
+
+
+def tests_check(workspace: Workspace, tests: list[str], *, task_id: str, timeout: float) -> Check:
+    if not tests:
+        return Check("tests", True, "no tests named, written or found for the changed modules")
+    base = pytest_argv(workspace.root)
+    if base is None:
+        return Check("tests", True, f"not run: pytest is not installed (would run {', '.join(tests)})")
+    argv = [*base, "-q", "-x", "-p", "no:cacheprovider", *tests]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        done = workspace.run_argv(argv, timeout=timeout, task_id=task_id, env=env)
+    except subprocess.TimeoutExpired:
+        return Check("tests", False, f"pytest {' '.join(tests)}: timed out after {timeout:g}s")
+    except OSError as exc:
+        return Check("tests", False, f"pytest could not run: {exc}")
+    output = (done.stdout + done.stderr).decode("utf-8", "replace").strip()
+    tail = output[-1500:]
+    if done.returncode == 5:
+        return Check("tests", True, f"pytest {' '.join(tests)}: no tests collected\n{tail}")
+    if done.returncode != 0:
+        return Check("tests", False, f"pytest {' '.join(tests)} failed (exit {done.returncode}):\n{tail}")
+    return Check("tests", True, f"pytest {' '.join(tests)}:\n{tail}")
+
+
+__all__ = [
+    "DELETION_ASKED",
+    "content_checks",
+    "echo_problem",
+    "is_test_file",
+    "outputs_check",
+    "parse_check",
+    "parse_problem",
+    "shrink_problem",
+    "stub_problem",
+    "tests_check",
+    "tests_for",
+]

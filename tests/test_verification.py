@@ -1,0 +1,198 @@
+"""Honest verification before a tick: a file that does not parse, a template echo, a module gutted
+to ``...`` stubs or failing tests is never ticked done — and the failed item leaves the tree as it
+was. The result file of a done item shows the diff and every check with its output.
+
+The model is the scripted OpenAI-compatible server on loopback (see tests/test_transactions.py: our
+own code path end to end, the model's answers fixed); one test runs the real embedded model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agentrunner.agent.journal import FileChange
+from agentrunner.agent.verification import content_checks, echo_problem, parse_check, shrink_problem, stub_problem
+from agentrunner.config import load_config
+from agentrunner.runner import RunOptions, run
+from tests.support.scripted_http import ScriptedServer
+from tests.test_transactions import MODULE, USER_EDIT, chat_reply, config_text, models, todo, tree
+from tests.test_transactions import project as project  # the fixture, shared
+
+BIG_MODULE = '''"""Billing helpers."""
+
+
+def total(values: list[float]) -> float:
+    """Sum of the values, rounded to cents."""
+    return round(sum(values), 2)
+
+
+def average(values: list[float]) -> float:
+    """Mean of the values (0 for none)."""
+    if not values:
+        return 0.0
+    return total(values) / len(values)
+'''
+
+TESTS = """from pkg.billing import average, total
+
+
+def test_total() -> None:
+    assert total([1.0, 2.5]) == 3.5
+
+
+def test_average() -> None:
+    assert average([1.0, 3.0]) == 2.0
+"""
+
+
+@pytest.fixture
+def billing(project: Path) -> Path:
+    (project / "pkg" / "__init__.py").write_text("", "utf-8")
+    (project / "pkg" / "billing.py").write_text(BIG_MODULE, "utf-8")
+    (project / "tests").mkdir()
+    (project / "tests" / "test_billing.py").write_text(TESTS, "utf-8")
+    (project / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0.1.0"\n', "utf-8")
+    return project
+
+
+def work_one(project: Path, write_config: Callable[[str], Path], item: str, *replies: object) -> tuple[dict, Path]:
+    """Run one item against scripted model answers; returns its summary entry and the to-do file."""
+    with ScriptedServer({"/v1/models": models()}) as server:
+        server.queue("/v1/chat/completions", *replies)  # type: ignore[arg-type]
+        write_config(config_text(server.url))
+        path = todo(project, item)
+        summary = run(load_config(project / "routes.toml"), RunOptions(quiet=True))
+    (entry,) = summary.items
+    return entry, path
+
+
+FINAL = "Finished: the change is made and the file is saved."
+
+
+@pytest.mark.parametrize(
+    ("item", "path", "content", "reason"),
+    [
+        (
+            "Add a `median` helper to `pkg/billing.py`",
+            "pkg/billing.py",
+            BIG_MODULE + "\ndef median(values):\n    return sorted(values)[len(values) // 2\n",
+            "parses: does not parse: pkg/billing.py:16",
+        ),
+        (
+            "Bump the version in `pyproject.toml` to 0.2.0",
+            "pyproject.toml",
+            '[project]\nname = "demo"\nversion = 0.2.0"\n',
+            "parses: does not parse: pyproject.toml",
+        ),
+        (
+            "Write a summary of `pkg/billing.py` into `docs/summary.md`",
+            "docs/summary.md",
+            "# Summary\n\nthe task done; a one-line summary\n",
+            "echo: docs/summary.md echoes the expected output",
+        ),
+        (
+            "Add type hints to `pkg/billing.py`",
+            "pkg/billing.py",
+            '"""Billing helpers."""\n\n\ndef total(values: list[float]) -> float:\n    ...\n\n\n'
+            "def average(values: list[float]) -> float:\n    ...\n",
+            "stubs: pkg/billing.py: the body of total, average was replaced by a stub",
+        ),
+        (
+            "Make `average` in `pkg/billing.py` return the median instead",
+            "pkg/billing.py",
+            BIG_MODULE.replace("return total(values) / len(values)", "return sorted(values)[len(values) // 2 + 1]"),
+            "tests: pytest tests/test_billing.py failed",
+        ),
+    ],
+    ids=["py-does-not-parse", "toml-does-not-parse", "template-echo", "module-replaced-by-stubs", "tests-fail"],
+)
+def test_wrong_work_is_not_ticked_and_is_rolled_back(
+    billing: Path, write_config: Callable[[str], Path], item: str, path: str, content: str, reason: str
+) -> None:
+    before = tree(billing)
+    entry, todo_path = work_one(
+        billing,
+        write_config,
+        item,
+        chat_reply(tool=("write_file", {"path": path, "content": content})),
+        chat_reply(content=FINAL),
+    )
+    assert entry["status"] == "failed", entry
+    assert reason in (entry["error"] or ""), entry["error"]
+    assert "- [x]" not in todo_path.read_text("utf-8")
+    assert tree(billing) == before
+
+
+def test_done_item_result_shows_the_diff_and_every_check_with_its_output(
+    billing: Path, write_config: Callable[[str], Path]
+) -> None:
+    fixed = BIG_MODULE.replace('    """Sum of the values, rounded to cents."""', '    """Sum of the values (cents)."""')
+    entry, todo_path = work_one(
+        billing,
+        write_config,
+        "Shorten the docstring of `total` in `pkg/billing.py`",
+        chat_reply(tool=("write_file", {"path": "pkg/billing.py", "content": fixed})),
+        chat_reply(content=FINAL),
+    )
+    assert entry["status"] == "done", entry
+    result = Path(entry["result"]).read_text("utf-8")
+    assert "```diff" in result and "--- a/pkg/billing.py" in result and "+++ b/pkg/billing.py" in result
+    assert '-    """Sum of the values, rounded to cents."""' in result
+    assert '+    """Sum of the values (cents)."""' in result
+    for name in ("parses", "echo", "stubs", "shrink", "outputs", "tests"):
+        assert f"✓ **{name}**" in result, name
+    assert "pytest tests/test_billing.py" in result and "2 passed" in result  # the test run's own output
+    assert "- [x]" in todo_path.read_text("utf-8")
+    assert not list((billing / ".agentrunner" / "journal").glob("*/entries.jsonl"))  # done: journal discarded
+    assert not (billing / "tests" / "__pycache__").exists()  # the verification's test run left nothing
+
+
+def test_named_output_must_change(project: Path, write_config: Callable[[str], Path]) -> None:
+    """An in-place edit item whose file the model rewrites with the same bytes did nothing."""
+    entry, _ = work_one(
+        project,
+        write_config,
+        "Add a docstring to `pkg/mod.py`",
+        chat_reply(tool=("write_file", {"path": "pkg/mod.py", "content": USER_EDIT})),
+        chat_reply(content=FINAL),
+    )
+    assert entry["status"] == "failed" and "outputs: pkg/mod.py is unchanged" in entry["error"]
+
+
+def change(path: str, before: str | None, after: str | None) -> FileChange:
+    return FileChange(path, None if before is None else before.encode(), None if after is None else after.encode())
+
+
+def test_the_checks_one_by_one() -> None:
+    literals = {"expected output": "the task done; a one-line summary", "instruction": "Write the release plan"}
+    assert echo_problem(change("a.md", None, "TODO\n"), literals)
+    assert echo_problem(change("a.md", None, "...\n"), literals)
+    assert echo_problem(change("a.md", "real text here " * 5, "# TODO: write this\n..."), literals)
+    assert echo_problem(change("a.md", None, "Write the release plan\n"), literals)
+    assert echo_problem(change("a.md", None, "1. Freeze main.\n2. Tag.\n3. Ship Thursday.\n"), literals) is None
+    assert echo_problem(change("todo.md", None, "- TODO: a.py:3 fix rounding\n"), literals) is None  # real TODO list
+    assert stub_problem(change("m.py", MODULE, "def total(values):\n    ...\n"))
+    assert stub_problem(change("m.py", None, "def a():\n    ...\n\n\ndef b():\n    ...\n"))
+    assert stub_problem(change("m.py", None, "def a():\n    return 1\n")) is None
+    assert stub_problem(change("m.py", "def a():\n    pass\n", "def a():\n    ...\n")) is None  # was a stub
+    big = "x = 1\n" * 100
+    assert shrink_problem(change("m.py", big, "x = 1\n"), deletion_asked=False)
+    assert shrink_problem(change("m.py", big, None), deletion_asked=False)
+    assert shrink_problem(change("m.py", big, "x = 1\n"), deletion_asked=True) is None
+    yaml_check = parse_check([change("c.yaml", None, "a: [1, 2\n"), change("d.json", None, "{}")])
+    assert not yaml_check.ok and "c.yaml" in yaml_check.detail
+    checks = content_checks([change("d.json", None, '{"a": 1}')], literals=literals, item_text="x")
+    assert [c.name for c in checks] == ["parses", "echo", "stubs", "shrink"] and all(c.ok for c in checks)
+    assert json.loads('{"a": 1}') == {"a": 1}
+
+
+def test_yaml_is_skipped_with_a_note_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    import agentrunner.agent.verification as verification
+
+    monkeypatch.setattr(verification, "yaml_available", lambda: False)
+    check = parse_check([change("c.yaml", None, "a: [1, 2\n")])
+    assert check.ok and "not checked (PyYAML is not installed): c.yaml" in check.detail
