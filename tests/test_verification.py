@@ -72,55 +72,100 @@ def work_one(project: Path, write_config: Callable[[str], Path], item: str, *rep
 
 FINAL = "Finished: the change is made and the file is saved."
 
+GENERATOR = """import pathlib
+import sys
 
-@pytest.mark.parametrize(
-    ("item", "path", "content", "reason"),
-    [
-        (
-            "Add a `median` helper to `pkg/billing.py`",
-            "pkg/billing.py",
-            BIG_MODULE + "\ndef median(values):\n    return sorted(values)[len(values) // 2\n",
-            "parses: does not parse: pkg/billing.py:16",
-        ),
-        (
-            "Bump the version in `pyproject.toml` to 0.2.0",
-            "pyproject.toml",
-            '[project]\nname = "demo"\nversion = 0.2.0"\n',
-            "parses: does not parse: pyproject.toml",
-        ),
-        (
-            "Write a summary of `pkg/billing.py` into `docs/summary.md`",
-            "docs/summary.md",
-            "# Summary\n\nthe task done; a one-line summary\n",
-            "echo: docs/summary.md echoes the expected output",
-        ),
-        (
-            "Add type hints to `pkg/billing.py`",
-            "pkg/billing.py",
-            '"""Billing helpers."""\n\n\ndef total(values: list[float]) -> float:\n    ...\n\n\n'
-            "def average(values: list[float]) -> float:\n    ...\n",
-            "stubs: pkg/billing.py: the body of total, average was replaced by a stub",
-        ),
-        (
-            "Make `average` in `pkg/billing.py` return the median instead",
-            "pkg/billing.py",
-            BIG_MODULE.replace("return total(values) / len(values)", "return sorted(values)[len(values) // 2 + 1]"),
-            "tests: pytest tests/test_billing.py failed",
-        ),
-    ],
-    ids=["py-does-not-parse", "toml-does-not-parse", "template-echo", "module-replaced-by-stubs", "tests-fail"],
-)
+CONTENT = {
+    "broken-py": "def median(values):\\n    return sorted(values)[len(values) // 2\\n",
+    "broken-toml": '[project]\\nname = "demo"\\nversion = 0.2.0"\\n',
+    "stubs": '\"\"\"Billing helpers.\"\"\"\\n\\n\\ndef total(values):\\n    ...\\n\\n\\n'
+    'def average(values):\\n    ...\\n',
+}
+pathlib.Path(sys.argv[1]).write_text(CONTENT[sys.argv[2]])  # in place: same inode
+"""
+
+STUBBED = '''"""Billing helpers."""
+
+
+def total(values: list[float]) -> float:
+    ...
+
+
+def average(values: list[float]) -> float:
+    ...
+'''
+
+BROKEN_PY = BIG_MODULE + "\ndef median(values):\n    return sorted(values)[len(values) // 2\n"
+BROKEN_TOML = '[project]\nname = "demo"\nversion = 0.2.0"\n'
+
+CASES = {
+    # the write_file tool refuses these itself now (agent-loop's guard); the item is still not ticked
+    "py-does-not-parse-write": ("Add a `median` helper to `pkg/billing.py`", "pkg/billing.py", BROKEN_PY, "parse"),
+    "toml-does-not-parse-write": (
+        "Bump the version in `pyproject.toml` to 0.2.0",
+        "pyproject.toml",
+        BROKEN_TOML,
+        "parse",
+    ),
+    "module-replaced-by-stubs-write": ("Add type hints to `pkg/billing.py`", "pkg/billing.py", STUBBED, "'...'"),
+    # a command the agent runs (a project's own generator) writes past the tool's guard: the
+    # verification of the journal's changes catches it
+    "py-does-not-parse-command": (
+        "Regenerate the helpers with the generator",
+        "pkg/billing.py broken-py",
+        "",
+        "parses: does not parse: pkg/billing.py:2",
+    ),
+    "toml-does-not-parse-command": (
+        "Regenerate the metadata with the generator",
+        "pyproject.toml broken-toml",
+        "",
+        "parses: does not parse: pyproject.toml",
+    ),
+    "module-replaced-by-stubs-command": (
+        "Regenerate the helpers with the generator",
+        "pkg/billing.py stubs",
+        "",
+        "stubs: pkg/billing.py: the body of total, average was replaced by a stub",
+    ),
+    "template-echo": (
+        "Write a summary of `pkg/billing.py` into `docs/summary.md`",
+        "docs/summary.md",
+        "# Summary\n\nthe task done; a one-line summary\n",
+        "echo: docs/summary.md holds template text 'the task done'",
+    ),
+    "instruction-echo": (
+        "Write a summary of `pkg/billing.py` into `docs/summary.md`",
+        "docs/summary.md",
+        "Write a summary of `pkg/billing.py` into `docs/summary.md`\n",
+        "echo: docs/summary.md echoes the instruction",
+    ),
+    "tests-fail": (
+        "Make `average` in `pkg/billing.py` return the median instead",
+        "pkg/billing.py",
+        BIG_MODULE.replace("return total(values) / len(values)", "return sorted(values)[len(values) // 2 + 1]"),
+        "tests: pytest tests/test_billing.py failed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
 def test_wrong_work_is_not_ticked_and_is_rolled_back(
-    billing: Path, write_config: Callable[[str], Path], item: str, path: str, content: str, reason: str
+    billing: Path, write_config: Callable[[str], Path], case: str
 ) -> None:
+    item, target, content, reason = CASES[case]
+    (billing / "gen.py").write_text(GENERATOR, "utf-8")
     before = tree(billing)
-    entry, todo_path = work_one(
-        billing,
-        write_config,
-        item,
-        chat_reply(tool=("write_file", {"path": path, "content": content})),
-        chat_reply(content=FINAL),
-    )
+    if case.endswith("-command"):
+        action = chat_reply(tool=("shell", {"command": f"python3 gen.py {target}"}))
+    else:
+        action = chat_reply(tool=("write_file", {"path": target, "content": content}))
+    with ScriptedServer({"/v1/models": models()}) as server:
+        server.queue("/v1/chat/completions", action, chat_reply(content=FINAL))
+        write_config(config_text(server.url, shell=True).replace("python3 -m py_compile", "python3 gen.py"))
+        todo_path = todo(billing, item)
+        summary = run(load_config(billing / "routes.toml"), RunOptions(quiet=True))
+    (entry,) = summary.items
     assert entry["status"] == "failed", entry
     assert reason in (entry["error"] or ""), entry["error"]
     assert "- [x]" not in todo_path.read_text("utf-8")

@@ -113,6 +113,8 @@ PLACEHOLDERS = {
     "null",
     "a one-line summary",
 }
+# the plan text weak models copied into files (issue 12: "the task done; a one-line summary")
+ECHO_PHRASES = ("the task done", "a one-line summary", "your content here", "insert content here", "lorem ipsum")
 _PLACEHOLDER_LINE = re.compile(r"^(?:[#/*<!>-]+\s*)?(?:todo|fixme|tbd)\b.*$|^(?:\.\.\.|…)$", re.IGNORECASE)
 
 
@@ -130,6 +132,9 @@ def echo_problem(change: FileChange, literals: dict[str, str]) -> str | None:
     placeholder = norm in PLACEHOLDERS or text.strip().lower() in PLACEHOLDERS
     if placeholder and (change.before is None or change.before.strip() != change.after.strip()):
         return f"{change.path} is placeholder text {text.strip()[:40]!r}"
+    phrase = next((p for p in ECHO_PHRASES if p in norm and p not in old_norm), None)
+    if phrase and len(change.after) < 2000:
+        return f"{change.path} holds template text {phrase!r} instead of content"
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and all(_PLACEHOLDER_LINE.match(line) for line in lines) and len(old_norm) > len(norm):
         return f"{change.path}: its content was replaced by placeholders ({lines[0][:40]!r})"
