@@ -35,6 +35,7 @@ from ..errors import (
     ProviderResponseError,
     ProviderUnavailable,
 )
+from ..toolcalls import with_text_tool_calls
 from .base import Availability, Provider, error_for_status, parse_retry_after, root_cause
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
@@ -207,7 +208,8 @@ class OllamaProvider(Provider):
                 f"malformed response body: {' '.join(str(exc).split())[:300]}", tier=self.tier_name
             ) from None
         latency_ms = (time.perf_counter() - started) * 1000
-        return self._response(result, latency_ms)
+        # a server that passes tool calls through as text (llama_cpp.server, some ollama models)
+        return with_text_tool_calls(self._response(result, latency_ms), request.tools)
 
     def _response_error(self, exc: ollama.ResponseError) -> ProviderError:
         detail = str(exc.error)

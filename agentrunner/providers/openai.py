@@ -39,6 +39,7 @@ from ..errors import (
     ProviderResponseError,
     ProviderUnavailable,
 )
+from ..toolcalls import with_text_tool_calls
 from .base import Availability, Provider, is_loopback_url, root_cause, sdk_errors
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
@@ -205,7 +206,8 @@ class OpenAIProvider(Provider):
         with sdk_errors(openai, tier=self.tier_name, where=where, timeout=self.tier.timeout, key_env=self.key_env):
             completion = self.client().chat.completions.create(**params)
         latency_ms = (time.perf_counter() - started) * 1000
-        return self._response(completion, latency_ms)
+        # a server that passes tool calls through as text (llama_cpp.server, some ollama models)
+        return with_text_tool_calls(self._response(completion, latency_ms), request.tools)
 
     def _where(self) -> str:
         return self.tier.base_url or "api.openai.com"
