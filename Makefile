@@ -12,4 +12,5 @@ run: setup
 test:
 	scripts/setup.sh dev
 	$(VENV)/bin/ruff check agentrunner tests scripts
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q

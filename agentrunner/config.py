@@ -27,6 +27,8 @@ CONFIG_ENV = "AGENTRUNNER_CONFIG"
 #: The provider names routes.toml accepts; :func:`agentrunner.providers.register_provider` adds more
 #: (plug-ins, the tests' fake provider).
 PROVIDER_NAMES: list[str] = ["llama-cpp", "ollama", "openai", "anthropic"]
+ToolName = Literal["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run", "shell"]
+DEFAULT_TOOLS: tuple[ToolName, ...] = ("read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run")
 StepKind = Literal["plan", "act", "verify", "summarise", "judge", "replay"]
 
 # Default redaction: the secret rules of agentrunner/redaction.py (API keys, tokens, private keys,
@@ -126,9 +128,7 @@ class AgentConfig(_Model):
     max_tool_calls: int = Field(default=6, ge=0)
     max_attempts: int = Field(default=3, ge=1)
     self_check: bool = False
-    tools: list[Literal["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run", "shell"]] = Field(
-        default_factory=lambda: ["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run"]
-    )
+    tools: list[ToolName] = Field(default_factory=lambda: list(DEFAULT_TOOLS))
     shell_allow: list[str] = Field(default_factory=list)
     shell_timeout: float = Field(default=60.0, gt=0)
     shell_output_cap: int = Field(default=20_000, gt=0)

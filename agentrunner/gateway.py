@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from .chat import ChatRequest, ChatResponse, ToolCall, Usage
 from .config import Config
@@ -227,8 +228,9 @@ class Gateway:
         )
 
 
-def response_from_row(row: dict[str, object]) -> ChatResponse:
-    """Rebuild a response from its ledger row (resume and replay cache): no provider call."""
+def response_from_row(row: dict[str, Any]) -> ChatResponse:
+    """Rebuild a response from its ledger row (resume and replay cache): no provider call. The
+    row's columns have the types the ledger wrote; pydantic checks them again here."""
     tool_calls: list[ToolCall] = []
     if row.get("response_json"):
         data = json.loads(str(row["response_json"]))
@@ -237,18 +239,18 @@ def response_from_row(row: dict[str, object]) -> ChatResponse:
         text=str(row.get("response_text") or ""),
         tool_calls=tool_calls,
         usage=Usage(
-            input_tokens=row.get("input_tokens"),  # type: ignore[arg-type]
-            output_tokens=row.get("output_tokens"),  # type: ignore[arg-type]
-            cache_read_tokens=row.get("cache_read_tokens") or 0,  # type: ignore[arg-type]
-            cache_write_tokens=row.get("cache_write_tokens") or 0,  # type: ignore[arg-type]
-            reasoning_tokens=row.get("reasoning_tokens") or 0,  # type: ignore[arg-type]
+            input_tokens=row.get("input_tokens"),
+            output_tokens=row.get("output_tokens"),
+            cache_read_tokens=row.get("cache_read_tokens") or 0,
+            cache_write_tokens=row.get("cache_write_tokens") or 0,
+            reasoning_tokens=row.get("reasoning_tokens") or 0,
             input_includes_cache=bool(row.get("input_includes_cache", 1)),
         ),
-        finish_reason=str(row.get("finish_reason") or "unknown"),  # type: ignore[arg-type]
-        resolved_model=row.get("resolved_model"),  # type: ignore[arg-type]
-        latency_ms=float(row.get("latency_ms") or 0.0),  # type: ignore[arg-type]
+        finish_reason=row.get("finish_reason") or "unknown",
+        resolved_model=row.get("resolved_model"),
+        latency_ms=float(row.get("latency_ms") or 0.0),
         call_id=str(row["id"]),
-        cost_usd=row.get("cost_usd"),  # type: ignore[arg-type]
-        tier=row.get("tier"),  # type: ignore[arg-type]
+        cost_usd=row.get("cost_usd"),
+        tier=row.get("tier"),
         reused=True,
     )

@@ -166,7 +166,7 @@ class Ledger:
         A row whose (source, source_id) is already present is skipped: imports are idempotent.
         """
         row = self._row(record)
-        self._write(lambda: self.db["calls"].insert(row, ignore=True))
+        self._write(lambda: self.db.table("calls").insert(row, ignore=True))
         return str(row["id"])
 
     def insert_calls(self, records: Iterable[CallRecord | dict[str, Any]], batch: int = 500) -> int:
@@ -179,7 +179,7 @@ class Ledger:
 
         def flush() -> int:
             before = self.db.execute("SELECT total_changes()").fetchone()[0]
-            self.db["calls"].insert_all(chunk, ignore=True, batch_size=batch)
+            self.db.table("calls").insert_all(chunk, ignore=True, batch_size=batch)
             return int(self.db.execute("SELECT total_changes()").fetchone()[0] - before)
 
         for record in records:
@@ -215,7 +215,7 @@ class Ledger:
             "result": self.redact(result[:4000]),
             "error": self.redact(error),
         }
-        self._write(lambda: self.db["tool_calls"].insert(row))
+        self._write(lambda: self.db.table("tool_calls").insert(row))
         return str(row["id"])
 
     def start_run(self, run_id: str, *, config_hash: str, args: dict[str, Any]) -> None:
@@ -225,7 +225,7 @@ class Ledger:
             "config_hash": config_hash,
             "args": self.redact(json.dumps(args, ensure_ascii=False)),
         }
-        self._write(lambda: self.db["runs"].insert(row, replace=True))
+        self._write(lambda: self.db.table("runs").insert(row, replace=True))
 
     def finish_run(self, run_id: str, *, exit_code: int, totals: dict[str, Any]) -> None:
         def update() -> None:
@@ -241,7 +241,7 @@ class Ledger:
         as JSON text) in one transaction: a full disk is a LedgerError, and no row of the batch is kept."""
         batch = list(rows)
         if batch:
-            self._write(lambda: self.db["scores"].insert_all(batch))
+            self._write(lambda: self.db.table("scores").insert_all(batch))
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ Migration = Callable[[sqlite_utils.Database], None]
 
 
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["calls"].create(
+    db.table("calls").create(
         {
             "id": str,
             "ts_start": str,
@@ -57,7 +57,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": str,
             "started": str,
@@ -69,7 +69,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["scores"].create(
+    db.table("scores").create(
         {
             "id": int,
             "call_id": str,
@@ -89,10 +89,10 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 def m002_replayable_tool_calls_reservations(db: sqlite_utils.Database) -> None:
     """Importers mark rows whose request cannot be rebuilt; the agent logs tool calls; budgets
     reserve worst-case cost before a call so concurrent callers cannot overspend together."""
-    db["calls"].add_column("replayable", int, not_null_default=1)
-    db["calls"].add_column("source_cost_usd", float)
-    db["calls"].add_column("task_type", str)
-    db["tool_calls"].create(
+    db.table("calls").add_column("replayable", int, not_null_default=1)
+    db.table("calls").add_column("source_cost_usd", float)
+    db.table("calls").add_column("task_type", str)
+    db.table("tool_calls").create(
         {
             "id": str,
             "ts": str,
@@ -107,7 +107,7 @@ def m002_replayable_tool_calls_reservations(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["reservations"].create(
+    db.table("reservations").create(
         {
             "id": str,
             "ts": str,
@@ -163,7 +163,7 @@ def migrate(db: sqlite_utils.Database, upto: int | None = None) -> list[str]:
     """Apply every migration not yet recorded, in order. Returns the names applied now."""
     if "migrations" not in db.table_names():
         with db.atomic():
-            db["migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id")
+            db.table("migrations").create({"id": int, "name": str, "applied_at": str}, pk="id")
     done = set(applied(db))
     ran: list[str] = []
     for number, migration in enumerate(MIGRATIONS[:upto], start=1):
@@ -174,7 +174,7 @@ def migrate(db: sqlite_utils.Database, upto: int | None = None) -> list[str]:
         # so a CREATE TABLE before a failure would survive as a half-applied migration.
         with db.atomic():
             migration(db)
-            db["migrations"].insert(
+            db.table("migrations").insert(
                 {
                     "id": number,
                     "name": migration.__name__,

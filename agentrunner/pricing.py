@@ -110,7 +110,9 @@ def price_tokens(
         from genai_prices import Usage as GenaiUsage
         from genai_prices import calc_price
 
-        result = calc_price(
+        # The overloads accept provider_id or provider_api_url, not both; the implementation takes
+        # both (the URL identifies OpenAI-compatible servers that are not OpenAI).
+        result = calc_price(  # type: ignore[call-overload]
             GenaiUsage(
                 input_tokens=inclusive_input(usage),
                 output_tokens=usage.output_tokens or 0,

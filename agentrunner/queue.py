@@ -74,6 +74,7 @@ class QueueItem:
         data["attempts"] = int(data.get("attempts") or 0)
         data["calls"] = int(data.get("calls") or 0)
         data["cost_usd"] = float(data.get("cost_usd") or 0.0)
+        # Column by column, each converted above or stored by from_item with its field's type.
         return cls(**{name: data.get(name) for name in _COLUMNS})  # type: ignore[arg-type]
 
 
@@ -109,9 +110,9 @@ class Queue:
         try:
             with self._lock, self.conn:
                 if "items" not in self.db.table_names():
-                    self.db["items"].create(_COLUMNS, pk="id")
-                    self.db["items"].create_index(["file"])
-                    self.db["items"].create_index(["status"])
+                    self.db.table("items").create(_COLUMNS, pk="id")
+                    self.db.table("items").create_index(["file"])
+                    self.db.table("items").create_index(["status"])
         except sqlite3.DatabaseError as exc:
             raise LedgerError(_database_problem(path, exc)) from None
 
@@ -172,7 +173,7 @@ class Queue:
             }
             try:
                 with self._lock, self.conn:
-                    self.db["items"].insert(row, ignore=True)
+                    self.db.table("items").insert(row, ignore=True)
             except sqlite3.DatabaseError as exc:
                 raise LedgerError(_database_problem(self.path, exc)) from None
         else:

@@ -545,7 +545,7 @@ class Runner:
                 summary.skipped += 1
                 summary.items.append({"id": item.id, "title": info.title, "status": "skipped",
                                       "error": f"{entry.attempts} of {max_attempts} attempts used"})
-            return
+            return None
         attempt = queue.resume(item.id, self.run_id) if resume or killed else queue.start(item.id, self.run_id)
         not_counted = False
         try:

@@ -73,7 +73,7 @@ def folder_lock(path: Path) -> Iterator[None]:
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     offset = 0
     while True:
         chunk = os.pread(fd, 1 << 20, offset)

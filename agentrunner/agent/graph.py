@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, TypedDict
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
@@ -591,7 +592,7 @@ class Agent:
 
     # -- running an item -------------------------------------------------------------------
 
-    def thread(self, item_id: str) -> dict[str, Any]:
+    def thread(self, item_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": item_id}, "recursion_limit": RECURSION_LIMIT}
 
     def has_checkpoint(self, item_id: str) -> bool:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -25,7 +24,8 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 class _ErrorHandlingGroup(TyperGroup):
     """Turns every :class:`AgentRunnerError` into one line on stderr and its exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    # Any: the Context typer passes is its vendored click's (typer._click, private), not click's.
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except ConfigError as exc:

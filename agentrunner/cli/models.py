@@ -30,7 +30,7 @@ def models(
     """Each tier: provider, model, whether it is available now (or why not), and its price."""
     config = get_config()
     gateway = Gateway(config, open_ledger(config))
-    rows = []
+    rows: list[dict[str, str | bool]] = []
     for name, tier in config.tiers.items():
         available = gateway.availability(name)
         rows.append(
@@ -49,7 +49,7 @@ def models(
     table = Table("tier", "provider", "model", "available", "price")
     for row in rows:
         status = "yes" if row["available"] else f"no: {row['reason']}"
-        table.add_row(row["tier"], row["provider"], str(row["model"]), status, row["price"])
+        table.add_row(str(row["tier"]), str(row["provider"]), str(row["model"]), status, str(row["price"]))
     console.print(table)
 
 

@@ -70,10 +70,17 @@ def discover(roots: list[Path]) -> list[Path]:
     return find_files(expanded, ["**/*.jsonl"])
 
 
-def _totals(value: Any) -> tuple[int, int, int, int] | None:
+Counters = tuple[int, int, int, int]  # _COUNTERS, in that order
+
+
+def _counters(values: list[int]) -> Counters:
+    return (values[0], values[1], values[2], values[3])
+
+
+def _totals(value: Any) -> Counters | None:
     if not isinstance(value, dict):
         return None
-    return tuple(as_int(value.get(name)) for name in _COUNTERS)  # type: ignore[return-value]
+    return _counters([as_int(value.get(name)) for name in _COUNTERS])
 
 
 def _parent_of(payload: dict[str, Any]) -> str | None:
@@ -210,10 +217,10 @@ class _FileReader:
             if previous is None or any(now < before for now, before in zip(total, previous, strict=True)):
                 last = total  # first event, or the counters restarted
             else:
-                last = tuple(now - before for now, before in zip(total, previous, strict=True))  # type: ignore[assignment]
+                last = _counters([now - before for now, before in zip(total, previous, strict=True)])
         assert last is not None
         if total is None:
-            total = tuple(a + b for a, b in zip(self.running_totals, last, strict=True))  # type: ignore[assignment]
+            total = _counters([a + b for a, b in zip(self.running_totals, last, strict=True)])
         assert total is not None
         self.running_totals = total
         self.previous_totals = total

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
-from ..chat import ChatRequest, ChatResponse, Message, ToolCall, ToolSpec, Usage
+from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
 from ..errors import ConfigError, ProviderRequestError, ProviderResponseError, ProviderUnavailable
 from ..toolcalls import with_text_tool_calls
 from .base import Availability, Provider, tool_choice_schema
@@ -290,7 +290,7 @@ class LlamaCppProvider(Provider):
                 output_tokens=usage.get("completion_tokens"),
                 input_includes_cache=True,
             ),
-            finish_reason=_FINISH.get(choice.get("finish_reason") or "", "unknown"),  # type: ignore[arg-type]
+            finish_reason=_FINISH.get(choice.get("finish_reason") or "", "unknown"),
             resolved_model=Path(model.model_path).name,
             latency_ms=latency_ms,
         )

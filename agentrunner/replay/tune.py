@@ -39,7 +39,7 @@ from typing import Any
 import tomlkit
 
 from ..atomic import atomic_write
-from ..config import Config, parse_config
+from ..config import Config, TierConfig, parse_config
 from ..errors import UsageError
 from ..router import Classifier
 from ..router.outcomes import OutcomeRow
@@ -98,12 +98,12 @@ class Knobs:
         for index, (old, new) in enumerate(zip(base.rule_tiers, self.rule_tiers, strict=True)):
             if old != new:
                 changes.append(f"rules[{index}].tier {old} → {new}")
-        for (tier, old), (_, new) in zip(base.max_tokens, self.max_tokens, strict=True):
-            if old != new:
-                changes.append(f"tiers.{tier}.max_tokens {old} → {new}")
-        for (tier, old), (_, new) in zip(base.models, self.models, strict=True):
-            if old != new:
-                changes.append(f"tiers.{tier}.model {old} → {new}")
+        for (tier, old_tokens), (_, new_tokens) in zip(base.max_tokens, self.max_tokens, strict=True):
+            if old_tokens != new_tokens:
+                changes.append(f"tiers.{tier}.max_tokens {old_tokens} → {new_tokens}")
+        for (tier, old_model), (_, new_model) in zip(base.models, self.models, strict=True):
+            if old_model != new_model:
+                changes.append(f"tiers.{tier}.model {old_model} → {new_model}")
         return changes or ["no change"]
 
 
@@ -111,11 +111,11 @@ def apply_knobs(base: Config, knobs: Knobs) -> Config:
     """A copy of ``base`` with ``knobs`` applied."""
     config = base.model_copy(deep=True)
     config.router.threshold = knobs.threshold
-    for rule, tier in zip(config.rules, knobs.rule_tiers, strict=True):
-        rule.tier = tier
+    for rule, rule_tier in zip(config.rules, knobs.rule_tiers, strict=True):
+        rule.tier = rule_tier
     max_tokens = dict(knobs.max_tokens)
     models = dict(knobs.models)
-    tiers = {}
+    tiers: dict[str, TierConfig] = {}
     for name in knobs.order:
         tier = config.tiers[name]
         if name in max_tokens:
@@ -173,9 +173,9 @@ class Space:
         for index, (tier, model) in enumerate(knobs.models):
             for other in self.model_choices.get(tier, []):
                 if other != model:
-                    entries = list(knobs.models)
-                    entries[index] = (tier, other)
-                    found.append(replace(knobs, models=tuple(entries)))
+                    model_entries = list(knobs.models)
+                    model_entries[index] = (tier, other)
+                    found.append(replace(knobs, models=tuple(model_entries)))
         return list(dict.fromkeys(found))
 
     def random(self, rng: random.Random) -> Knobs:
@@ -508,20 +508,20 @@ def render_tuned(base: Config, knobs: Knobs, comments: Sequence[str]) -> str:
     if knobs.threshold != start.threshold:
         if "router" not in doc:
             doc["router"] = tomlkit.table()
-        doc["router"]["threshold"] = knobs.threshold  # type: ignore[index]
+        doc["router"]["threshold"] = knobs.threshold
     if knobs.rule_tiers != start.rule_tiers:
-        for rule, tier in zip(doc["rules"], knobs.rule_tiers, strict=True):  # type: ignore[arg-type]
+        for rule, tier in zip(doc["rules"], knobs.rule_tiers, strict=True):
             rule["tier"] = tier
     tiers = doc["tiers"]
     for (name, value), (_, old) in zip(knobs.max_tokens, start.max_tokens, strict=True):
         if value != old:
-            tiers[name]["max_tokens"] = value  # type: ignore[index]
-    for (name, value), (_, old) in zip(knobs.models, start.models, strict=True):
-        if value != old:
-            tiers[name]["model"] = value  # type: ignore[index]
+            tiers[name]["max_tokens"] = value
+    for (name, model), (_, old_model) in zip(knobs.models, start.models, strict=True):
+        if model != old_model:
+            tiers[name]["model"] = model
     if knobs.order != start.order:
         # The order of the [tiers.*] tables is the escalation order: rebuild them in the new order.
-        tables = {name: tiers[name] for name in knobs.order}  # type: ignore[index]
+        tables = {name: tiers[name] for name in knobs.order}
         rebuilt = tomlkit.table(is_super_table=True)
         for name, table in tables.items():
             rebuilt.append(name, table)

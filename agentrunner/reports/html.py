@@ -25,6 +25,9 @@ from ..atomic import atomic_write
 from .render import GROUP_COLUMNS, group_cells, headline_lines, money, share
 from .spend import GroupRow, Report
 
+# _DATES_OK: matplotlib plots dates and datetimes through its units registry (matplotlib.dates),
+# but its stubs type x values as numbers only; the type: ignore[arg-type] comments below mark those.
+
 # Colour-blind-safe palette (Okabe–Ito), tiers in escalation order.
 PALETTE = ["#009E73", "#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 EVALUATION_COLOUR = "#999999"
@@ -57,7 +60,7 @@ def _date_axis(ax: plt.Axes, days: list[date]) -> None:
         # datetimes, not dates: date arithmetic would drop the half day and cut the edge bars.
         first = datetime.combine(days[0], time.min) - timedelta(hours=14)
         last = datetime.combine(days[-1], time.min) + timedelta(hours=14)
-        ax.set_xlim(first, last)
+        ax.set_xlim(first, last)  # type: ignore[arg-type]  # dates: see _DATES_OK
 
 
 def _plain(text: str) -> str:
@@ -84,11 +87,11 @@ def chart_daily_spend(report: Report) -> str:
     bottom = [0.0] * len(days)
     for index, tier in enumerate(report.tiers):
         values = [d.cost_by_tier.get(tier, 0.0) for d in report.days]
-        ax.bar(days, values, bottom=bottom, color=PALETTE[index % len(PALETTE)], label=_plain(tier), width=0.8)
+        ax.bar(days, values, bottom=bottom, color=PALETTE[index % len(PALETTE)], label=_plain(tier), width=0.8)  # type: ignore[arg-type]  # dates: see _DATES_OK
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     evaluation = [d.evaluation_cost_usd for d in report.days]
     if any(evaluation):
-        ax.bar(days, evaluation, bottom=bottom, color=EVALUATION_COLOUR, label="evaluation", width=0.8, hatch="//")
+        ax.bar(days, evaluation, bottom=bottom, color=EVALUATION_COLOUR, label="evaluation", width=0.8, hatch="//")  # type: ignore[arg-type]  # dates: see _DATES_OK
     top = max((b + e for b, e in zip(bottom, evaluation, strict=True)), default=0.0)
     if top > 0:
         ax.set_ylim(0, top * 1.12)  # headroom: the tallest bar is not flush with the frame
@@ -111,7 +114,7 @@ def chart_cumulative(report: Report) -> str:
             running = 0.0
         running += row.work.cost_usd + row.evaluation_cost_usd
         cumulative.append(running)
-    ax.step(days, cumulative, where="mid", color=PALETTE[1], linewidth=2, label="month-to-date spend")
+    ax.step(days, cumulative, where="mid", color=PALETTE[1], linewidth=2, label="month-to-date spend")  # type: ignore[arg-type]  # dates: see _DATES_OK
     budget = report.budget_monthly_usd
     peak = max(cumulative, default=0.0)
     if budget is not None and cumulative:
@@ -141,7 +144,7 @@ def chart_cost_per_done(report: Report) -> str:
     fig, ax = _figure()
     points = [(d.day, d.cost_per_done_item) for d in report.days if d.cost_per_done_item is not None]
     if points:
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=PALETTE[0], linewidth=1.5)
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=PALETTE[0], linewidth=1.5)  # type: ignore[arg-type]  # dates: see _DATES_OK
         ax.set_ylim(bottom=0)
     else:
         ax.text(0.5, 0.5, "no done items in this window", transform=ax.transAxes, ha="center", color="#777777")
@@ -158,8 +161,8 @@ def chart_premium_share(report: Report) -> str:
     days = [d.day for d in report.days]
     calls = [(d.work.premium_share_calls or 0.0) * 100 if d.work.calls else nan for d in report.days]
     spend = [(d.work.premium_share_spend or 0.0) * 100 if d.work.cost_usd > 0 else nan for d in report.days]
-    ax.plot(days, calls, marker="o", markersize=3, color=PALETTE[1], label="of calls")
-    ax.plot(days, spend, marker="s", markersize=3, color=PALETTE[2], label="of spend")
+    ax.plot(days, calls, marker="o", markersize=3, color=PALETTE[1], label="of calls")  # type: ignore[arg-type]  # dates: see _DATES_OK
+    ax.plot(days, spend, marker="s", markersize=3, color=PALETTE[2], label="of spend")  # type: ignore[arg-type]  # dates: see _DATES_OK
     ax.set_ylim(-2, 102)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:.0f}%"))
     ax.set_title(_plain(f"Premium share ({report.premium_tier}) per day"), loc="left", fontsize=11)

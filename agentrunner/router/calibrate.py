@@ -249,8 +249,9 @@ def set_threshold_text(text: str, threshold: float) -> str:
         table["threshold"] = value
         document["router"] = table
     elif isinstance(router, Table | tomlkit.items.InlineTable):
-        if "threshold" in router:
-            router["threshold"] = _with_same_trivia(router.item("threshold"), value)
+        old = router.item("threshold") if "threshold" in router else None
+        if isinstance(old, Item):
+            router["threshold"] = _with_same_trivia(old, value)
         else:
             router["threshold"] = value
     else:

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from ..atomic import AtomicFile
+from ..errors import OutcomeDataError
 from .learned import LearnedClassifier, training_target
 from .metrics import (
     ROUTELLM_BINS,
@@ -30,7 +31,7 @@ from .metrics import (
     quality_curve,
     random_curve,
 )
-from .outcomes import OutcomeDataError, OutcomeRow, load_outcomes, paired_scores, pick_weak_strong
+from .outcomes import OutcomeRow, load_outcomes, paired_scores, pick_weak_strong
 
 #: Router names in the order reports list them.
 LEARNED = "learned"
@@ -180,7 +181,7 @@ def evaluate_rows(
     )
 
 
-def write_scores(path: str | Path, ids: Sequence[str], scores: Sequence[float]) -> None:
+def write_scores(path: str | Path, ids: Sequence[str], scores: Sequence[float] | NDArray[np.float64]) -> None:
     """JSONL ``{"id", "score"}`` per prompt; higher score = send to strong."""
     with AtomicFile(Path(path)) as file:
         for row_id, score in zip(ids, scores, strict=True):

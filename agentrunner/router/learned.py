@@ -328,7 +328,7 @@ class LearnedClassifier:
         if with_answer.sum() >= MIN_ROWS_WITH_ANSWER:
             chosen = np.nonzero(with_answer)[0]
             cascade_model = _LinearTextModel(uses_answer=True).fit(
-                [prompts[i] for i in chosen], [answers[i] for i in chosen], target[chosen]
+                [prompts[int(i)] for i in chosen], [answers[int(i)] for i in chosen], target[chosen]
             )
         self._models = _TrainedModels(prompt_model=prompt_model, cascade_model=cascade_model)
         self.metadata = {
@@ -386,7 +386,7 @@ class LearnedClassifier:
             if len(chosen) == 0 or model is None:
                 continue
             strong_better[chosen] = model.strong_better_probability(
-                [prompts[i] for i in chosen], [answers[i] for i in chosen]
+                [prompts[int(i)] for i in chosen], [answers[int(i)] for i in chosen]
             )
         return 1.0 - strong_better
 

@@ -60,7 +60,7 @@ class QualityCurve:
         return self.strong_quality - self.weak_quality
 
     def quality_at(self, share: float | ArrayLike) -> NDArray[np.float64]:
-        return np.interp(share, self.strong_share, self.quality)
+        return np.asarray(np.interp(np.asarray(share, dtype=np.float64), self.strong_share, self.quality))
 
     def pgr(self) -> NDArray[np.float64]:
         return performance_gap_recovered(self.quality, self.weak_quality, self.strong_quality)

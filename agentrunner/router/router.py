@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .. import budgets
 from ..budgets import CapStatus, Reservation
@@ -41,6 +42,9 @@ from ..providers.base import Availability
 from . import rules as rule_matching
 from .heuristic import HeuristicClassifier
 from .types import Classifier, Decision, RouteContext, StageVerdict, Step
+
+if TYPE_CHECKING:
+    from .learned import LearnedClassifier  # scikit-learn: imported only when the learned one is used
 
 
 class NoCapableTier(ProviderUnavailable):
@@ -66,17 +70,17 @@ class LearnedAdapter:
 
     name = "learned"
 
-    def __init__(self, model: object) -> None:
+    def __init__(self, model: LearnedClassifier) -> None:
         self.model = model
 
     def score(self, step: Step) -> float:
-        value = float(self.model.predict(step.instruction, cheap_answer=step.cheap_answer))  # type: ignore[attr-defined]
+        value = float(self.model.predict(step.instruction, cheap_answer=step.cheap_answer))
         return min(max(value, 0.0), 1.0)
 
     @property
     def reads_answers(self) -> bool:
         """Whether a cheap answer changes the score (the model was trained with responses)."""
-        return bool(getattr(self.model, "has_cascade_model", False))
+        return self.model.has_cascade_model
 
     def explain(self, step: Step) -> str:
         return ""  # a fitted model's score has no short per-feature story
