@@ -187,7 +187,7 @@ def tool_listing(tools: list[ToolSpec]) -> str:
     return "\n".join(lines)
 
 
-_FINISH = {"stop": "stop", "length": "length", "tool_calls": "tool_calls"}
+_FINISH: dict[str, FinishReason] = {"stop": "stop", "length": "length", "tool_calls": "tool_calls"}
 
 
 class LlamaCppProvider(Provider):
@@ -239,7 +239,7 @@ class LlamaCppProvider(Provider):
             raise ConfigError(
                 f"must be one of {', '.join(TOOL_MODES)}, not {mode!r}", key=f"tiers.{self.tier_name}.options.tool_mode"
             )
-        return "grammar" if not templated else mode  # type: ignore[return-value]
+        return "grammar" if not templated else mode
 
     def build_kwargs(self, request: ChatRequest, templated: bool) -> tuple[dict[str, Any], ToolMode | None]:
         """The create_chat_completion arguments for a request, and the tool mode used (if tools)."""
