@@ -37,7 +37,9 @@ DEFAULT_REDACT: list[SecretRule] = list(DEFAULT_RULES)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # strict: `n_ctx = true` is not 1 and `max_steps = "8"` is not 8 — TOML has types, a wrong one
+    # is a mistake to report (an int is still a valid float: `threshold = 1`).
+    model_config = ConfigDict(extra="forbid", frozen=False, strict=True)
 
 
 class Price(_Model):
@@ -265,6 +267,10 @@ def find_config(start: Path | None = None) -> Path:
     return here / CONFIG_FILENAME
 
 
+# routes.toml is a few KB; anything much larger is not one (`--config /dev/urandom`, a log file).
+MAX_CONFIG_BYTES = 1_000_000
+
+
 def load_config(path: str | Path | None = None) -> Config:
     """Read, expand and validate routes.toml. Raises :class:`ConfigError` with file and line."""
     config_path = Path(path) if path is not None else find_config()
@@ -274,13 +280,24 @@ def load_config(path: str | Path | None = None) -> Config:
             "not found; create one with `agentrunner init` (or pass --config PATH)", file=label
         )
     try:
-        text = config_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", file=label) from None
+        if not config_path.is_file():
+            kind = "a directory" if config_path.is_dir() else "not a regular file"
+            raise ConfigError(f"{kind}; --config needs a routes.toml file", file=label)
+        with config_path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=label) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"larger than {MAX_CONFIG_BYTES:,} bytes: not a routes.toml", file=label)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start}: {exc.reason})", file=label) from None
     return parse_config(text, file=label, source_path=config_path)
 
 
 def parse_config(text: str, *, file: str = CONFIG_FILENAME, source_path: Path | None = None) -> Config:
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark (Windows editors): not part of the TOML
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -302,7 +319,9 @@ def parse_config(text: str, *, file: str = CONFIG_FILENAME, source_path: Path | 
 
 
 def _config_error(exc: ValidationError, text: str, file: str) -> ConfigError:
-    error = exc.errors()[0]
+    errors = exc.errors()
+    # An unknown key first: `modle = "x"` also makes `model` missing, and the typo is the cause.
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc: tuple[str | int, ...] = tuple(error["loc"])
     message = error["msg"]
     ctx_error = (error.get("ctx") or {}).get("error")
@@ -316,8 +335,38 @@ def _config_error(exc: ValidationError, text: str, file: str) -> ConfigError:
         message = f"unknown key{_suggest(str(loc[-1]), fields)}"
     elif error["type"] == "literal_error":
         message = f"must be one of {error['ctx']['expected']}, got {error['input']!r}"
+    elif error["type"] in _TYPE_NAMES:
+        message = f"must be {_TYPE_NAMES[error['type']]}, got {_toml_repr(error['input'])}"
     key = ".".join(str(part) for part in loc)
     return ConfigError(message, file=file, line=locate_key(text, loc), key=key)
+
+
+_TYPE_NAMES = {
+    "int_type": "an integer",
+    "float_type": "a number",
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "list_type": "an array",
+    "dict_type": "a table",
+    "model_type": "a table",
+}
+
+
+def _toml_repr(value: Any) -> str:
+    """A value as it was written in TOML (``true``, ``"8"``, ``1.5``), for type errors."""
+    if isinstance(value, bool):
+        return "true (a boolean)" if value else "false (a boolean)"
+    if isinstance(value, str):
+        return f"{json.dumps(value, ensure_ascii=False)} (a string)"
+    if isinstance(value, float):
+        return f"{value!r} (a number)"
+    if isinstance(value, int):
+        return f"{value} (an integer)"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"
 
 
 def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
@@ -348,11 +397,22 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_.-]+)\s*=")
+_KEY_PART = r"(?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|[A-Za-z0-9_-]+)"  # bare, "basic" (escapes) or 'literal'
+_KEY = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
 
 
 def _split_dotted(name: str) -> list[str]:
-    return [part.strip().strip("\"'") for part in re.findall(r"\"[^\"]*\"|'[^']*'|[^.]+", name)]
+    return [_unquote(part.strip()) for part in re.findall(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^.]+", name)]
+
+
+def _unquote(part: str) -> str:
+    """A key as TOML reads it: a basic string's escapes decoded (``"a\\nb"`` is a, newline, b)."""
+    if part.startswith('"') and part.endswith('"') and len(part) >= 2:
+        try:
+            return str(tomllib.loads(f"k = {part}")["k"])
+        except tomllib.TOMLDecodeError:
+            return part[1:-1]
+    return part.strip("'")
 
 
 def locate_key(text: str, loc: tuple[str | int, ...]) -> int | None:
@@ -384,7 +444,11 @@ def locate_key(text: str, loc: tuple[str | int, ...]) -> int | None:
 
 
 def _common_prefix(path: list[str], want: list[str]) -> int:
-    """How deep ``path`` matches ``want``; 0 unless ``path`` is a prefix of ``want``."""
+    """How deep ``path`` matches ``want``: ``len(path)`` if it is a prefix of ``want``, ``len(want)``
+    if ``want`` is a prefix of it (a dotted key ``router.x = 1`` defines the table ``router``),
+    else 0."""
+    if path and len(path) > len(want) and path[: len(want)] == want:
+        return len(want)
     if not path or len(path) > len(want) or path != want[: len(path)]:
         return 0
     return len(path)

@@ -50,7 +50,7 @@ def test_top_level_routes_toml_is_the_template() -> None:
         ),
         (
             GOOD + '\n[agent]\nmax_steps = "many"\n',
-            "routes.toml:11: agent.max_steps: Input should be a valid integer, unable to parse string as an integer",
+            'routes.toml:11: agent.max_steps: must be an integer, got "many" (a string)',
         ),
         (
             GOOD + '\n[[rules]]\nwhen = { tag = "x" }\ntier = "premum"\n',
@@ -95,6 +95,112 @@ def test_config_mistakes_have_exact_messages(text: str, message: str) -> None:
         parse_config(text)
     assert str(caught.value) == message
     assert caught.value.exit_code == 2
+
+
+# Issue 13 §6: each of these gave a misleading message, the wrong line, or was accepted.
+ISSUE_13_CASES = [
+    pytest.param(
+        '[tiers.local]\nprovider = "llama-cpp"\nmodle = "gemma3-270m"\n',
+        "routes.toml:3: tiers.local.modle: unknown key (did you mean 'model'?)",
+        id="unknown-key-before-field-required",
+    ),
+    pytest.param(
+        GOOD + "price = { input_per_mtk = 1.0, output_per_mtok = 2.0 }\n",
+        "routes.toml:9: tiers.premium.price.input_per_mtk: unknown key (did you mean 'input_per_mtok'?)",
+        id="price-inline-unknown-key",
+    ),
+    pytest.param(
+        GOOD + "\n[tiers.premium.price]\noutput_per_mtok = 2.0\ninput_per_mtk = 1.0\n",
+        "routes.toml:12: tiers.premium.price.input_per_mtk: unknown key (did you mean 'input_per_mtok'?)",
+        id="price-table-unknown-key",
+    ),
+    pytest.param(
+        GOOD.replace('model = "gemma3-270m"', 'model = "gemma3-270m"\nn_ctx = true'),
+        "routes.toml:4: tiers.local.n_ctx: must be an integer, got true (a boolean)",
+        id="bool-is-not-an-int",
+    ),
+    pytest.param(
+        GOOD + '\n[agent]\nmax_steps = "8"\n',
+        'routes.toml:11: agent.max_steps: must be an integer, got "8" (a string)',
+        id="string-is-not-an-int",
+    ),
+    pytest.param(
+        GOOD + "\n[router]\nthreshold = 0.5\n\"tres\\nhold\" = 1\n",
+        "routes.toml:12: router.tres\\nhold: unknown key (did you mean 'threshold'?)",
+        id="key-with-embedded-newline",
+    ),
+    pytest.param(
+        GOOD + "\n[tiers.\"a\\nb\"]\nprovider = \"openai\"\nmodel = \"m\"\nbogus = 1\n",
+        "routes.toml:13: tiers.a\\nb.bogus: unknown key",
+        id="table-name-with-embedded-newline",
+    ),
+    pytest.param(
+        GOOD + "router.treshold = 0.4\n",
+        "routes.toml:9: tiers.premium.router: unknown key",
+        id="dotted-key-line",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), ISSUE_13_CASES)
+def test_issue_13_config_mistakes(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    assert str(caught.value) == message
+    assert len(str(caught.value).splitlines()) == 1
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "routes.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_config(path).tier_names == ["local", "premium"]
+    assert parse_config("\ufeff" + GOOD).tier_names == ["local", "premium"]
+
+
+def test_a_float_field_takes_an_integer() -> None:
+    assert parse_config(GOOD + "\n[router]\nthreshold = 1\n").router.threshold == 1.0
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda tmp: Path("/dev/urandom"), "/dev/urandom: not a regular file; --config needs a routes.toml file"),
+        (lambda tmp: Path("/dev/null"), "/dev/null: not a regular file; --config needs a routes.toml file"),
+        (lambda tmp: tmp, "{tmp}: a directory; --config needs a routes.toml file"),
+    ],
+    ids=["urandom", "dev-null", "directory"],
+)
+def test_config_that_is_not_a_regular_file_is_refused_at_once(
+    tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(make(tmp_path))
+    assert str(caught.value) == message.format(tmp=tmp_path)
+
+
+def test_a_huge_config_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    path = tmp_path / "routes.toml"
+    with path.open("wb") as handle:
+        handle.write(GOOD.encode())
+        handle.truncate(50_000_000)  # sparse: 50 MB of NULs after the tiers
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == f"{path}: larger than 1,000,000 bytes: not a routes.toml"
+
+
+def test_a_fifo_config_does_not_block(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(fifo)
+
+
+def test_cli_config_dev_urandom_is_one_line(cli: Callable) -> None:
+    result = cli("--config", "/dev/urandom", "models")
+    assert result.exit_code == 2
+    assert result.output.strip() == "/dev/urandom: not a regular file; --config needs a routes.toml file"
 
 
 def test_config_mistake_exits_2_with_one_line(cli: Callable, write_config: Callable) -> None:
