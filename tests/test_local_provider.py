@@ -108,3 +108,13 @@ def test_reuse_returns_the_finished_call_without_paying_again(gateway: Gateway) 
     again = gateway.call("local", request, context, reuse=True)
     assert again.reused and again.call_id == first.call_id and again.text == first.text
     assert gateway.ledger.count_calls() == 1
+
+
+def test_gemma_has_no_template_and_keeps_the_gemma_format(embedded_model_path: Path) -> None:
+    from agentrunner.providers.llamacpp import default_threads, has_chat_template
+
+    model, _ = load_model(embedded_model_path, n_ctx=2048, n_threads=None)
+    assert not has_chat_template(model)
+    assert model.chat_format == "gemma"  # llama-cpp-python alone would fall back to llama-2
+    # every core of this machine, not llama-cpp-python's half of them
+    assert model.n_threads == default_threads()

@@ -219,3 +219,31 @@ def test_show_answers_in_ollamas_shape(embedded_model_path: Path) -> None:
         assert caught.value.status_code == 404
     finally:
         server.stop()
+
+
+def test_tool_calls_written_as_text_are_parsed(tmp_path: Path) -> None:
+    """A model whose template ollama cannot parse answers a tool request with the call as text."""
+    answer = {
+        "model": "qwen2.5-coder:1.5b",
+        "created_at": "2026-11-26T12:00:00Z",
+        "message": {
+            "role": "assistant",
+            "content": '```json\n{"name": "read_file", "arguments": {"path": "notes.md"}}\n```',
+        },
+        "done": True,
+        "done_reason": "stop",
+        "prompt_eval_count": 120,
+        "eval_count": 20,
+    }
+    tags = {"models": [{"name": "qwen2.5-coder:1.5b", "model": "qwen2.5-coder:1.5b"}]}
+    tool = ToolSpec(
+        name="read_file",
+        description="Read a file",
+        parameters={"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]},
+    )
+    with ScriptedServer({"/api/tags": Reply(200, tags), "/api/chat": Reply(200, answer)}) as server:
+        run = harness(tier_toml(server.url, model="qwen2.5-coder:1.5b"), tmp_path)
+        response = run.ask("box", "Read notes.md", tools=[tool])
+    assert response.finish_reason == "tool_calls"
+    assert response.tool_calls == [ToolCall(id="call_0", name="read_file", arguments={"path": "notes.md"})]
+    assert response.text == ""

@@ -298,3 +298,35 @@ def test_a_keyless_local_server_that_wants_a_key_says_to_set_api_key_env() -> No
     assert str(caught.value) == (
         "tier 'srv': HTTP 401: the server wants an API key; set api_key_env on the tier (Invalid API Key)"
     )
+
+
+def test_tool_calls_a_server_returns_as_text_are_parsed(tmp_path: Path) -> None:
+    """llama_cpp.server (and vLLM without a tool parser) hand Qwen's <tool_call> blocks back as the
+    message content with finish_reason "stop": they must reach the agent as tool calls."""
+    answer = {
+        "id": "chatcmpl-local",
+        "object": "chat.completion",
+        "created": 1764158400,
+        "model": "qwen2.5-coder-1.5b",
+        "choices": [
+            {
+                "index": 0,
+                "message": {
+                    "role": "assistant",
+                    "content": '<tool_call>\n{"name": "read_file", "arguments": {"path": "notes.md"}}\n</tool_call>',
+                },
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 310, "completion_tokens": 24, "total_tokens": 334},
+    }
+    with ScriptedServer({"/v1/models": Reply(200, {"data": []})}) as server:
+        server.queue("/v1/chat/completions", Reply(200, answer), Reply(200, answer))
+        run = harness(tier_toml(f"{server.url}/v1", model="qwen2.5-coder-1.5b"), tmp_path)
+        response = run.ask("srv", "Read notes.md", tools=[READ_FILE])
+        without_tools = run.ask("srv", "Say what a tool call looks like")
+
+    assert response.tool_calls == [ToolCall(id="call_0", name="read_file", arguments={"path": "notes.md"})]
+    assert response.text == "" and response.finish_reason == "tool_calls"
+    # no tools offered: the text is the answer, untouched
+    assert without_tools.tool_calls == [] and without_tools.text.startswith("<tool_call>")
