@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .config import DATA_DIR_ENV, Config, find_config, load_config
+from .dbcheck import lost_rows
 from .errors import AgentRunnerError, ProviderError
 from .migrations import MIGRATIONS, schema_version
 from .providers import create_provider
@@ -189,8 +190,11 @@ def _writable_problem(path: Path) -> str | None:
     return None
 
 
-def check_ledger(path: Path, *, quick: bool = False) -> list[Check]:
+def check_ledger(path: Path, *, quick: bool = False, state_path: Path | None = None) -> list[Check]:
     name = "ledger"
+    lost = lost_rows(path, state_path or path.with_name("state.db"))
+    if lost is not None:
+        return [Check(name, "FAIL", lost)]
     if not path.exists():
         if not path.parent.exists() or os.access(path.parent, os.W_OK):
             return [Check(name, "ok", f"{path}: not created yet (created by the first call)")]
@@ -421,7 +425,7 @@ def run_doctor(
     checks += _guarded("run lock", lock)
     ledger_path = config.ledger_path if config else data_dir / "ledger.db"
     state_path = config.state_path if config else data_dir / "state.db"
-    checks += _guarded("ledger", lambda: check_ledger(ledger_path, quick=quick))
+    checks += _guarded("ledger", lambda: check_ledger(ledger_path, quick=quick, state_path=state_path))
     checks += _guarded("state", lambda: check_state(state_path, quick=quick, lock_held=lock_held))
     checks += _guarded("disk", lambda: check_disk(data_dir))
     return DoctorReport(checks)

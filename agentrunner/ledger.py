@@ -345,8 +345,8 @@ def _database_problem(path: Path, exc: sqlite3.Error) -> str:
     text = str(exc)
     if "not a database" in text or "malformed" in text:
         return (
-            f"{path}: database is corrupt ({text}); move it aside (mv {path} {path}.broken) "
-            "to start a new one, or restore it from a backup"
+            f"{path}: database is corrupt ({text}); see `agentrunner doctor`; move it aside "
+            f"(mv {path} {path}.broken) to start a new one, or restore it from a backup"
         )
     if "readonly" in text or "read-only" in text:
         return f"{path}: database is read-only ({text}); check its permissions"
@@ -356,4 +356,4 @@ def _database_problem(path: Path, exc: sqlite3.Error) -> str:
         return f"{path}: database is locked by another process ({text})"
     if os.access(path.parent, os.W_OK) is False:
         return f"{path}: directory is not writable ({text})"
-    return f"{path}: {text}"
+    return f"{path}: {text} (see `agentrunner doctor`)"

@@ -32,6 +32,7 @@ from .agent.recipes import GENERAL, mentioned_paths, recipe_for
 from .budgets import budget_status
 from .chat import Usage
 from .config import Config
+from .dbcheck import check_before_run, which_damaged
 from .errors import AgentRunnerError, BudgetExhausted, Interrupted, LedgerError, LockHeld, PathBusy, UsageError
 from .gateway import Gateway
 from .ledger import Ledger, Redactor, _database_problem, new_id
@@ -315,7 +316,12 @@ class Runner:
 
     def run(self) -> RunSummary:
         with run_lock(self.config.data_dir):
-            return self._run_locked()
+            # a damaged ledger or state.db stops the run before it opens them (and before any call)
+            check_before_run(self.config.ledger_path, self.config.state_path)
+            try:
+                return self._run_locked()
+            except sqlite3.DatabaseError as exc:  # anywhere else: one line, never a traceback
+                raise LedgerError(which_damaged([self.config.ledger_path, self.config.state_path], exc)) from None
 
     def _select(self, queue: Queue) -> tuple[list[TodoItem], int, list[TodoFile]]:
         paths = todo_files(self.config, self.options.paths)
