@@ -14,6 +14,7 @@ way a model damages a file it rewrites whole.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import json
 import re
@@ -194,6 +195,36 @@ def parse_problem(path: str, text: str) -> str | None:
     return None
 
 
+def _top_level_names(text: str) -> list[str] | None:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    return [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+
+def dropped_content(path: str, old_text: str, new_text: str) -> str | None:
+    """What a whole-file rewrite loses that the old file had: for Python, top-level functions and
+    classes that are gone (a rename keeps the count, so only a shrinking set counts); for other
+    text, more than half of the old file's non-blank lines (when it had at least 8). None if it
+    keeps them."""
+    if path.endswith(".py"):
+        before, after = _top_level_names(old_text), _top_level_names(new_text)
+        if before is None or after is None:
+            return None
+        gone = [name for name in before if name not in after]
+        if gone and len(after) < len(before):
+            return f"would drop {', '.join(gone)}"
+        return None
+    old_lines = {line.strip() for line in old_text.splitlines() if line.strip()}
+    if len(old_lines) < 8:
+        return None
+    kept = old_lines & {line.strip() for line in new_text.splitlines()}
+    if len(kept) * 2 < len(old_lines):
+        return f"would drop {len(old_lines) - len(kept)} of the old file's {len(old_lines)} lines"
+    return None
+
+
 def elision(old_text: str, new_text: str) -> str | None:
     """A placeholder line in the new text that stands for dropped content (``# ...``, "rest of the
     code", "existing code") and was not in the old text, or None."""
@@ -210,6 +241,7 @@ __all__ = [
     "Applied",
     "EditError",
     "apply_edit",
+    "dropped_content",
     "elision",
     "near_matches",
     "numbered",

@@ -42,7 +42,7 @@ from typing import Any, Protocol
 from .atomic import ENCODING, ERRORS
 from .chat import ToolSpec
 from .config import Config
-from .edits import EditError, apply_edit, elision, numbered, parse_problem
+from .edits import EditError, apply_edit, dropped_content, elision, numbered, parse_problem
 from .ledger import Ledger
 from .sandbox import CommandResult, SandboxUnavailable, is_secret_name, run_sandboxed, sandbox_status
 
@@ -503,9 +503,10 @@ class Workspace:
             files += [here / name for name in sorted(names) if not self.protected(here / name, for_write=False)]
         return files
 
-    def _check_content(self, path: Path, old: str | None, new: str) -> None:
-        """Refuse a write that would leave a file that no longer parses, or that replaces content
-        with an elision placeholder."""
+    def _check_content(self, path: Path, old: str | None, new: str, *, whole: bool = False) -> None:
+        """Refuse a write that would leave a file that no longer parses, that replaces content with
+        an elision placeholder, or — a whole-file rewrite — that drops most of the file (a model
+        that answers with only the function it changed)."""
         label = self.relative(path)
         problem = parse_problem(label, new)
         if problem and (old is None or parse_problem(label, old) is None):
@@ -514,6 +515,13 @@ class Workspace:
             lazy = elision(old, new)
             if lazy:
                 raise ToolRefused(f"not written: {lazy}; write out every line, or change only a snippet with edit_file")
+        if old is not None and whole:
+            dropped = dropped_content(label, old, new)
+            if dropped:
+                raise ToolRefused(
+                    f"not written: the new {label} {dropped}; write the complete file, or change only a snippet "
+                    "with an edit block"
+                )
 
     def _edit_file(self, arguments: dict[str, Any]) -> str:
         path = self.resolve(arguments.get("path"), for_write=True)
@@ -622,7 +630,7 @@ class Workspace:
                 f"not written: {self.relative(path)} exists and has more than {WRITE_REPLACE_MAX_LINES} lines; "
                 "change it with edit_file (replace a snippet)"
             )
-        self._check_content(path, old, content)
+        self._check_content(path, old, content, whole=True)
         if self.dry_run:
             return f"(dry run) would write {len(content)} characters to {self.relative(path)}"
         data = content.encode(ENCODING, ERRORS)

@@ -139,3 +139,18 @@ def test_snippet_rules() -> None:
         apply_edit("a\n", "a", "a")
     assert elision("x = 1\n", "x = 2\n# ...\n") is not None
     assert elision("x = 1\n# ...\n", "x = 2\n# ...\n") is None  # it was there before
+
+
+def test_a_whole_file_rewrite_that_drops_most_of_the_file_is_refused(ws: Workspace) -> None:
+    """The typical small-model damage: the "whole file" is only the function it changed."""
+    before = (ws.root / "pkg/stats.py").read_text("utf-8")
+    only_one = ws.call(
+        "write_file", {"path": "pkg/stats.py", "content": "def mean(values: list) -> float:\n    return 0\n"}
+    )
+    assert not only_one.ok and "would drop median" in (only_one.error or "")
+    assert (ws.root / "pkg/stats.py").read_text("utf-8") == before
+    (ws.root / "notes.md").write_text("".join(f"- point {n}\n" for n in range(10)), "utf-8")
+    assert not ws.call("write_file", {"path": "notes.md", "content": "- point 1\n"}).ok
+    assert ws.call(
+        "write_file", {"path": "notes.md", "content": "# Notes\n" + "".join(f"- point {n}\n" for n in range(10))}
+    ).ok

@@ -113,7 +113,9 @@ def _path_before(text: str, start: int) -> str | None:
     for line in reversed(lines[-3:]):
         if not line.strip() or line.strip().startswith(("```", "~~~")):
             continue
-        return path_of(line)
+        # "calc/stats.py", or prose naming it: "Here is the updated `calc/stats.py`:"
+        named = [p for p in (path_of(token) for token in re.findall(r"`([^`\n]+)`", line)) if p]
+        return path_of(line) or (named[-1] if named else None)
     return None
 
 
