@@ -398,15 +398,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these chores")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--markdown", action="store_true", help="print the table as markdown")
-    parser.add_argument("--from-json", type=Path, metavar="FILE", help="print the table of an earlier --json run")
+    parser.add_argument(
+        "--from-json", type=Path, metavar="FILE", help="the table of an earlier --json run (or of its stderr)"
+    )
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per chore's run")
     parser.add_argument("--dry-run", action="store_true", help="pass --dry-run to agentrunner (no model calls)")
     parser.add_argument("--keep", type=Path, help="keep each chore's copy, config and ledger under this folder")
     args = parser.parse_args(argv)
     if args.from_json:
         try:
-            saved = json.loads(args.from_json.read_text(encoding="utf-8"))
-            results = [ChoreResult(**chore) for chore in saved["chores"]]
+            text = args.from_json.read_text(encoding="utf-8")
+            if text.lstrip().startswith('{"config"'):
+                chores = json.loads(text)["chores"]
+            else:  # the stderr of a run: one JSON line per finished chore
+                chores = [json.loads(line) for line in text.splitlines() if line.startswith('{"name"')]
+            results = [ChoreResult(**chore) for chore in chores]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             print(f"bench_chores: {args.from_json}: not a --json report ({exc})", file=sys.stderr)
             return 2
@@ -422,16 +428,17 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for index, chore in enumerate(chores, 1):
             print(f"[{index}/{len(chores)}] {chore.name} …", file=sys.stderr, flush=True)
-            results.append(
-                run_chore(
-                    chore,
-                    project,
-                    args.config.resolve(),
-                    timeout=args.timeout,
-                    dry_run=args.dry_run,
-                    keep=args.keep.resolve() if args.keep else None,
-                )
+            result = run_chore(
+                chore,
+                project,
+                args.config.resolve(),
+                timeout=args.timeout,
+                dry_run=args.dry_run,
+                keep=args.keep.resolve() if args.keep else None,
             )
+            results.append(result)
+            # As each chore ends, so a long run cut short still has its finished chores on record.
+            print(json.dumps(asdict(result)), file=sys.stderr, flush=True)
     except BenchError as exc:
         print(f"bench_chores: {exc}", file=sys.stderr)
         return 2

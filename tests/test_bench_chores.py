@@ -89,6 +89,12 @@ def test_dry_run_of_a_two_chore_suite_reports_each_chore_and_totals(mini_suite: 
     assert lines[0] == "| chore | ticked | check | damaged | calls | cost | wall |"
     assert lines[2].startswith("| goodbye | no | FAIL | - |")
     assert lines[-1].startswith("correct 1/2 (50%)")
+    # The stderr of a run has each finished chore as one JSON line: a run cut short keeps them.
+    progress = isolated_home / "progress.txt"
+    progress.write_text(result.stderr, encoding="utf-8")
+    partial = _run_script("--from-json", str(progress))
+    assert partial.returncode == 0, partial.stderr
+    assert partial.stdout.splitlines()[-1].startswith("correct 1/2 (50%)")
 
 
 def test_table_output_and_only(mini_suite: Path, isolated_home: Path) -> None:
