@@ -578,9 +578,11 @@ class Runner:
         except LedgerError:
             # The ledger or state.db cannot be written (full, read-only, corrupt): stop the run
             # rather than keep paying for calls that cannot be recorded. The item stays 'running',
-            # so the next run resumes the same attempt.
+            # so the next run resumes the same attempt. Parallel items stop at their next step.
+            self.stop.set()
             raise
         except sqlite3.DatabaseError as exc:  # LangGraph's checkpointer writing state.db
+            self.stop.set()
             raise LedgerError(_database_problem(self.config.state_path, exc)) from None
         except AgentRunnerError as exc:
             # e.g. no tier can take a step: a failed attempt; the next one starts afresh
