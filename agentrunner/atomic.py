@@ -63,7 +63,7 @@ class AtomicFile:
             raise
         self.done = True
         _remove_stale_temp_files(self.path)
-        _fsync_folder(self.path.parent)
+        fsync_folder(self.path.parent)
 
     def abort(self) -> None:
         if self.done:
@@ -84,7 +84,7 @@ class AtomicFile:
             self.abort()
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (not every file system allows it: best effort)."""
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
@@ -105,4 +105,4 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         file.handle.write(data)
 
 
-__all__ = ["AtomicFile", "atomic_write"]
+__all__ = ["AtomicFile", "atomic_write", "fsync_folder"]

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .atomic import _remove_stale_temp_files
+from .atomic import fsync_folder as _fsync_folder
 from .errors import UsageError
 
 # How long we keep copying bytes appended to the old inode while someone still holds it open for
@@ -157,15 +158,6 @@ def _carry_appends(old_fd: int, offset: int, new_fd: int) -> int:
         if time.monotonic() - quiet_since >= CARRY_QUIET_SECONDS or time.monotonic() > deadline:
             return offset - start
         time.sleep(0.002)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _unchanged_or_appended(target: Path, old_fd: int, data: bytes) -> bool:

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write
+from ..atomic import fsync_folder as _fsync_dir
 from ..errors import PathBusy
 
 SNAPSHOT_FILE_CAP = 8 * 1024 * 1024
@@ -55,15 +56,6 @@ SNAPSHOT = "snapshot"
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _write_durably(path: Path, data: bytes) -> None:
