@@ -216,3 +216,25 @@ def test_the_loop_cannot_write_outside_the_workspace(ws: Workspace) -> None:
     ctx = ScriptedContext(ws, ["../evil.txt\n```\nx\n```\nDONE"], "Write a note")
     result = loop(ctx, [], [])
     assert not (ws.root.parent / "evil.txt").exists() and result.tool_results == []
+
+
+def test_blocks_without_a_path_line_find_their_file() -> None:
+    """Small models name the file in prose, or not at all: a bare known path in the line before,
+    or the step's one file when the block's language fits it (a python block is no markdown file)."""
+    known = frozenset({"calc/stats.py", "docs/summary.md"})
+    prose = parse_reply("Here is the updated calc/stats.py file:\n```python\nx = 1\n```\n", None, known)
+    assert [(a.tool, a.arguments["path"]) for a in prose.actions] == [("write_file", "calc/stats.py")]
+    summary = parse_reply("Sure!\n\n```markdown\n# Stats\nmean and median\n```\nDONE", "docs/summary.md", known)
+    assert [(a.tool, a.arguments["path"]) for a in summary.actions] == [("write_file", "docs/summary.md")]
+    quoted = parse_reply("It has:\n```python\ndef mean(v): ...\n```\n", "docs/summary.md", known)
+    assert quoted.actions == []
+
+
+def test_a_fix_item_starts_from_the_failing_output(ws: Workspace) -> None:
+    (ws.root / "tests/test_stats.py").write_text(
+        "from pkg.stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2]) == 2\n", "utf-8"
+    )
+    ctx = ScriptedContext(ws, ["DONE"], "Fix the failing test in `tests/test_stats.py`")
+    loop(ctx, ["tests/test_stats.py"], [])
+    prompt = ctx.requests[0].messages[1].content
+    assert "The tests fail now:" in prompt and "assert 1.5 == 2" in prompt

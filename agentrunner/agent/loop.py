@@ -107,20 +107,42 @@ def path_of(line: str) -> str | None:
     return None
 
 
-def _path_before(text: str, start: int) -> str | None:
-    """The path named on the last non-blank line before ``start`` (skipping an opening fence)."""
+def _path_before(text: str, start: int, known: frozenset[str] = frozenset()) -> str | None:
+    """The path named on the last non-blank line before ``start`` (skipping an opening fence):
+    the line itself, a backticked path in prose ("Here is the updated `calc/stats.py`:"), or a
+    bare one the loop knows (a file in play or of the project)."""
     lines = text[:start].rstrip("\n").splitlines()
     for line in reversed(lines[-3:]):
         if not line.strip() or line.strip().startswith(("```", "~~~")):
             continue
-        # "calc/stats.py", or prose naming it: "Here is the updated `calc/stats.py`:"
         named = [p for p in (path_of(token) for token in re.findall(r"`([^`\n]+)`", line)) if p]
-        return path_of(line) or (named[-1] if named else None)
+        bare = [token for token in re.findall(r"[\w./-]+", line) if token.strip(".") in known]
+        return path_of(line) or (named[-1] if named else None) or (bare[-1].strip(".") if bare else None)
     return None
 
 
-def parse_reply(text: str, default_path: str | None = None) -> Reply:
-    """The actions of a model's text reply, in the order written."""
+_LANGUAGES = {
+    "py": {"python", "py", "python3"},
+    "md": {"markdown", "md", "text", "txt", ""},
+    "txt": {"text", "txt", ""},
+    "toml": {"toml", "ini", ""},
+    "json": {"json", ""},
+    "": {"", "text", "txt", "gitignore", "ignore", "makefile", "make", "bash", "sh", "shell"},
+}
+
+
+def _fits(path: str, language: str) -> bool:
+    """Whether a fenced block's language tag suits the file (a python block is no markdown file)."""
+    name = path.rsplit("/", 1)[-1]
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name.lstrip(".") else ""
+    allowed = _LANGUAGES.get(suffix)
+    return language.lower() in allowed if allowed is not None else True
+
+
+def parse_reply(text: str, default_path: str | None = None, known: frozenset[str] = frozenset()) -> Reply:
+    """The actions of a model's text reply, in the order written. ``default_path`` takes an edit
+    block or a fenced block (of a fitting language) that names no path; ``known`` are the paths a
+    bare name in prose may refer to."""
     found: list[tuple[int, Action]] = []
     taken: list[tuple[int, int]] = []
     for match in _TOOL_CALL.finditer(text):
@@ -133,7 +155,7 @@ def parse_reply(text: str, default_path: str | None = None) -> Reply:
             found.append((match.start(), Action(data["name"], dict(arguments) if isinstance(arguments, dict) else {})))
             taken.append(match.span())
     for match in _EDIT_BLOCK.finditer(text):
-        path = _path_before(text, match.start()) or default_path
+        path = _path_before(text, match.start(), known) or default_path
         if path:
             arguments = {"path": path, "old": match.group("old"), "new": match.group("new")}
             found.append((match.start(), Action("edit_file", arguments)))
@@ -146,8 +168,11 @@ def parse_reply(text: str, default_path: str | None = None) -> Reply:
         if inside_taken(match.start()) or _EDIT_BLOCK.search(match.group("body")):
             taken.append(match.span())
             continue
-        path = _path_before(text, match.start())
+        path = _path_before(text, match.start(), known)
         taken.append(match.span())
+        language = match.group(0).split("\n", 1)[0].lstrip("`~").strip()
+        if path is None and default_path is not None and _fits(default_path, language):
+            path = default_path
         if path is None:
             continue
         body = match.group("body")
@@ -177,7 +202,7 @@ def parse_reply(text: str, default_path: str | None = None) -> Reply:
 # -- the prompt ---------------------------------------------------------------------------------
 
 
-def first_prompt(title: str, context: str, files: dict[str, str], listing: list[str]) -> str:
+def first_prompt(title: str, context: str, files: dict[str, str], listing: list[str], tests: str = "") -> str:
     parts = [f"Task: {title}"]
     if context.strip():
         parts.append(f"Context:\n{context.strip()}")
@@ -185,6 +210,8 @@ def first_prompt(title: str, context: str, files: dict[str, str], listing: list[
         parts.append(f"{path} (line numbers are not part of the file):\n{text}")
     if listing:
         parts.append("Project files: " + ", ".join(listing))
+    if tests:
+        parts.append(f"The tests fail now:\n{tests}")
     parts.append("Write your actions now.")
     return "\n\n".join(parts)
 
@@ -232,11 +259,14 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     result = ActResult(writes=list(writes))
     files = _named_files(ctx, [*reads, *writes])
     listing = [workspace.relative(p) for p in workspace.walk(root)][:MAX_LISTED_FILES]
+    failing = _failing_tests(ctx, result, instruction, [*reads, *writes])
     messages = [
         Message(role="system", content=SYSTEM),
-        Message(role="user", content=first_prompt(instruction, ctx.item.context, files, listing)),
+        Message(role="user", content=first_prompt(instruction, ctx.item.context, files, listing, failing)),
     ]
-    default_path = next(iter(files), None) if len(files) == 1 else None
+    in_play = list(dict.fromkeys([*writes, *files]))
+    default_path = writes[0] if len(writes) == 1 else in_play[0] if len(in_play) == 1 else None
+    known = frozenset([*in_play, *listing])
     seen: set[str] = set()
     touched: set[str] = set(files) | set(writes)
     changed: set[str] = set()
@@ -244,7 +274,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     tests_failed_at: str | None = None
     for turn in range(turns):
         response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, temperature=0.0))
-        reply = parse_reply(response.text, default_path)
+        reply = parse_reply(response.text, default_path, known)
         reply.actions += [
             Action(call.name, dict(call.arguments), call.id or f"call_{turn}") for call in response.tool_calls
         ]
@@ -343,6 +373,23 @@ def _named_files(ctx: Any, paths: list[str]) -> dict[str, str]:
         shown[path] = text
         budget -= len(text)
     return shown
+
+
+_FIXING = re.compile(r"\b(?:fix|repair|debug|failing|fails|broken)\b", re.IGNORECASE)
+
+
+def _failing_tests(ctx: Any, result: ActResult, instruction: str, named: list[str]) -> str:
+    """For an item about failing tests: the output of the test files it names (or of the whole
+    suite when it names none), so the first turn starts from the failure, as a developer would."""
+    if not _FIXING.search(instruction) or "run" not in ctx.workspace.enabled:
+        return ""
+    targets = [p for p in test_files(named) if (ctx.workspace.root / p).is_file()]
+    arguments = {"command": "python -m pytest -q -x " + " ".join(targets)}
+    outcome = ctx.tool("run", arguments)
+    _record(result, Action("run", arguments), outcome)
+    if not outcome.ok or outcome.output.startswith("exit code 0"):
+        return ""
+    return _clip(outcome.output)
 
 
 def _test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[str]) -> str | None:
