@@ -190,6 +190,7 @@ class _PidsCgroup:
     every process left in it is killed and the cgroup removed."""
 
     def __init__(self, base: Path, max_processes: int) -> None:
+        _remove_stale_cgroups(base)
         self.path = base / f"agentrunner-{os.getpid()}-{next(_cgroup_counter)}"
         self.path.mkdir()
         (self.path / "pids.max").write_text(str(max_processes))
@@ -210,14 +211,23 @@ class _PidsCgroup:
 
     def remove(self) -> None:
         self.kill_all()
-        for _ in range(50):
+        for _ in range(200):
             try:
                 self.path.rmdir()
                 return
             except OSError as exc:
                 if exc.errno != errno.EBUSY:
                     return
-                time.sleep(0.02)
+                time.sleep(0.005)  # the kernel frees an emptied cgroup a moment after its last exit
+
+
+def _remove_stale_cgroups(base: Path) -> None:
+    """Cgroups an agentrunner killed mid-command left behind (its processes died with it)."""
+    for path in base.glob("agentrunner-*-*"):
+        owner = path.name.split("-")[1]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            with contextlib.suppress(OSError):
+                path.rmdir()
 
 
 def _user_tasks(uid: int) -> int:

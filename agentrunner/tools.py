@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import csv
+import errno
 import io
 import keyword
 import os
@@ -317,8 +318,12 @@ class Workspace:
         self, argv: list[str], *, timeout: float, task_id: str | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[bytes]:
         """:meth:`run_command` as a ``CompletedProcess`` (stdout and stderr interleaved in
-        ``stdout``); TimeoutExpired and FileNotFoundError as ``subprocess.run`` raises them."""
-        result = self.run_command(argv, timeout=timeout, task_id=task_id, env=env)
+        ``stdout``); TimeoutExpired and FileNotFoundError as ``subprocess.run`` raises them, and
+        PermissionError when no sandbox works here (the command does not run at all)."""
+        try:
+            result = self.run_command(argv, timeout=timeout, task_id=task_id, env=env)
+        except ToolRefused as exc:  # no sandbox here: an OSError, as when the command cannot start
+            raise PermissionError(errno.EPERM, str(exc)) from None
         if result.timed_out:
             raise subprocess.TimeoutExpired(argv, timeout, output=result.output.encode("utf-8", "replace"))
         if result.returncode == 127 and result.output == f"command not found: {argv[0]}":

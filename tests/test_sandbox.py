@@ -329,6 +329,8 @@ def test_without_a_sandbox_shell_is_disabled_with_one_line(
     result = ws.call("shell", {"command": "git status"}, CTX)
     assert not result.ok and "bubblewrap (bwrap) is not installed" in (result.error or "")
     assert "\n" not in (result.error or "")
+    with pytest.raises(PermissionError, match="commands are disabled"):  # verification's path
+        ws.run_argv(["git", "status"], timeout=5)
     report = run_doctor(ws.config.source_path, tiers=False)
     line = next(check for check in report.checks if check.name == "sandbox")
     assert line.status == "warn" and "shell is disabled" in line.detail and "bubblewrap" in line.detail
