@@ -238,3 +238,16 @@ def test_a_fix_item_starts_from_the_failing_output(ws: Workspace) -> None:
     loop(ctx, ["tests/test_stats.py"], [])
     prompt = ctx.requests[0].messages[1].content
     assert "The tests fail now:" in prompt and "assert 1.5 == 2" in prompt
+
+
+def test_the_guide_uses_the_steps_files_and_a_copied_example_path_is_retargeted(ws: Workspace) -> None:
+    """Seen with Qwen2.5-Coder-1.5B: it wrote the guide's example path "path/to/file.py"."""
+    ctx = ScriptedContext(
+        ws,
+        ["src/module.py\n<<<<<<< SEARCH\ndef top(values):\n=======\ndef top(values):  # max\n>>>>>>> REPLACE\nDONE"],
+        "Comment `top` in `pkg/stats.py`",
+    )
+    assert loop(ctx, [], ["pkg/stats.py"]).error is None
+    assert "def top(values):  # max" in (ws.root / "pkg/stats.py").read_text("utf-8")
+    guide = ctx.requests[0].messages[0].content
+    assert "pkg/stats.py\n<<<<<<< SEARCH" in guide and "path/to" not in guide

@@ -41,27 +41,38 @@ CHANGING_TOOLS = ("write_file", "edit_file", "replace_identifier", "csv_to_markd
 
 SYSTEM = """You are a careful coding agent. You work in a project folder by writing actions.
 
-To change an existing file, write an edit block (SEARCH must copy the current lines exactly, without line numbers):
-path/to/file.py
+To change an existing file, write its path, then an edit block
+(SEARCH copies the current lines exactly, without line numbers):
+{edit_path}
 <<<<<<< SEARCH
 lines to replace
 =======
 new lines
 >>>>>>> REPLACE
 
-To create a new file, or to rewrite a short file completely, write its path and then its full content in a fenced block:
-path/to/file.txt
+To create a new file, or to rewrite a short file completely,
+write its path, then its full content in a fenced block:
+{new_path}
 ```
 full content
 ```
 
 Other actions, each on its own line:
-READ path/to/file
+READ {read_path}
 GREP regex
 RUN pytest -q
 DONE one-line summary
 
 Do all the changes the task asks for, then write DONE. Never use "..." to skip lines."""
+# the guide's example paths are the step's own files: a small model copies an example path
+# ("path/to/file.py") literally
+EXAMPLE_EDIT, EXAMPLE_NEW = "src/module.py", "docs/notes.md"
+
+
+def system_prompt(existing: list[str], missing: list[str]) -> str:
+    edit_path = existing[0] if existing else EXAMPLE_EDIT
+    new_path = missing[0] if missing else EXAMPLE_NEW
+    return SYSTEM.format(edit_path=edit_path, new_path=new_path, read_path=edit_path)
 
 
 # -- parsing actions out of a reply -------------------------------------------------------------
@@ -260,8 +271,9 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     files = _named_files(ctx, [*reads, *writes])
     listing = [workspace.relative(p) for p in workspace.walk(root)][:MAX_LISTED_FILES]
     failing = _failing_tests(ctx, result, instruction, [*reads, *writes])
+    missing = [p for p in writes if not (root / p).exists()]
     messages = [
-        Message(role="system", content=SYSTEM),
+        Message(role="system", content=system_prompt(list(files), missing)),
         Message(role="user", content=first_prompt(instruction, ctx.item.context, files, listing, failing)),
     ]
     in_play = list(dict.fromkeys([*writes, *files]))
@@ -318,6 +330,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             seen.add(signature)
             if action.tool == "read_file":
                 action.arguments.setdefault("line_numbers", True)
+            _retarget(action, root, default_path)
             outcome = ctx.tool(action.tool, action.arguments)
             _record(result, action, outcome)
             path = action.arguments.get("path") or action.arguments.get("destination")
@@ -353,6 +366,17 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             messages.append(Message(role="user", content="\n\n".join([*reports, tail])))
     result.error = result.error or f"not finished within {turns} turns (agent.max_tool_calls)"
     return result
+
+
+def _retarget(action: Action, root: Path, default_path: str | None) -> None:
+    """A small model writes a guide's example path, or a file that does not exist, where it means
+    the step's one file: an edit of a missing file, or a write to an example path, goes there."""
+    path = action.arguments.get("path")
+    if default_path is None or not isinstance(path, str) or path == default_path:
+        return
+    example = path.strip() in (EXAMPLE_EDIT, EXAMPLE_NEW) or path.strip().startswith("path/to/")
+    if (action.tool == "edit_file" and not (root / path).exists()) or (action.tool == "write_file" and example):
+        action.arguments["path"] = default_path
 
 
 def _named_files(ctx: Any, paths: list[str]) -> dict[str, str]:
@@ -425,4 +449,14 @@ def _record(result: ActResult, action: Action, outcome: ToolResult) -> None:
     )
 
 
-__all__ = ["SYSTEM", "Action", "Reply", "first_prompt", "parse_reply", "path_of", "run_loop", "test_files"]
+__all__ = [
+    "SYSTEM",
+    "Action",
+    "Reply",
+    "first_prompt",
+    "parse_reply",
+    "path_of",
+    "run_loop",
+    "system_prompt",
+    "test_files",
+]
