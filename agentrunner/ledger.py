@@ -112,7 +112,8 @@ class Ledger:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30.0)
-            conn.execute("PRAGMA journal_mode=WAL")
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            self._wal = self.path.with_name(self.path.name + "-wal") if mode == "wal" else None
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA busy_timeout=30000")
             self.db = sqlite_utils.Database(conn)
@@ -156,9 +157,27 @@ class Ledger:
     def _write(self, fn: Any) -> Any:
         try:
             with self._lock, self.db.conn:  # one transaction: committed, or rolled back on error
-                return fn()
+                result = fn()
         except sqlite3.DatabaseError as exc:  # OperationalError (full, read-only) and "malformed"
             raise LedgerError(_database_problem(self.path, exc)) from None
+        if self._wal is not None and not self._wal.exists():
+            self._rescue_deleted_wal()
+        return result
+
+    def _rescue_deleted_wal(self) -> None:
+        """The -wal file was deleted while this connection had it open (the newest rows, even the
+        tables of a new ledger, live only there): copy them into the database through the handle
+        SQLite still holds, then stop — every later write would go to a file no one else sees."""
+        try:
+            with self._lock:
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            saved = "its rows were copied into the ledger"
+        except sqlite3.DatabaseError as exc:
+            saved = f"its rows could not be saved ({exc})"
+        raise LedgerError(
+            f"{self._wal}: deleted while this process had the ledger open; {saved}; stopped — run again "
+            "(see `agentrunner doctor`)"
+        )
 
     def record_call(self, record: CallRecord | dict[str, Any]) -> str:
         """Write one call (success or error), durably. Returns its id.

@@ -100,19 +100,19 @@ def test_a_ledger_whose_wal_was_deleted_fails_doctor_and_the_run(
     project.write_items(["Write a line about logs"])
     code, out, err = project.run(forks)
     assert code == 0, out + err
-    # A run whose ledger's tables live only in its WAL: the WAL is deleted while it has it open
-    # and the process dies before a checkpoint (a kill, a crash, a power cut).
+    # A ledger whose tables live only in its WAL: the process dies before a checkpoint (a kill, a
+    # crash, a power cut), then the -wal file is deleted (a cleanup script, a careless user).
     project.ledger_path.unlink()
     script = (
         "import os, sys\n"
         "from agentrunner.ledger import Ledger, CallRecord\n"
         "ledger = Ledger(sys.argv[1])\n"
         "ledger.record_call(CallRecord(tier='premium', cost_usd=0.5))\n"
-        "os.unlink(sys.argv[1] + '-wal')\n"
-        "ledger.record_call(CallRecord(tier='premium', cost_usd=0.5))\n"
         "os._exit(0)\n"
     )
     subprocess.run([sys.executable, "-c", script, str(project.ledger_path)], check=True, env=os.environ)
+    for suffix in ("-wal", "-shm"):
+        project.ledger_path.with_name(project.ledger_path.name + suffix).unlink()
     checks = check_ledger(project.ledger_path)
     assert checks[0].status == "FAIL", checks
     detail = checks[0].detail
@@ -123,3 +123,29 @@ def test_a_ledger_whose_wal_was_deleted_fails_doctor_and_the_run(
     assert code == 1 and "Traceback" not in err, out + err
     assert "agentrunner doctor" in err and str(project.ledger_path) in err, err
     assert server.chat_requests == requests
+
+
+def test_a_wal_deleted_mid_run_is_noticed_at_the_next_write_and_its_rows_saved(tmp_path: Path) -> None:
+    """The process dies right after (no clean close, no checkpoint of its own): the rows survive."""
+    path = tmp_path / "ledger.db"
+    script = (
+        "import os, sys\n"
+        "from agentrunner.errors import LedgerError\n"
+        "from agentrunner.ledger import Ledger, CallRecord\n"
+        "ledger = Ledger(sys.argv[1])\n"
+        "ledger.record_call(CallRecord(tier='premium', cost_usd=0.5))\n"
+        "os.unlink(sys.argv[1] + '-wal')\n"
+        "try:\n"
+        "    ledger.record_call(CallRecord(tier='premium', cost_usd=0.25))\n"
+        "    print('no error')\n"
+        "except LedgerError as exc:\n"
+        "    print(exc)\n"
+        "sys.stdout.flush()\n"
+        "os._exit(0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    assert "-wal: deleted while this process had the ledger open" in done.stdout, done.stdout + done.stderr
+    assert "copied into the ledger" in done.stdout and "agentrunner doctor" in done.stdout
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*), sum(cost_usd) FROM calls").fetchone() == (2, 0.75)
+    conn.close()
