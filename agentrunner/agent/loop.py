@@ -274,7 +274,11 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     missing = [p for p in writes if not (root / p).exists()]
     messages = [
         Message(role="system", content=system_prompt(list(files), missing)),
-        Message(role="user", content=first_prompt(instruction, ctx.item.context, files, listing, failing)),
+        # the project's file list only when the item names no file to show: it costs a few hundred
+        # prompt tokens, which is seconds per turn for a small local model
+        Message(
+            role="user", content=first_prompt(instruction, ctx.item.context, files, [] if files else listing, failing)
+        ),
     ]
     in_play = list(dict.fromkeys([*writes, *files]))
     default_path = writes[0] if len(writes) == 1 else in_play[0] if len(in_play) == 1 else None
