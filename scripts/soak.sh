@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The long variants of the reliability suite (docs/reliability.md): the SIGKILL loop, provider
-# chaos and budgets under concurrency, with more iterations than CI runs.
+# chaos, budgets under concurrency and concurrent writers of a to-do file (`add` and `>>` during
+# `run --jobs 4`, every third run SIGKILLed), with more iterations than CI runs.
 #
-#   scripts/soak.sh                                  # 200 kill iterations, 20 chaos runs, 50 budget runs
+#   scripts/soak.sh                                  # 200 kill iterations, 20 chaos runs, 50 budget runs,
+#                                                    # 200 concurrent-writer iterations
 #   AGENTRUNNER_SOAK_ITERATIONS=1000 scripts/soak.sh # longer
 #   AGENTRUNNER_SOAK_SEED=7 scripts/soak.sh -k sigkill
 #
@@ -17,7 +19,8 @@ echo "soak: full pytest output in ${log}"
 set +e
 workdir="$(mktemp -d "${TMPDIR:-/tmp}/agentrunner-soak.XXXXXX")"  # its own: other pytest runs rotate theirs
 .venv/bin/pytest -m slow -s -q -p no:cacheprovider --timeout=0 --basetemp "${workdir}" \
-    tests/test_reliability_kill.py tests/test_reliability_chaos.py tests/test_reliability_budgets.py "$@" \
+    tests/test_reliability_kill.py tests/test_reliability_chaos.py tests/test_reliability_budgets.py \
+    tests/test_reliability_writers.py "$@" \
     > "${log}" 2>&1
 status=$?
 set -e
