@@ -2,7 +2,8 @@
 
 A to-do file is read as a list of lines *with* their line endings, so writing an unchanged file
 gives back the same bytes (CRLF, a missing final newline, odd bytes — decoded with
-``surrogateescape`` — all survive). An item is a list line with a checkbox::
+``surrogateescape`` — all survive). An item is a list line with a checkbox, where CommonMark
+(markdown-it-py) sees a list item — not in fences, HTML comments or indented code::
 
     - [ ] Summarise `docs/CHANGELOG.md` into five bullets #local ~$0.50 📅 2026-11-30
       any more-indented lines under it are its context
@@ -14,9 +15,10 @@ the same text, its rank among them — so ticking it, tagging it or editing othe
 it a different item, and two lines that differ only in case or tags are two items, each worked and
 paid once.
 
-Writes go through :func:`update_item`: the file is re-read, the item found again by identity,
-changed, and written atomically (temp file in the same directory, fsync, ``os.replace``), so a user
-editing the file at the same time loses nothing but a race of microseconds.
+Writes go through :func:`update_item` (re-read, find the item again by identity, change, write
+atomically) and :func:`add_item` (append in place), both on :mod:`agentrunner.shared_file`: a
+folder lock shared by every agentrunner writer, and no byte lost that an editor or a ``>>``
+appender writes at the same time.
 """
 
 from __future__ import annotations
