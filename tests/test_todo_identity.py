@@ -18,7 +18,7 @@ from tests.support.project import Project
 DUPLICATES = [
     "Write a haiku about rain",
     "write a haiku about RAIN #premium",
-    "Write a  haiku about rain ~$5",
+    "Write a  haiku about rain ~$90",
 ]
 
 
