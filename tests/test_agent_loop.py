@@ -238,6 +238,18 @@ def test_a_fix_item_starts_from_the_failing_output(ws: Workspace) -> None:
     loop(ctx, ["tests/test_stats.py"], [])
     prompt = ctx.requests[0].messages[1].content
     assert "The tests fail now:" in prompt and "assert 1.5 == 2" in prompt
+    assert "pkg/stats.py (line numbers" in prompt  # the code the traceback points at is shown
+
+
+def test_an_item_naming_no_file_is_shown_the_files_it_quotes_or_names(ws: Workspace) -> None:
+    (ws.root / "pkg" / "cli.py").write_text('def main():\n    print("Statz of nothing")\n', "utf-8")
+    quoted = ScriptedContext(ws, ["DONE"], 'Fix the typo in the CLI message ("Statz of nothing")')
+    loop(quoted, [], [])
+    assert "pkg/cli.py (line numbers" in quoted.requests[0].messages[1].content
+    named = ScriptedContext(ws, ["DONE"], "Make `top` return None for an empty list")
+    loop(named, [], [])
+    prompt = named.requests[0].messages[1].content
+    assert "pkg/stats.py (line numbers" in prompt and "pkg/cli.py" not in prompt
 
 
 def test_the_guide_uses_the_steps_files_and_a_copied_example_path_is_retargeted(ws: Workspace) -> None:

@@ -268,9 +268,14 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     workspace = ctx.workspace
     root: Path = workspace.root
     result = ActResult(writes=list(writes))
-    files = _named_files(ctx, [*reads, *writes])
     listing = [workspace.relative(p) for p in workspace.walk(root)][:MAX_LISTED_FILES]
     failing = _failing_tests(ctx, result, instruction, [*reads, *writes])
+    # what a developer would open first: the files the item names, else the ones holding what it
+    # quotes or the names it mentions, and the code a failing test's traceback points at
+    named = [p for p in [*reads, *writes] if (root / p).is_file()]
+    found = _traceback_files(root, failing) + (_imported_by(root, test_files(named)) if failing else [])
+    found += [] if named else _files_about(ctx, f"{instruction}\n{ctx.item.context}")
+    files = _named_files(ctx, [*reads, *writes, *found[:MAX_FOUND_FILES]])
     missing = [p for p in writes if not (root / p).exists()]
     messages = [
         Message(role="system", content=system_prompt(list(files), missing)),
@@ -370,6 +375,60 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             messages.append(Message(role="user", content="\n\n".join([*reports, tail])))
     result.error = result.error or f"not finished within {turns} turns (agent.max_tool_calls)"
     return result
+
+
+_QUOTED = re.compile(r'"([^"\n]{4,80})"|“([^”\n]{4,80})”|`([^`\n]{3,80})`')
+_TRACEBACK_FILE = re.compile(r"^([\w./-]+\.py):\d+:", re.MULTILINE)
+MAX_FOUND_FILES = 2
+
+
+def _files_about(ctx: Any, text: str) -> list[str]:
+    """Files holding what an item that names no file quotes ("Inventroy file not found") or the
+    functions and classes it names (`load_items`: where it is defined)."""
+    found: list[str] = []
+    for groups in _QUOTED.findall(text):
+        token = next(g for g in groups if g)
+        if re.fullmatch(r"[A-Za-z_]\w*", token):
+            pattern = rf"^\s*(?:async\s+)?(?:def|class)\s+{token}\b"
+        else:
+            pattern = re.escape(token)
+        outcome = ctx.tool("grep", {"pattern": pattern})
+        if not outcome.ok:
+            continue
+        for line in outcome.output.splitlines():
+            path = line.split(":", 1)[0]
+            if path.endswith(".py") and path not in found and (ctx.workspace.root / path).is_file():
+                found.append(path)
+    return found
+
+
+def _traceback_files(root: Path, output: str) -> list[str]:
+    """The project's non-test source files a failing test's output points at."""
+    found: list[str] = []
+    for path in _TRACEBACK_FILE.findall(output):
+        if path not in found and not test_files([path]) and (root / path).is_file():
+            found.append(path)
+    return found
+
+
+_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.MULTILINE)
+
+
+def _imported_by(root: Path, tests: list[str]) -> list[str]:
+    """The project's modules the given test files import (the code a failing test is about)."""
+    found: list[str] = []
+    for test in tests:
+        try:
+            text = (root / test).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for groups in _IMPORT.findall(text):
+            module = (groups[0] or groups[1]).replace(".", "/")
+            for candidate in (f"{module}.py", f"{module}/__init__.py"):
+                if (root / candidate).is_file() and candidate not in found:
+                    found.append(candidate)
+                    break
+    return found
 
 
 def _retarget(action: Action, root: Path, default_path: str | None) -> None:
