@@ -263,3 +263,10 @@ def test_the_guide_uses_the_steps_files_and_a_copied_example_path_is_retargeted(
     assert "def top(values):  # max" in (ws.root / "pkg/stats.py").read_text("utf-8")
     guide = ctx.requests[0].messages[0].content
     assert "pkg/stats.py\n<<<<<<< SEARCH" in guide and "path/to" not in guide
+
+
+def test_an_item_about_todo_comments_starts_with_where_they_are(ws: Workspace) -> None:
+    (ws.root / "pkg" / "stats.py").write_text(STATS + "# TODO: a median\n", "utf-8")
+    ctx = ScriptedContext(ws, ["DONE"], "List the TODO comments into `TODO.md`")
+    loop(ctx, [], ["TODO.md"])
+    assert "pkg/stats.py:7: # TODO: a median" in ctx.requests[0].messages[1].content

@@ -213,7 +213,9 @@ def parse_reply(text: str, default_path: str | None = None, known: frozenset[str
 # -- the prompt ---------------------------------------------------------------------------------
 
 
-def first_prompt(title: str, context: str, files: dict[str, str], listing: list[str], tests: str = "") -> str:
+def first_prompt(
+    title: str, context: str, files: dict[str, str], listing: list[str], tests: str = "", markers: str = ""
+) -> str:
     parts = [f"Task: {title}"]
     if context.strip():
         parts.append(f"Context:\n{context.strip()}")
@@ -223,6 +225,8 @@ def first_prompt(title: str, context: str, files: dict[str, str], listing: list[
         parts.append("Project files: " + ", ".join(listing))
     if tests:
         parts.append(f"The tests fail now:\n{tests}")
+    if markers:
+        parts.append(f"GREP {MARKERS.pattern} found:\n{markers}")
     parts.append("Write your actions now.")
     return "\n\n".join(parts)
 
@@ -282,7 +286,10 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         # the project's file list only when the item names no file to show: it costs a few hundred
         # prompt tokens, which is seconds per turn for a small local model
         Message(
-            role="user", content=first_prompt(instruction, ctx.item.context, files, [] if files else listing, failing)
+            role="user",
+            content=first_prompt(
+                instruction, ctx.item.context, files, [] if files else listing, failing, _markers(ctx, instruction)
+            ),
         ),
     ]
     in_play = list(dict.fromkeys([*writes, *files]))
@@ -409,6 +416,17 @@ def _traceback_files(root: Path, output: str) -> list[str]:
         if path not in found and not test_files([path]) and (root / path).is_file():
             found.append(path)
     return found
+
+
+MARKERS = re.compile(r"\b(?:TODO|FIXME|XXX|HACK)\b")
+
+
+def _markers(ctx: Any, text: str) -> str:
+    """An item about TODO/FIXME comments starts with where they are (grep's answer)."""
+    if not MARKERS.search(text):
+        return ""
+    outcome = ctx.tool("grep", {"pattern": MARKERS.pattern})
+    return _clip(outcome.output) if outcome.ok else ""
 
 
 _IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.MULTILINE)
