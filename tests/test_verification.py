@@ -241,3 +241,62 @@ def test_yaml_is_skipped_with_a_note_without_pyyaml(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(verification, "yaml_available", lambda: False)
     check = parse_check([change("c.yaml", None, "a: [1, 2\n")])
     assert check.ok and "not checked (PyYAML is not installed): c.yaml" in check.detail
+
+
+GEMMA = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+n_ctx = 4096
+max_tokens = 256
+cost_per_hour = 0.05
+
+[agent]
+workspace = "."
+tasks_dir = "tasks"
+max_tool_calls = 4
+"""
+
+CALC = (
+    "def calc_total(prices):\n    return sum(prices)\n\n\n"
+    "def mean(values):\n    return calc_total(values) / (len(values) + 1)\n"
+)
+CALC_TESTS = "from calc import mean\n\n\ndef test_mean() -> None:\n    assert mean([2.0, 4.0]) == 3.0\n"
+
+
+@pytest.mark.model
+def test_real_model_done_shows_its_diff_and_failed_leaves_no_trace(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    """The embedded Gemma 3 270M: a rename (a recipe it can do) is done and its result file shows
+    the diff; fixing a planted bug (beyond it) either fails — and then the tree is byte-identical —
+    or, if it ever succeeds, the test it names really passes (no ticked-but-wrong)."""
+    (isolated_home / "calc.py").write_text(CALC, "utf-8")
+    (isolated_home / "tests").mkdir()
+    (isolated_home / "tests" / "test_calc.py").write_text(CALC_TESTS, "utf-8")
+    (isolated_home / "billing.py").write_text("def calc_total(p):\n    return sum(p)\n", "utf-8")
+    (isolated_home / "tasks").mkdir()
+    write_config(GEMMA)
+    todo(isolated_home, "Rename `calc_total` to `compute_total` in `billing.py`")
+    summary = run(load_config(isolated_home / "routes.toml"), RunOptions(quiet=True))
+    (renamed,) = summary.items
+    assert renamed["status"] == "done", renamed
+    result = Path(renamed["result"]).read_text("utf-8")
+    assert "-def calc_total(p):" in result and "+def compute_total(p):" in result and "✓ **parses**" in result
+    before = tree(isolated_home)
+    todo(isolated_home, "Fix the bug in `calc.py` so that `tests/test_calc.py` passes")
+    summary = run(load_config(isolated_home / "routes.toml"), RunOptions(quiet=True))
+    (fixed,) = summary.items
+    if fixed["status"] == "failed":
+        assert tree(isolated_home) == before
+    else:
+        import subprocess
+        import sys
+
+        check = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+            cwd=isolated_home,
+            capture_output=True,
+            check=False,
+        )
+        assert check.returncode == 0, check.stdout

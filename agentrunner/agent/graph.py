@@ -587,7 +587,9 @@ class Agent:
         if not changes:
             lines += ["No file changed.", ""]
         for change in changes:
-            lines += [f"### `{change.path}`", "", "```diff", change.diff().rstrip("\n"), "```", ""]
+            diff = change.diff().rstrip("\n")
+            fence = "`" * max(3, *(len(run) + 1 for run in re.findall(r"`{3,}", diff)))  # outlast fences inside
+            lines += [f"### `{change.path}`", "", f"{fence}diff", diff, fence, ""]
         return "\n".join(lines)
 
     # -- running an item -------------------------------------------------------------------

@@ -23,8 +23,9 @@ write, the hash of what the agent left is recorded too.
 Commands (the ``shell`` tool, the tests the verification runs) cannot say in advance which files
 they will change, so the workspace is snapshotted before one runs (stat of every file, bytes of
 files up to :data:`SNAPSHOT_FILE_CAP` within :data:`SNAPSHOT_TOTAL_CAP`, in one fsynced file) and
-compared after it; the changes are journaled as if a tool had made them. ``.git``, the data folder
-and the to-do folder are not part of the snapshot. A command killed mid-way leaves its snapshot, and
+compared after it; the changes are journaled as if a tool had made them. ``.git``, the data folder,
+the to-do folder and environments (``.venv``, ``venv``, ``node_modules``, ``.tox``) are not part of
+the snapshot. A command killed mid-way leaves its snapshot, and
 the next run journals the command's changes from it before rolling back.
 """
 
@@ -52,6 +53,8 @@ SNAPSHOT_TOTAL_CAP = 64 * 1024 * 1024
 ENTRIES = "entries.jsonl"
 ROLLED_BACK = "rolled-back"  # marker: the item's files were restored; its checkpoint is stale
 SNAPSHOT = "snapshot"
+# environments, not the project: big, and no allowed command writes them
+UNSNAPSHOTTED = {".venv", "venv", "node_modules", ".tox", ".nox"}
 
 
 def _sha(data: bytes) -> str:
@@ -451,7 +454,7 @@ class Transactions:
         dirs: list[str] = []
         for current, subdirs, names in os.walk(self.root):
             here = Path(current)
-            subdirs[:] = [d for d in subdirs if (here / d).resolve() not in self.exclude]
+            subdirs[:] = [d for d in subdirs if d not in UNSNAPSHOTTED and (here / d).resolve() not in self.exclude]
             for d in subdirs:
                 dirs.append(self.rel(here / d))
             for name in names:
