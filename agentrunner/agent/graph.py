@@ -588,7 +588,7 @@ class Agent:
             lines += ["No file changed.", ""]
         for change in changes:
             diff = change.diff().rstrip("\n")
-            fence = "`" * max(3, *(len(run) + 1 for run in re.findall(r"`{3,}", diff)))  # outlast fences inside
+            fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`{3,}", diff))])  # outlast fences inside
             lines += [f"### `{change.path}`", "", f"{fence}diff", diff, fence, ""]
         return "\n".join(lines)
 
