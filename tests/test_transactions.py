@@ -374,3 +374,64 @@ def test_journal_unit_savepoints_modes_and_folders(tmp_path: Path) -> None:
     with open(folder / "entries.jsonl", "a") as handle:
         handle.write('{"op": "bef')
     assert ItemJournal(folder, root, "item-2").entries[-1]["op"] == "after"
+
+
+def test_a_command_killed_mid_way_is_journaled_from_its_snapshot(tmp_path: Path) -> None:
+    """kill -9 while a command runs: the snapshot taken before it is on disk; the next run's journal
+    finds it, records what the command had changed (in place, created, deleted) and rolls it back."""
+    from agentrunner.agent.journal import Transactions
+
+    root = tmp_path / "ws"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "a.py").write_text("a = 1\n", "utf-8")
+    (root / "pkg" / "gone.txt").write_text("keep me\n", "utf-8")
+    (root / "big.bin").write_bytes(b"\0" * 1000)
+    before = tree(root)
+    transactions = Transactions(tmp_path / "journal", root)
+    journal = transactions.begin("item-1")
+    transactions._take_snapshot(journal)  # what command() does first; then the "command" runs …
+    with open(root / "pkg" / "a.py", "w", encoding="utf-8") as handle:  # in place: same inode
+        handle.write("a = 2\n")
+    (root / "pkg" / "gone.txt").unlink()
+    (root / "pkg" / "__pycache__").mkdir()
+    (root / "pkg" / "__pycache__" / "a.pyc").write_bytes(b"\x00pyc")
+    # … and the process dies here: a new run opens the journal from disk
+    again = Transactions(tmp_path / "journal", root)
+    assert "item-1" in again.leftover_ids()
+    report = again.journal("item-1").restore_all()
+    assert tree(root) == before
+    assert sorted(report.restored) == ["pkg/a.py", "pkg/gone.txt"]
+    assert "pkg/__pycache__/" in report.removed
+
+
+def test_sigterm_mid_item_rolls_back_and_the_next_run_pays_nothing_twice(
+    project: Path, write_config: Callable[[str], Path]
+) -> None:
+    """SIGTERM while the item waits for its third answer (after two writes): the call finishes, the
+    item's files are rolled back, exit 130. The next run starts the item again with the same
+    attempt: the three answered calls come from the ledger (the server sees none of them again)."""
+    before = tree(project)
+    with ScriptedServer({"/v1/models": models()}) as server:
+        server.queue(
+            "/v1/chat/completions",
+            chat_reply(tool=("write_file", {"path": "pkg/mod.py", "content": MODULE + "\nx: int = 1\n"})),
+            chat_reply(tool=("write_file", {"path": "stray/junk.txt", "content": "junk\n"})),
+            chat_reply(tool=("read_file", {"path": "README.md"}), delay=2.0),
+        )
+        write_config(config_text(server.url))
+        todo(project, "Add type hints to `pkg/mod.py` and a summary into `notes/summary.md`")
+        process = _spawn_run(project)
+        try:
+            _wait_until(lambda: len(server.requests_to("/v1/chat/completions")) >= 3)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _out, err = process.communicate(timeout=60)
+        assert process.returncode == 130, err.decode()
+        assert tree(project) == before, err.decode()
+        first = [seen.body for seen in server.requests_to("/v1/chat/completions")]
+        server.defaults["/v1/chat/completions"] = chat_reply(content="done.")
+        process = _spawn_run(project)
+        _out, err = process.communicate(timeout=120)
+        again = [seen.body for seen in server.requests_to("/v1/chat/completions")][len(first) :]
+        assert again and not set(again) & set(first), err.decode()  # none of the answered calls asked again
+    assert process.returncode == 1 and tree(project) == before, err.decode()
