@@ -105,7 +105,7 @@ def test_one_turn_edit_and_done(ws: Workspace) -> None:
     result = loop(ctx, [], ["pkg/stats.py"])
     assert result.error is None and result.text == "added hints to mean"
     assert "def mean(values: list[float]) -> float:" in (ws.root / "pkg/stats.py").read_text("utf-8")
-    prompt = ctx.requests[0].messages[1].content
+    prompt = ctx.requests[0].messages[3].content
     assert "   1\tdef mean(values):" in prompt and "pkg/stats.py" in prompt  # the named file, numbered
     assert "Expected output" not in prompt and ctx.requests[0].tools == []
 
@@ -236,7 +236,7 @@ def test_a_fix_item_starts_from_the_failing_output(ws: Workspace) -> None:
     )
     ctx = ScriptedContext(ws, ["DONE"], "Fix the failing test in `tests/test_stats.py`")
     loop(ctx, ["tests/test_stats.py"], [])
-    prompt = ctx.requests[0].messages[1].content
+    prompt = ctx.requests[0].messages[3].content
     assert "The tests fail now:" in prompt and "assert 1.5 == 2" in prompt
     assert "pkg/stats.py (line numbers" in prompt  # the code the traceback points at is shown
 
@@ -245,10 +245,10 @@ def test_an_item_naming_no_file_is_shown_the_files_it_quotes_or_names(ws: Worksp
     (ws.root / "pkg" / "cli.py").write_text('def main():\n    print("Statz of nothing")\n', "utf-8")
     quoted = ScriptedContext(ws, ["DONE"], 'Fix the typo in the CLI message ("Statz of nothing")')
     loop(quoted, [], [])
-    assert "pkg/cli.py (line numbers" in quoted.requests[0].messages[1].content
+    assert "pkg/cli.py (line numbers" in quoted.requests[0].messages[3].content
     named = ScriptedContext(ws, ["DONE"], "Make `top` return None for an empty list")
     loop(named, [], [])
-    prompt = named.requests[0].messages[1].content
+    prompt = named.requests[0].messages[3].content
     assert "pkg/stats.py (line numbers" in prompt and "pkg/cli.py" not in prompt
 
 
@@ -269,4 +269,17 @@ def test_an_item_about_todo_comments_starts_with_where_they_are(ws: Workspace) -
     (ws.root / "pkg" / "stats.py").write_text(STATS + "# TODO: a median\n", "utf-8")
     ctx = ScriptedContext(ws, ["DONE"], "List the TODO comments into `TODO.md`")
     loop(ctx, [], ["TODO.md"])
-    assert "pkg/stats.py:7: # TODO: a median" in ctx.requests[0].messages[1].content
+    assert "pkg/stats.py:7: # TODO: a median" in ctx.requests[0].messages[3].content
+
+
+def test_the_guides_placeholder_copied_is_refused_with_a_hint(ws: Workspace) -> None:
+    """Seen with Qwen2.5-Coder-1.5B: the whole reply in a python fence, SEARCH 'lines to replace'."""
+    copied = (
+        "```python\npkg/stats.py\n<<<<<<< SEARCH\nlines to replace\n=======\nnew lines\n>>>>>>> REPLACE\n\nDONE\n```"
+    )
+    fixed = "pkg/stats.py\n<<<<<<< SEARCH\ndef top(values):\n=======\ndef top(values):  # max\n>>>>>>> REPLACE\nDONE"
+    ctx = ScriptedContext(ws, [copied, fixed], "Comment `top` in `pkg/stats.py`")
+    assert loop(ctx, [], ["pkg/stats.py"]).error is None
+    assert "the guide's placeholder" in ctx.requests[1].messages[-1].content
+    assert [m.role for m in ctx.requests[0].messages[:3]] == ["system", "user", "assistant"]  # the worked example
+    assert parse_reply(copied).done == "done"  # DONE inside the fence around the edit block counts

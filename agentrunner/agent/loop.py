@@ -67,6 +67,18 @@ Do all the changes the task asks for, then write DONE. Never use "..." to skip l
 # the guide's example paths are the step's own files: a small model copies an example path
 # ("path/to/file.py") literally
 EXAMPLE_EDIT, EXAMPLE_NEW = "src/module.py", "docs/notes.md"
+# ... and the guide's placeholder lines: an edit whose SEARCH is one of these is refused with a hint
+PLACEHOLDERS = {"lines to replace", "new lines", "full content"}
+# one worked example before the real task (a small model follows a demonstration far better than
+# a description); its file does not exist, so a copied edit of it is refused, never applied
+EXAMPLE_TASK = (
+    "Task: Make `greet` say Hi in `hello.py`\n\nhello.py (line numbers are not part of the file):\n"
+    '   1\tdef greet(name):\n   2\t    return "Hello " + name\n\nWrite your actions now.'
+)
+EXAMPLE_ANSWER = (
+    'hello.py\n<<<<<<< SEARCH\n    return "Hello " + name\n=======\n    return "Hi " + name\n'
+    ">>>>>>> REPLACE\nDONE greet says Hi"
+)
 
 
 def system_prompt(existing: list[str], missing: list[str]) -> str:
@@ -177,8 +189,7 @@ def parse_reply(text: str, default_path: str | None = None, known: frozenset[str
 
     for match in _FENCE.finditer(text):
         if inside_taken(match.start()) or _EDIT_BLOCK.search(match.group("body")):
-            taken.append(match.span())
-            continue
+            continue  # a fence around edit blocks: its other lines (DONE, READ …) still count
         path = _path_before(text, match.start(), known)
         taken.append(match.span())
         language = match.group(0).split("\n", 1)[0].lstrip("`~").strip()
@@ -283,6 +294,8 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     missing = [p for p in writes if not (root / p).exists()]
     messages = [
         Message(role="system", content=system_prompt(list(files), missing)),
+        Message(role="user", content=EXAMPLE_TASK),
+        Message(role="assistant", content=EXAMPLE_ANSWER),
         # the project's file list only when the item names no file to show: it costs a few hundred
         # prompt tokens, which is seconds per turn for a small local model
         Message(
@@ -347,7 +360,8 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             if action.tool == "read_file":
                 action.arguments.setdefault("line_numbers", True)
             _retarget(action, root, default_path)
-            outcome = ctx.tool(action.tool, action.arguments)
+            copied = _copied_placeholder(action)
+            outcome = ToolResult(False, "", copied) if copied else ctx.tool(action.tool, action.arguments)
             _record(result, action, outcome)
             path = action.arguments.get("path") or action.arguments.get("destination")
             if outcome.ok and action.tool in CHANGING_TOOLS and isinstance(path, str):
@@ -447,6 +461,19 @@ def _imported_by(root: Path, tests: list[str]) -> list[str]:
                     found.append(candidate)
                     break
     return found
+
+
+def _copied_placeholder(action: Action) -> str | None:
+    """Why an action is the guide's example copied, not a real change (None if it is real)."""
+    if action.tool not in ("edit_file", "write_file"):
+        return None
+    text = str(action.arguments.get("old") or action.arguments.get("content") or "").strip()
+    if text in PLACEHOLDERS:
+        return (
+            f"{text!r} is the guide's placeholder: SEARCH must be real lines copied from the file, and the "
+            "part after ======= the lines you want instead"
+        )
+    return None
 
 
 def _retarget(action: Action, root: Path, default_path: str | None) -> None:
