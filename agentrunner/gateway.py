@@ -122,6 +122,9 @@ class Gateway:
         tier_config = self.config.tiers.get(tier)
         if tier_config is None:
             raise UsageError(f"unknown tier {tier!r}; configured tiers: {', '.join(self.config.tiers)}")
+        if request.max_tokens is not None and request.max_tokens > tier_config.max_tokens:
+            # The tier's max_tokens is a ceiling (time and money): no request asks a tier for more.
+            request = request.model_copy(update={"max_tokens": tier_config.max_tokens})
         request_hash = request.request_hash()
         if reuse:
             row = self.ledger.find_completed(request_hash, step_id=context.step_id, model=tier_config.model)

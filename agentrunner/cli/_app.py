@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..config import Config, load_config
-from ..errors import AgentRunnerError, ConfigError
+from ..errors import AgentRunnerError, ConfigError, one_line
 from ..ledger import Ledger
 
 console = Console(highlight=False, soft_wrap=True)
@@ -37,6 +37,20 @@ class _ErrorHandlingGroup(TyperGroup):
         except KeyboardInterrupt:
             err_console.print("interrupted", markup=False)
             ctx.exit(130)
+        except typer.TyperException as exc:
+            # click's own errors (an option's value out of range, an unknown option): typer vendors
+            # click, so they have no public name; TyperException is their public base. One line,
+            # like every other error — not typer's framed box. A group called without a command
+            # still shows its help.
+            if type(exc).__name__ == "NoArgsIsHelpError" or not hasattr(exc, "format_message"):
+                raise
+            err_console.print(f"error: {one_line(exc.format_message())}", markup=False)
+            ctx.exit(int(getattr(exc, "exit_code", 2)))
+        except OSError as exc:
+            # The last line of defence: a file error no command turned into a message of its own.
+            where = f"{exc.filename}: " if exc.filename else ""
+            err_console.print(f"error: {where}{one_line(exc.strerror or str(exc))}", markup=False)
+            ctx.exit(1)
 
 
 app = typer.Typer(

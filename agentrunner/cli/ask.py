@@ -12,6 +12,7 @@ from ..chat import ChatRequest, Message
 from ..errors import UsageError
 from ..gateway import CallContext, Gateway
 from ._app import app, console, get_config, open_ledger
+from ._options import MAX_COUNT
 
 
 @app.command()
@@ -22,7 +23,12 @@ def ask(
     schema: Annotated[
         Path | None, typer.Option("--schema", help="JSON schema file: constrain the answer to it.")
     ] = None,
-    max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Cap on output tokens.")] = None,
+    max_tokens: Annotated[
+        int | None,
+        typer.Option(
+            "--max-tokens", min=1, max=MAX_COUNT, help="Cap on output tokens (at most the tier's max_tokens)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer and its ledger data as JSON.")] = False,
 ) -> None:
     """Send one prompt to one tier; the call is recorded in the ledger."""
@@ -32,6 +38,12 @@ def ask(
         tier = next((name for name in config.tiers if gateway.availability(name)), None)
         if tier is None:
             raise UsageError("no tier is available; `agentrunner models` says why")
+    tier_config = config.tiers.get(tier)
+    if max_tokens is not None and tier_config is not None and max_tokens > tier_config.max_tokens:
+        raise UsageError(
+            f"--max-tokens {max_tokens} is more than tier {tier!r} allows "
+            f"(max_tokens = {tier_config.max_tokens} in routes.toml)"
+        )
     json_schema = None
     if schema is not None:
         try:

@@ -39,6 +39,7 @@ from ..replay.tune import (
     write_tuned,
 )
 from ._app import app, config_path, console, err_console, get_config, open_ledger
+from ._options import MAX_COUNT, MAX_SEED, finite
 
 SinceOpt = Annotated[
     str | None, typer.Option("--since", help="Only calls since: an age (30m, 12h, 1.5d, 2w) or an ISO date/time.")
@@ -53,9 +54,15 @@ SourceOpt = Annotated[
     str | None,
     typer.Option("--source", help="Only calls from this source (agentrunner, import:claude-code, import:*)."),
 ]
-LimitOpt = Annotated[int | None, typer.Option("--limit", help="At most this many calls (the oldest first).")]
-SampleOpt = Annotated[int | None, typer.Option("--sample", help="A random sample of this many calls.")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for --sample and tune's split and restarts.")]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", min=1, max=MAX_COUNT, help="At most this many calls (the oldest first).")
+]
+SampleOpt = Annotated[
+    int | None, typer.Option("--sample", min=1, max=MAX_COUNT, help="A random sample of this many calls.")
+]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed for --sample and tune's split and restarts.")
+]
 ScorerOpt = Annotated[
     str | None,
     typer.Option(
@@ -65,7 +72,9 @@ ScorerOpt = Annotated[
     ),
 ]
 RubricOpt = Annotated[str | None, typer.Option("--rubric", help="The judge's rubric (text).")]
-FloorOpt = Annotated[float, typer.Option("--quality-floor", help="Quality a configuration must keep (0..1).")]
+FloorOpt = Annotated[
+    float, typer.Option("--quality-floor", callback=finite(0, 1), help="Quality a configuration must keep (0..1).")
+]
 DatasetOpt = Annotated[
     Path | None, typer.Option("--dataset", help="Evaluate on this outcome dataset (JSONL) instead of the ledger.")
 ]
@@ -268,8 +277,12 @@ def _compare_dataset(
 @app.command("tune")
 def tune_command(
     quality_floor: FloorOpt = 0.95,
-    max_evals: Annotated[int, typer.Option("--max-evals", help="At most this many configurations evaluated.")] = 60,
-    restarts: Annotated[int, typer.Option("--restarts", help="Random restarts of the hill climb.")] = 3,
+    max_evals: Annotated[
+        int, typer.Option("--max-evals", min=1, max=100_000, help="At most this many configurations evaluated.")
+    ] = 60,
+    restarts: Annotated[
+        int, typer.Option("--restarts", min=0, max=1_000, help="Random restarts of the hill climb.")
+    ] = 3,
     write: Annotated[Path | None, typer.Option("--write", help="Write the best configuration here.")] = None,
     base: Annotated[
         Path | None, typer.Option("--base", help="Configuration to start from (default: the current routes.toml).")

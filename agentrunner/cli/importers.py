@@ -12,6 +12,7 @@ from ..importers import IMPORTERS, ImportSummary, run_import
 from ..importers._common import DEFAULT_MAX_REQUEST_CHARS
 from ..timerange import TimeRange
 from ._app import app, console, get_config
+from ._options import MAX_COUNT
 
 import_app = typer.Typer(
     help="Import history from Claude Code, Codex CLI, Gemini CLI or llm into the ledger "
@@ -39,6 +40,7 @@ MaxCharsOption = Annotated[
     typer.Option(
         "--max-request-chars",
         min=0,
+        max=MAX_COUNT,
         help="Rebuild and store a call's request only up to this many characters; longer ones are "
         "kept as not replayable.",
     ),

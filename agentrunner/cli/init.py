@@ -10,6 +10,7 @@ import typer
 
 from ..atomic import atomic_write
 from ..config import CONFIG_FILENAME
+from ..errors import UsageError
 from ._app import app, console
 
 EXAMPLE_TASKS = files("agentrunner").joinpath("templates", "example.md")
@@ -22,6 +23,16 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing routes.toml.")] = False,
 ) -> None:
     """Write routes.toml and tasks/ with an example to-do file, if missing."""
+    try:
+        _write_project(directory, force)
+    except OSError as exc:  # a file where the folder should be, no permission, disk full
+        where = exc.filename or directory
+        raise UsageError(f"{where}: cannot write the project here: {exc.strerror or exc}") from None
+
+
+def _write_project(directory: Path, force: bool) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: not a directory; give the folder to write routes.toml and tasks/ into")
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / CONFIG_FILENAME
     if target.exists() and not force:

@@ -13,6 +13,7 @@ from rich.table import Table
 from ..errors import UsageError
 from ..timerange import TimeRange
 from ._app import app, console, get_config, open_ledger
+from ._options import MAX_COUNT
 
 ledger_app = typer.Typer(help="Browse and export the ledger of model calls.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
@@ -22,9 +23,11 @@ LIST_COLUMNS = ("id", "ts_start", "tier", "model", "step_kind", "status", "input
 
 @ledger_app.command("list")
 def list_calls(
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many of the latest calls.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=MAX_COUNT, help="How many of the latest calls.")
+    ] = 20,
     run: Annotated[str | None, typer.Option("--run", help="Only calls of this run id.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="ok or error.")] = None,
+    status: Annotated[Literal["ok", "error"] | None, typer.Option("--status", help="ok or error.")] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Only calls since: an age (30m, 12h, 1.5d, 2w) or an ISO date/time.")
     ] = None,

@@ -18,6 +18,7 @@ from ..errors import UsageError
 from ..gateway import Gateway
 from ..router import Router, Step
 from ._app import app, console, get_config, open_ledger
+from ._options import MAX_COUNT, finite
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -36,15 +37,17 @@ def route(
         list[str] | None, typer.Option("--files", "-f", help="Files the step touches, comma-separated.")
     ] = None,
     prompt_tokens: Annotated[
-        int | None, typer.Option("--prompt-tokens", min=0, help="Prompt size (default: estimated from the text).")
+        int | None,
+        typer.Option("--prompt-tokens", min=0, max=MAX_COUNT, help="Prompt size (default: estimated from the text)."),
     ] = None,
     max_tokens: Annotated[
-        int | None, typer.Option("--max-tokens", min=1, help="Output cap (default: each tier's max_tokens).")
+        int | None,
+        typer.Option("--max-tokens", min=1, max=MAX_COUNT, help="Output cap (default: each tier's max_tokens)."),
     ] = None,
     needs_json: Annotated[bool, typer.Option("--needs-json", help="The step needs JSON output.")] = False,
     needs_tools: Annotated[bool, typer.Option("--needs-tools", help="The step needs tool calls.")] = False,
     cost_cap: Annotated[
-        float | None, typer.Option("--cost-cap", min=0, help="The item's own cost cap in USD (~$0.50).")
+        float | None, typer.Option("--cost-cap", callback=finite(0), help="The item's own cost cap in USD (~$0.50).")
     ] = None,
     run_id: Annotated[str | None, typer.Option("--run", help="Check the per-run cap of this run id.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,

@@ -27,6 +27,7 @@ from ..router.calibrate import Calibration, write_threshold
 from ..router.calibrate import calibrate as calibrate_threshold
 from ..router.outcomes import load_outcomes, pick_weak_strong, rows_with_models
 from ._app import app, console, err_console, get_config, open_ledger
+from ._options import MAX_SEED, finite
 
 router_app = typer.Typer(
     help="Train, evaluate and calibrate the learned routing classifier on outcome data.",
@@ -55,7 +56,7 @@ UntilOpt = Annotated[
 WeakOpt = Annotated[str | None, typer.Option("--weak", help="The cheap model's name in the dataset.")]
 StrongOpt = Annotated[str | None, typer.Option("--strong", help="The strong model's name in the dataset.")]
 FoldsOpt = Annotated[int, typer.Option("--folds", min=2, max=50, help="Cross-validation folds.")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the fold / held-out split.")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the fold / held-out split.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
@@ -240,7 +241,10 @@ def evaluate(
 @router_app.command("calibrate")
 def calibrate(
     quality_floor: Annotated[
-        float, typer.Option("--quality-floor", help="Keep held-out quality ≥ this × strong-only quality.")
+        float,
+        typer.Option(
+            "--quality-floor", callback=finite(0, 1), help="Keep held-out quality ≥ this × strong-only quality."
+        ),
     ] = 0.95,
     data: DataOpt = None,
     from_ledger: FromLedgerOpt = False,
@@ -249,7 +253,12 @@ def calibrate(
     weak: WeakOpt = None,
     strong: StrongOpt = None,
     holdout: Annotated[
-        float, typer.Option("--holdout", help="Share of rows held out from training to calibrate on.")
+        float,
+        typer.Option(
+            "--holdout",
+            callback=finite(0, 1, low_open=True, high_open=True),
+            help="Share of rows held out from training to calibrate on.",
+        ),
     ] = 0.3,
     seed: SeedOpt = 0,
     use_trained: Annotated[
@@ -272,6 +281,7 @@ def calibrate(
         float | None,
         typer.Option(
             "--confidence",
+            callback=finite(0, 1, low_open=True),
             help="Require the floor in this share of bootstrap resamples of the held-out rows (e.g. 0.8), "
             "a margin for a small held-out set; default: on the rows as they are.",
         ),

@@ -13,6 +13,7 @@ from ..errors import AgentRunnerError
 from ..queue import STATUSES, Queue
 from ..todo import add_item, follow_link, today_file
 from ._app import app, console, err_console, get_config
+from ._options import MAX_COUNT, MAX_JOBS, finite
 
 
 @app.command("run")
@@ -22,10 +23,15 @@ def run_command(
         typer.Argument(help="To-do files or folders (default: every tasks/*.md).", show_default=False),
     ] = None,
     max_cost: Annotated[
-        float | None, typer.Option("--max-cost", help="Stop (exit 3) before this run would spend more (USD).")
+        float | None,
+        typer.Option(
+            "--max-cost", callback=finite(0), help="Stop (exit 3) before this run would spend more (USD)."
+        ),
     ] = None,
-    max_items: Annotated[int | None, typer.Option("--max-items", help="Work at most N items.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Items worked in parallel.")] = 1,
+    max_items: Annotated[
+        int | None, typer.Option("--max-items", min=0, max=MAX_COUNT, help="Work at most N items.")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=MAX_JOBS, help="Items worked in parallel.")] = 1,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Plan and route only: no model calls, no tools; costs estimated.")
     ] = False,
