@@ -409,6 +409,8 @@ def _files_about(ctx: Any, text: str) -> list[str]:
     found: list[str] = []
     for groups in _QUOTED.findall(text):
         token = next(g for g in groups if g)
+        if path_of(token) is not None:
+            continue  # a named file: shown already when it exists
         if re.fullmatch(r"[A-Za-z_]\w*", token):
             pattern = rf"^\s*(?:async\s+)?(?:def|class)\s+{token}\b"
         else:
