@@ -300,3 +300,25 @@ def test_real_model_done_shows_its_diff_and_failed_leaves_no_trace(
             check=False,
         )
         assert check.returncode == 0, check.stdout
+
+
+def test_tests_not_run_without_a_sandbox_say_so(
+    billing: Path, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine where no sandbox works (commands disabled: an edge this machine, which has one,
+    cannot reach — so the check is told so): the tests check passes and the result file says why
+    the tests did not run."""
+    import agentrunner.tools as tools
+
+    monkeypatch.setattr(tools, "sandbox_status", lambda: "bubblewrap is not installed")
+    fixed = BIG_MODULE.replace('    """Sum of the values, rounded to cents."""', '    """Sum of the values (cents)."""')
+    entry, _ = work_one(
+        billing,
+        write_config,
+        "Shorten the docstring of `total` in `pkg/billing.py`",
+        chat_reply(tool=("write_file", {"path": "pkg/billing.py", "content": fixed})),
+        chat_reply(content=FINAL),
+    )
+    assert entry["status"] == "done", entry
+    result = Path(entry["result"]).read_text("utf-8")
+    assert "✓ **tests** not run (commands are disabled: bubblewrap is not installed)" in result
