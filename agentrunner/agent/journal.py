@@ -138,6 +138,9 @@ class ItemJournal:
         self.root = root
         self.item_id = item_id
         self.entries: list[dict[str, Any]] = self._load()
+        # the run's change lock (Transactions.mutex): a rollback is a change like any other, and a
+        # command of another item comparing its snapshot must not see it half done
+        self.lock: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
 
     # -- storage ---------------------------------------------------------------------------
 
@@ -250,21 +253,23 @@ class ItemJournal:
     def savepoint(self, key: str) -> RestoreReport | None:
         """Start a step: roll back to the step's savepoint when it has one (the step runs again),
         else set it. Returns the rollback's report, or None when there was nothing to undo."""
-        for index, entry in enumerate(self.entries):
-            if entry["op"] == "savepoint" and entry["key"] == key:
-                if index == len(self.entries) - 1:
-                    return None
-                report = self._undo(self.entries[index + 1 :])
-                self._rewrite(self.entries[: index + 1])
-                return report
-        self._append({"op": "savepoint", "key": key})
-        return None
+        with self.lock:
+            for index, entry in enumerate(self.entries):
+                if entry["op"] == "savepoint" and entry["key"] == key:
+                    if index == len(self.entries) - 1:
+                        return None
+                    report = self._undo(self.entries[index + 1 :])
+                    self._rewrite(self.entries[: index + 1])
+                    return report
+            self._append({"op": "savepoint", "key": key})
+            return None
 
     def restore_all(self) -> RestoreReport:
         """Undo everything the item did; the journal is left empty (and marked rolled back)."""
-        report = self._undo(self.entries)
-        self._rewrite([])
-        return report
+        with self.lock:
+            report = self._undo(self.entries)
+            self._rewrite([])
+            return report
 
     def _undo(self, entries: list[dict[str, Any]]) -> RestoreReport:
         report = RestoreReport()
@@ -370,6 +375,7 @@ class Transactions:
         with self.mutex:
             if item_id not in self.journals:
                 self.journals[item_id] = ItemJournal(self.journal_dir / self.folder_name(item_id), self.root, item_id)
+                self.journals[item_id].lock = self.mutex
                 self._finish_pending_snapshot(self.journals[item_id])
             return self.journals[item_id]
 
