@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from agentrunner.agent.loop import parse_reply, path_of, run_loop
+from agentrunner.agent.loop import _trim_history, parse_reply, path_of, run_loop
 from agentrunner.agent.recipes import ItemInfo, Rename, general_step, recipe_for
-from agentrunner.chat import ChatRequest, ChatResponse, ToolCall
+from agentrunner.chat import ChatRequest, ChatResponse, Message, ToolCall
 from agentrunner.config import load_config
 from agentrunner.tools import ToolResult, Workspace
 
@@ -283,3 +283,14 @@ def test_the_guides_placeholder_copied_is_refused_with_a_hint(ws: Workspace) -> 
     assert "the guide's placeholder" in ctx.requests[1].messages[-1].content
     assert [m.role for m in ctx.requests[0].messages[:3]] == ["system", "user", "assistant"]  # the worked example
     assert parse_reply(copied).done == "done"  # DONE inside the fence around the edit block counts
+
+
+def test_old_turns_are_shortened_to_fit_the_context() -> None:
+    head = [Message(role="system", content="guide"), Message(role="user", content="example")]
+    head += [Message(role="assistant", content="answer"), Message(role="user", content="Task: x")]
+    turns = [Message(role=role, content=role[0] * 3000) for role in ["assistant", "user"] * 5]
+    messages = head + turns
+    _trim_history(messages)
+    assert sum(len(m.content) for m in messages) <= 24_000
+    assert messages[:4] == head and messages[-1].content == "u" * 3000  # the latest turns stay whole
+    assert "older output left out" in messages[4].content and messages[8].content == "a" * 3000

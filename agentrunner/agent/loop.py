@@ -314,6 +314,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     turns = max(ctx.max_tool_calls, 1)
     tests_failed_at: str | None = None
     for turn in range(turns):
+        _trim_history(messages)
         response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, temperature=0.0))
         reply = parse_reply(response.text, default_path, known)
         reply.actions += [
@@ -540,6 +541,20 @@ def _test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[s
     if outcome.ok and outcome.output.startswith("exit code 0"):
         return None
     return f"The tests fail:\n{_clip(outcome.output if outcome.ok else outcome.error or '')}"
+
+
+MAX_HISTORY_CHARS = 24_000  # ≈ 7k tokens: the conversation must fit a small model's context
+
+
+def _trim_history(messages: list[Message]) -> None:
+    """Shorten the oldest turns (never the guide, the example or the task) until the conversation
+    fits; the latest two turns stay whole."""
+    keep_head, keep_tail = 4, 4
+    for message in messages[keep_head : max(len(messages) - keep_tail, keep_head)]:
+        if sum(len(m.content) for m in messages) <= MAX_HISTORY_CHARS:
+            return
+        if len(message.content) > 200:
+            message.content = message.content[:200] + "\n[… older output left out]"
 
 
 def _short(arguments: dict[str, Any]) -> str:
