@@ -24,11 +24,13 @@ Nothing in here knows any chore: other folders of the same format run unchanged.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -266,6 +268,18 @@ def run_agent(
     return summary, process.returncode, note
 
 
+def ledger_spend(path: Path) -> tuple[dict[str, int], float]:
+    """Calls by tier and cost from a run's ledger (for a run that printed no summary)."""
+    if not path.is_file():
+        return {}, 0.0
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            rows = db.execute("SELECT tier, COUNT(*), COALESCE(SUM(cost_usd), 0) FROM calls GROUP BY tier").fetchall()
+    except sqlite3.Error:
+        return {}, 0.0
+    return {str(tier): int(count) for tier, count, _ in rows}, round(sum(float(cost) for *_, cost in rows), 6)
+
+
 def run_chore(
     chore: Chore,
     project: Path,
@@ -293,7 +307,9 @@ def run_chore(
             derived, copy, root / "data", timeout=timeout, dry_run=dry_run
         )
         result.error = note or None
-        if summary is not None:
+        if summary is None:  # killed at the timeout: what it spent is in its ledger
+            result.calls_by_tier, result.cost_usd = ledger_spend(root / "data" / "ledger.db")
+        else:
             result.calls_by_tier = {k: int(v) for k, v in (summary.get("calls_by_tier") or {}).items()}
             result.cost_usd = float(summary.get("cost_usd") or 0.0)
             estimate = summary.get("premium_estimate_usd")

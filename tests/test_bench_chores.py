@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -266,3 +267,15 @@ def test_check_rejects_a_wrong_solution(chore: bench.Chore, tmp_path: Path) -> N
     passed, output = bench.run_check(chore, copy)
     assert not passed, f"{chore.name}: the check accepts wrong.patch"
     assert output.strip().splitlines()[-1].startswith("FAIL:"), output
+
+
+def test_a_run_killed_at_the_timeout_is_counted_from_its_ledger(tmp_path: Path) -> None:
+    from agentrunner.ledger import Ledger
+
+    path = tmp_path / "ledger.db"
+    Ledger(path).close()  # the real schema, by its migrations
+    with sqlite3.connect(path) as db:
+        for tier, cost in (("coder", 0.004), ("coder", None), ("local", 0.001)):
+            db.execute("INSERT INTO calls (id, tier, cost_usd) VALUES (?, ?, ?)", (f"{tier}{cost}", tier, cost))
+    assert bench.ledger_spend(path) == ({"coder": 2, "local": 1}, 0.005)
+    assert bench.ledger_spend(tmp_path / "missing.db") == ({}, 0.0)
