@@ -134,6 +134,8 @@ def test_no_request_asks_a_tier_for_more_than_its_max_tokens(
         (["compare", "routes.toml", "--limit", "-1"], "--limit"),
         (["compare", "routes.toml", "--sample", "0"], "--sample"),
         (["compare", "routes.toml", "--seed", "-1"], "--seed"),
+        (["compare", "routes.toml", "--step-kind", "acts"], "--step-kind"),
+        (["tune", "--step-kind", "plan", "--step-kind", "dance"], "--step-kind"),
         (["tune", "--max-evals", "0"], "--max-evals"),
         (["tune", "--restarts", "-1"], "--restarts"),
         (["tune", "--quality-floor", "inf"], "--quality-floor"),

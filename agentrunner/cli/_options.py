@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import get_args
 
 import typer
+
+from ..config import StepKind
 
 # Counts above this are typos, and SQLite's LIMIT overflows at 2**63 (a traceback, not a message).
 MAX_COUNT = 1_000_000_000
@@ -39,4 +42,13 @@ def finite(
     return check
 
 
-__all__ = ["MAX_COUNT", "MAX_JOBS", "MAX_SEED", "finite"]
+def step_kinds(values: list[str] | None) -> list[str] | None:
+    """An option callback: every value is a step kind the ledger records (a typo matched nothing)."""
+    known = get_args(StepKind)
+    for value in values or []:
+        if value not in known:
+            raise typer.BadParameter(f"{value!r} is not a step kind; one of {', '.join(known)}")
+    return values
+
+
+__all__ = ["MAX_COUNT", "MAX_JOBS", "MAX_SEED", "finite", "step_kinds"]

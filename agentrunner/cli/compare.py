@@ -39,7 +39,7 @@ from ..replay.tune import (
     write_tuned,
 )
 from ._app import app, config_path, console, err_console, get_config, open_ledger
-from ._options import MAX_COUNT, MAX_SEED, finite
+from ._options import MAX_COUNT, MAX_SEED, finite, step_kinds
 
 SinceOpt = Annotated[
     str | None, typer.Option("--since", help="Only calls since: an age (30m, 12h, 1.5d, 2w) or an ISO date/time.")
@@ -48,7 +48,10 @@ UntilOpt = Annotated[str | None, typer.Option("--until", help="Only calls before
 RunOpt = Annotated[str | None, typer.Option("--run", help="Only calls of this run id.")]
 TaskOpt = Annotated[str | None, typer.Option("--task", help="Only calls of this item (task id).")]
 KindOpt = Annotated[
-    list[str] | None, typer.Option("--step-kind", help="Only these step kinds (repeatable): plan, act, verify, …")
+    list[str] | None,
+    typer.Option(
+        "--step-kind", callback=step_kinds, help="Only these step kinds (repeatable): plan, act, verify, …"
+    ),
 ]
 SourceOpt = Annotated[
     str | None,
