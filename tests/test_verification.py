@@ -248,13 +248,13 @@ GEMMA = """
 provider = "llama-cpp"
 model = "gemma3-270m"
 n_ctx = 4096
-max_tokens = 256
+max_tokens = 128
 cost_per_hour = 0.05
 
 [agent]
 workspace = "."
 tasks_dir = "tasks"
-max_tool_calls = 4
+max_tool_calls = 2
 """
 
 CALC = (
