@@ -170,7 +170,7 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
     ),
     SecretRule(
         "password-assignment",
-        r"(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,40}?(?:" + _ASSIGNMENT_KEYS + r")" + _ASSIGNED_VALUE,
+        r"(?i)(?<![A-Za-z0-9/])[A-Za-z0-9_.-]{0,40}?(?:" + _ASSIGNMENT_KEYS + r")" + _ASSIGNED_VALUE,
         "gitleaks generic-api-key; detect-secrets KeywordDetector",
     ),
 )

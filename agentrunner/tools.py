@@ -497,13 +497,17 @@ class Workspace:
         return f" (did you mean {', '.join(found)}?)" if found else ""
 
     def walk(self, top: Path) -> list[Path]:
-        """The files under ``top``, sorted, without hidden, cache and virtualenv folders."""
+        """The files under ``top``, sorted, without hidden, cache and virtualenv folders, nor the
+        agent's own result files (tasks/done/: they are not the project, and listing them would
+        change the prompt of an item resumed after its result was written)."""
         files: list[Path] = []
+        results = (self.config.tasks_dir / "done").resolve()
         for current, dirs, names in os.walk(top):
             here = Path(current)
             dirs[:] = sorted(
                 d for d in dirs
-                if d not in _SKIP_DIRS and not d.startswith(".") and not self.protected(here / d, for_write=False)
+                if d not in _SKIP_DIRS and not d.startswith(".") and (here / d).resolve() != results
+                and not self.protected(here / d, for_write=False)
             )
             files += [here / name for name in sorted(names) if not self.protected(here / name, for_write=False)]
         return files

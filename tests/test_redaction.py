@@ -154,6 +154,8 @@ def _innocent() -> list[str]:
         "AKIAIOS",  # too short to be a key id
         "The quick brown fox jumps over the lazy dog. " * 3,
         "PWD=/home/ada/projects/agentrunner",
+        "/etc/passwd: absolute paths are not allowed; use a path inside the workspace",  # a tool refusal
+        "cat /etc/passwd: permission denied",
         "x" * 40,
         "0123456789" * 4,
     ]

@@ -435,3 +435,44 @@ def test_sigterm_mid_item_rolls_back_and_the_next_run_pays_nothing_twice(
         again = [seen.body for seen in server.requests_to("/v1/chat/completions")][len(first) :]
         assert again and not set(again) & set(first), err.decode()  # none of the answered calls asked again
     assert process.returncode == 1 and tree(project) == before, err.decode()
+
+
+class _Died(BaseException):
+    """Stands in for SIGKILL: nothing after it runs (not an Exception: no handler catches it)."""
+
+
+def test_killed_between_the_graph_ending_and_the_tick_is_finished_without_paying_or_rolling_back(
+    project: Path, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The graph ended done (result file, final checkpoint, the item's journal still held) and the
+    process died before the to-do file was ticked. The next run finishes the item from its
+    checkpoint: no model call, and the work is kept — not rolled back as a half-done item."""
+    import agentrunner.runner as runner_module
+
+    poem = "Green lights all night,\nthe pager sleeps, the queue drains by dawn.\n"
+    with ScriptedServer({"/v1/models": models()}) as server:
+        server.queue(
+            "/v1/chat/completions",
+            chat_reply(tool=("write_file", {"path": "notes/poem.md", "content": poem})),
+            chat_reply(content="DONE wrote the poem"),
+        )
+        write_config(config_text(server.url))
+        path = todo(project, "Write a two-line poem about reliability into `notes/poem.md`")
+
+        real_update = runner_module.update_item
+
+        def die_on_tick(*args: Any, **kwargs: Any) -> Any:
+            raise _Died()
+
+        monkeypatch.setattr(runner_module, "update_item", die_on_tick)
+        with pytest.raises(_Died):
+            run(load_config(project / "routes.toml"), RunOptions(quiet=True))
+        paid = len(server.requests_to("/v1/chat/completions"))
+        assert "- [ ]" in path.read_text("utf-8")
+
+        monkeypatch.setattr(runner_module, "update_item", real_update)
+        summary = run(load_config(project / "routes.toml"), RunOptions(quiet=True))
+        assert summary.done == 1, summary.items
+        assert len(server.requests_to("/v1/chat/completions")) == paid, "the finished item was paid again"
+    assert "- [x]" in path.read_text("utf-8")
+    assert (project / "notes" / "poem.md").read_text("utf-8") == poem

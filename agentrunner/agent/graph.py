@@ -619,6 +619,13 @@ class Agent:
         the state checkpointed; returns done or failed otherwise."""
         config = self.thread(item.id)
         self.run_id = run_id
+        finished = self._finished_outcome(config)
+        if finished is not None:
+            # The graph ended (result written, final checkpoint saved) but the run died before the
+            # to-do file was ticked: the work and its journal stand. Re-running would roll the work
+            # back and ask the model again with a prompt that now differs (the result file exists),
+            # i.e. pay twice (tests/test_reliability_kill.py).
+            return finished
         journal = self.transactions.begin(item.id)
         if resume and self.has_checkpoint(item.id) and not journal.rolled_back:
             # the finished steps' files are what the checkpoint describes: keep them (the step that
@@ -651,6 +658,20 @@ class Agent:
             result_path=final.get("result_path"),
             calls=list(final.get("calls", [])),
             recipe=final.get("recipe") or "",
+        )
+
+    def _finished_outcome(self, config: Any) -> ItemOutcome | None:
+        """The outcome of an item whose graph already ended done (its checkpoint), else None."""
+        snapshot = self.graph.get_state(config)
+        values = snapshot.values or {}
+        if snapshot.next or values.get("status") != "done":
+            return None
+        return ItemOutcome(
+            status="done",
+            error=None,
+            result_path=values.get("result_path"),
+            calls=[{**call, "reused": True} for call in values.get("calls", [])],
+            recipe=values.get("recipe") or "",
         )
 
     def _invoke(self, item: ItemInfo, config: Any, *, run_id: str, attempt: int, resume: bool) -> dict[str, Any]:

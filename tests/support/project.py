@@ -74,7 +74,9 @@ class Project:
     # ── runs ─────────────────────────────────────────────────────────────────────────────────
     def _log_paths(self) -> tuple[Path, Path]:
         self.runs += 1
-        logs = self.root / "logs"
+        # beside the project, not in it: the agent lists the project's files, and a run's own log
+        # appearing there would change the next run's prompt (and what a resume can reuse)
+        logs = self.root.parent / f"{self.root.name}-logs"
         logs.mkdir(exist_ok=True)
         return logs / f"{self.runs:03d}.out", logs / f"{self.runs:03d}.err"
 
