@@ -32,7 +32,9 @@ fi
 if ! command -v bwrap >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing bubblewrap (the sandbox of the shell and run tools)"
-    apt-get install -y -qq bubblewrap >/dev/null 2>&1 \
+    # a fresh machine may have no package lists yet: update once when the first try fails
+    { apt-get install -y -qq bubblewrap >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1; }; } \
       || echo "setup: could not install bubblewrap; the shell and run tools stay disabled (see agentrunner doctor)"
   else
     echo "setup: bubblewrap (bwrap) is not installed: the shell and run tools stay disabled until it is (sudo apt-get install bubblewrap)"
