@@ -34,6 +34,7 @@ import re
 import shlex
 import stat
 import subprocess
+import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -186,6 +187,9 @@ class Workspace:
         source = self.config.source_path
         if for_write and source is not None and path in (source, source.resolve()):
             return "the active configuration cannot be written by tools"
+        if for_write and any(path.is_relative_to(prefix) for prefix in _RUNTIME):
+            # a .pth file or module planted there would run, unconfined, in agentrunner's next start
+            return "agentrunner's own Python installation cannot be written by tools"
         return None
 
     def _parent_fd(self, path: Path, *, create: bool) -> int:
@@ -751,6 +755,7 @@ def _first_string(arguments: dict[str, Any], *names: str) -> str | None:
 _UNSCANNED = {"node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache",
               ".pytest_cache", "site-packages"}
 _SCAN_LIMIT = 50_000
+_RUNTIME = tuple(dict.fromkeys(Path(p).resolve() for p in (sys.prefix, sys.base_prefix)))
 
 
 def _refuse_unsafe_file(name: str, info: os.stat_result) -> None:

@@ -341,3 +341,20 @@ def test_doctor_reports_a_working_sandbox(project: Callable[..., Workspace]) -> 
     report = run_doctor(ws.config.source_path, tiers=False)
     line = next(check for check in report.checks if check.name == "sandbox")
     assert line.status == "ok" and "bubblewrap" in line.detail
+
+
+def test_file_tools_never_write_agentrunners_own_python(
+    project: Callable[..., Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace holding agentrunner's own venv: a planted .pth would run unconfined at its next
+    start. (A stand-in venv inside the workspace plays sys.prefix: the real one is never at risk.)"""
+    ws = project()
+    venv = ws.root / ".venv"
+    (venv / "lib").mkdir(parents=True)
+    monkeypatch.setattr("agentrunner.tools._RUNTIME", (venv.resolve(),))
+    for target in (".venv/lib/evil.pth", "venv-link/lib/evil.pth"):
+        if target.startswith("venv-link"):
+            os.symlink(venv, ws.root / "venv-link")
+        result = ws.call("write_file", {"path": target, "content": "import os\n"}, CTX)
+        assert not result.ok and "own Python installation" in (result.error or ""), target
+    assert not (venv / "lib" / "evil.pth").exists()
