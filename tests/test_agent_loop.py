@@ -294,3 +294,12 @@ def test_old_turns_are_shortened_to_fit_the_context() -> None:
     assert sum(len(m.content) for m in messages) <= 24_000
     assert messages[:4] == head and messages[-1].content == "u" * 3000  # the latest turns stay whole
     assert "older output left out" in messages[4].content and messages[8].content == "a" * 3000
+
+
+def test_a_fix_item_that_is_no_test_failure_runs_no_tests(ws: Workspace) -> None:
+    """Seen on the chores benchmark: "Fix the typo in …" ran the whole suite first (minutes on a
+    busy machine) and timed out."""
+    ctx = ScriptedContext(ws, ["DONE"], 'Fix the typo in the message ("Avrage")')
+    result = loop(ctx, [], [])
+    assert not any(r["tool"] == "run" for r in result.tool_results)
+    assert "The tests fail now" not in ctx.requests[0].messages[3].content
