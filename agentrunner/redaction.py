@@ -20,14 +20,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 REDACTED = "[REDACTED]"
 
 # A token starts where a word character does not precede it — or right after a JSON escape
-# (``\n``, ``\t``, ``\u00e9``): request_json holds the prompt JSON-encoded.
-_NOT_TOKEN_BEFORE = r"(?:(?<![A-Za-z0-9_])|(?<=\\[nrt])|(?<=\\u[0-9a-fA-F]{4}))"
+# (``\\n``, ``\\t``, ``\\u00e9``): request_json holds the prompt JSON-encoded. Checked after a
+# match (``SecretRule.boundary``) rather than as a leading lookbehind: a regex that starts with its
+# literal prefix (``sk-``, ``ghp_``) is found by a fast scan; one that starts with a lookbehind is
+# tried at every position (~20x slower on a 700 KB request).
+_TOKEN_START = re.compile(r"(?:(?<![A-Za-z0-9_])|(?<=\\[nrt])|(?<=\\u[0-9a-fA-F]{4}))")
 _NOT_TOKEN_AFTER = r"(?![A-Za-z0-9_])"
 
 
@@ -40,6 +43,11 @@ class SecretRule:
     pattern: str
     source: str
     check: Callable[[str], bool] | None = None
+    boundary: bool = False  # the match must start a token (see _TOKEN_START)
+    # Lower-case words one of which every match starts with: the text is searched for them with
+    # str.find and the regex is only tried there (gitleaks' keywords). For case-insensitive
+    # rules whose first letters are common, where a regex scan would try every position.
+    keywords: tuple[str, ...] = ()
 
     def compiled(self) -> re.Pattern[str]:
         return re.compile(self.pattern)
@@ -63,7 +71,7 @@ def _looks_random_base64(text: str) -> bool:
 
 _ASSIGNMENT_KEYS = (
     r"pass(?:word|wd|phrase)|secret(?:[_-]?access)?(?:[_-]?key)?|client[_-]?secret"
-    r"|(?:access|auth|api|bearer|refresh|session|id)[_-]?token|token|api[_-]?key|private[_-]?key|credentials?"
+    r"|token|api[_-]?key|private[_-]?key|credentials?"  # access_token, id_token… end in "token"
 )
 # The value of a `key = value` assignment: quoted (up to the closing quote) or bare (up to a space
 # or separator). Also inside JSON (`"password": "x"`) and JSON inside JSON (`\"password\": \"x\"`).
@@ -86,13 +94,15 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
     ),
     SecretRule(
         "jwt",
-        _NOT_TOKEN_BEFORE + r"ey[A-Za-z0-9_-]{15,}\.ey[A-Za-z0-9_/-]{15,}\.[A-Za-z0-9_/-]{10,}={0,2}",
+        r"ey[A-Za-z0-9_-]{15,}\.ey[A-Za-z0-9_/-]{15,}\.[A-Za-z0-9_/-]{10,}={0,2}",
         "gitleaks jwt; detect-secrets JwtTokenDetector",
+        boundary=True,
     ),
     SecretRule(
         "url-credentials",
         # scheme://user:PASSWORD@host — the password only (scheme, user and host are kept).
-        r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/?#@\"'\\]{0,100}:(?P<secret>[^\s/?#@\"'\\]+)@",
+        # (The match starts at "://": only the password is replaced, and a literal start is fast.)
+        r"://[^\s:/?#@\"'\\]{0,100}:(?P<secret>[^\s/?#@\"'\\]+)@",
         "detect-secrets BasicAuthDetector",
     ),
     SecretRule(
@@ -102,13 +112,15 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
     ),
     SecretRule(
         "slack-token",
-        _NOT_TOKEN_BEFORE + r"(?:xox[abeoprs]|xapp|xoxe\.xox[bp])-[A-Za-z0-9-]{10,}",
+        r"(?:xox[abeoprs]|xapp|xoxe\.xox[bp])-[A-Za-z0-9-]{10,}",
         "gitleaks slack-*-token; detect-secrets SlackDetector",
+        boundary=True,
     ),
     SecretRule(
         "aws-access-key-id",
-        r"(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])",
+        r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])",
         "gitleaks aws-access-token; detect-secrets AWSKeyDetector",
+        boundary=True,
     ),
     SecretRule(
         "aws-secret-access-key",
@@ -116,51 +128,61 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
         r"(?i:aws[\w.-]{0,20}?secret[\w.-]{0,20}|secret[_-]?access[_-]?key)\\*[\"']?[ \t]*[:=][ \t]*\\*[\"']?"
         r"(?P<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
         "gitleaks aws-secret-access-key; detect-secrets aws.get_secret_access_key",
+        keywords=("aws", "secret"),
     ),
     SecretRule(
         "openai-anthropic-key",
-        _NOT_TOKEN_BEFORE + r"sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
+        r"sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
         "gitleaks openai-api-key, anthropic-api-key; detect-secrets OpenAIDetector",
+        boundary=True,
     ),
     SecretRule(
         "stripe-key",
-        _NOT_TOKEN_BEFORE + r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,99}",
+        r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,99}",
         "gitleaks stripe-access-token; detect-secrets StripeDetector",
+        boundary=True,
     ),
     SecretRule(
         "github-token",
-        _NOT_TOKEN_BEFORE + r"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})",
+        r"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})",
         "gitleaks github-pat, github-fine-grained-pat; detect-secrets GitHubTokenDetector",
+        boundary=True,
     ),
     SecretRule(
         "gitlab-token",
-        _NOT_TOKEN_BEFORE + r"glpat-[A-Za-z0-9_-]{20,}",
+        r"glpat-[A-Za-z0-9_-]{20,}",
         "gitleaks gitlab-pat",
+        boundary=True,
     ),
     SecretRule(
         "huggingface-token",
-        _NOT_TOKEN_BEFORE + r"(?:hf_|api_org_)[A-Za-z]{34}" + _NOT_TOKEN_AFTER,
+        r"(?:hf_|api_org_)[A-Za-z]{34}" + _NOT_TOKEN_AFTER,
         "gitleaks huggingface-access-token, huggingface-organization-api-token",
+        boundary=True,
     ),
     SecretRule(
         "google-api-key",
-        _NOT_TOKEN_BEFORE + r"AIza[0-9A-Za-z_-]{35}",
+        r"AIza[0-9A-Za-z_-]{35}",
         "gitleaks gcp-api-key",
+        boundary=True,
     ),
     SecretRule(
         "google-oauth",
-        _NOT_TOKEN_BEFORE + r"(?:ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})",
+        r"(?:ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})",
         "Google OAuth access tokens (ya29.) and client secrets (GOCSPX-)",
+        boundary=True,
     ),
     SecretRule(
         "npm-token",
-        _NOT_TOKEN_BEFORE + r"npm_[A-Za-z0-9]{36}" + _NOT_TOKEN_AFTER,
+        r"npm_[A-Za-z0-9]{36}" + _NOT_TOKEN_AFTER,
         "gitleaks npm-access-token",
+        boundary=True,
     ),
     SecretRule(
         "bearer-header",
         r"(?i)bearer\s+[A-Za-z0-9._~+/=-]{20,}",
         "Authorization: Bearer headers",
+        keywords=("bearer",),
     ),
     SecretRule(
         "aws-secret-access-key-bare",
@@ -170,8 +192,12 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
     ),
     SecretRule(
         "password-assignment",
-        r"(?i)(?<![A-Za-z0-9/])[A-Za-z0-9_.-]{0,40}?(?:" + _ASSIGNMENT_KEYS + r")" + _ASSIGNED_VALUE,
+        # Anchored on the keyword (db_password, AWS_SECRET, client_secret all end in one): the
+        # value is what is replaced, so the start of the name does not need matching. Not after
+        # a '/': "/etc/passwd: permission denied" is a path.
+        r"(?i)(?<!/)(?:" + _ASSIGNMENT_KEYS + r")" + _ASSIGNED_VALUE,
         "gitleaks generic-api-key; detect-secrets KeywordDetector",
+        keywords=("pass", "secret", "token", "api", "private", "credential"),
     ),
 )
 
@@ -200,26 +226,64 @@ class Redactor:
         for pattern in patterns:
             rules.append(pattern if isinstance(pattern, SecretRule) else SecretRule("custom", pattern, "routes.toml"))
         self.rules = rules
-        self._compiled = [(rule.compiled(), rule.check) for rule in rules]
+        self._compiled = [(rule.compiled(), rule.check, rule.boundary, rule.keywords) for rule in rules]
 
     @property
     def patterns(self) -> list[re.Pattern[str]]:
-        return [compiled for compiled, _ in self._compiled]
+        return [compiled for compiled, *_ in self._compiled]
 
     def __call__(self, text: str | None) -> str | None:
         if not text:
             return text
         text = storable(text)
-        for compiled, check in self._compiled:
-            text = compiled.sub(_replacer(check), text)
+        for compiled, check, boundary, keywords in self._compiled:
+            replace = _replacer(compiled, check, boundary)
+            text = _sub_at_keywords(compiled, replace, text, keywords) if keywords else compiled.sub(replace, text)
         return text
 
 
-def _replacer(check: Callable[[str], bool] | None) -> Callable[[re.Match[str]], str]:
+def _sub_at_keywords(
+    compiled: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str, keywords: tuple[str, ...]
+) -> str:
+    """``compiled.sub(replace, text)`` for a rule whose matches start with one of ``keywords``:
+    the regex is tried only where a keyword occurs (str.find on the lower-cased text when it is
+    ASCII — lower() keeps every position then — else a case-insensitive ASCII keyword search)."""
+    if text.isascii():
+        lower = text.lower()
+        starts = sorted({at for word in keywords for at in _find_all(lower, word)})
+    else:
+        finder = re.compile("|".join(map(re.escape, keywords)), re.IGNORECASE | re.ASCII)
+        starts = [found.start() for found in finder.finditer(text)]
+    out, last = [], 0
+    for at in starts:
+        if at < last:
+            continue  # inside the previous match
+        match = compiled.match(text, at)
+        if match is None or match.end() == match.start():
+            continue
+        out += [text[last : match.start()], replace(match)]
+        last = match.end()
+    return "".join(out) + text[last:] if out else text
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def _replacer(
+    compiled: re.Pattern[str], check: Callable[[str], bool] | None, boundary: bool
+) -> Callable[[re.Match[str]], str]:
     def replace(match: re.Match[str]) -> str:
         whole = match.group(0)
         if not whole:
             return whole  # a zero-length match: never insert markers between characters
+        if boundary and not _TOKEN_START.match(match.string, match.start()):
+            # Inside a word (risk-assessment-… holds sk-assessment-…): not a token. A real one may
+            # still start later within this match: look again from the next character.
+            return whole[0] + rescan(match.string, match.start() + 1, match.end())
         spans = [
             match.span(name)
             for name in match.re.groupindex
@@ -236,6 +300,15 @@ def _replacer(check: Callable[[str], bool] | None) -> Callable[[re.Match[str]], 
             out += [whole[last : start - offset], REDACTED]
             last = end - offset
         return "".join(out) + whole[last:]
+
+    def rescan(string: str, start: int, end: int) -> str:
+        """``string[start:end]`` with its matches replaced; positions (not a slice) so that the
+        token-start check still sees the characters before ``start``."""
+        out, last = [], start
+        for found in compiled.finditer(string, start, end):
+            out += [string[last : found.start()], replace(found)]
+            last = found.end()
+        return "".join(out) + string[last:end]
 
     return replace
 
