@@ -15,6 +15,15 @@ import agentrunner.providers
 from tests.support import fake_provider
 
 TEMPLATE = files("agentrunner").joinpath("templates", "routes.toml").read_text("utf-8")
+#: What every test runs with: the template, its local tier on the fast Gemma 270M instead of the
+#: 1.5B coder model (tests of the coder model are marked `coder` and configure it themselves).
+TEST_ROUTES = TEMPLATE.replace(
+    'model = "qwen2.5-coder-1.5b"   # built-in alias (embedded Qwen2.5-Coder-1.5B); or model_path = "…/x.gguf"\n'
+    "n_ctx = 8192\nmax_tokens = 1024\n",
+    'model = "gemma3-270m"\nn_ctx = 4096\nmax_tokens = 512\n',
+    1,
+)
+assert TEST_ROUTES != TEMPLATE, "the template's local tier changed: update TEST_ROUTES"
 
 LOCAL_ONLY = """
 [tiers.local]
@@ -71,7 +80,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data_dir = tmp_path / ".agentrunner"
     monkeypatch.setenv("AGENTRUNNER_DIR", str(data_dir))
     config = tmp_path / "routes.toml"
-    config.write_text(TEMPLATE, "utf-8")
+    config.write_text(TEST_ROUTES, "utf-8")
     monkeypatch.setenv("AGENTRUNNER_CONFIG", str(config))
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
