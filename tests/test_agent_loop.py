@@ -303,3 +303,16 @@ def test_a_fix_item_that_is_no_test_failure_runs_no_tests(ws: Workspace) -> None
     result = loop(ctx, [], [])
     assert not any(r["tool"] == "run" for r in result.tool_results)
     assert "The tests fail now" not in ctx.requests[0].messages[3].content
+
+
+def test_rename_candidates_are_the_pair_around_to() -> None:
+    def names(title: str) -> list[str]:
+        found = recipe_for(ItemInfo(id="i", title=title, context="", tags=[], file="t.md"))
+        assert found is not None
+        return found[1]["names"]
+
+    assert names("Rename `load_items` to `load_inventory` across the package — it returns an `Inventory`") == [
+        "load_items", "load_inventory"
+    ]  # fmt: skip
+    assert names("Rename the `Reader` class's `load` method to `read`") == ["load", "read"]
+    assert names("Rename `a_b` and `c_d` please") == ["a_b", "c_d"]

@@ -635,7 +635,10 @@ class Rename(Recipe):
         paths = [p for p in mentioned_paths(item.title) if p not in names]
         if len(names) < 2:
             return None
-        return {"path": paths[-1] if paths else ".", "names": names[:2]}
+        # "`old` to `new`" names the pair; other identifiers (the class it belongs to, what it
+        # returns) are not candidates
+        pair = re.search(r"`([A-Za-z_]\w*)`(?:\s+[\w']+){0,2}?\s+(?:to|into|as)\s+`([A-Za-z_]\w*)`", item.title)
+        return {"path": paths[-1] if paths else ".", "names": list(pair.groups()) if pair else names}
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
         path = params["path"]
