@@ -89,7 +89,7 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
         # such as ``Proc-Type: 4,ENCRYPTED``.
         r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----"
         r"(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----"
-        r"|(?:[^A-Za-z0-9+/=]{0,6}(?:[A-Za-z0-9+/=]{8,}|[A-Za-z-]+:[^\n\\]*))*)",
+        r"|(?:(?:[^A-Za-z0-9+/=]|\\[nrt]|\d{1,6}(?=\t|\\t)){0,12}(?:[A-Za-z0-9+/=]{8,}|[A-Za-z-]+:[^\n\\]*))*)",
         "gitleaks private-key; detect-secrets PrivateKeyDetector",
     ),
     SecretRule(
@@ -227,6 +227,10 @@ class Redactor:
             rules.append(pattern if isinstance(pattern, SecretRule) else SecretRule("custom", pattern, "routes.toml"))
         self.rules = rules
         self._compiled = [(rule.compiled(), rule.check, rule.boundary, rule.keywords) for rule in rules]
+        # Secrets this redactor has already recognised (in context: `password=…`, a whole PEM
+        # block), redacted wherever they turn up again without that context — a grep pattern made
+        # from an item's words, a tool output cut in the middle of a key, numbered lines.
+        self._known: set[str] = set()
 
     @property
     def patterns(self) -> list[re.Pattern[str]]:
@@ -237,9 +241,50 @@ class Redactor:
             return text
         text = storable(text)
         for compiled, check, boundary, keywords in self._compiled:
-            replace = _replacer(compiled, check, boundary)
+            replace = _replacer(compiled, check, boundary, self._remember)
             text = _sub_at_keywords(compiled, replace, text, keywords) if keywords else compiled.sub(replace, text)
-        return text
+        return self._redact_known(text)  # after the rules: what they left of secrets seen before
+
+
+    def _remember(self, secret: str) -> None:
+        for part in re.split(r"\s+|\\[nrt]", secret):  # a PEM body: its lines
+            if len(part) >= MIN_KNOWN_SECRET and "-----" not in part and not part.startswith(REDACTED[:-1]):
+                self._known.add(part)
+
+    def _redact_known(self, text: str) -> str:
+        """Every known secret, and every piece of one of at least FRAGMENT characters that starts
+        or ends it (a cut-off key), replaced."""
+        spans: list[tuple[int, int]] = []
+        for secret in list(self._known):
+            if len(secret) < FRAGMENT:
+                spans += [(at, at + len(secret)) for at in _find_all(text, secret)]
+                continue
+            head, tail = secret[:FRAGMENT], secret[-FRAGMENT:]
+            for at in _find_all(text, head):  # the secret, or its beginning
+                end = at + FRAGMENT
+                while end < len(text) and end - at < len(secret) and text[end] == secret[end - at]:
+                    end += 1
+                spans.append((at, end))
+            for at in _find_all(text, tail):  # its end
+                start, k = at, len(secret) - FRAGMENT
+                while start > 0 and k > 0 and text[start - 1] == secret[k - 1]:
+                    start, k = start - 1, k - 1
+                spans.append((start, at + FRAGMENT))
+        if not spans:
+            return text
+        out, last = [], 0
+        for start, end in sorted(spans):
+            if end <= last:
+                continue
+            out += [text[last : max(start, last)], REDACTED] if start >= last else []
+            last = max(last, end)
+        return "".join(out) + text[last:]
+
+
+# A secret recognised once is remembered if it is at least this long (shorter values are too likely
+# to be ordinary words); a piece of one is recognised from FRAGMENT characters on.
+MIN_KNOWN_SECRET = 8
+FRAGMENT = 16
 
 
 def _sub_at_keywords(
@@ -274,7 +319,10 @@ def _find_all(text: str, word: str) -> Iterator[int]:
 
 
 def _replacer(
-    compiled: re.Pattern[str], check: Callable[[str], bool] | None, boundary: bool
+    compiled: re.Pattern[str],
+    check: Callable[[str], bool] | None,
+    boundary: bool,
+    remember: Callable[[str], None] = lambda secret: None,
 ) -> Callable[[re.Match[str]], str]:
     def replace(match: re.Match[str]) -> str:
         whole = match.group(0)
@@ -290,13 +338,17 @@ def _replacer(
             if (name == "secret" or name.startswith("secret_")) and match.start(name) >= 0
         ]
         if not spans:
-            return whole if check is not None and not check(whole) else REDACTED
+            if check is not None and not check(whole):
+                return whole
+            remember(whole)
+            return REDACTED
         offset = match.start()
         out, last = [], 0
         for start, end in sorted(spans):
             secret = whole[start - offset : end - offset]
             if (check is not None and not check(secret)) or secret.startswith(REDACTED[:-1]):
                 continue  # not random enough, or already redacted by an earlier rule
+            remember(secret)
             out += [whole[last : start - offset], REDACTED]
             last = end - offset
         return "".join(out) + whole[last:]

@@ -198,3 +198,27 @@ def test_ledger_stores_calls_and_tool_calls_redacted(tmp_path: Path) -> None:
     for name, (_, secret) in SAMPLES.items():
         assert secret.encode() not in data, name
     assert call_id
+
+
+def test_a_secret_seen_in_context_is_redacted_without_it() -> None:
+    """The agent loop greps for an item's words and cuts long tool outputs in the middle: a secret
+    recognised once (`password=…`, a whole key) is redacted later even bare or cut off."""
+    redact = Redactor(DEFAULT_RULES)
+    assert redact('db_password = "Corr3ctHorse99"') == 'db_password = "[REDACTED]"'
+    assert redact('{"pattern": "Corr3ctHorse99\\\\b"}') == '{"pattern": "[REDACTED]\\\\b"}'
+    assert redact("sk-ant-api03-FAKEaBcDeFgHiJkLmNoPqRsTuVwXyZ012345") == "[REDACTED]"
+    cut = "[… 876 characters left out …]nt-api03-FAKEaBcDeFgHiJkLmNoPqRsTuVwXyZ012345 and more"
+    assert redact(cut) == "[… 876 characters left out …][REDACTED] and more"
+    head = "sk-ant-api03-FAKEaBcDeFgHi[… cut …]"
+    assert "FAKEaBcDeFgHi" not in (redact(head) or "")
+    assert redact("Corr3ct") == "Corr3ct"  # a piece shorter than 16 characters is only a word
+    assert Redactor(DEFAULT_RULES)("Corr3ctHorse99") == "Corr3ctHorse99"  # per redactor (one run)
+
+
+def test_numbered_lines_of_a_cut_off_key_are_redacted() -> None:
+    """read_file numbers lines (`  14<TAB>MIIE…`) and elides the middle of long files."""
+    numbered = "".join(f"{n:4}\t{line}\n" for n, line in enumerate(
+        ["-----BEGIN OPENSSH PRIVATE KEY-----", *PEM_BODY.splitlines(), "[… 300 characters left out …]"], start=13))
+    for text in (numbered, json.dumps(numbered)):
+        redacted = REDACT(text) or ""
+        assert "MIIEow" not in redacted and "Zm9vYmFy" not in redacted, redacted

@@ -74,7 +74,8 @@ def _leaks(root: Path, keys: dict[str, str]) -> list[str]:
 
 
 class EchoingModel:
-    """Asks for the secrets file with read_file, then repeats what it read (and the prompt).
+    """Asks for the secrets file (READ, the agent loop's read_file action), then repeats what it
+    read (and the prompt).
 
     The echo is one ``DONE …`` line (the agent loop's last action; its text is the answer), so
     nothing it repeats reads as another action (``READ path``, a fenced file)."""
@@ -86,15 +87,8 @@ class EchoingModel:
     def __call__(self, request: dict[str, Any]) -> str | dict[str, Any]:
         messages = request.get("messages", [])
         self.prompts.append(json.dumps(messages))
-        if not any(m.get("role") in ("tool", "assistant") for m in messages):
-            arguments = json.dumps({"path": "notes/secrets.txt"})
-            return {
-                "role": "assistant",
-                "content": None,
-                "tool_calls": [
-                    {"id": "call_1", "type": "function", "function": {"name": "read_file", "arguments": arguments}}
-                ],
-            }
+        if not any("deploy config" in str(m.get("content") or "") for m in messages):
+            return "READ notes/secrets.txt"  # the agent loop's read action: the file comes back as tool output
         seen = "\n".join(str(m.get("content") or "") for m in messages if m.get("role") != "system")
         return "DONE Here is everything I saw: " + " | ".join(seen.splitlines())
 
@@ -121,7 +115,9 @@ def test_a_run_seeded_with_fake_keys_stores_none_of_them(tmp_path: Path, forks: 
         context = "".join(f"  {line}\n" for text in MULTI_LINE_SAMPLES for line in text.splitlines())
         project.todo.write_text(
             "# Secrets\n\n"
-            f"- [ ] Summarise notes/secrets.txt and check the key {FAKE_KEYS['openai']} works "
+            # The file is not named: the model asks for it with read_file (tool output), rather than
+            # the agent loop showing it up front.
+            f"- [ ] Summarise the deploy notes and check the key {FAKE_KEYS['openai']} works "
             + " ".join(ONE_LINE_SAMPLES[: len(ONE_LINE_SAMPLES) // 2]) + "\n"
             f"  the AWS key is {FAKE_KEYS['aws']} and the token {FAKE_KEYS['github']}\n"
             + "".join(f"  {text}\n" for text in ONE_LINE_SAMPLES[len(ONE_LINE_SAMPLES) // 2 :])
