@@ -313,6 +313,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     changed: set[str] = set()
     turns = max(ctx.max_tool_calls, 1)
     tests_failed_at: str | None = None
+    idle = False  # the previous reply had no action
     for turn in range(turns):
         _trim_history(messages)
         response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, temperature=0.0))
@@ -324,9 +325,12 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         if not reply.actions:
             unwritten = [p for p in writes if not (root / p).exists()]
             if reply.done is None and unwritten:
-                if turn + 1 >= turns:
-                    result.error = f"not finished within {turns} turns: {', '.join(unwritten)} not written"
+                if turn + 1 >= turns or idle:
+                    # a second answer without any action will not be followed by one (a tiny model)
+                    why = "answered twice without an action" if idle else f"not finished within {turns} turns"
+                    result.error = f"{why}: {', '.join(unwritten)} not written"
                     return result
+                idle = True
                 messages += [
                     Message(role="assistant", content=response.text),
                     Message(
@@ -346,6 +350,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             tests_failed_at = state
             messages += [Message(role="assistant", content=response.text), Message(role="user", content=feedback)]
             continue
+        idle = False
         reports: list[str] = []
         native: list[tuple[Action, ToolResult]] = []
         for action in reply.actions:
