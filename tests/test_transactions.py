@@ -24,7 +24,7 @@ import pytest
 
 from agentrunner.config import load_config
 from agentrunner.runner import RunOptions, run
-from tests.support.scripted_http import Reply, ScriptedServer
+from tests.support.scripted_http import Reply, ScriptedServer, Seen
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -476,3 +476,55 @@ def test_killed_between_the_graph_ending_and_the_tick_is_finished_without_paying
         assert len(server.requests_to("/v1/chat/completions")) == paid, "the finished item was paid again"
     assert "- [x]" in path.read_text("utf-8")
     assert (project / "notes" / "poem.md").read_text("utf-8") == poem
+
+
+def test_an_item_done_but_not_ticked_whose_files_were_rolled_back_is_done_again(
+    project: Path, write_config: Callable[[str], Path]
+) -> None:
+    """An item's graph ended done, the run died before the tick (journal and checkpoint left); the
+    next run does not work it (--max-items) and rolls its files back. The run after must not tick
+    it from the stale checkpoint with its files gone: it is worked again (calls from the ledger)."""
+    from agentrunner.agent import Agent, ItemInfo
+    from agentrunner.gateway import Gateway
+    from agentrunner.ledger import Ledger
+    from agentrunner.router import Router
+
+    note = "# Plan\n\n1. Freeze main on Monday.\n2. Ship on Thursday.\n"
+
+    class PlanWriter(ScriptedServer):
+        """Writes the plan until a tool result says it was written, then says it is finished."""
+
+        def next_reply(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
+            if path.endswith("/chat/completions"):
+                with self._lock:
+                    self.seen.append(Seen(method, path, headers, body))
+                if b"release plan" in body and b"characters to notes/plan.md" not in body:
+                    return chat_reply(tool=("write_file", {"path": "notes/plan.md", "content": note}))
+                return chat_reply(content="Finished: the plan is written and saved.")
+            return super().next_reply(method, path, headers, body)
+
+    with PlanWriter({"/v1/models": models()}) as server:
+        write_config(config_text(server.url))
+        path = todo(project, "Something else first #later", "Write the release plan into `notes/plan.md`")
+        config = load_config(project / "routes.toml")
+        from agentrunner.todo import parse_file
+
+        item = parse_file(path).items[1]
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        ledger = Ledger.for_config(config)
+        gateway = Gateway(config, ledger)
+        agent = Agent(
+            config, ledger, gateway, Router(config, ledger, gateway.availability, run_id="r0"), config.state_path
+        )
+        info = ItemInfo(id=item.id, title=item.title, context="", tags=[], file=item.file_key)
+        assert agent.work(info, run_id="r0", attempt=1, resume=False).status == "done"  # … then the run died
+        agent.close()
+        gateway.close()
+        ledger.close()
+        assert (project / "notes" / "plan.md").read_text("utf-8") == note
+        run(load_config(project / "routes.toml"), RunOptions(quiet=True, max_items=1))
+        assert not (project / "notes" / "plan.md").exists()  # rolled back: that run did not work it
+        summary = run(load_config(project / "routes.toml"), RunOptions(quiet=True))
+    assert [entry["status"] for entry in summary.items] == ["done"], [e.get("error") for e in summary.items]
+    assert (project / "notes" / "plan.md").read_text("utf-8") == note
+    assert "- [x] Write the release plan" in path.read_text("utf-8")

@@ -620,11 +620,12 @@ class Agent:
         config = self.thread(item.id)
         self.run_id = run_id
         finished = self._finished_outcome(config)
-        if finished is not None:
+        if finished is not None and not self.transactions.journal(item.id).rolled_back:
             # The graph ended (result written, final checkpoint saved) but the run died before the
             # to-do file was ticked: the work and its journal stand. Re-running would roll the work
             # back and ask the model again with a prompt that now differs (the result file exists),
-            # i.e. pay twice (tests/test_reliability_kill.py).
+            # i.e. pay twice (tests/test_reliability_kill.py). Unless a run that did not work the
+            # item rolled its files back meanwhile (roll_back_leftovers): then it is done again.
             return finished
         journal = self.transactions.begin(item.id)
         if resume and self.has_checkpoint(item.id) and not journal.rolled_back:
