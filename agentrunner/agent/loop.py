@@ -3,9 +3,11 @@
 Designed for a 1.5B coder model first (mini-swe-agent's lesson: a small text interface beats a
 model-written plan), a premium model second:
 
-- The model sees the item, its context lines, the files the item names (numbered lines), a short
-  list of the project's files, and a tool guide of a dozen lines. No "expected output" text that
-  could be copied into a file.
+- The model sees an action guide of 25 lines (its example paths are the step's own files), one
+  worked example turn, then the item, its context lines, the files the item names (numbered
+  lines) and what a developer would open first (failing tests' output and the code they import,
+  the files holding a quoted string or defining a named function, grep of TODO comments, the file
+  list when nothing is named). No "expected output" text that could be copied into a file.
 - It answers in plain text with *actions*: aider-style SEARCH/REPLACE blocks (an exact-snippet
   edit), a path followed by a fenced block (a new or short file, whole), and one-line commands
   ``READ``, ``GREP``, ``GLOB``, ``RUN``, ``DONE``. Tool calls in a model's native format — the
@@ -13,8 +15,9 @@ model-written plan), a premium model second:
   Every action goes through the :class:`~agentrunner.tools.Workspace` tools (confinement, parse
   checks, the ledger).
 - Results come back as the next turn. A step ends when the model says ``DONE`` (or answers without
-  an action), when the turn budget (``agent.max_tool_calls``) is spent, or when it repeats itself:
-  the same call twice with no file changed in between (which also catches A,B,A,B cycles).
+  an action), when the turn budget (``agent.max_tool_calls``) is spent, when it answers twice
+  without an action while an output is missing, or when it repeats itself: the same call twice with
+  no file changed in between (which also catches A,B,A,B cycles).
 - Before it accepts ``DONE``, the loop runs the test files the item names or the step changed
   (lint-and-test loop, as aider): failing tests are the next turn's input, not a tick.
 """
