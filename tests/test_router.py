@@ -211,7 +211,7 @@ def test_context_overflow_skips_to_a_larger_tier(make_router) -> None:
     assert decision.tier == "mid"
     skipped = stage(decision, "capability", "local")[0]
     assert skipped.verdict == "skip"
-    assert "3000 prompt + 100 output tokens > n_ctx 2048" in skipped.detail
+    assert "3000 prompt + 64 output tokens > n_ctx 2048" in skipped.detail
     assert decision.fallbacks == ["premium"]
     assert router.choose(Step("longer", prompt_tokens=10000)).tier == "premium"
 

@@ -153,7 +153,10 @@ class Router:
     # -- stage 2 ----------------------------------------------------------------------------
 
     def _max_tokens(self, tier: str, step: Step) -> int:
-        return step.max_tokens if step.max_tokens is not None else self.config.tiers[tier].max_tokens
+        # The gateway clamps every request to the tier's max_tokens: the worst case (reservations,
+        # capability) is what is really sent, not what the step asked for.
+        ceiling = self.config.tiers[tier].max_tokens
+        return ceiling if step.max_tokens is None else min(step.max_tokens, ceiling)
 
     def incapable(self, tier: str, step: Step, exclude: frozenset[str] = frozenset()) -> str | None:
         """Why ``tier`` cannot take ``step`` (None if it can)."""
