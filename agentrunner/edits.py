@@ -128,7 +128,10 @@ def apply_edit(text: str, old: str, new: str) -> Applied:
     if not old.strip():
         raise EditError("old is empty: give the exact lines to replace (to create a file use write_file)")
     if old == new:
-        raise EditError("old and new are the same: nothing would change")
+        raise EditError(
+            "the SEARCH and REPLACE parts are the same: nothing would change. To add lines, SEARCH one "
+            "existing line (such as the def line) and REPLACE it with that line followed by the new lines"
+        )
     position = text.find(old)
     indent = text[text.rfind("\n", 0, position) + 1 : position] if position > 0 else ""
     if indent and not indent.strip() and "\n" in new.strip("\n"):

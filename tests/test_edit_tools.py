@@ -135,7 +135,7 @@ def test_run_allows_checks_only_and_reports_failures_as_output(ws: Workspace) ->
 def test_snippet_rules() -> None:
     assert strip_line_numbers("  3\tx = 1\n  4\ty = 2") == "x = 1\ny = 2"
     assert strip_line_numbers("x = 1\n  4\ty = 2") is None
-    with pytest.raises(EditError, match="same"):
+    with pytest.raises(EditError, match="the same"):
         apply_edit("a\n", "a", "a")
     assert elision("x = 1\n", "x = 2\n# ...\n") is not None
     assert elision("x = 1\n# ...\n", "x = 2\n# ...\n") is None  # it was there before
