@@ -88,7 +88,7 @@ def writers_loop(
 
             def add_all(texts: list[str] = added, number: int = iteration) -> None:
                 for n, text in enumerate(texts):
-                    logs = project.root / "logs"
+                    logs = project.logs_dir
                     add_pid = adders.spawn(["add", "--file", str(project.todo), text], cwd=project.root,
                                            env=project.env(), stdout=logs / f"add-{number}-{n}.out",
                                            stderr=logs / f"add-{number}-{n}.err")

@@ -45,6 +45,14 @@ class Project:
         return self.root / "tasks" / "todo.md"
 
     @property
+    def logs_dir(self) -> Path:
+        """Beside the project, not in it: the agent lists the project's files, and a run's own log
+        appearing there would change the next run's prompt (and what a resume can reuse)."""
+        logs = self.root.parent / f"{self.root.name}-logs"
+        logs.mkdir(exist_ok=True)
+        return logs
+
+    @property
     def data_dir(self) -> Path:
         return self.root / ".agentrunner"
 
@@ -74,10 +82,7 @@ class Project:
     # ── runs ─────────────────────────────────────────────────────────────────────────────────
     def _log_paths(self) -> tuple[Path, Path]:
         self.runs += 1
-        # beside the project, not in it: the agent lists the project's files, and a run's own log
-        # appearing there would change the next run's prompt (and what a resume can reuse)
-        logs = self.root.parent / f"{self.root.name}-logs"
-        logs.mkdir(exist_ok=True)
+        logs = self.logs_dir
         return logs / f"{self.runs:03d}.out", logs / f"{self.runs:03d}.err"
 
     def spawn(self, forks: ForkServer, *args: str) -> tuple[int, Path, Path]:
