@@ -82,6 +82,22 @@ _SKIP_DIRS = {
 _SHELL_OPERATORS = {"|", "||", "&&", ";", "&", ">", ">>", "<", "<<", "2>", "2>&1", "$(", "`"}
 
 
+def tool_spec(name: str, description: str, required: list[str], **properties: str) -> ToolSpec:
+    """A tool's spec from its described arguments (strings, but ``offset``/``limit`` are integers)."""
+    kinds = {"offset": "integer", "limit": "integer"}
+    return ToolSpec(
+        name=name,
+        description=description,
+        parameters={
+            "type": "object",
+            "properties": {
+                key: {"type": kinds.get(key, "string"), "description": text} for key, text in properties.items()
+            },
+            "required": required,
+        },
+    )
+
+
 class ToolRefused(Exception):
     """The tool call is not allowed (confinement, allow-list) or its arguments are wrong."""
 
@@ -365,19 +381,7 @@ class Workspace:
     def specs(self) -> list[ToolSpec]:
         """Tool specs offered to the model: the enabled ones."""
 
-        def spec(name: str, description: str, required: list[str], **properties: str) -> ToolSpec:
-            kinds = {"offset": "integer", "limit": "integer"}
-            return ToolSpec(
-                name=name,
-                description=description,
-                parameters={
-                    "type": "object",
-                    "properties": {
-                        key: {"type": kinds.get(key, "string"), "description": text} for key, text in properties.items()
-                    },
-                    "required": required,
-                },
-            )
+        spec = tool_spec
 
         specs = {
             "read_file": spec(

@@ -29,21 +29,9 @@ from typing import Any
 from agentrunner.chat import ChatRequest, ChatResponse, Message, ToolCall, ToolSpec
 from agentrunner.config import TierConfig
 from agentrunner.providers.llamacpp import LlamaCppProvider
+from agentrunner.tools import tool_spec
 
-
-def _spec(name: str, description: str, required: list[str], **properties: str) -> ToolSpec:
-    kinds = {"offset": "integer", "limit": "integer"}
-    return ToolSpec(
-        name=name,
-        description=description,
-        parameters={
-            "type": "object",
-            "properties": {
-                key: {"type": kinds.get(key, "string"), "description": text} for key, text in properties.items()
-            },
-            "required": required,
-        },
-    )
+_spec = tool_spec
 
 
 #: The agent's tools as agentrunner/tools.py offers them (frozen here so runs stay comparable).
