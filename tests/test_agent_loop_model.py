@@ -78,12 +78,11 @@ def test_the_coder_model_bumps_a_version(project: Path, write_config: Callable[[
     assert data["project"] == {"name": "calc", "version": "0.2.0"}
 
 
-@pytest.mark.xfail(
-    reason="measured 19:45 on a quiet machine: Qwen2.5-Coder-1.5B answers with a no-op or misplaced edit "
-    "block, repeats it, and the loop stops it (failed honestly, file untouched) — a known gap of the 1.5B model",
-    strict=False,
-)
+@pytest.mark.slow  # fails today (not an xfail that passes either way): a known gap, run with -m slow
 def test_the_coder_model_adds_a_docstring(project: Path, write_config: Callable[[str], Path]) -> None:
+    """Measured 19:45 on a quiet machine: Qwen2.5-Coder-1.5B answers with a no-op or misplaced edit
+    block, repeats it, and the loop stops it (failed honestly, file untouched). Kept as a real test
+    of the gap, outside CI's time budget."""
     outcome = work(project, write_config, "Add a docstring to the `median` function in `calc/stats.py`")
     assert outcome.startswith("done"), outcome
     tree = ast.parse((project / "calc" / "stats.py").read_text("utf-8"))
