@@ -123,10 +123,12 @@ def prompt_text(request: ChatRequest) -> str:
 
 
 def effective_request(request: ChatRequest, config: Config, tier: str) -> ChatRequest:
-    """The request with the tier's defaults filled in where the original left them unset."""
+    """The request as the tier receives it: the tier's defaults filled in where the original left
+    them unset, and ``max_tokens`` clamped to the tier's as the gateway does (else the cache key
+    would be the unclamped request's and never match the row the gateway recorded)."""
     tier_config = config.tiers[tier]
     updates: dict[str, Any] = {}
-    if request.max_tokens is None:
+    if request.max_tokens is None or request.max_tokens > tier_config.max_tokens:
         updates["max_tokens"] = tier_config.max_tokens
     if request.temperature is None:
         updates["temperature"] = tier_config.temperature
