@@ -343,14 +343,10 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                     ),
                 ]
                 continue
-            feedback = _test_feedback(ctx, result, changed, reads)
+            last = turn + 1 >= turns
+            feedback, tests_failed_at = _gate_done(ctx, result, changed, reads, touched, tests_failed_at, last)
             if feedback is None:
                 return result
-            state = _fingerprint(root, touched | changed)
-            if state == tests_failed_at or turn + 1 >= turns:
-                result.error = "tests fail: " + feedback.strip().splitlines()[-1][:300]
-                return result
-            tests_failed_at = state
             messages += [Message(role="assistant", content=response.text), Message(role="user", content=feedback)]
             continue
         idle = False
@@ -391,20 +387,33 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         ]
         failed = any(not r["ok"] for r in result.tool_results[-len(reply.actions) :])
         if reply.done is not None and not failed:
-            feedback = _test_feedback(ctx, result, changed, reads)
+            last = turn + 1 >= turns
+            feedback, tests_failed_at = _gate_done(ctx, result, changed, reads, touched, tests_failed_at, last)
             if feedback is None:
                 return result
-            state = _fingerprint(root, touched | changed)
-            if state == tests_failed_at or turn + 1 >= turns:
-                result.error = "tests fail: " + feedback.strip().splitlines()[-1][:300]
-                return result
-            tests_failed_at = state
             reports.append(feedback)
         if reports:
             tail = "Fix what failed, then write DONE." if failed else "Continue; write DONE when the task is finished."
             messages.append(Message(role="user", content="\n\n".join([*reports, tail])))
     result.error = result.error or f"not finished within {turns} turns (agent.max_tool_calls)"
     return result
+
+
+def _gate_done(
+    ctx: Any, result: ActResult, changed: set[str], reads: list[str], touched: set[str],
+    failed_at: str | None, last_turn: bool,
+) -> tuple[str | None, str | None]:
+    """The model said DONE: run the tests it touches. ``(None, …)``: finished — tests pass, or
+    ``result.error`` says they still fail (the same failing state twice, or no turn left).
+    Otherwise the failing output to show the model, and the state it failed in."""
+    feedback = _test_feedback(ctx, result, changed, reads)
+    if feedback is None:
+        return None, failed_at
+    state = _fingerprint(ctx.workspace.root, touched | changed)
+    if state == failed_at or last_turn:
+        result.error = "tests fail: " + feedback.strip().splitlines()[-1][:300]
+        return None, failed_at
+    return feedback, state
 
 
 _QUOTED = re.compile(r'"([^"\n]{4,80})"|“([^”\n]{4,80})”|`([^`\n]{3,80})`')
