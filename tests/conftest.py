@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from typer.testing import CliRunner, Result
 import agentrunner.config
 import agentrunner.providers
 from tests.support import fake_provider
+from tests.support.postgres import Cluster, cluster_or_reason
 
 TEMPLATE = files("agentrunner").joinpath("templates", "routes.toml").read_text("utf-8")
 #: What every test runs with: the template, its local tier on the fast Gemma 270M instead of the
@@ -52,6 +53,7 @@ USER_ENVIRONMENT = (
     "OLLAMA_HOST",
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
+    "AGENTRUNNER_LEDGER_URL",
 )
 
 #: One tier on the fake provider, priced like the embedded model: CLI tests that need a call but
@@ -123,6 +125,30 @@ def cli() -> Callable[..., Result]:
         return runner.invoke(app, list(args), input=input, env={"COLUMNS": "120", "TERM": "dumb"})
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the session (tests/support/postgres.py); the tests
+    that use it are marked ``postgres`` and skip only when the binaries are not installed."""
+    for cluster in cluster_or_reason():
+        if isinstance(cluster, str):
+            pytest.skip(cluster)
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> str:
+    """A new, empty database on the session's cluster."""
+    return pg_cluster.create_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def ledger_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a ledger lives, once per backend: a SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "ledger.db"
+    return str(request.getfixturevalue("pg_url"))
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "agentrunner"
 LAYERS: list[set[str]] = [
     # vocabulary: no agentrunner imports but these
     {"errors", "chat", "config", "redaction", "atomic", "timerange", "shared_file", "edits"},
-    {"ledger", "migrations", "pricing", "dbcheck"},  # the record of calls, its health, and prices
+    {"ledger", "ledger_pg", "migrations", "pricing", "dbcheck"},  # the record of calls (SQLite/PostgreSQL), prices
     {"providers", "toolcalls"},  # one attempt of one call; tool calls read from a model's text
     {"gateway", "budgets"},  # every call: retries, prices, ledger rows; caps and reservations
     {"router"},  # which tier takes a step
