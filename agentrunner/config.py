@@ -51,6 +51,9 @@ class Price(_Model):
     cache_write_per_mtok: float | None = Field(default=None, ge=0)
 
 
+REPLAY_PACING_KEYS = ("max_concurrency", "requests_per_minute", "tokens_per_minute")
+
+
 class TierConfig(_Model):
     provider: str
     model: str
@@ -67,6 +70,10 @@ class TierConfig(_Model):
     timeout: float = Field(default=120.0, gt=0)
     connect_timeout: float = Field(default=5.0, gt=0)
     max_retries: int = Field(default=3, ge=0, le=10)
+    # Replays (compare/tune): parallel requests to this tier, and the provider's rate limits.
+    max_concurrency: int = Field(default=1, ge=1, le=1024)
+    requests_per_minute: int | None = Field(default=None, gt=0)
+    tokens_per_minute: int | None = Field(default=None, gt=0)
     prompt_cache: bool = False
     tools: bool = True
     json_output: bool = True
@@ -183,6 +190,12 @@ class Config(_Model):
     def _references_exist(self) -> Config:
         if not self.tiers:
             raise ValueError("at least one tier is needed")
+        for name, tier in self.tiers.items():
+            if tier.provider == "llama-cpp" and tier.max_concurrency != 1:
+                raise _KeyedError(
+                    ("tiers", name, "max_concurrency"),
+                    "must be 1 for provider 'llama-cpp' (the in-process model answers one request at a time)",
+                )
         for index, rule in enumerate(self.rules):
             if rule.tier not in self.tiers:
                 raise _KeyedError(
@@ -228,7 +241,8 @@ class Config(_Model):
         return self.tier_names[-1]
 
     def config_hash(self) -> str:
-        data = self.model_dump(mode="json")
+        # How fast a replay may call a tier changes no answer: not part of the configuration's identity.
+        data = self.model_dump(mode="json", exclude={"tiers": {"__all__": set(REPLAY_PACING_KEYS)}})
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -26,6 +26,7 @@ from ..replay.compare import (
 )
 from ..replay.engine import Candidate, ReplayEngine
 from ..replay.html import write_html
+from ..replay.limits import MAX_CONCURRENCY, Limiters
 from ..replay.outcome_eval import COST_USD, compare_dataset, load_dataset, parse_tier_models
 from ..replay.scorers import DEFAULT_RUBRIC, JudgeCall, ScorerSet
 from ..replay.select import Selection
@@ -86,6 +87,14 @@ TierModelOpt = Annotated[
     typer.Option("--tier-model", help="With --dataset: TIER=MODEL, the dataset model a tier stands for (repeatable)."),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Call the models even when an answer is cached.")]
+ConcurrencyOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--concurrency", min=1, max=MAX_CONCURRENCY,
+        help="Parallel requests per tier (default: each tier's max_concurrency in routes.toml, else 1; "
+        "an in-process llama-cpp tier always 1).",
+    ),
+]
 
 
 def _selection(
@@ -180,6 +189,7 @@ def compare(
     dataset: DatasetOpt = None,
     tier_model: TierModelOpt = None,
     no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
 ) -> None:
     """Replay history through each configuration: cost, quality vs the recorded answers, per tier."""
     for path in configs:
@@ -191,7 +201,7 @@ def compare(
         ledger_only = {
             "--since": since, "--until": until, "--run": run, "--task": task, "--step-kind": step_kind,
             "--source": source, "--limit": limit, "--sample": sample, "--scorer": scorer, "--rubric": rubric,
-            "--outcomes-out": outcomes_out, "--no-cache": no_cache,
+            "--outcomes-out": outcomes_out, "--no-cache": no_cache, "--concurrency": concurrency,
         }
         given = [name for name, value in ledger_only.items() if value]
         if given:
@@ -211,6 +221,7 @@ def compare(
         use_cache=not no_cache,
         judge_config=main,
         state_path=main.state_path,
+        concurrency=concurrency,
     )
     try:
         total = count_for_progress(ledger, selection)
@@ -304,11 +315,14 @@ def tune_command(
     scorer: ScorerOpt = None,
     rubric: RubricOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    concurrency: ConcurrencyOpt = None,
 ) -> None:
     """Search the configuration space for the cheapest configuration that keeps quality ≥ the floor."""
     base_config = load_config(base) if base is not None else get_config()
     source_name: str
     if dataset is not None:
+        if concurrency is not None:
+            raise UsageError("--concurrency: only for replays of the ledger, not with --dataset")
         rows = load_dataset(dataset)
         evaluator: Any = DatasetEvaluator(base_config, rows, explicit_models=parse_tier_models(tier_model or []),
                                           seed=seed)
@@ -321,10 +335,11 @@ def tune_command(
         ledger = open_ledger(get_config() if base is None else base_config)
         selection = _selection(since, until, run, task, step_kind, source, limit, sample, seed)
         make_scorers = _scorer_factory(base_config, scorer, rubric)
+        limiters = Limiters(concurrency)  # one set of slots and rate limits for the whole search
 
         def make_engine(candidates: list[Candidate]) -> ReplayEngine:
             return ReplayEngine(ledger, candidates, make_scorers, judge_config=base_config,
-                                state_path=base_config.state_path)
+                                state_path=base_config.state_path, limiters=limiters)
 
         evaluator = LedgerEvaluator(ledger, base_config, selection, make_engine, seed=seed)
         space = Space(base_config)

@@ -39,6 +39,7 @@ from ..atomic import AtomicFile
 from ..errors import UsageError
 from ..ledger import Ledger
 from .engine import Candidate, ReplayEngine, ReplayResult, answer_text, prompt_text, request_from_row
+from .parallel import replay_in_order
 from .select import Selection, count_selected, iter_selected
 
 HTML_MAX_CALLS = 500
@@ -253,7 +254,8 @@ def compare_ledger(
     writer = OutcomeWriter(outcomes_out) if outcomes_out else None
     ok = False
     try:
-        for number, original in enumerate(_replayable(iter_selected(engine.ledger, selection)), start=1):
+        replayed = replay_in_order(engine, _replayable(iter_selected(engine.ledger, selection)))
+        for number, (original, results) in enumerate(replayed, start=1):
             task_id = original.get("task_id")
             baseline.add(
                 tier=original.get("tier"),
@@ -263,7 +265,6 @@ def compare_ledger(
                 floor=floor,
                 task_id=task_id,
             )
-            results = [engine.replay(original, candidate) for candidate in engine.candidates]
             for result in results:
                 totals[result.config_name].add(
                     tier=result.tier,

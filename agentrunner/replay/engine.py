@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,10 +40,11 @@ from typing import Any
 
 from ..chat import ChatRequest, ChatResponse
 from ..config import Config, load_config
-from ..errors import ProviderError, UsageError
+from ..errors import AgentRunnerError, ProviderError, UsageError
 from ..gateway import CallContext, Gateway, response_from_row
 from ..ledger import Ledger, new_id
 from ..router import RouteContext, Router, Step
+from .limits import LimitedGateway, Limiters
 from .scorers import JudgeCall, ScorerSet
 
 REPLAY_STEP_KIND = "replay"
@@ -143,6 +145,14 @@ class ResponseCache:
         self.enabled = enabled
         self.hits = 0
         self.misses = 0
+        self._lock = threading.Lock()
+
+    def count(self, *, hit: bool) -> None:
+        with self._lock:  # replay workers run in threads
+            if hit:
+                self.hits += 1
+            else:
+                self.misses += 1
 
     def lookup(self, request_hash: str, provider: str, model: str) -> dict[str, Any] | None:
         if not self.enabled:
@@ -165,9 +175,10 @@ def item_tags(state_path: Path) -> Callable[[str | None], list[str]]:
     """``task_id → tags`` from the queue's state.db (empty when it or the item is missing)."""
     cache: dict[str, list[str]] = {}
     conn: sqlite3.Connection | None = None
+    lock = threading.Lock()  # replay workers share the one read-only connection
     if state_path.exists():
         try:
-            conn = sqlite3.connect(f"file:{state_path}?mode=ro", uri=True)
+            conn = sqlite3.connect(f"file:{state_path}?mode=ro", uri=True, check_same_thread=False)
             conn.execute("SELECT id, tags FROM items LIMIT 0")
         except sqlite3.Error:
             conn = None
@@ -175,6 +186,11 @@ def item_tags(state_path: Path) -> Callable[[str | None], list[str]]:
     def tags(task_id: str | None) -> list[str]:
         if conn is None or not task_id:
             return []
+        with lock:
+            return _lookup(task_id)
+
+    def _lookup(task_id: str) -> list[str]:
+        assert conn is not None
         if task_id not in cache:
             if len(cache) > 10_000:  # bounded: replays stream in time order, items repeat locally
                 cache.clear()
@@ -203,6 +219,8 @@ class ReplayEngine:
         judge_config: Config | None = None,
         gateway_factory: Callable[[Config], Gateway] | None = None,
         state_path: Path | None = None,
+        concurrency: int | None = None,
+        limiters: Limiters | None = None,
     ) -> None:
         if not candidates:
             raise UsageError("name at least one configuration to compare")
@@ -213,17 +231,47 @@ class ReplayEngine:
         self.candidates = candidates
         self.run_id = run_id or new_id()
         self.cache = ResponseCache(ledger, use_cache)
-        make_gateway = gateway_factory or (lambda config: Gateway(config, ledger))
+        # Every endpoint's slots and rate limits (routes.toml, or --concurrency N for all tiers).
+        self.limiters = limiters or Limiters(concurrency)
+        for candidate in candidates:
+            self.limiters.register(candidate.config)
+        make_gateway = gateway_factory or (
+            lambda config: LimitedGateway(config, ledger, limiters=self.limiters)
+        )
         self.gateways = {c.name: make_gateway(c.config) for c in candidates}
         self.routers = {
             c.name: Router(c.config, ledger, self.gateways[c.name].availability, run_id=self.run_id)
             for c in candidates
         }
         self.judge_gateway = make_gateway(judge_config or candidates[0].config)
-        self._judge_context = CallContext(step_kind=JUDGE_STEP_KIND, run_id=self.run_id)
+        # The judge's calls carry the replayed call's ids: per worker thread, set before scoring.
+        self._local = threading.local()
         self.scorers = scorers if isinstance(scorers, ScorerSet) else scorers(self._judge_call)
         self.tags_of = item_tags(state_path) if state_path else (lambda _task: [])
         self._pending_keys: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._scores_lock = threading.RLock()
+        self._paid_lock = threading.Lock()
+        self.paid_usd = 0.0  # what this engine's calls (replays and judges) cost so far
+
+    def _paid(self, response: ChatResponse) -> float:
+        amount = response.cost_usd or 0.0
+        if amount:
+            with self._paid_lock:
+                self.paid_usd += amount
+        return amount
+
+    @property
+    def _judge_context(self) -> CallContext:
+        context: CallContext | None = getattr(self._local, "judge_context", None)
+        return context or CallContext(step_kind=JUDGE_STEP_KIND, run_id=self.run_id)
+
+    @_judge_context.setter
+    def _judge_context(self, context: CallContext) -> None:
+        self._local.judge_context = context
+
+    def workers(self) -> int:
+        """Worker threads for this replay: every endpoint's slots (1: serial, in the caller's thread)."""
+        return self.limiters.workers()
 
     def close(self) -> None:
         self.flush_scores()
@@ -236,10 +284,12 @@ class ReplayEngine:
         tier_config = gateway.config.tiers[tier]
         row = self.cache.lookup(request.request_hash(), tier_config.provider, tier_config.model)
         if row is not None:
-            self.cache.hits += 1
+            self.cache.count(hit=True)
             return response_from_row(row)
-        self.cache.misses += 1
-        return gateway.call(tier, request, context)
+        self.cache.count(hit=False)
+        response = gateway.call(tier, request, context)
+        self._paid(response)
+        return response
 
     def _judge_call(self, tier: str) -> JudgeCall:
         if tier not in self.judge_gateway.config.tiers:
@@ -252,6 +302,23 @@ class ReplayEngine:
         return call
 
     # -- one replay -------------------------------------------------------------------------
+
+    def answer_key(self, original: dict[str, Any], candidate: Candidate) -> tuple[str, str, str] | None:
+        """The response-cache key the first answer of this replay will have — (request hash,
+        provider, model) of the tier the router picks — or None when it cannot be routed. Parallel
+        replays use it so that of two replays of the same request the later one waits for the
+        earlier and then finds its answer, as a serial replay would."""
+        try:
+            request = request_from_row(original)
+            step = Step.for_request(
+                request, kind=original.get("step_kind") or "act", tags=self.tags_of(original.get("task_id"))
+            )
+            decision = self.routers[candidate.name].choose(step, RouteContext(run_id=self.run_id), reserve=False)
+        except AgentRunnerError:
+            return None
+        tier_config = candidate.config.tiers[decision.tier]
+        sent = effective_request(request, candidate.config, decision.tier)
+        return (sent.request_hash(), tier_config.provider, tier_config.model)
 
     def replay(self, original: dict[str, Any], candidate: Candidate) -> ReplayResult:
         """Route, answer (cache or call, escalating on provider errors) and score one call."""
@@ -279,7 +346,7 @@ class ReplayEngine:
             if cached is None and self.cache.original_answers(original, tier_config.provider, tier_config.model, cap):
                 cached = original
             if cached is not None:
-                self.cache.hits += 1
+                self.cache.count(hit=True)
                 response = response_from_row(cached)
                 break
             if decision.escalation == 0 and decision.reservation_id is None:
@@ -299,9 +366,9 @@ class ReplayEngine:
                 task_type=original.get("task_type"),
             )
             try:
-                self.cache.misses += 1
+                self.cache.count(hit=False)
                 response = gateway.call(decision.tier, sent, call_context)
-                paid_now = response.cost_usd or 0.0
+                paid_now = self._paid(response)
                 break
             except ProviderError as exc:
                 router.release(decision)
@@ -359,8 +426,9 @@ class ReplayEngine:
         scorer = self.scorers.for_kind(original.get("step_kind"))
         assert response.call_id is not None
         key = (response.call_id, original["id"], scorer.name)
-        if key in self._pending_keys:
-            pending = self._pending_keys[key]
+        with self._scores_lock:
+            pending = self._pending_keys.get(key)
+        if pending is not None:
             return float(pending["score"]), scorer.name, json.loads(pending["details"])
         known = self.ledger.fetch_one(
             "SELECT score, details FROM scores WHERE call_id = ? AND baseline_call_id = ? AND scorer = ? "
@@ -388,15 +456,18 @@ class ReplayEngine:
             "score": value,
             "details": json.dumps(details, ensure_ascii=False),
         }
-        self._pending_keys[key] = row
-        if len(self._pending_keys) >= SCORE_BATCH or scorer.name.startswith("judge"):
+        with self._scores_lock:
+            self._pending_keys[key] = row
+            full = len(self._pending_keys) >= SCORE_BATCH
+        if full or scorer.name.startswith("judge"):
             self.flush_scores()  # a judge's verdict cost money: keep it at once
         return value, scorer.name, details
 
     def flush_scores(self) -> None:
         """Write buffered scores in one transaction (one fsync per batch instead of per score)."""
-        if not self._pending_keys:
-            return
-        rows = list(self._pending_keys.values())
-        self.ledger.record_scores(rows)
-        self._pending_keys.clear()
+        with self._scores_lock:
+            if not self._pending_keys:
+                return
+            rows = list(self._pending_keys.values())
+            self.ledger.record_scores(rows)
+            self._pending_keys.clear()

@@ -55,6 +55,7 @@ from .outcome_eval import (
     route_prompts,
     tier_costs,
 )
+from .parallel import replay_in_order
 from .select import iter_selected
 
 THRESHOLD_STEPS = (0.02, 0.05, 0.1, 0.2)
@@ -583,8 +584,7 @@ class LedgerEvaluator(Evaluator):
         engine = self.make_engine([Candidate(name, config)])
         totals = ConfigTotals(name)
         try:
-            for row in self._rows(split):
-                result = engine.replay(row, engine.candidates[0])
+            for _row, (result,) in replay_in_order(engine, self._rows(split)):
                 totals.add(tier=result.tier, cost_usd=result.cost_usd, latency_ms=result.latency_ms,
                            score=result.score, floor=0.0, task_id=None, error=result.error is not None)
         finally:

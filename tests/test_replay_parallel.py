@@ -1,0 +1,172 @@
+"""Parallel replays (``--concurrency``): the same results and ledger rows as a serial replay, over
+real HTTP to a loopback server with parallel slots; rate limits and a shared Retry-After."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrunner.chat import ChatRequest, Message
+from agentrunner.config import Config, parse_config
+from agentrunner.ledger import Ledger
+from agentrunner.replay.compare import compare_ledger
+from agentrunner.replay.engine import Candidate, ReplayEngine
+from agentrunner.replay.scorers import ScorerSet
+from agentrunner.replay.select import Selection
+from tests.support.slot_server import SlotServer
+
+
+def candidate_config(base_url: str, extra: str = "") -> Config:
+    return parse_config(f"""
+[tiers.small]
+provider = "openai"
+model = "slot-small"
+base_url = "{base_url}"
+max_tokens = 64
+max_retries = 3
+price = {{ input_per_mtok = 1.0, output_per_mtok = 2.0 }}
+{extra}
+""")
+
+
+def history_rows(count: int, *, duplicates_every: int = 7) -> Iterator[dict[str, Any]]:
+    """Originals on a big model; every ``duplicates_every``-th prompt repeats an earlier one."""
+    for number in range(count):
+        topic = number - 3 if number % duplicates_every == 6 else number
+        prompt = f"Summarise note {topic}"
+        request = ChatRequest(messages=[Message(role="user", content=prompt)], max_tokens=32)
+        ts = f"2026-11-01T10:{number // 60:02d}:{number % 60:02d}.000000Z"
+        yield {
+            "id": f"O{number:05d}", "ts_start": ts, "ts_end": ts, "tier": "big", "provider": "openai",
+            "model": "big", "request_json": json.dumps({"model": "big", **request.canonical()}),
+            "request_hash": request.request_hash(),
+            "response_text": f"SLOT-SMALL: {prompt}".upper() if number % 3 else "something else",
+            "finish_reason": "stop", "input_tokens": 60, "output_tokens": 12, "cost_usd": 0.001,
+            "latency_ms": 500.0, "status": "ok", "step_kind": "act", "task_id": f"t{number // 4}",
+        }
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    path = tmp_path / "history.db"
+    ledger = Ledger(path)
+    ledger.insert_calls(history_rows(60))
+    ledger.close()
+    return path
+
+
+def replay(path: Path, config: Config, *, concurrency: int | None, outcomes: Path) -> dict[str, Any]:
+    ledger = Ledger(path)
+    engine = ReplayEngine(ledger, [Candidate("small", config)], ScorerSet({}, "similarity"), concurrency=concurrency)
+    try:
+        report = compare_ledger(engine, Selection(), outcomes_out=outcomes)
+    finally:
+        engine.close()
+    replays = ledger.db.execute(
+        "SELECT replay_of, config_name, task_id, request_hash, status, response_text, cost_usd, input_tokens "
+        "FROM calls WHERE replay_of IS NOT NULL ORDER BY replay_of"
+    ).fetchall()
+    scores = ledger.db.execute(
+        "SELECT c.replay_of, s.baseline_call_id, s.scorer, s.score FROM scores s JOIN calls c ON c.id = s.call_id "
+        "ORDER BY s.baseline_call_id"
+    ).fetchall()
+    ledger.close()
+    table = report.as_json()
+    for row in table["rows"]:
+        row.pop("p50_latency_ms")  # measured: a queue in front of the server's slots changes it
+    return {"report": table, "replays": replays, "scores": scores,
+            "outcomes": re.sub(r', "latency_ms": [0-9.]+', "", outcomes.read_text())}
+
+
+def test_parallel_replay_equals_the_serial_one(history: Path, tmp_path: Path) -> None:
+    parallel_copy = tmp_path / "parallel.db"
+    shutil.copy(history, parallel_copy)
+    with SlotServer(latency=0.02, slots=16) as server:
+        serial = replay(history, candidate_config(server.base_url), concurrency=None, outcomes=tmp_path / "s.jsonl")
+        serial_requests, serial_peak = server.requests, server.max_in_flight
+        server.max_in_flight = 0
+        parallel = replay(parallel_copy, candidate_config(server.base_url), concurrency=6,
+                          outcomes=tmp_path / "p.jsonl")
+        parallel_requests = server.requests - serial_requests
+        parallel_peak = server.max_in_flight
+    # 60 originals, 8 of them repeat an earlier prompt: 52 distinct requests, each paid once.
+    assert serial_requests == parallel_requests == 52
+    assert serial_peak == 1
+    assert 2 <= parallel_peak <= 6  # really parallel, never above --concurrency
+    assert parallel["report"] == serial["report"]
+    assert parallel["outcomes"] == serial["outcomes"]  # same order, same content
+    # The same rows: one ok call per distinct request, recorded against the same (first) original.
+    assert parallel["replays"] == serial["replays"]
+    assert len(parallel["replays"]) == 52
+    assert parallel["scores"] == serial["scores"]
+
+
+def test_max_concurrency_in_routes_toml_is_the_default(history: Path, tmp_path: Path) -> None:
+    with SlotServer(latency=0.02, slots=16) as server:
+        config = candidate_config(server.base_url, "max_concurrency = 3")
+        replay(history, config, concurrency=None, outcomes=tmp_path / "o.jsonl")
+        assert 2 <= server.max_in_flight <= 3
+
+
+def test_a_429_retry_after_holds_back_every_worker(history: Path, tmp_path: Path) -> None:
+    with SlotServer(latency=0.01, slots=8, fail_first=1, retry_after=1.0) as server:
+        result = replay(history, candidate_config(server.base_url), concurrency=4, outcomes=tmp_path / "o.jsonl")
+        arrivals = list(server.arrivals)
+    limited_at = next(t for t, status in arrivals if status == 429)
+    # Requests sent before the 429 reached the client may still arrive; after that, nobody sends
+    # until Retry-After has passed (without sharing, the three other workers would send ~100).
+    during = [t - limited_at for t, _ in arrivals if 0.15 < t - limited_at < 0.95]
+    assert during == []
+    assert sum(1 for _, status in arrivals if status == 200) == 52
+    assert len([r for r in result["replays"] if r[4] == "ok"]) == 52
+    assert len([r for r in result["replays"] if r[4] == "error"]) == 1  # the 429: one ledger row per request
+
+
+def test_requests_per_minute_spaces_the_requests(history: Path, tmp_path: Path) -> None:
+    ledger_path = tmp_path / "few.db"
+    ledger = Ledger(ledger_path)
+    ledger.insert_calls(history_rows(5, duplicates_every=100))
+    ledger.close()
+    with SlotServer(latency=0.0, slots=8) as server:
+        config = candidate_config(server.base_url, "requests_per_minute = 600")  # one per 0.1 s
+        replay(ledger_path, config, concurrency=4, outcomes=tmp_path / "o.jsonl")
+        times = [t for t, _ in server.arrivals]
+    assert len(times) == 5
+    # Four gaps of 0.1 s (the first request also opens the connection: its arrival is late). With
+    # four workers and no limit, all five would arrive within a few milliseconds.
+    assert times[-1] - times[0] > 0.3
+    assert times[-1] - times[1] > 0.28
+
+
+def test_tokens_per_minute_waits_for_the_bucket(tmp_path: Path) -> None:
+    from agentrunner.replay.limits import Limiter, Limits
+
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = Limiter(Limits(4, None, 600), clock=lambda: now[0], sleep=sleep)  # 10 tokens/s
+    limiter.acquire(500)
+    limiter.release(500, 500)
+    limiter.acquire(300)  # 100 left: waits for 200 more = 20 s
+    assert sum(slept) == pytest.approx(20.0, abs=0.6)
+    limiter.release(300, 100)  # 200 over-counted: given back
+    assert limiter._tokens == pytest.approx(200.0, abs=1.0)
+
+
+def test_config_rejects_parallel_in_process_tiers() -> None:
+    from agentrunner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"routes.toml:5: tiers.local.max_concurrency: must be 1"):
+        parse_config('[tiers.local]\nprovider = "llama-cpp"\nmodel = "m"\nmodel_path = "m.gguf"\nmax_concurrency = 4\n')
+    with pytest.raises(ConfigError, match=r"routes.toml:4: tiers.api.requests_per_minute"):
+        parse_config('[tiers.api]\nprovider = "openai"\nmodel = "m"\nrequests_per_minute = 0\n')
