@@ -115,6 +115,7 @@ class Ledger:
     def __init__(self, path: str | Path, *, redact: Iterable[str | SecretRule] = ()) -> None:
         self.redact = Redactor(redact)
         self._lock = threading.RLock()
+        self._group = _GroupCommit(self._insert_calls)
         if is_url(path):
             self._open_postgres(str(path))
             return
@@ -220,10 +221,23 @@ class Ledger:
         """Write one call (success or error), durably. Returns its id.
 
         A row whose (source, source_id) is already present is skipped: imports are idempotent.
+
+        Group commit: threads recording at the same time share one transaction (one fsync) — the
+        first to arrive writes every row queued by then while the others wait for it. Each call still
+        returns only once its own row is committed; alone, a call commits at once as before. (One
+        fsync per row is ~4 ms on a plain disk: a gateway could not record more than ~250 calls/s.)
         """
         row = self._row(record)
-        self._write(lambda: self.db.table("calls").insert(row, ignore=True))
+        self._group.write(row)
         return str(row["id"])
+
+    def _insert_calls(self, rows: list[dict[str, Any]]) -> None:
+        if self.backend == "postgresql":
+            self._write(lambda: self.db.table("calls").insert_all(rows, ignore=True))
+            return
+        columns = list(rows[0])
+        sql = f"INSERT OR IGNORE INTO calls ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+        self._write(lambda: self.db.conn.executemany(sql, [[row[c] for c in columns] for row in rows]))
 
     def insert_calls(self, records: Iterable[CallRecord | dict[str, Any]], batch: int = 500) -> int:
         """Bulk insert (importers); duplicates on (source, source_id) are skipped.
@@ -395,6 +409,57 @@ class Ledger:
             "last": row[8],
             "by_tier": by_tier,
         }
+
+
+class _GroupCommit:
+    """Rows from many threads written in shared transactions; each writer returns once its row is
+    committed (or raises what the commit raised)."""
+
+    def __init__(self, commit: Any) -> None:
+        self._commit = commit
+        self._cond = threading.Condition()
+        self._queue: list[_Pending] = []
+        self._leading = False
+
+    def write(self, row: dict[str, Any]) -> None:
+        mine = _Pending(row)
+        with self._cond:
+            self._queue.append(mine)
+            while not mine.done and self._leading:
+                self._cond.wait()
+            if mine.done:
+                if mine.error is not None:
+                    raise mine.error
+                return
+            self._leading = True
+            batch, self._queue = self._queue, []
+        try:
+            self._commit([pending.row for pending in batch])
+        except BaseException as exc:
+            if len(batch) == 1:
+                batch[0].error = exc
+            else:  # one bad row must not fail the others: write each alone, each gets its own outcome
+                for pending in batch:
+                    try:
+                        self._commit([pending.row])
+                    except BaseException as alone:
+                        pending.error = alone
+        with self._cond:
+            for pending in batch:
+                pending.done = True
+            self._leading = False
+            self._cond.notify_all()
+        if mine.error is not None:
+            raise mine.error
+
+
+class _Pending:
+    __slots__ = ("done", "error", "row")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.row = row
+        self.done = False
+        self.error: BaseException | None = None
 
 
 __all__ = ["REDACTED", "CallRecord", "Ledger", "Redactor", "new_id", "storable", "utcnow"]
