@@ -3,23 +3,20 @@ real HTTP to a loopback server with parallel slots; rate limits and a shared Ret
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from agentrunner.chat import ChatRequest, Message
 from agentrunner.config import Config, parse_config
 from agentrunner.ledger import Ledger
 from agentrunner.replay.compare import compare_ledger
 from agentrunner.replay.engine import Candidate, ReplayEngine
 from agentrunner.replay.scorers import ScorerSet
 from agentrunner.replay.select import Selection
-from tests.support.slot_server import SlotServer
+from tests.support.slot_server import SlotServer, history_rows
 
 
 def candidate_config(base_url: str, extra: str = "") -> Config:
@@ -33,23 +30,6 @@ max_retries = 3
 price = {{ input_per_mtok = 1.0, output_per_mtok = 2.0 }}
 {extra}
 """)
-
-
-def history_rows(count: int, *, duplicates_every: int = 7) -> Iterator[dict[str, Any]]:
-    """Originals on a big model; every ``duplicates_every``-th prompt repeats an earlier one."""
-    for number in range(count):
-        topic = number - 3 if number % duplicates_every == 6 else number
-        prompt = f"Summarise note {topic}"
-        request = ChatRequest(messages=[Message(role="user", content=prompt)], max_tokens=32)
-        ts = f"2026-11-01T10:{number // 60:02d}:{number % 60:02d}.000000Z"
-        yield {
-            "id": f"O{number:05d}", "ts_start": ts, "ts_end": ts, "tier": "big", "provider": "openai",
-            "model": "big", "request_json": json.dumps({"model": "big", **request.canonical()}),
-            "request_hash": request.request_hash(),
-            "response_text": f"SLOT-SMALL: {prompt}".upper() if number % 3 else "something else",
-            "finish_reason": "stop", "input_tokens": 60, "output_tokens": 12, "cost_usd": 0.001,
-            "latency_ms": 500.0, "status": "ok", "step_kind": "act", "task_id": f"t{number // 4}",
-        }
 
 
 @pytest.fixture
@@ -131,7 +111,7 @@ def test_a_429_retry_after_holds_back_every_worker(history: Path, tmp_path: Path
 def test_requests_per_minute_spaces_the_requests(history: Path, tmp_path: Path) -> None:
     ledger_path = tmp_path / "few.db"
     ledger = Ledger(ledger_path)
-    ledger.insert_calls(history_rows(5, duplicates_every=100))
+    ledger.insert_calls(history_rows(5, duplicates_every=0))
     ledger.close()
     with SlotServer(latency=0.0, slots=8) as server:
         config = candidate_config(server.base_url, "requests_per_minute = 600")  # one per 0.1 s

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from rich.table import Table
 
 from ..config import Config, find_config, load_config
 from ..errors import UsageError
+from ..ledger import new_id
 from ..replay.compare import (
     TABLE_COLUMNS,
     CompareReport,
@@ -28,6 +30,7 @@ from ..replay.engine import Candidate, ReplayEngine
 from ..replay.html import write_html
 from ..replay.limits import MAX_CONCURRENCY, Limiters
 from ..replay.outcome_eval import COST_USD, compare_dataset, load_dataset, parse_tier_models
+from ..replay.resume import fingerprint, finish_replay_run, start_replay_run, with_max_cost
 from ..replay.scorers import DEFAULT_RUBRIC, JudgeCall, ScorerSet
 from ..replay.select import Selection
 from ..replay.tune import (
@@ -87,6 +90,15 @@ TierModelOpt = Annotated[
     typer.Option("--tier-model", help="With --dataset: TIER=MODEL, the dataset model a tier stands for (repeatable)."),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Call the models even when an answer is cached.")]
+MaxCostOpt = Annotated[
+    float | None,
+    typer.Option("--max-cost", callback=finite(0),
+                 help="Stop (exit 3) before this replay would spend more (USD), counting what a resumed one spent."),
+]
+ResumeOpt = Annotated[
+    str | None,
+    typer.Option("--resume", help="Continue this replay run (default: the last unfinished run of the same command)."),
+]
 ConcurrencyOpt = Annotated[
     int | None,
     typer.Option(
@@ -153,6 +165,53 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
         yield lambda done: bar.update(task, completed=done)
 
 
+PROGRESS_LINE_EVERY_S = 10.0
+
+
+@contextmanager
+def _replay_progress(total: int, paid: Callable[[], float]) -> Iterator[Callable[[int], None] | None]:
+    """Progress of a replay on stderr: done/total, calls per second, ETA and the money spent so far.
+    A bar on a terminal; otherwise (logs, CI) a plain line every 10 seconds."""
+    if total < 20:
+        yield None
+        return
+    started = time.monotonic()
+
+    def figures(done: int) -> tuple[str, str, str]:
+        elapsed = max(time.monotonic() - started, 1e-9)
+        rate = done / elapsed
+        eta = "-" if rate <= 0 else _duration((total - done) / rate)
+        return f"{rate:.1f}/s", f"ETA {eta}", f"paid ${paid():.6f}"
+
+    if not sys.stderr.isatty():
+        last = [started]
+
+        def line(done: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_LINE_EVERY_S or done == total:
+                last[0] = now
+                err_console.print(f"replaying {done}/{total} · " + " · ".join(figures(done)), markup=False,
+                                  highlight=False)
+
+        yield line
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[figures]}"),
+        console=err_console, transient=True,
+    ) as bar:
+        task = bar.add_task("replaying", total=total, figures="")
+        yield lambda done: bar.update(task, completed=done, figures=" · ".join(figures(done)))
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
 def _print_table(rows: list[dict[str, Any]], title: str, cost_unit: str = COST_USD) -> None:
     columns = list(TABLE_COLUMNS)
     if cost_unit != COST_USD:
@@ -190,6 +249,8 @@ def compare(
     tier_model: TierModelOpt = None,
     no_cache: NoCacheOpt = False,
     concurrency: ConcurrencyOpt = None,
+    max_cost: MaxCostOpt = None,
+    resume: ResumeOpt = None,
 ) -> None:
     """Replay history through each configuration: cost, quality vs the recorded answers, per tier."""
     for path in configs:
@@ -202,6 +263,7 @@ def compare(
             "--since": since, "--until": until, "--run": run, "--task": task, "--step-kind": step_kind,
             "--source": source, "--limit": limit, "--sample": sample, "--scorer": scorer, "--rubric": rubric,
             "--outcomes-out": outcomes_out, "--no-cache": no_cache, "--concurrency": concurrency,
+            "--max-cost": max_cost, "--resume": resume,
         }
         given = [name for name, value in ledger_only.items() if value]
         if given:
@@ -214,18 +276,26 @@ def compare(
     main = _main_config_or(configs[0])
     ledger = open_ledger(main)
     selection = _selection(since, until, run, task, step_kind, source, limit, sample, seed)
+    fp = fingerprint("compare", selection, candidates, scorer=scorer, rubric=rubric, no_cache=no_cache)
+    replay_run = start_replay_run(ledger, "compare", fp, config=main, resume=resume,
+                                  args={"configs": [str(p) for p in configs], "selection": selection.describe()})
+    if replay_run.resumed:
+        err_console.print(replay_run.describe(), markup=False, highlight=False)
+    capped = [Candidate(c.name, with_max_cost(c.config, max_cost)) for c in candidates]
     engine = ReplayEngine(
         ledger,
-        candidates,
+        capped,
         _scorer_factory(main, scorer, rubric),
         use_cache=not no_cache,
+        run_id=replay_run.id,
         judge_config=main,
         state_path=main.state_path,
         concurrency=concurrency,
+        resuming=replay_run.resumed,
     )
     try:
         total = count_for_progress(ledger, selection)
-        with _progress(total, "replaying") as progress:
+        with _replay_progress(total, lambda: engine.paid_usd) as progress:
             report = compare_ledger(
                 engine,
                 selection,
@@ -237,6 +307,7 @@ def compare(
             )
     finally:
         engine.close()
+    finish_replay_run(ledger, replay_run, {"rows": report.rows})
     _emit(report, as_json, as_csv, html, outcomes_out)
 
 
@@ -316,13 +387,14 @@ def tune_command(
     rubric: RubricOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     concurrency: ConcurrencyOpt = None,
+    max_cost: MaxCostOpt = None,
 ) -> None:
     """Search the configuration space for the cheapest configuration that keeps quality ≥ the floor."""
     base_config = load_config(base) if base is not None else get_config()
     source_name: str
     if dataset is not None:
-        if concurrency is not None:
-            raise UsageError("--concurrency: only for replays of the ledger, not with --dataset")
+        if concurrency is not None or max_cost is not None:
+            raise UsageError("--concurrency, --max-cost: only for replays of the ledger, not with --dataset")
         rows = load_dataset(dataset)
         evaluator: Any = DatasetEvaluator(base_config, rows, explicit_models=parse_tier_models(tier_model or []),
                                           seed=seed)
@@ -336,10 +408,12 @@ def tune_command(
         selection = _selection(since, until, run, task, step_kind, source, limit, sample, seed)
         make_scorers = _scorer_factory(base_config, scorer, rubric)
         limiters = Limiters(concurrency)  # one set of slots and rate limits for the whole search
+        run_id = new_id()  # one run for the whole search: --max-cost caps all of it
 
         def make_engine(candidates: list[Candidate]) -> ReplayEngine:
-            return ReplayEngine(ledger, candidates, make_scorers, judge_config=base_config,
-                                state_path=base_config.state_path, limiters=limiters)
+            capped = [Candidate(c.name, with_max_cost(c.config, max_cost)) for c in candidates]
+            return ReplayEngine(ledger, capped, make_scorers, judge_config=base_config,
+                                state_path=base_config.state_path, limiters=limiters, run_id=run_id)
 
         evaluator = LedgerEvaluator(ledger, base_config, selection, make_engine, seed=seed)
         space = Space(base_config)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import AtomicFile
-from ..errors import UsageError
+from ..errors import BudgetExhausted, UsageError
 from ..ledger import Ledger
 from .engine import Candidate, ReplayEngine, ReplayResult, answer_text, prompt_text, request_from_row
 from .parallel import replay_in_order
@@ -255,7 +255,7 @@ def compare_ledger(
     ok = False
     try:
         replayed = replay_in_order(engine, _replayable(iter_selected(engine.ledger, selection)))
-        for number, (original, results) in enumerate(replayed, start=1):
+        for number, (original, results) in enumerate(_stopped_by_budget(replayed, engine), start=1):
             task_id = original.get("task_id")
             baseline.add(
                 tier=original.get("tier"),
@@ -314,6 +314,22 @@ def compare_ledger(
         cache_misses=engine.cache.misses,
         notes=notes,
     )
+
+
+def _stopped_by_budget(
+    replayed: Iterator[tuple[dict[str, Any], list[ReplayResult]]], engine: ReplayEngine
+) -> Iterator[tuple[dict[str, Any], list[ReplayResult]]]:
+    """Say where a budget stopped the replay, and how to go on."""
+    done = 0
+    try:
+        for pair in replayed:
+            yield pair
+            done += 1
+    except BudgetExhausted as exc:
+        raise BudgetExhausted(
+            f"{exc} — replay run {engine.run_id} stopped after {done} call(s), paid ${engine.paid_usd:.6f}; "
+            "the same command with a larger --max-cost continues it"
+        ) from None
 
 
 def _replayable(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -163,6 +163,17 @@ class ResponseCache:
             [request_hash, provider, model],
         )
 
+    def lookup_in_run(
+        self, run_id: str, replay_of: str | None, config_name: str | None, request_hash: str, provider: str, model: str
+    ) -> dict[str, Any] | None:
+        """An answer this replay run itself already got for this call (a resumed ``--no-cache``
+        replay: the cache is off, but nothing is paid twice)."""
+        return self.ledger.fetch_one(
+            "SELECT * FROM calls WHERE replay_of = ? AND run_id = ? AND config_name IS ? AND request_hash = ? "
+            "AND provider = ? AND model = ? AND status = 'ok' ORDER BY ts_end DESC LIMIT 1",
+            [replay_of, run_id, config_name, request_hash, provider, model],
+        )
+
     def original_answers(self, original: dict[str, Any], provider: str, model: str, max_tokens: int) -> bool:
         """Whether the original call is the answer this provider/model would give (see module doc)."""
         if not self.enabled or original.get("provider") != provider or original.get("model") != model:
@@ -221,6 +232,7 @@ class ReplayEngine:
         state_path: Path | None = None,
         concurrency: int | None = None,
         limiters: Limiters | None = None,
+        resuming: bool = False,
     ) -> None:
         if not candidates:
             raise UsageError("name at least one configuration to compare")
@@ -231,6 +243,7 @@ class ReplayEngine:
         self.candidates = candidates
         self.run_id = run_id or new_id()
         self.cache = ResponseCache(ledger, use_cache)
+        self.resuming = resuming  # this run_id made calls before (a killed replay, continued)
         # Every endpoint's slots and rate limits (routes.toml, or --concurrency N for all tiers).
         self.limiters = limiters or Limiters(concurrency)
         for candidate in candidates:
@@ -283,6 +296,9 @@ class ReplayEngine:
     def _cached_call(self, gateway: Gateway, tier: str, request: ChatRequest, context: CallContext) -> ChatResponse:
         tier_config = gateway.config.tiers[tier]
         row = self.cache.lookup(request.request_hash(), tier_config.provider, tier_config.model)
+        if row is None and self.resuming and not self.cache.enabled:
+            row = self.cache.lookup_in_run(self.run_id, context.replay_of, context.config_name,
+                                           request.request_hash(), tier_config.provider, tier_config.model)
         if row is not None:
             self.cache.count(hit=True)
             return response_from_row(row)
@@ -345,6 +361,9 @@ class ReplayEngine:
             cached = self.cache.lookup(sent.request_hash(), tier_config.provider, tier_config.model)
             if cached is None and self.cache.original_answers(original, tier_config.provider, tier_config.model, cap):
                 cached = original
+            if cached is None and self.resuming and not self.cache.enabled:
+                cached = self.cache.lookup_in_run(self.run_id, original["id"], candidate.name, sent.request_hash(),
+                                                  tier_config.provider, tier_config.model)
             if cached is not None:
                 self.cache.count(hit=True)
                 response = response_from_row(cached)

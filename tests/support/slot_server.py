@@ -22,7 +22,10 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
+
+from agentrunner.chat import ChatRequest, Message
 
 PROMPT_TOKENS = 60
 COMPLETION_TOKENS = 12
@@ -157,6 +160,24 @@ class SlotServer:
             self._loop.call_soon_threadsafe(self._main.cancel)
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def history_rows(count: int, *, duplicates_every: int = 7) -> Iterator[dict[str, Any]]:
+    """Originals on a big model; every ``duplicates_every``-th prompt repeats an earlier one (0: none)."""
+    for number in range(count):
+        topic = number - 3 if duplicates_every and number % duplicates_every == 6 else number
+        prompt = f"Summarise note {topic}"
+        request = ChatRequest(messages=[Message(role="user", content=prompt)], max_tokens=32)
+        ts = f"2026-11-01T10:{number // 60:02d}:{number % 60:02d}.000000Z"
+        yield {
+            "id": f"O{number:05d}", "ts_start": ts, "ts_end": ts, "tier": "big", "provider": "openai",
+            "model": "big", "request_json": json.dumps({"model": "big", **request.canonical()}),
+            "request_hash": request.request_hash(),
+            "response_text": f"SLOT-SMALL: {prompt}".upper() if number % 3 else "something else",
+            "finish_reason": "stop", "input_tokens": 60, "output_tokens": 12, "cost_usd": 0.001,
+            "latency_ms": 500.0, "status": "ok", "step_kind": "act", "task_id": f"t{number // 4}",
+        }
+
 
 
 def main() -> None:

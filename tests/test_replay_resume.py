@@ -1,0 +1,141 @@
+"""Resumable, bounded replays: a real ``agentrunner compare`` process killed with SIGKILL mid-replay,
+then the same command again — nothing paid twice, nothing missing; ``--resume RUN``; ``--max-cost``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from agentrunner.config import load_config
+from agentrunner.ledger import Ledger
+from tests.support.slot_server import SlotServer, history_rows
+
+ROWS = 300
+
+
+def tier(name: str, model: str, base_url: str, extra: str = "") -> str:
+    return f"""
+[tiers.{name}]
+provider = "openai"
+model = "{model}"
+base_url = "{base_url}"
+max_tokens = 64
+max_retries = 0
+price = {{ input_per_mtok = 1.0, output_per_mtok = 2.0 }}
+{extra}
+"""
+
+
+def project(home: Path, write_config: Callable[[str], Path], server: SlotServer, rows: int = ROWS) -> Path:
+    write_config(tier("big", "big", server.base_url))
+    candidate = home / "small.toml"
+    candidate.write_text(tier("small", "slot-small", server.base_url))
+    ledger = Ledger.for_config(load_config(home / "routes.toml"))
+    ledger.insert_calls(history_rows(rows, duplicates_every=0))  # all distinct
+    ledger.close()
+    return candidate
+
+
+def replays(home: Path) -> tuple[dict[str, int], int]:
+    """ok replay rows per original, and every replay row (ok or not)."""
+    conn = sqlite3.connect(home / ".agentrunner" / "ledger.db")
+    try:
+        per = dict(conn.execute(
+            "SELECT replay_of, count(*) FROM calls WHERE replay_of IS NOT NULL AND status = 'ok' GROUP BY replay_of"
+        ).fetchall())
+        total = conn.execute("SELECT count(*) FROM calls WHERE replay_of IS NOT NULL").fetchone()[0]
+    finally:
+        conn.close()
+    return per, total
+
+
+def spawn(home: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "agentrunner", "compare", *args], cwd=home, env=dict(os.environ),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+@pytest.mark.parametrize("no_cache", [False, True], ids=["cache", "no-cache"])
+def test_kill_9_then_the_same_command_pays_nothing_twice(
+    isolated_home: Path, write_config: Callable[[str], Path], no_cache: bool
+) -> None:
+    with SlotServer(latency=0.03, slots=8) as server:
+        candidate = project(isolated_home, write_config, server)
+        args = [str(candidate), "--concurrency", "4", "--json", *(["--no-cache"] if no_cache else [])]
+        first = spawn(isolated_home, *args)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and first.poll() is None:  # kill at ~60%
+            if (isolated_home / ".agentrunner" / "ledger.db").exists() and replays(isolated_home)[1] >= ROWS * 0.6:
+                break
+            time.sleep(0.02)
+        assert first.poll() is None, "the replay ended before it could be killed"
+        os.kill(first.pid, signal.SIGKILL)
+        first.communicate()
+        killed_at = replays(isolated_home)[1]
+        assert ROWS * 0.6 <= killed_at < ROWS
+        requests_before = server.requests
+
+        second = spawn(isolated_home, *args)
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 0, err
+        assert "resuming replay run" in err
+        per, total = replays(isolated_home)
+    assert len(per) == ROWS  # 0 missing
+    assert max(per.values()) == 1  # 0 paid twice
+    assert total == ROWS
+    # Every request the server answered is a ledger row, except those in flight at the kill (≤ 4).
+    assert 0 <= requests_before - killed_at <= 4
+    assert server.requests - requests_before == ROWS - killed_at  # the resumed run called only the rest
+    rows = json.loads(out)["rows"]
+    assert rows[1]["calls"] == ROWS
+
+
+def test_a_finished_replay_is_not_resumed_and_resume_names_a_run(
+    isolated_home: Path, write_config: Callable[[str], Path], cli: Callable[..., Result]
+) -> None:
+    with SlotServer(latency=0.0, slots=4) as server:
+        candidate = project(isolated_home, write_config, server, rows=5)
+        first = cli("compare", str(candidate), "--json")
+        assert first.exit_code == 0, first.output
+        ledger = sqlite3.connect(isolated_home / ".agentrunner" / "ledger.db")
+        (run_id, args, finished), = ledger.execute("SELECT id, args, finished FROM runs").fetchall()
+        assert finished is not None and json.loads(args)["command"] == "compare"
+        again = cli("compare", str(candidate), "--no-cache", "--json")  # another command: a new run
+        assert again.exit_code == 0
+        assert ledger.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+        wrong = cli("compare", str(candidate), "--resume", run_id, "--no-cache")
+        assert wrong.exit_code == 2
+        assert "that run was a `compare` replay of other calls or configurations" in wrong.output
+        missing = cli("compare", str(candidate), "--resume", "nope")
+        assert "--resume nope: no such run in the ledger" in missing.output
+        assert server.requests == 10
+
+
+def test_max_cost_stops_the_replay_and_a_larger_one_continues_it(
+    isolated_home: Path, write_config: Callable[[str], Path], cli: Callable[..., Result]
+) -> None:
+    with SlotServer(latency=0.0, slots=4) as server:
+        candidate = project(isolated_home, write_config, server, rows=20)
+        # Each call costs (60 × 1 + 12 × 2) / 1e6 = $0.000084; the worst case reserved is
+        # (prompt estimate + 64 tokens × $2/Mtok): about five calls fit in $0.0005.
+        stopped = cli("compare", str(candidate), "--max-cost", "0.0005")
+        assert stopped.exit_code == 3
+        assert "stopped after" in stopped.output and "a larger --max-cost continues it" in stopped.output
+        paid_first = server.requests
+        assert 1 <= paid_first < 20
+        done = cli("compare", str(candidate), "--max-cost", "1", "--json")
+        assert done.exit_code == 0, done.output
+        assert server.requests == 20  # the first five were not called again
+        per, _ = replays(isolated_home)
+        assert len(per) == 20 and max(per.values()) == 1
