@@ -306,6 +306,20 @@ def _clean_stale(conn: sqlite3.Connection) -> int:
     return len(stale)
 
 
+def _cap_status(cap: _Cap, spent: float, reserved: float) -> CapStatus:
+    used = spent + reserved
+    return CapStatus(
+        name=cap.name,
+        cap_usd=cap.cap_usd,
+        spent_usd=spent,
+        reserved_usd=reserved,
+        left_usd=cap.cap_usd - used,
+        resets_at=cap.resets_at,
+        exhausted=used >= cap.cap_usd,
+        fraction=used / cap.cap_usd if cap.cap_usd > 0 else 1.0,
+    )
+
+
 def budget_status(
     config: Config, ledger: Ledger, *, run_id: str | None = None, now: datetime | None = None
 ) -> list[CapStatus]:
@@ -313,6 +327,11 @@ def budget_status(
     caps = applicable_caps(config, run_id=run_id, now=now)
     if not caps:
         return []
+    if ledger.is_postgres:  # a team's ledger: leases instead of pids (budgets_pg.py)
+        from . import budgets_pg
+
+        sums = budgets_pg.totals(ledger, caps, [SOURCE])
+        return [_cap_status(cap, spent, reserved) for cap, (spent, reserved) in zip(caps, sums, strict=True)]
     with _connect(ledger) as conn:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -343,6 +362,24 @@ def reserve(
     caps = applicable_caps(config, run_id=run_id, now=now)
     if not caps:
         return Reservation(None, amount_usd)
+    if ledger.is_postgres:  # one locked transaction across processes and hosts (budgets_pg.py)
+        from . import budgets_pg
+
+        row = {
+            "id": new_id(),
+            "ts": utcnow(),
+            "run_id": run_id,
+            "tier": tier,
+            "amount_usd": amount_usd,
+            "user": config.ledger.user or None,
+            "team": config.ledger.team or None,
+        }
+        reserved_id, refused, sums = budgets_pg.reserve(
+            ledger, caps, amount_usd, sources=[SOURCE], row=row, dry_run=dry_run
+        )
+        if refused is not None:
+            return Reservation(None, amount_usd, blocked_by=_cap_status(caps[refused], *sums[refused]))
+        return Reservation(reserved_id, amount_usd)
     with _connect(ledger) as conn:
         # IMMEDIATE takes the database's write lock now, so no other reserver can read the same
         # totals and insert between our check and our insert.
@@ -384,6 +421,11 @@ def reserve(
 def release(ledger: Ledger, reservation_id: str | None) -> None:
     """Drop a reservation (idempotent; None is a no-op)."""
     if reservation_id is None:
+        return
+    if ledger.is_postgres:
+        from . import budgets_pg
+
+        budgets_pg.release(ledger, reservation_id)
         return
     with _connect(ledger) as conn:
         conn.execute("DELETE FROM reservations WHERE id = ?", (reservation_id,))

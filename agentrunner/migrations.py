@@ -145,11 +145,20 @@ def m004_report_covering_index(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_reservation_leases(db: sqlite_utils.Database) -> None:
+    """Reservations on a shared (PostgreSQL) ledger expire by lease, not by pid: ``expires_at``
+    (renewed by the holder) and ``host`` (which machine holds it; a pid alone means nothing across
+    hosts)."""
+    db.table("reservations").add_column("expires_at", str)
+    db.table("reservations").add_column("host", str)
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_replayable_tool_calls_reservations,
     m003_indexes,
     m004_report_covering_index,
+    m007_reservation_leases,
 ]
 
 

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"errors", "chat", "config", "redaction", "atomic", "timerange", "shared_file", "edits"},
     {"ledger", "ledger_pg", "migrations", "pricing", "dbcheck"},  # the record of calls (SQLite/PostgreSQL), prices
     {"providers", "toolcalls"},  # one attempt of one call; tool calls read from a model's text
-    {"gateway", "budgets"},  # every call: retries, prices, ledger rows; caps and reservations
+    {"gateway", "budgets", "budgets_pg"},  # every call: retries, prices, ledger rows; caps and reservations
     {"router"},  # which tier takes a step
     # what is built on calls and routing: the work, replay and reports
     {
