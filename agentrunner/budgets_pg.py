@@ -47,11 +47,16 @@ def _lease_sql() -> str:
 class CapQuery(Protocol):
     """What a cap is here: how to select its spend and its reservations (SQLite dialect, ``?``)."""
 
-    calls_where: str
-    calls_params: tuple[object, ...]
-    reservations_where: str
-    reservations_params: tuple[object, ...]
-    cap_usd: float
+    @property
+    def calls_where(self) -> str: ...
+    @property
+    def calls_params(self) -> tuple[object, ...]: ...
+    @property
+    def reservations_where(self) -> str: ...
+    @property
+    def reservations_params(self) -> tuple[object, ...]: ...
+    @property
+    def cap_usd(self) -> float: ...
 
 
 def _pg(ledger: Ledger) -> PgDatabase:
