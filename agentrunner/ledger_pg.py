@@ -467,6 +467,13 @@ class PgDatabase:
             except psycopg.Error as exc:
                 raise self.problem(exc) from None
 
+    def pinned(self) -> Any:
+        """The psycopg connection of this thread's :meth:`transaction`/:meth:`atomic` (for COPY)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            raise RuntimeError("pinned() outside transaction()")
+        return conn
+
     def transaction(self, fn: Callable[[], Any]) -> Any:
         """``fn()`` in one transaction on one connection (its statements join it), retried whole
         when the connection drops before the commit. Only for idempotent work: a commit whose

@@ -35,6 +35,7 @@ LAYERS: list[set[str]] = [
         "replay",
         "reports",
         "importers",
+        "push",
         "doctor",
     },
     {"cli", "__main__", ""},  # "" is agentrunner/__init__.py (the public API re-exports)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from typing import Annotated, Literal
 
@@ -92,6 +93,45 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
             console.print(f"{key:16} {value}")
     for tier, values in data["by_tier"].items():
         console.print(f"  {tier:14} {values['calls']} calls  ${values['cost_usd']:.6f}")
+
+
+@ledger_app.command("push")
+def push_rows(
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="The team's postgresql:// URL (default: AGENTRUNNER_LEDGER_URL or [ledger] url)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only rows since: an age (30m, 12h, 1.5d, 2w) or an ISO date/time.")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only rows before: an age or an ISO date/time.")] = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, max=100_000, help="Rows per transaction.")] = 2000,
+) -> None:
+    """Copy this machine's SQLite ledger into the team's PostgreSQL ledger (idempotent: run it again
+    any time; rows already there are skipped)."""
+    from ..ledger import URL_ENV, Ledger
+    from ..push import push
+
+    config = get_config()
+    url = to or os.environ.get(URL_ENV) or config.ledger.url
+    if not url:
+        raise UsageError(f"ledger push: no team ledger: pass --to postgresql://… or set {URL_ENV} or [ledger] url")
+    if not config.ledger_path.exists():
+        typer.echo(f"{config.ledger_path}: no local ledger, nothing to push")
+        return
+    window = TimeRange.parse(since, until)
+    local = Ledger(config.ledger_path, redact=config.ledger.patterns())
+    target = Ledger(url, redact=config.ledger.patterns())
+    result = push(
+        local,
+        target,
+        state_path=config.data_dir / "push-state.json",
+        window=window if (since or until) else None,
+        user=config.ledger.user or None,
+        team=config.ledger.team or None,
+        batch_rows=batch,
+    )
+    typer.echo(result.line())
 
 
 @ledger_app.command("path")
