@@ -33,7 +33,11 @@ from .errors import LedgerError
 
 # The pool reports failed connection attempts through logging; with no handler configured Python
 # would print them to stderr. The ledger reports the failure itself, in one line.
-logging.getLogger("psycopg").addHandler(logging.NullHandler())
+# (Not propagated either: a pool reconnecting in the background must not write into the logs of
+# the program that embeds agentrunner, or of pytest, long after the ledger said what failed.)
+_pool_log = logging.getLogger("psycopg.pool")
+_pool_log.addHandler(logging.NullHandler())
+_pool_log.propagate = False
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 RETRY_SECONDS = 20.0
