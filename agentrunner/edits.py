@@ -18,6 +18,7 @@ import ast
 import difflib
 import json
 import re
+import textwrap
 import tomllib
 from dataclasses import dataclass
 
@@ -240,12 +241,193 @@ def elision(old_text: str, new_text: str) -> str | None:
     return None
 
 
+# -- merging Python definitions by name ---------------------------------------------------------
+
+_MERGEABLE = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Import,
+    ast.ImportFrom,
+    ast.Assign,
+    ast.AnnAssign,
+)
+# a replaced function keeps most of its lines: a model that writes a def line and the two lines it
+# changed (a partial body) would otherwise cut the rest of the function away
+KEEP_RATIO = 0.6
+KEEP_MIN_LINES = 6
+
+
+def _assigned(node: ast.stmt) -> str | None:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id
+    return None
+
+
+def _name(node: ast.stmt) -> str | None:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    return _assigned(node)
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", [])
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+def _source(lines: list[str], node: ast.stmt) -> list[str]:
+    """The node's lines (decorators included), without their common indentation."""
+    chunk = lines[_first_line(node) - 1 : node.end_lineno or node.lineno]
+    return textwrap.dedent("".join(chunk)).splitlines(keepends=True)
+
+
+def _indented(chunk: list[str], indent: str) -> list[str]:
+    return [indent + line if line.strip() else line for line in chunk]
+
+
+def _is_method(node: ast.stmt) -> bool:
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    first = node.args.posonlyargs[:1] or node.args.args[:1]
+    return bool(first) and first[0].arg in ("self", "cls")
+
+
+def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] = ()) -> Applied | None:
+    """``text`` (a Python module) with the definitions of ``block`` merged in by name — the way a
+    developer reads "here is the new ``total_value``": a function, class or module constant of the
+    same name is replaced, a new one is added (a function at the end, a constant after the
+    imports, a method at the end of its class), a missing import is added after the imports.
+    A method written without its class goes to the class that has a method of that name, else the
+    one class the item names (``classes_named``) or the file's only class.
+
+    None when ``block`` is no set of definitions (it does not parse, or holds other statements);
+    :class:`EditError` when it is one but cannot be placed, or would cut a function short."""
+    source = textwrap.dedent(block.strip("\n") + "\n")
+    indented_block = source != block.strip("\n") + "\n"
+    try:
+        new_tree = ast.parse(source)
+        old_tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    nodes = list(new_tree.body)
+    if nodes and isinstance(nodes[0], ast.Expr) and isinstance(nodes[0].value, ast.Constant):
+        nodes = nodes[1:]  # a module docstring in a partial block: not a definition
+    if not nodes or not all(isinstance(node, _MERGEABLE) for node in nodes):
+        return None
+    if any(isinstance(node, (ast.Assign, ast.AnnAssign)) and _assigned(node) is None for node in nodes):
+        return None
+    new_lines = source.splitlines(keepends=True)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    # (first line index, last line index exclusive, replacement lines); applied bottom-up
+    changes: list[tuple[int, int, list[str]]] = []
+    appended: list[list[str]] = []
+    top = {(_name(n), type(n) is ast.ClassDef): n for n in old_tree.body if _name(n)}
+    classes = {n.name: n for n in old_tree.body if isinstance(n, ast.ClassDef)}
+    imports = [n for n in old_tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    after_imports = (imports[-1].end_lineno or 0) if imports else _docstring_end(old_tree)
+
+    def replace(old: ast.stmt, chunk: list[str], indent: str) -> None:
+        old_size = (old.end_lineno or old.lineno) - _first_line(old) + 1
+        function = isinstance(old, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if function and old_size >= KEEP_MIN_LINES and len(chunk) < KEEP_RATIO * old_size:
+            raise EditError(
+                f"the new {_name(old)} has {len(chunk)} lines where the file's has {old_size}: write the "
+                "complete function (every line of it), or change only a snippet with an edit block"
+            )
+        changes.append((_first_line(old) - 1, old.end_lineno or old.lineno, _indented(chunk, indent)))
+
+    def method_into(cls: ast.ClassDef, node: ast.stmt, chunk: list[str]) -> None:
+        indent = " " * cls.body[0].col_offset if cls.body else "    "
+        same = [m for m in cls.body if _name(m) == _name(node)]
+        if same:
+            replace(same[0], chunk, indent)
+            return
+        end = cls.end_lineno or cls.lineno
+        changes.append((end, end, ["\n", *_indented(chunk, indent)]))
+
+    for node in nodes:
+        chunk = _source(new_lines, node)
+        name = _name(node)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            wanted = {alias.asname or alias.name for alias in node.names}
+            have = {alias.asname or alias.name for imp in imports for alias in imp.names}
+            if not wanted <= have:
+                changes.append((after_imports, after_imports, chunk))
+            continue
+        if isinstance(node, ast.ClassDef) and (name, True) in top and not indented_block:
+            old_class = top[(name, True)]
+            assert isinstance(old_class, ast.ClassDef)
+            old_members = {_name(m) for m in old_class.body if _name(m)}
+            new_members = {_name(m) for m in node.body if _name(m)}
+            if old_members <= new_members:
+                replace(old_class, chunk, "")
+                continue
+            for member in node.body:  # a class written with only its new or changed members
+                if _name(member) is None:
+                    continue  # the class docstring or other lines: the file's stay
+                method_into(old_class, member, _source(new_lines, member))
+            continue
+        if (name, False) in top and not indented_block:
+            replace(top[(name, False)], chunk, "")
+            continue
+        if indented_block or _is_method(node):
+            owners = [c for c in classes.values() if any(_name(m) == name for m in c.body)]
+            named = [classes[c] for c in classes_named if c in classes]
+            target = (
+                owners[:1]
+                or (named if len(named) == 1 else [])
+                or (list(classes.values()) if len(classes) == 1 else [])
+            )
+            if not target:
+                raise EditError(
+                    f"{name} looks like a method but the file has no class to put it in that is clear: "
+                    "write it inside its class (the `class …:` line, then the method)"
+                )
+            method_into(target[0], node, chunk)
+            continue
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            changes.append((after_imports, after_imports, ["\n", *chunk]))
+            continue
+        appended.append(chunk)
+    # bottom-up, so earlier line numbers stay right; two insertions at one place keep their order
+    order = sorted(range(len(changes)), key=lambda i: (changes[i][0], changes[i][1], i), reverse=True)
+    for first, last, chunk in (changes[i] for i in order):
+        lines[first:last] = chunk
+    for chunk in appended:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        lines += ["\n", "\n", *chunk]
+    merged = "".join(lines)
+    if merged == text or merged == text + "\n":
+        raise EditError("the definitions are the same as in the file: nothing would change")
+    pairs = zip(merged.splitlines(), text.splitlines(), strict=False)
+    start = next((i for i, (a, b) in enumerate(pairs) if a != b), 0) + 1
+    return Applied(merged, start, start + len(block.splitlines()), "merged definitions by name")
+
+
+def _docstring_end(tree: ast.Module) -> int:
+    """The last line of the module docstring and ``from __future__`` imports (0: none)."""
+    end = 0
+    for node in tree.body:
+        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and end == 0
+        if docstring or (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+            end = node.end_lineno or node.lineno
+            continue
+        break
+    return end
+
+
 __all__ = [
     "Applied",
     "EditError",
     "apply_edit",
     "dropped_content",
     "elision",
+    "merge_definitions",
     "near_matches",
     "numbered",
     "parse_problem",

@@ -329,3 +329,81 @@ def test_rename_candidates_are_the_pair_around_to() -> None:
     ]  # fmt: skip
     assert names("Rename the `Reader` class's `load` method to `read`") == ["load", "read"]
     assert names("Rename `a_b` and `c_d` please") == ["a_b", "c_d"]
+
+
+def test_a_function_written_whole_is_merged_by_name(ws: Workspace) -> None:
+    """Seen with Qwen2.5-Coder-1.5B (chores add-repr, docstring-total-value): to add a method it
+    wrote the new method as both SEARCH and REPLACE; a fenced block of only the changed function
+    was refused as a whole-file rewrite that drops the others. Both are merged by name now."""
+    noop_add = (
+        "pkg/stats.py\n<<<<<<< SEARCH\ndef median(values):\n    return sorted(values)[len(values) // 2]\n=======\n"
+        "def median(values):\n    return sorted(values)[len(values) // 2]\n>>>>>>> REPLACE\nDONE added median"
+    )
+    ctx = ScriptedContext(ws, [noop_add], "Add a `median` function to `pkg/stats.py`")
+    assert loop(ctx, [], ["pkg/stats.py"]).error is None
+    text = (ws.root / "pkg/stats.py").read_text("utf-8")
+    assert text.startswith(STATS) and text.endswith(
+        "def median(values):\n    return sorted(values)[len(values) // 2]\n"
+    )
+    block = 'pkg/stats.py\n```python\ndef top(values):\n    """The largest value."""\n    return max(values)\n```\nDONE'
+    ctx = ScriptedContext(ws, [block], "Add a docstring to `top` in `pkg/stats.py`")
+    assert loop(ctx, [], ["pkg/stats.py"]).error is None
+    text = (ws.root / "pkg/stats.py").read_text("utf-8")
+    assert 'def top(values):\n    """The largest value."""\n    return max(values)\n' in text and "def mean(" in text
+
+
+def test_repeats_inside_one_reply_are_one_action_and_the_example_is_not_copied(ws: Workspace) -> None:
+    """Seen with Qwen2.5-Coder-1.5B (chore add-dunder-all): it copied the worked example's edit into
+    the file, then wrote one block nine times in one reply; the second copy ended the step as a
+    "repeated call"."""
+    copied = 'pkg/stats.py\n```python\ndef greet(name):\n    return "Hi " + name\n```\n'
+    block = "pkg/stats.py\n<<<<<<< SEARCH\ndef top(values):\n=======\ndef top(values):  # max\n>>>>>>> REPLACE\n"
+    ctx = ScriptedContext(ws, [copied + block * 3, "DONE"], "Comment `top` in `pkg/stats.py`")
+    result = loop(ctx, [], ["pkg/stats.py"])
+    assert result.error is None and len(ctx.requests) == 2
+    assert "worked example" in ctx.requests[1].messages[-1].content
+    text = (ws.root / "pkg/stats.py").read_text("utf-8")
+    assert "greet" not in text and text.count("# max") == 1
+
+
+def test_done_runs_the_tests_of_the_modules_it_changed(ws: Workspace) -> None:
+    """Seen on the chores benchmark (add-logging): `logging.warning` without `import logging`; the
+    verification's tests failed after the step, the step itself never saw them."""
+    broken = (
+        "pkg/stats.py\n<<<<<<< SEARCH\n    return sum(values) / len(values)\n=======\n"
+        "    logging.info('mean')\n    return sum(values) / len(values)\n>>>>>>> REPLACE\nDONE"
+    )
+    fixed = "pkg/stats.py\n```python\nimport logging\n```\nDONE"
+    ctx = ScriptedContext(ws, [broken, fixed], "Log each call of `mean` in `pkg/stats.py`")
+    result = loop(ctx, [], ["pkg/stats.py"])
+    assert result.error is None, result.error
+    assert "NameError" in ctx.requests[1].messages[-1].content
+
+
+def test_done_is_checked_against_what_the_item_quotes(ws: Workspace) -> None:
+    """Seen on the chores benchmark (gitignore): a `.gitignore` without the `.venv/` the item lists
+    was ticked. The loop shows what is missing before it accepts DONE."""
+    title = "Add a `.gitignore`"
+    context = "Python bytecode, virtualenvs (`.venv/`), build output (`build/`)"
+    first = ".gitignore\n```\n__pycache__/\nbuild/\n```\nDONE"
+    second = ".gitignore\n```\n__pycache__/\n.venv/\nbuild/\n```\nDONE"
+    ctx = ScriptedContext(ws, [first, second], title, context)
+    assert loop(ctx, [], [".gitignore"]).error is None
+    assert "'.venv/'" in ctx.requests[1].messages[-1].content
+    stubborn = ScriptedContext(ws, [first.replace("build/", "dist/"), "DONE"], title, context)
+    assert "no changed file has" in (loop(stubborn, [], [".gitignore"]).error or "")
+
+
+def test_an_item_finds_its_files_by_name_and_by_command_words(ws: Workspace) -> None:
+    """Seen on the chores benchmark: "Add a CHANGELOG entry …" was shown the module it quoted, not
+    CHANGELOG.md (the model fixed the code instead); "`stockroom summary`" found no CLI module."""
+    (ws.root / "CHANGELOG.md").write_text("# Changelog\n", "utf-8")
+    title = "Add a CHANGELOG entry: `mean` handles empty lists"
+    spec = general_step(0, title, ItemInfo(id="i", title=title, context="", tags=[], file="t.md"), ws.root)
+    assert spec.writes == ["CHANGELOG.md"]
+    (ws.root / "pkg" / "cli.py").write_text(
+        'import argparse\nparser = argparse.ArgumentParser(prog="stats")\nparser.add_argument("--top")\n', "utf-8"
+    )
+    ctx = ScriptedContext(ws, ["DONE"], "Add a `--json` flag to `stats --top`")
+    loop(ctx, [], [])
+    assert "pkg/cli.py (line numbers" in ctx.requests[0].messages[3].content

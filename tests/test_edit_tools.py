@@ -154,3 +154,65 @@ def test_a_whole_file_rewrite_that_drops_most_of_the_file_is_refused(ws: Workspa
     assert ws.call(
         "write_file", {"path": "notes.md", "content": "# Notes\n" + "".join(f"- point {n}\n" for n in range(10))}
     ).ok
+
+
+PRICES = '''"""Prices."""
+
+from __future__ import annotations
+
+import math
+
+RATE = 0.2
+
+
+def total(values):
+    return round(sum(values), 2)
+
+
+class Basket:
+    """Things to buy."""
+
+    def __init__(self) -> None:
+        self.items: list[float] = []
+
+    def add(self, price: float) -> None:
+        self.items.append(price)
+        self.items.sort()
+        self.count = len(self.items)
+        self.last = price
+        self.ok = True
+'''
+
+
+def test_merge_definitions_replaces_by_name_and_adds_the_new() -> None:
+    """A small model writes "the new function", not an edit block: it is merged by name."""
+    from agentrunner.edits import EditError, merge_definitions
+
+    documented = merge_definitions(
+        PRICES, 'def total(values):\n    """The sum, in cents."""\n    return round(sum(values), 2)\n'
+    )
+    assert documented is not None and '    """The sum, in cents."""\n    return round' in documented.text
+    assert documented.text.count("def total") == 1 and "class Basket" in documented.text
+    # a method without its class goes to the file's one class (or the class the item names)
+    method = merge_definitions(
+        PRICES, "    def __repr__(self) -> str:\n        return 'Basket'\n", classes_named=("Basket",)
+    )
+    assert method is not None and method.text.endswith(
+        "        self.ok = True\n\n    def __repr__(self) -> str:\n        return 'Basket'\n"
+    )
+    # imports join the imports, constants go after them, new functions at the end
+    added = merge_definitions(
+        PRICES, "import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef mean(v):\n    return sum(v) / len(v)\n"
+    )
+    assert added is not None
+    assert "import math\nimport logging\n\nlog = logging.getLogger(__name__)\n\nRATE" in added.text
+    assert added.text.endswith("        self.ok = True\n\n\ndef mean(v):\n    return sum(v) / len(v)\n")
+    compile(added.text, "m.py", "exec")
+    # a class with only its new member keeps the others
+    member = merge_definitions(PRICES, "class Basket:\n    def clear(self) -> None:\n        self.items = []\n")
+    assert member is not None and "def add(" in member.text and "def clear(self)" in member.text
+    # never a partial body: a def line and two of its six lines would cut the rest away
+    with pytest.raises(EditError, match="complete function"):
+        merge_definitions(PRICES, "class Basket:\n    def add(self, price: float) -> None:\n        self.ok = True\n")
+    assert merge_definitions(PRICES, "print('hello')\n") is None  # not definitions: no merge
+    assert merge_definitions(PRICES, "def broken(:\n") is None

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from agentrunner.agent.journal import FileChange
-from agentrunner.agent.verification import content_checks, echo_problem, parse_check, shrink_problem, stub_problem
+from agentrunner.agent.verification import (
+    asked_problem,
+    content_checks,
+    echo_problem,
+    parse_check,
+    shrink_problem,
+    stub_problem,
+)
 from agentrunner.config import load_config
 from agentrunner.runner import RunOptions, run
 from tests.support.scripted_http import ScriptedServer
@@ -231,8 +238,31 @@ def test_the_checks_one_by_one() -> None:
     yaml_check = parse_check([change("c.yaml", None, "a: [1, 2\n"), change("d.json", None, "{}")])
     assert not yaml_check.ok and "c.yaml" in yaml_check.detail
     checks = content_checks([change("d.json", None, '{"a": 1}')], literals=literals, item_text="x")
-    assert [c.name for c in checks] == ["parses", "echo", "stubs", "shrink"] and all(c.ok for c in checks)
+    assert [c.name for c in checks] == ["parses", "echo", "stubs", "shrink", "asked"] and all(c.ok for c in checks)
     assert json.loads('{"a": 1}') == {"a": 1}
+
+
+def test_the_changes_do_what_the_item_literally_asks() -> None:
+    """Seen on the chores benchmark: a .gitignore without `.venv/` (the item lists it) was ticked;
+    a docstring item whose edit also changed the code would have been."""
+    gitignore = "Add a `.gitignore`\n  Python bytecode, virtualenvs (`.venv/`), build output (`build/`, `dist/`)"
+    partial = [change(".gitignore", None, "__pycache__/\nvenv/\nbuild/\ndist/\n")]
+    assert "'.venv/'" in (asked_problem(partial, gitignore, None) or "")
+    assert asked_problem([change(".gitignore", None, "__pycache__/\n.venv/\nbuild/\ndist/\n")], gitignore, None) is None
+    dev = [change("pyproject.toml", "[project]\n", "[project.optional-dependencies]\ndev = []\n")]
+    assert "pytest>=8" in (asked_problem(dev, "Add a `dev` extra with `pytest>=8` to `pyproject.toml`", None) or "")
+    # code is judged by the tests, and a deletion need not contain what it deletes
+    assert asked_problem([change("m.py", MODULE, "x = 1\n")], "Add `__all__` to `m.py`", None) is None
+    assert asked_problem([change("a.md", "`old` here\n", "\n")], "Delete `old` from `a.md`", None) is None
+    docstring = "Add a docstring to `total` in `m.py`"
+    documented = MODULE.replace('"""Sum of the values."""', '"""The sum of the values, as a float."""')
+    assert asked_problem([change("m.py", MODULE, documented)], docstring, None) is None
+    hinted = documented.replace("def total(values):", "def total(values: list[float]) -> float:")
+    assert asked_problem([change("m.py", MODULE, hinted)], "Add type hints to `m.py`", None) is None
+    rewritten = documented.replace("sum(values)", "sum(values) + 1")
+    assert "the code changed" in (asked_problem([change("m.py", MODULE, rewritten)], docstring, None) or "")
+    checks = content_checks([change("m.py", MODULE, rewritten)], literals={}, item_text=docstring)
+    assert [c.name for c in checks][-1] == "asked" and not checks[-1].ok
 
 
 def test_yaml_is_skipped_with_a_note_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -416,7 +416,9 @@ class Agent:
         item = ItemInfo(**state["item"])
         item_text = f"{item.title}\n{item.context}"
         literals = {"expected output": spec.expected, "instruction": spec.instruction, "item text": item.title}
-        checks = content_checks(journal.changes(since=f"s{spec.index}"), literals=literals, item_text=item_text)
+        checks = content_checks(
+            journal.changes(since=f"s{spec.index}"), literals=literals, item_text=item_text, root=self.workspace.root
+        )
         if not all(check.ok for check in checks) or state["step_index"] < len(state["plan"]) - 1:
             return checks
         outputs = list(dict.fromkeys(path for step in state["plan"] for path in step.get("writes", [])))

@@ -32,9 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from ..chat import ChatRequest, Message, ToolCall
-from ..edits import strip_line_numbers
+from ..edits import EditError, apply_edit, dropped_content, merge_definitions, parse_problem, strip_line_numbers
 from ..tools import ToolResult
+from .journal import FileChange
 from .validators import ActResult
+from .verification import asked_problem, tests_for
 
 MAX_FILE_CHARS = 6_000  # one named file in the first prompt
 MAX_FILES_CHARS = 12_000  # all of them
@@ -44,7 +46,11 @@ CHANGING_TOOLS = ("write_file", "edit_file", "replace_identifier", "csv_to_markd
 
 SYSTEM = """You are a careful coding agent. You work in a project folder by writing actions.
 
-To change an existing file, write its path, then an edit block
+To add or change a Python function, method, class or constant, write the file's path, then the
+complete new definition (every line of it) in a python block. It replaces the definition of the
+same name in the file, or is added to the file (a method to its class, an import to the imports).
+
+To change other lines, write the file's path, then an edit block
 (SEARCH copies the current lines exactly, without line numbers):
 {edit_path}
 <<<<<<< SEARCH
@@ -73,15 +79,18 @@ EXAMPLE_EDIT, EXAMPLE_NEW = "src/module.py", "docs/notes.md"
 # ... and the guide's placeholder lines: an edit whose SEARCH is one of these is refused with a hint
 PLACEHOLDERS = {"lines to replace", "new lines", "full content"}
 # one worked example before the real task (a small model follows a demonstration far better than
-# a description); its file does not exist, so a copied edit of it is refused, never applied
+# a description); its file does not exist, and an action that copies its code into a real file is
+# refused, never applied
 EXAMPLE_TASK = (
-    "Task: Make `greet` say Hi in `hello.py`\n\nhello.py (line numbers are not part of the file):\n"
+    "Task: Make `greet` in `hello.py` say Hi, and document it\n\nhello.py (line numbers are not part of the file):\n"
     '   1\tdef greet(name):\n   2\t    return "Hello " + name\n\nWrite your actions now.'
 )
 EXAMPLE_ANSWER = (
-    'hello.py\n<<<<<<< SEARCH\n    return "Hello " + name\n=======\n    return "Hi " + name\n'
-    ">>>>>>> REPLACE\nDONE greet says Hi"
+    'hello.py\n```python\ndef greet(name):\n    """Say hi to name."""\n    return "Hi " + name\n```\n'
+    "DONE greet says Hi"
 )
+# lines only the worked example has: an action holding one was copied from it
+EXAMPLE_LINES = ('return "Hi " + name', 'return "Hello " + name', '"""Say hi to name."""')
 
 
 def system_prompt(existing: list[str], missing: list[str]) -> str:
@@ -316,6 +325,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     changed: set[str] = set()
     turns = max(ctx.max_tool_calls, 1)
     tests_failed_at: str | None = None
+    originals: dict[str, bytes | None] = {}  # each changed file as it was before the step touched it
     idle = False  # the previous reply had no action
     for turn in range(turns):
         _trim_history(messages)
@@ -344,7 +354,9 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 ]
                 continue
             last = turn + 1 >= turns
-            feedback, tests_failed_at = _gate_done(ctx, result, changed, reads, touched, tests_failed_at, last)
+            feedback, tests_failed_at = _gate_done(
+                ctx, result, changed, reads, touched, tests_failed_at, last, originals
+            )
             if feedback is None:
                 return result
             messages += [Message(role="assistant", content=response.text), Message(role="user", content=feedback)]
@@ -352,7 +364,8 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         idle = False
         reports: list[str] = []
         native: list[tuple[Action, ToolResult]] = []
-        for action in reply.actions:
+        ran_from = len(result.tool_results)
+        for action in _unique(reply.actions):
             state = _fingerprint(root, touched | changed)
             signature = json.dumps([action.tool, action.arguments, state], sort_keys=True, default=str)
             if signature in seen:
@@ -366,7 +379,14 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 action.arguments.setdefault("line_numbers", True)
             _retarget(action, root, default_path)
             copied = _copied_placeholder(action)
-            outcome = ToolResult(False, "", copied) if copied else ctx.tool(action.tool, action.arguments)
+            merging = None if copied else _as_merge(action, root, f"{instruction}\n{ctx.item.context}")
+            if isinstance(merging, str):
+                outcome = ToolResult(False, "", merging)
+            elif copied:
+                outcome = ToolResult(False, "", copied)
+            else:
+                _remember(originals, root, action)
+                outcome = ctx.tool(action.tool, action.arguments)
             _record(result, action, outcome)
             path = action.arguments.get("path") or action.arguments.get("destination")
             if outcome.ok and action.tool in CHANGING_TOOLS and isinstance(path, str):
@@ -385,10 +405,12 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         messages += [
             Message(role="tool", content=_clip(o.as_message(), 4_000), tool_call_id=a.native_id) for a, o in native
         ]
-        failed = any(not r["ok"] for r in result.tool_results[-len(reply.actions) :])
+        failed = any(not r["ok"] for r in result.tool_results[ran_from:])
         if reply.done is not None and not failed:
             last = turn + 1 >= turns
-            feedback, tests_failed_at = _gate_done(ctx, result, changed, reads, touched, tests_failed_at, last)
+            feedback, tests_failed_at = _gate_done(
+                ctx, result, changed, reads, touched, tests_failed_at, last, originals
+            )
             if feedback is None:
                 return result
             reports.append(feedback)
@@ -401,19 +423,46 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
 
 def _gate_done(
     ctx: Any, result: ActResult, changed: set[str], reads: list[str], touched: set[str],
-    failed_at: str | None, last_turn: bool,
+    failed_at: str | None, last_turn: bool, originals: dict[str, bytes | None] | None = None,
 ) -> tuple[str | None, str | None]:
-    """The model said DONE: run the tests it touches. ``(None, …)``: finished — tests pass, or
-    ``result.error`` says they still fail (the same failing state twice, or no turn left).
-    Otherwise the failing output to show the model, and the state it failed in."""
-    feedback = _test_feedback(ctx, result, changed, reads)
+    """The model said DONE: check what it changed does what the item literally asks (the
+    verification's ``asked`` check) and run the tests it touches. ``(None, …)``: finished — all
+    good, or ``result.error`` says what is still wrong (the same state twice, or no turn left).
+    Otherwise what is wrong, to show the model, and the state it was found in."""
+    feedback = _asked_feedback(ctx, changed, originals or {}) or _test_feedback(ctx, result, changed, reads)
     if feedback is None:
         return None, failed_at
     state = _fingerprint(ctx.workspace.root, touched | changed)
     if state == failed_at or last_turn:
-        result.error = "tests fail: " + feedback.strip().splitlines()[-1][:300]
+        first = feedback.strip().splitlines()
+        result.error = ("tests fail: " + first[-1][:300]) if first[0].startswith("The tests fail") else first[0][:300]
         return None, failed_at
     return feedback, state
+
+
+def _remember(originals: dict[str, bytes | None], root: Path, action: Action) -> None:
+    """Keep the bytes of the file a changing action is about to touch, the first time."""
+    path = action.arguments.get("path")
+    if action.tool not in CHANGING_TOOLS or not isinstance(path, str) or path.strip() in originals:
+        return
+    try:
+        originals[path.strip()] = (root / path.strip()).read_bytes()
+    except OSError:
+        originals[path.strip()] = None
+
+
+def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | None]) -> str | None:
+    root = ctx.workspace.root
+    changes = []
+    for path in sorted(changed):
+        try:
+            after: bytes | None = (root / path).read_bytes()
+        except OSError:
+            after = None
+        if path in originals and originals[path] != after:
+            changes.append(FileChange(path, originals[path], after))
+    problem = asked_problem(changes, f"{ctx.item.title}\n{ctx.item.context}", root) if changes else None
+    return f"Not done yet: {problem}. Fix it, then write DONE." if problem else None
 
 
 _QUOTED = re.compile(r'"([^"\n]{4,80})"|“([^”\n]{4,80})”|`([^`\n]{3,80})`')
@@ -422,25 +471,29 @@ MAX_FOUND_FILES = 2
 
 
 def _files_about(ctx: Any, text: str) -> list[str]:
-    """Files holding what an item that names no file quotes ("Inventroy file not found") or the
-    functions and classes it names (`load_items`: where it is defined)."""
-    found: list[str] = []
+    """Files holding what an item that names no file quotes ("Inventroy file not found"), the
+    functions and classes it names (`load_items`: where it is defined), or the words of a command
+    it names (`stockroom summary`, `--weeks`: where they are string literals, as an argparse CLI
+    has them); the files most of them point at first."""
+    hits: dict[str, int] = {}
     for groups in _QUOTED.findall(text):
         token = next(g for g in groups if g)
         if path_of(token) is not None:
             continue  # a named file: shown already when it exists
         if re.fullmatch(r"[A-Za-z_]\w*", token):
             pattern = rf"^\s*(?:async\s+)?(?:def|class)\s+{token}\b"
+        elif groups[2] and re.fullmatch(r"-{0,2}[\w-]+(?: +-{0,2}[\w-]+)*", token):
+            words = [w for w in token.split() if not re.fullmatch(r"[A-Z]+", w)]  # `--limit N`: N is a value
+            pattern = "[\"']({})[\"']".format("|".join(re.escape(w) for w in words)) if words else re.escape(token)
         else:
             pattern = re.escape(token)
         outcome = ctx.tool("grep", {"pattern": pattern})
         if not outcome.ok:
             continue
-        for line in outcome.output.splitlines():
-            path = line.split(":", 1)[0]
-            if path.endswith(".py") and path not in found and (ctx.workspace.root / path).is_file():
-                found.append(path)
-    return found
+        for path in dict.fromkeys(line.split(":", 1)[0] for line in outcome.output.splitlines()):
+            if path.endswith(".py") and (ctx.workspace.root / path).is_file():
+                hits[path] = hits.get(path, 0) + 1
+    return sorted(hits, key=lambda path: -hits[path])
 
 
 def _traceback_files(root: Path, output: str) -> list[str]:
@@ -488,11 +541,73 @@ def _copied_placeholder(action: Action) -> str | None:
     if action.tool not in ("edit_file", "write_file"):
         return None
     text = str(action.arguments.get("old") or action.arguments.get("content") or "").strip()
+    written = "\n".join(str(action.arguments.get(key) or "") for key in ("old", "new", "content"))
+    if any(line in written for line in EXAMPLE_LINES):
+        return (
+            "that is the worked example's code (hello.py), not this task's: write the lines this task "
+            "needs, for the files of this task"
+        )
     if text in PLACEHOLDERS:
         return (
             f"{text!r} is the guide's placeholder: SEARCH must be real lines copied from the file, and the "
             "part after ======= the lines you want instead"
         )
+    return None
+
+
+def _unique(actions: list[Action]) -> list[Action]:
+    """The reply's actions without exact repeats (a small model that loops writes the same block
+    over and over in one reply: that is one action, not a repeated call across turns)."""
+    kept: list[Action] = []
+    seen: set[str] = set()
+    for action in actions:
+        key = json.dumps([action.tool, action.arguments], sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            kept.append(action)
+    return kept
+
+
+_CLASS_NAME = re.compile(r"`([A-Z][A-Za-z0-9_]*)`")
+
+
+def _as_merge(action: Action, root: Path, item_text: str) -> str | None:
+    """A Python definition written for an existing module becomes a merge by name
+    (:func:`~agentrunner.edits.merge_definitions`): a fenced block holding only the changed or new
+    functions (not the whole file), and an edit block whose SEARCH is not in the file — or is
+    the same as its REPLACE, the way a small model "adds" a function — while its REPLACE is whole
+    definitions. The action becomes a ``write_file`` of the merged module (so every write guard
+    still applies). Returns why the merge is refused (the model's next turn), or None."""
+    path = action.arguments.get("path")
+    if action.tool not in ("write_file", "edit_file") or not isinstance(path, str) or not path.endswith(".py"):
+        return None
+    target = root / path.strip()
+    if not target.is_file():
+        return None
+    try:
+        text = target.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if action.tool == "write_file":
+        block = str(action.arguments.get("content") or "")
+        whole = parse_problem(path, block) is None and dropped_content(path, text, block) is None
+        if whole:
+            return None  # the whole file, rewritten: write_file's own guards decide
+    else:
+        old, block = str(action.arguments.get("old") or ""), str(action.arguments.get("new") or "")
+        try:
+            apply_edit(text, old, block)
+            return None  # an edit that applies is an edit
+        except EditError:
+            pass
+    try:
+        merged = merge_definitions(text, block, classes_named=tuple(_CLASS_NAME.findall(item_text)))
+    except EditError as exc:
+        return f"{path}: {exc}"
+    if merged is None:
+        return None
+    action.tool = "write_file"
+    action.arguments = {"path": path, "content": merged.text}
     return None
 
 
@@ -551,7 +666,11 @@ def _test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[s
     they pass (or there are none), else the failure for the next turn."""
     if not changed or "run" not in ctx.workspace.enabled:
         return None
-    targets = [p for p in test_files(sorted({*named, *changed})) if (ctx.workspace.root / p).is_file()]
+    root = ctx.workspace.root
+    targets = [p for p in test_files(sorted({*named, *changed})) if (root / p).is_file()]
+    # and the tests of the modules it changed (verification runs them too: a NameError the step
+    # left in a module should be the next turn, not a failed item)
+    targets += [p for p in _tests_of(root, sorted(changed)) if p not in targets]
     if not targets:
         return None
     arguments = {"command": "python -m pytest -q -x " + " ".join(targets)}
@@ -560,6 +679,15 @@ def _test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[s
     if outcome.ok and outcome.output.startswith("exit code 0"):
         return None
     return f"The tests fail:\n{_clip(outcome.output if outcome.ok else outcome.error or '')}"
+
+
+def _tests_of(root: Path, paths: list[str]) -> list[str]:
+    """The test files (``test_<stem>.py`` / ``<stem>_test.py`` anywhere in the project) of the
+    non-test Python modules among paths."""
+    changes = [FileChange(p, None, b"") for p in paths if p.endswith(".py") and not test_files([p])]
+    if not changes:
+        return []
+    return [p for p in tests_for([], changes, root, mentions_tests=False) if test_files([p])]
 
 
 MAX_HISTORY_CHARS = 24_000  # ≈ 7k tokens: the conversation must fit a small model's context

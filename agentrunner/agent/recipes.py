@@ -126,6 +126,25 @@ def mentioned_paths(text: str) -> list[str]:
     return sorted(found, key=lambda token: order[token])
 
 
+def files_by_name(text: str, root: Path | None) -> list[str]:
+    """Files of the project's top folder an item names by their name without its extension
+    ("add a CHANGELOG entry", "a section in the README"): a word spelt exactly like the stem of one
+    file there (``CHANGELOG`` → ``CHANGELOG.md``). Capitalised or upper-case words only: "data"
+    or "setup" in a sentence name no file."""
+    if root is None or not root.is_dir():
+        return []
+    stems: dict[str, list[str]] = {}
+    for child in sorted(root.iterdir()):
+        if child.is_file() and "." in child.name.strip("."):
+            stems.setdefault(child.name.split(".", 1)[0], []).append(child.name)
+    found: list[str] = []
+    for word in re.findall(r"(?<![\w`./-])([A-Z][A-Za-z_-]+)(?![\w`./-])", text):
+        names = stems.get(word, [])
+        if len(names) == 1 and names[0] not in found:
+            found.append(names[0])
+    return found
+
+
 def identifiers(text: str) -> list[str]:
     return [token for token in _BACKTICKED.findall(text) if re.fullmatch(IDENTIFIER_PATTERN, token)]
 
@@ -825,10 +844,13 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
     something into ("into/to/in `x`", "create/write/add `x`"), and any named file that does not
     exist yet — except a test an item asks to *fix*: the fix may well be in the code under test."""
     paths = mentioned_paths(f"{instruction}\n{item.context}")
+    by_name = [p for p in files_by_name(instruction, root) if p not in paths]
+    paths += by_name
     fixing = bool(re.match(r"\s*(?:fix|repair|debug)\b", instruction, re.IGNORECASE))
     writes: list[str] = []
     for path in paths:
-        named_as_output = re.search(_OUTPUT_BEFORE + re.escape(path), instruction, re.IGNORECASE)
+        mention = re.escape(path) + "|" + re.escape(path.split(".", 1)[0]) if path in by_name else re.escape(path)
+        named_as_output = re.search(_OUTPUT_BEFORE + f"(?:{mention})", instruction, re.IGNORECASE)
         missing = root is not None and not (root / path).exists()
         if path.endswith("/") or (fixing and re.search(r"(?:^|/)test_[^/]*\.py$", path)):
             continue

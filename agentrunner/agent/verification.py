@@ -222,8 +222,10 @@ def shrink_problem(change: FileChange, *, deletion_asked: bool) -> str | None:
     return None
 
 
-def content_checks(changes: list[FileChange], *, literals: dict[str, str], item_text: str) -> list[Check]:
-    """parses, echo, stubs, shrink on a step's changed files; stops at the first failure."""
+def content_checks(
+    changes: list[FileChange], *, literals: dict[str, str], item_text: str, root: Path | None = None
+) -> list[Check]:
+    """parses, echo, stubs, shrink, asked on a step's changed files; stops at the first failure."""
     checks = [parse_check(changes)]
     if not checks[-1].ok:
         return checks
@@ -237,8 +239,104 @@ def content_checks(changes: list[FileChange], *, literals: dict[str, str], item_
         problem = next((found for change in changes if (found := find(change))), None)
         checks.append(Check(name, problem is None, problem or f"{len(changes)} changed file(s)"))
         if problem:
-            break
+            return checks
+    problem = asked_problem(changes, item_text, root)
+    checks.append(Check("asked", problem is None, problem or "what the item quotes is there; code kept where asked"))
     return checks
+
+
+def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """Whether the changes do what the item literally asks: :func:`notes_only_problem`, then
+    :func:`literals_problem` (existing files and folders it names are no literal to write)."""
+    existing = [c.path for c in changes]
+    if root is not None:
+        existing += [
+            literal
+            for groups in _LITERAL.findall(item_text)
+            if (literal := (groups[0] or groups[1]).strip()) and (root / literal).exists()
+        ]
+    return notes_only_problem(changes, item_text) or literals_problem(changes, item_text, existing)
+
+
+# -- what the item asks for -------------------------------------------------------------------
+
+# an item that asks only for documentation or annotations of code: the code itself must stay
+_NOTES_ONLY = re.compile(r"\b(?:docstrings?|document|type hints?|annotations?|annotate|comments?)\b", re.IGNORECASE)
+_BEHAVIOUR = re.compile(
+    r"\b(?:fix|bug|raise|rename|move|extract|log|validate|option|flag|argument|refactor|rewrite|"
+    r"implement|support|handle|resolve)\w*\b",
+    re.IGNORECASE,
+)
+
+
+def _without_notes(source: bytes) -> str:
+    """The module's code without docstrings, annotations and imports: what runs."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            first = body[0] if body else None
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                node.body = body[1:] or [ast.Pass()]
+            node.body = [n for n in node.body if not isinstance(n, ast.Import | ast.ImportFrom)] or [ast.Pass()]
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            node.returns = None
+            arguments = node.args
+            for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+                argument.annotation = None
+            for argument in (arguments.vararg, arguments.kwarg):
+                if argument is not None:
+                    argument.annotation = None
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            pass  # x: int = 1 keeps its value (the annotation is compared with it: rare enough)
+    return ast.dump(tree)
+
+
+def notes_only_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """For an item that asks for docstrings, comments or type hints (and for no behaviour): a
+    Python file whose code changed besides them."""
+    if not _NOTES_ONLY.search(item_text) or _BEHAVIOUR.search(item_text):
+        return None
+    for change in changes:
+        if change.before is None or change.after is None or not change.path.endswith(".py"):
+            continue
+        try:
+            same = _without_notes(change.before) == _without_notes(change.after)
+        except (SyntaxError, ValueError):
+            continue  # the parse check reports it
+        if not same:
+            return (
+                f"{change.path}: the code changed, not only its docstrings, comments or type hints (the item "
+                "asks for those only): change nothing else"
+            )
+    return None
+
+
+_LITERAL = re.compile(r"`([^`\n]{2,60})`|\"([^\"\n]{2,60})\"")
+
+
+def literals_problem(changes: list[FileChange], item_text: str, named_paths: list[str]) -> str | None:
+    """For an item whose text files (docs, config, ignore files — not code: tests judge that) it
+    changed: each literal it quotes (`.venv/`, `pytest>=8`, "Development") is in a changed file. An
+    item asking to delete something is exempt (what it names is gone)."""
+    texts = [c for c in changes if c.after is not None and not c.path.endswith((".py", ".pyi"))]
+    if not texts or DELETION_ASKED.search(item_text):
+        return None
+    written = "\n".join(c.after.decode("utf-8", "replace") for c in changes if c.after is not None)
+    lowered = written.lower()
+    for groups in _LITERAL.findall(item_text):
+        literal = (groups[0] or groups[1]).strip()
+        if literal in named_paths or any(literal.rstrip("/") == p.rstrip("/") for p in named_paths):
+            continue
+        words = [w for w in re.split(r"\s+", literal) if len(w) > 1]
+        if not words or any(w.lower() not in lowered for w in words):
+            missing = next((w for w in words if w.lower() not in lowered), literal)
+            return f"the item asks for {literal!r}, but no changed file has {missing!r}"
+    return None
 
 
 # -- outputs and tests ------------------------------------------------------------------------
@@ -339,9 +437,12 @@ def tests_check(workspace: Workspace, tests: list[str], *, task_id: str, timeout
 
 __all__ = [
     "DELETION_ASKED",
+    "asked_problem",
     "content_checks",
     "echo_problem",
     "is_test_file",
+    "literals_problem",
+    "notes_only_problem",
     "outputs_check",
     "parse_check",
     "parse_problem",
