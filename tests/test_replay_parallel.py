@@ -150,3 +150,52 @@ def test_config_rejects_parallel_in_process_tiers() -> None:
         parse_config('[tiers.local]\nprovider = "llama-cpp"\nmodel = "m"\nmodel_path = "m.gguf"\nmax_concurrency = 4\n')
     with pytest.raises(ConfigError, match=r"routes.toml:4: tiers.api.requests_per_minute"):
         parse_config('[tiers.api]\nprovider = "openai"\nmodel = "m"\nrequests_per_minute = 0\n')
+
+
+def test_tune_in_parallel_finds_what_the_serial_tune_finds(tmp_path: Path) -> None:
+    """tune's ledger evaluations run through the same ordered parallel replay: same result, same calls."""
+    history = Ledger(tmp_path / "history.db")
+    history.insert_calls(history_rows(24))
+    history.close()
+    from agentrunner.replay.limits import Limiters
+    from agentrunner.replay.tune import LedgerEvaluator, Space, tune
+
+    with SlotServer(latency=0.005, slots=8) as server:
+        base = parse_config(f"""
+[tiers.small]
+provider = "openai"
+model = "slot-small"
+base_url = "{server.base_url}"
+max_tokens = 64
+price = {{ input_per_mtok = 1.0, output_per_mtok = 2.0 }}
+
+[tiers.big]
+provider = "openai"
+model = "slot-big"
+base_url = "{server.base_url}"
+max_tokens = 64
+price = {{ input_per_mtok = 10.0, output_per_mtok = 30.0 }}
+
+[router]
+threshold = 1.0
+""")
+
+        def search(path: Path, concurrency: int | None) -> tuple[dict[str, Any], int]:
+            shutil.copy(tmp_path / "history.db", path)
+            ledger = Ledger(path)
+            limiters = Limiters(concurrency)
+            before = server.requests
+            evaluator = LedgerEvaluator(
+                ledger, base, Selection(),
+                lambda candidates: ReplayEngine(ledger, candidates, ScorerSet({}, "exact"), limiters=limiters),
+            )
+            result = tune(Space(base, search_tokens=False), evaluator, floor=0.6, max_evals=4, restarts=0)
+            ledger.close()
+            return result.as_dict(), server.requests - before
+
+        serial, serial_calls = search(tmp_path / "serial.db", None)
+        server.max_in_flight = 0
+        parallel, parallel_calls = search(tmp_path / "parallel.db", 8)
+        assert server.max_in_flight > 1
+    assert parallel == serial
+    assert parallel_calls == serial_calls > 0

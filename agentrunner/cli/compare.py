@@ -23,10 +23,12 @@ from ..replay.compare import (
     candidates_from_paths,
     compare_ledger,
     count_for_progress,
+    format_cost,
     table_cells,
     to_csv,
 )
-from ..replay.engine import Candidate, ReplayEngine
+from ..replay.engine import Candidate, ReplayEngine, item_tags
+from ..replay.estimate import estimate_replay
 from ..replay.html import write_html
 from ..replay.limits import MAX_CONCURRENCY, Limiters
 from ..replay.outcome_eval import COST_USD, compare_dataset, load_dataset, parse_tier_models
@@ -188,7 +190,8 @@ def _replay_progress(total: int, paid: Callable[[], float]) -> Iterator[Callable
 
         def line(done: int) -> None:
             now = time.monotonic()
-            if now - last[0] >= PROGRESS_LINE_EVERY_S or done == total:
+            # every 10 s, and the last one if any was shown (a short replay prints nothing)
+            if now - last[0] >= PROGRESS_LINE_EVERY_S or (done == total and last[0] > started):
                 last[0] = now
                 err_console.print(f"replaying {done}/{total} · " + " · ".join(figures(done)), markup=False,
                                   highlight=False)
@@ -251,6 +254,14 @@ def compare(
     concurrency: ConcurrencyOpt = None,
     max_cost: MaxCostOpt = None,
     resume: ResumeOpt = None,
+    estimate: Annotated[
+        bool, typer.Option("--estimate", help="Only estimate each configuration's calls, tokens, cost and time; "
+                           "call nothing.")
+    ] = False,
+    stop_when_decided: Annotated[
+        bool, typer.Option("--stop-when-decided", help="With --sample: stop once every configuration's quality "
+                           "interval is entirely above or below the floor.")
+    ] = False,
 ) -> None:
     """Replay history through each configuration: cost, quality vs the recorded answers, per tier."""
     for path in configs:
@@ -263,7 +274,8 @@ def compare(
             "--since": since, "--until": until, "--run": run, "--task": task, "--step-kind": step_kind,
             "--source": source, "--limit": limit, "--sample": sample, "--scorer": scorer, "--rubric": rubric,
             "--outcomes-out": outcomes_out, "--no-cache": no_cache, "--concurrency": concurrency,
-            "--max-cost": max_cost, "--resume": resume,
+            "--max-cost": max_cost, "--resume": resume, "--estimate": estimate,
+            "--stop-when-decided": stop_when_decided,
         }
         given = [name for name, value in ledger_only.items() if value]
         if given:
@@ -276,6 +288,12 @@ def compare(
     main = _main_config_or(configs[0])
     ledger = open_ledger(main)
     selection = _selection(since, until, run, task, step_kind, source, limit, sample, seed)
+    if stop_when_decided and sample is None:
+        raise UsageError("--stop-when-decided needs --sample N (the most calls to replay)")
+    if estimate:
+        _estimate(ledger, candidates, selection, no_cache, concurrency, main, as_json)
+        return
+    selection.interleave = stop_when_decided
     fp = fingerprint("compare", selection, candidates, scorer=scorer, rubric=rubric, no_cache=no_cache)
     replay_run = start_replay_run(ledger, "compare", fp, config=main, resume=resume,
                                   args={"configs": [str(p) for p in configs], "selection": selection.describe()})
@@ -304,11 +322,38 @@ def compare(
                 keep_details=html is not None,
                 state_path=main.state_path,
                 progress=progress,
+                stop_when_decided=stop_when_decided,
             )
     finally:
         engine.close()
     finish_replay_run(ledger, replay_run, {"rows": report.rows})
     _emit(report, as_json, as_csv, html, outcomes_out)
+
+
+def _estimate(
+    ledger: Any, candidates: list[Candidate], selection: Selection, no_cache: bool, concurrency: int | None,
+    main: Config, as_json: bool,
+) -> None:
+    estimates, notes = estimate_replay(ledger, candidates, selection, use_cache=not no_cache,
+                                       concurrency=concurrency, tags_of=item_tags(main.state_path))
+    if not any(e.calls for e in estimates):
+        raise UsageError(f"no replayable calls match ({selection.describe()}); see `agentrunner ledger list`")
+    if as_json:
+        typer.echo(json.dumps({"selection": selection.describe(), "estimates": [e.as_dict() for e in estimates],
+                               "notes": notes}, ensure_ascii=False, indent=2))
+        return
+    table = Table("config", "calls", "cached", "to call", "by tier", "input tok", "output tok", "expected $",
+                  "expected time", title=f"estimate · {selection.describe()} · nothing called", title_justify="left")
+    for item in estimates:
+        cost = format_cost(item.cost_usd) + (f" (+{item.unpriced} unpriced)" if item.unpriced else "")
+        by_tier = " ".join(f"{t} {n}" for t, n in sorted(item.by_tier.items()))
+        if item.unroutable:
+            by_tier += f" (no tier {item.unroutable})"
+        table.add_row(item.config, str(item.calls), str(item.cached), str(item.to_call), by_tier or "-",
+                      f"{item.input_tokens:,}", f"{item.output_tokens:,}", cost, _duration(item.seconds))
+    console.print(table)
+    for note in notes:
+        console.print(f"note: {note}", markup=False)
 
 
 def _emit(report: CompareReport, as_json: bool, as_csv: bool, html: Path | None, outcomes_out: Path | None) -> None:
@@ -327,10 +372,27 @@ def _emit(report: CompareReport, as_json: bool, as_csv: bool, html: Path | None,
         )
         for note in report.notes:
             console.print(f"note: {note}", markup=False)
+        _print_intervals(report)
     if html is not None and not (as_json or as_csv):
         console.print(f"wrote {html}", markup=False)
     if outcomes_out is not None and not (as_json or as_csv):
         console.print(f"wrote {outcomes_out}", markup=False)
+
+
+def _print_intervals(report: CompareReport) -> None:
+    if report.sampled is None:
+        return
+    for name, item in report.intervals.items():
+        low, high = item["interval"]
+        d_low, d_high = item["difference_interval"]
+        console.print(
+            f"{name}: quality {item['quality']:.3f} (95% interval {low:.3f}–{high:.3f}); vs baseline "
+            f"{item['difference']:+.3f} ({d_low:+.3f} to {d_high:+.3f}) over {item['calls']} calls: {item['verdict']}",
+            markup=False,
+        )
+    if report.stopped_after is not None:
+        console.print(f"stopped after {report.stopped_after} of the {report.sampled} sampled calls: every "
+                      "configuration decided", markup=False)
 
 
 def _compare_dataset(

@@ -30,7 +30,7 @@ import sqlite3
 import statistics
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,8 @@ from ..errors import BudgetExhausted, UsageError
 from ..ledger import Ledger
 from .engine import Candidate, ReplayEngine, ReplayResult, answer_text, prompt_text, request_from_row
 from .parallel import replay_in_order
-from .select import Selection, count_selected, iter_selected
+from .sampling import StratifiedScores, check_every
+from .select import Selection, count_selected, iter_selected, stratum_columns, stratum_of, stratum_sizes
 
 HTML_MAX_CALLS = 500
 BASELINE_NAME = "baseline (ledger)"
@@ -166,6 +167,9 @@ class CompareReport:
     cache_misses: int = 0
     mode: str = "ledger"
     notes: list[str] = field(default_factory=list)
+    intervals: dict[str, dict[str, Any]] = field(default_factory=dict)  # --sample: per configuration
+    stopped_after: int | None = None  # --stop-when-decided stopped after this many calls
+    sampled: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -176,6 +180,8 @@ class CompareReport:
             "cache": {"hits": self.cache_hits, "misses": self.cache_misses},
             "rows": self.rows,
             "notes": self.notes,
+            **({"sampling": {"sample": self.sampled, "stopped_after": self.stopped_after,
+                             "intervals": self.intervals}} if self.sampled is not None else {}),
         }
 
 
@@ -243,6 +249,7 @@ def compare_ledger(
     keep_details: bool = False,
     state_path: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    stop_when_decided: bool = False,
 ) -> CompareReport:
     """Replay the selected calls through every candidate of ``engine`` and total them up."""
     if not 0.0 <= floor <= 1.0:
@@ -252,10 +259,19 @@ def compare_ledger(
     details: list[CallDetail] = []
     truncated = False
     writer = OutcomeWriter(outcomes_out) if outcomes_out else None
+    if stop_when_decided and selection.sample is None:
+        raise UsageError("--stop-when-decided needs --sample N (the most calls to replay)")
+    stats: StratifiedScores | None = None
+    columns = stratum_columns(engine.ledger)
+    if selection.sample is not None:
+        stats = StratifiedScores(stratum_sizes(engine.ledger, selection), seed=selection.seed)
+    stopped_after: int | None = None
     ok = False
+    replayed = _stopped_by_budget(
+        replay_in_order(engine, _replayable(iter_selected(engine.ledger, selection))), engine
+    )
     try:
-        replayed = replay_in_order(engine, _replayable(iter_selected(engine.ledger, selection)))
-        for number, (original, results) in enumerate(_stopped_by_budget(replayed, engine), start=1):
+        for number, (original, results) in enumerate(replayed, start=1):
             task_id = original.get("task_id")
             baseline.add(
                 tier=original.get("tier"),
@@ -290,8 +306,20 @@ def compare_ledger(
                         truncated = True
             if progress is not None:
                 progress(number)
+            if stats is not None:
+                stratum = stratum_of(original, columns)
+                for result in results:
+                    stats.add(result.config_name, stratum, result.score)
+                if (
+                    stop_when_decided
+                    and number % check_every(selection.sample or 0) == 0
+                    and stats.decided(floor)
+                ):
+                    stopped_after = number
+                    break
         ok = True
     finally:
+        replayed.close()  # stopped early: calls not yet started are cancelled
         engine.flush_scores()
         if writer is not None:
             writer.close(ok)
@@ -304,7 +332,11 @@ def compare_ledger(
     notes = []
     if baseline.unpriced:
         notes.append(f"{baseline.unpriced} baseline call(s) are unpriced: their cost is not in the baseline total")
+    intervals = {} if stats is None else {n: i.as_dict() for n, i in stats.intervals(floor).items()}
     return CompareReport(
+        intervals=intervals,
+        stopped_after=stopped_after,
+        sampled=selection.sample,
         rows=rows,
         selection=selection.describe(),
         floor=floor,
@@ -317,14 +349,17 @@ def compare_ledger(
 
 
 def _stopped_by_budget(
-    replayed: Iterator[tuple[dict[str, Any], list[ReplayResult]]], engine: ReplayEngine
-) -> Iterator[tuple[dict[str, Any], list[ReplayResult]]]:
+    replayed: Generator[tuple[dict[str, Any], list[ReplayResult]]], engine: ReplayEngine
+) -> Generator[tuple[dict[str, Any], list[ReplayResult]]]:
     """Say where a budget stopped the replay, and how to go on."""
     done = 0
     try:
         for pair in replayed:
             yield pair
             done += 1
+    except GeneratorExit:
+        replayed.close()
+        raise
     except BudgetExhausted as exc:
         raise BudgetExhausted(
             f"{exc} — replay run {engine.run_id} stopped after {done} call(s), paid ${engine.paid_usd:.6f}; "

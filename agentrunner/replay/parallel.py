@@ -20,7 +20,7 @@ finds them in the cache).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
@@ -35,7 +35,7 @@ def replay_in_order(
     *,
     candidates: list[Candidate] | None = None,
     workers: int | None = None,
-) -> Iterator[tuple[dict[str, Any], list[ReplayResult]]]:
+) -> Generator[tuple[dict[str, Any], list[ReplayResult]]]:
     """Each row replayed through every candidate, yielded in input order."""
     chosen = candidates if candidates is not None else engine.candidates
     count = engine.workers() if workers is None else workers
@@ -48,7 +48,7 @@ def replay_in_order(
 
 def _parallel(
     engine: ReplayEngine, rows: Iterable[dict[str, Any]], candidates: list[Candidate], workers: int
-) -> Iterator[tuple[dict[str, Any], list[ReplayResult]]]:
+) -> Generator[tuple[dict[str, Any], list[ReplayResult]]]:
     window = max(workers * WINDOW_PER_WORKER, len(candidates))
     pending: deque[tuple[dict[str, Any], list[Future[ReplayResult]], list[Any]]] = deque()
     latest: dict[tuple[str, str, str], Future[ReplayResult]] = {}  # the last pair sending each request

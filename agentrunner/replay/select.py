@@ -38,6 +38,9 @@ class Selection:
     limit: int | None = None
     sample: int | None = None
     seed: int = 0
+    # --stop-when-decided: the sample in an interleaved order (every prefix is stratified too),
+    # not oldest first
+    interleave: bool = False
 
     def __post_init__(self) -> None:
         for name in ("limit", "sample"):
@@ -102,8 +105,9 @@ def count_selected(ledger: Ledger, selection: Selection) -> int:
 def iter_selected(ledger: Ledger, selection: Selection, *, batch: int = 500) -> Iterator[dict[str, Any]]:
     """The selected original calls, oldest first, streamed in batches.
 
-    ``--sample N --seed S`` draws N calls uniformly (reservoir sampling over their ids only, so
-    memory is O(N)); the same seed gives the same sample. ``--limit`` caps the count afterwards
+    ``--sample N --seed S`` draws N calls stratified by task type, step kind and client, uniformly
+    within each (reservoir sampling over their ids only, so memory is O(N)); the same seed gives the
+    same sample. ``--limit`` caps the count afterwards
     (the oldest ``limit`` of the selection, or of the sample).
     """
     where, params = selection.where()
@@ -133,24 +137,95 @@ def iter_selected(ledger: Ledger, selection: Selection, *, batch: int = 500) -> 
             return
 
 
+Stratum = tuple[str, ...]
+
+
+def stratum_columns(ledger: Ledger) -> tuple[str, ...]:
+    """What ``--sample`` stratifies by: task type, step kind and client (the program that made the
+    call, where the ledger records it; else its source: agentrunner or an importer)."""
+    try:
+        columns = set(ledger.db["calls"].columns_dict)
+    except Exception:  # a backend without column introspection
+        columns = set()
+    return ("task_type", "step_kind", "client" if "client" in columns else "source")
+
+
+def stratum_of(row: dict[str, Any], columns: tuple[str, ...]) -> Stratum:
+    return tuple(str(row.get(column) or "") for column in columns)
+
+
+def stratum_sizes(ledger: Ledger, selection: Selection) -> dict[Stratum, int]:
+    """How many selected calls each stratum has (the population the sample stands for)."""
+    where, params = selection.where()
+    columns = stratum_columns(ledger)
+    keys = ", ".join(f"coalesce({column}, '')" for column in columns)
+    rows = ledger.db.execute(f"SELECT {keys}, count(*) FROM calls WHERE {where} GROUP BY {keys}", params)
+    return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in rows}
+
+
+def allocate(sizes: dict[Stratum, int], total: int) -> dict[Stratum, int]:
+    """Proportional allocation of ``total`` draws over strata (largest remainder; deterministic)."""
+    population = sum(sizes.values())
+    if total >= population:
+        return dict(sizes)
+    shares = {key: size * total / population for key, size in sizes.items()}
+    counts = {key: int(share) for key, share in shares.items()}
+    left = total - sum(counts.values())
+    for key in sorted(shares, key=lambda k: (-(shares[k] - counts[k]), k))[:left]:
+        counts[key] += 1
+    return counts
+
+
 def _iter_sample(
     ledger: Ledger, where: str, params: list[Any], selection: Selection, batch: int
 ) -> Iterator[dict[str, Any]]:
+    """A stratified sample: each stratum (:func:`stratum_columns`) gets its proportional share of
+    the N draws, drawn uniformly within it (a reservoir per stratum: memory O(N))."""
     assert selection.sample is not None
     rng = random.Random(selection.seed)
-    reservoir: list[tuple[str, str]] = []
-    cursor = ledger.db.execute(f"SELECT ts_start, id FROM calls WHERE {where} ORDER BY ts_start, id", params)
-    for seen, (ts_start, call_id) in enumerate(cursor):
-        if seen < selection.sample:
+    allocation = allocate(stratum_sizes(ledger, selection), selection.sample)
+    columns = stratum_columns(ledger)
+    keys = ", ".join(f"coalesce({column}, '')" for column in columns)
+    reservoirs: dict[Stratum, list[tuple[str, str]]] = {key: [] for key in allocation}
+    seen: dict[Stratum, int] = dict.fromkeys(allocation, 0)
+    cursor = ledger.db.execute(
+        f"SELECT ts_start, id, {keys} FROM calls WHERE {where} ORDER BY ts_start, id", params
+    )
+    for ts_start, call_id, *parts in cursor:
+        key = tuple(str(part) for part in parts)
+        want = allocation.get(key, 0)
+        if not want:
+            continue
+        reservoir, count = reservoirs[key], seen[key]
+        if count < want:
             reservoir.append((ts_start, call_id))
         else:
-            slot = rng.randint(0, seen)
-            if slot < selection.sample:
+            slot = rng.randint(0, count)
+            if slot < want:
                 reservoir[slot] = (ts_start, call_id)
-    reservoir.sort()
+        seen[key] = count + 1
+    if selection.interleave:
+        chosen = _interleaved(reservoirs, rng)
+    else:
+        chosen = sorted(pair for reservoir in reservoirs.values() for pair in reservoir)
     if selection.limit is not None:
-        reservoir = reservoir[: selection.limit]
-    for start in range(0, len(reservoir), batch):
-        ids = [call_id for _, call_id in reservoir[start : start + batch]]
+        chosen = chosen[: selection.limit]
+    for start in range(0, len(chosen), batch):
+        page = chosen[start : start + batch]
+        ids = [call_id for _, call_id in page]
         marks = ", ".join("?" for _ in ids)
-        yield from ledger.db["calls"].rows_where(f"id IN ({marks})", ids, order_by="ts_start, id")
+        found = {row["id"]: row for row in ledger.db["calls"].rows_where(f"id IN ({marks})", ids)}
+        yield from (found[call_id] for call_id in ids if call_id in found)
+
+
+def _interleaved(reservoirs: dict[Stratum, list[tuple[str, str]]], rng: random.Random) -> list[tuple[str, str]]:
+    """Every stratum shuffled, then merged so that any prefix holds each stratum in proportion: the
+    j-th of a stratum's n calls goes at (j + u) / n (u uniform in [0, 1), one per stratum)."""
+    keyed: list[tuple[float, str, str]] = []
+    for key in sorted(reservoirs):
+        calls = sorted(reservoirs[key])
+        rng.shuffle(calls)
+        offset = rng.random()
+        keyed += [((index + offset) / len(calls), ts, call_id) for index, (ts, call_id) in enumerate(calls)]
+    keyed.sort()
+    return [(ts, call_id) for _, ts, call_id in keyed]

@@ -43,6 +43,7 @@ class SlotServer:
         self.port = port
         self.calls: Counter[str] = Counter()
         self.requests = 0
+        self.gets = 0  # GET requests (availability probes: /models)
         self.in_flight = 0
         self.max_in_flight = 0
         self.arrivals: list[tuple[float, int]] = []  # (monotonic time, status) per chat request
@@ -106,6 +107,7 @@ class SlotServer:
                 if method == "GET" and path.endswith("/stats"):
                     status, payload = 200, self.stats()
                 elif method == "GET":
+                    self.gets += 1
                     status, payload = 200, {"object": "list", "data": [{"id": "slot-model", "object": "model"}]}
                 else:
                     status, payload, extra = await self._answer(json.loads(body_bytes or b"{}"), semaphore)
