@@ -88,17 +88,17 @@ def start_replay_run(
         ledger.start_run(run_id, config_hash=config.config_hash(),
                          args={**args, "command": command, "replay_fingerprint": fp, "pid": os.getpid()})
         return ReplayRun(run_id, resumed=False)
-    _update_pid(ledger, run_id)  # this process works on it now: no other replay takes it over
+    _update_pid(ledger, run_id, config)  # this process works on it now: no other replay takes it over
     answered = ledger.count_calls("run_id = ? AND replay_of IS NOT NULL AND status = 'ok'", [run_id])
     return ReplayRun(run_id, resumed=True, answered_before=answered)
 
 
-def _update_pid(ledger: Ledger, run_id: str) -> None:
+def _update_pid(ledger: Ledger, run_id: str, config: Config) -> None:
+    """Record this process as the run's (its ``started`` becomes this resumption's start)."""
     row = ledger.db.execute("SELECT args FROM runs WHERE id = ?", [run_id]).fetchone()
     args = json.loads(row[0] or "{}") if row else {}
     args["pid"] = os.getpid()
-    text = json.dumps(args, ensure_ascii=False)
-    ledger._write(lambda: ledger.db.execute("UPDATE runs SET args = ? WHERE id = ?", [text, run_id]))
+    ledger.start_run(run_id, config_hash=config.config_hash(), args=args)
 
 
 def finish_replay_run(ledger: Ledger, run: ReplayRun, totals: dict[str, Any]) -> None:
