@@ -416,6 +416,7 @@ class PgDatabase:
                         "application_name": "agentrunner",
                     },
                     check=ConnectionPool.check_connection,
+                    configure=_configure,
                     timeout=CONNECT_TIMEOUT + 1,
                     open=False,
                     name="agentrunner-ledger",
@@ -580,6 +581,22 @@ class PgDatabase:
     def advisory_lock(self, key: int) -> None:
         """Inside :meth:`atomic`: a transaction-scoped advisory lock (released at commit)."""
         self.execute_native("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _configure(conn: Any) -> None:
+    """Numbers as SQLite gives them: PostgreSQL's ``sum(bigint)`` is ``numeric`` (a Decimal in
+    Python, which json cannot write); here it is an int, or a float when it has a fraction."""
+    from psycopg.adapt import Loader
+
+    class NumberLoader(Loader):
+        def load(self, data: Any) -> int | float:
+            text = bytes(data).decode()
+            try:
+                return int(text)
+            except ValueError:
+                return float(text)
+
+    conn.adapters.register_loader("numeric", NumberLoader)
 
 
 __all__ = ["PgDatabase", "PgResult", "PgRow", "display_name", "is_url", "to_pg", "where_pg"]

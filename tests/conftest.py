@@ -143,6 +143,17 @@ def pg_url(pg_cluster: Cluster) -> str:
     return pg_cluster.create_database()
 
 
+@pytest.fixture(autouse=True)
+def ledger_backend_from_environment(
+    isolated_home: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``AGENTRUNNER_TEST_LEDGER=postgres pytest …``: every test whose ledger comes from the config
+    (``Ledger.for_config``) gets a new PostgreSQL database instead of ledger.db — the whole suite,
+    or a file of it, run against the team backend. (SQLite-only tests, which open files, fail.)"""
+    if os.environ.get("AGENTRUNNER_TEST_LEDGER") == "postgres":
+        monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", str(request.getfixturevalue("pg_url")))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def ledger_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
     """Where a ledger lives, once per backend: a SQLite file, then a new PostgreSQL database."""

@@ -10,10 +10,13 @@ import typer
 from rich.table import Table
 
 from ..budgets import budget_status
+from ..config import Config
 from ..errors import UsageError
+from ..ledger import Ledger
 from ..reports import DIMENSIONS, build_report, resolve_window
 from ..reports.budget import latest_run_id, local_time, status_rows
-from ..reports.render import money, print_report, report_csv, report_json
+from ..reports.render import money, print_report, report_csv, report_json, team_table
+from ..reports.team import TEAM_DIMENSIONS, every_cap, team_rows
 from ._app import app, console, get_config, open_ledger
 
 BUDGET_EXHAUSTED_EXIT = 3
@@ -47,7 +50,8 @@ def report(
         raise UsageError(f"--by {by!r}: expected one of {', '.join(DIMENSIONS)}")
     window = resolve_window(since, from_date, to_date, until=until)
     config = get_config()
-    result = build_report(config, open_ledger(config), window, by=by)
+    ledger = open_ledger(config)
+    result = build_report(config, ledger, window, by=by)
     if html_file is not None:
         from ..reports.html import write_html  # matplotlib is imported only when needed
 
@@ -55,12 +59,16 @@ def report(
             write_html(result, html_file)
         except OSError as exc:
             raise UsageError(f"{html_file}: cannot write: {exc.strerror or exc}") from None
+    team = team_rows(config, ledger, result) if by in TEAM_DIMENSIONS else None
     if as_json:
-        typer.echo(report_json(result))
+        typer.echo(report_json(result, team=team))
     elif as_csv:
         typer.echo(report_csv(result), nl=False)
     else:
         print_report(result, console)
+        if team:
+            console.print()
+            console.print(team_table(by, team))
         if html_file is not None:
             console.print(f"wrote {html_file}", markup=False)
 
@@ -71,10 +79,16 @@ def budget(
         str | None, typer.Option("--run", help="Run id for the per-run cap (default: the latest run).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    everyone: Annotated[
+        bool, typer.Option("--all", help="Every user's and team's caps (a team's ledger), not only yours.")
+    ] = False,
 ) -> None:
     """Each budget cap: spent, reserved, left and when it resets. Exit 3 when any is exhausted."""
     config = get_config()
     ledger = open_ledger(config)
+    if everyone:
+        print_every_cap(config, ledger, as_json=as_json)
+        return
     run_id = run or latest_run_id(ledger)
     statuses = budget_status(config, ledger, run_id=run_id)
     rows = status_rows(statuses, run_id=run_id)
@@ -106,3 +120,30 @@ def budget(
         if not as_json:
             console.print(f"exhausted: {', '.join(exhausted)}", markup=False)
         raise typer.Exit(BUDGET_EXHAUSTED_EXIT)
+
+
+def print_every_cap(config: Config, ledger: Ledger, *, as_json: bool) -> None:
+    """``budget --all``: one row per user/team cap (exit 0: one person's exhausted cap is not yours)."""
+    caps = every_cap(config, ledger)
+    if as_json:
+        typer.echo(json.dumps([{"who": who, **status_rows([s])[0]} for who, s in caps], indent=2))
+        return
+    if not caps:
+        console.print("no user or team caps: set per_user_daily_usd or per_team_monthly_usd under [budgets]")
+        return
+    table = Table("who", "cap", "limit", "spent", "reserved", "left", "used", "resets", "status")
+    for column in table.columns[2:7]:
+        column.justify = "right"
+    for who, s in caps:
+        table.add_row(
+            who,
+            s.name,
+            money(s.cap_usd),
+            money(s.spent_usd),
+            money(s.reserved_usd),
+            money(s.left_usd),
+            f"{s.fraction * 100:.0f}%",
+            local_time(s.resets_at),
+            "EXHAUSTED" if s.exhausted else ("warning" if s.fraction >= config.budgets.warn_at else "ok"),
+        )
+    console.print(table)

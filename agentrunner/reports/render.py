@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .spend import GroupRow, Report
+from .team import TeamRow
 
 
 def money(value: float | None, *, places: int | None = None) -> str:
@@ -199,8 +200,39 @@ def print_report(report: Report, console: Console) -> None:
         console.print("no calls in this window")
 
 
-def report_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str)
+def report_json(report: Report, *, team: list[TeamRow] | None = None) -> str:
+    data = report.to_dict()
+    if team is not None:
+        data["team"] = [row.to_dict() for row in team]
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+
+def team_table(by: str, rows: list[TeamRow]) -> Table:
+    """``report --by user|team|client|project``: one row per engineer (team, client, project)."""
+
+    def share(value: float | None) -> str:
+        return "-" if value is None else f"{value * 100:.0f}%"
+
+    table = Table(
+        by, "spend", "run rate/mo", "premium", "done", "$/done", "done/$", "all-premium", "cap used",
+        title=f"per {by}", title_justify="left",
+    )
+    for column in table.columns[1:]:
+        column.justify = "right"
+    for row in rows:
+        cap = "-" if row.cap is None else f"{share(row.cap.fraction)} of {money(row.cap.cap_usd)} {row.cap.name}"
+        table.add_row(
+            row.key,
+            money(row.spend_usd),
+            money(row.run_rate_monthly_usd),
+            share(row.premium_share_spend),
+            "-" if row.done_items is None else str(row.done_items),
+            "-" if row.cost_per_done_item is None else money(row.cost_per_done_item),
+            "-" if row.done_per_usd is None else f"{row.done_per_usd:.1f}",
+            "-" if row.all_premium_usd is None else money(row.all_premium_usd),
+            cap,
+        )
+    return table
 
 
 CSV_FIELDS = (

@@ -57,6 +57,7 @@ DIMENSIONS: dict[str, str | None] = {
     "user": "coalesce(user, '(none)')",
     "team": "coalesce(team, '(none)')",
     "project": "coalesce(project, '(none)')",
+    "client": "coalesce(client, '(none)')",  # the gateway's callers (User-Agent), m005
     "source": "coalesce(source, '(unknown)')",
 }
 TIME_DIMENSIONS = ("day", "week", "month")
@@ -527,7 +528,10 @@ def build_report(
 
     buckets = window.buckets()
     # --by tier is derived from the tier and provider keys the query groups by anyway.
-    rows = aggregate_by_day(ledger, buckets, None if by == "tier" else DIMENSIONS[by])
+    dimension = DIMENSIONS[by]
+    if by == "client" and "client" not in ledger.db["calls"].columns_dict:
+        dimension = "'(none)'"  # a ledger without the gateway's columns: no call has a client
+    rows = aggregate_by_day(ledger, buckets, None if by == "tier" else dimension)
     work = Totals()
     evaluation: dict[str, Totals] = {"replay": Totals(), "judge": Totals()}
     groups: dict[str, GroupRow] = {}

@@ -1,0 +1,105 @@
+"""``report --by user|team|client|project`` and ``budget --all``: the team view, on both backends."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from agentrunner.config import load_config
+from agentrunner.ledger import CallRecord, Ledger
+
+ROUTES = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+n_ctx = 2048
+max_tokens = 64
+cost_per_hour = 0.05
+
+[tiers.premium]
+provider = "openai"
+model = "premium-test-model"
+base_url = "http://127.0.0.1:9/v1"
+n_ctx = 100000
+max_tokens = 100
+price = { input_per_mtok = 3.0, output_per_mtok = 15.0 }
+
+[budgets]
+per_user_daily_usd = 2.0
+per_team_monthly_usd = 10.0
+"""
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def team_ledger(
+    request: pytest.FixtureRequest, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> Ledger:
+    """Two engineers on one ledger: ana (core) on premium, bo (core) mostly local; runs with done items."""
+    if request.param == "postgres":
+        monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", str(request.getfixturevalue("pg_url")))
+    ledger = Ledger.for_config(load_config(write_config(ROUTES)))
+    now = datetime.now(UTC)
+    ts = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+    for run, user, tier, cost, done in (("r1", "ana", "premium", 1.5, 3), ("r2", "bo", "local", 0.002, 2)):
+        ledger.start_run(run, config_hash="c", args={})
+        for _ in range(2):
+            ledger.record_call(
+                CallRecord(
+                    run_id=run, user=user, team="core", tier=tier, cost_usd=cost / 2, ts_start=ts,
+                    input_tokens=1000, output_tokens=100, provider="openai" if tier == "premium" else "llama-cpp",
+                )
+            )
+        ledger.finish_run(run, exit_code=0, totals={"done": done})
+    ledger.record_call(CallRecord(user=None, tier="local", cost_usd=0.001, ts_start=ts))
+    return ledger
+
+
+def test_report_by_user_is_one_row_per_engineer(team_ledger: Ledger, cli: Callable[..., Result]) -> None:
+    result = cli("report", "--by", "user", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {row["key"]: row for row in json.loads(result.output)["team"]}
+    assert set(rows) == {"ana", "bo", "(none)"}
+    ana, bo = rows["ana"], rows["bo"]
+    assert ana["spend_usd"] == pytest.approx(1.5) and ana["premium_share_spend"] == 1.0
+    assert ana["done_items"] == 3 and ana["cost_per_done_item_usd"] == pytest.approx(0.5)
+    assert ana["done_items_per_usd"] == pytest.approx(2.0)
+    assert ana["last_30d_usd"] == pytest.approx(1.5)
+    assert ana["run_rate_monthly_usd"] == pytest.approx(1.5 * 365 / 12 / 30)
+    assert ana["cap"]["name"] == "per_user_daily" and ana["cap"]["used_usd"] == pytest.approx(1.5)
+    assert ana["cap"]["used_fraction"] == pytest.approx(0.75)
+    assert bo["done_items"] == 2 and bo["premium_share_spend"] == 0.0
+    assert bo["all_premium_usd"] > bo["spend_usd"]  # the what-if: bo's tokens at premium rates
+    assert rows["(none)"]["cap"] is None
+
+
+def test_report_by_team_and_client_and_the_table(team_ledger: Ledger, cli: Callable[..., Result]) -> None:
+    by_team = json.loads(cli("report", "--by", "team", "--json").output)["team"]
+    core = next(row for row in by_team if row["key"] == "core")
+    assert core["done_items"] == 5 and core["spend_usd"] == pytest.approx(1.502)
+    assert core["cap"]["name"] == "per_team_monthly" and core["cap"]["cap_usd"] == 10.0
+    by_client = cli("report", "--by", "client", "--json")
+    assert by_client.exit_code == 0, by_client.output
+    assert [row["done_items"] for row in json.loads(by_client.output)["team"]] == [None]
+    table = cli("report", "--by", "user")
+    assert table.exit_code == 0, table.output
+    assert "per user" in table.output and "75% of $2.00 per_user_daily" in table.output
+
+
+def test_budget_all_shows_every_users_and_teams_caps(team_ledger: Ledger, cli: Callable[..., Result]) -> None:
+    result = cli("budget", "--all", "--json")
+    assert result.exit_code == 0, result.output
+    caps = {(row["who"], row["cap"]): row for row in json.loads(result.output)}
+    assert set(caps) == {
+        ("user ana", "per_user_daily"),
+        ("user bo", "per_user_daily"),
+        ("team core", "per_team_monthly"),
+    }
+    assert caps[("user ana", "per_user_daily")]["spent_usd"] == pytest.approx(1.5)
+    assert caps[("team core", "per_team_monthly")]["left_usd"] == pytest.approx(10.0 - 1.502)
+    table = cli("budget", "--all")
+    assert "user ana" in table.output and "team core" in table.output
