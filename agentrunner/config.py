@@ -172,6 +172,34 @@ class LedgerConfig(_Model):
         return [*(DEFAULT_RULES if self.default_redact else ()), *self.redact]
 
 
+#: What a ``[[gateway.routes]]`` entry may send a request to besides a tier name.
+GATEWAY_TARGETS = ("auto", "passthrough")
+
+
+class GatewayMatch(_Model):
+    """Conditions of a gateway route (all must hold): how small a request is."""
+
+    max_tokens: int | None = Field(default=None, gt=0)  # the request's max_tokens ≤ this
+    no_tools: bool | None = None  # true: the request offers no tools
+    max_prompt_chars: int | None = Field(default=None, gt=0)  # prompt (messages + tools) shorter
+
+
+class GatewayRoute(_Model):
+    """``[[gateway.routes]]``: a requested model (a glob: ``claude-*``) → a tier, ``auto`` or
+    ``passthrough``, when the conditions of ``when`` hold."""
+
+    model: str = Field(min_length=1)
+    to: str = Field(min_length=1)
+    when: GatewayMatch = Field(default_factory=GatewayMatch)
+
+
+class GatewayConfig(_Model):
+    """``[gateway]``: how ``agentrunner serve`` maps requested models (docs/gateway.md)."""
+
+    routes: list[GatewayRoute] = Field(default_factory=list)
+    max_request_bytes: int = Field(default=8_000_000, gt=0)
+
+
 class Config(_Model):
     tiers: dict[str, TierConfig]
     rules: list[Rule] = Field(default_factory=list)
@@ -181,6 +209,7 @@ class Config(_Model):
     ledger: LedgerConfig = Field(default_factory=LedgerConfig)
     subscriptions: dict[str, float] = Field(default_factory=dict)
     scorers: dict[str, str] = Field(default_factory=dict)
+    gateway: GatewayConfig = Field(default_factory=GatewayConfig)
 
     # Not part of the file: where it came from, filled by load_config.
     source_path: Path | None = Field(default=None, exclude=True)
@@ -201,6 +230,14 @@ class Config(_Model):
                 raise _KeyedError(
                     ("rules", index, "tier"),
                     f"unknown tier {rule.tier!r}{_suggest(rule.tier, self.tiers)}",
+                )
+        for index, route in enumerate(self.gateway.routes):
+            if route.to not in self.tiers and route.to not in GATEWAY_TARGETS:
+                targets = [*self.tiers, *GATEWAY_TARGETS]
+                raise _KeyedError(
+                    ("gateway", "routes", index, "to"),
+                    f"must be a tier ({', '.join(self.tiers)}), 'auto' or 'passthrough', got {route.to!r}"
+                    f"{_suggest(route.to, targets)}",
                 )
         return self
 
@@ -408,6 +445,10 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
         if part == "rules":
             index += 2
             model = Rule
+            continue
+        if part == "routes" and model is GatewayConfig:
+            index += 2
+            model = GatewayRoute
             continue
         model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
         if model is None:

@@ -13,17 +13,18 @@ priced, and written to the ledger.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from .chat import ChatRequest, ChatResponse, ToolCall, Usage
-from .config import Config
+from .chat import ChatDelta, ChatRequest, ChatResponse, StreamAccumulator, ToolCall, Usage
+from .config import Config, TierConfig
 from .errors import ProviderAuthError, ProviderError, ProviderResponseError, ProviderUnavailable, UsageError
 from .ledger import CallRecord, Ledger, utcnow
 from .pricing import price_call
@@ -49,6 +50,15 @@ class CallContext:
     config_name: str | None = None
     task_type: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # The HTTP gateway's callers (agentrunner/server/): who, with which key, from which program.
+    # user/team None: the configured [ledger] user/team.
+    source: str = "agentrunner"
+    user: str | None = None
+    team: str | None = None
+    key_id: str | None = None
+    client: str | None = None
+    request_id: str | None = None
+    protocol: str | None = None
 
 
 def backoff_delay(retry: int, retry_after: float | None, rng: random.Random) -> float:
@@ -80,13 +90,25 @@ class Gateway:
         self._rng = random.Random(seed)
         self.config_hash = config.config_hash()
 
-    def provider(self, tier: str) -> Provider:
-        if tier not in self.config.tiers:
-            raise UsageError(f"unknown tier {tier!r}; configured tiers: {', '.join(self.config.tiers)}")
+    def provider(self, tier: str, model: str | None = None) -> Provider:
+        """The tier's provider; with ``model``, one for the tier's provider and connection but that
+        model (the HTTP gateway's pass-through of a requested model)."""
+        tier_config = self.tier_config(tier, model)
+        key = tier if model is None else f"{tier}\x00{model}"
         with self._lock:
-            if tier not in self._providers:
-                self._providers[tier] = create_provider(tier, self.config.tiers[tier], self.config.base_dir)
-            return self._providers[tier]
+            if key not in self._providers:
+                self._providers[key] = create_provider(tier, tier_config, self.config.base_dir)
+            return self._providers[key]
+
+    def tier_config(self, tier: str, model: str | None = None) -> TierConfig:
+        """A tier's settings; with ``model`` overriding its model (and dropping its ``price``,
+        which was written for its own model: genai-prices prices the other one)."""
+        tier_config = self.config.tiers.get(tier)
+        if tier_config is None:
+            raise UsageError(f"unknown tier {tier!r}; configured tiers: {', '.join(self.config.tiers)}")
+        if model is not None and model != tier_config.model:
+            tier_config = tier_config.model_copy(update={"model": model, "price": None, "model_path": None})
+        return tier_config
 
     def availability(self, tier: str) -> Availability:
         """Whether a tier can be used, checked once per gateway (i.e. once per run)."""
@@ -110,6 +132,69 @@ class Gateway:
         for provider in self._providers.values():
             provider.close()
 
+    def _prepare(
+        self, tier: str, request: ChatRequest, model: str | None
+    ) -> tuple[TierConfig, ChatRequest, str, str]:
+        tier_config = self.tier_config(tier, model)
+        if request.max_tokens is not None and request.max_tokens > tier_config.max_tokens:
+            # The tier's max_tokens is a ceiling (time and money): no request asks a tier for more.
+            request = request.model_copy(update={"max_tokens": tier_config.max_tokens})
+        request_hash = request.request_hash()
+        request_json = json.dumps(
+            {"model": tier_config.model, **request.canonical()}, ensure_ascii=False, sort_keys=True
+        )
+        return tier_config, request, request_hash, request_json
+
+    def _base_record(
+        self,
+        tier: str,
+        tier_config: TierConfig,
+        context: CallContext,
+        attempt: int,
+        request_hash: str,
+        request_json: str,
+    ) -> CallRecord:
+        return CallRecord(
+            ts_start=utcnow(),
+            run_id=context.run_id,
+            task_id=context.task_id,
+            step_id=context.step_id,
+            step_kind=context.step_kind,
+            attempt=attempt,
+            tier=tier,
+            provider=tier_config.provider,
+            model=tier_config.model,
+            request_json=request_json,
+            request_hash=request_hash,
+            route_reason=context.route_reason,
+            route_score=context.route_score,
+            config_hash=self.config_hash,
+            user=context.user or self.config.ledger.user or None,
+            team=context.team or self.config.ledger.team or None,
+            project=self.config.ledger.project or None,
+            source=context.source,
+            replay_of=context.replay_of,
+            config_name=context.config_name,
+            task_type=context.task_type,
+            client=context.client,
+            key_id=context.key_id,
+            request_id=context.request_id,
+            protocol=context.protocol,
+        )
+
+    def _failed_attempt(self, tier: str, base: CallRecord, started: float, exc: Exception) -> ProviderError:
+        """Record a failed attempt; return it as a ProviderError of this tier."""
+        if isinstance(exc, ProviderError):
+            error = exc if exc.tier else type(exc)(exc.message, tier=tier, retry_after=exc.retry_after)
+        else:  # an SDK choking on a body it could not parse, etc.
+            error = ProviderResponseError(f"{type(exc).__name__}: {exc}", tier=tier)
+        self._record_error(base, started, error)
+        if isinstance(error, ProviderAuthError | ProviderUnavailable):
+            # A rejected key or a vanished model will not come back within this run:
+            # availability (and so routing) skips the tier from now on.
+            self.mark_unavailable(tier, error.message)
+        return error
+
     def call(
         self,
         tier: str,
@@ -117,74 +202,50 @@ class Gateway:
         context: CallContext | None = None,
         *,
         reuse: bool = False,
+        model: str | None = None,
     ) -> ChatResponse:
+        """One call, retried; every attempt a ledger row. ``model`` overrides the tier's model
+        (same provider and connection): the HTTP gateway's pass-through."""
         context = context or CallContext()
-        tier_config = self.config.tiers.get(tier)
-        if tier_config is None:
-            raise UsageError(f"unknown tier {tier!r}; configured tiers: {', '.join(self.config.tiers)}")
-        if request.max_tokens is not None and request.max_tokens > tier_config.max_tokens:
-            # The tier's max_tokens is a ceiling (time and money): no request asks a tier for more.
-            request = request.model_copy(update={"max_tokens": tier_config.max_tokens})
-        request_hash = request.request_hash()
+        tier_config, request, request_hash, request_json = self._prepare(tier, request, model)
         if reuse:
             row = self.ledger.find_completed(request_hash, step_id=context.step_id, model=tier_config.model)
             if row is not None:
                 return response_from_row(row)
-
-        request_json = json.dumps(
-            {"model": tier_config.model, **request.canonical()}, ensure_ascii=False, sort_keys=True
-        )
         available = self.availability(tier)
         attempts = tier_config.max_retries + 1
         for attempt in range(1, attempts + 1):
-            ts_start = utcnow()
+            base = self._base_record(tier, tier_config, context, attempt, request_hash, request_json)
             started = time.perf_counter()
-            base = CallRecord(
-                ts_start=ts_start,
-                run_id=context.run_id,
-                task_id=context.task_id,
-                step_id=context.step_id,
-                step_kind=context.step_kind,
-                attempt=attempt,
-                tier=tier,
-                provider=tier_config.provider,
-                model=tier_config.model,
-                request_json=request_json,
-                request_hash=request_hash,
-                route_reason=context.route_reason,
-                route_score=context.route_score,
-                config_hash=self.config_hash,
-                user=self.config.ledger.user or None,
-                team=self.config.ledger.team or None,
-                project=self.config.ledger.project or None,
-                replay_of=context.replay_of,
-                config_name=context.config_name,
-                task_type=context.task_type,
-            )
             try:
                 if not available:
                     raise ProviderUnavailable(f"unavailable: {available.reason}", tier=tier)
-                response = self.provider(tier).complete(request)
-            except ProviderError as exc:
-                error = exc if exc.tier else type(exc)(exc.message, tier=tier, retry_after=exc.retry_after)
-                self._record_error(base, started, error)
-                if isinstance(error, ProviderAuthError | ProviderUnavailable):
-                    # A rejected key or a vanished model will not come back within this run:
-                    # availability (and so routing) skips the tier from now on.
-                    self.mark_unavailable(tier, error.message)
-                if not error.retryable or attempt == attempts:
+                response = self.provider(tier, model).complete(request)
+            except Exception as exc:
+                error = self._failed_attempt(tier, base, started, exc)
+                if not _retry(error, exc, attempt, attempts):
                     raise error from None
                 self._sleep(backoff_delay(attempt - 1, error.retry_after, self._rng))
                 continue
-            except Exception as exc:  # an SDK choking on a body it could not parse, etc.
-                error = ProviderResponseError(f"{type(exc).__name__}: {exc}", tier=tier)
-                self._record_error(base, started, error)
-                if attempt == attempts:
-                    raise error from None
-                self._sleep(backoff_delay(attempt - 1, None, self._rng))
-                continue
-            return self._record_ok(base, started, tier, response)
+            return self._record_ok(base, started, tier_config, response)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def stream(
+        self,
+        tier: str,
+        request: ChatRequest,
+        context: CallContext | None = None,
+        *,
+        model: str | None = None,
+    ) -> CallStream:
+        """One call, streamed: an iterator of :class:`~agentrunner.chat.ChatDelta`.
+
+        Failures before the first delta are retried like :meth:`call`'s (nothing was sent on yet).
+        The ledger row is written when the stream ends; when it ends early — the consumer closes
+        the iterator (a client gone), or the upstream cuts it — the row holds what arrived,
+        ``partial`` set, its usage as reported so far or estimated. After the end,
+        ``CallStream.response`` is the whole answer with its ledger id and cost."""
+        return CallStream(self, tier, request, context or CallContext(), model)
 
     def _record_error(self, base: CallRecord, started: float, error: ProviderError) -> None:
         record = base.model_copy(
@@ -198,10 +259,19 @@ class Gateway:
         )
         self.ledger.record_call(record)
 
-    def _record_ok(self, base: CallRecord, started: float, tier: str, response: ChatResponse) -> ChatResponse:
+    def _record_ok(
+        self,
+        base: CallRecord,
+        started: float,
+        tier_config: TierConfig,
+        response: ChatResponse,
+        *,
+        partial: str | None = None,
+        status: str = "ok",
+    ) -> ChatResponse:
         latency_ms = response.latency_ms or (time.perf_counter() - started) * 1000
         usage = response.usage
-        cost = price_call(self.config.tiers[tier], usage, latency_ms, when=datetime.now(UTC))
+        cost = price_call(tier_config, usage, latency_ms, when=datetime.now(UTC))
         record = base.model_copy(
             update={
                 "ts_end": utcnow(),
@@ -222,13 +292,120 @@ class Gateway:
                 "cost_usd": cost.usd,
                 "price_source": cost.source,
                 "latency_ms": latency_ms,
-                "status": "ok",
+                "status": status,
+                "partial": partial is not None,
+                "error": partial,
+                # A cut-short answer is no baseline for compare/tune: its request is kept, not replayed.
+                "replayable": partial is None,
             }
         )
         call_id = self.ledger.record_call(record)
         return response.model_copy(
-            update={"call_id": call_id, "cost_usd": cost.usd, "tier": tier, "latency_ms": latency_ms}
+            update={"call_id": call_id, "cost_usd": cost.usd, "tier": base.tier, "latency_ms": latency_ms}
         )
+
+
+def _retry(error: ProviderError, exc: Exception, attempt: int, attempts: int) -> bool:
+    retryable = error.retryable or not isinstance(exc, ProviderError)
+    return retryable and attempt < attempts
+
+
+class CallStream(Iterator[ChatDelta]):
+    """The deltas of one streamed call (see :meth:`Gateway.stream`). Iterate it; ``close()`` it
+    when stopping early; ``response`` is set once the ledger row is written."""
+
+    def __init__(
+        self, gateway: Gateway, tier: str, request: ChatRequest, context: CallContext, model: str | None
+    ) -> None:
+        self.response: ChatResponse | None = None
+        self.tier = tier
+        self._gateway = gateway
+        self._generator = self._run(tier, request, context, model)
+
+    def __next__(self) -> ChatDelta:
+        return next(self._generator)
+
+    def close(self) -> None:
+        self._generator.close()
+
+    def _run(
+        self, tier: str, request: ChatRequest, context: CallContext, model: str | None
+    ) -> Generator[ChatDelta, None, None]:
+        gateway = self._gateway
+        tier_config, request, request_hash, request_json = gateway._prepare(tier, request, model)
+        available = gateway.availability(tier)
+        attempts = tier_config.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            base = gateway._base_record(tier, tier_config, context, attempt, request_hash, request_json)
+            started = time.perf_counter()
+            upstream: Iterator[ChatDelta] | None = None
+            try:
+                if not available:
+                    raise ProviderUnavailable(f"unavailable: {available.reason}", tier=tier)
+                upstream = gateway.provider(tier, model).stream(request)
+                first = next(upstream, None)  # failures before anything was passed on are retried
+            except Exception as exc:
+                _close_quietly(upstream)
+                error = gateway._failed_attempt(tier, base, started, exc)
+                if not _retry(error, exc, attempt, attempts):
+                    raise error from None
+                gateway._sleep(backoff_delay(attempt - 1, error.retry_after, gateway._rng))
+                continue
+            break
+        else:  # pragma: no cover - the loop either breaks or raises
+            raise AssertionError("unreachable")
+        accumulated = StreamAccumulator()
+        try:
+            if first is not None:
+                accumulated.add(first)
+                yield first
+            for delta in upstream:
+                accumulated.add(delta)
+                yield delta
+        except GeneratorExit:
+            _close_quietly(upstream)
+            self.response = gateway._record_ok(
+                base, started, tier_config, _partial_response(accumulated, request, started),
+                partial=f"partial: the client stopped reading after {accumulated.deltas} deltas",
+            )
+            raise
+        except Exception as exc:
+            _close_quietly(upstream)
+            error = exc if isinstance(exc, ProviderError) else ProviderResponseError(
+                f"{type(exc).__name__}: {exc}", tier=tier
+            )
+            self.response = gateway._record_ok(
+                base, started, tier_config, _partial_response(accumulated, request, started),
+                partial=f"partial: the stream broke after {accumulated.deltas} deltas: {type(error).__name__}: {error}",
+                status="error",
+            )
+            raise error from None
+        latency_ms = (time.perf_counter() - started) * 1000
+        self.response = gateway._record_ok(base, started, tier_config, accumulated.response(latency_ms=latency_ms))
+
+
+def _close_quietly(iterator: Iterator[ChatDelta] | None) -> None:
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        with contextlib.suppress(Exception):  # closing a broken upstream must not hide why it broke
+            close()
+
+
+def _partial_response(accumulated: StreamAccumulator, request: ChatRequest, started: float) -> ChatResponse:
+    """What a cut-short stream amounts to. Usage the provider did not report yet is estimated:
+    the prompt by its size, the output as one token per delta (token streams send one each)."""
+    response = accumulated.response(latency_ms=(time.perf_counter() - started) * 1000)
+    usage = response.usage
+    if usage.input_tokens is None or usage.output_tokens is None:
+        usage = usage.model_copy(
+            update={
+                "input_tokens": usage.input_tokens if usage.input_tokens is not None
+                else request.estimated_prompt_tokens(),
+                "output_tokens": usage.output_tokens if usage.output_tokens is not None else accumulated.deltas,
+            }
+        )
+    return response.model_copy(update={"usage": usage, "finish_reason": response.finish_reason if
+                                       accumulated.finish_reason else "unknown"})
 
 
 def response_from_row(row: dict[str, Any]) -> ChatResponse:

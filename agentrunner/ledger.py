@@ -99,6 +99,14 @@ class CallRecord(BaseModel):
     replayable: bool = True
     source_cost_usd: float | None = None
     task_type: str | None = None
+    # The HTTP gateway (m005): the calling program (User-Agent), the key it used, the HTTP request
+    # that made this attempt and its protocol; partial = a stream cut short (client gone, upstream
+    # cut): the row holds what arrived, its usage counted so far.
+    client: str | None = None
+    key_id: str | None = None
+    request_id: str | None = None
+    protocol: str | None = None
+    partial: bool = False
 
 
 _TEXT_FIELDS = ("request_json", "response_text", "response_json", "error")
@@ -185,7 +193,7 @@ class Ledger:
                 row[name] = storable(value)
         for name in _TEXT_FIELDS:
             row[name] = self.redact(row[name])
-        for name in ("input_includes_cache", "replayable"):
+        for name in ("input_includes_cache", "replayable", "partial"):
             if row[name] is not None:
                 row[name] = int(row[name])
         return row

@@ -153,12 +153,25 @@ def m007_reservation_leases(db: sqlite_utils.Database) -> None:
     db.table("reservations").add_column("host", str)
 
 
+def m005_gateway_columns(db: sqlite_utils.Database) -> None:
+    """The HTTP gateway's rows (``source = 'gateway'``): which program called (User-Agent), with
+    which key, in which HTTP request and protocol, and whether a stream was cut short (partial)."""
+    calls = db.table("calls")
+    calls.add_column("client", str)
+    calls.add_column("key_id", str)
+    calls.add_column("request_id", str)
+    calls.add_column("protocol", str)
+    calls.add_column("partial", int, not_null_default=0)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_calls_key ON calls(key_id, ts_start) WHERE key_id IS NOT NULL")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_replayable_tool_calls_reservations,
     m003_indexes,
     m004_report_covering_index,
     m007_reservation_leases,
+    m005_gateway_columns,  # after m007: team-pg's landed first, and ids are positions
 ]
 
 

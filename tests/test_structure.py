@@ -37,6 +37,7 @@ LAYERS: list[set[str]] = [
         "importers",
         "push",
         "doctor",
+        "server",  # the HTTP gateway (agentrunner serve)
     },
     {"cli", "__main__", ""},  # "" is agentrunner/__init__.py (the public API re-exports)
 ]

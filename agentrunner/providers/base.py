@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import ClassVar
 
-from ..chat import ChatRequest, ChatResponse, ToolSpec
+from ..chat import ChatDelta, ChatRequest, ChatResponse, ToolSpec, deltas_from_response
 from ..config import TierConfig
 from ..errors import (
     ProviderAuthError,
@@ -51,6 +51,16 @@ class Provider(ABC):
     @abstractmethod
     def complete(self, request: ChatRequest) -> ChatResponse:
         """Make one attempt. Raise a :class:`~agentrunner.errors.ProviderError` on failure."""
+
+    def stream(self, request: ChatRequest) -> Iterator[ChatDelta]:
+        """Make one attempt, streamed: text and tool-call pieces as they arrive, then usage and the
+        finish reason. Errors before the first delta are the same as :meth:`complete`'s (the
+        gateway retries them); an error after it ends the stream. Closing the iterator early (a
+        client that went away) must stop the generation and release the model.
+
+        This default is not a real stream: it completes the call, then yields the whole answer.
+        Providers override it where they can stream."""
+        yield from deltas_from_response(self.complete(request))
 
     @abstractmethod
     def check_available(self) -> Availability:

@@ -28,14 +28,28 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openai
 
-from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
+from ..chat import (
+    ChatDelta,
+    ChatRequest,
+    ChatResponse,
+    FinishReason,
+    Message,
+    ToolCall,
+    ToolCallDelta,
+    ToolSpec,
+    Usage,
+)
 from ..config import TierConfig
 from ..errors import (
+    ProviderConnectionError,
     ProviderResponseError,
     ProviderUnavailable,
 )
@@ -209,6 +223,30 @@ class OpenAIProvider(Provider):
         # a server that passes tool calls through as text (llama_cpp.server, some ollama models)
         return with_text_tool_calls(self._response(completion, latency_ms), request.tools)
 
+    def stream(self, request: ChatRequest) -> Iterator[ChatDelta]:
+        """A real stream (``stream=True`` with ``include_usage``). With tools offered to a server
+        on this machine, the answer is completed first instead: local servers write tool calls
+        into the text, and those are only found once the text is complete."""
+        if request.tools and is_loopback_url(self.tier.base_url):
+            yield from super().stream(request)
+            return
+        params = self.build_params(request)
+        params["stream"] = True
+        params["stream_options"] = {"include_usage": True}
+        where = self._where()
+        timeout, key_env = self.tier.timeout, self.key_env
+        with sdk_errors(openai, tier=self.tier_name, where=where, timeout=timeout, key_env=key_env):
+            chunks = self.client().chat.completions.create(**params)
+        try:
+            with (
+                sdk_errors(openai, tier=self.tier_name, where=where, timeout=timeout, key_env=key_env),
+                _transport_errors(self.tier_name, where),
+            ):
+                for chunk in chunks:
+                    yield from _chunk_deltas(chunk)
+        finally:
+            chunks.close()  # a consumer that stopped early: the upstream sees the connection close
+
     def _where(self) -> str:
         return self.tier.base_url or "api.openai.com"
 
@@ -245,6 +283,44 @@ class OpenAIProvider(Provider):
             resolved_model=getattr(completion, "model", None) or self.tier.model,
             latency_ms=latency_ms,
         )
+
+
+@contextmanager
+def _transport_errors(tier: str, where: str) -> Iterator[None]:
+    """A stream broken after it started: the SDK lets httpx's own errors through."""
+    try:
+        yield
+    except httpx.TimeoutException:
+        raise ProviderConnectionError(f"timed out mid-stream from {where}", tier=tier) from None
+    except httpx.HTTPError as exc:
+        raise ProviderResponseError(f"stream from {where} broke: {type(exc).__name__}: {exc}", tier=tier) from None
+
+
+def _chunk_deltas(chunk: Any) -> Iterator[ChatDelta]:
+    """One ``chat.completion.chunk`` → deltas."""
+    model = getattr(chunk, "model", None) or None
+    usage = getattr(chunk, "usage", None)
+    for choice in getattr(chunk, "choices", None) or []:
+        delta = getattr(choice, "delta", None)
+        if delta is not None:
+            text = getattr(delta, "content", None)
+            if text:
+                yield ChatDelta(text=text, resolved_model=model)
+            for call in getattr(delta, "tool_calls", None) or []:
+                function = getattr(call, "function", None)
+                yield ChatDelta(
+                    tool_call=ToolCallDelta(
+                        index=int(getattr(call, "index", 0) or 0),
+                        id=getattr(call, "id", None),
+                        name=getattr(function, "name", None) if function is not None else None,
+                        arguments=(getattr(function, "arguments", None) or "") if function is not None else "",
+                    )
+                )
+        finish = getattr(choice, "finish_reason", None)
+        if finish:
+            yield ChatDelta(finish_reason=_FINISH.get(finish, "unknown"))
+    if usage is not None:
+        yield ChatDelta(usage=usage_from_openai(usage), resolved_model=model)
 
 
 def usage_from_openai(usage: Any) -> Usage:

@@ -1,0 +1,202 @@
+"""The gateway's call path, the same for every protocol:
+
+caller → route (:mod:`.routing`; ``auto`` asks the router) → budget reservation (:mod:`..budgets`)
+→ :meth:`Gateway.call` / :meth:`Gateway.stream` with a :class:`~agentrunner.gateway.CallContext`
+carrying ``source='gateway'``, the caller, the client and the route reason → one ledger row per
+upstream attempt → the reservation released.
+
+Everything here is synchronous (SDK clients, llama.cpp); the protocol modules run it in worker
+threads. A protocol module converts its wire format to a :class:`~agentrunner.chat.ChatRequest`,
+calls :meth:`CallService.call` or :meth:`CallService.stream`, and converts back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .. import budgets
+from ..chat import ChatDelta, ChatRequest, ChatResponse
+from ..config import Config
+from ..errors import AgentRunnerError, BudgetExhausted
+from ..gateway import CallContext, CallStream, Gateway
+from ..ledger import Ledger
+from ..pricing import worst_case_cost
+from ..router import Router, Step
+from .callers import RequestContext
+from .errors import ApiError, api_error_for
+from .routing import ModelNotFound, Resolved, known_models, resolve
+
+SOURCE = "gateway"
+
+
+@dataclass
+class Planned:
+    """A routed request: the tier, the model override (pass-through), why, the reservation."""
+
+    tier: str
+    model: str | None
+    reason: str
+    score: float | None
+    reservation_id: str | None
+
+
+class CallService:
+    """Routes, budgets and makes the gateway's calls; one per server (thread-safe)."""
+
+    def __init__(
+        self, config: Config, ledger: Ledger, *, gateway: Gateway | None = None, router: Router | None = None
+    ) -> None:
+        self.config = config
+        self.ledger = ledger
+        self.gateway = gateway or Gateway(config, ledger)
+        # Built now: a broken classifier setting is reported when the server starts.
+        self.router = router or Router(config, ledger, self.gateway.availability)
+
+    def close(self) -> None:
+        self.gateway.close()
+
+    def models(self) -> list[str]:
+        return known_models(self.config)
+
+    # ── routing and budgets ──────────────────────────────────────────────────────────────────
+    def resolve(self, model: str, request: ChatRequest) -> Resolved:
+        try:
+            return resolve(self.config, model, request)
+        except ModelNotFound as exc:
+            raise ApiError(404, "not_found", str(exc), param="model", code="model_not_found") from None
+
+    def worst_case(self, tier: str, model: str | None, request: ChatRequest) -> float | None:
+        tier_config = self.gateway.tier_config(tier, model)
+        out = min(request.max_tokens or tier_config.max_tokens, tier_config.max_tokens)
+        return worst_case_cost(tier_config, request.estimated_prompt_tokens(), out)
+
+    def reserve(self, context: RequestContext, tier: str, amount_usd: float | None) -> str | None:
+        """Reserve a call's worst case against every cap that applies to this caller; raises
+        BudgetExhausted naming the cap and when it resets."""
+        fit = budgets.reserve(self.config, self.ledger, amount_usd, tier=tier)
+        if not fit.ok:
+            assert fit.blocked_by is not None
+            raise BudgetExhausted("budget exhausted: " + budgets.describe_block(fit.blocked_by, amount_usd, tier))
+        return fit.id
+
+    def plan(self, context: RequestContext, model: str, request: ChatRequest) -> Planned:
+        """Route and reserve (raises ApiError / AgentRunnerError). Release with :meth:`release`."""
+        resolved = self.resolve(model, request)
+        if resolved.kind != "auto":
+            assert resolved.tier is not None
+            worst = self.worst_case(resolved.tier, resolved.model, request)
+            reservation = self.reserve(context, resolved.tier, worst)
+            return Planned(resolved.tier, resolved.model, resolved.reason, None, reservation)
+        step = Step.for_request(request, kind="act")
+        decision = self.router.choose(step, reserve=False)
+        reason = f"{resolved.reason}: {decision.reason}"
+        try:
+            reservation = self.reserve(context, decision.tier, self.worst_case(decision.tier, None, request))
+        except BudgetExhausted as exc:
+            cheapest = next((t for t in self.config.tier_names if self.router.incapable(t, step) is None), None)
+            if self.config.budgets.on_exhausted != "downgrade" or cheapest in (None, decision.tier):
+                raise
+            assert cheapest is not None
+            reservation = self.reserve(context, cheapest, self.worst_case(cheapest, None, request))
+            reason += f"; {str(exc).removeprefix('budget exhausted: ').split(':')[0]} → downgrade to {cheapest}"
+            return Planned(cheapest, None, reason, decision.score, reservation)
+        return Planned(decision.tier, None, reason, decision.score, reservation)
+
+    def release(self, planned: Planned) -> None:
+        budgets.release(self.ledger, planned.reservation_id)
+        planned.reservation_id = None
+
+    def call_context(self, context: RequestContext, planned: Planned) -> CallContext:
+        caller = context.caller
+        return CallContext(
+            source=SOURCE,
+            user=caller.user,
+            team=caller.team,
+            key_id=caller.key_id,
+            client=context.client,
+            request_id=context.request_id,
+            protocol=context.protocol,
+            route_reason=planned.reason,
+            route_score=planned.score,
+        )
+
+    # ── calls ────────────────────────────────────────────────────────────────────────────────
+    def call(self, context: RequestContext, model: str, request: ChatRequest) -> tuple[ChatResponse, Planned]:
+        """One non-streaming call. Errors come out as :class:`ApiError`."""
+        try:
+            planned = self.plan(context, model, request)
+            try:
+                response = self.gateway.call(
+                    planned.tier, request, self.call_context(context, planned), model=planned.model
+                )
+            finally:
+                self.release(planned)
+        except AgentRunnerError as exc:
+            raise api_error_for(exc) from None
+        return response, planned
+
+    def stream(self, context: RequestContext, model: str, request: ChatRequest) -> ServedStream:
+        """A streamed call whose first delta has already arrived (so routing, budget and upstream
+        failures before it are still clean HTTP errors). Iterate it in a worker thread; close it
+        when done (always: the reservation is released then)."""
+        try:
+            planned = self.plan(context, model, request)
+        except AgentRunnerError as exc:
+            raise api_error_for(exc) from None
+        try:
+            call = self.gateway.stream(planned.tier, request, self.call_context(context, planned), model=planned.model)
+            first = next(call, None)
+        except AgentRunnerError as exc:
+            self.release(planned)
+            raise api_error_for(exc) from None
+        except BaseException:
+            self.release(planned)
+            raise
+        return ServedStream(self, planned, call, first)
+
+
+class ServedStream(Iterator[ChatDelta]):
+    """The deltas of one streamed gateway call, the first already fetched. ``close()`` ends it
+    (an unfinished stream's ledger row is then written, partial) and releases the reservation.
+    An upstream failure mid-stream is raised as :class:`ApiError` (the protocol sends it as an
+    error event)."""
+
+    def __init__(self, service: CallService, planned: Planned, call: CallStream, first: ChatDelta | None) -> None:
+        self.planned = planned
+        self._service = service
+        self._call = call
+        self._pending = first
+        self._closed = False
+
+    @property
+    def response(self) -> ChatResponse | None:
+        """The whole answer with its ledger id and cost, once the stream has ended."""
+        return self._call.response
+
+    def __next__(self) -> ChatDelta:
+        if self._pending is not None:
+            delta, self._pending = self._pending, None
+            return delta
+        try:
+            return next(self._call)
+        except StopIteration:
+            self.close()
+            raise
+        except AgentRunnerError as exc:
+            self.close()
+            raise api_error_for(exc) from None
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._call.close()
+        finally:
+            self._service.release(self.planned)
+
+
+def describe_planned(planned: Planned) -> dict[str, Any]:
+    return {"tier": planned.tier, "model": planned.model, "reason": planned.reason}
