@@ -251,8 +251,8 @@ def test_the_changes_do_what_the_item_literally_asks() -> None:
     assert asked_problem([change(".gitignore", None, "__pycache__/\n.venv/\nbuild/\ndist/\n")], gitignore, None) is None
     dev = [change("pyproject.toml", "[project]\n", "[project.optional-dependencies]\ndev = []\n")]
     assert "pytest>=8" in (asked_problem(dev, "Add a `dev` extra with `pytest>=8` to `pyproject.toml`", None) or "")
-    # code is judged by the tests, and a deletion need not contain what it deletes
-    assert asked_problem([change("m.py", MODULE, "x = 1\n")], "Add `__all__` to `m.py`", None) is None
+    # code is judged by the tests (beyond the names the item quotes), a deletion need not contain what it deletes
+    assert asked_problem([change("m.py", MODULE, "x = 1\n")], "Make `m.py` simpler, like `x = 1`", None) is None
     assert asked_problem([change("a.md", "`old` here\n", "\n")], "Delete `old` from `a.md`", None) is None
     docstring = "Add a docstring to `total` in `m.py`"
     documented = MODULE.replace('"""Sum of the values."""', '"""The sum of the values, as a float."""')
@@ -352,3 +352,20 @@ def test_tests_not_run_without_a_sandbox_say_so(
     assert entry["status"] == "done", entry
     result = Path(entry["result"]).read_text("utf-8")
     assert "✓ **tests** not run (commands are disabled: bubblewrap is not installed)" in result
+
+
+def test_code_changes_hold_the_names_the_item_quotes() -> None:
+    """A change to the named module that does not add what the item names (`__all__`) is no tick;
+    an example value in the item ("like `Inventory(12 items)`") or a name a fix removes is no name."""
+    loader = "def load():\n    return 1\n"
+    unrelated = [change("loader.py", loader, loader + "\n\ndef helper():\n    return 2\n")]
+    assert "'__all__'" in (asked_problem(unrelated, "Add `__all__` to `loader.py`", None) or "")
+    done = [change("loader.py", loader, '__all__ = ["load"]\n\n\n' + loader)]
+    assert asked_problem(done, "Add `__all__` to `loader.py`", None) is None
+    shown = "Give `Basket` a `__repr__` like `Basket(3 items)`"
+    with_repr = [
+        change("m.py", "class Basket:\n    pass\n", "class Basket:\n    def __repr__(self):\n        return ''\n")
+    ]
+    assert asked_problem(with_repr, shown, None) is None
+    typo = [change("cli.py", 'print("Fiel not found")\n', 'print("File not found")\n')]
+    assert asked_problem(typo, 'Fix the typo in the message ("Fiel not found") of `cli.py`', None) is None
