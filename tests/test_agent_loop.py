@@ -407,3 +407,17 @@ def test_an_item_finds_its_files_by_name_and_by_command_words(ws: Workspace) -> 
     ctx = ScriptedContext(ws, ["DONE"], "Add a `--json` flag to `stats --top`")
     loop(ctx, [], [])
     assert "pkg/cli.py (line numbers" in ctx.requests[0].messages[3].content
+
+
+def test_tool_calls_written_as_text_are_read_like_the_providers_read_them() -> None:
+    """toolcalls.parse_tool_calls in the loop: a JSON fence naming a tool, and Qwen's <tool_call>
+    block cut off before its closing tag (at max_tokens), are calls; a JSON fence that names no
+    tool is not one."""
+    fenced = parse_reply(
+        'I will read it.\n```json\n{"name": "read_file", "arguments": {"path": "pkg/stats.py"}}\n```\n'
+    )
+    assert [(a.tool, a.arguments["path"]) for a in fenced.actions] == [("read_file", "pkg/stats.py")]
+    cut = parse_reply('<tool_call>\n{"name": "grep", "arguments": {"pattern": "TODO"}}\n')
+    assert [(a.tool, a.arguments["pattern"]) for a in cut.actions] == [("grep", "TODO")]
+    data = parse_reply('data.json\n```json\n{"name": "Ada", "email": "ada@example.com"}\n```\n')
+    assert [(a.tool, a.arguments["path"]) for a in data.actions] == [("write_file", "data.json")]

@@ -33,7 +33,8 @@ from typing import Any
 
 from ..chat import ChatRequest, Message, ToolCall
 from ..edits import EditError, apply_edit, dropped_content, merge_definitions, parse_problem, strip_line_numbers
-from ..tools import ToolResult
+from ..toolcalls import parse_tool_calls
+from ..tools import MODEL_TOOLS, ToolResult
 from .journal import FileChange
 from .validators import ActResult
 from .verification import asked_problem, tests_for
@@ -125,7 +126,10 @@ _COMMAND = re.compile(
     r"^[ \t]*[`*]*(?P<verb>READ|GREP|GLOB|RUN|DONE)\b[`*]*:?[ \t]*(?P<rest>[^\n]*?)[`*]*[ \t]*$",
     re.MULTILINE,
 )
-_TOOL_CALL = re.compile(r"<tool_call>\s*(?P<json>\{.*?\})\s*</tool_call>", re.DOTALL)
+_TOOL_CALL = re.compile(
+    r"<tool_call>.*?(?:</tool_call>|\Z)|^```[ \t]*(?:json|tool_call|tool_code)?[ \t]*\n\s*[\[{].*?^```[ \t]*$",
+    re.DOTALL | re.MULTILINE,
+)
 _EXTENSIONLESS = {"makefile", "dockerfile", "license", "changelog", "readme", "procfile", "justfile", "authors"}
 
 
@@ -181,13 +185,12 @@ def parse_reply(text: str, default_path: str | None = None, known: frozenset[str
     found: list[tuple[int, Action]] = []
     taken: list[tuple[int, int]] = []
     for match in _TOOL_CALL.finditer(text):
-        try:
-            data = json.loads(match.group("json"))
-        except json.JSONDecodeError:
-            continue
-        if isinstance(data, dict) and isinstance(data.get("name"), str):
-            arguments = data.get("arguments")
-            found.append((match.start(), Action(data["name"], dict(arguments) if isinstance(arguments, dict) else {})))
+        # tool calls written as text, the way the providers' parser reads them (toolcalls.py):
+        # Qwen's <tool_call> blocks (closing tag optional at the end), or a JSON fence naming a tool
+        calls = parse_tool_calls(match.group(0), MODEL_TOOLS).calls
+        for call in calls:
+            found.append((match.start(), Action(call.name, dict(call.arguments))))
+        if calls:
             taken.append(match.span())
     for match in _EDIT_BLOCK.finditer(text):
         path = _path_before(text, match.start(), known) or default_path
