@@ -217,6 +217,7 @@ class Gateway:
         for attempt in range(1, attempts + 1):
             base = self._base_record(tier, tier_config, context, attempt, request_hash, request_json)
             started = time.perf_counter()
+            self.ledger.ensure_writable()  # never pay for a call whose row cannot be written (LedgerError)
             try:
                 if not available:
                     raise ProviderUnavailable(f"unavailable: {available.reason}", tier=tier)
@@ -338,6 +339,7 @@ class CallStream(Iterator[ChatDelta]):
         for attempt in range(1, attempts + 1):
             base = gateway._base_record(tier, tier_config, context, attempt, request_hash, request_json)
             started = time.perf_counter()
+            gateway.ledger.ensure_writable()  # no paid stream without a writable ledger row (LedgerError)
             upstream: Iterator[ChatDelta] | None = None
             try:
                 if not available:

@@ -25,7 +25,7 @@ import sqlite_utils
 from pydantic import BaseModel, Field
 
 from .errors import LedgerError
-from .ledger_pg import PgDatabase, display_name, is_url
+from .ledger_pg import SPOOL_NAME, PgDatabase, display_name, drain_spool, is_url, spool_rows
 from .migrations import applied, migrate, schema_version
 from .redaction import REDACTED, Redactor, SecretRule, storable
 from .timerange import TimeRange
@@ -120,10 +120,13 @@ class Ledger:
     """The ledger of model calls, runs, scores, tool calls and budget reservations: a SQLite file,
     or a PostgreSQL database when ``path`` is a ``postgresql://`` URL (``backend`` says which)."""
 
-    def __init__(self, path: str | Path, *, redact: Iterable[str | SecretRule] = ()) -> None:
+    def __init__(
+        self, path: str | Path, *, redact: Iterable[str | SecretRule] = (), spool: Path | None = None
+    ) -> None:
         self.redact = Redactor(redact)
         self._lock = threading.RLock()
         self._group = _GroupCommit(self._insert_calls)
+        self.spool = spool
         if is_url(path):
             self._open_postgres(str(path))
             return
@@ -161,6 +164,15 @@ class Ledger:
             pg.advisory_lock(_MIGRATION_LOCK)
             self._check_version()
             migrate(self.db)
+        if self.spool is not None:
+            # Rows of calls made while the database could not be written: theirs first.
+            drain_spool(self.spool, lambda rows: self._write(lambda: pg.table("calls").insert_all(rows, ignore=True)))
+
+    def ensure_writable(self) -> None:
+        """Before a call that costs money: LedgerError unless its row could be written now (a
+        PostgreSQL ledger that stays unreachable past the retries). A SQLite file: nothing to ask."""
+        if self.backend == "postgresql":
+            cast(PgDatabase, self.db).execute_native("SELECT 1")
 
     @property
     def is_postgres(self) -> bool:
@@ -171,7 +183,9 @@ class Ledger:
         """The configured ledger: ``$AGENTRUNNER_LEDGER_URL``, else ``[ledger] url``, else the
         SQLite file in the data dir."""
         url = os.environ.get(URL_ENV) or getattr(config.ledger, "url", "")
-        return cls(url or config.ledger_path, redact=config.ledger.patterns())
+        if url:
+            return cls(url, redact=config.ledger.patterns(), spool=config.data_dir / SPOOL_NAME)
+        return cls(config.ledger_path, redact=config.ledger.patterns())
 
     def _check_version(self) -> None:
         known = applied(self.db)
@@ -241,7 +255,18 @@ class Ledger:
 
     def _insert_calls(self, rows: list[dict[str, Any]]) -> None:
         if self.backend == "postgresql":
-            self._write(lambda: self.db.table("calls").insert_all(rows, ignore=True))
+            try:
+                self._write(lambda: self.db.table("calls").insert_all(rows, ignore=True))
+            except LedgerError as exc:
+                if self.spool is None:
+                    raise
+                # The call happened (it may have cost money): its row must not be lost with the
+                # connection. Kept on this machine, written to the database when it is next opened.
+                spool_rows(self.spool, rows)
+                raise LedgerError(
+                    f"{exc}; {len(rows)} call row(s) kept in {self.spool}, written to the ledger when it is "
+                    "next opened"
+                ) from None
             return
         columns = list(rows[0])
         sql = f"INSERT OR IGNORE INTO calls ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"

@@ -19,6 +19,8 @@ is its primary key, ``ON CONFLICT DO NOTHING``), so a retry never doubles a row.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import logging
 import os
 import re
@@ -26,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -389,10 +392,10 @@ class PgDatabase:
     exception. The pool is made per process (connections must not cross a fork).
     """
 
-    def __init__(self, url: str, *, name: str | None = None, retry_seconds: float = RETRY_SECONDS) -> None:
+    def __init__(self, url: str, *, name: str | None = None, retry_seconds: float | None = None) -> None:
         self.url = url
         self.name = name or display_name(url)
-        self.retry_seconds = retry_seconds
+        self.retry_seconds = RETRY_SECONDS if retry_seconds is None else retry_seconds
         self._pool: Any = None
         self._pool_pid = 0
         self._pool_lock = threading.Lock()
@@ -462,7 +465,8 @@ class PgDatabase:
         delay = 0.1
         while True:
             try:
-                with self.pool().connection() as conn, conn.transaction():
+                wait = min(float(CONNECT_TIMEOUT), max(0.2, deadline - time.monotonic()))
+                with self.pool().connection(timeout=wait) as conn, conn.transaction():
                     return fn(conn)
             except (psycopg.OperationalError, PoolTimeout) as exc:
                 if isinstance(exc, psycopg.errors.QueryCanceled) or time.monotonic() + delay > deadline:
@@ -583,6 +587,49 @@ class PgDatabase:
         self.execute_native("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
+# -- the spool: rows of calls made while the database could not be written ------------------------
+
+SPOOL_NAME = "ledger-spool.jsonl"
+
+
+def spool_rows(path: Path, rows: list[dict[str, Any]]) -> None:
+    """Append rows (JSON lines) under an exclusive lock, fsync'd: they survive this process."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
+    with open(path, "ab") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def drain_spool(path: Path, write: Callable[[list[dict[str, Any]]], Any]) -> int:
+    """Write the spooled rows (``write`` is idempotent: ids are keys), then empty the spool.
+    A partial last line (a writer killed mid-append) is left out: its call's writer failed anyway."""
+    if not path.exists():
+        return 0
+    with open(path, "r+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            rows = []
+            for line in handle.read().splitlines():
+                try:
+                    rows.append(json.loads(line))
+                except ValueError:
+                    continue
+            for start in range(0, len(rows), 500):
+                write(rows[start : start + 500])
+            handle.truncate(0)
+            handle.flush()
+            os.fsync(handle.fileno())
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    return len(rows)
+
+
 def _configure(conn: Any) -> None:
     """Numbers as SQLite gives them: PostgreSQL's ``sum(bigint)`` is ``numeric`` (a Decimal in
     Python, which json cannot write); here it is an int, or a float when it has a fraction."""
@@ -599,4 +646,15 @@ def _configure(conn: Any) -> None:
     conn.adapters.register_loader("numeric", NumberLoader)
 
 
-__all__ = ["PgDatabase", "PgResult", "PgRow", "display_name", "is_url", "to_pg", "where_pg"]
+__all__ = [
+    "SPOOL_NAME",
+    "PgDatabase",
+    "PgResult",
+    "PgRow",
+    "display_name",
+    "drain_spool",
+    "is_url",
+    "spool_rows",
+    "to_pg",
+    "where_pg",
+]
