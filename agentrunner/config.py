@@ -114,6 +114,9 @@ class Rule(_Model):
 
 class RouterConfig(_Model):
     classifier: Literal["heuristic", "learned"] = "heuristic"
+    # learned: "semantic" also reads the prompt's embedding when the model was trained with one
+    # (`router train --embed`); "fast" never embeds (TF-IDF and dense features only, < 5 ms).
+    features: Literal["semantic", "fast"] = "semantic"
     threshold: float = Field(default=0.5, ge=0, le=1)
     escalate_on_fail: bool = True
     max_escalations: int = Field(default=1, ge=0)

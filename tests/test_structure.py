@@ -20,6 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "agentrunner"
 LAYERS: list[set[str]] = [
     # vocabulary: no agentrunner imports but these
     {"errors", "chat", "config", "redaction", "atomic", "timerange", "shared_file", "edits"},
+    {"sandbox"},  # confines commands (the agent's, and the router's run of an answer's code)
     {"ledger", "ledger_pg", "migrations", "pricing", "dbcheck"},  # the record of calls (SQLite/PostgreSQL), prices
     {"providers", "toolcalls"},  # one attempt of one call; tool calls read from a model's text
     {"gateway", "budgets", "budgets_pg"},  # every call: retries, prices, ledger rows; caps and reservations
@@ -28,7 +29,6 @@ LAYERS: list[set[str]] = [
     {
         "todo",
         "queue",
-        "sandbox",
         "tools",
         "agent",
         "runner",

@@ -25,6 +25,7 @@ from ..errors import UsageError
 from ..replay.ledger_outcomes import export_ledger_outcomes
 from ..router.calibrate import Calibration, write_threshold
 from ..router.calibrate import calibrate as calibrate_threshold
+from ..router.embedding import DEFAULT_EMBEDDING_TOKENS, EmbeddingSpec, resolve_model_path
 from ..router.outcomes import load_outcomes, pick_weak_strong, rows_with_models
 from ._app import app, console, err_console, get_config, open_ledger
 from ._options import MAX_SEED, finite
@@ -58,6 +59,28 @@ StrongOpt = Annotated[str | None, typer.Option("--strong", help="The strong mode
 FoldsOpt = Annotated[int, typer.Option("--folds", min=2, max=50, help="Cross-validation folds.")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the fold / held-out split.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+EmbedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--embed",
+        help="Also read the prompt's embedding from this local model: an embedded alias (gemma3-270m, "
+        "qwen2.5-coder-1.5b) or a GGUF file. Default: TF-IDF and dense features only.",
+    ),
+]
+EmbedTokensOpt = Annotated[
+    int,
+    typer.Option(
+        "--embed-tokens", min=8, max=4096, help="With --embed: how many of the prompt's first tokens it embeds."
+    ),
+]
+
+
+def _embedding(model: str | None, tokens: int) -> EmbeddingSpec | None:
+    if model is None:
+        return None
+    spec = EmbeddingSpec(model=model, max_tokens=tokens)
+    resolve_model_path(model)  # an unknown alias or a missing file: one line, before any work
+    return spec
 
 
 # -- shared helpers -------------------------------------------------------------------------------
@@ -101,10 +124,10 @@ def _dataset(
 
 
 def _metrics_table(metrics: dict[str, dict[str, float]]) -> list[str]:
-    lines = [f"{'router':<24}{'APGR':>7}{'CPT(50%)':>10}{'CPT(80%)':>10}{'95% strong':>12}"]
+    lines = [f"{'router':<34}{'APGR':>7}{'CPT(50%)':>10}{'CPT(80%)':>10}{'95% strong':>12}"]
     for name, values in metrics.items():
         lines.append(
-            f"{name:<24}{values['apgr']:>7.3f}{values['cpt50']:>10.1%}{values['cpt80']:>10.1%}"
+            f"{name:<34}{values['apgr']:>7.3f}{values['cpt50']:>10.1%}{values['cpt80']:>10.1%}"
             f"{values['share_for_95']:>12.1%}"
         )
     return lines
@@ -137,12 +160,15 @@ def train(
     strong: StrongOpt = None,
     folds: FoldsOpt = 5,
     seed: SeedOpt = 0,
+    embed: EmbedOpt = None,
+    embed_tokens: EmbedTokensOpt = DEFAULT_EMBEDDING_TOKENS,
     as_json: JsonOpt = False,
 ) -> None:
     """Train the learned classifier, print its cross-validated metrics and save it."""
     from ..router.evaluate import train_router
 
     config = get_config()
+    embedding = _embedding(embed, embed_tokens)
     path = _dataset(config, data, from_ledger, since, until)
     if path is None:
         raise UsageError("give the outcome data: --data FILE or --from-ledger")
@@ -152,7 +178,9 @@ def train(
     rows_with_models(rows, weak, strong, minimum=2 * folds, purpose=purpose, source=path)
     model_dir = _model_dir(config)
     # Absolute, so that `calibrate` finds the file from any directory.
-    classifier = train_router(path.resolve(), model_dir, weak, strong, folds=folds, seed=seed)
+    classifier = train_router(
+        path.resolve(), model_dir, weak, strong, folds=folds, seed=seed, embedding=embedding
+    )
     metadata = classifier.metadata
     cv = dict(metadata.get("cv_metrics") or {})
     cv_folds, cv_seed = cv.pop("folds", folds), cv.pop("seed", seed)
@@ -194,6 +222,8 @@ def evaluate(
         Path | None,
         typer.Option("--scores-out", help='Write {"id", "score"} per prompt (JSONL; higher = send to strong).'),
     ] = None,
+    embed: EmbedOpt = None,
+    embed_tokens: EmbedTokensOpt = DEFAULT_EMBEDDING_TOKENS,
     as_json: JsonOpt = False,
 ) -> None:
     """k-fold cross-validated APGR, CPT(50%), CPT(80%) and the strong share for 95% quality."""
@@ -202,6 +232,7 @@ def evaluate(
     for option, target in (("--plot", plot), ("--scores-out", scores_out)):
         if target is not None and not target.resolve().parent.is_dir():
             raise UsageError(f"{option} {target}: directory {target.resolve().parent} does not exist")
+    embedding = _embedding(embed, embed_tokens)
     path = _dataset(get_config() if from_ledger else None, data, from_ledger, since, until)
     if path is None:
         raise UsageError("give the outcome data: --data FILE or --from-ledger")
@@ -212,7 +243,7 @@ def evaluate(
     if from_ledger:
         # History mixes model pairs; a given file must have both models on every row (an error says where).
         rows = usable
-    report = evaluate_rows(rows, weak, strong, folds=folds, seed=seed, dataset=str(path))
+    report = evaluate_rows(rows, weak, strong, folds=folds, seed=seed, dataset=str(path), embedding=embedding)
     if plot is not None:
         plot_curves(report, plot)
     if scores_out is not None:
@@ -287,12 +318,15 @@ def calibrate(
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the threshold; do not write routes.toml.")] = False,
+    embed: EmbedOpt = None,
+    embed_tokens: EmbedTokensOpt = DEFAULT_EMBEDDING_TOKENS,
     as_json: JsonOpt = False,
 ) -> None:
     """Pick the cheapest router.threshold that keeps held-out quality at the floor; write it to routes.toml."""
     from ..router.learned import METADATA_FILE, LearnedClassifier
 
     config = get_config()
+    embedding = _embedding(embed, embed_tokens)
     model_dir = _model_dir(config)
     trained = LearnedClassifier.load(model_dir) if (model_dir / METADATA_FILE).exists() or use_trained else None
     path = _dataset(config, data, from_ledger, since, until)
@@ -313,6 +347,8 @@ def calibrate(
         seed=seed,
         cascade=cascade,
         confidence=confidence,
+        embedding=embedding,
+        mode=config.router.features,
     )
     previous = config.router.threshold
     written: Path | None = None

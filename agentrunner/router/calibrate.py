@@ -28,6 +28,7 @@ from ..errors import OutcomeDataError, UsageError
 from .outcomes import OutcomeRow, pick_weak_strong, rows_with_models
 
 if TYPE_CHECKING:
+    from .embedding import EmbeddingSpec
     from .learned import LearnedClassifier
 
 # -- choosing the threshold ------------------------------------------------------------------------
@@ -302,6 +303,8 @@ def calibrate(
     seed: int = 0,
     cascade: bool = False,
     confidence: float | None = None,
+    embedding: EmbeddingSpec | None = None,
+    mode: str = "semantic",
 ) -> Calibration:
     """Pick the models (given, else the ``trained`` model's pair when the data has both, else by
     :func:`~agentrunner.router.outcomes.pick_weak_strong`), score held-out rows and choose the
@@ -310,7 +313,10 @@ def calibrate(
     With ``use_trained`` every usable row is scored by ``trained`` (refused when it was trained on
     ``source`` itself: its scores there are not held-out); otherwise a classifier is fit on the rows
     :func:`holdout_split` keeps for training and scores the others. ``cascade`` scores with the weak
-    model's answer. Bad data or options raise :class:`~agentrunner.errors.UsageError` subclasses.
+    model's answer. The classifier fit here reads the same features as ``trained`` (its prompt
+    embedding, if any; else ``embedding``), scored in ``mode`` (``router.features``: a threshold
+    calibrated on semantic scores is the threshold for semantic decisions). Bad data or options
+    raise :class:`~agentrunner.errors.UsageError` subclasses.
     """
     from .learned import LearnedClassifier, file_sha256  # scikit-learn: only when calibrating
 
@@ -337,7 +343,8 @@ def calibrate(
     else:
         training_rows, held = holdout_split(usable, weak, strong, holdout, seed)
         try:
-            scorer = LearnedClassifier().fit(training_rows, weak, strong)
+            features = trained.embedding if trained is not None else embedding
+            scorer = LearnedClassifier(features).fit(training_rows, weak, strong)
         except ValueError as exc:
             raise OutcomeDataError(f"{source}: {exc}") from None
         protocol = (
@@ -345,7 +352,7 @@ def calibrate(
             f"classifier fit on the other {len(training_rows)}"
         )
     answers = [row.response(weak) for row in held] if cascade else None
-    p_ok = scorer.predict_many([row.prompt for row in held], answers)
+    p_ok = scorer.predict_many([row.prompt for row in held], answers, mode=mode)
     weak_costs, strong_costs = outcome_costs(held, weak), outcome_costs(held, strong)
     costed = weak_costs is not None and strong_costs is not None
     choice = choose_threshold(

@@ -21,7 +21,18 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from ..atomic import AtomicFile
 from ..errors import OutcomeDataError
-from .learned import LearnedClassifier, training_target
+from .embedding import EmbeddingSpec, PromptEmbedder
+from .learned import (
+    ANSWER,
+    EMBEDDING,
+    FAST,
+    PROMPT_DENSE,
+    PROMPT_TFIDF,
+    SEMANTIC,
+    LearnedClassifier,
+    _LinearTextModel,
+    training_target,
+)
 from .metrics import (
     ROUTELLM_BINS,
     QualityCurve,
@@ -33,11 +44,29 @@ from .metrics import (
 )
 from .outcomes import OutcomeRow, load_outcomes, paired_scores, pick_weak_strong
 
-#: Router names in the order reports list them.
+#: Router names in the order reports list them. ``learned`` and ``learned (prompt only)`` are what
+#: the router uses (every feature family the model was trained with); ``(fast)`` drops the
+#: embedding; the others are one feature family alone. Every row that reads only the prompt says
+#: "prompt only".
 LEARNED = "learned"
+LEARNED_FAST = "learned (fast)"
+LEARNED_ANSWER = "learned (answer features)"
 LEARNED_PROMPT_ONLY = "learned (prompt only)"
+LEARNED_PROMPT_ONLY_FAST = "learned (prompt only, fast)"
+LEARNED_PROMPT_ONLY_TFIDF = "learned (prompt only, tf-idf)"
+LEARNED_PROMPT_ONLY_DENSE = "learned (prompt only, dense)"
+LEARNED_PROMPT_ONLY_EMBEDDING = "learned (prompt only, embedding)"
 RANDOM = "random"
 PERFECT = "perfect"
+#: The rows that read the cheap answer (dropped when the data has none).
+CASCADE_ROWS = (LEARNED, LEARNED_FAST, LEARNED_ANSWER)
+#: One feature family alone: row name → the families its model reads.
+FAMILY_ROWS: dict[str, frozenset[str]] = {
+    LEARNED_ANSWER: frozenset({ANSWER}),
+    LEARNED_PROMPT_ONLY_TFIDF: frozenset({PROMPT_TFIDF}),
+    LEARNED_PROMPT_ONLY_DENSE: frozenset({PROMPT_DENSE}),
+    LEARNED_PROMPT_ONLY_EMBEDDING: frozenset({EMBEDDING}),
+}
 
 
 @dataclass
@@ -59,6 +88,8 @@ class EvaluationReport:
     #: Out-of-fold "send to strong" scores of the learned router, one per row (``ids`` order).
     scores: NDArray[np.float64] = field(repr=False)
     seconds: float = 0.0
+    #: The embedding the semantic rows read ("" when none).
+    embedding: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +103,7 @@ class EvaluationReport:
             "weak_quality": self.weak_quality,
             "strong_quality": self.strong_quality,
             "metrics": {name: metrics.as_dict() for name, metrics in self.metrics.items()},
+            "embedding": self.embedding or None,
             "seconds": round(self.seconds, 3),
         }
 
@@ -80,13 +112,14 @@ class EvaluationReport:
         lines = [
             f"{self.n_rows} prompts, weak {self.weak} = {self.weak_quality:.3f}, "
             f"strong {self.strong} = {self.strong_quality:.3f}, "
-            f"{self.folds}-fold CV (seed {self.seed})",
-            f"{'router':<24}{'APGR':>7}{'CPT(50%)':>10}{'CPT(80%)':>10}{'95% strong':>12}"
+            f"{self.folds}-fold CV (seed {self.seed})"
+            + (f", prompt embedding: {self.embedding}" if self.embedding else ""),
+            f"{'router':<34}{'APGR':>7}{'CPT(50%)':>10}{'CPT(80%)':>10}{'95% strong':>12}"
             f"{'best quality':>14}",
         ]
         for name, metrics in self.metrics.items():
             lines.append(
-                f"{name:<24}{metrics.apgr:>7.3f}{metrics.cpt50:>10.1%}{metrics.cpt80:>10.1%}"
+                f"{name:<34}{metrics.apgr:>7.3f}{metrics.cpt50:>10.1%}{metrics.cpt80:>10.1%}"
                 f"{metrics.share_for_95:>12.1%}"
                 f"{metrics.best_quality:>8.3f} @{metrics.share_at_best_quality:>4.0%}"
             )
@@ -112,23 +145,57 @@ def fold_indices(
 
 
 def cross_validated_scores(
-    rows: Sequence[OutcomeRow], weak: str, strong: str, folds: int = 5, seed: int = 0
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Out-of-fold "send to strong" scores: (using the cheap answer, prompt only)."""
+    rows: Sequence[OutcomeRow],
+    weak: str,
+    strong: str,
+    folds: int = 5,
+    seed: int = 0,
+    *,
+    embedding: EmbeddingSpec | None = None,
+    embedder: PromptEmbedder | None = None,
+) -> dict[str, NDArray[np.float64]]:
+    """Out-of-fold "send to strong" scores per router row (:data:`LEARNED`, …): the router's own
+    models (with and, given an embedding, without it) and each feature family alone."""
     weak_scores, strong_scores = paired_scores(rows, weak, strong)
     target = training_target(weak_scores, strong_scores)
     prompts = [row.prompt for row in rows]
     answers = [row.outcomes[weak].response for row in rows]
-    with_answer = np.zeros(len(rows))
-    prompt_only = np.zeros(len(rows))
+    vectors = LearnedClassifier(embedding, embedder).embed(prompts) if embedding is not None else None
+    names = [LEARNED, LEARNED_PROMPT_ONLY, *FAMILY_ROWS]
+    if vectors is not None:
+        names += [LEARNED_FAST, LEARNED_PROMPT_ONLY_FAST]
+    else:
+        names.remove(LEARNED_PROMPT_ONLY_EMBEDDING)
+    scores = {name: np.zeros(len(rows)) for name in names}
     for train_index, test_index in fold_indices(target, folds, seed):
-        classifier = LearnedClassifier().fit([rows[i] for i in train_index], weak, strong)
-        test_prompts = [prompts[i] for i in test_index]
-        with_answer[test_index] = classifier.strong_scores(
-            test_prompts, [answers[i] for i in test_index]
+        train_vectors = vectors[train_index] if vectors is not None else None
+        test_vectors = vectors[test_index] if vectors is not None else None
+        classifier = LearnedClassifier(embedding, embedder).fit(
+            [rows[i] for i in train_index], weak, strong, embeddings=train_vectors
         )
-        prompt_only[test_index] = classifier.strong_scores(test_prompts)
-    return with_answer, prompt_only
+        test_prompts = [prompts[i] for i in test_index]
+        test_answers = [answers[i] for i in test_index]
+        modes = [(SEMANTIC, LEARNED, LEARNED_PROMPT_ONLY)]
+        if vectors is not None:
+            modes.append((FAST, LEARNED_FAST, LEARNED_PROMPT_ONLY_FAST))
+        for mode, cascade_name, prompt_name in modes:
+            scores[cascade_name][test_index] = classifier.strong_scores(
+                test_prompts, test_answers, mode=mode, embeddings=test_vectors
+            )
+            scores[prompt_name][test_index] = classifier.strong_scores(
+                test_prompts, mode=mode, embeddings=test_vectors
+            )
+        for name, families in FAMILY_ROWS.items():
+            if name not in scores:
+                continue
+            model = _LinearTextModel(ANSWER in families, families).fit(
+                [prompts[i] for i in train_index],
+                [answers[i] for i in train_index],
+                target[train_index],
+                train_vectors,
+            )
+            scores[name][test_index] = model.strong_better_probability(test_prompts, test_answers, test_vectors)
+    return scores
 
 
 def evaluate_rows(
@@ -140,8 +207,11 @@ def evaluate_rows(
     seed: int = 0,
     bins: int | None = ROUTELLM_BINS,
     dataset: str | None = None,
+    embedding: EmbeddingSpec | None = None,
+    embedder: PromptEmbedder | None = None,
 ) -> EvaluationReport:
-    """k-fold CV metrics of the learned router plus the random and perfect baselines."""
+    """k-fold CV metrics of the learned router, of each feature family alone, and of the random
+    and perfect baselines. ``embedding`` adds the prompt embedding to the learned router."""
     started = time.perf_counter()
     weak, strong = pick_weak_strong(rows, weak, strong)
     missing = [row for row in rows if weak not in row.outcomes or strong not in row.outcomes]
@@ -151,18 +221,26 @@ def evaluate_rows(
             f"outcome for '{weak}' or '{strong}' ({len(missing)} such rows)"
         )
     weak_scores, strong_scores = paired_scores(rows, weak, strong)
-    with_answer, prompt_only = cross_validated_scores(rows, weak, strong, folds, seed)
-    curves = {
-        LEARNED: quality_curve(weak_scores, strong_scores, with_answer),
-        LEARNED_PROMPT_ONLY: quality_curve(weak_scores, strong_scores, prompt_only),
-        RANDOM: random_curve(weak_scores, strong_scores),
-        PERFECT: perfect_curve(weak_scores, strong_scores),
-    }
+    scores = cross_validated_scores(rows, weak, strong, folds, seed, embedding=embedding, embedder=embedder)
     n_with_answer = sum(1 for row in rows if (row.outcomes[weak].response or "").strip())
     if n_with_answer == 0:
-        # Without cheap answers both learned curves are the same model; report it once.
-        del curves[LEARNED]
-        with_answer = prompt_only
+        # Without cheap answers the cascade rows are the prompt-only models; report those once.
+        for name in CASCADE_ROWS:
+            scores.pop(name, None)
+    order = [
+        LEARNED,
+        LEARNED_FAST,
+        LEARNED_ANSWER,
+        LEARNED_PROMPT_ONLY,
+        LEARNED_PROMPT_ONLY_FAST,
+        LEARNED_PROMPT_ONLY_TFIDF,
+        LEARNED_PROMPT_ONLY_DENSE,
+        LEARNED_PROMPT_ONLY_EMBEDDING,
+    ]
+    curves = {name: quality_curve(weak_scores, strong_scores, scores[name]) for name in order if name in scores}
+    curves[RANDOM] = random_curve(weak_scores, strong_scores)
+    curves[PERFECT] = perfect_curve(weak_scores, strong_scores)
+    with_answer = scores.get(LEARNED, scores[LEARNED_PROMPT_ONLY])
     return EvaluationReport(
         dataset=dataset,
         weak=weak,
@@ -178,6 +256,7 @@ def evaluate_rows(
         ids=[row.id for row in rows],
         scores=with_answer,
         seconds=time.perf_counter() - started,
+        embedding=embedding.describe() if embedding else "",
     )
 
 
@@ -234,10 +313,11 @@ def evaluate_file(
     seed: int = 0,
     plot: str | Path | None = None,
     scores_out: str | Path | None = None,
+    embedding: EmbeddingSpec | None = None,
 ) -> EvaluationReport:
     """``router eval``: load, cross-validate, and optionally write the plot and the scores."""
     rows = load_outcomes(path)
-    report = evaluate_rows(rows, weak, strong, folds=folds, seed=seed, dataset=str(path))
+    report = evaluate_rows(rows, weak, strong, folds=folds, seed=seed, dataset=str(path), embedding=embedding)
     if plot is not None:
         plot_curves(report, plot)
     if scores_out is not None:
@@ -253,6 +333,7 @@ def train_router(
     *,
     folds: int = 5,
     seed: int = 0,
+    embedding: EmbeddingSpec | None = None,
 ) -> LearnedClassifier:
     """``router train --data FILE``: CV metrics first, then fit on every row and save."""
     rows = load_outcomes(path)
@@ -260,14 +341,14 @@ def train_router(
     usable = [row for row in rows if weak in row.outcomes and strong in row.outcomes]
     cv_metrics: dict[str, Any] | None = None
     if len(usable) >= folds * 2:
-        report = evaluate_rows(usable, weak, strong, folds=folds, seed=seed, dataset=str(path))
+        report = evaluate_rows(
+            usable, weak, strong, folds=folds, seed=seed, dataset=str(path), embedding=embedding
+        )
         cv_metrics = {
             "folds": folds,
             "seed": seed,
             **{name: metrics.as_dict() for name, metrics in report.metrics.items()},
         }
-    classifier = LearnedClassifier().fit(
-        usable, weak, strong, dataset_path=path, cv_metrics=cv_metrics
-    )
+    classifier = LearnedClassifier(embedding).fit(usable, weak, strong, dataset_path=path, cv_metrics=cv_metrics)
     classifier.save(out_dir)
     return classifier

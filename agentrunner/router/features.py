@@ -14,19 +14,22 @@ values a trained model would see: saved models record their spec and refuse to l
 from __future__ import annotations
 
 import ast
+import doctest
+import json
 import math
 import operator
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 FEATURE_SPEC_NAME = "prompt-answer-tfidf-dense"
-FEATURE_SPEC_VERSION = 1
+FEATURE_SPEC_VERSION = 2
 
 # ---------------------------------------------------------------------------------------------
 # Numbers and arithmetic
@@ -313,6 +316,152 @@ def _repeated_trigram_share(words: list[str]) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
+# Code in answers: does it compile, does it pass the prompt's own doctest examples
+# ---------------------------------------------------------------------------------------------
+
+# A line that only code starts with (prose rarely does): what makes a text "look like code".
+_CODE_LINE_RE = re.compile(
+    r"^[ \t]*(?:def \w+\s*\(|class \w+|import \w|from [\w.]+ import |return\b|for .+ in .+:|while .+:|if .+:)",
+    re.MULTILINE,
+)
+#: Wall-clock limit for running an answer's code against the prompt's examples.
+DOCTEST_TIMEOUT_S = 5.0
+#: At most this many examples are run (bounds the work per answer).
+MAX_DOCTEST_EXAMPLES = 20
+
+# The program the sandbox runs: the candidate code in a fresh namespace, then the prompt's examples
+# as a doctest against it; prints {"attempted", "failed"} as JSON.
+_DOCTEST_RUNNER = """
+import doctest, json, sys
+namespace = {"__name__": "candidate"}
+source = open("candidate.py", encoding="utf-8").read()
+text = open("examples.txt", encoding="utf-8").read()
+try:
+    exec(compile(source, "candidate.py", "exec"), namespace)
+except BaseException:
+    print(json.dumps({"attempted": -1, "failed": -1}))
+    sys.exit(0)
+parser = doctest.DocTestParser()
+test = doctest.DocTest(parser.get_examples(text)[:MAX_EXAMPLES], namespace, "prompt", None, 0, text)
+runner = doctest.DocTestRunner(verbose=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+result = runner.run(test, out=lambda _text: None, clear_globs=False)
+print(json.dumps({"attempted": result.attempted, "failed": result.failed}))
+""".replace("MAX_EXAMPLES", str(MAX_DOCTEST_EXAMPLES))
+
+
+def looks_like_code(text: str) -> bool:
+    return bool(_CODE_LINE_RE.search(text))
+
+
+def _compiles(code: str) -> bool:
+    return bool(code.strip()) and not _has_syntax_error(code)
+
+
+def answer_program(prompt: str, answer: str) -> tuple[str | None, bool]:
+    """The program an answer's code amounts to, and whether it continues the prompt's code.
+
+    In order: the answer's fenced Python blocks; the answer itself; the prompt followed by the answer
+    (a completion-style answer, e.g. a function body after a signature and docstring, when the
+    prompt holds code). The first that compiles wins; (None, False) when none does."""
+    blocks = _python_blocks(answer)
+    if blocks:
+        joined = "\n\n".join(blocks)
+        return (joined, False) if _compiles(joined) else (None, False)
+    if looks_like_code(answer) and _compiles(answer):
+        return answer, False
+    if looks_like_code(prompt):
+        continued = prompt + answer
+        if _compiles(continued):
+            return continued, True
+    return None, False
+
+
+_DOCSTRING_QUOTES_RE = re.compile("\"\"\"|'''")
+
+
+def examples_text(prompt: str) -> str:
+    """The prompt with docstring quotes blanked: a closing ``\"\"\"`` is not part of an example's
+    expected output (doctest itself reads the docstring, without its quotes)."""
+    return _DOCSTRING_QUOTES_RE.sub("\n", prompt)
+
+
+def doctest_examples(prompt: str) -> int:
+    """How many ``>>>`` examples the prompt's text holds (the standard doctest form)."""
+    if ">>>" not in prompt:
+        return 0
+    try:
+        return len(doctest.DocTestParser().get_examples(examples_text(prompt)))
+    except ValueError:  # inconsistent indentation and the like: not usable examples
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class DoctestRun:
+    """What running an answer's code against the prompt's examples gave."""
+
+    ran: bool  # the sandbox ran it (False: no examples, no code, or no sandbox here)
+    attempted: int = 0
+    failed: int = 0
+    timed_out: bool = False
+
+    @property
+    def pass_share(self) -> float:
+        return (self.attempted - self.failed) / self.attempted if self.ran and self.attempted > 0 else 0.0
+
+
+@lru_cache(maxsize=4096)
+def run_prompt_doctests(prompt: str, program: str) -> DoctestRun:
+    """Run ``program`` and then the prompt's doctest examples against it, in the sandbox
+    (:mod:`agentrunner.sandbox`: no network, no home folder, read-only, killed after
+    :data:`DOCTEST_TIMEOUT_S`). Model-written code never runs unconfined: without a working sandbox
+    this returns ``DoctestRun(ran=False)``."""
+    import sys
+    import tempfile
+
+    from ..sandbox import SandboxUnavailable, run_sandboxed, sandbox_status
+
+    if sandbox_status() is not None:
+        return DoctestRun(ran=False)
+    with tempfile.TemporaryDirectory(prefix="agentrunner-doctest-") as folder:
+        Path(folder, "candidate.py").write_text(program, "utf-8")
+        Path(folder, "examples.txt").write_text(examples_text(prompt), "utf-8")
+        Path(folder, "runner.py").write_text(_DOCTEST_RUNNER, "utf-8")
+        try:
+            result = run_sandboxed(
+                [sys.executable, "-I", "runner.py"], cwd=Path(folder), writable=False, timeout=DOCTEST_TIMEOUT_S
+            )
+        except SandboxUnavailable:
+            return DoctestRun(ran=False)
+    if result.timed_out:
+        return DoctestRun(ran=True, timed_out=True)
+    lines = result.output.strip().splitlines()
+    try:
+        counts = json.loads(lines[-1]) if lines else {}
+        attempted, failed = int(counts["attempted"]), int(counts["failed"])
+    except (ValueError, KeyError, TypeError):
+        return DoctestRun(ran=True)  # the code killed the runner (sys.exit, os._exit …): nothing passed
+    if attempted < 0:
+        return DoctestRun(ran=True)  # the code raised on import
+    return DoctestRun(ran=True, attempted=attempted, failed=failed)
+
+
+def code_feature_values(prompt: str, answer: str) -> dict[str, float]:
+    """Compiles? Passes the prompt's own examples? For any answer that holds code."""
+    program, continued = answer_program(prompt, answer)
+    examples = doctest_examples(prompt)
+    run = run_prompt_doctests(prompt, program) if program is not None and examples else DoctestRun(ran=False)
+    return {
+        "answer_looks_like_code": float(looks_like_code(answer) or bool(_python_blocks(answer))),
+        "answer_code_compiles": float(program is not None),
+        "answer_code_continues_prompt": float(continued),
+        "answer_doctests_ran": float(run.ran),
+        "answer_doctest_pass_share": run.pass_share,
+        "answer_doctests_all_pass": float(run.ran and run.attempted > 0 and run.failed == 0),
+        "answer_doctests_timed_out": float(run.timed_out),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # Feature vectors
 # ---------------------------------------------------------------------------------------------
 
@@ -337,6 +486,8 @@ def prompt_feature_values(prompt: str) -> dict[str, float]:
         / max(len(prompt), 1),
         "prompt_code_fences": float(prompt.count("```") // 2),
         "prompt_choice_lines": float(len(_CHOICE_LINE_RE.findall(prompt))),
+        "prompt_looks_like_code": float(looks_like_code(prompt)),
+        "prompt_doctest_examples": float(doctest_examples(prompt)),
     }
 
 
@@ -406,6 +557,7 @@ def answer_feature_values(prompt: str, answer: str | None) -> dict[str, float]:
         "answer_distinct_last_numbers": float(len({round(v, 6) for v in answer_numbers[-3:]})),
         "answer_python_blocks": float(len(python_blocks)),
         "answer_python_syntax_error": float(any(map(_has_syntax_error, python_blocks))),
+        **code_feature_values(prompt, clip_text(answer)),
     }
 
 
@@ -460,14 +612,20 @@ TEXT_VECTORIZER_PARAMS: dict[str, Any] = {
     "lowercase": True,
 }
 
-FEATURE_SPEC = FeatureSpec(
-    name=FEATURE_SPEC_NAME,
-    version=FEATURE_SPEC_VERSION,
-    params={
+def feature_spec(embedding: dict[str, Any] | None = None) -> FeatureSpec:
+    """The spec of the fast features, plus the prompt embedding's when a model reads one."""
+    params: dict[str, Any] = {
         "max_text_chars": MAX_TEXT_CHARS,
         "prompt_dense": list(PROMPT_FEATURE_NAMES),
         "answer_dense": list(ANSWER_FEATURE_NAMES),
         "prompt_tfidf": TEXT_VECTORIZER_PARAMS,
         "answer_tfidf": TEXT_VECTORIZER_PARAMS,
-    },
-)
+        "doctest_timeout_s": DOCTEST_TIMEOUT_S,
+    }
+    if embedding is not None:
+        params["embedding"] = dict(embedding)
+    return FeatureSpec(name=FEATURE_SPEC_NAME, version=FEATURE_SPEC_VERSION, params=params)
+
+
+#: The spec of a model without embeddings (``router train`` without ``--embed``).
+FEATURE_SPEC = feature_spec()

@@ -38,6 +38,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +53,16 @@ from sklearn.linear_model import LogisticRegression
 
 from ..atomic import atomic_write
 from ..errors import RouterModelError
+from .embedding import EmbeddingSpec, PromptEmbedder, shared_embedder
 from .features import (
     ANSWER_FEATURE_NAMES,
-    DENSE_FEATURE_NAMES,
     FEATURE_SPEC,
     PROMPT_FEATURE_NAMES,
     TEXT_VECTORIZER_PARAMS,
     FeatureSpec,
+    answer_feature_values,
     clip_text,
-    dense_features,
+    feature_spec,
     prompt_features,
 )
 from .outcomes import OutcomeRow
@@ -139,61 +141,131 @@ class _TfidfDotProduct:
         return float(values @ self.weights[columns]) / norm if norm > 0 else 0.0
 
 
-class _LinearTextModel:
-    """Logistic regression over [prompt TF-IDF | answer TF-IDF | standardised dense features].
+#: Feature families a model can read. ``prompt_tfidf``, ``prompt_dense`` and ``embedding`` read only
+#: the prompt; ``answer`` is the TF-IDF and dense features of the cheap tier's answer.
+PROMPT_TFIDF = "prompt_tfidf"
+PROMPT_DENSE = "prompt_dense"
+EMBEDDING = "embedding"
+ANSWER = "answer"
+FAMILIES = (PROMPT_TFIDF, PROMPT_DENSE, EMBEDDING, ANSWER)
+FAST_PROMPT_FAMILIES = frozenset({PROMPT_TFIDF, PROMPT_DENSE})
+FAST_CASCADE_FAMILIES = frozenset({PROMPT_TFIDF, PROMPT_DENSE, ANSWER})
+#: The standardised embedding block is multiplied by this before the fit: with one L2 penalty over
+#: every weight, a smaller scale regularises the 640 embedding dimensions harder than the few dense
+#: features (docs/router-experiments.md).
+EMBEDDING_BLOCK_SCALE = 0.25
 
-    After fitting, the coefficients are split per block so that a single prediction is three
+
+@lru_cache(maxsize=16384)
+def _cached_dense(prompt: str, answer: str | None) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Dense prompt and answer features for batch work (cross-validation fits several models on
+    the same rows; the answer features may run the answer's code)."""
+    answer_values = answer_feature_values(prompt, answer)
+    return tuple(prompt_features(prompt)), tuple(answer_values[name] for name in ANSWER_FEATURE_NAMES)
+
+
+class _LinearTextModel:
+    """Logistic regression over the blocks of its families: [prompt TF-IDF | answer TF-IDF |
+    standardised dense features | standardised prompt embedding].
+
+    After fitting, the coefficients are split per block so that a single prediction is a few
     small dot products instead of building a stacked sparse matrix.
     """
 
-    def __init__(self, uses_answer: bool) -> None:
-        self.uses_answer = uses_answer
-        self.dense_names = DENSE_FEATURE_NAMES if uses_answer else PROMPT_FEATURE_NAMES
+    def __init__(self, uses_answer: bool, families: frozenset[str] | None = None) -> None:
+        if families is None:
+            families = FAST_CASCADE_FAMILIES if uses_answer else FAST_PROMPT_FAMILIES
+        self.families = frozenset(families)
+        self.uses_answer = ANSWER in self.families
+        self.dense_names = (PROMPT_FEATURE_NAMES if PROMPT_DENSE in self.families else ()) + (
+            ANSWER_FEATURE_NAMES if self.uses_answer else ()
+        )
         self.prompt_vectorizer: TfidfVectorizer | None = None
         self.answer_vectorizer: TfidfVectorizer | None = None
         self.dense_mean = np.zeros(len(self.dense_names))
         self.dense_scale = np.ones(len(self.dense_names))
+        self.embedding_mean = np.zeros(0)
+        self.embedding_scale = np.ones(0)
         self.prompt_weights = np.zeros(0)
         self.answer_weights = np.zeros(0)
         self.dense_weights = np.zeros(len(self.dense_names))
+        self.embedding_weights = np.zeros(0)
         self.intercept = 0.0
         self._fast_prompt: _TfidfDotProduct | None = None
         self._fast_answer: _TfidfDotProduct | None = None
+
+    @property
+    def uses_embedding(self) -> bool:
+        return EMBEDDING in self.families
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_fast_prompt"] = state["_fast_answer"] = None  # rebuilt on first use
         return state
 
-    def _dense(self, prompts: Sequence[str], answers: Sequence[str | None]) -> NDArray[np.float64]:
+    def _dense_one(self, prompt: str, answer: str | None) -> NDArray[np.float64]:
+        values: list[float] = []
+        if PROMPT_DENSE in self.families:
+            values.extend(prompt_features(prompt))
         if self.uses_answer:
-            rows = [dense_features(p, a) for p, a in zip(prompts, answers, strict=True)]
-        else:
-            rows = [prompt_features(p) for p in prompts]
+            answer_values = answer_feature_values(prompt, answer)
+            values.extend(answer_values[name] for name in ANSWER_FEATURE_NAMES)
+        return np.asarray(values, dtype=np.float64)
+
+    def _dense(self, prompts: Sequence[str], answers: Sequence[str | None]) -> NDArray[np.float64]:
+        rows = []
+        for prompt, answer in zip(prompts, answers, strict=True):
+            prompt_values, answer_values = _cached_dense(prompt, answer if self.uses_answer else None)
+            row: list[float] = []
+            if PROMPT_DENSE in self.families:
+                row.extend(prompt_values)
+            if self.uses_answer:
+                row.extend(answer_values)
+            rows.append(np.asarray(row, dtype=np.float64))
         return np.vstack(rows) if rows else np.zeros((0, len(self.dense_names)))
 
+    def _embedding_block(self, embeddings: NDArray[np.float64] | None, n_rows: int) -> NDArray[np.float64]:
+        if embeddings is None or len(embeddings) != n_rows:
+            raise ValueError("this router model reads prompt embeddings: pass one per prompt")
+        standardised = (np.asarray(embeddings, dtype=np.float64) - self.embedding_mean) / self.embedding_scale
+        return standardised * EMBEDDING_BLOCK_SCALE
+
     def fit(
-        self, prompts: Sequence[str], answers: Sequence[str | None], target: NDArray[np.float64]
+        self,
+        prompts: Sequence[str],
+        answers: Sequence[str | None],
+        target: NDArray[np.float64],
+        embeddings: NDArray[np.float64] | None = None,
     ) -> _LinearTextModel:
         """Fit P(strong is better) to soft targets in [0, 1] (the positive quality gap)."""
-        dense = self._dense(prompts, answers)
-        self.dense_mean = dense.mean(axis=0)
-        scale = dense.std(axis=0)
-        self.dense_scale = np.where(scale > 1e-12, scale, 1.0)
         blocks: list[sp.csr_matrix] = []
-        self.prompt_vectorizer, prompt_matrix = _fit_vectorizer([clip_text(p) for p in prompts])
-        if prompt_matrix is not None:
-            blocks.append(prompt_matrix)
+        if PROMPT_TFIDF in self.families:
+            self.prompt_vectorizer, prompt_matrix = _fit_vectorizer([clip_text(p) for p in prompts])
+            if prompt_matrix is not None:
+                blocks.append(prompt_matrix)
         if self.uses_answer:
-            self.answer_vectorizer, answer_matrix = _fit_vectorizer(
-                [clip_text(a or "") for a in answers]
-            )
+            self.answer_vectorizer, answer_matrix = _fit_vectorizer([clip_text(a or "") for a in answers])
             if answer_matrix is not None:
                 blocks.append(answer_matrix)
-        blocks.append(sp.csr_matrix((dense - self.dense_mean) / self.dense_scale))
+        if self.dense_names:
+            dense = self._dense(prompts, answers)
+            self.dense_mean = dense.mean(axis=0)
+            scale = dense.std(axis=0)
+            self.dense_scale = np.where(scale > 1e-12, scale, 1.0)
+            blocks.append(sp.csr_matrix((dense - self.dense_mean) / self.dense_scale))
+        if self.uses_embedding:
+            if embeddings is None:
+                raise ValueError("an embedding family needs the prompts' embeddings")
+            matrix = np.asarray(embeddings, dtype=np.float64)
+            self.embedding_mean = matrix.mean(axis=0)
+            scale = matrix.std(axis=0)
+            self.embedding_scale = np.where(scale > 1e-12, scale, 1.0)
+            blocks.append(sp.csr_matrix(self._embedding_block(matrix, len(prompts))))
+        if not blocks:
+            blocks.append(sp.csr_matrix((len(prompts), 0)))
         features = sp.hstack(blocks, format="csr")
 
-        if float(target.min()) == float(target.max()):
+        if float(target.min()) == float(target.max()) or features.shape[1] == 0:
             # One class only (e.g. strong never better): a constant model is the honest answer.
             coef = np.zeros(features.shape[1])
             mean = min(max(float(target.mean()), 1e-6), 1 - 1e-6)
@@ -202,9 +274,11 @@ class _LinearTextModel:
             coef, self.intercept = self._fit_soft_labels(features, target)
         n_prompt = len(self.prompt_vectorizer.vocabulary_) if self.prompt_vectorizer else 0
         n_answer = len(self.answer_vectorizer.vocabulary_) if self.answer_vectorizer else 0
+        n_dense = len(self.dense_names)
         self.prompt_weights = coef[:n_prompt]
         self.answer_weights = coef[n_prompt : n_prompt + n_answer]
-        self.dense_weights = coef[n_prompt + n_answer :]
+        self.dense_weights = coef[n_prompt + n_answer : n_prompt + n_answer + n_dense]
+        self.embedding_weights = coef[n_prompt + n_answer + n_dense :]
         self._fast_prompt = self._fast_answer = None
         return self
 
@@ -228,11 +302,17 @@ class _LinearTextModel:
             model.fit(stacked, labels, sample_weight=weights)
         return model.coef_[0].astype(np.float64), float(model.intercept_[0])
 
-    def strong_better_probability_one(self, prompt: str, answer: str | None) -> float:
+    def strong_better_probability_one(
+        self, prompt: str, answer: str | None, embedding: NDArray[np.float64] | None = None
+    ) -> float:
         """Same value as :meth:`strong_better_probability` for one prompt, ~10x faster."""
-        dense = dense_features(prompt, answer) if self.uses_answer else prompt_features(prompt)
-        logit = float(((dense - self.dense_mean) / self.dense_scale) @ self.dense_weights)
-        logit += self.intercept
+        logit = self.intercept
+        if self.dense_names:
+            dense = self._dense_one(prompt, answer)
+            logit += float(((dense - self.dense_mean) / self.dense_scale) @ self.dense_weights)
+        if self.uses_embedding:
+            block = self._embedding_block(None if embedding is None else embedding.reshape(1, -1), 1)
+            logit += float(block[0] @ self.embedding_weights)
         if self.prompt_vectorizer is not None:
             if self._fast_prompt is None:
                 self._fast_prompt = _TfidfDotProduct(self.prompt_vectorizer, self.prompt_weights)
@@ -244,10 +324,17 @@ class _LinearTextModel:
         return 1.0 / (1.0 + math.exp(-min(max(logit, -500.0), 500.0)))
 
     def strong_better_probability(
-        self, prompts: Sequence[str], answers: Sequence[str | None]
+        self,
+        prompts: Sequence[str],
+        answers: Sequence[str | None],
+        embeddings: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        dense = (self._dense(prompts, answers) - self.dense_mean) / self.dense_scale
-        logit = dense @ self.dense_weights + self.intercept
+        logit = np.full(len(prompts), self.intercept, dtype=np.float64)
+        if self.dense_names:
+            dense = (self._dense(prompts, answers) - self.dense_mean) / self.dense_scale
+            logit += dense @ self.dense_weights
+        if self.uses_embedding:
+            logit += self._embedding_block(embeddings, len(prompts)) @ self.embedding_weights
         if self.prompt_vectorizer is not None:
             prompt_matrix = self.prompt_vectorizer.transform([clip_text(p) for p in prompts])
             logit += prompt_matrix @ self.prompt_weights
@@ -259,10 +346,13 @@ class _LinearTextModel:
 
 @dataclass
 class _TrainedModels:
-    """What model.joblib holds."""
+    """What model.joblib holds: the fast models (TF-IDF + dense) and, when trained with an
+    embedding, the semantic ones (the same plus the prompt's embedding)."""
 
     prompt_model: _LinearTextModel
     cascade_model: _LinearTextModel | None
+    semantic_prompt_model: _LinearTextModel | None = None
+    semantic_cascade_model: _LinearTextModel | None = None
 
 
 def file_sha256(path: str | Path) -> str:
@@ -281,21 +371,49 @@ def training_target(
     return np.clip(gap, 0.0, 1.0)
 
 
+FAST = "fast"
+SEMANTIC = "semantic"
+#: ``fast``: TF-IDF and dense features only (no model call, well under 5 ms); ``semantic``: also the
+#: prompt's embedding, when the saved model was trained with one (else the same as fast).
+MODES = (FAST, SEMANTIC)
+
+
 class LearnedClassifier:
     """P(cheap answer is good enough) from the prompt and, when given, the cheap answer.
 
     Typical use::
 
-        classifier = LearnedClassifier().fit(rows, weak="small-model", strong="big-model")
+        classifier = LearnedClassifier(embedding=EmbeddingSpec()).fit(rows, weak="small", strong="big")
         classifier.save(".agentrunner/router")
         classifier = LearnedClassifier.load(".agentrunner/router")
         p_ok = classifier.predict("Rename Foo to Bar in src/", cheap_answer=None)
+        p_ok = classifier.predict("Rename Foo to Bar in src/", mode="fast")  # no embedding pass
+
+    ``embedding`` None trains the fast models only (TF-IDF + dense features); an
+    :class:`~agentrunner.router.embedding.EmbeddingSpec` also trains semantic models that read the
+    prompt's embedding from that local GGUF.
     """
 
-    def __init__(self) -> None:
-        self.spec: FeatureSpec = FEATURE_SPEC
+    def __init__(self, embedding: EmbeddingSpec | None = None, embedder: PromptEmbedder | None = None) -> None:
+        if embedder is not None and embedding is None:
+            embedding = embedder.spec
+        self.embedding = embedding
+        self.spec: FeatureSpec = feature_spec(embedding.as_dict() if embedding else None)
         self.metadata: dict[str, Any] = {}
         self._models: _TrainedModels | None = None
+        self._embedder = embedder
+
+    @property
+    def embedder(self) -> PromptEmbedder:
+        if self.embedding is None:
+            raise RouterModelError("this router model reads no embeddings")
+        if self._embedder is None:
+            self._embedder = shared_embedder(self.embedding)
+        return self._embedder
+
+    def embed(self, prompts: Sequence[str]) -> NDArray[np.float64] | None:
+        """The prompts' embeddings (cached on disk), or None for a model without embeddings."""
+        return self.embedder.embed_many(prompts) if self.embedding is not None else None
 
     # -- training ------------------------------------------------------------------------------
 
@@ -307,10 +425,14 @@ class LearnedClassifier:
         *,
         dataset_path: str | Path | None = None,
         cv_metrics: dict[str, Any] | None = None,
+        embeddings: NDArray[np.float64] | None = None,
     ) -> LearnedClassifier:
-        """Train on outcome rows; ``rows`` lacking either model's outcome are skipped."""
+        """Train on outcome rows; ``rows`` lacking either model's outcome are skipped.
+
+        ``embeddings`` (one row per element of ``rows``) saves computing them again."""
         started = time.perf_counter()
-        usable = [row for row in rows if weak in row.outcomes and strong in row.outcomes]
+        keep = [i for i, row in enumerate(rows) if weak in row.outcomes and strong in row.outcomes]
+        usable = [rows[i] for i in keep]
         if len(usable) < 2:
             raise ValueError(
                 f"need at least 2 rows with outcomes for both '{weak}' and '{strong}', "
@@ -322,15 +444,32 @@ class LearnedClassifier:
             [row.outcomes[weak].score for row in usable],
             [row.outcomes[strong].score for row in usable],
         )
-        prompt_model = _LinearTextModel(uses_answer=False).fit(prompts, answers, target)
+        vectors: NDArray[np.float64] | None = None
+        if self.embedding is not None:
+            vectors = np.asarray(embeddings)[keep] if embeddings is not None else self.embed(prompts)
         with_answer = np.array([_has_text(answer) for answer in answers])
-        cascade_model = None
-        if with_answer.sum() >= MIN_ROWS_WITH_ANSWER:
-            chosen = np.nonzero(with_answer)[0]
-            cascade_model = _LinearTextModel(uses_answer=True).fit(
-                [prompts[int(i)] for i in chosen], [answers[int(i)] for i in chosen], target[chosen]
+        chosen = np.nonzero(with_answer)[0]
+        has_cascade = with_answer.sum() >= MIN_ROWS_WITH_ANSWER
+
+        def train(families: frozenset[str], on_answers: bool) -> _LinearTextModel:
+            if not on_answers:
+                return _LinearTextModel(False, families).fit(prompts, answers, target, vectors)
+            return _LinearTextModel(True, families).fit(
+                [prompts[int(i)] for i in chosen],
+                [answers[int(i)] for i in chosen],
+                target[chosen],
+                vectors[chosen] if vectors is not None else None,
             )
-        self._models = _TrainedModels(prompt_model=prompt_model, cascade_model=cascade_model)
+
+        models = _TrainedModels(
+            prompt_model=train(FAST_PROMPT_FAMILIES, False),
+            cascade_model=train(FAST_CASCADE_FAMILIES, True) if has_cascade else None,
+        )
+        if vectors is not None:
+            models.semantic_prompt_model = train(FAST_PROMPT_FAMILIES | {EMBEDDING}, False)
+            if has_cascade:
+                models.semantic_cascade_model = train(FAST_CASCADE_FAMILIES | {EMBEDDING}, True)
+        self._models = models
         self.metadata = {
             "dataset_path": str(dataset_path) if dataset_path is not None else None,
             "dataset_sha256": file_sha256(dataset_path) if dataset_path is not None else None,
@@ -339,7 +478,8 @@ class LearnedClassifier:
             "weak": weak,
             "strong": strong,
             "target": "clip(strong_score - weak_score, 0, 1); predict() returns 1 - its estimate",
-            "has_cascade_model": cascade_model is not None,
+            "has_cascade_model": models.cascade_model is not None,
+            "embedding": self.embedding.as_dict() if self.embedding else None,
             "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "training_seconds": round(time.perf_counter() - started, 3),
             "cv_metrics": cv_metrics,
@@ -354,22 +494,44 @@ class LearnedClassifier:
     def has_cascade_model(self) -> bool:
         return self._models is not None and self._models.cascade_model is not None
 
+    @property
+    def has_semantic_model(self) -> bool:
+        return self._models is not None and self._models.semantic_prompt_model is not None
+
     def _trained(self) -> _TrainedModels:
         if self._models is None:
             raise RouterModelError("the router classifier is not trained yet; call fit() or load()")
         return self._models
 
-    def predict(self, prompt: str, cheap_answer: str | None = None) -> float:
-        """P(cheap answer is good enough); uses the cheap answer's features when it is given."""
+    def _pick(self, cascade: bool, mode: str) -> _LinearTextModel | None:
         models = self._trained()
-        if models.cascade_model is not None and _has_text(cheap_answer):
-            return 1.0 - models.cascade_model.strong_better_probability_one(prompt, cheap_answer)
-        return 1.0 - models.prompt_model.strong_better_probability_one(prompt, None)
+        if mode not in MODES:
+            raise ValueError(f"unknown router mode {mode!r} (expected one of {', '.join(MODES)})")
+        semantic = mode == SEMANTIC and models.semantic_prompt_model is not None
+        if cascade:
+            return models.semantic_cascade_model if semantic else models.cascade_model
+        return models.semantic_prompt_model if semantic else models.prompt_model
+
+    def predict(self, prompt: str, cheap_answer: str | None = None, *, mode: str = SEMANTIC) -> float:
+        """P(cheap answer is good enough); uses the cheap answer's features when it is given.
+
+        ``mode="fast"`` never embeds the prompt (TF-IDF and dense features only)."""
+        cascade = self.has_cascade_model and _has_text(cheap_answer)
+        model = self._pick(cascade, mode)
+        assert model is not None  # the prompt model always exists; the cascade one when cascade
+        embedding = self.embedder.embed(prompt) if model.uses_embedding else None
+        return 1.0 - model.strong_better_probability_one(prompt, cheap_answer if cascade else None, embedding)
 
     def predict_many(
-        self, prompts: Sequence[str], cheap_answers: Sequence[str | None] | None = None
+        self,
+        prompts: Sequence[str],
+        cheap_answers: Sequence[str | None] | None = None,
+        *,
+        mode: str = SEMANTIC,
+        embeddings: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        """:meth:`predict` for many prompts at once (vectorised)."""
+        """:meth:`predict` for many prompts at once (vectorised); ``embeddings`` one row per prompt
+        saves computing them."""
         models = self._trained()
         answers: Sequence[str | None] = (
             cheap_answers if cheap_answers is not None else [None] * len(prompts)
@@ -381,20 +543,33 @@ class LearnedClassifier:
             [models.cascade_model is not None and _has_text(answer) for answer in answers],
             dtype=bool,
         )
-        for cascade, model in ((False, models.prompt_model), (True, models.cascade_model)):
+        vectors = embeddings
+        for cascade in (False, True):
             chosen = np.nonzero(use_cascade == cascade)[0]
+            model = self._pick(cascade, mode)
             if len(chosen) == 0 or model is None:
                 continue
+            chosen_vectors = None
+            if model.uses_embedding:
+                if vectors is None:
+                    vectors = self.embed(prompts)
+                assert vectors is not None
+                chosen_vectors = np.asarray(vectors)[chosen]
             strong_better[chosen] = model.strong_better_probability(
-                [prompts[int(i)] for i in chosen], [answers[int(i)] for i in chosen]
+                [prompts[int(i)] for i in chosen], [answers[int(i)] for i in chosen], chosen_vectors
             )
         return 1.0 - strong_better
 
     def strong_scores(
-        self, prompts: Sequence[str], cheap_answers: Sequence[str | None] | None = None
+        self,
+        prompts: Sequence[str],
+        cheap_answers: Sequence[str | None] | None = None,
+        *,
+        mode: str = SEMANTIC,
+        embeddings: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
         """Routing scores for evaluation: higher = send to the strong tier (``1 - predict``)."""
-        return 1.0 - self.predict_many(prompts, cheap_answers)
+        return 1.0 - self.predict_many(prompts, cheap_answers, mode=mode, embeddings=embeddings)
 
     # -- persistence ---------------------------------------------------------------------------
 
@@ -446,7 +621,13 @@ class LearnedClassifier:
             raise RouterModelError(
                 f"{metadata_path}: no valid feature_spec; {RETRAIN_HINT}"
             ) from None
-        if saved_spec != FEATURE_SPEC:
+        saved_embedding = saved_spec.params.get("embedding")
+        try:
+            embedding = EmbeddingSpec.from_dict(saved_embedding) if saved_embedding else None
+        except (KeyError, TypeError, ValueError):
+            raise RouterModelError(f"{metadata_path}: invalid feature_spec.params.embedding; {RETRAIN_HINT}") from None
+        expected = feature_spec(embedding.as_dict() if embedding else None)
+        if saved_spec != expected:
             same_version = (saved_spec.name, saved_spec.version) == (
                 FEATURE_SPEC.name,
                 FEATURE_SPEC.version,
@@ -476,7 +657,7 @@ class LearnedClassifier:
             )
         if not isinstance(models, _TrainedModels):
             raise RouterModelError(f"{model_path}: not a router model; {RETRAIN_HINT}")
-        classifier = cls()
+        classifier = cls(embedding=embedding)
         classifier._models = models
         classifier.metadata = dict(document.get("training") or {})
         return classifier
@@ -484,6 +665,9 @@ class LearnedClassifier:
 
 __all__ = [
     "ANSWER_FEATURE_NAMES",
+    "FAST",
+    "MODES",
+    "SEMANTIC",
     "LearnedClassifier",
     "ModelSpecMismatch",
     "RouterModelError",

@@ -70,11 +70,16 @@ class LearnedAdapter:
 
     name = "learned"
 
-    def __init__(self, model: LearnedClassifier) -> None:
+    def __init__(self, model: LearnedClassifier, features: str = "semantic") -> None:
         self.model = model
+        self.features = features  # router.features: "semantic" or "fast"
+
+    def mode(self, step: Step) -> str:
+        """The step's own choice (``Step.features``), else ``router.features``."""
+        return step.features or self.features
 
     def score(self, step: Step) -> float:
-        value = float(self.model.predict(step.instruction, cheap_answer=step.cheap_answer))
+        value = float(self.model.predict(step.instruction, cheap_answer=step.cheap_answer, mode=self.mode(step)))
         return min(max(value, 0.0), 1.0)
 
     @property
@@ -116,7 +121,7 @@ def load_classifier(config: Config) -> Classifier:
             line=line,
             key="router.classifier",
         ) from None
-    return LearnedAdapter(model)
+    return LearnedAdapter(model, config.router.features)
 
 
 def classifier_band(score: float, threshold: float, capable: int) -> int:

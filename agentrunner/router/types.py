@@ -29,6 +29,9 @@ class Step:
     needs_tools: bool = False
     cost_cap_usd: float | None = None  # per-item cap written `~$0.50` in the to-do item
     cheap_answer: str | None = None  # cascade: the cheap tier's own answer, when known
+    # "fast" | "semantic": the learned classifier's features for this step, overriding
+    # router.features (a gateway rule can ask for fast decisions); None: router.features.
+    features: str | None = None
 
     @classmethod
     def for_request(
@@ -40,6 +43,7 @@ class Step:
         files: list[str] | None = None,
         cost_cap_usd: float | None = None,
         cheap_answer: str | None = None,
+        features: str | None = None,
     ) -> Step:
         """The step of a ready request: its last user message is the instruction, its sizes and
         needs come from the request itself."""
@@ -55,6 +59,7 @@ class Step:
             needs_tools=bool(request.tools),
             cost_cap_usd=cost_cap_usd,
             cheap_answer=cheap_answer,
+            features=features,
         )
 
     def estimated_prompt_tokens(self) -> int:
