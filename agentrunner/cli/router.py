@@ -456,6 +456,11 @@ def info(as_json: JsonOpt = False) -> None:
     cascade = "yes" if metadata.get("has_cascade_model") else "no (no weak answers to learn from)"
     console.print(f"  cascade     {cascade}", markup=False)
     console.print(f"  features    {spec.get('name')} v{spec.get('version')}", markup=False)
+    if model.embedding is not None:
+        mode = config.router.features
+        console.print(f"  embedding   {model.embedding.describe()} (router.features = {mode!r})", markup=False)
+    else:
+        console.print("  embedding   none (TF-IDF and dense features only: train with --embed to add it)", markup=False)
     cv = dict(metadata.get("cv_metrics") or {})
     if cv:
         cv_folds, cv_seed = cv.pop("folds", "?"), cv.pop("seed", "?")
