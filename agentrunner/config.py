@@ -123,6 +123,14 @@ class RouterConfig(_Model):
     model_dir: str = "router"
 
 
+class PersonBudget(_Model):
+    """``[budgets.users.NAME]`` / ``[budgets.teams.NAME]``: caps for one user or team (gateway keys
+    and ``[ledger] user``/``team``), replacing the ``per_user_*``/``per_team_*`` defaults for them."""
+
+    daily_usd: float | None = Field(default=None, ge=0)
+    monthly_usd: float | None = Field(default=None, ge=0)
+
+
 class BudgetsConfig(_Model):
     per_run_usd: float | None = Field(default=None, ge=0)
     daily_usd: float | None = Field(default=None, ge=0)
@@ -130,6 +138,9 @@ class BudgetsConfig(_Model):
     per_user_daily_usd: float | None = Field(default=None, ge=0)
     per_team_monthly_usd: float | None = Field(default=None, ge=0)
     on_exhausted: Literal["downgrade", "stop"] = "downgrade"
+    downgrade_to: str | None = None  # the gateway's downgrade tier (default: the cheapest tier)
+    users: dict[str, PersonBudget] = Field(default_factory=dict)
+    teams: dict[str, PersonBudget] = Field(default_factory=dict)
     warn_at: float = Field(default=0.8, gt=0, le=1)
 
 
@@ -242,6 +253,9 @@ class Config(_Model):
                     f"must be a tier ({', '.join(self.tiers)}), 'auto' or 'passthrough', got {route.to!r}"
                     f"{_suggest(route.to, targets)}",
                 )
+        target = self.budgets.downgrade_to
+        if target is not None and target not in self.tiers:
+            raise _KeyedError(("budgets", "downgrade_to"), f"unknown tier {target!r}{_suggest(target, self.tiers)}")
         return self
 
     @property
@@ -452,6 +466,11 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
         if part == "routes" and model is GatewayConfig:
             index += 2
             model = GatewayRoute
+            continue
+        if getattr(annotation, "__origin__", None) is dict:  # a table of named tables: skip the name
+            value = annotation.__args__[1]
+            index += 2
+            model = value if isinstance(value, type) and issubclass(value, BaseModel) else None
             continue
         model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
         if model is None:

@@ -18,6 +18,7 @@ AgentRunnerError (exit 1)
 │   ├── ProviderConnectionError     refused / reset / timeout (retried)
 │   └── ProviderResponseError       malformed or truncated response body (retried)
 ├── BudgetExhausted (exit 3)        a budget cap cannot cover the next call and on_exhausted = "stop"
+│   └── OverBudget                  a gateway caller's cap (key/user/team/global): HTTP 429, retry-after
 ├── LockHeld (exit 75)              another ``agentrunner run`` holds the lock
 └── Interrupted (exit 130)          SIGINT/SIGTERM: state saved, resumable
 """
@@ -25,6 +26,7 @@ AgentRunnerError (exit 1)
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
@@ -118,6 +120,29 @@ class ProviderResponseError(ProviderError):
 
 class BudgetExhausted(AgentRunnerError):
     exit_code = 3
+
+
+class OverBudget(BudgetExhausted):
+    """A gateway request that no cap-respecting tier can take: the protocol modules answer 429 with
+    ``retry-after: retry_after_s`` (whole seconds until the cap's window resets; None for a cap that
+    never resets) and ``str(self)``, which names the cap, its holder and when it resets."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cap: str,
+        scope: str,
+        cap_usd: float,
+        resets_at: datetime | None,
+        retry_after_s: int | None,
+    ) -> None:
+        super().__init__(message)
+        self.cap = cap
+        self.scope = scope
+        self.cap_usd = cap_usd
+        self.resets_at = resets_at
+        self.retry_after_s = retry_after_s
 
 
 class LockHeld(AgentRunnerError):

@@ -381,6 +381,18 @@ class Ledger:
                 return None
             return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
 
+    def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """Every row of ``sql`` as dicts (small tables: keys, reservations)."""
+        with self._lock:
+            cursor = self.db.conn.execute(sql, list(params))
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def execute_write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One write statement in its own durable transaction. Returns the number of rows changed."""
+        values = list(params)
+        return int(self._write(lambda: self.db.conn.execute(sql, values).rowcount))
+
     def latest_calls(
         self,
         limit: int,

@@ -165,6 +165,27 @@ def m005_gateway_columns(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_calls_key ON calls(key_id, ts_start) WHERE key_id IS NOT NULL")
 
 
+def m006_api_keys(db: sqlite_utils.Database) -> None:
+    """Gateway keys (``agentrunner keys``): who a key belongs to, its caps, its secret's hash only;
+    reservations remember the key they were made for (per-key caps)."""
+    db.table("api_keys").create(
+        {
+            "id": str,
+            "name": str,
+            "user": str,
+            "team": str,
+            "daily_usd": float,
+            "monthly_usd": float,
+            "secret_hash": str,
+            "created": str,
+            "last_used": str,
+            "revoked": str,
+        },
+        pk="id",
+    )
+    db.table("reservations").add_column("key_id", str)
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_replayable_tool_calls_reservations,
@@ -172,6 +193,7 @@ MIGRATIONS: list[Migration] = [
     m004_report_covering_index,
     m007_reservation_leases,
     m005_gateway_columns,  # after m007: team-pg's landed first, and ids are positions
+    m006_api_keys,
 ]
 
 

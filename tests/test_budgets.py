@@ -307,6 +307,6 @@ def test_warm_spend_query_reads_only_new_rows_by_rowid(setup) -> None:
     assert len(caps) == 5
     for cap in caps:
         plan = ledger.db.execute(
-            "EXPLAIN QUERY PLAN " + spend_query(cap, warm=True), (1, 2, "agentrunner", *cap.calls_params)
+            "EXPLAIN QUERY PLAN " + spend_query(cap, warm=True), (1, 2, *cap.calls_params)
         ).fetchall()
         assert "INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in str(plan), (cap.name, plan)

@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"sandbox"},  # confines commands (the agent's, and the router's run of an answer's code)
     {"ledger", "ledger_pg", "migrations", "pricing", "dbcheck"},  # the record of calls (SQLite/PostgreSQL), prices
     {"providers", "toolcalls"},  # one attempt of one call; tool calls read from a model's text
-    {"gateway", "budgets", "budgets_pg"},  # every call: retries, prices, ledger rows; caps and reservations
+    {"gateway", "budgets", "budgets_pg", "keys"},  # every call: retries, prices, ledger rows; caps, reservations; keys
     {"router"},  # which tier takes a step
     # what is built on calls and routing: the work, replay and reports
     {
