@@ -19,15 +19,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import re
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .budgets import Spender
-from .errors import UsageError
+from .errors import LedgerError, UsageError
 from .ledger import Ledger, utcnow
+
+log = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "ar-"
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case: no i, l, o, u
@@ -204,6 +210,72 @@ class KeyStore:
         return self.ledger.fetch_one(f"SELECT {_COLUMNS} FROM api_keys WHERE id = ?", (key_id,))
 
 
+REVOKE_SECONDS = 1.0
+"""How long a key's row is cached by :class:`KeyCache`: a revoked key is refused by every gateway
+worker at most this long after ``agentrunner keys revoke`` returns."""
+TOUCH_SECONDS = 60.0
+"""``last_used`` is written at most this often per key and process (it is a write, on the request path)."""
+
+
+class KeyCache:
+    """:meth:`KeyStore.verify` for a server: each key's row cached for :data:`REVOKE_SECONDS`, so a
+    request costs one HMAC and a dictionary lookup, and a revocation is still seen within a second.
+
+    Only ids that exist are cached (at most one entry per key in the table); a revoked row is
+    cached too, so a revoked key's retries cost no database reads either. Thread-safe.
+    """
+
+    def __init__(
+        self,
+        store: KeyStore,
+        *,
+        ttl_s: float = REVOKE_SECONDS,
+        touch_every_s: float = TOUCH_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.ttl_s = ttl_s
+        self.touch_every_s = touch_every_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._rows: dict[str, tuple[ApiKey, str, float]] = {}  # id → (key, stored hash, fetched at)
+        self._touched: dict[str, float] = {}
+
+    def verify(self, token: str) -> ApiKey | None:
+        parsed = parse_token(token)
+        if parsed is None:
+            return None
+        key_id, secret = parsed
+        now = self._clock()
+        with self._lock:
+            cached = self._rows.get(key_id)
+        if cached is None or now - cached[2] >= self.ttl_s:
+            found = self.store.lookup(key_id)
+            if found is None:
+                with self._lock:
+                    self._rows.pop(key_id, None)
+                return None
+            cached = (found[0], found[1], now)
+            with self._lock:
+                self._rows[key_id] = cached
+        key, stored_hash, _ = cached
+        if not secret_matches(secret, stored_hash) or not key.active:
+            return None
+        self._touch(key_id, now)
+        return key
+
+    def _touch(self, key_id: str, now: float) -> None:
+        with self._lock:
+            last = self._touched.get(key_id)
+            if last is not None and now - last < self.touch_every_s:
+                return
+            self._touched[key_id] = now
+        try:
+            self.store.touch(key_id)
+        except LedgerError as exc:  # last_used is informational: a busy ledger must not refuse a valid key
+            log.warning("could not record that key %s was used: %s", key_id, exc)
+
+
 def _key(row: dict[str, Any]) -> ApiKey:
     def text(value: object) -> str | None:
         return None if value is None else str(value)
@@ -224,4 +296,14 @@ def _key(row: dict[str, Any]) -> ApiKey:
     )
 
 
-__all__ = ["TOKEN_PREFIX", "ApiKey", "KeyStore", "NewKey", "hash_secret", "parse_token", "secret_matches"]
+__all__ = [
+    "REVOKE_SECONDS",
+    "TOKEN_PREFIX",
+    "ApiKey",
+    "KeyCache",
+    "KeyStore",
+    "NewKey",
+    "hash_secret",
+    "parse_token",
+    "secret_matches",
+]

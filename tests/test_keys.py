@@ -161,3 +161,79 @@ def test_keys_table_is_created_by_migration(isolated_home: Path) -> None:
     with sqlite3.connect(ledger.path) as conn:
         names = [row[0] for row in conn.execute("SELECT name FROM migrations ORDER BY id")]
     assert names[-1] == "m006_api_keys" or "m006_api_keys" in names
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_cache_sees_a_revocation_within_its_ttl(store: KeyStore) -> None:
+    from agentrunner.keys import KeyCache
+
+    clock = Clock()
+    cache = KeyCache(store, ttl_s=1.0, clock=clock)
+    created = store.create(user="alice")
+    assert cache.verify(created.token) is not None
+    # Revoked through another connection, as `agentrunner keys revoke` in another process does.
+    other = KeyStore(Ledger(store.ledger.path))
+    other.revoke(created.key.id)
+    clock.now += 0.5
+    assert cache.verify(created.token) is not None  # cached: still served for at most ttl_s
+    clock.now += 0.5
+    assert cache.verify(created.token) is None  # refetched: refused
+    clock.now += 5
+    assert cache.verify(created.token) is None
+
+
+def test_cache_refuses_wrong_secrets_and_unknown_ids_without_caching_them(store: KeyStore) -> None:
+    from agentrunner.keys import KeyCache
+
+    cache = KeyCache(store, clock=Clock())
+    created = store.create(user="alice")
+    key_id, secret = parse_token(created.token) or ("", "")
+    wrong = secret[:-1] + ("A" if secret[-1] != "A" else "B")
+    assert cache.verify(f"{TOKEN_PREFIX}{key_id}_{wrong}") is None
+    assert cache.verify(created.token) is not None  # the wrong secret did not poison the entry
+    for n in range(50):
+        assert cache.verify(f"{TOKEN_PREFIX}{str(n).zfill(12)}_{secret}") is None
+    assert len(cache._rows) == 1
+
+
+def test_last_used_is_written_once_a_minute_per_key(store: KeyStore) -> None:
+    from agentrunner.keys import KeyCache
+
+    clock = Clock()
+    cache = KeyCache(store, clock=clock, touch_every_s=60)
+    created = store.create(user="alice")
+    assert store.get(created.key.id).last_used is None  # type: ignore[union-attr]
+    cache.verify(created.token)
+    first = store.get(created.key.id).last_used  # type: ignore[union-attr]
+    assert first is not None
+    clock.now += 30
+    cache.verify(created.token)
+    assert store.get(created.key.id).last_used == first  # type: ignore[union-attr]
+    clock.now += 31
+    cache.verify(created.token)
+    assert store.get(created.key.id).last_used > first  # type: ignore[union-attr,operator]
+
+
+def test_revoke_from_the_cli_is_refused_by_a_live_cache_within_a_second(
+    store: KeyStore, cli: Callable[..., Result]
+) -> None:
+    """Real time, real CLI: the promise in `keys revoke --help` and docs/gateway.md."""
+    import time
+
+    from agentrunner.keys import REVOKE_SECONDS, KeyCache
+
+    cache = KeyCache(store)
+    created = store.create(user="alice")
+    assert cache.verify(created.token) is not None
+    assert cli("keys", "revoke", created.key.id).exit_code == 0
+    revoked_at = time.monotonic()
+    while cache.verify(created.token) is not None:
+        assert time.monotonic() - revoked_at < REVOKE_SECONDS + 0.5
+        time.sleep(0.02)
