@@ -431,6 +431,7 @@ def gateway_rows(work: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM calls WHERE source = 'gateway'").fetchone()[0])
 
 
+LITELLM_KEY = "sk-bench-" + "3f9c1e7a5b2d4086" * 2  # its master key: both proxies check a key per request
 LITELLM_CONFIG = """
 model_list:
   - model_name: {model}
@@ -524,17 +525,24 @@ def main(argv: Sequence[str] | None = None) -> None:
                         args.litellm,
                         "--config",
                         str(work / "litellm.yaml"),
+                        "--host",
+                        "127.0.0.1",
                         "--port",
                         str(litellm_port),
                         "--num_workers",
                         str(args.workers),
                     ],
-                    {**os.environ, "LITELLM_LOG": "ERROR"},
+                    {
+                        **os.environ,
+                        "LITELLM_LOG": "ERROR",
+                        "LITELLM_MASTER_KEY": LITELLM_KEY,
+                        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+                    },
                     work / "litellm.log",
                 )
                 processes.append(litellm)
                 wait_http(litellm_port, "/health/liveliness", timeout=180, process=litellm)
-                targets.append(Target("litellm", litellm_port, MODEL, None, pid=litellm.pid))
+                targets.append(Target("litellm", litellm_port, MODEL, LITELLM_KEY, pid=litellm.pid))
             print(
                 f"upstream :{upstream_port} · gateway :{gateway_port} ({args.workers} worker(s)) · "
                 f"{os.cpu_count()} CPUs · python {sys.version.split()[0]}"
