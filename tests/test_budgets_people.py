@@ -271,11 +271,35 @@ def test_three_processes_for_one_user_never_overspend(setup, tmp_path: Path) -> 
     script = tmp_path / "worker.py"
     script.write_text(WORKER, "utf-8")
     assert config.source_path is not None
-    processes = [
-        subprocess.Popen([sys.executable, str(script), str(config.source_path), f"key-{n}"]) for n in range(3)
-    ]
+    processes = [subprocess.Popen([sys.executable, str(script), str(config.source_path), f"key-{n}"]) for n in range(3)]
     assert [p.wait(timeout=120) for p in processes] == [0, 0, 0]
     total, count = ledger.db.execute("SELECT sum(cost_usd), count(*) FROM calls").fetchone()
     assert total <= 1.0 + 1e-9
     assert count == 33
     assert ledger.db["reservations"].count == 0
+
+
+@pytest.mark.postgres
+def test_key_user_and_team_caps_on_a_postgres_ledger(
+    write_config: Callable[[str], Path], pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same caps on a team's PostgreSQL ledger: the reservation row carries the key, and a
+    gateway row of another user does not count against alice."""
+    monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", pg_url)
+    config = load_config(write_config(TIERS + "\n" + PEOPLE))
+    ledger = Ledger.for_config(config)
+    assert ledger.backend == "postgresql"
+    ledger.record_call(
+        CallRecord(cost_usd=1.0, tier="premium", user="alice", team="core", key_id="k-alice", source="gateway")
+    )
+    ledger.record_call(CallRecord(cost_usd=3.0, tier="premium", user="bob", team="core", source="gateway"))
+    held = reserve(config, ledger, 0.75, tier="premium", spender=ALICE)
+    assert held.ok
+    assert ledger.fetch_one("SELECT key_id FROM reservations WHERE id = ?", (held.id,)) == {"key_id": "k-alice"}
+    blocked = reserve(config, ledger, 0.5, tier="premium", spender=ALICE)  # key: 1.0 + 0.75 + 0.5 > 2
+    assert blocked.blocked_by is not None and blocked.blocked_by.name == "per_key_daily"
+    assert blocked.blocked_by.scope == "key k-alice"
+    statuses = by_name(budget_status(config, ledger, spender=ALICE))
+    assert statuses["per_user_daily"].spent_usd == pytest.approx(1.0)
+    assert statuses["per_team_daily"].spent_usd == pytest.approx(4.0)
+    release(ledger, held.id)
