@@ -391,7 +391,7 @@ user = "bench"
 """
 
 
-def gateway_setup(work: Path, upstream_port: int) -> tuple[dict[str, str], str]:
+def gateway_setup(work: Path, upstream_port: int, *, with_key: bool = True) -> tuple[dict[str, str], str | None]:
     """routes.toml, a data dir and a key with its own caps; returns the environment and the key."""
     (work / "routes.toml").write_text(ROUTES.format(model=MODEL, port=upstream_port), "utf-8")
     env = {
@@ -400,6 +400,8 @@ def gateway_setup(work: Path, upstream_port: int) -> tuple[dict[str, str], str]:
         "AGENTRUNNER_DIR": str(work / "data"),
         "BENCH_UPSTREAM_KEY": "sk-bench-not-a-real-key",
     }
+    if not with_key:
+        return env, None
     made = subprocess.run(
         [
             sys.executable,
@@ -475,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1, help="gateway worker processes")
     parser.add_argument("--only", default="latency,ttfb,throughput", help="phases: latency, ttfb, throughput")
     parser.add_argument("--litellm", default="", help="path of LiteLLM's `litellm` command, to compare")
+    parser.add_argument("--no-auth", action="store_true", help="serve with --no-auth (no key checks)")
     parser.add_argument("--upstream", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.upstream is not None:
@@ -493,7 +496,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 start([sys.executable, __file__, "--upstream", str(upstream_port)], dict(os.environ), work / "up.log")
             )
             wait_http(upstream_port, "/v1/models", process=processes[-1])
-            env, key = gateway_setup(work, upstream_port)
+            env, key = gateway_setup(work, upstream_port, with_key=not args.no_auth)
             gateway_port = free_port()
             gateway = start(
                 [
@@ -501,6 +504,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     "-m",
                     "agentrunner",
                     "serve",
+                    *(["--no-auth"] if args.no_auth else []),
                     "--port",
                     str(gateway_port),
                     "--workers",
@@ -544,7 +548,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 wait_http(litellm_port, "/health/liveliness", timeout=180, process=litellm)
                 targets.append(Target("litellm", litellm_port, MODEL, LITELLM_KEY, pid=litellm.pid))
             print(
-                f"upstream :{upstream_port} · gateway :{gateway_port} ({args.workers} worker(s)) · "
+                f"upstream :{upstream_port} · gateway :{gateway_port} pid {gateway.pid} ({args.workers} worker(s)) · "
                 f"{os.cpu_count()} CPUs · python {sys.version.split()[0]}"
             )
 
