@@ -3,20 +3,33 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from ..config import Config
-from ..errors import UsageError
+from ..keys import KeyCache, KeyStore
 from ..ledger import Ledger
-from .callers import Authenticator
+from .callers import Authenticator, Caller
+
+
+class KeyAuthenticator:
+    """Gateway keys (``ar-…``) → callers: the key's user, team, id and caps. Each key's row is
+    cached for a second (:data:`agentrunner.keys.REVOKE_SECONDS`): a request costs one HMAC, and a
+    revoked key is refused by every worker within a second of ``agentrunner keys revoke``."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.keys = KeyCache(KeyStore(ledger))
+
+    def authenticate(self, token: str) -> Caller | None:
+        key = self.keys.verify(token)
+        if key is None:
+            return None
+        return Caller(
+            user=key.user,
+            team=key.team,
+            key_id=key.id,
+            key_daily_usd=key.daily_usd,
+            key_monthly_usd=key.monthly_usd,
+        )
 
 
 def default_authenticator(config: Config, ledger: Ledger) -> Authenticator:
-    """The key store's authenticator. Until keys exist, serving needs ``--no-auth``."""
-    try:
-        # agentrunner/keys.py is being written alongside (issue 14); a plain import once it lands.
-        keys = import_module("agentrunner.keys")
-    except ImportError:
-        raise UsageError("no key store in this build: run `agentrunner serve --no-auth` (loopback only)") from None
-    authenticator: Authenticator = keys.authenticator(config, ledger)
-    return authenticator
+    """The key store's authenticator (keys in the ledger database)."""
+    return KeyAuthenticator(ledger)

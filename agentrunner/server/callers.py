@@ -15,6 +15,8 @@ class Caller:
     team: str | None = None
     key_id: str | None = None
     anonymous: bool = False
+    key_daily_usd: float | None = None  # the key's own caps (agentrunner keys create --daily-usd …)
+    key_monthly_usd: float | None = None
 
 
 class Authenticator(Protocol):

@@ -19,7 +19,7 @@ from typing import Any
 from .. import budgets
 from ..chat import ChatDelta, ChatRequest, ChatResponse
 from ..config import Config
-from ..errors import AgentRunnerError, BudgetExhausted
+from ..errors import AgentRunnerError
 from ..gateway import CallContext, CallStream, Gateway
 from ..ledger import Ledger
 from ..pricing import worst_case_cost
@@ -72,37 +72,58 @@ class CallService:
         out = min(request.max_tokens or tier_config.max_tokens, tier_config.max_tokens)
         return worst_case_cost(tier_config, request.estimated_prompt_tokens(), out)
 
-    def reserve(self, context: RequestContext, tier: str, amount_usd: float | None) -> str | None:
-        """Reserve a call's worst case against every cap that applies to this caller; raises
-        BudgetExhausted naming the cap and when it resets."""
-        fit = budgets.reserve(self.config, self.ledger, amount_usd, tier=tier)
-        if not fit.ok:
-            assert fit.blocked_by is not None
-            raise BudgetExhausted("budget exhausted: " + budgets.describe_block(fit.blocked_by, amount_usd, tier))
-        return fit.id
+    @staticmethod
+    def spender(context: RequestContext) -> budgets.Spender:
+        """Who pays: the caller's user, team and key, with the key's own caps."""
+        caller = context.caller
+        return budgets.Spender(
+            user=caller.user,
+            team=caller.team,
+            key_id=caller.key_id,
+            key_daily_usd=caller.key_daily_usd,
+            key_monthly_usd=caller.key_monthly_usd,
+        )
 
     def plan(self, context: RequestContext, model: str, request: ChatRequest) -> Planned:
-        """Route and reserve (raises ApiError / AgentRunnerError). Release with :meth:`release`."""
+        """Route and reserve (raises ApiError / AgentRunnerError). Release with :meth:`release`.
+
+        A tier, a tier's model or a pass-through is served as asked or, when a cap of the caller
+        cannot cover it, by ``[budgets] downgrade_to`` if set (else 429: never a silent downgrade);
+        ``auto`` lets the router decide, and the router's own budget stage downgrades to the
+        cheapest capable tier like a run's step does."""
         resolved = self.resolve(model, request)
+        spender = self.spender(context)
         if resolved.kind != "auto":
-            assert resolved.tier is not None
-            worst = self.worst_case(resolved.tier, resolved.model, request)
-            reservation = self.reserve(context, resolved.tier, worst)
-            return Planned(resolved.tier, resolved.model, resolved.reason, None, reservation)
+            asked = resolved.tier
+            assert asked is not None
+
+            def worst(tier: str) -> float | None:
+                return self.worst_case(tier, resolved.model if tier == asked else None, request)
+
+            fit = budgets.reserve_or_downgrade(self.config, self.ledger, tier=asked, worst_case=worst, spender=spender)
+            if fit.downgraded_from is None:
+                return Planned(asked, resolved.model, resolved.reason, None, fit.reservation.id)
+            return Planned(fit.tier, None, f"{resolved.reason}; {fit.reason}", None, fit.reservation.id)
         step = Step.for_request(request, kind="act")
         decision = self.router.choose(step, reserve=False)
         reason = f"{resolved.reason}: {decision.reason}"
-        try:
-            reservation = self.reserve(context, decision.tier, self.worst_case(decision.tier, None, request))
-        except BudgetExhausted as exc:
-            cheapest = next((t for t in self.config.tier_names if self.router.incapable(t, step) is None), None)
-            if self.config.budgets.on_exhausted != "downgrade" or cheapest in (None, decision.tier):
-                raise
-            assert cheapest is not None
-            reservation = self.reserve(context, cheapest, self.worst_case(cheapest, None, request))
-            reason += f"; {str(exc).removeprefix('budget exhausted: ').split(':')[0]} → downgrade to {cheapest}"
-            return Planned(cheapest, None, reason, decision.score, reservation)
-        return Planned(decision.tier, None, reason, decision.score, reservation)
+        amount = self.worst_case(decision.tier, None, request)
+        fit = budgets.reserve(self.config, self.ledger, amount, tier=decision.tier, spender=spender)
+        if fit.ok:
+            return Planned(decision.tier, None, reason, decision.score, fit.id)
+        assert fit.blocked_by is not None
+        cheapest = next((t for t in self.config.tier_names if self.router.incapable(t, step) is None), None)
+        if self.config.budgets.on_exhausted != "downgrade" or cheapest in (None, decision.tier):
+            raise budgets.over_budget(fit.blocked_by, amount, decision.tier)
+        assert cheapest is not None
+        cheap_amount = self.worst_case(cheapest, None, request)
+        cheap = budgets.reserve(self.config, self.ledger, cheap_amount, tier=cheapest, spender=spender)
+        if not cheap.ok:
+            assert cheap.blocked_by is not None
+            raise budgets.over_budget(cheap.blocked_by, cheap_amount, cheapest)
+        scope = f" for {fit.blocked_by.scope}" if fit.blocked_by.scope else ""
+        reason += f"; {fit.blocked_by.name} cap{scope} cannot cover {decision.tier} → downgrade to {cheapest}"
+        return Planned(cheapest, None, reason, decision.score, cheap.id)
 
     def release(self, planned: Planned) -> None:
         budgets.release(self.ledger, planned.reservation_id)

@@ -14,6 +14,7 @@ from ..errors import (
     BudgetExhausted,
     ConfigError,
     LedgerError,
+    OverBudget,
     ProviderAuthError,
     ProviderConnectionError,
     ProviderError,
@@ -76,6 +77,8 @@ def api_error_for(exc: AgentRunnerError) -> ApiError:
     """agentrunner's exception → the HTTP error a client gets. Upstream auth failures are the
     gateway's configuration (its key), never the caller's: 503, not 401."""
     message = str(exc)
+    if isinstance(exc, OverBudget):  # a caller's cap: seconds until its window resets (None: never)
+        return ApiError(429, "rate_limit", message, code="budget_exhausted", retry_after=exc.retry_after_s)
     if isinstance(exc, BudgetExhausted):
         return ApiError(429, "rate_limit", message, code="budget_exhausted", retry_after=_reset_seconds(message))
     if isinstance(exc, ProviderError):
