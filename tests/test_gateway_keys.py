@@ -100,7 +100,7 @@ def test_missing_wrong_and_malformed_keys_are_401(serve, cli: Callable[..., Resu
 
 
 def test_a_revoked_key_is_refused_within_a_second(serve, cli: Callable[..., Result]) -> None:
-    server, ledger = serve("")
+    server, _ = serve("")
     key = new_key(cli, "--user", "alice")
     ask(server, key)
     assert cli("keys", "revoke", key[3:15]).exit_code == 0
