@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv and install agentrunner into it, building llama-cpp-python portably.
 #   scripts/setup.sh        runtime only
-#   scripts/setup.sh dev    plus the test/lint extras (pytest, ruff, hypothesis, llama_cpp.server)
+#   scripts/setup.sh dev    plus the test/lint extras (pytest, ruff, hypothesis, llama_cpp.server), and
+#                           Claude Code into .tools/ when npm exists (the gateway end-to-end test)
 # Idempotent: a second run only checks (the embedded models: one stat each). DEVELOPERS.md explains the portable build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,4 +62,17 @@ extras=""
 # into ~/.cache) spares the first run the wait and reports a damaged download now, in one line.
 "$VENV/bin/pip" install --quiet --disable-pip-version-check "${CONSTRAINTS[@]}" -e ".$extras"
 "$VENV/bin/python" -m agentrunner.providers.embedded || { echo "setup: the embedded models are not usable (see above)" >&2; exit 1; }
+
+# dev: Claude Code, for the gateway's end-to-end test (tests/test_claude_code.py), into the git-ignored
+# .tools/ of this checkout (never global). Skipped without npm: that test then skips and says why.
+CLAUDE_CODE_VERSION="${CLAUDE_CODE_VERSION:-2.1.197}"
+if [ "${1:-}" = "dev" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm is not installed: the Claude Code end-to-end test will skip (install Node.js 18+ for it)"
+  elif [ "$(.tools/node_modules/.bin/claude --version 2>/dev/null | cut -d' ' -f1)" != "$CLAUDE_CODE_VERSION" ]; then
+    echo "setup: installing Claude Code $CLAUDE_CODE_VERSION into .tools/ (the gateway's end-to-end test)"
+    npm install --prefix .tools --no-audit --no-fund --loglevel=error "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >/dev/null \
+      || echo "setup: could not install Claude Code; its end-to-end test will skip"
+  fi
+fi
 echo "setup: ready ($VENV)"

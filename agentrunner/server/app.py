@@ -40,7 +40,7 @@ from .errors import ApiError, ErrorKind, api_error_for
 log = logging.getLogger(__name__)
 
 #: The protocol modules served, in order; each exposes ``PROTOCOL``.
-PROTOCOL_MODULES: list[str] = ["agentrunner.server.openai_api"]
+PROTOCOL_MODULES: list[str] = ["agentrunner.server.openai_api", "agentrunner.server.anthropic_api"]
 
 
 ErrorRenderer = Callable[[ApiError, str], Response]  # (error, request id) → the protocol's response

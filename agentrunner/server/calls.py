@@ -144,10 +144,13 @@ class CallService:
         )
 
     # ── calls ────────────────────────────────────────────────────────────────────────────────
-    def call(self, context: RequestContext, model: str, request: ChatRequest) -> tuple[ChatResponse, Planned]:
-        """One non-streaming call. Errors come out as :class:`ApiError`."""
+    def call(
+        self, context: RequestContext, model: str, request: ChatRequest, planned: Planned | None = None
+    ) -> tuple[ChatResponse, Planned]:
+        """One non-streaming call (``planned``: already routed and reserved, e.g. by a protocol that
+        needs the tier first; it is released here either way). Errors come out as :class:`ApiError`."""
         try:
-            planned = self.plan(context, model, request)
+            planned = planned or self.plan(context, model, request)
             try:
                 response = self.gateway.call(
                     planned.tier, request, self.call_context(context, planned), model=planned.model
@@ -158,12 +161,14 @@ class CallService:
             raise api_error_for(exc) from None
         return response, planned
 
-    def stream(self, context: RequestContext, model: str, request: ChatRequest) -> ServedStream:
+    def stream(
+        self, context: RequestContext, model: str, request: ChatRequest, planned: Planned | None = None
+    ) -> ServedStream:
         """A streamed call whose first delta has already arrived (so routing, budget and upstream
         failures before it are still clean HTTP errors). Iterate it in a worker thread; close it
-        when done (always: the reservation is released then)."""
+        when done (always: the reservation is released then). ``planned`` as for :meth:`call`."""
         try:
-            planned = self.plan(context, model, request)
+            planned = planned or self.plan(context, model, request)
         except AgentRunnerError as exc:
             raise api_error_for(exc) from None
         try:

@@ -1,0 +1,517 @@
+"""The gateway's Anthropic protocol (agentrunner/server/anthropic_api.py) through the official
+``anthropic`` SDK against a real uvicorn on loopback.
+
+Local tiers here are the fake provider (no inference: protocol, routing and ledger are what is
+tested; tests/test_gateway_anthropic_model.py serves the embedded model for real). The premium
+tier's upstream is a loopback server speaking Anthropic's wire format
+(tests/support/scripted_http.py): the real API cannot be reached from the test machines.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import anthropic
+import httpx
+import pytest
+
+from agentrunner.chat import Usage
+from agentrunner.config import load_config
+from agentrunner.ledger import Ledger
+from agentrunner.server.anthropic_wire import MessageStreamEncoder, error_body, sse_error
+from agentrunner.server.app import Caller, create_app
+from tests.support.gateway_server import GatewayServer
+from tests.support.scripted_http import Reply, ScriptedServer, free_port
+
+UPSTREAM_KEY = "sk-ant-gateway-own-key"
+
+TIERS = """
+[tiers.local]
+provider = "fake"
+model = "fake-1"
+n_ctx = 400000
+max_tokens = 64
+cost_per_hour = 0.05
+
+[tiers.premium]
+provider = "anthropic"
+model = "claude-sonnet-4-6"
+api_key_env = "ANTHROPIC_API_KEY"
+base_url = "{upstream}"
+max_tokens = 4096
+
+[[gateway.routes]]
+model = "claude-3-5-haiku*"
+to = "local"
+"""
+
+READ_TOOL = {
+    "name": "Read",
+    "description": "Reads a file.",
+    "input_schema": {"type": "object", "properties": {"file_path": {"type": "string"}}, "required": ["file_path"]},
+}
+
+
+@pytest.fixture
+def upstream() -> Iterator[ScriptedServer]:
+    with ScriptedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def gateway(
+    fake_local: Path,
+    write_config: Callable[[str], Path],
+    upstream: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[GatewayServer, Ledger]]:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", UPSTREAM_KEY)
+    config = load_config(write_config(TIERS.replace("{upstream}", upstream.url)))
+    ledger = Ledger.for_config(config)
+    with GatewayServer(create_app(config, ledger, auth=None)) as server:
+        yield server, ledger
+    ledger.close()
+
+
+def client(server: GatewayServer, **kwargs: Any) -> anthropic.Anthropic:
+    options: dict[str, Any] = {"max_retries": 0, **kwargs}
+    return anthropic.Anthropic(base_url=server.url, api_key="caller-key-not-used-with-no-auth", **options)
+
+
+def rows(ledger: Ledger, expect: int | None = None) -> list[dict[str, Any]]:
+    """The ledger's rows; with ``expect``, waiting (5 s at most) until that many are written: a
+    stream's row is written when the server's side of it ends, just after the client read its end."""
+    deadline = time.monotonic() + 5
+    while True:
+        found = [dict(row) for row in ledger.db.query("SELECT * FROM calls ORDER BY rowid")]
+        if expect is None or len(found) >= expect or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)
+
+
+# ── translated: a local tier answers an Anthropic request ─────────────────────────────────────────
+
+
+def test_plain_message_on_a_local_tier(gateway: tuple[GatewayServer, Ledger]) -> None:
+    server, ledger = gateway
+    message = client(server).messages.create(
+        model="local",
+        max_tokens=16000,
+        system=[{"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}],
+        messages=[{"role": "user", "content": "hello there"}],
+    )
+    assert [b.type for b in message.content] == ["text"]
+    assert message.content[0].text == "fake: hello there"  # type: ignore[union-attr]
+    assert message.stop_reason == "end_turn" and message.model == "local"
+    assert (message.usage.input_tokens, message.usage.output_tokens) == (4, 3)
+    [row] = rows(ledger)
+    assert (row["source"], row["protocol"], row["tier"], row["status"]) == ("gateway", "anthropic", "local", "ok")
+    assert row["client"].startswith("Anthropic/Python")
+    request = json.loads(row["request_json"])
+    assert request["max_tokens"] == 64  # the tier's ceiling, not the client's 16000
+    assert request["messages"][0]["content"] == "Be brief."
+
+
+def test_streaming_on_a_local_tier_parses_with_the_sdks_accumulator(gateway: tuple[GatewayServer, Ledger]) -> None:
+    server, ledger = gateway
+    with client(server).messages.stream(
+        model="claude-3-5-haiku-latest",  # routed to local by the [[gateway.routes]] rule
+        max_tokens=100,
+        messages=[{"role": "user", "content": "stream me"}],
+    ) as stream:
+        text = "".join(stream.text_stream)
+        message = stream.get_final_message()
+    assert text == "fake: stream me"
+    assert message.stop_reason == "end_turn" and message.usage.output_tokens == 3 and message.usage.input_tokens == 2
+    [row] = rows(ledger, 1)
+    assert row["tier"] == "local" and row["response_text"] == "fake: stream me" and row["partial"] == 0
+    assert "gateway route 1 (claude-3-5-haiku*)" in row["route_reason"]
+
+
+def test_tool_round_trip_history_and_a_forced_tool_on_a_local_tier(gateway: tuple[GatewayServer, Ledger]) -> None:
+    server, ledger = gateway
+    api = client(server)
+    forced = api.messages.create(
+        model="local",
+        max_tokens=50,
+        tools=[READ_TOOL],  # type: ignore[list-item]
+        tool_choice={"type": "tool", "name": "Read"},
+        messages=[{"role": "user", "content": "read calc.py"}],
+    )
+    [call] = forced.content
+    assert call.type == "tool_use" and call.name == "Read" and call.input == {"file_path": "fake"}
+    assert forced.stop_reason == "tool_use" and call.id.startswith("toolu_")
+    answer = api.messages.create(
+        model="local",
+        max_tokens=50,
+        tools=[READ_TOOL],  # type: ignore[list-item]
+        messages=[
+            {"role": "user", "content": "read calc.py"},
+            {"role": "assistant", "content": [b.model_dump() for b in forced.content]},  # type: ignore[misc]
+            {
+                "role": "user",
+                "content": [
+                    {"type": "tool_result", "tool_use_id": call.id, "content": "x = 1"},
+                    {"type": "text", "text": "and now?"},
+                ],
+            },
+        ],
+    )
+    assert answer.content[0].text == "fake: and now?"  # type: ignore[union-attr]
+    second = json.loads(rows(ledger)[1]["request_json"])
+    assert [m["role"] for m in second["messages"]] == ["user", "assistant", "tool", "user"]
+    assert second["messages"][1]["tool_calls"][0]["id"] == call.id
+    assert second["messages"][2] == {
+        "role": "tool",
+        "content": "x = 1",
+        "tool_calls": [],
+        "tool_call_id": call.id,
+        "name": None,
+    }
+
+
+def test_forced_tool_streamed(gateway: tuple[GatewayServer, Ledger]) -> None:
+    server, _ = gateway
+    with client(server).messages.stream(
+        model="local",
+        max_tokens=50,
+        tools=[READ_TOOL],  # type: ignore[list-item]
+        tool_choice={"type": "any"},
+        messages=[{"role": "user", "content": "read it"}],
+    ) as stream:
+        message = stream.get_final_message()
+    assert message.stop_reason == "tool_use"
+    assert [(b.type, b.input) for b in message.content] == [("tool_use", {"file_path": "fake"})]  # type: ignore[union-attr]
+
+
+def test_an_image_for_a_text_only_tier_is_a_400_in_anthropics_shape(gateway: tuple[GatewayServer, Ledger]) -> None:
+    server, ledger = gateway
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        client(server).messages.create(
+            model="local",
+            max_tokens=10,
+            messages=[
+                {
+                    "role": "user",
+                    "content": [
+                        {
+                            "type": "image",
+                            "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="},
+                        }
+                    ],
+                }
+            ],
+        )
+    assert caught.value.body["type"] == "error"  # type: ignore[index]
+    assert caught.value.body["error"]["type"] == "invalid_request_error"  # type: ignore[index]
+    assert caught.value.body["error"]["message"].startswith(
+        "messages.0.content.0: image blocks cannot be translated: the tier 'local'"
+    )  # type: ignore[index]
+    assert rows(ledger) == []
+
+
+def test_count_tokens_on_a_local_tier(gateway: tuple[GatewayServer, Ledger]) -> None:
+    server, _ = gateway
+    counted = client(server).messages.count_tokens(model="local", messages=[{"role": "user", "content": "x" * 700}])
+    assert 200 <= counted.input_tokens <= 240
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status", "words"),
+    [
+        (b"{not json", "application/json", 400, "not valid JSON"),
+        (b"model=local", "application/x-www-form-urlencoded", 415, "content-type must be application/json"),
+        (
+            b'{"model": "local", "messages": [{"role": "user", "content": "x"}]}',
+            "application/json",
+            400,
+            "max_tokens: must be an integer",
+        ),
+        (
+            b'{"model": "gpt-9-turbo-ultra", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]}',
+            "application/json",
+            404,
+            "is not served here",
+        ),
+        (
+            b'{"model": "local", "max_tokens": 5, "messages": [{"role": "wizard", "content": "x"}]}',
+            "application/json",
+            400,
+            "messages.0.role",
+        ),
+    ],
+)
+def test_bad_requests_are_anthropic_errors_never_html(
+    gateway: tuple[GatewayServer, Ledger], content: bytes, content_type: str, status: int, words: str
+) -> None:
+    server, _ = gateway
+    answer = httpx.post(f"{server.url}/v1/messages?beta=true", content=content, headers={"content-type": content_type})
+    assert answer.status_code == status
+    body = answer.json()
+    assert body["type"] == "error" and words in body["error"]["message"]
+    assert (
+        body["error"]["type"]
+        == {400: "invalid_request_error", 404: "not_found_error", 415: "invalid_request_error"}[status]
+    )
+
+
+def test_an_unknown_path_under_messages_is_an_anthropic_404(gateway: tuple[GatewayServer, Ledger]) -> None:
+    server, _ = gateway
+    answer = httpx.post(f"{server.url}/v1/messages/batches", json={})
+    assert answer.status_code in (404, 405)
+    assert answer.json()["type"] == "error"
+
+
+# ── passed through: an Anthropic tier gets the request as sent ──────────────────────────────────
+
+
+def upstream_message(text: str = "Hi from upstream", **usage: int) -> dict[str, Any]:
+    counts = {
+        "input_tokens": 12,
+        "output_tokens": 5,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 300,
+        **usage,
+    }
+    return {
+        "id": "msg_up",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-6",
+        "content": [{"type": "thinking", "thinking": "hm", "signature": "sig=="}, {"type": "text", "text": text}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": counts,
+    }
+
+
+def upstream_stream() -> bytes:
+    events = MessageStreamEncoder(model="claude-sonnet-4-6", message_id="msg_up", input_tokens=12, salt="U")
+    return (
+        events.start()
+        + events.thinking("let me see")
+        + events.text("Hi ")
+        + events.text("there")
+        + events.tool_call("Read", "toolu_up")
+        + events.tool_arguments('{"file_path": "a.py"}')
+        + events.finish(
+            "tool_use", Usage(input_tokens=12, output_tokens=9, cache_read_tokens=300, input_includes_cache=False)
+        )
+    )
+
+
+THINKING_BODY: dict[str, Any] = {
+    "model": "claude-sonnet-4-6",
+    "max_tokens": 2000,
+    "thinking": {"type": "enabled", "budget_tokens": 1024},
+    "system": [{"type": "text", "text": "You are terse.", "cache_control": {"type": "ephemeral"}}],
+    "messages": [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "What is in this picture?"},
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}},
+            ],
+        },
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "thinking", "thinking": "earlier", "signature": "c2ln"},
+                {"type": "text", "text": "A dot."},
+            ],
+        },
+        {"role": "user", "content": "Sure?"},
+    ],
+}
+
+
+def test_passthrough_forwards_the_body_as_sent_with_the_gateways_key(
+    gateway: tuple[GatewayServer, Ledger], upstream: ScriptedServer
+) -> None:
+    server, ledger = gateway
+    upstream.queue("/v1/messages", Reply(200, upstream_message(), headers={"request-id": "req_up1"}))
+    raw = client(server).beta.messages.with_raw_response.create(
+        **THINKING_BODY, betas=["interleaved-thinking-2025-05-14", "context-1m-2025-08-07"]
+    )
+    message = raw.parse()
+    assert message.content[1].text == "Hi from upstream"  # type: ignore[union-attr]
+    assert raw.headers["request-id"] == "req_up1" and raw.headers["x-agentrunner-tier"] == "premium"
+    [seen] = upstream.requests_to("/v1/messages")
+    assert seen.json() == THINKING_BODY  # thinking, signatures, cache_control, the image: all as sent
+    assert seen.headers["x-api-key"] == UPSTREAM_KEY and "authorization" not in seen.headers
+    assert seen.headers["anthropic-beta"] == "interleaved-thinking-2025-05-14,context-1m-2025-08-07"
+    [row] = rows(ledger)
+    assert (row["tier"], row["provider"], row["model"], row["status"], row["protocol"]) == (
+        "premium",
+        "anthropic",
+        "claude-sonnet-4-6",
+        "ok",
+        "anthropic",
+    )
+    assert (row["input_tokens"], row["output_tokens"], row["cache_read_tokens"], row["input_includes_cache"]) == (
+        12,
+        5,
+        300,
+        0,
+    )
+    assert row["response_text"] == "Hi from upstream" and row["cost_usd"] > 0
+    assert "[image]" in row["request_json"] and UPSTREAM_KEY not in row["request_json"]
+
+
+def test_passthrough_stream_is_relayed_and_its_usage_recorded(
+    gateway: tuple[GatewayServer, Ledger], upstream: ScriptedServer
+) -> None:
+    server, ledger = gateway
+    upstream.queue("/v1/messages", Reply(200, upstream_stream(), headers={"Content-Type": "text/event-stream"}))
+    with client(server).messages.stream(
+        model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": "hi"}]
+    ) as stream:
+        message = stream.get_final_message()
+    assert [b.type for b in message.content] == ["thinking", "text", "tool_use"]
+    assert message.content[2].input == {"file_path": "a.py"}  # type: ignore[union-attr]
+    assert message.usage.cache_read_input_tokens == 300
+    [row] = rows(ledger, 1)
+    assert (row["status"], row["partial"], row["finish_reason"]) == ("ok", 0, "tool_calls")
+    assert (row["input_tokens"], row["output_tokens"], row["cache_read_tokens"]) == (12, 9, 300)
+    assert json.loads(row["response_json"])["tool_calls"][0]["name"] == "Read"
+
+
+def test_passthrough_upstream_errors_are_relayed_and_the_sdk_retries_them(
+    gateway: tuple[GatewayServer, Ledger], upstream: ScriptedServer
+) -> None:
+    server, ledger = gateway
+    upstream.queue(
+        "/v1/messages",
+        Reply(
+            429,
+            error_body(429, "Number of request tokens has exceeded your per-minute rate limit"),
+            headers={"retry-after": "0"},
+        ),
+        Reply(529, error_body(529, "Overloaded")),
+        Reply(200, upstream_message("third time")),
+    )
+    message = client(server, max_retries=2).messages.create(
+        model="claude-sonnet-4-6", max_tokens=10, messages=[{"role": "user", "content": "hi"}]
+    )
+    assert message.content[1].text == "third time"  # type: ignore[union-attr]
+    statuses = [(r["attempt"], r["status"], (r["error"] or "")[:40]) for r in rows(ledger)]
+    assert statuses == [
+        (1, "error", "ProviderRateLimited: tier 'premium': HTT"),
+        (2, "error", "ProviderServerError: tier 'premium': HTT"),
+        (3, "ok", ""),
+    ]
+    upstream.queue("/v1/messages", Reply(529, error_body(529, "Overloaded")))
+    with pytest.raises(anthropic.InternalServerError) as caught:
+        client(server).messages.create(
+            model="claude-sonnet-4-6", max_tokens=10, messages=[{"role": "user", "content": "hi"}]
+        )
+    assert caught.value.status_code == 529 and caught.value.body == error_body(529, "Overloaded")
+
+
+def test_passthrough_rejected_gateway_key_is_a_503_naming_the_variable(
+    gateway: tuple[GatewayServer, Ledger], upstream: ScriptedServer
+) -> None:
+    server, ledger = gateway
+    upstream.queue("/v1/messages", Reply(401, error_body(401, "invalid x-api-key")))
+    with pytest.raises(anthropic.InternalServerError) as caught:
+        client(server).messages.create(
+            model="claude-sonnet-4-6", max_tokens=10, messages=[{"role": "user", "content": "hi"}]
+        )
+    assert caught.value.status_code == 503
+    assert "rejected the gateway's key in $ANTHROPIC_API_KEY" in caught.value.body["error"]["message"]  # type: ignore[index]
+    assert rows(ledger)[0]["error"].startswith("ProviderAuthError")
+
+
+def test_passthrough_unreachable_upstream_is_a_502_and_a_row(
+    fake_local: Path, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", UPSTREAM_KEY)
+    config = load_config(write_config(TIERS.replace("{upstream}", f"http://127.0.0.1:{free_port()}")))
+    ledger = Ledger.for_config(config)
+    with (
+        GatewayServer(create_app(config, ledger, auth=None)) as server,
+        pytest.raises(anthropic.APIStatusError) as caught,
+    ):
+        client(server).messages.create(
+            model="claude-sonnet-4-6", max_tokens=10, messages=[{"role": "user", "content": "hi"}]
+        )
+    assert caught.value.status_code == 502 and caught.value.body["error"]["type"] == "api_error"  # type: ignore[index]
+    assert "cannot reach" in caught.value.body["error"]["message"]  # type: ignore[index]
+    assert [r["status"] for r in rows(ledger)] == ["error"]
+    ledger.close()
+
+
+def test_passthrough_stream_cut_by_the_upstream_is_an_error_event_and_a_partial_row(
+    gateway: tuple[GatewayServer, Ledger], upstream: ScriptedServer
+) -> None:
+    server, ledger = gateway
+    whole = upstream_stream()
+    cut = whole[: whole.index(b"event: content_block_start", whole.index(b"text_delta"))]
+    upstream.queue(
+        "/v1/messages", Reply(200, cut + sse_error(529, "Overloaded"), headers={"Content-Type": "text/event-stream"})
+    )
+    with (
+        pytest.raises(anthropic.APIStatusError, match="Overloaded"),
+        client(server).messages.stream(
+            model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": "hi"}]
+        ) as stream,
+    ):
+        stream.get_final_message()
+    [row] = rows(ledger, 1)
+    assert (row["status"], row["partial"]) == ("error", 1) and row["response_text"] == "Hi there"
+    assert row["input_tokens"] == 12
+
+
+def test_passthrough_count_tokens_is_forwarded(gateway: tuple[GatewayServer, Ledger], upstream: ScriptedServer) -> None:
+    server, ledger = gateway
+    upstream.queue("/v1/messages/count_tokens", Reply(200, {"input_tokens": 4242}))
+    counted = client(server).messages.count_tokens(
+        model="claude-sonnet-4-6", messages=[{"role": "user", "content": "hi"}]
+    )
+    assert counted.input_tokens == 4242
+    [seen] = upstream.requests_to("/v1/messages/count_tokens")
+    assert seen.headers["x-api-key"] == UPSTREAM_KEY
+    assert rows(ledger) == []  # counting is free: no call, no row
+
+
+def test_no_key_for_the_upstream_is_a_503_in_anthropics_shape(
+    gateway: tuple[GatewayServer, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, _ = gateway
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    answer = httpx.post(
+        f"{server.url}/v1/messages",
+        json={"model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]},
+    )
+    assert answer.status_code == 503
+    assert answer.json()["error"] == {
+        "type": "api_error",
+        "message": "tier 'premium': ANTHROPIC_API_KEY is not set in the gateway's environment",
+    }
+
+
+class OneKey:
+    """An authenticator that knows one key (the key store is tests/test_keys.py's subject)."""
+
+    def authenticate(self, token: str) -> Caller | None:
+        return Caller(user="alice", team="core", key_id="k1") if token == "sk-ar-alice" else None
+
+
+def test_keys_are_checked_and_401_is_anthropics_shape(
+    fake_local: Path, write_config: Callable[[str], Path], upstream: ScriptedServer
+) -> None:
+    config = load_config(write_config(TIERS.replace("{upstream}", upstream.url)))
+    ledger = Ledger.for_config(config)
+    with GatewayServer(create_app(config, ledger, auth=OneKey())) as server:
+        with pytest.raises(anthropic.AuthenticationError) as caught:
+            client(server).messages.create(model="local", max_tokens=5, messages=[{"role": "user", "content": "x"}])
+        assert caught.value.body["error"]["type"] == "authentication_error"  # type: ignore[index]
+        keyed = anthropic.Anthropic(base_url=server.url, api_key="sk-ar-alice", max_retries=0)
+        keyed.messages.create(model="local", max_tokens=5, messages=[{"role": "user", "content": "x"}])
+    [row] = rows(ledger)
+    assert (row["user"], row["team"], row["key_id"]) == ("alice", "core", "k1")
+    ledger.close()
