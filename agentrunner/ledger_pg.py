@@ -418,7 +418,8 @@ class PgDatabase:
                         "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
                         "application_name": "agentrunner",
                     },
-                    check=ConnectionPool.check_connection,
+                    # No check on checkout (a round trip per statement): a connection the server
+                    # dropped fails its first statement, is discarded, and _with_retry takes another.
                     configure=_configure,
                     timeout=CONNECT_TIMEOUT + 1,
                     open=False,

@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""The team ledger at scale: report time over 10 million calls and ingest rows/s, PostgreSQL and
+SQLite side by side on the same data, in one process.
+
+    flock /work/cpu.lock .venv/bin/python scripts/bench_team.py --only ingest
+    flock /work/cpu.lock .venv/bin/python scripts/bench_team.py --only load --rows 10000000
+    flock /work/cpu.lock .venv/bin/python scripts/bench_team.py --only report
+
+``--url`` uses an existing PostgreSQL database; without it a throwaway cluster is started in
+``--dir`` (kept between phases: ``load`` once, ``report`` many times; ``--only clean`` removes it).
+The cluster runs with ``fsync=on`` and default settings but ``shared_buffers``/``work_mem`` sized for
+this machine (printed).
+
+- ``ingest``: rows/s through ``Ledger.record_call`` (what the gateway and runs do, one durable
+  commit per call, concurrent callers sharing commits) with 1 and 8 threads, and through
+  ``ledger push`` (COPY batches), on both backends.
+- ``load``: ``--rows`` calls over 90 days (40 users in 6 teams, two tiers, four models, imports and
+  gateway calls, a few errors and unpriced calls) generated in SQL — ``generate_series`` in
+  PostgreSQL, a recursive CTE in SQLite — with indexes dropped during the load and rebuilt after.
+- ``report``: ``report`` (by tier) and ``report --by user`` with the team table, over the last 30
+  and 90 days, best of ``--repeat`` (warm), next to the cheapest full answer on the same database
+  (``count(*)``) as the baseline; and the query plan of the main aggregate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from agentrunner.config import load_config  # noqa: E402
+from agentrunner.ledger import CallRecord, Ledger  # noqa: E402
+from agentrunner.reports import build_report, resolve_window  # noqa: E402
+from agentrunner.reports.team import team_rows  # noqa: E402
+from tests.support.postgres import Cluster, pg_binaries  # noqa: E402
+
+CONFIG = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+cost_per_hour = 0.05
+
+[tiers.premium]
+provider = "anthropic"
+model = "claude-sonnet-4-5"
+
+[budgets]
+per_user_daily_usd = 20.0
+per_team_monthly_usd = 2000.0
+"""
+
+END = datetime(2026, 11, 30, tzinfo=UTC)
+DAYS = 90
+
+
+def cluster_in(root: Path) -> Cluster:
+    """The bench's cluster in ``root`` (made on first use), started."""
+    bindir = pg_binaries()
+    if bindir is None:
+        sys.exit("bench_team: PostgreSQL binaries (initdb, pg_ctl) are not installed")
+    run_as = "postgres" if os.geteuid() == 0 else None
+    cluster = Cluster(bindir, root, run_as)
+    if not (root / "data").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        if run_as:
+            shutil.chown(root, user=run_as)
+        cluster._run("initdb", "-D", str(cluster.data), "-U", "agentrunner", "--auth=trust", "-E", "UTF8", "--locale=C")
+        with open(cluster.data / "postgresql.conf", "a") as conf:
+            conf.write(
+                "\nshared_buffers = 2GB\nwork_mem = 64MB\nmaintenance_work_mem = 1GB\nmax_wal_size = 8GB\n"
+                "max_parallel_workers_per_gather = 2\nfsync = on\nsynchronous_commit = on\n"
+            )
+    status = cluster._run("pg_ctl", "status", "-D", str(cluster.data), check=False)
+    if status.returncode != 0:
+        cluster._run("pg_ctl", "start", "-D", str(cluster.data), "-w", "-o", f"-k {root} -c listen_addresses=''",
+                     "-l", str(root / "server.log"))
+    return cluster
+
+
+def pg_url(cluster: Cluster, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return cluster.url(name)
+
+
+# -- ingest ------------------------------------------------------------------------------------
+
+
+def ingest(ledger: Ledger, threads: int, per_thread: int) -> float:
+    """Rows/s of record_call from ``threads`` threads."""
+
+    def work(n: int) -> None:
+        for i in range(per_thread):
+            ledger.record_call(
+                CallRecord(tier="premium", model="claude-sonnet-4-5", cost_usd=0.01, user=f"u{n}", input_tokens=i,
+                           response_text="ok " * 50, request_json='{"messages": []}')
+            )
+
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return threads * per_thread / (time.perf_counter() - started)
+
+
+def phase_ingest(url: str, scratch: Path, rows: int) -> None:
+    import psycopg
+
+    from agentrunner.push import push
+
+    with psycopg.connect(url, autocommit=True) as conn:  # a clean calls table for the ingest
+        conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    sqlite_path = scratch / "ingest.db"
+    sqlite_path.unlink(missing_ok=True)
+    pg, lite = Ledger(url), Ledger(sqlite_path)
+    print(f"ingest: record_call, {rows} rows per configuration (fsync on both)")
+    print(f"{'':24}{'PostgreSQL':>14}{'SQLite':>14}{'pg/sqlite':>11}")
+    for threads in (1, 8, 32):
+        per = rows // threads
+        a, b = ingest(pg, threads, per), ingest(lite, threads, per)
+        print(f"{f'{threads} thread(s)':24}{a:>10,.0f}/s{b:>10,.0f}/s{a / b:>10.2f}x")
+    fresh = scratch / "push.db"
+    fresh.unlink(missing_ok=True)
+    source = Ledger(fresh)
+    source.insert_calls(
+        CallRecord(tier="local", cost_usd=0.001, user="ana", response_text="x" * 200) for _ in range(100_000)
+    )
+    started = time.perf_counter()
+    result = push(source, pg, state_path=scratch / "push-state.json")
+    wall = time.perf_counter() - started
+    print(f"{'ledger push (COPY)':24}{result.added['calls'] / wall:>10,.0f}/s   ({result.added['calls']} rows)")
+
+
+# -- load --------------------------------------------------------------------------------------
+
+PG_LOAD = """
+INSERT INTO calls (id, ts_start, ts_end, run_id, step_kind, attempt, tier, provider, model, input_tokens,
+    output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, input_includes_cache, cost_usd,
+    price_source, latency_ms, status, "user", team, project, source, source_id, replay_of, replayable, task_type)
+SELECT lpad(i::text, 26, '0'), ts, ts, 'run' || (i / 400),
+    (ARRAY['plan','act','act','act','verify','summarise'])[1 + i % 6],
+    1, CASE WHEN src = 'import' THEN NULL WHEN prem THEN 'premium' ELSE 'local' END,
+    CASE WHEN prem THEN 'anthropic' ELSE 'llama-cpp' END,
+    CASE WHEN prem THEN (ARRAY['claude-sonnet-4-5','claude-haiku-4-5'])[1 + i % 2]
+         ELSE (ARRAY['qwen2.5-coder-1.5b','gemma3-270m'])[1 + i % 2] END,
+    800 + i % 3000, 50 + i % 700, CASE WHEN prem THEN i % 2000 ELSE 0 END, 0, 0, CASE WHEN prem THEN 0 ELSE 1 END,
+    CASE WHEN i % 997 = 0 THEN NULL WHEN prem THEN 0.002 + (i % 50) * 0.0005 ELSE 0.00002 END,
+    'bench', 300 + i % 5000, CASE WHEN i % 113 = 0 THEN 'error' ELSE 'ok' END,
+    'user' || (i * 7919 % 40), 'team' || (i * 7919 % 40 % 6), 'proj' || (i % 12),
+    CASE src WHEN 'import' THEN 'import:claude-code' WHEN 'gateway' THEN 'gateway' ELSE 'agentrunner' END,
+    CASE WHEN src = 'import' THEN 's' || i END, NULL, 1, (ARRAY['code','docs','triage','design'])[1 + i % 4]
+FROM (
+    SELECT i,
+           to_char(timestamp '{start}' + (i * {step}) * interval '1 microsecond',
+                   'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ts,
+           (i % 10 < 3) AS prem,
+           CASE WHEN i % 50 = 0 THEN 'import' WHEN i % 5 = 1 THEN 'gateway' ELSE 'own' END AS src
+    FROM generate_series({lo}::bigint, {hi}::bigint) AS i
+) AS g
+"""
+
+SQLITE_LOAD = """
+WITH RECURSIVE n(i) AS (SELECT {lo} UNION ALL SELECT i + 1 FROM n WHERE i < {hi})
+INSERT INTO calls (id, ts_start, ts_end, run_id, step_kind, attempt, tier, provider, model, input_tokens,
+    output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, input_includes_cache, cost_usd,
+    price_source, latency_ms, status, user, team, project, source, source_id, replay_of, replayable, task_type)
+SELECT printf('%026d', i), ts, ts, 'run' || (i / 400),
+    CASE i % 6 WHEN 0 THEN 'plan' WHEN 4 THEN 'verify' WHEN 5 THEN 'summarise' ELSE 'act' END,
+    1, CASE WHEN src = 'import' THEN NULL WHEN prem THEN 'premium' ELSE 'local' END,
+    CASE WHEN prem THEN 'anthropic' ELSE 'llama-cpp' END,
+    CASE WHEN prem THEN (CASE i % 2 WHEN 0 THEN 'claude-sonnet-4-5' ELSE 'claude-haiku-4-5' END)
+         ELSE (CASE i % 2 WHEN 0 THEN 'qwen2.5-coder-1.5b' ELSE 'gemma3-270m' END) END,
+    800 + i % 3000, 50 + i % 700, CASE WHEN prem THEN i % 2000 ELSE 0 END, 0, 0, CASE WHEN prem THEN 0 ELSE 1 END,
+    CASE WHEN i % 997 = 0 THEN NULL WHEN prem THEN 0.002 + (i % 50) * 0.0005 ELSE 0.00002 END,
+    'bench', 300 + i % 5000, CASE WHEN i % 113 = 0 THEN 'error' ELSE 'ok' END,
+    'user' || (i * 7919 % 40), 'team' || (i * 7919 % 40 % 6), 'proj' || (i % 12),
+    CASE src WHEN 'import' THEN 'import:claude-code' WHEN 'gateway' THEN 'gateway' ELSE 'agentrunner' END,
+    CASE WHEN src = 'import' THEN 's' || i END, NULL, 1,
+    CASE i % 4 WHEN 0 THEN 'code' WHEN 1 THEN 'docs' WHEN 2 THEN 'triage' ELSE 'design' END
+FROM (
+    SELECT i, strftime('%Y-%m-%dT%H:%M:%fZ', '{start}', '+' || (i * {step} / 1000000.0) || ' seconds') AS ts,
+           (i % 10 < 3) AS prem,
+           CASE WHEN i % 50 = 0 THEN 'import' WHEN i % 5 = 1 THEN 'gateway' ELSE 'own' END AS src
+    FROM n
+)
+"""
+
+
+def timed(label: str, fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    wall = time.perf_counter() - started
+    print(f"  {label}: {wall:.1f} s", flush=True)
+    return wall
+
+
+def phase_load(url: str, sqlite_path: Path, rows: int, backends: list[str]) -> None:
+    import psycopg
+
+    start = (END - timedelta(days=DAYS)).strftime("%Y-%m-%d %H:%M:%S")
+    step = DAYS * 86400 * 1_000_000 // rows  # microseconds between two calls
+    chunk = 1_000_000
+    if "postgres" in backends:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        Ledger(url).close()  # the schema, by the migrations
+        with psycopg.connect(url, autocommit=True) as conn:
+            found = conn.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'calls' AND indexname <> 'calls_pkey'"
+            ).fetchall()
+            indexes = [row[1] for row in found]
+            for row in found:
+                conn.execute(f'DROP INDEX "{row[0]}"')
+            print(f"PostgreSQL: loading {rows:,} calls")
+            for lo in range(0, rows, chunk):
+                sql = PG_LOAD.format(start=start, step=step, lo=lo, hi=min(rows, lo + chunk) - 1)
+                timed(f"rows {lo:,}..", lambda sql=sql: conn.execute(sql))
+            for sql in indexes:
+                timed(sql.split(" ON ")[0], lambda sql=sql: conn.execute(sql))
+            timed("VACUUM ANALYZE", lambda: conn.execute("VACUUM ANALYZE calls"))
+    if "sqlite" in backends:
+        sqlite_path.unlink(missing_ok=True)
+        Ledger(sqlite_path).close()
+        conn = sqlite3.connect(sqlite_path)
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        print(f"SQLite: loading {rows:,} calls into {sqlite_path}")
+        for lo in range(0, rows, chunk):
+            sql = SQLITE_LOAD.format(start=start, step=step, lo=lo, hi=min(rows, lo + chunk) - 1)
+            timed(f"rows {lo:,}..", lambda sql=sql: (conn.execute(sql), conn.commit()))
+        for name, sql in indexes:
+            timed(name, lambda sql=sql: (conn.execute(sql), conn.commit()))
+        timed("ANALYZE", lambda: conn.execute("ANALYZE"))
+        conn.close()
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def best(repeat: int, fn: Callable[[], object]) -> float:
+    fn()  # warm
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def phase_report(url: str, sqlite_path: Path, repeat: int, config_path: Path, backends: list[str]) -> None:
+    config = load_config(config_path)
+    ledgers = {}
+    if "postgres" in backends:
+        ledgers["PostgreSQL"] = Ledger(url)
+    if "sqlite" in backends:
+        ledgers["SQLite"] = Ledger(sqlite_path)
+    now = END
+    results: dict[str, dict[str, float]] = {}
+    for name, ledger in ledgers.items():
+        total = ledger.count_calls()
+        print(f"{name}: {total:,} calls", flush=True)
+        row: dict[str, float] = {"count(*)": best(repeat, lambda ledger=ledger: ledger.count_calls())}
+        for days in (30, 90):
+            window = resolve_window(f"{days}d", None, None, now=now)
+            row[f"report {days}d"] = best(
+                repeat, lambda w=window, ledger=ledger: build_report(config, ledger, w, by="tier", now=now)
+            )
+
+            def by_user(w: object = window, ledger: Ledger = ledger) -> None:
+                report = build_report(config, ledger, w, by="user", now=now)  # type: ignore[arg-type]
+                team_rows(config, ledger, report, now=now)
+
+            row[f"--by user {days}d"] = best(repeat, by_user)
+        results[name] = row
+        for label, wall in row.items():
+            print(f"  {label:18} {wall:7.3f} s  ({wall / row['count(*)']:.1f}x count(*))", flush=True)
+    if len(results) == 2:
+        print(f"{'':20}{'PostgreSQL':>12}{'SQLite':>12}{'pg/sqlite':>11}")
+        for label in results["PostgreSQL"]:
+            a, b = results["PostgreSQL"][label], results["SQLite"][label]
+            print(f"{label:20}{a:>10.3f} s{b:>10.3f} s{a / b:>10.2f}x")
+    if "PostgreSQL" in ledgers:
+        print_plan(ledgers["PostgreSQL"], resolve_window("30d", None, None, now=now))
+
+
+def print_plan(ledger: Ledger, window: object) -> None:
+    """EXPLAIN ANALYZE of the report's main aggregate (the SQL reports/spend.py sends)."""
+    import agentrunner.reports.spend as spend
+
+    captured: list[str] = []
+    real = spend._query
+
+    def capture(ledger: Ledger, sql: str, params: object = ()) -> object:
+        captured.append(sql)
+        return real(ledger, sql, params)  # type: ignore[arg-type]
+
+    spend._query = capture  # type: ignore[assignment]
+    try:
+        spend.aggregate_by_day(ledger, window.buckets(), None)  # type: ignore[attr-defined]
+    finally:
+        spend._query = real
+    print("plan of the report's aggregate (PostgreSQL, 30 days):")
+    for line in ledger.db.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured[0]).fetchall():
+        print("   ", line[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=["ingest", "load", "report", "clean"], required=True)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--ingest-rows", type=int, default=8000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--url", help="an existing PostgreSQL database (default: a throwaway cluster in --dir)")
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "agentrunner-bench-team")
+    parser.add_argument("--backends", default="postgres,sqlite")
+    args = parser.parse_args()
+    backends = args.backends.split(",")
+    if args.only == "clean":
+        if (args.dir / "pg" / "data").exists():
+            Cluster(pg_binaries() or Path("/"), args.dir / "pg", "postgres" if os.geteuid() == 0 else None).stop()
+        shutil.rmtree(args.dir, ignore_errors=True)
+        return
+    cluster = None if args.url else cluster_in(args.dir / "pg")
+    url = args.url or pg_url(cluster, "bench")  # type: ignore[arg-type]
+    scratch = args.dir / "sqlite"
+    scratch.mkdir(parents=True, exist_ok=True)
+    config_path = args.dir / "routes.toml"
+    config_path.write_text(CONFIG, "utf-8")
+    if args.only == "ingest":
+        phase_ingest(pg_url(cluster, "ingest") if cluster else url, scratch, args.ingest_rows)
+    elif args.only == "load":
+        phase_load(url, scratch / "ledger.db", args.rows, backends)
+    else:
+        phase_report(url, scratch / "ledger.db", args.repeat, config_path, backends)
+
+
+if __name__ == "__main__":
+    main()
