@@ -283,9 +283,10 @@ class Ledger:
         def flush() -> int:
             if self.backend == "postgresql":
                 return cast(PgDatabase, self.db).table("calls").insert_all(chunk, ignore=True)
-            before = self.db.execute("SELECT total_changes()").fetchone()[0]
-            self.db.table("calls").insert_all(chunk, ignore=True, batch_size=batch)
-            return int(self.db.execute("SELECT total_changes()").fetchone()[0] - before)
+            # executemany's rowcount: the rows this statement added, not what the rollup trigger wrote
+            columns = list(chunk[0])
+            sql = f"INSERT OR IGNORE INTO calls ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+            return int(self.db.conn.executemany(sql, [[row[c] for c in columns] for row in chunk]).rowcount)
 
         for record in records:
             chunk.append(self._row(record))

@@ -392,6 +392,8 @@ class PgDatabase:
     exception. The pool is made per process (connections must not cross a fork).
     """
 
+    is_postgres = True  # for migrations that differ by dialect (triggers)
+
     def __init__(self, url: str, *, name: str | None = None, retry_seconds: float | None = None) -> None:
         self.url = url
         self.name = name or display_name(url)

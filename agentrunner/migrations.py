@@ -186,6 +186,113 @@ def m006_api_keys(db: sqlite_utils.Database) -> None:
     db.table("reservations").add_column("key_id", str)
 
 
+# The report's dimensions as m008 rolls them up (frozen with it: reports/spend.py's DIMENSIONS must
+# keep computing the same values for these names, or a new migration must rebuild the rollups).
+ROLLUP_DIMENSIONS: dict[str, str] = {
+    "": "''",
+    "model": "coalesce({p}model, '(unknown)')",
+    "provider": "coalesce({p}provider, '(unknown)')",
+    "step-kind": "coalesce({p}step_kind, '(none)')",
+    "task-type": "coalesce({p}task_type, '(none)')",
+    "user": "coalesce({p}user, '(none)')",
+    "team": "coalesce({p}team, '(none)')",
+    "project": "coalesce({p}project, '(none)')",
+    "source": "coalesce({p}source, '(unknown)')",
+    "client": "coalesce({p}client, '(none)')",
+}
+_ROLLUP_SUMS = (
+    "calls", "ok_calls", "error_calls", "uncached", "cache_read", "cache_write", "output", "reasoning", "cost"
+)  # fmt: skip
+_ROLLUP_KEY = ("hour", "dim", "value", "kind", "tier", "provider", "cost_is_null", "source")
+
+
+def _rollup_columns(
+    p: str, greatest: str, dim: str = "d.dim", value: str = "d.value"
+) -> tuple[list[str], list[str]]:
+    """One call's rollup key and its contribution to each sum (``p`` = ``NEW.`` in a trigger,
+    ``calls.`` in the backfill)."""
+    kind = (
+        f"CASE WHEN {p}step_kind = 'judge' THEN 'judge' "
+        f"WHEN {p}replay_of IS NOT NULL OR {p}step_kind = 'replay' THEN 'replay' ELSE 'work' END"
+    )
+    uncached = (
+        f"CASE WHEN {p}input_includes_cache = 0 THEN coalesce({p}input_tokens, 0) ELSE {greatest}(coalesce("
+        f"{p}input_tokens, 0) - coalesce({p}cache_read_tokens, 0) - coalesce({p}cache_write_tokens, 0), 0) END"
+    )
+    key = [
+        f"coalesce(substr({p}ts_start, 1, 13), '')", dim, value, kind, f"coalesce({p}tier, '')",
+        f"coalesce({p}provider, '')", f"CASE WHEN {p}cost_usd IS NULL THEN 1 ELSE 0 END", f"coalesce({p}source, '')",
+    ]  # fmt: skip
+    sums = [
+        "1", f"CASE WHEN {p}status = 'ok' THEN 1 ELSE 0 END", f"CASE WHEN {p}status = 'error' THEN 1 ELSE 0 END",
+        uncached, f"coalesce({p}cache_read_tokens, 0)", f"coalesce({p}cache_write_tokens, 0)",
+        f"coalesce({p}output_tokens, 0)", f"coalesce({p}reasoning_tokens, 0)", f"coalesce({p}cost_usd, 0)",
+    ]  # fmt: skip
+    return key, sums
+
+
+def m008_report_rollups(db: sqlite_utils.Database) -> None:
+    """Hourly rollups for ``report`` over millions of calls, maintained as rows arrive (a trigger on
+    ``calls``: every inserted call adds to one row per report dimension), and filled now from the
+    calls already there. A report over whole hours reads these instead of every call; partial hours
+    at a window's edges still read ``calls``. Also an index for the unpriced-calls list."""
+    postgres = bool(getattr(db, "is_postgres", False))
+    run = db.execute_native if postgres else db.execute  # type: ignore[attr-defined]
+    user = '"user"' if postgres else "user"
+    key = ", ".join(_ROLLUP_KEY)
+    sums = ", ".join(_ROLLUP_SUMS)
+    int_type, real_type = ("BIGINT", "DOUBLE PRECISION") if postgres else ("INTEGER", "REAL")
+    run(
+        f"CREATE TABLE calls_rollup (hour TEXT NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL, kind TEXT NOT NULL, "
+        f"tier TEXT NOT NULL, provider TEXT NOT NULL, cost_is_null {int_type} NOT NULL, source TEXT NOT NULL, "
+        + ", ".join(f"{name} {real_type if name == 'cost' else int_type} NOT NULL" for name in _ROLLUP_SUMS)
+        + f", PRIMARY KEY ({key}))"
+    )
+    run("CREATE INDEX idx_rollup_dim_hour ON calls_rollup(dim, hour)")
+    run("CREATE INDEX IF NOT EXISTS idx_calls_unpriced ON calls(ts_start) WHERE cost_usd IS NULL AND status = 'ok'")
+
+    def dims(p: str) -> str:
+        """``d(dim, value)``: every dimension's value of the call ``p`` (NEW in the trigger)."""
+        values = [
+            (name, expr.format(p=p).replace(f"{p}user", f"{p}{user}")) for name, expr in ROLLUP_DIMENSIONS.items()
+        ]
+        if postgres:
+            return "(VALUES " + ", ".join(f"('{name}', {expr})" for name, expr in values) + ") AS d(dim, value)"
+        return "(" + " UNION ALL ".join(f"SELECT '{name}' AS dim, {expr} AS value" for name, expr in values) + ") AS d"
+
+    def value_of_calls() -> str:
+        """Each dimension's value of a row of ``calls`` joined to the dimension names (``d0``)."""
+        cases = " ".join(
+            f"WHEN '{name}' THEN {expr.format(p='calls.').replace('calls.user', f'calls.{user}')}"
+            for name, expr in ROLLUP_DIMENSIONS.items()
+        )
+        return f"CASE d0.dim {cases} END"
+
+    greatest = "greatest" if postgres else "max"
+    added = ", ".join(f"{name} = calls_rollup.{name} + excluded.{name}" for name in _ROLLUP_SUMS)
+    new_key, new_sums = _rollup_columns("NEW.", greatest)
+    upsert = (
+        f"INSERT INTO calls_rollup ({key}, {sums}) SELECT {', '.join(new_key + new_sums)} FROM {dims('NEW.')} "
+        f"WHERE true ON CONFLICT ({key}) DO UPDATE SET {added}"
+    )
+    if postgres:
+        run(
+            "CREATE FUNCTION calls_rollup_add() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"{upsert}; RETURN NULL; END $$"
+        )
+        run("CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls FOR EACH ROW EXECUTE FUNCTION calls_rollup_add()")
+    else:
+        run(f"CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls BEGIN {upsert}; END")
+    # The calls already there, in one pass (grouped as the trigger would have added them).
+    old_key, old_sums = _rollup_columns("calls.", greatest, "d0.dim", value_of_calls())
+    names = " UNION ALL ".join(f"SELECT '{name}' AS dim" for name in ROLLUP_DIMENSIONS)
+    run(
+        f"INSERT INTO calls_rollup ({key}, {sums}) SELECT {', '.join(old_key)}, "
+        + ", ".join(f"sum({expr})" for expr in old_sums)
+        + f" FROM calls CROSS JOIN ({names}) AS d0 GROUP BY {', '.join(str(n) for n in range(1, len(old_key) + 1))}"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_replayable_tool_calls_reservations,
@@ -194,6 +301,7 @@ MIGRATIONS: list[Migration] = [
     m007_reservation_leases,
     m005_gateway_columns,  # after m007: team-pg's landed first, and ids are positions
     m006_api_keys,
+    m008_report_rollups,
 ]
 
 

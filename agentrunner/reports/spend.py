@@ -32,6 +32,7 @@ from ..chat import Usage
 from ..config import Config
 from ..errors import LedgerError, UsageError
 from ..ledger import Ledger
+from ..migrations import ROLLUP_DIMENSIONS
 from ..pricing import LOCAL_PROVIDERS, cost_per_hour, price_tokens
 from .window import (
     DayBucket,
@@ -415,24 +416,127 @@ def _query(ledger: Ledger, sql: str, params: Iterable[Any] | dict[str, Any] = ()
         conn.row_factory = previous
 
 
-def aggregate_by_day(ledger: Ledger, buckets: list[DayBucket], dimension_sql: str | None) -> list[sqlite3.Row]:
-    """Sums grouped by (day index in ``buckets``, kind, tier, provider, priced, own, dimension)."""
-    if not buckets:
-        return []
+# -- hourly rollups (m008) -------------------------------------------------------------------
+
+
+def _hour_floor(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _hour_key(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H")
+
+
+def split_hours(
+    ranges: list[tuple[int, datetime, datetime]],
+) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+    """Each range ``[lo, hi)`` as its whole UTC hours (rollup hour keys ``[lo_hour, hi_hour)``) and
+    the partial hours at its edges (ledger timestamps, read from ``calls``)."""
+    whole: list[tuple[int, str, str]] = []
+    edges: list[tuple[int, str, str]] = []
+    for index, lo, hi in ranges:
+        first = _hour_floor(lo) if _hour_floor(lo) == lo.astimezone(UTC) else _hour_floor(lo) + timedelta(hours=1)
+        last = _hour_floor(hi)
+        if first >= last:
+            edges.append((index, to_ledger_ts(lo), to_ledger_ts(hi)))
+            continue
+        whole.append((index, _hour_key(first), _hour_key(last)))
+        if lo < first:
+            edges.append((index, to_ledger_ts(lo), to_ledger_ts(first)))
+        if last < hi:
+            edges.append((index, to_ledger_ts(last), to_ledger_ts(hi)))
+    return whole, edges
+
+
+def _ranges_cte(ranges: list[tuple[int, str, str]]) -> str:
+    """``days(d, lo, hi)`` as literal VALUES (our own timestamps or hour keys, no user text)."""
+    return "days(d, lo, hi) AS (VALUES " + ", ".join(f"({i}, '{lo}', '{hi}')" for i, lo, hi in ranges) + ")"
+
+
+def rollup_dimension(ledger: Ledger, by: str | None) -> str | None:
+    """The rollup's name for a ``--by`` dimension ('' for tier and time), or None when the ledger
+    has no rollups (an older database) or does not roll this dimension up."""
+    name = "" if by is None or by in TIME_DIMENSIONS or by == "tier" else by
+    if name not in ROLLUP_DIMENSIONS:
+        return None
+    known = getattr(ledger, "_has_rollups", None)
+    if known is None:
+        known = "calls_rollup" in ledger.db.table_names()
+        ledger._has_rollups = known  # type: ignore[attr-defined]
+    return name if known else None
+
+
+def _rollup_query(ranges: list[tuple[int, str, str]], dim: str) -> str:
+    return (
+        f"WITH {_ranges_cte(ranges)} "
+        "SELECT days.d AS day_index, r.kind AS kind, nullif(r.tier, '') AS tier, nullif(r.provider, '') AS provider, "
+        "r.cost_is_null AS cost_is_null, r.source = 'agentrunner' AS own, r.value AS dim, sum(r.calls) AS calls, "
+        "sum(r.ok_calls) AS ok_calls, sum(r.error_calls) AS error_calls, sum(r.uncached) AS uncached, "
+        "sum(r.cache_read) AS cache_read, sum(r.cache_write) AS cache_write, sum(r.output) AS output, "
+        "sum(r.reasoning) AS reasoning, total(r.cost) AS cost "
+        f"FROM days JOIN calls_rollup r ON r.dim = '{dim}' AND r.hour >= days.lo AND r.hour < days.hi "
+        "GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    )
+
+
+def _calls_query(ranges: list[tuple[int, str, str]], dimension_sql: str | None) -> str:
     dim = dimension_sql or "''"
-    sql = (
-        f"WITH {_days_cte(buckets)} "
+    return (
+        f"WITH {_ranges_cte(ranges)} "
         f"SELECT days.d AS day_index, {KIND_EXPR} AS kind, tier, provider, cost_usd IS NULL AS cost_is_null, "
         f"source = 'agentrunner' AS own, {dim} AS dim, {_GROUP_SUMS} "
         "FROM days JOIN calls ON calls.ts_start >= days.lo AND calls.ts_start < days.hi "
         "GROUP BY 1, 2, 3, 4, 5, 6, 7"
     )
-    return _query(ledger, sql)
+
+
+def aggregate_by_day(
+    ledger: Ledger, buckets: list[DayBucket], dimension_sql: str | None, *, by: str | None = None
+) -> list[sqlite3.Row]:
+    """Sums grouped by (day index in ``buckets``, kind, tier, provider, priced, own, dimension):
+    whole hours from the rollups when the ledger has them for ``by``, the rest from ``calls``. Rows
+    with the same keys may come twice (an edge and the whole hours of one day): callers add them."""
+    if not buckets:
+        return []
+    ranges = [(index, bucket.lo, bucket.hi) for index, bucket in enumerate(buckets)]
+    rollup = rollup_dimension(ledger, by) if by is not None or dimension_sql is None else None
+    if rollup is None:
+        stamps = [(index, to_ledger_ts(lo), to_ledger_ts(hi)) for index, lo, hi in ranges]
+        return _query(ledger, _calls_query(stamps, dimension_sql))
+    whole, edges = split_hours(ranges)
+    rows = _query(ledger, _rollup_query(whole, rollup)) if whole else []
+    if edges:
+        rows += _query(ledger, _calls_query(edges, dimension_sql))
+    return rows
+
+
+def cost_between(ledger: Ledger, ranges: list[tuple[int, datetime, datetime]]) -> dict[int, float]:
+    """Metered spend per range (``index → total cost_usd`` of ``[lo, hi)``): whole hours from the
+    rollups, edges from ``calls``."""
+    totals = dict.fromkeys((index for index, _, _ in ranges), 0.0)
+    whole, edges = split_hours(ranges) if rollup_dimension(ledger, None) is not None else ([], [
+        (i, to_ledger_ts(lo), to_ledger_ts(hi)) for i, lo, hi in ranges
+    ])
+    if whole:
+        sql = (f"WITH {_ranges_cte(whole)} SELECT days.d AS d, total(r.cost) AS cost FROM days JOIN calls_rollup r "
+               "ON r.dim = '' AND r.hour >= days.lo AND r.hour < days.hi GROUP BY 1")
+        for row in _query(ledger, sql):
+            totals[int(row["d"])] += float(row["cost"])
+    if edges:
+        sql = (f"WITH {_ranges_cte(edges)} SELECT days.d AS d, total(cost_usd) AS cost FROM days JOIN calls "
+               "ON calls.ts_start >= days.lo AND calls.ts_start < days.hi GROUP BY 1")
+        for row in _query(ledger, sql):
+            totals[int(row["d"])] += float(row["cost"])
+    return totals
 
 
 def spend_windows(ledger: Ledger, now: datetime) -> tuple[float, float, float]:
-    """Metered spend in the 30 and 90 days before ``now`` and in the 90 days before those, in one
-    pass over the last 180 days."""
+    """Metered spend in the 30 and 90 days before ``now`` and in the 90 days before those."""
+    if rollup_dimension(ledger, None) is not None:
+        d30, d90, d180 = (now - timedelta(days=days) for days in (30, 90, 180))
+        sums = cost_between(ledger, [(0, d30, now), (1, d90, now), (2, d180, d90)])
+        return sums[0], sums[1], sums[2]
+    # (a ledger without rollups: one pass over the last 180 days)
     at = {days: to_ledger_ts(now - timedelta(days=days)) for days in (30, 90, 180)}
     rows = _query(
         ledger,
@@ -531,7 +635,7 @@ def build_report(
     dimension = DIMENSIONS[by]
     if by == "client" and "client" not in ledger.db["calls"].columns_dict:
         dimension = "'(none)'"  # a ledger without the gateway's columns: no call has a client
-    rows = aggregate_by_day(ledger, buckets, None if by == "tier" else dimension)
+    rows = aggregate_by_day(ledger, buckets, None if by == "tier" else dimension, by=by)
     work = Totals()
     evaluation: dict[str, Totals] = {"replay": Totals(), "judge": Totals()}
     groups: dict[str, GroupRow] = {}

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..budgets import CapStatus, budget_status
+from .. import budgets as budgets_module
+from ..budgets import CapStatus, budget_status, day_window, month_window
 from ..config import Config
 from ..ledger import Ledger
-from .spend import DIMENSIONS, Report, _query
+from .spend import DIMENSIONS, Report, _query, rollup_dimension, split_hours
 from .window import to_ledger_ts
 
 TEAM_DIMENSIONS = ("user", "team", "client", "project")
@@ -84,13 +85,38 @@ def dimension_sql(ledger: Ledger, by: str) -> str:
     return DIMENSIONS[by] or "''"
 
 
-def last_30_days(ledger: Ledger, dim: str, now: datetime) -> dict[str, float]:
-    rows = _query(
-        ledger,
-        f"SELECT {dim} AS key, total(cost_usd) AS cost FROM calls WHERE ts_start >= ? AND ts_start < ? GROUP BY 1",
-        [to_ledger_ts(now - timedelta(days=30)), to_ledger_ts(now)],
-    )
-    return {str(row["key"]): float(row["cost"]) for row in rows}
+def spend_by(
+    ledger: Ledger, by: str, dim: str, lo: datetime, hi: datetime, *, sources: tuple[str, ...] = ()
+) -> dict[str, float]:
+    """Spend per value of the dimension in ``[lo, hi)`` (only ``sources``, if given): whole hours
+    from the rollups, the edges from ``calls``."""
+    rollup = rollup_dimension(ledger, by)
+    whole, edges = split_hours([(0, lo, hi)]) if rollup is not None else ([], [(0, to_ledger_ts(lo), to_ledger_ts(hi))])
+    marks = ", ".join("?" for _ in sources)
+    found: dict[str, float] = {}
+    for _, lo_key, hi_key in whole:
+        only = f" AND source IN ({marks})" if sources else ""
+        for row in _query(
+            ledger,
+            "SELECT value AS key, total(cost) AS cost FROM calls_rollup "
+            f"WHERE dim = ? AND hour >= ? AND hour < ?{only} GROUP BY 1",
+            [rollup, lo_key, hi_key, *sources],
+        ):
+            found[str(row["key"])] = found.get(str(row["key"]), 0.0) + float(row["cost"])
+    for _, lo_ts, hi_ts in edges:
+        only = f" AND source IN ({marks})" if sources else ""
+        for row in _query(
+            ledger,
+            f"SELECT {dim} AS key, total(cost_usd) AS cost FROM calls "
+            f"WHERE ts_start >= ? AND ts_start < ?{only} GROUP BY 1",
+            [lo_ts, hi_ts, *sources],
+        ):
+            found[str(row["key"])] = found.get(str(row["key"]), 0.0) + float(row["cost"])
+    return found
+
+
+def last_30_days(ledger: Ledger, by: str, dim: str, now: datetime) -> dict[str, float]:
+    return spend_by(ledger, by, dim, now - timedelta(days=30), now)
 
 
 def done_items(ledger: Ledger, dim: str, start_ts: str, end_ts: str) -> dict[str, int]:
@@ -112,28 +138,67 @@ def done_items(ledger: Ledger, dim: str, start_ts: str, end_ts: str) -> dict[str
     return done
 
 
-def cap_for(config: Config, ledger: Ledger, by: str, key: str) -> CapStatus | None:
-    """The user's daily (else monthly) cap, or the team's monthly (else daily) cap, as it stands now."""
-    if by not in ("user", "team") or key == "(none)":
-        return None
-    who = {"user": key if by == "user" else "", "team": key if by == "team" else ""}
-    ledger_config = config.ledger.model_copy(update=who)
-    statuses = budget_status(config.model_copy(update={"ledger": ledger_config}), ledger)
-    mine = [s for s in statuses if s.name.startswith(f"per_{by}_")]
-    order = ("daily", "monthly") if by == "user" else ("monthly", "daily")
-    for period in order:
-        for status in mine:
-            if status.name.endswith(period):
-                return status
-    return None
+def caps_of(config: Config, ledger: Ledger, by: str, keys: list[str], now: datetime) -> dict[str, CapStatus]:
+    """Each user's daily cap (or each team's monthly cap) as it stands now, for many at once: one
+    grouped spend query over the window (the rollups), the live reservations, the configured limit
+    (``[budgets.users.NAME]``/``[budgets.teams.NAME]`` when the config has them, else the default)."""
+    if by not in ("user", "team"):
+        return {}
+    budgets = config.budgets
+    named = getattr(budgets, f"{by}s", None) or {}
+    if by == "user":
+        default, period = budgets.per_user_daily_usd, "daily"
+    else:
+        default, period = budgets.per_team_monthly_usd, "monthly"
+    limits = {}
+    for key in keys:
+        own = getattr(named.get(key), f"{period}_usd", None)
+        limit = own if own is not None else default
+        if limit is not None and key != "(none)":
+            limits[key] = float(limit)
+    if not limits:
+        return {}
+    lo, hi = day_window(now) if period == "daily" else month_window(now)
+    sources = tuple(getattr(budgets_module, "SPEND_SOURCES", (budgets_module.SOURCE,)))
+    spent = spend_by(ledger, by, DIMENSIONS[by] or "''", lo, hi, sources=sources)
+    reserved = {
+        str(row["key"]): float(row["amount"])
+        for row in _query(
+            ledger,
+            f"SELECT {by} AS key, total(amount_usd) AS amount FROM reservations WHERE {by} IS NOT NULL GROUP BY 1",
+        )
+    }
+    found = {}
+    for key, limit in limits.items():
+        used = spent.get(key, 0.0) + reserved.get(key, 0.0)
+        found[key] = CapStatus(
+            name=f"per_{by}_{period}",
+            cap_usd=limit,
+            spent_usd=spent.get(key, 0.0),
+            reserved_usd=reserved.get(key, 0.0),
+            left_usd=limit - used,
+            resets_at=hi,
+            exhausted=used >= limit,
+            fraction=used / limit if limit > 0 else 1.0,
+        )
+    return found
 
 
 def people(ledger: Ledger, config: Config, column: str, since_ts: str) -> list[str]:
     """Users (or teams) that spent since ``since_ts``, and those named in ``[budgets]``."""
     named = getattr(config.budgets, f"{column}s", None) or {}
-    rows = _query(
-        ledger, f"SELECT DISTINCT {column} AS who FROM calls WHERE ts_start >= ? AND {column} IS NOT NULL", [since_ts]
-    )
+    if rollup_dimension(ledger, column) is not None:  # the rollups know who spent, hour by hour
+        rows = _query(
+            ledger,
+            "SELECT DISTINCT value AS who FROM calls_rollup WHERE dim = ? AND hour >= ? AND value <> '(none)'",
+            [column, since_ts[:13]],
+        )
+    else:
+        rows = _query(
+            ledger,
+            f"SELECT DISTINCT {column} AS who FROM calls WHERE ts_start >= ? AND {column} IS NOT NULL",
+            [since_ts],
+        )
     return sorted({str(row["who"]) for row in rows} | set(named))
 
 
@@ -154,8 +219,9 @@ def team_rows(config: Config, ledger: Ledger, report: Report, *, now: datetime |
     """One row per group of ``report`` (built with ``by`` one of :data:`TEAM_DIMENSIONS`)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     dim = dimension_sql(ledger, report.by)
-    recent = last_30_days(ledger, dim, moment)
+    recent = last_30_days(ledger, report.by, dim, moment)
     done = done_items(ledger, dim, report.window.start_ts, report.window.end_ts)
+    caps = caps_of(config, ledger, report.by, [group.key for group in report.groups], moment)
     rows = []
     for group in report.groups:
         totals = group.totals
@@ -169,7 +235,7 @@ def team_rows(config: Config, ledger: Ledger, report: Report, *, now: datetime |
                 last_30d_usd=recent.get(group.key, 0.0),
                 done_items=done.get(group.key, 0) if report.by != "client" else None,
                 own_cost_usd=totals.own_cost_usd,
-                cap=cap_for(config, ledger, report.by, group.key),
+                cap=caps.get(group.key),
             )
         )
     return rows
