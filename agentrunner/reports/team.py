@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .. import budgets as budgets_module
-from ..budgets import CapStatus, budget_status, day_window, month_window
+from ..budgets import SPEND_SOURCES, CapStatus, budget_status, day_window, month_window
 from ..config import Config
 from ..ledger import Ledger
 from .spend import DIMENSIONS, Report, _query, rollup_dimension, split_hours
@@ -159,7 +158,7 @@ def caps_of(config: Config, ledger: Ledger, by: str, keys: list[str], now: datet
     if not limits:
         return {}
     lo, hi = day_window(now) if period == "daily" else month_window(now)
-    sources = tuple(getattr(budgets_module, "SPEND_SOURCES", (budgets_module.SOURCE,)))
+    sources = tuple(SPEND_SOURCES)
     spent = spend_by(ledger, by, DIMENSIONS[by] or "''", lo, hi, sources=sources)
     reserved = {
         str(row["key"]): float(row["amount"])
