@@ -260,14 +260,6 @@ def m008_report_rollups(db: sqlite_utils.Database) -> None:
             return "(VALUES " + ", ".join(f"('{name}', {expr})" for name, expr in values) + ") AS d(dim, value)"
         return "(" + " UNION ALL ".join(f"SELECT '{name}' AS dim, {expr} AS value" for name, expr in values) + ") AS d"
 
-    def value_of_calls() -> str:
-        """Each dimension's value of a row of ``calls`` joined to the dimension names (``d0``)."""
-        cases = " ".join(
-            f"WHEN '{name}' THEN {expr.format(p='calls.').replace('calls.user', f'calls.{user}')}"
-            for name, expr in ROLLUP_DIMENSIONS.items()
-        )
-        return f"CASE d0.dim {cases} END"
-
     greatest = "greatest" if postgres else "max"
     added = ", ".join(f"{name} = calls_rollup.{name} + excluded.{name}" for name in _ROLLUP_SUMS)
     new_key, new_sums = _rollup_columns("NEW.", greatest)
@@ -283,13 +275,23 @@ def m008_report_rollups(db: sqlite_utils.Database) -> None:
         run("CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls FOR EACH ROW EXECUTE FUNCTION calls_rollup_add()")
     else:
         run(f"CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls BEGIN {upsert}; END")
-    # The calls already there, in one pass (grouped as the trigger would have added them).
-    old_key, old_sums = _rollup_columns("calls.", greatest, "d0.dim", value_of_calls())
+    run(rollup_fill_sql(postgres))  # the calls already there
+
+
+def rollup_fill_sql(postgres: bool) -> str:
+    """SQL adding every row of ``calls`` to ``calls_rollup`` in one grouped pass (m008 on an
+    existing ledger; a bulk load that ran with the trigger disabled)."""
+    user = '"user"' if postgres else "user"
+    cases = " ".join(
+        f"WHEN '{name}' THEN {expr.format(p='calls.').replace('calls.user', f'calls.{user}')}"
+        for name, expr in ROLLUP_DIMENSIONS.items()
+    )
+    key, sums = _rollup_columns("calls.", "greatest" if postgres else "max", "d0.dim", f"CASE d0.dim {cases} END")
     names = " UNION ALL ".join(f"SELECT '{name}' AS dim" for name in ROLLUP_DIMENSIONS)
-    run(
-        f"INSERT INTO calls_rollup ({key}, {sums}) SELECT {', '.join(old_key)}, "
-        + ", ".join(f"sum({expr})" for expr in old_sums)
-        + f" FROM calls CROSS JOIN ({names}) AS d0 GROUP BY {', '.join(str(n) for n in range(1, len(old_key) + 1))}"
+    return (
+        f"INSERT INTO calls_rollup ({', '.join(_ROLLUP_KEY)}, {', '.join(_ROLLUP_SUMS)}) SELECT {', '.join(key)}, "
+        + ", ".join(f"sum({expr})" for expr in sums)
+        + f" FROM calls CROSS JOIN ({names}) AS d0 GROUP BY {', '.join(str(n) for n in range(1, len(key) + 1))}"
     )
 
 
