@@ -80,7 +80,15 @@ def _totals(pg: PgDatabase, caps: Sequence[CapQuery], sources: Sequence[str]) ->
 
 
 def _expire(pg: PgDatabase) -> int:
-    return pg.execute_native(f"DELETE FROM reservations WHERE expires_at IS NULL OR expires_at < {_NOW}").rowcount
+    """Delete reservations whose lease ran out (one written without a lease: a lease after its ``ts``)."""
+    lapsed = (
+        "to_char((clock_timestamp() - make_interval(secs => %s)) AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    )
+    return pg.execute_native(
+        f"DELETE FROM reservations WHERE expires_at < {_NOW} OR (expires_at IS NULL AND (ts IS NULL OR ts < {lapsed}))",
+        [LEASE_SECONDS],
+    ).rowcount
 
 
 def totals(ledger: Ledger, caps: Sequence[CapQuery], sources: Sequence[str]) -> list[tuple[float, float]]:

@@ -157,6 +157,8 @@ def to_pg(sql: str) -> str:
             out.append("%s")
         elif kind == "named":
             out.append(f"%({text[1:]})s")
+        elif text == "+" and _unary(out) and index + 1 < len(tokens) and tokens[index + 1][0] == "word":
+            pass  # SQLite's `+column` (keep the planner off an index) has no meaning here: dropped
         elif kind == "percent":
             out.append("%%")
         elif kind == "string":
@@ -178,6 +180,13 @@ def to_pg(sql: str) -> str:
     if len(_CACHE) < 4096:
         _CACHE[sql] = result
     return result
+
+
+def _unary(out: list[str]) -> bool:
+    """Whether a ``+`` written next would be unary: after an operator keyword, ``(``, ``,`` or nothing."""
+    previous = next((text for text in reversed(out) if not text.isspace()), "")
+    keywords = ("AND", "OR", "NOT", "WHERE", "ON", "SELECT")
+    return previous == "" or previous in ("(", ",", "=") or previous.upper() in keywords
 
 
 def _distinct_from(out: list[str]) -> None:
