@@ -468,7 +468,8 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
     return f"Not done yet: {problem}. Fix it, then write DONE." if problem else None
 
 
-_QUOTED = re.compile(r'"([^"\n]{4,80})"|“([^”\n]{4,80})”|`([^`\n]{3,80})`')
+# `x` of any length (a short one like `,` must not pair its closing backtick with the next one)
+_QUOTED = re.compile(r'"([^"\n]{4,80})"|“([^”\n]{4,80})”|`([^`\n]{1,80})`')
 _TRACEBACK_FILE = re.compile(r"^([\w./-]+\.py):\d+:", re.MULTILINE)
 MAX_FOUND_FILES = 2
 
@@ -481,7 +482,7 @@ def _files_about(ctx: Any, text: str) -> list[str]:
     hits: dict[str, int] = {}
     for groups in _QUOTED.findall(text):
         token = next(g for g in groups if g)
-        if path_of(token) is not None:
+        if len(token) < 3 or path_of(token) is not None:
             continue  # a named file: shown already when it exists
         if re.fullmatch(r"[A-Za-z_]\w*", token):
             pattern = rf"^\s*(?:async\s+)?(?:def|class)\s+{token}\b"

@@ -316,10 +316,17 @@ def notes_only_problem(changes: list[FileChange], item_text: str) -> str | None:
     return None
 
 
-_LITERAL = re.compile(r"`([^`\n]{2,60})`|\"([^\"\n]{2,60})\"")
+_LITERAL = re.compile(r"`([^`\n]{1,60})`|\"([^\"\n]{2,60})\"")
 # what an item names may be gone after it: a deletion, a rename, a fixed typo
 _NAMES_GO = re.compile(r"\b(?:rename|replace|typo|misspel\w*|correct|fix)\w*\b", re.IGNORECASE)
 _CODE_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|--?[a-z][\w-]*)$")
+
+
+def _has(text: str, word: str) -> bool:
+    """Whether text holds word: a whole word when it is one (`dev` is not in "development")."""
+    if re.fullmatch(r"\w+", word):
+        return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None
+    return word in text
 
 
 def literals_problem(changes: list[FileChange], item_text: str, named_paths: list[str]) -> str | None:
@@ -339,7 +346,7 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
         words = [w for w in re.split(r"\s+", literal) if len(w) > 1]
         if code_only:
             words = [w for w in words if groups[0] and len(words) == 1 and _CODE_NAME.match(w)]
-        missing = next((w for w in words if w.lower() not in lowered), None)
+        missing = next((w for w in words if not _has(lowered, w.lower())), None)
         if missing is not None:
             return f"the item asks for {literal!r}, but no changed file has {missing!r}"
     return None
