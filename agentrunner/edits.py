@@ -252,9 +252,10 @@ _MERGEABLE = (
     ast.Assign,
     ast.AnnAssign,
 )
-# a replaced function keeps most of its lines: a model that writes a def line and the two lines it
-# changed (a partial body) would otherwise cut the rest of the function away
-KEEP_RATIO = 0.6
+# a replaced function keeps its end and most of its lines: a model that writes a def line and the
+# two lines it changed (a partial body) would otherwise cut the rest of the function away; a real
+# rewrite (a loop made a comprehension) may be half as long, not shorter, and still returns
+KEEP_RATIO = 0.4
 KEEP_MIN_LINES = 6
 
 
@@ -333,10 +334,12 @@ def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] =
     def replace(old: ast.stmt, chunk: list[str], indent: str) -> None:
         old_size = (old.end_lineno or old.lineno) - _first_line(old) + 1
         function = isinstance(old, (ast.FunctionDef, ast.AsyncFunctionDef))
-        if function and old_size >= KEEP_MIN_LINES and len(chunk) < KEEP_RATIO * old_size:
+        short = old_size >= KEEP_MIN_LINES and len(chunk) < KEEP_RATIO * old_size
+        if function and (short or (_returns_value(old) and not _returns_value(_parsed(chunk)))):
             raise EditError(
-                f"the new {_name(old)} has {len(chunk)} lines where the file's has {old_size}: write the "
-                "complete function (every line of it), or change only a snippet with an edit block"
+                f"the new {_name(old)} ({len(chunk)} lines) looks cut short: the file's has {old_size} lines"
+                f"{' and returns a value' if _returns_value(old) else ''}. Write the complete function (every "
+                "line of it), or change only a snippet with an edit block"
             )
         changes.append((_first_line(old) - 1, old.end_lineno or old.lineno, _indented(chunk, indent)))
 
@@ -407,6 +410,31 @@ def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] =
     pairs = zip(merged.splitlines(), text.splitlines(), strict=False)
     start = next((i for i, (a, b) in enumerate(pairs) if a != b), 0) + 1
     return Applied(merged, start, start + len(block.splitlines()), "merged definitions by name")
+
+
+def _parsed(chunk: list[str]) -> ast.stmt | None:
+    try:
+        body = ast.parse(textwrap.dedent("".join(chunk))).body
+    except SyntaxError:
+        return None
+    return body[0] if body else None
+
+
+def _returns_value(node: ast.stmt | None) -> bool:
+    """Whether a function returns (or yields) a value somewhere in its own body."""
+    if node is None:
+        return False
+    pending = list(ast.iter_child_nodes(node))
+    while pending:
+        child = pending.pop()
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # a nested function's return is its own
+        if isinstance(child, ast.Return) and child.value is not None:
+            return True
+        if isinstance(child, (ast.Yield, ast.YieldFrom)):
+            return True
+        pending.extend(ast.iter_child_nodes(child))
+    return False
 
 
 def _docstring_end(tree: ast.Module) -> int:

@@ -212,6 +212,8 @@ def test_merge_definitions_replaces_by_name_and_adds_the_new() -> None:
     member = merge_definitions(PRICES, "class Basket:\n    def clear(self) -> None:\n        self.items = []\n")
     assert member is not None and "def add(" in member.text and "def clear(self)" in member.text
     # never a partial body: a def line and two of its six lines would cut the rest away
+    with pytest.raises(EditError, match="returns a value"):  # the return line was cut away
+        merge_definitions(PRICES, 'def total(values):\n    """The sum."""\n')
     with pytest.raises(EditError, match="complete function"):
         merge_definitions(PRICES, "class Basket:\n    def add(self, price: float) -> None:\n        self.ok = True\n")
     assert merge_definitions(PRICES, "print('hello')\n") is None  # not definitions: no merge
