@@ -406,7 +406,10 @@ def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] =
         lines += ["\n", "\n", *chunk]
     merged = "".join(lines)
     if merged == text or merged == text + "\n":
-        raise EditError("the definitions are the same as in the file: nothing would change")
+        raise EditError(
+            "the definitions are the same as in the file: nothing would change (to delete lines, SEARCH "
+            "them in an edit block and leave its REPLACE part empty)"
+        )
     pairs = zip(merged.splitlines(), text.splitlines(), strict=False)
     start = next((i for i, (a, b) in enumerate(pairs) if a != b), 0) + 1
     return Applied(merged, start, start + len(block.splitlines()), "merged definitions by name")
