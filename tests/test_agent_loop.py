@@ -421,3 +421,24 @@ def test_tool_calls_written_as_text_are_read_like_the_providers_read_them() -> N
     assert [(a.tool, a.arguments["pattern"]) for a in cut.actions] == [("grep", "TODO")]
     data = parse_reply('data.json\n```json\n{"name": "Ada", "email": "ada@example.com"}\n```\n')
     assert [(a.tool, a.arguments["path"]) for a in data.actions] == [("write_file", "data.json")]
+
+
+def test_an_existing_text_file_is_not_rewritten_whole_unless_only_added_to(ws: Workspace) -> None:
+    """Seen with Qwen2.5-Coder-1.5B (chore bump-version): it rewrote pyproject.toml whole to bump
+    the version, dropping its blank lines and a setting; the file parsed, the tests passed, it was
+    ticked. A rewrite of an existing text file that changes old lines is refused (an edit block
+    does it); one that only adds lines (a changelog entry) is fine."""
+    config = "[project]\nname = 'stats'\nversion = '0.1.0'\n\n" + "".join(
+        f"[tool.x{n}]\nkey = {n}\n\n" for n in range(5)
+    )
+    (ws.root / "pyproject.toml").write_text(config, "utf-8")
+    rewrite = "pyproject.toml\n```toml\n" + config.replace("0.1.0", "0.2.0").replace("\n\n", "\n") + "```\n"
+    edit = "pyproject.toml\n<<<<<<< SEARCH\nversion = '0.1.0'\n=======\nversion = '0.2.0'\n>>>>>>> REPLACE\nDONE"
+    ctx = ScriptedContext(ws, [rewrite, edit], "Bump the version to 0.2.0 in `pyproject.toml`")
+    assert loop(ctx, [], ["pyproject.toml"]).error is None
+    assert "edit block" in ctx.requests[1].messages[-1].content
+    assert (ws.root / "pyproject.toml").read_text("utf-8") == config.replace("0.1.0", "0.2.0")
+    added = "pyproject.toml\n```toml\n" + config.replace("0.1.0", "0.2.0") + "[tool.y]\nkey = 1\n```\nDONE"
+    ctx = ScriptedContext(ws, [added], "Add a `[tool.y]` table to `pyproject.toml`")
+    assert loop(ctx, [], ["pyproject.toml"]).error is None
+    assert (ws.root / "pyproject.toml").read_text("utf-8").endswith("[tool.y]\nkey = 1\n")

@@ -87,8 +87,7 @@ EXAMPLE_TASK = (
     '   1\tdef greet(name):\n   2\t    return "Hello " + name\n\nWrite your actions now.'
 )
 EXAMPLE_ANSWER = (
-    'hello.py\n```python\ndef greet(name):\n    """Say hi to name."""\n    return "Hi " + name\n```\n'
-    "DONE greet says Hi"
+    'hello.py\n```python\ndef greet(name):\n    """Say hi to name."""\n    return "Hi " + name\n```\nDONE greet says Hi'
 )
 # lines only the worked example has: an action holding one was copied from it
 EXAMPLE_LINES = ('return "Hi " + name', 'return "Hello " + name', '"""Say hi to name."""')
@@ -381,7 +380,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             if action.tool == "read_file":
                 action.arguments.setdefault("line_numbers", True)
             _retarget(action, root, default_path)
-            copied = _copied_placeholder(action)
+            copied = _copied_placeholder(action) or _rewrite_refused(action, root)
             merging = None if copied else _as_merge(action, root, f"{instruction}\n{ctx.item.context}")
             if isinstance(merging, str):
                 outcome = ToolResult(False, "", merging)
@@ -425,8 +424,14 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
 
 
 def _gate_done(
-    ctx: Any, result: ActResult, changed: set[str], reads: list[str], touched: set[str],
-    failed_at: str | None, last_turn: bool, originals: dict[str, bytes | None] | None = None,
+    ctx: Any,
+    result: ActResult,
+    changed: set[str],
+    reads: list[str],
+    touched: set[str],
+    failed_at: str | None,
+    last_turn: bool,
+    originals: dict[str, bytes | None] | None = None,
 ) -> tuple[str | None, str | None]:
     """The model said DONE: check what it changed does what the item literally asks (the
     verification's ``asked`` check) and run the tests it touches. ``(None, …)``: finished — all
@@ -573,6 +578,36 @@ def _unique(actions: list[Action]) -> list[Action]:
 
 
 _CLASS_NAME = re.compile(r"`([A-Z][A-Za-z0-9_]*)`")
+
+
+REWRITE_MAX_LINES = 12  # an existing text file longer than this is changed with edit blocks
+
+
+def _rewrite_refused(action: Action, root: Path) -> str | None:
+    """Why a whole-file write of an existing text file (not Python: merged by name) is refused:
+    a small model rewriting `pyproject.toml` to bump its version drops blank lines and a setting
+    on the way (seen on the chores benchmark, and ticked: the file still parsed, the tests passed).
+    Accepted: files of up to REWRITE_MAX_LINES lines, and rewrites that keep every old line in
+    order (only additions: a new section, a changelog entry)."""
+    path = action.arguments.get("path")
+    if action.tool != "write_file" or not isinstance(path, str) or path.strip().endswith((".py", ".pyi")):
+        return None
+    target = root / path.strip()
+    try:
+        old = target.read_text("utf-8") if target.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    if old is None or len(old.splitlines()) <= REWRITE_MAX_LINES:
+        return None
+    new_lines = iter(str(action.arguments.get("content") or "").splitlines())
+    if all(any(line == candidate for candidate in new_lines) for line in old.splitlines()):
+        return None  # every old line is still there, in order: only additions
+    return (
+        f"not written: {path.strip()} exists ({len(old.splitlines())} lines) and this rewrite changes or drops "
+        "some of its lines. Change it with an edit block: the path, then <<<<<<< SEARCH, the exact lines to "
+        "change, =======, the new lines, >>>>>>> REPLACE (to add lines, SEARCH the line before them and "
+        "REPLACE it with that line and the new ones)"
+    )
 
 
 def _as_merge(action: Action, root: Path, item_text: str) -> str | None:
