@@ -442,3 +442,10 @@ def test_an_existing_text_file_is_not_rewritten_whole_unless_only_added_to(ws: W
     ctx = ScriptedContext(ws, [added], "Add a `[tool.y]` table to `pyproject.toml`")
     assert loop(ctx, [], ["pyproject.toml"]).error is None
     assert (ws.root / "pyproject.toml").read_text("utf-8").endswith("[tool.y]\nkey = 1\n")
+
+
+def test_blank_lines_copied_from_the_numbered_view_are_empty() -> None:
+    """Seen with Qwen2.5-Coder-1.5B: the numbered view shows a blank line as `   4<TAB>`; the model
+    wrote a tab on every blank line of the file it rewrote."""
+    reply = parse_reply("notes.md\n```\n# Notes\n\t\nText.\n   \nMore.\n```\n")
+    assert reply.actions[0].arguments["content"] == "# Notes\n\nText.\n\nMore.\n"

@@ -177,6 +177,12 @@ def _fits(path: str, language: str) -> bool:
     return language.lower() in allowed if allowed is not None else True
 
 
+def _blank_lines_empty(text: str) -> str:
+    """Whitespace-only lines made empty: a model copying the numbered view (``   4\t`` for a blank
+    line) writes a tab on every blank line of the file (seen with Qwen on pyproject.toml)."""
+    return re.sub(r"^[ \t]+$", "", text, flags=re.MULTILINE)
+
+
 def parse_reply(text: str, default_path: str | None = None, known: frozenset[str] = frozenset()) -> Reply:
     """The actions of a model's text reply, in the order written. ``default_path`` takes an edit
     block or a fenced block (of a fitting language) that names no path; ``known`` are the paths a
@@ -194,7 +200,7 @@ def parse_reply(text: str, default_path: str | None = None, known: frozenset[str
     for match in _EDIT_BLOCK.finditer(text):
         path = _path_before(text, match.start(), known) or default_path
         if path:
-            arguments = {"path": path, "old": match.group("old"), "new": match.group("new")}
+            arguments = {"path": path, "old": match.group("old"), "new": _blank_lines_empty(match.group("new"))}
             found.append((match.start(), Action("edit_file", arguments)))
         taken.append(match.span())
 
@@ -212,7 +218,7 @@ def parse_reply(text: str, default_path: str | None = None, known: frozenset[str
         if path is None:
             continue
         body = match.group("body")
-        body = strip_line_numbers(body) or body
+        body = _blank_lines_empty(strip_line_numbers(body) or body)
         found.append((match.start(), Action("write_file", {"path": path, "content": body})))
     done: str | None = None
     for match in _COMMAND.finditer(text):
