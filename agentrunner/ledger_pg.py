@@ -167,6 +167,8 @@ def to_pg(sql: str) -> str:
             index + 1 >= len(tokens) or tokens[index + 1][1] != "("
         ):
             out.append(f'"{text}"')
+        elif kind == "word" and text.lower() == "rowid":
+            out.append("id")  # insertion order: ids are ULIDs, in time order (no rowid in PostgreSQL)
         elif kind == "word" and text.upper() == "WHERE" and _next_is_one(tokens, index):
             out.append("WHERE TRUE")
             index = _skip_one(tokens, index)
@@ -581,6 +583,11 @@ class PgDatabase:
                 yield from cursor
         except psycopg.Error as exc:
             raise self.problem(exc) from None
+
+    def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> Iterator[dict[str, Any]]:
+        """sqlite-utils' ``query``: SQLite-dialect SQL, rows as dicts."""
+        for row in self.execute(sql, params):
+            yield dict(row)
 
     def table(self, name: str) -> PgTable:
         return PgTable(self, name)

@@ -24,6 +24,7 @@ from agentrunner.ledger_pg import PgRow, display_name, to_pg
         ("ts_start >= :d30 AND model LIKE 'x%'", "ts_start >= %(d30)s AND model LIKE 'x%%'"),
         ("status = 'ok' AND +replay_of IS NULL", "status = 'ok' AND replay_of IS NULL"),
         ("a + b", "a + b"),
+        ("SELECT * FROM calls ORDER BY rowid", "SELECT * FROM calls ORDER BY id"),
         ("INSERT OR IGNORE INTO calls (id) VALUES (?)", "INSERT INTO calls (id) VALUES (%s) ON CONFLICT DO NOTHING"),
     ],
 )
