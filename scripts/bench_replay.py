@@ -17,18 +17,43 @@ It prints rows/s for each with the ratio to the baseline, and the process's resi
 sampled every 10,000 rows during the large replays: flat memory means the replay streams.
 
     .venv/bin/python scripts/bench_replay.py [--rows 100000] [--uncached 1000]
+
+``--mode served``: parallel replays (``--concurrency``) against a loopback OpenAI-compatible server
+(tests/support/slot_server.py, its own process) that answers after ``--latency`` seconds with
+``--slots`` K parallel slots. ``--rows`` uncached originals are replayed at each of
+``--concurrency-levels``; per level: rows/s, its ratio to the ideal min(concurrency, K) / latency,
+RSS every 1,000 rows, and ledger rows against the requests the server counted (must be equal).
+Concurrency 1 replays only ``--serial-rows`` (its rate does not depend on the count).
+
+``--mode llama-server``: the same against the real ``python -m llama_cpp.server`` with the embedded
+Gemma 3 270M model (2 threads), whatever its parallelism gives.
+
+``--mode kill``: a real ``agentrunner compare --concurrency C`` process on ``--rows`` originals,
+killed with SIGKILL at a random point, then the same command again: rows paid twice and rows
+missing (both must be 0), and requests the server answered that no ledger row records (at most the
+requests in flight at the kill).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
 import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests.support
 
 from agentrunner.chat import ChatRequest, ChatResponse, Message, Usage
 from agentrunner.config import parse_config
@@ -128,11 +153,231 @@ def replay(ledger: Ledger, config: Any, selection: Selection, label: str, *, ins
     return rows / elapsed
 
 
+REPO = Path(__file__).resolve().parents[1]
+SERVED = """
+[tiers.served]
+provider = "openai"
+model = "bench-small"
+base_url = "{base_url}"
+max_tokens = {max_tokens}
+max_retries = 3
+timeout = 600
+price = {{ input_per_mtok = 0.1, output_per_mtok = 0.4 }}
+"""
+
+
+class ServerProcess:
+    """A server in its own process (its CPU is not the replay's), stopped on exit."""
+
+    def __init__(self, command: list[str], *, ready: str, port: int | None = None, timeout: float = 120) -> None:
+        self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True)
+        self.port = port
+        deadline = time.monotonic() + timeout
+        assert self.process.stdout is not None
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                raise SystemExit(f"server exited: {' '.join(command)}")
+            if line.startswith("PORT "):
+                self.port = int(line.split()[1])
+            if ready in line:
+                return
+        raise SystemExit("server did not start")
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def stats(self) -> dict[str, Any]:
+        with urllib.request.urlopen(f"{self.base_url}/stats", timeout=30) as response:
+            return dict(json.loads(response.read()))
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def served_originals(count: int) -> Iterator[dict[str, Any]]:
+    """Distinct originals (every replay is a real request)."""
+    yield from synthetic_rows(count, seed_answers=False)
+
+
+def replay_count(ledger_path: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(ledger_path)
+    try:
+        ok, total = conn.execute(
+            "SELECT sum(status = 'ok'), count(*) FROM calls WHERE replay_of IS NOT NULL"
+        ).fetchone()
+    finally:
+        conn.close()
+    return int(ok or 0), int(total or 0)
+
+
+def served_level(base: Path, scratch: Path, server: ServerProcess, config: Any, concurrency: int, rows: int,
+                 ideal: float) -> dict[str, Any]:
+    path = scratch / f"c{concurrency}.db"
+    shutil.copy(base, path)
+    ledger = Ledger(path)
+    engine = ReplayEngine(ledger, [Candidate("served", config)], ScorerSet({}, "similarity"), concurrency=concurrency)
+    sampler = Sampler(every=1000)
+    before = server.stats()["requests"]
+    started = time.perf_counter()
+    report = compare_ledger(engine, Selection(limit=rows), progress=sampler)
+    elapsed = time.perf_counter() - started
+    engine.close()
+    ledger.close()
+    requests = server.stats()["requests"] - before
+    ok, recorded = replay_count(path)
+    rate = report.rows[1]["calls"] / elapsed
+    memory = " ".join(f"{n // 1000}k:{mib:.0f}" for n, mib in sampler.samples[:: max(1, len(sampler.samples) // 10)])
+    path.unlink()
+    return {"concurrency": concurrency, "rows": report.rows[1]["calls"], "seconds": elapsed, "rate": rate,
+            "ideal": ideal, "ratio": rate / ideal, "requests": requests, "ledger_rows": recorded, "ok": ok,
+            "rss": memory or f"{rss_mib():.0f}"}
+
+
+def print_level(result: dict[str, Any]) -> None:
+    print(f"concurrency {result['concurrency']:>3}: {result['rows']:>6} rows {result['seconds']:7.1f}s "
+          f"{result['rate']:8.1f} rows/s  ideal {result['ideal']:7.1f}  ratio {result['ratio']:.2f}  "
+          f"server requests {result['requests']} = ledger rows {result['ledger_rows']}"
+          f"{'' if result['requests'] == result['ledger_rows'] else '  MISMATCH'}  RSS MiB by rows: {result['rss']}",
+          flush=True)
+
+
+def served_mode(args: argparse.Namespace) -> None:
+    levels = [int(v) for v in args.concurrency_levels.split(",")]
+    server = ServerProcess([sys.executable, "-m", "tests.support.slot_server", "--latency", str(args.latency),
+                            "--slots", str(args.slots)], ready="PORT ")
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-replay-served-") as scratch:
+            base = Path(scratch) / "base.db"
+            ledger = Ledger(base)
+            ledger.insert_calls(served_originals(args.rows), batch=2000)
+            ledger.close()
+            config = parse_config(SERVED.format(base_url=server.base_url, max_tokens=64))
+            print(f"loopback server: latency {args.latency}s, {args.slots} slots; {args.rows:,} distinct originals",
+                  flush=True)
+            for level in levels:
+                rows = args.serial_rows if level == 1 else args.rows
+                ideal = min(level, args.slots) / args.latency
+                print_level(served_level(base, Path(scratch), server, config, level, rows, ideal))
+            print(f"peak RSS of the process: {peak_rss_mib():.0f} MiB")
+    finally:
+        server.stop()
+
+
+def llama_server_mode(args: argparse.Namespace) -> None:
+    from agentrunner.providers.embedded import GEMMA3_270M, model_file
+
+    port = 18000 + os.getpid() % 1000
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_file(GEMMA3_270M)), "--n_threads", "2",
+               "--n_ctx", "2048", "--port", str(port), "--model_alias", "bench-small"]
+    server = ServerProcess(command, ready="Uvicorn running", port=port)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-replay-llama-") as scratch:
+            base = Path(scratch) / "base.db"
+            ledger = Ledger(base)
+            ledger.insert_calls(served_originals(args.rows), batch=2000)
+            ledger.close()
+            config = parse_config(SERVED.format(base_url=server.base_url, max_tokens=args.max_tokens))
+            print(f"llama_cpp.server, Gemma 3 270M, 2 threads, max_tokens {args.max_tokens}; {args.rows} originals",
+                  flush=True)
+            first: float | None = None
+            for level in [int(v) for v in args.concurrency_levels.split(",")]:
+                path = Path(scratch) / f"c{level}.db"
+                shutil.copy(base, path)
+                replay_ledger = Ledger(path)
+                engine = ReplayEngine(replay_ledger, [Candidate("served", config)], ScorerSet({}, "similarity"),
+                                      concurrency=level)
+                started = time.perf_counter()
+                report = compare_ledger(engine, Selection())
+                elapsed = time.perf_counter() - started
+                engine.close()
+                replay_ledger.close()
+                ok, recorded = replay_count(path)
+                rate = report.rows[1]["calls"] / elapsed
+                first = first or rate
+                print(f"concurrency {level:>3}: {report.rows[1]['calls']:>4} rows {elapsed:7.1f}s {rate:6.2f} rows/s "
+                      f"({rate / first:.2f}x concurrency 1)  ledger rows {recorded} ({ok} ok)", flush=True)
+    finally:
+        server.stop()
+
+
+def kill_mode(args: argparse.Namespace) -> None:
+    rng = random.Random(args.seed)
+    server = ServerProcess([sys.executable, "-m", "tests.support.slot_server", "--latency", str(args.latency),
+                            "--slots", str(args.slots)], ready="PORT ")
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-replay-kill-") as scratch:
+            home = Path(scratch)
+            (home / "routes.toml").write_text(SERVED.format(base_url=server.base_url, max_tokens=64))
+            (home / "served.toml").write_text(SERVED.format(base_url=server.base_url, max_tokens=64))
+            env = {**os.environ, "AGENTRUNNER_DIR": str(home / ".agentrunner"), "PYTHONPATH": str(REPO)}
+            env.pop("AGENTRUNNER_CONFIG", None)
+            (home / ".agentrunner").mkdir()
+            ledger_path = home / ".agentrunner" / "ledger.db"
+            ledger = Ledger(ledger_path)
+            ledger.insert_calls(served_originals(args.rows), batch=2000)
+            ledger.close()
+            command = [sys.executable, "-m", "agentrunner", "compare", "served.toml", "--concurrency",
+                       str(args.kill_concurrency), "--json"]
+            kill_at = int(args.rows * rng.uniform(0.1, 0.9))
+            started = time.perf_counter()
+            first = subprocess.Popen(command, cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            while first.poll() is None and replay_count(ledger_path)[1] < kill_at:
+                time.sleep(0.05)
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait()
+            at_kill = replay_count(ledger_path)[1]
+            requests_at_kill = server.stats()["requests"]
+            print(f"killed (SIGKILL) at {at_kill:,} of {args.rows:,} rows after {time.perf_counter() - started:.1f}s; "
+                  f"the server had answered or was answering {requests_at_kill:,}", flush=True)
+            started = time.perf_counter()
+            second = subprocess.run(command, cwd=home, env=env, capture_output=True, text=True)
+            resumed_s = time.perf_counter() - started
+            if second.returncode != 0:
+                raise SystemExit(f"resume failed: {second.stderr}")
+            conn = sqlite3.connect(ledger_path)
+            per = dict(conn.execute("SELECT replay_of, sum(status = 'ok') FROM calls WHERE replay_of IS NOT NULL "
+                                    "GROUP BY replay_of").fetchall())
+            conn.close()
+            requests = server.stats()["requests"]
+            ok, recorded = replay_count(ledger_path)
+            twice = sum(1 for n in per.values() if n > 1)
+            missing = args.rows - sum(1 for n in per.values() if n >= 1)
+            print(f"resumed: {second.stderr.strip().splitlines()[0] if second.stderr.strip() else ''}")
+            print(f"resume took {resumed_s:.1f}s, made {requests - requests_at_kill:,} requests "
+                  f"(rows left at the kill: {args.rows - at_kill:,})")
+            print(f"rows paid twice: {twice}; rows missing: {missing}; ledger replay rows {recorded:,} ({ok:,} ok); "
+                  f"server requests {requests:,}: {requests - recorded} unrecorded (in flight at the kill, "
+                  f"≤ {args.kill_concurrency})")
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--mode", choices=["instant", "served", "llama-server", "kill"], default="instant")
+    parser.add_argument("--rows", type=int, default=None, help="originals (instant: 100000; served/kill: 10000)")
     parser.add_argument("--uncached", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.2, help="served/kill: the server's answer time (s)")
+    parser.add_argument("--slots", type=int, default=32, help="served/kill: the server's parallel slots K")
+    parser.add_argument("--concurrency-levels", default="1,8,32,64")
+    parser.add_argument("--serial-rows", type=int, default=200, help="served: rows replayed at concurrency 1")
+    parser.add_argument("--kill-concurrency", type=int, default=32)
+    parser.add_argument("--max-tokens", type=int, default=16, help="llama-server: the tier's max_tokens")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.mode != "instant":
+        args.rows = args.rows or (40 if args.mode == "llama-server" else 10_000)
+        {"served": served_mode, "llama-server": llama_server_mode, "kill": kill_mode}[args.mode](args)
+        return
+    args.rows = args.rows or 100_000
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as scratch:
         ledger = Ledger(Path(scratch) / "ledger.db")
         started = time.perf_counter()

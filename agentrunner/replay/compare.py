@@ -330,6 +330,12 @@ def compare_ledger(
     rows = [baseline.row(baseline_cost=baseline_cost, done_items=items, floor=floor)]
     rows += [totals[c.name].row(baseline_cost=baseline_cost, done_items=items, floor=floor) for c in engine.candidates]
     notes = []
+    if stopped_after is not None:
+        beyond = engine.paid_usd - sum(totals[c.name].paid_usd for c in engine.candidates)
+        notes.append(
+            f"calls already in flight when sampling stopped were answered and recorded (paid ${beyond:.6f}) but are "
+            "not in the table: a later replay finds them in the cache"
+        )
     if baseline.unpriced:
         notes.append(f"{baseline.unpriced} baseline call(s) are unpriced: their cost is not in the baseline total")
     intervals = {} if stats is None else {n: i.as_dict() for n, i in stats.intervals(floor).items()}

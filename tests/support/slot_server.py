@@ -117,8 +117,8 @@ class SlotServer:
                           f"Content-Length: {len(data)}", *(f"{k}: {v}" for k, v in extra.items())]
                 writer.write(("\r\n".join(header) + "\r\n\r\n").encode() + data)
                 await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
-            pass
+        except (asyncio.IncompleteReadError, ConnectionError, ValueError, asyncio.CancelledError):
+            pass  # the client went away, or the server stops
         finally:
             writer.close()
 
