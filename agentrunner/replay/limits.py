@@ -178,6 +178,11 @@ class LimitedProvider(Provider):
     def close(self) -> None:
         self.inner.close()
 
+    def __getattr__(self, name: str) -> Any:
+        # Anything else a provider offers (streaming, the SDK client) is the wrapped one's, unlimited:
+        # replays only complete.
+        return getattr(self.inner, name)
+
 
 class Limiters:
     """Every endpoint's limiter for one replay."""
@@ -228,10 +233,12 @@ class LimitedGateway(Gateway):
         limiters.register(config)
         self._limited: dict[str, Provider] = {}
 
-    def provider(self, tier: str) -> Provider:
-        inner = super().provider(tier)
+    def provider(self, tier: str, model: str | None = None) -> Provider:
+        inner = super().provider(tier, model)
+        key = tier if model is None else f"{tier}\x00{model}"
         with self._lock:
-            limited = self._limited.get(tier)
+            limited = self._limited.get(key)
             if limited is None or getattr(limited, "inner", None) is not inner:
-                limited = self._limited[tier] = LimitedProvider(inner, self.limiters.for_tier(self.config.tiers[tier]))
+                limiter = self.limiters.for_tier(self.tier_config(tier, model))
+                limited = self._limited[key] = LimitedProvider(inner, limiter)
             return limited
