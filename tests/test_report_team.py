@@ -170,3 +170,19 @@ def rounded(value: object) -> object:
     if isinstance(value, list | tuple):
         return [rounded(item) for item in value]
     return value
+
+
+def test_the_html_report_has_the_team_page(team_ledger: Ledger, cli: Callable[..., Result], tmp_path: Path) -> None:
+    page = tmp_path / "team.html"
+    result = cli("report", "--by", "user", "--html", str(page))
+    assert result.exit_code == 0, result.output
+    text = page.read_text("utf-8")
+    assert "<h2>Team: per user</h2>" in text and 'alt="spend per user"' in text
+    assert "<td>ana</td><td>$1.50</td>" in text and "75.0% of $2.00 per_user_daily" in text
+    assert "<h2>Team" not in cli_html(cli, tmp_path, "tier")  # no team page for --by tier
+
+
+def cli_html(cli: Callable[..., Result], tmp_path: Path, by: str) -> str:
+    page = tmp_path / f"{by}.html"
+    assert cli("report", "--by", by, "--html", str(page)).exit_code == 0
+    return page.read_text("utf-8")

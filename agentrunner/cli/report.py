@@ -52,14 +52,14 @@ def report(
     config = get_config()
     ledger = open_ledger(config)
     result = build_report(config, ledger, window, by=by)
+    team = team_rows(config, ledger, result) if by in TEAM_DIMENSIONS else None
     if html_file is not None:
         from ..reports.html import write_html  # matplotlib is imported only when needed
 
         try:
-            write_html(result, html_file)
+            write_html(result, html_file, team=team)
         except OSError as exc:
             raise UsageError(f"{html_file}: cannot write: {exc.strerror or exc}") from None
-    team = team_rows(config, ledger, result) if by in TEAM_DIMENSIONS else None
     if as_json:
         typer.echo(report_json(result, team=team))
     elif as_csv:

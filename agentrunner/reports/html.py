@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from ..atomic import atomic_write
 from .render import GROUP_COLUMNS, group_cells, headline_lines, money, share
 from .spend import GroupRow, Report
+from .team import TeamRow
 
 # _DATES_OK: matplotlib plots dates and datetimes through its units registry (matplotlib.dates),
 # but its stubs type x values as numbers only; the type: ignore[arg-type] comments below mark those.
@@ -191,6 +192,48 @@ ul.lines{padding-left:18px;color:#333} .muted{color:#777}
 """
 
 
+def chart_team(by: str, rows: list[TeamRow], limit: int = 15) -> str:
+    """The top spenders: each one's spend split premium / other, and the all-premium what-if."""
+    top = rows[:limit][::-1]  # the biggest at the top of a horizontal bar chart
+    fig, ax = _figure()
+    names = [_plain(row.key) for row in top]
+    premium = [row.spend_usd * (row.premium_share_spend or 0.0) for row in top]
+    other = [row.spend_usd - p for row, p in zip(top, premium, strict=True)]
+    ax.barh(names, premium, color=PALETTE[1], label="premium")
+    ax.barh(names, other, left=premium, color=PALETTE[0], label="other tiers")
+    what_if = [row.all_premium_usd for row in top]
+    if any(value is not None for value in what_if):
+        ax.scatter([v or 0.0 for v in what_if], names, marker="|", s=300, color="black", label="all-premium what-if")
+    ax.set_title(f"Spend per {by} (top {len(top)})", loc="left", fontsize=11)
+    ax.xaxis.set_major_formatter(lambda value, _: _axis_money(value))
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _svg_data_uri(fig)
+
+
+def team_section(by: str, rows: list[TeamRow]) -> str:
+    """The team page: the chart of top spenders and one table row per engineer (team, client...)."""
+    if not rows:
+        return ""
+    table_rows = [
+        [
+            row.key,
+            money(row.spend_usd),
+            money(row.run_rate_monthly_usd),
+            share(row.premium_share_spend),
+            "-" if row.done_items is None else str(row.done_items),
+            "-" if row.cost_per_done_item is None else money(row.cost_per_done_item),
+            "-" if row.all_premium_usd is None else money(row.all_premium_usd),
+            "-" if row.cap is None else f"{share(row.cap.fraction)} of {money(row.cap.cap_usd)} {row.cap.name}",
+        ]
+        for row in rows
+    ]
+    headers = [by, "spend", "run rate/mo", "premium", "done", "$/done", "all-premium", "cap used"]
+    return (
+        f'<h2>Team: per {html.escape(by)}</h2><div class="charts"><figure><img alt="spend per {html.escape(by)}" '
+        f'src="{chart_team(by, rows)}"></figure></div>{_table(headers, table_rows)}'
+    )
+
+
 def _card(label: str, value: str, note: str = "", *, headline: bool = False) -> str:
     cls = "card headline" if headline else "card"
     note_html = f'<div class="note">{html.escape(note)}</div>' if note else ""
@@ -208,7 +251,7 @@ def _table(headers: list[str], rows: list[list[str]], total: list[str] | None = 
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, *, team: list[TeamRow] | None = None) -> str:
     work = report.work
     saving = report.saving_pct
     cards = [
@@ -296,6 +339,7 @@ premium tier <b>{html.escape(report.premium_tier)}</b> · generated
 <div class="cards">{"".join(cards)}</div>
 <h2>Charts</h2><div class="charts">{chart_html}</div>
 <h2>Work by {html.escape(report.by)}</h2>{groups_html}
+{team_section(report.by, team) if team else ""}
 <h2>Summary</h2><ul class="lines">{summary}</ul>
 <h2>Evaluation (replays and judges, not in work)</h2>
 {_table(["kind", "calls", "spend", "unpriced"], eval_rows)}
@@ -310,8 +354,9 @@ premium tier <b>{html.escape(report.premium_tier)}</b> · generated
 """
 
 
-def write_html(report: Report, path: Path) -> Path:
-    """Write the page atomically (a half-written report is never left behind)."""
+def write_html(report: Report, path: Path, *, team: list[TeamRow] | None = None) -> Path:
+    """Write the page atomically (a half-written report is never left behind); with ``team`` rows
+    (``--by user|team|client|project``) it has the team section."""
     path = Path(path)
-    atomic_write(path, render_html(report))
+    atomic_write(path, render_html(report, team=team))
     return path
