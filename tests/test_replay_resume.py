@@ -119,6 +119,9 @@ def test_a_finished_replay_is_not_resumed_and_resume_names_a_run(
         assert "that run was a `compare` replay of other calls or configurations" in wrong.output
         missing = cli("compare", str(candidate), "--resume", "nope")
         assert "--resume nope: no such run in the ledger" in missing.output
+        empty = cli("compare", str(candidate), "--run", "no-such-run")  # nothing selected: a finished run
+        assert empty.exit_code == 2 and "no replayable calls match" in empty.output
+        assert ledger.execute("SELECT count(*) FROM runs WHERE finished IS NULL").fetchone()[0] == 0
         assert server.requests == 10
 
 

@@ -324,6 +324,9 @@ def compare(
                 progress=progress,
                 stop_when_decided=stop_when_decided,
             )
+    except UsageError as exc:  # nothing to replay: a finished run, not one to resume
+        finish_replay_run(ledger, replay_run, {"error": str(exc)}, exit_code=exc.exit_code)
+        raise
     finally:
         engine.close()
     finish_replay_run(ledger, replay_run, {"rows": report.rows})

@@ -101,8 +101,9 @@ def _update_pid(ledger: Ledger, run_id: str, config: Config) -> None:
     ledger.start_run(run_id, config_hash=config.config_hash(), args=args)
 
 
-def finish_replay_run(ledger: Ledger, run: ReplayRun, totals: dict[str, Any]) -> None:
-    ledger.finish_run(run.id, exit_code=0, totals=totals)
+def finish_replay_run(ledger: Ledger, run: ReplayRun, totals: dict[str, Any], *, exit_code: int = 0) -> None:
+    """The replay ended (killed, interrupted or over budget, it stays open to be continued)."""
+    ledger.finish_run(run.id, exit_code=exit_code, totals=totals)
 
 
 def with_max_cost(config: Config, max_cost: float | None) -> Config:
