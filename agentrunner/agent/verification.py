@@ -348,7 +348,7 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
             words = [w for w in words if groups[0] and len(words) == 1 and _CODE_NAME.match(w)]
         missing = next((w for w in words if not _has(lowered, w.lower())), None)
         if missing is not None:
-            return f"the item asks for {literal!r}, but no changed file has {missing!r}"
+            return f"the item asks for {literal!r}, but no changed file has {missing!r}: add {missing!r} itself"
     return None
 
 
