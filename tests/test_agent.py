@@ -52,7 +52,7 @@ def test_template_is_the_shipped_example(tmp_path: Path) -> None:
 
 def test_every_example_item_has_a_recipe_or_the_coder_and_its_inputs_exist() -> None:
     """Six items a recipe works (the nano model could do them) and two small code chores on the
-    general path (they need the coder model: a docstring, a planted bug)."""
+    general path (they need the coder model: a planted bug, a new function)."""
     todo = parse_file(REPO / "tasks" / "example.md")
     assert 5 <= len(todo.items) <= 8
     names = []
