@@ -9,9 +9,12 @@ tier's upstream is a loopback server speaking Anthropic's wire format
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -514,4 +517,128 @@ def test_keys_are_checked_and_401_is_anthropics_shape(
         keyed.messages.create(model="local", max_tokens=5, messages=[{"role": "user", "content": "x"}])
     [row] = rows(ledger)
     assert (row["user"], row["team"], row["key_id"]) == ("alice", "core", "k1")
+    ledger.close()
+
+
+class CappedKey:
+    """A key whose daily cap ($0.0001) cannot cover a premium call's worst case."""
+
+    def authenticate(self, token: str) -> Caller | None:
+        return Caller(user="bob", key_id="k2", key_daily_usd=0.0001)
+
+
+def capped_gateway(write_config: Callable[[str], Path], upstream: ScriptedServer, extra: str) -> tuple[Ledger, Any]:
+    config = load_config(write_config(TIERS.replace("{upstream}", upstream.url) + extra))
+    ledger = Ledger.for_config(config)
+    return ledger, create_app(config, ledger, auth=CappedKey())
+
+
+def test_over_a_cap_a_premium_request_is_a_429_the_sdk_does_not_retry(
+    fake_local: Path, write_config: Callable[[str], Path], upstream: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", UPSTREAM_KEY)
+    ledger, app = capped_gateway(write_config, upstream, "")
+    with GatewayServer(app) as server:
+        answer = httpx.post(
+            f"{server.url}/v1/messages",
+            headers={"x-api-key": "any"},
+            json={"model": "claude-sonnet-4-6", "max_tokens": 2000, "messages": [{"role": "user", "content": "hi"}]},
+        )
+        with pytest.raises(anthropic.RateLimitError):
+            client(server, max_retries=3).messages.create(
+                model="claude-sonnet-4-6", max_tokens=2000, messages=[{"role": "user", "content": "hi"}]
+            )
+    assert answer.status_code == 429 and answer.headers["x-should-retry"] == "false"
+    assert answer.json()["error"]["type"] == "rate_limit_error" and "key" in answer.json()["error"]["message"]
+    assert upstream.requests_to("/v1/messages") == []  # nothing forwarded, nothing spent
+    assert len([r for r in rows(ledger)]) == 0
+    ledger.close()
+
+
+def test_a_configured_downgrade_turns_a_passthrough_into_a_translated_local_call(
+    fake_local: Path, write_config: Callable[[str], Path], upstream: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", UPSTREAM_KEY)
+    ledger, app = capped_gateway(
+        write_config, upstream, '\n[budgets]\non_exhausted = "downgrade"\ndowngrade_to = "local"\n'
+    )
+    with GatewayServer(app) as server:
+        raw = client(server).messages.with_raw_response.create(
+            model="claude-sonnet-4-6", max_tokens=2000, messages=[{"role": "user", "content": "cheaper please"}]
+        )
+    message = raw.parse()
+    assert message.content[0].text == "fake: cheaper please"  # type: ignore[union-attr]
+    assert raw.headers["x-agentrunner-tier"] == "local"
+    assert upstream.requests_to("/v1/messages") == []
+    [row] = rows(ledger)
+    assert row["tier"] == "local" and "downgrade" in row["route_reason"]
+    ledger.close()
+
+
+def test_passthrough_upstream_timeout_is_a_504_and_a_row(
+    fake_local: Path, write_config: Callable[[str], Path], upstream: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", UPSTREAM_KEY)
+    config = load_config(
+        write_config(
+            TIERS.replace("{upstream}", upstream.url).replace("max_tokens = 4096", "max_tokens = 4096\ntimeout = 0.3")
+        )
+    )
+    ledger = Ledger.for_config(config)
+    upstream.queue("/v1/messages", Reply(200, upstream_message(), delay=1.5))
+    with (
+        GatewayServer(create_app(config, ledger, auth=None)) as server,
+        pytest.raises(anthropic.APIStatusError) as caught,
+    ):
+        client(server).messages.create(
+            model="claude-sonnet-4-6", max_tokens=10, messages=[{"role": "user", "content": "hi"}]
+        )
+    assert caught.value.status_code == 504 and "timed out after 0.3s" in caught.value.body["error"]["message"]  # type: ignore[index]
+    [row] = rows(ledger)
+    assert row["status"] == "error" and row["error"].startswith("ProviderConnectionError")
+    ledger.close()
+
+
+class SlowStream(BaseHTTPRequestHandler):
+    """An upstream that sends the first events of a stream, then waits (a long answer)."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        whole = upstream_stream()
+        cut = whole.index(b"event: content_block_start")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.wfile.write(whole[:cut])
+        self.wfile.flush()
+        time.sleep(3)
+        with contextlib.suppress(OSError):
+            self.wfile.write(whole[cut:])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_passthrough_client_gone_mid_stream_leaves_a_partial_row(
+    fake_local: Path, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", UPSTREAM_KEY)
+    slow = ThreadingHTTPServer(("127.0.0.1", 0), SlowStream)
+    threading.Thread(target=slow.serve_forever, daemon=True).start()
+    config = load_config(write_config(TIERS.replace("{upstream}", f"http://127.0.0.1:{slow.server_address[1]}")))
+    ledger = Ledger.for_config(config)
+    body = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 300,
+        "stream": True,
+        "messages": [{"role": "user", "content": "hi"}],
+    }
+    with GatewayServer(create_app(config, ledger, auth=None)) as server:
+        with httpx.stream("POST", f"{server.url}/v1/messages", json=body) as answer:
+            assert answer.status_code == 200
+            assert b"message_start" in next(answer.iter_raw())  # then hang up mid-answer
+        [row] = rows(ledger, 1)
+    slow.shutdown()
+    assert (row["tier"], row["partial"], row["status"]) == ("premium", 1, "ok")
+    assert row["error"] == "partial: the client stopped reading before the end" and row["input_tokens"] == 12
     ledger.close()
