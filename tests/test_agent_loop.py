@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from agentrunner.agent.loop import _trim_history, parse_reply, path_of, run_loop
-from agentrunner.agent.recipes import ItemInfo, Rename, general_step, recipe_for
+from agentrunner.agent.recipes import GENERAL, ItemInfo, Rename, general_step, recipe_for
 from agentrunner.chat import ChatRequest, ChatResponse, Message, ToolCall
 from agentrunner.config import load_config
 from agentrunner.tools import ToolResult, Workspace
@@ -449,3 +449,15 @@ def test_blank_lines_copied_from_the_numbered_view_are_empty() -> None:
     wrote a tab on every blank line of the file it rewrote."""
     reply = parse_reply("notes.md\n```\n# Notes\n\t\nText.\n   \nMore.\n```\n")
     assert reply.actions[0].arguments["content"] == "# Notes\n\nText.\n\nMore.\n"
+
+
+def test_a_bare_done_after_a_change_is_no_empty_answer(ws: Workspace) -> None:
+    """Seen on the chores benchmark (add-logging): the edit passed its tests, then the model wrote a
+    bare `DONE` and the general step failed "answer: too short to be an answer"."""
+    edit = "pkg/stats.py\n<<<<<<< SEARCH\ndef top(values):\n=======\ndef top(values):  # max\n>>>>>>> REPLACE\n"
+    ctx = ScriptedContext(ws, [edit, "DONE"], "Comment `top` in `pkg/stats.py`")
+    step = general_step(0, ctx.item.title, ctx.item, ws.root)
+    step.writes = []  # an item that names its file as an input only
+    result = loop(ctx, step.reads, step.writes)
+    assert result.error is None and result.text == "done"
+    assert all(check(result, ws.root).ok for check in GENERAL.validators(step))

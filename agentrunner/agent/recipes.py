@@ -829,7 +829,10 @@ def substantive_files(result: ActResult, root: Path) -> Check:
             return Check("content", False, f"{path}: {exc}")
         if problem:
             return Check("content", False, f"{path}: {problem}")
-    if not result.writes and result.text:
+    changed = any(r.get("ok") and r.get("tool") in CHANGING_TOOLS for r in result.tool_results)
+    if not result.writes and result.text and not changed:
+        # an answer is the work only when no file is: a step that changed files may end with a
+        # bare DONE (its summary is no output)
         problem = degenerate(result.text)
         if problem:
             return Check("content", False, f"answer: {problem}")
