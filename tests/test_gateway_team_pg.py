@@ -1,7 +1,8 @@
 """Four gateways on one PostgreSQL ledger (each its own app, pool and connections, as four hosts
 would be), 120 (and, marked slow, 400) concurrent requests of one user against the user's cap:
-spend never passes the cap, every answered request is one ledger row (none lost, none doubled), every reservation is released.
-The fake provider answers (tests/support/fake_provider.py): budgets and the ledger are what is tested."""
+spend never passes the cap, every answered request is one ledger row (none lost, none doubled),
+every reservation is released. The fake provider answers (tests/support/fake_provider.py): budgets
+and the ledger are what is tested."""
 
 from __future__ import annotations
 
