@@ -385,7 +385,7 @@ def budget_status(
 
         sums = budgets_pg.totals(ledger, caps, list(SPEND_SOURCES))
         return [_cap_status(cap, spent, reserved) for cap, (spent, reserved) in zip(caps, sums, strict=True)]
-    with _connect(ledger) as conn:
+    with _connect(ledger) as conn, ledger.write_lock:
         conn.execute("BEGIN IMMEDIATE")
         try:
             _clean_stale(conn)
@@ -437,7 +437,7 @@ def reserve(
         if refused is not None:
             return Reservation(None, amount_usd, blocked_by=_cap_status(caps[refused], *sums[refused]))
         return Reservation(reserved_id, amount_usd)
-    with _connect(ledger) as conn:
+    with _connect(ledger) as conn, ledger.write_lock:
         # IMMEDIATE takes the database's write lock now, so no other reserver can read the same
         # totals and insert between our check and our insert.
         conn.execute("BEGIN IMMEDIATE")
@@ -476,7 +476,7 @@ def release(ledger: Ledger, reservation_id: str | None) -> None:
 
         budgets_pg.release(ledger, reservation_id)
         return
-    with _connect(ledger) as conn:
+    with _connect(ledger) as conn, ledger.write_lock:
         conn.execute("DELETE FROM reservations WHERE id = ?", (reservation_id,))
 
 

@@ -273,6 +273,7 @@ class Soak:
     seconds: float
     errors: int
     rss_kib: list[int] = field(default_factory=list)
+    cpu_s: float = 0.0  # the server's CPU time during the run
 
     @property
     def rps(self) -> float:
@@ -301,10 +302,31 @@ async def soak(target: Target, total: int, concurrency: int, *, pids: Sequence[i
                 rss.append(rss_kib(pids))
         connection.close()
 
+    cpu_before = cpu_seconds(pids)
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     seconds = time.perf_counter() - start
-    return Soak(done, seconds, errors, rss)
+    return Soak(done, seconds, errors, rss, cpu_seconds(pids) - cpu_before)
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU time of these processes and their descendants so far."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    todo, seen = list(pids), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(child) for child in children)
+    return total
 
 
 def rss_kib(pids: Sequence[int]) -> int:
@@ -567,7 +589,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                     result = asyncio.run(soak(target, args.requests, args.concurrency, pids=[target.pid or 0]))
                     print(
                         f"\nthroughput {target.name}: {result.requests} requests, {args.concurrency} connections: "
-                        f"{result.rps:,.0f} requests/s ({result.errors} errors; warm-up {warm.rps:,.0f}/s)"
+                        f"{result.rps:,.0f} requests/s ({result.errors} errors; warm-up {warm.rps:,.0f}/s); "
+                        f"server CPU {result.cpu_s / max(result.requests, 1) * 1000:.2f} ms per request"
                     )
                     if target.name == "agentrunner":
                         time.sleep(0.5)
