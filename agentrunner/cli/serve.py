@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import Annotated
 
 import typer
@@ -31,6 +32,7 @@ def serve(
     from ..server.app import create_app, is_loopback
     from ..server.asgi import NO_AUTH_ENV
     from ..server.auth import default_authenticator
+    from ..server.metrics import MULTIPROC_ENV
 
     if log_level not in ("critical", "error", "warning", "info", "debug"):
         raise UsageError(f"--log-level must be critical, error, warning, info or debug, not {log_level!r}")
@@ -55,9 +57,18 @@ def serve(
     elif config_path() is not None:
         os.environ["AGENTRUNNER_CONFIG"] = str(config_path())
     os.environ[NO_AUTH_ENV] = "1" if no_auth else "0"
-    uvicorn.run(
-        "agentrunner.server.asgi:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=log_level
-    )
+    # GET /metrics adds up every worker's values (prometheus_client's multiprocess mode): the
+    # workers write them to files in this directory, set before they start.
+    with tempfile.TemporaryDirectory(prefix="agentrunner-metrics-") as metrics_dir:
+        os.environ.setdefault(MULTIPROC_ENV, metrics_dir)
+        uvicorn.run(
+            "agentrunner.server.asgi:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+        )
 
 
 __all__ = ["serve"]

@@ -36,6 +36,7 @@ from ..ledger import Ledger, new_id
 from ..providers.base import LOOPBACK_HOSTS
 from .callers import Authenticator, Caller, RequestContext
 from .errors import ApiError, ErrorKind, api_error_for
+from .metrics import GatewayMetrics, MetricsMiddleware, metrics_endpoint
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ class GatewayServer:
             if found is None:
                 raise ApiError(401, "authentication", "invalid API key (unknown or revoked)")
             caller = found
+        if self.calls.metrics is not None:
+            self.calls.metrics.note_caller(request_id_of(request), caller.user)
         return RequestContext(
             caller=caller,
             request_id=request_id_of(request),
@@ -191,7 +194,17 @@ def create_app(
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "tiers": list(config.tiers), "auth": auth is not None})
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    def may_read_metrics(request: Request) -> bool:  # loopback, or any valid key (metrics name users)
+        if is_loopback(request.client.host if request.client else None):
+            return True
+        token = token_from(request.headers)
+        return auth is not None and token is not None and auth.authenticate(token) is not None
+
+    metrics = server.calls.metrics = GatewayMetrics()
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint(metrics, may_read_metrics), methods=["GET"]),
+    ]
     for module in modules:
         routes.extend(module.routes(server))
     app = Starlette(
@@ -204,7 +217,8 @@ def create_app(
         },
         lifespan=_lifespan(server),
     )
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=metrics, request_id=lambda scope: scope["state"]["request_id"])
+    app.add_middleware(RequestIdMiddleware)  # outside MetricsMiddleware: it reads the request id
     app.state.gateway = server
     return app
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import budgets
 from ..chat import ChatDelta, ChatRequest, ChatResponse
@@ -27,6 +27,9 @@ from ..router import Router, Step
 from .callers import RequestContext
 from .errors import ApiError, api_error_for
 from .routing import ModelNotFound, Resolved, known_models, resolve
+
+if TYPE_CHECKING:
+    from .metrics import GatewayMetrics
 
 SOURCE = "gateway"
 
@@ -53,6 +56,13 @@ class CallService:
         self.gateway = gateway or Gateway(config, ledger)
         # Built now: a broken classifier setting is reported when the server starts.
         self.router = router or Router(config, ledger, self.gateway.availability)
+        self.metrics: GatewayMetrics | None = None  # set by create_app: tier, tokens, cost per call
+
+    def observe(self, context: RequestContext, tier: str, response: ChatResponse | None = None) -> None:
+        """Tell the metrics which tier a request went to and, once it ended, its tokens and cost."""
+        if self.metrics is not None:
+            usage, cost = (response.usage, response.cost_usd) if response is not None else (None, None)
+            self.metrics.note_call(context.request_id, tier=tier, user=context.caller.user, usage=usage, cost_usd=cost)
 
     def close(self) -> None:
         self.gateway.close()
@@ -92,6 +102,7 @@ class CallService:
         ``auto`` lets the router decide, and the router's own budget stage downgrades to the
         cheapest capable tier like a run's step does."""
         resolved = self.resolve(model, request)
+        self.observe(context, resolved.tier or "auto")  # a refusal below is counted under this tier
         spender = self.spender(context)
         if resolved.kind != "auto":
             asked = resolved.tier
@@ -151,6 +162,7 @@ class CallService:
         needs the tier first; it is released here either way). Errors come out as :class:`ApiError`."""
         try:
             planned = planned or self.plan(context, model, request)
+            self.observe(context, planned.tier)
             try:
                 response = self.gateway.call(
                     planned.tier, request, self.call_context(context, planned), model=planned.model
@@ -159,6 +171,7 @@ class CallService:
                 self.release(planned)
         except AgentRunnerError as exc:
             raise api_error_for(exc) from None
+        self.observe(context, planned.tier, response)
         return response, planned
 
     def stream(
@@ -171,6 +184,7 @@ class CallService:
             planned = planned or self.plan(context, model, request)
         except AgentRunnerError as exc:
             raise api_error_for(exc) from None
+        self.observe(context, planned.tier)
         try:
             call = self.gateway.stream(planned.tier, request, self.call_context(context, planned), model=planned.model)
             first = next(call, None)
@@ -180,7 +194,7 @@ class CallService:
         except BaseException:
             self.release(planned)
             raise
-        return ServedStream(self, planned, call, first)
+        return ServedStream(self, planned, call, first, context=context)
 
 
 class ServedStream(Iterator[ChatDelta]):
@@ -189,8 +203,17 @@ class ServedStream(Iterator[ChatDelta]):
     An upstream failure mid-stream is raised as :class:`ApiError` (the protocol sends it as an
     error event)."""
 
-    def __init__(self, service: CallService, planned: Planned, call: CallStream, first: ChatDelta | None) -> None:
+    def __init__(
+        self,
+        service: CallService,
+        planned: Planned,
+        call: CallStream,
+        first: ChatDelta | None,
+        *,
+        context: RequestContext | None = None,
+    ) -> None:
         self.planned = planned
+        self.context = context
         self._service = service
         self._call = call
         self._pending = first
@@ -212,6 +235,8 @@ class ServedStream(Iterator[ChatDelta]):
             raise
         except AgentRunnerError as exc:
             self.close()
+            if self.context is not None and self._service.metrics is not None:
+                self._service.metrics.note_stream_error(self.context.request_id)
             raise api_error_for(exc) from None
 
     def close(self) -> None:
@@ -222,6 +247,8 @@ class ServedStream(Iterator[ChatDelta]):
             self._call.close()
         finally:
             self._service.release(self.planned)
+        if self.context is not None:
+            self._service.observe(self.context, self.planned.tier, self._call.response)
 
 
 def describe_planned(planned: Planned) -> dict[str, Any]:
