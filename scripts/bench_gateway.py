@@ -499,6 +499,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1, help="gateway worker processes")
     parser.add_argument("--only", default="latency,ttfb,throughput", help="phases: latency, ttfb, throughput")
     parser.add_argument("--litellm", default="", help="path of LiteLLM's `litellm` command, to compare")
+    parser.add_argument("--litellm-requests", type=int, default=10_000, help="LiteLLM's throughput requests")
     parser.add_argument("--no-auth", action="store_true", help="serve with --no-auth (no key checks)")
     parser.add_argument("--upstream", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -586,7 +587,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         continue
                     before = gateway_rows(work) if target.name == "agentrunner" else 0
                     warm = asyncio.run(soak(target, min(2000, args.requests), args.concurrency, pids=[target.pid or 0]))
-                    result = asyncio.run(soak(target, args.requests, args.concurrency, pids=[target.pid or 0]))
+                    count = args.requests if target.name == "agentrunner" else min(args.requests, args.litellm_requests)
+                    result = asyncio.run(soak(target, count, args.concurrency, pids=[target.pid or 0]))
                     print(
                         f"\nthroughput {target.name}: {result.requests} requests, {args.concurrency} connections: "
                         f"{result.rps:,.0f} requests/s ({result.errors} errors; warm-up {warm.rps:,.0f}/s); "
