@@ -572,7 +572,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 targets.append(Target("litellm", litellm_port, MODEL, LITELLM_KEY, pid=litellm.pid))
             print(
                 f"upstream :{upstream_port} · gateway :{gateway_port} pid {gateway.pid} ({args.workers} worker(s)) · "
-                f"{os.cpu_count()} CPUs · python {sys.version.split()[0]}"
+                f"{os.cpu_count()} CPUs · python {sys.version.split()[0]} · load average {os.getloadavg()[0]:.1f}"
             )
 
             if "latency" in phases:
@@ -609,6 +609,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                         f"  RSS MiB start {result.rss_kib[0] / 1024:.1f}, end {result.rss_kib[-1] / 1024:.1f} "
                         f"({growth:+.1f}); every tenth: {steps}"
                     )
+            print(
+                f"\nload average at the end {os.getloadavg()[0]:.1f} (a busy machine inflates latency, not CPU/request)"
+            )
         finally:
             for process in reversed(processes):
                 stop(process)
