@@ -174,9 +174,12 @@ class StreamAccumulator:
         self.finish_reason: FinishReason | None = None
         self.resolved_model: str | None = None
         self.deltas = 0
+        self.content_deltas = 0  # text and tool-call pieces: about one token each in token streams
 
     def add(self, delta: ChatDelta) -> None:
         self.deltas += 1
+        if delta.text or delta.tool_call is not None:
+            self.content_deltas += 1
         if delta.text:
             self._text.append(delta.text)
         if delta.tool_call is not None:

@@ -368,7 +368,7 @@ class CallStream(Iterator[ChatDelta]):
             _close_quietly(upstream)
             self.response = gateway._record_ok(
                 base, started, tier_config, _partial_response(accumulated, request, started),
-                partial=f"partial: the client stopped reading after {accumulated.deltas} deltas",
+                partial=f"partial: the client stopped reading after {accumulated.content_deltas} pieces",
             )
             raise
         except Exception as exc:
@@ -378,7 +378,8 @@ class CallStream(Iterator[ChatDelta]):
             )
             self.response = gateway._record_ok(
                 base, started, tier_config, _partial_response(accumulated, request, started),
-                partial=f"partial: the stream broke after {accumulated.deltas} deltas: {type(error).__name__}: {error}",
+                partial=f"partial: the stream broke after {accumulated.content_deltas} pieces: "
+                f"{type(error).__name__}: {error}",
                 status="error",
             )
             raise error from None
@@ -403,7 +404,9 @@ def _partial_response(accumulated: StreamAccumulator, request: ChatRequest, star
             update={
                 "input_tokens": usage.input_tokens if usage.input_tokens is not None
                 else request.estimated_prompt_tokens(),
-                "output_tokens": usage.output_tokens if usage.output_tokens is not None else accumulated.deltas,
+                "output_tokens": usage.output_tokens
+                if usage.output_tokens is not None
+                else accumulated.content_deltas,
             }
         )
     return response.model_copy(update={"usage": usage, "finish_reason": response.finish_reason if

@@ -26,18 +26,30 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import anthropic
 
-from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
+from ..chat import (
+    ChatDelta,
+    ChatRequest,
+    ChatResponse,
+    FinishReason,
+    Message,
+    ToolCall,
+    ToolCallDelta,
+    ToolSpec,
+    Usage,
+)
 from ..config import TierConfig
 from ..errors import (
     ProviderResponseError,
+    ProviderServerError,
     ProviderUnavailable,
 )
-from .base import Availability, Provider, sdk_errors
+from .base import Availability, Provider, sdk_errors, stream_transport_errors
 
 DEFAULT_KEY_ENV = "ANTHROPIC_API_KEY"
 JSON_TOOL = "json_response"
@@ -189,6 +201,31 @@ class AnthropicProvider(Provider):
         latency_ms = (time.perf_counter() - started) * 1000
         return self._response(message, latency_ms, json_mode=request.json_schema is not None, wrapped=wrapped)
 
+    def stream(self, request: ChatRequest) -> Iterator[ChatDelta]:
+        """A real stream of Messages events. A request with a JSON schema is answered whole (its
+        answer is a forced tool's input, turned into text at the end)."""
+        if request.json_schema is not None:
+            yield from super().stream(request)
+            return
+        params, _ = self.build_params(request)
+        params["stream"] = True
+        where = self._where()
+        timeout, key_env = self.tier.timeout, self.key_env
+        with sdk_errors(anthropic, tier=self.tier_name, where=where, timeout=timeout, key_env=key_env):
+            events = self.client().messages.create(**params)
+        try:
+            with (
+                sdk_errors(anthropic, tier=self.tier_name, where=where, timeout=timeout, key_env=key_env),
+                stream_transport_errors(self.tier_name, where, anthropic),
+            ):
+                stopped = yield from _event_deltas(events, self.tier.model)
+                if not stopped:  # the SDK ends quietly when the connection closes early
+                    raise ProviderResponseError(
+                        f"the stream from {where} ended without message_stop", tier=self.tier_name
+                    )
+        finally:
+            events.close()  # a consumer that stopped early: the upstream sees the connection close
+
     def _where(self) -> str:
         return self.tier.base_url or "api.anthropic.com"
 
@@ -227,6 +264,56 @@ class AnthropicProvider(Provider):
             resolved_model=getattr(message, "model", None) or self.tier.model,
             latency_ms=latency_ms,
         )
+
+
+def _event_deltas(events: Any, model: str) -> Generator[ChatDelta, None, bool]:
+    """Messages stream events → deltas: text, tool_use blocks (input JSON fragments), usage (from
+    message_start, updated by message_delta), the stop reason. Thinking blocks are not deltas.
+    Returns whether message_stop arrived."""
+    usage = Usage(input_includes_cache=False)
+    resolved = model
+    tool_index: dict[int, int] = {}  # content block index → tool call number
+    for event in events:
+        kind = getattr(event, "type", None)
+        if kind == "message_start":
+            message = event.message
+            resolved = getattr(message, "model", None) or model
+            usage = usage_from_anthropic(getattr(message, "usage", None))
+            yield ChatDelta(usage=usage, resolved_model=resolved)
+        elif kind == "content_block_start":
+            block = event.content_block
+            if getattr(block, "type", None) == "tool_use":
+                number = tool_index.setdefault(event.index, len(tool_index))
+                yield ChatDelta(tool_call=ToolCallDelta(index=number, id=block.id, name=block.name))
+            elif getattr(block, "type", None) == "text" and getattr(block, "text", ""):
+                yield ChatDelta(text=block.text)
+        elif kind == "content_block_delta":
+            delta = event.delta
+            delta_type = getattr(delta, "type", None)
+            if delta_type == "text_delta" and delta.text:
+                yield ChatDelta(text=delta.text)
+            elif delta_type == "input_json_delta" and event.index in tool_index:
+                yield ChatDelta(tool_call=ToolCallDelta(index=tool_index[event.index], arguments=delta.partial_json))
+        elif kind == "message_delta":
+            update = getattr(event, "usage", None)
+            if update is not None:
+                changes = {
+                    "output_tokens": getattr(update, "output_tokens", None),
+                    "input_tokens": getattr(update, "input_tokens", None),
+                    "cache_read_tokens": getattr(update, "cache_read_input_tokens", None),
+                    "cache_write_tokens": getattr(update, "cache_creation_input_tokens", None),
+                }
+                usage = usage.model_copy(update={k: v for k, v in changes.items() if v is not None})
+                yield ChatDelta(usage=usage, resolved_model=resolved)
+            stop = getattr(event.delta, "stop_reason", None)
+            if stop:
+                yield ChatDelta(finish_reason=_FINISH.get(stop, "unknown"))
+        elif kind == "message_stop":
+            return True
+        elif kind == "error":
+            error = getattr(event, "error", None)
+            raise ProviderServerError(f"stream error event: {getattr(error, 'message', error)}")
+    return False
 
 
 def usage_from_anthropic(usage: Any) -> Usage:

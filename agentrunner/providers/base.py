@@ -16,6 +16,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import ClassVar
 
+import httpx
+import httpx2
+
 from ..chat import ChatDelta, ChatRequest, ChatResponse, ToolSpec, deltas_from_response
 from ..config import TierConfig
 from ..errors import (
@@ -215,3 +218,23 @@ def sdk_errors(sdk: ModuleType, *, tier: str, where: str, timeout: float, key_en
         raise ProviderResponseError(f"malformed response body: {exc.message}", tier=tier) from None
     except ValueError as exc:  # the SDK's json.loads on a truncated or non-JSON body
         raise ProviderResponseError(f"malformed response body: {exc}", tier=tier) from None
+
+
+#: httpx errors of both generations: the SDKs use httpx2, a caller's ``http_client`` may be httpx.
+_TIMEOUTS = (httpx.TimeoutException, httpx2.TimeoutException)
+_TRANSPORT = (httpx.HTTPError, httpx2.HTTPError)
+
+
+@contextmanager
+def stream_transport_errors(tier: str, where: str, sdk: ModuleType | None = None) -> Iterator[None]:
+    """A stream broken after it started (cut, reset, stalled). While iterating, the SDKs raise
+    their connection errors or let the HTTP client's own through; either is translated here,
+    saying the stream broke (not "cannot reach": it was reached)."""
+    timeouts: tuple[type[BaseException], ...] = _TIMEOUTS + ((sdk.APITimeoutError,) if sdk else ())
+    transport: tuple[type[BaseException], ...] = _TRANSPORT + ((sdk.APIConnectionError,) if sdk else ())
+    try:
+        yield
+    except timeouts:
+        raise ProviderConnectionError(f"timed out mid-stream from {where}", tier=tier) from None
+    except transport as exc:
+        raise ProviderResponseError(f"the stream from {where} broke: {root_cause(exc)}", tier=tier) from None

@@ -32,10 +32,11 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
+from ..chat import ChatDelta, ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
 from ..errors import ConfigError, ProviderRequestError, ProviderResponseError, ProviderUnavailable
 from ..toolcalls import with_text_tool_calls
 from .base import Availability, Provider, tool_choice_schema
@@ -267,6 +268,42 @@ class LlamaCppProvider(Provider):
             kwargs["response_format"] = {"type": "json_object", "schema": schema}
         return kwargs, mode
 
+    def stream(self, request: ChatRequest) -> Iterator[ChatDelta]:
+        """Token by token. Requests with tools are answered whole first (their calls are parsed
+        from the complete text). The model's lock is held until the stream ends or is closed:
+        closing it stops the generation at the next token."""
+        if request.tools:
+            yield from super().stream(request)
+            return
+        model, lock = self._model()
+        kwargs, _ = self.build_kwargs(request, has_chat_template(model))
+        resolved = Path(model.model_path).name
+        generated = 0
+        finish: FinishReason = "unknown"
+        with lock:
+            try:
+                chunks = model.create_chat_completion(**kwargs, stream=True)
+                for chunk in chunks:
+                    choice = chunk["choices"][0]
+                    text = choice.get("delta", {}).get("content")
+                    if text:
+                        generated += 1
+                        if generated == 1:
+                            # The prompt is evaluated now (n_tokens): said early, so a stream cut
+                            # short still has its prompt counted.
+                            prompt = Usage(input_tokens=int(model.n_tokens), input_includes_cache=True)
+                            yield ChatDelta(usage=prompt, resolved_model=resolved)
+                        yield ChatDelta(text=text, resolved_model=resolved)
+                    if choice.get("finish_reason"):
+                        finish = _FINISH.get(choice["finish_reason"], "unknown")
+            except ValueError as exc:  # llama.cpp raises ValueError for prompts over n_ctx
+                raise ProviderRequestError(str(exc), tier=self.tier_name) from None
+            except (KeyError, IndexError, TypeError) as exc:
+                raise ProviderResponseError(f"unexpected llama.cpp chunk: {exc}", tier=self.tier_name) from None
+            usage = _stream_usage(model, generated, finish)
+        yield ChatDelta(usage=usage, resolved_model=resolved)
+        yield ChatDelta(finish_reason=finish)
+
     def complete(self, request: ChatRequest) -> ChatResponse:
         model, lock = self._model()
         kwargs, mode = self.build_kwargs(request, has_chat_template(model))
@@ -299,6 +336,15 @@ class LlamaCppProvider(Provider):
         elif mode == "native":
             response = with_text_tool_calls(response, request.tools)
         return response
+
+
+def _stream_usage(model: Any, generated: int, finish: FinishReason) -> Usage:
+    """Usage of a streamed answer, which llama-cpp-python does not report: one chunk per generated
+    token, and the context holds the prompt plus every generated token but the last sampled one
+    (unless it was end-of-text, which ends generation without a chunk)."""
+    evaluated = int(getattr(model, "n_tokens", 0) or 0)
+    prompt = evaluated - generated + (1 if finish == "length" else 0)
+    return Usage(input_tokens=max(prompt, 0), output_tokens=generated, input_includes_cache=True)
 
 
 def _tool_calls_from_text(response: ChatResponse) -> ChatResponse:

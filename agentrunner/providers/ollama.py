@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ import httpx
 import ollama
 import pydantic
 
-from ..chat import ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
+from ..chat import ChatDelta, ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
 from ..config import TierConfig
 from ..errors import (
     ProviderConnectionError,
@@ -187,12 +189,10 @@ class OllamaProvider(Provider):
             params["format"] = request.json_schema
         return params
 
-    def complete(self, request: ChatRequest) -> ChatResponse:
-        params = self.build_params(request)
-        self._last_error_headers.value = None
-        started = time.perf_counter()
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
         try:
-            result = self.client().chat(**params)
+            yield
         except ollama.ResponseError as exc:
             raise self._response_error(exc) from None
         except httpx.TimeoutException:
@@ -207,9 +207,47 @@ class OllamaProvider(Provider):
             raise ProviderResponseError(
                 f"malformed response body: {' '.join(str(exc).split())[:300]}", tier=self.tier_name
             ) from None
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        params = self.build_params(request)
+        self._last_error_headers.value = None
+        started = time.perf_counter()
+        with self._errors():
+            result = self.client().chat(**params)
         latency_ms = (time.perf_counter() - started) * 1000
         # a server that passes tool calls through as text (llama_cpp.server, some ollama models)
         return with_text_tool_calls(self._response(result, latency_ms), request.tools)
+
+    def stream(self, request: ChatRequest) -> Iterator[ChatDelta]:
+        """A real stream. Requests with tools are answered whole first: models whose template
+        ollama cannot parse write tool calls as text, found only in the complete answer."""
+        if request.tools:
+            yield from super().stream(request)
+            return
+        params = {**self.build_params(request), "stream": True}
+        self._last_error_headers.value = None
+        with self._errors():
+            parts = self.client().chat(**params)
+        try:
+            with self._errors():
+                for part in parts:
+                    message = getattr(part, "message", None)
+                    text = getattr(message, "content", None) if message is not None else None
+                    model = getattr(part, "model", None) or self.tier.model
+                    if text:
+                        yield ChatDelta(text=text, resolved_model=model)
+                    if getattr(part, "done", False):
+                        usage = Usage(
+                            input_tokens=part.prompt_eval_count,
+                            output_tokens=part.eval_count,
+                            input_includes_cache=True,
+                        )
+                        yield ChatDelta(usage=usage, resolved_model=model)
+                        yield ChatDelta(finish_reason=_FINISH.get(part.done_reason or "", "unknown"))
+        finally:
+            close = getattr(parts, "close", None)
+            if close is not None:
+                close()
 
     def _response_error(self, exc: ollama.ResponseError) -> ProviderError:
         detail = str(exc.error)

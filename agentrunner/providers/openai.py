@@ -20,6 +20,9 @@ Tier options (``options = {...}`` in routes.toml):
   ``json_schema``);
 - ``max_tokens_field = "max_tokens"`` (default) or ``"max_completion_tokens"`` (OpenAI reasoning
   models);
+- ``native_tool_calls = true``: the server always returns tool calls in the API's fields, never as
+  text, so streamed requests with tools are streamed for real (the default for every server not on
+  this machine; local servers are assumed to write them as text, parsed from the complete answer);
 - anything else is sent as extra body fields (``top_p``, ``repeat_penalty``…).
 """
 
@@ -29,11 +32,9 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import openai
 
 from ..chat import (
@@ -49,17 +50,16 @@ from ..chat import (
 )
 from ..config import TierConfig
 from ..errors import (
-    ProviderConnectionError,
     ProviderResponseError,
     ProviderUnavailable,
 )
 from ..toolcalls import with_text_tool_calls
-from .base import Availability, Provider, is_loopback_url, root_cause, sdk_errors
+from .base import Availability, Provider, is_loopback_url, root_cause, sdk_errors, stream_transport_errors
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
 LOCAL_PLACEHOLDER_KEY = "no-key-needed"
 AVAILABILITY_TIMEOUT_S = 3.0
-_OWN_OPTIONS = ("response_format", "max_tokens_field")
+_OWN_OPTIONS = ("response_format", "max_tokens_field", "native_tool_calls")
 
 _FINISH: dict[str, FinishReason] = {
     "stop": "stop",
@@ -227,7 +227,8 @@ class OpenAIProvider(Provider):
         """A real stream (``stream=True`` with ``include_usage``). With tools offered to a server
         on this machine, the answer is completed first instead: local servers write tool calls
         into the text, and those are only found once the text is complete."""
-        if request.tools and is_loopback_url(self.tier.base_url):
+        native = self.tier.options.get("native_tool_calls", not is_loopback_url(self.tier.base_url))
+        if request.tools and not native:
             yield from super().stream(request)
             return
         params = self.build_params(request)
@@ -240,10 +241,17 @@ class OpenAIProvider(Provider):
         try:
             with (
                 sdk_errors(openai, tier=self.tier_name, where=where, timeout=timeout, key_env=key_env),
-                _transport_errors(self.tier_name, where),
+                stream_transport_errors(self.tier_name, where, openai),
             ):
+                finished = False
                 for chunk in chunks:
-                    yield from _chunk_deltas(chunk)
+                    for delta in _chunk_deltas(chunk):
+                        finished = finished or delta.finish_reason is not None
+                        yield delta
+                if not finished:  # the SDK ends quietly when the connection closes early
+                    raise ProviderResponseError(
+                        f"the stream from {where} ended without a finish_reason", tier=self.tier_name
+                    )
         finally:
             chunks.close()  # a consumer that stopped early: the upstream sees the connection close
 
@@ -283,17 +291,6 @@ class OpenAIProvider(Provider):
             resolved_model=getattr(completion, "model", None) or self.tier.model,
             latency_ms=latency_ms,
         )
-
-
-@contextmanager
-def _transport_errors(tier: str, where: str) -> Iterator[None]:
-    """A stream broken after it started: the SDK lets httpx's own errors through."""
-    try:
-        yield
-    except httpx.TimeoutException:
-        raise ProviderConnectionError(f"timed out mid-stream from {where}", tier=tier) from None
-    except httpx.HTTPError as exc:
-        raise ProviderResponseError(f"stream from {where} broke: {type(exc).__name__}: {exc}", tier=tier) from None
 
 
 def _chunk_deltas(chunk: Any) -> Iterator[ChatDelta]:

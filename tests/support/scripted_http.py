@@ -25,6 +25,11 @@ class Reply:
     delay: float = 0.0  # seconds to wait before answering (read timeouts)
     drop: bool = False  # close the connection without a response (reset mid-request)
     content_length: int | None = None  # claim a length other than the body's (cut-off bodies)
+    # A streamed body (SSE): these pieces in chunked encoding, ``stream_delay`` seconds apart; with
+    # ``cut`` the connection closes after them without the final chunk (a stream broken mid-way).
+    stream: list[bytes] | None = None
+    stream_delay: float = 0.0
+    cut: bool = False
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -118,6 +123,9 @@ class ScriptedServer:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
                     return
+                if reply.stream is not None:
+                    self._stream(reply)
+                    return
                 payload = reply.payload()
                 try:
                     self.send_response(reply.status)
@@ -133,6 +141,27 @@ class ScriptedServer:
                         self.close_connection = True
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True  # the client gave up (its timeout): expected
+
+            def _stream(self, reply: Reply) -> None:
+                try:
+                    self.send_response(reply.status)
+                    headers = {"Content-Type": "text/event-stream", **reply.headers, "Transfer-Encoding": "chunked"}
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    for piece in reply.stream or []:
+                        self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                        self.wfile.flush()
+                        if reply.stream_delay:
+                            time.sleep(reply.stream_delay)
+                    if reply.cut:
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    else:
+                        self.wfile.write(b"0\r\n\r\n")
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client went away mid-stream: what some tests are about
+                self.close_connection = True
 
             do_GET = _serve
             do_POST = _serve
