@@ -169,7 +169,7 @@ class ResponseCache:
         """An answer this replay run itself already got for this call (a resumed ``--no-cache``
         replay: the cache is off, but nothing is paid twice)."""
         return self.ledger.fetch_one(
-            "SELECT * FROM calls WHERE replay_of = ? AND run_id = ? AND config_name IS ? AND request_hash = ? "
+            "SELECT * FROM calls WHERE replay_of = ? AND run_id = ? AND config_name = ? AND request_hash = ? "
             "AND provider = ? AND model = ? AND status = 'ok' ORDER BY ts_end DESC LIMIT 1",
             [replay_of, run_id, config_name, request_hash, provider, model],
         )
