@@ -330,3 +330,25 @@ def test_tool_calls_a_server_returns_as_text_are_parsed(tmp_path: Path) -> None:
     assert response.text == "" and response.finish_reason == "tool_calls"
     # no tools offered: the text is the answer, untouched
     assert without_tools.tool_calls == [] and without_tools.text.startswith("<tool_call>")
+
+
+def test_tier_options_are_sent_as_body_fields(tmp_path: Path) -> None:
+    """``options`` other than agentrunner's own go to the server as top-level fields (the SDK's
+    ``extra_body``), also now that complete() posts the body itself."""
+    answer = {
+        "id": "chatcmpl-x",
+        "object": "chat.completion",
+        "created": 1764158400,
+        "model": "m",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
+    }
+    with ScriptedServer({"/v1/models": Reply(200, {"data": []})}) as server:
+        server.queue("/v1/chat/completions", Reply(200, answer))
+        toml = tier_toml(f"{server.url}/v1", model="m", extra="options = { top_p = 0.5, repeat_penalty = 1.1 }")
+        response = harness(toml, tmp_path).ask("srv", "hi")
+        [sent] = server.requests_to("/v1/chat/completions")
+    body = sent.json()
+    assert (body["top_p"], body["repeat_penalty"]) == (0.5, 1.1)
+    assert "extra_body" not in body and body["model"] == "m" and body["messages"][-1]["content"] == "hi"
+    assert response.text == "ok" and response.usage.input_tokens == 3

@@ -33,6 +33,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import openai
@@ -215,10 +216,16 @@ class OpenAIProvider(Provider):
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         params = self.build_params(request)
+        extra = params.pop("extra_body", {})  # the SDK's name for fields sent as they are
+        body = {**params, **extra}
         started = time.perf_counter()
         where = self._where()
         with sdk_errors(openai, tier=self.tier_name, where=where, timeout=self.tier.timeout, key_env=self.key_env):
-            completion = self.client().chat.completions.create(**params)
+            # The SDK's client (auth, timeouts, its error classes) without its typed layer: that
+            # layer's request transform and response models were half of the call's CPU time,
+            # ~0.55 ms of the gateway's budget per request. The JSON is read as attribute objects.
+            raw = self.client().post("/chat/completions", body=body, cast_to=bytes)
+            completion = json.loads(raw, object_hook=lambda fields: SimpleNamespace(**fields))
         latency_ms = (time.perf_counter() - started) * 1000
         # a server that passes tool calls through as text (llama_cpp.server, some ollama models)
         return with_text_tool_calls(self._response(completion, latency_ms), request.tools)
