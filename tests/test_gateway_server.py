@@ -242,3 +242,19 @@ def test_serve_refuses_no_auth_off_loopback(cli: Callable[..., Any]) -> None:
     result = cli("serve", "--host", "0.0.0.0", "--no-auth")
     assert result.exit_code == 2
     assert "--no-auth serves anyone who can connect: refused on the non-loopback host '0.0.0.0'" in result.output
+
+
+def test_compare_and_report_work_on_gateway_rows(
+    gateway: tuple[GatewayServer, Ledger], cli: Callable[..., Any], isolated_home: Path
+) -> None:
+    server, _ = gateway
+    client = _client(server)
+    for question in ("first question", "second question"):
+        client.chat.completions.create(model="local", messages=[{"role": "user", "content": question}])
+    compared = cli("compare", str(isolated_home / "routes.toml"), "--source", "gateway", "--json")
+    assert compared.exit_code == 0, compared.output
+    rows = {row["config"]: row for row in json.loads(compared.output)["rows"]}
+    assert rows["baseline (ledger)"]["calls"] == 2 and rows["routes"]["calls"] == 2 and rows["routes"]["errors"] == 0
+    report = cli("report", "--by", "source", "--json")
+    assert report.exit_code == 0, report.output
+    assert "gateway" in report.output
