@@ -468,7 +468,7 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
             model = GatewayRoute
             continue
         if getattr(annotation, "__origin__", None) is dict:  # a table of named tables: skip the name
-            value = annotation.__args__[1]
+            value = getattr(annotation, "__args__")[1]  # noqa: B009 - mypy cannot narrow on __origin__
             index += 2
             model = value if isinstance(value, type) and issubclass(value, BaseModel) else None
             continue

@@ -119,21 +119,21 @@ class CallService:
         decision = self.router.choose(step, reserve=False)
         reason = f"{resolved.reason}: {decision.reason}"
         amount = self.worst_case(decision.tier, None, request)
-        fit = budgets.reserve(self.config, self.ledger, amount, tier=decision.tier, spender=spender)
-        if fit.ok:
-            return Planned(decision.tier, None, reason, decision.score, fit.id)
-        assert fit.blocked_by is not None
+        routed = budgets.reserve(self.config, self.ledger, amount, tier=decision.tier, spender=spender)
+        if routed.ok:
+            return Planned(decision.tier, None, reason, decision.score, routed.id)
+        assert routed.blocked_by is not None
         cheapest = next((t for t in self.config.tier_names if self.router.incapable(t, step) is None), None)
         if self.config.budgets.on_exhausted != "downgrade" or cheapest in (None, decision.tier):
-            raise budgets.over_budget(fit.blocked_by, amount, decision.tier)
+            raise budgets.over_budget(routed.blocked_by, amount, decision.tier)
         assert cheapest is not None
         cheap_amount = self.worst_case(cheapest, None, request)
         cheap = budgets.reserve(self.config, self.ledger, cheap_amount, tier=cheapest, spender=spender)
         if not cheap.ok:
             assert cheap.blocked_by is not None
             raise budgets.over_budget(cheap.blocked_by, cheap_amount, cheapest)
-        scope = f" for {fit.blocked_by.scope}" if fit.blocked_by.scope else ""
-        reason += f"; {fit.blocked_by.name} cap{scope} cannot cover {decision.tier} → downgrade to {cheapest}"
+        scope = f" for {routed.blocked_by.scope}" if routed.blocked_by.scope else ""
+        reason += f"; {routed.blocked_by.name} cap{scope} cannot cover {decision.tier} → downgrade to {cheapest}"
         return Planned(cheapest, None, reason, decision.score, cheap.id)
 
     def release(self, planned: Planned) -> None:
