@@ -239,7 +239,7 @@ def phase_load(url: str, sqlite_path: Path, rows: int, backends: list[str]) -> N
                 timed(sql.split(" ON ")[0], lambda sql=sql: conn.execute(sql))
             timed("rollups (one grouped pass)", lambda: conn.execute(rollup_fill_sql(True)))
             conn.execute("ALTER TABLE calls ENABLE TRIGGER calls_rollup_insert")
-            timed("VACUUM ANALYZE", lambda: conn.execute("VACUUM ANALYZE calls; VACUUM ANALYZE calls_rollup"))
+            timed("VACUUM ANALYZE", lambda: [conn.execute(f"VACUUM ANALYZE {t}") for t in ("calls", "calls_rollup")])
     if "sqlite" in backends:
         sqlite_path.unlink(missing_ok=True)
         Ledger(sqlite_path).close()
@@ -301,6 +301,18 @@ def phase_report(url: str, sqlite_path: Path, repeat: int, config_path: Path, ba
                 team_rows(config, ledger, report, now=now)
 
             row[f"--by user {days}d"] = best(repeat, by_user)
+        # The baseline the rollups are measured against: the same report reading every call.
+        import agentrunner.reports.spend as spend
+
+        real = spend.rollup_dimension
+        spend.rollup_dimension = lambda ledger, by: None  # type: ignore[assignment]
+        try:
+            window = resolve_window("30d", None, None, now=now)
+            row["report 30d, no rollups"] = best(
+                1, lambda w=window, ledger=ledger: build_report(config, ledger, w, by="tier", now=now)
+            )
+        finally:
+            spend.rollup_dimension = real
         results[name] = row
         for label, wall in row.items():
             print(f"  {label:18} {wall:7.3f} s  ({wall / row['count(*)']:.1f}x count(*))", flush=True)
