@@ -78,7 +78,7 @@ def claude_env(home: Path, base_url: str, key: str) -> dict[str, str]:
 
 
 @pytest.mark.model
-@pytest.mark.slow  # 60 s measured on the shared 2-core machine under load (Gemma: 2,050 prompt tokens)
+@pytest.mark.slow  # 60 s to 10+ min on the shared 2-core machine, depending on its load and on what Gemma answers
 def test_claude_code_runs_a_task_through_the_gateway_on_a_local_tier(
     tmp_path: Path, write_config: Callable[[str], Path]
 ) -> None:
@@ -99,7 +99,7 @@ def test_claude_code_runs_a_task_through_the_gateway_on_a_local_tier(
             env=claude_env(tmp_path / "claude-home", server.url, new_key.token),
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=900,
         )
         seconds = time.perf_counter() - started
 
