@@ -153,7 +153,7 @@ FAST_CASCADE_FAMILIES = frozenset({PROMPT_TFIDF, PROMPT_DENSE, ANSWER})
 #: The standardised embedding block is multiplied by this before the fit: with one L2 penalty over
 #: every weight, a smaller scale regularises the 640 embedding dimensions harder than the few dense
 #: features (docs/router-experiments.md).
-EMBEDDING_BLOCK_SCALE = 0.25
+EMBEDDING_BLOCK_SCALE = 0.05
 
 
 @lru_cache(maxsize=16384)
