@@ -135,6 +135,8 @@ def which_damaged(paths: list[Path], error: sqlite3.Error) -> str:
         if problem is not None:
             return corrupt_message(path, problem, before_run=False)
     names = " or ".join(str(path) for path in paths)
+    if "disk" in str(error) and "full" in str(error):  # SQLITE_FULL: the files are fine, the disk is not
+        return f"{names}: disk full ({error}); the run stopped — free space and run again"
     return f"{names}: database error ({error}); the run stopped — see `agentrunner doctor`"
 
 

@@ -288,9 +288,9 @@ def _without_notes(source: bytes) -> str:
             arguments = node.args
             for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
                 argument.annotation = None
-            for argument in (arguments.vararg, arguments.kwarg):
-                if argument is not None:
-                    argument.annotation = None
+            for star in (arguments.vararg, arguments.kwarg):
+                if star is not None:
+                    star.annotation = None
         if isinstance(node, ast.AnnAssign) and node.value is not None:
             pass  # x: int = 1 keeps its value (the annotation is compared with it: rare enough)
     return ast.dump(tree)

@@ -219,10 +219,12 @@ class PromptEmbedder:
                 self._cache.put(key, found[key])
         if not prompts:
             return np.zeros((0, 0))
-        return np.vstack([found[key] for key in keys]).astype(np.float64)
+        stacked: NDArray[np.float64] = np.vstack([found[key] for key in keys]).astype(np.float64)
+        return stacked
 
     def embed(self, prompt: str) -> NDArray[np.float64]:
-        return self.embed_many([prompt])[0]
+        row: NDArray[np.float64] = self.embed_many([prompt])[0]
+        return row
 
 
 _embedders: dict[EmbeddingSpec, PromptEmbedder] = {}
