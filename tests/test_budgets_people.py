@@ -18,23 +18,7 @@ from agentrunner.budgets import Spender, applicable_caps, budget_status, release
 from agentrunner.config import Config, load_config
 from agentrunner.errors import ConfigError, OverBudget
 from agentrunner.ledger import CallRecord, Ledger
-
-TIERS = """
-[tiers.local]
-provider = "llama-cpp"
-model = "gemma3-270m"
-n_ctx = 2048
-max_tokens = 64
-cost_per_hour = 0.05
-
-[tiers.premium]
-provider = "openai"
-model = "premium-test-model"
-base_url = "http://127.0.0.1:9/v1"
-n_ctx = 100000
-max_tokens = 100
-price = { input_per_mtok = 3.0, output_per_mtok = 15.0 }
-"""
+from tests.support.budget_tiers import TIERS
 
 NOW = datetime(2026, 3, 3, 23, 0, tzinfo=UTC)
 TS = "2026-03-03T10:00:00.000000Z"

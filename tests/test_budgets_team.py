@@ -17,26 +17,11 @@ import pytest
 from agentrunner.budgets import budget_status, release, reserve
 from agentrunner.config import load_config
 from agentrunner.ledger import CallRecord, Ledger
+from tests.support.budget_tiers import TIERS
 
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parents[1]
-TIERS = """
-[tiers.local]
-provider = "llama-cpp"
-model = "gemma3-270m"
-n_ctx = 2048
-max_tokens = 64
-cost_per_hour = 0.05
-
-[tiers.premium]
-provider = "openai"
-model = "premium-test-model"
-base_url = "http://127.0.0.1:9/v1"
-n_ctx = 100000
-max_tokens = 100
-price = { input_per_mtok = 3.0, output_per_mtok = 15.0 }
-"""
 
 
 @pytest.fixture
