@@ -44,7 +44,10 @@ def team_ledger(
         monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", str(request.getfixturevalue("pg_url")))
     ledger = Ledger.for_config(load_config(write_config(ROUTES)))
     now = datetime.now(UTC)
-    ts = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+    # An hour ago, but never before today's (and this month's) UTC midnight: the daily and monthly caps
+    # count from there, and a run just after midnight must not put the rows in yesterday.
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    ts = max(now - timedelta(hours=1), midnight + (now - midnight) / 2).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
     for run, user, tier, cost, done in (("r1", "ana", "premium", 1.5, 3), ("r2", "bo", "local", 0.002, 2)):
         ledger.start_run(run, config_hash="c", args={})
         for _ in range(2):
