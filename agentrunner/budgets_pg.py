@@ -182,11 +182,16 @@ class _Heartbeat:
                 work = [(pg, list(ids)) for pg, ids in self._held.values() if ids]
             for pg, ids in work:
                 try:
-                    pg.execute_native(
-                        f"UPDATE reservations SET expires_at = {_lease_sql()} WHERE id = ANY(%s)", [LEASE_SECONDS, ids]
-                    )
+                    renewed = pg.execute_native(
+                        f"UPDATE reservations SET expires_at = {_lease_sql()} WHERE id = ANY(%s) RETURNING id",
+                        [LEASE_SECONDS, ids],
+                    ).fetchall()
                 except Exception:  # the database is down or restarting: the next beat tries again
                     continue
+                # Gone without release(): deleted with their call's row (record_call(release=…)).
+                gone = set(ids) - {row[0] for row in renewed}
+                for reservation_id in gone:
+                    self.drop(pg, reservation_id)
 
 
 _heartbeat = _Heartbeat()

@@ -164,6 +164,9 @@ class LedgerConfig(_Model):
     team: str = ""
     project: str = ""
     url: str = ""  # postgresql://… : a team's shared ledger instead of .agentrunner/ledger.db
+    # SQLite only: "full" fsyncs every commit (a row survives a power cut); "normal" (WAL) survives a
+    # killed process but not an OS crash — docs/ledger.md "Durability".
+    synchronous: Literal["full", "normal"] = "full"
 
     @field_validator("url")
     @classmethod

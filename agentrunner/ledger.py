@@ -1,8 +1,9 @@
 """The ledger: one row per model call, written the moment the call ends.
 
-SQLite in WAL mode with ``synchronous=FULL`` by default; a team's PostgreSQL when the ledger is a
-``postgresql://`` URL (``[ledger] url`` or ``AGENTRUNNER_LEDGER_URL``; :mod:`agentrunner.ledger_pg`).
-Either way, once :meth:`Ledger.record_call` returns, the row survives the process being killed.
+SQLite in WAL mode with ``synchronous=FULL`` by default (``[ledger] synchronous = "normal"``: no fsync
+per commit); a team's PostgreSQL when the ledger is a ``postgresql://`` URL (``[ledger] url`` or
+``AGENTRUNNER_LEDGER_URL``; :mod:`agentrunner.ledger_pg`). Either way, once :meth:`Ledger.record_call`
+returns, the row survives the process being killed (with ``"full"``, an OS crash or power cut too).
 Redaction (:mod:`agentrunner.redaction`: the default secret rules and the configured patterns) is
 applied to every text field before anything is written; API keys and auth headers are never part
 of a request to begin with.
@@ -113,6 +114,10 @@ _TEXT_FIELDS = ("request_json", "response_text", "response_json", "error")
 
 
 URL_ENV = "AGENTRUNNER_LEDGER_URL"
+SYNCHRONOUS = ("full", "normal")
+"""``[ledger] synchronous``: SQLite's ``PRAGMA synchronous`` for the ledger's writes. "full" fsyncs
+the WAL at every commit; "normal" (WAL only) leaves it to the OS: a committed row survives the
+process being killed (kill -9, OOM), not an OS crash or power cut (docs/ledger.md, "Durability")."""
 _MIGRATION_LOCK = 0x61676C65  # PostgreSQL advisory lock key: one process migrates at a time
 
 
@@ -121,8 +126,15 @@ class Ledger:
     or a PostgreSQL database when ``path`` is a ``postgresql://`` URL (``backend`` says which)."""
 
     def __init__(
-        self, path: str | Path, *, redact: Iterable[str | SecretRule] = (), spool: Path | None = None
+        self,
+        path: str | Path,
+        *,
+        redact: Iterable[str | SecretRule] = (),
+        spool: Path | None = None,
+        synchronous: str = "full",
     ) -> None:
+        if synchronous not in SYNCHRONOUS:
+            raise LedgerError(f"[ledger] synchronous: expected one of {', '.join(SYNCHRONOUS)}, got {synchronous!r}")
         self.redact = Redactor(redact)
         self._lock = threading.RLock()
         self._group = _GroupCommit(self._insert_calls)
@@ -140,7 +152,9 @@ class Ledger:
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30.0)
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             self._wal = self.path.with_name(self.path.name + "-wal") if mode == "wal" else None
-            conn.execute("PRAGMA synchronous=FULL")
+            # NORMAL only in WAL mode: with a rollback journal it could corrupt the file on a power cut.
+            self.synchronous = synchronous if mode == "wal" else "full"
+            conn.execute(f"PRAGMA synchronous={self.synchronous.upper()}")
             conn.execute("PRAGMA busy_timeout=30000")
             self.db = sqlite_utils.Database(conn)
             with self._lock:
@@ -153,6 +167,7 @@ class Ledger:
 
     def _open_postgres(self, url: str) -> None:
         self.backend = "postgresql"
+        self.synchronous = "full"  # the server's synchronous_commit decides; every commit waits for it
         self.location = display_name(url)
         self.path = Path(self.location)  # for messages only: there is no file
         self._wal = None
@@ -187,7 +202,8 @@ class Ledger:
         url = os.environ.get(URL_ENV) or getattr(config.ledger, "url", "")
         if url:
             return cls(url, redact=config.ledger.patterns(), spool=config.data_dir / SPOOL_NAME)
-        return cls(config.ledger_path, redact=config.ledger.patterns())
+        synchronous = getattr(config.ledger, "synchronous", "full")
+        return cls(config.ledger_path, redact=config.ledger.patterns(), synchronous=synchronous)
 
     def _check_version(self) -> None:
         known = applied(self.db)
@@ -242,10 +258,15 @@ class Ledger:
             "(see `agentrunner doctor`)"
         )
 
-    def record_call(self, record: CallRecord | dict[str, Any]) -> str:
+    def record_call(self, record: CallRecord | dict[str, Any], *, release: str | None = None) -> str:
         """Write one call (success or error), durably. Returns its id.
 
         A row whose (source, source_id) is already present is skipped: imports are idempotent.
+
+        ``release``: the id of the budget reservation made for this call, deleted in the same
+        transaction as the row is inserted — the call's cost moves from reserved to spent at once,
+        never counted twice or not at all, and the request saves a write transaction.
+        (``budgets.release`` afterwards is a no-op.)
 
         Group commit: threads recording at the same time share one transaction (one fsync) — the
         first to arrive writes every row queued by then while the others wait for it. Each call still
@@ -253,13 +274,20 @@ class Ledger:
         fsync per row is ~4 ms on a plain disk: a gateway could not record more than ~250 calls/s.)
         """
         row = self._row(record)
-        self._group.write(row)
+        self._group.write(row, release)
         return str(row["id"])
 
-    def _insert_calls(self, rows: list[dict[str, Any]]) -> None:
+    def _insert_calls(self, rows: list[dict[str, Any]], releases: list[str]) -> None:
         if self.backend == "postgresql":
+            pg = cast(PgDatabase, self.db)
+
+            def insert() -> None:
+                pg.table("calls").insert_all(rows, ignore=True)
+                if releases:
+                    pg.execute_native("DELETE FROM reservations WHERE id = ANY(%s)", [releases])
+
             try:
-                self._write(lambda: self.db.table("calls").insert_all(rows, ignore=True))
+                self._write(insert)
             except LedgerError as exc:
                 if self.spool is None:
                     raise
@@ -273,7 +301,13 @@ class Ledger:
             return
         columns = list(rows[0])
         sql = f"INSERT OR IGNORE INTO calls ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-        self._write(lambda: self.db.conn.executemany(sql, [[row[c] for c in columns] for row in rows]))
+
+        def insert_sqlite() -> None:
+            self.db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
+            if releases:
+                self.db.conn.executemany("DELETE FROM reservations WHERE id = ?", [[one] for one in releases])
+
+        self._write(insert_sqlite)
 
     def insert_calls(self, records: Iterable[CallRecord | dict[str, Any]], batch: int = 500) -> int:
         """Bulk insert (importers); duplicates on (source, source_id) are skipped.
@@ -491,8 +525,8 @@ class _GroupCommit:
         self._queue: list[_Pending] = []
         self._leading = False
 
-    def write(self, row: dict[str, Any]) -> None:
-        mine = _Pending(row)
+    def write(self, row: dict[str, Any], release: str | None = None) -> None:
+        mine = _Pending(row, release)
         with self._cond:
             self._queue.append(mine)
             while not mine.done and self._leading:
@@ -504,14 +538,14 @@ class _GroupCommit:
             self._leading = True
             batch, self._queue = self._queue, []
         try:
-            self._commit([pending.row for pending in batch])
+            self._commit([pending.row for pending in batch], [p.release for p in batch if p.release])
         except BaseException as exc:
             if len(batch) == 1:
                 batch[0].error = exc
             else:  # one bad row must not fail the others: write each alone, each gets its own outcome
                 for pending in batch:
                     try:
-                        self._commit([pending.row])
+                        self._commit([pending.row], [pending.release] if pending.release else [])
                     except BaseException as alone:
                         pending.error = alone
         with self._cond:
@@ -524,10 +558,11 @@ class _GroupCommit:
 
 
 class _Pending:
-    __slots__ = ("done", "error", "row")
+    __slots__ = ("done", "error", "release", "row")
 
-    def __init__(self, row: dict[str, Any]) -> None:
+    def __init__(self, row: dict[str, Any], release: str | None) -> None:
         self.row = row
+        self.release = release
         self.done = False
         self.error: BaseException | None = None
 
