@@ -133,10 +133,10 @@ class Gateway:
             provider.close()
 
     def _prepare(
-        self, tier: str, request: ChatRequest, model: str | None
+        self, tier: str, request: ChatRequest, model: str | None, *, as_sent: bool = False
     ) -> tuple[TierConfig, ChatRequest, str, str]:
         tier_config = self.tier_config(tier, model)
-        if request.max_tokens is not None and request.max_tokens > tier_config.max_tokens:
+        if not as_sent and request.max_tokens is not None and request.max_tokens > tier_config.max_tokens:
             # The tier's max_tokens is a ceiling (time and money): no request asks a tier for more.
             request = request.model_copy(update={"max_tokens": tier_config.max_tokens})
         request_hash = request.request_hash()
@@ -145,7 +145,26 @@ class Gateway:
         )
         return tier_config, request, request_hash, request_json
 
-    def _base_record(
+    def start_attempt(
+        self,
+        tier: str,
+        request: ChatRequest,
+        context: CallContext | None = None,
+        *,
+        model: str | None = None,
+        attempt: int = 1,
+        as_sent: bool = False,
+    ) -> Attempt:
+        """One upstream attempt made outside :meth:`call`/:meth:`stream`, to be recorded here: its
+        ledger row is then like any call's (context, request, price, usage). The HTTP gateway's
+        Anthropic pass-through forwards the caller's body itself and records through this.
+        ``as_sent``: the request went upstream as the caller sent it (its ``max_tokens`` not
+        lowered to the tier's). The clock starts now; end it with :meth:`Attempt.ok` or
+        :meth:`Attempt.failed`."""
+        tier_config, request, request_hash, request_json = self._prepare(tier, request, model, as_sent=as_sent)
+        return self._attempt(tier, tier_config, context or CallContext(), attempt, request_hash, request_json)
+
+    def _attempt(
         self,
         tier: str,
         tier_config: TierConfig,
@@ -153,47 +172,55 @@ class Gateway:
         attempt: int,
         request_hash: str,
         request_json: str,
-    ) -> CallRecord:
-        return CallRecord(
+    ) -> Attempt:
+        record = CallRecord(
             ts_start=utcnow(),
-            run_id=context.run_id,
-            task_id=context.task_id,
-            step_id=context.step_id,
-            step_kind=context.step_kind,
             attempt=attempt,
             tier=tier,
             provider=tier_config.provider,
             model=tier_config.model,
             request_json=request_json,
             request_hash=request_hash,
-            route_reason=context.route_reason,
-            route_score=context.route_score,
             config_hash=self.config_hash,
             user=context.user or self.config.ledger.user or None,
             team=context.team or self.config.ledger.team or None,
             project=self.config.ledger.project or None,
-            source=context.source,
-            replay_of=context.replay_of,
-            config_name=context.config_name,
-            task_type=context.task_type,
-            client=context.client,
-            key_id=context.key_id,
-            request_id=context.request_id,
-            protocol=context.protocol,
+            **{name: getattr(context, name) for name in _CONTEXT_COLUMNS},
         )
+        return Attempt(self, tier, tier_config, record, time.perf_counter())
 
-    def _failed_attempt(self, tier: str, base: CallRecord, started: float, exc: Exception) -> ProviderError:
-        """Record a failed attempt; return it as a ProviderError of this tier."""
-        if isinstance(exc, ProviderError):
-            error = exc if exc.tier else type(exc)(exc.message, tier=tier, retry_after=exc.retry_after)
-        else:  # an SDK choking on a body it could not parse, etc.
-            error = ProviderResponseError(f"{type(exc).__name__}: {exc}", tier=tier)
-        self._record_error(base, started, error)
-        if isinstance(error, ProviderAuthError | ProviderUnavailable):
-            # A rejected key or a vanished model will not come back within this run:
-            # availability (and so routing) skips the tier from now on.
-            self.mark_unavailable(tier, error.message)
-        return error
+    def _retried(
+        self,
+        tier: str,
+        prepared: tuple[TierConfig, ChatRequest, str, str],
+        context: CallContext,
+        model: str | None,
+        start: Callable[[Provider, ChatRequest], _Started],
+    ) -> tuple[Attempt, _Started]:
+        """The retry loop of :meth:`call` and :meth:`stream`: ``start`` (one provider call, or a
+        stream's opening up to its first delta) until it succeeds or fails for good. Every failed
+        attempt is a ledger row; a retryable failure waits (backoff, Retry-After) and goes again."""
+        tier_config, request, request_hash, request_json = prepared
+        available = self.availability(tier)
+        attempts = tier_config.max_retries + 1
+        for number in range(1, attempts + 1):
+            attempt = self._attempt(tier, tier_config, context, number, request_hash, request_json)
+            self.ledger.ensure_writable()  # never pay for a call whose row cannot be written (LedgerError)
+            try:
+                if not available:
+                    raise ProviderUnavailable(f"unavailable: {available.reason}", tier=tier)
+                return attempt, start(self.provider(tier, model), request)
+            except Exception as exc:
+                error = attempt.failed(exc)
+                if isinstance(error, ProviderAuthError | ProviderUnavailable):
+                    # A rejected key or a vanished model will not come back within this run:
+                    # availability (and so routing) skips the tier from now on.
+                    self.mark_unavailable(tier, error.message)
+                retryable = error.retryable or not isinstance(exc, ProviderError)
+                if not retryable or number >= attempts:
+                    raise error from None
+                self._sleep(backoff_delay(number - 1, error.retry_after, self._rng))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def call(
         self,
@@ -207,29 +234,15 @@ class Gateway:
         """One call, retried; every attempt a ledger row. ``model`` overrides the tier's model
         (same provider and connection): the HTTP gateway's pass-through."""
         context = context or CallContext()
-        tier_config, request, request_hash, request_json = self._prepare(tier, request, model)
+        prepared = self._prepare(tier, request, model)
         if reuse:
-            row = self.ledger.find_completed(request_hash, step_id=context.step_id, model=tier_config.model)
+            row = self.ledger.find_completed(prepared[2], step_id=context.step_id, model=prepared[0].model)
             if row is not None:
                 return response_from_row(row)
-        available = self.availability(tier)
-        attempts = tier_config.max_retries + 1
-        for attempt in range(1, attempts + 1):
-            base = self._base_record(tier, tier_config, context, attempt, request_hash, request_json)
-            started = time.perf_counter()
-            self.ledger.ensure_writable()  # never pay for a call whose row cannot be written (LedgerError)
-            try:
-                if not available:
-                    raise ProviderUnavailable(f"unavailable: {available.reason}", tier=tier)
-                response = self.provider(tier, model).complete(request)
-            except Exception as exc:
-                error = self._failed_attempt(tier, base, started, exc)
-                if not _retry(error, exc, attempt, attempts):
-                    raise error from None
-                self._sleep(backoff_delay(attempt - 1, error.retry_after, self._rng))
-                continue
-            return self._record_ok(base, started, tier_config, response)
-        raise AssertionError("unreachable")  # pragma: no cover
+        attempt, response = self._retried(
+            tier, prepared, context, model, lambda provider, request: provider.complete(request)
+        )
+        return attempt.ok(response)
 
     def stream(
         self,
@@ -248,32 +261,52 @@ class Gateway:
         ``CallStream.response`` is the whole answer with its ledger id and cost."""
         return CallStream(self, tier, request, context or CallContext(), model)
 
-    def _record_error(self, base: CallRecord, started: float, error: ProviderError) -> None:
-        record = base.model_copy(
+
+_CONTEXT_COLUMNS = (
+    "run_id", "task_id", "step_id", "step_kind", "route_reason", "route_score", "source", "replay_of",
+    "config_name", "task_type", "client", "key_id", "request_id", "protocol",
+)  # CallContext fields that are ledger columns of the same name
+_Started = Any  # what an attempt's start returns: a ChatResponse, or an open stream and its first delta
+
+
+class Attempt:
+    """One upstream attempt, its ledger row not yet written (see :meth:`Gateway.start_attempt`)."""
+
+    def __init__(
+        self, gateway: Gateway, tier: str, tier_config: TierConfig, record: CallRecord, started: float
+    ) -> None:
+        self.gateway = gateway
+        self.tier = tier
+        self.tier_config = tier_config
+        self.record = record  # the row's columns known before the answer: who, what, which tier
+        self.started = started  # time.perf_counter() when the attempt began
+
+    def failed(self, exc: Exception) -> ProviderError:
+        """Record the attempt as failed; return the failure as a ProviderError of this tier."""
+        if isinstance(exc, ProviderError):
+            error = exc if exc.tier else type(exc)(exc.message, tier=self.tier, retry_after=exc.retry_after)
+        else:  # an SDK choking on a body it could not parse, etc.
+            error = ProviderResponseError(f"{type(exc).__name__}: {exc}", tier=self.tier)
+        row = self.record.model_copy(
             update={
                 "ts_end": utcnow(),
-                "latency_ms": (time.perf_counter() - started) * 1000,
+                "latency_ms": (time.perf_counter() - self.started) * 1000,
                 "status": "error",
                 "error": f"{type(error).__name__}: {error}",
                 "finish_reason": "error",
             }
         )
-        self.ledger.record_call(record)
+        self.gateway.ledger.record_call(row)
+        return error
 
-    def _record_ok(
-        self,
-        base: CallRecord,
-        started: float,
-        tier_config: TierConfig,
-        response: ChatResponse,
-        *,
-        partial: str | None = None,
-        status: str = "ok",
-    ) -> ChatResponse:
-        latency_ms = response.latency_ms or (time.perf_counter() - started) * 1000
+    def ok(self, response: ChatResponse, *, partial: str | None = None, status: str = "ok") -> ChatResponse:
+        """Record the attempt's answer, priced. ``partial``: it was cut short (why; the row is then
+        not replayable); ``status`` "error" when it was cut by a failure. Returns the response with
+        its ledger id, cost, tier and latency."""
+        latency_ms = response.latency_ms or (time.perf_counter() - self.started) * 1000
         usage = response.usage
-        cost = price_call(tier_config, usage, latency_ms, when=datetime.now(UTC))
-        record = base.model_copy(
+        cost = price_call(self.tier_config, usage, latency_ms, when=datetime.now(UTC))
+        row = self.record.model_copy(
             update={
                 "ts_end": utcnow(),
                 "resolved_model": response.resolved_model,
@@ -300,15 +333,10 @@ class Gateway:
                 "replayable": partial is None,
             }
         )
-        call_id = self.ledger.record_call(record)
+        call_id = self.gateway.ledger.record_call(row)
         return response.model_copy(
-            update={"call_id": call_id, "cost_usd": cost.usd, "tier": base.tier, "latency_ms": latency_ms}
+            update={"call_id": call_id, "cost_usd": cost.usd, "tier": self.tier, "latency_ms": latency_ms}
         )
-
-
-def _retry(error: ProviderError, exc: Exception, attempt: int, attempts: int) -> bool:
-    retryable = error.retryable or not isinstance(exc, ProviderError)
-    return retryable and attempt < attempts
 
 
 class CallStream(Iterator[ChatDelta]):
@@ -332,30 +360,9 @@ class CallStream(Iterator[ChatDelta]):
     def _run(
         self, tier: str, request: ChatRequest, context: CallContext, model: str | None
     ) -> Generator[ChatDelta, None, None]:
-        gateway = self._gateway
-        tier_config, request, request_hash, request_json = gateway._prepare(tier, request, model)
-        available = gateway.availability(tier)
-        attempts = tier_config.max_retries + 1
-        for attempt in range(1, attempts + 1):
-            base = gateway._base_record(tier, tier_config, context, attempt, request_hash, request_json)
-            started = time.perf_counter()
-            gateway.ledger.ensure_writable()  # no paid stream without a writable ledger row (LedgerError)
-            upstream: Iterator[ChatDelta] | None = None
-            try:
-                if not available:
-                    raise ProviderUnavailable(f"unavailable: {available.reason}", tier=tier)
-                upstream = gateway.provider(tier, model).stream(request)
-                first = next(upstream, None)  # failures before anything was passed on are retried
-            except Exception as exc:
-                _close_quietly(upstream)
-                error = gateway._failed_attempt(tier, base, started, exc)
-                if not _retry(error, exc, attempt, attempts):
-                    raise error from None
-                gateway._sleep(backoff_delay(attempt - 1, error.retry_after, gateway._rng))
-                continue
-            break
-        else:  # pragma: no cover - the loop either breaks or raises
-            raise AssertionError("unreachable")
+        prepared = self._gateway._prepare(tier, request, model)
+        request = prepared[1]
+        attempt, (upstream, first) = self._gateway._retried(tier, prepared, context, model, _open_stream)
         accumulated = StreamAccumulator()
         try:
             if first is not None:
@@ -366,8 +373,8 @@ class CallStream(Iterator[ChatDelta]):
                 yield delta
         except GeneratorExit:
             _close_quietly(upstream)
-            self.response = gateway._record_ok(
-                base, started, tier_config, _partial_response(accumulated, request, started),
+            self.response = attempt.ok(
+                _partial_response(accumulated, request, attempt.started),
                 partial=f"partial: the client stopped reading after {accumulated.content_deltas} pieces",
             )
             raise
@@ -376,15 +383,25 @@ class CallStream(Iterator[ChatDelta]):
             error = exc if isinstance(exc, ProviderError) else ProviderResponseError(
                 f"{type(exc).__name__}: {exc}", tier=tier
             )
-            self.response = gateway._record_ok(
-                base, started, tier_config, _partial_response(accumulated, request, started),
+            self.response = attempt.ok(
+                _partial_response(accumulated, request, attempt.started),
                 partial=f"partial: the stream broke after {accumulated.content_deltas} pieces: "
                 f"{type(error).__name__}: {error}",
                 status="error",
             )
             raise error from None
-        latency_ms = (time.perf_counter() - started) * 1000
-        self.response = gateway._record_ok(base, started, tier_config, accumulated.response(latency_ms=latency_ms))
+        latency_ms = (time.perf_counter() - attempt.started) * 1000
+        self.response = attempt.ok(accumulated.response(latency_ms=latency_ms))
+
+
+def _open_stream(provider: Provider, request: ChatRequest) -> tuple[Iterator[ChatDelta], ChatDelta | None]:
+    """A provider's stream, opened up to its first delta (failures until then are retried)."""
+    upstream = provider.stream(request)
+    try:
+        return upstream, next(upstream, None)
+    except BaseException:
+        _close_quietly(upstream)
+        raise
 
 
 def _close_quietly(iterator: Iterator[ChatDelta] | None) -> None:

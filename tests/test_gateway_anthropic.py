@@ -642,3 +642,80 @@ def test_passthrough_client_gone_mid_stream_leaves_a_partial_row(
     assert (row["tier"], row["partial"], row["status"]) == ("premium", 1, "ok")
     assert row["error"] == "partial: the client stopped reading before the end" and row["input_tokens"] == 12
     ledger.close()
+
+
+class HalfDollarKey:
+    """A key whose daily cap ($0.50) covers a premium answer of 4,096 tokens (the tier's
+    max_tokens, ~$0.06 at $15/MTok) but not one of 64,000 (~$0.96)."""
+
+    def authenticate(self, token: str) -> Caller | None:
+        return Caller(user="carol", key_id="k3", key_daily_usd=0.5)
+
+
+def test_passthrough_reserves_for_the_callers_own_max_tokens(
+    fake_local: Path, write_config: Callable[[str], Path], upstream: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forwarded request keeps its max_tokens (Claude Code sends 64000), so its reservation must
+    cover that many output tokens, not the tier's 4096: else a long answer overruns the cap."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", UPSTREAM_KEY)
+    config = load_config(write_config(TIERS.replace("{upstream}", upstream.url)))
+    ledger = Ledger.for_config(config)
+    upstream.queue("/v1/messages", Reply(200, upstream_message()))
+    with GatewayServer(create_app(config, ledger, auth=HalfDollarKey())) as server:
+        api = anthropic.Anthropic(base_url=server.url, api_key="any", max_retries=0)
+        refused = httpx.post(  # (the SDK itself insists on streaming for 64000 tokens)
+            f"{server.url}/v1/messages",
+            headers={"x-api-key": "any"},
+            json={"model": "claude-sonnet-4-6", "max_tokens": 64000, "messages": [{"role": "user", "content": "hi"}]},
+        )
+        assert refused.status_code == 429 and "key" in refused.json()["error"]["message"]
+        assert upstream.requests_to("/v1/messages") == []  # refused before anything was forwarded
+        api.messages.create(model="claude-sonnet-4-6", max_tokens=4000, messages=[{"role": "user", "content": "hi"}])
+    [seen] = upstream.requests_to("/v1/messages")
+    assert seen.json()["max_tokens"] == 4000  # forwarded as sent
+    [row] = rows(ledger)
+    assert json.loads(row["request_json"])["max_tokens"] == 4000
+    assert ledger.fetch_all("SELECT * FROM reservations") == []  # released
+    ledger.close()
+
+
+def test_passthrough_calls_are_counted_in_metrics(
+    gateway: tuple[GatewayServer, Ledger], upstream: ScriptedServer
+) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    server, ledger = gateway
+    upstream.queue("/v1/messages", Reply(200, upstream_message(output_tokens=5)))
+    upstream.queue("/v1/messages", Reply(200, upstream_stream(), headers={"Content-Type": "text/event-stream"}))
+    api = client(server)
+    api.messages.create(model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": "hi"}])
+    with api.messages.stream(
+        model="claude-sonnet-4-6", max_tokens=300, messages=[{"role": "user", "content": "hi"}]
+    ) as stream:
+        stream.get_final_message()
+    found = rows(ledger, 2)
+    deadline = time.monotonic() + 5
+    while True:  # the stream's tokens are counted as its row is written, just after its last event
+        samples = {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(httpx.get(f"{server.url}/metrics").text)
+            for s in family.samples
+        }
+        tokens = {
+            kind: samples.get(
+                ("agentrunner_gateway_tokens_total", (("kind", kind), ("tier", "premium"), ("user", "-"))), 0.0
+            )
+            for kind in ("input", "output", "cache_read")
+        }
+        if tokens["output"] >= 14 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert tokens == {
+        "input": sum(r["input_tokens"] for r in found),
+        "output": sum(r["output_tokens"] for r in found),
+        "cache_read": sum(r["cache_read_tokens"] for r in found),
+    } == {"input": 24, "output": 14, "cache_read": 600}
+    cost = samples[("agentrunner_gateway_cost_usd_total", (("tier", "premium"), ("user", "-")))]
+    assert cost == pytest.approx(sum(r["cost_usd"] for r in found)) and cost > 0
+    labels = (("code", "200"), ("protocol", "anthropic"), ("tier", "premium"), ("user", "-"))
+    assert samples[("agentrunner_gateway_requests_total", labels)] == 2

@@ -166,7 +166,7 @@ def routes(server: GatewayServer) -> list[BaseRoute]:
     async def messages(request: Request) -> Response:
         context, body, routed = await read(request)
         model = routed.model
-        planned = await run_in_threadpool(calls.plan, context, model, routed.chat)
+        planned = await run_in_threadpool(lambda: calls.plan(context, model, routed.chat, as_sent=anthropic_tier))
         if anthropic_tier(planned.tier):
             return await passthrough.messages(request, context, body, routed.chat, planned)
         try:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -42,7 +41,7 @@ from ..errors import (
     ProviderResponseError,
     ProviderServerError,
 )
-from ..ledger import CallRecord
+from ..gateway import Attempt
 from ..providers.anthropic import DEFAULT_KEY_ENV
 from ..providers.base import parse_retry_after
 from .anthropic_wire import UpstreamStreamReader, error_body, response_from_message, sse_error
@@ -124,13 +123,15 @@ class Passthrough:
     def _timeout(self, tier_config: TierConfig) -> httpx.Timeout:
         return httpx.Timeout(tier_config.timeout, connect=tier_config.connect_timeout)
 
-    def _record(self, base: CallRecord, started: float, tier_config: TierConfig, **kwargs: Any) -> None:
-        gateway = self.server.calls.gateway
+    def _record(self, attempt: Attempt, context: RequestContext, **kwargs: Any) -> None:
+        """The attempt's ledger row (:meth:`Attempt.ok` / :meth:`Attempt.failed`), and its tokens
+        and cost in ``/metrics`` like a translated call's."""
         error: ProviderError | None = kwargs.pop("error", None)
         if error is not None:
-            gateway._record_error(base, started, error)
-        else:
-            gateway._record_ok(base, started, tier_config, **kwargs)
+            attempt.failed(error)
+            return
+        response = attempt.ok(**kwargs)
+        self.server.calls.observe(context, attempt.tier, response)
 
     def _error_response(
         self, tier: str, tier_config: TierConfig, status: int, body: bytes, headers: httpx.Headers
@@ -163,16 +164,16 @@ class Passthrough:
             url, headers = self._upstream(request, tier, tier_config, "/v1/messages")
             upstream_body = body if body.get("model") == tier_config.model else {**body, "model": tier_config.model}
             content = json.dumps(upstream_body, ensure_ascii=False).encode()
-            request_json = json.dumps(
-                {"model": tier_config.model, **routed.canonical()}, ensure_ascii=False, sort_keys=True
-            )
             retry_count = request.headers.get("x-stainless-retry-count", "0")
-            attempt = int(retry_count) + 1 if retry_count.isdigit() else 1
-            base = gateway._base_record(
-                tier, tier_config, calls.call_context(context, planned), attempt, routed.request_hash(), request_json
+            attempt = gateway.start_attempt(
+                tier,
+                routed,
+                calls.call_context(context, planned),
+                model=planned.model,
+                attempt=int(retry_count) + 1 if retry_count.isdigit() else 1,
+                as_sent=True,  # forwarded with the caller's own max_tokens
             )
             served = {"x-agentrunner-tier": tier, "x-agentrunner-model": tier_config.model}
-            started = time.perf_counter()
             client = self.client()
             upstream_request = client.build_request(
                 "POST", url, content=content, headers=headers, timeout=self._timeout(tier_config)
@@ -181,7 +182,7 @@ class Passthrough:
                 upstream = await client.send(upstream_request, stream=True)
             except httpx.HTTPError as exc:
                 error = _transport_error(exc, tier, url, tier_config)
-                await to_thread.run_sync(lambda: self._record(base, started, tier_config, error=error))
+                await to_thread.run_sync(lambda: self._record(attempt, context, error=error))
                 raise ApiError(
                     504 if isinstance(exc, httpx.TimeoutException) else 502, "upstream", str(error)
                 ) from None
@@ -190,13 +191,13 @@ class Passthrough:
                 await upstream.aclose()
                 retry_after = parse_retry_after(dict(upstream.headers))
                 error = upstream_error(upstream.status_code, _message_of(raw), tier, retry_after)
-                await to_thread.run_sync(lambda: self._record(base, started, tier_config, error=error))
+                await to_thread.run_sync(lambda: self._record(attempt, context, error=error))
                 return self._error_response(tier, tier_config, upstream.status_code, raw, upstream.headers)
             if "text/event-stream" not in upstream.headers.get("content-type", ""):
                 raw = await upstream.aread()
                 await upstream.aclose()
                 response = response_from_message(_json_or_none(raw))
-                await to_thread.run_sync(lambda: self._record(base, started, tier_config, response=response))
+                await to_thread.run_sync(lambda: self._record(attempt, context, response=response))
                 return Response(
                     raw,
                     status_code=200,
@@ -205,7 +206,7 @@ class Passthrough:
                 )
             released = True  # the relay below releases it when the stream ends
             return StreamingResponse(
-                self._relay(upstream, base, started, tier_config, planned),
+                self._relay(upstream, attempt, context, planned),
                 status_code=200,
                 media_type="text/event-stream",
                 headers={"cache-control": "no-cache", **_relayed(upstream.headers), **served},
@@ -215,7 +216,7 @@ class Passthrough:
                 await run_in_threadpool(calls.release, planned)
 
     async def _relay(
-        self, upstream: httpx.Response, base: CallRecord, started: float, tier_config: TierConfig, planned: Planned
+        self, upstream: httpx.Response, attempt: Attempt, context: RequestContext, planned: Planned
     ) -> AsyncIterator[bytes]:
         reader = UpstreamStreamReader()
         broken: str | None = None
@@ -240,7 +241,7 @@ class Passthrough:
                 else:
                     partial, status = "partial: the client stopped reading before the end", "ok"
                 await to_thread.run_sync(
-                    lambda: self._record(base, started, tier_config, response=response, partial=partial, status=status)
+                    lambda: self._record(attempt, context, response=response, partial=partial, status=status)
                 )
                 await to_thread.run_sync(self.server.calls.release, planned)
 

@@ -12,7 +12,7 @@ calls :meth:`CallService.call` or :meth:`CallService.stream`, and converts back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from .metrics import GatewayMetrics
 
 SOURCE = "gateway"
+MAX_FORWARDED_OUTPUT_TOKENS = 128_000
+"""The output a forwarded request's reservation covers at most: the largest ``max_tokens`` any
+current premium model accepts (a bigger one is refused upstream, so it cannot cost more)."""
 
 
 @dataclass
@@ -77,9 +80,15 @@ class CallService:
         except ModelNotFound as exc:
             raise ApiError(404, "not_found", str(exc), param="model", code="model_not_found") from None
 
-    def worst_case(self, tier: str, model: str | None, request: ChatRequest) -> float | None:
+    def worst_case(self, tier: str, model: str | None, request: ChatRequest, *, as_sent: bool = False) -> float | None:
+        """The most this request can cost on ``tier``. A translated call asks for at most the
+        tier's ``max_tokens``; a request forwarded as sent (``as_sent``: the Anthropic
+        pass-through) can get as many as it asks for, up to :data:`MAX_FORWARDED_OUTPUT_TOKENS`."""
         tier_config = self.gateway.tier_config(tier, model)
-        out = min(request.max_tokens or tier_config.max_tokens, tier_config.max_tokens)
+        if as_sent:
+            out = min(request.max_tokens or tier_config.max_tokens, MAX_FORWARDED_OUTPUT_TOKENS)
+        else:
+            out = min(request.max_tokens or tier_config.max_tokens, tier_config.max_tokens)
         return worst_case_cost(tier_config, request.estimated_prompt_tokens(), out)
 
     @staticmethod
@@ -94,8 +103,17 @@ class CallService:
             key_monthly_usd=caller.key_monthly_usd,
         )
 
-    def plan(self, context: RequestContext, model: str, request: ChatRequest) -> Planned:
+    def plan(
+        self,
+        context: RequestContext,
+        model: str,
+        request: ChatRequest,
+        *,
+        as_sent: Callable[[str], bool] = lambda tier: False,
+    ) -> Planned:
         """Route and reserve (raises ApiError / AgentRunnerError). Release with :meth:`release`.
+        ``as_sent(tier)``: the request would be forwarded to that tier as sent, so its reservation
+        covers the request's own ``max_tokens`` (see :meth:`worst_case`).
 
         A tier, a tier's model or a pass-through is served as asked or, when a cap of the caller
         cannot cover it, by ``[budgets] downgrade_to`` if set (else 429: never a silent downgrade);
@@ -109,7 +127,9 @@ class CallService:
             assert asked is not None
 
             def worst(tier: str) -> float | None:
-                return self.worst_case(tier, resolved.model if tier == asked else None, request)
+                return self.worst_case(
+                    tier, resolved.model if tier == asked else None, request, as_sent=as_sent(tier)
+                )
 
             fit = budgets.reserve_or_downgrade(self.config, self.ledger, tier=asked, worst_case=worst, spender=spender)
             if fit.downgraded_from is None:
@@ -118,7 +138,7 @@ class CallService:
         step = Step.for_request(request, kind="act")
         decision = self.router.choose(step, reserve=False)
         reason = f"{resolved.reason}: {decision.reason}"
-        amount = self.worst_case(decision.tier, None, request)
+        amount = self.worst_case(decision.tier, None, request, as_sent=as_sent(decision.tier))
         routed = budgets.reserve(self.config, self.ledger, amount, tier=decision.tier, spender=spender)
         if routed.ok:
             return Planned(decision.tier, None, reason, decision.score, routed.id)
@@ -127,7 +147,7 @@ class CallService:
         if self.config.budgets.on_exhausted != "downgrade" or cheapest in (None, decision.tier):
             raise budgets.over_budget(routed.blocked_by, amount, decision.tier)
         assert cheapest is not None
-        cheap_amount = self.worst_case(cheapest, None, request)
+        cheap_amount = self.worst_case(cheapest, None, request, as_sent=as_sent(cheapest))
         cheap = budgets.reserve(self.config, self.ledger, cheap_amount, tier=cheapest, spender=spender)
         if not cheap.ok:
             assert cheap.blocked_by is not None
