@@ -246,6 +246,7 @@ def test_general_loop_stops_on_repeats_and_rejects_junk(
             chat_reply(tool=("list_files", {"path": "."})),
             chat_reply(tool=("list_files", {"path": "."})),
             chat_reply(content=junk + "DONE"),
+            chat_reply(content=junk + "DONE"),  # told once that nothing changed
             chat_reply(content="a10,"),
         )
         agent, _ = make_agent(write_config(scripted_tier("remote", server.url)))
@@ -314,6 +315,7 @@ def test_general_step_must_write_its_file_itself(isolated_home: Path, write_conf
             "/v1/chat/completions",
             chat_reply(tool=("read_file", {"path": "notes/plan.md"})),
             chat_reply(content="I have reviewed the plan and it looks complete to me."),
+            chat_reply(content="I have reviewed the plan and it looks complete to me."),  # told once
         )
         agent, _ = make_agent(write_config(scripted_tier("remote", server.url)))
         outcome = agent.work(

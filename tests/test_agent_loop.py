@@ -247,7 +247,7 @@ def test_a_fix_item_starts_from_the_failing_output(ws: Workspace) -> None:
     (ws.root / "tests/test_stats.py").write_text(
         "from pkg.stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2]) == 2\n", "utf-8"
     )
-    ctx = ScriptedContext(ws, ["DONE"], "Fix the failing test in `tests/test_stats.py`")
+    ctx = ScriptedContext(ws, ["DONE", "DONE"], "Fix the failing test in `tests/test_stats.py`")
     loop(ctx, ["tests/test_stats.py"], [])
     prompt = ctx.requests[0].messages[3].content
     assert "The tests fail now:" in prompt and "assert 1.5 == 2" in prompt
@@ -256,10 +256,10 @@ def test_a_fix_item_starts_from_the_failing_output(ws: Workspace) -> None:
 
 def test_an_item_naming_no_file_is_shown_the_files_it_quotes_or_names(ws: Workspace) -> None:
     (ws.root / "pkg" / "cli.py").write_text('def main():\n    print("Statz of nothing")\n', "utf-8")
-    quoted = ScriptedContext(ws, ["DONE"], 'Fix the typo in the CLI message ("Statz of nothing")')
+    quoted = ScriptedContext(ws, ["DONE", "DONE"], 'Fix the typo in the CLI message ("Statz of nothing")')
     loop(quoted, [], [])
     assert "pkg/cli.py (line numbers" in quoted.requests[0].messages[3].content
-    named = ScriptedContext(ws, ["DONE"], "Make `top` return None for an empty list")
+    named = ScriptedContext(ws, ["DONE", "DONE"], "Make `top` return None for an empty list")
     loop(named, [], [])
     prompt = named.requests[0].messages[3].content
     assert "pkg/stats.py (line numbers" in prompt and "pkg/cli.py" not in prompt
@@ -280,7 +280,7 @@ def test_the_guide_uses_the_steps_files_and_a_copied_example_path_is_retargeted(
 
 def test_an_item_about_todo_comments_starts_with_where_they_are(ws: Workspace) -> None:
     (ws.root / "pkg" / "stats.py").write_text(STATS + "# TODO: a median\n", "utf-8")
-    ctx = ScriptedContext(ws, ["DONE"], "List the TODO comments into `TODO.md`")
+    ctx = ScriptedContext(ws, ["DONE", "DONE"], "List the TODO comments into `TODO.md`")
     loop(ctx, [], ["TODO.md"])
     assert "pkg/stats.py:7: # TODO: a median" in ctx.requests[0].messages[3].content
 
@@ -312,7 +312,7 @@ def test_old_turns_are_shortened_to_fit_the_context() -> None:
 def test_a_fix_item_that_is_no_test_failure_runs_no_tests(ws: Workspace) -> None:
     """Seen on the chores benchmark: "Fix the typo in …" ran the whole suite first (minutes on a
     busy machine) and timed out."""
-    ctx = ScriptedContext(ws, ["DONE"], 'Fix the typo in the message ("Avrage")')
+    ctx = ScriptedContext(ws, ["DONE", "DONE"], 'Fix the typo in the message ("Avrage")')
     result = loop(ctx, [], [])
     assert not any(r["tool"] == "run" for r in result.tool_results)
     assert "The tests fail now" not in ctx.requests[0].messages[3].content
@@ -404,7 +404,7 @@ def test_an_item_finds_its_files_by_name_and_by_command_words(ws: Workspace) -> 
     (ws.root / "pkg" / "cli.py").write_text(
         'import argparse\nparser = argparse.ArgumentParser(prog="stats")\nparser.add_argument("--top")\n', "utf-8"
     )
-    ctx = ScriptedContext(ws, ["DONE"], "Add a `--json` flag to `stats --top`")
+    ctx = ScriptedContext(ws, ["DONE", "DONE"], "Add a `--json` flag to `stats --top`")
     loop(ctx, [], [])
     assert "pkg/cli.py (line numbers" in ctx.requests[0].messages[3].content
 

@@ -41,6 +41,7 @@ from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdi
 from ..todo import follow_link, slugify
 from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
 from . import recipes
+from .intent import item_intent, no_change_problem
 from .journal import ItemJournal, RestoreReport, Transactions
 from .recipes import ItemInfo, StepSpec
 from .validators import ActResult, Check, default_validators, run_validators
@@ -425,6 +426,12 @@ class Agent:
         checks.append(outputs_check(outputs, {path: journal.original(path) for path in outputs}, self.workspace.root))
         if not checks[-1].ok:
             return checks
+        if spec.recipe == "general":  # a recipe's own validators check what it writes
+            intent = item_intent(item.title, item.context, item.tags, outputs=bool(outputs))
+            problem = no_change_problem(intent, [change.path for change in journal.changes()])
+            checks.append(Check("intent", problem is None, problem or f"{intent.wants}: {intent.reason}"))
+            if problem:
+                return checks
         tests = tests_for(
             recipes.mentioned_paths(item_text),
             journal.changes(),

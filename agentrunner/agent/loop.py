@@ -35,6 +35,7 @@ from ..chat import ChatRequest, Message, ToolCall
 from ..edits import EditError, apply_edit, dropped_content, merge_definitions, parse_problem, strip_line_numbers
 from ..toolcalls import parse_tool_calls
 from ..tools import MODEL_TOOLS, ToolResult
+from .intent import item_intent
 from .journal import FileChange
 from .validators import ActResult
 from .verification import asked_problem, tests_for
@@ -443,10 +444,13 @@ def _gate_done(
     verification's ``asked`` check) and run the tests it touches. ``(None, …)``: finished — all
     good, or ``result.error`` says what is still wrong (the same state twice, or no turn left).
     Otherwise what is wrong, to show the model, and the state it was found in."""
-    feedback = _asked_feedback(ctx, changed, originals or {}) or _test_feedback(ctx, result, changed, reads)
+    nudge = None if changed else _no_change_feedback(ctx, result)
+    feedback = _asked_feedback(ctx, changed, originals or {}) or nudge or _test_feedback(ctx, result, changed, reads)
     if feedback is None:
         return None, failed_at
     state = _fingerprint(ctx.workspace.root, touched | changed)
+    if (state == failed_at or last_turn) and feedback == nudge:
+        return None, failed_at  # still no change: the verification says what is missing (its intent check)
     if state == failed_at or last_turn:
         first = feedback.strip().splitlines()
         result.error = ("tests fail: " + first[-1][:300]) if first[0].startswith("The tests fail") else first[0][:300]
@@ -463,6 +467,18 @@ def _remember(originals: dict[str, bytes | None], root: Path, action: Action) ->
         originals[path.strip()] = (root / path.strip()).read_bytes()
     except OSError:
         originals[path.strip()] = None
+
+
+def _no_change_feedback(ctx: Any, result: ActResult) -> str | None:
+    """A change item (agent/intent.py) that changed no file is not done. A command may have
+    changed files the loop does not track: then the verification's journal decides."""
+    if any(r.get("ok") and r.get("tool") in ("shell", "run") for r in result.tool_results):
+        return None
+    if not item_intent(ctx.item.title, ctx.item.context, ctx.item.tags).change:
+        return None
+    refused = next((r for r in reversed(result.tool_results) if not r.get("ok")), None)
+    why = f" ({refused.get('tool')} was refused: {refused.get('error')})" if refused else ""
+    return f"Not done yet: no file changed, but the task asks for a change{why}. Make it, then write DONE."
 
 
 def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | None]) -> str | None:

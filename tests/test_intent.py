@@ -1,0 +1,58 @@
+"""Whether an item wants a change or an answer (agent/intent.py): decided from its words alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentrunner.agent.intent import item_intent, no_change_problem
+
+CHANGE = [
+    "Add `__all__` to `stockroom/loader.py`",
+    "Give `Inventory` (`stockroom/models.py`) a `__repr__` showing the item and unit counts",
+    "Rewrite the `for` loop in `reorder_list` (`stockroom/reorder.py`) as a list comprehension",
+    "`apply_discount` must raise `ValueError` when the percent is below 0 or above 100",
+    "`load_items` should take a `delimiter` argument, default `,`",
+    "`tests/test_reorder.py` fails since yesterday's merge — find the bug and fix it (the test is right)",
+    "CI is red: `pytest` fails in `tests/test_report.py`. Fix the code, not the test.",
+    "In `stockroom/report.py`, extract the low-stock filter into a function `low_stock_items(items)`",
+    "Name the bulk-pricing numbers in `stockroom/pricing.py`",
+    "Sort the imports of `stockroom/cli.py`",
+    "Explain why `load_items` is slow and make it faster",
+    "Ship a `py.typed` marker so type checkers use our annotations (PEP 561)",
+]
+ANSWER = [
+    "List the TODO comments in the code",
+    "Summarise `stockroom/reorder.py`",
+    "Explain why `load_items` fails on exports saved by Excel",
+    "Why does CI fail?",
+    "Review `stockroom/cli.py` and change nothing",
+    "Write a haiku about autumn",
+    "Give me three names for the CLI",
+    "Sort these numbers: 3 1 2",
+    "Alpha: draft the weekly plan",
+]
+
+
+@pytest.mark.parametrize("title", CHANGE)
+def test_change_items(title: str) -> None:
+    assert item_intent(title).wants == "change", item_intent(title)
+
+
+@pytest.mark.parametrize("title", ANSWER)
+def test_answer_items(title: str) -> None:
+    assert item_intent(title).wants == "answer", item_intent(title)
+
+
+def test_tags_override_and_outputs_decide() -> None:
+    assert item_intent("List the TODO comments", tags=["change"]).reason == "tagged #change"
+    assert item_intent("Add `__all__` to `loader.py`", tags=["local", "answer"]).wants == "answer"
+    assert item_intent("List the TODO comments", tags=["answer", "change"]).wants == "change"  # the last one wins
+    assert item_intent("Summarise `reorder.py` in `docs/summary.md`", outputs=True).wants == "change"
+    assert item_intent("Bump it", "to 0.4.0 in `pyproject.toml`").wants == "change"  # context lines count
+
+
+def test_no_change_problem() -> None:
+    change = item_intent("Fix the typo in `cli.py`")
+    assert no_change_problem(change, []) and "#answer" in (no_change_problem(change, []) or "")
+    assert no_change_problem(change, ["cli.py"]) is None
+    assert no_change_problem(item_intent("List the TODO comments"), []) is None
