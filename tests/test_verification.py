@@ -19,9 +19,11 @@ from agentrunner.agent.verification import (
     asked_problem,
     content_checks,
     echo_problem,
+    exports_problem,
     parse_check,
     shrink_problem,
     stub_problem,
+    tests_for,
 )
 from agentrunner.config import load_config
 from agentrunner.runner import RunOptions, run
@@ -168,7 +170,8 @@ def test_wrong_work_is_not_ticked_and_is_rolled_back(
     else:
         action = chat_reply(tool=("write_file", {"path": target, "content": content}))
     with ScriptedServer({"/v1/models": models()}) as server:
-        server.queue("/v1/chat/completions", action, chat_reply(content=FINAL))
+        # a change item that changed nothing is told so once; the same answer again ends it
+        server.queue("/v1/chat/completions", action, chat_reply(content=FINAL), chat_reply(content=FINAL))
         write_config(config_text(server.url, shell=True).replace("python3 -m py_compile", "python3 gen.py"))
         todo_path = todo(billing, item)
         summary = run(load_config(billing / "routes.toml"), RunOptions(quiet=True))
@@ -238,7 +241,8 @@ def test_the_checks_one_by_one() -> None:
     yaml_check = parse_check([change("c.yaml", None, "a: [1, 2\n"), change("d.json", None, "{}")])
     assert not yaml_check.ok and "c.yaml" in yaml_check.detail
     checks = content_checks([change("d.json", None, '{"a": 1}')], literals=literals, item_text="x")
-    assert [c.name for c in checks] == ["parses", "echo", "stubs", "shrink", "asked"] and all(c.ok for c in checks)
+    assert [c.name for c in checks] == ["parses", "echo", "stubs", "exports", "shrink", "asked"]
+    assert all(c.ok for c in checks)
     assert json.loads('{"a": 1}') == {"a": 1}
 
 
@@ -382,3 +386,84 @@ def test_a_short_quoted_literal_does_not_pair_with_the_next_one() -> None:
     item = "`load` should take a `delimiter` argument, default `,` — the Lyon branch exports with `;`"
     notes = [change("notes.md", None, "load takes a delimiter, default ','; Lyon uses ';'\n")]
     assert asked_problem(notes, item, None) is None
+
+
+JUNK_ANSWER = (
+    "The Inventory class holds items. It is used by the loader and the report to count units and "
+    "to look items up by their SKU."
+)
+
+
+def test_a_change_item_that_changed_nothing_is_not_ticked(
+    billing: Path, write_config: Callable[[str], Path]
+) -> None:
+    """Issue 12, the Gemma hole: the item names its file only as an input, the model answers with
+    text and changes nothing. A change item is not done by an answer; an answer item (or one the
+    user tags #answer) is."""
+    before = tree(billing)
+    item = "Give `total` (`pkg/billing.py`) a `strict` flag that rejects negative values"
+    junk = chat_reply(content=JUNK_ANSWER)
+    entry, todo_path = work_one(billing, write_config, item, junk, junk)
+    assert entry["status"] == "failed", entry
+    assert "intent: no file changed, but the item asks for a change" in (entry["error"] or ""), entry["error"]
+    assert "- [x]" not in todo_path.read_text("utf-8")
+    assert tree(billing) == before
+
+    entry, todo_path = work_one(
+        billing, write_config, "Explain what `total` does (`pkg/billing.py`)", chat_reply(content=JUNK_ANSWER)
+    )
+    assert entry["status"] == "done", entry["error"]
+    assert "✓ **intent** answer: it asks to explain" in Path(entry["result"]).read_text("utf-8")
+
+    entry, todo_path = work_one(billing, write_config, f"{item} #answer", chat_reply(content=JUNK_ANSWER))
+    assert entry["status"] == "done", entry  # the user's override: an answer is what they want
+
+
+def test_the_tests_of_a_changed_module_include_every_test_that_imports_it(tmp_path: Path) -> None:
+    """Issue 12 (add-repr, Qwen): an edit of `models.py` broke `Item.value`; `test_pricing.py`,
+    which imports `Item`, would have said so, but only `test_models.py` counted as its tests."""
+    for folder in ("src/shop", "tests"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "src/shop/models.py").write_text("X = 1\n", "utf-8")
+    tests = {
+        "test_pricing.py": "from shop.models import Item\n",
+        "test_cli.py": "from shop import cli, models\n",
+        "test_plain.py": "import shop.models as m\n",
+        "test_other.py": "from shop.modelsx import y\nfrom shop import pricing\n# shop.models\n",
+    }
+    for name, text in tests.items():
+        (tmp_path / "tests" / name).write_text(text, "utf-8")
+    found = tests_for([], [change("src/shop/models.py", "X = 1\n", "X = 2\n")], tmp_path, mentions_tests=False)
+    assert sorted(found) == ["tests/test_cli.py", "tests/test_plain.py", "tests/test_pricing.py"]
+
+
+def test_an_all_lists_only_what_the_module_defines() -> None:
+    """Issue 12 (add-dunder-all, Qwen): `__all__` in loader.py listed `Item` and `Inventory`,
+    imported from models, and was ticked."""
+    loader = "from .models import Inventory, Item\n\nCOLUMNS = ('sku',)\n\n\ndef load_items(path):\n    return 1\n"
+    wrong = loader + "\n__all__ = ['Inventory', 'Item', 'load_items']\n"
+    right = loader + "\n__all__ = ['COLUMNS', 'load_items']\n"
+    problem = exports_problem(change("pkg/loader.py", loader, wrong))
+    assert problem and "Inventory, Item, which the module imports" in problem
+    assert exports_problem(change("pkg/loader.py", loader, right)) is None
+    package = "from .loader import load_items\n__all__ = ['load_items']\n"
+    assert exports_problem(change("pkg/__init__.py", "", package)) is None
+    assert exports_problem(change("pkg/loader.py", wrong, wrong + "# note\n")) is None  # __all__ as it was
+    assert "does not define" in (exports_problem(change("pkg/a.py", None, "__all__ = ['nope']\n")) or "")
+    checks = content_checks([change("pkg/loader.py", loader, wrong)], literals={}, item_text="Add `__all__`")
+    assert [(c.name, c.ok) for c in checks][-1] == ("exports", False)
+
+
+PYPROJECT = '[project]\nname = "demo"\nversion = "0.1.0"\n'
+
+
+def test_a_pyproject_must_stay_valid_not_only_parse() -> None:
+    """Issue 12 (dev-dependencies, Qwen): `[tool.setuptools.extras]` parses as TOML, is no
+    pyproject.toml setuptools accepts, and was ticked."""
+    pytest.importorskip("setuptools.config._validate_pyproject")
+    wrong = PYPROJECT + '[tool.setuptools.extras]\ndev = ["pytest>=8"]\n'
+    right = PYPROJECT + '[project.optional-dependencies]\ndev = ["pytest>=8"]\n'
+    check = parse_check([change("pyproject.toml", PYPROJECT, wrong)])
+    assert not check.ok and "must not contain {'extras'}" in check.detail, check.detail
+    assert parse_check([change("pyproject.toml", PYPROJECT, right)]).ok
+    assert parse_check([change("pyproject.toml", wrong, wrong + "# x\n")]).ok  # invalid before: not ours

@@ -3,11 +3,13 @@
 The journal (:mod:`agentrunner.agent.journal`) knows every file a step changed, with its bytes
 before and after. Before a step passes:
 
-- ``parses`` — every file written parses as its kind: ``.py`` (compile), ``.toml`` (tomllib),
+- ``parses`` — every file written parses as its kind: ``.py`` (compile), ``.toml`` (tomllib; a
+  ``pyproject.toml`` also by the PEP 621/setuptools schema when setuptools' validator is there),
   ``.json``, ``.yaml``/``.yml`` (when PyYAML is importable; otherwise the check says it skipped it);
 - ``echo`` — no file is a template echo: placeholder text ("TODO", "...", "the task done") where
   real content was or should be, the plan's expected-output text copied into the file, or the
   instruction itself as the content;
+- ``exports`` — an ``__all__`` the item wrote in a module names only what the module defines;
 - ``stubs`` — no Python function whose body was real became ``...``/``pass``; no new module made
   only of ``...`` stubs;
 - ``shrink`` — no file that existed is gone or less than half its size, unless the item asks for a
@@ -70,6 +72,23 @@ def parse_problem(path: str, data: bytes) -> str | None:
     return None
 
 
+def pyproject_problem(data: bytes) -> str | None:
+    """Why a pyproject.toml that parses is no valid one ([project] by PEP 621, [tool.setuptools] by
+    setuptools' schema), or None; also None when the validator setuptools vendors (validate-pyproject)
+    is not importable — a well-formed TOML file is then all that is checked. Issue 12
+    (dev-dependencies): a ``dev`` extra written as ``[tool.setuptools.extras]`` parsed, and was ticked."""
+    try:
+        from setuptools.config._validate_pyproject import validate  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    try:
+        validate(tomllib.loads(data.decode("utf-8")))
+    except Exception as exc:  # ValidationError and its kin; a TOML error is the parse check's
+        message = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return f"pyproject.toml is not valid: {message}"
+    return None
+
+
 def parse_check(changes: list[FileChange]) -> Check:
     checked: list[str] = []
     skipped: list[str] = []
@@ -81,6 +100,10 @@ def parse_check(changes: list[FileChange]) -> Check:
             skipped.append(change.path)
             continue
         problem = parse_problem(change.path, change.after)
+        if not problem and PurePosixPath(change.path).name == "pyproject.toml":
+            problem = pyproject_problem(change.after)
+            if problem and change.before is not None and pyproject_problem(change.before):
+                problem = None  # it was not valid before the item either: not this item's doing
         if problem:
             return Check("parses", False, f"does not parse: {problem}")
         checked.append(change.path)
@@ -199,6 +222,72 @@ def stub_problem(change: FileChange) -> str | None:
     return None
 
 
+def _exports(tree: ast.Module) -> list[str] | None:
+    """The names of a module-level ``__all__ = [...]``/``(...)`` of string literals, or None."""
+    found: list[str] | None = None
+    for node in tree.body:
+        if not isinstance(node, ast.Assign | ast.AnnAssign):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            value = node.value
+            if isinstance(value, ast.List | ast.Tuple) and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
+            ):
+                found = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return found
+
+
+def _defined(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """(names a module defines at its top level, names it imports there), also inside if/try."""
+    defined: set[str] = set()
+    imported: set[str] = set()
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                defined.add(node.name)
+            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    defined.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                imported.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, ast.If | ast.Try | ast.With):
+                for part in ("body", "orelse", "finalbody"):
+                    visit(getattr(node, part, []))
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body)
+
+    visit(tree.body)
+    return defined, imported
+
+
+def exports_problem(change: FileChange) -> str | None:
+    """An ``__all__`` the item wrote or changed in a module (not a package's ``__init__.py``, where
+    re-exporting is its job) must name only what the module itself defines: listing the names it
+    imports re-exports another module's API (issue 12, add-dunder-all: ticked with `Item` and
+    `Inventory`, imported from models, in loader's ``__all__``)."""
+    if change.after is None or not change.path.endswith(".py") or change.path.endswith("__init__.py"):
+        return None
+    try:
+        after = ast.parse(change.after)
+        before = ast.parse(change.before) if change.before else None
+    except (SyntaxError, ValueError):
+        return None  # the parse check reports it
+    names = _exports(after)
+    if names is None or (before is not None and _exports(before) == names):
+        return None
+    defined, imported = _defined(after)
+    foreign = [name for name in names if name not in defined]
+    if not foreign:
+        return None
+    kind = "imports" if all(name in imported for name in foreign) else "does not define"
+    return (
+        f"{change.path}: __all__ lists {', '.join(foreign[:6])}, which the module {kind}: "
+        "list only the names it defines (re-exports belong in the package's __init__.py)"
+    )
+
+
 DELETION_ASKED = re.compile(
     r"\b(delete|remove|drop|trim|shorten|strip|truncate|empty|clean(?:\s|-)?up|prune|shrink|simplify|"
     r"deduplicate|condense|rewrite)\b",
@@ -233,6 +322,7 @@ def content_checks(
     finders = {
         "echo": lambda change: echo_problem(change, literals),
         "stubs": stub_problem,
+        "exports": exports_problem,
         "shrink": lambda change: shrink_problem(change, deletion_asked=deletion),
     }
     for name, find in finders.items():
@@ -377,10 +467,42 @@ def is_test_file(path: str) -> bool:
 _SKIP_DIRS = {".git", ".agentrunner", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 
 
+def module_name(path: str) -> str:
+    """The dotted name a module is imported by (``src/pkg/a.py`` → ``pkg.a``; a package's
+    ``__init__.py`` → the package)."""
+    parts = list(PurePosixPath(path).with_suffix("").parts)
+    if parts and parts[0] == "src":
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _importing(modules: list[str]) -> re.Pattern[str] | None:
+    """Matches a source line that imports one of the modules (``import pkg.a``, ``from pkg.a
+    import x``, ``from pkg import a``): a test that imports a changed module tests it, whatever
+    its file is called (issue 12: `Item.value` broken by a `models.py` edit, tested in
+    ``test_pricing.py``)."""
+    alternatives = []
+    for name in dict.fromkeys(m for m in modules if m):
+        alternatives.append(rf"^\s*(?:from|import)\s+{re.escape(name)}(?![\w.])")
+        if "." in name:
+            parent, leaf = name.rsplit(".", 1)
+            alternatives.append(rf"^\s*from\s+{re.escape(parent)}\s+import\s+[^\n]*\b{re.escape(leaf)}\b")
+    return re.compile("|".join(alternatives), re.MULTILINE) if alternatives else None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8", "replace")[:200_000]
+    except OSError:
+        return ""
+
+
 def tests_for(named: list[str], changes: list[FileChange], root: Path, *, mentions_tests: bool) -> list[str]:
     """The test files to run: named by the item, written by it, or testing a module it changed
-    (``test_<stem>.py`` anywhere in the project). An item that talks about tests but touched none
-    by name runs the project's ``tests/`` folder."""
+    (``test_<stem>.py`` anywhere in the project, or any test file that imports it). An item that
+    talks about tests but touched none by name runs the project's ``tests/`` folder."""
     found: list[str] = []
 
     def add(path: str) -> None:
@@ -391,6 +513,7 @@ def tests_for(named: list[str], changes: list[FileChange], root: Path, *, mentio
         if is_test_file(path):
             add(path)
     stems = set()
+    modules: list[str] = []
     for change in changes:
         if change.after is None or not change.path.endswith(".py"):
             continue
@@ -398,13 +521,18 @@ def tests_for(named: list[str], changes: list[FileChange], root: Path, *, mentio
             add(change.path)
         else:
             stems.add(PurePosixPath(change.path).stem)
+            modules.append(module_name(change.path))
     if stems:
+        importing = _importing(modules)
         for current, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
             for name in sorted(files):
                 stem = name.removeprefix("test_").removesuffix(".py").removesuffix("_test")
-                if is_test_file(name) and stem in stems:
-                    add((Path(current) / name).relative_to(root).as_posix())
+                if not is_test_file(name):
+                    continue
+                test_path = Path(current) / name
+                if stem in stems or (importing is not None and importing.search(_read_text(test_path))):
+                    add(test_path.relative_to(root).as_posix())
     if not found and mentions_tests and (root / "tests").is_dir():
         found.append("tests")
     return found
@@ -453,12 +581,14 @@ __all__ = [
     "asked_problem",
     "content_checks",
     "echo_problem",
+    "exports_problem",
     "is_test_file",
     "literals_problem",
     "notes_only_problem",
     "outputs_check",
     "parse_check",
     "parse_problem",
+    "pyproject_problem",
     "shrink_problem",
     "stub_problem",
     "tests_check",
