@@ -23,6 +23,8 @@ from agentrunner.agent.verification import (
     parse_check,
     shrink_problem,
     stub_problem,
+)
+from agentrunner.agent.verification import (
     tests_for as tests_to_run,  # not "tests_for": pytest would collect it
 )
 from agentrunner.config import load_config
