@@ -274,13 +274,17 @@ class Soak:
     errors: int
     rss_kib: list[int] = field(default_factory=list)
     cpu_s: float = 0.0  # the server's CPU time during the run
+    client_cpu_s: float = 0.0  # this process's (the load generator's)
+    upstream_cpu_s: float = 0.0  # the instant upstream's
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds
 
 
-async def soak(target: Target, total: int, concurrency: int, *, pids: Sequence[int]) -> Soak:
+async def soak(
+    target: Target, total: int, concurrency: int, *, pids: Sequence[int], upstream_pid: int = 0
+) -> Soak:
     raw = target.request(stream=False)
     sent = 0
     errors = 0
@@ -302,11 +306,14 @@ async def soak(target: Target, total: int, concurrency: int, *, pids: Sequence[i
                 rss.append(rss_kib(pids))
         connection.close()
 
-    cpu_before = cpu_seconds(pids)
+    cpu_before, up_before, own_before = cpu_seconds(pids), cpu_seconds([upstream_pid]), time.process_time()
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     seconds = time.perf_counter() - start
-    return Soak(done, seconds, errors, rss, cpu_seconds(pids) - cpu_before)
+    return Soak(
+        done, seconds, errors, rss, cpu_seconds(pids) - cpu_before,
+        time.process_time() - own_before, cpu_seconds([upstream_pid]) - up_before,
+    )
 
 
 def cpu_seconds(pids: Sequence[int]) -> float:
@@ -410,12 +417,17 @@ monthly_usd = 100000.0
 
 [ledger]
 user = "bench"
+synchronous = "{synchronous}"
 """
 
 
-def gateway_setup(work: Path, upstream_port: int, *, with_key: bool = True) -> tuple[dict[str, str], str | None]:
+def gateway_setup(
+    work: Path, upstream_port: int, *, with_key: bool = True, synchronous: str = "full"
+) -> tuple[dict[str, str], str | None]:
     """routes.toml, a data dir and a key with its own caps; returns the environment and the key."""
-    (work / "routes.toml").write_text(ROUTES.format(model=MODEL, port=upstream_port), "utf-8")
+    (work / "routes.toml").write_text(
+        ROUTES.format(model=MODEL, port=upstream_port, synchronous=synchronous), "utf-8"
+    )
     env = {
         **os.environ,
         "AGENTRUNNER_CONFIG": str(work / "routes.toml"),
@@ -501,6 +513,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--litellm", default="", help="path of LiteLLM's `litellm` command, to compare")
     parser.add_argument("--litellm-requests", type=int, default=10_000, help="LiteLLM's throughput requests")
     parser.add_argument("--no-auth", action="store_true", help="serve with --no-auth (no key checks)")
+    parser.add_argument(
+        "--synchronous", choices=("full", "normal"), default="full", help="the gateway's [ledger] synchronous"
+    )
     parser.add_argument("--upstream", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.upstream is not None:
@@ -519,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 start([sys.executable, __file__, "--upstream", str(upstream_port)], dict(os.environ), work / "up.log")
             )
             wait_http(upstream_port, "/v1/models", process=processes[-1])
-            env, key = gateway_setup(work, upstream_port, with_key=not args.no_auth)
+            env, key = gateway_setup(work, upstream_port, with_key=not args.no_auth, synchronous=args.synchronous)
             gateway_port = free_port()
             gateway = start(
                 [
@@ -571,7 +586,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 wait_http(litellm_port, "/health/liveliness", timeout=180, process=litellm)
                 targets.append(Target("litellm", litellm_port, MODEL, LITELLM_KEY, pid=litellm.pid))
             print(
-                f"upstream :{upstream_port} · gateway :{gateway_port} pid {gateway.pid} ({args.workers} worker(s)) · "
+                f"upstream :{upstream_port} · gateway :{gateway_port} pid {gateway.pid} ({args.workers} worker(s), "
+                f"[ledger] synchronous = {args.synchronous}) · "
                 f"{os.cpu_count()} CPUs · python {sys.version.split()[0]} · load average {os.getloadavg()[0]:.1f}"
             )
 
@@ -588,11 +604,21 @@ def main(argv: Sequence[str] | None = None) -> None:
                     before = gateway_rows(work) if target.name == "agentrunner" else 0
                     warm = asyncio.run(soak(target, min(2000, args.requests), args.concurrency, pids=[target.pid or 0]))
                     count = args.requests if target.name == "agentrunner" else min(args.requests, args.litellm_requests)
-                    result = asyncio.run(soak(target, count, args.concurrency, pids=[target.pid or 0]))
+                    result = asyncio.run(
+                        soak(target, count, args.concurrency, pids=[target.pid or 0], upstream_pid=processes[0].pid)
+                    )
                     print(
                         f"\nthroughput {target.name}: {result.requests} requests, {args.concurrency} connections: "
                         f"{result.rps:,.0f} requests/s ({result.errors} errors; warm-up {warm.rps:,.0f}/s); "
                         f"server CPU {result.cpu_s / max(result.requests, 1) * 1000:.2f} ms per request"
+                    )
+                    machine = 2 * result.seconds
+                    print(
+                        f"  CPU per request: server {result.cpu_s / result.requests * 1000:.2f} ms, "
+                        f"load client {result.client_cpu_s / result.requests * 1000:.2f} ms, "
+                        f"upstream {result.upstream_cpu_s / result.requests * 1000:.2f} ms; share of the "
+                        f"{os.cpu_count()} cores: server {result.cpu_s / machine:.0%}, client "
+                        f"{result.client_cpu_s / machine:.0%}, upstream {result.upstream_cpu_s / machine:.0%}"
                     )
                     if target.name == "agentrunner":
                         time.sleep(0.5)

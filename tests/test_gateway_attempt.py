@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from agentrunner.chat import ChatRequest, ChatResponse, Message, Usage
 from agentrunner.config import load_config
 from agentrunner.errors import ProviderServerError
@@ -19,6 +21,17 @@ provider = "anthropic"
 model = "claude-sonnet-4-6"
 max_tokens = 4096
 price = { input_per_mtok = 3.0, output_per_mtok = 15.0 }
+"""
+
+FAKE_TIERS = """
+[tiers.cheap]
+provider = "fake"
+model = "fake-cheap"
+max_tokens = 64
+price = { input_per_mtok = 1.0, output_per_mtok = 1.0 }
+
+[budgets]
+daily_usd = 100.0
 """
 
 
@@ -50,4 +63,30 @@ def test_an_attempt_made_elsewhere_is_recorded_like_a_call(write_config: Callabl
     assert json.loads(ledger.fetch_all("SELECT request_json FROM calls ORDER BY rowid")[-1]["request_json"])[
         "max_tokens"
     ] == 4096
+    ledger.close()
+
+
+def test_a_served_call_releases_its_reservation_with_its_row(
+    fake_local: Path, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reservation is deleted in the transaction that writes the answer's row (one write
+    transaction fewer per request), not by a separate release afterwards."""
+    import openai
+
+    from agentrunner import budgets
+    from agentrunner.server.app import create_app
+    from tests.support.gateway_server import GatewayServer
+
+    config = load_config(write_config(FAKE_TIERS))
+    ledger = Ledger.for_config(config)
+    separate: list[str] = []
+    real_release = budgets.release
+    monkeypatch.setattr(budgets, "release", lambda led, rid: (rid and separate.append(rid), real_release(led, rid)))
+    with GatewayServer(create_app(config, ledger, auth=None)) as server:
+        api = openai.OpenAI(base_url=f"{server.url}/v1", api_key="x", max_retries=0)
+        api.chat.completions.create(model="cheap", messages=[{"role": "user", "content": "hi"}])
+        list(api.chat.completions.create(model="cheap", messages=[{"role": "user", "content": "hi"}], stream=True))
+    assert len(ledger.fetch_all("SELECT * FROM calls")) == 2
+    assert ledger.fetch_all("SELECT * FROM reservations") == []
+    assert separate == []
     ledger.close()

@@ -157,7 +157,8 @@ class CallService:
         return Planned(cheapest, None, reason, decision.score, cheap.id)
 
     def release(self, planned: Planned) -> None:
-        budgets.release(self.ledger, planned.reservation_id)
+        if planned.reservation_id is not None:
+            budgets.release(self.ledger, planned.reservation_id)
         planned.reservation_id = None
 
     def call_context(self, context: RequestContext, planned: Planned) -> CallContext:
@@ -172,6 +173,7 @@ class CallService:
             protocol=context.protocol,
             route_reason=planned.reason,
             route_score=planned.score,
+            reservation_id=planned.reservation_id,
         )
 
     # ── calls ────────────────────────────────────────────────────────────────────────────────
@@ -187,6 +189,7 @@ class CallService:
                 response = self.gateway.call(
                     planned.tier, request, self.call_context(context, planned), model=planned.model
                 )
+                planned.reservation_id = None  # deleted with the answer's row
             finally:
                 self.release(planned)
         except AgentRunnerError as exc:
@@ -265,6 +268,8 @@ class ServedStream(Iterator[ChatDelta]):
         self._closed = True
         try:
             self._call.close()
+            if self._call.response is not None:
+                self.planned.reservation_id = None  # deleted with the stream's row
         finally:
             self._service.release(self.planned)
         if self.context is not None:
