@@ -331,14 +331,28 @@ class PgTable:
         return result.rowcount
 
     def insert_all(self, rows: Iterable[dict[str, Any]], *, ignore: bool = False, batch_size: int = 500) -> int:
-        """Insert rows (all with the same columns as the first); returns how many were added."""
+        """Insert rows (all with the same columns as the first); returns how many were added.
+
+        One multi-row ``INSERT … VALUES (…), (…)`` per ``batch_size`` rows, not one statement per
+        row: statement triggers (the rollups, m009) then run once per batch."""
         batch = list(rows)
         if not batch:
             return 0
         columns = list(batch[0])
-        sql = self._insert_sql(columns, ignore=ignore, replace=False)
-        values = [[row.get(c) for c in columns] for row in batch]
-        return self.db.executemany_native(sql, values)
+        size = max(1, min(batch_size, 60_000 // len(columns)))  # PostgreSQL: at most 65,535 parameters
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+
+        def insert() -> int:
+            added = 0
+            for start in range(0, len(batch), size):
+                chunk = batch[start : start + size]
+                sql = self._insert_sql(columns, ignore=ignore, replace=False).replace(
+                    f"VALUES {one}", "VALUES " + ", ".join([one] * len(chunk)), 1
+                )
+                added += self.db.execute_native(sql, [row.get(c) for row in chunk for c in columns]).rowcount
+            return added
+
+        return int(self.db.transaction(insert))  # all the chunks or none, as one statement would be
 
     def rows_where(
         self,

@@ -238,7 +238,6 @@ def m008_report_rollups(db: sqlite_utils.Database) -> None:
     at a window's edges still read ``calls``. Also an index for the unpriced-calls list."""
     postgres = bool(getattr(db, "is_postgres", False))
     run = db.execute_native if postgres else db.execute  # type: ignore[attr-defined]
-    user = '"user"' if postgres else "user"
     key = ", ".join(_ROLLUP_KEY)
     sums = ", ".join(_ROLLUP_SUMS)
     int_type, real_type = ("BIGINT", "DOUBLE PRECISION") if postgres else ("INTEGER", "REAL")
@@ -251,21 +250,12 @@ def m008_report_rollups(db: sqlite_utils.Database) -> None:
     run("CREATE INDEX idx_rollup_dim_hour ON calls_rollup(dim, hour)")
     run("CREATE INDEX IF NOT EXISTS idx_calls_unpriced ON calls(ts_start) WHERE cost_usd IS NULL AND status = 'ok'")
 
-    def dims(p: str) -> str:
-        """``d(dim, value)``: every dimension's value of the call ``p`` (NEW in the trigger)."""
-        values = [
-            (name, expr.format(p=p).replace(f"{p}user", f"{p}{user}")) for name, expr in ROLLUP_DIMENSIONS.items()
-        ]
-        if postgres:
-            return "(VALUES " + ", ".join(f"('{name}', {expr})" for name, expr in values) + ") AS d(dim, value)"
-        return "(" + " UNION ALL ".join(f"SELECT '{name}' AS dim, {expr} AS value" for name, expr in values) + ") AS d"
-
     greatest = "greatest" if postgres else "max"
     added = ", ".join(f"{name} = calls_rollup.{name} + excluded.{name}" for name in _ROLLUP_SUMS)
     new_key, new_sums = _rollup_columns("NEW.", greatest)
     upsert = (
-        f"INSERT INTO calls_rollup ({key}, {sums}) SELECT {', '.join(new_key + new_sums)} FROM {dims('NEW.')} "
-        f"WHERE true ON CONFLICT ({key}) DO UPDATE SET {added}"
+        f"INSERT INTO calls_rollup ({key}, {sums}) SELECT {', '.join(new_key + new_sums)} "
+        f"FROM {_rollup_dims('NEW.', postgres)} WHERE true ON CONFLICT ({key}) DO UPDATE SET {added}"
     )
     if postgres:
         run(
@@ -276,6 +266,49 @@ def m008_report_rollups(db: sqlite_utils.Database) -> None:
     else:
         run(f"CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls BEGIN {upsert}; END")
     run(rollup_fill_sql(postgres))  # the calls already there
+
+
+def _rollup_dims(p: str, postgres: bool) -> str:
+    """``d(dim, value)``: every dimension's value of the call ``p`` (``NEW.`` in a row trigger)."""
+    user = '"user"' if postgres else "user"
+    values = [(name, expr.format(p=p).replace(f"{p}user", f"{p}{user}")) for name, expr in ROLLUP_DIMENSIONS.items()]
+    if postgres:
+        return "(VALUES " + ", ".join(f"('{name}', {expr})" for name, expr in values) + ") AS d(dim, value)"
+    return "(" + " UNION ALL ".join(f"SELECT '{name}' AS dim, {expr} AS value" for name, expr in values) + ") AS d"
+
+
+def m009_rollups_per_statement(db: sqlite_utils.Database) -> None:
+    """PostgreSQL: the rollups maintained once per INSERT statement instead of once per row.
+
+    m008's row trigger upserted one rollup row per report dimension for every call (ten upserts a
+    call): ingest with it measured ~1,400 rows/s against ~4,600 without. Here a statement trigger
+    reads the statement's new rows (a transition table), adds them up by rollup key and upserts
+    each key once — a group commit of 32 calls by a handful of users is a few dozen upserts, not
+    320. Keys are upserted in key order, so two writers touching the same keys cannot deadlock.
+    (The ledger inserts a batch as one multi-row statement.) SQLite has no statement triggers
+    and one writer at a time: its row trigger stays."""
+    if not getattr(db, "is_postgres", False):
+        return
+    run = db.execute_native  # type: ignore[attr-defined]
+    key = ", ".join(_ROLLUP_KEY)
+    new_key, new_sums = _rollup_columns("added.", "greatest")
+    added = ", ".join(f"{name} = calls_rollup.{name} + excluded.{name}" for name in _ROLLUP_SUMS)
+    order = ", ".join(str(n) for n in range(1, len(new_key) + 1))
+    upsert = (
+        f"INSERT INTO calls_rollup ({key}, {', '.join(_ROLLUP_SUMS)}) SELECT {', '.join(new_key)}, "
+        + ", ".join(f"sum({expr})" for expr in new_sums)
+        + f" FROM added CROSS JOIN LATERAL {_rollup_dims('added.', True)} GROUP BY {order} ORDER BY {order} "
+        f"ON CONFLICT ({key}) DO UPDATE SET {added}"
+    )
+    run(
+        "CREATE FUNCTION calls_rollup_add_rows() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"{upsert}; RETURN NULL; END $$"
+    )
+    run("DROP TRIGGER calls_rollup_insert ON calls")
+    run(
+        "CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls REFERENCING NEW TABLE AS added "
+        "FOR EACH STATEMENT EXECUTE FUNCTION calls_rollup_add_rows()"
+    )
 
 
 def rollup_fill_sql(postgres: bool) -> str:
@@ -304,6 +337,7 @@ MIGRATIONS: list[Migration] = [
     m005_gateway_columns,  # after m007: team-pg's landed first, and ids are positions
     m006_api_keys,
     m008_report_rollups,
+    m009_rollups_per_statement,
 ]
 
 

@@ -12,8 +12,9 @@ The cluster runs with ``fsync=on`` and default settings but ``shared_buffers``/`
 this machine (printed).
 
 - ``ingest``: rows/s through ``Ledger.record_call`` (what the gateway and runs do, one durable
-  commit per call, concurrent callers sharing commits) with 1 and 8 threads, and through
-  ``ledger push`` (COPY batches), on both backends.
+  commit per call, concurrent callers sharing commits) with 1, 8 and 32 threads on PostgreSQL,
+  SQLite (``synchronous`` full) and SQLite (normal); PostgreSQL at 32 threads again with m008's
+  row trigger and with no rollups (same process: the ratios); and ``ledger push`` (COPY batches).
 - ``load``: ``--rows`` calls over 90 days (40 users in 6 teams, two tiers, four models, imports and
   gateway calls, a few errors and unpriced calls) generated in SQL — ``generate_series`` in
   PostgreSQL, a recursive CTE in SQLite — with indexes dropped during the load and rebuilt after.
@@ -120,6 +121,11 @@ def ingest(ledger: Ledger, threads: int, per_thread: int) -> float:
     return threads * per_thread / (time.perf_counter() - started)
 
 
+ROW_TRIGGER = (
+    "CREATE TRIGGER calls_rollup_rowwise AFTER INSERT ON calls FOR EACH ROW EXECUTE FUNCTION calls_rollup_add()"
+)  # m008's trigger (one upsert per dimension per call), for the comparison
+
+
 def phase_ingest(url: str, scratch: Path, rows: int) -> None:
     import psycopg
 
@@ -127,15 +133,29 @@ def phase_ingest(url: str, scratch: Path, rows: int) -> None:
 
     with psycopg.connect(url, autocommit=True) as conn:  # a clean calls table for the ingest
         conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    sqlite_path = scratch / "ingest.db"
-    sqlite_path.unlink(missing_ok=True)
-    pg, lite = Ledger(url), Ledger(sqlite_path)
-    print(f"ingest: record_call, {rows} rows per configuration (fsync on both)")
-    print(f"{'':24}{'PostgreSQL':>14}{'SQLite':>14}{'pg/sqlite':>11}")
+    for name in ("ingest.db", "ingest-normal.db"):
+        (scratch / name).unlink(missing_ok=True)
+    pg = Ledger(url)
+    lite, normal = Ledger(scratch / "ingest.db"), Ledger(scratch / "ingest-normal.db", synchronous="normal")
+    print(f"ingest: record_call, {rows} rows per configuration; rollups maintained on every backend", flush=True)
+    print(f"{'':24}{'PostgreSQL':>14}{'SQLite full':>14}{'SQLite normal':>15}{'pg/sqlite full':>16}")
     for threads in (1, 8, 32):
         per = rows // threads
-        a, b = ingest(pg, threads, per), ingest(lite, threads, per)
-        print(f"{f'{threads} thread(s)':24}{a:>10,.0f}/s{b:>10,.0f}/s{a / b:>10.2f}x")
+        a, b, c = ingest(pg, threads, per), ingest(lite, threads, per), ingest(normal, threads, per)
+        print(f"{f'{threads} thread(s)':24}{a:>10,.0f}/s{b:>10,.0f}/s{c:>11,.0f}/s{a / b:>15.2f}x", flush=True)
+    # The same 32-thread ingest into PostgreSQL with the rollups maintained other ways: m008's row
+    # trigger (what m009 replaced) and none at all (the ceiling).
+    per = rows // 32
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE calls DISABLE TRIGGER calls_rollup_insert")
+        conn.execute(ROW_TRIGGER)
+        old = ingest(pg, 32, per)
+        conn.execute("DROP TRIGGER calls_rollup_rowwise ON calls")
+        none = ingest(pg, 32, per)
+        conn.execute("ALTER TABLE calls ENABLE TRIGGER calls_rollup_insert")
+    now = ingest(pg, 32, per)
+    print(f"PostgreSQL, 32 threads: rollups per statement (m009) {now:,.0f}/s, per row (m008) {old:,.0f}/s "
+          f"({now / old:.2f}x), no rollups {none:,.0f}/s ({now / none:.2f}x of it)", flush=True)
     fresh = scratch / "push.db"
     fresh.unlink(missing_ok=True)
     source = Ledger(fresh)

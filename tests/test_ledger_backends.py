@@ -149,3 +149,33 @@ def test_unreachable_postgres_is_one_line(tmp_path: Path, monkeypatch: pytest.Mo
         Ledger(url)
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"postgresql://nobody@{tmp_path}/db:")
+
+
+@pytest.mark.postgres
+def test_rollups_are_upserted_once_per_key_per_batch_on_postgres(pg_url: str) -> None:
+    """A group commit of 64 calls by 2 users (one hour, one tier) touches each rollup key once: 10
+    dimensions x at most 2 values, not 10 upserts per call (m008's row trigger: 640 writes). The
+    counters are PostgreSQL's own for the open transaction (pg_stat_xact_user_tables), trigger
+    writes included."""
+    ledger = Ledger(pg_url)
+    hour = "2026-11-30T10:"
+    rows = [
+        ledger._row(CallRecord(ts_start=f"{hour}{n % 60:02d}:00Z", tier="premium", provider="anthropic",
+                               user=f"u{n % 2}", team="core", cost_usd=0.01))
+        for n in range(64)
+    ]  # fmt: skip
+    pg = ledger.db
+
+    def insert_and_count() -> int:
+        pg.table("calls").insert_all(rows, ignore=True)
+        row = pg.execute_native(
+            "SELECT n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'calls_rollup'"
+        ).fetchone()
+        return int(row[0])
+
+    writes = pg.transaction(insert_and_count)
+    # '' model provider step-kind task-type team project source client: one key each; user: two.
+    assert writes == 11, writes
+    assert ledger.count_calls() == 64
+    by_user = dict(ledger.db.execute("SELECT value, calls FROM calls_rollup WHERE dim = 'user'").fetchall())
+    assert by_user == {"u0": 32, "u1": 32}
