@@ -41,7 +41,11 @@ from .metrics import GatewayMetrics, MetricsMiddleware, metrics_endpoint
 log = logging.getLogger(__name__)
 
 #: The protocol modules served, in order; each exposes ``PROTOCOL``.
-PROTOCOL_MODULES: list[str] = ["agentrunner.server.openai_api", "agentrunner.server.anthropic_api"]
+PROTOCOL_MODULES: list[str] = [
+    "agentrunner.server.openai_api",
+    "agentrunner.server.anthropic_api",
+    "agentrunner.server.responses_api",
+]
 
 
 ErrorRenderer = Callable[[ApiError, str], Response]  # (error, request id) → the protocol's response

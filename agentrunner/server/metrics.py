@@ -52,7 +52,13 @@ MAX_USERS = 1000
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
-_PROTOCOLS = {"/v1/messages": "anthropic", "/v1/chat/completions": "openai", "/chat/completions": "openai"}
+_PROTOCOLS = {
+    "/v1/messages": "anthropic",
+    "/v1/chat/completions": "openai",
+    "/chat/completions": "openai",
+    "/v1/responses": "openai",
+    "/responses": "openai",
+}
 _KINDS = {
     400: "invalid_request",
     401: "authentication",
