@@ -229,6 +229,48 @@ def dropped_content(path: str, old_text: str, new_text: str) -> str | None:
     return None
 
 
+def rewrite_keeping_blanks(old_text: str, new_text: str, *, allow_dropping: bool = False) -> str | None:
+    """``new_text`` (a model's whole rewrite of a text file) as changes to ``old_text``: the lines it
+    changes or adds, compared without blank lines and trailing spaces, applied to the old text, which
+    keeps its own blank lines (a small model rewriting a file drops them: seen with Qwen2.5-Coder-1.5B
+    bumping a version in pyproject.toml). None when the rewrite drops old non-blank lines (unless
+    ``allow_dropping``) or changes nothing."""
+    old_lines = old_text.splitlines()
+    content = [i for i, line in enumerate(old_lines) if line.strip()]
+    old_filled = [old_lines[i].rstrip() for i in content]
+    new_filled = [line.rstrip() for line in new_text.splitlines() if line.strip()]
+    if not content:
+        return None
+    # each old non-blank line owns the blank lines after it; the blank lines before the first stay
+    owned = [
+        old_lines[i + 1 : (content[k + 1] if k + 1 < len(content) else len(old_lines))] for k, i in enumerate(content)
+    ]
+    out = old_lines[: content[0]]
+    matcher = difflib.SequenceMatcher(None, old_filled, new_filled, autojunk=False)
+    changed = False
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for k in range(i1, i2):
+                out += [old_lines[content[k]], *owned[k]]
+            continue
+        changed = True
+        if not allow_dropping and (tag == "delete" or (tag == "replace" and j2 - j1 < i2 - i1)):
+            return None
+        if tag == "insert" and i1 > 0:
+            # new lines go right after the line before them, ahead of its blank lines
+            trailing = owned[i1 - 1]
+            if trailing:
+                del out[len(out) - len(trailing) :]
+            out += [*new_filled[j1:j2], *trailing]
+            continue
+        out += new_filled[j1:j2]
+        if i2 > i1:
+            out += owned[i2 - 1]
+    if not changed:
+        return None
+    return "\n".join(out) + ("\n" if old_text.endswith("\n") or not old_text else "")
+
+
 def elision(old_text: str, new_text: str) -> str | None:
     """A placeholder line in the new text that stands for dropped content (``# ...``, "rest of the
     code", "existing code") and was not in the old text, or None."""
@@ -462,5 +504,6 @@ __all__ = [
     "near_matches",
     "numbered",
     "parse_problem",
+    "rewrite_keeping_blanks",
     "strip_line_numbers",
 ]

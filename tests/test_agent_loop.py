@@ -426,15 +426,15 @@ def test_tool_calls_written_as_text_are_read_like_the_providers_read_them() -> N
 def test_an_existing_text_file_is_not_rewritten_whole_unless_only_added_to(ws: Workspace) -> None:
     """Seen with Qwen2.5-Coder-1.5B (chore bump-version): it rewrote pyproject.toml whole to bump
     the version, dropping its blank lines and a setting; the file parsed, the tests passed, it was
-    ticked. A rewrite of an existing text file that changes old lines is refused (an edit block
+    ticked. A rewrite of an existing text file that drops old lines is refused (an edit block
     does it); one that only adds lines (a changelog entry) is fine."""
     config = "[project]\nname = 'stats'\nversion = '0.1.0'\n\n" + "".join(
         f"[tool.x{n}]\nkey = {n}\n\n" for n in range(5)
     )
     (ws.root / "pyproject.toml").write_text(config, "utf-8")
-    rewrite = "pyproject.toml\n```toml\n" + config.replace("0.1.0", "0.2.0").replace("\n\n", "\n") + "```\n"
+    dropping = "pyproject.toml\n```toml\n" + config.replace("0.1.0", "0.2.0").replace("key = 3\n", "") + "```\n"
     edit = "pyproject.toml\n<<<<<<< SEARCH\nversion = '0.1.0'\n=======\nversion = '0.2.0'\n>>>>>>> REPLACE\nDONE"
-    ctx = ScriptedContext(ws, [rewrite, edit], "Bump the version to 0.2.0 in `pyproject.toml`")
+    ctx = ScriptedContext(ws, [dropping, edit], "Bump the version to 0.2.0 in `pyproject.toml`")
     assert loop(ctx, [], ["pyproject.toml"]).error is None
     assert "edit block" in ctx.requests[1].messages[-1].content
     assert (ws.root / "pyproject.toml").read_text("utf-8") == config.replace("0.1.0", "0.2.0")
@@ -442,6 +442,23 @@ def test_an_existing_text_file_is_not_rewritten_whole_unless_only_added_to(ws: W
     ctx = ScriptedContext(ws, [added], "Add a `[tool.y]` table to `pyproject.toml`")
     assert loop(ctx, [], ["pyproject.toml"]).error is None
     assert (ws.root / "pyproject.toml").read_text("utf-8").endswith("[tool.y]\nkey = 1\n")
+
+
+def test_a_rewrite_that_drops_only_blank_lines_changes_only_its_lines(ws: Workspace) -> None:
+    """Chore bump-version, Qwen2.5-Coder-1.5B, session 4 baseline: it rewrote pyproject.toml whole
+    with the new version and without the blank lines, was refused, repeated the rewrite, and the
+    step stopped (not ticked). Its changed lines are applied to the file, blank lines kept."""
+    config = "[project]\nname = 'stats'\nversion = '0.1.0'\n\n" + "".join(
+        f"[tool.x{n}]\nkey = {n}\n\n" for n in range(5)
+    )
+    (ws.root / "pyproject.toml").write_text(config, "utf-8")
+    squeezed = config.replace("0.1.0", "0.2.0").replace("\n\n", "\n")
+    rewrite = "pyproject.toml\n```toml\n" + squeezed.replace("key = 1\n", "key = 1\nmore = 2\n") + "```\nDONE"
+    ctx = ScriptedContext(ws, [rewrite], "Bump the version to 0.2.0 in `pyproject.toml`")
+    assert loop(ctx, [], ["pyproject.toml"]).error is None
+    assert len(ctx.requests) == 1
+    expected = config.replace("0.1.0", "0.2.0").replace("key = 1\n", "key = 1\nmore = 2\n")
+    assert (ws.root / "pyproject.toml").read_text("utf-8") == expected
 
 
 def test_blank_lines_copied_from_the_numbered_view_are_empty() -> None:

@@ -218,3 +218,15 @@ def test_merge_definitions_replaces_by_name_and_adds_the_new() -> None:
         merge_definitions(PRICES, "class Basket:\n    def add(self, price: float) -> None:\n        self.ok = True\n")
     assert merge_definitions(PRICES, "print('hello')\n") is None  # not definitions: no merge
     assert merge_definitions(PRICES, "def broken(:\n") is None
+
+
+def test_a_rewrite_is_applied_as_its_changed_lines_keeping_blank_lines() -> None:
+    from agentrunner.edits import rewrite_keeping_blanks
+
+    old = '[project]\nversion = "0.3.1"\n\n[tool.a]\nx = 1\n\n[tool.b]\ny = 2\n'
+    squeezed = old.replace("\n\n", "\n")
+    assert rewrite_keeping_blanks(old, squeezed.replace("0.3.1", "0.4.0")) == old.replace("0.3.1", "0.4.0")
+    added = rewrite_keeping_blanks(old, squeezed.replace("x = 1\n", "x = 1\nz = 3\n"))
+    assert added == old.replace("x = 1\n", "x = 1\nz = 3\n")
+    assert rewrite_keeping_blanks(old, squeezed.replace("x = 1\n", "")) is None  # drops a setting
+    assert rewrite_keeping_blanks(old, squeezed) is None  # changes nothing

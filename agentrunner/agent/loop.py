@@ -32,7 +32,15 @@ from pathlib import Path
 from typing import Any
 
 from ..chat import ChatRequest, Message, ToolCall
-from ..edits import EditError, apply_edit, dropped_content, merge_definitions, parse_problem, strip_line_numbers
+from ..edits import (
+    EditError,
+    apply_edit,
+    dropped_content,
+    merge_definitions,
+    parse_problem,
+    rewrite_keeping_blanks,
+    strip_line_numbers,
+)
 from ..toolcalls import parse_tool_calls
 from ..tools import MODEL_TOOLS, ToolResult
 from .intent import item_intent
@@ -609,8 +617,9 @@ def _rewrite_refused(action: Action, root: Path) -> str | None:
     """Why a whole-file write of an existing text file (not Python: merged by name) is refused:
     a small model rewriting `pyproject.toml` to bump its version drops blank lines and a setting
     on the way (seen on the chores benchmark, and ticked: the file still parsed, the tests passed).
-    Accepted: files of up to REWRITE_MAX_LINES lines, and rewrites that keep every old line in
-    order (only additions: a new section, a changelog entry)."""
+    Accepted: files of up to REWRITE_MAX_LINES lines, rewrites that keep every old line in
+    order (only additions: a new section, a changelog entry), and rewrites that drop only blank
+    lines: their changed and added lines are applied to the old text, blank lines kept."""
     path = action.arguments.get("path")
     if action.tool != "write_file" or not isinstance(path, str) or path.strip().endswith((".py", ".pyi")):
         return None
@@ -624,6 +633,11 @@ def _rewrite_refused(action: Action, root: Path) -> str | None:
     new_lines = iter(str(action.arguments.get("content") or "").splitlines())
     if all(any(line == candidate for candidate in new_lines) for line in old.splitlines()):
         return None  # every old line is still there, in order: only additions
+    kept = rewrite_keeping_blanks(old, str(action.arguments.get("content") or ""))
+    if kept is not None:
+        # it changes or adds lines and drops none but blank ones: those changes, to the old text
+        action.arguments["content"] = kept
+        return None
     return (
         f"not written: {path.strip()} exists ({len(old.splitlines())} lines) and this rewrite changes or drops "
         "some of its lines. Change it with an edit block: the path, then <<<<<<< SEARCH, the exact lines to "
