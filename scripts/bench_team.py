@@ -231,7 +231,7 @@ def timed(label: str, fn: Callable[[], object]) -> float:
     return wall
 
 
-def phase_load(url: str, sqlite_path: Path, rows: int, backends: list[str]) -> None:
+def phase_load(url: str, sqlite_path: Path, rows: int, backends: list[str], minutes: float = 1e9) -> None:
     import psycopg
 
     start = (END - timedelta(days=DAYS)).strftime("%Y-%m-%d %H:%M:%S")
@@ -261,27 +261,59 @@ def phase_load(url: str, sqlite_path: Path, rows: int, backends: list[str]) -> N
             conn.execute("ALTER TABLE calls ENABLE TRIGGER calls_rollup_insert")
             timed("VACUUM ANALYZE", lambda: [conn.execute(f"VACUUM ANALYZE {t}") for t in ("calls", "calls_rollup")])
     if "sqlite" in backends:
+        load_sqlite(sqlite_path, rows, start, step, chunk, minutes)
+
+
+def load_sqlite(sqlite_path: Path, rows: int, start: str, step: int, chunk: int, minutes: float) -> None:
+    """The SQLite load, resumable: it stops after ``minutes`` between chunks (the next run goes on
+    from the rows there), so a 10M-row load fits in holds of the CPU lock. The indexes and the
+    rollup trigger, dropped for the load, are kept beside the file until the load is finished."""
+    import json
+
+    saved = sqlite_path.with_name(sqlite_path.name + ".load.json")
+    deadline = time.monotonic() + minutes * 60
+    if not saved.exists():
         sqlite_path.unlink(missing_ok=True)
         Ledger(sqlite_path).close()
         conn = sqlite3.connect(sqlite_path)
         indexes = conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls' AND sql IS NOT NULL"
         ).fetchall()
+        trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'calls_rollup_insert'").fetchone()[0]
+        saved.write_text(json.dumps({"indexes": indexes, "trigger": trigger, "rows": rows}))
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
-        trigger = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'calls_rollup_insert'").fetchone()[0]
         conn.execute("DROP TRIGGER calls_rollup_insert")
-        print(f"SQLite: loading {rows:,} calls into {sqlite_path}")
-        for lo in range(0, rows, chunk):
-            sql = SQLITE_LOAD.format(start=start, step=step, lo=lo, hi=min(rows, lo + chunk) - 1)
-            timed(f"rows {lo:,}..", lambda sql=sql: (conn.execute(sql), conn.commit()))
-        for name, sql in indexes:
-            timed(name, lambda sql=sql: (conn.execute(sql), conn.commit()))
-        timed("rollups (one grouped pass)", lambda: (conn.execute(rollup_fill_sql(False)), conn.commit()))
-        conn.execute(trigger)
         conn.commit()
-        timed("ANALYZE", lambda: conn.execute("ANALYZE"))
-        conn.close()
+    else:
+        conn = sqlite3.connect(sqlite_path)
+    state = json.loads(saved.read_text())
+    rows = state["rows"]
+    conn.execute("PRAGMA synchronous=OFF")  # a generated bench file: durability is not measured here
+    done = conn.execute("SELECT count(*) FROM calls").fetchone()[0]
+    print(f"SQLite: loading {rows:,} calls into {sqlite_path} (from {done:,})", flush=True)
+    for lo in range(done, rows, chunk):
+        if time.monotonic() > deadline:
+            print(f"  stopped at {lo:,} rows (--minutes); run the load again to go on", flush=True)
+            conn.close()
+            return
+        sql = SQLITE_LOAD.format(start=start, step=step, lo=lo, hi=min(rows, lo + chunk) - 1)
+        timed(f"rows {lo:,}..", lambda sql=sql: (conn.execute(sql), conn.commit()))
+    for name, sql in state["indexes"]:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone():
+            continue
+        if time.monotonic() > deadline:
+            print("  stopped before the indexes (--minutes); run the load again to go on", flush=True)
+            conn.close()
+            return
+        timed(name, lambda sql=sql: (conn.execute(sql), conn.commit()))
+    timed("rollups (one grouped pass)", lambda: (conn.execute(rollup_fill_sql(False)), conn.commit()))
+    conn.execute(state["trigger"])
+    conn.commit()
+    timed("ANALYZE", lambda: conn.execute("ANALYZE"))
+    conn.close()
+    saved.unlink()
+    print("SQLite: load finished", flush=True)
 
 
 # -- report ------------------------------------------------------------------------------------
@@ -383,6 +415,7 @@ def main() -> None:
     parser.add_argument("--url", help="an existing PostgreSQL database (default: a throwaway cluster in --dir)")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "agentrunner-bench-team")
     parser.add_argument("--backends", default="postgres,sqlite")
+    parser.add_argument("--minutes", type=float, default=1e9, help="load: stop the SQLite load after this long")
     parser.add_argument("--no-baseline", action="store_true", help="report: skip the report that reads every call")
     args = parser.parse_args()
     backends = args.backends.split(",")
@@ -400,7 +433,7 @@ def main() -> None:
     if args.only == "ingest":
         phase_ingest(pg_url(cluster, "ingest") if cluster else url, scratch, args.ingest_rows)
     elif args.only == "load":
-        phase_load(url, scratch / "ledger.db", args.rows, backends)
+        phase_load(url, scratch / "ledger.db", args.rows, backends, args.minutes)
     else:
         phase_report(url, scratch / "ledger.db", args.repeat, config_path, backends, baseline=not args.no_baseline)
 
