@@ -19,6 +19,7 @@ from .config import Config, TierConfig, load_config, parse_config
 from .errors import (
     AgentRunnerError,
     BudgetExhausted,
+    CallAbandoned,
     ConfigError,
     Interrupted,
     LedgerError,
@@ -39,6 +40,7 @@ from .ledger import CallRecord, Ledger
 __all__ = [
     "AgentRunnerError",
     "BudgetExhausted",
+    "CallAbandoned",
     "CallContext",
     "CallRecord",
     "ChatRequest",

@@ -21,6 +21,7 @@ AgentRunnerError (exit 1)
 │   └── OverBudget                  a gateway caller's cap (key/user/team/global): HTTP 429, retry-after
 ├── LockHeld (exit 75)              another ``agentrunner run`` holds the lock
 └── Interrupted (exit 130)          SIGINT/SIGTERM: state saved, resumable
+    └── CallAbandoned               an in-process model call stopped by the run's first signal
 """
 
 from __future__ import annotations
@@ -151,6 +152,11 @@ class LockHeld(AgentRunnerError):
 
 class Interrupted(AgentRunnerError):
     exit_code = 130
+
+
+class CallAbandoned(Interrupted):
+    """An in-process model call abandoned because the run is stopping (providers/abandon.py):
+    nothing was paid for it, so the first SIGINT/SIGTERM does not wait for it to finish."""
 
 
 class PathBusy(AgentRunnerError):

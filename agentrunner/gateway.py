@@ -25,7 +25,14 @@ from typing import Any
 
 from .chat import ChatDelta, ChatRequest, ChatResponse, StreamAccumulator, ToolCall, Usage
 from .config import Config, TierConfig
-from .errors import ProviderAuthError, ProviderError, ProviderResponseError, ProviderUnavailable, UsageError
+from .errors import (
+    Interrupted,
+    ProviderAuthError,
+    ProviderError,
+    ProviderResponseError,
+    ProviderUnavailable,
+    UsageError,
+)
 from .ledger import CallRecord, Ledger, utcnow
 from .pricing import price_call
 from .providers import create_provider
@@ -213,6 +220,9 @@ class Gateway:
                 if not available:
                     raise ProviderUnavailable(f"unavailable: {available.reason}", tier=tier)
                 return attempt, start(self.provider(tier, model), request)
+            except Interrupted as exc:  # an abandoned in-process call (providers/abandon.py): never retried
+                attempt.record_failure(exc)
+                raise
             except Exception as exc:
                 error = attempt.failed(exc)
                 if isinstance(error, ProviderAuthError | ProviderUnavailable):
@@ -298,6 +308,11 @@ class Attempt:
             error = exc if exc.tier else type(exc)(exc.message, tier=self.tier, retry_after=exc.retry_after)
         else:  # an SDK choking on a body it could not parse, etc.
             error = ProviderResponseError(f"{type(exc).__name__}: {exc}", tier=self.tier)
+        self.record_failure(error)
+        return error
+
+    def record_failure(self, error: Exception) -> None:
+        """The attempt's row: failed, with why."""
         row = self.record.model_copy(
             update={
                 "ts_end": utcnow(),
@@ -308,7 +323,6 @@ class Attempt:
             }
         )
         self.gateway.ledger.record_call(row)
-        return error
 
     def ok(self, response: ChatResponse, *, partial: str | None = None, status: str = "ok") -> ChatResponse:
         """Record the attempt's answer, priced. ``partial``: it was cut short (why; the row is then
@@ -400,6 +414,8 @@ class CallStream(Iterator[ChatDelta]):
                 f"{type(error).__name__}: {error}",
                 status="error",
             )
+            if isinstance(exc, Interrupted):
+                raise
             raise error from None
         latency_ms = (time.perf_counter() - attempt.started) * 1000
         self.response = attempt.ok(accumulated.response(latency_ms=latency_ms))

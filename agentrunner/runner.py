@@ -33,10 +33,20 @@ from .budgets import budget_status
 from .chat import Usage
 from .config import Config
 from .dbcheck import check_before_run, which_damaged
-from .errors import AgentRunnerError, BudgetExhausted, Interrupted, LedgerError, LockHeld, PathBusy, UsageError
+from .errors import (
+    AgentRunnerError,
+    BudgetExhausted,
+    CallAbandoned,
+    Interrupted,
+    LedgerError,
+    LockHeld,
+    PathBusy,
+    UsageError,
+)
 from .gateway import Gateway
 from .ledger import Ledger, Redactor, _database_problem, new_id
 from .pricing import price_tokens
+from .providers.abandon import abandon_local_calls, allow_local_calls, main_thread_in_local_call
 from .queue import Queue
 from .router import ItemCapExceeded, NoCapableTier, RouteContext, Router, Step
 from .sandbox import sandbox_status
@@ -292,25 +302,45 @@ class Runner:
         copy.source_path, copy.source_text = config.source_path, config.source_text
         return copy
 
-    # signals: the first SIGINT/SIGTERM lets the current call finish, then stops; a second one
-    # abandons the call at once (KeyboardInterrupt). Either way the checkpoint holds the last node.
+    # signals: the first SIGINT/SIGTERM lets a paid call finish (its answer is recorded, not paid
+    # twice), abandons in-process model calls at once (free, and minutes long on a small CPU: a
+    # cron timeout would escalate to SIGKILL), then stops; a second one abandons any call
+    # (KeyboardInterrupt). Either way the item's files are rolled back and its state saved.
     def _install_signals(self) -> Callable[[], None]:
         if threading.current_thread() is not threading.main_thread():
             return lambda: None
-        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)}
+        allow_local_calls()
+
+        def again(signum: int, frame: object) -> None:
+            # providers/abandon.py: a raise that landed in llama-cpp-python's ctypes callback was
+            # dropped there; raise it again until the in-process call has ended
+            if not main_thread_in_local_call():
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                return
+            raise CallAbandoned("the in-process model call was abandoned")
 
         def handler(signum: int, frame: object) -> None:
             if self.stop.is_set():
                 raise KeyboardInterrupt
             self.stop.set()
-            self.progress.log(f"{signal.Signals(signum).name}: finishing the current call, then saving and exiting")
+            abandon_local_calls()
+            name = signal.Signals(signum).name
+            if main_thread_in_local_call():
+                self.progress.log(f"{name}: abandoning the in-process model call, saving and exiting")
+                signal.setitimer(signal.ITIMER_REAL, 0.2, 0.2)
+                raise CallAbandoned(f"{name}: the in-process model call was abandoned")
+            self.progress.log(f"{name}: finishing the current call, then saving and exiting")
 
-        for sig in previous:
-            signal.signal(sig, handler)
+        signal.signal(signal.SIGINT, handler)
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGALRM, again)
 
         def restore() -> None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
             for sig, old in previous.items():
                 signal.signal(sig, old)
+            allow_local_calls()
 
         return restore
 

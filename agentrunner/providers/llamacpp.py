@@ -39,6 +39,7 @@ from typing import Any, Literal
 from ..chat import ChatDelta, ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
 from ..errors import ConfigError, ProviderRequestError, ProviderResponseError, ProviderUnavailable
 from ..toolcalls import with_text_tool_calls
+from .abandon import check_abandoned, local_call
 from .base import Availability, Provider, tool_choice_schema
 from .embedded import EMBEDDED_MODELS, GEMMA3_270M, model_file
 
@@ -280,6 +281,7 @@ class LlamaCppProvider(Provider):
         resolved = Path(model.model_path).name
         generated = 0
         finish: FinishReason = "unknown"
+        check_abandoned(self.tier_name)
         with lock:
             try:
                 chunks = model.create_chat_completion(**kwargs, stream=True)
@@ -309,7 +311,7 @@ class LlamaCppProvider(Provider):
         kwargs, mode = self.build_kwargs(request, has_chat_template(model))
         started = time.perf_counter()
         try:
-            with lock:
+            with lock, local_call(self.tier_name):
                 result = model.create_chat_completion(**kwargs)
         except ValueError as exc:  # llama.cpp raises ValueError for prompts over n_ctx
             raise ProviderRequestError(str(exc), tier=self.tier_name) from None

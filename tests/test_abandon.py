@@ -1,0 +1,100 @@
+"""The first SIGINT/SIGTERM abandons an in-process model call at once (providers/abandon.py).
+
+Measured before the fix: the chores benchmark's SIGTERM at its timeout waited for a 1.5B model's
+call to finish, was escalated to SIGKILL 60 s later, and left the item's file as the model had
+written it. Real llama.cpp inference (the embedded Gemma) throughout; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from agentrunner.chat import ChatRequest, Message
+from agentrunner.config import TierConfig
+from agentrunner.errors import CallAbandoned, Interrupted
+from agentrunner.providers.abandon import abandon_local_calls, allow_local_calls
+from agentrunner.providers.llamacpp import LlamaCppProvider
+
+pytestmark = pytest.mark.model
+
+COUNTING = ChatRequest(messages=[Message(role="user", content="Count to 2000: 1, 2, 3, 4, 5, 6, 7,")], max_tokens=1500)
+
+
+@pytest.fixture(autouse=True)
+def _allowed_again() -> Iterator[None]:
+    yield
+    allow_local_calls()  # the flag is process-wide: never leak it into the next test
+
+
+def gemma() -> LlamaCppProvider:
+    tier = TierConfig(provider="llama-cpp", model="gemma3-270m", n_ctx=2048, max_tokens=1500, temperature=0.0)
+    return LlamaCppProvider("nano", tier, Path())
+
+
+def test_once_abandoned_no_in_process_call_starts_and_the_model_works_again_after() -> None:
+    provider = gemma()
+    abandon_local_calls()
+    started = time.monotonic()
+    with pytest.raises(CallAbandoned) as raised:
+        provider.complete(COUNTING)
+    assert isinstance(raised.value, Interrupted)  # exit 130, state saved, like a signal
+    assert time.monotonic() - started < 5  # refused before any token (the model may load first)
+    allow_local_calls()
+    again = provider.complete(ChatRequest(messages=[Message(role="user", content="1, 2, 3,")], max_tokens=4))
+    assert again.text
+
+
+LONG_ITEM = "- [ ] Write a 3000-word essay on software testing, section by section, into `docs/essay.md`\n"
+CONFIG = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+n_ctx = 4096
+max_tokens = 1500
+cost_per_hour = 0.05
+max_retries = 2
+
+[agent]
+workspace = "."
+tasks_dir = "tasks"
+"""
+
+
+def test_a_first_sigterm_abandons_the_local_call_rolls_back_and_exits_130(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    write_config(CONFIG)
+    (isolated_home / "docs").mkdir()
+    (isolated_home / "docs" / "keep.md").write_text("mine\n", "utf-8")
+    (isolated_home / "tasks").mkdir()
+    todo = isolated_home / "tasks" / "today.md"
+    todo.write_text("# Today\n\n" + LONG_ITEM, "utf-8")
+    before = {p: p.read_bytes() for p in isolated_home.rglob("*") if p.is_file() and ".agentrunner" not in p.parts}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agentrunner", "run"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"},
+    )
+    time.sleep(12)  # the model is loaded and writing (a 1,500-token answer takes ~30 s here)
+    assert process.poll() is None, process.communicate()
+    sent = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    waited = time.monotonic() - sent
+    assert process.returncode == 130, (out, err)
+    assert waited < 10, f"SIGTERM took {waited:.1f} s to stop the run\n{err}"
+    after = {p: p.read_bytes() for p in isolated_home.rglob("*") if p.is_file() and ".agentrunner" not in p.parts}
+    assert after == before  # every file as it was, the item not ticked
+    conn = sqlite3.connect(isolated_home / ".agentrunner" / "ledger.db")
+    errors = [row[0] for row in conn.execute("SELECT error FROM calls WHERE status = 'error'")]
+    conn.close()
+    assert any(e.startswith("CallAbandoned") for e in errors), errors  # the attempt is recorded, once
+    assert sum(e.startswith("CallAbandoned") for e in errors) == 1
