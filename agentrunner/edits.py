@@ -35,6 +35,10 @@ class EditError(Exception):
     """The edit cannot be applied; the message says why and what to copy instead."""
 
 
+class Unchanged(EditError):
+    """The definitions written are already in the file, as written: nothing to do, nothing wrong."""
+
+
 @dataclass
 class Applied:
     text: str  # the whole new file text
@@ -448,7 +452,7 @@ def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] =
         lines += ["\n", "\n", *chunk]
     merged = "".join(lines)
     if merged == text or merged == text + "\n":
-        raise EditError(
+        raise Unchanged(
             "the definitions are the same as in the file: nothing would change (to delete lines, SEARCH "
             "them in an edit block and leave its REPLACE part empty)"
         )
@@ -497,6 +501,7 @@ def _docstring_end(tree: ast.Module) -> int:
 __all__ = [
     "Applied",
     "EditError",
+    "Unchanged",
     "apply_edit",
     "dropped_content",
     "elision",

@@ -478,3 +478,17 @@ def test_a_bare_done_after_a_change_is_no_empty_answer(ws: Workspace) -> None:
     result = loop(ctx, step.reads, step.writes)
     assert result.error is None and result.text == "done"
     assert all(check(result, ws.root).ok for check in GENERAL.validators(step))
+
+
+def test_a_definition_written_again_unchanged_is_no_failure(ws: Workspace) -> None:
+    """Chore validate-discount, Qwen2.5-Coder-1.5B, session 4 baseline: one reply held the changed
+    `apply_discount` and, before it, `total_value` as it was. The unchanged one was reported FAILED
+    ("nothing would change"), so "Fix what failed" made the model send the same reply again and the
+    loop stopped on the repeat, the right change made but not ticked."""
+    unchanged = "pkg/stats.py\n```python\ndef mean(values):\n    return sum(values) / len(values)\n```\n"
+    changed = "pkg/stats.py\n```python\ndef top(values):\n    return max(values, default=None)\n```\nDONE"
+    ctx = ScriptedContext(ws, [unchanged + changed], "Make `top` in `pkg/stats.py` return None for no values")
+    result = loop(ctx, [], ["pkg/stats.py"])
+    assert result.error is None and len(ctx.requests) == 1
+    assert "max(values, default=None)" in (ws.root / "pkg" / "stats.py").read_text("utf-8")
+    assert "mean" in (ws.root / "pkg" / "stats.py").read_text("utf-8")

@@ -34,6 +34,7 @@ from typing import Any
 from ..chat import ChatRequest, Message, ToolCall
 from ..edits import (
     EditError,
+    Unchanged,
     apply_edit,
     dropped_content,
     merge_definitions,
@@ -397,7 +398,11 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             _retarget(action, root, default_path)
             copied = _copied_placeholder(action) or _rewrite_refused(action, root)
             merging = None if copied else _as_merge(action, root, f"{instruction}\n{ctx.item.context}")
-            if isinstance(merging, str):
+            if merging is True:
+                # a definition written again as it is (next to the one the model changed): no
+                # change and no failure — "Fix what failed" made the model repeat the reply
+                outcome = ToolResult(True, f"{action.arguments.get('path')}: already so, nothing to change")
+            elif isinstance(merging, str):
                 outcome = ToolResult(False, "", merging)
             elif copied:
                 outcome = ToolResult(False, "", copied)
@@ -406,7 +411,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 outcome = ctx.tool(action.tool, action.arguments)
             _record(result, action, outcome)
             path = action.arguments.get("path") or action.arguments.get("destination")
-            if outcome.ok and action.tool in CHANGING_TOOLS and isinstance(path, str):
+            if outcome.ok and merging is not True and action.tool in CHANGING_TOOLS and isinstance(path, str):
                 changed.add(path.strip())
             if action.native_id is not None:
                 native.append((action, outcome))
@@ -646,13 +651,14 @@ def _rewrite_refused(action: Action, root: Path) -> str | None:
     )
 
 
-def _as_merge(action: Action, root: Path, item_text: str) -> str | None:
+def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
     """A Python definition written for an existing module becomes a merge by name
     (:func:`~agentrunner.edits.merge_definitions`): a fenced block holding only the changed or new
     functions (not the whole file), and an edit block whose SEARCH is not in the file — or is
     the same as its REPLACE, the way a small model "adds" a function — while its REPLACE is whole
     definitions. The action becomes a ``write_file`` of the merged module (so every write guard
-    still applies). Returns why the merge is refused (the model's next turn), or None."""
+    still applies). Returns why the merge is refused (the model's next turn), True when the
+    definitions are already in the file as written (nothing to do), or None."""
     path = action.arguments.get("path")
     if action.tool not in ("write_file", "edit_file") or not isinstance(path, str) or not path.endswith(".py"):
         return None
@@ -677,6 +683,8 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | None:
             pass
     try:
         merged = merge_definitions(text, block, classes_named=tuple(_CLASS_NAME.findall(item_text)))
+    except Unchanged:
+        return True
     except EditError as exc:
         return f"{path}: {exc}"
     if merged is None:
