@@ -328,6 +328,14 @@ def rollup_fill_sql(postgres: bool) -> str:
     )
 
 
+def m010_replay_inflight(db: sqlite_utils.Database) -> None:
+    """Replayed calls in flight (agentrunner/replay/inflight.py): the row each call will have, written
+    before it is sent, so a killed replay's spend becomes ``lost`` rows instead of going unrecorded."""
+    db.table("replay_inflight").create(
+        {"id": str, "run_id": str, "pid": int, "ts": str, "amount_usd": float, "record": str}, pk="id"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_replayable_tool_calls_reservations,
@@ -338,6 +346,7 @@ MIGRATIONS: list[Migration] = [
     m006_api_keys,
     m008_report_rollups,
     m009_rollups_per_statement,
+    m010_replay_inflight,
 ]
 
 

@@ -66,11 +66,20 @@ def spawn(home: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def lost_rows(home: Path) -> dict[str, float]:
+    """Replay rows recorded as lost (in flight at a kill): original → worst-case cost."""
+    conn = sqlite3.connect(home / ".agentrunner" / "ledger.db")
+    try:
+        return dict(conn.execute("SELECT replay_of, cost_usd FROM calls WHERE status = 'lost'").fetchall())
+    finally:
+        conn.close()
+
+
 @pytest.mark.parametrize("no_cache", [False, True], ids=["cache", "no-cache"])
 def test_kill_9_then_the_same_command_pays_nothing_twice(
     isolated_home: Path, write_config: Callable[[str], Path], no_cache: bool
 ) -> None:
-    with SlotServer(latency=0.03, slots=8) as server:
+    with SlotServer(latency=0.05, slots=8) as server:
         candidate = project(isolated_home, write_config, server)
         args = [str(candidate), "--concurrency", "4", "--json", *(["--no-cache"] if no_cache else [])]
         first = spawn(isolated_home, *args)
@@ -85,18 +94,28 @@ def test_kill_9_then_the_same_command_pays_nothing_twice(
         killed_at = replays(isolated_home)[1]
         assert ROWS * 0.6 <= killed_at < ROWS
         requests_before = server.requests
+        in_flight = requests_before - killed_at  # reached the server, no row: the provider bills them
+        assert 1 <= in_flight <= 4
 
         second = spawn(isolated_home, *args)
         out, err = second.communicate(timeout=120)
         assert second.returncode == 0, err
         assert "resuming replay run" in err
         per, total = replays(isolated_home)
+        lost = lost_rows(isolated_home)
     assert len(per) == ROWS  # 0 missing
-    assert max(per.values()) == 1  # 0 paid twice
-    assert total == ROWS
-    # Every request the server answered is a ledger row, except those in flight at the kill (≤ 4).
-    assert 0 <= requests_before - killed_at <= 4
-    assert server.requests - requests_before == ROWS - killed_at  # the resumed run called only the rest
+    assert max(per.values()) == 1  # no answered call sent again
+    # Every request the server saw is a ledger row: the calls in flight at the kill became `lost`
+    # rows (their worst-case cost) — recorded as sent, a moment before the server saw them.
+    assert in_flight <= len(lost) <= 4
+    assert f"{len(lost)} call(s) in flight when replay run" in err and "recorded as lost" in err
+    # worst case: the prompt's ~5 tokens at $1/Mtok + its max_tokens (32) at $2/Mtok
+    assert all(cost is not None and 0.000064 < cost < 0.00008 for cost in lost.values())
+    assert total == ROWS + len(lost)
+    assert server.requests <= total
+    # The resumed run called the rest and re-sent the lost ones (paid twice: in flight at the kill).
+    assert server.requests - requests_before == ROWS - killed_at
+    assert set(lost) <= set(per)
     rows = json.loads(out)["rows"]
     assert rows[1]["calls"] == ROWS
 

@@ -297,6 +297,8 @@ def compare(
     fp = fingerprint("compare", selection, candidates, scorer=scorer, rubric=rubric, no_cache=no_cache)
     replay_run = start_replay_run(ledger, "compare", fp, config=main, resume=resume,
                                   args={"configs": [str(p) for p in configs], "selection": selection.describe()})
+    if replay_run.lost.calls:
+        err_console.print(replay_run.lost.describe(), markup=False, highlight=False)
     if replay_run.resumed:
         err_console.print(replay_run.describe(), markup=False, highlight=False)
     capped = [Candidate(c.name, with_max_cost(c.config, max_cost)) for c in candidates]

@@ -44,6 +44,7 @@ from ..errors import AgentRunnerError, ProviderError, UsageError
 from ..gateway import CallContext, Gateway, response_from_row
 from ..ledger import Ledger, new_id
 from ..router import RouteContext, Router, Step
+from .inflight import InflightJournal
 from .limits import LimitedGateway, Limiters
 from .scorers import JudgeCall, ScorerSet
 
@@ -233,6 +234,7 @@ class ReplayEngine:
         concurrency: int | None = None,
         limiters: Limiters | None = None,
         resuming: bool = False,
+        journal: InflightJournal | None = None,
     ) -> None:
         if not candidates:
             raise UsageError("name at least one configuration to compare")
@@ -248,8 +250,11 @@ class ReplayEngine:
         self.limiters = limiters or Limiters(concurrency)
         for candidate in candidates:
             self.limiters.register(candidate.config)
+        # Every request written down before it is sent (inflight.py): a kill leaves no spend unrecorded.
+        self._owns_journal = journal is None and not ledger.is_postgres
+        self.journal = InflightJournal(ledger) if self._owns_journal else journal
         make_gateway = gateway_factory or (
-            lambda config: LimitedGateway(config, ledger, limiters=self.limiters)
+            lambda config: LimitedGateway(config, ledger, limiters=self.limiters, journal=self.journal)
         )
         self.gateways = {c.name: make_gateway(c.config) for c in candidates}
         self.routers = {
@@ -290,6 +295,8 @@ class ReplayEngine:
         self.flush_scores()
         for gateway in {id(g): g for g in [*self.gateways.values(), self.judge_gateway]}.values():
             gateway.close()
+        if self._owns_journal and self.journal is not None:
+            self.journal.close()
 
     # -- calls ------------------------------------------------------------------------------
 

@@ -31,7 +31,9 @@ from ..chat import ChatRequest, ChatResponse
 from ..config import Config, TierConfig
 from ..errors import ProviderRateLimited, UsageError
 from ..gateway import Gateway
+from ..ledger import CallRecord
 from ..providers.base import Availability, Provider
+from .inflight import InflightJournal
 
 IN_PROCESS_PROVIDERS = frozenset({"llama-cpp"})
 MAX_CONCURRENCY = 1024
@@ -149,10 +151,13 @@ class Limiter:
 class LimitedProvider(Provider):
     """A provider whose every attempt passes its endpoint's :class:`Limiter`."""
 
-    def __init__(self, inner: Provider, limiter: Limiter) -> None:
+    def __init__(
+        self, inner: Provider, limiter: Limiter, before_send: Callable[[ChatRequest], None] | None = None
+    ) -> None:
         super().__init__(inner.tier_name, inner.tier, inner.base_dir)
         self.inner = inner
         self.limiter = limiter
+        self.before_send = before_send  # the write-ahead record of the call (inflight.py)
         self.name = inner.name  # type: ignore[misc]
 
     def complete(self, request: ChatRequest) -> ChatResponse:
@@ -160,6 +165,8 @@ class LimitedProvider(Provider):
         self.limiter.acquire(estimate)
         used: int | None = None
         try:
+            if self.before_send is not None:
+                self.before_send(request)
             response = self.inner.complete(request)
             usage = response.usage
             if usage.input_tokens is not None and usage.output_tokens is not None:
@@ -225,13 +232,31 @@ class Limiters:
 
 
 class LimitedGateway(Gateway):
-    """A gateway whose providers pass the replay's limiters."""
+    """A gateway whose providers pass the replay's limiters; with a ``journal``, every request is
+    recorded as in flight (the row it will have, :mod:`.inflight`) once its slot is taken, before
+    it is sent."""
 
-    def __init__(self, config: Config, ledger: Any, *, limiters: Limiters, **kwargs: Any) -> None:
+    def __init__(
+        self, config: Config, ledger: Any, *, limiters: Limiters, journal: InflightJournal | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(config, ledger, **kwargs)
         self.limiters = limiters
+        self.journal = journal
         limiters.register(config)
         self._limited: dict[str, Provider] = {}
+        self._attempt = threading.local()  # this thread's attempt: its row-to-be
+
+    def _base_record(self, tier: str, tier_config: TierConfig, *args: Any) -> CallRecord:
+        record = super()._base_record(tier, tier_config, *args)
+        self._attempt.record = (record, tier_config)
+        return record
+
+    def _before_send(self, request: ChatRequest) -> None:
+        if self.journal is None:
+            return
+        record, tier_config = self._attempt.record
+        self.journal.open(record, request, tier_config)
 
     def provider(self, tier: str, model: str | None = None) -> Provider:
         inner = super().provider(tier, model)
@@ -240,5 +265,5 @@ class LimitedGateway(Gateway):
             limited = self._limited.get(key)
             if limited is None or getattr(limited, "inner", None) is not inner:
                 limiter = self.limiters.for_tier(self.tier_config(tier, model))
-                limited = self._limited[key] = LimitedProvider(inner, limiter)
+                limited = self._limited[key] = LimitedProvider(inner, limiter, self._before_send)
             return limited

@@ -12,6 +12,9 @@ rubric, ``--no-cache``. Not in it: output options, ``--concurrency``, ``--max-co
   already made is found, not made again — by the response cache (the ledger has the rows), and with
   ``--no-cache`` by the run's own rows (:meth:`~.engine.ResponseCache.lookup_in_run`).
 - A run whose process is still alive is never taken over (two replays at once are two runs).
+- Calls that were in flight when a replay was killed were recorded as they were sent
+  (:mod:`.inflight`); the next replay writes them as ``lost`` rows with their worst-case cost before
+  anything else, and its replay sends them again: paid twice, and said so.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..budgets import pid_alive
@@ -27,6 +30,7 @@ from ..config import Config
 from ..errors import UsageError
 from ..ledger import Ledger, new_id
 from .engine import Candidate
+from .inflight import Lost, record_lost
 from .select import Selection
 
 
@@ -45,6 +49,7 @@ class ReplayRun:
     id: str
     resumed: bool
     answered_before: int = 0  # replayed calls this run had made before this invocation
+    lost: Lost = field(default_factory=Lost)  # calls of killed replays in flight at the kill, recorded now
 
     def describe(self) -> str:
         if not self.resumed:
@@ -65,6 +70,7 @@ def start_replay_run(
 ) -> ReplayRun:
     """The run this invocation replays under: ``--resume RUN``, else the newest open run with the
     same fingerprint whose process is gone, else a new one."""
+    lost = record_lost(ledger)  # first: a killed replay's calls in flight are spend, whoever resumes
     run_id: str | None = None
     if resume is not None:
         row = ledger.db.execute("SELECT id, args, finished FROM runs WHERE id = ?", [resume]).fetchone()
@@ -87,10 +93,10 @@ def start_replay_run(
         run_id = new_id()
         ledger.start_run(run_id, config_hash=config.config_hash(),
                          args={**args, "command": command, "replay_fingerprint": fp, "pid": os.getpid()})
-        return ReplayRun(run_id, resumed=False)
+        return ReplayRun(run_id, resumed=False, lost=lost)
     _update_pid(ledger, run_id, config)  # this process works on it now: no other replay takes it over
     answered = ledger.count_calls("run_id = ? AND replay_of IS NOT NULL AND status = 'ok'", [run_id])
-    return ReplayRun(run_id, resumed=True, answered_before=answered)
+    return ReplayRun(run_id, resumed=True, answered_before=answered, lost=lost)
 
 
 def _update_pid(ledger: Ledger, run_id: str, config: Config) -> None:

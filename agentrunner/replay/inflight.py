@@ -1,0 +1,166 @@
+"""Write-ahead records of replayed calls in flight: spend that a ``kill -9`` cannot hide.
+
+A ledger row is written when a call *ends*. A replay killed with requests in flight leaves no row
+for them, yet the provider received them and bills them; the resumed replay sends them again. So
+before each request leaves (after its endpoint's slot is taken, see :mod:`.limits`), the replay
+writes the row the call *will* have — same id, run, original, configuration, tier, model, request
+— to ``replay_inflight`` (m010), with the call's worst-case cost (prompt + ``max_tokens`` at the
+tier's price, what a budget reservation holds).
+
+- When the call ends, its real row (same id) lands in ``calls``; the record is then only a
+  duplicate and is dropped in batches (:meth:`InflightJournal.forget_settled`).
+- When the process dies first, the next replay on this ledger (any replay: the killed one resumed,
+  or another) turns every record of a dead process that has no row into a ``calls`` row with
+  ``status = 'lost'`` and its worst-case cost (:func:`record_lost`): spend is never unrecorded, and
+  budgets and reports count it. A lost row is no answer: the resumed replay sends that request
+  again (the provider was paid twice for it — "in flight at the kill" — never for an answered one).
+
+The records are written on their own connection with ``synchronous=NORMAL``: in WAL mode a commit
+survives the death of the process (what this is for) without an fsync per call; a power cut may lose
+the last ones. A PostgreSQL ledger has no journal (its replays are not killed mid-transaction the
+same way: left for later, said in docs/compare-and-tune.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ..budgets import pid_alive
+from ..chat import ChatRequest
+from ..config import TierConfig
+from ..errors import LedgerError
+from ..ledger import CallRecord, Ledger, utcnow
+from ..pricing import worst_case_cost
+
+TABLE = "replay_inflight"
+LOST_STATUS = "lost"
+LOST_ERROR = "in flight when its replay process died: the provider may have answered and billed it; answer unknown"
+FORGET_EVERY = 512  # records written between two clean-ups of settled ones
+
+
+def worst_case(request: ChatRequest, tier: TierConfig) -> float | None:
+    prompt_tokens = sum(len(m.content or "") for m in request.messages) // 4 + 1
+    return worst_case_cost(tier, prompt_tokens, request.max_tokens or tier.max_tokens)
+
+
+class InflightJournal:
+    """This process's write-ahead records on one SQLite ledger. Thread-safe."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.pid = os.getpid()
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._written = 0
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            try:
+                conn = sqlite3.connect(self.ledger.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA busy_timeout=30000")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.Error as exc:
+                raise LedgerError(f"{self.ledger.path}: cannot open ledger: {exc}") from None
+            self._conn = conn
+        return self._conn
+
+    def open(self, record: CallRecord, request: ChatRequest, tier: TierConfig) -> None:
+        """Before the request is sent: the row it will have, and what it may cost."""
+        amount = worst_case(request, tier)
+        # Not the request text: it is in the original's row, and redaction applies to rows written.
+        data = record.model_dump_json(exclude={"request_json", "response_text", "response_json"})
+        try:
+            with self._lock, self.ledger.write_lock:
+                self._connection().execute(
+                    f"INSERT OR REPLACE INTO {TABLE} (id, run_id, pid, ts, amount_usd, record) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (record.id, record.run_id, self.pid, utcnow(), amount, data),
+                )
+                self._written += 1
+                due = self._written % FORGET_EVERY == 0
+        except sqlite3.Error as exc:  # never send a request whose spend could go unrecorded
+            raise LedgerError(f"{self.ledger.path}: cannot record a call in flight: {exc}") from None
+        if due:
+            self.forget_settled()
+
+    def forget_settled(self) -> None:
+        """Drop this process's records whose call has its row."""
+        with self._lock, self.ledger.write_lock:
+            self._connection().execute(
+                f"DELETE FROM {TABLE} WHERE pid = ? AND id IN (SELECT c.id FROM calls c JOIN {TABLE} r ON c.id = r.id)",
+                (self.pid,),
+            )
+
+    def close(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            self.forget_settled()
+        finally:
+            with self._lock:
+                if self._conn is not None:
+                    self._conn.close()
+                    self._conn = None
+
+
+@dataclass
+class Lost:
+    """Calls of dead replays written as ``lost`` rows now."""
+
+    calls: int = 0
+    usd: float = 0.0
+    unpriced: int = 0
+    runs: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if not self.calls:
+            return ""
+        cost = f"${self.usd:.6f} worst case" + (f", {self.unpriced} unpriced" if self.unpriced else "")
+        runs = ", ".join(self.runs)
+        return (f"{self.calls} call(s) in flight when replay run {runs} was killed recorded as lost ({cost}): "
+                "sent again, they are paid twice")
+
+
+def record_lost(ledger: Ledger) -> Lost:
+    """Every record of a process that is gone, with no row of its own: a ``lost`` row (worst-case
+    cost), written once (same id as the call would have had). Records with rows are dropped."""
+    if ledger.is_postgres:
+        return Lost()
+    rows = ledger.db.execute(f"SELECT id, pid, amount_usd, record FROM {TABLE}").fetchall()
+    dead = {pid for pid in {row[1] for row in rows} if pid != os.getpid() and not pid_alive(int(pid or 0))}
+    if not dead:
+        return Lost()
+    ids = [row[0] for row in rows if row[1] in dead]
+    answered: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        answered.update(r[0] for r in ledger.db.execute(f"SELECT id FROM calls WHERE id IN ({marks})", chunk))
+    lost: list[dict[str, Any]] = []
+    runs: list[str] = []
+    usd, unpriced = 0.0, 0
+    for call_id, pid, amount, data in rows:
+        if pid not in dead or call_id in answered:
+            continue
+        record = CallRecord(**json.loads(data))
+        lost.append(record.model_copy(update={
+            "ts_end": utcnow(), "status": LOST_STATUS, "error": LOST_ERROR, "finish_reason": LOST_STATUS,
+            "cost_usd": amount, "price_source": "worst case (in flight at a kill)", "replayable": False,
+        }).model_dump())
+        if amount is None:
+            unpriced += 1
+        else:
+            usd += float(amount)
+        if record.run_id and record.run_id not in runs:
+            runs.append(record.run_id)
+    if lost:
+        ledger.insert_calls(lost)
+    marks = ", ".join("?" for _ in dead)
+    with ledger.write_lock, ledger.db.conn:
+        ledger.db.execute(f"DELETE FROM {TABLE} WHERE pid IN ({marks})", sorted(dead))
+    return Lost(len(lost), usd, unpriced, tuple(runs))

@@ -1,0 +1,57 @@
+"""Write-ahead records of replayed calls in flight (agentrunner/replay/inflight.py): what becomes a
+``lost`` row and what does not. The kill -9 end to end is in test_replay_resume.py."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from agentrunner.chat import ChatRequest, Message
+from agentrunner.config import parse_config
+from agentrunner.ledger import CallRecord, Ledger
+from agentrunner.replay.inflight import InflightJournal, record_lost
+
+TIER = parse_config("""
+[tiers.small]
+provider = "openai"
+model = "small"
+base_url = "http://127.0.0.1:9/v1"
+max_tokens = 100
+price = { input_per_mtok = 1.0, output_per_mtok = 2.0 }
+""").tiers["small"]
+REQUEST = ChatRequest(messages=[Message(role="user", content="x" * 400)], max_tokens=50)
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_records_of_a_dead_process_become_lost_rows_once_and_answered_ones_do_not(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.db")
+    journal = InflightJournal(ledger)
+    answered = CallRecord(run_id="R", replay_of="O1", config_name="c", tier="small", model="small")
+    in_flight = CallRecord(run_id="R", replay_of="O2", config_name="c", tier="small", model="small")
+    journal.open(answered, REQUEST, TIER)
+    journal.open(in_flight, REQUEST, TIER)
+    ledger.record_call(answered.model_copy(update={"status": "ok", "cost_usd": 0.0001}))
+
+    assert record_lost(ledger).calls == 0  # this process is alive: its calls may still answer
+    journal.pid = dead_pid()  # as if written by a replay that was killed since
+    journal.open(in_flight, REQUEST, TIER)
+    journal.open(answered, REQUEST, TIER)
+    lost = record_lost(ledger)
+    assert (lost.calls, lost.runs) == (1, ("R",))
+    # worst case: 400 chars ≈ 101 prompt tokens at $1/Mtok + max_tokens 50 at $2/Mtok
+    assert abs(lost.usd - (101 + 100) / 1e6) < 1e-12
+    rows = ledger.db.execute(
+        "SELECT id, replay_of, status, cost_usd, replayable FROM calls ORDER BY replay_of"
+    ).fetchall()
+    assert [(r[1], r[2]) for r in rows] == [("O1", "ok"), ("O2", "lost")]
+    assert rows[1][0] == in_flight.id and rows[1][4] == 0
+    assert ledger.db.execute("SELECT count(*) FROM replay_inflight").fetchone()[0] == 0
+    assert record_lost(ledger).calls == 0  # once
+    journal.close()
+    ledger.close()
