@@ -118,9 +118,9 @@ def test_requests_per_minute_spaces_the_requests(history: Path, tmp_path: Path) 
         replay(ledger_path, config, concurrency=4, outcomes=tmp_path / "o.jsonl")
         times = [t for t, _ in server.arrivals]
     assert len(times) == 5
-    # Four gaps of 0.1 s (the first request also opens the connection: its arrival is late). With
-    # four workers and no limit, all five would arrive within a few milliseconds.
-    assert times[-1] - times[0] > 0.3
+    # Gaps of 0.1 s. Not counted from the first request: it also opens the connection, and under
+    # load (12 on 2 cores) it arrived 0.1 s late, shrinking its gap. With four workers and no limit,
+    # all five would arrive within a few milliseconds.
     assert times[-1] - times[1] > 0.28
 
 

@@ -30,8 +30,7 @@ from typing import Any
 from ..chat import ChatRequest, ChatResponse
 from ..config import Config, TierConfig
 from ..errors import ProviderRateLimited, UsageError
-from ..gateway import Gateway
-from ..ledger import CallRecord
+from ..gateway import Attempt, Gateway
 from ..providers.base import Availability, Provider
 from .inflight import InflightJournal
 
@@ -245,18 +244,18 @@ class LimitedGateway(Gateway):
         self.journal = journal
         limiters.register(config)
         self._limited: dict[str, Provider] = {}
-        self._attempt = threading.local()  # this thread's attempt: its row-to-be
+        self._sending = threading.local()  # this thread's attempt: its row-to-be
 
-    def _base_record(self, tier: str, tier_config: TierConfig, *args: Any) -> CallRecord:
-        record = super()._base_record(tier, tier_config, *args)
-        self._attempt.record = (record, tier_config)
-        return record
+    def _attempt(self, *args: Any) -> Attempt:
+        attempt = super()._attempt(*args)
+        self._sending.attempt = attempt
+        return attempt
 
     def _before_send(self, request: ChatRequest) -> None:
         if self.journal is None:
             return
-        record, tier_config = self._attempt.record
-        self.journal.open(record, request, tier_config)
+        attempt: Attempt = self._sending.attempt
+        self.journal.open(attempt.record, request, attempt.tier_config)
 
     def provider(self, tier: str, model: str | None = None) -> Provider:
         inner = super().provider(tier, model)
