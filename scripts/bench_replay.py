@@ -29,9 +29,10 @@ Concurrency 1 replays only ``--serial-rows`` (its rate does not depend on the co
 Gemma 3 270M model (2 threads), whatever its parallelism gives.
 
 ``--mode kill``: a real ``agentrunner compare --concurrency C`` process on ``--rows`` originals,
-killed with SIGKILL at a random point, then the same command again: rows paid twice and rows
-missing (both must be 0), and requests the server answered that no ledger row records (at most the
-requests in flight at the kill).
+killed with SIGKILL at a random point, then the same command again: rows missing (must be 0), rows
+paid twice split into "in flight at the kill" (recorded as ``lost`` with their worst-case cost by
+the resume, then sent again) and "re-sent after resume although answered" (must be 0), and server
+requests that no ledger row records (must be 0).
 """
 
 from __future__ import annotations
@@ -345,17 +346,23 @@ def kill_mode(args: argparse.Namespace) -> None:
             conn = sqlite3.connect(ledger_path)
             per = dict(conn.execute("SELECT replay_of, sum(status = 'ok') FROM calls WHERE replay_of IS NOT NULL "
                                     "GROUP BY replay_of").fetchall())
+            lost = {row[0] for row in conn.execute("SELECT replay_of FROM calls WHERE status = 'lost'")}
+            lost_usd = conn.execute("SELECT coalesce(sum(cost_usd), 0) FROM calls WHERE status = 'lost'").fetchone()[0]
             conn.close()
             requests = server.stats()["requests"]
             ok, recorded = replay_count(ledger_path)
-            twice = sum(1 for n in per.values() if n > 1)
+            resent_answered = sum(1 for n in per.values() if n > 1)  # an answered call sent again: must be 0
+            in_flight_twice = sum(1 for original in lost if per.get(original, 0) >= 1)
             missing = args.rows - sum(1 for n in per.values() if n >= 1)
             print(f"resumed: {second.stderr.strip().splitlines()[0] if second.stderr.strip() else ''}")
             print(f"resume took {resumed_s:.1f}s, made {requests - requests_at_kill:,} requests "
                   f"(rows left at the kill: {args.rows - at_kill:,})")
-            print(f"rows paid twice: {twice}; rows missing: {missing}; ledger replay rows {recorded:,} ({ok:,} ok); "
-                  f"server requests {requests:,}: {requests - recorded} unrecorded (in flight at the kill, "
-                  f"≤ {args.kill_concurrency})")
+            print(f"rows missing: {missing}; paid twice: {in_flight_twice + resent_answered} = "
+                  f"{in_flight_twice} in flight at the kill (recorded as lost, ${lost_usd:.6f} worst case, then "
+                  f"sent again) + {resent_answered} re-sent after resume although answered")
+            print(f"ledger replay rows {recorded:,} ({ok:,} ok, {len(lost)} lost); server requests {requests:,}: "
+                  f"{max(0, requests - recorded)} unrecorded, {max(0, recorded - requests)} recorded as sent that "
+                  "the server never saw (killed between the record and the send)")
     finally:
         server.stop()
 
