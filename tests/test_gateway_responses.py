@@ -139,7 +139,7 @@ def test_function_tool_round_trip(gateway: tuple[GatewayServer, Ledger], upstrea
         {"index": 0, "message": {"role": "assistant", "content": "two files"}, "finish_reason": "stop"}]}))
     second = api.responses.create(
         model="premium",
-        tools=[SHELL_TOOL],  # type: ignore[list-item]
+        tools=[SHELL_TOOL, {"type": "web_search"}],  # type: ignore[list-item]  # web search: left out
         input=[
             {"role": "user", "content": "list the files"},
             {"type": "function_call", "call_id": call.call_id, "name": call.name, "arguments": call.arguments},
@@ -148,7 +148,7 @@ def test_function_tool_round_trip(gateway: tuple[GatewayServer, Ledger], upstrea
     )
     assert second.output_text == "two files"
     sent = upstream.requests_to("/v1/chat/completions")[-1].json()
-    assert sent["tools"][0]["function"]["name"] == "shell"
+    assert [t["function"]["name"] for t in sent["tools"]] == ["shell"]
     assistant, tool = sent["messages"][1], sent["messages"][2]
     assert assistant["tool_calls"][0]["id"] == "call_up1" and json.loads(
         assistant["tool_calls"][0]["function"]["arguments"]
@@ -186,7 +186,7 @@ def test_streamed_function_call(gateway: tuple[GatewayServer, Ledger], upstream:
     ("body", "param"),
     [
         ({"input": "hi", "previous_response_id": "resp_1"}, "previous_response_id"),
-        ({"input": "hi", "tools": [{"type": "web_search"}]}, "tools[0]"),
+        ({"input": "hi", "tools": [{"type": "file_search", "vector_store_ids": ["v"]}]}, "tools[0]"),
         ({"input": [{"role": "user", "content": [{"type": "input_image", "image_url": "x"}]}]}, "input[0].content[0]"),
         ({"input": []}, "input"),
     ],
@@ -199,3 +199,18 @@ def test_what_cannot_be_served_is_a_400_naming_the_field(
         client(server).responses.create(model="local", **body)
     assert caught.value.param == param
     assert rows(ledger) == []
+
+
+def test_codex_tool_groups_are_flattened(gateway: tuple[GatewayServer, Ledger], upstream: ScriptedServer) -> None:
+    """Codex CLI 0.171 offers its multi-agent functions grouped in a ``namespace`` tool, and
+    ``web_search`` (run by OpenAI's servers): the functions reach the tier, web search does not."""
+    server, _ = gateway
+    upstream.queue("/v1/chat/completions", Reply(200, tool_call_completion()))
+    group = {"type": "namespace", "name": "multi_agent_v1", "description": "agents",
+             "tools": [{**SHELL_TOOL, "name": "spawn_agent"}, {**SHELL_TOOL, "name": "wait_agent"}]}
+    client(server).responses.create(
+        model="premium", input="hi",
+        tools=[SHELL_TOOL, group, {"type": "web_search", "external_web_access": False}],  # type: ignore[list-item]
+    )
+    sent = upstream.requests_to("/v1/chat/completions")[-1].json()
+    assert [t["function"]["name"] for t in sent["tools"]] == ["shell", "spawn_agent", "wait_agent"]

@@ -7,8 +7,10 @@ and tiers are the same; :mod:`.openai_api` renders the errors):
   messages (``role`` user/system/developer/assistant, content a string or ``input_text`` /
   ``output_text`` parts), ``function_call`` (an assistant tool call) and ``function_call_output``
   (its result); ``reasoning`` items are dropped (no tier here can read another model's reasoning);
-- ``tools``: ``function`` tools (flat: name, description, parameters); ``tool_choice: "none"``
-  drops them; other tool types (web search, file search, computer use, MCP…) are refused (400);
+- ``tools``: ``function`` tools (flat: name, description, parameters), also grouped in a
+  ``namespace`` (Codex); ``tool_choice: "none"`` drops them; tools the OpenAI API runs itself
+  (:data:`HOSTED_TOOLS`: web search, image generation) are left out; other types (file search,
+  computer use, MCP…) are refused (400);
 - ``max_output_tokens``, ``temperature``, ``text.format`` (``json_schema`` / ``json_object``).
 - Refused (400): ``previous_response_id`` and ``conversation`` (this gateway stores no responses:
   send the whole input, as Codex does with ``store: false``), images, files and audio.
@@ -129,6 +131,21 @@ def _messages(body: dict[str, Any]) -> list[Message]:
     return messages
 
 
+#: Tools the OpenAI API runs itself (no model here can): left out of the request, not refused, so
+#: that clients offering them by default (Codex offers ``web_search``) still work.
+HOSTED_TOOLS = ("web_search", "web_search_preview", "image_generation")
+
+
+def _function(tool: dict[str, Any], param: str) -> ToolSpec:
+    name = tool.get("name")
+    if not isinstance(name, str) or not name:
+        raise _bad("a function tool needs a name", f"{param}.name")
+    parameters = tool.get("parameters") or {"type": "object", "properties": {}}
+    if not isinstance(parameters, dict):
+        raise _bad("parameters must be a JSON schema object", f"{param}.parameters")
+    return ToolSpec(name=name, description=str(tool.get("description") or ""), parameters=parameters)
+
+
 def _tools(raw: Any, tool_choice: Any) -> list[ToolSpec]:
     if raw is None or tool_choice == "none":
         return []
@@ -136,16 +153,19 @@ def _tools(raw: Any, tool_choice: Any) -> list[ToolSpec]:
         raise _bad("tools must be an array", "tools")
     tools: list[ToolSpec] = []
     for index, tool in enumerate(raw):
-        if not isinstance(tool, dict) or tool.get("type") != "function":
-            kind = tool.get("type") if isinstance(tool, dict) else None
+        kind = tool.get("type") if isinstance(tool, dict) else None
+        if kind == "function":
+            tools.append(_function(tool, f"tools[{index}]"))
+        elif kind == "namespace" and isinstance(tool.get("tools"), list):  # a group of functions (Codex)
+            for number, inner in enumerate(tool["tools"]):
+                where = f"tools[{index}].tools[{number}]"
+                if not isinstance(inner, dict) or inner.get("type") != "function":
+                    raise _bad("a namespace may hold function tools only", where)
+                tools.append(_function(inner, where))
+        elif kind in HOSTED_TOOLS:
+            continue
+        else:
             raise _bad(f"only function tools are supported by this gateway, not {kind!r}", f"tools[{index}]")
-        name = tool.get("name")
-        if not isinstance(name, str) or not name:
-            raise _bad("a function tool needs a name", f"tools[{index}].name")
-        parameters = tool.get("parameters") or {"type": "object", "properties": {}}
-        if not isinstance(parameters, dict):
-            raise _bad("parameters must be a JSON schema object", f"tools[{index}].parameters")
-        tools.append(ToolSpec(name=name, description=str(tool.get("description") or ""), parameters=parameters))
     return tools
 
 
