@@ -461,6 +461,27 @@ def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] =
     return Applied(merged, start, start + len(block.splitlines()), "merged definitions by name")
 
 
+def remove_definitions(text: str, names: set[str]) -> str | None:
+    """``text`` (a Python module) without its top-level functions and classes named in ``names``
+    (decorators and the blank lines after each included), or None when it defines none of them."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    doomed = [n for n in tree.body if isinstance(n, _MERGEABLE[:3]) and _name(n) in names]
+    if not doomed:
+        return None
+    lines = text.splitlines(keepends=True)
+    for node in reversed(doomed):
+        first, last = _first_line(node) - 1, node.end_lineno or node.lineno
+        while last < len(lines) and not lines[last].strip():
+            last += 1
+        del lines[first:last]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "".join(lines)
+
+
 def _parsed(chunk: list[str]) -> ast.stmt | None:
     try:
         body = ast.parse(textwrap.dedent("".join(chunk))).body
@@ -509,6 +530,7 @@ __all__ = [
     "near_matches",
     "numbered",
     "parse_problem",
+    "remove_definitions",
     "rewrite_keeping_blanks",
     "strip_line_numbers",
 ]

@@ -492,3 +492,16 @@ def test_a_definition_written_again_unchanged_is_no_failure(ws: Workspace) -> No
     assert result.error is None and len(ctx.requests) == 1
     assert "max(values, default=None)" in (ws.root / "pkg" / "stats.py").read_text("utf-8")
     assert "mean" in (ws.root / "pkg" / "stats.py").read_text("utf-8")
+
+
+def test_a_definition_left_out_of_the_others_is_deleted_when_the_item_asks(ws: Workspace) -> None:
+    """Chore remove-dead-code, Qwen2.5-Coder-1.5B, session 4 baseline: asked to delete a function,
+    it wrote the module's other functions as they were, without it; that changed nothing, and the
+    repeat stopped the loop."""
+    others = "pkg/stats.py\n```python\ndef mean(values):\n    return sum(values) / len(values)\n```\nDONE"
+    ctx = ScriptedContext(ws, [others], "Delete `top` from `pkg/stats.py`; nothing uses it")
+    result = loop(ctx, [], ["pkg/stats.py"])
+    assert result.error is None
+    assert (ws.root / "pkg" / "stats.py").read_text(
+        "utf-8"
+    ) == "def mean(values):\n    return sum(values) / len(values)\n"

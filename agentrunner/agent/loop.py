@@ -39,6 +39,7 @@ from ..edits import (
     dropped_content,
     merge_definitions,
     parse_problem,
+    remove_definitions,
     rewrite_keeping_blanks,
     strip_line_numbers,
 )
@@ -684,7 +685,16 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
     try:
         merged = merge_definitions(text, block, classes_named=tuple(_CLASS_NAME.findall(item_text)))
     except Unchanged:
-        return True
+        # an item that deletes a definition: the model writes the module's other definitions, as
+        # they are, without it (seen with Qwen2.5-Coder-1.5B on remove-dead-code)
+        left_out = _to_delete(item_text, text) - _defined(block)
+        pruned = remove_definitions(text, left_out) if left_out else None
+        if pruned is None:
+            return True
+        # as an edit of the whole text: write_file refuses a rewrite that drops a definition
+        action.tool = "edit_file"
+        action.arguments = {"path": path, "old": text, "new": pruned}
+        return None
     except EditError as exc:
         return f"{path}: {exc}"
     if merged is None:
@@ -692,6 +702,24 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
     action.tool = "write_file"
     action.arguments = {"path": path, "content": merged.text}
     return None
+
+
+_DELETING = re.compile(r"\b(?:delete|remove|drop)\b", re.IGNORECASE)
+
+
+def _to_delete(item_text: str, module: str) -> set[str]:
+    """The quoted names an item asks to delete ("Delete `legacy_total` …")."""
+    if not _DELETING.search(item_text):
+        return set()
+    return {
+        name
+        for name in re.findall(r"`([A-Za-z_]\w*)`", item_text)
+        if re.search(rf"^(?:def|class) {name}\b", module, re.M)
+    }
+
+
+def _defined(block: str) -> set[str]:
+    return set(re.findall(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", block, re.MULTILINE))
 
 
 def _retarget(action: Action, root: Path, default_path: str | None) -> None:
