@@ -241,8 +241,11 @@ def rewrite_keeping_blanks(old_text: str, new_text: str, *, allow_dropping: bool
     ``allow_dropping``) or changes nothing."""
     old_lines = old_text.splitlines()
     content = [i for i, line in enumerate(old_lines) if line.strip()]
-    old_filled = [old_lines[i].rstrip() for i in content]
+    # compared without indentation too: a line the model indented by copying the numbered view's
+    # tab (seen on pyproject.toml) is the old line, kept as it was
+    old_filled = [old_lines[i].strip() for i in content]
     new_filled = [line.rstrip() for line in new_text.splitlines() if line.strip()]
+    matcher = difflib.SequenceMatcher(None, old_filled, [line.strip() for line in new_filled], autojunk=False)
     if not content:
         return None
     # each old non-blank line owns the blank lines after it; the blank lines before the first stay
@@ -250,7 +253,6 @@ def rewrite_keeping_blanks(old_text: str, new_text: str, *, allow_dropping: bool
         old_lines[i + 1 : (content[k + 1] if k + 1 < len(content) else len(old_lines))] for k, i in enumerate(content)
     ]
     out = old_lines[: content[0]]
-    matcher = difflib.SequenceMatcher(None, old_filled, new_filled, autojunk=False)
     changed = False
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

@@ -230,3 +230,5 @@ def test_a_rewrite_is_applied_as_its_changed_lines_keeping_blank_lines() -> None
     assert added == old.replace("x = 1\n", "x = 1\nz = 3\n")
     assert rewrite_keeping_blanks(old, squeezed.replace("x = 1\n", "")) is None  # drops a setting
     assert rewrite_keeping_blanks(old, squeezed) is None  # changes nothing
+    tabbed = squeezed.replace("0.3.1", "0.4.0").replace("y = 2", "\ty = 2")  # the numbered view's tab copied
+    assert rewrite_keeping_blanks(old, tabbed) == old.replace("0.3.1", "0.4.0")
