@@ -323,3 +323,30 @@ def test_general_step_must_write_its_file_itself(isolated_home: Path, write_conf
         )
     assert outcome.status == "failed" and "did not write notes/plan.md" in (outcome.error or "")
     agent.close()
+
+
+@pytest.mark.parametrize("max_steps", [1, 2])
+def test_max_steps_caps_the_steps_an_item_acts_retries_included(
+    isolated_home: Path, write_config: Callable[[str], Path], max_steps: int
+) -> None:
+    """agent.max_steps counts every act of an item's steps, each retry on another tier included:
+    at 1 a failed step is not retried on the next tier (its server sees no request), at 2 it is."""
+    models = {"/v1/models": Reply(200, {"object": "list", "data": []})}
+    with ScriptedServer(models) as cheap, ScriptedServer(models) as strong:
+        cheap.queue("/v1/chat/completions", chat_reply(content="a10,"))  # too short: the step fails
+        strong.queue("/v1/chat/completions", chat_reply(content="Three useful things: tests, docs, small commits."))
+        text = (
+            scripted_tier("cheap", cheap.url)
+            + scripted_tier("strong", strong.url).replace("1.0", "5.0")
+            + f"\n[router]\nmax_escalations = 1\n\n[agent]\nmax_steps = {max_steps}\n"
+        )
+        agent, _ = make_agent(write_config(text))
+        outcome = agent.work(info("Say something useful", tags=["cheap"]), run_id="r", attempt=1, resume=False)
+        asked_strong = len(strong.requests_to("/v1/chat/completions"))
+    agent.close()
+    if max_steps == 1:
+        assert outcome.status == "failed" and "agent.max_steps (1) spent" in (outcome.error or ""), outcome.error
+        assert asked_strong == 0
+    else:
+        assert outcome.status == "done", outcome.error
+        assert asked_strong == 1

@@ -91,6 +91,7 @@ class AgentState(TypedDict, total=False):
     status: str  # running | done | failed
     error: str | None
     result_path: str | None
+    acts: int  # steps acted so far, retries on another tier included (agent.max_steps caps it)
 
 
 @dataclass
@@ -312,6 +313,10 @@ class Agent:
             recipe, params = found
             steps = recipe.plan(item, params)
             self._emit(state, f"plan: {recipe.name} recipe, {len(steps)} step(s)")
+            cap = self.config.agent.max_steps
+            if len(steps) > cap:
+                error = f"the {recipe.name} plan has {len(steps)} steps, more than agent.max_steps ({cap})"
+                return {"recipe": recipe.name, "plan": [], "status": "failed", "error": error}
             return {"recipe": recipe.name, "plan": [s.as_dict() for s in steps], "step_index": 0}
         # the general path is one step: the model works the item with tools until it is done (a
         # model-written plan is beyond a small model, and a capable one plans inside the loop)
@@ -352,7 +357,11 @@ class Agent:
             self.router.release(decision)
         marks = " ".join(f"{t['tool']}{'' if t['ok'] else '✗'}" for t in result.tool_results)
         self._emit(state, f"{spec.kind}({decision.tier}) {marks}".rstrip())
-        return {"act": result.as_dict(), "calls": [*state.get("calls", []), *context.calls]}
+        return {
+            "act": result.as_dict(),
+            "calls": [*state.get("calls", []), *context.calls],
+            "acts": state.get("acts", 0) + 1,
+        }
 
     def verify(self, state: AgentState) -> dict[str, Any]:
         spec = self._step(state)
@@ -526,6 +535,11 @@ class Agent:
         failed = _decision_from_dict(state["decision"] or {})
         exclude = frozenset([*state.get("exclude", []), failed.tier])
         error = state.get("error") or "verification failed"
+        later = len(state["plan"]) - state["step_index"] - 1  # steps still to act after this one
+        cap = self.config.agent.max_steps
+        if state.get("acts", 0) + 1 + later > cap:
+            self._emit(state, "agent.max_steps spent: no retry on another tier")
+            return {"decision": None, "status": "failed", "error": f"{error}; agent.max_steps ({cap}) spent"}
         step = self._route_step(state, spec)
         try:
             decision = self.router.escalate(
