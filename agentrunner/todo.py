@@ -10,7 +10,8 @@ gives back the same bytes (CRLF, a missing final newline, odd bytes — decoded 
 
 Inline hints: ``#<tier>`` forces a tier, ``#change``/``#answer`` say whether the item wants files
 changed or an answer in its result file (:mod:`agentrunner.agent.intent`; without them its words
-decide), any other ``#tag`` is a tag rules can match, ``~$0.50`` caps the item's cost. An item's identity is a hash of its file, its *normalised* text (hints, tags,
+decide), any other ``#tag`` is a tag rules can match, ``~$0.50`` caps the item's cost.
+An item's identity is a hash of its file, its *normalised* text (hints, tags,
 Obsidian Tasks fields, case and whitespace removed) and, when earlier items of the file normalise to
 the same text, its rank among them — so ticking it, tagging it or editing other lines does not make
 it a different item, and two lines that differ only in case or tags are two items, each worked and

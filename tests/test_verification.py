@@ -469,3 +469,19 @@ def test_a_pyproject_must_stay_valid_not_only_parse() -> None:
     assert not check.ok and "must not contain {'extras'}" in check.detail, check.detail
     assert parse_check([change("pyproject.toml", PYPROJECT, right)]).ok
     assert parse_check([change("pyproject.toml", wrong, wrong + "# x\n")]).ok  # invalid before: not ours
+
+
+def test_a_new_file_named_like_an_existing_one_the_item_names_is_misplaced(tmp_path: Path) -> None:
+    """Issue 12 (move-function, Qwen): "`report.py` imports it from there" made a new top-level
+    report.py beside stockroom/report.py, and was ticked."""
+    (tmp_path / "stockroom").mkdir()
+    (tmp_path / "stockroom" / "report.py").write_text("X = 1\n", "utf-8")
+    item = "Move `fmt` out of `stockroom/report.py` into a new module `stockroom/money.py`; `report.py` imports it"
+    (tmp_path / "report.py").write_text("from stockroom.money import fmt\n", "utf-8")
+    (tmp_path / "stockroom" / "money.py").write_text("def fmt(x):\n    return x\n", "utf-8")
+    stray = [change("report.py", None, "from stockroom.money import fmt\n")]
+    problem = asked_problem(stray, item, tmp_path)
+    assert problem and "means the existing stockroom/report.py" in problem
+    assert asked_problem([change("stockroom/money.py", None, "def fmt(x):\n    return x\n")], item, tmp_path) is None
+    # the existing file is not named by its path: a new file of the same name elsewhere is no mistake
+    assert asked_problem([change("report.py", None, "X = 2\n")], "Add a top-level `report.py` script", tmp_path) is None

@@ -335,6 +335,28 @@ def content_checks(
     return checks
 
 
+def misplaced_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """A file the item created under the bare name of a file it also names by its path, which
+    exists elsewhere (issue 12, move-function: "… `report.py` imports it from there" made a new top-level
+    ``report.py`` beside ``stockroom/report.py``, and was ticked): the item meant the existing one."""
+    if root is None:
+        return None
+    for change in changes:
+        if change.before is not None or change.after is None:
+            continue
+        name = PurePosixPath(change.path).name
+        if "." not in name or not re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", item_text):
+            continue
+        if "/" in change.path and re.search(rf"(?<![\w./-]){re.escape(change.path)}(?![\w-])", item_text):
+            continue  # the item names this very path: it asked for it
+        for current, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+            other = (Path(current) / name).relative_to(root).as_posix()
+            if name in files and other != change.path and other in item_text:
+                return f"{change.path} is new, but the item means the existing {other}: change that one instead"
+    return None
+
+
 def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """Whether the changes do what the item literally asks: :func:`notes_only_problem`, then
     :func:`literals_problem` (existing files and folders it names are no literal to write)."""
@@ -345,7 +367,11 @@ def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) 
             for groups in _LITERAL.findall(item_text)
             if (literal := (groups[0] or groups[1]).strip()) and (root / literal).exists()
         ]
-    return notes_only_problem(changes, item_text) or literals_problem(changes, item_text, existing)
+    return (
+        notes_only_problem(changes, item_text)
+        or misplaced_problem(changes, item_text, root)
+        or literals_problem(changes, item_text, existing)
+    )
 
 
 # -- what the item asks for -------------------------------------------------------------------
@@ -584,6 +610,7 @@ __all__ = [
     "exports_problem",
     "is_test_file",
     "literals_problem",
+    "misplaced_problem",
     "notes_only_problem",
     "outputs_check",
     "parse_check",
