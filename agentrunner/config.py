@@ -76,8 +76,17 @@ class TierConfig(_Model):
     tokens_per_minute: int | None = Field(default=None, gt=0)
     prompt_cache: bool = False
     tools: bool = True
+    # the general loop offers its tools as the API's own tool list (Anthropic `tools`/tool_use,
+    # OpenAI `tools`/tool_calls) instead of only the text protocol; None: the premium APIs —
+    # provider "anthropic", or "openai" without a base_url (api.openai.com)
+    native_tools: bool | None = None
     json_output: bool = True
     options: dict[str, Any] = Field(default_factory=dict)
+
+    def offers_native_tools(self) -> bool:
+        if self.native_tools is not None:
+            return self.native_tools and self.tools
+        return self.tools and (self.provider == "anthropic" or (self.provider == "openai" and not self.base_url))
 
     @field_validator("provider")
     @classmethod

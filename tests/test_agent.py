@@ -350,3 +350,55 @@ def test_max_steps_caps_the_steps_an_item_acts_retries_included(
     else:
         assert outcome.status == "done", outcome.error
         assert asked_strong == 1
+
+
+def anthropic_message(content: list[dict[str, Any]], stop_reason: str) -> Reply:
+    """A Messages API response as documented (https://docs.anthropic.com/en/api/messages)."""
+    usage = {"input_tokens": 100, "output_tokens": 20, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
+    body = {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-6", "content": content}
+    return Reply(200, {**body, "stop_reason": stop_reason, "stop_sequence": None, "usage": usage})
+
+
+def test_premium_tiers_get_the_tools_as_their_apis_tool_list(
+    isolated_home: Path, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The general loop offers an Anthropic tier its tools as the Messages API's `tools` and reads
+    `tool_use` back (results go back as `tool_result`); an OpenAI tier likewise (`tools`,
+    `tool_calls`) — on by default for the real APIs, here forced with `native_tools = true` since the
+    real APIs are unreachable from this machine: loopback servers play them, answering in their
+    documented formats. A local OpenAI-compatible server (a base_url) keeps the text protocol."""
+    monkeypatch.setenv("AGENT_TEST_PREMIUM_KEY", "sk-test-0123456789abcdefghijklmnopqrstuvwxyz")
+    write = {"path": "notes/plan.md", "content": PLAN_NOTE}
+    tool_use = [{"type": "tool_use", "id": "toolu_1", "name": "write_file", "input": write}]
+    with ScriptedServer({}) as server:
+        server.queue(
+            "/v1/messages",
+            anthropic_message(tool_use, "tool_use"),
+            anthropic_message([{"type": "text", "text": "DONE wrote the release plan"}], "end_turn"),
+        )
+        tier = (
+            '[tiers.premium]\nprovider = "anthropic"\nmodel = "claude-sonnet-4-6"\n'
+            f'base_url = "{server.url}"\napi_key_env = "AGENT_TEST_PREMIUM_KEY"\nmax_retries = 0\ntimeout = 5\n'
+            "price = { input_per_mtok = 3.0, output_per_mtok = 15.0 }\n"
+        )
+        agent, _ = make_agent(write_config(tier))
+        outcome = agent.work(info("Write a release plan into `notes/plan.md`"), run_id="r", attempt=1, resume=False)
+        sent = [json.loads(seen.body) for seen in server.requests_to("/v1/messages")]
+    agent.close()
+    assert outcome.status == "done", outcome.error
+    assert (isolated_home / "notes" / "plan.md").read_text("utf-8") == PLAN_NOTE
+    assert {"read_file", "write_file", "edit_file"} <= {tool["name"] for tool in sent[0]["tools"]}
+    assert all("input_schema" in tool for tool in sent[0]["tools"])
+    result_blocks = [b for m in sent[1]["messages"] if isinstance(m["content"], list) for b in m["content"]]
+    assert any(b.get("type") == "tool_result" and b.get("tool_use_id") == "toolu_1" for b in result_blocks)
+
+    for native, expected in (("native_tools = true\n", True), ("", False)):
+        with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+            server.queue("/v1/chat/completions", chat_reply(content="Three useful things: tests, docs, small commits."))
+            agent, _ = make_agent(write_config(scripted_tier("remote", server.url) + native))
+            item = ItemInfo(id=f"said-{expected}", title="Say something useful", context="", tags=[], file="t.md")
+            outcome = agent.work(item, run_id="r", attempt=1, resume=False)
+            (body,) = [json.loads(seen.body) for seen in server.requests_to("/v1/chat/completions")]
+        agent.close()
+        assert outcome.status == "done", outcome.error
+        assert ("write_file" in json.dumps(body.get("tools", []))) is expected, body.get("tools")

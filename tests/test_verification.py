@@ -25,7 +25,7 @@ from agentrunner.agent.verification import (
     stub_problem,
 )
 from agentrunner.agent.verification import (
-    tests_for as tests_to_run,  # not "tests_for": pytest would collect it
+    tests_for as find_tests,  # a name starting "test" would be collected by pytest
 )
 from agentrunner.config import load_config
 from agentrunner.runner import RunOptions, run
@@ -435,7 +435,7 @@ def test_the_tests_of_a_changed_module_include_every_test_that_imports_it(tmp_pa
     }
     for name, text in tests.items():
         (tmp_path / "tests" / name).write_text(text, "utf-8")
-    found = tests_to_run([], [change("src/shop/models.py", "X = 1\n", "X = 2\n")], tmp_path, mentions_tests=False)
+    found = find_tests([], [change("src/shop/models.py", "X = 1\n", "X = 2\n")], tmp_path, mentions_tests=False)
     assert sorted(found) == ["tests/test_cli.py", "tests/test_plain.py", "tests/test_pricing.py"]
 
 

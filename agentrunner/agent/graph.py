@@ -144,6 +144,9 @@ class _Act:
         self.decision = decision
         self.calls: list[dict[str, Any]] = []
         self.base_id = f"{self.item.id}:a{state['attempt']}:s{step.index}:{step.kind}:{decision.tier}"
+        tier = agent.config.tiers.get(decision.tier)
+        # premium tiers get the tools as their API's tool list (read back as tool_use/tool_calls)
+        self.native_tools = self.workspace.specs() if tier is not None and tier.offers_native_tools() else []
 
     def call(self, request: ChatRequest) -> ChatResponse:
         self.agent.check_stop()

@@ -348,7 +348,8 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     idle = False  # the previous reply had no action
     for turn in range(turns):
         _trim_history(messages)
-        response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, temperature=0.0))
+        tools = list(getattr(ctx, "native_tools", []))  # a premium tier's own tool calling (graph._Act)
+        response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, temperature=0.0, tools=tools))
         reply = parse_reply(response.text, default_path, known)
         reply.actions += [
             Action(call.name, dict(call.arguments), call.id or f"call_{turn}") for call in response.tool_calls
