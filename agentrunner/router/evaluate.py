@@ -25,12 +25,14 @@ from .embedding import EmbeddingSpec, PromptEmbedder
 from .learned import (
     ANSWER,
     EMBEDDING,
+    EMBEDDING_RIDGE,
     FAST,
     PROMPT_DENSE,
     PROMPT_TFIDF,
     SEMANTIC,
     LearnedClassifier,
     _LinearTextModel,
+    quality_gap,
     training_target,
 )
 from .metrics import (
@@ -56,6 +58,7 @@ LEARNED_PROMPT_ONLY_FAST = "learned (prompt only, fast)"
 LEARNED_PROMPT_ONLY_TFIDF = "learned (prompt only, tf-idf)"
 LEARNED_PROMPT_ONLY_DENSE = "learned (prompt only, dense)"
 LEARNED_PROMPT_ONLY_EMBEDDING = "learned (prompt only, embedding)"
+LEARNED_PROMPT_ONLY_RIDGE = "learned (prompt only, embedding ridge)"
 RANDOM = "random"
 PERFECT = "perfect"
 #: The rows that read the cheap answer (dropped when the data has none).
@@ -66,7 +69,10 @@ FAMILY_ROWS: dict[str, frozenset[str]] = {
     LEARNED_PROMPT_ONLY_TFIDF: frozenset({PROMPT_TFIDF}),
     LEARNED_PROMPT_ONLY_DENSE: frozenset({PROMPT_DENSE}),
     LEARNED_PROMPT_ONLY_EMBEDDING: frozenset({EMBEDDING}),
+    LEARNED_PROMPT_ONLY_RIDGE: frozenset({EMBEDDING_RIDGE}),
 }
+#: Rows that need the prompt embedding (dropped without ``--embed``).
+EMBEDDING_ROWS = (LEARNED_PROMPT_ONLY_EMBEDDING, LEARNED_PROMPT_ONLY_RIDGE)
 
 
 @dataclass
@@ -158,6 +164,7 @@ def cross_validated_scores(
     models (with and, given an embedding, without it) and each feature family alone."""
     weak_scores, strong_scores = paired_scores(rows, weak, strong)
     target = training_target(weak_scores, strong_scores)
+    gap = quality_gap(weak_scores, strong_scores)
     prompts = [row.prompt for row in rows]
     answers = [row.outcomes[weak].response for row in rows]
     vectors = LearnedClassifier(embedding, embedder).embed(prompts) if embedding is not None else None
@@ -165,7 +172,7 @@ def cross_validated_scores(
     if vectors is not None:
         names += [LEARNED_FAST, LEARNED_PROMPT_ONLY_FAST]
     else:
-        names.remove(LEARNED_PROMPT_ONLY_EMBEDDING)
+        names = [name for name in names if name not in EMBEDDING_ROWS]
     scores = {name: np.zeros(len(rows)) for name in names}
     for train_index, test_index in fold_indices(target, folds, seed):
         train_vectors = vectors[train_index] if vectors is not None else None
@@ -193,6 +200,7 @@ def cross_validated_scores(
                 [answers[i] for i in train_index],
                 target[train_index],
                 train_vectors,
+                gap[train_index],
             )
             scores[name][test_index] = model.strong_better_probability(test_prompts, test_answers, test_vectors)
     return scores
@@ -236,6 +244,7 @@ def evaluate_rows(
         LEARNED_PROMPT_ONLY_TFIDF,
         LEARNED_PROMPT_ONLY_DENSE,
         LEARNED_PROMPT_ONLY_EMBEDDING,
+        LEARNED_PROMPT_ONLY_RIDGE,
     ]
     curves = {name: quality_curve(weak_scores, strong_scores, scores[name]) for name in order if name in scores}
     curves[RANDOM] = random_curve(weak_scores, strong_scores)

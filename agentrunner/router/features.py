@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 FEATURE_SPEC_NAME = "prompt-answer-tfidf-dense"
-FEATURE_SPEC_VERSION = 2
+FEATURE_SPEC_VERSION = 3  # v3: semantic models also read the embedding ridge score
 
 # ---------------------------------------------------------------------------------------------
 # Numbers and arithmetic

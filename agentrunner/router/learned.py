@@ -66,6 +66,7 @@ from .features import (
     prompt_features,
 )
 from .outcomes import OutcomeRow
+from .ridge import EmbeddingRidge, cross_fitted_scores
 
 logger = logging.getLogger(__name__)
 
@@ -141,15 +142,20 @@ class _TfidfDotProduct:
         return float(values @ self.weights[columns]) / norm if norm > 0 else 0.0
 
 
-#: Feature families a model can read. ``prompt_tfidf``, ``prompt_dense`` and ``embedding`` read only
-#: the prompt; ``answer`` is the TF-IDF and dense features of the cheap tier's answer.
+#: Feature families a model can read. ``prompt_tfidf``, ``prompt_dense``, ``embedding`` (the
+#: standardised vector as a block of the regression) and ``embedding_ridge`` (one number: a ridge
+#: regression's estimate of the quality gap from the embedding, cross-fitted, :mod:`.ridge`) read
+#: only the prompt; ``answer`` is the TF-IDF and dense features of the cheap tier's answer.
 PROMPT_TFIDF = "prompt_tfidf"
 PROMPT_DENSE = "prompt_dense"
 EMBEDDING = "embedding"
+EMBEDDING_RIDGE = "embedding_ridge"
 ANSWER = "answer"
-FAMILIES = (PROMPT_TFIDF, PROMPT_DENSE, EMBEDDING, ANSWER)
+FAMILIES = (PROMPT_TFIDF, PROMPT_DENSE, EMBEDDING, EMBEDDING_RIDGE, ANSWER)
 FAST_PROMPT_FAMILIES = frozenset({PROMPT_TFIDF, PROMPT_DENSE})
 FAST_CASCADE_FAMILIES = frozenset({PROMPT_TFIDF, PROMPT_DENSE, ANSWER})
+#: What a semantic model adds to the fast one (docs/router-experiments.md, "Embedding ridge").
+SEMANTIC_FAMILIES = frozenset({EMBEDDING, EMBEDDING_RIDGE})
 #: The standardised embedding block is multiplied by this before the fit: with one L2 penalty over
 #: every weight, a smaller scale regularises the 640 embedding dimensions harder than the few dense
 #: features (docs/router-experiments.md).
@@ -166,7 +172,7 @@ def _cached_dense(prompt: str, answer: str | None) -> tuple[tuple[float, ...], t
 
 class _LinearTextModel:
     """Logistic regression over the blocks of its families: [prompt TF-IDF | answer TF-IDF |
-    standardised dense features | standardised prompt embedding].
+    standardised dense features | standardised prompt embedding | embedding ridge score].
 
     After fitting, the coefficients are split per block so that a single prediction is a few
     small dot products instead of building a stacked sparse matrix.
@@ -190,13 +196,18 @@ class _LinearTextModel:
         self.answer_weights = np.zeros(0)
         self.dense_weights = np.zeros(len(self.dense_names))
         self.embedding_weights = np.zeros(0)
+        self.ridge: EmbeddingRidge | None = None
+        self.ridge_mean = 0.0
+        self.ridge_scale = 1.0
+        self.ridge_weight = 0.0
         self.intercept = 0.0
         self._fast_prompt: _TfidfDotProduct | None = None
         self._fast_answer: _TfidfDotProduct | None = None
 
     @property
     def uses_embedding(self) -> bool:
-        return EMBEDDING in self.families
+        """Whether predictions need the prompt's embedding (as a block, or for the ridge score)."""
+        return EMBEDDING in self.families or EMBEDDING_RIDGE in self.families
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -224,11 +235,22 @@ class _LinearTextModel:
             rows.append(np.asarray(row, dtype=np.float64))
         return np.vstack(rows) if rows else np.zeros((0, len(self.dense_names)))
 
-    def _embedding_block(self, embeddings: NDArray[np.float64] | None, n_rows: int) -> NDArray[np.float64]:
+    def _standardised(self, embeddings: NDArray[np.float64] | None, n_rows: int) -> NDArray[np.float64]:
         if embeddings is None or len(embeddings) != n_rows:
             raise ValueError("this router model reads prompt embeddings: pass one per prompt")
-        standardised = (np.asarray(embeddings, dtype=np.float64) - self.embedding_mean) / self.embedding_scale
-        return standardised * EMBEDDING_BLOCK_SCALE
+        standardised: NDArray[np.float64] = (
+            np.asarray(embeddings, dtype=np.float64) - self.embedding_mean
+        ) / self.embedding_scale
+        return standardised
+
+    def _embedding_logit(self, standardised: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The embedding families' share of the logit, one value per (standardised) row."""
+        logit = np.zeros(len(standardised))
+        if EMBEDDING in self.families:
+            logit += (standardised * EMBEDDING_BLOCK_SCALE) @ self.embedding_weights
+        if self.ridge is not None:
+            logit += (self.ridge.predict(standardised) - self.ridge_mean) / self.ridge_scale * self.ridge_weight
+        return logit
 
     def fit(
         self,
@@ -236,8 +258,12 @@ class _LinearTextModel:
         answers: Sequence[str | None],
         target: NDArray[np.float64],
         embeddings: NDArray[np.float64] | None = None,
+        gap: NDArray[np.float64] | None = None,
     ) -> _LinearTextModel:
-        """Fit P(strong is better) to soft targets in [0, 1] (the positive quality gap)."""
+        """Fit P(strong is better) to soft targets in [0, 1] (the positive quality gap).
+
+        ``gap`` (strong − weak, signed; default ``target``) is what the embedding ridge regresses
+        on: prompts where the weak answer is the better one are information too."""
         blocks: list[sp.csr_matrix] = []
         if PROMPT_TFIDF in self.families:
             self.prompt_vectorizer, prompt_matrix = _fit_vectorizer([clip_text(p) for p in prompts])
@@ -253,6 +279,7 @@ class _LinearTextModel:
             scale = dense.std(axis=0)
             self.dense_scale = np.where(scale > 1e-12, scale, 1.0)
             blocks.append(sp.csr_matrix((dense - self.dense_mean) / self.dense_scale))
+        n_embedding = 0
         if self.uses_embedding:
             if embeddings is None:
                 raise ValueError("an embedding family needs the prompts' embeddings")
@@ -260,7 +287,20 @@ class _LinearTextModel:
             self.embedding_mean = matrix.mean(axis=0)
             scale = matrix.std(axis=0)
             self.embedding_scale = np.where(scale > 1e-12, scale, 1.0)
-            blocks.append(sp.csr_matrix(self._embedding_block(matrix, len(prompts))))
+            standardised = self._standardised(matrix, len(prompts))
+            if EMBEDDING in self.families:
+                blocks.append(sp.csr_matrix(standardised * EMBEDDING_BLOCK_SCALE))
+                n_embedding = standardised.shape[1]
+            if EMBEDDING_RIDGE in self.families:
+                # The regression weighs out-of-fold ridge scores (an in-sample fit would look far
+                # better than the ridge will be on new prompts); prediction uses the ridge on all rows.
+                signed = target if gap is None else np.asarray(gap, dtype=np.float64)
+                column = cross_fitted_scores(standardised, signed)
+                self.ridge = EmbeddingRidge().fit(standardised, signed)
+                self.ridge_mean = float(column.mean())
+                spread = float(column.std())
+                self.ridge_scale = spread if spread > 1e-12 else 1.0
+                blocks.append(sp.csr_matrix(((column - self.ridge_mean) / self.ridge_scale).reshape(-1, 1)))
         if not blocks:
             blocks.append(sp.csr_matrix((len(prompts), 0)))
         features = sp.hstack(blocks, format="csr")
@@ -278,7 +318,9 @@ class _LinearTextModel:
         self.prompt_weights = coef[:n_prompt]
         self.answer_weights = coef[n_prompt : n_prompt + n_answer]
         self.dense_weights = coef[n_prompt + n_answer : n_prompt + n_answer + n_dense]
-        self.embedding_weights = coef[n_prompt + n_answer + n_dense :]
+        start = n_prompt + n_answer + n_dense
+        self.embedding_weights = coef[start : start + n_embedding]
+        self.ridge_weight = float(coef[start + n_embedding]) if self.ridge is not None else 0.0
         self._fast_prompt = self._fast_answer = None
         return self
 
@@ -311,8 +353,8 @@ class _LinearTextModel:
             dense = self._dense_one(prompt, answer)
             logit += float(((dense - self.dense_mean) / self.dense_scale) @ self.dense_weights)
         if self.uses_embedding:
-            block = self._embedding_block(None if embedding is None else embedding.reshape(1, -1), 1)
-            logit += float(block[0] @ self.embedding_weights)
+            standardised = self._standardised(None if embedding is None else embedding.reshape(1, -1), 1)
+            logit += float(self._embedding_logit(standardised)[0])
         if self.prompt_vectorizer is not None:
             if self._fast_prompt is None:
                 self._fast_prompt = _TfidfDotProduct(self.prompt_vectorizer, self.prompt_weights)
@@ -334,7 +376,7 @@ class _LinearTextModel:
             dense = (self._dense(prompts, answers) - self.dense_mean) / self.dense_scale
             logit += dense @ self.dense_weights
         if self.uses_embedding:
-            logit += self._embedding_block(embeddings, len(prompts)) @ self.embedding_weights
+            logit += self._embedding_logit(self._standardised(embeddings, len(prompts)))
         if self.prompt_vectorizer is not None:
             prompt_matrix = self.prompt_vectorizer.transform([clip_text(p) for p in prompts])
             logit += prompt_matrix @ self.prompt_weights
@@ -361,6 +403,11 @@ def file_sha256(path: str | Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def quality_gap(weak_scores: Sequence[float], strong_scores: Sequence[float]) -> NDArray[np.float64]:
+    """Signed quality gap per prompt, strong − weak (what the embedding ridge regresses on)."""
+    return np.asarray(strong_scores, dtype=np.float64) - np.asarray(weak_scores, dtype=np.float64)
 
 
 def training_target(
@@ -444,6 +491,7 @@ class LearnedClassifier:
             [row.outcomes[weak].score for row in usable],
             [row.outcomes[strong].score for row in usable],
         )
+        gap = quality_gap([row.outcomes[weak].score for row in usable], [row.outcomes[strong].score for row in usable])
         vectors: NDArray[np.float64] | None = None
         if self.embedding is not None:
             vectors = np.asarray(embeddings)[keep] if embeddings is not None else self.embed(prompts)
@@ -453,12 +501,13 @@ class LearnedClassifier:
 
         def train(families: frozenset[str], on_answers: bool) -> _LinearTextModel:
             if not on_answers:
-                return _LinearTextModel(False, families).fit(prompts, answers, target, vectors)
+                return _LinearTextModel(False, families).fit(prompts, answers, target, vectors, gap)
             return _LinearTextModel(True, families).fit(
                 [prompts[int(i)] for i in chosen],
                 [answers[int(i)] for i in chosen],
                 target[chosen],
                 vectors[chosen] if vectors is not None else None,
+                gap[chosen],
             )
 
         models = _TrainedModels(
@@ -466,9 +515,9 @@ class LearnedClassifier:
             cascade_model=train(FAST_CASCADE_FAMILIES, True) if has_cascade else None,
         )
         if vectors is not None:
-            models.semantic_prompt_model = train(FAST_PROMPT_FAMILIES | {EMBEDDING}, False)
+            models.semantic_prompt_model = train(FAST_PROMPT_FAMILIES | SEMANTIC_FAMILIES, False)
             if has_cascade:
-                models.semantic_cascade_model = train(FAST_CASCADE_FAMILIES | {EMBEDDING}, True)
+                models.semantic_cascade_model = train(FAST_CASCADE_FAMILIES | SEMANTIC_FAMILIES, True)
         self._models = models
         self.metadata = {
             "dataset_path": str(dataset_path) if dataset_path is not None else None,
