@@ -155,7 +155,7 @@ FAMILIES = (PROMPT_TFIDF, PROMPT_DENSE, EMBEDDING, EMBEDDING_RIDGE, ANSWER)
 FAST_PROMPT_FAMILIES = frozenset({PROMPT_TFIDF, PROMPT_DENSE})
 FAST_CASCADE_FAMILIES = frozenset({PROMPT_TFIDF, PROMPT_DENSE, ANSWER})
 #: What a semantic model adds to the fast one (docs/router-experiments.md, "Embedding ridge").
-SEMANTIC_FAMILIES = frozenset({EMBEDDING, EMBEDDING_RIDGE})
+SEMANTIC_FAMILIES = frozenset({EMBEDDING_RIDGE})
 #: The standardised embedding block is multiplied by this before the fit: with one L2 penalty over
 #: every weight, a smaller scale regularises the 640 embedding dimensions harder than the few dense
 #: features (docs/router-experiments.md).
