@@ -103,6 +103,7 @@ def default_answer(request: dict[str, Any]) -> str:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    request_queue_size = 128  # many concurrent clients (a gateway's workers): none left in SYN retries
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that hang up (killed runs, timeouts) are the point here, not news."""
 
