@@ -226,6 +226,12 @@ class GatewayConfig(_Model):
     max_request_bytes: int = Field(default=8_000_000, gt=0)
 
 
+class UserConfig(_Model):
+    """``[users.NAME]``: what an engineer's seat costs besides metered calls (reports' fully loaded)."""
+
+    subscriptions: dict[str, float] = Field(default_factory=dict)  # "Claude Max" = 200.0 (USD/month)
+
+
 class Config(_Model):
     tiers: dict[str, TierConfig]
     rules: list[Rule] = Field(default_factory=list)
@@ -234,6 +240,7 @@ class Config(_Model):
     agent: AgentConfig = Field(default_factory=AgentConfig)
     ledger: LedgerConfig = Field(default_factory=LedgerConfig)
     subscriptions: dict[str, float] = Field(default_factory=dict)
+    users: dict[str, UserConfig] = Field(default_factory=dict)
     scorers: dict[str, str] = Field(default_factory=dict)
     gateway: GatewayConfig = Field(default_factory=GatewayConfig)
 

@@ -189,3 +189,26 @@ def cli_html(cli: Callable[..., Result], tmp_path: Path, by: str) -> str:
     page = tmp_path / f"{by}.html"
     assert cli("report", "--by", by, "--html", str(page)).exit_code == 0
     return page.read_text("utf-8")
+
+
+def test_per_engineer_subscriptions_and_fully_loaded(
+    team_ledger: Ledger, cli: Callable[..., Result], write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    write_config(ROUTES + '\n[users.ana]\nsubscriptions = { "Claude Max" = 200.0, "Cursor" = 40.0 }\n')
+    result = cli("report", "--by", "user", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {row["key"]: row for row in json.loads(result.output)["team"]}
+    ana, bo = rows["ana"], rows["bo"]
+    assert ana["subscriptions_monthly_usd"] == 240.0
+    # Prorated to the window from the ledger's first call (about an hour ago): a sliver of a month.
+    assert 0 < ana["subscriptions_usd"] < 240.0 / 30
+    assert ana["fully_loaded_usd"] == pytest.approx(ana["spend_usd"] + ana["subscriptions_usd"])
+    assert ana["fully_loaded_monthly_usd"] == pytest.approx(ana["run_rate_monthly_usd"] + 240.0)
+    assert bo["subscriptions_monthly_usd"] == 0.0 and bo["fully_loaded_usd"] == pytest.approx(bo["spend_usd"])
+    table = cli("report", "--by", "user").output
+    assert "subs/mo" in table and "fully loaded" in table and "$240.00" in table
+    assert "subs/mo" not in cli("report", "--by", "team").output  # seats are people's
+    page = tmp_path / "team.html"
+    assert cli("report", "--by", "user", "--html", str(page)).exit_code == 0
+    assert "<th>subscriptions/mo</th><th>fully loaded</th>" in page.read_text("utf-8")
+    assert "<td>$240.00</td>" in page.read_text("utf-8")

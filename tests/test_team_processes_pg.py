@@ -171,6 +171,13 @@ def test_serve_workers_and_runs_share_one_users_cap(
                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             for root in run_roots
         ]  # fmt: skip
+        # The runs take seconds to start (the agent's imports): the requests go once they spend,
+        # so the three kinds of spender really race for the cap.
+        watcher, deadline = Ledger(pg_url), time.monotonic() + 120
+        while watcher.count_calls("source = 'agentrunner'") == 0 and time.monotonic() < deadline:
+            if all(run.poll() is not None for run in runs):
+                break
+            time.sleep(0.2)
         with concurrent.futures.ThreadPoolExecutor(max_workers=64) as pool:
             codes = list(pool.map(lambda n: ask(serve.url, key, n), range(requests)))
         outputs = [run.communicate(timeout=300)[0] for run in runs]

@@ -214,6 +214,7 @@ def team_section(by: str, rows: list[TeamRow]) -> str:
     """The team page: the chart of top spenders and one table row per engineer (team, client...)."""
     if not rows:
         return ""
+    seats = by == "user" and any(row.subscriptions_monthly_usd for row in rows)
     table_rows = [
         [
             row.key,
@@ -224,10 +225,12 @@ def team_section(by: str, rows: list[TeamRow]) -> str:
             "-" if row.cost_per_done_item is None else money(row.cost_per_done_item),
             "-" if row.all_premium_usd is None else money(row.all_premium_usd),
             "-" if row.cap is None else f"{share(row.cap.fraction)} of {money(row.cap.cap_usd)} {row.cap.name}",
+            *([money(row.subscriptions_monthly_usd), money(row.fully_loaded_usd)] if seats else []),
         ]
         for row in rows
     ]
     headers = [by, "spend", "run rate/mo", "premium", "done", "$/done", "all-premium", "cap used"]
+    headers += ["subscriptions/mo", "fully loaded"] if seats else []
     return (
         f'<h2>Team: per {html.escape(by)}</h2><div class="charts"><figure><img alt="spend per {html.escape(by)}" '
         f'src="{chart_team(by, rows)}"></figure></div>{_table(headers, table_rows)}'

@@ -217,6 +217,10 @@ def team_table(by: str, rows: list[TeamRow]) -> Table:
         by, "spend", "run rate/mo", "premium", "done", "$/done", "done/$", "all-premium", "cap used",
         title=f"per {by}", title_justify="left",
     )
+    seats = by == "user" and any(row.subscriptions_monthly_usd for row in rows)
+    if seats:  # [users.NAME] subscriptions: the fully loaded cost per engineer
+        table.add_column("subs/mo")
+        table.add_column("fully loaded")
     for column in table.columns[1:]:
         column.justify = "right"
     for row in rows:
@@ -231,6 +235,7 @@ def team_table(by: str, rows: list[TeamRow]) -> Table:
             "-" if row.done_per_usd is None else f"{row.done_per_usd:.1f}",
             "-" if row.all_premium_usd is None else money(row.all_premium_usd),
             cap,
+            *([money(row.subscriptions_monthly_usd), money(row.fully_loaded_usd)] if seats else []),
         )
     return table
 

@@ -19,8 +19,8 @@ from typing import Any
 from ..budgets import SPEND_SOURCES, CapStatus, budget_status, day_window, month_window
 from ..config import Config
 from ..ledger import Ledger
-from .spend import DIMENSIONS, Report, _query, rollup_dimension, split_hours
-from .window import to_ledger_ts
+from .spend import DIMENSIONS, Report, _query, first_call_at, rollup_dimension, split_hours
+from .window import prorate_monthly, to_ledger_ts
 
 TEAM_DIMENSIONS = ("user", "team", "client", "project")
 
@@ -36,6 +36,19 @@ class TeamRow:
     done_items: int | None
     own_cost_usd: float
     cap: CapStatus | None
+    # [users.NAME] subscriptions (users only): per month, and prorated to the report's window.
+    subscriptions_monthly_usd: float = 0.0
+    subscriptions_usd: float = 0.0
+
+    @property
+    def fully_loaded_usd(self) -> float:
+        """Metered spend in the window + the engineer's subscriptions prorated to it."""
+        return self.spend_usd + self.subscriptions_usd
+
+    @property
+    def fully_loaded_monthly_usd(self) -> float:
+        """Run rate + subscriptions: what this engineer costs a month at the current pace."""
+        return self.run_rate_monthly_usd + self.subscriptions_monthly_usd
 
     @property
     def run_rate_monthly_usd(self) -> float:
@@ -66,6 +79,10 @@ class TeamRow:
             "done_items": self.done_items,
             "cost_per_done_item_usd": self.cost_per_done_item,
             "done_items_per_usd": self.done_per_usd,
+            "subscriptions_monthly_usd": self.subscriptions_monthly_usd,
+            "subscriptions_usd": self.subscriptions_usd,
+            "fully_loaded_usd": self.fully_loaded_usd,
+            "fully_loaded_monthly_usd": self.fully_loaded_monthly_usd,
             "cap": None
             if self.cap is None
             else {
@@ -221,9 +238,15 @@ def team_rows(config: Config, ledger: Ledger, report: Report, *, now: datetime |
     recent = last_30_days(ledger, report.by, dim, moment)
     done = done_items(ledger, dim, report.window.start_ts, report.window.end_ts)
     caps = caps_of(config, ledger, report.by, [group.key for group in report.groups], moment)
+    # Subscriptions count as the report's do: from the ledger's first call, up to now.
+    first_call = first_call_at(ledger)
+    sub_start = max(report.window.start, first_call) if first_call else report.window.end
+    sub_end = min(report.window.end, moment)
     rows = []
     for group in report.groups:
         totals = group.totals
+        seat = config.users.get(group.key) if report.by == "user" else None
+        monthly = sum(seat.subscriptions.values()) if seat else 0.0
         rows.append(
             TeamRow(
                 key=group.key,
@@ -235,6 +258,8 @@ def team_rows(config: Config, ledger: Ledger, report: Report, *, now: datetime |
                 done_items=done.get(group.key, 0) if report.by != "client" else None,
                 own_cost_usd=totals.own_cost_usd,
                 cap=caps.get(group.key),
+                subscriptions_monthly_usd=monthly,
+                subscriptions_usd=prorate_monthly(monthly, sub_start, sub_end) if monthly else 0.0,
             )
         )
     return rows
