@@ -64,8 +64,8 @@ def client(server: GatewayServer, key: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=f"{server.url}/v1", api_key=key, max_retries=0)
 
 
-def ask(server: GatewayServer, key: str, model: str = "premium") -> Any:
-    return client(server, key).chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])
+def ask(server: GatewayServer, key: str, model: str = "premium", content: str = "hi") -> Any:
+    return client(server, key).chat.completions.create(model=model, messages=[{"role": "user", "content": content}])
 
 
 def new_key(cli: Callable[..., Result], *args: str) -> str:
@@ -151,13 +151,15 @@ def test_over_a_users_cap_the_configured_downgrade_serves_it(serve, cli: Callabl
 
 def test_concurrent_requests_of_one_team_never_overspend_its_cap(serve, cli: Callable[..., Result]) -> None:
     """24 requests at once from three keys of one team against a $0.25 team cap (each reserves
-    ~$0.08 and spends ~$0.01): spend + reservations never pass the cap, the rest are 429s."""
+    ~$0.09 and spends ~$0.04: even served one after another, the sixth cannot fit): spend +
+    reservations never pass the cap, the rest are 429s. (With ~$0.003 answers the 429s depended on
+    requests overlapping, and at load 12 none did once a reservation left with its row.)"""
     server, ledger = serve("[budgets.teams.core]\ndaily_usd = 0.25\n")
     keys = [new_key(cli, "--user", user, "--team", "core") for user in ("ann", "ben", "cy")]
 
     def one(number: int) -> int:
         try:
-            ask(server, keys[number % 3])
+            ask(server, keys[number % 3], content=" ".join(["word"] * 20))
         except openai.RateLimitError:
             return 429
         return 200
