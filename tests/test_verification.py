@@ -422,8 +422,8 @@ def test_a_change_item_that_changed_nothing_is_not_ticked(
 
 
 def test_the_tests_of_a_changed_module_include_every_test_that_imports_it(tmp_path: Path) -> None:
-    """Issue 12 (add-repr, Qwen): an edit of `models.py` broke `Item.value`; `test_pricing.py`,
-    which imports `Item`, would have said so, but only `test_models.py` counted as its tests."""
+    """A test file that imports a changed module tests it, whatever its name (`test_pricing.py`
+    imports `Item` from `models.py`); before, only `test_models.py` counted."""
     for folder in ("src/shop", "tests"):
         (tmp_path / folder).mkdir(parents=True)
     (tmp_path / "src/shop/models.py").write_text("X = 1\n", "utf-8")

@@ -507,8 +507,7 @@ def module_name(path: str) -> str:
 def _importing(modules: list[str]) -> re.Pattern[str] | None:
     """Matches a source line that imports one of the modules (``import pkg.a``, ``from pkg.a
     import x``, ``from pkg import a``): a test that imports a changed module tests it, whatever
-    its file is called (issue 12: `Item.value` broken by a `models.py` edit, tested in
-    ``test_pricing.py``)."""
+    its file is called (``test_pricing.py`` tests ``Item`` of ``models.py``)."""
     alternatives = []
     for name in dict.fromkeys(m for m in modules if m):
         alternatives.append(rf"^\s*(?:from|import)\s+{re.escape(name)}(?![\w.])")
