@@ -161,3 +161,35 @@ def test_max_cost_stops_the_replay_and_a_larger_one_continues_it(
         assert server.requests == 20  # the first five were not called again
         per, _ = replays(isolated_home)
         assert len(per) == 20 and max(per.values()) == 1
+
+
+def test_tune_estimate_calls_nothing_and_a_killed_tune_continues_its_run(
+    isolated_home: Path, write_config: Callable[[str], Path], cli: Callable[..., Result]
+) -> None:
+    with SlotServer(latency=0.0, slots=4) as server:
+        project(isolated_home, write_config, server, rows=12)
+        write_config(tier("big", "big-now", server.base_url) + tier("small", "slot-small", server.base_url).replace(
+            "input_per_mtok = 1.0, output_per_mtok = 2.0", "input_per_mtok = 0.1, output_per_mtok = 0.2"))
+        estimated = cli("tune", "--estimate", "--max-evals", "3")
+        assert estimated.exit_code == 0, estimated.output
+        assert "nothing called" in estimated.output and "at most 3" in estimated.output
+        assert server.requests == 0
+        first = cli("tune", "--max-evals", "3", "--json")
+        assert first.exit_code in (0, 1), first.output
+        paid = server.requests
+        assert paid >= 1, first.output
+        ledger = sqlite3.connect(isolated_home / ".agentrunner" / "ledger.db")
+        (run_id, args, finished), = ledger.execute("SELECT id, args, finished FROM runs").fetchall()
+        assert json.loads(args)["command"] == "tune" and finished is not None
+        # As if killed: still open, its process gone. The same command continues the same run.
+        gone = subprocess.Popen([sys.executable, "-c", "pass"])
+        gone.wait()
+        ledger.execute("UPDATE runs SET finished = NULL, args = ?", [json.dumps({**json.loads(args), "pid": gone.pid})])
+        ledger.commit()
+        again = cli("tune", "--max-evals", "3", "--json")
+        assert again.exit_code == first.exit_code, again.output
+        assert server.requests == paid  # nothing paid twice
+        assert ledger.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+        assert ledger.execute("SELECT finished FROM runs").fetchone()[0] is not None
+        wrong = cli("tune", "--max-evals", "4", "--resume", run_id)  # another search: not this run
+        assert wrong.exit_code == 2 and "repeat its command to continue it" in wrong.output

@@ -16,7 +16,6 @@ from rich.table import Table
 
 from ..config import Config, find_config, load_config
 from ..errors import UsageError
-from ..ledger import new_id
 from ..replay.compare import (
     TABLE_COLUMNS,
     CompareReport,
@@ -455,13 +454,20 @@ def tune_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     concurrency: ConcurrencyOpt = None,
     max_cost: MaxCostOpt = None,
+    resume: ResumeOpt = None,
+    estimate: Annotated[
+        bool, typer.Option("--estimate", help="Only estimate one evaluation's calls, tokens, cost and time (the "
+                           "base configuration; the search makes at most --max-evals); call nothing.")
+    ] = False,
 ) -> None:
     """Search the configuration space for the cheapest configuration that keeps quality ≥ the floor."""
     base_config = load_config(base) if base is not None else get_config()
     source_name: str
+    replay_run: Any = None
     if dataset is not None:
-        if concurrency is not None or max_cost is not None:
-            raise UsageError("--concurrency, --max-cost: only for replays of the ledger, not with --dataset")
+        if concurrency is not None or max_cost is not None or resume is not None or estimate:
+            raise UsageError("--concurrency, --max-cost, --resume, --estimate: only for replays of the ledger, "
+                             "not with --dataset")
         rows = load_dataset(dataset)
         evaluator: Any = DatasetEvaluator(base_config, rows, explicit_models=parse_tier_models(tier_model or []),
                                           seed=seed)
@@ -473,9 +479,24 @@ def tune_command(
             raise UsageError("--tier-model only applies with --dataset")
         ledger = open_ledger(get_config() if base is None else base_config)
         selection = _selection(since, until, run, task, step_kind, source, limit, sample, seed)
+        if estimate:
+            _estimate(ledger, [Candidate("base", base_config)], selection, False, concurrency, base_config, as_json)
+            if not as_json:
+                console.print(f"note: one evaluation shown; the search makes at most {max_evals} (answers a "
+                              "configuration shares with an earlier one come from the cache)", markup=False)
+            return
         make_scorers = _scorer_factory(base_config, scorer, rubric)
         limiters = Limiters(concurrency)  # one set of slots and rate limits for the whole search
-        run_id = new_id()  # one run for the whole search: --max-cost caps all of it
+        # One run for the whole search (--max-cost caps all of it); killed, the same command continues it.
+        fp = fingerprint("tune", selection, [Candidate("base", base_config)], scorer=scorer, rubric=rubric,
+                         floor=quality_floor, max_evals=max_evals, restarts=restarts, seed=seed)
+        replay_run = start_replay_run(ledger, "tune", fp, config=base_config, resume=resume,
+                                      args={"selection": selection.describe()})
+        if replay_run.lost.calls:
+            err_console.print(replay_run.lost.describe(), markup=False, highlight=False)
+        if replay_run.resumed:
+            err_console.print(replay_run.describe(), markup=False, highlight=False)
+        run_id = replay_run.id
 
         def make_engine(candidates: list[Candidate]) -> ReplayEngine:
             capped = [Candidate(c.name, with_max_cost(c.config, max_cost)) for c in candidates]
@@ -489,6 +510,8 @@ def tune_command(
     with _progress(max_evals, "tuning") as progress:
         result = tune(space, evaluator, floor=quality_floor, max_evals=max_evals, restarts=restarts, seed=seed,
                       progress=progress)
+    if replay_run is not None:
+        finish_replay_run(ledger, replay_run, {"passed": result.passed, "evaluations": result.evaluations})
     if result.passed and write is not None:
         assert result.best is not None
         write_tuned(base_config, result.best, write, comment_block(result, source=source_name, extra=extra))
