@@ -81,7 +81,12 @@ def test_a_first_sigterm_abandons_the_local_call_rolls_back_and_exits_130(
         [sys.executable, "-m", "agentrunner", "run"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"},
     )
-    time.sleep(12)  # the model is loaded and writing (a 3,000-token answer takes over a minute here)
+    # The run has opened its ledger (its signal handlers go in right after), then loads the model and
+    # starts writing; at load 12 the imports alone took over 12 s, and a SIGTERM then killed it (-15).
+    deadline = time.monotonic() + 120
+    while not (isolated_home / ".agentrunner" / "ledger.db").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(8)  # the model is loaded and writing (a 3,000-token answer takes over a minute here)
     assert process.poll() is None, process.communicate()
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=180)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -90,7 +91,14 @@ def rows(ledger: Ledger, expect: int | None = None) -> list[dict[str, Any]]:
     stream's row is written when the server's side of it ends, just after the client read its end."""
     deadline = time.monotonic() + 5
     while True:
-        found = [dict(row) for row in ledger.db.query("SELECT * FROM calls ORDER BY rowid")]
+        # its own connection: the server thread writes through ledger.db meanwhile, and two threads
+        # on one sqlite-utils connection trip over each other's savepoints ("no such savepoint")
+        reader = sqlite3.connect(f"file:{ledger.path}?mode=ro", uri=True, timeout=5)
+        reader.row_factory = sqlite3.Row
+        try:
+            found = [dict(row) for row in reader.execute("SELECT * FROM calls ORDER BY rowid")]
+        finally:
+            reader.close()
         if expect is None or len(found) >= expect or time.monotonic() > deadline:
             return found
         time.sleep(0.02)
