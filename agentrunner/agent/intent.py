@@ -125,7 +125,27 @@ WEAK_CHANGE_VERBS = frozenset(
         "keep",
     ]
 )
-ANSWER_VERBS = frozenset(
+_QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "why",
+        "how",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "is",
+        "are",
+        "does",
+        "do",
+        "did",
+        "can",
+        "could",
+    ]
+)
+ANSWER_VERBS = _QUESTION_WORDS | frozenset(
     [
         "list",
         "summarise",
@@ -154,45 +174,9 @@ ANSWER_VERBS = frozenset(
         "find",
         "check",
         "classify",
-        "what",
-        "why",
-        "how",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "is",
-        "are",
-        "does",
-        "do",
-        "did",
-        "can",
-        "could",
         "should",
         "would",
         "will",
-    ]
-)
-_QUESTION_WORDS = frozenset(
-    [
-        "what",
-        "why",
-        "how",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "is",
-        "are",
-        "does",
-        "do",
-        "did",
-        "can",
-        "could",
     ]
 )
 
