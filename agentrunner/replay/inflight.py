@@ -77,10 +77,10 @@ class InflightJournal:
         # On the ledger's own connection: a second connection's commits made the ledger's next
         # write fail at once with "database is locked" (a stale read snapshot, SQLITE_BUSY_SNAPSHOT)
         # in the 10,000-row benchmark at concurrency 8. Costs one durable write per call.
-        self.ledger._write(lambda: self.ledger.db.conn.execute(
+        self.ledger.execute_write(
             f"INSERT OR REPLACE INTO {TABLE} (id, run_id, pid, ts, amount_usd, record) VALUES (?, ?, ?, ?, ?, ?)",
             (record.id, record.run_id, self.pid, utcnow(), amount, data),
-        ))
+        )
         with self._lock:
             self._written += 1
             due = self._written % FORGET_EVERY == 0
@@ -89,10 +89,10 @@ class InflightJournal:
 
     def forget_settled(self) -> None:
         """Drop this process's records whose call has its row."""
-        self.ledger._write(lambda: self.ledger.db.conn.execute(
+        self.ledger.execute_write(
             f"DELETE FROM {TABLE} WHERE pid = ? AND id IN (SELECT c.id FROM calls c JOIN {TABLE} r ON c.id = r.id)",
             (self.pid,),
-        ))
+        )
 
     def close(self) -> None:
         self.forget_settled()
