@@ -95,7 +95,7 @@ def test_kill_9_then_the_same_command_pays_nothing_twice(
         assert ROWS * 0.6 <= killed_at < ROWS
         requests_before = server.requests
         in_flight = requests_before - killed_at  # reached the server, no row: the provider bills them
-        assert 1 <= in_flight <= 4
+        assert 1 <= in_flight <= 4  # at the server: small's 4 slots
 
         second = spawn(isolated_home, *args)
         out, err = second.communicate(timeout=120)
@@ -107,7 +107,10 @@ def test_kill_9_then_the_same_command_pays_nothing_twice(
     assert max(per.values()) == 1  # no answered call sent again
     # Every request the server saw is a ledger row: the calls in flight at the kill became `lost`
     # rows (their worst-case cost) — recorded as sent, a moment before the server saw them.
-    assert in_flight <= len(lost) <= 4
+    # A call whose answer came back but whose row was not yet written has already left its slot
+    # (CI saw 5 once): the bound is the replay's worker threads, one unrecorded call each — the two
+    # endpoints' slots together (big's 4 + small's 4), not --concurrency.
+    assert in_flight <= len(lost) <= 8
     assert f"{len(lost)} call(s) in flight when replay run" in err and "recorded as lost" in err
     # worst case: the prompt's ~5 tokens at $1/Mtok + its max_tokens (32) at $2/Mtok
     assert all(cost is not None and 0.000064 < cost < 0.00008 for cost in lost.values())
