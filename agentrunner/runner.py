@@ -46,7 +46,12 @@ from .errors import (
 from .gateway import Gateway
 from .ledger import Ledger, Redactor, _database_problem, new_id
 from .pricing import price_tokens
-from .providers.abandon import abandon_local_calls, allow_local_calls, main_thread_in_local_call
+from .providers.abandon import (
+    abandon_local_calls,
+    allow_local_calls,
+    interrupt_worker_calls,
+    main_thread_in_local_call,
+)
 from .queue import Queue
 from .router import ItemCapExceeded, NoCapableTier, RouteContext, Router, Step
 from .sandbox import sandbox_status
@@ -314,11 +319,12 @@ class Runner:
 
         def again(signum: int, frame: object) -> None:
             # providers/abandon.py: a raise that landed in llama-cpp-python's ctypes callback was
-            # dropped there; raise it again until the in-process call has ended
-            if not main_thread_in_local_call():
+            # dropped there; raise it again until every in-process call has ended (--jobs workers too)
+            workers = interrupt_worker_calls()
+            if main_thread_in_local_call():
+                raise CallAbandoned("the in-process model call was abandoned")
+            if not workers:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-                return
-            raise CallAbandoned("the in-process model call was abandoned")
 
         def handler(signum: int, frame: object) -> None:
             if self.stop.is_set():
@@ -326,10 +332,16 @@ class Runner:
             self.stop.set()
             abandon_local_calls()
             name = signal.Signals(signum).name
+            workers = interrupt_worker_calls()
+            if workers:
+                signal.setitimer(signal.ITIMER_REAL, 0.2, 0.2)
             if main_thread_in_local_call():
                 self.progress.log(f"{name}: abandoning the in-process model call, saving and exiting")
                 signal.setitimer(signal.ITIMER_REAL, 0.2, 0.2)
                 raise CallAbandoned(f"{name}: the in-process model call was abandoned")
+            if workers:
+                self.progress.log(f"{name}: abandoning {workers} in-process model call(s), saving and exiting")
+                return
             self.progress.log(f"{name}: finishing the current call, then saving and exiting")
 
         signal.signal(signal.SIGINT, handler)

@@ -52,6 +52,7 @@ def test_once_abandoned_no_in_process_call_starts_and_the_model_works_again_afte
 
 
 LONG_ITEM = "- [ ] Write a 3000-word essay on software testing, section by section, into `docs/essay.md`\n"
+OTHER_LONG_ITEM = "- [ ] Write a 3000-word history of compilers, chapter by chapter, into `docs/history.md`\n"
 CONFIG = """
 [tiers.local]
 provider = "llama-cpp"
@@ -67,18 +68,21 @@ tasks_dir = "tasks"
 """
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_first_sigterm_abandons_the_local_call_rolls_back_and_exits_130(
-    isolated_home: Path, write_config: Callable[[str], Path]
+    isolated_home: Path, write_config: Callable[[str], Path], jobs: int
 ) -> None:
+    """``--jobs 2``: the calls run in worker threads, which a signal handler cannot raise into;
+    before the fix the run waited for the worker's call to end (an 'ok' row, ~70 s)."""
     write_config(CONFIG)
     (isolated_home / "docs").mkdir()
     (isolated_home / "docs" / "keep.md").write_text("mine\n", "utf-8")
     (isolated_home / "tasks").mkdir()
     todo = isolated_home / "tasks" / "today.md"
-    todo.write_text("# Today\n\n" + LONG_ITEM, "utf-8")
+    todo.write_text("# Today\n\n" + LONG_ITEM + (OTHER_LONG_ITEM if jobs > 1 else ""), "utf-8")
     before = {p: p.read_bytes() for p in isolated_home.rglob("*") if p.is_file() and ".agentrunner" not in p.parts}
     process = subprocess.Popen(
-        [sys.executable, "-m", "agentrunner", "run"],
+        [sys.executable, "-m", "agentrunner", "run", "--jobs", str(jobs)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"},
     )
     # The run has opened its ledger (its signal handlers go in right after), then loads the model and
@@ -101,4 +105,5 @@ def test_a_first_sigterm_abandons_the_local_call_rolls_back_and_exits_130(
     # the essay call ran to its end (an 'ok' row, ~70 s) and only then did the run stop.
     assert answered == 0, err
     assert any(e.startswith("CallAbandoned") for e in errors), errors  # the attempt is recorded, once
-    assert sum(e.startswith("CallAbandoned") for e in errors) == 1
+    # once per attempt: with --jobs 2 the second item's call may have been waiting for the model
+    assert 1 <= sum(e.startswith("CallAbandoned") for e in errors) <= jobs

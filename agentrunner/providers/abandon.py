@@ -10,8 +10,13 @@ the next run rolls them back. So the first signal abandons in-process calls at o
   itself: Python runs it between two llama.cpp batches or tokens (:func:`main_thread_in_local_call`).
   A handler that lands inside llama-cpp-python's ctypes sampler callback is swallowed there, so
   the runner raises it again every 0.2 s until the call has ended;
-- no new in-process call starts (:func:`local_call` refuses it). Calls of ``--jobs`` worker threads
-  are not interrupted: they end at their own pace and the run stops after them.
+- a call of a ``--jobs`` worker thread gets the same exception asynchronously
+  (:func:`interrupt_worker_calls`, ``PyThreadState_SetAsyncExc``: delivered at the thread's next
+  bytecode, i.e. between two tokens), sent again every 0.2 s while the thread is still in the call,
+  and never after it left it (:func:`local_call` cancels a pending one on its way out, under the
+  same lock the sender holds) — an exception landing in the item's rollback would be worse than a
+  late stop;
+- no new in-process call starts (:func:`local_call` refuses it).
 
 (A logits processor cannot do it: llama-cpp-python calls it from a ctypes callback, which prints
 and drops any exception; its chat handlers drop ``stopping_criteria``.)
@@ -22,6 +27,7 @@ attempt, the agent rolls the item's files back, the run saves its state and exit
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +36,8 @@ from ..errors import CallAbandoned
 
 _abandon = threading.Event()
 _in_call: set[int] = set()
-_in_call_lock = threading.Lock()
+# Re-entrant: the runner's signal handler takes it in the main thread, which may be holding it.
+_in_call_lock = threading.RLock()
 
 
 def abandon_local_calls() -> None:
@@ -55,6 +62,23 @@ def main_thread_in_local_call() -> bool:
         return main in _in_call
 
 
+def _set_async_exc(ident: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
+
+
+def interrupt_worker_calls() -> int:
+    """Raise :class:`CallAbandoned` in every thread but the main one that is inside an in-process
+    model call now; returns how many. Called by the runner's signal handler, and again every
+    0.2 s while any remain (an exception raised inside llama-cpp-python's ctypes callback is
+    dropped there)."""
+    main = threading.main_thread().ident
+    with _in_call_lock:
+        workers = [ident for ident in _in_call if ident != main]
+        for ident in workers:
+            _set_async_exc(ident, CallAbandoned)
+    return len(workers)
+
+
 def check_abandoned(tier: str) -> None:
     if _abandon.is_set():
         raise CallAbandoned(f"{tier}: the in-process model call was abandoned (the run is stopping)")
@@ -70,5 +94,11 @@ def local_call(tier: str) -> Iterator[None]:
     try:
         yield
     finally:
-        with _in_call_lock:
-            _in_call.discard(ident)
+        while True:
+            try:
+                with _in_call_lock:
+                    _in_call.discard(ident)
+                    _set_async_exc(ident, None)  # one sent but not yet delivered: cancelled
+                break
+            except CallAbandoned:  # delivered here, as the call ended: leave the set all the same
+                continue
