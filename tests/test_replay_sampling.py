@@ -136,3 +136,53 @@ def test_stop_when_decided_needs_a_sample(
         result = cli("compare", str(candidate), "--stop-when-decided")
     assert result.exit_code == 2
     assert "--stop-when-decided needs --sample N" in result.output
+
+
+@pytest.mark.parametrize(("floor", "verdict", "code"), [("0.3", "above the floor", 0), ("0.95", "below the floor", 1)])
+def test_tune_stop_when_decided_stops_train_evaluations_and_replays_heldout_in_full(
+    isolated_home: Path, write_config: Callable[[str], Path], cli: Callable[..., Result], floor: str, verdict: str,
+    code: int,
+) -> None:
+    from agentrunner.replay.tune import in_heldout
+    from tests.test_replay_resume import tier
+
+    with SlotServer(latency=0.0, slots=4) as server:
+        project(isolated_home, write_config, server, rows=150)
+        # One tier on the candidate model: two thirds of the recorded answers are its (exact scorer:
+        # quality 0.667) — above a floor of 0.3, below 0.95; decided at the first look (30 calls).
+        write_config(tier("small", "slot-small", server.base_url))
+        result = cli("tune", "--sample", "120", "--stop-when-decided", "--scorer", "exact", "--quality-floor", floor,
+                     "--max-evals", "3", "--json")
+        assert result.exit_code == code, result.output
+        data = json.loads(result.output)
+    early = data["stop_when_decided"]
+    train_calls = early["train_calls"]
+    assert train_calls > 60 and early["train_evaluations"] >= 1
+    assert early["stopped_early"] == early["train_evaluations"]  # every search evaluation stopped at 30 calls
+    assert all(item["calls"] == 30 and item["verdict"] == verdict for item in early["evaluations"])
+    assert data["current"]["train"]["n"] == 30
+    heldout = 120 - train_calls
+    assert data["current"]["heldout"]["n"] == heldout  # held-out: never stopped early
+    if code == 0:
+        assert data["passed"] and data["heldout"]["n"] == heldout and data["train"]["n"] == 30
+    # Serial replay (max_concurrency 1): only the 30 interleaved train calls were ever replayed on train.
+    conn = sqlite3.connect(isolated_home / ".agentrunner" / "ledger.db")
+    try:
+        originals = {row[0] for row in conn.execute("SELECT DISTINCT replay_of FROM calls WHERE replay_of IS NOT NULL")}
+    finally:
+        conn.close()
+    assert sum(1 for original in originals if not in_heldout(original, 0)) == 30
+
+
+def test_tune_stop_when_decided_needs_a_sample_and_the_ledger(
+    isolated_home: Path, write_config: Callable[[str], Path], cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    with SlotServer(latency=0.0, slots=4) as server:
+        project(isolated_home, write_config, server, rows=3)
+        result = cli("tune", "--stop-when-decided")
+        assert result.exit_code == 2 and "--stop-when-decided needs --sample N" in result.output
+        dataset = tmp_path / "d.jsonl"
+        dataset.write_text('{"id": 1, "prompt": "p", "outcomes": {"a": {"score": 1.0}}}\n')
+        result = cli("tune", "--dataset", str(dataset), "--stop-when-decided")
+        assert result.exit_code == 2 and "not with --dataset" in result.output
+        assert server.requests == 0

@@ -459,15 +459,20 @@ def tune_command(
         bool, typer.Option("--estimate", help="Only estimate one evaluation's calls, tokens, cost and time (the "
                            "base configuration; the search makes at most --max-evals); call nothing.")
     ] = False,
+    stop_when_decided: Annotated[
+        bool, typer.Option("--stop-when-decided", help="With --sample: stop each search evaluation once its "
+                           "quality interval is entirely above or below the floor (held-out is always replayed "
+                           "in full).")
+    ] = False,
 ) -> None:
     """Search the configuration space for the cheapest configuration that keeps quality ≥ the floor."""
     base_config = load_config(base) if base is not None else get_config()
     source_name: str
     replay_run: Any = None
     if dataset is not None:
-        if concurrency is not None or max_cost is not None or resume is not None or estimate:
-            raise UsageError("--concurrency, --max-cost, --resume, --estimate: only for replays of the ledger, "
-                             "not with --dataset")
+        if concurrency is not None or max_cost is not None or resume is not None or estimate or stop_when_decided:
+            raise UsageError("--concurrency, --max-cost, --resume, --estimate, --stop-when-decided: only for "
+                             "replays of the ledger, not with --dataset")
         rows = load_dataset(dataset)
         evaluator: Any = DatasetEvaluator(base_config, rows, explicit_models=parse_tier_models(tier_model or []),
                                           seed=seed)
@@ -479,6 +484,9 @@ def tune_command(
             raise UsageError("--tier-model only applies with --dataset")
         ledger = open_ledger(get_config() if base is None else base_config)
         selection = _selection(since, until, run, task, step_kind, source, limit, sample, seed)
+        if stop_when_decided and sample is None:
+            raise UsageError("--stop-when-decided needs --sample N (the most calls to replay)")
+        selection.interleave = stop_when_decided  # every prefix of the sample stratified
         if estimate:
             _estimate(ledger, [Candidate("base", base_config)], selection, False, concurrency, base_config, as_json)
             if not as_json:
@@ -489,7 +497,8 @@ def tune_command(
         limiters = Limiters(concurrency)  # one set of slots and rate limits for the whole search
         # One run for the whole search (--max-cost caps all of it); killed, the same command continues it.
         fp = fingerprint("tune", selection, [Candidate("base", base_config)], scorer=scorer, rubric=rubric,
-                         floor=quality_floor, max_evals=max_evals, restarts=restarts, seed=seed)
+                         floor=quality_floor, max_evals=max_evals, restarts=restarts, seed=seed,
+                         **({"stop_when_decided": True} if stop_when_decided else {}))
         replay_run = start_replay_run(ledger, "tune", fp, config=base_config, resume=resume,
                                       args={"selection": selection.describe()})
         if replay_run.lost.calls:
@@ -503,7 +512,8 @@ def tune_command(
             return ReplayEngine(ledger, capped, make_scorers, judge_config=base_config,
                                 state_path=base_config.state_path, limiters=limiters, run_id=run_id)
 
-        evaluator = LedgerEvaluator(ledger, base_config, selection, make_engine, seed=seed)
+        evaluator = LedgerEvaluator(ledger, base_config, selection, make_engine, seed=seed,
+                                    stop_when_decided=stop_when_decided, floor=quality_floor)
         space = Space(base_config)
         source_name = f"the ledger ({selection.describe()})"
         extra = []
@@ -515,14 +525,18 @@ def tune_command(
     if result.passed and write is not None:
         assert result.best is not None
         write_tuned(base_config, result.best, write, comment_block(result, source=source_name, extra=extra))
-    _print_tune(result, as_json, write, source_name)
+    early = evaluator.early_summary() if stop_when_decided else None
+    _print_tune(result, as_json, write, source_name, early)
     if not result.passed:
         raise typer.Exit(1)
 
 
-def _print_tune(result: TuneResult, as_json: bool, write: Path | None, source_name: str) -> None:
+def _print_tune(
+    result: TuneResult, as_json: bool, write: Path | None, source_name: str, early: dict[str, Any] | None = None
+) -> None:
     if as_json:
-        typer.echo(json.dumps({**result.as_dict(), "written": str(write) if write and result.passed else None},
+        typer.echo(json.dumps({**result.as_dict(), "written": str(write) if write and result.passed else None,
+                               **({"stop_when_decided": early} if early is not None else {})},
                               ensure_ascii=False, indent=2))
         return
     unit = "$" if result.unit == COST_USD else "strong share "
@@ -546,6 +560,11 @@ def _print_tune(result: TuneResult, as_json: bool, write: Path | None, source_na
         add("tuned", "train", result.train, result.baseline_train)
         add("tuned", "held-out", result.heldout, result.baseline_heldout)
     console.print(table)
+    if early is not None:
+        replayed = sum(item["calls"] for item in early["evaluations"])
+        console.print(f"--stop-when-decided: {early['stopped_early']} of {early['train_evaluations']} train "
+                      f"evaluation(s) decided early ({replayed} calls replayed instead of "
+                      f"{early['stopped_early'] * early['train_calls']}); held-out replayed in full", markup=False)
     if result.passed and result.best is not None:
         console.print("changes: " + "; ".join(result.best.describe(result.base)), markup=False)
         console.print(f"PASS: meets the floor {result.floor:g} on the held-out split", markup=False)

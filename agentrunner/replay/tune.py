@@ -10,6 +10,11 @@ Evaluation:
 - **ledger mode** — replay (:mod:`agentrunner.replay.engine`, response cache on) of the selected
   calls of the train split; quality is the mean score against the recorded answers, cost the
   configuration's cost of those answers. Threshold moves are steps of ±0.02/0.05/0.1/0.2.
+  With ``--sample N --stop-when-decided`` a train evaluation replays the sample in interleaved order
+  (every prefix stratified) and stops once the configuration's 95% interval lies entirely above or
+  below the floor (:mod:`.sampling`); its quality is then the stratified estimate and its cost the
+  prefix's cost per call times the split's calls. Held-out confirmation never stops early: a
+  configuration is only reported as passing on its whole held-out split.
 - **dataset mode** (``--dataset``) — :mod:`agentrunner.replay.outcome_eval`; the classifier scores every
   prompt once per structural configuration, and the threshold is set by an exact sweep (the
   cheapest threshold whose train quality meets the floor) instead of steps. ``max_tokens`` and the
@@ -56,7 +61,8 @@ from .outcome_eval import (
     tier_costs,
 )
 from .parallel import replay_in_order
-from .select import iter_selected
+from .sampling import StratifiedScores, check_every
+from .select import iter_selected, stratum_columns, stratum_of, stratum_sizes
 
 THRESHOLD_STEPS = (0.02, 0.05, 0.1, 0.2)
 MAX_TOKENS_FACTORS = (0.5, 2.0)
@@ -552,6 +558,8 @@ class LedgerEvaluator(Evaluator):
         *,
         seed: int = 0,
         heldout_fraction: float = HELDOUT_FRACTION,
+        stop_when_decided: bool = False,
+        floor: float = 0.95,
     ) -> None:
         self.ledger = ledger
         self.base = base
@@ -568,6 +576,16 @@ class LedgerEvaluator(Evaluator):
                 f"too few replayable calls ({sum(counts.values())}) for a train and a held-out split; "
                 "widen the selection"
             )
+        self.counts = counts
+        if stop_when_decided and selection.sample is None:
+            raise UsageError("--stop-when-decided needs --sample N (the most calls to replay)")
+        self.stop_when_decided = stop_when_decided
+        self.floor = floor
+        # The population the sample stands for (stratum weights) and what a stratum is: read once.
+        self._sizes = stratum_sizes(ledger, selection) if stop_when_decided else {}
+        self._columns = stratum_columns(ledger) if stop_when_decided else ()
+        self.train_evaluations = 0
+        self.decided_early: list[dict[str, Any]] = []  # train evaluations stopped before the split's end
 
     def split_of(self, call_id: str) -> str:
         return "heldout" if in_heldout(call_id, self.seed, self.fraction) else "train"
@@ -583,16 +601,51 @@ class LedgerEvaluator(Evaluator):
         name = "tune:" + hashlib.sha256(repr(knobs).encode()).hexdigest()[:8]
         engine = self.make_engine([Candidate(name, config)])
         totals = ConfigTotals(name)
+        # Only the search's (train) evaluations may stop early; held-out decides passing, in full.
+        stats = StratifiedScores(self._sizes, seed=self.selection.seed) if (
+            self.stop_when_decided and split == "train") else None
+        every = check_every(self.counts[split])
+        decided: str | None = None
+        replayed = replay_in_order(engine, self._rows(split))
         try:
-            for _row, (result,) in replay_in_order(engine, self._rows(split)):
+            for row, (result,) in replayed:
                 totals.add(tier=result.tier, cost_usd=result.cost_usd, latency_ms=result.latency_ms,
                            score=result.score, floor=0.0, task_id=None, error=result.error is not None)
+                if stats is None:
+                    continue
+                stats.add(name, stratum_of(row, self._columns), result.score)
+                if totals.calls % every == 0 and totals.calls < self.counts[split]:
+                    interval = stats.interval(name, self.floor)
+                    if interval.verdict != "undecided":
+                        decided = interval.verdict
+                        break
         finally:
+            replayed.close()  # stopped early: calls not yet started are cancelled
             engine.close()
-        measured = Measured(totals.cost_usd, totals.quality_sum / max(totals.calls, 1), totals.calls,
-                            dict(sorted((t, n) for t, n in totals.by_tier.items() if n)))
+        by_tier = dict(sorted((t, n) for t, n in totals.by_tier.items() if n))
+        if split == "train":
+            self.train_evaluations += 1
+        if stats is not None and decided is not None:
+            interval = stats.interval(name, self.floor)
+            # The prefix is a stratified random part of the split: its cost per call stands for all of it.
+            cost = totals.cost_usd / totals.calls * self.counts[split]
+            measured = Measured(cost, interval.quality, totals.calls, by_tier)
+            self.decided_early.append({"changes": knobs.describe(Knobs.of(self.base)), "calls": totals.calls,
+                                       "of": self.counts[split], "verdict": decided,
+                                       "interval": [round(interval.low, 4), round(interval.high, 4)]})
+        else:
+            measured = Measured(totals.cost_usd, totals.quality_sum / max(totals.calls, 1), totals.calls, by_tier)
         self._memo[key] = measured
         return measured
+
+    def early_summary(self) -> dict[str, Any]:
+        """What ``--stop-when-decided`` saved: train evaluations stopped early, calls they replayed."""
+        return {
+            "train_evaluations": self.train_evaluations,
+            "stopped_early": len(self.decided_early),
+            "train_calls": self.counts["train"],
+            "evaluations": self.decided_early,
+        }
 
     def baseline(self, split: str) -> Measured:
         cost, n = 0.0, 0
