@@ -135,3 +135,33 @@ def test_the_check_and_the_insert_are_one_locked_step(team: Path, monkeypatch: p
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == [False, True]
+
+
+def test_leases_are_renewed_while_every_pooled_connection_is_busy(
+    team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gateway under load has every connection of its ledger's pool taken by requests. The lease
+    of a live reservation must still be renewed: before, the renewal waited for a pooled
+    connection, the lease ran out, the next reserver deleted the reservation and the cap let
+    another call in (spend reached 1.24-1.28x the cap, docs/team.md)."""
+    import agentrunner.budgets_pg as budgets_pg
+    from agentrunner.ledger_pg import POOL_MAX
+
+    monkeypatch.setattr(budgets_pg, "LEASE_SECONDS", 1.0)
+    config = load_config(team)
+    ledger = Ledger.for_config(config)
+    held = reserve(config, ledger, 0.3, tier="premium")
+    assert held.ok and held.id
+    pool = ledger.db.pool()  # type: ignore[attr-defined]
+    busy = [pool.getconn(timeout=10) for _ in range(POOL_MAX)]  # the requests have them all
+    try:
+        time.sleep(3.0)  # three leases
+        other = Ledger.for_config(config)  # another gateway: its check expires lapsed leases
+        statuses = {s.name: s for s in budget_status(config, other)}
+        assert statuses["per_user_daily"].reserved_usd == pytest.approx(0.3)
+        assert not reserve(config, other, 0.3, tier="premium").ok  # 0.3 held + 0.3 > the $0.5 cap
+    finally:
+        for conn in busy:
+            pool.putconn(conn)
+    release(ledger, held.id)
+    assert ledger.db.execute("SELECT count(*) FROM reservations").fetchone()[0] == 0
