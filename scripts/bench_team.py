@@ -307,9 +307,11 @@ def load_sqlite(sqlite_path: Path, rows: int, start: str, step: int, chunk: int,
             conn.close()
             return
         timed(name, lambda sql=sql: (conn.execute(sql), conn.commit()))
-    timed("rollups (one grouped pass)", lambda: (conn.execute(rollup_fill_sql(False)), conn.commit()))
-    conn.execute(state["trigger"])
-    conn.commit()
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'calls_rollup_insert'").fetchone():
+        # The rollups and the trigger in one transaction: a load killed here fills them again, never twice.
+        timed("rollups (one grouped pass)", lambda: conn.execute(rollup_fill_sql(False)))
+        conn.execute(state["trigger"])
+        conn.commit()
     timed("ANALYZE", lambda: conn.execute("ANALYZE"))
     conn.close()
     saved.unlink()
