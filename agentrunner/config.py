@@ -227,9 +227,11 @@ class GatewayConfig(_Model):
 
 
 class UserConfig(_Model):
-    """``[users.NAME]``: what an engineer's seat costs besides metered calls (reports' fully loaded)."""
+    """``[users.NAME]``: what an engineer's seat costs besides metered calls (reports' fully loaded),
+    and the team it counts in (``report --by team``)."""
 
     subscriptions: dict[str, float] = Field(default_factory=dict)  # "Claude Max" = 200.0 (USD/month)
+    team: str | None = Field(default=None, min_length=1)
 
 
 class Config(_Model):

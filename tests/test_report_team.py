@@ -212,3 +212,49 @@ def test_per_engineer_subscriptions_and_fully_loaded(
     assert cli("report", "--by", "user", "--html", str(page)).exit_code == 0
     assert "<th>subscriptions/mo</th><th>fully loaded</th>" in page.read_text("utf-8")
     assert "<td>$240.00</td>" in page.read_text("utf-8")
+
+
+def test_team_rows_carry_their_members_seats(
+    team_ledger: Ledger, cli: Callable[..., Result], write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """``[users.NAME] team`` (or the team of a user's gateway keys) puts an engineer's seats in
+    their team's row: subscriptions per month and fully loaded on ``--by team``."""
+    from agentrunner.keys import KeyStore
+
+    write_config(
+        ROUTES
+        + '\n[users.ana]\nteam = "core"\nsubscriptions = { "Claude Max" = 200.0, "Cursor" = 40.0 }\n'
+        + '\n[users.bo]\nsubscriptions = { "Cursor" = 40.0 }\n'  # no team here: his key's
+        + '\n[users.cy]\nteam = "core"\nsubscriptions = { "Copilot" = 19.0 }\n'  # no calls yet: still a seat
+        + '\n[users.dee]\nsubscriptions = { "Cursor" = 40.0 }\n'  # keys in two teams: in none
+        + '\n[users.eve]\nteam = "web"\nsubscriptions = { "Cursor" = 40.0 }\n'  # another team
+    )
+    keys = KeyStore(team_ledger)
+    keys.create(user="bo", team="core")
+    keys.create(user="dee", team="core")
+    keys.create(user="dee", team="web")
+    keys.create(user="ana", team="web")  # routes.toml says core: the file wins
+    result = cli("report", "--by", "team", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {row["key"]: row for row in json.loads(result.output)["team"]}
+    core = rows["core"]
+    assert core["subscriptions_monthly_usd"] == pytest.approx(240.0 + 40.0 + 19.0)
+    assert 0 < core["subscriptions_usd"] < 299.0 / 30  # prorated from the ledger's first call
+    assert core["fully_loaded_usd"] == pytest.approx(core["spend_usd"] + core["subscriptions_usd"])
+    assert core["fully_loaded_monthly_usd"] == pytest.approx(core["run_rate_monthly_usd"] + 299.0)
+    assert rows["(none)"]["subscriptions_monthly_usd"] == 0.0
+    table = cli("report", "--by", "team").output
+    assert "subs/mo" in table and "fully loaded" in table and "$299.00" in table
+    page = tmp_path / "team.html"
+    assert cli("report", "--by", "team", "--html", str(page)).exit_code == 0
+    assert "<th>subscriptions/mo</th><th>fully loaded</th>" in page.read_text("utf-8")
+    assert "<td>$299.00</td>" in page.read_text("utf-8")
+    users = {row["key"]: row for row in json.loads(cli("report", "--by", "user", "--json").output)["team"]}
+    assert users["ana"]["subscriptions_monthly_usd"] == 240.0  # a user's row is still their own seats
+
+
+def test_a_users_team_must_be_a_name(cli: Callable[..., Result], write_config: Callable[[str], Path]) -> None:
+    write_config(ROUTES + '\n[users.ana]\nteam = ""\n')
+    result = cli("report", "--by", "team")
+    assert result.exit_code != 0
+    assert "users.ana.team" in result.output and "Traceback" not in result.output

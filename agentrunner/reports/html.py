@@ -214,7 +214,7 @@ def team_section(by: str, rows: list[TeamRow]) -> str:
     """The team page: the chart of top spenders and one table row per engineer (team, client...)."""
     if not rows:
         return ""
-    seats = by == "user" and any(row.subscriptions_monthly_usd for row in rows)
+    seats = by in ("user", "team") and any(row.subscriptions_monthly_usd for row in rows)
     table_rows = [
         [
             row.key,

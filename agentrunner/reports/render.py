@@ -217,8 +217,8 @@ def team_table(by: str, rows: list[TeamRow]) -> Table:
         by, "spend", "run rate/mo", "premium", "done", "$/done", "done/$", "all-premium", "cap used",
         title=f"per {by}", title_justify="left",
     )
-    seats = by == "user" and any(row.subscriptions_monthly_usd for row in rows)
-    if seats:  # [users.NAME] subscriptions: the fully loaded cost per engineer
+    seats = by in ("user", "team") and any(row.subscriptions_monthly_usd for row in rows)
+    if seats:  # [users.NAME] subscriptions: the fully loaded cost per engineer (a team: its members' seats)
         table.add_column("subs/mo")
         table.add_column("fully loaded")
     for column in table.columns[1:]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..budgets import SPEND_SOURCES, CapStatus, budget_status, day_window, month_window
 from ..config import Config
+from ..keys import KeyStore
 from ..ledger import Ledger
 from .spend import DIMENSIONS, Report, _query, first_call_at, rollup_dimension, split_hours
 from .window import prorate_monthly, to_ledger_ts
@@ -36,7 +37,7 @@ class TeamRow:
     done_items: int | None
     own_cost_usd: float
     cap: CapStatus | None
-    # [users.NAME] subscriptions (users only): per month, and prorated to the report's window.
+    # [users.NAME] subscriptions (a team's: its members'): per month, and prorated to the report's window.
     subscriptions_monthly_usd: float = 0.0
     subscriptions_usd: float = 0.0
 
@@ -231,6 +232,34 @@ def every_cap(config: Config, ledger: Ledger, *, now: datetime | None = None) ->
     return found
 
 
+def user_teams(config: Config, ledger: Ledger) -> dict[str, str]:
+    """Each engineer's team: ``[users.NAME] team`` in routes.toml, else the team of their active
+    gateway keys (when those carry one and the same; keys in two teams say nothing)."""
+    by_keys: dict[str, set[str]] = {}
+    for key in KeyStore(ledger).list(include_revoked=False):
+        if key.team:
+            by_keys.setdefault(key.user, set()).add(key.team)
+    teams = {user: next(iter(found)) for user, found in by_keys.items() if len(found) == 1}
+    teams.update({name: seat.team for name, seat in config.users.items() if seat.team})
+    return teams
+
+
+def seats_monthly(config: Config, ledger: Ledger, by: str) -> dict[str, float]:
+    """Subscriptions per month per row key: an engineer's own seats (``[users.NAME]
+    subscriptions``); for a team, the seats of the engineers in it (:func:`user_teams`)."""
+    own = {name: sum(seat.subscriptions.values()) for name, seat in config.users.items() if seat.subscriptions}
+    if by == "user":
+        return own
+    if by != "team" or not own:
+        return {}
+    teams = user_teams(config, ledger)
+    found: dict[str, float] = {}
+    for name, monthly in own.items():
+        if name in teams:
+            found[teams[name]] = found.get(teams[name], 0.0) + monthly
+    return found
+
+
 def team_rows(config: Config, ledger: Ledger, report: Report, *, now: datetime | None = None) -> list[TeamRow]:
     """One row per group of ``report`` (built with ``by`` one of :data:`TEAM_DIMENSIONS`)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
@@ -242,11 +271,11 @@ def team_rows(config: Config, ledger: Ledger, report: Report, *, now: datetime |
     first_call = first_call_at(ledger)
     sub_start = max(report.window.start, first_call) if first_call else report.window.end
     sub_end = min(report.window.end, moment)
+    seats = seats_monthly(config, ledger, report.by)
     rows = []
     for group in report.groups:
         totals = group.totals
-        seat = config.users.get(group.key) if report.by == "user" else None
-        monthly = sum(seat.subscriptions.values()) if seat else 0.0
+        monthly = seats.get(group.key, 0.0)
         rows.append(
             TeamRow(
                 key=group.key,
@@ -265,4 +294,4 @@ def team_rows(config: Config, ledger: Ledger, report: Report, *, now: datetime |
     return rows
 
 
-__all__ = ["TEAM_DIMENSIONS", "TeamRow", "every_cap", "team_rows"]
+__all__ = ["TEAM_DIMENSIONS", "TeamRow", "every_cap", "seats_monthly", "team_rows", "user_teams"]
