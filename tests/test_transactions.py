@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -246,10 +247,14 @@ class ByTaskServer(ScriptedServer):
     """Answers each item from its own queue (items run in parallel threads: the arrival order of
     their requests is not fixed), keyed by a word of the item's title."""
 
-    def __init__(self, scripts: dict[str, list[Reply]]) -> None:
+    def __init__(self, scripts: dict[str, list[Reply]], first_after: dict[str, str] | None = None) -> None:
         super().__init__({"/v1/models": models()})
         self.scripts = scripts
         self.order: list[str] = []
+        # {"B": "A"}: B's first answer waits until A's second request has arrived (A acted on its
+        # first answer) — an order a delay only makes likely (it failed once at load 5)
+        self.first_after = first_after or {}
+        self._arrived = threading.Condition(self._lock)
 
     def next_reply(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
         if not path.endswith("/chat/completions"):
@@ -258,8 +263,12 @@ class ByTaskServer(ScriptedServer):
         key = next((k for k in self.scripts if k in text), None)
         if key is None:
             return Reply(400, {"error": f"no script for {text[:300]}"})
-        with self._lock:
+        with self._arrived:
             self.order.append(key)
+            self._arrived.notify_all()
+            before = self.first_after.get(key)
+            if before is not None and self.order.count(key) == 1:
+                self._arrived.wait_for(lambda: self.order.count(before) >= 2, timeout=60)
             return self.scripts[key].pop(0) if len(self.scripts[key]) > 1 else self.scripts[key][0]
 
 
@@ -274,13 +283,14 @@ def test_jobs_items_on_the_same_file_never_clobber_each_other(
         {
             "Alpha": [
                 chat_reply(tool=("write_file", {"path": "shared.md", "content": alpha_text})),
-                chat_reply(content="Wrote the weekly plan into shared.md for the team.", delay=1.5),
+                chat_reply(content="Wrote the weekly plan into shared.md for the team.", delay=3.0),
             ],
             "Beta": [
-                chat_reply(tool=("write_file", {"path": "shared.md", "content": "Beta was here\n"}), delay=0.5),
+                chat_reply(tool=("write_file", {"path": "shared.md", "content": "Beta was here\n"})),
                 chat_reply(content="x"),
             ],
-        }
+        },
+        first_after={"Beta": "Alpha"},  # Beta writes once Alpha has written (and holds the file 3 s)
     )
     with server:
         write_config(config_text(server.url))
