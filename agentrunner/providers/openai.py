@@ -23,6 +23,9 @@ Tier options (``options = {...}`` in routes.toml):
 - ``native_tool_calls = true``: the server always returns tool calls in the API's fields, never as
   text, so streamed requests with tools are streamed for real (the default for every server not on
   this machine; local servers are assumed to write them as text, parsed from the complete answer);
+- ``http_client = "sdk"``: make the calls through the openai SDK's own HTTP client instead of the
+  lean keep-alive client (:mod:`.keepalive`, the default; the SDK's client is also used when a
+  proxy is configured for the upstream, or when a client is passed in);
 - anything else is sent as extra body fields (``top_p``, ``repeat_penalty``…).
 """
 
@@ -30,8 +33,10 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -51,16 +56,30 @@ from ..chat import (
 )
 from ..config import TierConfig
 from ..errors import (
+    ProviderConnectionError,
+    ProviderError,
     ProviderResponseError,
     ProviderUnavailable,
 )
 from ..toolcalls import with_text_tool_calls
-from .base import Availability, Provider, is_loopback_url, root_cause, sdk_errors, stream_transport_errors
+from .base import (
+    Availability,
+    Provider,
+    body_detail,
+    error_for_status,
+    is_loopback_url,
+    parse_retry_after,
+    root_cause,
+    sdk_errors,
+    stream_transport_errors,
+)
+from .keepalive import Answer, KeepAliveClient, UpstreamTimeout, UpstreamUnreachable, proxied
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
 LOCAL_PLACEHOLDER_KEY = "no-key-needed"
 AVAILABILITY_TIMEOUT_S = 3.0
-_OWN_OPTIONS = ("response_format", "max_tokens_field", "native_tool_calls")
+_OWN_OPTIONS = ("response_format", "max_tokens_field", "native_tool_calls", "http_client")
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 _FINISH: dict[str, FinishReason] = {
     "stop": "stop",
@@ -119,6 +138,8 @@ class OpenAIProvider(Provider):
         super().__init__(tier_name, tier, base_dir)
         self._http_client = http_client
         self._client: openai.OpenAI | None = None
+        self._lean: KeepAliveClient | None = None
+        self._lean_lock = threading.Lock()
 
     # ── keys and clients ──────────────────────────────────────────────────────────────────────
     @property
@@ -151,10 +172,45 @@ class OpenAIProvider(Provider):
             self._client = self._make_client(openai.Timeout(self.tier.timeout, connect=self.tier.connect_timeout))
         return self._client
 
+    def base_url(self) -> str:
+        """Where calls go: the tier's ``base_url``, else ``$OPENAI_BASE_URL`` (as the SDK reads it),
+        else OpenAI's API."""
+        return self.tier.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+
+    def uses_sdk_client(self) -> bool:
+        """Calls go through the SDK's HTTP client: asked for (``http_client = "sdk"``), a client
+        passed in (tests, proxies), or a proxy configured for the upstream in the environment."""
+        return (
+            self._http_client is not None
+            or self.tier.options.get("http_client") == "sdk"
+            or proxied(self.base_url())
+        )
+
+    def lean_client(self) -> KeepAliveClient:
+        """The keep-alive client of :mod:`.keepalive` (built on first use, with the key)."""
+        with self._lean_lock:
+            if self._lean is None:
+                headers = {"Authorization": f"Bearer {self.api_key()}", "User-Agent": f"agentrunner/{_version()}"}
+                # The SDK sends these when they are set in the environment; so does this client.
+                for env, header in (("OPENAI_ORG_ID", "OpenAI-Organization"), ("OPENAI_PROJECT_ID", "OpenAI-Project")):
+                    if os.environ.get(env):
+                        headers[header] = os.environ[env]
+                self._lean = KeepAliveClient(
+                    self.base_url(),
+                    headers=headers,
+                    timeout=self.tier.timeout,
+                    connect_timeout=self.tier.connect_timeout,
+                )
+            return self._lean
+
     def close(self) -> None:
         if self._client is not None and self._http_client is None:
             self._client.close()
         self._client = None
+        with self._lean_lock:
+            lean, self._lean = self._lean, None
+        if lean is not None:
+            lean.close()
 
     # ── availability ──────────────────────────────────────────────────────────────────────────
     def check_available(self) -> Availability:
@@ -220,12 +276,22 @@ class OpenAIProvider(Provider):
         body = {**params, **extra}
         started = time.perf_counter()
         where = self._where()
-        with sdk_errors(openai, tier=self.tier_name, where=where, timeout=self.tier.timeout, key_env=self.key_env):
-            # The SDK's client (auth, timeouts, its error classes) without its typed layer: that
-            # layer's request transform and response models were half of the call's CPU time,
-            # ~0.55 ms of the gateway's budget per request. The JSON is read as attribute objects.
-            raw = self.client().post("/chat/completions", body=body, cast_to=bytes)
-            completion = json.loads(raw, object_hook=lambda fields: SimpleNamespace(**fields))
+        if self.uses_sdk_client():
+            with sdk_errors(openai, tier=self.tier_name, where=where, timeout=self.tier.timeout, key_env=self.key_env):
+                # The SDK's client (auth, timeouts, its error classes) without its typed layer:
+                # that layer's request transform and response models were half of the call's CPU
+                # time. The JSON is read as attribute objects.
+                raw = self.client().post("/chat/completions", body=body, cast_to=bytes)
+                completion = json.loads(raw, object_hook=_attributes)
+        else:
+            with self._lean_errors(where):
+                answer = self.lean_client().post("/chat/completions", _encoded(body))
+            if answer.status >= 300:
+                raise self._status_error(answer)
+            try:
+                completion = json.loads(answer.body, object_hook=_attributes)
+            except ValueError as exc:  # truncated or not JSON: as the SDK path reports it
+                raise ProviderResponseError(f"malformed response body: {exc}", tier=self.tier_name) from None
         latency_ms = (time.perf_counter() - started) * 1000
         # a server that passes tool calls through as text (llama_cpp.server, some ollama models)
         return with_text_tool_calls(self._response(completion, latency_ms), request.tools)
@@ -241,6 +307,9 @@ class OpenAIProvider(Provider):
         params = self.build_params(request)
         params["stream"] = True
         params["stream_options"] = {"include_usage": True}
+        if not self.uses_sdk_client():
+            yield from self._lean_stream(params)
+            return
         where = self._where()
         timeout, key_env = self.tier.timeout, self.key_env
         with sdk_errors(openai, tier=self.tier_name, where=where, timeout=timeout, key_env=key_env):
@@ -261,6 +330,77 @@ class OpenAIProvider(Provider):
                     )
         finally:
             chunks.close()  # a consumer that stopped early: the upstream sees the connection close
+
+    def _lean_stream(self, params: dict[str, Any]) -> Iterator[ChatDelta]:
+        """:meth:`stream` through the keep-alive client: the SSE events read line by line."""
+        extra = params.pop("extra_body", {})
+        where = self._where()
+        with self._lean_errors(where):
+            stream = self.lean_client().open_stream("/chat/completions", _encoded({**params, **extra}))
+        try:
+            if stream.error is not None:
+                raise self._status_error(stream.error)
+            finished = False
+            try:
+                for data in _sse_data(stream.lines()):
+                    if data == b"[DONE]":
+                        stream.finish()
+                        break
+                    try:
+                        chunk = json.loads(data, object_hook=_attributes)
+                    except ValueError as exc:
+                        raise ProviderResponseError(
+                            f"the stream from {where} sent an event that is not JSON: {exc}", tier=self.tier_name
+                        ) from None
+                    error = getattr(chunk, "error", None)
+                    if error:
+                        detail = getattr(error, "message", None) or str(error)
+                        raise ProviderResponseError(
+                            f"the stream from {where} sent an error: {detail}", tier=self.tier_name
+                        )
+                    for delta in _chunk_deltas(chunk):
+                        finished = finished or delta.finish_reason is not None
+                        yield delta
+            except UpstreamTimeout:
+                raise ProviderConnectionError(f"timed out mid-stream from {where}", tier=self.tier_name) from None
+            except UpstreamUnreachable as exc:
+                raise ProviderResponseError(f"the stream from {where} broke: {exc}", tier=self.tier_name) from None
+            if not finished:  # the connection closed early, or [DONE] came without an ending
+                raise ProviderResponseError(
+                    f"the stream from {where} ended without a finish_reason", tier=self.tier_name
+                )
+        finally:
+            stream.close()  # a consumer that stopped early: the upstream sees the connection close
+
+    @contextmanager
+    def _lean_errors(self, where: str) -> Iterator[None]:
+        """The keep-alive client's transport failures, worded as :func:`.base.sdk_errors` words the SDK's."""
+        try:
+            yield
+        except UpstreamTimeout:
+            raise ProviderConnectionError(
+                f"timed out after {self.tier.timeout:g}s waiting for {where}", tier=self.tier_name
+            ) from None
+        except UpstreamUnreachable as exc:
+            raise ProviderConnectionError(f"cannot reach {where}: {exc}", tier=self.tier_name) from None
+
+    def _status_error(self, answer: Answer) -> ProviderError:
+        """An error status, as the SDK's ``APIStatusError`` → :func:`.base.sdk_errors` gives it."""
+        text = answer.body.decode("utf-8", "replace")
+        try:
+            body: Any = json.loads(answer.body)
+        except ValueError:
+            body = text
+        if isinstance(body, dict):
+            body = body.get("error", body)  # the SDK keeps the inner error object
+        fallback = f"Error code: {answer.status}" + (f" - {text}" if text else "")
+        return error_for_status(
+            answer.status,
+            body_detail(body, fallback),
+            tier=self.tier_name,
+            retry_after=parse_retry_after(answer.headers),
+            key_env=self.key_env,
+        )
 
     def _where(self) -> str:
         return self.tier.base_url or "api.openai.com"
@@ -298,6 +438,36 @@ class OpenAIProvider(Provider):
             resolved_model=getattr(completion, "model", None) or self.tier.model,
             latency_ms=latency_ms,
         )
+
+
+def _attributes(fields: dict[str, Any]) -> SimpleNamespace:
+    return SimpleNamespace(**fields)
+
+
+def _encoded(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def _sse_data(lines: Iterator[bytes]) -> Iterator[bytes]:
+    """The ``data`` of each server-sent event (several ``data:`` lines joined by newlines);
+    comments, ``event:``/``id:``/``retry:`` fields are skipped."""
+    data: list[bytes] = []
+    for line in lines:
+        if not line:
+            if data:
+                yield b"\n".join(data)
+                data = []
+        elif line.startswith(b"data:"):
+            value = line[5:]
+            data.append(value[1:] if value.startswith(b" ") else value)
+    if data:
+        yield b"\n".join(data)
 
 
 def _chunk_deltas(chunk: Any) -> Iterator[ChatDelta]:
