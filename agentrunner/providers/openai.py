@@ -449,9 +449,12 @@ def _encoded(body: dict[str, Any]) -> bytes:
 
 
 def _version() -> str:
-    from .. import __version__
+    from importlib.metadata import PackageNotFoundError, version
 
-    return __version__
+    try:
+        return version("agentrunner")
+    except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+        return "0"
 
 
 def _sse_data(lines: Iterator[bytes]) -> Iterator[bytes]:
