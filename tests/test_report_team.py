@@ -182,6 +182,13 @@ def test_the_html_report_has_the_team_page(team_ledger: Ledger, cli: Callable[..
     text = page.read_text("utf-8")
     assert "<h2>Team: per user</h2>" in text and 'alt="spend per user"' in text
     assert "<td>ana</td><td>$1.50</td>" in text and "75.0% of $2.00 per_user_daily" in text
+    # Charts per engineer (spend, daily spend, what it went on) and the top spenders' uses.
+    assert 'alt="daily spend per user"' in text and 'alt="what each user spends on"' in text
+    assert "<h3>Top spenders: what they spend on</h3>" in text
+    assert "<td>ana</td><td>$1.50</td><td>premium · agentrunner $1.50 (100%)</td><td>-</td>" in text
+    rows = {row["key"]: row for row in json.loads(cli("report", "--by", "user", "--json").output)["team"]}
+    assert rows["ana"]["spend_by_use"] == {"premium · agentrunner": pytest.approx(1.5)}
+    assert rows["bo"]["spend_by_use"] == {"local · agentrunner": pytest.approx(0.002)}
     assert "<h2>Team" not in cli_html(cli, tmp_path, "tier")  # no team page for --by tier
 
 

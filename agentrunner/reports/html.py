@@ -210,8 +210,66 @@ def chart_team(by: str, rows: list[TeamRow], limit: int = 15) -> str:
     return _svg_data_uri(fig)
 
 
-def team_section(by: str, rows: list[TeamRow]) -> str:
-    """The team page: the chart of top spenders and one table row per engineer (team, client...)."""
+def chart_team_daily(by: str, rows: list[TeamRow], days: list[date], limit: int = 6) -> str:
+    """Daily work spend of each of the top spenders (a line each), the rest of the team together."""
+    fig, ax = _figure()
+    for index, row in enumerate(rows[:limit]):
+        values = [row.spend_by_day.get(day, 0.0) for day in days]
+        ax.plot(days, values, color=PALETTE[index % len(PALETTE)], linewidth=1.6, marker=".", label=_plain(row.key))  # type: ignore[arg-type]  # dates: see _DATES_OK
+    if len(rows) > limit:
+        rest = [sum(row.spend_by_day.get(day, 0.0) for row in rows[limit:]) for day in days]
+        label = f"{len(rows) - limit} other{'s' if len(rows) - limit > 1 else ''}"
+        ax.plot(days, rest, color=EVALUATION_COLOUR, linewidth=1.2, linestyle="--", label=label)  # type: ignore[arg-type]  # dates: see _DATES_OK
+    ax.set_ylim(bottom=0)
+    ax.set_title(f"Daily spend per {by} (top {min(limit, len(rows))})", loc="left", fontsize=11)
+    _dollars(ax)
+    _date_axis(ax, days)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _svg_data_uri(fig)
+
+
+def _top_uses(rows: list[TeamRow], limit: int) -> list[str]:
+    """The uses ("tier · source") that take the most of these rows' spend."""
+    spent: dict[str, float] = {}
+    for row in rows:
+        for use, cost in row.spend_by_use.items():
+            spent[use] = spent.get(use, 0.0) + cost
+    return [use for use, cost in sorted(spent.items(), key=lambda item: (-item[1], item[0]))[:limit] if cost > 0]
+
+
+def chart_team_uses(by: str, rows: list[TeamRow], limit: int = 15, uses: int = 6) -> str:
+    """What the top spenders spend on: each one's spend split by tier and source."""
+    top = rows[:limit][::-1]  # the biggest at the top
+    shown = _top_uses(top, uses)
+    fig, ax = _figure()
+    names = [_plain(row.key) for row in top]
+    left = [0.0] * len(top)
+    for index, use in enumerate(shown):
+        values = [row.spend_by_use.get(use, 0.0) for row in top]
+        label = _plain(use if len(use) <= 24 else use.replace(" · ", " ·\n", 1))  # the legend's column is narrow
+        ax.barh(names, values, left=left, color=PALETTE[index % len(PALETTE)], label=label)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    rest = [sum(cost for use, cost in row.spend_by_use.items() if use not in shown) for row in top]
+    if any(value > 0 for value in rest):
+        ax.barh(names, rest, left=left, color=EVALUATION_COLOUR, label="other uses")
+    ax.set_title(f"What each {by} spends on (tier · source, top {len(top)})", loc="left", fontsize=11)
+    ax.xaxis.set_major_formatter(lambda value, _: _axis_money(value))
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _svg_data_uri(fig)
+
+
+def _uses_cells(row: TeamRow, count: int = 3) -> list[str]:
+    ranked = sorted(row.spend_by_use.items(), key=lambda item: (-item[1], item[0]))[:count]
+    cells = [
+        f"{use} {money(cost)} ({cost / row.spend_usd * 100:.0f}%)" if row.spend_usd > 0 else f"{use} {money(cost)}"
+        for use, cost in ranked
+    ]
+    return cells + ["-"] * (count - len(cells))
+
+
+def team_section(by: str, rows: list[TeamRow], days: list[date] | None = None) -> str:
+    """The team page: charts of the top spenders (spend, daily spend, what they spend on), one
+    table row per engineer (team, client...) and the top spenders' biggest uses."""
     if not rows:
         return ""
     seats = by in ("user", "team") and any(row.subscriptions_monthly_usd for row in rows)
@@ -231,9 +289,16 @@ def team_section(by: str, rows: list[TeamRow]) -> str:
     ]
     headers = [by, "spend", "run rate/mo", "premium", "done", "$/done", "all-premium", "cap used"]
     headers += ["subscriptions/mo", "fully loaded"] if seats else []
+    charts = [(f"spend per {by}", chart_team(by, rows))]
+    if days:
+        charts.append((f"daily spend per {by}", chart_team_daily(by, rows, days)))
+    charts.append((f"what each {by} spends on", chart_team_uses(by, rows)))
+    figures = "".join(f'<figure><img alt="{html.escape(alt)}" src="{uri}"></figure>' for alt, uri in charts)
+    uses = [[row.key, money(row.spend_usd), *_uses_cells(row)] for row in rows[:10]]
     return (
-        f'<h2>Team: per {html.escape(by)}</h2><div class="charts"><figure><img alt="spend per {html.escape(by)}" '
-        f'src="{chart_team(by, rows)}"></figure></div>{_table(headers, table_rows)}'
+        f'<h2>Team: per {html.escape(by)}</h2><div class="charts">{figures}</div>{_table(headers, table_rows)}'
+        f"<h3>Top spenders: what they spend on</h3>"
+        f'{_table([by, "spend", "first use", "second", "third"], uses)}'
     )
 
 
@@ -342,7 +407,7 @@ premium tier <b>{html.escape(report.premium_tier)}</b> · generated
 <div class="cards">{"".join(cards)}</div>
 <h2>Charts</h2><div class="charts">{chart_html}</div>
 <h2>Work by {html.escape(report.by)}</h2>{groups_html}
-{team_section(report.by, team) if team else ""}
+{team_section(report.by, team, [d.day for d in report.days]) if team else ""}
 <h2>Summary</h2><ul class="lines">{summary}</ul>
 <h2>Evaluation (replays and judges, not in work)</h2>
 {_table(["kind", "calls", "spend", "unpriced"], eval_rows)}

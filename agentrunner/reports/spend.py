@@ -223,6 +223,9 @@ class GroupRow:
     totals: Totals
     all_premium_usd: float | None = None
     done_items: int | None = None
+    # Work spend per day of the window and per use ("tier · source": what it was spent on).
+    cost_by_day: dict[date, float] = field(default_factory=dict)
+    cost_by_use: dict[str, float] = field(default_factory=dict)
 
     @property
     def cost_per_done_item(self) -> float | None:
@@ -470,12 +473,13 @@ def _rollup_query(ranges: list[tuple[int, str, str]], dim: str) -> str:
     return (
         f"WITH {_ranges_cte(ranges)} "
         "SELECT days.d AS day_index, r.kind AS kind, nullif(r.tier, '') AS tier, nullif(r.provider, '') AS provider, "
-        "r.cost_is_null AS cost_is_null, r.source = 'agentrunner' AS own, r.value AS dim, sum(r.calls) AS calls, "
+        "r.cost_is_null AS cost_is_null, r.source = 'agentrunner' AS own, r.value AS dim, r.source AS source, "
+        "sum(r.calls) AS calls, "
         "sum(r.ok_calls) AS ok_calls, sum(r.error_calls) AS error_calls, sum(r.uncached) AS uncached, "
         "sum(r.cache_read) AS cache_read, sum(r.cache_write) AS cache_write, sum(r.output) AS output, "
         "sum(r.reasoning) AS reasoning, total(r.cost) AS cost "
         f"FROM days JOIN calls_rollup r ON r.dim = '{dim}' AND r.hour >= days.lo AND r.hour < days.hi "
-        "GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     )
 
 
@@ -484,16 +488,16 @@ def _calls_query(ranges: list[tuple[int, str, str]], dimension_sql: str | None) 
     return (
         f"WITH {_ranges_cte(ranges)} "
         f"SELECT days.d AS day_index, {KIND_EXPR} AS kind, tier, provider, cost_usd IS NULL AS cost_is_null, "
-        f"source = 'agentrunner' AS own, {dim} AS dim, {_GROUP_SUMS} "
+        f"source = 'agentrunner' AS own, {dim} AS dim, coalesce(source, '') AS source, {_GROUP_SUMS} "
         "FROM days JOIN calls ON calls.ts_start >= days.lo AND calls.ts_start < days.hi "
-        "GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     )
 
 
 def aggregate_by_day(
     ledger: Ledger, buckets: list[DayBucket], dimension_sql: str | None, *, by: str | None = None
 ) -> list[sqlite3.Row]:
-    """Sums grouped by (day index in ``buckets``, kind, tier, provider, priced, own, dimension):
+    """Sums grouped by (day index in ``buckets``, kind, tier, provider, priced, own, dimension, source):
     whole hours from the rollups when the ledger has them for ``by``, the rest from ``calls``. Rows
     with the same keys may come twice (an edge and the whole hours of one day): callers add them."""
     if not buckets:
@@ -657,7 +661,11 @@ def build_report(
         by_tier[label] = by_tier.get(label, 0.0) + totals.cost_usd
         tiers_seen[label] = tiers_seen.get(label, 0.0) + totals.cost_usd
         key = _group_key(by, day, label if by == "tier" else row["dim"])
-        groups.setdefault(key, GroupRow(key, Totals())).totals.add(totals)
+        group = groups.setdefault(key, GroupRow(key, Totals()))
+        group.totals.add(totals)
+        group.cost_by_day[day] = group.cost_by_day.get(day, 0.0) + totals.cost_usd
+        use = f"{label} · {row['source'] or '(none)'}"
+        group.cost_by_use[use] = group.cost_by_use.get(use, 0.0) + totals.cost_usd
 
     done = done_items_by_day(state, window, by_task_type=by == "task-type")
     done_by_day: dict[date, int] = {}

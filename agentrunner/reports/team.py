@@ -12,8 +12,8 @@ over the limit).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..budgets import SPEND_SOURCES, CapStatus, budget_status, day_window, month_window
@@ -40,6 +40,9 @@ class TeamRow:
     # [users.NAME] subscriptions (a team's: its members'): per month, and prorated to the report's window.
     subscriptions_monthly_usd: float = 0.0
     subscriptions_usd: float = 0.0
+    # Work spend per day of the window, and per use ("tier · source": what it went on).
+    spend_by_day: dict[date, float] = field(default_factory=dict)
+    spend_by_use: dict[str, float] = field(default_factory=dict)
 
     @property
     def fully_loaded_usd(self) -> float:
@@ -84,6 +87,7 @@ class TeamRow:
             "subscriptions_usd": self.subscriptions_usd,
             "fully_loaded_usd": self.fully_loaded_usd,
             "fully_loaded_monthly_usd": self.fully_loaded_monthly_usd,
+            "spend_by_use": dict(sorted(self.spend_by_use.items(), key=lambda item: -item[1])),
             "cap": None
             if self.cap is None
             else {
@@ -289,6 +293,8 @@ def team_rows(config: Config, ledger: Ledger, report: Report, *, now: datetime |
                 cap=caps.get(group.key),
                 subscriptions_monthly_usd=monthly,
                 subscriptions_usd=prorate_monthly(monthly, sub_start, sub_end) if monthly else 0.0,
+                spend_by_day=dict(group.cost_by_day),
+                spend_by_use=dict(group.cost_by_use),
             )
         )
     return rows
