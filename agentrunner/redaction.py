@@ -32,6 +32,11 @@ REDACTED = "[REDACTED]"
 # tried at every position (~20x slower on a 700 KB request).
 _TOKEN_START = re.compile(r"(?:(?<![A-Za-z0-9_])|(?<=\\[nrt])|(?<=\\u[0-9a-fA-F]{4}))")
 _NOT_TOKEN_AFTER = r"(?![A-Za-z0-9_])"
+# The cheap pre-scan of the rules marked ``needs_token``: one search instead of one per rule. The
+# shortest token of those rules has 15 characters of this class (``xapp-`` + 10, ``sk-`` + 20…);
+# "[REDACTED]" inserted by a rule cannot make a new run (its brackets are not in the class).
+TOKEN_RUN = 15
+_MAY_HOLD_TOKEN = re.compile(r"[A-Za-z0-9_/+=.~-]{" + str(TOKEN_RUN) + r"}|://|-----BEGIN")
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,9 @@ class SecretRule:
     # str.find and the regex is only tried there (gitleaks' keywords). For case-insensitive
     # rules whose first letters are common, where a regex scan would try every position.
     keywords: tuple[str, ...] = ()
+    # Every match holds a run of TOKEN_RUN token characters, "://" or "-----BEGIN": a text with
+    # none of them (most answers, short prompts) is not searched by this rule (see Redactor).
+    needs_token: bool = False
 
     def compiled(self) -> re.Pattern[str]:
         return re.compile(self.pattern)
@@ -91,12 +99,14 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
         r"(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----"
         r"|(?:(?:[^A-Za-z0-9+/=]|\\[nrt]|\d{1,6}(?=\t|\\t)){0,12}(?:[A-Za-z0-9+/=]{8,}|[A-Za-z-]+:[^\n\\]*))*)",
         "gitleaks private-key; detect-secrets PrivateKeyDetector",
+        needs_token=True,
     ),
     SecretRule(
         "jwt",
         r"ey[A-Za-z0-9_-]{15,}\.ey[A-Za-z0-9_/-]{15,}\.[A-Za-z0-9_/-]{10,}={0,2}",
         "gitleaks jwt; detect-secrets JwtTokenDetector",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "url-credentials",
@@ -104,23 +114,27 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
         # (The match starts at "://": only the password is replaced, and a literal start is fast.)
         r"://[^\s:/?#@\"'\\]{0,100}:(?P<secret>[^\s/?#@\"'\\]+)@",
         "detect-secrets BasicAuthDetector",
+        needs_token=True,
     ),
     SecretRule(
         "slack-webhook",
         r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9+/_-]{20,})",
         "gitleaks slack-webhook-url; detect-secrets SlackDetector",
+        needs_token=True,
     ),
     SecretRule(
         "slack-token",
         r"(?:xox[abeoprs]|xapp|xoxe\.xox[bp])-[A-Za-z0-9-]{10,}",
         "gitleaks slack-*-token; detect-secrets SlackDetector",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "aws-access-key-id",
         r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])",
         "gitleaks aws-access-token; detect-secrets AWSKeyDetector",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "aws-secret-access-key",
@@ -135,48 +149,56 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
         r"sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
         "gitleaks openai-api-key, anthropic-api-key; detect-secrets OpenAIDetector",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "stripe-key",
         r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,99}",
         "gitleaks stripe-access-token; detect-secrets StripeDetector",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "github-token",
         r"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})",
         "gitleaks github-pat, github-fine-grained-pat; detect-secrets GitHubTokenDetector",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "gitlab-token",
         r"glpat-[A-Za-z0-9_-]{20,}",
         "gitleaks gitlab-pat",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "huggingface-token",
         r"(?:hf_|api_org_)[A-Za-z]{34}" + _NOT_TOKEN_AFTER,
         "gitleaks huggingface-access-token, huggingface-organization-api-token",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "google-api-key",
         r"AIza[0-9A-Za-z_-]{35}",
         "gitleaks gcp-api-key",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "google-oauth",
         r"(?:ya29\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,})",
         "Google OAuth access tokens (ya29.) and client secrets (GOCSPX-)",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "npm-token",
         r"npm_[A-Za-z0-9]{36}" + _NOT_TOKEN_AFTER,
         "gitleaks npm-access-token",
         boundary=True,
+        needs_token=True,
     ),
     SecretRule(
         "bearer-header",
@@ -189,6 +211,7 @@ DEFAULT_RULES: tuple[SecretRule, ...] = (
         r"(?<![A-Za-z0-9/+=])(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
         "gitleaks aws-secret-access-key (40 base64 characters, entropy > 3); after the prefixed rules",
         check=_looks_random_base64,
+        needs_token=True,
     ),
     SecretRule(
         "password-assignment",
@@ -226,7 +249,9 @@ class Redactor:
         for pattern in patterns:
             rules.append(pattern if isinstance(pattern, SecretRule) else SecretRule("custom", pattern, "routes.toml"))
         self.rules = rules
-        self._compiled = [(rule.compiled(), rule.check, rule.boundary, rule.keywords) for rule in rules]
+        self._compiled = [
+            (rule.compiled(), rule.check, rule.boundary, rule.keywords, rule.needs_token) for rule in rules
+        ]
         # Secrets this redactor has already recognised (in context: `password=…`, a whole PEM
         # block), redacted wherever they turn up again without that context — a grep pattern made
         # from an item's words, a tool output cut in the middle of a key, numbered lines.
@@ -240,7 +265,13 @@ class Redactor:
         if not text:
             return text
         text = storable(text)
-        for compiled, check, boundary, keywords in self._compiled:
+        may_hold_token: bool | None = None  # the pre-scan, run when the first rule needing it comes
+        for compiled, check, boundary, keywords, needs_token in self._compiled:
+            if needs_token:
+                if may_hold_token is None:
+                    may_hold_token = _MAY_HOLD_TOKEN.search(text) is not None
+                if not may_hold_token:
+                    continue
             replace = _replacer(compiled, check, boundary, self._remember)
             text = _sub_at_keywords(compiled, replace, text, keywords) if keywords else compiled.sub(replace, text)
         return self._redact_known(text)  # after the rules: what they left of secrets seen before

@@ -5,6 +5,7 @@ tests/test_secrets.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import uuid
@@ -171,6 +172,33 @@ def test_innocent_strings_are_unchanged() -> None:
 def test_redaction_is_a_fixed_point_and_never_fails(text: str) -> None:
     once = REDACT(text)
     assert REDACT(once) == once
+
+
+def _ungated() -> Redactor:
+    """The default rules without the pre-scan: every rule searches every text."""
+    return Redactor([dataclasses.replace(rule, needs_token=False) for rule in DEFAULT_RULES])
+
+
+def _pieces() -> st.SearchStrategy[str]:
+    """Pieces of the samples (cut anywhere: shortened tokens probe the pre-scan's 15-character
+    minimum) between JSON escapes, quotes and words."""
+    texts = [text for text, _ in SAMPLES.values()]
+    sliced = st.builds(
+        lambda text, a, b: text[min(a, b) : max(a, b)], st.sampled_from(texts), st.integers(0, 90), st.integers(0, 90)
+    )
+    glue = st.sampled_from([" ", "\\n", "\n", '"', "'", "=", ": ", "/", "x", "", "\\u00e9"])
+    return st.lists(st.one_of(sliced, glue), max_size=6).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_pieces())
+def test_the_pre_scan_never_changes_what_is_redacted(text: str) -> None:
+    assert Redactor(DEFAULT_RULES)(text) == _ungated()(text)
+
+
+def test_the_pre_scan_agrees_on_every_sample_and_innocent_string() -> None:
+    texts = [text for text, _ in SAMPLES.values()] + list(_innocent())
+    assert {t: Redactor(DEFAULT_RULES)(t) for t in texts} == {t: _ungated()(t) for t in texts}
 
 
 @pytest.mark.parametrize("pattern", ["", "a*", r"\b", "^", "(?=x)", "x?", "(a|)"])
