@@ -41,7 +41,7 @@ from .anthropic_wire import (
     to_chat_request,
 )
 from .app import GatewayServer, ProtocolModule, RequestContext
-from .calls import Planned, ServedStream
+from .calls import ServedStream, served_headers
 from .errors import ApiError
 from .streaming import DeltaStreamResponse
 from .wire import read_json
@@ -142,13 +142,6 @@ class DeltaEncoder:
         return self.events.error(status, error.message, error_type=body["error"]["type"])
 
 
-def _served_headers(planned: Planned) -> dict[str, str]:
-    headers = {"x-agentrunner-tier": planned.tier}
-    if planned.model:
-        headers["x-agentrunner-model"] = planned.model
-    return headers
-
-
 def routes(server: GatewayServer) -> list[BaseRoute]:
     passthrough = Passthrough(server)
     calls = server.calls
@@ -177,10 +170,10 @@ def routes(server: GatewayServer) -> list[BaseRoute]:
         if wire.stream:
             served = await run_in_threadpool(calls.stream, context, model, wire.chat, planned)
             encoder = DeltaEncoder(model, wire.forced_tool)
-            return DeltaStreamResponse(served, encoder, headers=_served_headers(served.planned))
+            return DeltaStreamResponse(served, encoder, headers=served_headers(served.planned))
         response, planned = await run_in_threadpool(calls.call, context, model, wire.chat, planned)
         body = to_anthropic_message(response, model=model, forced=wire.forced_tool)
-        return JSONResponse(body, headers=_served_headers(planned))
+        return JSONResponse(body, headers=served_headers(planned))
 
     async def count_tokens(request: Request) -> Response:
         context, body, routed = await read(request, counting=True)

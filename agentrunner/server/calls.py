@@ -276,5 +276,14 @@ class ServedStream(Iterator[ChatDelta]):
             self._service.observe(self.context, self.planned.tier, self._call.response)
 
 
+def served_headers(planned: Planned) -> dict[str, str]:
+    """The response headers saying who answered: ``x-agentrunner-tier`` (and ``-model`` for a
+    pass-through model)."""
+    headers = {"x-agentrunner-tier": planned.tier}
+    if planned.model:
+        headers["x-agentrunner-model"] = planned.model
+    return headers
+
+
 def describe_planned(planned: Planned) -> dict[str, Any]:
     return {"tier": planned.tier, "model": planned.model, "reason": planned.reason}

@@ -28,10 +28,10 @@ from starlette.routing import BaseRoute, Route
 
 from ..chat import ChatDelta, ChatRequest, ChatResponse, FinishReason, Message, ToolCall, ToolSpec, Usage
 from .app import GatewayServer, ProtocolModule
-from .calls import Planned, ServedStream
+from .calls import ServedStream, served_headers
 from .errors import ApiError
 from .streaming import DeltaStreamResponse, sse
-from .wire import read_json
+from .wire import bad_request, read_json, text_of, tool_arguments
 
 NAME = "openai"
 
@@ -72,57 +72,16 @@ def render_error(error: ApiError, request_id: str) -> Response:
 
 
 # ── request → ChatRequest ─────────────────────────────────────────────────────────────────────────
-def _bad(message: str, param: str | None = None) -> ApiError:
-    return ApiError(400, "invalid_request", message, param=param)
-
-
-def _text_of(content: Any, param: str) -> str:
-    """A message's content: a string, null, or a list of parts (text parts are kept)."""
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        texts: list[str] = []
-        for index, part in enumerate(content):
-            if not isinstance(part, dict):
-                raise _bad("a content part must be an object", f"{param}[{index}]")
-            kind = part.get("type")
-            if kind in ("text", "input_text", "output_text", "refusal"):
-                text = part.get("text", part.get("refusal", ""))
-                if not isinstance(text, str):
-                    raise _bad("a text part's text must be a string", f"{param}[{index}].text")
-                texts.append(text)
-            else:
-                raise _bad(f"content parts of type {kind!r} are not supported by this gateway", f"{param}[{index}]")
-        return "".join(texts)
-    raise _bad("content must be a string, null or a list of parts", param)
-
-
-def _arguments(raw: Any, param: str) -> dict[str, Any]:
-    if isinstance(raw, dict):
-        return raw
-    if raw is None or raw == "":
-        return {}
-    if not isinstance(raw, str):
-        raise _bad("function.arguments must be a JSON string", param)
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {"_raw": raw}  # what a model wrote is history: keep it, do not refuse the request
-    return value if isinstance(value, dict) else {"_value": value}
-
-
 def _messages(raw: Any) -> list[Message]:
     if not isinstance(raw, list) or not raw:
-        raise _bad("messages must be a non-empty array", "messages")
+        raise bad_request("messages must be a non-empty array", "messages")
     messages: list[Message] = []
     for index, item in enumerate(raw):
         param = f"messages[{index}]"
         if not isinstance(item, dict):
-            raise _bad("a message must be an object", param)
+            raise bad_request("a message must be an object", param)
         role = item.get("role")
-        content = _text_of(item.get("content"), f"{param}.content")
+        content = text_of(item.get("content"), f"{param}.content")
         if role in ("system", "developer"):
             messages.append(Message(role="system", content=content))
         elif role == "user":
@@ -133,12 +92,12 @@ def _messages(raw: Any) -> list[Message]:
                 where = f"{param}.tool_calls[{number}]"
                 function = call.get("function") if isinstance(call, dict) else None
                 if not isinstance(function, dict) or not isinstance(function.get("name"), str):
-                    raise _bad("a tool call needs function.name", where)
+                    raise bad_request("a tool call needs function.name", where)
                 calls.append(
                     ToolCall(
                         id=str(call.get("id") or f"call_{number}"),
                         name=function["name"],
-                        arguments=_arguments(function.get("arguments"), f"{where}.function.arguments"),
+                        arguments=tool_arguments(function.get("arguments"), f"{where}.function.arguments"),
                     )
                 )
             messages.append(Message(role="assistant", content=content, tool_calls=calls))
@@ -146,7 +105,7 @@ def _messages(raw: Any) -> list[Message]:
             call_id = str(item.get("tool_call_id") or item.get("name") or "")
             messages.append(Message(role="tool", content=content, tool_call_id=call_id))
         else:
-            raise _bad(f"unknown role {role!r}", f"{param}.role")
+            raise bad_request(f"unknown role {role!r}", f"{param}.role")
     return messages
 
 
@@ -154,18 +113,18 @@ def _tools(raw: Any, tool_choice: Any) -> list[ToolSpec]:
     if raw is None or tool_choice == "none":
         return []
     if not isinstance(raw, list):
-        raise _bad("tools must be an array", "tools")
+        raise bad_request("tools must be an array", "tools")
     tools: list[ToolSpec] = []
     for index, tool in enumerate(raw):
         function = tool.get("function") if isinstance(tool, dict) else None
         if not isinstance(tool, dict) or tool.get("type", "function") != "function" or not isinstance(function, dict):
-            raise _bad("only function tools are supported", f"tools[{index}]")
+            raise bad_request("only function tools are supported", f"tools[{index}]")
         name = function.get("name")
         if not isinstance(name, str) or not name:
-            raise _bad("a function needs a name", f"tools[{index}].function.name")
+            raise bad_request("a function needs a name", f"tools[{index}].function.name")
         parameters = function.get("parameters") or {"type": "object", "properties": {}}
         if not isinstance(parameters, dict):
-            raise _bad("parameters must be a JSON schema object", f"tools[{index}].function.parameters")
+            raise bad_request("parameters must be a JSON schema object", f"tools[{index}].function.parameters")
         tools.append(ToolSpec(name=name, description=str(function.get("description") or ""), parameters=parameters))
     return tools
 
@@ -174,7 +133,7 @@ def _json_schema(raw: Any) -> dict[str, Any] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise _bad("response_format must be an object", "response_format")
+        raise bad_request("response_format must be an object", "response_format")
     kind = raw.get("type")
     if kind in (None, "text"):
         return None
@@ -184,9 +143,9 @@ def _json_schema(raw: Any) -> dict[str, Any] | None:
         spec = raw.get("json_schema")
         schema = spec.get("schema") if isinstance(spec, dict) else None
         if not isinstance(schema, dict):
-            raise _bad("response_format.json_schema.schema must be a JSON schema object", "response_format")
+            raise bad_request("response_format.json_schema.schema must be a JSON schema object", "response_format")
         return schema
-    raise _bad(f"response_format type {kind!r} is not supported", "response_format.type")
+    raise bad_request(f"response_format type {kind!r} is not supported", "response_format.type")
 
 
 def _number(body: dict[str, Any], name: str, kind: type, *, low: float | None = None) -> Any:
@@ -195,9 +154,9 @@ def _number(body: dict[str, Any], name: str, kind: type, *, low: float | None = 
         return None
     accepted: tuple[type, ...] = (int, float) if kind is float else (kind,)
     if isinstance(value, bool) or not isinstance(value, accepted):
-        raise _bad(f"{name} must be {'an integer' if kind is int else 'a number'}", name)
+        raise bad_request(f"{name} must be {'an integer' if kind is int else 'a number'}", name)
     if low is not None and body[name] < low:  # an int or float: checked above
-        raise _bad(f"{name} must be at least {low:g}", name)
+        raise bad_request(f"{name} must be at least {low:g}", name)
     return value
 
 
@@ -205,10 +164,10 @@ def chat_request(body: dict[str, Any]) -> tuple[str, ChatRequest, bool, bool]:
     """A Chat Completions body → (model, request, stream, include_usage). Raises ApiError 400."""
     model = body.get("model")
     if not isinstance(model, str) or not model:
-        raise _bad("model is required", "model")
+        raise bad_request("model is required", "model")
     n = _number(body, "n", int)
     if n not in (None, 1):
-        raise _bad("n > 1 is not supported by this gateway", "n")
+        raise bad_request("n > 1 is not supported by this gateway", "n")
     max_tokens = _number(body, "max_completion_tokens", int, low=1) or _number(body, "max_tokens", int, low=1)
     temperature = _number(body, "temperature", float, low=0)
     seed = _number(body, "seed", int)
@@ -216,10 +175,10 @@ def chat_request(body: dict[str, Any]) -> tuple[str, ChatRequest, bool, bool]:
     if isinstance(stop, str):
         stop = [stop]
     if stop is not None and (not isinstance(stop, list) or not all(isinstance(s, str) for s in stop)):
-        raise _bad("stop must be a string or an array of strings", "stop")
+        raise bad_request("stop must be a string or an array of strings", "stop")
     stream = body.get("stream") or False
     if not isinstance(stream, bool):
-        raise _bad("stream must be a boolean", "stream")
+        raise bad_request("stream must be a boolean", "stream")
     options = body.get("stream_options") or {}
     include_usage = bool(isinstance(options, dict) and options.get("include_usage"))
     request = ChatRequest(
@@ -277,13 +236,6 @@ def completion_body(response: ChatResponse, model: str, request_id: str) -> dict
         "usage": usage_body(response.usage),
         "system_fingerprint": None,
     }
-
-
-def _served_headers(planned: Planned) -> dict[str, str]:
-    headers = {"x-agentrunner-tier": planned.tier}
-    if planned.model:
-        headers["x-agentrunner-model"] = planned.model
-    return headers
 
 
 class ChunkEncoder:
@@ -369,9 +321,9 @@ def routes(server: GatewayServer) -> list[BaseRoute]:
         if stream:
             served = await run_in_threadpool(server.calls.stream, context, model, chat)
             encoder = ChunkEncoder(model, context.request_id, include_usage)
-            return DeltaStreamResponse(served, encoder, headers=_served_headers(served.planned))
+            return DeltaStreamResponse(served, encoder, headers=served_headers(served.planned))
         response, planned = await run_in_threadpool(server.calls.call, context, model, chat)
-        return JSONResponse(completion_body(response, model, context.request_id), headers=_served_headers(planned))
+        return JSONResponse(completion_body(response, model, context.request_id), headers=served_headers(planned))
 
     async def models(request: Request) -> Response:
         server.context(request, NAME)

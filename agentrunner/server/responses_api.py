@@ -37,83 +37,47 @@ from starlette.routing import BaseRoute, Route
 
 from ..chat import ChatDelta, ChatRequest, ChatResponse, Message, ToolCall, ToolSpec, Usage
 from .app import GatewayServer, ProtocolModule
-from .calls import Planned, ServedStream
+from .calls import ServedStream, served_headers
 from .errors import ApiError
 from .openai_api import render_error
 from .streaming import DeltaStreamResponse, sse
-from .wire import read_json
+from .wire import bad_request, read_json, text_of, tool_arguments
 
 NAME = "openai"
 
 
-def _bad(message: str, param: str | None = None) -> ApiError:
-    return ApiError(400, "invalid_request", message, param=param)
-
-
 # ── request → ChatRequest ─────────────────────────────────────────────────────────────────────────
-def _text(content: Any, param: str) -> str:
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if not isinstance(content, list):
-        raise _bad("content must be a string or a list of parts", param)
-    texts: list[str] = []
-    for index, part in enumerate(content):
-        kind = part.get("type") if isinstance(part, dict) else None
-        if kind in ("input_text", "output_text", "text", "summary_text"):
-            text = part.get("text")
-            if not isinstance(text, str):
-                raise _bad("a text part's text must be a string", f"{param}[{index}].text")
-            texts.append(text)
-        elif kind == "refusal":
-            texts.append(str(part.get("refusal") or ""))
-        else:
-            raise _bad(f"content parts of type {kind!r} are not supported by this gateway", f"{param}[{index}]")
-    return "".join(texts)
-
-
-def _arguments(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, dict):
-        return raw
-    try:
-        value = json.loads(raw) if isinstance(raw, str) and raw else {}
-    except ValueError:
-        return {"_raw": raw}  # what a model wrote is history: kept, not refused
-    return value if isinstance(value, dict) else {"_value": value}
-
-
 def _messages(body: dict[str, Any]) -> list[Message]:
     messages: list[Message] = []
     instructions = body.get("instructions")
     if instructions:
         if not isinstance(instructions, str):
-            raise _bad("instructions must be a string", "instructions")
+            raise bad_request("instructions must be a string", "instructions")
         messages.append(Message(role="system", content=instructions))
     raw = body.get("input")
     if isinstance(raw, str):
         return [*messages, Message(role="user", content=raw)]
     if not isinstance(raw, list) or not raw:
-        raise _bad("input must be a string or a non-empty array of items", "input")
+        raise bad_request("input must be a string or a non-empty array of items", "input")
     for index, item in enumerate(raw):
         param = f"input[{index}]"
         if not isinstance(item, dict):
-            raise _bad("an input item must be an object", param)
+            raise bad_request("an input item must be an object", param)
         kind = item.get("type", "message")
         if kind == "message":
             role = item.get("role")
-            content = _text(item.get("content"), f"{param}.content")
+            content = text_of(item.get("content"), f"{param}.content")
             if role in ("system", "developer"):
                 messages.append(Message(role="system", content=content))
             elif role in ("user", "assistant"):
                 messages.append(Message(role=role, content=content))
             else:
-                raise _bad(f"unknown role {role!r}", f"{param}.role")
+                raise bad_request(f"unknown role {role!r}", f"{param}.role")
         elif kind == "function_call":
             call = ToolCall(
                 id=str(item.get("call_id") or item.get("id") or f"call_{index}"),
                 name=str(item.get("name") or ""),
-                arguments=_arguments(item.get("arguments")),
+                arguments=tool_arguments(item.get("arguments"), f"{param}.arguments"),
             )
             last = messages[-1] if messages else None
             if last is not None and last.role == "assistant":  # one assistant turn: its text and calls
@@ -122,12 +86,12 @@ def _messages(body: dict[str, Any]) -> list[Message]:
                 messages.append(Message(role="assistant", content="", tool_calls=[call]))
         elif kind == "function_call_output":
             output = item.get("output")
-            text = output if isinstance(output, str) else _text(output, f"{param}.output")
+            text = output if isinstance(output, str) else text_of(output, f"{param}.output")
             messages.append(Message(role="tool", content=text, tool_call_id=str(item.get("call_id") or "")))
         elif kind == "reasoning":
             continue
         else:
-            raise _bad(f"input items of type {kind!r} are not supported by this gateway", f"{param}.type")
+            raise bad_request(f"input items of type {kind!r} are not supported by this gateway", f"{param}.type")
     return messages
 
 
@@ -139,10 +103,10 @@ HOSTED_TOOLS = ("web_search", "web_search_preview", "image_generation")
 def _function(tool: dict[str, Any], param: str) -> ToolSpec:
     name = tool.get("name")
     if not isinstance(name, str) or not name:
-        raise _bad("a function tool needs a name", f"{param}.name")
+        raise bad_request("a function tool needs a name", f"{param}.name")
     parameters = tool.get("parameters") or {"type": "object", "properties": {}}
     if not isinstance(parameters, dict):
-        raise _bad("parameters must be a JSON schema object", f"{param}.parameters")
+        raise bad_request("parameters must be a JSON schema object", f"{param}.parameters")
     return ToolSpec(name=name, description=str(tool.get("description") or ""), parameters=parameters)
 
 
@@ -150,7 +114,7 @@ def _tools(raw: Any, tool_choice: Any) -> list[ToolSpec]:
     if raw is None or tool_choice == "none":
         return []
     if not isinstance(raw, list):
-        raise _bad("tools must be an array", "tools")
+        raise bad_request("tools must be an array", "tools")
     tools: list[ToolSpec] = []
     for index, tool in enumerate(raw):
         kind = tool.get("type") if isinstance(tool, dict) else None
@@ -160,12 +124,12 @@ def _tools(raw: Any, tool_choice: Any) -> list[ToolSpec]:
             for number, inner in enumerate(tool["tools"]):
                 where = f"tools[{index}].tools[{number}]"
                 if not isinstance(inner, dict) or inner.get("type") != "function":
-                    raise _bad("a namespace may hold function tools only", where)
+                    raise bad_request("a namespace may hold function tools only", where)
                 tools.append(_function(inner, where))
         elif kind in HOSTED_TOOLS:
             continue
         else:
-            raise _bad(f"only function tools are supported by this gateway, not {kind!r}", f"tools[{index}]")
+            raise bad_request(f"only function tools are supported by this gateway, not {kind!r}", f"tools[{index}]")
     return tools
 
 
@@ -177,29 +141,29 @@ def _json_schema(text: Any) -> dict[str, Any] | None:
         return {"type": "object"}
     if fmt.get("type") == "json_schema" and isinstance(fmt.get("schema"), dict):
         return dict(fmt["schema"])
-    raise _bad("text.format must be text, json_object or json_schema with a schema", "text.format")
+    raise bad_request("text.format must be text, json_object or json_schema with a schema", "text.format")
 
 
 def responses_request(body: dict[str, Any]) -> tuple[str, ChatRequest, bool]:
     """A Responses body → (model, request, stream). Raises ApiError 400."""
     model = body.get("model")
     if not isinstance(model, str) or not model:
-        raise _bad("model is required", "model")
+        raise bad_request("model is required", "model")
     for name in ("previous_response_id", "conversation"):
         if body.get(name):
-            raise _bad(
+            raise bad_request(
                 f"{name} is not supported: this gateway stores no responses; send the whole conversation as input",
                 name,
             )
     max_tokens = body.get("max_output_tokens")
     if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1):
-        raise _bad("max_output_tokens must be a positive integer", "max_output_tokens")
+        raise bad_request("max_output_tokens must be a positive integer", "max_output_tokens")
     temperature = body.get("temperature")
     if temperature is not None and (isinstance(temperature, bool) or not isinstance(temperature, int | float)):
-        raise _bad("temperature must be a number", "temperature")
+        raise bad_request("temperature must be a number", "temperature")
     stream = body.get("stream") or False
     if not isinstance(stream, bool):
-        raise _bad("stream must be a boolean", "stream")
+        raise bad_request("stream must be a boolean", "stream")
     request = ChatRequest(
         messages=_messages(body),
         tools=_tools(body.get("tools"), body.get("tool_choice")),
@@ -327,7 +291,7 @@ class ResponseEventEncoder:
             "response.in_progress", response=snapshot
         )
 
-    def _close_text(self) -> bytes:
+    def _closetext_of(self) -> bytes:
         item, self._text = self._text, None
         if item is None:
             return b""
@@ -380,7 +344,7 @@ class ResponseEventEncoder:
         if piece is not None:
             item = self._calls.get(piece.index)
             if item is None:
-                out += self._close_text()
+                out += self._closetext_of()
                 item = _call_item(
                     f"fc_{self.request_id}_{len(self.output)}", piece.id or f"call_{piece.index}", piece.name or "",
                     "", status="in_progress",
@@ -400,7 +364,7 @@ class ResponseEventEncoder:
 
     def end(self, stream: ServedStream) -> bytes:
         response = stream.response
-        out = self._close_text() + self._close_calls()
+        out = self._closetext_of() + self._close_calls()
         if not self.output:  # an empty answer is still one (empty) message
             item = _message_item(f"msg_{self.request_id}_0", "")
             self.output.append(item)
@@ -419,13 +383,6 @@ class ResponseEventEncoder:
         return self._event("response.failed", response=self._snapshot("failed", error=failed))
 
 
-def _served_headers(planned: Planned) -> dict[str, str]:
-    headers = {"x-agentrunner-tier": planned.tier}
-    if planned.model:
-        headers["x-agentrunner-model"] = planned.model
-    return headers
-
-
 def routes(server: GatewayServer) -> list[BaseRoute]:
     async def responses(request: Request) -> Response:
         context = server.context(request, NAME)
@@ -434,10 +391,10 @@ def routes(server: GatewayServer) -> list[BaseRoute]:
         if stream:
             served = await run_in_threadpool(server.calls.stream, context, model, chat)
             encoder = ResponseEventEncoder(model, body, context.request_id)
-            return DeltaStreamResponse(served, encoder, headers=_served_headers(served.planned))
+            return DeltaStreamResponse(served, encoder, headers=served_headers(served.planned))
         response, planned = await run_in_threadpool(server.calls.call, context, model, chat)
         return JSONResponse(
-            completed_body(response, model, body, context.request_id), headers=_served_headers(planned)
+            completed_body(response, model, body, context.request_id), headers=served_headers(planned)
         )
 
     return [

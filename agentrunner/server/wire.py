@@ -1,4 +1,6 @@
-"""Reading request bodies, the same for every protocol: JSON only, size-capped, one clear error."""
+"""What every protocol reads the same way: request bodies (JSON only, size-capped, one clear
+error), message content given as text parts, a tool call's JSON arguments, and the 400 for a
+field that cannot be served."""
 
 from __future__ import annotations
 
@@ -38,3 +40,54 @@ async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_request", "the request body must be a JSON object")
     return body
+
+
+def bad_request(message: str, param: str | None = None) -> ApiError:
+    """A 400 naming the field (``param``, e.g. ``messages[2].content``)."""
+    return ApiError(400, "invalid_request", message, param=param)
+
+
+TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text", "summary_text"})
+"""Content parts whose ``text`` is kept (Chat Completions' and the Responses API's names)."""
+
+
+def text_of(content: Any, param: str) -> str:
+    """A message's content: a string, null, or a list of parts; text parts are joined, a
+    ``refusal`` part gives its refusal, any other part (images, files, audio) is a 400."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        raise bad_request("content must be a string, null or a list of parts", param)
+    texts: list[str] = []
+    for index, part in enumerate(content):
+        if not isinstance(part, dict):
+            raise bad_request("a content part must be an object", f"{param}[{index}]")
+        kind = part.get("type")
+        if kind in TEXT_PART_TYPES:
+            text = part.get("text")
+            if not isinstance(text, str):
+                raise bad_request("a text part's text must be a string", f"{param}[{index}].text")
+            texts.append(text)
+        elif kind == "refusal":
+            texts.append(str(part.get("refusal") or part.get("text") or ""))
+        else:
+            raise bad_request(f"content parts of type {kind!r} are not supported by this gateway", f"{param}[{index}]")
+    return "".join(texts)
+
+
+def tool_arguments(raw: Any, param: str) -> dict[str, Any]:
+    """A tool call's arguments: a JSON string (or an object) → a dict. Invalid JSON is what a
+    model wrote, history to keep (``{"_raw": …}``), not a reason to refuse the request."""
+    if isinstance(raw, dict):
+        return raw
+    if raw is None or raw == "":
+        return {}
+    if not isinstance(raw, str):
+        raise bad_request("arguments must be a JSON string", param)
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {"_raw": raw}
+    return value if isinstance(value, dict) else {"_value": value}
