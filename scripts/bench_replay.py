@@ -24,6 +24,8 @@ sampled every 10,000 rows during the large replays: flat memory means the replay
 ``--concurrency-levels``; per level: rows/s, its ratio to the ideal min(concurrency, K) / latency,
 RSS every 1,000 rows, and ledger rows against the requests the server counted (must be equal).
 Concurrency 1 replays only ``--serial-rows`` (its rate does not depend on the count).
+``--journal both`` runs every level twice, with and without the write-ahead records of in-flight
+calls (:mod:`agentrunner.replay.inflight`, one durable write per call): their cost, as a ratio.
 
 ``--mode llama-server``: the same against the real ``python -m llama_cpp.server`` with the embedded
 Gemma 3 270M model (2 threads), whatever its parallelism gives.
@@ -63,6 +65,7 @@ from agentrunner.ledger import Ledger, new_id
 from agentrunner.providers.base import Availability, Provider
 from agentrunner.replay.compare import compare_ledger
 from agentrunner.replay.engine import Candidate, ReplayEngine, request_from_row
+from agentrunner.replay.inflight import InflightJournal
 from agentrunner.replay.scorers import ScorerSet
 from agentrunner.replay.select import Selection, iter_selected
 
@@ -203,6 +206,16 @@ class ServerProcess:
             self.process.wait()
 
 
+class NoJournal(InflightJournal):
+    """No write-ahead records (the benchmark's "without"): what a replay cost before them."""
+
+    def open(self, *args: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def served_originals(count: int) -> Iterator[dict[str, Any]]:
     """Distinct originals (every replay is a real request)."""
     yield from synthetic_rows(count, seed_answers=False)
@@ -220,11 +233,12 @@ def replay_count(ledger_path: Path) -> tuple[int, int]:
 
 
 def served_level(base: Path, scratch: Path, server: ServerProcess, config: Any, concurrency: int, rows: int,
-                 ideal: float) -> dict[str, Any]:
+                 ideal: float, journal: bool = True) -> dict[str, Any]:
     path = scratch / f"c{concurrency}.db"
     shutil.copy(base, path)
     ledger = Ledger(path)
-    engine = ReplayEngine(ledger, [Candidate("served", config)], ScorerSet({}, "similarity"), concurrency=concurrency)
+    engine = ReplayEngine(ledger, [Candidate("served", config)], ScorerSet({}, "similarity"), concurrency=concurrency,
+                          journal=None if journal else NoJournal(ledger))
     sampler = Sampler(every=1000)
     before = server.stats()["requests"]
     started = time.perf_counter()
@@ -239,11 +253,12 @@ def served_level(base: Path, scratch: Path, server: ServerProcess, config: Any, 
     path.unlink()
     return {"concurrency": concurrency, "rows": report.rows[1]["calls"], "seconds": elapsed, "rate": rate,
             "ideal": ideal, "ratio": rate / ideal, "requests": requests, "ledger_rows": recorded, "ok": ok,
-            "rss": memory or f"{rss_mib():.0f}"}
+            "rss": memory or f"{rss_mib():.0f}", "journal": journal}
 
 
 def print_level(result: dict[str, Any]) -> None:
-    print(f"concurrency {result['concurrency']:>3}: {result['rows']:>6} rows {result['seconds']:7.1f}s "
+    label = "" if result["journal"] else " (no in-flight records)"
+    print(f"concurrency {result['concurrency']:>3}{label}: {result['rows']:>6} rows {result['seconds']:7.1f}s "
           f"{result['rate']:8.1f} rows/s  ideal {result['ideal']:7.1f}  ratio {result['ratio']:.2f}  "
           f"server requests {result['requests']} = ledger rows {result['ledger_rows']}"
           f"{'' if result['requests'] == result['ledger_rows'] else '  MISMATCH'}  RSS MiB by rows: {result['rss']}",
@@ -263,10 +278,17 @@ def served_mode(args: argparse.Namespace) -> None:
             config = parse_config(SERVED.format(base_url=server.base_url, max_tokens=64))
             print(f"loopback server: latency {args.latency}s, {args.slots} slots; {args.rows:,} distinct originals",
                   flush=True)
+            journals = {"on": [True], "off": [False], "both": [True, False]}[args.journal]
             for level in levels:
                 rows = args.serial_rows if level == 1 else args.rows
                 ideal = min(level, args.slots) / args.latency
-                print_level(served_level(base, Path(scratch), server, config, level, rows, ideal))
+                rates = []
+                for journal in journals:
+                    result = served_level(base, Path(scratch), server, config, level, rows, ideal, journal)
+                    print_level(result)
+                    rates.append(result["rate"])
+                if len(rates) == 2:
+                    print(f"  in-flight records cost: with/without = {rates[0] / rates[1]:.3f}", flush=True)
             print(f"peak RSS of the process: {peak_rss_mib():.0f} MiB")
     finally:
         server.stop()
@@ -332,6 +354,10 @@ def kill_mode(args: argparse.Namespace) -> None:
             first = subprocess.Popen(command, cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             while first.poll() is None and replay_count(ledger_path)[1] < kill_at:
                 time.sleep(0.05)
+            if first.poll() is not None:  # ended before the kill: say why, nothing to measure
+                assert first.stderr is not None
+                raise SystemExit(f"the replay ended by itself (exit {first.returncode}) before "
+                                 f"{kill_at:,} rows: {first.stderr.read()[-2000:]}")
             os.kill(first.pid, signal.SIGKILL)
             first.wait()
             at_kill = replay_count(ledger_path)[1]
@@ -377,6 +403,8 @@ def main() -> None:
     parser.add_argument("--concurrency-levels", default="1,8,32,64")
     parser.add_argument("--serial-rows", type=int, default=200, help="served: rows replayed at concurrency 1")
     parser.add_argument("--kill-concurrency", type=int, default=32)
+    parser.add_argument("--journal", choices=["on", "off", "both"], default="on",
+                        help="served: with the in-flight records (on), without (off), or each level both ways")
     parser.add_argument("--max-tokens", type=int, default=16, help="llama-server: the tier's max_tokens")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from agentrunner.chat import ChatRequest, Message
 from agentrunner.config import parse_config
@@ -53,5 +58,46 @@ def test_records_of_a_dead_process_become_lost_rows_once_and_answered_ones_do_no
     assert rows[1][0] == in_flight.id and rows[1][4] == 0
     assert ledger.db.execute("SELECT count(*) FROM replay_inflight").fetchone()[0] == 0
     assert record_lost(ledger).calls == 0  # once
+    journal.close()
+    ledger.close()
+
+
+class SlowLedger(Ledger):
+    """Each write transaction takes 0.3 s (an fsync on a slow disk): threads arriving meanwhile queue."""
+
+    writes = 0
+
+    def execute_write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        if sql.startswith("INSERT"):
+            SlowLedger.writes += 1
+            time.sleep(0.3)
+        return super().execute_write(sql, params)
+
+
+def test_records_of_parallel_requests_share_one_write(tmp_path: Path) -> None:
+    """One durable write per request was the ceiling of a parallel replay: records arriving while
+    one is written go in the next write together, and each open() returns only once its own is in."""
+    ledger = SlowLedger(tmp_path / "ledger.db")
+    journal = InflightJournal(ledger)
+    records = [CallRecord(run_id="R", replay_of=f"O{n}", config_name="c", tier="small", model="small")
+               for n in range(16)]
+    barrier = threading.Barrier(len(records))
+    done: list[int] = []
+
+    def send(record: CallRecord) -> None:
+        barrier.wait()
+        journal.open(record, REQUEST, TIER)
+        # Committed when open() returns: visible on another connection.
+        check = sqlite3.connect(tmp_path / "ledger.db")
+        done.append(check.execute("SELECT count(*) FROM replay_inflight WHERE id = ?", [record.id]).fetchone()[0])
+        check.close()
+
+    threads = [threading.Thread(target=send, args=(record,)) for record in records]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert done == [1] * 16
+    assert SlowLedger.writes <= 3  # before: 16, one per request
     journal.close()
     ledger.close()

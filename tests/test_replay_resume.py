@@ -83,7 +83,7 @@ def test_kill_9_then_the_same_command_pays_nothing_twice(
         candidate = project(isolated_home, write_config, server)
         args = [str(candidate), "--concurrency", "4", "--json", *(["--no-cache"] if no_cache else [])]
         first = spawn(isolated_home, *args)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # at load 10 the CLI alone took 9 s to start; CI saw 0 rows after 60 s
         while time.monotonic() < deadline and first.poll() is None:  # kill at ~60%
             if (isolated_home / ".agentrunner" / "ledger.db").exists() and replays(isolated_home)[1] >= ROWS * 0.6:
                 break
@@ -94,8 +94,11 @@ def test_kill_9_then_the_same_command_pays_nothing_twice(
         killed_at = replays(isolated_home)[1]
         assert ROWS * 0.6 <= killed_at < ROWS
         requests_before = server.requests
-        in_flight = requests_before - killed_at  # reached the server, no row: the provider bills them
-        assert 1 <= in_flight <= 4  # at the server: small's 4 slots
+        # Reached the server, no row: the provider bills them. At most one per worker thread (small's
+        # 4 slots + big's 4: an answered call leaves its slot before its row is written); 0 when the
+        # kill found every worker between two calls (seen at load 10).
+        in_flight = requests_before - killed_at
+        assert 0 <= in_flight <= 8
 
         second = spawn(isolated_home, *args)
         out, err = second.communicate(timeout=120)

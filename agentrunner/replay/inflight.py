@@ -15,25 +15,28 @@ tier's price, what a budget reservation holds).
   budgets and reports count it. A lost row is no answer: the resumed replay sends that request
   again (the provider was paid twice for it — "in flight at the kill" — never for an answered one).
 
-The records are written on their own connection with ``synchronous=NORMAL``: in WAL mode a commit
-survives the death of the process (what this is for) without an fsync per call; a power cut may lose
-the last ones. A PostgreSQL ledger has no journal (its replays are not killed mid-transaction the
-same way: left for later, said in docs/compare-and-tune.md).
+The records are written through the ledger's own connection (a second connection's commits made
+the ledger's next write fail with "database is locked": a stale read snapshot), durably like its
+rows, and *group-committed*: the threads recording at the same moment share one transaction (one
+fsync) — the first to arrive writes every record queued by then while the others wait — and each
+returns only once its own record is committed, before its request is sent. One durable write per
+call measured as the throughput ceiling of a replay at 32 parallel requests (docs/compare-and-tune.md,
+"Parallel replays against a served model"). A PostgreSQL ledger has no journal (left for later,
+said in docs/compare-and-tune.md).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..budgets import pid_alive
 from ..chat import ChatRequest
 from ..config import TierConfig
-from ..errors import LedgerError
 from ..ledger import CallRecord, Ledger, utcnow
 from ..pricing import worst_case_cost
 
@@ -54,38 +57,31 @@ class InflightJournal:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.pid = os.getpid()
-        self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._written = 0
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            try:
-                conn = sqlite3.connect(self.ledger.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-                conn.execute("PRAGMA busy_timeout=30000")
-                conn.execute("PRAGMA synchronous=NORMAL")
-            except sqlite3.Error as exc:
-                raise LedgerError(f"{self.ledger.path}: cannot open ledger: {exc}") from None
-            self._conn = conn
-        return self._conn
+        self._group = _GroupWrite(self._insert)
 
     def open(self, record: CallRecord, request: ChatRequest, tier: TierConfig) -> None:
-        """Before the request is sent: the row it will have, and what it may cost."""
+        """Before the request is sent: the row it will have, and what it may cost. Returns once the
+        record is committed (shared with the records of other threads arriving meanwhile)."""
         amount = worst_case(request, tier)
         # Not the request text: it is in the original's row, and redaction applies to rows written.
         data = record.model_dump_json(exclude={"request_json", "response_text", "response_json"})
-        # On the ledger's own connection: a second connection's commits made the ledger's next
-        # write fail at once with "database is locked" (a stale read snapshot, SQLITE_BUSY_SNAPSHOT)
-        # in the 10,000-row benchmark at concurrency 8. Costs one durable write per call.
-        self.ledger.execute_write(
-            f"INSERT OR REPLACE INTO {TABLE} (id, run_id, pid, ts, amount_usd, record) VALUES (?, ?, ?, ?, ?, ?)",
-            (record.id, record.run_id, self.pid, utcnow(), amount, data),
-        )
+        self._group.write((record.id, record.run_id, self.pid, utcnow(), amount, data))
         with self._lock:
             self._written += 1
             due = self._written % FORGET_EVERY == 0
         if due:
             self.forget_settled()
+
+    def _insert(self, records: list[tuple[Any, ...]]) -> None:
+        for start in range(0, len(records), _ROWS_PER_STATEMENT):
+            chunk = records[start : start + _ROWS_PER_STATEMENT]
+            values = ", ".join("(?, ?, ?, ?, ?, ?)" for _ in chunk)
+            self.ledger.execute_write(
+                f"INSERT OR REPLACE INTO {TABLE} (id, run_id, pid, ts, amount_usd, record) VALUES {values}",
+                [value for record in chunk for value in record],
+            )
 
     def forget_settled(self) -> None:
         """Drop this process's records whose call has its row."""
@@ -96,10 +92,54 @@ class InflightJournal:
 
     def close(self) -> None:
         self.forget_settled()
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+
+
+_ROWS_PER_STATEMENT = 150  # 6 values each: under SQLite's oldest limit of 999 bound values
+
+
+class _GroupWrite:
+    """Records from many threads written together; each writer returns once its record is committed
+    (or raises what the commit raised). The shape of the ledger's own group commit of call rows."""
+
+    def __init__(self, commit: Callable[[list[tuple[Any, ...]]], None]) -> None:
+        self._commit = commit
+        self._cond = threading.Condition()
+        self._queue: list[_Queued] = []
+        self._leading = False
+
+    def write(self, record: tuple[Any, ...]) -> None:
+        mine = _Queued(record)
+        with self._cond:
+            self._queue.append(mine)
+            while not mine.done and self._leading:
+                self._cond.wait()
+            if not mine.done:
+                self._leading = True
+                batch, self._queue = self._queue, []
+            else:
+                batch = []
+        if batch:
+            error: BaseException | None = None
+            try:
+                self._commit([queued.record for queued in batch])
+            except BaseException as exc:  # every record of the batch is unrecorded: each caller fails
+                error = exc
+            with self._cond:
+                for queued in batch:
+                    queued.done, queued.error = True, error
+                self._leading = False
+                self._cond.notify_all()
+        if mine.error is not None:
+            raise mine.error
+
+
+class _Queued:
+    __slots__ = ("done", "error", "record")
+
+    def __init__(self, record: tuple[Any, ...]) -> None:
+        self.record = record
+        self.done = False
+        self.error: BaseException | None = None
 
 
 @dataclass
