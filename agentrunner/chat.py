@@ -60,8 +60,10 @@ class ChatRequest(BaseModel):
         """Everything that decides the answer except the model: what request_hash covers."""
         return self.model_dump(mode="json", exclude_defaults=False)
 
-    def request_hash(self) -> str:
-        blob = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+    def request_hash(self, canonical: dict[str, Any] | None = None) -> str:
+        """``canonical``: this request's :meth:`canonical` when the caller has it already (the
+        gateway also stores it as request_json: one model_dump per call, not two)."""
+        blob = json.dumps(self.canonical() if canonical is None else canonical, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def prompt_chars(self) -> int:

@@ -149,10 +149,9 @@ class Gateway:
         if not as_sent and request.max_tokens is not None and request.max_tokens > tier_config.max_tokens:
             # The tier's max_tokens is a ceiling (time and money): no request asks a tier for more.
             request = request.model_copy(update={"max_tokens": tier_config.max_tokens})
-        request_hash = request.request_hash()
-        request_json = json.dumps(
-            {"model": tier_config.model, **request.canonical()}, ensure_ascii=False, sort_keys=True
-        )
+        canonical = request.canonical()
+        request_hash = request.request_hash(canonical)
+        request_json = json.dumps({"model": tier_config.model, **canonical}, ensure_ascii=False, sort_keys=True)
         return tier_config, request, request_hash, request_json
 
     def start_attempt(

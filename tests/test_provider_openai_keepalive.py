@@ -118,8 +118,10 @@ def test_a_proxy_in_the_environment_leaves_the_call_to_the_sdk(monkeypatch: pyte
         monkeypatch.delenv(name, raising=False)
     assert not provider.uses_sdk_client()
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
+    provider.close()  # the environment is read once per client, as the SDK reads it
     assert provider.uses_sdk_client()
     monkeypatch.setenv("NO_PROXY", "10.1.2.3")
+    provider.close()
     assert not provider.uses_sdk_client()
 
 
