@@ -102,6 +102,12 @@ class _Cap:
     reservations_params: tuple[object, ...]
     resets_at: datetime | None
     scope: str = ""
+    # For a cap over a UTC day/month of everyone, a user or a team: its window, the hourly rollup
+    # row that holds its spend (dim, value; m008) and the hour up to which the rollups are read
+    # (the hour of "now"; from there on, calls). None: only calls (a run's or a key's cap).
+    rollup: tuple[str, str] | None = None
+    window: tuple[datetime, datetime] | None = None
+    split: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -148,24 +154,36 @@ def applicable_caps(
     moment = _as_utc(now)
     day_start, day_end = day_window(moment)
     month_start, month_end = month_window(moment)
-    in_day = ("ts_start >= ? AND ts_start < ?", (_iso(day_start), _iso(day_end)), day_end)
-    in_month = ("ts_start >= ? AND ts_start < ?", (_iso(month_start), _iso(month_end)), month_end)
+    in_day = ("ts_start >= ? AND ts_start < ?", (_iso(day_start), _iso(day_end)), day_end, day_start)
+    in_month = ("ts_start >= ? AND ts_start < ?", (_iso(month_start), _iso(month_end)), month_end, month_start)
+    split = moment.replace(minute=0, second=0, microsecond=0)
     caps: list[_Cap] = []
     if budgets.per_run_usd is not None and run_id:
         caps.append(_Cap("per_run", budgets.per_run_usd, "run_id = ?", (run_id,), "run_id = ?", (run_id,), None))
     if budgets.daily_usd is not None:
-        caps.append(_Cap("daily", budgets.daily_usd, in_day[0], in_day[1], "1", (), day_end))
+        caps.append(
+            _Cap("daily", budgets.daily_usd, in_day[0], in_day[1], "1", (), day_end, "", ("", ""),
+                 (day_start, day_end), split)
+        )  # fmt: skip
     if budgets.monthly_usd is not None:
-        caps.append(_Cap("monthly", budgets.monthly_usd, in_month[0], in_month[1], "1", (), month_end))
+        caps.append(
+            _Cap("monthly", budgets.monthly_usd, in_month[0], in_month[1], "1", (), month_end, "", ("", ""),
+                 (month_start, month_end), split)
+        )  # fmt: skip
     who = spender if spender is not None else Spender.from_config(config)
 
     def add(
-        name: str, cap_usd: float | None, window: tuple[str, tuple[str, str], datetime], column: str, value: str
+        name: str,
+        cap_usd: float | None,
+        window: tuple[str, tuple[str, str], datetime, datetime],
+        column: str,
+        value: str,
     ) -> None:
         if cap_usd is None:
             return
-        where, params, resets = window
+        where, params, resets, start = window
         label = "key" if column == "key_id" else column
+        rolled = column in ("user", "team")  # rolled up by hour (m008); keys are not
         caps.append(
             _Cap(
                 name,
@@ -176,6 +194,9 @@ def applicable_caps(
                 (value,),
                 resets,
                 f"{label} {value}",
+                (column, value) if rolled else None,
+                (start, resets) if rolled else None,
+                split if rolled else None,
             )
         )
 
@@ -299,6 +320,32 @@ def spend_query(cap: _Cap, *, warm: bool) -> str:
 _SOURCES_SQL = "(" + ", ".join(f"'{source}'" for source in SPEND_SOURCES) + ")"
 
 
+def _hour_key(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H")  # calls_rollup.hour: substr(ts_start, 1, 13)
+
+
+def window_spend_sql(cap: _Cap) -> tuple[str, tuple[object, ...]] | None:
+    """A scalar subquery (SQLite dialect) summing a rolled-up cap's spend, and its parameters:
+    the window's whole hours before ``cap.split`` from ``calls_rollup``, the rest from ``calls`` —
+    a month's cap reads at most 744 rollup rows per source and the current hour's calls, instead
+    of every call of the month (3.3 million at 10 million calls over 90 days: seconds). None when
+    the cap is not rolled up. Every call is in exactly one of the two parts (by its ``ts_start``),
+    whatever ``split`` is."""
+    if cap.rollup is None or cap.window is None or cap.split is None:
+        return None
+    start, end = cap.window
+    split = min(max(cap.split, start), end)
+    column, value = cap.rollup
+    match = f" AND {column} = ?" if column else ""
+    sql = (
+        "((SELECT total(cost) FROM calls_rollup WHERE dim = ? AND value = ? AND hour >= ? AND hour < ? "
+        f"AND source IN {_SOURCES_SQL}) + (SELECT total(cost_usd) FROM calls WHERE source IN {_SOURCES_SQL} "
+        f"AND ts_start >= ? AND ts_start < ?{match}))"
+    )
+    params: tuple[object, ...] = (column, value, _hour_key(start), _hour_key(split), _iso(split), _iso(end))
+    return sql, params + ((value,) if column else ())
+
+
 def _spent(conn: sqlite3.Connection, path: Path, cap: _Cap, top: tuple[int, str] | None) -> float:
     """Spend of a cap's window, incrementally: cached sum up to a rowid + the rows after it.
     ``top`` is the newest row of ``calls`` (rowid, id), read once for all caps of a check."""
@@ -312,7 +359,10 @@ def _spent(conn: sqlite3.Connection, path: Path, cap: _Cap, top: tuple[int, str]
             last_rowid, total = 0, 0.0
     if top is None:
         return 0.0
-    if top[0] != last_rowid:
+    rolled = window_spend_sql(cap) if not last_rowid else None
+    if rolled is not None:  # cold: the rollups, not every call of the window (the write lock is held)
+        total = float(conn.execute("SELECT " + rolled[0], rolled[1]).fetchone()[0])
+    elif top[0] != last_rowid:
         added = conn.execute(spend_query(cap, warm=bool(last_rowid)), (last_rowid, top[0], *cap.calls_params))
         total += float(added.fetchone()[0])
     with _spend_cache_lock:

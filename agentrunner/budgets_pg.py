@@ -66,18 +66,27 @@ def _pg(ledger: Ledger) -> PgDatabase:
 
 
 def _totals(pg: PgDatabase, caps: Sequence[CapQuery], sources: Sequence[str]) -> list[tuple[float, float]]:
+    """(spent, reserved) of each cap, each pair read by one statement (one snapshot: a call whose
+    row and reservation release commit in between is counted once, never missed). A rolled-up
+    cap's spend comes from the hourly rollups and the current hour's calls
+    (:func:`agentrunner.budgets.window_spend_sql`)."""
+    from .budgets import window_spend_sql
+
     marks = ", ".join("?" for _ in sources)
     totals = []
     for cap in caps:
-        spent = pg.execute(
-            f"SELECT coalesce(sum(cost_usd), 0) FROM calls WHERE source IN ({marks}) AND {cap.calls_where}",
-            [*sources, *cap.calls_params],
+        rolled = window_spend_sql(cap)  # type: ignore[arg-type]  # the caps are budgets._Cap
+        if rolled is not None:
+            spent_sql, spent_params = rolled
+        else:
+            spent_sql = f"(SELECT total(cost_usd) FROM calls WHERE source IN ({marks}) AND {cap.calls_where})"
+            spent_params = (*sources, *cap.calls_params)
+        row = pg.execute(
+            f"SELECT {spent_sql} AS spent, "
+            f"(SELECT coalesce(sum(amount_usd), 0) FROM reservations WHERE {cap.reservations_where}) AS reserved",
+            [*spent_params, *cap.reservations_params],
         ).fetchone()
-        reserved = pg.execute(
-            f"SELECT coalesce(sum(amount_usd), 0) FROM reservations WHERE {cap.reservations_where}",
-            list(cap.reservations_params),
-        ).fetchone()
-        totals.append((float(spent[0]) if spent else 0.0, float(reserved[0]) if reserved else 0.0))
+        totals.append((float(row[0]), float(row[1])) if row else (0.0, 0.0))
     return totals
 
 

@@ -40,11 +40,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from agentrunner import budgets  # noqa: E402
+from agentrunner.budgets import budget_status  # noqa: E402
 from agentrunner.config import load_config  # noqa: E402
 from agentrunner.ledger import CallRecord, Ledger  # noqa: E402
 from agentrunner.migrations import rollup_fill_sql  # noqa: E402
 from agentrunner.reports import build_report, resolve_window  # noqa: E402
-from agentrunner.reports.team import team_rows  # noqa: E402
+from agentrunner.reports.team import TEAM_DIMENSIONS, every_cap, team_rows  # noqa: E402
 from tests.support.postgres import Cluster, pg_binaries  # noqa: E402
 
 CONFIG = """
@@ -340,7 +342,9 @@ def phase_report(
         ledgers["PostgreSQL"] = Ledger(url)
     if "sqlite" in backends:
         ledgers["SQLite"] = Ledger(sqlite_path)
-    now = END
+    # A minute before the data ends: a report's window then has partial hours at its edges (read
+    # from calls, as at any real moment) and today's daily caps have a day of calls to sum.
+    now = END - timedelta(minutes=1)
     results: dict[str, dict[str, float]] = {}
     for name, ledger in ledgers.items():
         total = ledger.count_calls()
@@ -351,19 +355,30 @@ def phase_report(
             row[f"report {days}d"] = best(
                 repeat, lambda w=window, ledger=ledger: build_report(config, ledger, w, by="tier", now=now)
             )
+            for by in TEAM_DIMENSIONS:  # what `report --by X` does: the report and its team table
 
-            def by_user(w: object = window, ledger: Ledger = ledger) -> None:
-                report = build_report(config, ledger, w, by="user", now=now)  # type: ignore[arg-type]
-                team_rows(config, ledger, report, now=now)
+                def by_team(w: object = window, ledger: Ledger = ledger, by: str = by) -> None:
+                    report = build_report(config, ledger, w, by=by, now=now)  # type: ignore[arg-type]
+                    team_rows(config, ledger, report, now=now)
 
-            row[f"--by user {days}d"] = best(repeat, by_user)
+                row[f"--by {by} {days}d"] = best(repeat, by_team)
+
+        def cold(fn: Callable[[], object]) -> Callable[[], object]:
+            """A fresh process's `budget`: no cached sums (SQLite keeps them per process)."""
+            return lambda: (budgets._spend_cache.clear(), fn())
+
+        one = config.model_copy(update={"ledger": config.ledger.model_copy(update={"user": "user0", "team": "team0"})})
+        row["budget (one user)"] = best(
+            repeat, cold(lambda ledger=ledger, one=one: budget_status(one, ledger, now=now))
+        )
+        row["budget --all"] = best(repeat, cold(lambda ledger=ledger: every_cap(config, ledger, now=now)))
         # The baseline the rollups are measured against: the same report reading every call.
         import agentrunner.reports.spend as spend
 
         if not baseline:
             results[name] = row
             for label, wall in row.items():
-                print(f"  {label:18} {wall:7.3f} s  ({wall / row['count(*)']:.1f}x count(*))", flush=True)
+                print(f"  {label:22} {wall:7.3f} s  ({wall / row['count(*)']:.1f}x count(*))", flush=True)
             continue
 
         real = spend.rollup_dimension
@@ -377,12 +392,12 @@ def phase_report(
             spend.rollup_dimension = real
         results[name] = row
         for label, wall in row.items():
-            print(f"  {label:18} {wall:7.3f} s  ({wall / row['count(*)']:.1f}x count(*))", flush=True)
+            print(f"  {label:22} {wall:7.3f} s  ({wall / row['count(*)']:.1f}x count(*))", flush=True)
     if len(results) == 2:
-        print(f"{'':20}{'PostgreSQL':>12}{'SQLite':>12}{'pg/sqlite':>11}")
+        print(f"{'':24}{'PostgreSQL':>12}{'SQLite':>12}{'pg/sqlite':>11}")
         for label in results["PostgreSQL"]:
             a, b = results["PostgreSQL"][label], results["SQLite"][label]
-            print(f"{label:20}{a:>10.3f} s{b:>10.3f} s{a / b:>10.2f}x")
+            print(f"{label:24}{a:>10.3f} s{b:>10.3f} s{a / b:>10.2f}x")
     if "PostgreSQL" in ledgers:
         print_plan(ledgers["PostgreSQL"], resolve_window("30d", None, None, now=now))
 

@@ -148,3 +148,49 @@ def test_warning_lines_at_80_percent(config: Config) -> None:
     spend(ledger, 0.5)
     lines = warning_lines(budget_status(config, ledger), config.budgets.warn_at)
     assert lines[0].startswith("budget: daily cap $2.00 exhausted")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def either(
+    request: pytest.FixtureRequest, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> Config:
+    """The caps of CONFIG on a SQLite ledger and on a PostgreSQL one."""
+    if request.param == "postgres":
+        monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", str(request.getfixturevalue("pg_url")))
+    return load_config(write_config(CONFIG))
+
+
+def test_cap_spend_is_the_hourly_rollups_plus_the_current_hours_calls(either: Config) -> None:
+    """A day's or month's cap sums the whole hours before now from ``calls_rollup`` and the rest
+    of its window from ``calls`` (at 10 million calls a month's cap summed every call of the month:
+    seconds per check). Each call counts once, at the window's and the current hour's edges too."""
+    from agentrunner import budgets
+
+    ledger = Ledger.for_config(either)
+    for cost, ts, fields in (
+        (0.5, "2026-11-01T00:00:00.000000Z", {}),  # the month's first instant
+        (0.25, "2026-11-20T00:00:00.000000Z", {}),  # the day's first instant
+        (0.125, "2026-11-20T13:59:59.999999Z", {}),  # the last whole hour before now
+        (0.0625, "2026-11-20T14:00:00.000000Z", {}),  # the current hour
+        (1.0, "2026-11-20T16:00:00.000000Z", {}),  # later today: a writer whose clock is ahead
+        (2.0, "2026-10-31T23:59:59.999999Z", {}),  # last month
+        (4.0, "2026-11-20T10:00:00.000000Z", {"user": "bob", "team": "web"}),
+        (8.0, "2026-11-20T10:00:00.000000Z", {"source": "import:codex", "source_id": "i1"}),  # not spend
+    ):
+        spend(ledger, cost, ts=ts, **({"user": "ana", "team": "infra"} | fields))
+    now = datetime(2026, 11, 20, 14, 30, tzinfo=UTC)
+    ana_today = 0.25 + 0.125 + 0.0625 + 1.0
+
+    def spent() -> dict[str, float]:
+        budgets._spend_cache.clear()  # a fresh process (SQLite keeps sums per process)
+        return {s.name: s.spent_usd for s in budget_status(either, ledger, now=now)}
+
+    assert spent() == pytest.approx(
+        {"daily": ana_today + 4.0, "monthly": 0.5 + ana_today + 4.0, "per_user_daily": ana_today,
+         "per_team_monthly": 0.5 + ana_today}
+    )  # fmt: skip
+    # Read from the rollups: a rollup row of a past hour is what the cap sees.
+    ledger.execute_write(
+        "UPDATE calls_rollup SET cost = cost + 100 WHERE dim = 'user' AND value = 'ana' AND hour = '2026-11-20T13'"
+    )
+    assert spent()["per_user_daily"] == pytest.approx(ana_today + 100)
