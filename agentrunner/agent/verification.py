@@ -40,6 +40,7 @@ import tomllib
 from pathlib import Path, PurePosixPath
 
 from ..tools import Workspace
+from .checks import item_problem
 from .journal import FileChange
 from .validators import Check
 
@@ -359,7 +360,8 @@ def misplaced_problem(changes: list[FileChange], item_text: str, root: Path | No
 
 def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """Whether the changes do what the item literally asks: :func:`notes_only_problem`, then
-    :func:`literals_problem` (existing files and folders it names are no literal to write)."""
+    :func:`literals_problem` (existing files and folders it names are no literal to write), then
+    what the item asks for by its kind of work (:mod:`agentrunner.agent.checks`)."""
     existing = [c.path for c in changes]
     if root is not None:
         existing += [
@@ -371,6 +373,7 @@ def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         notes_only_problem(changes, item_text)
         or misplaced_problem(changes, item_text, root)
         or literals_problem(changes, item_text, existing)
+        or item_problem(changes, item_text, root)
     )
 
 

@@ -1,0 +1,613 @@
+"""What an item asks for, checked against what it changed: general checks, no model (issue 12).
+
+The verification's ``asked`` check (and the loop's DONE gate, which shows the model what is
+missing) runs :func:`item_problem` after its own literal checks. Each check here applies only when
+the item's words ask for a kind of work, and knows no project: it reads the item, the changed
+files' bytes before and after, the project's other files, and the standard tools.
+
+- ``docstrings kept`` — a class or function docstring that was there is gone (its definition is
+  still there), and the item asks for no docstring to go;
+- ``lint`` — a changed Python file has a new pyflakes error ruff finds (an import written twice,
+  a name used and never defined); an item about import order is checked by ruff's isort rule (I);
+- ``type hints`` — an item asking for type hints: every parameter and return of the functions it
+  is about is annotated, and no new annotation is a bare container (``list`` for ``list[str]``);
+- ``docstrings`` — an item asking for docstrings of named functions (or "every"/"public" ones of
+  a module or class): each has one;
+- ``used`` — a new module constant an item asks to be used is used (by the function the item
+  names), and no longer as the literal it names (``instead of the literals``);
+- ``covers`` — a summary or inventory of a module, written into a text file, names every public
+  function/class of it when the item asks about them;
+- ``ignores`` — a ``.gitignore``: ignores what the item names in the standard tools' words (the
+  pytest cache is ``.pytest_cache/``…) and no tracked project file the item does not mention.
+
+ruff and git are used when present; without them their parts say nothing (never a failure).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
+
+from .journal import FileChange
+
+DELETES = re.compile(r"\b(?:delete|remove|drop|strip|trim|rewrite|shorten|clean(?:\s|-)?up)\w*\b", re.IGNORECASE)
+_BACKTICKED = re.compile(r"`([^`\n]{1,80})`")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PY_PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
+
+
+def _parse(data: bytes | None) -> ast.Module | None:
+    if data is None:
+        return None
+    try:
+        return ast.parse(data)
+    except (SyntaxError, ValueError):
+        return None  # the parse check reports it
+
+
+def _py_changes(changes: list[FileChange]) -> Iterator[tuple[FileChange, ast.Module, ast.Module | None]]:
+    """Changed Python files that parse after the change: (change, after, before or None)."""
+    for change in changes:
+        if change.after is None or not change.path.endswith((".py", ".pyi")):
+            continue
+        after = _parse(change.after)
+        if after is not None:
+            yield change, after, _parse(change.before)
+
+
+def _named_identifiers(item_text: str) -> set[str]:
+    """Identifiers the item quotes in backticks (`Inventory`, `Item.value` → value, `f(x)` → f)."""
+    names = set()
+    for quoted in _BACKTICKED.findall(item_text):
+        head = quoted.strip().split("(")[0]
+        parts = [p for p in head.split(".") if _IDENTIFIER.fullmatch(p)]
+        if parts and not head.endswith(".py"):
+            names.add(parts[-1])
+            names.update(parts[:-1])
+    return names
+
+
+def _named_modules(item_text: str) -> list[str]:
+    return list(dict.fromkeys(_PY_PATH.findall(item_text)))
+
+
+def _definitions(tree: ast.Module) -> dict[str, ast.AST]:
+    """Qualified name → node, for the module (``""``), its classes and functions (nested too)."""
+    found: dict[str, ast.AST] = {"": tree}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                found[prefix + child.name] = child
+                visit(child, prefix + child.name + ".")
+
+    visit(tree, "")
+    return found
+
+
+def _has_docstring(node: ast.AST) -> bool:
+    body = getattr(node, "body", None)
+    return bool(
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    )
+
+
+def _describe(qualname: str, path: str) -> str:
+    return f"the module docstring of {path}" if qualname == "" else f"the docstring of {qualname} in {path}"
+
+
+# -- docstrings kept --------------------------------------------------------------------------
+
+
+def dropped_docstring_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """A class or function docstring that was there is gone (its definition still is), and the
+    item asks for no docstring to go: a whole-file rewrite lost it."""
+    if re.search(r"\bdocstrings?\b", item_text, re.IGNORECASE) and DELETES.search(item_text):
+        return None
+    for change, after, before in _py_changes(changes):
+        if before is None:
+            continue
+        now = _definitions(after)
+        for name, node in _definitions(before).items():
+            # a module docstring is left out: Qwen drops it in most whole-file rewrites, and the
+            # chores' own checks count that work as right (it would turn right work into failures)
+            if name and _has_docstring(node) and name in now and not _has_docstring(now[name]):
+                return f"{_describe(name, change.path)} was removed (the item does not ask for that): put it back"
+    return None
+
+
+# -- lint: ruff ---------------------------------------------------------------------------------
+
+# pyflakes errors that are always a defect a change brought: an import or definition written
+# twice, a name used that nothing defines (unused imports are left out: a style matter)
+LINT_RULES = "F811,F821,F822,F823"
+_IMPORT_ORDER = re.compile(
+    r"\b(?:sort|order|reorder|organi[sz]e|group|isort)\w*\b[^.\n]{0,40}\bimports?\b"
+    r"|\bimports?\b[^.\n]{0,40}\b(?:sort|order|isort)\w*|\bisort\b",
+    re.IGNORECASE,
+)
+
+
+def ruff_command(root: Path) -> list[str] | None:
+    """ruff: the project's own (its virtualenv), this interpreter's, or on PATH; None without."""
+    for venv in (".venv", "venv"):
+        candidate = root / venv / "bin" / "ruff"
+        if candidate.exists():
+            return [str(candidate)]
+    if importlib.util.find_spec("ruff") is not None:
+        return [sys.executable, "-m", "ruff"]
+    found = shutil.which("ruff")
+    return [found] if found else None
+
+
+def ruff_findings(root: Path, path: str, data: bytes, select: str) -> list[str] | None:
+    """ruff's findings (``CODE message``, without positions) for data as the file at path, with
+    the project's own ruff configuration and only the rules in select; None when ruff is not
+    there or could not check (a broken configuration is not this item's doing)."""
+    command = ruff_command(root)
+    if command is None:
+        return None
+    argv = [*command, "check", "--no-cache", "--no-fix", "--output-format", "concise", "--select", select]
+    try:
+        done = subprocess.run(
+            [*argv, "--stdin-filename", path, "-"], cwd=root, input=data, capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode not in (0, 1):
+        return None
+    findings = []
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        match = re.match(r"^.+?:\d+:\d+: (.*)$", line)
+        if match:  # without line numbers: a finding that only moved is the same finding
+            findings.append(re.sub(r"\bline \d+", "line N", match.group(1).removesuffix(" [*]").strip()))
+    return findings
+
+
+def lint_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """A changed Python file has a pyflakes error it had not before; an item about the order of
+    imports leaves every file it changed passing ruff's isort rule (issue 12, sort-imports: a
+    wrong order and an import written twice were ticked)."""
+    if root is None:
+        return None
+    order = bool(_IMPORT_ORDER.search(item_text))
+    for change, _, _ in _py_changes(changes):
+        assert change.after is not None
+        rules = LINT_RULES + (",I" if order else "")
+        now = ruff_findings(root, change.path, change.after, rules)
+        if not now:
+            continue
+        before = ruff_findings(root, change.path, change.before, rules) if change.before is not None else []
+        new = [finding for finding in now if finding not in (before or [])]
+        if order and any(f.startswith("I001") for f in now):
+            return (
+                f"{change.path}: ruff's import sorting (isort, rule I001) still disagrees: {now[0]}. Standard "
+                "library imports first, then third-party, then the package's own (relative) imports, each group "
+                "alphabetical and separated by one blank line; `from __future__` imports on top"
+            )
+        if new:
+            return f"{change.path}: {new[0]} (ruff; not there before the change): fix it"
+    return None
+
+
+# -- type hints -------------------------------------------------------------------------------
+
+_TYPE_HINTS = re.compile(r"\b(?:type[ -]?hints?|type annotations?|annotat\w+)\b", re.IGNORECASE)
+_BARE_GENERICS = {
+    "list", "dict", "set", "frozenset", "tuple", "type", "List", "Dict", "Set", "FrozenSet", "Tuple", "Type",
+    "Iterable", "Iterator", "Sequence", "Mapping", "MutableMapping", "MutableSequence", "Collection",
+    "Generator", "Callable", "defaultdict", "deque", "OrderedDict", "Counter", "Awaitable", "Coroutine",
+}  # fmt: skip
+
+
+def _bare_generic(annotation: ast.expr | None) -> str | None:
+    """The name of a container annotation without its element types (``list``), or None."""
+    if annotation is None:
+        return None
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        parsed = _parse(annotation.value.encode())
+        if parsed is None or not parsed.body or not isinstance(parsed.body[0], ast.Expr):
+            return None
+        return _bare_generic(parsed.body[0].value)
+    if isinstance(annotation, ast.BinOp):  # X | None
+        return _bare_generic(annotation.left) or _bare_generic(annotation.right)
+    name = annotation.id if isinstance(annotation, ast.Name) else None
+    if isinstance(annotation, ast.Attribute):
+        name = annotation.attr
+    return name if name in _BARE_GENERICS else None
+
+
+def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, bool]]:
+    """Module functions and methods of module classes: (qualified name, node, is a method)."""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node.name, node, False
+        elif isinstance(node, ast.ClassDef):
+            for child in node.body:
+                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                    yield f"{node.name}.{child.name}", child, True
+
+
+def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+    arguments = node.args
+    found = {
+        a.arg: ast.unparse(a.annotation) if a.annotation else ""
+        for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    }
+    found["return"] = ast.unparse(node.returns) if node.returns else ""
+    return found
+
+
+def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """An item asking for type hints: the functions it is about (those it names, else every
+    function of the modules it names or changed) annotate every parameter and their return, and
+    no annotation the change wrote is a bare container — ``list`` says nothing of what it holds
+    (issue 12, type-hints-report: ``-> list`` for a list of str was ticked)."""
+    if not _TYPE_HINTS.search(item_text):
+        return None
+    named = _named_identifiers(item_text)
+    modules = _named_modules(item_text)
+    for change, after, before in _py_changes(changes):
+        if modules and not any(change.path == m or change.path.endswith("/" + m) for m in modules):
+            continue
+        old = {name: _signature(node) for name, node, _ in _functions(before)} if before else {}
+        functions = list(_functions(after))
+        about = [f for f in functions if f[0].split(".")[-1] in named or f[0].split(".")[0] in named]
+        functions = about or functions  # the functions or classes it names, else all of them
+        for name, node, method in functions:
+            arguments = node.args
+            positional = [*arguments.posonlyargs, *arguments.args]
+            skip = 1 if method and positional and not _is_static(node) else 0
+            missing = [a.arg for a in positional[skip:] + arguments.kwonlyargs if a.annotation is None]
+            missing += [
+                f"*{star.arg}" for star in (arguments.vararg, arguments.kwarg) if star and star.annotation is None
+            ]
+            if missing:
+                return f"{change.path}: {name}: parameter(s) without a type hint: {', '.join(missing)}"
+            if node.returns is None:
+                return f"{change.path}: {name} has no return type (`-> None` when it returns nothing)"
+            new = _signature(node)
+            for key, annotation in new.items():
+                if annotation == old.get(name, {}).get(key):
+                    continue  # not written by this change
+                node_annotation = node.returns if key == "return" else _argument(node, key)
+                bare = _bare_generic(node_annotation)
+                if bare:
+                    what = "return type" if key == "return" else f"parameter {key}"
+                    return (
+                        f"{change.path}: {name}: the {what} is annotated `{annotation}`, which does not say what it "
+                        f"holds: give the element types (e.g. `{bare}[str]`, `{bare}[Item]`), as the code uses them"
+                    )
+    return None
+
+
+def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
+
+
+def _argument(node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> ast.expr | None:
+    arguments = node.args
+    for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+        if argument.arg == name:
+            return argument.annotation
+    return None
+
+
+# -- docstrings asked for ---------------------------------------------------------------------
+
+_DOCSTRINGS = re.compile(r"\b(?:docstrings?|document)\b", re.IGNORECASE)
+_EVERY = re.compile(r"\b(?:every|each|all|public)\b", re.IGNORECASE)
+_METHODS = re.compile(r"\bmethods\b", re.IGNORECASE)
+
+
+def _public(qualname: str) -> bool:
+    return not any(part.startswith("_") for part in qualname.split("."))
+
+
+def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """An item asking for docstrings: each function, method or class it names (in a changed
+    module) has one after the change; "every"/"public"/"all" asks for every public one of the
+    classes it names (their methods), else of the module."""
+    if not _DOCSTRINGS.search(item_text):
+        return None
+    named = _named_identifiers(item_text)
+    every = bool(_EVERY.search(item_text))
+    for change, after, _ in _py_changes(changes):
+        definitions = {k: v for k, v in _definitions(after).items() if k}
+        wanted = [q for q in definitions if q.split(".")[-1] in named and len(q.split(".")) <= 2]
+        classes = [q for q in wanted if isinstance(definitions[q], ast.ClassDef)]
+        if every and classes:
+            wanted += [q for q in definitions if q.rsplit(".", 1)[0] in classes and _public(q)]
+        if _METHODS.search(item_text):  # "the methods of `C`": C's methods, not C itself
+            wanted = [q for q in wanted if q not in classes]
+        elif every and not wanted:
+            wanted = [q for q in definitions if _public(q) and len(q.split(".")) <= 2]
+        for qualname in dict.fromkeys(wanted):
+            if not _has_docstring(definitions[qualname]):
+                return f"{change.path}: {qualname} has no docstring (the item asks for it): add one"
+    return None
+
+
+# -- constants that must be used --------------------------------------------------------------
+
+_USED = re.compile(r"\b(?:use|used|uses|using)\b|\binstead of\b|\bin place of\b", re.IGNORECASE)
+_USED_BY = re.compile(r"\bused\s+(?:by|in)\s+`([A-Za-z_][\w.]*)`", re.IGNORECASE)
+_INSTEAD_OF_LITERALS = re.compile(
+    r"\b(?:instead of|in place of|replac\w*)\b[^.\n]*\b(?:literal|number|value|magic)", re.IGNORECASE
+)
+_TRIVIAL = (0, 1, -1, "", True, False, None)
+
+
+def _module_constants(tree: ast.Module) -> dict[str, object]:
+    """Module-level names assigned once: name → its literal value (or the node's dump)."""
+    found: dict[str, object] = {}
+    for node in tree.body:
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
+        value = getattr(node, "value", None)
+        for target in targets:
+            if isinstance(target, ast.Name) and not target.id.startswith("__"):
+                found[target.id] = (
+                    value.value if isinstance(value, ast.Constant) else ast.dump(value) if value else None
+                )
+    return found
+
+
+def _loads(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _literal_in(node: ast.AST, value: object) -> bool:
+    return any(
+        isinstance(n, ast.Constant) and type(n.value) is type(value) and n.value == value for n in ast.walk(node)
+    )
+
+
+def used_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """An item asking for module constants to be used: each new one is used in its module — by
+    the function the item names ("used by `f`") — and that function no longer holds the literal
+    the constant names when the item says "instead of the literals" (issue 12, name-constants:
+    the constants were defined, `bulk_price` kept its literals, and it was ticked)."""
+    if not _USED.search(item_text):
+        return None
+    quoted = _named_identifiers(item_text)
+    users = [name.split(".")[-1] for name in _USED_BY.findall(item_text)]
+    for change, after, before in _py_changes(changes):
+        old = _module_constants(before) if before else {}
+        new = {
+            name: value
+            for name, value in _module_constants(after).items()
+            if name not in old and (name in quoted or name.isupper())
+        }
+        if not new:
+            continue
+        definitions = _definitions(after)
+        scopes = {name: definitions[name] for name in users if name in definitions} or {"the module": after}
+        old_definitions = _definitions(before) if before else {}
+        for constant, value in new.items():
+            for scope, node in scopes.items():
+                if constant not in _loads(node):
+                    where = "in the module" if scope == "the module" else f"by {scope}"
+                    return f"{change.path}: {constant} is defined but not used {where} (the item asks for that): use it"
+                if (
+                    scope != "the module"
+                    and _INSTEAD_OF_LITERALS.search(item_text)
+                    and isinstance(value, int | float | str)
+                    and value not in _TRIVIAL
+                    and _literal_in(node, value)
+                    and scope in old_definitions
+                    and _literal_in(old_definitions[scope], value)
+                ):
+                    return f"{change.path}: {scope} still has the literal {value!r}: use {constant} instead"
+    return None
+
+
+# -- summaries cover the module -----------------------------------------------------------------
+
+_SUMMARY = re.compile(r"\b(?:summar\w+|overview|inventory|describe|document\w*|list|outline|explain)\b", re.IGNORECASE)
+_ABOUT_DEFINITIONS = re.compile(r"\b(?:functions?|class(?:es)?|definitions?|API|public)\b", re.IGNORECASE)
+_DOC_SUFFIXES = ("", ".md", ".rst", ".txt", ".markdown", ".adoc")
+
+
+def covers_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """A summary or inventory of a module written into a text file, when the item asks about its
+    functions or classes, names each public one (``__all__`` when the module has one, else every
+    top-level function and class without a leading underscore) — compared with the module's AST
+    (issue 12, summarise-module: a summary without a bullet for one of three functions was ticked)."""
+    if root is None or not _SUMMARY.search(item_text) or not _ABOUT_DEFINITIONS.search(item_text):
+        return None
+    documents = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _DOC_SUFFIXES]
+    modules = [m for m in _named_modules(item_text) if (root / m).is_file()]
+    if not documents or not modules:
+        return None
+    text = "\n".join((c.after or b"").decode("utf-8", "replace") for c in documents)
+    wants_classes = re.search(r"\bclass(?:es)?\b|\bpublic\b|\bAPI\b|\bdefinitions?\b", item_text, re.IGNORECASE)
+    wants_functions = re.search(r"\bfunctions?\b|\bpublic\b|\bAPI\b|\bdefinitions?\b", item_text, re.IGNORECASE)
+    for module in modules:
+        tree = _parse((root / module).read_bytes())
+        if tree is None:
+            continue
+        public = [
+            node.name
+            for node in tree.body
+            if (
+                (isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and wants_functions)
+                or (isinstance(node, ast.ClassDef) and wants_classes)
+            )
+            and not node.name.startswith("_")
+        ]
+        exported = _exported(tree)
+        if exported is not None:
+            public = [name for name in public if name in exported]
+        missing = [name for name in public if not re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text)]
+        if missing:
+            paths = ", ".join(c.path for c in documents)
+            return (
+                f"{paths} does not name {', '.join(missing)}, public in {module} (it has {', '.join(public)}): "
+                "the item asks about each of them"
+            )
+    return None
+
+
+def _exported(tree: ast.Module) -> list[str] | None:
+    for node in tree.body:
+        exports = isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        )
+        if exports and isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple):
+            return [e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return None
+
+
+# -- .gitignore --------------------------------------------------------------------------------
+
+#: What the standard tools write, in the words an item uses for them: (words, what, sample paths
+#: that must be ignored). General knowledge of Python projects, like a linter's rules.
+IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
+    (re.compile(r"\bbytecode\b|__pycache__|\.pyc\b|compiled python", re.I), "Python bytecode",
+     ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
+    (re.compile(r"\bvirtual\s?envs?\b|\bvirtualenvs?\b|\bvenvs?\b|\.venv\b", re.I), "virtualenvs",
+     [".venv/bin/python", "venv/bin/python"]),
+    (re.compile(r"\bpytest(?:'s)?[ _-]?cache\b|\.pytest_cache", re.I), "the pytest cache",
+     [".pytest_cache/v/cache/nodeids"]),
+    (re.compile(r"\bmypy(?:'s)?[ _-]?cache\b|\.mypy_cache", re.I), "the mypy cache", [".mypy_cache/3.12/cache.db"]),
+    (re.compile(r"\bruff(?:'s)?[ _-]?cache\b|\.ruff_cache", re.I), "the ruff cache", [".ruff_cache/0.6.0/cache"]),
+    (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
+    (re.compile(r"\bbuild (?:output|artifacts?|products?|director(?:y|ies)|folders?)\b|`build/`", re.I),
+     "build output", ["build/lib/pkg/mod.py"]),
+    (re.compile(r"\bdist(?:ributions?)?/|`dist/`|\bbuild (?:output|artifacts?|products?)\b", re.I), "distributions",
+     ["dist/pkg-1.0.tar.gz"]),
+    (re.compile(r"\begg[ -]?info\b", re.I), "egg-info", ["pkg.egg-info/PKG-INFO"]),
+    (re.compile(r"\btox\b", re.I), "tox environments", [".tox/py312/bin/python"]),
+    (re.compile(r"\bnode[_ ]modules\b", re.I), "node_modules", ["node_modules/pkg/index.js"]),
+]  # fmt: skip
+
+
+def _ignored(gitignore: bytes, paths: list[str]) -> set[str] | None:
+    """Which of paths a .gitignore of these bytes ignores at a repository's top (git's own
+    rules, ``git check-ignore --no-index``), or None without git."""
+    git = shutil.which("git")
+    if git is None or not paths:
+        return None if git is None else set()
+    with tempfile.TemporaryDirectory(prefix="agentrunner-ignore-") as folder:
+        (Path(folder) / ".gitignore").write_bytes(gitignore)
+        environment = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+        try:
+            subprocess.run([git, "init", "-q", folder], check=True, capture_output=True, timeout=30, env=environment)
+            done = subprocess.run(
+                [git, "check-ignore", "--no-index", "--stdin"],
+                cwd=folder,
+                input="\n".join(paths).encode(),
+                capture_output=True,
+                timeout=30,
+                check=False,
+                env=environment,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+    if done.returncode not in (0, 1):
+        return None
+    return set(done.stdout.decode("utf-8", "replace").splitlines())
+
+
+def _project_files(root: Path) -> list[str]:
+    """The project's tracked files (git), else its files (at most 5,000)."""
+    git = shutil.which("git")
+    if git and (root / ".git").exists():
+        try:
+            done = subprocess.run([git, "ls-files"], cwd=root, capture_output=True, timeout=30, check=False)
+            if done.returncode == 0:
+                return [line for line in done.stdout.decode("utf-8", "replace").splitlines() if line][:5000]
+        except (OSError, subprocess.SubprocessError):
+            pass
+    found: list[str] = []
+    for current, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in {"__pycache__", "node_modules", "venv"})
+        found += [(Path(current) / name).relative_to(root).as_posix() for name in sorted(files)]
+        if len(found) >= 5000:
+            break
+    return found[:5000]
+
+
+def _mentioned(path: str, item_text: str) -> bool:
+    """Whether the item mentions a file, its folder or its kind (then ignoring it may be asked)."""
+    lowered = item_text.lower()
+    pure = PurePosixPath(path)
+    words = [pure.name, *(part + "/" for part in pure.parts[:-1])]
+    if pure.suffix:
+        words.append(pure.suffix)
+    return any(word.lower() in lowered for word in words)
+
+
+def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """A top-level .gitignore the item wrote ignores what the item names in the standard tools'
+    words (issue 12, gitignore: "the pytest cache" was not ignored, and it was ticked), and
+    ignores no project file it did not ignore before, unless the item mentions it."""
+    change = next((c for c in changes if c.path == ".gitignore" and c.after is not None), None)
+    if change is None or change.after is None:
+        return None
+    wanted = [(what, sample) for words, what, samples in IGNORE_KINDS if words.search(item_text) for sample in samples]
+    if wanted:
+        ignored = _ignored(change.after, [sample for _, sample in wanted])
+        if ignored is None:
+            return None  # no git here: nothing to check with
+        for what in dict.fromkeys(what for what, _ in wanted):
+            samples = [sample for kind, sample in wanted if kind == what]
+            if not any(sample in ignored for sample in samples):  # one of a kind's usual paths is enough
+                return f".gitignore does not ignore {what} (e.g. {samples[0]}), which the item names: add its pattern"
+    if root is None:
+        return None
+    files = [path for path in _project_files(root) if path != ".gitignore"]
+    now = _ignored(change.after, files) or set()
+    before = _ignored(change.before, files) or set() if change.before is not None else set()
+    wrongly = sorted(path for path in now - before if not _mentioned(path, item_text))
+    if wrongly:
+        return f".gitignore ignores project file(s) {', '.join(wrongly[:3])}: ignore only what the item asks for"
+    return None
+
+
+# -- all of them --------------------------------------------------------------------------------
+
+
+def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """The first thing the changes miss of what the item asks for (the checks above), or None."""
+    finders: list[Callable[[], str | None]] = [
+        lambda: dropped_docstring_problem(changes, item_text),
+        lambda: type_hints_problem(changes, item_text),
+        lambda: docstrings_problem(changes, item_text),
+        lambda: used_problem(changes, item_text),
+        lambda: covers_problem(changes, item_text, root),
+        lambda: ignores_problem(changes, item_text, root),
+        lambda: lint_problem(changes, item_text, root),
+    ]
+    for find in finders:
+        problem = find()
+        if problem:
+            return problem
+    return None
+
+
+__all__ = [
+    "IGNORE_KINDS",
+    "covers_problem",
+    "docstrings_problem",
+    "dropped_docstring_problem",
+    "ignores_problem",
+    "item_problem",
+    "lint_problem",
+    "ruff_findings",
+    "type_hints_problem",
+    "used_problem",
+]

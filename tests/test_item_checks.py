@@ -1,0 +1,271 @@
+"""What an item asks for, checked against what it changed (agentrunner/agent/checks.py, issue 12).
+
+Each wrong case is the work Qwen2.5-Coder-1.5B did in the session-4 benchmark and got ticked
+(`benchmarks/chores`: gitignore, name-constants, sort-imports, summarise-module,
+type-hints-report), made small; each right case is the kind of work the chores' own checks
+accept, which must keep passing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agentrunner.agent.checks import (
+    covers_problem,
+    docstrings_problem,
+    dropped_docstring_problem,
+    ignores_problem,
+    lint_problem,
+    ruff_command,
+    type_hints_problem,
+    used_problem,
+)
+from agentrunner.agent.journal import FileChange
+from agentrunner.agent.verification import asked_problem
+from tests.test_transactions import chat_reply, tree
+from tests.test_transactions import project as project  # the fixture, shared
+from tests.test_verification import FINAL, work_one
+
+
+def change(path: str, before: str | None, after: str | None) -> FileChange:
+    return FileChange(path, None if before is None else before.encode(), None if after is None else after.encode())
+
+
+PRICING = '''"""Bulk pricing."""
+
+
+def bulk_price(unit_price: float, qty: int) -> float:
+    """The price of qty units: 20% off from 100 units."""
+    if qty >= 100:
+        return round(qty * unit_price * (1 - 0.2), 2)
+    return round(qty * unit_price, 2)
+'''
+CONSTANTS_ITEM = (
+    "Name the bulk-pricing numbers in `pkg/pricing.py`\n  "
+    "Module constants `BULK_MIN_UNITS = 100` and `BULK_DISCOUNT = 0.2`, used by `bulk_price` instead of the literals."
+)
+DEFINED_ONLY = PRICING.replace(
+    '"""Bulk pricing."""\n', '"""Bulk pricing."""\n\nBULK_MIN_UNITS = 100\nBULK_DISCOUNT = 0.2\n'
+)
+USED = DEFINED_ONLY.replace("qty >= 100", "qty >= BULK_MIN_UNITS").replace("(1 - 0.2)", "(1 - BULK_DISCOUNT)")
+
+
+def test_constants_the_item_asks_to_be_used_are_used_instead_of_the_literals() -> None:
+    """name-constants: the constants were added, `bulk_price` kept `100` and `0.2`; ticked."""
+    problem = used_problem([change("pkg/pricing.py", PRICING, DEFINED_ONLY)], CONSTANTS_ITEM)
+    assert problem and "BULK_MIN_UNITS is defined but not used by bulk_price" in problem
+    half = DEFINED_ONLY.replace("(1 - 0.2)", "(1 - BULK_DISCOUNT)").replace(
+        "qty >= 100", "qty >= BULK_MIN_UNITS or qty == 100"
+    )
+    assert "still has the literal 100" in (
+        used_problem([change("pkg/pricing.py", PRICING, half)], CONSTANTS_ITEM) or ""
+    )
+    assert used_problem([change("pkg/pricing.py", PRICING, USED)], CONSTANTS_ITEM) is None
+    # no word of using them: defining constants is the whole job
+    assert used_problem([change("pkg/pricing.py", PRICING, DEFINED_ONLY)], "Add `BULK_MIN_UNITS = 100`") is None
+
+
+REPORT = '''"""Text formatting."""
+
+
+def format_currency(amount):
+    """As dollars."""
+    return f"${amount:,.2f}"
+
+
+def summary_lines(inventory):
+    """The lines of the summary."""
+    return [f"{len(list(items))} items" for items in [inventory]]
+'''
+HINTS_ITEM = "Add type hints to `pkg/report.py`\nEvery parameter and every return value."
+
+
+def test_type_hints_cover_every_function_and_say_what_a_container_holds() -> None:
+    """type-hints-report: `summary_lines(inventory: list) -> list` was ticked (the chore wants
+    `list[str]`; a bare `list` says nothing of what it holds)."""
+    bare = REPORT.replace("(amount):", "(amount: float) -> str:").replace("(inventory):", "(inventory: list) -> list:")
+    problem = type_hints_problem([change("pkg/report.py", REPORT, bare)], HINTS_ITEM)
+    assert problem and "summary_lines: the parameter inventory is annotated `list`" in problem
+    partial = REPORT.replace("(amount):", "(amount: float) -> str:")
+    problem = type_hints_problem([change("pkg/report.py", REPORT, partial)], HINTS_ITEM)
+    assert problem and "summary_lines: parameter(s) without a type hint: inventory" in problem
+    right = partial.replace("(inventory):", "(inventory: Iterable[Item]) -> list[str]:")
+    assert type_hints_problem([change("pkg/report.py", REPORT, right)], HINTS_ITEM) is None
+    # an annotation that was there already is not this item's: only what it wrote is judged
+    old_bare = right.replace("-> list[str]", "-> list")
+    assert type_hints_problem([change("pkg/report.py", old_bare, old_bare + "# x\n")], HINTS_ITEM) is None
+    # an item about one function judges that one only
+    one = "Add type hints to `format_currency` in `pkg/report.py`"
+    assert type_hints_problem([change("pkg/report.py", REPORT, partial)], one) is None
+
+
+REORDER = '''"""Reorder suggestions."""
+
+
+def needs_reorder(item):
+    return item.quantity <= item.level
+
+
+def reorder_quantity(item, weeks=4):
+    return weeks * item.usage
+
+
+def reorder_list(items):
+    return [i for i in items if needs_reorder(i)]
+
+
+def _helper():
+    return 0
+'''
+SUMMARY_ITEM = (
+    "Summarise `pkg/reorder.py` in `docs/summary.md`\n"
+    "A short paragraph on what the module is for, then one bullet per public function saying what it does."
+)
+
+
+def test_a_summary_of_a_module_names_each_of_its_public_functions(tmp_path: Path) -> None:
+    """summarise-module: a paragraph with no bullet for any of the three functions was ticked."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "reorder.py").write_text(REORDER, "utf-8")
+    paragraph = "This module decides which stock items to reorder and how many units to order of each.\n"
+    problem = covers_problem([change("docs/summary.md", None, paragraph)], SUMMARY_ITEM, tmp_path)
+    assert problem and "does not name needs_reorder, reorder_quantity, reorder_list" in problem
+    bullets = "".join(f"- `{name}`: what it does, in a few words.\n" for name in ("needs_reorder", "reorder_quantity"))
+    problem = covers_problem([change("docs/summary.md", None, paragraph + bullets)], SUMMARY_ITEM, tmp_path)
+    assert problem and "does not name reorder_list," in problem  # _helper is not public
+    whole = paragraph + bullets + "- `reorder_list`: the items to reorder.\n"
+    assert covers_problem([change("docs/summary.md", None, whole)], SUMMARY_ITEM, tmp_path) is None
+    # a summary that is not asked about the functions may be a paragraph
+    assert (
+        covers_problem(
+            [change("docs/summary.md", None, paragraph)], "Summarise `pkg/reorder.py` in `docs/summary.md`", tmp_path
+        )
+        is None
+    )
+
+
+def test_docstrings_the_item_asks_for_are_there() -> None:
+    models = "class Inventory:\n    def add(self, item):\n        pass\n\n    def get(self, sku):\n        return sku\n"
+    item = "Document the public methods of `Inventory` in `pkg/models.py` (docstrings for `add` and `get`)"
+    one = models.replace("def add(self, item):\n", 'def add(self, item):\n        """Add an item."""\n')
+    problem = docstrings_problem([change("pkg/models.py", models, one)], item)
+    assert problem and "Inventory.get has no docstring" in problem
+    both = one.replace("def get(self, sku):\n", 'def get(self, sku):\n        """The item of sku."""\n')
+    assert docstrings_problem([change("pkg/models.py", models, both)], item) is None  # the class needs none
+
+
+def test_a_docstring_a_rewrite_dropped_is_put_back() -> None:
+    item = "Rewrite the loop in `f` as a comprehension"
+    before = (
+        'def f(xs):\n    """Doubles."""\n    out = []\n    for x in xs:\n        out.append(2 * x)\n    return out\n'
+    )
+    after = "def f(xs):\n    return [2 * x for x in xs]\n"
+    assert "the docstring of f in m.py was removed" in (
+        dropped_docstring_problem([change("m.py", before, after)], item) or ""
+    )
+    kept = 'def f(xs):\n    """Doubles."""\n    return [2 * x for x in xs]\n'
+    assert dropped_docstring_problem([change("m.py", before, kept)], item) is None
+    assert dropped_docstring_problem([change("m.py", before, after)], "Remove the docstring of `f`") is None
+
+
+CLI = '''"""The command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .loader import load_items
+from .reorder import reorder_list
+
+
+def main() -> int:
+    return len(sys.argv) + bool(argparse) + bool(load_items) + bool(reorder_list)
+'''
+# Qwen's sort-imports (session 4): the relative imports before the standard library, one twice
+QWEN_SORTED = CLI.replace(
+    "import argparse\nimport sys\n\nfrom .loader import load_items\nfrom .reorder import reorder_list\n",
+    "from .loader import load_items\nfrom .reorder import reorder_list\n\nimport argparse\nimport sys\n\n"
+    "from .reorder import reorder_list\n",
+)
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None and ruff_command(Path("/nonexistent")) is None, reason="no ruff")
+def test_imports_sorted_as_ruff_wants_and_no_new_pyflakes_error(tmp_path: Path) -> None:
+    """sort-imports: an order ruff's isort rule rejects, with an import written twice, was ticked."""
+    (tmp_path / "pkg").mkdir()
+    item = "Sort the imports of `pkg/cli.py` (standard library first, then the package's own, alphabetical)"
+    unsorted = CLI.replace("import argparse\nimport sys\n", "import sys\nimport argparse\n")
+    problem = lint_problem([change("pkg/cli.py", unsorted, QWEN_SORTED)], item, tmp_path)
+    assert problem and "I001" in problem, problem
+    assert lint_problem([change("pkg/cli.py", unsorted, CLI)], item, tmp_path) is None
+    # any item: a name written twice or used undefined is new breakage
+    twice = CLI + "\n\nfrom .loader import load_items\n"
+    problem = lint_problem([change("pkg/cli.py", CLI, twice)], "Add a `--json` flag", tmp_path)
+    assert problem and "F811" in problem, problem
+    undefined = CLI + "\n\ndef other() -> int:\n    return missing_name\n"
+    assert "F821" in (lint_problem([change("pkg/cli.py", CLI, undefined)], "Add `other`", tmp_path) or "")
+    # what was wrong before the item is not its doing; an import order is judged only when asked
+    assert lint_problem([change("pkg/cli.py", undefined, undefined + "# x\n")], "Add a comment", tmp_path) is None
+    assert lint_problem([change("pkg/cli.py", CLI, unsorted)], "Add a comment", tmp_path) is None
+
+
+GITIGNORE_ITEM = (
+    "Add a `.gitignore`\n"
+    "Python bytecode, virtualenvs (`.venv/`), the pytest cache, build output (`build/`, `dist/`, `*.egg-info`)."
+)
+QWEN_GITIGNORE = "*.pyc\n*.egg-info\nbuild/\ndist/\n*.pyo\nvenv/\n.venv/\n"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_a_gitignore_ignores_what_the_item_names_and_no_project_file(tmp_path: Path) -> None:
+    """gitignore: "the pytest cache" was not ignored (no `.pytest_cache/`), and it was ticked."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "stock.csv").write_text("a\n", "utf-8")
+    (tmp_path / "app.py").write_text("X = 1\n", "utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    problem = ignores_problem([change(".gitignore", None, QWEN_GITIGNORE)], GITIGNORE_ITEM, tmp_path)
+    assert problem and "does not ignore the pytest cache" in problem
+    right = QWEN_GITIGNORE + ".pytest_cache/\n"
+    assert ignores_problem([change(".gitignore", None, right)], GITIGNORE_ITEM, tmp_path) is None
+    problem = ignores_problem([change(".gitignore", None, right + "*.csv\n")], GITIGNORE_ITEM, tmp_path)
+    assert problem and "ignores project file(s) data/stock.csv" in problem
+    # unless the item asks for it
+    asked = "Add a `.gitignore` for the CSV exports in `data/`"
+    assert ignores_problem([change(".gitignore", None, "data/*.csv\n")], asked, tmp_path) is None
+
+
+def test_the_asked_check_runs_them(tmp_path: Path) -> None:
+    """verification's `asked` (and so the loop's DONE gate and the graph's check) includes them."""
+    problem = asked_problem([change("pkg/pricing.py", PRICING, DEFINED_ONLY)], CONSTANTS_ITEM, tmp_path)
+    assert problem and "not used by bulk_price" in problem
+
+
+def test_a_scripted_model_that_only_defines_the_constants_is_told_and_not_ticked(
+    project: Path, write_config: Callable[[str], Path]
+) -> None:
+    """End to end: the model writes the constants without using them; the loop's DONE gate says
+    what is missing, the same state again fails the item, rolled back; the right work is ticked."""
+    (project / "pkg" / "pricing.py").write_text(PRICING, "utf-8")
+    before = tree(project)
+    write = chat_reply(tool=("write_file", {"path": "pkg/pricing.py", "content": DEFINED_ONLY}))
+    entry, todo_path = work_one(
+        project, write_config, CONSTANTS_ITEM, write, chat_reply(content=FINAL), chat_reply(content=FINAL)
+    )
+    assert entry["status"] == "failed", entry
+    assert "not used by bulk_price" in (entry["error"] or ""), entry["error"]
+    assert "- [x]" not in todo_path.read_text("utf-8")
+    assert tree(project) == before
+
+    fix = chat_reply(tool=("write_file", {"path": "pkg/pricing.py", "content": USED}))
+    entry, todo_path = work_one(
+        project, write_config, CONSTANTS_ITEM, write, chat_reply(content=FINAL), fix, chat_reply(content=FINAL)
+    )
+    assert entry["status"] == "done", entry["error"]
+    assert "BULK_DISCOUNT" in (project / "pkg" / "pricing.py").read_text("utf-8")
