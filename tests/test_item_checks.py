@@ -27,7 +27,10 @@ from agentrunner.agent.checks import (
 )
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.verification import asked_problem
-from tests.test_transactions import chat_reply, tree
+from agentrunner.config import load_config
+from agentrunner.runner import RunOptions, run
+from tests.support.scripted_http import ScriptedServer
+from tests.test_transactions import chat_reply, config_text, models, todo, tree
 from tests.test_transactions import project as project  # the fixture, shared
 from tests.test_verification import FINAL, work_one
 
@@ -269,3 +272,22 @@ def test_a_scripted_model_that_only_defines_the_constants_is_told_and_not_ticked
     )
     assert entry["status"] == "done", entry["error"]
     assert "BULK_DISCOUNT" in (project / "pkg" / "pricing.py").read_text("utf-8")
+
+
+def test_an_item_about_todo_comments_is_shown_the_codes_todos_not_the_to_do_lists(
+    project: Path, write_config: Callable[[str], Path]
+) -> None:
+    """list-todos: the grep the loop starts with listed the to-do file's own lines (the item and its
+    context, "One bullet per TODO …"); Qwen took them for the code's and wrote the item into
+    tasks/todo.md. The code's TODOs are shown, the to-do list's are not."""
+    (project / "pkg" / "mod.py").write_text("X = 1  # TODO: name this constant\n", "utf-8")
+    item = "Collect the TODO comments in the code into `docs/todo.md`\n  One bullet per TODO with its file and line."
+    with ScriptedServer({"/v1/models": models()}) as server:
+        server.queue("/v1/chat/completions", chat_reply(content="DONE"), chat_reply(content="DONE"))
+        write_config(config_text(server.url).replace('"list_files"]', '"list_files", "grep"]'))
+        todo(project, item)
+        run(load_config(project / "routes.toml"), RunOptions(quiet=True))
+        first = server.requests_to("/v1/chat/completions")[0].json()
+    prompt = first["messages"][-1]["content"]
+    assert "pkg/mod.py:1: X = 1  # TODO: name this constant" in prompt, prompt
+    assert "tasks/todo.md" not in prompt.split("found:", 1)[1], prompt

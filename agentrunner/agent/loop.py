@@ -559,7 +559,14 @@ def _markers(ctx: Any, text: str) -> str:
     if not MARKERS.search(text):
         return ""
     outcome = ctx.tool("grep", {"pattern": MARKERS.pattern})
-    return _clip(outcome.output) if outcome.ok else ""
+    # not the to-do list's own lines (the item and its context): Qwen took them for the code's
+    # TODOs and wrote the item into tasks/todo.md (issue 12, list-todos)
+    lines = outcome.output.splitlines() if outcome.ok else []
+    to_do_lists = {match.group(1) for line in lines if (match := _CHECKLIST_LINE.match(line))}
+    return _clip("\n".join(line for line in lines if line.split(":", 1)[0] not in to_do_lists))
+
+
+_CHECKLIST_LINE = re.compile(r"^([^:\n]+):\d+:\s*[-*]\s+\[[ xX]\]\s")
 
 
 _IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.MULTILINE)
