@@ -487,7 +487,7 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
     (re.compile(r"\bbuild (?:output|artifacts?|products?|director(?:y|ies)|folders?)\b|`build/`", re.I),
      "build output", ["build/lib/pkg/mod.py"]),
-    (re.compile(r"\bdist(?:ributions?)?/|`dist/`|\bbuild (?:output|artifacts?|products?)\b", re.I), "distributions",
+    (re.compile(r"\bdist/|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b", re.I), "distributions",
      ["dist/pkg-1.0.tar.gz"]),
     (re.compile(r"\begg[ -]?info\b", re.I), "egg-info", ["pkg.egg-info/PKG-INFO"]),
     (re.compile(r"\btox\b", re.I), "tox environments", [".tox/py312/bin/python"]),
