@@ -234,7 +234,7 @@ def test_a_gitignore_ignores_what_the_item_names_and_no_project_file(tmp_path: P
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
     problem = ignores_problem([change(".gitignore", None, QWEN_GITIGNORE)], GITIGNORE_ITEM, tmp_path)
-    assert problem and "does not ignore the pytest cache" in problem
+    assert problem and "does not ignore the pytest cache" in problem and "add the line `.pytest_cache/`" in problem
     right = QWEN_GITIGNORE + ".pytest_cache/\n"
     assert ignores_problem([change(".gitignore", None, right)], GITIGNORE_ITEM, tmp_path) is None
     problem = ignores_problem([change(".gitignore", None, right + "*.csv\n")], GITIGNORE_ITEM, tmp_path)
@@ -291,3 +291,15 @@ def test_an_item_about_todo_comments_is_shown_the_codes_todos_not_the_to_do_list
     prompt = first["messages"][-1]["content"]
     assert "pkg/mod.py:1: X = 1  # TODO: name this constant" in prompt, prompt
     assert "tasks/todo.md" not in prompt.split("found:", 1)[1], prompt
+
+
+def test_an_invalid_pyproject_is_shown_with_where_pep_621_puts_extras() -> None:
+    """dev-dependencies: `[tool.setuptools.extras]` was failed by the verification, never shown to
+    the model; the loop's DONE gate (the `asked` problem) now says what is wrong and where extras go."""
+    pytest.importorskip("setuptools.config._validate_pyproject")
+    pyproject = '[project]\nname = "demo"\nversion = "0.1.0"\n'
+    wrong = pyproject + '[tool.setuptools.extras]\ndev = ["pytest>=8"]\n'
+    problem = asked_problem([change("pyproject.toml", pyproject, wrong)], "Add a `dev` extra", None)
+    assert problem and "must not contain {'extras'}" in problem and "[project.optional-dependencies]" in problem
+    right = pyproject + '[project.optional-dependencies]\ndev = ["pytest>=8"]\n'
+    assert asked_problem([change("pyproject.toml", pyproject, right)], "Add a `dev` extra", None) is None

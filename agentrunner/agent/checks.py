@@ -455,8 +455,8 @@ def covers_problem(changes: list[FileChange], item_text: str, root: Path | None)
         if missing:
             paths = ", ".join(c.path for c in documents)
             return (
-                f"{paths} does not name {', '.join(missing)}, public in {module} (it has {', '.join(public)}): "
-                "the item asks about each of them"
+                f"{paths} does not name {', '.join(missing)}, public in {module} (it has {', '.join(public)}), "
+                f"and the item asks about each of them: add a line for each, like `- {missing[0]}: what it does`"
             )
     return None
 
@@ -493,6 +493,22 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(r"\btox\b", re.I), "tox environments", [".tox/py312/bin/python"]),
     (re.compile(r"\bnode[_ ]modules\b", re.I), "node_modules", ["node_modules/pkg/index.js"]),
 ]  # fmt: skip
+
+
+#: the usual line for each kind, for the message (a small model copies what it is told)
+IGNORE_PATTERNS = {
+    "Python bytecode": "__pycache__/",
+    "virtualenvs": ".venv/",
+    "the pytest cache": ".pytest_cache/",
+    "the mypy cache": ".mypy_cache/",
+    "the ruff cache": ".ruff_cache/",
+    "coverage data": ".coverage",
+    "build output": "build/",
+    "distributions": "dist/",
+    "egg-info": "*.egg-info/",
+    "tox environments": ".tox/",
+    "node_modules": "node_modules/",
+}
 
 
 def _ignored(gitignore: bytes, paths: list[str]) -> set[str] | None:
@@ -566,7 +582,9 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
         for what in dict.fromkeys(what for what, _ in wanted):
             samples = [sample for kind, sample in wanted if kind == what]
             if not any(sample in ignored for sample in samples):  # one of a kind's usual paths is enough
-                return f".gitignore does not ignore {what} (e.g. {samples[0]}), which the item names: add its pattern"
+                line = IGNORE_PATTERNS.get(what)
+                add = f"add the line `{line}`" if line else f"add a pattern that ignores {samples[0]}"
+                return f".gitignore does not ignore {what} (e.g. {samples[0]}), which the item names: {add}"
     if root is None:
         return None
     files = [path for path in _project_files(root) if path != ".gitignore"]

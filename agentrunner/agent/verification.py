@@ -90,6 +90,27 @@ def pyproject_problem(data: bytes) -> str | None:
     return None
 
 
+def invalid_pyproject_problem(changes: list[FileChange]) -> str | None:
+    """A pyproject.toml the item made invalid (valid before), with where PEP 621 puts what the
+    invalid table tried: the loop's DONE gate shows it to the model, which wrote an extra as
+    ``[tool.setuptools.extras]`` (issue 12, dev-dependencies) and was only failed, never told."""
+    for change in changes:
+        if PurePosixPath(change.path).name != "pyproject.toml" or change.after is None:
+            continue
+        if parse_problem(change.path, change.after) or (change.before and pyproject_problem(change.before)):
+            continue  # a TOML error is the write guard's; invalid before is not this item's doing
+        problem = pyproject_problem(change.after)
+        if problem:
+            hint = ""
+            if re.search(r"extra|optional|dependenc", problem, re.IGNORECASE):
+                hint = (
+                    " (PEP 621: extras are lists under `[project.optional-dependencies]`, e.g. "
+                    '`dev = ["pytest>=8"]`; runtime ones in `dependencies = [...]` of `[project]`)'
+                )
+            return f"{problem}{hint}"
+    return None
+
+
 def parse_check(changes: list[FileChange]) -> Check:
     checked: list[str] = []
     skipped: list[str] = []
@@ -370,7 +391,8 @@ def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) 
             if (literal := (groups[0] or groups[1]).strip()) and (root / literal).exists()
         ]
     return (
-        notes_only_problem(changes, item_text)
+        invalid_pyproject_problem(changes)
+        or notes_only_problem(changes, item_text)
         or misplaced_problem(changes, item_text, root)
         or literals_problem(changes, item_text, existing)
         or item_problem(changes, item_text, root)
