@@ -206,6 +206,11 @@ def test_imports_sorted_as_ruff_wants_and_no_new_pyflakes_error(tmp_path: Path) 
     unsorted = CLI.replace("import argparse\nimport sys\n", "import sys\nimport argparse\n")
     problem = lint_problem([change("pkg/cli.py", unsorted, QWEN_SORTED)], item, tmp_path)
     assert problem and "I001" in problem, problem
+    # the order ruff wants is shown, to copy: standard library, then the package's own
+    assert (
+        "import argparse\nimport sys\n\nfrom .loader import load_items\nfrom .reorder import reorder_list\n```"
+        in problem
+    )
     assert lint_problem([change("pkg/cli.py", unsorted, CLI)], item, tmp_path) is None
     # any item: a name written twice or used undefined is new breakage
     twice = CLI + "\n\nfrom .loader import load_items\n"

@@ -175,6 +175,25 @@ def ruff_findings(root: Path, path: str, data: bytes, select: str) -> list[str] 
     return findings
 
 
+def _sorted_imports(root: Path, path: str, data: bytes) -> str | None:
+    """The module's top-level import lines as ruff's isort fix writes them (a small model copies
+    a block it is shown; it does not derive an order from rules), or None."""
+    command = ruff_command(root)
+    if command is None:
+        return None
+    argv = [*command, "check", "--no-cache", "--select", "I", "--fix", "--stdin-filename", path, "-"]
+    try:
+        done = subprocess.run(argv, cwd=root, input=data, capture_output=True, timeout=60, check=False)
+        tree = ast.parse(done.stdout)
+    except (OSError, subprocess.TimeoutExpired, SyntaxError, ValueError):
+        return None
+    imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    if done.returncode != 0 or not imports:
+        return None
+    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    return "```python\n" + "\n".join(lines[imports[0].lineno - 1 : imports[-1].end_lineno]) + "\n```"
+
+
 def lint_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A changed Python file has a pyflakes error it had not before; an item about the order of
     imports leaves every file it changed passing ruff's isort rule (issue 12, sort-imports: a
@@ -191,10 +210,13 @@ def lint_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         before = ruff_findings(root, change.path, change.before, rules) if change.before is not None else []
         new = [finding for finding in now if finding not in (before or [])]
         if order and any(f.startswith("I001") for f in now):
+            block = _sorted_imports(root, change.path, change.after)
+            show = f":\n{block}\nwrite the file's imports as exactly these lines" if block else ""
             return (
-                f"{change.path}: ruff's import sorting (isort, rule I001) still disagrees: {now[0]}. Standard "
+                f"{change.path}: ruff's import sorting (isort, rule I001) still disagrees. Standard "
                 "library imports first, then third-party, then the package's own (relative) imports, each group "
-                "alphabetical and separated by one blank line; `from __future__` imports on top"
+                "alphabetical and separated by one blank line; `from __future__` imports on top. In ruff's "
+                f"order the imports are{show}"
             )
         if new:
             return f"{change.path}: {new[0]} (ruff; not there before the change): fix it"
