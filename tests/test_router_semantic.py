@@ -16,6 +16,7 @@ import pytest
 from typer.testing import Result
 
 from agentrunner.config import parse_config
+from agentrunner.errors import RouterModelError
 from agentrunner.replay.outcome_eval import load_dataset
 from agentrunner.replay.tune import DatasetEvaluator, Space, tune
 from agentrunner.router.calibrate import calibrate
@@ -153,6 +154,25 @@ def test_embeddings_are_bounded_mean_pooled_and_cached_on_disk(embedding_cache: 
     assert np.array_equal(again.embed(head), vectors[0].astype(np.float32).astype(np.float64))
     assert again.computed == 0
     assert (embedding_cache / "vectors.sqlite3").is_file()
+
+
+@pytest.mark.model
+def test_last_token_pooling_is_its_own_vector_and_cache_entry(embedding_cache: Path) -> None:
+    prompt = "Write a function that parses ISO dates, checks that each is valid, and returns the weekday of each"
+    mean = PromptEmbedder(EmbeddingSpec(max_tokens=16))
+    last = PromptEmbedder(EmbeddingSpec(max_tokens=16, pooling="last"))
+    assert mean.key(prompt) != last.key(prompt)  # one cache, two entries
+    mean_vector, last_vector = mean.embed(prompt), last.embed(prompt)
+    assert last_vector.shape == mean_vector.shape == (640,) and np.isfinite(last_vector).all()
+    assert not np.allclose(mean_vector, last_vector)
+    # The prompt is longer than 16 tokens: the 16th token is the one pooled, a longer tail changes nothing.
+    assert np.allclose(last.embed(prompt + " and many more words after the sixteenth token" * 5), last_vector)
+    assert last.computed == 2 and mean.computed == 1
+
+
+def test_an_unknown_pooling_is_one_clear_error() -> None:
+    with pytest.raises(RouterModelError, match=r"pooling 'max'.*mean, last"):
+        EmbeddingSpec(pooling="max")
 
 
 def code_or_prose_records(n: int, seed: int = 0) -> list[dict[str, Any]]:

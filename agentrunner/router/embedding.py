@@ -42,6 +42,9 @@ DEFAULT_EMBEDDING_TOKENS = 128
 DEFAULT_EMBEDDING_THREADS = 2
 #: Texts longer than this are cut before tokenising: the head holds far more than max_tokens tokens.
 _MAX_CHARS_PER_TOKEN = 16
+#: How token vectors become one prompt vector: their mean, or the last token's (which in a causal
+#: model has read the whole prompt).
+POOLINGS = ("mean", "last")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class EmbeddingSpec:
     model: str = DEFAULT_EMBEDDING_MODEL
     max_tokens: int = DEFAULT_EMBEDDING_TOKENS
     pooling: str = "mean"
+
+    def __post_init__(self) -> None:
+        if self.pooling not in POOLINGS:
+            raise RouterModelError(f"embedding pooling {self.pooling!r}: expected one of {', '.join(POOLINGS)}")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -131,7 +138,7 @@ class _VectorCache:
 
 
 class PromptEmbedder:
-    """Mean-pooled prompt embeddings from a local GGUF, cached on disk by prompt hash."""
+    """Pooled prompt embeddings from a local GGUF, cached on disk by prompt hash."""
 
     def __init__(
         self,
@@ -182,7 +189,11 @@ class PromptEmbedder:
                 self._model = Llama(
                     model_path=str(path),
                     embedding=True,
-                    pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
+                    pooling_type=(
+                        llama_cpp.LLAMA_POOLING_TYPE_LAST
+                        if self.spec.pooling == "last"
+                        else llama_cpp.LLAMA_POOLING_TYPE_MEAN
+                    ),
                     n_ctx=n_ctx,
                     n_batch=n_ctx,
                     n_ubatch=n_ctx,
@@ -242,6 +253,7 @@ def shared_embedder(spec: EmbeddingSpec) -> PromptEmbedder:
 __all__ = [
     "DEFAULT_EMBEDDING_MODEL",
     "DEFAULT_EMBEDDING_TOKENS",
+    "POOLINGS",
     "EmbeddingSpec",
     "PromptEmbedder",
     "embedding_cache_dir",
