@@ -218,6 +218,12 @@ def test_imports_sorted_as_ruff_wants_and_no_new_pyflakes_error(tmp_path: Path) 
     assert problem and "F811" in problem, problem
     undefined = CLI + "\n\ndef other() -> int:\n    return missing_name\n"
     assert "F821" in (lint_problem([change("pkg/cli.py", CLI, undefined)], "Add `other`", tmp_path) or "")
+    # a name the project defines elsewhere: the import to write (type-hints-report: `Item` unimported)
+    (tmp_path / "pkg" / "__init__.py").write_text("", "utf-8")
+    (tmp_path / "pkg" / "models.py").write_text("class Item:\n    pass\n", "utf-8")
+    hinted = CLI + "\n\ndef first(items: list[Item]) -> Item:\n    return items[0]\n"
+    problem = lint_problem([change("pkg/cli.py", CLI, hinted)], "Add type hints", tmp_path)
+    assert problem and "F821 Undefined name `Item`" in problem and "import it: `from .models import Item`" in problem
     # what was wrong before the item is not its doing; an import order is judged only when asked
     assert lint_problem([change("pkg/cli.py", undefined, undefined + "# x\n")], "Add a comment", tmp_path) is None
     assert lint_problem([change("pkg/cli.py", CLI, unsorted)], "Add a comment", tmp_path) is None

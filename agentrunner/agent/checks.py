@@ -219,8 +219,37 @@ def lint_problem(changes: list[FileChange], item_text: str, root: Path | None) -
                 f"order the imports are{show}"
             )
         if new:
-            return f"{change.path}: {new[0]} (ruff; not there before the change): fix it"
+            undefined = re.match(r"F821 Undefined name `(\w+)`", new[0])
+            where = _import_of(root, change.path, undefined.group(1)) if undefined else None
+            fix = f"import it: `{where}`" if where else "fix it"
+            return f"{change.path}: {new[0]} (ruff; not there before the change): {fix}"
     return None
+
+
+def _import_of(root: Path, path: str, name: str) -> str | None:
+    """The import line for a name the project defines at the top of one module (``from .models
+    import Item`` beside it in a package, else absolute), or None (not found, or more than one)."""
+    pattern = re.compile(rf"^(?:class|def|async def)\s+{re.escape(name)}\b|^{re.escape(name)}\s*[:=]", re.MULTILINE)
+    found: list[str] = []
+    for current, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in {"__pycache__", "venv", "node_modules"})
+        for file_name in files:
+            candidate = (Path(current) / file_name).relative_to(root).as_posix()
+            if file_name.endswith(".py") and candidate != path and not file_name.startswith("test_"):
+                try:
+                    if pattern.search((root / candidate).read_text("utf-8", "replace")[:200_000]):
+                        found.append(candidate)
+                except OSError:
+                    continue
+        if len(found) > 1:
+            return None
+    if len(found) != 1:
+        return None
+    module = PurePosixPath(found[0]).with_suffix("")
+    if module.parent == PurePosixPath(path).parent and (root / module.parent / "__init__.py").is_file():
+        return f"from .{module.name} import {name}"
+    parts = [part for part in module.parts if part != "src"]
+    return f"from {'.'.join(parts)} import {name}"
 
 
 # -- type hints -------------------------------------------------------------------------------
@@ -309,7 +338,8 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
                     what = "return type" if key == "return" else f"parameter {key}"
                     return (
                         f"{change.path}: {name}: the {what} is annotated `{annotation}`, which does not say what it "
-                        f"holds: give the element types (e.g. `{bare}[str]`, `{bare}[Item]`), as the code uses them"
+                        f"holds: give the element type in brackets (`{bare}[...]`): the type of the values the code "
+                        "puts in or takes out"
                     )
     return None
 
