@@ -19,6 +19,7 @@ from agentrunner.agent.checks import (
     covers_problem,
     docstrings_problem,
     dropped_docstring_problem,
+    heading_problem,
     ignores_problem,
     lint_problem,
     ruff_command,
@@ -314,3 +315,19 @@ def test_an_invalid_pyproject_is_shown_with_where_pep_621_puts_extras() -> None:
     assert problem and "must not contain {'extras'}" in problem and "[project.optional-dependencies]" in problem
     right = pyproject + '[project.optional-dependencies]\ndev = ["pytest>=8"]\n'
     assert asked_problem([change("pyproject.toml", pyproject, right)], "Add a `dev` extra", None) is None
+
+
+CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [0.3.1] - 2026-10-14\n\n### Fixed\n- `reorder` skips zero usage.\n"
+
+
+def test_text_the_item_puts_under_headings_is_under_them() -> None:
+    """changelog-entry: Qwen's entry went under the last release's "### Fixed", not Unreleased's."""
+    item = "Add a CHANGELOG entry under Unreleased → Fixed: `load_items` reads Excel exports (a BOM)"
+    wrong = CHANGELOG + "- `load_items` reads Excel exports (a BOM).\n"
+    problem = heading_problem([change("CHANGELOG.md", CHANGELOG, wrong)], item)
+    assert problem and "is under Changelog / [0.3.1] - 2026-10-14 / Fixed, not under Unreleased → Fixed" in problem
+    right = CHANGELOG.replace(
+        "## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n- `load_items` reads Excel exports (a BOM).\n"
+    )
+    assert heading_problem([change("CHANGELOG.md", CHANGELOG, right)], item) is None
+    assert heading_problem([change("CHANGELOG.md", CHANGELOG, wrong)], "Add a CHANGELOG entry") is None

@@ -17,6 +17,7 @@ files' bytes before and after, the project's other files, and the standard tools
   names), and no longer as the literal it names (``instead of the literals``);
 - ``covers`` — a summary or inventory of a module, written into a text file, names every public
   function/class of it when the item asks about them;
+- ``under`` — text an item puts "under X → Y" of a markdown file is under those headings;
 - ``ignores`` — a ``.gitignore``: ignores what the item names in the standard tools' words (the
   pytest cache is ``.pytest_cache/``…) and no tracked project file the item does not mention.
 
@@ -26,6 +27,7 @@ ruff and git are used when present; without them their parts say nothing (never 
 from __future__ import annotations
 
 import ast
+import difflib
 import importlib.util
 import os
 import re
@@ -648,6 +650,63 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
     return None
 
 
+# -- under a heading ----------------------------------------------------------------------------
+
+_UNDER = re.compile(r"\bunder\s+(?:the\s+)?([^:;.\n]{2,80}?)\s*(?::|;|\.\s|\.$|$|\bsection\b|\bheading\b)", re.I)
+_PATH_SEPARATORS = re.compile(r"\s*(?:→|->|›|»|>|/|\bthen\b)\s*")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _heading_path(item_text: str) -> list[str]:
+    """The headings an item puts its text under ("under Unreleased → Fixed": Unreleased, Fixed)."""
+    match = _UNDER.search(item_text)
+    if match is None:
+        return []
+    parts = [part.strip().strip("`'\"“”#").strip() for part in _PATH_SEPARATORS.split(match.group(1))]
+    return [part for part in parts if part and len(part) <= 40]
+
+
+def heading_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """An item that puts text "under X → Y" of a markdown file: every line the change added sits
+    under a heading Y inside a heading X (issue 12, changelog-entry: Qwen put the Unreleased fix
+    under the last release's "### Fixed")."""
+    wanted = _heading_path(item_text)
+    if not wanted:
+        return None
+    for change in changes:
+        if change.after is None or not change.path.lower().endswith((".md", ".markdown")):
+            continue
+        old = (change.before or b"").decode("utf-8", "replace").splitlines()
+        new = change.after.decode("utf-8", "replace").splitlines()
+        added = [
+            index
+            for tag, _, _, start, end in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+            if tag in ("insert", "replace")
+            for index in range(start, end)
+            if new[index].strip() and not _HEADING.match(new[index])
+        ]
+        for index in added:
+            chain: dict[int, str] = {}  # level → the nearest heading above the line at that level
+            for line in new[:index]:
+                heading = _HEADING.match(line)
+                if heading:
+                    level = len(heading.group(1))
+                    chain = {k: v for k, v in chain.items() if k < level}
+                    chain[level] = heading.group(2)
+            titles = [chain[level].lower() for level in sorted(chain)]
+            position = 0
+            for title in titles:
+                if position < len(wanted) and wanted[position].lower() in title:
+                    position += 1
+            if position < len(wanted):
+                where = " / ".join(chain[level] for level in sorted(chain)) or "no heading"
+                return (
+                    f"{change.path}: the added line {new[index].strip()[:60]!r} is under {where}, not under "
+                    f"{' → '.join(wanted)} as the item asks: move it there (add the heading if it is missing)"
+                )
+    return None
+
+
 # -- all of them --------------------------------------------------------------------------------
 
 
@@ -660,6 +719,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: used_problem(changes, item_text),
         lambda: covers_problem(changes, item_text, root),
         lambda: ignores_problem(changes, item_text, root),
+        lambda: heading_problem(changes, item_text),
         lambda: lint_problem(changes, item_text, root),
     ]
     for find in finders:
@@ -674,6 +734,7 @@ __all__ = [
     "covers_problem",
     "docstrings_problem",
     "dropped_docstring_problem",
+    "heading_problem",
     "ignores_problem",
     "item_problem",
     "lint_problem",
