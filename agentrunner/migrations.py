@@ -336,6 +336,12 @@ def m010_replay_inflight(db: sqlite_utils.Database) -> None:
     )
 
 
+def m012_replay_inflight_host(db: sqlite_utils.Database) -> None:
+    """The host that wrote each in-flight record: a team (PostgreSQL) ledger is shared by machines,
+    and a process id only says whether a replay is alive on its own host."""
+    db.table("replay_inflight").add_column("host", str)
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_replayable_tool_calls_reservations,
@@ -347,6 +353,7 @@ MIGRATIONS: list[Migration] = [
     m008_report_rollups,
     m009_rollups_per_statement,
     m010_replay_inflight,
+    m012_replay_inflight_host,
 ]
 
 

@@ -88,7 +88,7 @@ def tiny(stub: StubOpenAI, write_config: Callable[[str], Path], isolated_home: P
 def compare_json(cli: Callable[..., Result], *args: str) -> dict:  # type: ignore[type-arg]
     result = cli("compare", *args, "--json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_table_numbers_equal_a_hand_computation(cli: Callable[..., Result], tiny: Path) -> None:

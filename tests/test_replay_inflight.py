@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -34,8 +35,11 @@ def dead_pid() -> int:
     return child.pid
 
 
-def test_records_of_a_dead_process_become_lost_rows_once_and_answered_ones_do_not(tmp_path: Path) -> None:
-    ledger = Ledger(tmp_path / "ledger.db")
+def test_records_of_a_dead_process_become_lost_rows_once_and_answered_ones_do_not(
+    ledger_location: str | Path,
+) -> None:
+    """On both backends: a team (PostgreSQL) ledger's replays are killed too."""
+    ledger = Ledger(ledger_location)
     journal = InflightJournal(ledger)
     answered = CallRecord(run_id="R", replay_of="O1", config_name="c", tier="small", model="small")
     in_flight = CallRecord(run_id="R", replay_of="O2", config_name="c", tier="small", model="small")
@@ -52,7 +56,7 @@ def test_records_of_a_dead_process_become_lost_rows_once_and_answered_ones_do_no
     # worst case: 400 chars ≈ 101 prompt tokens at $1/Mtok + max_tokens 50 at $2/Mtok
     assert abs(lost.usd - (101 + 100) / 1e6) < 1e-12
     rows = ledger.db.execute(
-        "SELECT id, replay_of, status, cost_usd, replayable FROM calls ORDER BY replay_of"
+        "SELECT id, replay_of, status, cost_usd, replayable FROM calls WHERE replay_of IS NOT NULL ORDER BY replay_of"
     ).fetchall()
     assert [(r[1], r[2]) for r in rows] == [("O1", "ok"), ("O2", "lost")]
     assert rows[1][0] == in_flight.id and rows[1][4] == 0
@@ -99,5 +103,27 @@ def test_records_of_parallel_requests_share_one_write(tmp_path: Path) -> None:
         thread.join()
     assert done == [1] * 16
     assert SlowLedger.writes <= 3  # before: 16, one per request
+    journal.close()
+    ledger.close()
+
+
+def test_another_hosts_records_wait_a_day(ledger_location: str | Path) -> None:
+    """A team ledger is shared by machines: another host's process id says nothing here, so its
+    records become lost rows only once they are a day old; this host's are judged by their process."""
+    ledger = Ledger(ledger_location)
+    journal = InflightJournal(ledger)
+    recent = CallRecord(run_id="R1", replay_of="O1", config_name="c", tier="small", model="small")
+    old = CallRecord(run_id="R2", replay_of="O2", config_name="c", tier="small", model="small")
+    journal.open(recent, REQUEST, TIER)
+    journal.open(old, REQUEST, TIER)
+    gone = dead_pid()
+    ledger.execute_write("UPDATE replay_inflight SET host = 'elsewhere', pid = ?", [gone])
+    ledger.execute_write("UPDATE replay_inflight SET ts = '2026-01-01T00:00:00.000000Z' WHERE id = ?", [old.id])
+    lost = record_lost(ledger)
+    assert (lost.calls, lost.runs) == (1, ("R2",))  # a dead pid on another host: not a reason
+    assert ledger.db.execute("SELECT id FROM replay_inflight").fetchall() == [(recent.id,)]
+    ledger.execute_write("UPDATE replay_inflight SET host = ?", [socket.gethostname()])
+    assert record_lost(ledger).calls == 1  # on this host that pid is dead: lost now
+    assert ledger.db.execute("SELECT count(*) FROM calls WHERE status = 'lost'").fetchone()[0] == 2
     journal.close()
     ledger.close()

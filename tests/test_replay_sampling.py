@@ -40,12 +40,12 @@ def test_estimate_calls_nothing_and_counts_what_a_replay_would_pay(
         assert result.exit_code == 0, result.output
         assert (server.requests, server.gets) == (requests, gets)  # no call, no probe
         assert ledger_counts(isolated_home) == before  # nothing written, no run started
-    (small,) = json.loads(result.output)["estimates"]
+    (small,) = json.loads(result.stdout)["estimates"]
     assert (small["calls"], small["cached"], small["to_call"]) == (30, 10, 20)
     assert (small["input_tokens"], small["output_tokens"]) == (20 * 60, 20 * 12)
     assert small["cost_usd"] == pytest.approx(20 * (60 * 1.0 + 12 * 2.0) / 1e6)
     # slot-small's 10 calls are in the ledger: its measured tokens/s sets the time, over 4 slots.
-    notes = json.loads(result.output)["notes"]
+    notes = json.loads(result.stdout)["notes"]
     assert any("slot-small" in note and "measured over its last 10 call(s)" in note for note in notes)
     table = cli("compare", str(candidate), "--estimate")
     assert "nothing called" in table.output and "expected time" in table.output
@@ -58,7 +58,7 @@ def test_estimate_without_history_states_its_assumption(
         candidate = project(isolated_home, write_config, server, rows=6)
         result = cli("compare", str(candidate), "--estimate", "--json")
         assert server.requests == server.gets == 0
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["estimates"][0]["seconds"] == pytest.approx(6 * 12 / 30, abs=0.1)  # 30 tokens/s assumed
     assert any("no calls of it in the ledger; assumed 30 output tokens/s" in note for note in data["notes"])
 
@@ -115,7 +115,7 @@ def test_stop_when_decided(
         result = cli("compare", str(candidate), "--sample", "120", "--stop-when-decided", "--scorer", "exact",
                      "--quality-floor", floor, "--json")
         assert result.exit_code == 0, result.output
-        sampling = json.loads(result.output)["sampling"]
+        sampling = json.loads(result.stdout)["sampling"]
         (interval,) = sampling["intervals"].values()
         if stops:
             assert sampling["stopped_after"] == 30  # the first look at which it may decide
@@ -125,7 +125,7 @@ def test_stop_when_decided(
             assert sampling["stopped_after"] is None
             assert server.requests == 120
             assert interval["verdict"] == "undecided"
-        assert json.loads(result.output)["rows"][1]["calls"] == (sampling["stopped_after"] or 120)
+        assert json.loads(result.stdout)["rows"][1]["calls"] == (sampling["stopped_after"] or 120)
 
 
 def test_stop_when_decided_needs_a_sample(
@@ -154,7 +154,7 @@ def test_tune_stop_when_decided_stops_train_evaluations_and_replays_heldout_in_f
         result = cli("tune", "--sample", "120", "--stop-when-decided", "--scorer", "exact", "--quality-floor", floor,
                      "--max-evals", "3", "--json")
         assert result.exit_code == code, result.output
-        data = json.loads(result.output)
+        data = json.loads(result.stdout)
     early = data["stop_when_decided"]
     train_calls = early["train_calls"]
     assert train_calls > 60 and early["train_evaluations"] >= 1

@@ -251,7 +251,7 @@ class ReplayEngine:
         for candidate in candidates:
             self.limiters.register(candidate.config)
         # Every request written down before it is sent (inflight.py): a kill leaves no spend unrecorded.
-        self._owns_journal = journal is None and not ledger.is_postgres
+        self._owns_journal = journal is None
         self.journal = InflightJournal(ledger) if self._owns_journal else journal
         make_gateway = gateway_factory or (
             lambda config: LimitedGateway(config, ledger, limiters=self.limiters, journal=self.journal)

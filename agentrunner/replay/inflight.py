@@ -20,18 +20,24 @@ the ledger's next write fail with "database is locked": a stale read snapshot), 
 rows, and *group-committed*: the threads recording at the same moment share one transaction (one
 fsync) — the first to arrive writes every record queued by then while the others wait — and each
 returns only once its own record is committed, before its request is sent. One durable write per
-call measured as the throughput ceiling of a replay at 32 parallel requests (docs/compare-and-tune.md,
-"Parallel replays against a served model"). A PostgreSQL ledger has no journal (left for later,
-said in docs/compare-and-tune.md).
+call at most (docs/compare-and-tune.md, "Parallel replays against a served model").
+
+A PostgreSQL (team) ledger keeps the same records (m010, and m012 added the host). Machines share
+it, and a process id only tells whether a replay is alive on its own host: a replay judges the
+records of its own host by their process, and those of another host only once they are
+:data:`STALE_AFTER_S` old (no replayed call is in flight for a day; a record written before m012
+has no host and is judged as this host's).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from ..budgets import pid_alive
@@ -44,6 +50,13 @@ TABLE = "replay_inflight"
 LOST_STATUS = "lost"
 LOST_ERROR = "in flight when its replay process died: the provider may have answered and billed it; answer unknown"
 FORGET_EVERY = 512  # records written between two clean-ups of settled ones
+STALE_AFTER_S = 24 * 3600.0  # another host's record older than this: its replay is gone
+HOST = socket.gethostname()
+_UPSERT = (
+    f"INSERT INTO {TABLE} (id, run_id, pid, host, ts, amount_usd, record) VALUES {{values}} ON CONFLICT (id) DO "
+    "UPDATE SET run_id = excluded.run_id, pid = excluded.pid, host = excluded.host, ts = excluded.ts, "
+    "amount_usd = excluded.amount_usd, record = excluded.record"
+)  # SQLite's and PostgreSQL's upsert are spelled the same: a retried attempt rewrites its record
 
 
 def worst_case(request: ChatRequest, tier: TierConfig) -> float | None:
@@ -67,7 +80,7 @@ class InflightJournal:
         amount = worst_case(request, tier)
         # Not the request text: it is in the original's row, and redaction applies to rows written.
         data = record.model_dump_json(exclude={"request_json", "response_text", "response_json"})
-        self._group.write((record.id, record.run_id, self.pid, utcnow(), amount, data))
+        self._group.write((record.id, record.run_id, self.pid, HOST, utcnow(), amount, data))
         with self._lock:
             self._written += 1
             due = self._written % FORGET_EVERY == 0
@@ -75,26 +88,25 @@ class InflightJournal:
             self.forget_settled()
 
     def _insert(self, records: list[tuple[Any, ...]]) -> None:
-        for start in range(0, len(records), _ROWS_PER_STATEMENT):
-            chunk = records[start : start + _ROWS_PER_STATEMENT]
-            values = ", ".join("(?, ?, ?, ?, ?, ?)" for _ in chunk)
-            self.ledger.execute_write(
-                f"INSERT OR REPLACE INTO {TABLE} (id, run_id, pid, ts, amount_usd, record) VALUES {values}",
-                [value for record in chunk for value in record],
-            )
+        latest = list({record[0]: record for record in records}.values())  # one statement may not upsert an id twice
+        for start in range(0, len(latest), _ROWS_PER_STATEMENT):
+            chunk = latest[start : start + _ROWS_PER_STATEMENT]
+            values = ", ".join("(?, ?, ?, ?, ?, ?, ?)" for _ in chunk)
+            self.ledger.execute_write(_UPSERT.format(values=values), [value for record in chunk for value in record])
 
     def forget_settled(self) -> None:
         """Drop this process's records whose call has its row."""
         self.ledger.execute_write(
-            f"DELETE FROM {TABLE} WHERE pid = ? AND id IN (SELECT c.id FROM calls c JOIN {TABLE} r ON c.id = r.id)",
-            (self.pid,),
+            f"DELETE FROM {TABLE} WHERE pid = ? AND host = ? AND id IN "
+            f"(SELECT c.id FROM calls c JOIN {TABLE} r ON c.id = r.id)",
+            (self.pid, HOST),
         )
 
     def close(self) -> None:
         self.forget_settled()
 
 
-_ROWS_PER_STATEMENT = 150  # 6 values each: under SQLite's oldest limit of 999 bound values
+_ROWS_PER_STATEMENT = 140  # 7 values each: under SQLite's oldest limit of 999 bound values
 
 
 class _GroupWrite:
@@ -160,16 +172,34 @@ class Lost:
                 "sent again, they are paid twice")
 
 
+def _gone(pid: Any, host: Any, ts: Any, now: datetime) -> bool:
+    """Whether the replay that wrote a record can no longer answer it."""
+    if host is None or host == HOST:
+        return int(pid or 0) != os.getpid() and not pid_alive(int(pid or 0))
+    try:
+        written = datetime.fromisoformat(str(ts).replace("Z", "+00:00"))
+    except ValueError:
+        return True  # unreadable: old enough
+    return (now - written).total_seconds() > STALE_AFTER_S
+
+
 def record_lost(ledger: Ledger) -> Lost:
-    """Every record of a process that is gone, with no row of its own: a ``lost`` row (worst-case
+    """Every record of a replay that is gone, with no row of its own: a ``lost`` row (worst-case
     cost), written once (same id as the call would have had). Records with rows are dropped."""
-    if ledger.is_postgres:
+    rows = ledger.db.execute(f"SELECT id, pid, host, ts, amount_usd, record FROM {TABLE}").fetchall()
+    now = datetime.now(UTC)
+    judged: dict[tuple[Any, ...], bool] = {}  # a process is asked once, not once per record
+    gone = []
+    for row in rows:
+        pid, host, ts = row[1], row[2], row[3]
+        key = (pid, host) if host in (None, HOST) else (pid, host, ts)
+        if key not in judged:
+            judged[key] = _gone(pid, host, ts, now)
+        if judged[key]:
+            gone.append(row)
+    if not gone:
         return Lost()
-    rows = ledger.db.execute(f"SELECT id, pid, amount_usd, record FROM {TABLE}").fetchall()
-    dead = {pid for pid in {row[1] for row in rows} if pid != os.getpid() and not pid_alive(int(pid or 0))}
-    if not dead:
-        return Lost()
-    ids = [row[0] for row in rows if row[1] in dead]
+    ids = [row[0] for row in gone]
     answered: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -178,8 +208,8 @@ def record_lost(ledger: Ledger) -> Lost:
     lost: list[dict[str, Any]] = []
     runs: list[str] = []
     usd, unpriced = 0.0, 0
-    for call_id, pid, amount, data in rows:
-        if pid not in dead or call_id in answered:
+    for call_id, _pid, _host, _ts, amount, data in gone:
+        if call_id in answered:
             continue
         record = CallRecord(**json.loads(data))
         lost.append(record.model_copy(update={
@@ -193,8 +223,10 @@ def record_lost(ledger: Ledger) -> Lost:
         if record.run_id and record.run_id not in runs:
             runs.append(record.run_id)
     if lost:
+        # Two replays may do this at once (two machines on a team ledger): a lost row has the
+        # call's own id, so the second insert of it is ignored.
         ledger.insert_calls(lost)
-    marks = ", ".join("?" for _ in dead)
-    with ledger.write_lock, ledger.db.conn:
-        ledger.db.execute(f"DELETE FROM {TABLE} WHERE pid IN ({marks})", sorted(dead))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        ledger.execute_write(f"DELETE FROM {TABLE} WHERE id IN ({', '.join('?' for _ in chunk)})", chunk)
     return Lost(len(lost), usd, unpriced, tuple(runs))
