@@ -23,6 +23,7 @@ counted twice.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import socket
 import threading
@@ -30,10 +31,23 @@ import time
 from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
+from .errors import ConfigError
 from .ledger import Ledger
 from .ledger_pg import CONNECT_TIMEOUT, PgDatabase
 
-LEASE_SECONDS = float(os.environ.get("AGENTRUNNER_RESERVATION_LEASE_S", "60"))
+
+def _lease_from_environment() -> float:
+    text = os.environ.get("AGENTRUNNER_RESERVATION_LEASE_S", "60")
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:  # 0 or less: every reservation lapses at once
+        raise ConfigError(f"AGENTRUNNER_RESERVATION_LEASE_S: must be a number of seconds > 0, got {text!r}")
+    return value
+
+
+LEASE_SECONDS = _lease_from_environment()
 """How long a reservation outlives its last renewal (the holder renews every third of it)."""
 _LOCK_KEY = 0x62756467  # "budg": the advisory lock every reserver takes
 _NOW = "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"

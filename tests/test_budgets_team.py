@@ -165,3 +165,16 @@ def test_leases_are_renewed_while_every_pooled_connection_is_busy(
             pool.putconn(conn)
     release(ledger, held.id)
     assert ledger.db.execute("SELECT count(*) FROM reservations").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("lease", ["abc", "0", "-5", "nan"])
+def test_a_bad_lease_setting_is_one_line(team: Path, lease: str) -> None:
+    """A lease of 0 or less would let every reservation lapse at once (no cap would hold)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AGENTRUNNER_RESERVATION_LEASE_S": lease, "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "agentrunner", "budget"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0
+    out = (done.stdout + done.stderr).strip()
+    assert "Traceback" not in out and len(out.splitlines()) == 1, out
+    assert f"AGENTRUNNER_RESERVATION_LEASE_S: must be a number of seconds > 0, got '{lease}'" in out
