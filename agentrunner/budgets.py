@@ -109,6 +109,11 @@ class _Cap:
     window: tuple[datetime, datetime] | None = None
     split: datetime | None = None
 
+    @property
+    def rolled_spend(self) -> tuple[str, tuple[object, ...]] | None:
+        """:func:`window_spend_sql` of this cap (what budgets_pg reads, without importing this module)."""
+        return window_spend_sql(self)
+
 
 @dataclass(frozen=True)
 class Reservation:
@@ -359,7 +364,7 @@ def _spent(conn: sqlite3.Connection, path: Path, cap: _Cap, top: tuple[int, str]
             last_rowid, total = 0, 0.0
     if top is None:
         return 0.0
-    rolled = window_spend_sql(cap) if not last_rowid else None
+    rolled = cap.rolled_spend if not last_rowid else None
     if rolled is not None:  # cold: the rollups, not every call of the window (the write lock is held)
         total = float(conn.execute("SELECT " + rolled[0], rolled[1]).fetchone()[0])
     elif top[0] != last_rowid:

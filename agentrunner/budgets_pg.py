@@ -73,6 +73,8 @@ class CapQuery(Protocol):
     def reservations_params(self) -> tuple[object, ...]: ...
     @property
     def cap_usd(self) -> float: ...
+    @property
+    def rolled_spend(self) -> tuple[str, tuple[object, ...]] | None: ...
 
 
 def _pg(ledger: Ledger) -> PgDatabase:
@@ -83,13 +85,11 @@ def _totals(pg: PgDatabase, caps: Sequence[CapQuery], sources: Sequence[str]) ->
     """(spent, reserved) of each cap, each pair read by one statement (one snapshot: a call whose
     row and reservation release commit in between is counted once, never missed). A rolled-up
     cap's spend comes from the hourly rollups and the current hour's calls
-    (:func:`agentrunner.budgets.window_spend_sql`)."""
-    from .budgets import window_spend_sql
-
+    (``cap.rolled_spend``: :func:`agentrunner.budgets.window_spend_sql`)."""
     marks = ", ".join("?" for _ in sources)
     totals = []
     for cap in caps:
-        rolled = window_spend_sql(cap)  # type: ignore[arg-type]  # the caps are budgets._Cap
+        rolled = cap.rolled_spend
         if rolled is not None:
             spent_sql, spent_params = rolled
         else:
