@@ -22,6 +22,7 @@ from agentrunner.agent.checks import (
     heading_problem,
     ignores_problem,
     lint_problem,
+    marker_problem,
     ruff_command,
     type_hints_problem,
     used_problem,
@@ -331,3 +332,15 @@ def test_text_the_item_puts_under_headings_is_under_them() -> None:
     )
     assert heading_problem([change("CHANGELOG.md", CHANGELOG, right)], item) is None
     assert heading_problem([change("CHANGELOG.md", CHANGELOG, wrong)], "Add a CHANGELOG entry") is None
+
+
+def test_a_py_typed_marker_is_empty_and_in_the_package(tmp_path: Path) -> None:
+    """py-typed: Qwen wrote a page of prose into a top-level py.typed (refused only as a repeat)."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("", "utf-8")
+    problem = marker_problem([change("py.typed", None, "")], tmp_path)
+    assert problem and "goes beside the package's __init__.py: shop/py.typed" in problem
+    problem = marker_problem([change("shop/py.typed", None, "# Type annotations for shop\n")], tmp_path)
+    assert problem and "leave it empty" in problem
+    assert marker_problem([change("shop/py.typed", None, "")], tmp_path) is None
+    assert marker_problem([change("shop/py.typed", None, "partial\n")], tmp_path) is None

@@ -18,6 +18,7 @@ files' bytes before and after, the project's other files, and the standard tools
 - ``covers`` — a summary or inventory of a module, written into a text file, names every public
   function/class of it when the item asks about them;
 - ``under`` — text an item puts "under X → Y" of a markdown file is under those headings;
+- ``marker`` — a ``py.typed`` is empty and beside a package's ``__init__.py`` (PEP 561);
 - ``ignores`` — a ``.gitignore``: ignores what the item names in the standard tools' words (the
   pytest cache is ``.pytest_cache/``…) and no tracked project file the item does not mention.
 
@@ -707,6 +708,33 @@ def heading_problem(changes: list[FileChange], item_text: str) -> str | None:
     return None
 
 
+# -- PEP 561 marker -----------------------------------------------------------------------------
+
+
+def marker_problem(changes: list[FileChange], root: Path | None) -> str | None:
+    """A ``py.typed`` the change wrote is PEP 561's marker: empty (or ``partial``), in a package's
+    folder beside its ``__init__.py`` (issue 12, py-typed: Qwen wrote a page of prose into a
+    top-level py.typed)."""
+    for change in changes:
+        if change.after is None or PurePosixPath(change.path).name != "py.typed":
+            continue
+        folder = PurePosixPath(change.path).parent
+        if root is not None and not (root / folder / "__init__.py").is_file():
+            packages = sorted(
+                (
+                    path.parent.relative_to(root).as_posix()
+                    for path in [*root.glob("*/__init__.py"), *root.glob("src/*/__init__.py")]
+                ),
+            )
+            where = f": {', '.join(p + '/py.typed' for p in packages[:3])}" if packages else ""
+            return f"{change.path} is not in a package: PEP 561's marker goes beside the package's __init__.py{where}"
+        if change.after.strip() not in (b"", b"partial"):
+            return (
+                f"{change.path} is a marker file: leave it empty (PEP 561; `partial` is the only content it may have)"
+            )
+    return None
+
+
 # -- all of them --------------------------------------------------------------------------------
 
 
@@ -720,6 +748,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: covers_problem(changes, item_text, root),
         lambda: ignores_problem(changes, item_text, root),
         lambda: heading_problem(changes, item_text),
+        lambda: marker_problem(changes, root),
         lambda: lint_problem(changes, item_text, root),
     ]
     for find in finders:
@@ -738,6 +767,7 @@ __all__ = [
     "ignores_problem",
     "item_problem",
     "lint_problem",
+    "marker_problem",
     "ruff_findings",
     "type_hints_problem",
     "used_problem",
