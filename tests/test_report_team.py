@@ -250,6 +250,9 @@ def test_team_rows_carry_their_members_seats(
     assert core["fully_loaded_usd"] == pytest.approx(core["spend_usd"] + core["subscriptions_usd"])
     assert core["fully_loaded_monthly_usd"] == pytest.approx(core["run_rate_monthly_usd"] + 299.0)
     assert rows["(none)"]["subscriptions_monthly_usd"] == 0.0
+    web = rows["web"]  # eve's team: a seat and no calls yet — what it costs is its seat
+    assert web["calls"] == 0 and web["spend_usd"] == 0.0 and web["subscriptions_monthly_usd"] == 40.0
+    assert web["fully_loaded_usd"] == pytest.approx(web["subscriptions_usd"]) and web["subscriptions_usd"] > 0
     table = cli("report", "--by", "team").output
     assert "subs/mo" in table and "fully loaded" in table and "$299.00" in table
     page = tmp_path / "team.html"
@@ -258,6 +261,7 @@ def test_team_rows_carry_their_members_seats(
     assert "<td>$299.00</td>" in page.read_text("utf-8")
     users = {row["key"]: row for row in json.loads(cli("report", "--by", "user", "--json").output)["team"]}
     assert users["ana"]["subscriptions_monthly_usd"] == 240.0  # a user's row is still their own seats
+    assert users["cy"]["calls"] == 0 and users["cy"]["fully_loaded_monthly_usd"] == pytest.approx(19.0)
 
 
 def test_a_users_team_must_be_a_name(cli: Callable[..., Result], write_config: Callable[[str], Path]) -> None:

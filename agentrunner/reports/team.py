@@ -20,7 +20,7 @@ from ..budgets import SPEND_SOURCES, CapStatus, budget_status, day_window, month
 from ..config import Config
 from ..keys import KeyStore
 from ..ledger import Ledger
-from .spend import DIMENSIONS, Report, _query, first_call_at, rollup_dimension, split_hours
+from .spend import DIMENSIONS, GroupRow, Report, Totals, _query, first_call_at, rollup_dimension, split_hours
 from .window import prorate_monthly, to_ledger_ts
 
 TEAM_DIMENSIONS = ("user", "team", "client", "project")
@@ -265,19 +265,23 @@ def seats_monthly(config: Config, ledger: Ledger, by: str) -> dict[str, float]:
 
 
 def team_rows(config: Config, ledger: Ledger, report: Report, *, now: datetime | None = None) -> list[TeamRow]:
-    """One row per group of ``report`` (built with ``by`` one of :data:`TEAM_DIMENSIONS`)."""
+    """One row per group of ``report`` (built with ``by`` one of :data:`TEAM_DIMENSIONS`), and one
+    for each engineer or team with seats (``[users.NAME]``) but no calls in the window."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     dim = dimension_sql(ledger, report.by)
     recent = last_30_days(ledger, report.by, dim, moment)
     done = done_items(ledger, dim, report.window.start_ts, report.window.end_ts)
-    caps = caps_of(config, ledger, report.by, [group.key for group in report.groups], moment)
+    seats = seats_monthly(config, ledger, report.by)
+    # An engineer (or team) with seats but no calls in the window still costs their seats: a row.
+    spent = {group.key for group in report.groups}
+    groups = [*report.groups, *(GroupRow(key, Totals()) for key in sorted(seats) if key not in spent)]
+    caps = caps_of(config, ledger, report.by, [group.key for group in groups], moment)
     # Subscriptions count as the report's do: from the ledger's first call, up to now.
     first_call = first_call_at(ledger)
     sub_start = max(report.window.start, first_call) if first_call else report.window.end
     sub_end = min(report.window.end, moment)
-    seats = seats_monthly(config, ledger, report.by)
     rows = []
-    for group in report.groups:
+    for group in groups:
         totals = group.totals
         monthly = seats.get(group.key, 0.0)
         rows.append(
