@@ -14,7 +14,7 @@ import pytest
 
 from agentrunner.chat import ChatRequest, Message
 from agentrunner.config import parse_config
-from agentrunner.errors import ProviderResponseError
+from agentrunner.errors import ProviderRequestError, ProviderResponseError, ProviderUnavailable
 from agentrunner.gateway import CallContext
 from agentrunner.providers.openai import OpenAIProvider
 from tests.support.provider_harness import harness
@@ -137,3 +137,22 @@ def test_an_error_event_inside_a_stream_ends_it_with_its_message(server: Scripte
     assert "".join(received) == "par"
     [row] = run.rows()
     assert (row["status"], row["partial"], row["response_text"]) == ("error", 1, "par")
+
+
+def test_a_redirect_is_reported_with_where_it_points_not_followed(server: ScriptedServer, tmp_path: Path) -> None:
+    # A base_url that redirects (http → https, a moved path) is a configuration to fix: said
+    # once, with the Location, and not retried.
+    server.queue(CHAT, Reply(308, b"", headers={"Location": "https://api.example/v1/chat/completions"}))
+    run = harness(_toml(server.url), tmp_path)
+    with pytest.raises(ProviderRequestError, match=r"redirects to https://api\.example/v1/chat/completions"):
+        run.ask("t")
+    assert [(row["attempt"], row["status"]) for row in run.rows()] == [(1, "error")]
+
+
+@pytest.mark.parametrize("base_url", ["localhost:8000/v1", "ftp://files.example/v1"])
+def test_a_base_url_that_is_not_http_names_the_setting(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    provider = OpenAIProvider("t", parse_config(_toml("x").replace("x/v1", base_url)).tiers["t"], Path("."))
+    chat = ChatRequest(messages=[Message(role="user", content="ping")])
+    with pytest.raises(ProviderUnavailable, match=r"is not an http:// or https:// URL \(\[tiers\.t\] base_url"):
+        provider.complete(chat)

@@ -58,6 +58,7 @@ from ..config import TierConfig
 from ..errors import (
     ProviderConnectionError,
     ProviderError,
+    ProviderRequestError,
     ProviderResponseError,
     ProviderUnavailable,
 )
@@ -200,12 +201,19 @@ class OpenAIProvider(Provider):
                 for env, header in (("OPENAI_ORG_ID", "OpenAI-Organization"), ("OPENAI_PROJECT_ID", "OpenAI-Project")):
                     if os.environ.get(env):
                         headers[header] = os.environ[env]
-                self._lean = KeepAliveClient(
-                    self.base_url(),
-                    headers=headers,
-                    timeout=self.tier.timeout,
-                    connect_timeout=self.tier.connect_timeout,
-                )
+                try:
+                    self._lean = KeepAliveClient(
+                        self.base_url(),
+                        headers=headers,
+                        timeout=self.tier.timeout,
+                        connect_timeout=self.tier.connect_timeout,
+                    )
+                except ValueError:
+                    raise ProviderUnavailable(
+                        f"base_url {self.base_url()!r} is not an http:// or https:// URL "
+                        f"([tiers.{self.tier_name}] base_url in routes.toml)",
+                        tier=self.tier_name,
+                    ) from None
             return self._lean
 
     def close(self) -> None:
@@ -391,7 +399,16 @@ class OpenAIProvider(Provider):
             raise ProviderConnectionError(f"cannot reach {where}: {exc}", tier=self.tier_name) from None
 
     def _status_error(self, answer: Answer) -> ProviderError:
-        """An error status, as the SDK's ``APIStatusError`` → :func:`.base.sdk_errors` gives it."""
+        """An error status, as the SDK's ``APIStatusError`` → :func:`.base.sdk_errors` gives it.
+        A redirect is not followed (the SDK's client follows it): it is a misconfigured
+        ``base_url``, said as such, with where it points."""
+        if 300 <= answer.status < 400:
+            where = answer.headers.get("location", "nowhere (no Location header)")
+            return ProviderRequestError(
+                f"HTTP {answer.status}: {self._where()} redirects to {where}; set the tier's base_url to "
+                "where it points (redirects are not followed)",
+                tier=self.tier_name,
+            )
         text = answer.body.decode("utf-8", "replace")
         try:
             body: Any = json.loads(answer.body)
