@@ -5,6 +5,8 @@ loopback server: connections reused, a connection the server closed while idle n
 from __future__ import annotations
 
 import json
+import os
+import resource
 import socket
 import threading
 from pathlib import Path
@@ -156,3 +158,20 @@ def test_a_base_url_that_is_not_http_names_the_setting(base_url: str, monkeypatc
     chat = ChatRequest(messages=[Message(role="user", content="ping")])
     with pytest.raises(ProviderUnavailable, match=r"is not an http:// or https:// URL \(\[tiers\.t\] base_url"):
         provider.complete(chat)
+
+
+def test_a_pooled_connection_past_descriptor_1024_is_reused(server: ScriptedServer, tmp_path: Path) -> None:
+    # A busy gateway holds thousands of client sockets: select() refuses descriptors >= 1024.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if min(hard, 4096) < 1200:
+        pytest.skip(f"needs 1,200 open files (the limit is {hard})")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+    filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        run = harness(_toml(server.url), tmp_path)
+        assert [run.ask("t").text for _ in range(2)] == ["pong", "pong"]  # the second reuses it
+        assert [(row["attempt"], row["status"]) for row in run.rows()] == [(1, "ok")] * 2
+    finally:
+        for fd in filler:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

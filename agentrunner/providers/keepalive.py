@@ -117,8 +117,12 @@ class KeepAliveClient:
                 return self._connect()
             sock = connection.sock
             # An idle connection must have nothing to read: readable means the server closed it.
-            if sock is not None and not select.select([sock], [], [], 0)[0]:
-                return connection
+            # (poll, not select: a busy gateway's descriptors go past select's limit of 1024.)
+            if sock is not None:
+                idle = select.poll()
+                idle.register(sock, select.POLLIN)
+                if not idle.poll(0):
+                    return connection
             connection.close()
 
     def _checkin(self, connection: http.client.HTTPConnection) -> None:
