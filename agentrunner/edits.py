@@ -36,7 +36,12 @@ class EditError(Exception):
 
 
 class Unchanged(EditError):
-    """The definitions written are already in the file, as written: nothing to do, nothing wrong."""
+    """The definitions written are already in the file, as written: nothing to do, nothing wrong.
+    ``kept``: definitions the block did change but the merge was told to leave as they are."""
+
+    def __init__(self, message: str, kept: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kept = kept
 
 
 @dataclass
@@ -45,6 +50,7 @@ class Applied:
     start_line: int  # 1-based first line of the replacement in the new text
     end_line: int
     how: str  # "exact" or the forgiving rule that found the snippet
+    kept: tuple[str, ...] = ()  # definitions the block changed that were left as they are (``frozen``)
 
 
 def numbered(text: str, start: int = 1) -> str:
@@ -343,13 +349,22 @@ def _is_method(node: ast.stmt) -> bool:
     return bool(first) and first[0].arg in ("self", "cls")
 
 
-def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] = ()) -> Applied | None:
+def merge_definitions(
+    text: str, block: str, *, classes_named: tuple[str, ...] = (), frozen: frozenset[str] = frozenset()
+) -> Applied | None:
     """``text`` (a Python module) with the definitions of ``block`` merged in by name — the way a
     developer reads "here is the new ``total_value``": a function, class or module constant of the
     same name is replaced, a new one is added (a function at the end, a constant after the
     imports, a method at the end of its class), a missing import is added after the imports.
     A method written without its class goes to the class that has a method of that name, else the
     one class the item names (``classes_named``) or the file's only class.
+
+    A whole module written again merges the same way: its other statements (the module docstring,
+    an ``if __name__ == "__main__":`` block) are skipped when the file has them as they are, a
+    definition written as it is stays as the file has it, and what the block leaves out (an import,
+    a function) stays. Top-level definitions named in ``frozen`` (the ones the item does not ask to
+    change, when it names others of the file) stay as they are even when the block changes them;
+    their names are in the result's ``kept``.
 
     None when ``block`` is no set of definitions (it does not parse, or holds other statements);
     :class:`EditError` when it is one but cannot be placed, or would cut a function short."""
@@ -363,6 +378,9 @@ def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] =
     nodes = list(new_tree.body)
     if nodes and isinstance(nodes[0], ast.Expr) and isinstance(nodes[0].value, ast.Constant):
         nodes = nodes[1:]  # a module docstring in a partial block: not a definition
+    # the file's own statements written again as they are (a whole module rewritten): nothing to merge
+    old_dumps = {ast.dump(node) for node in old_tree.body}
+    nodes = [node for node in nodes if isinstance(node, _MERGEABLE) or ast.dump(node) not in old_dumps]
     if not nodes or not all(isinstance(node, _MERGEABLE) for node in nodes):
         return None
     if any(isinstance(node, (ast.Assign, ast.AnnAssign)) and _assigned(node) is None for node in nodes):
@@ -400,13 +418,29 @@ def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] =
         end = cls.end_lineno or cls.lineno
         changes.append((end, end, ["\n", *_indented(chunk, indent)]))
 
+    kept: list[str] = []
+    # an import comes in only when the module or the merged code uses it (a whole module written
+    # again often adds an import nothing uses)
+    applied = "\n".join(
+        "".join(_source(new_lines, node))
+        for node in nodes
+        if not isinstance(node, (ast.Import, ast.ImportFrom))
+        and ast.dump(node) not in old_dumps
+        and _name(node) not in frozen
+    )
     for node in nodes:
         chunk = _source(new_lines, node)
         name = _name(node)
+        if ast.dump(node) in old_dumps and not indented_block:
+            continue  # written as the file has it: the file's lines (and blank lines) stay
+        if name in frozen and any(key[0] == name for key in top) and not indented_block:
+            kept.append(name)
+            continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             wanted = {alias.asname or alias.name for alias in node.names}
             have = {alias.asname or alias.name for imp in imports for alias in imp.names}
-            if not wanted <= have:
+            used = any(re.search(rf"\b{re.escape(name.split('.')[0])}\b", f"{applied}\n{text}") for name in wanted)
+            if not wanted <= have and used:
                 changes.append((after_imports, after_imports, chunk))
             continue
         if isinstance(node, ast.ClassDef) and (name, True) in top and not indented_block:
@@ -444,6 +478,11 @@ def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] =
             changes.append((after_imports, after_imports, ["\n", *chunk]))
             continue
         appended.append(chunk)
+    # new functions go at the end, ahead of a closing ``if __name__ == "__main__":`` block
+    if appended and old_tree.body and _is_main_guard(old_tree.body[-1]):
+        guard = _first_line(old_tree.body[-1]) - 1
+        changes += [(guard, guard, [*chunk, "\n", "\n"]) for chunk in appended]
+        appended = []
     # bottom-up, so earlier line numbers stay right; two insertions at one place keep their order
     order = sorted(range(len(changes)), key=lambda i: (changes[i][0], changes[i][1], i), reverse=True)
     for first, last, chunk in (changes[i] for i in order):
@@ -456,11 +495,17 @@ def merge_definitions(text: str, block: str, *, classes_named: tuple[str, ...] =
     if merged == text or merged == text + "\n":
         raise Unchanged(
             "the definitions are the same as in the file: nothing would change (to delete lines, SEARCH "
-            "them in an edit block and leave its REPLACE part empty)"
+            "them in an edit block and leave its REPLACE part empty)",
+            tuple(kept),
         )
     pairs = zip(merged.splitlines(), text.splitlines(), strict=False)
     start = next((i for i, (a, b) in enumerate(pairs) if a != b), 0) + 1
-    return Applied(merged, start, start + len(block.splitlines()), "merged definitions by name")
+    return Applied(merged, start, start + len(block.splitlines()), "merged definitions by name", tuple(kept))
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
 
 
 def remove_definitions(text: str, names: set[str]) -> str | None:

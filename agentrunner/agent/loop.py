@@ -24,6 +24,7 @@ model-written plan), a premium model second:
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -118,6 +119,7 @@ class Action:
     tool: str
     arguments: dict[str, Any]
     native_id: str | None = None  # a native tool call answered with a tool message
+    note: str = ""  # what the loop changed about the action before running it (shown with its result)
 
 
 @dataclass
@@ -286,7 +288,7 @@ def describe(action: Action, outcome: ToolResult) -> str:
     target = arguments.get("path") or arguments.get("command") or arguments.get("pattern") or ""
     label = f"{action.tool} {target}".strip()
     if outcome.ok:
-        return f"[{label}] ok:\n{_clip(outcome.output)}"
+        return f"[{label}] ok:\n{_clip(outcome.output)}" + (f"\n{action.note}" if action.note else "")
     return f"[{label}] FAILED: {_clip(outcome.error or '')}"
 
 
@@ -678,10 +680,10 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
         text = target.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+    quoted = set(_QUOTED_NAME.findall(item_text))
     if action.tool == "write_file":
         block = str(action.arguments.get("content") or "")
-        whole = parse_problem(path, block) is None and dropped_content(path, text, block) is None
-        if whole:
+        if parse_problem(path, block) is None and _meant_whole(text, block, quoted, item_text):
             return None  # the whole file, rewritten: write_file's own guards decide
     else:
         old, block = str(action.arguments.get("old") or ""), str(action.arguments.get("new") or "")
@@ -690,9 +692,20 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
             return None  # an edit that applies is an edit
         except EditError:
             pass
+    # an item that names definitions of this file asks to change those: a rewrite that also
+    # changes others (Qwen2.5-Coder-1.5B added a field to the dataclass next to the class it was
+    # asked to give a __repr__) keeps the others as they are
+    defined = _top_level(text)
+    frozen = frozenset(defined - quoted) if defined & quoted else frozenset()
     try:
-        merged = merge_definitions(text, block, classes_named=tuple(_CLASS_NAME.findall(item_text)))
-    except Unchanged:
+        merged = merge_definitions(text, block, classes_named=tuple(_CLASS_NAME.findall(item_text)), frozen=frozen)
+    except Unchanged as unchanged:
+        if unchanged.kept:
+            return (
+                f"not written: the block changes {_names(unchanged.kept)}, which the task does not ask to change "
+                f"(left as it is), and leaves {_names(sorted(defined & quoted))} as it is. Change "
+                f"{_names(sorted(defined & quoted))} as the task asks: write its complete new definition"
+            )
         # an item that deletes a definition: the model writes the module's other definitions, as
         # they are, without it (seen with Qwen2.5-Coder-1.5B on remove-dead-code)
         left_out = _to_delete(item_text, text) - _defined(block)
@@ -707,8 +720,114 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
         return f"{path}: {exc}"
     if merged is None:
         return None
+    invented = _invented_function(text, merged.text, item_text, path)
+    if invented:
+        return invented
+    if merged.kept:
+        action.note = (
+            f"(kept {_names(merged.kept)} as it was: the task does not ask to change it; "
+            f"merged {_names(sorted(_defined(block) - set(merged.kept)))})"
+        )
     action.tool = "write_file"
     action.arguments = {"path": path, "content": merged.text}
+    return None
+
+
+_QUOTED_NAME = re.compile(r"`([A-Za-z_]\w*)")
+
+
+def _names(names: Any) -> str:
+    return ", ".join(f"`{name}`" for name in names)
+
+
+def _top_level(text: str) -> set[str]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def _imported(tree: ast.Module) -> set[str]:
+    return {
+        alias.asname or alias.name.split(".")[0]
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+
+
+def _meant_whole(text: str, block: str, quoted: set[str], item_text: str) -> bool:
+    """Whether a Python module written whole is meant as the new file, not as its definitions to
+    merge by name: it keeps every import and top-level definition of the file (a small model
+    rewriting a module drops an import or a function it did not look at: seen with
+    Qwen2.5-Coder-1.5B, the tests then fail), or it leaves out one the item names (a rename, a
+    deletion), or the item is about imports. A rewrite that keeps everything is still merged
+    when the item names definitions of the file (only those change)."""
+    if dropped_content(".py", text, block) is not None:
+        return False
+    try:
+        old_tree, new_tree = ast.parse(text), ast.parse(block)
+    except (SyntaxError, ValueError):
+        return True
+    old_defs, new_defs = _top_level(text), _top_level(block)
+    if (old_defs - new_defs) & quoted or re.search(r"\bimports?\b", item_text, re.IGNORECASE):
+        return True
+    if not _imported(old_tree) <= _imported(new_tree) or not old_defs <= new_defs:
+        return False
+    return not (old_defs & quoted)
+
+
+def _referenced(tree: ast.Module, definition: ast.stmt) -> bool:
+    """Whether the module uses the top-level ``definition`` anywhere outside it: a name read
+    where it is not a local variable of the same name (``reorder = …`` in another function)."""
+    name = getattr(definition, "name", "")
+    scopes: list[ast.AST] = [n for n in tree.body if n is not definition]
+    while scopes:
+        scope = scopes.pop()
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            local = any(
+                isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(scope)
+            ) or any(a.arg == name for a in ast.walk(scope.args) if isinstance(a, ast.arg))
+            if local:
+                continue
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+                return True
+    return False
+
+
+def _invented_function(old: str, new: str, item_text: str, path: str) -> str | None:
+    """Why a new top-level function the item does not name is refused: nothing calls it (a small
+    model asked for a command-line option writes a new function instead of changing the parser
+    and main: seen with Qwen2.5-Coder-1.5B), or it has the name of a function the module imports
+    (it would replace the import). Test modules and ``test_*`` functions are exempt (pytest calls
+    them). None if every new function is used."""
+    if "test" in Path(path).name:
+        return None
+    try:
+        old_tree, new_tree = ast.parse(old), ast.parse(new)
+    except (SyntaxError, ValueError):
+        return None
+    before = _top_level(old)
+    functions = [n for n in old_tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    existing = ", ".join(n.name for n in functions[:8]) or "the existing code"
+    for node in new_tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name in before:
+            continue
+        if node.name in _imported(old_tree):
+            return (
+                f"not written: `{node.name}` is imported in {path}: change it in the module it comes from, or "
+                f"change {existing} here (write the complete new definition)"
+            )
+        if node.name.startswith("test") or re.search(rf"`{re.escape(node.name)}\b", item_text):
+            continue
+        if not _referenced(new_tree, node):
+            return (
+                f"not written: `{node.name}` is a new function that nothing calls, and the task does not ask for "
+                f"one. Do the task in the code that already runs: change {existing} in {path} (write the complete "
+                "new definition of each function you change)"
+            )
     return None
 
 
