@@ -507,3 +507,85 @@ def test_a_definition_left_out_of_the_others_is_deleted_when_the_item_asks(ws: W
     assert (ws.root / "pkg" / "stats.py").read_text(
         "utf-8"
     ) == "def mean(values):\n    return sum(values) / len(values)\n"
+
+
+GEO = (
+    '"""Shapes."""\n\nimport math\n\n\ndef area(radius):\n    return math.pi * radius**2\n\n\n'
+    "def double(value):\n    return value * 2\n"
+)
+
+
+def test_a_module_written_whole_without_an_import_or_a_function_keeps_them(ws: Workspace) -> None:
+    """Chores weeks-warning, loop-to-comprehension and extract-function, Qwen2.5-Coder-1.5B,
+    session 4: the model wrote the module again without its imports (or without a function it did
+    not look at); written whole, the tests failed with a NameError. It is merged by name now."""
+    (ws.root / "pkg" / "geo.py").write_text(GEO, "utf-8")
+    rewrite = "pkg/geo.py\n```python\ndef double(value):\n    return value + value\n```\nDONE"
+    ctx = ScriptedContext(ws, [rewrite], "Make doubling in `pkg/geo.py` use an addition")
+    assert loop(ctx, [], ["pkg/geo.py"]).error is None
+    text = (ws.root / "pkg" / "geo.py").read_text("utf-8")
+    assert text == GEO.replace("return value * 2", "return value + value")
+    # the whole module, its import left out and one function changed
+    whole = (
+        "pkg/geo.py\n```python\ndef area(radius):\n    return math.pi * radius ** 2\n\n"
+        "def double(value):\n    return 2 * value\n```\nDONE"
+    )
+    ctx = ScriptedContext(ws, [whole], "Make doubling in `pkg/geo.py` a multiplication again")
+    assert loop(ctx, [], ["pkg/geo.py"]).error is None
+    assert (ws.root / "pkg" / "geo.py").read_text("utf-8") == GEO.replace("value * 2", "2 * value")
+
+
+SHAPES = (
+    "class Circle:\n    def __init__(self, radius):\n        self.radius = radius\n\n\n"
+    "class Square:\n    def __init__(self, side):\n        self.side = side\n"
+)
+
+
+def test_a_rewrite_that_changes_a_definition_the_item_does_not_name_keeps_it(ws: Workspace) -> None:
+    """Chore add-repr, Qwen2.5-Coder-1.5B, session 4: asked for a `__repr__` on one class, it wrote
+    the whole module with a field added to the other class (first with nothing else changed, then
+    with the method on the wrong class); that was written whole and broke the other class."""
+    (ws.root / "pkg" / "shapes.py").write_text(SHAPES, "utf-8")
+    wrong = (
+        "pkg/shapes.py\n```python\nclass Circle:\n    def __init__(self, radius):\n        self.radius = radius\n"
+        "        self.area = 0\n\nclass Square:\n    def __init__(self, side):\n        self.side = side\n```\n"
+    )
+    right = (
+        "pkg/shapes.py\n```python\nclass Circle:\n    def __init__(self, radius):\n        self.radius = radius\n"
+        "        self.area = 0\n\nclass Square:\n    def __init__(self, side):\n        self.side = side\n\n"
+        "    def __repr__(self):\n        return f'Square({self.side})'\n```\n"
+    )
+    ctx = ScriptedContext(ws, [wrong, right, "DONE"], "Give `Square` (`pkg/shapes.py`) a `__repr__`")
+    assert loop(ctx, [], ["pkg/shapes.py"]).error is None
+    refused = ctx.requests[1].messages[-1].content
+    assert "not written" in refused and "`Circle`" in refused and "Change `Square`" in refused
+    text = (ws.root / "pkg" / "shapes.py").read_text("utf-8")
+    assert "self.area" not in text and text.startswith(SHAPES.split("class Square")[0])
+    assert "    def __repr__(self):\n        return f'Square({self.side})'\n" in text
+    assert "kept `Circle` as it was" in ctx.requests[2].messages[-1].content
+
+
+TOOL = (
+    "import sys\n\n\ndef main(argv):\n    print('ran')\n    return 0\n\n\n"
+    'if __name__ == "__main__":\n    sys.exit(main(sys.argv[1:]))\n'
+)
+
+
+def test_a_new_function_nothing_calls_is_refused_with_the_functions_to_change(ws: Workspace) -> None:
+    """Chores cli-limit-option and cli-json-flag, Qwen2.5-Coder-1.5B, session 4: asked for a
+    command-line option, it wrote a new function that nothing calls (or one named like an import)
+    instead of changing main; merged, the option never existed and the repeat stopped the loop."""
+    (ws.root / "pkg" / "tool.py").write_text(TOOL, "utf-8")
+    invented = "pkg/tool.py\n```python\ndef run(argv, quiet=False):\n    return 0\n```\nDONE"
+    shadowing = "pkg/tool.py\n```python\ndef sys(argv):\n    return 0\n```\nDONE"
+    fixed = (
+        "pkg/tool.py\n```python\ndef main(argv):\n    if '--quiet' not in argv:\n        print('ran')\n"
+        "    return 0\n```\nDONE"
+    )
+    ctx = ScriptedContext(ws, [invented, shadowing, fixed], "Add `--quiet` to `pkg/tool.py run`")
+    assert loop(ctx, [], ["pkg/tool.py"]).error is None
+    first, second = ctx.requests[1].messages[-1].content, ctx.requests[2].messages[-1].content
+    assert "`run` is a new function that nothing calls" in first and "change main in pkg/tool.py" in first
+    assert "`sys` is imported in pkg/tool.py" in second
+    text = (ws.root / "pkg" / "tool.py").read_text("utf-8")
+    assert "def run" not in text and "if '--quiet' not in argv" in text and text.endswith(TOOL.split("\n\n\n")[-1])

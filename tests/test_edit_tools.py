@@ -232,3 +232,20 @@ def test_a_rewrite_is_applied_as_its_changed_lines_keeping_blank_lines() -> None
     assert rewrite_keeping_blanks(old, squeezed) is None  # changes nothing
     tabbed = squeezed.replace("0.3.1", "0.4.0").replace("y = 2", "\ty = 2")  # the numbered view's tab copied
     assert rewrite_keeping_blanks(old, tabbed) == old.replace("0.3.1", "0.4.0")
+
+
+def test_a_merged_new_function_goes_ahead_of_the_main_guard_and_unused_imports_stay_out() -> None:
+    """Seen with Qwen2.5-Coder-1.5B (session 5): a new function was appended after
+    ``if __name__ == "__main__":`` (it would run before being defined), and a whole module written
+    again added ``from typing import List`` that nothing used."""
+    from agentrunner.edits import merge_definitions
+
+    module = "import sys\n\n\ndef main():\n    return 0\n\n\nif __name__ == '__main__':\n    sys.exit(main())\n"
+    merged = merge_definitions(module, "from typing import List\n\n\ndef helper():\n    return 1\n")
+    assert merged is not None
+    assert merged.text == (
+        "import sys\n\n\ndef main():\n    return 0\n\n\ndef helper():\n    return 1\n\n\n"
+        "if __name__ == '__main__':\n    sys.exit(main())\n"
+    )
+    used = merge_definitions(module, "import os\n\n\ndef main():\n    return os.EX_OK\n")
+    assert used is not None and used.text.startswith("import sys\nimport os\n")
