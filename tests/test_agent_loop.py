@@ -589,3 +589,17 @@ def test_a_new_function_nothing_calls_is_refused_with_the_functions_to_change(ws
     assert "`sys` is imported in pkg/tool.py" in second
     text = (ws.root / "pkg" / "tool.py").read_text("utf-8")
     assert "def run" not in text and "if '--quiet' not in argv" in text and text.endswith(TOOL.split("\n\n\n")[-1])
+
+
+def test_a_failing_function_written_back_unchanged_gets_the_failure_again(ws: Workspace) -> None:
+    """Chore fix-ci-currency, Qwen2.5-Coder-1.5B, session 4: asked to fix a failing test, it wrote
+    the failing function again as it was and said DONE; "already so" ended the step unchanged."""
+    broken = STATS.replace("sum(values) / len(values)", "sum(values) / len(values) + 1")
+    (ws.root / "pkg" / "stats.py").write_text(broken, "utf-8")
+    as_is = "pkg/stats.py\n```python\ndef mean(values):\n    return sum(values) / len(values) + 1\n```\nDONE fixed"
+    fixed = "pkg/stats.py\n```python\ndef mean(values):\n    return sum(values) / len(values)\n```\nDONE fixed"
+    ctx = ScriptedContext(ws, [as_is, fixed], "Fix the failing `tests/test_stats.py`")
+    assert loop(ctx, [], []).error is None
+    again = ctx.requests[1].messages[-1].content
+    assert "Nothing changed" in again and "E " in again and "assert mean([1, 2]) == 1.5" in again
+    assert (ws.root / "pkg" / "stats.py").read_text("utf-8") == STATS

@@ -387,6 +387,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         reports: list[str] = []
         native: list[tuple[Action, ToolResult]] = []
         ran_from = len(result.tool_results)
+        rewritten_as_is = False  # a definition written as the file has it (merging is True)
         for action in _unique(reply.actions):
             state = _fingerprint(root, touched | changed)
             signature = json.dumps([action.tool, action.arguments, state], sort_keys=True, default=str)
@@ -406,6 +407,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 # a definition written again as it is (next to the one the model changed): no
                 # change and no failure — "Fix what failed" made the model repeat the reply
                 outcome = ToolResult(True, f"{action.arguments.get('path')}: already so, nothing to change")
+                rewritten_as_is = True
             elif isinstance(merging, str):
                 outcome = ToolResult(False, "", merging)
             elif copied:
@@ -432,6 +434,15 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             Message(role="tool", content=_clip(o.as_message(), 4_000), tool_call_id=a.native_id) for a, o in native
         ]
         failed = any(not r["ok"] for r in result.tool_results[ran_from:])
+        changed_now = any(
+            r["ok"] and r["tool"] in CHANGING_TOOLS and "already so" not in str(r.get("output"))
+            for r in result.tool_results[ran_from:]
+        )
+        if failing and rewritten_as_is and not changed_now and not failed:
+            # a small model asked to fix a failing test writes the failing function again as it is
+            # (Qwen2.5-Coder-1.5B on fix-ci-currency, session 4) and says DONE: show it the failure
+            reports.append(_still_failing(failing))
+            failed = True
         if reply.done is not None and not failed:
             last = turn + 1 >= turns
             feedback, tests_failed_at = _gate_done(
@@ -897,6 +908,16 @@ def _failing_tests(ctx: Any, result: ActResult, instruction: str, named: list[st
     if not outcome.ok or outcome.output.startswith("exit code 0"):
         return ""
     return _clip(outcome.output)
+
+
+def _still_failing(output: str) -> str:
+    """The next turn for a fix written back unchanged: the failing lines of the test output."""
+    gist = [line for line in output.splitlines() if line.startswith((">", "E "))][:8]
+    shown = "\n".join(gist) if gist else _clip(output, 800)
+    return (
+        "Nothing changed: what you wrote is what the file already has, and the test still fails:\n"
+        f"{shown}\nFind the line that gives the wrong result and write the definition with that line fixed."
+    )
 
 
 def _test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[str]) -> str | None:
