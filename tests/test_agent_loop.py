@@ -206,6 +206,20 @@ def test_general_step_outputs(ws: Workspace) -> None:
     assert step("Fix the failing test in `tests/test_stats.py`") == (["tests/test_stats.py"], [])
 
 
+def test_an_attribute_or_an_answer_items_file_is_no_output(ws: Workspace) -> None:
+    """Session 4 (chores test-item-value, and honesty's note): `Item.value` was taken for a file to
+    write, and an answer item's "in `x.py`" made x.py an output it had to change."""
+
+    def step(title: str) -> tuple[list[str], list[str]]:
+        spec = general_step(0, title, ItemInfo(id="i", title=title, context="", tags=[], file="t.md"), ws.root)
+        return spec.reads, spec.writes
+
+    assert step("Add a test for `Stats.mean` to `tests/test_stats.py`") == ([], ["tests/test_stats.py"])
+    assert step("Explain what `mean` in `pkg/stats.py` does") == (["pkg/stats.py"], [])
+    assert step("Add a docstring to `mean` in `pkg/stats.py`") == ([], ["pkg/stats.py"])
+    assert step("Add a `py.typed` marker to `pkg`") == ([], ["py.typed"])
+
+
 def test_rename_across_a_folder_or_the_project(ws: Workspace) -> None:
     """A folder is not a file: the rename recipe renames in its .py files and in the files that
     import from it (the tests), and every changed file still compiles."""

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from ..chat import ChatRequest, ChatResponse, Message
 from ..tools import ToolRefused, ToolResult, Workspace, csv_to_markdown
+from .intent import item_intent
 from .loop import CHANGING_TOOLS, run_loop
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 
@@ -840,20 +841,35 @@ def substantive_files(result: ActResult, root: Path) -> Check:
 
 
 _OUTPUT_BEFORE = r"(?:into|to|in|as|create|write|add|update)\s+(?:a\s+|an\s+|the\s+|new\s+)*`?"
+# an answer item's "in `x.py`" says where the thing it asks about is, not where to write
+_ANSWER_OUTPUT_BEFORE = _OUTPUT_BEFORE.replace("|in|", "|")
+# `Item.value`, `self.items`: an attribute of a class, not a file (`py.typed` is a file)
+_ATTRIBUTE = re.compile(r"^(?:[A-Z]\w*|self|cls)(?:\.[A-Za-z_]\w*)+$")
+
+
+def _attribute_not_file(token: str, root: Path | None) -> bool:
+    if not _ATTRIBUTE.match(token) or (root is not None and (root / token).exists()):
+        return False
+    suffix = token.rsplit(".", 1)[-1]
+    return not re.fullmatch(_FILE_EXTENSIONS, suffix, re.IGNORECASE) and suffix.lower() not in _MORE_EXTENSIONS
+
+
+_MORE_EXTENSIONS = {"in", "j2", "tpl", "ipynb", "env", "lock", "log", "pem", "svg", "png", "jpg", "go", "rs", "c", "h"}
 
 
 def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None = None) -> StepSpec:
     """The general path's one step. Its outputs (``writes``) are the named files the item puts
     something into ("into/to/in `x`", "create/write/add `x`"), and any named file that does not
     exist yet — except a test an item asks to *fix*: the fix may well be in the code under test."""
-    paths = mentioned_paths(f"{instruction}\n{item.context}")
+    paths = [p for p in mentioned_paths(f"{instruction}\n{item.context}") if not _attribute_not_file(p, root)]
     by_name = [p for p in files_by_name(instruction, root) if p not in paths]
+    before = _OUTPUT_BEFORE if item_intent(instruction, item.context, item.tags).change else _ANSWER_OUTPUT_BEFORE
     paths += by_name
     fixing = bool(re.match(r"\s*(?:fix|repair|debug)\b", instruction, re.IGNORECASE))
     writes: list[str] = []
     for path in paths:
         mention = re.escape(path) + "|" + re.escape(path.split(".", 1)[0]) if path in by_name else re.escape(path)
-        named_as_output = re.search(_OUTPUT_BEFORE + f"(?:{mention})", instruction, re.IGNORECASE)
+        named_as_output = re.search(before + f"(?:{mention})", instruction, re.IGNORECASE)
         missing = root is not None and not (root / path).exists()
         if path.endswith("/") or (fixing and re.search(r"(?:^|/)test_[^/]*\.py$", path)):
             continue
