@@ -573,6 +573,7 @@ def test_a_rewrite_that_changes_a_definition_the_item_does_not_name_keeps_it(ws:
     assert loop(ctx, [], ["pkg/shapes.py"]).error is None
     refused = ctx.requests[1].messages[-1].content
     assert "not written" in refused and "`Circle`" in refused and "Change `Square`" in refused
+    assert "```python\nclass Square:\n    def __repr__(self):\n" in refused  # only the new member, how
     text = (ws.root / "pkg" / "shapes.py").read_text("utf-8")
     assert "self.area" not in text and text.startswith(SHAPES.split("class Square")[0])
     assert "    def __repr__(self):\n        return f'Square({self.side})'\n" in text

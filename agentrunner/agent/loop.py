@@ -712,10 +712,11 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
         merged = merge_definitions(text, block, classes_named=tuple(_CLASS_NAME.findall(item_text)), frozen=frozen)
     except Unchanged as unchanged:
         if unchanged.kept:
+            named = sorted(defined & quoted)
             return (
                 f"not written: the block changes {_names(unchanged.kept)}, which the task does not ask to change "
-                f"(left as it is), and leaves {_names(sorted(defined & quoted))} as it is. Change "
-                f"{_names(sorted(defined & quoted))} as the task asks: write its complete new definition"
+                f"(left as it is), and leaves {_names(named)} as it is. Change {_names(named)} as the task asks"
+                + _member_hint(path, text, named, set(_WHOLE_QUOTED.findall(item_text)))
             )
         # an item that deletes a definition: the model writes the module's other definitions, as
         # they are, without it (seen with Qwen2.5-Coder-1.5B on remove-dead-code)
@@ -745,6 +746,25 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
 
 
 _QUOTED_NAME = re.compile(r"`([A-Za-z_]\w*)")
+_WHOLE_QUOTED = re.compile(r"`([A-Za-z_]\w*)(?:\(\))?`")  # `name` or `name()`, not `pkg/mod.py`
+
+
+def _member_hint(path: str, text: str, named: list[str], quoted: set[str]) -> str:
+    """How to write only the new member a task asks a class for (a small model shown the whole
+    module writes the whole module again): the class line and the member's def line."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return ": write its complete new definition"
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name in named]
+    existing = {m.name for c in classes for m in c.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    wanted = sorted(name for name in quoted - existing if re.fullmatch(r"[a-z_]\w*", name))
+    if len(classes) != 1 or not wanted:
+        return ": write its complete new definition"
+    return (
+        f", in a block with only the class line and the new method (the rest of the class stays):\n{path}\n"
+        f"```python\nclass {classes[0].name}:\n    def {wanted[0]}(self):\n        (its body)\n```"
+    )
 
 
 def _names(names: Any) -> str:
