@@ -618,3 +618,14 @@ def test_a_failing_function_written_back_unchanged_gets_the_failure_again(ws: Wo
     again = ctx.requests[1].messages[-1].content
     assert "Nothing changed" in again and "E " in again and "assert mean([1, 2]) == 1.5" in again
     assert (ws.root / "pkg" / "stats.py").read_text("utf-8") == STATS
+
+
+def test_files_found_by_the_titles_words_leave_out_those_of_the_context(ws: Workspace) -> None:
+    """Chore cli-json-flag, Qwen2.5-Coder-1.5B, session 4: the context's field names (`units`,
+    `value`) matched a model class's properties, that file was shown first, and the model changed
+    the class instead of the command the title names."""
+    (ws.root / "pkg" / "cli.py").write_text("COMMANDS = ['summary']\n", "utf-8")
+    ctx = ScriptedContext(ws, ["DONE", "DONE"], "Add a `--json` flag to `tool summary`", "Print `mean` and `top` too")
+    loop(ctx, [], [])
+    first = ctx.requests[0].messages[-1].content
+    assert "pkg/cli.py (line numbers" in first and "pkg/stats.py (line numbers" not in first

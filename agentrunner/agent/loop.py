@@ -322,7 +322,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     # quotes or the names it mentions, and the code a failing test's traceback points at
     named = [p for p in [*reads, *writes] if (root / p).is_file()]
     found = _traceback_files(root, failing) + (_imported_by(root, test_files(named)) if failing else [])
-    found += [] if named else _files_about(ctx, f"{instruction}\n{ctx.item.context}")
+    found += [] if named else _files_about(ctx, f"{instruction}\n{ctx.item.context}", instruction)
     files = _named_files(ctx, [*reads, *writes, *found[:MAX_FOUND_FILES]])
     missing = [p for p in writes if not (root / p).exists()]
     messages = [
@@ -529,11 +529,13 @@ _TRACEBACK_FILE = re.compile(r"^([\w./-]+\.py):\d+:", re.MULTILINE)
 MAX_FOUND_FILES = 2
 
 
-def _files_about(ctx: Any, text: str) -> list[str]:
+def _files_about(ctx: Any, text: str, title: str = "") -> list[str]:
     """Files holding what an item that names no file quotes ("Inventroy file not found"), the
     functions and classes it names (`load_items`: where it is defined), or the words of a command
     it names (`stockroom summary`, `--weeks`: where they are string literals, as an argparse CLI
-    has them); the files most of them point at first."""
+    has them); the files most of them point at first. When what the title quotes is found, files
+    found only by the context's words are left out (a field name in the context matched a model
+    class's property, shown first, and Qwen2.5-Coder-1.5B changed that class)."""
     hits: dict[str, int] = {}
     for groups in _QUOTED.findall(text):
         token = next(g for g in groups if g)
@@ -549,10 +551,16 @@ def _files_about(ctx: Any, text: str) -> list[str]:
         outcome = ctx.tool("grep", {"pattern": pattern})
         if not outcome.ok:
             continue
+        weight = TITLE_WEIGHT if f"`{token}`" in title or f'"{token}"' in title else 1
         for path in dict.fromkeys(line.split(":", 1)[0] for line in outcome.output.splitlines()):
             if path.endswith(".py") and (ctx.workspace.root / path).is_file():
-                hits[path] = hits.get(path, 0) + 1
+                hits[path] = hits.get(path, 0) + weight
+    if any(score >= TITLE_WEIGHT for score in hits.values()):
+        hits = {path: score for path, score in hits.items() if score >= TITLE_WEIGHT}
     return sorted(hits, key=lambda path: -hits[path])
+
+
+TITLE_WEIGHT = 100  # a file found by what the item's title quotes outranks any number of context hits
 
 
 def _traceback_files(root: Path, output: str) -> list[str]:
