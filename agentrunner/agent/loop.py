@@ -25,6 +25,7 @@ model-written plan), a premium model second:
 from __future__ import annotations
 
 import ast
+import builtins
 import hashlib
 import json
 import re
@@ -740,7 +741,7 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
         return f"{path}: {exc}"
     if merged is None:
         return None
-    invented = _invented_function(text, merged.text, item_text, path)
+    invented = _invented_function(text, merged.text, item_text, path) or _undefined_name(text, merged.text, path)
     if invented:
         return invented
     if merged.kept:
@@ -815,6 +816,74 @@ def _meant_whole(text: str, block: str, quoted: set[str], item_text: str) -> boo
     if not _imported(old_tree) <= _imported(new_tree) or not old_defs <= new_defs:
         return False
     return not (old_defs & quoted)
+
+
+def _undefined_name(old: str, new: str, path: str) -> str | None:
+    """Why a changed or new top-level definition is refused: it reads a name defined nowhere — not
+    in it, not in the module, not a builtin (Qwen2.5-Coder-1.5B's `main` called a `reorder` that
+    did not exist; the lint step of aider's loop catches the same with flake8's F821). Names in
+    annotations do not count (``from __future__ import annotations`` leaves them unevaluated)."""
+    try:
+        old_tree, new_tree = ast.parse(old), ast.parse(new)
+    except (SyntaxError, ValueError):
+        return None
+    before = {ast.dump(node) for node in old_tree.body}
+    module = set(dir(builtins)) | {"__name__", "__file__", "__doc__", "__spec__", "__path__", "__annotations__"}
+    for node in new_tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            module.add(node.name)
+        else:
+            module |= _bound(node)
+    for node in new_tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or ast.dump(node) in before:
+            continue
+        annotations = {
+            id(inner) for part in ast.walk(node) for annotation in _annotations(part) for inner in ast.walk(annotation)
+        }
+        local = _bound(node)
+        for name in ast.walk(node):
+            if (
+                isinstance(name, ast.Name)
+                and isinstance(name.ctx, ast.Load)
+                and id(name) not in annotations
+                and name.id not in local | module
+            ):
+                return (
+                    f"not written: `{node.name}` uses `{name.id}`, which is defined nowhere (not in {path}, not "
+                    f"imported): write the definition again using only names that exist"
+                )
+    return None
+
+
+def _annotations(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.arg):
+        return [node.annotation] if node.annotation else []
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return [node.returns] if node.returns else []
+    if isinstance(node, ast.AnnAssign):
+        return [node.annotation]
+    return []
+
+
+def _bound(node: ast.AST) -> set[str]:
+    """Every name a statement binds anywhere inside it (an over-estimate of its locals)."""
+    names: set[str] = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Name) and isinstance(inner.ctx, (ast.Store, ast.Del)):
+            names.add(inner.id)
+        elif isinstance(inner, ast.arg):
+            names.add(inner.arg)
+        elif isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(inner.name)
+        elif isinstance(inner, (ast.Import, ast.ImportFrom)):
+            names |= {alias.asname or alias.name.split(".")[0] for alias in inner.names}
+        elif isinstance(inner, ast.ExceptHandler) and inner.name:
+            names.add(inner.name)
+        elif isinstance(inner, (ast.Global, ast.Nonlocal)):
+            names |= set(inner.names)
+        elif isinstance(inner, (ast.MatchAs, ast.MatchStar)) and inner.name:
+            names.add(inner.name)
+    return names
 
 
 def _referenced(tree: ast.Module, definition: ast.stmt) -> bool:
