@@ -642,3 +642,20 @@ def test_a_definition_that_uses_a_name_defined_nowhere_is_refused(ws: Workspace)
     refused = ctx.requests[1].messages[-1].content
     assert "`main` uses `run`, which is defined nowhere" in refused and "Options" not in refused
     assert "print('ran', len(argv))" in (ws.root / "pkg" / "tool.py").read_text("utf-8")
+
+
+def test_a_new_command_line_option_the_item_does_not_name_is_refused(ws: Workspace) -> None:
+    """Chore weeks-warning, Qwen2.5-Coder-1.5B, session 5: asked to warn when `--weeks` is above 52,
+    it added a `--warn` flag and warned only with it; the tests passed and the item was ticked."""
+    cli = (
+        "import argparse\n\n\ndef main(argv):\n    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('--weeks', type=int)\n    args = parser.parse_args(argv)\n    return args.weeks\n"
+    )
+    (ws.root / "pkg" / "cli.py").write_text(cli, "utf-8")
+    flagged = cli.replace("    args =", "    parser.add_argument('--warn', action='store_true')\n    args =")
+    right = cli.replace("    return", "    if args.weeks > 52:\n        print('more than 52')\n    return")
+    replies = [f"pkg/cli.py\n```python\n{flagged}```\nDONE", f"pkg/cli.py\n```python\n{right}```\nDONE"]
+    ctx = ScriptedContext(ws, replies, "Make `pkg/cli.py` say so when `--weeks` is more than 52")
+    assert loop(ctx, [], ["pkg/cli.py"]).error is None
+    assert "`--warn` is a new command-line option" in ctx.requests[1].messages[-1].content
+    assert (ws.root / "pkg" / "cli.py").read_text("utf-8") == right

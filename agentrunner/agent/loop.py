@@ -704,7 +704,8 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
     if action.tool == "write_file":
         block = str(action.arguments.get("content") or "")
         if parse_problem(path, block) is None and _meant_whole(text, block, quoted, item_text):
-            return None  # the whole file, rewritten: write_file's own guards decide
+            # the whole file, rewritten: write_file's own guards decide, after what it invents
+            return _invented(text, block, item_text, path)
     else:
         old, block = str(action.arguments.get("old") or ""), str(action.arguments.get("new") or "")
         try:
@@ -741,7 +742,7 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
         return f"{path}: {exc}"
     if merged is None:
         return None
-    invented = _invented_function(text, merged.text, item_text, path) or _undefined_name(text, merged.text, path)
+    invented = _invented(text, merged.text, item_text, path)
     if invented:
         return invented
     if merged.kept:
@@ -816,6 +817,31 @@ def _meant_whole(text: str, block: str, quoted: set[str], item_text: str) -> boo
     if not _imported(old_tree) <= _imported(new_tree) or not old_defs <= new_defs:
         return False
     return not (old_defs & quoted)
+
+
+def _invented(old: str, new: str, item_text: str, path: str) -> str | None:
+    """Why a Python module's new text is refused for what it makes up (see the three checks)."""
+    return (
+        _invented_function(old, new, item_text, path)
+        or _invented_option(old, new, item_text)
+        or _undefined_name(old, new, path)
+    )
+
+
+_OPTION = re.compile(r"""add_argument\(\s*["'](-{1,2}[\w-]+)["']""")
+
+
+def _invented_option(old: str, new: str, item_text: str) -> str | None:
+    """Why a new command-line option the item does not name is refused (asked to warn when
+    `--weeks` is above 52, Qwen2.5-Coder-1.5B added a `--warn` flag and warned only with it: the
+    tests passed, the behaviour asked for was missing)."""
+    for option in dict.fromkeys(_OPTION.findall(new)):
+        if option not in _OPTION.findall(old) and not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", item_text):
+            return (
+                f"not written: `{option}` is a new command-line option the task does not ask for: do what the task "
+                "asks with the options it names (the behaviour must not need a new flag)"
+            )
+    return None
 
 
 def _undefined_name(old: str, new: str, path: str) -> str | None:
