@@ -635,12 +635,12 @@ def test_a_definition_that_uses_a_name_defined_nowhere_is_refused(ws: Workspace)
     """Chore cli-limit-option, Qwen2.5-Coder-1.5B, session 5: refused a new function, it wrote
     `main` calling that function anyway; written, the module failed with a NameError."""
     (ws.root / "pkg" / "tool.py").write_text(TOOL, "utf-8")
-    undefined = "pkg/tool.py\n```python\ndef main(argv: Options) -> int:\n    return run(argv)\n```\nDONE"
-    fixed = "pkg/tool.py\n```python\ndef main(argv: Options) -> int:\n    print('ran', len(argv))\n    return 0\n```\nDONE"
+    undefined = "pkg/tool.py\n```python\ndef main(argv: list[str]) -> int:\n    return run(argv)\n```\nDONE"
+    fixed = "pkg/tool.py\n```python\ndef main(argv: list[str]) -> int:\n    print('ran', len(argv))\n    return 0\n```\nDONE"
     ctx = ScriptedContext(ws, [undefined, fixed], "Make `main` in `pkg/tool.py` print how many arguments it got")
     assert loop(ctx, [], ["pkg/tool.py"]).error is None
     refused = ctx.requests[1].messages[-1].content
-    assert "`main` uses `run`, which is defined nowhere" in refused and "Options" not in refused
+    assert "`main` uses `run`, which is defined nowhere" in refused
     assert "print('ran', len(argv))" in (ws.root / "pkg" / "tool.py").read_text("utf-8")
 
 
