@@ -636,12 +636,12 @@ def test_a_definition_that_uses_a_name_defined_nowhere_is_refused(ws: Workspace)
     `main` calling that function anyway; written, the module failed with a NameError."""
     (ws.root / "pkg" / "tool.py").write_text(TOOL, "utf-8")
     undefined = "pkg/tool.py\n```python\ndef main(argv: list[str]) -> int:\n    return run(argv)\n```\nDONE"
-    fixed = "pkg/tool.py\n```python\ndef main(argv: list[str]) -> int:\n    print('ran', len(argv))\n    return 0\n```\nDONE"
+    fixed = "pkg/tool.py\n```python\ndef main(argv: list[str]) -> int:\n    print(len(argv))\n    return 0\n```\nDONE"
     ctx = ScriptedContext(ws, [undefined, fixed], "Make `main` in `pkg/tool.py` print how many arguments it got")
     assert loop(ctx, [], ["pkg/tool.py"]).error is None
     refused = ctx.requests[1].messages[-1].content
     assert "`main` uses `run`, which is defined nowhere" in refused
-    assert "print('ran', len(argv))" in (ws.root / "pkg" / "tool.py").read_text("utf-8")
+    assert "print(len(argv))" in (ws.root / "pkg" / "tool.py").read_text("utf-8")
 
 
 def test_a_new_command_line_option_the_item_does_not_name_is_refused(ws: Workspace) -> None:
