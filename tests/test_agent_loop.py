@@ -659,3 +659,16 @@ def test_a_new_command_line_option_the_item_does_not_name_is_refused(ws: Workspa
     assert loop(ctx, [], ["pkg/cli.py"]).error is None
     assert "`--warn` is a new command-line option" in ctx.requests[1].messages[-1].content
     assert (ws.root / "pkg" / "cli.py").read_text("utf-8") == right
+
+
+def test_a_whole_rewrite_without_the_module_docstring_keeps_it(ws: Workspace) -> None:
+    """Qwen2.5-Coder-1.5B's whole-module rewrites drop the module docstring (chores-honesty's
+    session-5 note); written whole, the docstring was lost with an otherwise right change."""
+    (ws.root / "pkg" / "geo.py").write_text(GEO, "utf-8")
+    whole = (
+        "pkg/geo.py\n```python\nimport math\n\n\ndef area(radius):\n    return math.pi * radius**2\n\n\n"
+        "def double(value):\n    return value + value\n```\nDONE"
+    )
+    ctx = ScriptedContext(ws, [whole], "Make doubling in `pkg/geo.py` an addition")
+    assert loop(ctx, [], ["pkg/geo.py"]).error is None
+    assert (ws.root / "pkg" / "geo.py").read_text("utf-8") == GEO.replace("value * 2", "value + value")

@@ -816,6 +816,8 @@ def _meant_whole(text: str, block: str, quoted: set[str], item_text: str) -> boo
         return True
     if not _imported(old_tree) <= _imported(new_tree) or not old_defs <= new_defs:
         return False
+    if ast.get_docstring(old_tree) and not ast.get_docstring(new_tree):
+        return False  # the module docstring left out (a whole rewrite drops it): merged, it stays
     return not (old_defs & quoted)
 
 
