@@ -298,7 +298,8 @@ def llama_server_mode(args: argparse.Namespace) -> None:
     from agentrunner.providers.embedded import GEMMA3_270M, model_file
 
     port = 18000 + os.getpid() % 1000
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_file(GEMMA3_270M)), "--n_threads", "2",
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_file(GEMMA3_270M)), "--n_threads",
+               str(args.llama_threads),
                "--n_ctx", "2048", "--port", str(port), "--model_alias", "bench-small"]
     server = ServerProcess(command, ready="Uvicorn running", port=port)
     try:
@@ -308,7 +309,8 @@ def llama_server_mode(args: argparse.Namespace) -> None:
             ledger.insert_calls(served_originals(args.rows), batch=2000)
             ledger.close()
             config = parse_config(SERVED.format(base_url=server.base_url, max_tokens=args.max_tokens))
-            print(f"llama_cpp.server, Gemma 3 270M, 2 threads, max_tokens {args.max_tokens}; {args.rows} originals",
+            print(f"llama_cpp.server, Gemma 3 270M, {args.llama_threads} thread(s), max_tokens {args.max_tokens}; "
+                  f"{args.rows} originals",
                   flush=True)
             first: float | None = None
             for level in [int(v) for v in args.concurrency_levels.split(",")]:
@@ -406,6 +408,8 @@ def main() -> None:
     parser.add_argument("--journal", choices=["on", "off", "both"], default="on",
                         help="served: with the in-flight records (on), without (off), or each level both ways")
     parser.add_argument("--max-tokens", type=int, default=16, help="llama-server: the tier's max_tokens")
+    parser.add_argument("--llama-threads", type=int, default=2,
+                        help="llama-server: its --n_threads (1 stalls less on cores other jobs share)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if args.mode != "instant":
