@@ -223,14 +223,16 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--poolings", nargs="+", default=["mean", "last"], choices=["mean", "last"])
-    parser.add_argument("--only", nargs="+", help="variant names to run (default: all)")
+    parser.add_argument("--only", nargs="+", help="variant names to run, in this order (default: all)")
     args = parser.parse_args()
     e = Experiment(args.data, args.weak, args.strong, args.poolings)
     print(f"prompt features: {len(PROMPT_FEATURE_NAMES)} dense + TF-IDF; {args.folds}-fold, seeds {args.seeds}")
-    for name, score in variants(e).items():
-        if args.only and name not in args.only:
-            continue
-        e.report(name, score, args.folds, args.seeds)
+    table = variants(e)
+    unknown = [name for name in args.only or [] if name not in table]
+    if unknown:
+        raise SystemExit(f"unknown variant(s) {unknown}; known: {list(table)}")
+    for name in args.only or list(table):  # in the order asked for
+        e.report(name, table[name], args.folds, args.seeds)
 
 
 if __name__ == "__main__":
