@@ -170,9 +170,19 @@ def test_last_token_pooling_is_its_own_vector_and_cache_entry(embedding_cache: P
     assert last.computed == 2 and mean.computed == 1
 
 
-def test_an_unknown_pooling_is_one_clear_error() -> None:
+def test_an_unknown_pooling_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RouterModelError, match=r"pooling 'max'.*mean, last"):
         EmbeddingSpec(pooling="max")
+    # A hand-edited model.json: refused with its path and the retrain hint, never a traceback.
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in code_or_prose_records(30)), "utf-8")
+    LearnedClassifier().fit(load_outcomes(path), "small", "big").save(tmp_path / "model")
+    metadata = tmp_path / "model" / "model.json"
+    document = json.loads(metadata.read_text("utf-8"))
+    document["feature_spec"]["params"]["embedding"] = {"model": "gemma3-270m", "max_tokens": 128, "pooling": "max"}
+    metadata.write_text(json.dumps(document), "utf-8")
+    with pytest.raises(RouterModelError, match=r"model\.json: invalid feature_spec\.params\.embedding; retrain"):
+        LearnedClassifier.load(tmp_path / "model")
 
 
 def code_or_prose_records(n: int, seed: int = 0) -> list[dict[str, Any]]:
