@@ -672,3 +672,22 @@ def test_a_whole_rewrite_without_the_module_docstring_keeps_it(ws: Workspace) ->
     ctx = ScriptedContext(ws, [whole], "Make doubling in `pkg/geo.py` an addition")
     assert loop(ctx, [], ["pkg/geo.py"]).error is None
     assert (ws.root / "pkg" / "geo.py").read_text("utf-8") == GEO.replace("value * 2", "value + value")
+
+
+def test_a_rewrite_that_drops_an_import_it_no_longer_uses_is_written_whole(ws: Workspace) -> None:
+    """Found by writing every chore's hand solution through the loop (session 5): a module whose
+    import was renamed was merged by name, keeping the old import next to the new one; and a new
+    helper called from another file of the same reply was refused as called by nothing."""
+    (ws.root / "pkg" / "geo.py").write_text(GEO, "utf-8")
+    renamed = GEO.replace("import math", "from math import pi").replace("math.pi", "pi")
+    ctx = ScriptedContext(ws, [f"pkg/geo.py\n```python\n{renamed}```\nDONE"], "Use `pi` directly in `pkg/geo.py`")
+    assert loop(ctx, [], ["pkg/geo.py"]).error is None
+    assert (ws.root / "pkg" / "geo.py").read_text("utf-8") == renamed
+    helper = "pkg/geo.py\n```python\ndef triple(value):\n    return value * 3\n```\n"
+    caller = (
+        "pkg/stats.py\n```python\nfrom pkg.geo import triple\n\n\n"
+        "def top(values):\n    return triple(max(values))\n```\n"
+    )
+    ctx = ScriptedContext(ws, [helper + caller + "DONE"], "Make `top` in `pkg/stats.py` triple the largest value")
+    assert loop(ctx, [], ["pkg/stats.py"]).error is None
+    assert "def triple(value)" in (ws.root / "pkg" / "geo.py").read_text("utf-8")

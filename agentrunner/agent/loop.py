@@ -403,7 +403,9 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 action.arguments.setdefault("line_numbers", True)
             _retarget(action, root, default_path)
             copied = _copied_placeholder(action) or _rewrite_refused(action, root)
-            merging = None if copied else _as_merge(action, root, f"{instruction}\n{ctx.item.context}")
+            merging = (
+                None if copied else _as_merge(action, root, f"{instruction}\n{ctx.item.context}", response.text)
+            )
             if merging is True:
                 # a definition written again as it is (next to the one the model changed): no
                 # change and no failure — "Fix what failed" made the model repeat the reply
@@ -682,7 +684,7 @@ def _rewrite_refused(action: Action, root: Path) -> str | None:
     )
 
 
-def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
+def _as_merge(action: Action, root: Path, item_text: str, reply: str = "") -> str | bool | None:
     """A Python definition written for an existing module becomes a merge by name
     (:func:`~agentrunner.edits.merge_definitions`): a fenced block holding only the changed or new
     functions (not the whole file), and an edit block whose SEARCH is not in the file — or is
@@ -705,7 +707,7 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
         block = str(action.arguments.get("content") or "")
         if parse_problem(path, block) is None and _meant_whole(text, block, quoted, item_text):
             # the whole file, rewritten: write_file's own guards decide, after what it invents
-            return _invented(text, block, item_text, path)
+            return _invented(text, block, item_text, path, reply)
     else:
         old, block = str(action.arguments.get("old") or ""), str(action.arguments.get("new") or "")
         try:
@@ -742,7 +744,7 @@ def _as_merge(action: Action, root: Path, item_text: str) -> str | bool | None:
         return f"{path}: {exc}"
     if merged is None:
         return None
-    invented = _invented(text, merged.text, item_text, path)
+    invented = _invented(text, merged.text, item_text, path, reply)
     if invented:
         return invented
     if merged.kept:
@@ -814,17 +816,28 @@ def _meant_whole(text: str, block: str, quoted: set[str], item_text: str) -> boo
     old_defs, new_defs = _top_level(text), _top_level(block)
     if (old_defs - new_defs) & quoted or re.search(r"\bimports?\b", item_text, re.IGNORECASE):
         return True
-    if not _imported(old_tree) <= _imported(new_tree) or not old_defs <= new_defs:
+    if not old_defs <= new_defs:
+        return False
+    # the module's other statements (an `if __name__ == "__main__":` block) left out: a part, merged
+    kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Expr)
+    written = {ast.dump(n) for n in new_tree.body}
+    if any(not isinstance(n, kinds) and ast.dump(n) not in written for n in old_tree.body):
+        return False
+    # an import left out that the new text still uses was dropped by mistake (one it no longer
+    # uses went with a rename or a removal: the rewrite means it)
+    used = {n.id for n in ast.walk(new_tree) if isinstance(n, ast.Name)}
+    if (_imported(old_tree) - _imported(new_tree)) & used:
         return False
     if ast.get_docstring(old_tree) and not ast.get_docstring(new_tree):
         return False  # the module docstring left out (a whole rewrite drops it): merged, it stays
     return not (old_defs & quoted)
 
 
-def _invented(old: str, new: str, item_text: str, path: str) -> str | None:
-    """Why a Python module's new text is refused for what it makes up (see the three checks)."""
+def _invented(old: str, new: str, item_text: str, path: str, reply: str = "") -> str | None:
+    """Why a Python module's new text is refused for what it makes up (see the three checks).
+    ``reply``: the model's whole reply (a new function another of its blocks calls is used)."""
     return (
-        _invented_function(old, new, item_text, path)
+        _invented_function(old, new, item_text, path, reply)
         or _invented_option(old, new, item_text)
         or _undefined_name(old, new, path)
     )
@@ -933,7 +946,7 @@ def _referenced(tree: ast.Module, definition: ast.stmt) -> bool:
     return False
 
 
-def _invented_function(old: str, new: str, item_text: str, path: str) -> str | None:
+def _invented_function(old: str, new: str, item_text: str, path: str, reply: str = "") -> str | None:
     """Why a new top-level function the item does not name is refused: nothing calls it (a small
     model asked for a command-line option writes a new function instead of changing the parser
     and main: seen with Qwen2.5-Coder-1.5B), or it has the name of a function the module imports
@@ -958,7 +971,10 @@ def _invented_function(old: str, new: str, item_text: str, path: str) -> str | N
             )
         if node.name.startswith("test") or re.search(rf"`{re.escape(node.name)}\b", item_text):
             continue
-        if not _referenced(new_tree, node):
+        called_elsewhere = len(re.findall(rf"\b{re.escape(node.name)}\b", reply)) > len(
+            re.findall(rf"\b{re.escape(node.name)}\b", ast.get_source_segment(new, node) or "")
+        )
+        if not _referenced(new_tree, node) and not called_elsewhere:
             return (
                 f"not written: `{node.name}` is a new function that nothing calls, and the task does not ask for "
                 f"one. Do the task in the code that already runs: change {existing} in {path} (write the complete "
