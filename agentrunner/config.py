@@ -174,8 +174,9 @@ class LedgerConfig(_Model):
     project: str = ""
     url: str = ""  # postgresql://… : a team's shared ledger instead of .agentrunner/ledger.db
     # SQLite only: "full" fsyncs every commit (a row survives a power cut); "normal" (WAL) survives a
-    # killed process but not an OS crash — docs/ledger.md "Durability".
-    synchronous: Literal["full", "normal"] = "full"
+    # killed process but not an OS crash — docs/ledger.md "Durability". Unset: "full" for runs and
+    # replays, "normal" for the gateway (`serve`), where the fsync is most of the added latency.
+    synchronous: Literal["full", "normal"] | None = None
 
     @field_validator("url")
     @classmethod

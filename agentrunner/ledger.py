@@ -196,13 +196,14 @@ class Ledger:
         return self.backend == "postgresql"
 
     @classmethod
-    def for_config(cls, config: Any) -> Ledger:
+    def for_config(cls, config: Any, *, default_synchronous: str = "full") -> Ledger:
         """The configured ledger: ``$AGENTRUNNER_LEDGER_URL``, else ``[ledger] url``, else the
-        SQLite file in the data dir."""
+        SQLite file in the data dir. ``default_synchronous``: when ``[ledger] synchronous`` is not
+        set (the gateway passes "normal": docs/ledger.md "Durability")."""
         url = os.environ.get(URL_ENV) or getattr(config.ledger, "url", "")
         if url:
             return cls(url, redact=config.ledger.patterns(), spool=config.data_dir / SPOOL_NAME)
-        synchronous = getattr(config.ledger, "synchronous", "full")
+        synchronous = getattr(config.ledger, "synchronous", None) or default_synchronous
         return cls(config.ledger_path, redact=config.ledger.patterns(), synchronous=synchronous)
 
     def _check_version(self) -> None:

@@ -128,3 +128,26 @@ def test_a_row_that_fails_keeps_its_reservation(tmp_path: Path, write_config: Ca
     with pytest.raises(LedgerError, match="refused"):
         ledger.record_call(CallRecord(tier="boom", cost_usd=0.25), release=fit.id)
     assert [row["id"] for row in ledger.fetch_all("SELECT id FROM reservations")] == [fit.id]
+
+
+def test_the_gateway_commits_without_an_fsync_unless_the_ledger_says_otherwise(
+    write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve` (its workers build the app from the environment): unset means "normal" — the fsync
+    was 2.4 ms of the gateway's 3.8 ms added latency (docs/gateway.md) —, an explicit value wins, and
+    a run's ledger on the same routes.toml stays "full"."""
+    from agentrunner.server.asgi import NO_AUTH_ENV, app_from_env
+
+    monkeypatch.setenv(NO_AUTH_ENV, "1")
+    for text, expected, pragma in [(TIERS, "normal", 1), (TIERS + '\n[ledger]\nsynchronous = "full"\n', "full", 2)]:
+        path = write_config(text)
+        monkeypatch.setenv("AGENTRUNNER_CONFIG", str(path))
+        ledger = app_from_env().state.gateway.ledger
+        try:
+            assert ledger.synchronous == expected
+            assert ledger.db.execute("PRAGMA synchronous").fetchone()[0] == pragma
+        finally:
+            ledger.close()
+    run_ledger = Ledger.for_config(load_config(write_config(TIERS)))
+    assert run_ledger.synchronous == "full"
+    run_ledger.close()

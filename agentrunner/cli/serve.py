@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ._app import app, config_path, err_console, get_config, open_ledger
+from ..ledger import Ledger
+from ._app import app, config_path, err_console, get_config
 
 
 @app.command()
@@ -30,7 +31,7 @@ def serve(
     import uvicorn
 
     from ..server.app import create_app, is_loopback
-    from ..server.asgi import NO_AUTH_ENV
+    from ..server.asgi import GATEWAY_SYNCHRONOUS, NO_AUTH_ENV
     from ..server.auth import default_authenticator
     from ..server.metrics import MULTIPROC_ENV
 
@@ -45,7 +46,7 @@ def serve(
             f"WARNING: --no-auth: every request from this machine is served WITHOUT a key, recorded as user {who}",
             markup=False,
         )
-    ledger = open_ledger(config)
+    ledger = Ledger.for_config(config, default_synchronous=GATEWAY_SYNCHRONOUS)
     auth = None if no_auth else default_authenticator(config, ledger)
     err_console.print(f"agentrunner gateway on http://{host}:{port} (tiers: {', '.join(config.tiers)})", markup=False)
     if workers == 1:
