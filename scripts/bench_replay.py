@@ -300,7 +300,10 @@ def llama_server_mode(args: argparse.Namespace) -> None:
     port = 18000 + os.getpid() % 1000
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_file(GEMMA3_270M)), "--n_threads",
                str(args.llama_threads),
-               "--n_ctx", "2048", "--port", str(port), "--model_alias", "bench-small"]
+               "--n_ctx", "2048", "--port", str(port), "--model_alias", "bench-small",
+               # Gemma 3 270M (base) carries no chat template: the server's default format made it
+               # answer 0 tokens, an empty answer the provider retried with back-off (4 rows: 74 s)
+               "--chat_format", "gemma"]
     server = ServerProcess(command, ready="Uvicorn running", port=port)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-replay-llama-") as scratch:
