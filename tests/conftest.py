@@ -155,6 +155,15 @@ def ledger_backend_from_environment(
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def config_ledger_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Once per backend for a test whose ledger comes from the config: ledger.db, then a new
+    PostgreSQL database (``AGENTRUNNER_LEDGER_URL``). Returns the backend's name."""
+    if request.param == "postgres":
+        monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", str(request.getfixturevalue("pg_url")))
+    return str(request.param)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def ledger_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
     """Where a ledger lives, once per backend: a SQLite file, then a new PostgreSQL database."""
     if request.param == "sqlite":

@@ -150,13 +150,9 @@ def test_warning_lines_at_80_percent(config: Config) -> None:
     assert lines[0].startswith("budget: daily cap $2.00 exhausted")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def either(
-    request: pytest.FixtureRequest, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> Config:
+@pytest.fixture
+def either(config_ledger_backend: str, write_config: Callable[[str], Path]) -> Config:
     """The caps of CONFIG on a SQLite ledger and on a PostgreSQL one."""
-    if request.param == "postgres":
-        monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", str(request.getfixturevalue("pg_url")))
     return load_config(write_config(CONFIG))
 
 

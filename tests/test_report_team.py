@@ -35,13 +35,9 @@ per_team_monthly_usd = 10.0
 """
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def team_ledger(
-    request: pytest.FixtureRequest, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> Ledger:
+@pytest.fixture
+def team_ledger(config_ledger_backend: str, write_config: Callable[[str], Path]) -> Ledger:
     """Two engineers on one ledger: ana (core) on premium, bo (core) mostly local; runs with done items."""
-    if request.param == "postgres":
-        monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", str(request.getfixturevalue("pg_url")))
     ledger = Ledger.for_config(load_config(write_config(ROUTES)))
     now = datetime.now(UTC)
     # An hour ago, but never before today's (and this month's) UTC midnight: the daily and monthly caps
