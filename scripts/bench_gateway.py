@@ -514,7 +514,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--litellm-requests", type=int, default=10_000, help="LiteLLM's throughput requests")
     parser.add_argument("--no-auth", action="store_true", help="serve with --no-auth (no key checks)")
     parser.add_argument(
-        "--synchronous", choices=("full", "normal"), default="full", help="the gateway's [ledger] synchronous"
+        "--synchronous", choices=("full", "normal"), default="normal",
+        help="the gateway's [ledger] synchronous (default: normal, serve's own)",
     )
     parser.add_argument("--upstream", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
