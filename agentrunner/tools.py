@@ -2,14 +2,15 @@
 
 File tools take paths relative to ``agent.workspace``. A path is refused when it is absolute,
 contains ``..``, or resolves (following symlinks) to somewhere outside the workspace — a symlink
-inside the workspace pointing out of it is an escape too. Inside the workspace, the agent's own
-data folder (``.agentrunner/``), ``.git/`` and secret-looking files (``.env``, keys:
-:func:`agentrunner.sandbox.is_secret_name`) are neither read nor written, and the active routes.toml
-is never written. Reads and writes walk the path from the workspace folder one component at a time
-without following symlinks (``O_NOFOLLOW``, a directory fd per step), so a folder swapped for a
-symlink between the check and the write is refused, not followed; a file with more than one hard
-link is refused (the other name may be outside the workspace or a protected file); a write is at
-most :data:`MAX_WRITE_BYTES`.
+inside the workspace pointing out of it is an escape too. Inside the workspace, the agent's own data
+folder (``.agentrunner/``), ``.git/`` and secret-looking files (``.env``, keys:
+:func:`agentrunner.sandbox.is_secret_name`) are neither read nor written, and the active
+routes.toml, the to-do lists (``tasks/*.md``) and their results (``tasks/done/``) are never written.
+Reads and writes walk the path from the workspace folder one component at a time without following
+symlinks (``O_NOFOLLOW``, a directory fd per step), so a folder swapped for a symlink between the
+check and the write is refused, not followed; a file with more than one hard link is refused (the
+other name may be outside the workspace or a protected file); a write is at most
+:data:`MAX_WRITE_BYTES`.
 
 ``shell`` exists only when listed in ``agent.tools`` and a sandbox works here
 (:mod:`agentrunner.sandbox`: bubblewrap; without it the tool is disabled with one line saying why).
@@ -203,6 +204,14 @@ class Workspace:
         source = self.config.source_path
         if for_write and source is not None and path in (source, source.resolve()):
             return "the active configuration cannot be written by tools"
+        tasks = self.config.tasks_dir
+        if for_write and path.is_relative_to(tasks) and (
+            (path.parent == tasks and path.suffix.lower() == ".md") or path.is_relative_to(tasks / "done")
+        ):
+            # The to-do lists are agentrunner's to tick, and they are outside an item's rollback (the
+            # runner merges them): Qwen once overwrote tasks/todo.md with the TODOs it was asked to
+            # collect into docs/todo.md — the item vanished, its other file stayed.
+            return "a to-do list or its results: agentrunner writes these itself; write the item's output where it says"
         if for_write and any(path.is_relative_to(prefix) for prefix in _RUNTIME):
             # a .pth file or module planted there would run, unconfined, in agentrunner's next start
             return "agentrunner's own Python installation cannot be written by tools"

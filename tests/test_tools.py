@@ -134,3 +134,23 @@ def test_csv_and_rename_helpers(workspace: Callable[[bool], tuple[Workspace, Led
     assert renamed.ok and (ws.root / "m.py").read_text("utf-8") == "def g():\n    return ff() + g()\n"
     assert not ws.call("replace_identifier", {"path": "m.py", "old": "f", "new": "not valid"}, CTX).ok
     assert not ws.call("replace_identifier", {"path": "../x.py", "old": "f", "new": "g"}, CTX).ok
+
+
+def test_the_to_do_lists_and_their_results_are_never_written(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    """Measured (chores benchmark, list-todos, session 5): Qwen overwrote tasks/todo.md — the list
+    being worked, which an item's rollback does not cover — with the TODOs it was asked to collect
+    into docs/todo.md: the item line vanished, never ticked, and docs/todo.md stayed."""
+    config = load_config(write_config(CONFIG.replace("{shell}", "").replace('workspace = "ws"', 'workspace = "."')))
+    (isolated_home / "tasks" / "done").mkdir(parents=True)
+    (isolated_home / "tasks" / "todo.md").write_text("- [ ] Collect the TODOs into `docs/todo.md`\n", "utf-8")
+    ws = Workspace(config, Ledger.for_config(config))
+    for path in ("tasks/todo.md", "tasks/tomorrow.md", "tasks/done/2026-12-01/x.md"):
+        result = ws.call("write_file", {"path": path, "content": "- TODO: x\n"}, CTX)
+        assert not result.ok and "to-do list" in (result.error or ""), path
+    assert (isolated_home / "tasks" / "todo.md").read_text("utf-8").startswith("- [ ] Collect")
+    assert not (isolated_home / "tasks" / "tomorrow.md").exists()
+    assert ws.call("read_file", {"path": "tasks/todo.md"}, CTX).ok  # reading it is fine
+    assert ws.call("write_file", {"path": "docs/todo.md", "content": "- TODO: x\n"}, CTX).ok
+    assert ws.call("write_file", {"path": "tasks/data/notes.txt", "content": "x\n"}, CTX).ok  # not a list
