@@ -29,6 +29,21 @@ price = { input_per_mtok = 1.0, output_per_mtok = 2.0 }
 REQUEST = ChatRequest(messages=[Message(role="user", content="x" * 400)], max_tokens=50)
 
 
+def two_in_flight(
+    location: str | Path, runs: tuple[str, str]
+) -> tuple[Ledger, InflightJournal, CallRecord, CallRecord]:
+    """A ledger with this process's write-ahead records of two replayed calls (originals O1, O2)."""
+    ledger = Ledger(location)
+    journal = InflightJournal(ledger)
+    first, second = (
+        CallRecord(run_id=run, replay_of=f"O{n}", config_name="c", tier="small", model="small")
+        for n, run in enumerate(runs, 1)
+    )
+    journal.open(first, REQUEST, TIER)
+    journal.open(second, REQUEST, TIER)
+    return ledger, journal, first, second
+
+
 def dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
@@ -39,12 +54,7 @@ def test_records_of_a_dead_process_become_lost_rows_once_and_answered_ones_do_no
     ledger_location: str | Path,
 ) -> None:
     """On both backends: a team (PostgreSQL) ledger's replays are killed too."""
-    ledger = Ledger(ledger_location)
-    journal = InflightJournal(ledger)
-    answered = CallRecord(run_id="R", replay_of="O1", config_name="c", tier="small", model="small")
-    in_flight = CallRecord(run_id="R", replay_of="O2", config_name="c", tier="small", model="small")
-    journal.open(answered, REQUEST, TIER)
-    journal.open(in_flight, REQUEST, TIER)
+    ledger, journal, answered, in_flight = two_in_flight(ledger_location, ("R", "R"))
     ledger.record_call(answered.model_copy(update={"status": "ok", "cost_usd": 0.0001}))
 
     assert record_lost(ledger).calls == 0  # this process is alive: its calls may still answer
@@ -110,12 +120,7 @@ def test_records_of_parallel_requests_share_one_write(tmp_path: Path) -> None:
 def test_another_hosts_records_wait_a_day(ledger_location: str | Path) -> None:
     """A team ledger is shared by machines: another host's process id says nothing here, so its
     records become lost rows only once they are a day old; this host's are judged by their process."""
-    ledger = Ledger(ledger_location)
-    journal = InflightJournal(ledger)
-    recent = CallRecord(run_id="R1", replay_of="O1", config_name="c", tier="small", model="small")
-    old = CallRecord(run_id="R2", replay_of="O2", config_name="c", tier="small", model="small")
-    journal.open(recent, REQUEST, TIER)
-    journal.open(old, REQUEST, TIER)
+    ledger, journal, recent, old = two_in_flight(ledger_location, ("R1", "R2"))
     gone = dead_pid()
     ledger.execute_write("UPDATE replay_inflight SET host = 'elsewhere', pid = ?", [gone])
     ledger.execute_write("UPDATE replay_inflight SET ts = '2026-01-01T00:00:00.000000Z' WHERE id = ?", [old.id])
