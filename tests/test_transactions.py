@@ -247,13 +247,25 @@ class ByTaskServer(ScriptedServer):
     """Answers each item from its own queue (items run in parallel threads: the arrival order of
     their requests is not fixed), keyed by a word of the item's title."""
 
-    def __init__(self, scripts: dict[str, list[Reply]], first_after: dict[str, str] | None = None) -> None:
+    # how long an ordered answer waits for what it is ordered after: far beyond any real wait (a
+    # few ms), below the tier's 60 s read timeout; if it runs out, the answer is a 500 that fails
+    # the item (the test then fails with that error, not with a silent change of order)
+    ORDER_TIMEOUT = 45.0
+
+    def __init__(
+        self,
+        scripts: dict[str, list[Reply]],
+        after: dict[tuple[str, int], tuple[str, int]] | None = None,
+        gates: dict[tuple[str, int], threading.Event] | None = None,
+    ) -> None:
         super().__init__({"/v1/models": models()})
         self.scripts = scripts
         self.order: list[str] = []
-        # {"B": "A"}: B's first answer waits until A's second request has arrived (A acted on its
-        # first answer) — an order a delay only makes likely (it failed once at load 5)
-        self.first_after = first_after or {}
+        # {("B", 1): ("A", 2)}: B's first answer waits until A's second request has arrived (A acted
+        # on its first answer) — an order a delay only makes likely (it failed once at load 5)
+        self.after = after or {}
+        # {("A", 2): event}: A's second answer waits until the test sets the event
+        self.gates = gates or {}
         self._arrived = threading.Condition(self._lock)
 
     def next_reply(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
@@ -265,37 +277,73 @@ class ByTaskServer(ScriptedServer):
             return Reply(400, {"error": f"no script for {text[:300]}"})
         with self._arrived:
             self.order.append(key)
+            number = self.order.count(key)
             self._arrived.notify_all()
-            before = self.first_after.get(key)
-            if before is not None and self.order.count(key) == 1:
-                self._arrived.wait_for(lambda: self.order.count(before) >= 2, timeout=60)
-            return self.scripts[key].pop(0) if len(self.scripts[key]) > 1 else self.scripts[key][0]
+            other, count = self.after.get((key, number), (key, 0))
+            if not self._arrived.wait_for(lambda: self.order.count(other) >= count, timeout=self.ORDER_TIMEOUT):
+                return Reply(500, {"error": f"{key}'s answer #{number}: {other}'s request #{count} never came"})
+            reply = self.scripts[key].pop(0) if len(self.scripts[key]) > 1 else self.scripts[key][0]
+        gate = self.gates.get((key, number))  # waited for outside the lock: other items go on meanwhile
+        if gate is not None and not gate.wait(timeout=self.ORDER_TIMEOUT):
+            return Reply(500, {"error": f"{key}'s answer #{number}: its gate never opened"})
+        return reply
 
 
 def test_jobs_items_on_the_same_file_never_clobber_each_other(
-    project: Path, write_config: Callable[[str], Path]
+    project: Path, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--jobs 2, two items whose model writes the same file (neither names it). Alpha writes it
     first and holds it until it ends; Beta's write finds it held, Beta is rolled back and runs again
-    after Alpha, then fails — and its rollback restores Alpha's done work, not the file before Alpha."""
+    after Alpha, then fails — and its rollback restores Alpha's done work, not the file before Alpha.
+
+    The order is made, not hoped for (a 3 s delay on Alpha's answer failed CI in session 5): Alpha
+    writes only once Beta has asked its first question, Beta writes only once Alpha has written,
+    and Alpha's last answer (the one that ends it and releases the file) waits until Beta's write
+    has been refused. Left to the threads, two other orders happen on a loaded machine: Beta's
+    write comes after Alpha has ended (and succeeds), or Beta asks first after Alpha's write and
+    its run after Alpha gets the same request, answered from the ledger with the same write."""
+    from agentrunner.agent.journal import Transactions
+    from agentrunner.errors import PathBusy
+
+    refused: list[tuple[str, str]] = []  # (path, holder) of every write the journal refused
+    beta_refused = threading.Event()
+    real_claim = Transactions._claim
+
+    def claim(self: Transactions, rel: str, item_id: str) -> None:
+        try:
+            real_claim(self, rel, item_id)
+        except PathBusy as exc:
+            refused.append((rel, exc.holder))
+            beta_refused.set()
+            raise
+
+    monkeypatch.setattr(Transactions, "_claim", claim)
     alpha_text = "# Plan\n\nAlpha's finished plan for the week.\n"
     server = ByTaskServer(
         {
             "Alpha": [
                 chat_reply(tool=("write_file", {"path": "shared.md", "content": alpha_text})),
-                chat_reply(content="Wrote the weekly plan into shared.md for the team.", delay=3.0),
+                chat_reply(content="Wrote the weekly plan into shared.md for the team."),
             ],
             "Beta": [
                 chat_reply(tool=("write_file", {"path": "shared.md", "content": "Beta was here\n"})),
                 chat_reply(content="x"),
             ],
         },
-        first_after={"Beta": "Alpha"},  # Beta writes once Alpha has written (and holds the file 3 s)
+        after={
+            # Beta's first request lists no shared.md: its run after Alpha asks anew (a different
+            # request), it is not answered from the ledger with the write it was refused
+            ("Alpha", 1): ("Beta", 1),
+            ("Beta", 1): ("Alpha", 2),  # Beta writes once Alpha has written (and holds the file) …
+        },
+        gates={("Alpha", 2): beta_refused},  # … and Alpha ends only after Beta's write was refused
     )
     with server:
         write_config(config_text(server.url))
         path = todo(project, "Alpha: draft the weekly plan", "Beta: draft the weekly notes")
         summary = run(load_config(project / "routes.toml"), RunOptions(quiet=True, jobs=2))
+    alpha_id = next(entry["id"] for entry in summary.items if entry["title"].startswith("Alpha"))
+    assert refused == [("shared.md", alpha_id)], summary.items
     assert (project / "shared.md").read_text("utf-8") == alpha_text
     statuses = {entry["title"].split(":")[0]: entry["status"] for entry in summary.items}
     assert statuses == {"Alpha": "done", "Beta": "failed"}, summary.items
