@@ -106,12 +106,15 @@ def test_a_revoked_key_is_refused_within_a_second(serve, cli: Callable[..., Resu
     assert cli("keys", "revoke", key[3:15]).exit_code == 0
     revoked = time.monotonic()
     while True:
+        # the bound is on when a served request was sent, not on when its answer came back: on a
+        # loaded machine one round trip can take longer than the whole second
+        asked = time.monotonic()
         try:
             ask(server, key)
         except openai.AuthenticationError as exc:
             assert "invalid API key" in str(exc)
             break
-        assert time.monotonic() - revoked < REVOKE_SECONDS + 0.5, "still served after the revoke"
+        assert asked - revoked < REVOKE_SECONDS + 0.5, "still served after the revoke"
         time.sleep(0.05)
 
 

@@ -234,6 +234,9 @@ def test_revoke_from_the_cli_is_refused_by_a_live_cache_within_a_second(
     assert cache.verify(created.token) is not None
     assert cli("keys", "revoke", created.key.id).exit_code == 0
     revoked_at = time.monotonic()
-    while cache.verify(created.token) is not None:
-        assert time.monotonic() - revoked_at < REVOKE_SECONDS + 0.5
+    while True:
+        asked = time.monotonic()  # a verify that began within the second may end after it (load)
+        if cache.verify(created.token) is None:
+            break
+        assert asked - revoked_at < REVOKE_SECONDS + 0.5
         time.sleep(0.02)

@@ -179,18 +179,19 @@ def test_a_file_the_user_changed_after_the_agent_wrote_it_is_kept(
     assert "kept your later edit of `notes.md`" in line
 
 
-def _spawn_run(project: Path, *args: str) -> subprocess.Popen[bytes]:
+def _spawn_run(project: Path, *args: str, stderr: Any = subprocess.PIPE) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
         [sys.executable, "-m", "agentrunner", "run", *args],
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
     )
 
 
-def _wait_until(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+def _wait_until(predicate: Callable[[], bool], timeout: float = 180.0) -> None:
+    # long: at load 10 the CLI alone took 9 s to start (test_replay_resume); it returns when it holds
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
@@ -234,7 +235,7 @@ def test_kill_9_mid_item_then_the_next_run_restores(
             # the resumed step's first two calls are answered from the ledger; the third fails it
             server.queue("/v1/chat/completions", chat_reply(content="done"))
         process = _spawn_run(project)
-        _out, err = process.communicate(timeout=120)
+        _out, err = process.communicate(timeout=180)
     assert b"Traceback" not in err, err.decode()
     assert tree(project) == before, err.decode()
     if next_run == "works-the-item":
@@ -467,29 +468,48 @@ def test_sigterm_mid_item_rolls_back_and_the_next_run_pays_nothing_twice(
 ) -> None:
     """SIGTERM while the item waits for its third answer (after two writes): the call finishes, the
     item's files are rolled back, exit 130. The next run starts the item again with the same
-    attempt: the three answered calls come from the ledger (the server sees none of them again)."""
+    attempt: the three answered calls come from the ledger (the server sees none of them again).
+
+    The third answer is held until the run has handled the SIGTERM (it logs so): a 2 s delay made
+    that likely, not certain, on a loaded machine."""
     before = tree(project)
-    with ScriptedServer({"/v1/models": models()}) as server:
+    handled = threading.Event()
+
+    class HeldServer(ScriptedServer):
+        def next_reply(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
+            reply = super().next_reply(method, path, headers, body)
+            if path.endswith("/chat/completions") and len(self.requests_to(path)) == 3:
+                handled.wait(120)
+            return reply
+
+    err_path = project.parent / "first-run.err"
+    with HeldServer({"/v1/models": models()}) as server:
         server.queue(
             "/v1/chat/completions",
             chat_reply(tool=("write_file", {"path": "pkg/mod.py", "content": MODULE + "\nx: int = 1\n"})),
             chat_reply(tool=("write_file", {"path": "stray/junk.txt", "content": "junk\n"})),
-            chat_reply(tool=("read_file", {"path": "README.md"}), delay=2.0),
+            chat_reply(tool=("read_file", {"path": "README.md"})),
         )
         write_config(config_text(server.url))
         todo(project, "Add type hints to `pkg/mod.py` and a summary into `notes/summary.md`")
-        process = _spawn_run(project)
+        with open(err_path, "wb") as err_file:
+            process = _spawn_run(project, stderr=err_file)
         try:
             _wait_until(lambda: len(server.requests_to("/v1/chat/completions")) >= 3)
         finally:
             process.send_signal(signal.SIGTERM)
-            _out, err = process.communicate(timeout=60)
+            try:
+                _wait_until(lambda: b"finishing the current call" in err_path.read_bytes())
+            finally:
+                handled.set()
+            process.communicate(timeout=120)
+            err = err_path.read_bytes()
         assert process.returncode == 130, err.decode()
         assert tree(project) == before, err.decode()
         first = [seen.body for seen in server.requests_to("/v1/chat/completions")]
         server.defaults["/v1/chat/completions"] = chat_reply(content="done.")
         process = _spawn_run(project)
-        _out, err = process.communicate(timeout=120)
+        _out, err = process.communicate(timeout=180)
         again = [seen.body for seen in server.requests_to("/v1/chat/completions")][len(first) :]
         assert again and not set(again) & set(first), err.decode()  # none of the answered calls asked again
     assert process.returncode == 1 and tree(project) == before, err.decode()

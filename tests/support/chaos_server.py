@@ -133,6 +133,9 @@ class ChaosServer:
         self.timeout_delay = timeout_delay
         self.slow_chunk_delay = slow_chunk_delay
         self.answer = answer
+        # set to an Event by a test: every ok answer waits until it is set (an order, where a delay
+        # would only make the order likely); 120 s at most, then it answers anyway
+        self.answer_gate: threading.Event | None = None
         self.served: list[Served] = []
         self.other_requests: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -308,6 +311,9 @@ class ChaosServer:
                     return
                 if server.ok_delay:
                     server._stopping.wait(server.ok_delay)
+                gate = server.answer_gate
+                if gate is not None:
+                    gate.wait(120)
                 payload = json.dumps(server.completion(request)).encode()
                 if outcome == "truncated":
                     self._send(200, payload[: len(payload) // 2], claimed_length=len(payload))
