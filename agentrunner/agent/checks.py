@@ -30,12 +30,14 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib.util
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import tokenize
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -471,7 +473,9 @@ def used_problem(changes: list[FileChange], item_text: str) -> str | None:
 
 # -- summaries cover the module -----------------------------------------------------------------
 
-_SUMMARY = re.compile(r"\b(?:summar\w+|overview|inventory|describe|document\w*|list|outline|explain)\b", re.IGNORECASE)
+_SUMMARY = re.compile(
+    r"\b(?:summar[a-z]*|overview|inventory|describe|document[a-z]*|list|outline|explain)\b", re.IGNORECASE
+)
 _ABOUT_DEFINITIONS = re.compile(r"\b(?:functions?|class(?:es)?|definitions?|API|public)\b", re.IGNORECASE)
 _DOC_SUFFIXES = ("", ".md", ".rst", ".txt", ".markdown", ".adoc")
 
@@ -481,7 +485,8 @@ def covers_problem(changes: list[FileChange], item_text: str, root: Path | None)
     functions or classes, names each public one (``__all__`` when the module has one, else every
     top-level function and class without a leading underscore) — compared with the module's AST
     (issue 12, summarise-module: a summary without a bullet for one of three functions was ticked)."""
-    if root is None or not _SUMMARY.search(item_text) or not _ABOUT_DEFINITIONS.search(item_text):
+    words = re.sub(r"`[^`\n]*`", " ", item_text)  # the item's words, not a name it quotes (`summary_lines`)
+    if root is None or not _SUMMARY.search(words) or not _ABOUT_DEFINITIONS.search(words):
         return None
     documents = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _DOC_SUFFIXES]
     modules = [m for m in _named_modules(item_text) if (root / m).is_file()]
@@ -738,9 +743,80 @@ def marker_problem(changes: list[FileChange], root: Path | None) -> str | None:
 # -- all of them --------------------------------------------------------------------------------
 
 
+# -- work that does nothing asked -------------------------------------------------------------
+
+_FORMATTING = re.compile(
+    r"\b(?:format\w*|whitespace|blank lines?|indent\w*|style|pep ?8|line lengths?|wrap\w*|reflow|black)\b",
+    re.IGNORECASE,
+)
+_TESTS_ASKED = re.compile(r"\b(?:add|write|create)\s+(?:[\w-]+\s+){0,2}tests?\b", re.IGNORECASE)  # "add a unit test"
+
+
+def _words(item_text: str) -> str:
+    """The item's own words, without the names and paths it quotes (`summary_lines`)."""
+    return _BACKTICKED.sub(" ", item_text)
+
+
+def _comments(data: bytes) -> list[str] | None:
+    try:
+        tokens = tokenize.tokenize(io.BytesIO(data).readline)
+        return [token.string for token in tokens if token.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+
+
+def reformat_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """Python files written again with the same code — the same syntax tree and comments, only
+    blank lines or spacing changed — are no work an item asks for, unless it asks for formatting
+    (issue 12, test-item-value: asked to add a test, Qwen2.5-Coder-1.5B wrote the test file again
+    without its blank lines, said DONE, and it was ticked)."""
+    if not changes or _FORMATTING.search(_words(item_text)):
+        return None
+    for change in changes:
+        if change.before is None or change.after is None or not change.path.endswith((".py", ".pyi")):
+            return None
+        before, after = _parse(change.before), _parse(change.after)
+        if before is None or after is None or ast.dump(before) != ast.dump(after):
+            return None
+        if _comments(change.before) != _comments(change.after):
+            return None
+    return (
+        f"{', '.join(c.path for c in changes)} only reformatted: the code is the same as before (only blank lines "
+        "or spacing changed). Make the change the task asks for"
+    )
+
+
+def _test_functions(tree: ast.Module) -> set[str]:
+    return {
+        f"{owner}{node.name}"
+        for owner, body in [("", tree.body)]
+        + [(f"{c.name}.", c.body) for c in tree.body if isinstance(c, ast.ClassDef)]
+        for node in body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test")
+    }
+
+
+def new_tests_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """An item asking to add or write tests adds a test function (``test_*``) to a test file
+    (test-item-value: the test file rewritten with no new test was ticked)."""
+    if not _TESTS_ASKED.search(_words(item_text)):
+        return None
+    for change, after, before in _py_changes(changes):
+        if not re.search(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$", change.path):
+            continue
+        if _test_functions(after) - (_test_functions(before) if before is not None else set()):
+            return None
+    return (
+        "no new test function: the task asks for a test. Add a `def test_<what it checks>():` function that "
+        "calls the code and asserts its result"
+    )
+
+
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
+        lambda: reformat_problem(changes, item_text),
+        lambda: new_tests_problem(changes, item_text),
         lambda: dropped_docstring_problem(changes, item_text),
         lambda: type_hints_problem(changes, item_text),
         lambda: docstrings_problem(changes, item_text),
@@ -768,6 +844,8 @@ __all__ = [
     "item_problem",
     "lint_problem",
     "marker_problem",
+    "new_tests_problem",
+    "reformat_problem",
     "ruff_findings",
     "type_hints_problem",
     "used_problem",

@@ -55,6 +55,10 @@ ROLLED_BACK = "rolled-back"  # marker: the item's files were restored; its check
 SNAPSHOT = "snapshot"
 # environments, not the project: big, and no allowed command writes them
 UNSNAPSHOTTED = {".venv", "venv", "node_modules", ".tox", ".nox"}
+# caches the allowed commands write as they run (pytest, ruff, mypy, bytecode): journaled, so a
+# rollback removes them, but a cache file written is no change the item made (issue 12: the
+# loop's own pytest run left .pytest_cache/README.md, which the "covers" check took for a summary)
+TOOL_CACHES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
 
 
 def _sha(data: bytes) -> str:
@@ -338,6 +342,8 @@ class ItemJournal:
         changes = []
         for rel, before in found.items():
             after = _read(self.root / rel)
+            if after is not None and TOOL_CACHES.intersection(rel.split("/")):
+                continue  # written by a tool as it ran (a cache deleted is still a change)
             if after != before:
                 changes.append(FileChange(rel, before, after))
         return changes

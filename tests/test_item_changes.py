@@ -1,0 +1,147 @@
+"""What counts as an item's change, and which checks apply to it (issue 12, the refactor and test chores).
+
+extract-function (benchmarks/chores) was correct in session 5's batch cq-1 and failed in the final
+run after one call with the same reply: the loop's own pytest run left `.pytest_cache/README.md`,
+the journal gave it to the verification as a change of the item, and the "covers" check (a summary
+names every public function) took it for a summary — triggered by `summary_lines`, a name the
+item quotes. Both are fixed: a cache a tool writes is no change of the item, and the checks read
+the item's words, not the names it quotes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from agentrunner.agent.checks import covers_problem
+from agentrunner.agent.journal import FileChange, ItemJournal, Transactions
+from tests.test_transactions import chat_reply
+from tests.test_transactions import project as project  # the fixture, shared
+from tests.test_verification import work_one
+
+
+def test_a_cache_a_command_writes_is_no_change_of_the_item_but_is_rolled_back(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "m.py").write_bytes(b"X = 1\n")
+    (root / ".ruff_cache").mkdir()
+    (root / ".ruff_cache" / "old").write_bytes(b"stale")
+    transactions = Transactions(tmp_path / "journal", root)
+    journal: ItemJournal = transactions.begin("item-1")
+    journal.savepoint("s0")
+    with transactions.command("item-1"):  # what pytest and ruff leave behind as they run
+        (root / ".pytest_cache" / "v" / "cache").mkdir(parents=True)
+        (root / ".pytest_cache" / "README.md").write_bytes(b"# pytest cache directory #\n")
+        (root / ".pytest_cache" / "v" / "cache" / "nodeids").write_bytes(b"[]")
+        (root / "pkg" / "__pycache__").mkdir()
+        (root / "pkg" / "__pycache__" / "m.cpython-312.pyc").write_bytes(b"\0bytecode")
+        (root / ".ruff_cache" / "old").unlink()  # a cache deleted: that is a change
+        (root / "pkg" / "m.py").write_bytes(b"X = 2\n")
+    assert [c.path for c in journal.changes()] == [".ruff_cache/old", "pkg/m.py"]
+    journal.restore_all()
+    assert not (root / ".pytest_cache").exists() and not (root / "pkg" / "__pycache__").exists()
+    assert (root / "pkg" / "m.py").read_bytes() == b"X = 1\n" and (root / ".ruff_cache" / "old").exists()
+
+
+REPORT = '''"""Report lines."""
+
+
+def format_amount(amount):
+    """``1234.5`` as ``1,234.50``."""
+    return f"{amount:,.2f}"
+
+
+def summary_lines(items):
+    """The lines of the summary."""
+    low = [item for item in items if item < 10]
+    return [f"{len(items)} items", f"{len(low)} low"]
+'''
+
+
+def test_a_function_name_the_item_quotes_does_not_make_it_a_summary(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "report.py").write_text(REPORT, "utf-8")
+    note = FileChange("notes.md", None, b"Extracted the filter.\n")
+    extract = "In `pkg/report.py`, extract the filter of `summary_lines` into a function `low_items(items)`"
+    assert covers_problem([note], extract, tmp_path) is None
+    summarise = "Summarise `pkg/report.py` in `notes.md`\n  One bullet per public function."
+    problem = covers_problem([note], summarise, tmp_path)
+    assert problem and "does not name format_amount, summary_lines" in problem
+
+
+EXTRACTED = REPORT.replace(
+    "def summary_lines(items):",
+    'def low_items(items):\n    """The items below 10."""\n    return [item for item in items if item < 10]\n\n\n'
+    "def summary_lines(items):",
+).replace("    low = [item for item in items if item < 10]", "    low = low_items(items)")
+TEST_REPORT = (
+    "from pkg.report import summary_lines\n\n\ndef test_summary_lines():\n"
+    '    assert summary_lines([1, 20]) == ["2 items", "1 low"]\n'
+)
+
+
+def test_a_refactor_whose_tests_the_loop_ran_is_ticked(project: Path, write_config: Callable[[str], Path]) -> None:
+    """End to end (extract-function): the model extracts the function and says DONE; the loop runs
+    the module's tests (pytest writes its cache); the item is ticked, not failed by the cache."""
+    (project / "pkg" / "report.py").write_text(REPORT, "utf-8")
+    (project / "tests").mkdir()
+    (project / "tests" / "test_report.py").write_text(TEST_REPORT, "utf-8")
+    item = "In `pkg/report.py`, extract the filter of `summary_lines` into a function `low_items(items)`, use it there"
+    reply = f"pkg/report.py\n```python\n{EXTRACTED}```\nDONE extracted low_items"
+    with_run = write_config  # the loop's lint-and-test turn needs the `run` tool
+
+    def config(text: str) -> Path:
+        return with_run(text.replace('"list_files"]', '"list_files", "run"]'))
+
+    entry, todo_path = work_one(project, config, item, chat_reply(content=reply), chat_reply(content="DONE"))
+    assert entry["status"] == "done", entry["error"]
+    assert "- [x]" in todo_path.read_text("utf-8")
+    assert "low = low_items(items)" in (project / "pkg" / "report.py").read_text("utf-8")
+
+
+PRICING_TESTS = '''from pkg.report import format_amount
+
+
+def test_format_amount():
+    assert format_amount(1234.5) == "1,234.50"  # thousands
+
+
+def test_format_zero():
+    assert format_amount(0) == "0.00"
+'''
+SQUEEZED = PRICING_TESTS.replace("\n\n\n", "\n\n")  # Qwen's rewrite: the same tests, blank lines gone
+ADD_TEST = "Add a test for `format_amount` of a negative amount to `tests/test_report.py`"
+
+
+def test_a_rewrite_that_only_reformats_is_no_work_and_a_test_asked_for_must_be_added() -> None:
+    """test-item-value: asked to add a test, Qwen wrote the test file again without its blank
+    lines and said DONE; it was ticked (session 6 baseline)."""
+    from agentrunner.agent.checks import new_tests_problem, reformat_problem
+
+    squeezed = FileChange("tests/test_report.py", PRICING_TESTS.encode(), SQUEEZED.encode())
+    problem = reformat_problem([squeezed], ADD_TEST)
+    assert problem and "only reformatted" in problem
+    assert reformat_problem([squeezed], "Fix the blank lines between the tests in `tests/test_report.py`") is None
+    commented = FileChange("t.py", b"X = 1\n", b"X = 1  # the one\n")  # a comment is a change
+    assert reformat_problem([commented], "Explain `X` with a comment") is None
+    problem = new_tests_problem([squeezed], ADD_TEST)
+    assert problem and "no new test function" in problem
+    added = PRICING_TESTS + '\n\ndef test_format_negative():\n    assert format_amount(-1) == "-1.00"\n'
+    right = FileChange("tests/test_report.py", PRICING_TESTS.encode(), added.encode())
+    assert reformat_problem([right], ADD_TEST) is None and new_tests_problem([right], ADD_TEST) is None
+    assert new_tests_problem([FileChange("tests/test_new.py", None, added.encode())], "Write tests for it") is None
+    # "add … so the tests pass" asks for no test
+    assert new_tests_problem([squeezed], "Add type hints to `pkg/report.py`; the tests must pass") is None
+
+
+def test_a_test_file_written_again_unchanged_is_not_ticked(project: Path, write_config: Callable[[str], Path]) -> None:
+    """End to end: the reformatted file is shown to the model as not done; written the same again,
+    the item fails and the file is restored byte for byte."""
+    (project / "pkg" / "report.py").write_text(REPORT, "utf-8")
+    (project / "tests").mkdir()
+    (project / "tests" / "test_report.py").write_text(PRICING_TESTS, "utf-8")
+    reply = chat_reply(content=f"tests/test_report.py\n```python\n{SQUEEZED}```\nDONE added a test")
+    entry, todo_path = work_one(project, write_config, ADD_TEST, reply, reply, reply, reply)
+    assert entry["status"] == "failed", entry
+    assert "- [x]" not in todo_path.read_text("utf-8")
+    assert (project / "tests" / "test_report.py").read_text("utf-8") == PRICING_TESTS
