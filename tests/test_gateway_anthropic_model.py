@@ -47,7 +47,7 @@ def served(write_config: Callable[[str], Path]) -> Iterator[tuple[anthropic.Anth
 
 
 def rows(ledger: Ledger, expect: int) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 5  # a stream's row is written just after its last event is sent
+    deadline = time.monotonic() + 60  # a stream's row is written just after its last event is sent
     while True:
         found = [dict(row) for row in ledger.db.query("SELECT * FROM calls ORDER BY rowid")]
         if len(found) >= expect or time.monotonic() > deadline:

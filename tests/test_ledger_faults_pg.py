@@ -71,6 +71,8 @@ def test_an_unreachable_ledger_stops_a_run_at_once_in_one_line(
     url = cluster.create_database()
     cluster.stop()
     monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", url)
+    # retries would take 120 s: "at once" is then a bound a loaded machine keeps (60 s, not 15)
+    monkeypatch.setattr("agentrunner.ledger_pg.RETRY_SECONDS", 120.0)
     (isolated_home / "tasks").mkdir(exist_ok=True)
     (isolated_home / "tasks" / "t.md").write_text("- [ ] Say hello into `out/hello.txt`\n", "utf-8")
     started = time.monotonic()
@@ -78,7 +80,7 @@ def test_an_unreachable_ledger_stops_a_run_at_once_in_one_line(
     assert result.exit_code == 1, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "cannot connect to the team ledger" in lines[0], result.output
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 60
 
 
 def test_no_call_is_paid_while_the_ledger_cannot_be_written_and_none_is_lost(
@@ -103,7 +105,7 @@ def test_no_call_is_paid_while_the_ledger_cannot_be_written_and_none_is_lost(
     t0 = time.monotonic()
     with pytest.raises(LedgerError) as refused:
         gateway.call("local", request)
-    assert time.monotonic() - t0 < 10  # after RETRY_SECONDS of retries, not the pool's minutes
+    assert time.monotonic() - t0 < 60  # after RETRY_SECONDS (1 s) of retries, not the pool's 5 minutes
     assert len(asked) == 1, "a call was made with no ledger to record it"
     assert "\n" not in str(refused.value)
 
@@ -124,6 +126,7 @@ def test_a_statement_timeout_is_one_line_and_loses_no_row(
     cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("agentrunner.ledger_pg.STATEMENT_TIMEOUT_MS", 300)
+    monkeypatch.setattr("agentrunner.ledger_pg.RETRY_SECONDS", 120.0)  # a retried timeout: 120 s, not < 60
     url = cluster.create_database()
     spool = tmp_path / "spool.jsonl"
     ledger = Ledger(url, spool=spool)
@@ -132,7 +135,7 @@ def test_a_statement_timeout_is_one_line_and_loses_no_row(
         started = time.monotonic()
         with pytest.raises(LedgerError) as timed_out:
             ledger.record_call(CallRecord(id="01BLOCKED", model="m"))
-        assert time.monotonic() - started < 5  # a timeout is not retried for RETRY_SECONDS
+        assert time.monotonic() - started < 60  # a timeout is not retried for RETRY_SECONDS
         message = str(timed_out.value)
         assert "\n" not in message and "statement timeout" in message and str(spool) in message
     assert Ledger(url, spool=spool).get_call("01BLOCKED") is not None
