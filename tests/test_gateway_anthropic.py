@@ -593,7 +593,7 @@ def test_passthrough_upstream_timeout_is_a_504_and_a_row(
         )
     )
     ledger = Ledger.for_config(config)
-    upstream.queue("/v1/messages", Reply(200, upstream_message(), delay=1.5))
+    upstream.queue("/v1/messages", Reply(200, upstream_message(), delay=15.0))  # far past the 0.3 s timeout
     with (
         GatewayServer(create_app(config, ledger, auth=None)) as server,
         pytest.raises(anthropic.APIStatusError) as caught,

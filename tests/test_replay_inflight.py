@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +77,20 @@ def test_records_of_a_dead_process_become_lost_rows_once_and_answered_ones_do_no
 
 
 class SlowLedger(Ledger):
-    """Each write transaction takes 0.3 s (an fsync on a slow disk): threads arriving meanwhile queue."""
+    """The next write transaction after ``hold_until`` is set lasts until it is true (an fsync on a
+    slow disk, every other thread arriving meanwhile): an order, where a 0.3 s sleep let threads
+    that a loaded machine started late miss the next write too."""
 
     writes = 0
+    hold_until: Callable[[], bool] | None = None
 
     def execute_write(self, sql: str, params: Iterable[Any] = ()) -> int:
         if sql.startswith("INSERT"):
-            SlowLedger.writes += 1
-            time.sleep(0.3)
+            self.writes += 1
+            ready, self.hold_until = self.hold_until, None
+            deadline = time.monotonic() + 120
+            while ready is not None and not ready() and time.monotonic() < deadline:
+                time.sleep(0.01)
         return super().execute_write(sql, params)
 
 
@@ -93,6 +99,7 @@ def test_records_of_parallel_requests_share_one_write(tmp_path: Path) -> None:
     one is written go in the next write together, and each open() returns only once its own is in."""
     ledger = SlowLedger(tmp_path / "ledger.db")
     journal = InflightJournal(ledger)
+    ledger.hold_until = lambda: len(journal._group._queue) == len(records) - 1  # the first writes alone
     records = [CallRecord(run_id="R", replay_of=f"O{n}", config_name="c", tier="small", model="small")
                for n in range(16)]
     barrier = threading.Barrier(len(records))
@@ -112,7 +119,7 @@ def test_records_of_parallel_requests_share_one_write(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert done == [1] * 16
-    assert SlowLedger.writes <= 3  # before: 16, one per request
+    assert ledger.writes <= 3  # before: 16, one per request
     journal.close()
     ledger.close()
 

@@ -169,7 +169,7 @@ def test_second_run_exits_75_while_the_lock_is_held(project: Path, cli: Callable
         result = cli("run")
         assert result.exit_code == 75, result.output
         assert "another agentrunner run holds" in result.output and len(result.output.strip().splitlines()) == 1
-        assert time.monotonic() - started < 10
+        assert time.monotonic() - started < 45  # at once, not after the holder's 60 s (loaded: not 10)
     finally:
         holder.kill()
         holder.wait()
