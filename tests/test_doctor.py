@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -258,12 +259,18 @@ def test_doctor_sees_a_real_run_in_progress(tmp_path: Path) -> None:
     from tests.support.forkserver import ForkServer, wait_for
     from tests.support.project import Project
 
-    with ChaosServer(seed=1, mix={"ok": 1}, ok_delay=3.0) as server, ForkServer() as forks:
+    with ChaosServer(seed=1, mix={"ok": 1}) as server, ForkServer() as forks:
+        # the call is answered only after doctor has looked (a 3 s delay was shorter than doctor's
+        # own start-up on a loaded machine: the run had ended and released the lock)
+        looked = server.answer_gate = threading.Event()
         project = Project(tmp_path / "project", server)
         project.write_items(["Write a line about doctors"])
         pid, _, _ = project.spawn(forks)
-        assert wait_for(lambda: server.chat_requests >= 1, timeout=60)
-        result = project.command("doctor", "--json", "--no-tiers")
+        try:
+            assert wait_for(lambda: server.chat_requests >= 1, timeout=120)
+            result = project.command("doctor", "--json", "--no-tiers")
+        finally:
+            looked.set()
         forks.wait(pid)
     data = json.loads(result.stdout)
     checks = {check["name"]: check for check in data["checks"]}

@@ -95,7 +95,19 @@ def test_a_connection_the_upstream_closed_while_idle_is_never_used(server: Scrip
 def test_concurrent_calls_each_get_a_connection(server: ScriptedServer, tmp_path: Path) -> None:
     run = harness(_toml(server.url), tmp_path)
     assert run.gateway.availability("t").ok  # probed once, before the threads
-    server.defaults[CHAT] = Reply(200, COMPLETION, delay=0.2)
+    server.defaults[CHAT] = Reply(200, COMPLETION)
+    # every answer waits until all four calls are in flight: they overlap for certain (a 0.2 s delay
+    # let a loaded machine start them one after another, on one kept-alive connection)
+    all_in_flight = threading.Barrier(4)
+    answer = server.next_reply
+
+    def held(method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
+        reply = answer(method, path, headers, body)
+        if path == CHAT:
+            all_in_flight.wait(timeout=120)
+        return reply
+
+    server.next_reply = held  # type: ignore[method-assign]
     answers: list[str] = []
     threads = [threading.Thread(target=lambda: answers.append(run.ask("t").text)) for _ in range(4)]
     for thread in threads:
