@@ -171,23 +171,43 @@ price = {{ input_per_mtok = 0.1, output_per_mtok = 0.4 }}
 
 
 class ServerProcess:
-    """A server in its own process (its CPU is not the replay's), stopped on exit."""
+    """A server in its own process (its CPU is not the replay's), stopped on exit.
 
-    def __init__(self, command: list[str], *, ready: str, port: int | None = None, timeout: float = 120) -> None:
-        self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True)
+    Its output goes to a log file (``log``, else a temporary file; printed on failure), never to a
+    pipe: a pipe read only until the server is ready fills up (64 KiB) and then blocks the server
+    on its next write. ``llama_cpp.server`` writes ~590 bytes per request (uvicorn's access log,
+    llama.cpp's timings), so after ~110 requests its event loop blocked and every request waited
+    for ever: session 5's "concurrency 4 never finishes" (tests/test_bench_replay.py)."""
+
+    def __init__(self, command: list[str], *, ready: str, port: int | None = None, timeout: float = 120,
+                 log: Path | None = None) -> None:
+        if log is None:
+            handle, name = tempfile.mkstemp(prefix="bench-replay-server-", suffix=".log")
+            os.close(handle)
+            log = Path(name)
+        self.log_path = log
+        with open(log, "wb") as output:  # the child keeps its own descriptor
+            self.process = subprocess.Popen(command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT)
         self.port = port
         deadline = time.monotonic() + timeout
-        assert self.process.stdout is not None
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                raise SystemExit(f"server exited: {' '.join(command)}")
-            if line.startswith("PORT "):
-                self.port = int(line.split()[1])
-            if ready in line:
-                return
-        raise SystemExit("server did not start")
+        pending = ""
+        with open(log, encoding="utf-8", errors="replace") as reader:
+            while time.monotonic() < deadline:
+                chunk = reader.readline()
+                if not chunk.endswith("\n"):  # nothing new yet, or half a line
+                    pending += chunk
+                    if self.process.poll() is not None:
+                        raise SystemExit(f"server exited ({self.process.returncode}): {' '.join(command)}; "
+                                         f"its log: {log}")
+                    time.sleep(0.05)  # polling a file for the server's readiness line, not ordering anything
+                    continue
+                line, pending = pending + chunk, ""
+                if line.startswith("PORT "):
+                    self.port = int(line.split()[1])
+                if ready in line:
+                    return
+        self.stop()
+        raise SystemExit(f"server did not start in {timeout:.0f}s: {' '.join(command)}; its log: {log}")
 
     @property
     def base_url(self) -> str:
@@ -305,6 +325,7 @@ def llama_server_mode(args: argparse.Namespace) -> None:
                # answer 0 tokens, an empty answer the provider retried with back-off (4 rows: 74 s)
                "--chat_format", "gemma"]
     server = ServerProcess(command, ready="Uvicorn running", port=port)
+    print(f"server log: {server.log_path}", flush=True)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-replay-llama-") as scratch:
             base = Path(scratch) / "base.db"

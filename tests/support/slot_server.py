@@ -7,7 +7,9 @@ cost nothing and the server's own CPU time stays far below the replay's.
 
 It counts what it saw: requests per model, the most in flight at once, the arrival time of every
 request (``GET /stats`` returns them as JSON), and it can answer the first ``fail_first`` chat
-requests with HTTP 429 and ``Retry-After: retry_after`` (the rate-limit tests).
+requests with HTTP 429 and ``Retry-After: retry_after`` (the rate-limit tests). ``log_bytes``
+prints a line of that size to stdout per answered request, blocking its event loop while it writes,
+as ``llama_cpp.server`` (uvicorn's access log, llama.cpp's timings: ~590 bytes a request) does.
 
 In a test: ``with SlotServer(latency=0.05, slots=4) as server: server.base_url``. As a process (the
 benchmark, the kill test): ``python -m tests.support.slot_server --latency 0.05 --slots 32`` prints
@@ -34,13 +36,14 @@ COMPLETION_TOKENS = 12
 class SlotServer:
     def __init__(
         self, *, latency: float = 0.05, slots: int = 4, fail_first: int = 0, retry_after: float = 1.0,
-        port: int = 0,
+        port: int = 0, log_bytes: int = 0,
     ) -> None:
         self.latency = latency
         self.slots = slots
         self.fail_first = fail_first
         self.retry_after = retry_after
         self.port = port
+        self.log_bytes = log_bytes
         self.calls: Counter[str] = Counter()
         self.requests = 0
         self.gets = 0  # GET requests (availability probes: /models)
@@ -84,6 +87,8 @@ class SlotServer:
                 await asyncio.sleep(self.latency)
         finally:
             self.in_flight -= 1
+        if self.log_bytes:
+            print(f"request {self.requests} answered ".ljust(self.log_bytes - 1, "."), flush=True)
         users = [m.get("content") or "" for m in body.get("messages") or [] if m.get("role") == "user"]
         text = f"{model}: {users[-1] if users else ''}".upper()
         return 200, {
@@ -187,8 +192,9 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--slots", type=int, default=4)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--log-bytes", type=int, default=0, help="print a line of this size per request")
     args = parser.parse_args()
-    server = SlotServer(latency=args.latency, slots=args.slots, port=args.port)
+    server = SlotServer(latency=args.latency, slots=args.slots, port=args.port, log_bytes=args.log_bytes)
 
     async def announce() -> None:
         task = asyncio.create_task(server._serve())
