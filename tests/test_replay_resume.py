@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import Result
@@ -46,17 +47,27 @@ def project(home: Path, write_config: Callable[[str], Path], server: SlotServer,
     return candidate
 
 
-def replays(home: Path) -> tuple[dict[str, int], int]:
-    """ok replay rows per original, and every replay row (ok or not)."""
+def ledger_rows(home: Path, sql: str) -> list[tuple[Any, ...]]:
+    """A query on the test's ledger: ``$AGENTRUNNER_LEDGER_URL`` (PostgreSQL) when set, else ledger.db."""
+    url = os.environ.get("AGENTRUNNER_LEDGER_URL")
+    if url:
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return [tuple(row) for row in conn.execute(sql).fetchall()]  # type: ignore[arg-type]
     conn = sqlite3.connect(home / ".agentrunner" / "ledger.db")
     try:
-        per = dict(conn.execute(
-            "SELECT replay_of, count(*) FROM calls WHERE replay_of IS NOT NULL AND status = 'ok' GROUP BY replay_of"
-        ).fetchall())
-        total = conn.execute("SELECT count(*) FROM calls WHERE replay_of IS NOT NULL").fetchone()[0]
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
-    return per, total
+
+
+def replays(home: Path) -> tuple[dict[str, int], int]:
+    """ok replay rows per original, and every replay row (ok or not)."""
+    per = dict(ledger_rows(home, "SELECT replay_of, count(*) FROM calls WHERE replay_of IS NOT NULL "
+                                 "AND status = 'ok' GROUP BY replay_of"))
+    (total,), = ledger_rows(home, "SELECT count(*) FROM calls WHERE replay_of IS NOT NULL")
+    return per, int(total)
 
 
 def spawn(home: Path, *args: str) -> subprocess.Popen[str]:
@@ -66,26 +77,33 @@ def spawn(home: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def lost_rows(home: Path) -> dict[str, float]:
+def lost_rows(home: Path) -> dict[str, float | None]:
     """Replay rows recorded as lost (in flight at a kill): original → worst-case cost."""
-    conn = sqlite3.connect(home / ".agentrunner" / "ledger.db")
-    try:
-        return dict(conn.execute("SELECT replay_of, cost_usd FROM calls WHERE status = 'lost'").fetchall())
-    finally:
-        conn.close()
+    return {original: None if cost is None else float(cost) for original, cost in
+            ledger_rows(home, "SELECT replay_of, cost_usd FROM calls WHERE status = 'lost'")}
 
 
-@pytest.mark.parametrize("no_cache", [False, True], ids=["cache", "no-cache"])
+@pytest.mark.parametrize(
+    ("no_cache", "backend"),
+    [(False, "sqlite"), (True, "sqlite"), pytest.param(False, "postgres", marks=[pytest.mark.postgres])],
+    ids=["cache", "no-cache", "postgres"],
+)
 def test_kill_9_then_the_same_command_pays_nothing_twice(
-    isolated_home: Path, write_config: Callable[[str], Path], no_cache: bool
+    isolated_home: Path, write_config: Callable[[str], Path], no_cache: bool, backend: str,
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """On ledger.db, and on a throwaway PostgreSQL ledger: a real ``compare`` process killed
+    mid-replay, then the same command (on PostgreSQL the killed process's in-flight records are
+    found by host and pid in ``replay_inflight``)."""
+    if backend == "postgres":
+        monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", str(request.getfixturevalue("pg_url")))
     with SlotServer(latency=0.05, slots=8) as server:
         candidate = project(isolated_home, write_config, server)
         args = [str(candidate), "--concurrency", "4", "--json", *(["--no-cache"] if no_cache else [])]
         first = spawn(isolated_home, *args)
         deadline = time.monotonic() + 180  # at load 10 the CLI alone took 9 s to start; CI saw 0 rows after 60 s
         while time.monotonic() < deadline and first.poll() is None:  # kill at ~60%
-            if (isolated_home / ".agentrunner" / "ledger.db").exists() and replays(isolated_home)[1] >= ROWS * 0.6:
+            if replays(isolated_home)[1] >= ROWS * 0.6:
                 break
             time.sleep(0.02)
         assert first.poll() is None, "the replay ended before it could be killed"
