@@ -241,14 +241,25 @@ def served_originals(count: int) -> Iterator[dict[str, Any]]:
     yield from synthetic_rows(count, seed_answers=False)
 
 
-def replay_count(ledger_path: Path) -> tuple[int, int]:
-    conn = sqlite3.connect(ledger_path)
+def ledger_query(ledger: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query on a ledger: a SQLite file, or a PostgreSQL URL (``--ledger postgres``)."""
+    if isinstance(ledger, str):
+        import psycopg
+
+        with psycopg.connect(ledger) as pg:
+            return [tuple(row) for row in pg.execute(sql.encode()).fetchall()]
+    conn = sqlite3.connect(ledger)
     try:
-        ok, total = conn.execute(
-            "SELECT sum(status = 'ok'), count(*) FROM calls WHERE replay_of IS NOT NULL"
-        ).fetchone()
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+OK = "CASE WHEN status = 'ok' THEN 1 ELSE 0 END"  # sum(status = 'ok') is SQLite only
+
+
+def replay_count(ledger: Path | str) -> tuple[int, int]:
+    (ok, total), = ledger_query(ledger, f"SELECT sum({OK}), count(*) FROM calls WHERE replay_of IS NOT NULL")
     return int(ok or 0), int(total or 0)
 
 
@@ -359,6 +370,11 @@ def llama_server_mode(args: argparse.Namespace) -> None:
 
 def kill_mode(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
+    cluster = None
+    if args.ledger == "postgres":
+        from tests.support.postgres import start_cluster, stop_cluster
+
+        cluster = start_cluster()
     server = ServerProcess([sys.executable, "-m", "tests.support.slot_server", "--latency", str(args.latency),
                             "--slots", str(args.slots)], ready="PORT ")
     try:
@@ -369,7 +385,10 @@ def kill_mode(args: argparse.Namespace) -> None:
             env = {**os.environ, "AGENTRUNNER_DIR": str(home / ".agentrunner"), "PYTHONPATH": str(REPO)}
             env.pop("AGENTRUNNER_CONFIG", None)
             (home / ".agentrunner").mkdir()
-            ledger_path = home / ".agentrunner" / "ledger.db"
+            ledger_path: Path | str = home / ".agentrunner" / "ledger.db"
+            if cluster is not None:  # a throwaway PostgreSQL database: the team ledger
+                ledger_path = env["AGENTRUNNER_LEDGER_URL"] = cluster.create_database()
+                print(f"ledger: PostgreSQL {cluster.bindir.parent.name} (throwaway cluster, fsync off)", flush=True)
             ledger = Ledger(ledger_path)
             ledger.insert_calls(served_originals(args.rows), batch=2000)
             ledger.close()
@@ -395,12 +414,12 @@ def kill_mode(args: argparse.Namespace) -> None:
             resumed_s = time.perf_counter() - started
             if second.returncode != 0:
                 raise SystemExit(f"resume failed: {second.stderr}")
-            conn = sqlite3.connect(ledger_path)
-            per = dict(conn.execute("SELECT replay_of, sum(status = 'ok') FROM calls WHERE replay_of IS NOT NULL "
-                                    "GROUP BY replay_of").fetchall())
-            lost = {row[0] for row in conn.execute("SELECT replay_of FROM calls WHERE status = 'lost'")}
-            lost_usd = conn.execute("SELECT coalesce(sum(cost_usd), 0) FROM calls WHERE status = 'lost'").fetchone()[0]
-            conn.close()
+            per = dict(ledger_query(ledger_path, f"SELECT replay_of, sum({OK}) FROM calls WHERE replay_of IS NOT NULL "
+                                                 "GROUP BY replay_of"))
+            lost = {row[0] for row in ledger_query(ledger_path, "SELECT replay_of FROM calls WHERE status = 'lost'")}
+            (lost_sum,), = ledger_query(ledger_path, "SELECT coalesce(sum(cost_usd), 0) FROM calls "
+                                                      "WHERE status = 'lost'")
+            lost_usd = float(lost_sum)
             requests = server.stats()["requests"]
             ok, recorded = replay_count(ledger_path)
             resent_answered = sum(1 for n in per.values() if n > 1)  # an answered call sent again: must be 0
@@ -417,6 +436,8 @@ def kill_mode(args: argparse.Namespace) -> None:
                   "the server never saw (killed between the record and the send)")
     finally:
         server.stop()
+        if cluster is not None:
+            stop_cluster(cluster)
 
 
 def main() -> None:
@@ -429,6 +450,8 @@ def main() -> None:
     parser.add_argument("--concurrency-levels", default="1,8,32,64")
     parser.add_argument("--serial-rows", type=int, default=200, help="served: rows replayed at concurrency 1")
     parser.add_argument("--kill-concurrency", type=int, default=32)
+    parser.add_argument("--ledger", choices=["sqlite", "postgres"], default="sqlite",
+                        help="kill: the replayed ledger in ledger.db, or in a throwaway PostgreSQL cluster")
     parser.add_argument("--journal", choices=["on", "off", "both"], default="on",
                         help="served: with the in-flight records (on), without (off), or each level both ways")
     parser.add_argument("--max-tokens", type=int, default=16, help="llama-server: the tier's max_tokens")
