@@ -28,13 +28,15 @@ Concurrency 1 replays only ``--serial-rows`` (its rate does not depend on the co
 calls (:mod:`agentrunner.replay.inflight`, one durable write per call): their cost, as a ratio.
 
 ``--mode llama-server``: the same against the real ``python -m llama_cpp.server`` with the embedded
-Gemma 3 270M model (2 threads), whatever its parallelism gives.
+Gemma 3 270M model (2 threads), whatever its parallelism gives. Every server's output goes to a log
+file (its path is printed), never to an unread pipe (see :class:`ServerProcess`).
 
 ``--mode kill``: a real ``agentrunner compare --concurrency C`` process on ``--rows`` originals,
 killed with SIGKILL at a random point, then the same command again: rows missing (must be 0), rows
 paid twice split into "in flight at the kill" (recorded as ``lost`` with their worst-case cost by
 the resume, then sent again) and "re-sent after resume although answered" (must be 0), and server
-requests that no ledger row records (must be 0).
+requests that no ledger row records (must be 0). ``--ledger postgres``: the ledger in a throwaway
+PostgreSQL cluster (tests/support/postgres.py, ``fsync=off``) instead of ledger.db.
 """
 
 from __future__ import annotations

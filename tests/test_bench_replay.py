@@ -5,8 +5,8 @@ server's stdout only until it was ready, and ``llama_cpp.server`` writes ~590 by
 (uvicorn's access log, llama.cpp's timings). After ~110 requests the 64 KiB pipe was full, the
 server's event loop blocked writing its access log (wchan ``anon_pipe_write``), and every request
 waited for ever — whatever the concurrency; concurrency 4 simply came after concurrency 1's 100.
-Here a loopback server that answers one request at a time and logs 1,000 bytes per request is
-replayed 150 times at concurrency 4 through the harness (150 KB of log: more than a pipe holds).
+Here a loopback server that answers one request at a time and logs 2,000 bytes per request is
+replayed 80 times at concurrency 4 through the harness (160 KB of log: more than a pipe holds).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ bench = importlib.util.module_from_spec(_spec)
 sys.modules["bench_replay"] = bench
 _spec.loader.exec_module(bench)
 
-ROWS = 150
-LOG_BYTES = 1000
+ROWS = 80
+LOG_BYTES = 2000
 
 
 def test_a_chatty_one_at_a_time_server_does_not_stall_a_concurrent_replay(tmp_path: Path) -> None:

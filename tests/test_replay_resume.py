@@ -97,29 +97,32 @@ def test_kill_9_then_the_same_command_pays_nothing_twice(
     found by host and pid in ``replay_inflight``)."""
     if backend == "postgres":
         monkeypatch.setenv("AGENTRUNNER_LEDGER_URL", str(request.getfixturevalue("pg_url")))
-    with SlotServer(latency=0.05, slots=8) as server:
+    answered = int(ROWS * 0.6)
+    with SlotServer(latency=0.05, slots=8, hold_after=answered) as server:
         candidate = project(isolated_home, write_config, server)
         args = [str(candidate), "--concurrency", "4", "--json", *(["--no-cache"] if no_cache else [])]
         first = spawn(isolated_home, *args)
-        deadline = time.monotonic() + 180  # at load 10 the CLI alone took 9 s to start; CI saw 0 rows after 60 s
-        while time.monotonic() < deadline and first.poll() is None:  # kill at ~60%
-            if replays(isolated_home)[1] >= ROWS * 0.6:
+        # The server answers 60% of the calls, then holds every later request: the replay stops with
+        # its 4 slots in flight. Killed once those 4 are held and every answered call has its row, it
+        # is in a known state whatever the machine's speed (waiting for it, not timing it).
+        deadline = time.monotonic() + 300  # only turns a hang into a failure (at load 10 the CLI took 9 s to start)
+        while time.monotonic() < deadline and first.poll() is None:
+            if server.held >= 4 and replays(isolated_home)[1] >= answered:
                 break
-            time.sleep(0.02)
-        assert first.poll() is None, "the replay ended before it could be killed"
+            time.sleep(0.05)
+        assert first.poll() is None, f"the replay ended before it could be killed: {first.communicate()[1]}"
         os.kill(first.pid, signal.SIGKILL)
         first.communicate()
         killed_at = replays(isolated_home)[1]
-        assert ROWS * 0.6 <= killed_at < ROWS
+        assert killed_at == answered
         requests_before = server.requests
-        # Reached the server, no row: the provider bills them. At most one per worker thread (small's
-        # 4 slots + big's 4: an answered call leaves its slot before its row is written); 0 when the
-        # kill found every worker between two calls (seen at load 10).
+        # Reached the server, no row: the provider bills them — the 4 held, one per slot.
         in_flight = requests_before - killed_at
-        assert 0 <= in_flight <= 8
+        assert in_flight == server.held == 4
+        server.release()
 
         second = spawn(isolated_home, *args)
-        out, err = second.communicate(timeout=120)
+        out, err = second.communicate(timeout=300)
         assert second.returncode == 0, err
         assert "resuming replay run" in err
         per, total = replays(isolated_home)
@@ -127,11 +130,8 @@ def test_kill_9_then_the_same_command_pays_nothing_twice(
     assert len(per) == ROWS  # 0 missing
     assert max(per.values()) == 1  # no answered call sent again
     # Every request the server saw is a ledger row: the calls in flight at the kill became `lost`
-    # rows (their worst-case cost) — recorded as sent, a moment before the server saw them.
-    # A call whose answer came back but whose row was not yet written has already left its slot
-    # (CI saw 5 once): the bound is the replay's worker threads, one unrecorded call each — the two
-    # endpoints' slots together (big's 4 + small's 4), not --concurrency.
-    assert in_flight <= len(lost) <= 8
+    # rows (their worst-case cost) — each recorded once its slot was taken, before it was sent.
+    assert len(lost) == in_flight
     assert f"{len(lost)} call(s) in flight when replay run" in err and "recorded as lost" in err
     # worst case: the prompt's ~5 tokens at $1/Mtok + its max_tokens (32) at $2/Mtok
     assert all(cost is not None and 0.000064 < cost < 0.00008 for cost in lost.values())

@@ -10,6 +10,8 @@ request (``GET /stats`` returns them as JSON), and it can answer the first ``fai
 requests with HTTP 429 and ``Retry-After: retry_after`` (the rate-limit tests). ``log_bytes``
 prints a line of that size to stdout per answered request, blocking its event loop while it writes,
 as ``llama_cpp.server`` (uvicorn's access log, llama.cpp's timings: ~590 bytes a request) does.
+``hold_after`` N answers N chat requests, then holds every later one (``held`` counts them) until
+:meth:`release`: a replay stopped at a known point, for a kill test ordered by events, not timing.
 
 In a test: ``with SlotServer(latency=0.05, slots=4) as server: server.base_url``. As a process (the
 benchmark, the kill test): ``python -m tests.support.slot_server --latency 0.05 --slots 32`` prints
@@ -36,7 +38,7 @@ COMPLETION_TOKENS = 12
 class SlotServer:
     def __init__(
         self, *, latency: float = 0.05, slots: int = 4, fail_first: int = 0, retry_after: float = 1.0,
-        port: int = 0, log_bytes: int = 0,
+        port: int = 0, log_bytes: int = 0, hold_after: int = 0,
     ) -> None:
         self.latency = latency
         self.slots = slots
@@ -44,6 +46,9 @@ class SlotServer:
         self.retry_after = retry_after
         self.port = port
         self.log_bytes = log_bytes
+        self.hold_after = hold_after  # 0: hold nothing
+        self.held = 0
+        self._release: asyncio.Event | None = None
         self.calls: Counter[str] = Counter()
         self.requests = 0
         self.gets = 0  # GET requests (availability probes: /models)
@@ -80,6 +85,11 @@ class SlotServer:
             }
         self.arrivals.append((time.monotonic(), 200))
         self.calls[model] += 1
+        if self.hold_after and self.requests > self.hold_after:
+            if self._release is None:
+                self._release = asyncio.Event()
+            self.held += 1
+            await self._release.wait()
         self.in_flight += 1  # open requests (waiting for a slot or answering): the client's concurrency
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -136,6 +146,12 @@ class SlotServer:
         self._ready.set()
         async with self._server:
             await self._server.serve_forever()
+
+    def release(self) -> None:
+        """Answer the held requests (their clients may be gone) and hold no more."""
+        self.hold_after = 0
+        if self._loop is not None and self._release is not None:
+            self._loop.call_soon_threadsafe(self._release.set)
 
     # -- in a thread (tests) -----------------------------------------------------------------------
 
