@@ -349,7 +349,7 @@ def llama_server_mode(args: argparse.Namespace) -> None:
             print(f"llama_cpp.server, Gemma 3 270M, {args.llama_threads} thread(s), max_tokens {args.max_tokens}; "
                   f"{args.rows} originals",
                   flush=True)
-            first: float | None = None
+            first: tuple[int, float] | None = None  # the first level's concurrency and rate: the ratios' base
             for level in [int(v) for v in args.concurrency_levels.split(",")]:
                 path = Path(scratch) / f"c{level}.db"
                 shutil.copy(base, path)
@@ -363,9 +363,9 @@ def llama_server_mode(args: argparse.Namespace) -> None:
                 replay_ledger.close()
                 ok, recorded = replay_count(path)
                 rate = report.rows[1]["calls"] / elapsed
-                first = first or rate
+                first = first or (level, rate)
                 print(f"concurrency {level:>3}: {report.rows[1]['calls']:>4} rows {elapsed:7.1f}s {rate:6.2f} rows/s "
-                      f"({rate / first:.2f}x concurrency 1)  ledger rows {recorded} ({ok} ok)", flush=True)
+                      f"({rate / first[1]:.2f}x concurrency {first[0]})  ledger rows {recorded} ({ok} ok)", flush=True)
     finally:
         server.stop()
 
