@@ -15,6 +15,10 @@ from pathlib import Path
 
 from agentrunner.agent.checks import covers_problem
 from agentrunner.agent.journal import FileChange, ItemJournal, Transactions
+from agentrunner.agent.loop import run_loop
+from agentrunner.tools import Workspace
+from tests.test_agent_loop import ScriptedContext
+from tests.test_agent_loop import ws as ws  # the fixture, shared
 from tests.test_transactions import chat_reply
 from tests.test_transactions import project as project  # the fixture, shared
 from tests.test_verification import work_one
@@ -145,3 +149,33 @@ def test_a_test_file_written_again_unchanged_is_not_ticked(project: Path, write_
     assert entry["status"] == "failed", entry
     assert "- [x]" not in todo_path.read_text("utf-8")
     assert (project / "tests" / "test_report.py").read_text("utf-8") == PRICING_TESTS
+
+
+def test_a_fix_item_is_shown_the_module_its_failing_line_calls_not_every_import(ws: Workspace) -> None:
+    """fix-failing-test: shown every module the test imports, Qwen rewrote the dataclass the test
+    only builds (`Item`), not `needs_reorder`, the function its failing line calls."""
+    (ws.root / "pkg" / "models.py").write_text("class Box:\n    def __init__(self, n):\n        self.n = n\n", "utf-8")
+    (ws.root / "tests" / "test_stats.py").write_text(
+        "from pkg.models import Box\nfrom pkg.stats import mean\n\n\n"
+        "def test_mean():\n    box = Box(2)\n    assert mean([1, box.n]) == 2\n",
+        "utf-8",
+    )
+    ctx = ScriptedContext(ws, ["DONE", "DONE"], "`tests/test_stats.py` fails: fix the bug (the test is right)")
+    run_loop(ctx, ctx.item.title, ["tests/test_stats.py"], [], 512)
+    prompt = ctx.requests[0].messages[3].content
+    assert "pkg/stats.py (line numbers" in prompt and "pkg/models.py" not in prompt, prompt
+
+
+def test_tests_written_with_one_mistake_everywhere_come_back_with_every_failure(ws: Workspace) -> None:
+    """test-inventory: with `pytest -x` the model saw one failing test per turn and fixed one per
+    turn; it ran out of turns with the same mistake in the others. Every failure is shown."""
+    tests = "".join(
+        f"\n\ndef test_{name}():\n    assert mean([1, 2], 0) == 1.5\n" for name in ("one", "two", "three")
+    )
+    reply = f"tests/test_more.py\n```python\nfrom pkg.stats import mean\n{tests}```\nDONE"
+    item = "Write pytest tests for `mean` in a new file `tests/test_more.py`"
+    ctx = ScriptedContext(ws, [reply, "DONE", "DONE"], item)
+    run_loop(ctx, ctx.item.title, ["pkg/stats.py"], ["tests/test_more.py"], 512)
+    shown = ctx.requests[1].messages[-1].content
+    assert "The tests fail" in shown and "Also failing:" in shown, shown
+    assert "test_two: TypeError" in shown and "test_three: TypeError" in shown and "3 failed" in shown

@@ -323,6 +323,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     # quotes or the names it mentions, and the code a failing test's traceback points at
     named = [p for p in [*reads, *writes] if (root / p).is_file()]
     found = _traceback_files(root, failing) + (_imported_by(root, test_files(named)) if failing else [])
+    found = _defining_first(root, found, failing)
     found += [] if named else _files_about(ctx, f"{instruction}\n{ctx.item.context}", instruction)
     files = _named_files(ctx, [*reads, *writes, *found[:MAX_FOUND_FILES]])
     missing = [p for p in writes if not (root / p).exists()]
@@ -1051,6 +1052,28 @@ def _failing_tests(ctx: Any, result: ActResult, instruction: str, named: list[st
     return _clip(outcome.output)
 
 
+_CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
+
+
+def _defining_first(root: Path, found: list[str], failing: str) -> list[str]:
+    """Of the modules a failing test touches, those defining what its failing line (pytest's
+    ``>`` line) calls, without the others: shown the test's every imported module, a small model
+    rewrote a dataclass the test merely builds (Qwen2.5-Coder-1.5B on fix-failing-test, where
+    `needs_reorder` in another module was the bug). All of them when none defines it."""
+    called = {name for line in failing.splitlines() if line.startswith(">") for name in _CALLED.findall(line)}
+    if not called:
+        return found
+    defining = []
+    for path in found:
+        try:
+            text = (root / path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if any(re.search(rf"^\s*(?:async\s+)?(?:def|class)\s+{re.escape(name)}\b", text, re.M) for name in called):
+            defining.append(path)
+    return defining or found
+
+
 def _still_failing(output: str) -> str:
     """The next turn for a fix written back unchanged: the failing lines of the test output."""
     gist = [line for line in output.splitlines() if line.startswith((">", "E "))][:8]
@@ -1073,12 +1096,34 @@ def _test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[s
     targets += [p for p in _tests_of(root, sorted(changed)) if p not in targets]
     if not targets:
         return None
-    arguments = {"command": "python -m pytest -q -x " + " ".join(targets)}
+    # every failure, not the first (-x): a small model writing tests fixed one test per turn and
+    # ran out of turns with the same mistake in the others (Qwen2.5-Coder-1.5B on test-inventory)
+    arguments = {"command": "python -m pytest -q --tb=short " + " ".join(targets)}
     outcome = ctx.tool("run", arguments)
     _record(result, Action("run", arguments), outcome)
     if outcome.ok and outcome.output.startswith("exit code 0"):
         return None
-    return f"The tests fail:\n{_clip(outcome.output if outcome.ok else outcome.error or '')}"
+    return f"The tests fail:\n{_failures(outcome.output) if outcome.ok else _clip(outcome.error or '')}"
+
+
+_FAILURE_HEADER = re.compile(r"^_{3,} (.+?) _{3,}$", re.MULTILINE)
+
+
+def _failures(output: str) -> str:
+    """pytest's output with the first failure whole and each other one as its name and error
+    lines (the same mistake in six tests reads as six short lines, within the clip), then the
+    summary line last."""
+    heads = list(_FAILURE_HEADER.finditer(output))
+    if len(heads) < 2:
+        return _clip(output)
+    first = output[heads[0].start() : heads[1].start()].rstrip()
+    others = []
+    for index, head in enumerate(heads[1:], 1):
+        end = heads[index + 1].start() if index + 1 < len(heads) else len(output)
+        errors = [line for line in output[head.end() : end].splitlines() if line.startswith("E ")][:2]
+        others.append(f"{head.group(1)}: " + " / ".join(e[1:].strip() for e in errors))
+    summary = output.rstrip().splitlines()[-1]
+    return "\n".join([_clip(first, 900), "Also failing:", _clip("\n".join(others), 500), summary])
 
 
 def _tests_of(root: Path, paths: list[str]) -> list[str]:
