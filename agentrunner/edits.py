@@ -407,6 +407,11 @@ def merge_definitions(
                 f"{' and returns a value' if _returns_value(old) else ''}. Write the complete function (every "
                 "line of it), or change only a snippet with an edit block"
             )
+        if getattr(old, "decorator_list", []) and not (chunk and chunk[0].lstrip().startswith("@")):
+            # written again without its decorators: kept (Qwen2.5-Coder-1.5B wrote a `@dataclass`
+            # class back without the decorator, and every `Item(...)` then failed, fix-failing-test)
+            kept = textwrap.dedent("".join(lines[_first_line(old) - 1 : old.lineno - 1]))
+            chunk = kept.splitlines(keepends=True) + chunk
         changes.append((_first_line(old) - 1, old.end_lineno or old.lineno, _indented(chunk, indent)))
 
     def method_into(cls: ast.ClassDef, node: ast.stmt, chunk: list[str]) -> None:

@@ -179,3 +179,19 @@ def test_tests_written_with_one_mistake_everywhere_come_back_with_every_failure(
     shown = ctx.requests[1].messages[-1].content
     assert "The tests fail" in shown and "Also failing:" in shown, shown
     assert "test_two: TypeError" in shown and "test_three: TypeError" in shown and "3 failed" in shown
+
+
+def test_a_definition_merged_without_its_decorators_keeps_them() -> None:
+    """fix-failing-test: Qwen wrote `class Item:` back without `@dataclass(frozen=True)` (a block
+    of definitions, merged by name) and every `Item(...)` in the tests failed."""
+    from agentrunner.edits import merge_definitions
+
+    module = (
+        "from dataclasses import dataclass\n\n\n@dataclass(frozen=True)\nclass Item:\n    sku: str\n\n"
+        "    @property\n    def code(self) -> str:\n        return self.sku\n\n\ndef f():\n    return 1\n"
+    )
+    block = "class Item:\n    sku: str\n\n    @property\n    def code(self) -> str:\n        return self.sku.upper()\n"
+    merged = merge_definitions(module, block)
+    assert merged is not None
+    assert "@dataclass(frozen=True)\nclass Item:" in merged.text, merged.text
+    assert "return self.sku.upper()" in merged.text  # (a method's own decorators, inside the class: not yet)
