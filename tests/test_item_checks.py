@@ -344,3 +344,29 @@ def test_a_py_typed_marker_is_empty_and_in_the_package(tmp_path: Path) -> None:
     assert problem and "leave it empty" in problem
     assert marker_problem([change("shop/py.typed", None, "")], tmp_path) is None
     assert marker_problem([change("shop/py.typed", None, "partial\n")], tmp_path) is None
+
+
+REPR_ITEM = "Give `Shelf` (`pkg/shelf.py`) a `__repr__` showing its counts, like `Shelf(12 items, 3698 units)`"
+SHELF = "class Shelf:\n    def __init__(self) -> None:\n        self.items: list[int] = []\n"
+
+
+def test_code_asked_for_output_like_an_example_has_the_examples_text() -> None:
+    """add-repr: `f"Inventory({n} items)"` (no units) was accepted by the loop's DONE gate. And the
+    loop's own test run left `.pytest_cache` files among the changes, which made the `asked` check
+    want the example literally ("Inventory(12"), refusing right work too."""
+    from agentrunner.agent.verification import content_checks
+
+    wrong = SHELF + '\n    def __repr__(self) -> str:\n        return f"Shelf({len(self.items)} items)"\n'
+    right = SHELF + (
+        '\n    def __repr__(self) -> str:\n        return f"Shelf({len(self.items)} items, {sum(self.items)} units)"\n'
+    )
+    cache = change(".pytest_cache/v/cache/nodeids", None, '["tests/test_shelf.py::test_x"]')
+
+    def failed(after: str) -> list[str]:
+        changes = [change("pkg/shelf.py", SHELF, after), cache]
+        checks = content_checks(changes, literals={}, item_text=REPR_ITEM, root=None)
+        return [f"{c.name}: {c.detail}" for c in checks if not c.ok]
+
+    assert failed(right) == []
+    (problem,) = failed(wrong)
+    assert "example output is 'Shelf(12 items, 3698 units)'" in problem and "'items,'" in problem

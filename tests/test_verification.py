@@ -375,7 +375,11 @@ def test_code_changes_hold_the_names_the_item_quotes() -> None:
     assert asked_problem(done, "Add `__all__` to `loader.py`", None) is None
     shown = "Give `Basket` a `__repr__` like `Basket(3 items)`"
     with_repr = [
-        change("m.py", "class Basket:\n    pass\n", "class Basket:\n    def __repr__(self):\n        return ''\n")
+        change(
+            "m.py",
+            "class Basket:\n    pass\n",
+            "class Basket:\n    def __repr__(self):\n        return f'Basket({len(self.items)} items)'\n",
+        )
     ]
     assert asked_problem(with_repr, shown, None) is None
     typo = [change("cli.py", 'print("Fiel not found")\n', 'print("File not found")\n')]

@@ -336,7 +336,11 @@ def shrink_problem(change: FileChange, *, deletion_asked: bool) -> str | None:
 def content_checks(
     changes: list[FileChange], *, literals: dict[str, str], item_text: str, root: Path | None = None
 ) -> list[Check]:
-    """parses, echo, stubs, shrink, asked on a step's changed files; stops at the first failure."""
+    """parses, echo, stubs, shrink, asked on a step's changed files; stops at the first failure.
+    Tool caches (``.pytest_cache``, ``__pycache__`` …) are left out: the loop's own test run wrote
+    them, and a non-code file among the changes made the `asked` check want an item's example
+    output literally (issue 12, add-repr)."""
+    changes = [change for change in changes if not _tool_cache(change.path)]
     checks = [parse_check(changes)]
     if not checks[-1].ok:
         return checks
@@ -355,6 +359,13 @@ def content_checks(
     problem = asked_problem(changes, item_text, root)
     checks.append(Check("asked", problem is None, problem or "what the item quotes is there; code kept where asked"))
     return checks
+
+
+_TOOL_CACHES = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
+
+
+def _tool_cache(path: str) -> bool:
+    return any(part in _TOOL_CACHES for part in PurePosixPath(path).parts)
 
 
 def misplaced_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
@@ -490,6 +501,27 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
         missing = next((w for w in words if not _has(lowered, w.lower())), None)
         if missing is not None:
             return f"the item asks for {literal!r}, but no changed file has {missing!r}: add {missing!r} itself"
+    return example_problem(written_changes, item_text) if code_only else None
+
+
+# an example of what the code must print or return: "… like `Inventory(12 items, 3698 units)`"
+_EXAMPLE = re.compile(r"\b(?:like|e\.g\.|such as|for example|looks? like)[:,]?\s+`([^`\n]{4,80})`", re.IGNORECASE)
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")
+
+
+def example_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """Code asked to produce output like an example holds the example's text around its numbers:
+    each part between the numbers with a letter in it (`Inventory(`, `items,`, `units)`) is in a
+    changed file (Qwen2.5-Coder-1.5B wrote ``f"Inventory({n} items)"`` and said done)."""
+    text = "\n".join((c.after or b"").decode("utf-8", "replace") for c in changes)
+    for example in _EXAMPLE.findall(item_text):
+        parts = [part.strip() for part in _NUMBER.split(example)]
+        missing = next((p for p in parts if re.search(r"[A-Za-z]", p) and p not in text), None)
+        if missing is not None and len(parts) > 1:
+            return (
+                f"the item's example output is {example!r}, but no changed file has {missing!r}: the output "
+                "must look like the example, with the numbers computed"
+            )
     return None
 
 
