@@ -691,3 +691,46 @@ def test_a_rewrite_that_drops_an_import_it_no_longer_uses_is_written_whole(ws: W
     ctx = ScriptedContext(ws, [helper + caller + "DONE"], "Make `top` in `pkg/stats.py` triple the largest value")
     assert loop(ctx, [], ["pkg/stats.py"]).error is None
     assert "def triple(value)" in (ws.root / "pkg" / "geo.py").read_text("utf-8")
+
+
+def test_a_repeated_refused_reply_starts_a_fresh_sampled_attempt_with_the_refusal_as_a_note(ws: Workspace) -> None:
+    """Qwen2.5-Coder-1.5B sends a refused reply again (add-repr, cli-json-flag, weeks-warning: the
+    repeat ended the step after 2 calls of 6). The repeat now starts a fresh conversation: the files
+    as before the step, the refusal as a short note, sampled with a seed instead of at 0."""
+    wrong = (
+        "pkg/stats.py\n<<<<<<< SEARCH\ndef average(values):\n=======\ndef mean(values: list[float]):\n"
+        ">>>>>>> REPLACE"
+    )
+    right = (
+        "pkg/stats.py\n<<<<<<< SEARCH\ndef mean(values):\n=======\ndef mean(values: list[float]) -> float:\n"
+        ">>>>>>> REPLACE\nDONE"
+    )
+    ctx = ScriptedContext(ws, [wrong, wrong, right], "Add type hints to `mean` in `pkg/stats.py`")
+    result = loop(ctx, [], ["pkg/stats.py"])
+    assert result.error is None, result.error
+    assert "def mean(values: list[float]) -> float:" in (ws.root / "pkg/stats.py").read_text("utf-8")
+    first, again, fresh = ctx.requests
+    assert (first.temperature, first.seed, again.temperature) == (0.0, None, 0.0)
+    assert (fresh.temperature, fresh.seed) == (0.5, 1) and len(fresh.messages) == 4  # guide, example, task
+    note = fresh.messages[-1].content
+    assert "An earlier attempt at this task was refused" in note and "the snippet was not found" in note
+    assert "   1\tdef mean(values):" in note  # the file shown again
+
+
+def test_done_again_in_a_refused_state_starts_over_from_the_files_before_the_step(ws: Workspace) -> None:
+    """The DONE gate refused the work and the model said DONE again unchanged: a fresh attempt
+    starts from the files as they were before the step (its wrong change undone), not a failure."""
+    top_changed = (
+        "pkg/stats.py\n<<<<<<< SEARCH\n    return max(values)\n=======\n    return min(values)\n"
+        ">>>>>>> REPLACE\nDONE"
+    )
+    right = (
+        "pkg/stats.py\n<<<<<<< SEARCH\ndef mean(values):\n=======\ndef mean(values: list[float]) -> float:\n"
+        ">>>>>>> REPLACE\nDONE"
+    )
+    ctx = ScriptedContext(ws, [top_changed, "DONE", right], "Add type hints to `mean` in `pkg/stats.py`")
+    result = loop(ctx, [], ["pkg/stats.py"])
+    assert result.error is None, result.error
+    text = (ws.root / "pkg/stats.py").read_text("utf-8")
+    assert "return max(values)" in text and "def mean(values: list[float]) -> float:" in text
+    assert "   6\t    return max(values)" in ctx.requests[2].messages[-1].content  # shown as before the step

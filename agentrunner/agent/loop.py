@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_write
 from ..chat import ChatRequest, Message, ToolCall
 from ..edits import (
     EditError,
@@ -259,7 +260,13 @@ def parse_reply(text: str, default_path: str | None = None, known: frozenset[str
 
 
 def first_prompt(
-    title: str, context: str, files: dict[str, str], listing: list[str], tests: str = "", markers: str = ""
+    title: str,
+    context: str,
+    files: dict[str, str],
+    listing: list[str],
+    tests: str = "",
+    markers: str = "",
+    note: str = "",
 ) -> str:
     parts = [f"Task: {title}"]
     if context.strip():
@@ -272,6 +279,8 @@ def first_prompt(
         parts.append(f"The tests fail now:\n{tests}")
     if markers:
         parts.append(f"GREP {MARKERS.pattern} found:\n{markers}")
+    if note:
+        parts.append(note)
     parts.append("Write your actions now.")
     return "\n\n".join(parts)
 
@@ -325,21 +334,19 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     found = _traceback_files(root, failing) + (_imported_by(root, test_files(named)) if failing else [])
     found = _defining_first(root, found, failing)
     found += [] if named else _files_about(ctx, f"{instruction}\n{ctx.item.context}", instruction)
-    files = _named_files(ctx, [*reads, *writes, *found[:MAX_FOUND_FILES]])
+    shown = [*reads, *writes, *found[:MAX_FOUND_FILES]]
+    files = _named_files(ctx, shown)
     missing = [p for p in writes if not (root / p).exists()]
-    messages = [
+    markers = _markers(ctx, instruction)
+    head = [
         Message(role="system", content=system_prompt(list(files), missing)),
         Message(role="user", content=EXAMPLE_TASK),
         Message(role="assistant", content=EXAMPLE_ANSWER),
-        # the project's file list only when the item names no file to show: it costs a few hundred
-        # prompt tokens, which is seconds per turn for a small local model
-        Message(
-            role="user",
-            content=first_prompt(
-                instruction, ctx.item.context, files, [] if files else listing, failing, _markers(ctx, instruction)
-            ),
-        ),
     ]
+    # the project's file list only when the item names no file to show: it costs a few hundred
+    # prompt tokens, which is seconds per turn for a small local model
+    task = first_prompt(instruction, ctx.item.context, files, [] if files else listing, failing, markers)
+    messages = [*head, Message(role="user", content=task)]
     in_play = list(dict.fromkeys([*writes, *files]))
     default_path = writes[0] if len(writes) == 1 else in_play[0] if len(in_play) == 1 else None
     known = frozenset([*in_play, *listing])
@@ -350,10 +357,37 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     tests_failed_at: str | None = None
     originals: dict[str, bytes | None] = {}  # each changed file as it was before the step touched it
     idle = False  # the previous reply had no action
+    restarts = 0
+    last_feedback = ""  # what the model was last told (the lesson a fresh start keeps)
+
+    def fresh_start(why: str, turn: int) -> bool:
+        """Instead of ending a stuck attempt (the model repeats a refused reply, or says DONE again
+        in the state the gate refused): start over from the files as before the step, in a fresh
+        conversation whose task carries the failure as a short note, sampled with a seed. At
+        temperature 0 with its failed attempt in context a 1.5B model says the same again."""
+        nonlocal messages, restarts, idle, tests_failed_at
+        if restarts >= MAX_FRESH_STARTS or turn + 1 >= turns:
+            return False
+        restarts += 1
+        _restore(root, originals)
+        changed.clear()
+        idle, tests_failed_at = False, None
+        note = (
+            f"An earlier attempt at this task was refused:\n{_clip(why.strip(), MAX_NOTE_CHARS)}\n"
+            "Start again from the files as they are shown here, and do it differently."
+        )
+        now = _named_files(ctx, shown)
+        prompt = first_prompt(instruction, ctx.item.context, now, [] if now else listing, failing, markers, note)
+        messages = [*head, Message(role="user", content=prompt)]
+        return True
+
     for turn in range(turns):
         _trim_history(messages)
         tools = list(getattr(ctx, "native_tools", []))  # a premium tier's own tool calling (graph._Act)
-        response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, temperature=0.0, tools=tools))
+        sampling: dict[str, Any] = {"temperature": 0.0}
+        if restarts:
+            sampling = {"temperature": FRESH_TEMPERATURE, "seed": restarts}
+        response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, tools=tools, **sampling))
         reply = parse_reply(response.text, default_path, known)
         reply.actions += [
             Action(call.name, dict(call.arguments), call.id or f"call_{turn}") for call in response.tool_calls
@@ -362,38 +396,46 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         if not reply.actions:
             unwritten = [p for p in writes if not (root / p).exists()]
             if reply.done is None and unwritten:
+                nudge = (
+                    f"{', '.join(unwritten)} does not exist yet. "
+                    "Write the path, then the full content in a fenced block."
+                )
+                if idle and fresh_start(nudge, turn):
+                    continue
                 if turn + 1 >= turns or idle:
                     # a second answer without any action will not be followed by one (a tiny model)
                     why = "answered twice without an action" if idle else f"not finished within {turns} turns"
                     result.error = f"{why}: {', '.join(unwritten)} not written"
                     return result
                 idle = True
-                messages += [
-                    Message(role="assistant", content=response.text),
-                    Message(
-                        role="user",
-                        content=f"{', '.join(unwritten)} does not exist yet. "
-                        "Write the path, then the full content in a fenced block.",
-                    ),
-                ]
+                messages += [Message(role="assistant", content=response.text), Message(role="user", content=nudge)]
+                last_feedback = nudge
                 continue
             last = turn + 1 >= turns
             feedback, tests_failed_at = _gate_done(
                 ctx, result, changed, reads, touched, tests_failed_at, last, originals
             )
             if feedback is None:
+                if result.error and fresh_start(last_feedback or result.error, turn):
+                    result.error = None
+                    continue
                 return result
             messages += [Message(role="assistant", content=response.text), Message(role="user", content=feedback)]
+            last_feedback = feedback
             continue
         idle = False
         reports: list[str] = []
         native: list[tuple[Action, ToolResult]] = []
         ran_from = len(result.tool_results)
         rewritten_as_is = False  # a definition written as the file has it (merging is True)
+        restarted = False
         for action in _unique(reply.actions):
             state = _fingerprint(root, touched | changed)
             signature = json.dumps([action.tool, action.arguments, state], sort_keys=True, default=str)
             if signature in seen:
+                if fresh_start(last_feedback or "the same reply twice", turn):
+                    restarted = True
+                    break
                 result.error = (
                     f"the model repeated the same tool call {action.tool}({_short(action.arguments)}) "
                     "with no file changed in between: stopped the loop"
@@ -427,6 +469,8 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 native.append((action, outcome))
             else:
                 reports.append(describe(action, outcome))
+        if restarted:
+            continue
         messages.append(
             Message(
                 role="assistant",
@@ -453,13 +497,32 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 ctx, result, changed, reads, touched, tests_failed_at, last, originals
             )
             if feedback is None:
+                if result.error and fresh_start(last_feedback or result.error, turn):
+                    result.error = None
+                    continue
                 return result
             reports.append(feedback)
         if reports:
             tail = "Fix what failed, then write DONE." if failed else "Continue; write DONE when the task is finished."
             messages.append(Message(role="user", content="\n\n".join([*reports, tail])))
+            last_feedback = "\n\n".join(reports)
     result.error = result.error or f"not finished within {turns} turns (agent.max_tool_calls)"
     return result
+
+
+MAX_FRESH_STARTS = 2  # fresh conversations after a stuck attempt, within the same turn budget
+FRESH_TEMPERATURE = 0.5  # a fresh start is sampled (seeded): at 0 the model would say the same again
+MAX_NOTE_CHARS = 700  # the failure a fresh start's task carries
+
+
+def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
+    """Every file the step changed back to its bytes before the step (a created one removed)."""
+    for path, data in originals.items():
+        target = root / path
+        if data is None:
+            target.unlink(missing_ok=True)
+        elif not target.is_file() or target.read_bytes() != data:
+            atomic_write(target, data)
 
 
 def _gate_done(
