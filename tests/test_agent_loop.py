@@ -734,3 +734,19 @@ def test_done_again_in_a_refused_state_starts_over_from_the_files_before_the_ste
     text = (ws.root / "pkg/stats.py").read_text("utf-8")
     assert "return max(values)" in text and "def mean(values: list[float]) -> float:" in text
     assert "   6\t    return max(values)" in ctx.requests[2].messages[-1].content  # shown as before the step
+
+
+def test_done_is_refused_with_any_problem_the_verification_would_fail_the_item_for(ws: Workspace) -> None:
+    """add-dunder-all: `__all__` listed two imported names; the loop's DONE gate ran only the
+    `asked` check, so the verification failed the item after the loop without the model ever being
+    told. The gate runs every content check the verification runs."""
+    (ws.root / "pkg" / "load.py").write_text("from pathlib import Path\n\n\ndef load(p: Path) -> str:\n    return ''\n")
+    wrong = "pkg/load.py\n```python\n__all__ = [\"Path\", \"load\"]\n```\nDONE"
+    right = (
+        'pkg/load.py\n<<<<<<< SEARCH\n__all__ = ["Path", "load"]\n=======\n__all__ = ["load"]\n>>>>>>> REPLACE\nDONE'
+    )
+    ctx = ScriptedContext(ws, [wrong, right], "Add `__all__` to `pkg/load.py`")
+    result = loop(ctx, [], ["pkg/load.py"])
+    assert result.error is None, result.error
+    assert "__all__ lists Path, which the module imports" in ctx.requests[1].messages[-1].content
+    assert '__all__ = ["load"]' in (ws.root / "pkg" / "load.py").read_text("utf-8")

@@ -51,7 +51,7 @@ from ..tools import MODEL_TOOLS, ToolResult
 from .intent import item_intent
 from .journal import FileChange
 from .validators import ActResult
-from .verification import asked_problem, tests_for
+from .verification import content_checks, tests_for
 
 MAX_FILE_CHARS = 6_000  # one named file in the first prompt
 MAX_FILES_CHARS = 12_000  # all of them
@@ -586,7 +586,14 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
             after = None
         if path in originals and originals[path] != after:
             changes.append(FileChange(path, originals[path], after))
-    problem = asked_problem(changes, f"{ctx.item.title}\n{ctx.item.context}", root) if changes else None
+    if not changes:
+        return None
+    # every content check the verification will run (an `__all__` listing imports, a stub, a file
+    # gutted …), not only `asked`: told now, the model can fix it; found after the loop, the item
+    # fails without the model ever hearing why (issue 12, add-dunder-all)
+    literals = {"item text": ctx.item.title}
+    checks = content_checks(changes, literals=literals, item_text=f"{ctx.item.title}\n{ctx.item.context}", root=root)
+    problem = next((check.detail for check in checks if not check.ok), None)
     return f"Not done yet: {problem}. Fix it, then write DONE." if problem else None
 
 
