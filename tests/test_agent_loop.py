@@ -750,3 +750,29 @@ def test_done_is_refused_with_any_problem_the_verification_would_fail_the_item_f
     assert result.error is None, result.error
     assert "__all__ lists Path, which the module imports" in ctx.requests[1].messages[-1].content
     assert '__all__ = ["load"]' in (ws.root / "pkg" / "load.py").read_text("utf-8")
+
+
+CLI = (
+    '"""The command."""\n\nfrom __future__ import annotations\n\n'
+    "import sys\nfrom .stats import mean\nimport argparse\n\n\n"
+    "def main() -> int:\n    parser = argparse.ArgumentParser()\n    print(mean([1]), file=sys.stderr)\n    return 0\n"
+)
+
+
+def test_an_import_block_for_an_item_about_imports_replaces_the_modules_imports(ws: Workspace) -> None:
+    """sort-imports: Qwen wrote the module again without `import sys` and `import argparse` (written
+    whole: the item is about imports), then copied ruff's sorted block, which was merged by name as
+    "already so". A rewrite that drops a used import is refused; an import-only block is the
+    module's new import section (the `from __future__` line kept)."""
+    (ws.root / "pkg" / "cli.py").write_text(CLI, "utf-8")
+    body = CLI.split("\n\n\n", 1)[1]
+    dropped = f"pkg/cli.py\n```python\nfrom .stats import mean\n\n\n{body}```"
+    block = "pkg/cli.py\n```python\nimport argparse\nimport sys\n\nfrom .stats import mean\n```\nDONE"
+    ctx = ScriptedContext(ws, [dropped, block], "Sort the imports of `pkg/cli.py`")
+    result = loop(ctx, [], ["pkg/cli.py"])
+    assert result.error is None, result.error
+    refusal = ctx.requests[1].messages[-1].content
+    assert "it leaves out `import sys`, `import argparse`, which pkg/cli.py still uses" in refusal, refusal
+    sorted_imports = "import argparse\nimport sys\n\nfrom .stats import mean\n"
+    expected = CLI.replace("import sys\nfrom .stats import mean\nimport argparse\n", sorted_imports)
+    assert (ws.root / "pkg" / "cli.py").read_text("utf-8") == expected

@@ -416,7 +416,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 ctx, result, changed, reads, touched, tests_failed_at, last, originals
             )
             if feedback is None:
-                if result.error and fresh_start(last_feedback or result.error, turn):
+                if _stuck(ctx, result, changed) and fresh_start(last_feedback or result.error or "", turn):
                     result.error = None
                     continue
                 return result
@@ -497,7 +497,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 ctx, result, changed, reads, touched, tests_failed_at, last, originals
             )
             if feedback is None:
-                if result.error and fresh_start(last_feedback or result.error, turn):
+                if _stuck(ctx, result, changed) and fresh_start(last_feedback or result.error or "", turn):
                     result.error = None
                     continue
                 return result
@@ -513,6 +513,12 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
 MAX_FRESH_STARTS = 2  # fresh conversations after a stuck attempt, within the same turn budget
 FRESH_TEMPERATURE = 0.5  # a fresh start is sampled (seeded): at 0 the model would say the same again
 MAX_NOTE_CHARS = 700  # the failure a fresh start's task carries
+
+
+def _stuck(ctx: Any, result: ActResult, changed: set[str]) -> bool:
+    """The DONE gate ended the attempt without success: an error (the same refused state again,
+    tests failing), or still no change for an item that asks for one."""
+    return bool(result.error) or (not changed and _no_change_feedback(ctx, result) is not None)
 
 
 def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
@@ -776,6 +782,12 @@ def _as_merge(action: Action, root: Path, item_text: str, reply: str = "") -> st
     quoted = set(_QUOTED_NAME.findall(item_text))
     if action.tool == "write_file":
         block = str(action.arguments.get("content") or "")
+        section = _with_imports(text, block) if _IMPORTS_ITEM.search(item_text) else None
+        if section is not None:
+            # only import lines, for an item about the imports: they are the module's new imports
+            # (merged by name they were "already so" and nothing changed: sort-imports)
+            action.arguments["content"] = section
+            return _dropped_import(text, section, path)
         if parse_problem(path, block) is None and _meant_whole(text, block, quoted, item_text):
             # the whole file, rewritten: write_file's own guards decide, after what it invents
             return _invented(text, block, item_text, path, reply)
@@ -905,12 +917,68 @@ def _meant_whole(text: str, block: str, quoted: set[str], item_text: str) -> boo
 
 
 def _invented(old: str, new: str, item_text: str, path: str, reply: str = "") -> str | None:
-    """Why a Python module's new text is refused for what it makes up (see the three checks).
+    """Why a Python module's new text is refused for what it makes up (see the checks).
     ``reply``: the model's whole reply (a new function another of its blocks calls is used)."""
     return (
         _invented_function(old, new, item_text, path, reply)
         or _invented_option(old, new, item_text)
         or _undefined_name(old, new, path)
+        or _dropped_import(old, new, path)
+    )
+
+
+_IMPORTS_ITEM = re.compile(r"\bimports?\b", re.IGNORECASE)
+
+
+def _with_imports(text: str, block: str) -> str | None:
+    """The module with its import section (the imports before its first other statement) replaced
+    by ``block``, when ``block`` is only import statements; else None."""
+    try:
+        tree, new = ast.parse(text), ast.parse(block)
+    except (SyntaxError, ValueError):
+        return None
+    if not new.body or not all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in new.body):
+        return None
+    body = tree.body[1:] if ast.get_docstring(tree) else tree.body
+    section: list[ast.stmt] = []
+    for node in body:
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            break
+        section.append(node)
+    if not section:
+        return None
+    future = [n for n in section if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
+    if future and not any(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in new.body):
+        block = "\n".join(ast.get_source_segment(text, n) or "" for n in future) + "\n\n" + block.lstrip("\n")
+    lines = text.splitlines(keepends=True)
+    start, end = section[0].lineno - 1, section[-1].end_lineno or section[-1].lineno
+    return "".join(lines[:start]) + block.strip("\n") + "\n" + "".join(lines[end:])
+
+
+def _dropped_import(old: str, new: str, path: str) -> str | None:
+    """Why a rewrite is refused that leaves out an import whose name the new text still reads and
+    binds nowhere else (an item about imports made Qwen2.5-Coder-1.5B write the module again
+    without `import sys` and `import argparse`: ruff's sorted block then lacked them too)."""
+    try:
+        old_tree, new_tree = ast.parse(old), ast.parse(new)
+    except (SyntaxError, ValueError):
+        return None
+    bound = set(dir(builtins))
+    for node in new_tree.body:
+        bound |= _bound(node) | ({node.name} if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else set())
+    read = {n.id for n in ast.walk(new_tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    lost = sorted((_imported(old_tree) & read) - bound)
+    if not lost:
+        return None
+    statements = [
+        ast.get_source_segment(old, node) or ""
+        for node in old_tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        and any((alias.asname or alias.name.split(".")[0]) in lost for alias in node.names)
+    ]
+    return (
+        f"not written: it leaves out {', '.join(f'`{s}`' for s in statements)}, which {path} still uses "
+        f"({', '.join(lost)}): keep every import the code needs"
     )
 
 
