@@ -748,7 +748,8 @@ def test_done_is_refused_with_any_problem_the_verification_would_fail_the_item_f
     ctx = ScriptedContext(ws, [wrong, right], "Add `__all__` to `pkg/load.py`")
     result = loop(ctx, [], ["pkg/load.py"])
     assert result.error is None, result.error
-    assert "__all__ lists Path, which the module imports" in ctx.requests[1].messages[-1].content
+    told = ctx.requests[1].messages[-1].content
+    assert "__all__ lists Path, which the module imports" in told and '`__all__ = ["load"]`' in told, told
     assert '__all__ = ["load"]' in (ws.root / "pkg" / "load.py").read_text("utf-8")
 
 
@@ -776,3 +777,27 @@ def test_an_import_block_for_an_item_about_imports_replaces_the_modules_imports(
     sorted_imports = "import argparse\nimport sys\n\nfrom .stats import mean\n"
     expected = CLI.replace("import sys\nfrom .stats import mean\nimport argparse\n", sorted_imports)
     assert (ws.root / "pkg" / "cli.py").read_text("utf-8") == expected
+
+
+def test_a_function_moved_to_a_new_module_is_imported_where_it_was_and_its_old_definition_goes(ws: Workspace) -> None:
+    """move-function: the item's bare `report.py` (beside `stockroom/report.py`) was taken for a
+    new output, Qwen wrote the import into a new top-level report.py, and the local definition
+    stayed. The bare name means the file the item names by its path; an import of a name the
+    module defines, from the project module that now defines it, replaces that definition."""
+    stats = STATS + "\n\ndef spread(values):\n    return top(values) - min(values)\n"
+    (ws.root / "pkg" / "stats.py").write_text(stats, "utf-8")
+    title = "Move `top` out of `pkg/stats.py` into a new module `pkg/extremes.py`; `stats.py` imports it from there"
+    item = ItemInfo(id="i1", title=title, context="", tags=[], file="tasks/t.md")
+    step = general_step(0, title, item, ws.root)
+    assert step.writes == ["pkg/extremes.py"] and step.reads == ["pkg/stats.py"]
+    reply = (
+        "pkg/extremes.py\n```python\ndef top(values):\n    return max(values)\n```\n"
+        "stats.py\n```python\nfrom .extremes import top\n```\nDONE moved"
+    )
+    ctx = ScriptedContext(ws, [reply], title)
+    result = run_loop(ctx, title, step.reads, step.writes, 512)
+    assert result.error is None, result.error
+    assert not (ws.root / "stats.py").exists()
+    text = (ws.root / "pkg" / "stats.py").read_text("utf-8")
+    assert text.startswith("from .extremes import top\n") and "def top" not in text
+    assert "def mean(values):" in text and "return top(values) - min(values)" in text

@@ -30,7 +30,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..atomic import atomic_write
@@ -445,6 +445,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             if action.tool == "read_file":
                 action.arguments.setdefault("line_numbers", True)
             _retarget(action, root, default_path)
+            _to_existing(action, root, in_play)
             copied = _copied_placeholder(action) or _rewrite_refused(action, root)
             merging = (
                 None if copied else _as_merge(action, root, f"{instruction}\n{ctx.item.context}", response.text)
@@ -827,6 +828,20 @@ def _as_merge(action: Action, root: Path, item_text: str, reply: str = "") -> st
         return f"{path}: {exc}"
     if merged is None:
         return None
+    moved = _imported_instead(root, path, text, merged.text)
+    if moved:
+        # the block imports a name the module defines, from a project module that defines it
+        # (move-function: `from .money import format_currency` for report.py): it comes from
+        # there now, so the local definition goes
+        merged.text = remove_definitions(merged.text, moved) or merged.text
+        invented = _invented(text, merged.text, item_text, path, reply)
+        if invented:
+            return invented
+        # as an edit of the whole text: write_file refuses a rewrite that drops a definition
+        action.tool = "edit_file"
+        action.arguments = {"path": path, "old": text, "new": merged.text}
+        action.note = f"(removed the definition of {_names(sorted(moved))}: it is imported now)"
+        return None
     invented = _invented(text, merged.text, item_text, path, reply)
     if invented:
         return invented
@@ -927,7 +942,40 @@ def _invented(old: str, new: str, item_text: str, path: str, reply: str = "") ->
     )
 
 
-_IMPORTS_ITEM = re.compile(r"\bimports?\b", re.IGNORECASE)
+def _imported_instead(root: Path, path: str, old: str, new: str) -> set[str]:
+    """Names ``new`` newly imports from a project module that defines them, while it still defines
+    them itself (pyflakes' F811: the import would be shadowed)."""
+    try:
+        old_tree, new_tree = ast.parse(old), ast.parse(new)
+    except (SyntaxError, ValueError):
+        return set()
+    before = {ast.dump(n) for n in old_tree.body if isinstance(n, ast.ImportFrom)}
+    defined = _top_level(new)
+    found: set[str] = set()
+    for node in new_tree.body:
+        if not isinstance(node, ast.ImportFrom) or ast.dump(node) in before or not node.module:
+            continue
+        names = {a.name for a in node.names if a.asname is None and a.name in defined}
+        if not names:
+            continue
+        parts = node.module.split(".")
+        base = PurePosixPath(path.strip()).parent
+        for _ in range(max(node.level - 1, 0)):
+            base = base.parent
+        source = root / (base if node.level else PurePosixPath()) / ("/".join(parts) + ".py")
+        try:
+            text = source.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found |= {n for n in names if re.search(rf"^(?:async\s+)?(?:def|class)\s+{n}\b", text, re.MULTILINE)}
+    return found
+
+
+# an item about the import lines themselves (sort, order, group, clean up the imports)
+_IMPORTS_ITEM = re.compile(
+    r"\b(?:sort|order|reorder|group|organi[sz]e|tidy|clean)\w*\b[^.;]*\bimports\b|\bimports\b[^.;]*\b(?:sorted|alphabetical)",
+    re.IGNORECASE,
+)
 
 
 def _with_imports(text: str, block: str) -> str | None:
@@ -1149,6 +1197,21 @@ def _retarget(action: Action, root: Path, default_path: str | None) -> None:
     example = path.strip() in (EXAMPLE_EDIT, EXAMPLE_NEW) or path.strip().startswith("path/to/")
     if (action.tool == "edit_file" and not (root / path).exists()) or (action.tool == "write_file" and example):
         action.arguments["path"] = default_path
+
+
+def _to_existing(action: Action, root: Path, in_play: list[str]) -> None:
+    """A write to a bare file name that does not exist (``report.py``) where exactly one file in
+    play has that name under a folder (``stockroom/report.py``) goes there: the model dropped the
+    folder (Qwen2.5-Coder-1.5B on move-function, which made a new top-level module)."""
+    path = action.arguments.get("path")
+    if action.tool not in CHANGING_TOOLS or not isinstance(path, str) or "/" in path.strip():
+        return
+    if (root / path.strip()).exists():
+        return
+    matches = [p for p in in_play if p.endswith("/" + path.strip()) and (root / p).is_file()]
+    if len(matches) == 1:
+        action.arguments["path"] = matches[0]
+        action.note = f"(written to {matches[0]}: {path.strip()} does not exist)"
 
 
 def _named_files(ctx: Any, paths: list[str]) -> dict[str, str]:

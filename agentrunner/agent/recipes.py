@@ -857,11 +857,22 @@ def _attribute_not_file(token: str, root: Path | None) -> bool:
 _MORE_EXTENSIONS = {"in", "j2", "tpl", "ipynb", "env", "lock", "log", "pem", "svg", "png", "jpg", "go", "rs", "c", "h"}
 
 
+def _short_for(path: str, paths: list[str], root: Path | None) -> bool:
+    """Whether ``path`` is a bare file name that does not exist, and another of ``paths`` is that
+    name under a folder."""
+    if "/" in path or root is None or (root / path).exists():
+        return False
+    return any(other.endswith("/" + path) for other in paths)
+
+
 def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None = None) -> StepSpec:
     """The general path's one step. Its outputs (``writes``) are the named files the item puts
     something into ("into/to/in `x`", "create/write/add `x`"), and any named file that does not
     exist yet — except a test an item asks to *fix*: the fix may well be in the code under test."""
     paths = [p for p in mentioned_paths(f"{instruction}\n{item.context}") if not _attribute_not_file(p, root)]
+    # a bare name of a file the item also names by its path ("… `stockroom/report.py` …; `report.py`
+    # imports it"): the same file, not a new one to write (move-function)
+    paths = [p for p in paths if not _short_for(p, paths, root)]
     by_name = [p for p in files_by_name(instruction, root) if p not in paths]
     before = _OUTPUT_BEFORE if item_intent(instruction, item.context, item.tags).change else _ANSWER_OUTPUT_BEFORE
     paths += by_name

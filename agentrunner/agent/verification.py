@@ -304,9 +304,18 @@ def exports_problem(change: FileChange) -> str | None:
     if not foreign:
         return None
     kind = "imports" if all(name in imported for name in foreign) else "does not define"
+    # the line to write, not only the rule: told "list only the names it defines", Qwen2.5-Coder-1.5B
+    # wrote `__all__` with only the imported names
+    own = [
+        node.name
+        for node in after.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and not node.name.startswith("_")
+    ]
+    kept = [name for name in names if name in defined and name not in own]
+    line = "__all__ = [" + ", ".join(f'"{name}"' for name in [*kept, *own]) + "]"
     return (
         f"{change.path}: __all__ lists {', '.join(foreign[:6])}, which the module {kind}: "
-        "list only the names it defines (re-exports belong in the package's __init__.py)"
+        f"list only the names it defines (re-exports belong in the package's __init__.py): `{line}`"
     )
 
 
