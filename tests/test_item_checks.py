@@ -271,8 +271,9 @@ def test_a_scripted_model_that_only_defines_the_constants_is_told_and_not_ticked
     (project / "pkg" / "pricing.py").write_text(PRICING, "utf-8")
     before = tree(project)
     write = chat_reply(tool=("write_file", {"path": "pkg/pricing.py", "content": DEFINED_ONLY}))
+    # said again after each fresh start of the loop: the write is a repeat at once
     entry, todo_path = work_one(
-        project, write_config, CONSTANTS_ITEM, write, chat_reply(content=FINAL), chat_reply(content=FINAL)
+        project, write_config, CONSTANTS_ITEM, write, chat_reply(content=FINAL), chat_reply(content=FINAL), write, write
     )
     assert entry["status"] == "failed", entry
     assert "not used by bulk_price" in (entry["error"] or ""), entry["error"]

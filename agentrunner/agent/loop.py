@@ -416,9 +416,11 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 ctx, result, changed, reads, touched, tests_failed_at, last, originals
             )
             if feedback is None:
-                if _stuck(ctx, result, changed) and fresh_start(last_feedback or result.error or "", turn):
-                    result.error = None
-                    continue
+                if _stuck(ctx, result, changed) or (restarts and not changed):
+                    if fresh_start(last_feedback or result.error or "", turn):
+                        result.error = None
+                        continue
+                    result.error = result.error or _first_line(last_feedback)
                 return result
             messages += [Message(role="assistant", content=response.text), Message(role="user", content=feedback)]
             last_feedback = feedback
@@ -436,9 +438,10 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 if fresh_start(last_feedback or "the same reply twice", turn):
                     restarted = True
                     break
+                told = _first_line(last_feedback)
                 result.error = (
                     f"the model repeated the same tool call {action.tool}({_short(action.arguments)}) "
-                    "with no file changed in between: stopped the loop"
+                    "with no file changed in between: stopped the loop" + (f" (it was told: {told})" if told else "")
                 )
                 return result
             seen.add(signature)
@@ -498,9 +501,11 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 ctx, result, changed, reads, touched, tests_failed_at, last, originals
             )
             if feedback is None:
-                if _stuck(ctx, result, changed) and fresh_start(last_feedback or result.error or "", turn):
-                    result.error = None
-                    continue
+                if _stuck(ctx, result, changed) or (restarts and not changed):
+                    if fresh_start(last_feedback or result.error or "", turn):
+                        result.error = None
+                        continue
+                    result.error = result.error or _first_line(last_feedback)
                 return result
             reports.append(feedback)
         if reports:
@@ -514,6 +519,12 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
 MAX_FRESH_STARTS = 2  # fresh conversations after a stuck attempt, within the same turn budget
 FRESH_TEMPERATURE = 0.5  # a fresh start is sampled (seeded): at 0 the model would say the same again
 MAX_NOTE_CHARS = 700  # the failure a fresh start's task carries
+
+
+def _first_line(feedback: str) -> str | None:
+    """What a stuck attempt's last feedback says, as its error (None when there was none)."""
+    lines = [line for line in feedback.strip().splitlines() if line.strip()]
+    return lines[0][:300] if lines else None
 
 
 def _stuck(ctx: Any, result: ActResult, changed: set[str]) -> bool:
