@@ -804,3 +804,16 @@ def test_a_function_moved_to_a_new_module_is_imported_where_it_was_and_its_old_d
     text = (ws.root / "pkg" / "stats.py").read_text("utf-8")
     assert text.startswith("from .extremes import top\n") and "def top" not in text
     assert "def mean(values):" in text and "return top(values) - min(values)" in text
+
+
+def test_a_new_function_named_in_the_replys_prose_only_is_still_called_by_nothing(ws: Workspace) -> None:
+    """cli-limit-option: "DONE reorder returns items to reorder" counted as a use of the invented
+    `reorder` function, which was written. Only a call or an import in another block counts."""
+    reply = (
+        "pkg/stats.py\n```python\ndef spread(values):\n    return top(values) - min(values)\n```\n"
+        "DONE spread gives the spread"
+    )
+    ctx = ScriptedContext(ws, [reply], "Make `pkg/stats.py` report the spread of the values")
+    loop(ctx, [], ["pkg/stats.py"])
+    assert "def spread" not in (ws.root / "pkg" / "stats.py").read_text("utf-8")
+    assert "`spread` is a new function that nothing calls" in ctx.requests[1].messages[-1].content

@@ -1169,8 +1169,11 @@ def _invented_function(old: str, new: str, item_text: str, path: str, reply: str
             )
         if node.name.startswith("test") or re.search(rf"`{re.escape(node.name)}\b", item_text):
             continue
-        called_elsewhere = len(re.findall(rf"\b{re.escape(node.name)}\b", reply)) > len(
-            re.findall(rf"\b{re.escape(node.name)}\b", ast.get_source_segment(new, node) or "")
+        # a call or an import of it in the reply's other blocks (not the word in its prose: "DONE
+        # reorder returns …" let an invented `reorder` through on cli-limit-option)
+        use = rf"\b{re.escape(node.name)}\s*\(|^[ \t]*from[ \t][^\n]*\bimport\b[^\n]*\b{re.escape(node.name)}\b"
+        called_elsewhere = len(re.findall(use, reply, re.MULTILINE)) > len(
+            re.findall(use, ast.get_source_segment(new, node) or "", re.MULTILINE)
         )
         if not _referenced(new_tree, node) and not called_elsewhere:
             return (
