@@ -352,19 +352,17 @@ SHELF = "class Shelf:\n    def __init__(self) -> None:\n        self.items: list
 
 
 def test_code_asked_for_output_like_an_example_has_the_examples_text() -> None:
-    """add-repr: `f"Inventory({n} items)"` (no units) was accepted by the loop's DONE gate. And the
-    loop's own test run left `.pytest_cache` files among the changes, which made the `asked` check
-    want the example literally ("Inventory(12"), refusing right work too."""
+    """add-repr: `f"Inventory({n} items)"` (no units) was accepted by the loop's DONE gate (and
+    the verification refused only because the loop's pytest run left `.pytest_cache` among the
+    changes, which journal.TOOL_CACHES now leaves out: right work would have been refused too)."""
     from agentrunner.agent.verification import content_checks
 
     wrong = SHELF + '\n    def __repr__(self) -> str:\n        return f"Shelf({len(self.items)} items)"\n'
     right = SHELF + (
         '\n    def __repr__(self) -> str:\n        return f"Shelf({len(self.items)} items, {sum(self.items)} units)"\n'
     )
-    cache = change(".pytest_cache/v/cache/nodeids", None, '["tests/test_shelf.py::test_x"]')
-
     def failed(after: str) -> list[str]:
-        changes = [change("pkg/shelf.py", SHELF, after), cache]
+        changes = [change("pkg/shelf.py", SHELF, after)]
         checks = content_checks(changes, literals={}, item_text=REPR_ITEM, root=None)
         return [f"{c.name}: {c.detail}" for c in checks if not c.ok]
 

@@ -345,11 +345,7 @@ def shrink_problem(change: FileChange, *, deletion_asked: bool) -> str | None:
 def content_checks(
     changes: list[FileChange], *, literals: dict[str, str], item_text: str, root: Path | None = None
 ) -> list[Check]:
-    """parses, echo, stubs, shrink, asked on a step's changed files; stops at the first failure.
-    Tool caches (``.pytest_cache``, ``__pycache__`` …) are left out: the loop's own test run wrote
-    them, and a non-code file among the changes made the `asked` check want an item's example
-    output literally (issue 12, add-repr)."""
-    changes = [change for change in changes if not _tool_cache(change.path)]
+    """parses, echo, stubs, shrink, asked on a step's changed files; stops at the first failure."""
     checks = [parse_check(changes)]
     if not checks[-1].ok:
         return checks
@@ -368,13 +364,6 @@ def content_checks(
     problem = asked_problem(changes, item_text, root)
     checks.append(Check("asked", problem is None, problem or "what the item quotes is there; code kept where asked"))
     return checks
-
-
-_TOOL_CACHES = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
-
-
-def _tool_cache(path: str) -> bool:
-    return any(part in _TOOL_CACHES for part in PurePosixPath(path).parts)
 
 
 def misplaced_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
