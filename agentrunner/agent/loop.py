@@ -416,11 +416,11 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 ctx, result, changed, reads, touched, tests_failed_at, last, originals
             )
             if feedback is None:
-                if _stuck(ctx, result, changed) or (restarts and not changed):
-                    if fresh_start(last_feedback or result.error or "", turn):
-                        result.error = None
-                        continue
-                    result.error = result.error or _first_line(last_feedback)
+                # the same refused state again: start over (still no change: the verification
+                # says what is missing, as it did before fresh starts)
+                if result.error and fresh_start(last_feedback or result.error, turn):
+                    result.error = None
+                    continue
                 return result
             messages += [Message(role="assistant", content=response.text), Message(role="user", content=feedback)]
             last_feedback = feedback
@@ -501,11 +501,11 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 ctx, result, changed, reads, touched, tests_failed_at, last, originals
             )
             if feedback is None:
-                if _stuck(ctx, result, changed) or (restarts and not changed):
-                    if fresh_start(last_feedback or result.error or "", turn):
-                        result.error = None
-                        continue
-                    result.error = result.error or _first_line(last_feedback)
+                # the same refused state again: start over (still no change: the verification
+                # says what is missing, as it did before fresh starts)
+                if result.error and fresh_start(last_feedback or result.error, turn):
+                    result.error = None
+                    continue
                 return result
             reports.append(feedback)
         if reports:
@@ -525,12 +525,6 @@ def _first_line(feedback: str) -> str | None:
     """What a stuck attempt's last feedback says, as its error (None when there was none)."""
     lines = [line for line in feedback.strip().splitlines() if line.strip()]
     return lines[0][:300] if lines else None
-
-
-def _stuck(ctx: Any, result: ActResult, changed: set[str]) -> bool:
-    """The DONE gate ended the attempt without success: an error (the same refused state again,
-    tests failing), or still no change for an item that asks for one."""
-    return bool(result.error) or (not changed and _no_change_feedback(ctx, result) is not None)
 
 
 def _restore(root: Path, originals: dict[str, bytes | None]) -> None:
