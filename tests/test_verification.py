@@ -172,8 +172,10 @@ def test_wrong_work_is_not_ticked_and_is_rolled_back(
     else:
         action = chat_reply(tool=("write_file", {"path": target, "content": content}))
     with ScriptedServer({"/v1/models": models()}) as server:
-        # a change item that changed nothing is told so once; the same answer again ends it
-        server.queue("/v1/chat/completions", action, chat_reply(content=FINAL), chat_reply(content=FINAL))
+        # a change item that changed nothing is told so once; the same answer again ends it (work
+        # the loop's DONE check refuses: the same answer again starts over, the same action repeats)
+        final = chat_reply(content=FINAL)
+        server.queue("/v1/chat/completions", action, final, final, action, action)
         write_config(config_text(server.url, shell=True).replace("python3 -m py_compile", "python3 gen.py"))
         todo_path = todo(billing, item)
         summary = run(load_config(billing / "routes.toml"), RunOptions(quiet=True))

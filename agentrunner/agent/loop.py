@@ -603,9 +603,10 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
     # every content check the verification will run (an `__all__` listing imports, a stub, a file
     # gutted …), not only `asked`: told now, the model can fix it; found after the loop, the item
     # fails without the model ever hearing why (issue 12, add-dunder-all)
-    literals = {"item text": ctx.item.title}
+    literals = {"instruction": ctx.item.title}  # the general step's instruction is the item title
     checks = content_checks(changes, literals=literals, item_text=f"{ctx.item.title}\n{ctx.item.context}", root=root)
-    problem = next((check.detail for check in checks if not check.ok), None)
+    failed = next((check for check in checks if not check.ok), None)
+    problem = failed and (failed.detail if failed.name == "asked" else f"{failed.name}: {failed.detail}")
     return f"Not done yet: {problem}. Fix it, then write DONE." if problem else None
 
 
