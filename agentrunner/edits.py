@@ -165,7 +165,48 @@ def apply_edit(text: str, old: str, new: str) -> Applied:
     applied = _by_lines(text, old, new)
     if applied:
         return applied
+    applied = _skipping_blank_lines(text, old, new)
+    if applied:
+        return applied
     raise EditError("the snippet was not found in the file. " + near_matches(text, old))
+
+
+def _skipping_blank_lines(text: str, old: str, new: str) -> Applied | None:
+    """Match the snippet's non-blank lines to consecutive non-blank lines of the file, blank lines
+    between them skipped (Qwen2.5-Coder-1.5B copies a markdown file's headings and bullets without
+    the blank lines between them); the replacement keeps the file's blank lines around the lines it
+    keeps, as :func:`rewrite_keeping_blanks` does. Lines compared as :func:`_by_lines` does."""
+    wanted = [line.rstrip() for line in old.splitlines() if line.strip()]
+    if len(wanted) < 2:
+        return None
+    file_lines = text.splitlines(keepends=True)
+    filled = [i for i, line in enumerate(file_lines) if line.strip()]
+    found: list[tuple[int, int, int]] = []  # (first line index, last line index, indentation shift)
+    for k in range(len(filled) - len(wanted) + 1):
+        window = [file_lines[i].rstrip() for i in filled[k : k + len(wanted)]]
+        if [w.strip() for w in window] != [o.strip() for o in wanted]:
+            continue
+        shifts = {(len(w) - len(w.lstrip())) - (len(o) - len(o.lstrip())) for w, o in zip(window, wanted, strict=True)}
+        if len(shifts) == 1:
+            found.append((filled[k], filled[k + len(wanted) - 1], shifts.pop()))
+    if not found:
+        return None
+    if len(found) > 1:
+        where = ", ".join(str(first + 1) for first, _, _ in found[:5])
+        raise EditError(f"the snippet occurs {len(found)} times (lines {where}); include more surrounding lines")
+    first, last, shift = found[0]
+    new_lines = new.splitlines()
+    if shift > 0:
+        new_lines = [(" " * shift + line) if line.strip() else line for line in new_lines]
+    elif shift < 0:
+        new_lines = [line[min(-shift, len(line) - len(line.lstrip())) :] for line in new_lines]
+    region = "".join(file_lines[first : last + 1])
+    replaced = rewrite_keeping_blanks(region, "\n".join(new_lines) + "\n", allow_dropping=True) if new.strip() else ""
+    if replaced is None:
+        raise EditError("the SEARCH and REPLACE parts have the same lines: nothing would change")
+    result = "".join(file_lines[:first]) + replaced + "".join(file_lines[last + 1 :])
+    end = first + max(replaced.count("\n"), 1)
+    return Applied(result, first + 1, end, "matched skipping blank lines")
 
 
 def near_matches(text: str, old: str, context: int = 1) -> str:

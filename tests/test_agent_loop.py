@@ -819,3 +819,21 @@ def test_a_new_function_named_in_the_replys_prose_only_is_still_called_by_nothin
     loop(ctx, [], ["pkg/stats.py"])
     assert "def spread" not in (ws.root / "pkg" / "stats.py").read_text("utf-8")
     assert "`spread` is a new function that nothing calls" in ctx.requests[1].messages[-1].content
+
+
+def test_a_markdown_block_holding_fenced_examples_is_one_block() -> None:
+    """Seen with Qwen2.5-Coder-1.5B (issue 12, readme-development): a README section written with
+    a ```console example inside its ```markdown block was cut at the example's closing fence."""
+    reply = (
+        "README.md\n```markdown\n## Development\n\n```console\n$ pip install -e .\n```\n\nThen run `pytest`.\n```\n"
+        "DONE added the section"
+    )
+    parsed = parse_reply(reply)
+    section = "## Development\n\n```console\n$ pip install -e .\n```\n\nThen run `pytest`.\n"
+    assert [a.arguments for a in parsed.actions] == [{"path": "README.md", "content": section}]
+    assert parsed.done == "added the section"
+    # two blocks one after the other stay two; an unclosed inner fence ends at the first bare fence
+    two = parse_reply("a.py\n```python\nx = 1\n```\nb.txt\n```\ny\n```\n")
+    assert [a.arguments["path"] for a in two.actions] == ["a.py", "b.txt"]
+    unclosed = parse_reply("notes.md\n```markdown\ntext\n```console\n$ ls\n```\n")
+    assert unclosed.actions[0].arguments["content"] == "text\n```console\n$ ls\n"

@@ -249,3 +249,22 @@ def test_a_merged_new_function_goes_ahead_of_the_main_guard_and_unused_imports_s
     )
     used = merge_definitions(module, "import os\n\n\ndef main():\n    return os.EX_OK\n")
     assert used is not None and used.text.startswith("import sys\nimport os\n")
+
+
+def test_a_snippet_that_leaves_out_the_files_blank_lines_matches_and_keeps_them() -> None:
+    """Seen with Qwen2.5-Coder-1.5B (issue 12, changelog-entry): SEARCH copied a changelog's
+    headings and bullet without the blank lines between them, and the edit was refused twice."""
+    changelog = "# Changelog\n\n## [Unreleased]\n\n## [0.3.1]\n\n### Fixed\n- one.\n\n## [0.3.0]\n\n### Fixed\n- two.\n"
+    squeezed = "## [Unreleased]\n## [0.3.1]\n### Fixed\n- one.\n"
+    applied = apply_edit(changelog, squeezed, squeezed + "- new.\n")
+    assert applied.text == changelog.replace("- one.\n", "- one.\n- new.\n")
+    assert applied.how == "matched skipping blank lines"
+    # a line deleted, the blank lines around the kept ones stay
+    assert apply_edit(changelog, "## [0.3.0]\n### Fixed\n- two.\n", "## [0.3.0]\n### Fixed\n").text == (
+        changelog.replace("- two.\n", "")
+    )
+    # only blank lines are skipped: a line left out of the snippet is still no match
+    with pytest.raises(EditError, match="not found"):
+        apply_edit(changelog, "## [Unreleased]\n### Fixed\n- one.\n", "x\n")
+    with pytest.raises(EditError, match="occurs 2 times"):
+        apply_edit("a\n\nb\nc\na\n\nb\n", "a\nb\n", "a\nx\n")

@@ -135,7 +135,6 @@ _EDIT_BLOCK = re.compile(
     r"^[ \t]*<{5,9}[ \t]*SEARCH[ \t]*\n(?P<old>.*?)^[ \t]*={5,9}[ \t]*\n(?P<new>.*?)^[ \t]*>{5,9}[ \t]*REPLACE[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
-_FENCE = re.compile(r"^(?P<fence>```+|~~~+)[^\n`]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
 _COMMAND = re.compile(
     r"^[ \t]*[`*]*(?P<verb>READ|GREP|GLOB|RUN|DONE)\b[`*]*:?[ \t]*(?P<rest>[^\n]*?)[`*]*[ \t]*$",
     re.MULTILINE,
@@ -198,6 +197,50 @@ def _blank_lines_empty(text: str) -> str:
     return re.sub(r"^[ \t]+$", "", text, flags=re.MULTILINE)
 
 
+_FENCE_LINE = re.compile(r"^(```+|~~~+)[ \t]*([^\n`]*?)[ \t]*$")
+
+
+def _fenced_blocks(text: str) -> list[tuple[int, int, str, str]]:
+    """The fenced blocks of a reply: (start, end, language, body). A block may hold fenced blocks
+    of its own (a README section with a ```console example): a fence line with a language opens
+    one inside, a bare fence line closes the innermost. When the nesting never closes, the block
+    ends at its first bare fence line (as a plain regex would read it)."""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    blocks: list[tuple[int, int, str, str]] = []
+    index = 0
+    while index < len(lines):
+        opening = _FENCE_LINE.match(lines[index].rstrip("\n"))
+        if opening is None:
+            index += 1
+            continue
+        fence, language = opening.group(1), opening.group(2)
+        first_close = close = None
+        depth = 0
+        for later in range(index + 1, len(lines)):
+            inner = _FENCE_LINE.match(lines[later].rstrip("\n"))
+            if inner is None or inner.group(1) != fence:
+                continue
+            if inner.group(2):
+                depth += 1
+                continue
+            first_close = later if first_close is None else first_close
+            if depth == 0:
+                close = later
+                break
+            depth -= 1
+        close = close if close is not None else first_close
+        if close is None:
+            index += 1
+            continue
+        end = offsets[close] + len(lines[close].rstrip("\n"))
+        blocks.append((offsets[index], end, language, "".join(lines[index + 1 : close])))
+        index = close + 1
+    return blocks
+
+
 def parse_reply(text: str, default_path: str | None = None, known: frozenset[str] = frozenset()) -> Reply:
     """The actions of a model's text reply, in the order written. ``default_path`` takes an edit
     block or a fenced block (of a fitting language) that names no path; ``known`` are the paths a
@@ -222,19 +265,17 @@ def parse_reply(text: str, default_path: str | None = None, known: frozenset[str
     def inside_taken(position: int) -> bool:
         return any(start <= position < end for start, end in taken)
 
-    for match in _FENCE.finditer(text):
-        if inside_taken(match.start()) or _EDIT_BLOCK.search(match.group("body")):
+    for start, end, language, body in _fenced_blocks(text):
+        if inside_taken(start) or _EDIT_BLOCK.search(body):
             continue  # a fence around edit blocks: its other lines (DONE, READ …) still count
-        path = _path_before(text, match.start(), known)
-        taken.append(match.span())
-        language = match.group(0).split("\n", 1)[0].lstrip("`~").strip()
+        path = _path_before(text, start, known)
+        taken.append((start, end))
         if path is None and default_path is not None and _fits(default_path, language):
             path = default_path
         if path is None:
             continue
-        body = match.group("body")
         body = _blank_lines_empty(strip_line_numbers(body) or body)
-        found.append((match.start(), Action("write_file", {"path": path, "content": body})))
+        found.append((start, Action("write_file", {"path": path, "content": body})))
     done: str | None = None
     for match in _COMMAND.finditer(text):
         if inside_taken(match.start()):
