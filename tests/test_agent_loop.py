@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from agentrunner.agent.loop import _trim_history, parse_reply, path_of, run_loop
+from agentrunner.agent.loop import _trim_history, parse_reply, path_of, run_loop, system_prompt
 from agentrunner.agent.recipes import GENERAL, ItemInfo, Rename, general_step, recipe_for
 from agentrunner.chat import ChatRequest, ChatResponse, Message, ToolCall
 from agentrunner.config import load_config
@@ -837,3 +837,70 @@ def test_a_markdown_block_holding_fenced_examples_is_one_block() -> None:
     assert [a.arguments["path"] for a in two.actions] == ["a.py", "b.txt"]
     unclosed = parse_reply("notes.md\n```markdown\ntext\n```console\n$ ls\n```\n")
     assert unclosed.actions[0].arguments["content"] == "text\n```console\n$ ls\n"
+
+
+README = "# stats\n\nMeans and tops.\n\n## Usage\n\n```console\n$ stats 1 2\n```\n" + "".join(
+    f"\nLine {n} of the usage notes.\n" for n in range(6)
+)
+
+
+def test_a_reply_that_goes_on_to_copy_the_guide_is_cut_and_a_new_section_is_added(ws: Workspace) -> None:
+    """Seen with Qwen2.5-Coder-1.5B (issue 12, readme-development): asked to add a README section,
+    it wrote the section, then the action guide word for word (its placeholder SEARCH, "DONE
+    one-line summary") inside the same block; the section was lost, then refused as a rewrite."""
+    (ws.root / "README.md").write_text(README, "utf-8")
+    guide = system_prompt(["README.md"], [])
+    section = "## Development\n\n1. Install:\n   ```console\n   pip install -e .\n   ```\n2. Run `pytest`.\n"
+    echo = f"README.md\n```markdown\n{section}\nTo add it, write the file's path, then the complete text.\n{guide}"
+    ctx = ScriptedContext(ws, [echo, "DONE added"], 'Add a "Development" section to the README')
+    assert loop(ctx, ["README.md"], []).error is None
+    assert (ws.root / "README.md").read_text("utf-8") == README + "\n" + section
+    assert "added at the end of README.md" in ctx.requests[1].messages[-1].content
+    # a block that repeats a line of the file is no new section: an edit block does it
+    (ws.root / "README.md").write_text(README, "utf-8")
+    repeated = "README.md\n```markdown\n## Development\n\nMeans and tops.\n```\n"
+    ctx = ScriptedContext(ws, [repeated, "DONE", "DONE"], 'Add a "Development" section to the README')
+    loop(ctx, ["README.md"], [])
+    assert "edit block" in ctx.requests[1].messages[-1].content
+
+
+CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [0.3.1] - 2026-10-14\n\n### Fixed\n- `top` of one value.\n"
+
+
+def test_lines_added_under_the_wrong_heading_are_moved_under_the_named_ones(ws: Workspace) -> None:
+    """Seen with Qwen2.5-Coder-1.5B (issue 12, changelog-entry): asked for an entry "under
+    Unreleased → Fixed", it added it to the last release's "### Fixed", and told so, added it
+    there again. The loop moves what it added under the headings the item names."""
+    (ws.root / "CHANGELOG.md").write_text(CHANGELOG, "utf-8")
+    entry = "- `mean` of no values raises ValueError."
+    edit = (
+        f"CHANGELOG.md\n<<<<<<< SEARCH\n- `top` of one value.\n=======\n- `top` of one value.\n{entry}\n"
+        f"{entry}\n>>>>>>> REPLACE\nDONE"
+    )
+    ctx = ScriptedContext(ws, [edit], f"Add a CHANGELOG entry under Unreleased → Fixed: {entry[2:]}")
+    assert loop(ctx, ["CHANGELOG.md"], []).error is None
+    assert (ws.root / "CHANGELOG.md").read_text("utf-8") == CHANGELOG.replace(
+        "## [Unreleased]\n\n", f"## [Unreleased]\n\n### Fixed\n{entry}\n\n"
+    )
+
+
+def test_a_new_output_written_under_its_name_elsewhere_goes_to_the_named_path(ws: Workspace) -> None:
+    """list-todos (session 6 baseline): asked for `docs/todo.md`, Qwen2.5-Coder-1.5B wrote the list
+    into the project's to-do list tasks/todo.md, was refused, and wrote it there again."""
+    (ws.root / "notes").mkdir()
+    (ws.root / "notes" / "todo.md").write_text("- [ ] mine\n", "utf-8")
+    ctx = ScriptedContext(ws, ["notes/todo.md\n```\n- one\n```\nDONE"], "Write a list into `docs/todo.md`")
+    assert loop(ctx, [], ["docs/todo.md"]).error is None
+    assert (ws.root / "docs" / "todo.md").read_text("utf-8") == "- one\n"
+    assert (ws.root / "notes" / "todo.md").read_text("utf-8") == "- [ ] mine\n"
+
+
+def test_a_py_typed_marker_is_written_empty_in_the_package(ws: Workspace) -> None:
+    """py-typed (sessions 4-6): Qwen2.5-Coder-1.5B wrote pages of prose into a top-level py.typed
+    and was refused the same way twice. PEP 561's marker is written empty, in the one package."""
+    prose = "py.typed\n```\n# Type annotations\n\nThis file marks the package as typed.\n```\nDONE"
+    ctx = ScriptedContext(ws, [prose, "DONE"], "Ship a `py.typed` marker (PEP 561)")
+    result = loop(ctx, [], ["py.typed"])
+    assert result.error is None
+    assert (ws.root / "pkg" / "py.typed").read_bytes() == b""
+    assert not (ws.root / "py.typed").exists()

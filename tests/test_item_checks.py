@@ -23,6 +23,7 @@ from agentrunner.agent.checks import (
     ignores_problem,
     lint_problem,
     marker_problem,
+    markers_problem,
     ruff_command,
     type_hints_problem,
     used_problem,
@@ -369,3 +370,40 @@ def test_code_asked_for_output_like_an_example_has_the_examples_text() -> None:
     assert failed(right) == []
     (problem,) = failed(wrong)
     assert "example output is 'Shelf(12 items, 3698 units)'" in problem and "'items,'" in problem
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_a_gitignore_missing_several_kinds_is_told_every_line_at_once(tmp_path: Path) -> None:
+    """gitignore (session 6 baseline): told one missing line a turn, Qwen2.5-Coder-1.5B ran out of
+    turns, and wrote `pytest_cache/` for `.pytest_cache/`. Every missing line comes at once, the
+    quoted `.venv/` first of all (a `venv/` line does not ignore it), and a dropped dot is named."""
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    first = "*.pyc\n*.egg-info\nbuild/\ndist/\nvenv/\n"
+    problem = asked_problem([change(".gitignore", None, first)], GITIGNORE_ITEM, tmp_path)
+    assert problem and "add the lines `.pytest_cache/`, `.venv/`" in problem
+    undotted_file = first + ".venv/\npytest_cache/\n"
+    undotted = ignores_problem([change(".gitignore", None, undotted_file)], GITIGNORE_ITEM, tmp_path)
+    assert undotted and "with the leading dot: `pytest_cache/` is not `.pytest_cache/`" in undotted
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_a_list_of_the_codes_todo_comments_has_each_with_its_file_and_line(tmp_path: Path) -> None:
+    """list-todos (session 6 baseline): Qwen2.5-Coder-1.5B listed the TODO comments' text without
+    their files and line numbers, which the item asks for; the message gives the bullets."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "cli.py").write_text("import sys\n\n# TODO: warn on big numbers\nX = 1\n", "utf-8")
+    (tmp_path / "pkg" / "io.py").write_text("def read():\n    return 1  # TODO: read the BOM\n", "utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    item = "Collect the TODO comments into `docs/todo.md`\nOne bullet per TODO with its file, line number and text."
+    texts_only = "- TODO: warn on big numbers\n- TODO: read the BOM\n"
+    problem = markers_problem([change("docs/todo.md", None, texts_only)], item, tmp_path)
+    assert problem and "misses 2 of them" in problem
+    assert "- pkg/cli.py, line 3: warn on big numbers\n- pkg/io.py, line 2: read the BOM" in problem
+    right = "# TODO\n\n- `pkg/cli.py`:3 — warn on big numbers\n- pkg/io.py line 2: read the BOM\n"
+    assert asked_problem([change("docs/todo.md", None, right)], item, tmp_path) is None
+    extra = markers_problem([change("docs/todo.md", None, right + "- tasks/todo.md:1: a to-do\n")], item, tmp_path)
+    assert extra and "has 3 bullets" in extra
+    # an item that changes the code the comment is in is no inventory
+    fixed = [change("pkg/cli.py", "# TODO: x\n", "X = 2\n")]
+    assert markers_problem(fixed, "Fix the TODO in pkg/cli.py", tmp_path) is None

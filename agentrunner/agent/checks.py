@@ -639,12 +639,26 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
         ignored = _ignored(change.after, [sample for _, sample in wanted])
         if ignored is None:
             return None  # no git here: nothing to check with
+        missing: list[tuple[str, str]] = []
         for what in dict.fromkeys(what for what, _ in wanted):
             samples = [sample for kind, sample in wanted if kind == what]
             if not any(sample in ignored for sample in samples):  # one of a kind's usual paths is enough
-                line = IGNORE_PATTERNS.get(what)
-                add = f"add the line `{line}`" if line else f"add a pattern that ignores {samples[0]}"
-                return f".gitignore does not ignore {what} (e.g. {samples[0]}), which the item names: {add}"
+                missing.append((what, samples[0]))
+        if missing:
+            # every kind at once: a small model fixes one a turn and runs out of turns (issue 12)
+            kinds = " nor ".join(f"{what} (e.g. {sample})" for what, sample in missing)
+            lines = [IGNORE_PATTERNS[what] for what, _ in missing if what in IGNORE_PATTERNS]
+            have = {line.strip() for line in change.after.decode("utf-8", "replace").splitlines()}
+            # and the patterns the item quotes that are not lines yet (`.venv/`: a `venv/` ignores
+            # some virtualenvs, not the quoted one)
+            quoted = re.findall(r"`([^`\s]+)`", item_text)
+            lines += [q for q in quoted if q != ".gitignore" and q.strip("/") not in {h.strip("/") for h in have}]
+            lines = list(dict.fromkeys(lines))
+            undotted = [line for line in lines if line.startswith(".") and line[1:] in have]
+            add = f"add the line{'s' * (len(lines) > 1)} {', '.join(f'`{line}`' for line in lines)}" if lines else ""
+            if undotted:
+                add += f" (with the leading dot: `{undotted[0][1:]}` is not `{undotted[0]}`)"
+            return f".gitignore does not ignore {kinds}, which the item names: {add or 'add a pattern for each'}"
     if root is None:
         return None
     files = [path for path in _project_files(root) if path != ".gitignore"]
@@ -710,6 +724,138 @@ def heading_problem(changes: list[FileChange], item_text: str) -> str | None:
                     f"{change.path}: the added line {new[index].strip()[:60]!r} is under {where}, not under "
                     f"{' → '.join(wanted)} as the item asks: move it there (add the heading if it is missing)"
                 )
+    return None
+
+
+# -- placing added lines under the headings the item names ---------------------------------------
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _headings(lines: list[str]) -> dict[int, tuple[int, str]]:
+    """The markdown headings among lines, by index: (level, title); lines inside fences are none."""
+    found: dict[int, tuple[int, str]] = {}
+    fenced = False
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and (match := _HEADING.match(line)):
+            found[index] = (len(match.group(1)), match.group(2))
+    return found
+
+
+def place_under_headings(before: str, after: str, item_text: str) -> str | None:
+    """``before`` with the lines a change added (``after``) put under the headings the item names
+    ("under X → Y"): at the end of Y inside X, or under a new heading Y one level below X, right
+    after X's own text, when X has no Y. A small model adds the line to the first matching
+    subheading it sees (Qwen2.5-Coder-1.5B put an Unreleased fix under the last release's
+    "### Fixed") and, told so, adds it there again. None when the change is more than additions,
+    adds headings other than the named ones, or X is not exactly one heading of the file."""
+    wanted = [w.lower() for w in _heading_path(item_text)]
+    if not wanted or len(wanted) > 2:
+        return None
+    old, new = before.splitlines(), after.splitlines()
+    added: list[str] = []
+    for tag, _, _, start, end in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            return None  # an old line changed or dropped: not a plain addition
+        if tag == "insert":
+            added += new[start:end]
+    new_titles = [title for _, title in _headings(added).values()]
+    if any(not any(w in title.lower() for w in wanted) for title in new_titles):
+        return None
+    # each added line once (a small model told it is misplaced adds it again)
+    added_headings = _headings(added)
+    body = list(dict.fromkeys(line for i, line in enumerate(added) if line.strip() and i not in added_headings))
+    heads = _headings(old)
+    parents = [i for i, (_, title) in heads.items() if wanted[0] in title.lower()]
+    if not body or len(parents) != 1:
+        return None
+    parent = parents[0]
+
+    def section_end(start: int) -> int:
+        depth = heads[start][0]
+        return next((i for i in sorted(heads) if i > start and heads[i][0] <= depth), len(old))
+
+    end, lines = section_end(parent), body
+    target = end
+    if len(wanted) == 2:
+        child = next((i for i in sorted(heads) if parent < i < end and wanted[1] in heads[i][1].lower()), None)
+        if child is None:
+            title = next((t for t in new_titles if wanted[1] in t.lower()), _heading_path(item_text)[1])
+            lines = ["", f"{'#' * (heads[parent][0] + 1)} {title}", *body]
+            target = next((i for i in sorted(heads) if parent < i < end), end)
+        else:
+            target = section_end(child)
+    while target > parent + 1 and not old[target - 1].strip():
+        target -= 1
+    if lines is body and not _LIST_ITEM.match(old[target - 1]) and _LIST_ITEM.match(body[0]):
+        lines = ["", *body]  # a list after a paragraph or a heading starts after a blank line
+    placed = "\n".join([*old[:target], *lines, *old[target:]]) + ("\n" if before.endswith("\n") else "")
+    return placed if placed != before else None
+
+
+# -- an inventory of TODO comments --------------------------------------------------------------
+
+_MARKER_WORD = re.compile(r"\b(TODO|FIXME|XXX|HACK)s?\b")
+_MARKER_COMMENT = re.compile(r"(?:#|//|/\*|--|;)\s*(TODO|FIXME|XXX|HACK)\b:?\s*(.*?)\s*(?:\*/)?\s*$")
+_CODE_SUFFIXES = (".py", ".pyi", ".js", ".ts", ".go", ".rs", ".c", ".h", ".cpp", ".java", ".rb", ".sh", ".sql")
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.lower().replace("`", "").split())
+
+
+def markers_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """An item that collects the code's TODO (FIXME, …) comments into a text file: each comment's
+    text is in it, with its file and line number when the item asks for them, one bullet each when
+    it says so (issue 12, list-todos: Qwen2.5-Coder-1.5B wrote the comments' text without where
+    they are). The message lists the bullets to write."""
+    kinds = set(_MARKER_WORD.findall(item_text))
+    outputs = [c for c in changes if c.after is not None and not c.path.endswith(_CODE_SUFFIXES)]
+    if not kinds or not outputs or root is None:
+        return None
+    wants_file = re.search(r"\b(?:files?|paths?)\b", item_text, re.IGNORECASE) is not None
+    wants_line = re.search(r"\blines?\b", item_text, re.IGNORECASE) is not None
+    changed = {c.path for c in changes}
+    comments: list[tuple[str, int, str]] = []
+    for path in _project_files(root):
+        if path in changed or not path.endswith(_CODE_SUFFIXES):
+            continue
+        try:
+            lines = (root / path).read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            match = _MARKER_COMMENT.search(line)
+            if match and match.group(1) in kinds and match.group(2):
+                comments.append((path, number, match.group(2)))
+    if not comments:
+        return None
+    for output in outputs:
+        text = (output.after or b"").decode("utf-8", "replace")
+        lines = [_flat(line) for line in text.splitlines()]
+        missing = [
+            (path, number, comment)
+            for path, number, comment in comments
+            if not any(
+                _flat(comment) in line
+                and (not wants_file or path.lower() in line)
+                and (not wants_line or re.search(rf"(?<!\d){number}(?!\d)", line))
+                for line in lines
+            )
+        ]
+        bullets = [line for line in text.splitlines() if _BULLET.match(line)]
+        one_each = re.search(r"\bper\b|\beach\b", item_text, re.IGNORECASE) and len(bullets) > len(comments)
+        if missing or one_each:
+            where = "{path}, line {number}: " if wants_file and wants_line else "{path}: " if wants_file else ""
+            wanted = "\n".join(f"- {where.format(path=p, number=n)}{c}" for p, n, c in comments)
+            gist = f"misses {len(missing)} of them" if missing else f"has {len(bullets)} bullets"
+            return (
+                f"{output.path} {gist}: the code has {len(comments)} such comments. Write {output.path} with "
+                f"one bullet each, like this:\n{wanted}"
+            )
     return None
 
 
@@ -822,6 +968,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: docstrings_problem(changes, item_text),
         lambda: used_problem(changes, item_text),
         lambda: covers_problem(changes, item_text, root),
+        lambda: markers_problem(changes, item_text, root),
         lambda: ignores_problem(changes, item_text, root),
         lambda: heading_problem(changes, item_text),
         lambda: marker_problem(changes, root),
@@ -844,7 +991,9 @@ __all__ = [
     "item_problem",
     "lint_problem",
     "marker_problem",
+    "markers_problem",
     "new_tests_problem",
+    "place_under_headings",
     "reformat_problem",
     "ruff_findings",
     "type_hints_problem",

@@ -48,6 +48,7 @@ from ..edits import (
 )
 from ..toolcalls import parse_tool_calls
 from ..tools import MODEL_TOOLS, ToolResult
+from .checks import heading_problem, place_under_headings
 from .intent import item_intent
 from .journal import FileChange
 from .validators import ActResult
@@ -241,6 +242,38 @@ def _fenced_blocks(text: str) -> list[tuple[int, int, str, str]]:
     return blocks
 
 
+def _shingles(text: str, size: int = 6) -> set[str]:
+    words = re.findall(r"[\w'\"]+", text.lower())
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+_GUIDE_SHINGLES = _shingles(SYSTEM.replace("{", " ").replace("}", " "))
+
+
+def _without_guide_echo(text: str) -> str:
+    """The reply cut where it starts copying the action guide (Qwen2.5-Coder-1.5B wrote a README
+    section, then the guide word for word, placeholders and all, inside the same block): a line
+    sharing six words in a row with the guide ends the reply; a fence left open there is closed."""
+    lines = text.splitlines(keepends=True)
+    cut = next((i for i, line in enumerate(lines) if _shingles(line) & _GUIDE_SHINGLES), None)
+    if cut is None:
+        return text
+    kept = lines[:cut]
+    depth, fence = 0, ""
+    for line in kept:
+        opening = _FENCE_LINE.match(line.rstrip("\n"))
+        if opening is None or (depth and opening.group(1) != fence):
+            continue
+        if depth == 0:
+            depth, fence = 1, opening.group(1)
+        else:
+            depth += 1 if opening.group(2) else -1
+    while kept and not kept[-1].strip():
+        kept.pop()
+    closing = f"\n{fence}" * depth
+    return "".join(kept).rstrip("\n") + closing + "\n"
+
+
 def parse_reply(text: str, default_path: str | None = None, known: frozenset[str] = frozenset()) -> Reply:
     """The actions of a model's text reply, in the order written. ``default_path`` takes an edit
     block or a fenced block (of a fitting language) that names no path; ``known`` are the paths a
@@ -429,7 +462,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         if restarts:
             sampling = {"temperature": FRESH_TEMPERATURE, "seed": restarts}
         response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, tools=tools, **sampling))
-        reply = parse_reply(response.text, default_path, known)
+        reply = parse_reply(_without_guide_echo(response.text), default_path, known)
         reply.actions += [
             Action(call.name, dict(call.arguments), call.id or f"call_{turn}") for call in response.tool_calls
         ]
@@ -490,6 +523,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 action.arguments.setdefault("line_numbers", True)
             _retarget(action, root, default_path)
             _to_existing(action, root, in_play)
+            _pep561_marker(action, root)
             copied = _copied_placeholder(action) or _rewrite_refused(action, root)
             merging = (
                 None if copied else _as_merge(action, root, f"{instruction}\n{ctx.item.context}", response.text)
@@ -639,6 +673,7 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
             after = None
         if path in originals and originals[path] != after:
             changes.append(FileChange(path, originals[path], after))
+    changes = [_placed_under_headings(ctx, change) for change in changes]
     if not changes:
         return None
     # every content check the verification will run (an `__all__` listing imports, a stub, a file
@@ -650,6 +685,21 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
     problem = failed and (failed.detail if failed.name == "asked" else f"{failed.name}: {failed.detail}")
     return f"Not done yet: {problem}. Fix it, then write DONE." if problem else None
 
+
+
+def _placed_under_headings(ctx: Any, change: FileChange) -> FileChange:
+    """A markdown change whose added lines are not under the headings the item names, with them
+    moved there (:func:`~agentrunner.agent.checks.place_under_headings`), written through the
+    edit tool; the change as it was when they cannot be moved."""
+    item_text = f"{ctx.item.title}\n{ctx.item.context}"
+    if change.before is None or change.after is None or not heading_problem([change], item_text):
+        return change
+    before, after = change.before.decode("utf-8", "replace"), change.after.decode("utf-8", "replace")
+    placed = place_under_headings(before, after, item_text)
+    if placed is None or heading_problem([FileChange(change.path, change.before, placed.encode())], item_text):
+        return change
+    outcome = ctx.tool("edit_file", {"path": change.path, "old": after, "new": placed})
+    return FileChange(change.path, change.before, placed.encode()) if outcome.ok else change
 
 # `x` of any length (a short one like `,` must not pair its closing backtick with the next one)
 _QUOTED = re.compile(r'"([^"\n]{4,80})"|“([^”\n]{4,80})”|`([^`\n]{1,80})`')
@@ -791,12 +841,17 @@ def _rewrite_refused(action: Action, root: Path) -> str | None:
         old = target.read_text("utf-8") if target.is_file() else None
     except (OSError, UnicodeDecodeError):
         return None
+    content = str(action.arguments.get("content") or "")
+    if old is not None and path.strip().lower().endswith((".md", ".markdown")) and _new_section(old, content):
+        action.arguments["content"] = old.rstrip("\n") + "\n\n" + content.strip("\n") + "\n"
+        action.note = f"(the block is a new section: added at the end of {path.strip()}, the rest kept)"
+        return None
     if old is None or len(old.splitlines()) <= REWRITE_MAX_LINES:
         return None
-    new_lines = iter(str(action.arguments.get("content") or "").splitlines())
+    new_lines = iter(content.splitlines())
     if all(any(line == candidate for candidate in new_lines) for line in old.splitlines()):
         return None  # every old line is still there, in order: only additions
-    kept = rewrite_keeping_blanks(old, str(action.arguments.get("content") or ""))
+    kept = rewrite_keeping_blanks(old, content)
     if kept is not None:
         # it changes or adds lines and drops none but blank ones: those changes, to the old text
         action.arguments["content"] = kept
@@ -807,6 +862,20 @@ def _rewrite_refused(action: Action, root: Path) -> str | None:
         "change, =======, the new lines, >>>>>>> REPLACE (to add lines, SEARCH the line before them and "
         "REPLACE it with that line and the new ones)"
     )
+
+
+def _new_section(old: str, content: str) -> bool:
+    """Whether a block written for an existing markdown file is a new section, not the file: it
+    starts with a heading the file does not have and repeats none of its lines (Qwen2.5-Coder-1.5B
+    asked to add a README section writes just the section)."""
+    lines = [line.strip() for line in content.splitlines() if line.strip()]
+    heading = re.match(r"#{1,6}\s+(.+)", lines[0]) if lines else None
+    if heading is None or not old.strip():
+        return False
+    old_lines = {line.strip() for line in old.splitlines()}
+    if any(re.fullmatch(r"#{1,6}\s+" + re.escape(heading.group(1).strip()), line) for line in old_lines):
+        return False  # a section the file has: changed with an edit block, not added twice
+    return not any(line in old_lines for line in lines if len(line) > 3 and not line.startswith(("```", "~~~")))
 
 
 def _as_merge(action: Action, root: Path, item_text: str, reply: str = "") -> str | bool | None:
@@ -1245,8 +1314,34 @@ def _retarget(action: Action, root: Path, default_path: str | None) -> None:
     if default_path is None or not isinstance(path, str) or path == default_path:
         return
     example = path.strip() in (EXAMPLE_EDIT, EXAMPLE_NEW) or path.strip().startswith("path/to/")
+    # a new output written under its name in another folder (Qwen2.5-Coder-1.5B wrote docs/todo.md's
+    # list into the project's to-do list tasks/todo.md, and again when refused)
+    same_name = path.strip().rsplit("/", 1)[-1] == default_path.rsplit("/", 1)[-1]
+    elsewhere = same_name and not (root / default_path).exists()
     if (action.tool == "edit_file" and not (root / path).exists()) or (action.tool == "write_file" and example):
         action.arguments["path"] = default_path
+    elif action.tool == "write_file" and elsewhere:
+        action.arguments["path"] = default_path
+        action.note = f"(written to {default_path}, the file the task names, not {path.strip()})"
+
+
+def _pep561_marker(action: Action, root: Path) -> None:
+    """A ``py.typed`` written is PEP 561's marker: empty (or ``partial``), beside the package's
+    ``__init__.py`` (the project's one package when the path has none). Qwen2.5-Coder-1.5B wrote
+    pages of prose into a top-level py.typed, and again when refused."""
+    path = action.arguments.get("path")
+    if action.tool != "write_file" or not isinstance(path, str) or path.strip().rsplit("/", 1)[-1] != "py.typed":
+        return
+    folder = path.strip().rsplit("/", 1)[0] if "/" in path.strip() else "."
+    if not (root / folder / "__init__.py").is_file():
+        found = [*root.glob("*/__init__.py"), *root.glob("src/*/__init__.py")]
+        packages = sorted({p.parent.relative_to(root).as_posix() for p in found} - {"tests", "test"})
+        if len(packages) != 1:
+            return
+        action.arguments["path"] = f"{packages[0]}/py.typed"
+    if str(action.arguments.get("content") or "").strip() not in ("", "partial"):
+        action.arguments["content"] = ""
+    action.note = f"(PEP 561's marker, written empty: {action.arguments['path']})"
 
 
 def _to_existing(action: Action, root: Path, in_play: list[str]) -> None:

@@ -40,7 +40,7 @@ import tomllib
 from pathlib import Path, PurePosixPath
 
 from ..tools import Workspace
-from .checks import item_problem
+from .checks import ignores_problem, item_problem
 from .journal import FileChange
 from .validators import Check
 
@@ -403,6 +403,7 @@ def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         invalid_pyproject_problem(changes)
         or notes_only_problem(changes, item_text)
         or misplaced_problem(changes, item_text, root)
+        or ignores_problem(changes, item_text, root)  # ahead of the literals: it names every missing line
         or literals_problem(changes, item_text, existing)
         or item_problem(changes, item_text, root)
     )
@@ -491,7 +492,9 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
     lowered = "\n".join((c.after or b"").decode("utf-8", "replace") for c in written_changes).lower()
     for groups in _LITERAL.findall(item_text):
         literal = (groups[0] or groups[1]).strip()
-        if literal in named_paths or any(literal.rstrip("/") == p.rstrip("/") for p in named_paths):
+        # a file it names (`py.typed` written as pkg/py.typed) is no text to write
+        bare = literal.rstrip("/")
+        if literal in named_paths or any(bare in (p.rstrip("/"), p.rsplit("/", 1)[-1]) for p in named_paths):
             continue
         words = [w for w in re.split(r"\s+", literal) if len(w) > 1]
         if code_only:
