@@ -904,3 +904,18 @@ def test_a_py_typed_marker_is_written_empty_in_the_package(ws: Workspace) -> Non
     assert result.error is None
     assert (ws.root / "pkg" / "py.typed").read_bytes() == b""
     assert not (ws.root / "py.typed").exists()
+
+
+PYPROJECT = '[project]\nname = "stats"\nversion = "0.1.0"\ndependencies = []\n\n[tool.pytest.ini_options]\nx = 1\n'
+
+
+def test_an_extra_written_in_a_table_pep_621_does_not_read_is_named_right(ws: Workspace) -> None:
+    """dev-dependencies (sessions 5-6): Qwen2.5-Coder-1.5B wrote a `dev` extra as
+    `[tool.setuptools.extras]`, was told where PEP 621 puts extras, and wrote the same again."""
+    (ws.root / "pyproject.toml").write_text(PYPROJECT, "utf-8")
+    wrong = "pyproject.toml\n```toml\n" + PYPROJECT + '[tool.setuptools.extras]\ndev = ["pytest>=8"]\n```\nDONE'
+    ctx = ScriptedContext(ws, [wrong], "Add a `dev` extra with `pytest>=8` to `pyproject.toml` (optional dependencies)")
+    assert loop(ctx, [], ["pyproject.toml"]).error is None
+    assert (ws.root / "pyproject.toml").read_text("utf-8") == (
+        PYPROJECT + '[project.optional-dependencies]\ndev = ["pytest>=8"]\n'
+    )

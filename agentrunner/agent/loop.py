@@ -52,7 +52,7 @@ from .checks import heading_problem, place_under_headings
 from .intent import item_intent
 from .journal import FileChange
 from .validators import ActResult
-from .verification import content_checks, tests_for
+from .verification import content_checks, extras_table_fixed, tests_for
 
 MAX_FILE_CHARS = 6_000  # one named file in the first prompt
 MAX_FILES_CHARS = 12_000  # all of them
@@ -673,7 +673,7 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
             after = None
         if path in originals and originals[path] != after:
             changes.append(FileChange(path, originals[path], after))
-    changes = [_placed_under_headings(ctx, change) for change in changes]
+    changes = [_extras_table_named(ctx, _placed_under_headings(ctx, change)) for change in changes]
     if not changes:
         return None
     # every content check the verification will run (an `__all__` listing imports, a stub, a file
@@ -700,6 +700,18 @@ def _placed_under_headings(ctx: Any, change: FileChange) -> FileChange:
         return change
     outcome = ctx.tool("edit_file", {"path": change.path, "old": after, "new": placed})
     return FileChange(change.path, change.before, placed.encode()) if outcome.ok else change
+
+
+def _extras_table_named(ctx: Any, change: FileChange) -> FileChange:
+    """A pyproject.toml change with its extras in a table PEP 621 does not read, with that table
+    named ``[project.optional-dependencies]`` (:func:`~agentrunner.agent.verification.extras_table_fixed`)."""
+    if change.before is None or change.after is None or not change.path.endswith("pyproject.toml"):
+        return change
+    fixed = extras_table_fixed(change.before, change.after, f"{ctx.item.title}\n{ctx.item.context}")
+    if fixed is None:
+        return change
+    outcome = ctx.tool("edit_file", {"path": change.path, "old": change.after.decode(), "new": fixed.decode()})
+    return FileChange(change.path, change.before, fixed) if outcome.ok else change
 
 # `x` of any length (a short one like `,` must not pair its closing backtick with the next one)
 _QUOTED = re.compile(r'"([^"\n]{4,80})"|“([^”\n]{4,80})”|`([^`\n]{1,80})`')

@@ -111,6 +111,29 @@ def invalid_pyproject_problem(changes: list[FileChange]) -> str | None:
     return None
 
 
+_EXTRAS_TABLE = re.compile(
+    r"^\[(?!project\.optional-dependencies\])[\w.-]*?\b"
+    r"(?:extras|optional[-_]dependencies|dev[-_]dependencies)\][ \t]*$",
+    re.MULTILINE,
+)
+_ASKS_EXTRAS = re.compile(r"\bextras?\b|\boptional[- _]dependenc", re.IGNORECASE)
+
+
+def extras_table_fixed(before: bytes, after: bytes, item_text: str) -> bytes | None:
+    """A pyproject.toml an item asking for an extra made invalid by writing it in a table PEP 621
+    does not read (``[tool.setuptools.extras]``: Qwen2.5-Coder-1.5B, told where extras go, wrote the
+    same again), with that one table named ``[project.optional-dependencies]``; None unless that
+    makes the file valid and it was valid before."""
+    text = after.decode("utf-8", "replace")
+    tables = list(_EXTRAS_TABLE.finditer(text))
+    if not _ASKS_EXTRAS.search(item_text) or len(tables) != 1 or "[project.optional-dependencies]" in text:
+        return None
+    if pyproject_problem(before) or not pyproject_problem(after):
+        return None
+    fixed = (text[: tables[0].start()] + "[project.optional-dependencies]" + text[tables[0].end() :]).encode()
+    return None if parse_problem("pyproject.toml", fixed) or pyproject_problem(fixed) else fixed
+
+
 def parse_check(changes: list[FileChange]) -> Check:
     checked: list[str] = []
     skipped: list[str] = []
@@ -665,6 +688,7 @@ __all__ = [
     "content_checks",
     "echo_problem",
     "exports_problem",
+    "extras_table_fixed",
     "is_test_file",
     "literals_problem",
     "misplaced_problem",
