@@ -893,6 +893,11 @@ def test_a_new_output_written_under_its_name_elsewhere_goes_to_the_named_path(ws
     assert loop(ctx, [], ["docs/todo.md"]).error is None
     assert (ws.root / "docs" / "todo.md").read_text("utf-8") == "- one\n"
     assert (ws.root / "notes" / "todo.md").read_text("utf-8") == "- [ ] mine\n"
+    # and again once the output exists (told what the list misses, Qwen wrote tasks/todo.md again)
+    ctx = ScriptedContext(ws, ["notes/todo.md\n```\n- two\n```\nDONE"], "Write a list into `docs/todo.md`")
+    assert loop(ctx, [], ["docs/todo.md"]).error is None
+    assert (ws.root / "docs" / "todo.md").read_text("utf-8") == "- two\n"
+    assert (ws.root / "notes" / "todo.md").read_text("utf-8") == "- [ ] mine\n"
 
 
 def test_a_py_typed_marker_is_written_empty_in_the_package(ws: Workspace) -> None:

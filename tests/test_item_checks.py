@@ -384,6 +384,7 @@ def test_a_gitignore_missing_several_kinds_is_told_every_line_at_once(tmp_path: 
     undotted_file = first + ".venv/\npytest_cache/\n"
     undotted = ignores_problem([change(".gitignore", None, undotted_file)], GITIGNORE_ITEM, tmp_path)
     assert undotted and "with the leading dot: `pytest_cache/` is not `.pytest_cache/`" in undotted
+    assert "so that it reads:\n```\n*.pyc\n*.egg-info\nbuild/\ndist/\nvenv/\n.venv/\n.pytest_cache/\n```" in undotted
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="no git")

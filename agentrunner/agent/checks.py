@@ -658,6 +658,10 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
             add = f"add the line{'s' * (len(lines) > 1)} {', '.join(f'`{line}`' for line in lines)}" if lines else ""
             if undotted:
                 add += f" (with the leading dot: `{undotted[0][1:]}` is not `{undotted[0]}`)"
+            if lines:  # the whole file to write: Qwen2.5-Coder-1.5B copies a block better than it inserts lines
+                old_lines = change.after.decode("utf-8", "replace").splitlines()
+                kept = [line for line in old_lines if line.strip() and "." + line.strip() not in lines]
+                add += ", so that it reads:\n```\n" + "\n".join(dict.fromkeys([*kept, *lines])) + "\n```"
             return f".gitignore does not ignore {kinds}, which the item names: {add or 'add a pattern for each'}"
     if root is None:
         return None

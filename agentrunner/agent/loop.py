@@ -683,7 +683,10 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
     checks = content_checks(changes, literals=literals, item_text=f"{ctx.item.title}\n{ctx.item.context}", root=root)
     failed = next((check for check in checks if not check.ok), None)
     problem = failed and (failed.detail if failed.name == "asked" else f"{failed.name}: {failed.detail}")
-    return f"Not done yet: {problem}. Fix it, then write DONE." if problem else None
+    if not problem:
+        return None
+    # a list to copy ends on its own line: Qwen copied ". Fix it, then write DONE." into a bullet
+    return f"Not done yet: {problem}" + ("\n" if "\n" in problem else ". ") + "Fix it, then write DONE."
 
 
 
@@ -1328,8 +1331,7 @@ def _retarget(action: Action, root: Path, default_path: str | None) -> None:
     example = path.strip() in (EXAMPLE_EDIT, EXAMPLE_NEW) or path.strip().startswith("path/to/")
     # a new output written under its name in another folder (Qwen2.5-Coder-1.5B wrote docs/todo.md's
     # list into the project's to-do list tasks/todo.md, and again when refused)
-    same_name = path.strip().rsplit("/", 1)[-1] == default_path.rsplit("/", 1)[-1]
-    elsewhere = same_name and not (root / default_path).exists()
+    elsewhere = path.strip().rsplit("/", 1)[-1] == default_path.rsplit("/", 1)[-1]
     if (action.tool == "edit_file" and not (root / path).exists()) or (action.tool == "write_file" and example):
         action.arguments["path"] = default_path
     elif action.tool == "write_file" and elsewhere:
