@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import tomlkit
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from agentrunner.config import Config, load_config, parse_config
@@ -345,7 +345,15 @@ def test_importers_survive_arbitrary_jsonl(tool: str, tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.db")
     added: list[int] = []
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    # A whole real file first: random draws alone found no importable call in 60 examples once (CI,
+    # session 6: codex needs several lines together), and the last assert then failed by chance.
+    # derandomize: the same examples on every run, so CI cannot pass or fail by the seed.
+    first_real_file = sorted((FIXTURES / tool).rglob("*.jsonl"))[0].read_text("utf-8")
+
+    @settings(
+        max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @example(first_real_file)
     @given(jsonl_files(tool))
     def check(text: str) -> None:
         root = tmp_path / f"root{next(counter)}"
