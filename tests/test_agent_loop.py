@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
-from agentrunner.agent.loop import _trim_history, parse_reply, path_of, run_loop, system_prompt
+from agentrunner.agent.guide import system_prompt
+from agentrunner.agent.loop import _trim_history, run_loop
 from agentrunner.agent.recipes import GENERAL, ItemInfo, Rename, general_step, recipe_for
+from agentrunner.agent.replies import parse_reply, path_of
 from agentrunner.chat import ChatRequest, ChatResponse, Message, ToolCall
 from agentrunner.config import load_config
 from agentrunner.tools import ToolResult, Workspace

@@ -26,8 +26,9 @@ from typing import Any, Protocol
 
 from ..chat import ChatRequest, ChatResponse, Message
 from ..tools import ToolRefused, ToolResult, Workspace, csv_to_markdown
+from .actions import CHANGING_TOOLS
 from .intent import item_intent
-from .loop import CHANGING_TOOLS, run_loop
+from .loop import run_loop
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 
 IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"

@@ -1,0 +1,142 @@
+"""What a developer would open first, shown in the task: the files the item names, the files
+holding what it quotes or the names it mentions, the code a failing test points at, and TODO markers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .actions import clip
+from .guide import MARKERS
+from .replies import path_of
+from .testing import test_files
+
+MAX_FILE_CHARS = 6_000  # one named file in the first prompt
+MAX_FILES_CHARS = 12_000  # all of them
+
+
+# `x` of any length (a short one like `,` must not pair its closing backtick with the next one)
+_QUOTED = re.compile(r'"([^"\n]{4,80})"|“([^”\n]{4,80})”|`([^`\n]{1,80})`')
+_TRACEBACK_FILE = re.compile(r"^([\w./-]+\.py):\d+:", re.MULTILINE)
+MAX_FOUND_FILES = 2
+
+
+def files_about(ctx: Any, text: str, title: str = "") -> list[str]:
+    """Files holding what an item that names no file quotes ("Inventroy file not found"), the
+    functions and classes it names (`load_items`: where it is defined), or the words of a command
+    it names (`stockroom summary`, `--weeks`: where they are string literals, as an argparse CLI
+    has them); the files most of them point at first. When what the title quotes is found, files
+    found only by the context's words are left out (a field name in the context matched a model
+    class's property, shown first, and Qwen2.5-Coder-1.5B changed that class)."""
+    hits: dict[str, int] = {}
+    for groups in _QUOTED.findall(text):
+        token = next(g for g in groups if g)
+        if len(token) < 3 or path_of(token) is not None:
+            continue  # a named file: shown already when it exists
+        if re.fullmatch(r"[A-Za-z_]\w*", token):
+            pattern = rf"^\s*(?:async\s+)?(?:def|class)\s+{token}\b"
+        elif groups[2] and re.fullmatch(r"-{0,2}[\w-]+(?: +-{0,2}[\w-]+)*", token):
+            words = [w for w in token.split() if not re.fullmatch(r"[A-Z]+", w)]  # `--limit N`: N is a value
+            pattern = "[\"']({})[\"']".format("|".join(re.escape(w) for w in words)) if words else re.escape(token)
+        else:
+            pattern = re.escape(token)
+        outcome = ctx.tool("grep", {"pattern": pattern})
+        if not outcome.ok:
+            continue
+        weight = TITLE_WEIGHT if f"`{token}`" in title or f'"{token}"' in title else 1
+        for path in dict.fromkeys(line.split(":", 1)[0] for line in outcome.output.splitlines()):
+            if path.endswith(".py") and (ctx.workspace.root / path).is_file():
+                hits[path] = hits.get(path, 0) + weight
+    if any(score >= TITLE_WEIGHT for score in hits.values()):
+        hits = {path: score for path, score in hits.items() if score >= TITLE_WEIGHT}
+    return sorted(hits, key=lambda path: -hits[path])
+
+
+TITLE_WEIGHT = 100  # a file found by what the item's title quotes outranks any number of context hits
+
+
+def traceback_files(root: Path, output: str) -> list[str]:
+    """The project's non-test source files a failing test's output points at."""
+    found: list[str] = []
+    for path in _TRACEBACK_FILE.findall(output):
+        if path not in found and not test_files([path]) and (root / path).is_file():
+            found.append(path)
+    return found
+
+
+def marker_lines(ctx: Any, text: str) -> str:
+    """An item about TODO/FIXME comments starts with where they are (grep's answer)."""
+    if not MARKERS.search(text):
+        return ""
+    outcome = ctx.tool("grep", {"pattern": MARKERS.pattern})
+    # not the to-do list's own lines (the item and its context): Qwen took them for the code's
+    # TODOs and wrote the item into tasks/todo.md (issue 12, list-todos)
+    lines = outcome.output.splitlines() if outcome.ok else []
+    to_do_lists = {match.group(1) for line in lines if (match := _CHECKLIST_LINE.match(line))}
+    return clip("\n".join(line for line in lines if line.split(":", 1)[0] not in to_do_lists))
+
+
+_CHECKLIST_LINE = re.compile(r"^([^:\n]+):\d+:\s*[-*]\s+\[[ xX]\]\s")
+
+
+_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.MULTILINE)
+
+
+def imported_by(root: Path, tests: list[str]) -> list[str]:
+    """The project's modules the given test files import (the code a failing test is about)."""
+    found: list[str] = []
+    for test in tests:
+        try:
+            text = (root / test).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for groups in _IMPORT.findall(text):
+            module = (groups[0] or groups[1]).replace(".", "/")
+            for candidate in (f"{module}.py", f"{module}/__init__.py"):
+                if (root / candidate).is_file() and candidate not in found:
+                    found.append(candidate)
+                    break
+    return found
+
+
+def named_files(ctx: Any, paths: list[str]) -> dict[str, str]:
+    """The numbered text of each existing file among paths, within the prompt's budget."""
+    shown: dict[str, str] = {}
+    budget = MAX_FILES_CHARS
+    for path in dict.fromkeys(paths):
+        target = ctx.workspace.root / path
+        if not target.is_file() or budget <= 0:
+            continue
+        outcome = ctx.tool("read_file", {"path": path, "line_numbers": True})
+        if not outcome.ok:
+            continue
+        text = outcome.output
+        limit = min(MAX_FILE_CHARS, budget)
+        if len(text) > limit:
+            text = text[:limit] + "\n[… more lines: READ the file to see them]"
+        shown[path] = text
+        budget -= len(text)
+    return shown
+
+
+_CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
+
+
+def defining_first(root: Path, found: list[str], failing: str) -> list[str]:
+    """Of the modules a failing test touches, those defining what its failing line (pytest's
+    ``>`` line) calls, without the others: shown the test's every imported module, a small model
+    rewrote a dataclass the test merely builds (Qwen2.5-Coder-1.5B on fix-failing-test, where
+    `needs_reorder` in another module was the bug). All of them when none defines it."""
+    called = {name for line in failing.splitlines() if line.startswith(">") for name in _CALLED.findall(line)}
+    if not called:
+        return found
+    defining = []
+    for path in found:
+        try:
+            text = (root / path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if any(re.search(rf"^\s*(?:async\s+)?(?:def|class)\s+{re.escape(name)}\b", text, re.M) for name in called):
+            defining.append(path)
+    return defining or found

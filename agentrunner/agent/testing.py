@@ -1,0 +1,98 @@
+"""The tests a step runs: the failing tests an item starts from, and the tests run before DONE is
+accepted (aider's lint-and-test loop), as the next turn reads them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .actions import Action, clip, record
+from .journal import FileChange
+from .validators import ActResult
+from .verification import tests_for
+
+
+def test_files(paths: list[str]) -> list[str]:
+    """The pytest files among paths (``test_*.py`` / ``*_test.py``)."""
+    return [p for p in paths if re.search(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$", p)]
+
+
+_FIXING = re.compile(r"\b(?:fix|repair|debug|failing|fails|broken)\b", re.IGNORECASE)
+
+
+def failing_tests(ctx: Any, result: ActResult, instruction: str, named: list[str]) -> str:
+    """For an item about failing tests: the output of the test files it names (or of the whole
+    suite when it names none), so the first turn starts from the failure, as a developer would."""
+    if not _FIXING.search(instruction) or "run" not in ctx.workspace.enabled:
+        return ""
+    targets = [p for p in test_files(named) if (ctx.workspace.root / p).is_file()]
+    if not targets and not re.search(r"\btests?\b", instruction, re.IGNORECASE):
+        return ""  # "fix the typo in …" is no test failure: the whole suite costs minutes on a busy machine
+    arguments = {"command": "python -m pytest -q -x " + " ".join(targets)}
+    outcome = ctx.tool("run", arguments)
+    record(result, Action("run", arguments), outcome)
+    if not outcome.ok or outcome.output.startswith("exit code 0"):
+        return ""
+    return clip(outcome.output)
+
+
+def still_failing(output: str) -> str:
+    """The next turn for a fix written back unchanged: the failing lines of the test output."""
+    gist = [line for line in output.splitlines() if line.startswith((">", "E "))][:8]
+    shown = "\n".join(gist) if gist else clip(output, 800)
+    return (
+        "Nothing changed: what you wrote is what the file already has, and the test still fails:\n"
+        f"{shown}\nFind the line that gives the wrong result and write the definition with that line fixed."
+    )
+
+
+def test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[str]) -> str | None:
+    """Run the test files the item names or the step changed (when ``run`` is enabled): None when
+    they pass (or there are none), else the failure for the next turn."""
+    if not changed or "run" not in ctx.workspace.enabled:
+        return None
+    root = ctx.workspace.root
+    targets = [p for p in test_files(sorted({*named, *changed})) if (root / p).is_file()]
+    # and the tests of the modules it changed (verification runs them too: a NameError the step
+    # left in a module should be the next turn, not a failed item)
+    targets += [p for p in _tests_of(root, sorted(changed)) if p not in targets]
+    if not targets:
+        return None
+    # every failure, not the first (-x): a small model writing tests fixed one test per turn and
+    # ran out of turns with the same mistake in the others (Qwen2.5-Coder-1.5B on test-inventory)
+    arguments = {"command": "python -m pytest -q --tb=short " + " ".join(targets)}
+    outcome = ctx.tool("run", arguments)
+    record(result, Action("run", arguments), outcome)
+    if outcome.ok and outcome.output.startswith("exit code 0"):
+        return None
+    return f"The tests fail:\n{_failures(outcome.output) if outcome.ok else clip(outcome.error or '')}"
+
+
+_FAILURE_HEADER = re.compile(r"^_{3,} (.+?) _{3,}$", re.MULTILINE)
+
+
+def _failures(output: str) -> str:
+    """pytest's output with the first failure whole and each other one as its name and error
+    lines (the same mistake in six tests reads as six short lines, within the clip), then the
+    summary line last."""
+    heads = list(_FAILURE_HEADER.finditer(output))
+    if len(heads) < 2:
+        return clip(output)
+    first = output[heads[0].start() : heads[1].start()].rstrip()
+    others = []
+    for index, head in enumerate(heads[1:], 1):
+        end = heads[index + 1].start() if index + 1 < len(heads) else len(output)
+        errors = [line for line in output[head.end() : end].splitlines() if line.startswith("E ")][:2]
+        others.append(f"{head.group(1)}: " + " / ".join(e[1:].strip() for e in errors))
+    summary = output.rstrip().splitlines()[-1]
+    return "\n".join([clip(first, 900), "Also failing:", clip("\n".join(others), 500), summary])
+
+
+def _tests_of(root: Path, paths: list[str]) -> list[str]:
+    """The test files (``test_<stem>.py`` / ``<stem>_test.py`` anywhere in the project) of the
+    non-test Python modules among paths."""
+    changes = [FileChange(p, None, b"") for p in paths if p.endswith(".py") and not test_files([p])]
+    if not changes:
+        return []
+    return [p for p in tests_for([], changes, root, mentions_tests=False) if test_files([p])]
