@@ -226,6 +226,22 @@ def test_an_attribute_or_an_answer_items_file_is_no_output(ws: Workspace) -> Non
     assert step("Add a `py.typed` marker to `pkg`") == ([], ["py.typed"])
 
 
+def test_the_module_a_definition_moves_out_of_is_an_output(ws: Workspace) -> None:
+    """Session 7 baseline (chores move-function, ticked WRONG): Qwen created the new module with a
+    copy of the function and left the old module as it was; the old module was only an input, so
+    nothing required it to change. A move changes the module it moves out of."""
+
+    def step(title: str) -> tuple[list[str], list[str]]:
+        spec = general_step(0, title, ItemInfo(id="i", title=title, context="", tags=[], file="t.md"), ws.root)
+        return spec.reads, spec.writes
+
+    title = "Move `mean` out of `pkg/stats.py` into a new module `pkg/means.py`; `stats.py` imports it from there"
+    assert step(title) == ([], ["pkg/stats.py", "pkg/means.py"])
+    assert step("Move `mean` from `pkg/stats.py` to `pkg/means.py`") == ([], ["pkg/stats.py", "pkg/means.py"])
+    # a file named only as where something comes from, with no move, stays an input
+    assert step("Add `mean` to `pkg/means.py`, copied from `pkg/stats.py`") == (["pkg/stats.py"], ["pkg/means.py"])
+
+
 def test_rename_across_a_folder_or_the_project(ws: Workspace) -> None:
     """A folder is not a file: the rename recipe renames in its .py files and in the files that
     import from it (the tests), and every changed file still compiles."""
@@ -796,7 +812,7 @@ def test_a_function_moved_to_a_new_module_is_imported_where_it_was_and_its_old_d
     title = "Move `top` out of `pkg/stats.py` into a new module `pkg/extremes.py`; `stats.py` imports it from there"
     item = ItemInfo(id="i1", title=title, context="", tags=[], file="tasks/t.md")
     step = general_step(0, title, item, ws.root)
-    assert step.writes == ["pkg/extremes.py"] and step.reads == ["pkg/stats.py"]
+    assert step.writes == ["pkg/stats.py", "pkg/extremes.py"] and step.reads == []  # both change
     reply = (
         "pkg/extremes.py\n```python\ndef top(values):\n    return max(values)\n```\n"
         "stats.py\n```python\nfrom .extremes import top\n```\nDONE moved"

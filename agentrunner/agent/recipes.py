@@ -842,6 +842,9 @@ def substantive_files(result: ActResult, root: Path) -> Check:
 
 
 _OUTPUT_BEFORE = r"(?:into|to|in|as|create|write|add|update)\s+(?:a\s+|an\s+|the\s+|new\s+)*`?"
+# "move `f` out of / from `a.py` …": the module a definition moves out of changes too (it loses
+# the definition and imports it back); as an input only, a copy into the new module was ticked
+_MOVED_OUT_OF = r"\bmov(?:e|es|ing)\b[^.;]*?\b(?:out\s+of|from)\s+(?:the\s+)?(?:module\s+)?`?"
 # an answer item's "in `x.py`" says where the thing it asks about is, not where to write
 _ANSWER_OUTPUT_BEFORE = _OUTPUT_BEFORE.replace("|in|", "|")
 # `Item.value`, `self.items`: an attribute of a class, not a file (`py.typed` is a file)
@@ -881,7 +884,9 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
     writes: list[str] = []
     for path in paths:
         mention = re.escape(path) + "|" + re.escape(path.split(".", 1)[0]) if path in by_name else re.escape(path)
-        named_as_output = re.search(before + f"(?:{mention})", instruction, re.IGNORECASE)
+        named_as_output = re.search(before + f"(?:{mention})", instruction, re.IGNORECASE) or re.search(
+            _MOVED_OUT_OF + f"(?:{mention})", instruction, re.IGNORECASE
+        )
         missing = root is not None and not (root / path).exists()
         if path.endswith("/") or (fixing and re.search(r"(?:^|/)test_[^/]*\.py$", path)):
             continue
