@@ -376,7 +376,7 @@ class Agent:
         )
         passed = all(check.ok for check in checks)
         if passed:
-            checks += self._honest_checks(state, spec)
+            checks += self._honest_checks(state, spec, result.text)
             passed = all(check.ok for check in checks)
         calls = list(state.get("calls", []))
         if passed and state.get("decision"):
@@ -419,7 +419,7 @@ class Agent:
             update["error"] = f"{failed.name}: {failed.detail}" if failed else "verification failed"
         return update
 
-    def _honest_checks(self, state: AgentState, spec: StepSpec) -> list[Check]:
+    def _honest_checks(self, state: AgentState, spec: StepSpec, answer: str) -> list[Check]:
         """What the step really changed (the journal's record): every file parses, none is a
         template echo, a stub or gutted; at the last step every named output changed and the
         tests the item names or touches pass (agent/verification.py)."""
@@ -440,10 +440,21 @@ class Agent:
             return checks
         if spec.recipe == "general":  # a recipe's own validators check what it writes
             intent = item_intent(item.title, item.context, item.tags, outputs=bool(outputs))
-            problem = no_change_problem(intent, [change.path for change in journal.changes()])
+            changed = [change.path for change in journal.changes()]
+            problem = no_change_problem(intent, changed)
             checks.append(Check("intent", problem is None, problem or f"{intent.wants}: {intent.reason}"))
             if problem:
                 return checks
+            if not changed:
+                # with no file changed the answer is the work; the step's own content check skips the
+                # answer when its tool results show a write, which a fresh start may have rolled back
+                # (the answer "x" of an item naming no output was ticked)
+                why = recipes.degenerate(answer)
+                checks.append(
+                    Check("answer", why is None, f"no file changed; the answer is {why}" if why else "an answer")
+                )
+                if why:
+                    return checks
         tests = tests_for(
             recipes.mentioned_paths(item_text),
             journal.changes(),

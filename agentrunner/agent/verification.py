@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 
 from ..tools import Workspace
 from .checks import ignores_problem, item_problem
+from .evidence import work_problem
 from .journal import FileChange
 from .validators import Check
 
@@ -413,6 +414,7 @@ def misplaced_problem(changes: list[FileChange], item_text: str, root: Path | No
 
 def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """Whether the changes do what the item literally asks: :func:`notes_only_problem`, then
+    whether they show its work at all (:mod:`agentrunner.agent.evidence`), then
     :func:`literals_problem` (existing files and folders it names are no literal to write), then
     what the item asks for by its kind of work (:mod:`agentrunner.agent.checks`)."""
     existing = [c.path for c in changes]
@@ -425,6 +427,7 @@ def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) 
     return (
         invalid_pyproject_problem(changes)
         or notes_only_problem(changes, item_text)
+        or work_problem(changes, item_text, root)  # junk, weakened tests, a copy, nothing about the item
         or misplaced_problem(changes, item_text, root)
         or ignores_problem(changes, item_text, root)  # ahead of the literals: it names every missing line
         or literals_problem(changes, item_text, existing)
