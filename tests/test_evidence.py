@@ -246,3 +246,17 @@ def test_every_hand_solution_of_the_chores_shows_its_work(tmp_path: Path) -> Non
         if problem:
             refused[name] = problem
     assert refused == {}
+
+
+def test_tests_kept_from_running_by_the_configuration_are_weakened_tests() -> None:
+    item = "`tests/test_mod.py` fails — find the bug and fix it"
+    pyproject = '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+    deselected = pyproject + 'addopts = "--deselect tests/test_mod.py::test_total"\n'
+    assert "`--deselect` keeps tests from running" in (
+        weakened_tests_problem([change("pyproject.toml", pyproject, deselected)], item) or ""
+    )
+    conftest = change("tests/conftest.py", None, 'collect_ignore = ["test_mod.py"]\n')
+    assert "collect_ignore" in (weakened_tests_problem([conftest], item) or "")
+    asked = "Make pytest ignore the `legacy/` folder in its config"
+    assert weakened_tests_problem([change("pyproject.toml", pyproject, deselected)], asked) is None
+    assert weakened_tests_problem([change("pyproject.toml", pyproject, pyproject + "# x\n")], item) is None
