@@ -32,10 +32,12 @@ def files_about(ctx: Any, text: str, title: str = "") -> list[str]:
     hits: dict[str, int] = {}
     for groups in _QUOTED.findall(text):
         token = next(g for g in groups if g)
-        if len(token) < 3 or path_of(token) is not None:
+        # `Item.value` (a member of a class, not a file): where the class is defined
+        member = re.fullmatch(r"[A-Z]\w*(?:\.[a-z_]\w*)+", token) and not (ctx.workspace.root / token).exists()
+        if len(token) < 3 or (path_of(token) is not None and not member):
             continue  # a named file: shown already when it exists
-        if re.fullmatch(r"[A-Za-z_]\w*", token):
-            pattern = rf"^\s*(?:async\s+)?(?:def|class)\s+{token}\b"
+        if re.fullmatch(r"[A-Za-z_]\w*", token) or member:
+            pattern = rf"^\s*(?:async\s+)?(?:def|class)\s+{token.split('.')[0]}\b"
         elif groups[2] and re.fullmatch(r"-{0,2}[\w-]+(?: +-{0,2}[\w-]+)*", token):
             words = [w for w in token.split() if not re.fullmatch(r"[A-Z]+", w)]  # `--limit N`: N is a value
             pattern = "[\"']({})[\"']".format("|".join(re.escape(w) for w in words)) if words else re.escape(token)

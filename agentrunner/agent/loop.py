@@ -37,6 +37,7 @@ from ..atomic import atomic_write
 from ..chat import ChatRequest, Message, ToolCall
 from ..tools import ToolResult
 from .actions import CHANGING_TOOLS, Action, clip, describe, record, unique_actions
+from .assertions import FIX_EXAMPLE_ANSWER, FIX_EXAMPLE_TASK, wrong_result_focus
 from .checks import heading_problem, place_under_headings
 from .context import (
     MAX_FOUND_FILES,
@@ -52,7 +53,7 @@ from .guide import EXAMPLE_ANSWER, EXAMPLE_TASK, copied_placeholder, first_promp
 from .intent import item_intent
 from .journal import FileChange
 from .replies import parse_reply, without_guide_echo
-from .testing import failing_tests, still_failing, test_feedback, test_files
+from .testing import failing_test_files, failing_tests, still_failing, test_feedback, test_files, test_kept
 from .validators import ActResult
 from .verification import content_checks, extras_table_fixed
 
@@ -82,19 +83,24 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     named = [p for p in [*reads, *writes] if (root / p).is_file()]
     found = traceback_files(root, failing) + (imported_by(root, test_files(named)) if failing else [])
     found = defining_first(root, found, failing)
-    found += [] if named else files_about(ctx, f"{instruction}\n{ctx.item.context}", instruction)
+    focus = wrong_result_focus(root, failing, found) if failing else ""
+    failing_shown = f"{failing}\n\n{focus}" if focus else failing
+    kept_tests = failing_test_files(root, failing, f"{instruction}\n{ctx.item.context}", found)
+    if not named or (not failing and test_files(named) == named):
+        # an item naming only the test file to add to is shown the code it tests, too
+        found += files_about(ctx, f"{instruction}\n{ctx.item.context}", instruction)
     shown = [*reads, *writes, *found[:MAX_FOUND_FILES]]
     files = named_files(ctx, shown)
     missing = [p for p in writes if not (root / p).exists()]
     markers = marker_lines(ctx, instruction)
     head = [
         Message(role="system", content=system_prompt(list(files), missing)),
-        Message(role="user", content=EXAMPLE_TASK),
-        Message(role="assistant", content=EXAMPLE_ANSWER),
+        Message(role="user", content=FIX_EXAMPLE_TASK if focus else EXAMPLE_TASK),
+        Message(role="assistant", content=FIX_EXAMPLE_ANSWER if focus else EXAMPLE_ANSWER),
     ]
     # the project's file list only when the item names no file to show: it costs a few hundred
     # prompt tokens, which is seconds per turn for a small local model
-    task = first_prompt(instruction, ctx.item.context, files, [] if files else listing, failing, markers)
+    task = first_prompt(instruction, ctx.item.context, files, [] if files else listing, failing_shown, markers)
     messages = [*head, Message(role="user", content=task)]
     in_play = list(dict.fromkeys([*writes, *files]))
     default_path = writes[0] if len(writes) == 1 else in_play[0] if len(in_play) == 1 else None
@@ -126,7 +132,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             "Start again from the files as they are shown here, and do it differently."
         )
         now = named_files(ctx, shown)
-        prompt = first_prompt(instruction, ctx.item.context, now, [] if now else listing, failing, markers, note)
+        prompt = first_prompt(instruction, ctx.item.context, now, [] if now else listing, failing_shown, markers, note)
         messages = [*head, Message(role="user", content=prompt)]
         return True
 
@@ -212,6 +218,8 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 outcome = ToolResult(False, "", merging)
             elif copied:
                 outcome = ToolResult(False, "", copied)
+            elif refused := test_kept(action, root, kept_tests):
+                outcome = ToolResult(False, "", refused)
             else:
                 _remember(originals, root, action)
                 outcome = ctx.tool(action.tool, action.arguments)
@@ -243,7 +251,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         if failing and rewritten_as_is and not changed_now and not failed:
             # a small model asked to fix a failing test writes the failing function again as it is
             # (Qwen2.5-Coder-1.5B on fix-ci-currency, session 4) and says DONE: show it the failure
-            reports.append(still_failing(failing))
+            reports.append(still_failing(failing, focus))
             failed = True
         if reply.done is not None and not failed:
             last = turn + 1 >= turns

@@ -37,14 +37,52 @@ def failing_tests(ctx: Any, result: ActResult, instruction: str, named: list[str
     return clip(outcome.output)
 
 
-def still_failing(output: str) -> str:
-    """The next turn for a fix written back unchanged: the failing lines of the test output."""
+def still_failing(output: str, focus: str = "") -> str:
+    """The next turn for a fix written back unchanged: the failing lines of the test output (or
+    the call, its wrong result and the function: assertions.wrong_result_focus)."""
     gist = [line for line in output.splitlines() if line.startswith((">", "E "))][:8]
-    shown = "\n".join(gist) if gist else clip(output, 800)
-    return (
-        "Nothing changed: what you wrote is what the file already has, and the test still fails:\n"
-        f"{shown}\nFind the line that gives the wrong result and write the definition with that line fixed."
-    )
+    shown = focus or ("\n".join(gist) if gist else clip(output, 800))
+    ask = "" if focus else "\nFind the line that gives the wrong result and write the definition with that line fixed."
+    return f"Nothing changed: what you wrote is what the file already has, and the test still fails:\n{shown}{ask}"
+
+
+# an item that asks for the test itself to change ("update the test for the new rounding")
+_TEST_CHANGE_ASKED = re.compile(
+    r"\b(?:update|change|edit|rewrite|adjust|correct|modify|delete|remove)\b[^.\n]{0,30}\btests?\b", re.IGNORECASE
+)
+_NEGATED = re.compile(r"\b(?:not|never|without|n't)\s*$", re.IGNORECASE)  # "do not change the test"
+_FAILED_AT = re.compile(r"^([\w./-]+\.py):\d+:", re.MULTILINE)
+
+
+def failing_test_files(root: Path, failing: str, item_text: str, modules: list[str]) -> dict[str, str]:
+    """For a fix item: the test files its failing tests are in, each with the refusal a change to
+    it gets — the failing test is what the code must pass, not what to change (Qwen2.5-Coder-1.5B
+    on fix-failing-test, "the test is right", negated the failing assert and was ticked)."""
+    asked = [m for m in _TEST_CHANGE_ASKED.finditer(item_text) if not _NEGATED.search(item_text[: m.start()])]
+    if not failing or asked:
+        return {}
+    tests = [p for p in dict.fromkeys(_FAILED_AT.findall(failing)) if test_files([p]) and (root / p).is_file()]
+    code = f" ({', '.join(modules)})" if modules else ""
+    return {
+        path: f"not written: {path} holds the failing test, and the task is to make the code pass it as it is: "
+        f"change the code it calls{code}, not the test"
+        for path in tests
+    }
+
+
+def test_kept(action: Action, root: Path, kept: dict[str, str]) -> str | None:
+    """The refusal of a change to a failing test file (failing_test_files); the file written
+    again as it is changes nothing and passes."""
+    path = str(action.arguments.get("path") or "").strip()
+    if path not in kept or action.tool not in ("write_file", "edit_file", "replace_identifier"):
+        return None
+    if action.tool == "write_file":
+        try:
+            if (root / path).read_text("utf-8") == action.arguments.get("content"):
+                return None
+        except (OSError, UnicodeDecodeError):
+            pass
+    return kept[path]
 
 
 def test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[str]) -> str | None:
