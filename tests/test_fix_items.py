@@ -102,3 +102,44 @@ def test_a_fix_item_may_not_change_the_failing_test_to_pass(ws: Workspace) -> No
     asked = ScriptedContext(ws, [weakened], "`tests/test_stats.py` fails: update the test for the new rounding")
     assert run_loop(asked, asked.item.title, ["tests/test_stats.py"], [], 512).error is None
     assert "== 1\n" in (ws.root / "tests" / "test_stats.py").read_text("utf-8")
+
+
+def test_tests_that_build_a_class_without_its_required_arguments_are_told_which_to_pass(ws: Workspace) -> None:
+    """test-inventory (session 7 baseline): every new test built `Item(...)` without `reorder_level`;
+    Qwen took the TypeError for a bug of `Item` and wrote the class into the test file."""
+    (ws.root / "pkg" / "models.py").write_text(
+        "class Box:\n    def __init__(self, n: int, label: str) -> None:\n        self.n = n\n", "utf-8"
+    )
+    tests = "from pkg.models import Box\n\n\ndef test_one():\n    assert Box(1).n == 1\n\n\n"
+    tests += "def test_two():\n    assert Box(2).n == 2\n"
+    ctx = ScriptedContext(ws, [f"tests/test_box.py\n```python\n{tests}```\nDONE", "DONE"], "Write tests for `Box`")
+    run_loop(ctx, ctx.item.title, ["pkg/models.py"], ["tests/test_box.py"], 512)
+    told = ctx.requests[1].messages[-1].content
+    assert "The tests fail" in told and "every `Box(...)` in them must pass label too" in told, told
+
+
+def test_a_test_asked_for_and_not_added_is_said_before_only_reformatted() -> None:
+    """test-item-value: the test file written back without its blank lines was told "only
+    reformatted" three times; what is missing is the new test."""
+    from agentrunner.agent.checks import item_problem
+    from agentrunner.agent.journal import FileChange
+
+    before = "from pkg.stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2]) == 1.5\n"
+    squeezed = FileChange("tests/test_stats.py", before.encode(), before.replace("\n\n\n", "\n").encode())
+    problem = item_problem([squeezed], "Add a test for `top` to `tests/test_stats.py`", None)
+    assert problem and "no new test function" in problem, problem
+
+
+def test_a_fix_that_is_still_wrong_comes_back_as_what_the_call_returns_now(ws: Workspace) -> None:
+    """fix-ci-currency (session 7, batch 1): the first edit changed the line, wrongly; the tests'
+    short traceback went back, the model said DONE. The new wrong result is put the same way."""
+    (ws.root / "pkg" / "stats.py").write_text(BUGGY_MEAN, "utf-8")
+    wrong = (
+        "pkg/stats.py\n<<<<<<< SEARCH\n    return sum(values) // len(values)\n=======\n"
+        "    return sum(values) // len(values) + 1\n>>>>>>> REPLACE\nDONE"
+    )
+    ctx = ScriptedContext(ws, [wrong, "DONE"], "CI is red: `tests/test_stats.py` fails. Fix the code, not the test.")
+    run_loop(ctx, ctx.item.title, ["tests/test_stats.py"], [], 512)
+    told = ctx.requests[1].messages[-1].content
+    assert "The tests fail" in told and "`mean([1, 2])` returns 2, but the test expects 1.5." in told, told
+    assert "   3\t    return sum(values) // len(values) + 1" in told

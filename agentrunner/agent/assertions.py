@@ -68,10 +68,13 @@ def wrong_result(output: str) -> WrongResult | None:
     """The first failure of pytest's output when it asserts one call's result (``assert f(x) == y``,
     ``assert f(x)``, ``assert not f(x)``); None for any other failure."""
     lines = output.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.startswith(">")), None)
-    if start is None:
+    # the failing line is the one before pytest's first ``E`` line: marked ``>`` in the long
+    # traceback, indented under ``path:N: in test`` in the short one (--tb=short)
+    first_error = next((i for i, line in enumerate(lines) if line.startswith("E ")), None)
+    if not first_error:
         return None
-    failing = lines[start][1:].strip()
+    start = first_error - 1
+    failing = lines[start].lstrip(">").strip()
     try:
         statement = ast.parse(failing).body[0] if failing.startswith("assert ") else None
     except (SyntaxError, IndexError):

@@ -965,8 +965,9 @@ def new_tests_problem(changes: list[FileChange], item_text: str) -> str | None:
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
-        lambda: reformat_problem(changes, item_text),
+        # a test asked for and not added is what to say first (a reformatted test file is both)
         lambda: new_tests_problem(changes, item_text),
+        lambda: reformat_problem(changes, item_text),
         lambda: dropped_docstring_problem(changes, item_text),
         lambda: type_hints_problem(changes, item_text),
         lambda: docstrings_problem(changes, item_text),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .actions import Action, clip, record
+from .assertions import wrong_result_focus
 from .journal import FileChange
 from .validators import ActResult
 from .verification import tests_for
@@ -104,7 +105,33 @@ def test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[st
     record(result, Action("run", arguments), outcome)
     if outcome.ok and outcome.output.startswith("exit code 0"):
         return None
-    return f"The tests fail:\n{_failures(outcome.output) if outcome.ok else clip(outcome.error or '')}"
+    if test_files(sorted(changed)):
+        hints = _call_hints(outcome.output)
+    else:  # the code changed, the tests did not: a wrong result is the code's (assertions.py)
+        focus = wrong_result_focus(root, outcome.output, [p for p in sorted(changed) if p.endswith(".py")])
+        hints = f"\n\n{focus}" if focus else ""
+    return f"The tests fail:\n{_failures(outcome.output) if outcome.ok else clip(outcome.error or '')}{hints}"
+
+
+_MISSING_ARGUMENTS = re.compile(
+    r"TypeError: ([A-Za-z_]\w*)\.__init__\(\) missing \d+ required (?:positional |keyword-only )?arguments?: (.+)$",
+    re.MULTILINE,
+)
+
+
+def _call_hints(output: str) -> str:
+    """For tests the step wrote that build a class without its required arguments: the line
+    saying which to pass. Qwen2.5-Coder-1.5B read "Item.__init__() missing 1 required positional
+    argument: 'reorder_level'" as a bug of `Item` and wrote the class into the test file
+    (test-inventory, session 7 baseline)."""
+    missing: dict[str, list[str]] = {}
+    for match in _MISSING_ARGUMENTS.finditer(output):
+        names = missing.setdefault(match.group(1), [])
+        names += [n for n in re.findall(r"'(\w+)'", match.group(2)) if n not in names]
+    return "".join(
+        f"\nThe tests are wrong, not {cls}: every `{cls}(...)` in them must pass {', '.join(names)} too."
+        for cls, names in missing.items()
+    )
 
 
 _FAILURE_HEADER = re.compile(r"^_{3,} (.+?) _{3,}$", re.MULTILINE)
