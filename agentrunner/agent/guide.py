@@ -71,6 +71,7 @@ def first_prompt(
     tests: str = "",
     markers: str = "",
     note: str = "",
+    steps: str = "",
 ) -> str:
     parts = [f"Task: {title}"]
     if context.strip():
@@ -83,6 +84,8 @@ def first_prompt(
         parts.append(f"The tests fail now:\n{tests}")
     if markers:
         parts.append(f"GREP {MARKERS.pattern} found:\n{markers}")
+    if steps:
+        parts.append(steps)  # the concrete steps of an option item (agent/options.py)
     if note:
         parts.append(note)
     parts.append("Write your actions now.")

@@ -52,8 +52,10 @@ from .guards import as_merge, pep561_marker, retarget, rewrite_refused, to_exist
 from .guide import EXAMPLE_ANSWER, EXAMPLE_TASK, copied_placeholder, first_prompt, system_prompt
 from .intent import item_intent
 from .journal import FileChange
+from .options import shown_option_steps
 from .replies import parse_reply, without_guide_echo
 from .testing import failing_test_files, failing_tests, still_failing, test_feedback, test_files, test_kept
+from .todo_comments import marker_only
 from .validators import ActResult
 from .verification import content_checks, extras_table_fixed
 
@@ -100,7 +102,11 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     ]
     # the project's file list only when the item names no file to show: it costs a few hundred
     # prompt tokens, which is seconds per turn for a small local model
-    task = first_prompt(instruction, ctx.item.context, files, [] if files else listing, failing_shown, markers)
+    item_text = f"{instruction}\n{ctx.item.context}"
+    steps = shown_option_steps(root, list(files), instruction, item_text)
+    task = first_prompt(
+        instruction, ctx.item.context, files, [] if files else listing, failing_shown, markers, "", steps
+    )
     messages = [*head, Message(role="user", content=task)]
     in_play = list(dict.fromkeys([*writes, *files]))
     default_path = writes[0] if len(writes) == 1 else in_play[0] if len(in_play) == 1 else None
@@ -132,7 +138,9 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             "Start again from the files as they are shown here, and do it differently."
         )
         now = named_files(ctx, shown)
-        prompt = first_prompt(instruction, ctx.item.context, now, [] if now else listing, failing_shown, markers, note)
+        prompt = first_prompt(
+            instruction, ctx.item.context, now, [] if now else listing, failing_shown, markers, note, steps
+        )
         messages = [*head, Message(role="user", content=prompt)]
         return True
 
@@ -209,6 +217,9 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             merging = (
                 None if copied else as_merge(action, root, f"{instruction}\n{ctx.item.context}", response.text)
             )
+            dropped = marker_only(action, root, item_text) if merging is True else None
+            if dropped:
+                merging, copied = None, dropped  # only a TODO comment left out: refused, saying so
             if merging is True:
                 # a definition written again as it is (next to the one the model changed): no
                 # change and no failure — "Fix what failed" made the model repeat the reply

@@ -43,6 +43,7 @@ from ..tools import Workspace
 from .checks import ignores_problem, item_problem
 from .evidence import work_problem
 from .journal import FileChange
+from .options import unread_option_problem
 from .validators import Check
 
 PARSED = (".py", ".pyi", ".toml", ".json", ".ipynb", ".yaml", ".yml")
@@ -432,6 +433,7 @@ def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         or ignores_problem(changes, item_text, root)  # ahead of the literals: it names every missing line
         or literals_problem(changes, item_text, existing)
         or item_problem(changes, item_text, root)
+        or unread_option_problem(changes, item_text)
     )
 
 
