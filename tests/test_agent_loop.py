@@ -18,6 +18,7 @@ from agentrunner.agent.guide import system_prompt
 from agentrunner.agent.loop import _trim_history, run_loop
 from agentrunner.agent.recipes import GENERAL, ItemInfo, Rename, general_step, recipe_for
 from agentrunner.agent.replies import parse_reply, path_of
+from agentrunner.agent.validators import default_validators, run_validators
 from agentrunner.chat import ChatRequest, ChatResponse, Message, ToolCall
 from agentrunner.config import load_config
 from agentrunner.tools import ToolResult, Workspace
@@ -927,6 +928,30 @@ def test_a_py_typed_marker_is_written_empty_in_the_package(ws: Workspace) -> Non
     assert result.error is None
     assert (ws.root / "pkg" / "py.typed").read_bytes() == b""
     assert not (ws.root / "py.typed").exists()
+
+
+def test_the_worked_examples_code_copied_is_ignored_not_a_failure_to_fix(ws: Workspace) -> None:
+    """py-typed (session 7 baseline): a degenerate reply wrote the marker, then the worked example's
+    code under a path made up from its prose (`stockroom.models.py`). Refused with "Fix what
+    failed", Qwen2.5-Coder-1.5B wrote the example into a real module with DONE, again, until the
+    repeat's fresh start rolled the marker back. A copied example is ignored: the DONE is checked."""
+    example = '```python\ndef greet(name: str) -> str:\n    """Say hi to name."""\n    return "Hi " + name\n```\n'
+    first = "py.typed\n```\n```\nFor example, the `greet` function in the `pkg.stats.py` file:\n\n" + example
+    ctx = ScriptedContext(ws, [first, "pkg/stats.py\n" + example + "DONE"], "Ship a `py.typed` marker (PEP 561)")
+    result = loop(ctx, [], ["py.typed"])
+    assert result.error is None, result.error
+    assert len(ctx.requests) == 2
+    told = ctx.requests[1].messages[-1].content
+    assert "[write_file pkg.stats.py] ignored: that is the worked example's code" in told
+    assert "Fix what failed" not in told
+    assert (ws.root / "pkg" / "py.typed").read_bytes() == b""
+    assert (ws.root / "pkg" / "stats.py").read_text("utf-8") == STATS
+    assert not (ws.root / "pkg.stats.py").exists()
+    assert all(r["ok"] for r in result.tool_results)  # nothing ignored is recorded as a call
+    # the step's output is the marker where it went, and an empty marker is its whole content
+    assert result.writes == ["pkg/py.typed"]
+    checks = run_validators(default_validators(GENERAL.validators(general_step(0, "x", ctx.item))), result, ws.root)
+    assert all(check.ok for check in checks), checks
 
 
 PYPROJECT = '[project]\nname = "stats"\nversion = "0.1.0"\ndependencies = []\n\n[tool.pytest.ini_options]\nx = 1\n'

@@ -92,17 +92,21 @@ def first_prompt(
     return "\n\n".join(parts)
 
 
+def copied_example(action: Action) -> str | None:
+    """Why an action is the worked example's code copied, not this task's (None if it is not)."""
+    if action.tool not in ("edit_file", "write_file"):
+        return None
+    written = "\n".join(str(action.arguments.get(key) or "") for key in ("old", "new", "content"))
+    if any(line in written for line in EXAMPLE_LINES):
+        return "that is the worked example's code (hello.py), not this task's: nothing was written"
+    return None
+
+
 def copied_placeholder(action: Action) -> str | None:
-    """Why an action is the guide's example copied, not a real change (None if it is real)."""
+    """Why an action is the guide's placeholder copied, not a real change (None if it is real)."""
     if action.tool not in ("edit_file", "write_file"):
         return None
     text = str(action.arguments.get("old") or action.arguments.get("content") or "").strip()
-    written = "\n".join(str(action.arguments.get(key) or "") for key in ("old", "new", "content"))
-    if any(line in written for line in EXAMPLE_LINES):
-        return (
-            "that is the worked example's code (hello.py), not this task's: write the lines this task "
-            "needs, for the files of this task"
-        )
     if text in PLACEHOLDERS:
         return (
             f"{text!r} is the guide's placeholder: SEARCH must be real lines copied from the file, and the "

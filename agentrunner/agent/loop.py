@@ -49,7 +49,7 @@ from .context import (
     traceback_files,
 )
 from .guards import as_merge, pep561_marker, retarget, rewrite_refused, to_existing
-from .guide import EXAMPLE_ANSWER, EXAMPLE_TASK, copied_placeholder, first_prompt, system_prompt
+from .guide import EXAMPLE_ANSWER, EXAMPLE_TASK, copied_example, copied_placeholder, first_prompt, system_prompt
 from .intent import item_intent
 from .journal import FileChange
 from .options import shown_option_steps
@@ -197,6 +197,24 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         for action in unique_actions(reply.actions):
             state = _fingerprint(root, touched | changed)
             signature = json.dumps([action.tool, action.arguments, state], sort_keys=True, default=str)
+            if action.tool == "read_file":
+                action.arguments.setdefault("line_numbers", True)
+            retarget(action, root, default_path)
+            to_existing(action, root, in_play)
+            asked_path = str(action.arguments.get("path"))
+            pep561_marker(action, root)
+            if asked_path in writes and action.arguments.get("path") != asked_path:
+                # the output the item names is where PEP 561 puts it (a top-level py.typed was
+                # checked as "not written" after the marker went into the package)
+                moved_to = str(action.arguments["path"])
+                writes[writes.index(asked_path)] = result.writes[result.writes.index(asked_path)] = moved_to
+            example = None if action.native_id else copied_example(action)
+            if example:
+                # the worked example's code (often in a degenerate reply, under a path made up from
+                # its prose) is no call: not run, no failure to fix. Told "Fix what failed", Qwen
+                # wrote the example again into a real module and the good work was lost (py-typed)
+                reports.append(f"[{action.tool} {action.arguments.get('path') or ''}] ignored: {example}")
+                continue
             if signature in seen:
                 if fresh_start(last_feedback or "the same reply twice", turn):
                     restarted = True
@@ -208,11 +226,6 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 )
                 return result
             seen.add(signature)
-            if action.tool == "read_file":
-                action.arguments.setdefault("line_numbers", True)
-            retarget(action, root, default_path)
-            to_existing(action, root, in_play)
-            pep561_marker(action, root)
             copied = copied_placeholder(action) or rewrite_refused(action, root)
             merging = (
                 None if copied else as_merge(action, root, f"{instruction}\n{ctx.item.context}", response.text)

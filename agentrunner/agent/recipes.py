@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from ..chat import ChatRequest, ChatResponse, Message
@@ -823,8 +823,15 @@ def degenerate(text: str) -> str | None:
     return None
 
 
+#: files that are empty by design: their existence is the content (PEP 561's marker, a package's
+#: __init__.py, a folder kept in git)
+EMPTY_BY_DESIGN = {"py.typed", "__init__.py", ".gitkeep", ".keep", ".nojekyll"}
+
+
 def substantive_files(result: ActResult, root: Path) -> Check:
     for path in result.writes:
+        if PurePosixPath(path).name in EMPTY_BY_DESIGN:
+            continue
         try:
             problem = degenerate((root / path).read_text("utf-8", "replace"))
         except OSError as exc:
