@@ -35,8 +35,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import tomlkit
@@ -238,6 +240,22 @@ def _last_json(text: str) -> dict[str, Any] | None:
     return None
 
 
+def _stop_run(process: subprocess.Popen[str]) -> Callable[[int, FrameType | None], None]:
+    """A signal handler that stops the run's process group, then exits as the signal would."""
+
+    def stop(number: int, frame: FrameType | None) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)  # the run saves its state and exits 130
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        raise SystemExit(128 + number)
+
+    return stop
+
+
 def run_agent(
     config: Path, copy: Path, data_dir: Path, *, timeout: float, dry_run: bool
 ) -> tuple[dict[str, Any] | None, int | None, str]:
@@ -250,6 +268,10 @@ def run_agent(
     process = subprocess.Popen(
         command, cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
+    # The run is in a session of its own (a timeout stops its whole group): the benchmark stopped
+    # from outside (a CPU-queue time limit, Ctrl-C) stops it too, or it runs on as an orphan with
+    # the model loaded, taking the cores of whatever runs next.
+    previous = {number: signal.signal(number, _stop_run(process)) for number in (signal.SIGTERM, signal.SIGINT)}
     try:
         stdout, stderr = process.communicate(timeout=timeout)
         note = ""
@@ -261,6 +283,9 @@ def run_agent(
             os.killpg(process.pid, signal.SIGKILL)
             stdout, stderr = process.communicate()
         note = f"timed out after {timeout:.0f}s"
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     summary = _last_json(stdout)
     if summary is None and not note:
         lines = stderr.strip().splitlines()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -279,3 +281,57 @@ def test_a_run_killed_at_the_timeout_is_counted_from_its_ledger(tmp_path: Path) 
             db.execute("INSERT INTO calls (id, tier, cost_usd) VALUES (?, ?, ?)", (f"{tier}{cost}", tier, cost))
     assert bench.ledger_spend(path) == ({"coder": 2, "local": 1}, 0.005)
     assert bench.ledger_spend(tmp_path / "missing.db") == ({}, 0.0)
+
+
+def test_the_benchmark_stopped_from_outside_stops_the_run_it_started(mini_suite: Path, isolated_home: Path) -> None:
+    """Session 7: a CPU-queue time limit SIGTERMed bench_chores while a chore ran; the run (its own
+    session, so that a timeout stops its group) went on as an orphan with the model loaded, taking
+    the cores of the next benchmark. A tier whose server accepts and never answers holds the run in
+    its call; the benchmark is then stopped, and nothing of the run may be left."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    url = f"http://127.0.0.1:{server.getsockname()[1]}"
+    config = isolated_home / "hanging.toml"
+    config.write_text(
+        f'[tiers.remote]\nprovider = "openai"\nmodel = "m"\nbase_url = "{url}/v1"\nmax_retries = 0\ntimeout = 600\n'
+        'price = { input_per_mtok = 1.0, output_per_mtok = 2.0 }\n',
+        "utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    bench_process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--chores", str(mini_suite), "--config", str(config), "--only", "goodbye"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        server.settimeout(180)
+        connection, _ = server.accept()  # the run is in its model call now
+        runs = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _is_run_of(p, mini_suite)]
+        assert runs, "the chore's agentrunner run was not found"
+        bench_process.send_signal(signal.SIGTERM)
+        assert bench_process.wait(timeout=120) != 0
+        # the benchmark waits for its run to end before it exits (left alone, the run would die
+        # only at its next write to the closed pipe: after minutes of inference in a real run)
+        assert not [run.name for run in runs if _alive(run)], "the run outlived the benchmark"
+        connection.close()
+    finally:
+        bench_process.kill()
+        server.close()
+
+
+def _is_run_of(proc: Path, suite: Path) -> bool:
+    try:
+        command = (proc / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"agentrunner" in command and b"run" in command and any(b"chore-goodbye" in part for part in command)
+
+
+def _alive(proc: Path) -> bool:
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
