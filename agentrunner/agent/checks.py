@@ -199,6 +199,25 @@ def _sorted_imports(root: Path, path: str, data: bytes) -> str | None:
     return "```python\n" + "\n".join(lines[imports[0].lineno - 1 : imports[-1].end_lineno]) + "\n```"
 
 
+def isort_spacing(root: Path, path: str, text: str) -> str | None:
+    """``text`` with the blank lines ruff's isort fix puts between and after its import groups,
+    when that fix changes nothing else (the order is the one written); else None. Qwen2.5-Coder-1.5B
+    copied ruff's sorted block line for line but left out its blank lines."""
+    command = ruff_command(root)
+    if command is None:
+        return None
+    argv = [*command, "check", "--no-cache", "--select", "I", "--fix", "--stdin-filename", path, "-"]
+    try:
+        done = subprocess.run(argv, cwd=root, input=text.encode(), capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    fixed = done.stdout.decode("utf-8", "replace")
+    if done.returncode != 0 or fixed == text:
+        return None
+    same = [line for line in fixed.splitlines() if line.strip()] == [line for line in text.splitlines() if line.strip()]
+    return fixed if same else None
+
+
 def lint_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A changed Python file has a pyflakes error it had not before; an item about the order of
     imports leaves every file it changed passing ruff's isort rule (issue 12, sort-imports: a

@@ -21,6 +21,7 @@ from ..edits import (
     rewrite_keeping_blanks,
 )
 from .actions import CHANGING_TOOLS, Action
+from .checks import isort_spacing
 from .guide import EXAMPLE_EDIT, EXAMPLE_NEW
 
 _CLASS_NAME = re.compile(r"`([A-Z][A-Za-z0-9_]*)`")
@@ -81,17 +82,25 @@ def _new_section(old: str, content: str) -> bool:
     return not any(line in old_lines for line in lines if len(line) > 3 and not line.startswith(("```", "~~~")))
 
 
-def as_merge(action: Action, root: Path, item_text: str, reply: str = "") -> str | bool | None:
+def as_merge(
+    action: Action, root: Path, item_text: str, reply: str = "", pending: dict[str, str] | None = None
+) -> str | bool | None:
     """A Python definition written for an existing module becomes a merge by name
     (:func:`~agentrunner.edits.merge_definitions`): a fenced block holding only the changed or new
     functions (not the whole file), and an edit block whose SEARCH is not in the file — or is
     the same as its REPLACE, the way a small model "adds" a function — while its REPLACE is whole
     definitions. The action becomes a ``write_file`` of the merged module (so every write guard
     still applies). Returns why the merge is refused (the model's next turn), True when the
-    definitions are already in the file as written (nothing to do), or None."""
+    definitions are already in the file as written (nothing to do), or None. ``pending``: the
+    Python blocks the same reply writes, by path (a module it creates later in the reply counts)."""
     path = action.arguments.get("path")
     if action.tool not in ("write_file", "edit_file") or not isinstance(path, str) or not path.endswith(".py"):
         return None
+    pending = pending or {}
+    written = str(action.arguments.get("content") or action.arguments.get("new") or "")
+    cycle = _import_cycle(root, path.strip(), written, pending)
+    if cycle:
+        return cycle
     target = root / path.strip()
     if not target.is_file():
         return None
@@ -106,7 +115,9 @@ def as_merge(action: Action, root: Path, item_text: str, reply: str = "") -> str
         if section is not None:
             # only import lines, for an item about the imports: they are the module's new imports
             # (merged by name they were "already so" and nothing changed: sort-imports)
-            action.arguments["content"] = section
+            action.arguments["content"] = isort_spacing(root, path.strip(), section) or section
+            if not _only_imports(block):
+                action.note = "(used its import lines only: the task is about the imports)"
             return _dropped_import(text, section, path)
         if parse_problem(path, block) is None and _meant_whole(text, block, quoted, item_text):
             # the whole file, rewritten: write_file's own guards decide, after what it invents
@@ -136,6 +147,9 @@ def as_merge(action: Action, root: Path, item_text: str, reply: str = "") -> str
         # an item that deletes a definition: the model writes the module's other definitions, as
         # they are, without it (seen with Qwen2.5-Coder-1.5B on remove-dead-code)
         left_out = _to_delete(item_text, text) - _defined(block)
+        # an import written again while the module it names now defines the name (the reply
+        # writes the definition there after the import, in a later turn than the import)
+        left_out |= _imported_instead(root, path, block, text, pending)
         pruned = remove_definitions(text, left_out) if left_out else None
         if pruned is None:
             return True
@@ -147,7 +161,7 @@ def as_merge(action: Action, root: Path, item_text: str, reply: str = "") -> str
         return f"{path}: {exc}"
     if merged is None:
         return None
-    moved = _imported_instead(root, path, text, merged.text)
+    moved = _imported_instead(root, path, block, merged.text, pending)
     if moved:
         # the block imports a name the module defines, from a project module that defines it
         # (move-function: `from .money import format_currency` for report.py): it comes from
@@ -261,33 +275,94 @@ def _invented(old: str, new: str, item_text: str, path: str, reply: str = "") ->
     )
 
 
-def _imported_instead(root: Path, path: str, old: str, new: str) -> set[str]:
-    """Names ``new`` newly imports from a project module that defines them, while it still defines
-    them itself (pyflakes' F811: the import would be shadowed)."""
+def _imported_instead(root: Path, path: str, block: str, new: str, pending: dict[str, str] | None = None) -> set[str]:
+    """Names ``block`` imports from a project module that defines them, while the module's
+    ``new`` text still defines them itself (pyflakes' F811: the import would be shadowed). The
+    project module as the same reply writes it counts (``pending``): Qwen2.5-Coder-1.5B wrote the
+    import first, the module defining the name second."""
     try:
-        old_tree, new_tree = ast.parse(old), ast.parse(new)
+        block_tree = ast.parse(block)
     except (SyntaxError, ValueError):
         return set()
-    before = {ast.dump(n) for n in old_tree.body if isinstance(n, ast.ImportFrom)}
     defined = _top_level(new)
     found: set[str] = set()
-    for node in new_tree.body:
-        if not isinstance(node, ast.ImportFrom) or ast.dump(node) in before or not node.module:
+    for node in block_tree.body:
+        if not isinstance(node, ast.ImportFrom) or not node.module:
             continue
         names = {a.name for a in node.names if a.asname is None and a.name in defined}
         if not names:
             continue
-        parts = node.module.split(".")
-        base = PurePosixPath(path.strip()).parent
-        for _ in range(max(node.level - 1, 0)):
-            base = base.parent
-        source = root / (base if node.level else PurePosixPath()) / ("/".join(parts) + ".py")
-        try:
-            text = source.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
+        text = _module_text(root, _import_source(path, node), pending or {})
+        if text is None:
             continue
         found |= {n for n in names if re.search(rf"^(?:async\s+)?(?:def|class)\s+{n}\b", text, re.MULTILINE)}
     return found
+
+
+def _import_source(path: str, node: ast.ImportFrom) -> str:
+    """The project path of the module a ``from … import`` in the module at ``path`` reads
+    (``from .money import x`` in ``pkg/report.py``: ``pkg/money.py``)."""
+    base = PurePosixPath(path.strip()).parent
+    for _ in range(max(node.level - 1, 0)):
+        base = base.parent
+    return str((base if node.level else PurePosixPath()) / ("/".join((node.module or "").split(".")) + ".py"))
+
+
+def _module_text(root: Path, path: str, pending: dict[str, str]) -> str | None:
+    """A module's text as the reply being run writes it, else as it is, else None."""
+    if path in pending:
+        return pending[path]
+    try:
+        return (root / path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def pending_writes(actions: list[Action]) -> dict[str, str]:
+    """The Python blocks a reply writes, by path (what the modules will hold, for checks of one
+    write against another of the same reply)."""
+    found: dict[str, str] = {}
+    for action in actions:
+        path = action.arguments.get("path")
+        content = action.arguments.get("content") if action.tool == "write_file" else action.arguments.get("new")
+        if isinstance(path, str) and path.strip().endswith(".py") and isinstance(content, str):
+            found.setdefault(path.strip(), content)
+    return found
+
+
+def _import_cycle(root: Path, path: str, block: str, pending: dict[str, str]) -> str | None:
+    """Why a block is refused that imports a name from a project module which imports that same
+    name from this one, the block not defining it (asked to move a function, Qwen2.5-Coder-1.5B
+    made the new module import it from the old one and the old one import it from the new one)."""
+    try:
+        tree = ast.parse(block)
+    except (SyntaxError, ValueError):
+        return None
+    defined = _top_level(block)
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or not node.module:
+            continue
+        source = _import_source(path, node)
+        text = _module_text(root, source, pending)
+        if source == path or text is None:
+            continue
+        try:
+            other = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        back = {
+            alias.name
+            for imported in other.body
+            if isinstance(imported, ast.ImportFrom) and imported.module and _import_source(source, imported) == path
+            for alias in imported.names
+        }
+        for name in sorted({a.name for a in node.names} & back - defined):
+            return (
+                f"not written: {path} would import `{name}` from {source}, and {source} imports `{name}` from {path}: "
+                f"an import cycle, and neither defines it. Write the complete definition of `{name}` (every line) in "
+                "the module the task puts it in, and import it from there in the other"
+            )
+    return None
 
 
 # an item about the import lines themselves (sort, order, group, clean up the imports)
@@ -299,13 +374,24 @@ _IMPORTS_ITEM = re.compile(
 
 def _with_imports(text: str, block: str) -> str | None:
     """The module with its import section (the imports before its first other statement) replaced
-    by ``block``, when ``block`` is only import statements; else None."""
+    by the import statements of ``block``; None when ``block`` has none. A whole module written
+    gives its import lines only: asked to sort the imports, Qwen2.5-Coder-1.5B wrote the module
+    again without its docstring and with other blank lines, and the item asks for the imports."""
     try:
         tree, new = ast.parse(text), ast.parse(block)
     except (SyntaxError, ValueError):
         return None
-    if not new.body or not all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in new.body):
+    statements = [n for n in new.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    if not statements:
         return None
+    if len(statements) < len(new.body):
+        lines = block.splitlines()
+        start = new.body.index(statements[0])
+        if new.body[start : start + len(statements)] == statements:  # one run of imports: its lines
+            block = "\n".join(lines[statements[0].lineno - 1 : statements[-1].end_lineno]) + "\n"
+        else:
+            block = "".join((ast.get_source_segment(block, n) or "") + "\n" for n in statements)
+        new = ast.parse(block)
     body = tree.body[1:] if ast.get_docstring(tree) else tree.body
     section: list[ast.stmt] = []
     for node in body:
@@ -320,6 +406,14 @@ def _with_imports(text: str, block: str) -> str | None:
     lines = text.splitlines(keepends=True)
     start, end = section[0].lineno - 1, section[-1].end_lineno or section[-1].lineno
     return "".join(lines[:start]) + block.strip("\n") + "\n" + "".join(lines[end:])
+
+
+def _only_imports(block: str) -> bool:
+    """``block`` parses as import statements only."""
+    try:
+        return all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.parse(block).body)
+    except (SyntaxError, ValueError):
+        return False
 
 
 def _dropped_import(old: str, new: str, path: str) -> str | None:

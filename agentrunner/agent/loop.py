@@ -48,7 +48,7 @@ from .context import (
     named_files,
     traceback_files,
 )
-from .guards import as_merge, pep561_marker, retarget, rewrite_refused, to_existing
+from .guards import as_merge, pending_writes, pep561_marker, retarget, rewrite_refused, to_existing
 from .guide import EXAMPLE_ANSWER, EXAMPLE_TASK, copied_example, copied_placeholder, first_prompt, system_prompt
 from .intent import item_intent
 from .journal import FileChange
@@ -112,6 +112,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     default_path = writes[0] if len(writes) == 1 else in_play[0] if len(in_play) == 1 else None
     known = frozenset([*in_play, *listing])
     seen: set[str] = set()
+    made: set[str] = set()  # the signatures of this attempt's writes that were made
     touched: set[str] = set(files) | set(writes)
     changed: set[str] = set()
     turns = max(ctx.max_tool_calls, 1)
@@ -132,6 +133,8 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         restarts += 1
         _restore(root, originals)
         changed.clear()
+        seen.difference_update(made)  # the restore undid these writes: made again, they are no repeat
+        made.clear()
         idle, tests_failed_at = False, None
         note = (
             f"An earlier attempt at this task was refused:\n{clip(why.strip(), MAX_NOTE_CHARS)}\n"
@@ -194,6 +197,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         ran_from = len(result.tool_results)
         rewritten_as_is = False  # a definition written as the file has it (merging is True)
         restarted = False
+        pending = pending_writes(reply.actions)
         for action in unique_actions(reply.actions):
             state = _fingerprint(root, touched | changed)
             signature = json.dumps([action.tool, action.arguments, state], sort_keys=True, default=str)
@@ -228,7 +232,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             seen.add(signature)
             copied = copied_placeholder(action) or rewrite_refused(action, root)
             merging = (
-                None if copied else as_merge(action, root, f"{instruction}\n{ctx.item.context}", response.text)
+                None if copied else as_merge(action, root, f"{instruction}\n{ctx.item.context}", response.text, pending)
             )
             dropped = marker_only(action, root, item_text) if merging is True else None
             if dropped:
@@ -251,6 +255,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
             path = action.arguments.get("path") or action.arguments.get("destination")
             if outcome.ok and merging is not True and action.tool in CHANGING_TOOLS and isinstance(path, str):
                 changed.add(path.strip())
+                made.add(signature)
             if action.native_id is not None:
                 native.append((action, outcome))
             else:
