@@ -55,17 +55,25 @@ class ScriptedContext:
         return self.workspace.call(name, arguments)
 
 
-@pytest.fixture
-def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
-    root = isolated_home / "ws"
+def stats_workspace(
+    home: Path,
+    write_config: Callable[[str], Path],
+    stats: str = STATS,
+    tests: str = "from pkg.stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2]) == 1.5\n",
+) -> Workspace:
+    """A project with one package module, ``pkg/stats.py``, and its test file."""
+    root = home / "ws"
     (root / "pkg").mkdir(parents=True)
     (root / "tests").mkdir()
     (root / "pkg" / "__init__.py").write_text("", "utf-8")
-    (root / "pkg" / "stats.py").write_text(STATS, "utf-8")
-    (root / "tests" / "test_stats.py").write_text(
-        "from pkg.stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2]) == 1.5\n", "utf-8"
-    )
+    (root / "pkg" / "stats.py").write_text(stats, "utf-8")
+    (root / "tests" / "test_stats.py").write_text(tests, "utf-8")
     return Workspace(load_config(write_config(CONFIG)))
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    return stats_workspace(isolated_home, write_config)
 
 
 def loop(ctx: ScriptedContext, reads: list[str], writes: list[str]) -> Any:

@@ -15,9 +15,8 @@ import pytest
 from agentrunner.agent.loop import run_loop
 from agentrunner.agent.recipes import ItemInfo, general_step
 from agentrunner.chat import ChatRequest, ChatResponse
-from agentrunner.config import load_config
 from agentrunner.tools import Workspace
-from tests.test_agent_loop import CONFIG, STATS, ScriptedContext
+from tests.test_agent_loop import STATS, ScriptedContext, stats_workspace
 
 MOVE = "Move `top` out of `pkg/stats.py` into a new module `pkg/extremes.py`; `stats.py` imports it from there"
 SPREAD = STATS + "\n\ndef spread(values):\n    return top(values) - min(values)\n"
@@ -25,17 +24,11 @@ SPREAD = STATS + "\n\ndef spread(values):\n    return top(values) - min(values)\
 
 @pytest.fixture
 def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
-    root = isolated_home / "ws"
-    (root / "pkg").mkdir(parents=True)
-    (root / "tests").mkdir()
-    (root / "pkg" / "__init__.py").write_text("", "utf-8")
-    (root / "pkg" / "stats.py").write_text(SPREAD, "utf-8")
-    (root / "tests" / "test_stats.py").write_text(
+    tests = (
         "from pkg.stats import mean, spread\n\n\ndef test_mean():\n    assert mean([1, 2]) == 1.5\n\n\n"
-        "def test_spread():\n    assert spread([1, 4]) == 3\n",
-        "utf-8",
+        "def test_spread():\n    assert spread([1, 4]) == 3\n"
     )
-    return Workspace(load_config(write_config(CONFIG)))
+    return stats_workspace(isolated_home, write_config, SPREAD, tests)
 
 
 def _move(ws: Workspace, replies: list[str]) -> tuple[ScriptedContext, object]:
