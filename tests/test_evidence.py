@@ -260,14 +260,3 @@ def test_tests_kept_from_running_by_the_configuration_are_weakened_tests() -> No
     asked = "Make pytest ignore the `legacy/` folder in its config"
     assert weakened_tests_problem([change("pyproject.toml", pyproject, deselected)], asked) is None
     assert weakened_tests_problem([change("pyproject.toml", pyproject, pyproject + "# x\n")], item) is None
-
-
-def test_an_answer_about_something_else_is_not_ticked(project: Path, write_config: Callable[[str], Path]) -> None:
-    """An answer item is done by an answer about it: one about nothing the item names was ticked."""
-    elsewhere = "The Inventory class holds items. It is used by the loader and the report to count units."
-    entry, _ = work(project, write_config, "Explain what `total` does (`pkg/mod.py`)", chat_reply(content=elsewhere))
-    assert entry["status"] == "failed", entry
-    assert "answer: the answer is about nothing the item names" in (entry["error"] or ""), entry["error"]
-    about = "`total` returns the sum of the values it is given."
-    entry, _ = work(project, write_config, "Explain what `total` does (`pkg/mod.py`)", chat_reply(content=about))
-    assert entry["status"] == "done", entry["error"]

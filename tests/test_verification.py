@@ -396,15 +396,15 @@ def test_a_short_quoted_literal_does_not_pair_with_the_next_one() -> None:
     assert asked_problem(notes, item, None) is None
 
 
-# an answer about the item (an answer about something else is refused: tests/test_evidence.py)
-ANSWER = "`total` sums the values and rounds the sum to cents; a strict flag would reject negative values."
 JUNK_ANSWER = (
     "The Inventory class holds items. It is used by the loader and the report to count units and "
     "to look items up by their SKU."
 )
 
 
-def test_a_change_item_that_changed_nothing_is_not_ticked(billing: Path, write_config: Callable[[str], Path]) -> None:
+def test_a_change_item_that_changed_nothing_is_not_ticked(
+    billing: Path, write_config: Callable[[str], Path]
+) -> None:
     """Issue 12, the Gemma hole: the item names its file only as an input, the model answers with
     text and changes nothing. A change item is not done by an answer; an answer item (or one the
     user tags #answer) is."""
@@ -418,12 +418,12 @@ def test_a_change_item_that_changed_nothing_is_not_ticked(billing: Path, write_c
     assert tree(billing) == before
 
     entry, todo_path = work_one(
-        billing, write_config, "Explain what `total` does (`pkg/billing.py`)", chat_reply(content=ANSWER)
+        billing, write_config, "Explain what `total` does (`pkg/billing.py`)", chat_reply(content=JUNK_ANSWER)
     )
     assert entry["status"] == "done", entry["error"]
     assert "✓ **intent** answer: it asks to explain" in Path(entry["result"]).read_text("utf-8")
 
-    entry, todo_path = work_one(billing, write_config, f"{item} #answer", chat_reply(content=ANSWER))
+    entry, todo_path = work_one(billing, write_config, f"{item} #answer", chat_reply(content=JUNK_ANSWER))
     assert entry["status"] == "done", entry  # the user's override: an answer is what they want
 
 

@@ -9,8 +9,6 @@ at all — the ways a weak model's wrong work got ticked, or could be:
   lines, the definitions they are in) holds one of the item's own words or quoted names. An item
   that names no output ("Draft the weekly notes") whose model wrote any file (``x.md``: "hello")
   and replied "x" was ticked: nothing looked at what was written.
-- ``answer`` — an item that changed no file is done by an answer that holds one of its words or
-  quoted names (the graph's ``answer`` check, with the answer's own junk checks).
 - ``junk`` — a file the item created and does not name holds next to nothing (under 20 characters
   of text; an empty ``__init__.py`` or marker file is fine).
 - ``tests kept`` — tests the item does not ask to change are not weakened to pass: no existing
@@ -192,15 +190,6 @@ _STOP = frozenset(
         "working",
         "new",
         "old",
-        # an answer item's verbs: an answer repeats them without being about anything
-        "explain",
-        "describe",
-        "summarise",
-        "summarize",
-        "list",
-        "review",
-        "answer",
-        "tell",
     ]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*")
@@ -331,15 +320,6 @@ def _structured(path: str, data: bytes) -> bool:
         except (SyntaxError, ValueError):
             return False
     return suffix in (".json", ".toml", ".yaml", ".yml", ".cfg", ".ini")  # the parse check reads them
-
-
-def answer_problem(answer: str, item_text: str) -> str | None:
-    """An answer (the work of an item that changed no file) that holds none of the item's words
-    or quoted names: an answer about something else."""
-    words = item_words(item_text)
-    if not words or _mentions(answer, words):
-        return None
-    return f"the answer is about nothing the item names (none of: {', '.join(sorted(words)[:8])})"
 
 
 def junk_problem(changes: list[FileChange], item_text: str) -> str | None:
@@ -523,7 +503,6 @@ def work_problem(changes: list[FileChange], item_text: str, root: Path | None) -
 
 
 __all__ = [
-    "answer_problem",
     "changed_text",
     "item_words",
     "junk_problem",

@@ -41,7 +41,6 @@ from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdi
 from ..todo import follow_link, slugify
 from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
 from . import recipes
-from .evidence import answer_problem
 from .intent import item_intent, no_change_problem
 from .journal import ItemJournal, RestoreReport, Transactions
 from .recipes import ItemInfo, StepSpec
@@ -451,9 +450,10 @@ class Agent:
                 # answer when its tool results show a write, which a fresh start may have rolled back
                 # (the answer "x" of an item naming no output was ticked)
                 why = recipes.degenerate(answer)
-                problem = f"no file changed; the answer is {why}" if why else answer_problem(answer, item_text)
-                checks.append(Check("answer", problem is None, problem or "an answer about the item"))
-                if problem:
+                checks.append(
+                    Check("answer", why is None, f"no file changed; the answer is {why}" if why else "an answer")
+                )
+                if why:
                     return checks
         tests = tests_for(
             recipes.mentioned_paths(item_text),
