@@ -175,7 +175,9 @@ def test_wrong_work_is_not_ticked_and_is_rolled_back(
         # a change item that changed nothing is told so once; the same answer again ends it (work
         # the loop's DONE check refuses: the same answer again starts over, the same action repeats)
         final = chat_reply(content=FINAL)
-        server.queue("/v1/chat/completions", action, final, final, action, action)
+        # (a fresh start may make again the write its restore undid, and the third time in a row is
+        # a repeat: after the second fresh start the model writes it once more and says the same again)
+        server.queue("/v1/chat/completions", action, final, final, action, action, action, action, final, final)
         write_config(config_text(server.url, shell=True).replace("python3 -m py_compile", "python3 gen.py"))
         todo_path = todo(billing, item)
         summary = run(load_config(billing / "routes.toml"), RunOptions(quiet=True))
