@@ -25,6 +25,8 @@ from agentrunner.agent.evidence import (
     work_problem,
 )
 from agentrunner.agent.journal import FileChange
+from agentrunner.agent.recipes import mentioned_paths
+from agentrunner.agent.verification import literals_problem, prints_problem
 from agentrunner.config import load_config
 from agentrunner.runner import RunOptions, run
 from tests.support.scripted_http import ScriptedServer
@@ -224,7 +226,8 @@ CHORE_NAMES = sorted(p.parent.name for p in CHORES.glob("*/solution.patch"))
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git applies the patches")
 def test_every_hand_solution_of_the_chores_shows_its_work(tmp_path: Path) -> None:
-    """No false refusal on the benchmark's own right answers (34 patches applied offline)."""
+    """No false refusal on the benchmark's own right answers (34 patches applied offline), by these
+    checks or by the literals the item quotes and its "no prints"."""
     assert len(CHORE_NAMES) >= 30
     refused = {}
     for name in CHORE_NAMES:
@@ -242,7 +245,11 @@ def test_every_hand_solution_of_the_chores_shows_its_work(tmp_path: Path) -> Non
         ]
         lines = (CHORES / name / "item.md").read_text("utf-8").splitlines()
         item = "\n".join([lines[0].removeprefix("- [ ] "), *(line.strip() for line in lines[1:])])
-        problem = work_problem(changes, item, copy)
+        problem = (
+            work_problem(changes, item, copy)
+            or literals_problem(changes, item, [c.path for c in changes] + mentioned_paths(item))
+            or prints_problem(changes, item)
+        )
         if problem:
             refused[name] = problem
     assert refused == {}

@@ -410,3 +410,41 @@ def test_a_list_of_the_codes_todo_comments_has_each_with_its_file_and_line(tmp_p
     # an item that changes the code the comment is in is no inventory
     fixed = [change("pkg/cli.py", "# TODO: x\n", "X = 2\n")]
     assert markers_problem(fixed, "Fix the TODO in pkg/cli.py", tmp_path) is None
+
+
+LOADER = '''import csv
+
+
+def load_items(path):
+    """All items of a CSV export. Rows without a quantity are skipped."""
+    items = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if not row.get("quantity"):
+                continue
+            items.append(row)
+    return items
+'''
+LOGGER_ITEM = (
+    "`load_items` should log a warning for each row it skips (no quantity), naming the SKU\n"
+    "Use a module-level logger (`logging.getLogger(__name__)`), no prints."
+)
+
+
+def test_a_print_where_the_item_asks_for_a_logger_and_no_prints_is_not_done() -> None:
+    """Session 7, Gemma-only table: asked for a warning through `logging.getLogger(__name__)` and
+    "no prints", Gemma 270M added `print(item)` (and dropped a TODO); every check passed and the
+    item was ticked. The quoted call's function must be in the code, and "no prints" means none."""
+    appended = "            items.append(row)\n"
+    printed = LOADER.replace(appended, appended + "            print(row)\n")
+    problem = asked_problem([change("pkg/loader.py", LOADER, printed)], LOGGER_ITEM, None)
+    assert problem is not None and "getLogger" in problem
+    logger = "import csv\n\nlog = logging.getLogger(__name__)\n"
+    with_logger = "import logging\n\n" + printed.replace("import csv\n", logger)
+    problem = asked_problem([change("pkg/loader.py", LOADER, with_logger)], LOGGER_ITEM, None)
+    assert problem is not None and "the item says no prints, but the change adds a print call" in problem
+    logged = with_logger.replace("print(row)", 'log.warning("skipped %s", row.get("sku"))')
+    assert asked_problem([change("pkg/loader.py", LOADER, logged)], LOGGER_ITEM, None) is None
+    # a print that was there before is not the item's
+    kept = logged.replace("log.warning", "print")
+    assert asked_problem([change("pkg/loader.py", printed, kept)], "Fix it, no prints", None) is None

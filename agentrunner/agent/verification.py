@@ -432,6 +432,7 @@ def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         or misplaced_problem(changes, item_text, root)
         or ignores_problem(changes, item_text, root)  # ahead of the literals: it names every missing line
         or literals_problem(changes, item_text, existing)
+        or prints_problem(changes, item_text)
         or item_problem(changes, item_text, root)
         or unread_option_problem(changes, item_text)
     )
@@ -499,6 +500,35 @@ _LITERAL = re.compile(r"`([^`\n]{1,60})`|\"([^\"\n]{2,60})\"")
 # what an item names may be gone after it: a deletion, a rename, a fixed typo
 _NAMES_GO = re.compile(r"\b(?:rename|replace|typo|misspel\w*|correct|fix)\w*\b", re.IGNORECASE)
 _CODE_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|--?[a-z][\w-]*)$")
+# `logging.getLogger(__name__)`, `parse(row)`: the name of the function called
+_QUOTED_CALL = re.compile(r"^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\([^()]*\)$")
+# "no prints", "don't print", "instead of print": the item forbids print calls
+_NO_PRINTS = re.compile(
+    r"\bno\s+`?prints?\b|\b(?:don'?t|do\s+not|never|without)\s+`?print(?:s|ing)?\b|\binstead\s+of\s+`?print",
+    re.IGNORECASE,
+)
+
+
+def _print_calls(data: bytes | None) -> int:
+    try:
+        tree = ast.parse((data or b"").decode("utf-8", "replace"))
+    except (SyntaxError, ValueError):
+        return 0
+    return sum(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+        for node in ast.walk(tree)
+    )
+
+
+def prints_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """An item that says "no prints" whose change adds a ``print`` call."""
+    if not _NO_PRINTS.search(item_text):
+        return None
+    for change in changes:
+        added = change.after is not None and _print_calls(change.after) > _print_calls(change.before)
+        if change.path.endswith(".py") and added:
+            return f"{change.path}: the item says no prints, but the change adds a print call: do it without print"
+    return None
 
 
 def _has(text: str, word: str) -> bool:
@@ -525,7 +555,12 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
         if literal in named_paths or any(bare in (p.rstrip("/"), p.rsplit("/", 1)[-1]) for p in named_paths):
             continue
         words = [w for w in re.split(r"\s+", literal) if len(w) > 1]
-        if code_only:
+        call = _QUOTED_CALL.match(literal) if groups[0] else None
+        if code_only and call:
+            # a call the item quotes ("use `logging.getLogger(__name__)`"): the function it calls
+            # is in the code (Gemma 270M, asked for a logger, added a print and was ticked)
+            words = [call.group(1)]
+        elif code_only:
             words = [w for w in words if groups[0] and len(words) == 1 and _CODE_NAME.match(w)]
         missing = next((w for w in words if not _has(lowered, w.lower())), None)
         if missing is not None:
