@@ -23,6 +23,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "bench_chores.py"
 CHORES = REPO / "benchmarks" / "chores"
+# The held-out suite (another project, chores written without looking at the agent): its cases are
+# named heldout-NAME, so `-k heldout` runs them alone.
+HELDOUT = REPO / "benchmarks" / "chores-heldout"
 
 _spec = importlib.util.spec_from_file_location("bench_chores", SCRIPT)
 assert _spec is not None and _spec.loader is not None
@@ -32,6 +35,7 @@ _spec.loader.exec_module(bench)
 
 # A few chores of different kinds whose checks run in CI; the rest run with -m slow.
 FAST_CHORES = {"bump-version", "fix-failing-test", "csv-to-markdown", "gitignore", "rename-parse-row"}
+FAST_HELDOUT = {"version-minor-bump", "fix-week-number", "cli-billable-only"}
 
 
 def _executable(path: Path, text: str) -> None:
@@ -203,12 +207,18 @@ def test_chore_config_points_the_workspace_at_the_copy(tmp_path: Path) -> None:
 # -- the chores themselves ---------------------------------------------------------------------
 
 
+def _params(chores: list[bench.Chore]) -> list[object]:
+    params = []
+    for chore in chores:
+        heldout = chore.folder.parent == HELDOUT
+        fast = chore.name in (FAST_HELDOUT if heldout else FAST_CHORES)
+        name = f"heldout-{chore.name}" if heldout else chore.name
+        params.append(pytest.param(chore, id=name, marks=() if fast else pytest.mark.slow))
+    return params
+
+
 def _chore_params() -> list[object]:
-    chores = bench.find_chores(CHORES)
-    return [
-        pytest.param(chore, id=chore.name, marks=() if chore.name in FAST_CHORES else pytest.mark.slow)
-        for chore in chores
-    ]
+    return _params([*bench.find_chores(CHORES), *bench.find_chores(HELDOUT)])
 
 
 def test_the_suite_has_at_least_30_chores_each_with_a_hand_solution() -> None:
@@ -219,9 +229,10 @@ def test_the_suite_has_at_least_30_chores_each_with_a_hand_solution() -> None:
     assert {chore.name for chore in chores} >= FAST_CHORES
 
 
-def test_the_project_tests_pass(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suite", [CHORES, HELDOUT], ids=["chores", "heldout"])
+def test_the_project_tests_pass(suite: Path, tmp_path: Path) -> None:
     copy = tmp_path / "project"
-    bench.prepare_copy(CHORES / "project", bench.Chore("none", tmp_path / "none"), copy)
+    bench.prepare_copy(suite / "project", bench.Chore("none", tmp_path / "none"), copy)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
         cwd=copy, capture_output=True, text=True, env=bench.tool_env(), timeout=120, check=False,
@@ -241,30 +252,27 @@ def _solve(chore: bench.Chore, copy: Path) -> None:
 @pytest.mark.parametrize("chore", _chore_params())
 def test_check_fails_untouched_and_passes_on_the_hand_solution(chore: bench.Chore, tmp_path: Path) -> None:
     untouched = tmp_path / "untouched"
-    bench.prepare_copy(CHORES / "project", chore, untouched)
+    bench.prepare_copy(chore.folder.parent / "project", chore, untouched)
     passed, output = bench.run_check(chore, untouched)
     assert not passed, f"{chore.name}: the check passes on the untouched project"
     assert output.strip().splitlines()[-1].startswith("FAIL:"), output
 
     solved = tmp_path / "solved"
-    bench.prepare_copy(CHORES / "project", chore, solved)
+    bench.prepare_copy(chore.folder.parent / "project", chore, solved)
     _solve(chore, solved)
     passed, output = bench.run_check(chore, solved)
     assert passed, f"{chore.name}: the check fails on the hand solution: {output}"
 
 
 def _wrong_params() -> list[object]:
-    chores = [chore for chore in bench.find_chores(CHORES) if (chore.folder / "wrong.patch").is_file()]
-    return [
-        pytest.param(chore, id=chore.name, marks=() if chore.name in FAST_CHORES else pytest.mark.slow)
-        for chore in chores
-    ]
+    chores = [*bench.find_chores(CHORES), *bench.find_chores(HELDOUT)]
+    return _params([chore for chore in chores if (chore.folder / "wrong.patch").is_file()])
 
 
 @pytest.mark.parametrize("chore", _wrong_params())
 def test_check_rejects_a_wrong_solution(chore: bench.Chore, tmp_path: Path) -> None:
     copy = tmp_path / "wrong"
-    bench.prepare_copy(CHORES / "project", chore, copy)
+    bench.prepare_copy(chore.folder.parent / "project", chore, copy)
     subprocess.run(["git", "apply", "--whitespace=nowarn", str(chore.folder / "wrong.patch")], cwd=copy, check=True)
     passed, output = bench.run_check(chore, copy)
     assert not passed, f"{chore.name}: the check accepts wrong.patch"
