@@ -35,7 +35,7 @@ _spec.loader.exec_module(bench)
 
 # A few chores of different kinds whose checks run in CI; the rest run with -m slow.
 FAST_CHORES = {"bump-version", "fix-failing-test", "csv-to-markdown", "gitignore", "rename-parse-row"}
-FAST_HELDOUT = {"version-minor-bump", "fix-week-number", "cli-billable-only"}
+FAST_HELDOUT = {"version-minor-bump", "fix-week-number", "python-gitignore"}
 
 
 def _executable(path: Path, text: str) -> None:
@@ -227,6 +227,14 @@ def test_the_suite_has_at_least_30_chores_each_with_a_hand_solution() -> None:
     for chore in chores:
         assert (chore.folder / "solution.patch").is_file() or (chore.folder / "solve").is_file(), chore.name
     assert {chore.name for chore in chores} >= FAST_CHORES
+
+
+def test_the_heldout_suite_has_10_chores_each_with_a_hand_solution_and_a_wrong_one() -> None:
+    chores = bench.find_chores(HELDOUT)
+    assert len(chores) == 10
+    for chore in chores:
+        assert (chore.folder / "solution.patch").is_file() and (chore.folder / "wrong.patch").is_file(), chore.name
+    assert {chore.name for chore in chores} >= FAST_HELDOUT
 
 
 @pytest.mark.parametrize("suite", [CHORES, HELDOUT], ids=["chores", "heldout"])
