@@ -27,6 +27,7 @@ class InvoiceLine:
 
     @property
     def amount(self) -> float:
+        """Hours times rate, rounded to the cent."""
         return round(self.hours * self.rate, 2)
 
 
