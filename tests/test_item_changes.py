@@ -138,6 +138,30 @@ def test_a_rewrite_that_only_reformats_is_no_work_and_a_test_asked_for_must_be_a
     assert new_tests_problem([squeezed], "Add type hints to `pkg/report.py`; the tests must pass") is None
 
 
+def test_an_added_test_keeps_the_test_files_existing_code() -> None:
+    """test-item-value, Qwen-only on fd738bb: asked to add a test, Qwen wrote tests/test_pricing.py
+    again with the test added and its `from __future__ import annotations` gone; it was ticked."""
+    from agentrunner.agent.checks import new_tests_problem
+
+    header = "from __future__ import annotations\n\nfrom pkg.report import format_amount\n\n\n"
+    before = header + PRICING_TESTS.split("\n", 3)[3]
+    added = '\n\ndef test_format_negative():\n    assert format_amount(-1) == "-1.00"\n'
+    dropped = before.replace("from __future__ import annotations\n\n", "") + added
+    problem = new_tests_problem([FileChange("tests/test_report.py", before.encode(), dropped.encode())], ADD_TEST)
+    assert problem and "`from __future__ import annotations` is gone" in problem
+    # an old test changed on the way is gone too
+    changed = (before + added).replace('"0.00"', '"0"')
+    problem = new_tests_problem([FileChange("tests/test_report.py", before.encode(), changed.encode())], ADD_TEST)
+    assert problem and "def test_format_zero" in problem
+    # kept: squeezed blank lines, an import that gains a name, a new import
+    kept = (before + added).replace("\n\n\n", "\n\n").replace("import format_amount", "import format_amount, total")
+    kept = "import pytest\n" + kept
+    assert new_tests_problem([FileChange("tests/test_report.py", before.encode(), kept.encode())], ADD_TEST) is None
+    # an item that also asks to change the tests may change them
+    also = ADD_TEST + ", and update `test_format_zero` for the new format"
+    assert new_tests_problem([FileChange("tests/test_report.py", before.encode(), changed.encode())], also) is None
+
+
 def test_a_test_file_written_again_unchanged_is_not_ticked(project: Path, write_config: Callable[[str], Path]) -> None:
     """End to end: the reformatted file is shown to the model as not done; written the same again,
     the item fails and the file is restored byte for byte."""

@@ -970,15 +970,55 @@ def new_tests_problem(changes: list[FileChange], item_text: str) -> str | None:
     (test-item-value: the test file rewritten with no new test was ticked)."""
     if not _TESTS_ASKED.search(_words(item_text)):
         return None
+    added = False
     for change, after, before in _py_changes(changes):
         if not re.search(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$", change.path):
             continue
         if _test_functions(after) - (_test_functions(before) if before is not None else set()):
-            return None
+            added = True
+            dropped = _dropped_statement(before, after) if not _CHANGES_ASKED.search(_words(item_text)) else None
+            if dropped:
+                return (
+                    f"{change.path}: `{dropped}` is gone. Adding a test keeps the file's existing code: "
+                    "write the new test after it, every existing line kept"
+                )
+    if added:
+        return None
     return (
         "no new test function: the task asks for a test. Add a `def test_<what it checks>():` function that "
         "calls the code and asserts its result"
     )
+
+
+# words of an item that ask to change what is already there, besides adding a test
+_CHANGES_ASKED = re.compile(
+    r"\b(?:update|change|fix|edit|adjust|correct|rewrite|rename|modify|replace|move|refactor|sort|"
+    r"reorganize|reorganise|clean|tidy|reformat|format)\w*\b",
+    re.IGNORECASE,
+)
+
+
+def _imported(node: ast.stmt) -> set[str] | None:
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        origin = f"{node.module}:" if isinstance(node, ast.ImportFrom) else ""
+        return {f"{origin}{alias.name} as {alias.asname}" for alias in node.names}
+    return None
+
+
+def _dropped_statement(before: ast.Module | None, after: ast.Module) -> str | None:
+    """The first top-level statement of a test file that an added test dropped or changed (a
+    test-item-value tick: the file written again without its ``from __future__ import``): an
+    import may gain names, nothing else of the file may go."""
+    if before is None:
+        return None
+    kept = {ast.dump(node) for node in after.body}
+    imported = set().union(*(_imported(node) or set() for node in after.body))
+    for node in before.body:
+        names = _imported(node)
+        if ast.dump(node) in kept or (names is not None and names <= imported):
+            continue
+        return ast.unparse(node).splitlines()[0][:80]
+    return None
 
 
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
