@@ -447,6 +447,27 @@ def test_the_tests_of_a_changed_module_include_every_test_that_imports_it(tmp_pa
     assert sorted(found) == ["tests/test_cli.py", "tests/test_plain.py", "tests/test_pricing.py"]
 
 
+def test_the_tests_of_a_changed_module_are_not_those_of_a_nested_project(tmp_path: Path) -> None:
+    """make run at 5491bb8: renaming in `examples/billing.py` ran
+    `benchmarks/chores-heldout/project/tests/test_billing.py`, a nested project's test of its own
+    `billing` module, and the item failed. A folder with its own pyproject.toml is another project,
+    unless the change is inside it."""
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples/billing.py").write_text("X = 1\n", "utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests/test_billing.py").write_text("from examples.billing import X\n", "utf-8")
+    nested = tmp_path / "benchmarks/other/project"
+    (nested / "tests").mkdir(parents=True)
+    (nested / "pyproject.toml").write_text('[project]\nname = "other"\n', "utf-8")
+    (nested / "billing.py").write_text("Y = 1\n", "utf-8")
+    (nested / "tests/test_billing.py").write_text("from billing import Y\n", "utf-8")
+    found = find_tests([], [change("examples/billing.py", "X = 1\n", "X = 2\n")], tmp_path, mentions_tests=False)
+    assert found == ["tests/test_billing.py"]
+    inside = change("benchmarks/other/project/billing.py", "Y = 1\n", "Y = 2\n")
+    found = find_tests([], [inside], tmp_path, mentions_tests=False)
+    assert found == ["benchmarks/other/project/tests/test_billing.py", "tests/test_billing.py"]
+
+
 def test_an_all_lists_only_what_the_module_defines() -> None:
     """Issue 12 (add-dunder-all, Qwen): `__all__` in loader.py listed `Item` and `Inventory`,
     imported from models, and was ticked."""

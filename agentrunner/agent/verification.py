@@ -645,6 +645,18 @@ def _read_text(path: Path) -> str:
         return ""
 
 
+_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def _other_project(folder: Path, relative: PurePosixPath, changed_dirs: list[PurePosixPath]) -> bool:
+    """A folder with a project file of its own that holds none of the changed files is another
+    project: its tests are not this change's (make run: renaming in `examples/billing.py` ran a
+    nested benchmark project's `test_billing.py`, which imports a package of its own)."""
+    if not any((folder / marker).is_file() for marker in _PROJECT_MARKERS):
+        return False
+    return not any(changed == relative or relative in changed.parents for changed in changed_dirs)
+
+
 def tests_for(named: list[str], changes: list[FileChange], root: Path, *, mentions_tests: bool) -> list[str]:
     """The test files to run: named by the item, written by it, or testing a module it changed
     (``test_<stem>.py`` anywhere in the project, or any test file that imports it). An item that
@@ -670,8 +682,16 @@ def tests_for(named: list[str], changes: list[FileChange], root: Path, *, mentio
             modules.append(module_name(change.path))
     if stems:
         importing = _importing(modules)
+        changed_dirs = [PurePosixPath(c.path).parent for c in changes]
         for current, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+            here = PurePosixPath(Path(current).relative_to(root).as_posix())
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d not in _SKIP_DIRS
+                and not d.startswith(".")
+                and not _other_project(Path(current) / d, here / d if here.parts else PurePosixPath(d), changed_dirs)
+            )
             for name in sorted(files):
                 stem = name.removeprefix("test_").removesuffix(".py").removesuffix("_test")
                 if not is_test_file(name):
