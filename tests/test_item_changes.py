@@ -219,3 +219,27 @@ def test_a_definition_merged_without_its_decorators_keeps_them() -> None:
     assert merged is not None
     assert "@dataclass(frozen=True)\nclass Item:" in merged.text, merged.text
     assert "return self.sku.upper()" in merged.text  # (a method's own decorators, inside the class: not yet)
+
+
+def test_a_major_minor_or_patch_bump_is_semantic_versionings_next_version() -> None:
+    """Held-out version-minor-bump (Qwen, 5491bb8): "Minor version bump in pyproject.toml",
+    0.6.2 became 0.6.3, and it was ticked."""
+    from agentrunner.agent.checks import bumped, item_problem
+
+    assert [bumped("0.6.2", kind) for kind in ("major", "minor", "patch")] == ["1.0.0", "0.7.0", "0.6.3"]
+    assert bumped("2.1", "minor") == "2.2" and bumped("2.1", "patch") == "2.1.1" and bumped("1.0rc1", "minor") is None
+    pyproject = '[project]\nname = "timesheet"\nversion = "{}"\n'
+
+    def bump(new: str) -> FileChange:
+        return FileChange("pyproject.toml", pyproject.format("0.6.2").encode(), pyproject.format(new).encode())
+
+    item = "Minor version bump in pyproject.toml for the invoice release"
+    problem = item_problem([bump("0.6.3")], item, None)
+    assert problem == "pyproject.toml: project.version is 0.6.3; a minor bump of 0.6.2 is 0.7.0"
+    assert item_problem([bump("0.7.0")], item, None) is None
+    assert item_problem([bump("0.6.3")], "Bump the patch version", None) is None
+    major = item_problem([bump("0.7.0")], "Major release: bump the version", None)
+    assert major and "a major bump of 0.6.2 is 1.0.0" in major
+    # a version the item names decides (the quoted-literal checks hold it), and other items are not judged
+    assert item_problem([bump("0.6.3")], "Minor bump: set the version to 0.6.3", None) is None
+    assert item_problem([bump("0.6.3")], "Bump the version in pyproject.toml", None) is None

@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import tokenize
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -1021,12 +1022,63 @@ def _dropped_statement(before: ast.Module | None, after: ast.Module) -> str | No
     return None
 
 
+# -- a version bump of a kind ------------------------------------------------------------------
+
+_BUMP_KIND = re.compile(r"\b(major|minor|patch)\b(?=[^.\n]{0,40}\b(?:version|bump|release)\b)|"
+                        r"\b(?:version|bump)\b[^.\n]{0,20}\b(major|minor|patch)\b", re.IGNORECASE)  # fmt: skip
+_VERSION_NUMBER = re.compile(r"\b\d+\.\d+(?:\.\d+)?\b")
+
+
+def _project_version(data: bytes | None) -> str | None:
+    try:
+        document = tomllib.loads((data or b"").decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    for table in (document.get("project"), document.get("tool", {}).get("poetry")):
+        if isinstance(table, dict) and isinstance(table.get("version"), str):
+            return str(table["version"])
+    return None
+
+
+def bumped(version: str, kind: str) -> str | None:
+    """Semantic versioning's next version of a kind (``0.6.2``, minor → ``0.7.0``), or None for a
+    version that is not plain numbers."""
+    parts = version.split(".")
+    if not all(part.isdigit() for part in parts) or not 1 <= len(parts) <= 3:
+        return None
+    numbers = [int(part) for part in parts] + [0] * (3 - len(parts))
+    index = {"major": 0, "minor": 1, "patch": 2}[kind.lower()]
+    numbers = numbers[:index] + [numbers[index] + 1] + [0] * (2 - index)
+    return ".".join(str(number) for number in numbers[: max(len(parts), index + 1)])
+
+
+def version_bump_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """An item asking for a major, minor or patch bump (and naming no version number) changes
+    ``pyproject.toml``'s version to semantic versioning's next one of that kind (held-out
+    version-minor-bump: "Minor version bump", 0.6.2 became 0.6.3 and was ticked)."""
+    match = _BUMP_KIND.search(_words(item_text))
+    if match is None or _VERSION_NUMBER.search(item_text):
+        return None
+    kind = match.group(1) or match.group(2)
+    for change in changes:
+        if PurePosixPath(change.path).name != "pyproject.toml" or change.after is None:
+            continue
+        old, new = _project_version(change.before), _project_version(change.after)
+        if old is None or new is None or old == new:
+            continue  # a bump not made is the other checks' (pyproject changed for something else)
+        wanted = bumped(old, kind)
+        if wanted is not None and new != wanted:
+            return f"{change.path}: project.version is {new}; a {kind.lower()} bump of {old} is {wanted}"
+    return None
+
+
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
         # a test asked for and not added is what to say first (a reformatted test file is both)
         lambda: new_tests_problem(changes, item_text),
         lambda: reformat_problem(changes, item_text),
+        lambda: version_bump_problem(changes, item_text),
         lambda: dropped_docstring_problem(changes, item_text),
         lambda: type_hints_problem(changes, item_text),
         lambda: docstrings_problem(changes, item_text),
