@@ -10,8 +10,11 @@ the item's words, not the names it quotes.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from agentrunner.agent.checks import covers_problem
 from agentrunner.agent.journal import FileChange, ItemJournal, Transactions
@@ -243,3 +246,28 @@ def test_a_major_minor_or_patch_bump_is_semantic_versionings_next_version() -> N
     # a version the item names decides (the quoted-literal checks hold it), and other items are not judged
     assert item_problem([bump("0.6.3")], "Minor bump: set the version to 0.6.3", None) is None
     assert item_problem([bump("0.6.3")], "Bump the version in pyproject.toml", None) is None
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy judges the hints")
+def test_type_hints_that_mypy_refutes_are_not_done(tmp_path: Path) -> None:
+    """Held-out report-type-hints (Qwen, 5491bb8): `entries: list[dict]` where the code passes
+    `Entry` records — 18 mypy errors — was ticked; so was stockroom's `pairs: list[Item]` for
+    (Item, int) pairs in four runs."""
+    from agentrunner.agent.checks import item_problem
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg/__init__.py").write_text("", "utf-8")
+    (tmp_path / "pkg/models.py").write_text("class Item:\n    sku: str = ''\n", "utf-8")
+    body = "    lines = []\n    for item, quantity in pairs:\n"
+    body += "        lines.append(f'{item.sku} {quantity}')\n    return lines\n"
+    old = "def table(pairs):\n" + body
+    wrong = "from pkg.models import Item\n\n\ndef table(pairs: list[Item]) -> list[str]:\n" + body.replace(
+        "lines = []", "lines: list[str] = []"
+    )
+    right = wrong.replace("list[Item]) ", "list[tuple[Item, int]]) ")
+    item = "Add type hints to `pkg/report.py`"
+    (tmp_path / "pkg/report.py").write_text(wrong, "utf-8")
+    problem = item_problem([FileChange("pkg/report.py", old.encode(), wrong.encode())], item, tmp_path)
+    assert problem and problem.startswith("mypy finds 3 type error(s)") and "pkg/report.py:6: error:" in problem
+    (tmp_path / "pkg/report.py").write_text(right, "utf-8")
+    assert item_problem([FileChange("pkg/report.py", old.encode(), right.encode())], item, tmp_path) is None

@@ -369,6 +369,56 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
     return None
 
 
+def mypy_command(root: Path) -> list[str] | None:
+    """mypy: the project's own (its virtualenv), this interpreter's, or on PATH; None without."""
+    for venv in (".venv", "venv"):
+        candidate = root / venv / "bin" / "mypy"
+        if candidate.exists():
+            return [str(candidate)]
+    if importlib.util.find_spec("mypy") is not None:
+        return [sys.executable, "-m", "mypy"]
+    found = shutil.which("mypy")
+    return [found] if found else None
+
+
+def typed_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """An item asking for type hints: mypy, when it is there, finds no error in the modules the
+    change annotated — hints that contradict what the code passes are wrong hints (held-out
+    report-type-hints: `entries: list[dict]` where the code passes `Entry` records, 18 mypy errors,
+    ticked). The project's own mypy configuration applies; imported modules are not checked."""
+    if root is None or not _TYPE_HINTS.search(item_text):
+        return None
+    modules = _named_modules(item_text)
+    paths = [
+        change.path
+        for change, _, _ in _py_changes(changes)
+        if not modules or any(change.path == m or change.path.endswith("/" + m) for m in modules)
+    ]
+    command = mypy_command(root) if paths else None
+    if command is None:
+        return None
+    argv = [*command, "--no-error-summary", "--no-color-output", "--ignore-missing-imports"]
+    argv += ["--follow-imports=silent", "--cache-dir", os.devnull, *paths]
+    try:
+        done = subprocess.run(argv, cwd=root, capture_output=True, timeout=180, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 1:
+        return None  # clean (0), or mypy could not check (2: a broken configuration is not this item's)
+    errors = [
+        line
+        for line in done.stdout.decode("utf-8", "replace").splitlines()
+        if re.match(r"^(.+?):\d+: error: ", line) and line.split(":", 1)[0] in paths
+    ]
+    if not errors:
+        return None
+    shown = "\n".join(errors[:4])
+    return (
+        f"mypy finds {len(errors)} type error(s) with the new hints:\n{shown}\nAnnotate each parameter with "
+        "the type its callers really pass (read the code that calls it and the types it uses)"
+    )
+
+
 def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
 
@@ -1081,6 +1131,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: version_bump_problem(changes, item_text),
         lambda: dropped_docstring_problem(changes, item_text),
         lambda: type_hints_problem(changes, item_text),
+        lambda: typed_problem(changes, item_text, root),
         lambda: docstrings_problem(changes, item_text),
         lambda: used_problem(changes, item_text),
         lambda: covers_problem(changes, item_text, root),
