@@ -390,6 +390,19 @@ def test_a_gitignore_missing_several_kinds_is_told_every_line_at_once(tmp_path: 
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_a_gitignore_for_build_output_ignores_build_dist_and_the_egg_info(tmp_path: Path) -> None:
+    """Held-out python-gitignore (Qwen, 5491bb8): "… __pycache__, their .venv and build output"
+    got `__pycache__`, `.venv`, `build/` and was ticked; a Python build also writes dist/ and the
+    egg-info."""
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    item = "add a .gitignore — people keep committing __pycache__, their .venv and build output"
+    problem = ignores_problem([change(".gitignore", None, "__pycache__\n.venv\nbuild/\n")], item, tmp_path)
+    assert problem and "add the lines `dist/`, `*.egg-info/`" in problem
+    right = "__pycache__/\n.venv/\nbuild/\ndist/\n*.egg-info/\n"
+    assert ignores_problem([change(".gitignore", None, right)], item, tmp_path) is None
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
 def test_a_list_of_the_codes_todo_comments_has_each_with_its_file_and_line(tmp_path: Path) -> None:
     """list-todos (session 6 baseline): Qwen2.5-Coder-1.5B listed the TODO comments' text without
     their files and line numbers, which the item asks for; the message gives the bullets."""

@@ -605,6 +605,7 @@ def _exported(tree: ast.Module) -> list[str] | None:
 
 #: What the standard tools write, in the words an item uses for them: (words, what, sample paths
 #: that must be ignored). General knowledge of Python projects, like a linter's rules.
+_BUILD_OUTPUT = r"\bbuild (?:output|artifacts?|products?)\b"
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(r"\bbytecode\b|__pycache__|\.pyc\b|compiled python", re.I), "Python bytecode",
      ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
@@ -617,9 +618,11 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
     (re.compile(r"\bbuild (?:output|artifacts?|products?|director(?:y|ies)|folders?)\b|`build/`", re.I),
      "build output", ["build/lib/pkg/mod.py"]),
-    (re.compile(r"\bdist/|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b", re.I), "distributions",
+    # a Python build writes build/, dist/ and the egg-info: "build output" is all three
+    (re.compile(r"\bdist/|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b|" + _BUILD_OUTPUT, re.I),
+     "distributions",
      ["dist/pkg-1.0.tar.gz"]),
-    (re.compile(r"\begg[ -]?info\b", re.I), "egg-info", ["pkg.egg-info/PKG-INFO"]),
+    (re.compile(r"\begg[ -]?info\b|" + _BUILD_OUTPUT, re.I), "egg-info", ["pkg.egg-info/PKG-INFO"]),
     (re.compile(r"\btox\b", re.I), "tox environments", [".tox/py312/bin/python"]),
     (re.compile(r"\bnode[_ ]modules\b", re.I), "node_modules", ["node_modules/pkg/index.js"]),
 ]  # fmt: skip
