@@ -145,16 +145,22 @@ _IMPORT_ORDER = re.compile(
 )
 
 
-def ruff_command(root: Path) -> list[str] | None:
-    """ruff: the project's own (its virtualenv), this interpreter's, or on PATH; None without."""
+def tool_command(root: Path, tool: str) -> list[str] | None:
+    """A Python tool (ruff, mypy): the project's own (its virtualenv), this interpreter's, or on
+    PATH; None without."""
     for venv in (".venv", "venv"):
-        candidate = root / venv / "bin" / "ruff"
+        candidate = root / venv / "bin" / tool
         if candidate.exists():
             return [str(candidate)]
-    if importlib.util.find_spec("ruff") is not None:
-        return [sys.executable, "-m", "ruff"]
-    found = shutil.which("ruff")
+    if importlib.util.find_spec(tool) is not None:
+        return [sys.executable, "-m", tool]
+    found = shutil.which(tool)
     return [found] if found else None
+
+
+def ruff_command(root: Path) -> list[str] | None:
+    """ruff: the project's own (its virtualenv), this interpreter's, or on PATH; None without."""
+    return tool_command(root, "ruff")
 
 
 def ruff_findings(root: Path, path: str, data: bytes, select: str) -> list[str] | None:
@@ -369,18 +375,6 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
     return None
 
 
-def mypy_command(root: Path) -> list[str] | None:
-    """mypy: the project's own (its virtualenv), this interpreter's, or on PATH; None without."""
-    for venv in (".venv", "venv"):
-        candidate = root / venv / "bin" / "mypy"
-        if candidate.exists():
-            return [str(candidate)]
-    if importlib.util.find_spec("mypy") is not None:
-        return [sys.executable, "-m", "mypy"]
-    found = shutil.which("mypy")
-    return [found] if found else None
-
-
 def typed_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """An item asking for type hints: mypy, when it is there, finds no error in the modules the
     change annotated — hints that contradict what the code passes are wrong hints (held-out
@@ -394,7 +388,7 @@ def typed_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         for change, _, _ in _py_changes(changes)
         if not modules or any(change.path == m or change.path.endswith("/" + m) for m in modules)
     ]
-    command = mypy_command(root) if paths else None
+    command = tool_command(root, "mypy") if paths else None
     if command is None:
         return None
     argv = [*command, "--no-error-summary", "--no-color-output", "--ignore-missing-imports"]
