@@ -599,7 +599,10 @@ def _exported(tree: ast.Module) -> list[str] | None:
 
 #: What the standard tools write, in the words an item uses for them: (words, what, sample paths
 #: that must be ignored). General knowledge of Python projects, like a linter's rules.
-_BUILD_OUTPUT = r"\bbuild (?:output|artifacts?|products?)\b"
+# "build output" that the item does not spell out (no quoted pattern): a Python build writes
+# build/, dist/ and the egg-info, so all three (held-out python-gitignore: `build/` alone was ticked)
+_BUILD_OUTPUT = re.compile(r"\bbuild (?:output|artifacts?|products?)\b", re.I)
+_BUILD_KINDS = ("distributions", "egg-info")
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(r"\bbytecode\b|__pycache__|\.pyc\b|compiled python", re.I), "Python bytecode",
      ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
@@ -612,11 +615,9 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
     (re.compile(r"\bbuild (?:output|artifacts?|products?|director(?:y|ies)|folders?)\b|`build/`", re.I),
      "build output", ["build/lib/pkg/mod.py"]),
-    # a Python build writes build/, dist/ and the egg-info: "build output" is all three
-    (re.compile(r"\bdist/|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b|" + _BUILD_OUTPUT, re.I),
-     "distributions",
+    (re.compile(r"\bdist/|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b", re.I), "distributions",
      ["dist/pkg-1.0.tar.gz"]),
-    (re.compile(r"\begg[ -]?info\b|" + _BUILD_OUTPUT, re.I), "egg-info", ["pkg.egg-info/PKG-INFO"]),
+    (re.compile(r"\begg[ -]?info\b", re.I), "egg-info", ["pkg.egg-info/PKG-INFO"]),
     (re.compile(r"\btox\b", re.I), "tox environments", [".tox/py312/bin/python"]),
     (re.compile(r"\bnode[_ ]modules\b", re.I), "node_modules", ["node_modules/pkg/index.js"]),
 ]  # fmt: skip
@@ -701,7 +702,14 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
     change = next((c for c in changes if c.path == ".gitignore" and c.after is not None), None)
     if change is None or change.after is None:
         return None
-    wanted = [(what, sample) for words, what, samples in IGNORE_KINDS if words.search(item_text) for sample in samples]
+    spelled_out = re.search(r"`[^`\s]*[/*][^`\s]*`", item_text) is not None
+    implied = _BUILD_KINDS if _BUILD_OUTPUT.search(item_text) and not spelled_out else ()
+    wanted = [
+        (what, sample)
+        for words, what, samples in IGNORE_KINDS
+        if words.search(item_text) or what in implied
+        for sample in samples
+    ]
     if wanted:
         ignored = _ignored(change.after, [sample for _, sample in wanted])
         if ignored is None:
