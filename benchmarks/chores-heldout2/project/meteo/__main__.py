@@ -1,0 +1,7 @@
+"""`python -m meteo ...`."""
+
+import sys
+
+from meteo.cli import main
+
+sys.exit(main())
