@@ -26,6 +26,8 @@ CHORES = REPO / "benchmarks" / "chores"
 # The held-out suite (another project, chores written without looking at the agent): its cases are
 # named heldout-NAME, so `-k heldout` runs them alone.
 HELDOUT = REPO / "benchmarks" / "chores-heldout"
+# The second held-out suite (project meteo): cases heldout2-NAME, all slow (none runs in CI).
+HELDOUT2 = REPO / "benchmarks" / "chores-heldout2"
 
 _spec = importlib.util.spec_from_file_location("bench_chores", SCRIPT)
 assert _spec is not None and _spec.loader is not None
@@ -211,14 +213,16 @@ def _params(chores: list[bench.Chore]) -> list[object]:
     params = []
     for chore in chores:
         heldout = chore.folder.parent == HELDOUT
-        fast = chore.name in (FAST_HELDOUT if heldout else FAST_CHORES)
+        fast = chore.name in (FAST_HELDOUT if heldout else FAST_CHORES) and chore.folder.parent != HELDOUT2
         name = f"heldout-{chore.name}" if heldout else chore.name
+        if chore.folder.parent == HELDOUT2:
+            name = f"heldout2-{chore.name}"
         params.append(pytest.param(chore, id=name, marks=() if fast else pytest.mark.slow))
     return params
 
 
 def _chore_params() -> list[object]:
-    return _params([*bench.find_chores(CHORES), *bench.find_chores(HELDOUT)])
+    return _params([*bench.find_chores(CHORES), *bench.find_chores(HELDOUT), *bench.find_chores(HELDOUT2)])
 
 
 def test_the_suite_has_at_least_30_chores_each_with_a_hand_solution() -> None:
@@ -237,7 +241,14 @@ def test_the_heldout_suite_has_10_chores_each_with_a_hand_solution_and_a_wrong_o
     assert {chore.name for chore in chores} >= FAST_HELDOUT
 
 
-@pytest.mark.parametrize("suite", [CHORES, HELDOUT], ids=["chores", "heldout"])
+def test_the_heldout2_suite_has_12_chores_each_with_a_hand_solution_and_a_wrong_one() -> None:
+    chores = bench.find_chores(HELDOUT2)
+    assert len(chores) == 12
+    for chore in chores:
+        assert (chore.folder / "solution.patch").is_file() and (chore.folder / "wrong.patch").is_file(), chore.name
+
+
+@pytest.mark.parametrize("suite", [CHORES, HELDOUT, HELDOUT2], ids=["chores", "heldout", "heldout2"])
 def test_the_project_tests_pass(suite: Path, tmp_path: Path) -> None:
     copy = tmp_path / "project"
     bench.prepare_copy(suite / "project", bench.Chore("none", tmp_path / "none"), copy)
@@ -273,7 +284,7 @@ def test_check_fails_untouched_and_passes_on_the_hand_solution(chore: bench.Chor
 
 
 def _wrong_params() -> list[object]:
-    chores = [*bench.find_chores(CHORES), *bench.find_chores(HELDOUT)]
+    chores = [*bench.find_chores(CHORES), *bench.find_chores(HELDOUT), *bench.find_chores(HELDOUT2)]
     return _params([chore for chore in chores if (chore.folder / "wrong.patch").is_file()])
 
 

@@ -24,7 +24,9 @@ def render_text(summaries: list[DaySummary], unit: str = "C") -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(summaries: list[DaySummary], gaps: list[Gap], unit: str = "C", title: str = "Weather report") -> str:
+def render_markdown(
+    summaries: list[DaySummary], gaps: list[Gap], unit: str = "C", title: str = "Weather report"
+) -> str:
     lines = [f"# {title}", ""]
     if not summaries:
         lines.append("No readings.")

@@ -4,7 +4,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from meteo.readings import Reading
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "readings.csv"

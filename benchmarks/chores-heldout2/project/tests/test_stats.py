@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from conftest import reading
-
 from meteo.readings import load_readings
 from meteo.stats import daily_summary, find_gaps, station_extremes
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from meteo.units import c_to_f, convert_temp, dew_point, f_to_c, kmh_to_ms
 
 
