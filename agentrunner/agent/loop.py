@@ -53,7 +53,7 @@ from .guide import EXAMPLE_ANSWER, EXAMPLE_TASK, copied_example, copied_placehol
 from .intent import item_intent
 from .journal import FileChange
 from .options import shown_option_steps
-from .replies import parse_reply, without_guide_echo
+from .replies import definition_owners, parse_reply, without_guide_echo
 from .testing import failing_test_files, failing_tests, still_failing, test_feedback, test_files, test_kept
 from .todo_comments import marker_only
 from .validators import ActResult
@@ -111,6 +111,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     in_play = list(dict.fromkeys([*writes, *files]))
     default_path = writes[0] if len(writes) == 1 else in_play[0] if len(in_play) == 1 else None
     known = frozenset([*in_play, *listing])
+    owners = definition_owners({path: _text_of(root, path) for path in in_play if path.endswith(".py")})
     seen: set[str] = set()
     made: set[str] = set()  # the signatures of this attempt's writes that were made
     touched: set[str] = set(files) | set(writes)
@@ -154,7 +155,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         if restarts:
             sampling = {"temperature": FRESH_TEMPERATURE, "seed": restarts}
         response = ctx.call(ChatRequest(messages=messages, max_tokens=max_tokens, tools=tools, **sampling))
-        reply = parse_reply(without_guide_echo(response.text), default_path, known)
+        reply = parse_reply(without_guide_echo(response.text), default_path, known, owners)
         reply.actions += [
             Action(call.name, dict(call.arguments), call.id or f"call_{turn}") for call in response.tool_calls
         ]
@@ -312,6 +313,13 @@ def _first_line(feedback: str) -> str | None:
     """What a stuck attempt's last feedback says, as its error (None when there was none)."""
     lines = [line for line in feedback.strip().splitlines() if line.strip()]
     return lines[0][:300] if lines else None
+
+
+def _text_of(root: Path, path: str) -> str:
+    try:
+        return (root / path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _restore(root: Path, originals: dict[str, bytes | None]) -> None:

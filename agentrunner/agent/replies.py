@@ -24,6 +24,7 @@ _TOOL_CALL = re.compile(
     r"<tool_call>.*?(?:</tool_call>|\Z)|^```[ \t]*(?:json|tool_call|tool_code)?[ \t]*\n\s*[\[{].*?^```[ \t]*$",
     re.DOTALL | re.MULTILINE,
 )
+_TOP_DEFINITION = re.compile(r"^(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.MULTILINE)
 _EXTENSIONLESS = {"makefile", "dockerfile", "license", "changelog", "readme", "procfile", "justfile", "authors"}
 
 
@@ -154,10 +155,39 @@ def without_guide_echo(text: str) -> str:
     return "".join(kept).rstrip("\n") + closing + "\n"
 
 
-def parse_reply(text: str, default_path: str | None = None, known: frozenset[str] = frozenset()) -> Reply:
+def definition_owners(texts: dict[str, str]) -> dict[str, str]:
+    """Each top-level function or class name of the given Python files → the one file defining
+    it (a name two files define belongs to neither)."""
+    owners: dict[str, str] = {}
+    twice: set[str] = set()
+    for path, text in texts.items():
+        if not path.endswith(".py"):
+            continue
+        for name in _TOP_DEFINITION.findall(text):
+            if owners.setdefault(name, path) != path:
+                twice.add(name)
+    return {name: path for name, path in owners.items() if name not in twice}
+
+
+def _owner(body: str, language: str, owners: dict[str, str]) -> str | None:
+    """The file a python block of whole definitions belongs to: the one file defining them all
+    (Qwen2.5-Coder-1.5B wrote a function's name, not its file, above its new definition)."""
+    if language.lower() not in _LANGUAGES["py"] | {""}:
+        return None
+    places = {owners.get(name) for name in _TOP_DEFINITION.findall(body)}
+    return places.pop() if len(places) == 1 else None
+
+
+def parse_reply(
+    text: str,
+    default_path: str | None = None,
+    known: frozenset[str] = frozenset(),
+    owners: dict[str, str] | None = None,
+) -> Reply:
     """The actions of a model's text reply, in the order written. ``default_path`` takes an edit
     block or a fenced block (of a fitting language) that names no path; ``known`` are the paths a
-    bare name in prose may refer to."""
+    bare name in prose may refer to; ``owners`` (name → file, see ``definition_owners``) places a
+    python block of definitions that names no path when there is no ``default_path``."""
     found: list[tuple[int, Action]] = []
     taken: list[tuple[int, int]] = []
     for match in _TOOL_CALL.finditer(text):
@@ -185,6 +215,8 @@ def parse_reply(text: str, default_path: str | None = None, known: frozenset[str
         taken.append((start, end))
         if path is None and default_path is not None and _fits(default_path, language):
             path = default_path
+        if path is None and default_path is None and owners:
+            path = _owner(body, language, owners)
         if path is None:
             continue
         body = _blank_lines_empty(strip_line_numbers(body) or body)
