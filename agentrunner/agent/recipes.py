@@ -27,8 +27,11 @@ from typing import Any, Protocol
 from ..chat import ChatRequest, ChatResponse, Message
 from ..tools import ToolRefused, ToolResult, Workspace, csv_to_markdown
 from .actions import CHANGING_TOOLS
+from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
+from .changelog import category_named, entry_given, unreleased_section, with_entry
 from .intent import item_intent
 from .loop import run_loop
+from .todo_comments import find_markers, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 
 IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
@@ -640,6 +643,186 @@ class ReleaseNotes(Recipe):
         return [filled]
 
 
+_MARKER_WORDS = re.compile(r"\b(TODO|FIXME|XXX|HACK)s?\b")
+_INVENTORY_VERBS = re.compile(
+    r"\b(?:collect|list|gather|inventor(?:y|ies)|find|extract|compile|round up|write down|dump|catalog(?:ue)?)\b",
+    re.IGNORECASE,
+)
+_NOT_AN_INVENTORY = re.compile(
+    r"\b(?:resolve|fix|implement|address|remove|delete|clean|prioriti[sz]e|estimate|owner|categori[sz]e|summari[sz]e"
+    r"|explain|suggest|plan|group)\w*",
+    re.IGNORECASE,
+)
+
+
+class TodoInventory(Recipe):
+    """``Collect the TODO comments into `docs/todo.md```: the comments are found by the
+    tokenizer (and each language's comment syntax), listed as ``- `path:line` — text`` (a table
+    when the item asks for one). No model call: finding comments is grep's work."""
+
+    name = "todo-inventory"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        title = item.title
+        words = list(dict.fromkeys(w.upper() for w in _MARKER_WORDS.findall(title)))
+        outputs = [p for p in mentioned_paths(title) if p.lower().endswith((".md", ".markdown", ".txt", ".rst"))]
+        text = _MARKER_WORDS.sub("", f"{title}\n{item.context}")  # "FIXMEs" asks to fix nothing
+        if not words or not outputs or not _INVENTORY_VERBS.search(title) or _NOT_AN_INVENTORY.search(text):
+            return None
+        return {"output": outputs[-1], "words": words, "table": bool(re.search(r"\btable\b", text, re.I))}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return self.one_step(
+            item,
+            params,
+            expected=f"{params['output']}: every {' and '.join(params['words'])} comment with its file and line",
+            reads=[],
+            writes=[params["output"]],
+            max_tokens=16,
+        )
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        output, words = step.params["output"], step.params["words"]
+        result = ActResult(writes=[output])
+        root = ctx.workspace.root
+        files = [p for p in ctx.workspace.walk(root) if p.relative_to(root).parts[0] != "tasks"]
+        markers = find_markers(root, files, words)
+        content = render_inventory(markers, words, table=bool(step.params.get("table")))
+        arguments = {"path": output, "content": content}
+        outcome = ctx.tool("write_file", arguments)
+        _record(result, "write_file", arguments, outcome)
+        result.text = f"{len(markers)} {' and '.join(words)} comment(s) listed in {output}"
+        result.data = {"markers": [f"{m.path}:{m.line}" for m in markers]}
+        if not outcome.ok:
+            result.error = f"{output}: {outcome.error}"
+        return result
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        def every_marker(result: ActResult, root: Path) -> Check:
+            listed = (root / step.params["output"]).read_text("utf-8")
+            missing = [where for where in result.data.get("markers", []) if where.rsplit(":", 1)[0] not in listed]
+            if missing:
+                return Check("inventory", False, f"not listed: {', '.join(missing)}")
+            return Check("inventory", True, result.text)
+
+        return [every_marker]
+
+
+_CHANGELOG_WORD = re.compile(r"\bchange ?log\b", re.IGNORECASE)
+_CHANGELOG_NAME = re.compile(r"^(?:changelog|changes|history)(?:\.(?:md|markdown|txt))?$", re.IGNORECASE)
+_ENTRY_VERBS = re.compile(r"\b(?:entry|add|missing|note|mention|record|log|say)s?\b", re.IGNORECASE)
+_NOT_AN_ENTRY = re.compile(
+    r"\b(?:release|summari[sz]e|convert|reformat|sort|rewrite|translate|move|table|count|list|fix the)\b", re.IGNORECASE
+)
+ENTRY_SHOTS = (
+    "Write the changelog entry the task asks for, as JSON: its Keep a Changelog category and the entry, "
+    "one line a user of the project reads saying what changed. Keep the names the task quotes in backticks.\n\n"
+    "Task: Changelog: mention that `export --gzip` is new\n"
+    '{"category": "Added", "entry": "`export --gzip` writes a compressed export."}\n\n'
+    "Task: the CHANGELOG should say `parse_date` no longer crashes on an empty string\n"
+    '{"category": "Fixed", "entry": "`parse_date` no longer crashes on an empty string."}\n\n'
+)
+
+
+class ChangelogEntry(Recipe):
+    """``Add a CHANGELOG entry …`` (or "the CHANGELOG is missing X — add it"): the model writes
+    the entry and picks its category (one JSON answer; none when the item spells both out, "→
+    Fixed: …"); :func:`changelog.with_entry` puts it under Unreleased → category. A 1.5B model
+    editing the changelog itself wrote no-op edit blocks, then whole-file rewrites (held-out
+    changelog-by-task)."""
+
+    name = "changelog-entry"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        title = item.title
+        named = [p for p in mentioned_paths(title) if _CHANGELOG_NAME.match(p.rsplit("/", 1)[-1])]
+        if not (named or _CHANGELOG_WORD.search(title)) or not _ENTRY_VERBS.search(title):
+            return None
+        if _NOT_AN_ENTRY.search(_BACKTICKED.sub("", title)):  # the words, not what they quote
+            return None
+        return {"path": named[0] if named else "CHANGELOG.md", "category": category_named(title),
+                "entry": entry_given(title)}  # fmt: skip
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return self.one_step(
+            item,
+            params,
+            expected=f"{params['path']}: the entry under Unreleased",
+            reads=[],
+            writes=[params["path"]],
+            max_tokens=120,
+        )
+
+    def schema(self, step: StepSpec) -> dict[str, Any]:
+        category = step.params.get("category")
+        return {
+            "type": "object",
+            "properties": {
+                "category": {"enum": [category] if category else CHANGELOG_CATEGORIES},
+                "entry": {"type": "string", "minLength": 8, "maxLength": 240},
+            },
+            "required": ["category", "entry"],
+        }
+
+    @staticmethod
+    def _changelog(root: Path, path: str) -> str:
+        """The project's changelog: the path the item names, or the one the project has under
+        another name (``CHANGES.md``) when the item only says "the changelog"."""
+        if (root / path).exists() or path != "CHANGELOG.md":
+            return path
+        found = sorted(p.name for p in root.iterdir() if p.is_file() and _CHANGELOG_NAME.match(p.name))
+        return found[0] if found else path
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        path = self._changelog(ctx.workspace.root, step.params["path"])
+        result = ActResult(writes=[path])
+        text = _read(ctx, path, result) if (ctx.workspace.root / path).exists() else ""
+        if text is None:
+            return result
+        category, entry = step.params.get("category"), step.params.get("entry")
+        if category and entry:
+            result.data = {"category": category, "entry": entry}
+            result.text = json.dumps(result.data)
+        else:
+            section = unreleased_section(text) or "(no Unreleased section yet)"
+            context = f"\n{ctx.item.context}" if ctx.item.context.strip() else ""
+            prompt = (
+                f"{ENTRY_SHOTS}The changelog's Unreleased section now:\n{section}\n"
+                f"Task: {ctx.item.title}{context}\n"
+            )
+            if not self.ask_json(ctx, step, prompt, result):
+                return result
+        category, entry = str(result.data.get("category")), " ".join(str(result.data.get("entry") or "").split())
+        if category not in CHANGELOG_CATEGORIES or not entry:
+            result.error = f"answer {result.data} is no category and entry"
+            return result
+        arguments = {"path": path, "content": with_entry(text, category, entry)}
+        outcome = ctx.tool("write_file", arguments)
+        _record(result, "write_file", arguments, outcome)
+        if not outcome.ok:
+            result.error = f"{path}: {outcome.error}"
+        return result
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        quoted = [
+            token
+            for token in _BACKTICKED.findall(step.instruction)
+            if token not in mentioned_paths(step.instruction) and token not in CHANGELOG_CATEGORIES
+        ]
+
+        def names_the_change(result: ActResult, root: Path) -> Check:
+            entry = str((result.data or {}).get("entry") or "")
+            words = re.findall(r"\w+", entry)
+            missing = [token for token in quoted if token.lower() not in entry.lower()]
+            if len(words) < 3:
+                return Check("entry", False, f"too short for a changelog entry: {entry!r}")
+            if missing:
+                return Check("entry", False, f"the entry does not name {', '.join(f'`{t}`' for t in missing)}")
+            return Check("entry", True, f"{result.data.get('category')}: {entry}")
+
+        return [json_matches(self.schema(step)), names_the_change]
+
+
 class Rename(Recipe):
     """``Rename `old` to `new` in `file.py``` — or in a folder (``pkg/``), or with no place named,
     across the project: the model answers ``{old, new}`` (the item's identifiers), the
@@ -934,7 +1117,9 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
     )
 
 
-RECIPES: list[Recipe] = [Classify(), ExtractContacts(), CsvTable(), ReleaseNotes(), Rename()]
+RECIPES: list[Recipe] = [
+    Classify(), ExtractContacts(), CsvTable(), ReleaseNotes(), ChangelogEntry(), TodoInventory(), Rename()
+]  # fmt: skip
 GENERAL = General()
 BY_NAME: dict[str, Recipe] = {recipe.name: recipe for recipe in [*RECIPES, GENERAL]}
 

@@ -10,7 +10,10 @@ it has the next step.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +65,83 @@ def marker_only(action: Any, root: Path, item_text: str) -> str | None:
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     return only_marker_dropped(path, old, str(action.arguments.get("content") or ""), item_text)
+
+
+# --- an inventory of the markers: "collect the TODO comments into docs/todo.md" ------------------
+# Finding comments is grep's work, not a model's: Qwen2.5-Coder-1.5B, shown the grep, wrote the
+# list into CHANGELOG.md, README.md and pyproject.toml in turn (held-out chore todo-inventory).
+
+_HASH_COMMENTS = {".py", ".pyi", ".sh", ".bash", ".toml", ".cfg", ".ini", ".yaml", ".yml", ".rb", ".pl", ".r"}
+_SLASH_COMMENTS = {".js", ".jsx", ".ts", ".tsx", ".c", ".h", ".cc", ".cpp", ".hpp", ".java", ".go", ".rs", ".kt",
+                   ".swift", ".cs", ".scala"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One marker comment: where it is, its word (TODO, FIXME…) and what it says."""
+
+    path: str
+    line: int
+    word: str
+    text: str
+
+
+def _comments(path: Path, text: str) -> list[tuple[int, str]]:
+    """(line, comment text without its ``#``/``//``) of a source file's comments. Python's come from
+    its tokenizer (a ``"# TODO"`` in a string is no comment); other languages' from their syntax."""
+    if path.suffix in (".py", ".pyi"):
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        except (tokenize.TokenError, SyntaxError):
+            tokens = []
+        if tokens:
+            return [(t.start[0], t.string.lstrip("#")) for t in tokens if t.type == tokenize.COMMENT]
+    lead = r"#" if path.suffix in _HASH_COMMENTS else r"//|/\*"
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.search(rf"(?:^|\s)(?:{lead})(.*)$", line)
+        if match:
+            found.append((number, match.group(1).rstrip("*/ ").strip()))
+    return found
+
+
+def find_markers(root: Path, files: list[Path], words: list[str]) -> list[Marker]:
+    """The marker comments (``# TODO: …`` for the words given) of the project's source files."""
+    pattern = re.compile(rf"^\s*({'|'.join(map(re.escape, words))})\b(?:\([^)]*\))?[:)\]]?\s*(.*)$")
+    markers: list[Marker] = []
+    for path in files:
+        if path.suffix not in _HASH_COMMENTS | _SLASH_COMMENTS:
+            continue
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, comment in _comments(path, text):
+            match = pattern.match(comment)
+            if match:
+                where = path.relative_to(root).as_posix()
+                markers.append(Marker(where, number, match.group(1), match.group(2).strip()))
+    return sorted(markers, key=lambda m: (m.path, m.line))
+
+
+def render_inventory(markers: list[Marker], words: list[str], *, table: bool = False) -> str:
+    """The markers as a markdown list (``- `path:line` — text``) or table, under a heading."""
+    title = " and ".join(words)
+    lines = [f"# {title} comments", ""]
+    if not markers:
+        return "\n".join([*lines, f"No {title} comments in the project.", ""])
+    if table:
+        lines += ["| file | line | comment |", "|---|---|---|"]
+        lines += [f"| `{m.path}` | {m.line} | {_cell(m, words)} |" for m in markers]
+    else:
+        lines += [f"- `{m.path}:{m.line}` — {_said(m, words)}" for m in markers]
+    return "\n".join([*lines, ""])
+
+
+def _said(marker: Marker, words: list[str]) -> str:
+    prefix = f"{marker.word}: " if len(words) > 1 else ""
+    return prefix + (marker.text or "(no text)")
+
+
+def _cell(marker: Marker, words: list[str]) -> str:
+    return _said(marker, words).replace("|", "\\|")

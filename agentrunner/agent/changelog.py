@@ -1,0 +1,84 @@
+"""A changelog entry put where Keep a Changelog says it goes: under ``## [Unreleased]``, in its
+category's ``### Added/Changed/…`` section (made when missing, in the format's order).
+
+Writing the entry is the model's part (one line); placing it is not — a 1.5B model asked to edit
+a changelog wrote no-op edit blocks and whole-file rewrites (held-out chore changelog-by-task)."""
+
+from __future__ import annotations
+
+import re
+
+# Keep a Changelog 1.1.0's categories, in its order
+CATEGORIES = ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"]
+
+_UNRELEASED = re.compile(r"^##\s+\[?unreleased\]?", re.IGNORECASE)
+_SECTION = re.compile(r"^##\s")
+_SUBSECTION = re.compile(r"^###\s+(.*?)\s*$")
+_BULLET = re.compile(r"^([-*+])\s")
+_NAMED = re.compile(r"(?<![\w-])(" + "|".join(CATEGORIES) + r")\b")
+_GIVEN = re.compile(r"(?<![\w-])(?:" + "|".join(CATEGORIES) + r")\s*:\s*(?P<entry>\S.*?)\s*$")
+NEW_CHANGELOG = (
+    "# Changelog\n\nAll notable changes to this project are documented in this file.\n"
+    "The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).\n"
+)
+
+
+def category_named(item_text: str) -> str | None:
+    """The category an item names ("under Unreleased → Fixed", "Added: …"), spelt capitalised as
+    the format spells it, if exactly one is named."""
+    named = set(_NAMED.findall(item_text))
+    return named.pop() if len(named) == 1 else None
+
+
+def entry_given(item_text: str) -> str | None:
+    """The entry an item spells out after its category ("… → Fixed: `load_items` reads BOMs")."""
+    match = _GIVEN.search(item_text)
+    return match.group("entry").rstrip(".") + "." if match else None
+
+
+def unreleased_section(text: str) -> str | None:
+    """The Unreleased section's lines (its heading included), or None when there is none."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if _UNRELEASED.match(line)), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if _SECTION.match(lines[i])), len(lines))
+    return "\n".join(lines[start:end]).rstrip() + "\n"
+
+
+def with_entry(text: str, category: str, entry: str) -> str:
+    """``text`` with ``- entry`` at the end of Unreleased → category. An Unreleased section is
+    made above the first release when there is none, the category's section after the ones the
+    format lists before it. Every other line stays as it was."""
+    if category not in CATEGORIES:
+        raise ValueError(f"not a Keep a Changelog category: {category!r}")
+    lines = (text or NEW_CHANGELOG).splitlines()
+    bullet_mark = next((m.group(1) for line in lines if (m := _BULLET.match(line))), "-")
+    bullet = f"{bullet_mark} {' '.join(entry.split())}"
+    start = next((i for i, line in enumerate(lines) if _UNRELEASED.match(line)), None)
+    if start is None:
+        at = next((i for i, line in enumerate(lines) if _SECTION.match(line)), len(lines))
+        block = ["## [Unreleased]", "", f"### {category}", bullet]
+        block = ([""] if at and lines[at - 1].strip() else []) + block + ([""] if at < len(lines) else [])
+        return _joined(text, lines[:at] + block + lines[at:])
+    end = next((i for i in range(start + 1, len(lines)) if _SECTION.match(lines[i])), len(lines))
+    subsections = [(i, m.group(1).strip()) for i in range(start + 1, end) if (m := _SUBSECTION.match(lines[i]))]
+    own = next((i for i, title in subsections if title.lower() == category.lower()), None)
+    if own is not None:
+        after = next((i for i, _ in subsections if i > own), end)
+        at = max((i for i in range(own + 1, after) if lines[i].strip()), default=own) + 1
+        return _joined(text, [*lines[:at], bullet, *lines[at:]])
+    rank = CATEGORIES.index(category)
+    later = [i for i, title in subsections if title in CATEGORIES and CATEGORIES.index(title) > rank]
+    boundary = later[0] if later else end
+    # after the last text before the boundary, not after the blank lines that lead to it
+    at = max((i for i in range(start, boundary) if lines[i].strip()), default=start) + 1
+    block = ["", f"### {category}", bullet] + ([""] if at < len(lines) and lines[at].strip() else [])
+    return _joined(text, lines[:at] + block + lines[at:])
+
+
+def _joined(original: str, lines: list[str]) -> str:
+    return "\n".join(lines) + ("\n" if original.endswith("\n") or not original else "")
+
+
+__all__ = ["CATEGORIES", "NEW_CHANGELOG", "category_named", "entry_given", "unreleased_section", "with_entry"]

@@ -1,0 +1,176 @@
+"""The changelog-entry recipe: the model writes one line, code puts it under Unreleased → category."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrunner.agent.changelog import category_named, entry_given, unreleased_section, with_entry
+from agentrunner.agent.recipes import ChangelogEntry, ItemInfo, recipe_for
+from agentrunner.chat import ChatRequest, ChatResponse
+from agentrunner.config import load_config
+from agentrunner.tools import ToolResult, Workspace
+
+CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
+CHANGELOG = """# Changelog
+
+All notable changes to this project are documented in this file.
+
+## [Unreleased]
+
+### Fixed
+- `summary --by week` puts the last days of December in week 1 of the next year.
+
+## [0.6.2] - 2026-10-27
+
+### Fixed
+- A rates file with a byte-order mark is read correctly.
+"""
+
+
+def item(title: str, context: str = "") -> ItemInfo:
+    return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
+
+
+class Context:
+    """Plays the model with prepared JSON answers; the tools are the real workspace's."""
+
+    def __init__(self, workspace: Workspace, answers: list[str], title: str) -> None:
+        self.workspace = workspace
+        self.item = item(title)
+        self.answers = list(answers)
+        self.requests: list[ChatRequest] = []
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        return ChatResponse(text=self.answers.pop(0))
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(name, arguments)
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    (isolated_home / "ws").mkdir()
+    (isolated_home / "ws" / "CHANGELOG.md").write_text(CHANGELOG, "utf-8")
+    return Workspace(load_config(write_config(CONFIG)))
+
+
+def test_an_entry_goes_under_unreleased_in_its_category_and_nothing_else_changes() -> None:
+    fixed = with_entry(CHANGELOG, "Fixed", "`load_rates` reads  semicolons.")
+    assert fixed == CHANGELOG.replace(
+        "next year.\n", "next year.\n- `load_rates` reads semicolons.\n"
+    )  # the end of Unreleased → Fixed, not the release's Fixed below it
+    added = with_entry(CHANGELOG, "Added", "`summary --by task`.")
+    assert added == CHANGELOG.replace("## [Unreleased]\n\n", "## [Unreleased]\n\n### Added\n- `summary --by task`.\n\n")
+    security = with_entry(CHANGELOG, "Security", "x y z")
+    assert security == CHANGELOG.replace("next year.\n", "next year.\n\n### Security\n- x y z\n")
+    starred = "# C\n\n## 1.0.0 - 2020-01-01\n* first\n"
+    assert with_entry(starred, "Removed", "gone") == (
+        "# C\n\n## [Unreleased]\n\n### Removed\n* gone\n\n## 1.0.0 - 2020-01-01\n* first\n"
+    )  # an Unreleased section above the first release, in the file's bullet style
+    assert with_entry("", "Added", "new").endswith("## [Unreleased]\n\n### Added\n- new\n")
+    with pytest.raises(ValueError, match="not a Keep a Changelog category"):
+        with_entry(CHANGELOG, "Improved", "x")
+    assert unreleased_section(CHANGELOG) == (
+        "## [Unreleased]\n\n### Fixed\n- `summary --by week` puts the last days of December in week 1 of the next year.\n"
+    )
+    assert unreleased_section("# C\n\n## 1.0\n- a\n") is None
+
+
+def test_the_item_names_the_category_and_may_spell_the_entry_out() -> None:
+    title = "Add a CHANGELOG entry under Unreleased → Fixed: `load_items` now reads Excel exports (a BOM)"
+    assert category_named(title) == "Fixed"
+    assert entry_given(title) == "`load_items` now reads Excel exports (a BOM)."
+    assert category_named("CHANGELOG is missing the new `summary --by task` grouping — add it") is None
+    assert category_named("Fixed or Added, whichever fits") is None
+    assert entry_given("Add a changelog entry for the fix") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "path"),
+    [
+        ("CHANGELOG is missing the new `summary --by task` grouping (merged last week) — add it", "CHANGELOG.md"),
+        ("Add a CHANGELOG entry under Unreleased → Fixed: `load_items` reads BOMs", "CHANGELOG.md"),
+        ("note the `--limit` option in docs/CHANGES.md", "docs/CHANGES.md"),
+        ("changelog: mention the faster loader", "CHANGELOG.md"),
+    ],
+)
+def test_changelog_items_take_the_recipe(title: str, path: str) -> None:
+    found = recipe_for(item(title))
+    assert found is not None and found[0].name == "changelog-entry" and found[1]["path"] == path
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Summarise CHANGELOG.md",
+        "Fill the release notes template `t.md` from `CHANGELOG.md` into `notes.md`",
+        "Convert the changelog to Keep a Changelog format",
+        "list the changelog entries of 2025 in docs/2025.md",
+        "Add a `--json` flag to `stats`",
+    ],
+)
+def test_other_items_about_a_changelog_do_not(title: str) -> None:
+    found = recipe_for(item(title))
+    assert found is None or found[0].name != "changelog-entry"
+
+
+def test_the_model_writes_the_line_and_the_recipe_places_it(ws: Workspace) -> None:
+    """Held-out changelog-by-task: Qwen2.5-Coder-1.5B, asked to edit the changelog, wrote a no-op
+    edit block 20 times, then rewrote the file dropping lines; asked for the entry only, it has
+    one line to get right."""
+    title = "CHANGELOG is missing the new `summary --by task` grouping (merged last week) — add it"
+    recipe, params = recipe_for(item(title)) or (None, {})
+    assert isinstance(recipe, ChangelogEntry)
+    (step,) = recipe.plan(item(title), params)
+    answer = '{"category": "Added", "entry": "`summary --by task` groups the hours by task."}'
+    ctx = Context(ws, [answer], title)
+    result = recipe.act(ctx, step)
+    assert result.error is None and result.writes == ["CHANGELOG.md"]
+    assert (ws.root / "CHANGELOG.md").read_text("utf-8") == CHANGELOG.replace(
+        "## [Unreleased]\n\n", "## [Unreleased]\n\n### Added\n- `summary --by task` groups the hours by task.\n\n"
+    )
+    prompt = ctx.requests[0].messages[0].content
+    assert "### Fixed\n- `summary --by week`" in prompt and prompt.rstrip().endswith(title)  # shown Unreleased
+    assert ctx.requests[0].json_schema == recipe.schema(step)
+    assert all(check(result, ws.root).ok for check in recipe.validators(step))
+    # an entry that does not say what the item quotes is refused (the next attempt asks again)
+    vague = Context(ws, ['{"category": "Added", "entry": "A new grouping for summaries."}'], title)
+    answered = recipe.act(vague, step)
+    checks = [check(answered, ws.root) for check in recipe.validators(step)]
+    assert [c.detail for c in checks if not c.ok] == ["the entry does not name `summary --by task`"]
+
+
+def test_an_item_that_spells_the_entry_out_needs_no_model(ws: Workspace) -> None:
+    title = "Add a CHANGELOG entry under Unreleased → Fixed: `load_rates` reads semicolon-separated files"
+    recipe, params = recipe_for(item(title)) or (None, {})
+    assert recipe is not None
+    (step,) = recipe.plan(item(title), params)
+    assert recipe.schema(step)["properties"]["category"] == {"enum": ["Fixed"]}
+    ctx = Context(ws, [], title)
+    result = recipe.act(ctx, step)
+    assert result.error is None and ctx.requests == []
+    text = (ws.root / "CHANGELOG.md").read_text("utf-8")
+    assert "next year.\n- `load_rates` reads semicolon-separated files.\n\n## [0.6.2]" in text
+    assert all(check(result, ws.root).ok for check in recipe.validators(step))
+
+
+def test_a_project_without_a_changelog_gets_one_and_another_name_is_found(ws: Workspace) -> None:
+    title = "changelog: mention the faster loader"
+    recipe, params = recipe_for(item(title)) or (None, {})
+    assert recipe is not None
+    (step,) = recipe.plan(item(title), params)
+    (ws.root / "CHANGELOG.md").rename(ws.root / "CHANGES.md")
+    answer = '{"category": "Changed", "entry": "The loader reads files twice as fast."}'
+    result = recipe.act(Context(ws, [answer], title), step)
+    assert result.error is None and result.writes == ["CHANGES.md"] and not (ws.root / "CHANGELOG.md").exists()
+    assert "## [Unreleased]\n\n### Changed\n- The loader reads files twice as fast.\n\n### Fixed" in (
+        ws.root / "CHANGES.md"
+    ).read_text("utf-8")
+    (ws.root / "CHANGES.md").unlink()
+    result = recipe.act(Context(ws, [answer], title), step)
+    assert result.error is None and (ws.root / "CHANGELOG.md").read_text("utf-8").startswith("# Changelog\n")
