@@ -76,7 +76,8 @@ def test_an_entry_goes_under_unreleased_in_its_category_and_nothing_else_changes
     with pytest.raises(ValueError, match="not a Keep a Changelog category"):
         with_entry(CHANGELOG, "Improved", "x")
     assert unreleased_section(CHANGELOG) == (
-        "## [Unreleased]\n\n### Fixed\n- `summary --by week` puts the last days of December in week 1 of the next year.\n"
+        "## [Unreleased]\n\n### Fixed\n"
+        "- `summary --by week` puts the last days of December in week 1 of the next year.\n"
     )
     assert unreleased_section("# C\n\n## 1.0\n- a\n") is None
 

@@ -298,7 +298,8 @@ def test_an_item_about_todo_comments_is_shown_the_codes_todos_not_the_to_do_list
     context, "One bullet per TODO …"); Qwen took them for the code's and wrote the item into
     tasks/todo.md. The code's TODOs are shown, the to-do list's are not."""
     (project / "pkg" / "mod.py").write_text("X = 1  # TODO: name this constant\n", "utf-8")
-    item = "Collect the TODO comments in the code into `docs/todo.md`\n  One bullet per TODO with its file and line."
+    # grouped: the general loop's list (a plain list is the todo-inventory recipe's, no model call)
+    item = "Collect the TODO comments in the code into `docs/todo.md`, grouped by module\n  One bullet per TODO."
     with ScriptedServer({"/v1/models": models()}) as server:
         server.queue("/v1/chat/completions", chat_reply(content="DONE"), chat_reply(content="DONE"))
         write_config(config_text(server.url).replace('"list_files"]', '"list_files", "grep"]'))
@@ -397,9 +398,21 @@ def test_a_gitignore_for_build_output_ignores_build_dist_and_the_egg_info(tmp_pa
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     item = "add a .gitignore — people keep committing __pycache__, their .venv and build output"
     problem = ignores_problem([change(".gitignore", None, "__pycache__\n.venv\nbuild/\n")], item, tmp_path)
-    assert problem and "add the lines `dist/`, `*.egg-info/`" in problem
-    right = "__pycache__/\n.venv/\nbuild/\ndist/\n*.egg-info/\n"
+    assert problem and "add the lines `*.py[cod]`, `dist/`, `*.egg-info/`" in problem  # a stray .pyc is bytecode too
+    right = "__pycache__/\n*.py[cod]\n.venv/\nbuild/\ndist/\n*.egg-info/\n"
     assert ignores_problem([change(".gitignore", None, right)], item, tmp_path) is None
+    # a new .gitignore of a Python project ignores what every Python project does: a stray .pyc
+    # and the pytest cache too (the same held-out chore's check, written blind to the agent)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', "utf-8")
+    problem = ignores_problem([change(".gitignore", None, right)], item, tmp_path)
+    assert problem and "does not ignore the pytest cache (e.g. .pytest_cache/v/cache/nodeids)" in problem
+    assert "which a Python project's .gitignore ignores: add the line `.pytest_cache/`" in problem
+    python = right + ".pytest_cache/\n"
+    assert ignores_problem([change(".gitignore", None, python)], item, tmp_path) is None
+    only = "add a .gitignore for only the .venv"
+    assert ignores_problem([change(".gitignore", None, ".venv/\n")], only, tmp_path) is None
+    assert ignores_problem([change(".gitignore", "x\n", "x\n.venv/\n")], "ignore the .venv", tmp_path) is None
+    assert ignores_problem([change(".gitignore", None, ".env\n")], "Add `.env` to .gitignore", tmp_path) is None
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="no git")

@@ -623,9 +623,22 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
 ]  # fmt: skip
 
 
+#: the kinds whose every usual path must be ignored (a stray `mod.pyc` outside `__pycache__/` is
+#: bytecode too); of the others one usual path is enough (`venv/` or `.venv/`)
+EVERY_SAMPLE = {"Python bytecode"}
+#: what a .gitignore made for a Python project ignores when the item does not say "only": the
+#: kinds GitHub's Python template starts with (held-out python-gitignore: "… __pycache__, their
+#: .venv and build output" got those three, and a stray .pyc and the pytest cache were committed)
+PYTHON_KINDS = ("Python bytecode", "virtualenvs", "the pytest cache", "build output", "distributions", "egg-info")
+
+_MAKES_GITIGNORE = re.compile(
+    r"\b(?:add|write|create|make|set up|need)\w*\s+(?:an?\s+|the\s+)?(?:new\s+)?`?\.gitignore", re.I
+)
+_ONLY = re.compile(r"\b(?:only|just)\b", re.I)
+
 #: the usual line for each kind, for the message (a small model copies what it is told)
 IGNORE_PATTERNS = {
-    "Python bytecode": "__pycache__/",
+    "Python bytecode": "__pycache__/\n*.py[cod]",
     "virtualenvs": ".venv/",
     "the pytest cache": ".pytest_cache/",
     "the mypy cache": ".mypy_cache/",
@@ -697,13 +710,17 @@ def _mentioned(path: str, item_text: str) -> bool:
 
 def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A top-level .gitignore the item wrote ignores what the item names in the standard tools'
-    words (issue 12, gitignore: "the pytest cache" was not ignored, and it was ticked), and
-    ignores no project file it did not ignore before, unless the item mentions it."""
+    words (issue 12, gitignore: "the pytest cache" was not ignored, and it was ticked) — and, a new
+    one for a Python project, what every Python project ignores (``PYTHON_KINDS``) unless the item
+    says "only" — and ignores no project file it did not ignore before, unless the item mentions it."""
     change = next((c for c in changes if c.path == ".gitignore" and c.after is not None), None)
     if change is None or change.after is None:
         return None
     spelled_out = re.search(r"`[^`\s]*[/*][^`\s]*`", item_text) is not None
-    implied = _BUILD_KINDS if _BUILD_OUTPUT.search(item_text) and not spelled_out else ()
+    implied: tuple[str, ...] = _BUILD_KINDS if _BUILD_OUTPUT.search(item_text) and not spelled_out else ()
+    python = root is not None and any((root / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg"))
+    if change.before is None and python and _MAKES_GITIGNORE.search(item_text) and not _ONLY.search(item_text):
+        implied = (*implied, *PYTHON_KINDS)
     wanted = [
         (what, sample)
         for words, what, samples in IGNORE_KINDS
@@ -717,13 +734,19 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
         missing: list[tuple[str, str]] = []
         for what in dict.fromkeys(what for what, _ in wanted):
             samples = [sample for kind, sample in wanted if kind == what]
-            if not any(sample in ignored for sample in samples):  # one of a kind's usual paths is enough
-                missing.append((what, samples[0]))
+            unignored = [sample for sample in samples if sample not in ignored]
+            if unignored and (what in EVERY_SAMPLE or len(unignored) == len(samples)):
+                missing.append((what, unignored[0]))
         if missing:
             # every kind at once: a small model fixes one a turn and runs out of turns (issue 12)
             kinds = " nor ".join(f"{what} (e.g. {sample})" for what, sample in missing)
-            lines = [IGNORE_PATTERNS[what] for what, _ in missing if what in IGNORE_PATTERNS]
             have = {line.strip() for line in change.after.decode("utf-8", "replace").splitlines()}
+            lines = [
+                line
+                for what, _ in missing
+                for line in IGNORE_PATTERNS.get(what, "").splitlines()
+                if line.strip("/") not in {h.strip("/") for h in have}
+            ]
             # and the patterns the item quotes that are not lines yet (`.venv/`: a `venv/` ignores
             # some virtualenvs, not the quoted one)
             quoted = re.findall(r"`([^`\s]+)`", item_text)
@@ -737,7 +760,9 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
                 old_lines = change.after.decode("utf-8", "replace").splitlines()
                 kept = [line for line in old_lines if line.strip() and "." + line.strip() not in lines]
                 add += ", so that it reads:\n```\n" + "\n".join(dict.fromkeys([*kept, *lines])) + "\n```"
-            return f".gitignore does not ignore {kinds}, which the item names: {add or 'add a pattern for each'}"
+            named = all(any(w.search(item_text) for w, kind, _ in IGNORE_KINDS if kind == what) for what, _ in missing)
+            why = "which the item names" if named else "which a Python project's .gitignore ignores"
+            return f".gitignore does not ignore {kinds}, {why}: {add or 'add a pattern for each'}"
     if root is None:
         return None
     files = [path for path in _project_files(root) if path != ".gitignore"]
