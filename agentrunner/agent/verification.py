@@ -690,7 +690,7 @@ def tests_for(named: list[str], changes: list[FileChange], root: Path, *, mentio
                 for d in dirs
                 if d not in _SKIP_DIRS
                 and not d.startswith(".")
-                and not _other_project(Path(current) / d, here / d if here.parts else PurePosixPath(d), changed_dirs)
+                and not _other_project(Path(current) / d, here / d, changed_dirs)
             )
             for name in sorted(files):
                 stem = name.removeprefix("test_").removesuffix(".py").removesuffix("_test")
