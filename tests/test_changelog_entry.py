@@ -73,6 +73,8 @@ def test_an_entry_goes_under_unreleased_in_its_category_and_nothing_else_changes
         "# C\n\n## [Unreleased]\n\n### Removed\n* gone\n\n## 1.0.0 - 2020-01-01\n* first\n"
     )  # an Unreleased section above the first release, in the file's bullet style
     assert with_entry("", "Added", "new").endswith("## [Unreleased]\n\n### Added\n- new\n")
+    crlf = CHANGELOG.replace("\n", "\r\n")
+    assert with_entry(crlf, "Fixed", "q r s") == with_entry(CHANGELOG, "Fixed", "q r s").replace("\n", "\r\n")
     with pytest.raises(ValueError, match="not a Keep a Changelog category"):
         with_entry(CHANGELOG, "Improved", "x")
     assert unreleased_section(CHANGELOG) == (

@@ -124,3 +124,13 @@ def test_the_inventory_lists_every_marker_with_file_and_line_and_asks_no_model(w
     assert recipe.act(Context(ws, table), step).error is None
     text = (ws.root / "docs" / "todo.md").read_text("utf-8")
     assert "| `pkg/cli.py` | 8 | FIXME: exit 2 on bad input |" in text and text.startswith("# TODO and FIXME")
+    # a file with other content keeps it; the list is a section at its end
+    (ws.root / "NOTES.md").write_text("# Notes\n\nKeep this.\n", "utf-8")
+    into_notes = "list the TODO comments in NOTES.md"
+    recipe, params = recipe_for(item(into_notes)) or (None, {})
+    assert recipe is not None
+    (step,) = recipe.plan(item(into_notes), params)
+    assert recipe.act(Context(ws, into_notes), step).error is None
+    notes = (ws.root / "NOTES.md").read_text("utf-8")
+    assert notes.startswith("# Notes\n\nKeep this.\n\n## TODO comments\n\n- `pkg/cli.py:7`")
+    assert recipe.act(Context(ws, into_notes), step).error is None  # made again: the section once more

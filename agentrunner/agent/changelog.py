@@ -78,7 +78,10 @@ def with_entry(text: str, category: str, entry: str) -> str:
 
 
 def _joined(original: str, lines: list[str]) -> str:
-    return "\n".join(lines) + ("\n" if original.endswith("\n") or not original else "")
+    """The lines as a file in the original's line endings (a CRLF changelog stays CRLF: every
+    other line unchanged), its final newline kept."""
+    newline = "\r\n" if "\r\n" in original else "\n"
+    return newline.join(lines) + (newline if original.endswith("\n") or not original else "")
 
 
 __all__ = ["CATEGORIES", "NEW_CHANGELOG", "category_named", "entry_given", "unreleased_section", "with_entry"]

@@ -688,6 +688,13 @@ class TodoInventory(Recipe):
         files = [p for p in ctx.workspace.walk(root) if p.relative_to(root).parts[0] != "tasks"]
         markers = find_markers(root, files, words)
         content = render_inventory(markers, words, table=bool(step.params.get("table")))
+        existing = root / output
+        if existing.is_file():
+            # a file with other content keeps it: the list is a section at its end (an earlier
+            # inventory, which starts with such a heading, is made again)
+            before = existing.read_text("utf-8", errors="replace")
+            if before.strip() and not re.match(r"# (?:TODO|FIXME|XXX|HACK)\b[\w ]* comments\n", before):
+                content = before.rstrip("\n") + "\n\n#" + content
         arguments = {"path": output, "content": content}
         outcome = ctx.tool("write_file", arguments)
         _record(result, "write_file", arguments, outcome)
