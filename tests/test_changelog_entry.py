@@ -177,3 +177,25 @@ def test_a_project_without_a_changelog_gets_one_and_another_name_is_found(ws: Wo
     (ws.root / "CHANGES.md").unlink()
     result = recipe.act(Context(ws, [answer], title), step)
     assert result.error is None and (ws.root / "CHANGELOG.md").read_text("utf-8").startswith("# Changelog\n")
+
+
+def test_an_entry_about_nothing_the_item_says_is_refused(ws: Workspace) -> None:
+    """Hostile pass: "Add a CHANGELOG entry" and nothing more leaves the model to make one up (it
+    would be ticked); an entry about something else than the item names is refused too."""
+    bare = "Add a CHANGELOG entry"
+    recipe, params = recipe_for(item(bare)) or (None, {})
+    assert recipe is not None
+    (step,) = recipe.plan(item(bare), params)
+    ctx = Context(ws, [], bare)
+    result = recipe.act(ctx, step)
+    assert result.error and "does not say what changed" in result.error and ctx.requests == []
+    assert (ws.root / "CHANGELOG.md").read_text("utf-8") == CHANGELOG
+    title = "changelog: mention the faster loader"
+    recipe, params = recipe_for(item(title)) or (None, {})
+    assert recipe is not None
+    (step,) = recipe.plan(item(title), params)
+    other = recipe.act(Context(ws, ['{"category": "Fixed", "entry": "Reports print the totals again."}'], title), step)
+    checks = [check(other, ws.root) for check in recipe.validators(step)]
+    assert [c.detail for c in checks if not c.ok] == [
+        "the entry is not about what the item says changed: 'Reports print the totals again.'"
+    ]

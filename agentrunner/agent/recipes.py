@@ -731,6 +731,20 @@ ENTRY_SHOTS = (
 )
 
 
+_NOT_TOPICS = {
+    "changelog", "change", "entry", "entries", "unreleased", "added", "changed", "deprecated", "removed", "fixed",
+    "security", "under", "missing", "please", "mention", "record", "note", "notes", "should", "about", "with",
+    "that", "this", "from", "into", "there", "their", "add", "adds", "needs", "need", "section", "file", "line",
+}  # fmt: skip
+
+
+def _topic_words(text: str) -> set[str]:
+    """The words that say what a change is about (their first five letters: "grouping" and
+    "groups" meet), without the words of asking for a changelog entry."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z_-]{3,}", text)}
+    return {w[:5] for w in words - _NOT_TOPICS}
+
+
 class ChangelogEntry(Recipe):
     """``Add a CHANGELOG entry …`` (or "the CHANGELOG is missing X — add it"): the model writes
     the entry and picks its category (one JSON answer; none when the item spells both out, "→
@@ -748,7 +762,7 @@ class ChangelogEntry(Recipe):
         if _NOT_AN_ENTRY.search(_BACKTICKED.sub("", title)):  # the words, not what they quote
             return None
         return {"path": named[0] if named else "CHANGELOG.md", "category": category_named(title),
-                "entry": entry_given(title)}  # fmt: skip
+                "entry": entry_given(title), "context": item.context}  # fmt: skip
 
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
         return self.one_step(
@@ -786,6 +800,9 @@ class ChangelogEntry(Recipe):
         text = _read(ctx, path, result) if (ctx.workspace.root / path).exists() else ""
         if text is None:
             return result
+        if not _topic_words(f"{step.instruction}\n{step.params.get('context') or ''}"):
+            result.error = "the item does not say what changed: nothing to write an entry about"
+            return result
         category, entry = step.params.get("category"), step.params.get("entry")
         if category and entry:
             result.data = {"category": category, "entry": entry}
@@ -817,12 +834,19 @@ class ChangelogEntry(Recipe):
             if token not in mentioned_paths(step.instruction) and token not in CHANGELOG_CATEGORIES
         ]
 
+        about = _topic_words(f"{step.instruction}\n{step.params.get('context') or ''}")
+
         def names_the_change(result: ActResult, root: Path) -> Check:
             entry = str((result.data or {}).get("entry") or "")
             words = re.findall(r"\w+", entry)
             missing = [token for token in quoted if token.lower() not in entry.lower()]
             if len(words) < 3:
                 return Check("entry", False, f"too short for a changelog entry: {entry!r}")
+            if not about:
+                # "Add a CHANGELOG entry" and nothing more: whatever the model writes is made up
+                return Check("entry", False, "the item does not say what changed: nothing to write an entry about")
+            if not about & _topic_words(entry):
+                return Check("entry", False, f"the entry is not about what the item says changed: {entry!r}")
             if missing:
                 return Check("entry", False, f"the entry does not name {', '.join(f'`{t}`' for t in missing)}")
             return Check("entry", True, f"{result.data.get('category')}: {entry}")
