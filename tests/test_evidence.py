@@ -52,12 +52,15 @@ def change(path: str, before: str | None, after: str | None) -> FileChange:
     return FileChange(path, None if before is None else before.encode(), None if after is None else after.encode())
 
 
-def work(project: Path, write_config: Callable[[str], Path], item: str, *replies: object) -> tuple[dict, str]:
+def work(
+    project: Path, write_config: Callable[[str], Path], item: str, *replies: object, run_tool: bool = False
+) -> tuple[dict, str]:
     """One item against scripted replies (the last one repeats: a stubborn model); its summary
     entry and what the model was told (every request's last message)."""
     with ScriptedServer({"/v1/models": models(), "/v1/chat/completions": replies[-1]}) as server:  # type: ignore[dict-item]
         server.queue("/v1/chat/completions", *replies[:-1])  # type: ignore[arg-type]
-        write_config(config_text(server.url))
+        text = config_text(server.url)
+        write_config(text.replace('"list_files"]', '"list_files", "run"]') if run_tool else text)
         path = todo(project, item)
         summary = run(load_config(project / "routes.toml"), RunOptions(quiet=True))
         told = "\n".join(
@@ -90,7 +93,9 @@ def test_an_item_naming_no_output_is_not_ticked_for_any_file_and_a_bare_done(
     assert entry["status"] == "failed", entry
     assert f"Not done yet: {path}" in told  # the DONE gate said why
     # the fresh start rolled the file back; the bare "x" that follows is no answer either
-    assert "answer: no file changed; the answer is too short to be an answer" in (entry["error"] or ""), entry
+    assert f"answer: no file changed; the step wrote {path}, and those changes were rolled back" in (
+        entry["error"] or ""
+    ), entry
     assert tree(project) == before  # the file it wrote is gone
 
 
@@ -270,3 +275,22 @@ def test_tests_kept_from_running_by_the_configuration_are_weakened_tests() -> No
     asked = "Make pytest ignore the `legacy/` folder in its config"
     assert weakened_tests_problem([change("pyproject.toml", pyproject, deselected)], asked) is None
     assert weakened_tests_problem([change("pyproject.toml", pyproject, pyproject + "# x\n")], item) is None
+
+
+def test_a_change_rolled_back_is_no_answer(project: Path, write_config: Callable[[str], Path]) -> None:
+    """Held-out summary-fahrenheit ("`meteo summary` needs a `--fahrenheit` flag …"): the words
+    read as no change asked, the model's change broke the tests and was rolled back, and its last
+    reply — code without a path — was ticked as the answer, no file changed. A step that changed
+    files and had them rolled back did not do the work, whatever its last text says."""
+    (project / "tests").mkdir()
+    (project / "tests" / "test_mod.py").write_text(TESTS, "utf-8")
+    before = tree(project)
+    broken = MODULE.replace("return sum(values)", "return sum(values) + 1")
+    code = "def total(values):\n    return sum(values) + 1\n\n# the totals now start at one, as they should\n" * 2
+    item = "Have a look at the totals please, they seem off by one to me"
+    tried = f"pkg/mod.py\n```python\n{broken}```\nRUN python -m pytest -q tests/test_mod.py"
+    entry, told = work(project, write_config, item, chat_reply(content=tried), chat_reply(content="DONE"),
+                    chat_reply(content="DONE"), chat_reply(content=code), run_tool=True)  # fmt: skip
+    assert entry["status"] == "failed", entry
+    assert "the step wrote pkg/mod.py, and those changes were rolled back" in (entry["error"] or ""), told
+    assert tree(project) == before

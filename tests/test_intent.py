@@ -19,6 +19,10 @@ CHANGE = [
     "Sort the imports of `stockroom/cli.py`",
     "Explain why `load_items` is slow and make it faster",
     "Ship a `py.typed` marker so type checkers use our annotations (PEP 561)",
+    # held-out summary-fahrenheit: read as an answer, and ticked with no file changed
+    "`meteo summary` needs a `--fahrenheit` flag: temperatures in °F instead of °C (default output unchanged)",
+    "`parse_hours` in timesheet/entries.py has no tests of its own",
+    "`load_items` is missing a docstring",
 ]
 ANSWER = [
     "List the TODO comments in the code",

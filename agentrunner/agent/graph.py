@@ -41,6 +41,7 @@ from ..router import Decision, ItemCapExceeded, RouteContext, Router, StageVerdi
 from ..todo import follow_link, slugify
 from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
 from . import recipes
+from .actions import CHANGING_TOOLS
 from .intent import item_intent, no_change_problem
 from .journal import ItemJournal, RestoreReport, Transactions
 from .recipes import ItemInfo, StepSpec
@@ -376,7 +377,12 @@ class Agent:
         )
         passed = all(check.ok for check in checks)
         if passed:
-            checks += self._honest_checks(state, spec, result.text)
+            tried = [
+                str(r["arguments"].get("path"))
+                for r in result.tool_results
+                if r.get("ok") and r.get("tool") in CHANGING_TOOLS and isinstance(r.get("arguments"), dict)
+            ]
+            checks += self._honest_checks(state, spec, result.text, tried)
             passed = all(check.ok for check in checks)
         calls = list(state.get("calls", []))
         if passed and state.get("decision"):
@@ -419,10 +425,11 @@ class Agent:
             update["error"] = f"{failed.name}: {failed.detail}" if failed else "verification failed"
         return update
 
-    def _honest_checks(self, state: AgentState, spec: StepSpec, answer: str) -> list[Check]:
+    def _honest_checks(self, state: AgentState, spec: StepSpec, answer: str, tried: list[str]) -> list[Check]:
         """What the step really changed (the journal's record): every file parses, none is a
         template echo, a stub or gutted; at the last step every named output changed and the
-        tests the item names or touches pass (agent/verification.py)."""
+        tests the item names or touches pass (agent/verification.py). ``tried``: the files the
+        step's tool calls wrote, kept or rolled back."""
         journal = self._journal(state)
         if journal is None:
             return []
@@ -444,6 +451,14 @@ class Agent:
             problem = no_change_problem(intent, changed)
             checks.append(Check("intent", problem is None, problem or f"{intent.wants}: {intent.reason}"))
             if problem:
+                return checks
+            if not changed and tried:
+                # the model changed files and a failed attempt rolled them back: the item wanted a
+                # change its words did not say (held-out summary-fahrenheit, "`meteo summary` needs a
+                # `--fahrenheit` flag", was ticked as an answer with cli.py restored)
+                wrote = ", ".join(dict.fromkeys(tried))
+                detail = f"no file changed; the step wrote {wrote}, and those changes were rolled back: not done"
+                checks.append(Check("answer", False, detail))
                 return checks
             if not changed:
                 # with no file changed the answer is the work; the step's own content check skips the

@@ -18,8 +18,9 @@ The decision, first rule that applies:
    answer;
 5. it starts with a verb that changes files only when it is about the repo ("write", "give",
    "name", "sort", "create", …) and it names a file or a backticked name: change;
-6. it says how code should behave or that it is broken ("`x` should/must …", "fails", "is red",
-   "crashes") and names a file or a backticked name: change;
+6. it says how code should behave, that it is broken or lacks something ("`x` should/must …",
+   "fails", "is red", "crashes", "`cmd` needs a `--flag`", "is missing", "has no") and names a file
+   or a backticked name: change;
 7. otherwise: answer (nothing in the item's words asks for a change; the answer is still checked
    for junk and echoes).
 
@@ -189,8 +190,8 @@ _NAMES_SOMETHING = re.compile(
     r"`[^`\n]+`|(?<![\w/])[\w.-]+/[\w./-]+|(?<![\w/.])[\w-]+\.(?:py|md|toml|json|ya?ml|txt|cfg|ini|csv)\b"
 )
 _BEHAVIOUR = re.compile(
-    r"\b(?:should|must|needs? to|has to|have to|fails?|failing|broken|crash(?:es|ing)?|is red|regress\w*|"
-    r"doesn't work|does not work|no longer)\b",
+    r"\b(?:should|must|needs? (?:to|an?|the|some)|has to|have to|fails?|failing|broken|crash(?:es|ing)?|is red|"
+    r"regress\w*|doesn't work|does not work|no longer|is missing|lacks?|has no|wants? an?)\b",
     re.IGNORECASE,
 )
 
