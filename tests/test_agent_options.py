@@ -155,6 +155,15 @@ def test_unread_option_problem_reads_the_changed_files() -> None:
     assert unread_option_problem([FileChange("pkg/cli.py", before, used.encode())], JSON_ITEM) is None
     # an option that was there before is not this item's to check
     assert unread_option_problem([FileChange("pkg/cli.py", flag_only.encode(), flag_only.encode())], JSON_ITEM) is None
+    # read only to do the same either way (held-out cli-billable-only, Qwen on 616f72a: ticked)
+    both = "    if args.json:\n        print(value)\n    else:\n        print(value)"
+    same = flag_only.replace("    print(value)", both)
+    problem = unread_option_problem([FileChange("pkg/cli.py", before, same.encode())], JSON_ITEM)
+    assert problem and "`args.json` is read, but both ways do the same thing" in problem
+    passed = flag_only.replace("    print(value)", "    if args.json:\n        pass\n    print(value)")
+    assert unread_option_problem([FileChange("pkg/cli.py", before, passed.encode())], JSON_ITEM)
+    ternary = flag_only.replace("    print(value)", "    print(value if args.json else value)")
+    assert unread_option_problem([FileChange("pkg/cli.py", before, ternary.encode())], JSON_ITEM)
 
 
 MAIN_WITHOUT_TODO = '''def main(argv: list[str] | None = None) -> int:

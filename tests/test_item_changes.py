@@ -165,6 +165,27 @@ def test_an_added_test_keeps_the_test_files_existing_code() -> None:
     assert new_tests_problem([FileChange("tests/test_report.py", before.encode(), changed.encode())], also) is None
 
 
+def test_an_item_asking_only_for_tests_changes_no_code_and_adds_one() -> None:
+    """Held-out wind-chill-test, Qwen on 616f72a: "wind_chill (meteo/units.py) has no tests — add
+    some: …" got docstrings in units.py and no test, and was ticked (the words were not read as
+    asking for a test)."""
+    from agentrunner.agent.checks import new_tests_problem
+
+    item = "wind_chill (meteo/units.py) has no tests — add some: the formula, and the case it returns the air"
+    module = 'def wind_chill(t, v):\n    return t\n'
+    documented = 'def wind_chill(t, v):\n    """The felt temperature."""\n    return t\n'
+    problem = new_tests_problem([FileChange("meteo/units.py", module.encode(), documented.encode())], item)
+    assert problem and "meteo/units.py is not a test file: the task asks for tests" in problem
+    test = "from meteo.units import wind_chill\n\n\ndef test_warm_air():\n    assert wind_chill(20, 10) == 20\n"
+    assert new_tests_problem([FileChange("tests/test_units.py", None, test.encode())], item) is None
+    assert new_tests_problem([], "`parse` needs tests") and new_tests_problem([], "`parse` is untested")
+    # a fix, or an item naming a bug, may change the code beside its tests
+    fix = [FileChange("meteo/units.py", module.encode(), documented.encode()),
+           FileChange("tests/test_units.py", None, test.encode())]  # fmt: skip
+    assert new_tests_problem(fix, "Fix `wind_chill` and add a test for it") is None
+    assert new_tests_problem(fix, "Add a test that shows the bug in `wind_chill`, then make it pass") is None
+
+
 def test_a_test_file_written_again_unchanged_is_not_ticked(project: Path, write_config: Callable[[str], Path]) -> None:
     """End to end: the reformatted file is shown to the model as not done; written the same again,
     the item fails and the file is restored byte for byte."""

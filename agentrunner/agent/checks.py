@@ -999,7 +999,13 @@ _FORMATTING = re.compile(
     r"\b(?:format\w*|whitespace|blank lines?|indent\w*|style|pep ?8|line lengths?|wrap\w*|reflow|black)\b",
     re.IGNORECASE,
 )
-_TESTS_ASKED = re.compile(r"\b(?:add|write|create)\s+(?:[\w-]+\s+){0,2}tests?\b", re.IGNORECASE)  # "add a unit test"
+_TESTS_ASKED = re.compile(
+    r"\b(?:add|write|create)\s+(?:[\w-]+\s+){0,2}tests?\b"  # "add a unit test"
+    r"|\b(?:has|have|with)\s+no\s+(?:unit\s+)?tests\b|\bneeds?\s+(?:some\s+|more\s+)?(?:unit\s+)?tests\b"
+    r"|\buntested\b|\btests?\s+(?:are|is)\s+missing\b",  # "`f` has no tests — add some"
+    re.IGNORECASE,
+)
+_TEST_FILE = re.compile(r"(?:^|/)(?:tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 
 
 def _words(item_text: str) -> str:
@@ -1047,10 +1053,20 @@ def _test_functions(tree: ast.Module) -> set[str]:
 
 
 def new_tests_problem(changes: list[FileChange], item_text: str) -> str | None:
-    """An item asking to add or write tests adds a test function (``test_*``) to a test file
-    (test-item-value: the test file rewritten with no new test was ticked)."""
+    """An item asking to add or write tests ("add a test for", "`f` has no tests — add some") adds
+    a test function (``test_*``) to a test file (test-item-value: the test file rewritten with no
+    new test was ticked) and, asking for nothing else, changes no code outside the tests."""
     if not _TESTS_ASKED.search(_words(item_text)):
         return None
+    if not _CHANGES_ASKED.search(_words(item_text)) and not re.search(r"\bbugs?\b", item_text, re.I):
+        # tests only: the code under test stays as it is (held-out wind-chill-test, "has no tests
+        # — add some", got docstrings in the module and no test, and was ticked)
+        code = [c.path for c in changes if c.path.endswith(".py") and not _TEST_FILE.search(c.path)]
+        if code:
+            return (
+                f"{code[0]} is not a test file: the task asks for tests, so the code under test stays as it "
+                "is. Undo that change and add the tests to a test file"
+            )
     added = False
     for change, after, before in _py_changes(changes):
         if not re.search(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$", change.path):

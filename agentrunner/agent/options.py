@@ -313,7 +313,37 @@ def unread_option_problem(changes: list[FileChange], item_text: str) -> str | No
                 f"`{option}` is added to the parser in {added[0].path}, but nothing reads `args.{dest}`: "
                 f"change the code that runs the command so that it uses `args.{dest}` as the task asks"
             )
+        if all(_reads_only_to_do_the_same(text, dest) for text in texts if read.search(text)):
+            return (
+                f"`args.{dest}` is read, but both ways do the same thing: with `{option}` the command must "
+                "do what the task asks, without it what it did before"
+            )
     return None
+
+
+def _reads_only_to_do_the_same(text: str, dest: str) -> bool:
+    """Whether every read of ``<x>.dest`` in a module is the test of an ``if`` (or ``… if … else``)
+    whose two branches are the same code (held-out cli-billable-only: Qwen wrote ``if
+    args.billable_only:`` with the unchanged call on both branches, and it was ticked)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    reads = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == dest]
+    if not reads:
+        return False
+    same: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If | ast.IfExp):
+            continue
+        if isinstance(node, ast.If):
+            body, orelse = [ast.dump(n) for n in node.body], [ast.dump(n) for n in node.orelse]
+            no_op = body == orelse or (not orelse and all(isinstance(n, ast.Pass) for n in node.body))
+        else:
+            no_op = ast.dump(node.body) == ast.dump(node.orelse)
+        if no_op:
+            same |= {id(n) for n in ast.walk(node.test)}
+    return all(id(n) in same for n in reads)
 
 
 def _adds(text: str, option: str) -> bool:
