@@ -155,6 +155,19 @@ def test_a_summary_of_a_module_names_each_of_its_public_functions(tmp_path: Path
     )
 
 
+def test_a_page_about_each_public_function_names_each_whatever_its_verb(tmp_path: Path) -> None:
+    """Held-out stats-doc, Qwen on 616f72a: "write docs/stats.md — a short page for new
+    contributors on what meteo/stats.py offers (each public function, a sentence or two)" named 3
+    of its 5 functions and was ticked: "write … a page" is no summary verb."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "reorder.py").write_text(REORDER, "utf-8")
+    item = "write docs/r.md — a short page on what pkg/reorder.py offers (each public function, a sentence or two)"
+    page = "# reorder\n\n- `needs_reorder`: whether an item is low.\n"
+    problem = covers_problem([change("docs/r.md", None, page)], item, tmp_path)
+    assert problem and "does not name reorder_quantity, reorder_list" in problem
+    assert covers_problem([change("docs/r.md", None, page)], "write docs/r.md on pkg/reorder.py", tmp_path) is None
+
+
 def test_docstrings_the_item_asks_for_are_there() -> None:
     models = "class Inventory:\n    def add(self, item):\n        pass\n\n    def get(self, sku):\n        return sku\n"
     item = "Document the public methods of `Inventory` in `pkg/models.py` (docstrings for `add` and `get`)"

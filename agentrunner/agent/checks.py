@@ -542,6 +542,13 @@ _SUMMARY = re.compile(
 )
 _ABOUT_DEFINITIONS = re.compile(r"\b(?:functions?|class(?:es)?|definitions?|API|public)\b", re.IGNORECASE)
 _DOC_SUFFIXES = ("", ".md", ".rst", ".txt", ".markdown", ".adoc")
+# "each public function", "every class", "all of its functions": whatever the verb ("a short page on
+# what stats.py offers (each public function, a sentence or two)" — held-out stats-doc, ticked
+# naming 3 of 5)
+_EACH_DEFINITION = re.compile(
+    r"\b(?:each|every|all)\s+(?:of\s+)?(?:the\s+|its\s+)?(?:public\s+)?(?:functions?|class(?:es)?|definitions?)\b",
+    re.IGNORECASE,
+)
 
 
 def covers_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
@@ -550,7 +557,8 @@ def covers_problem(changes: list[FileChange], item_text: str, root: Path | None)
     top-level function and class without a leading underscore) — compared with the module's AST
     (issue 12, summarise-module: a summary without a bullet for one of three functions was ticked)."""
     words = re.sub(r"`[^`\n]*`", " ", item_text)  # the item's words, not a name it quotes (`summary_lines`)
-    if root is None or not _SUMMARY.search(words) or not _ABOUT_DEFINITIONS.search(words):
+    asked = (_SUMMARY.search(words) and _ABOUT_DEFINITIONS.search(words)) or _EACH_DEFINITION.search(words)
+    if root is None or not asked:
         return None
     documents = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _DOC_SUFFIXES]
     modules = [m for m in _named_modules(item_text) if (root / m).is_file()]
