@@ -405,6 +405,13 @@ def test_rename_candidates_are_the_pair_around_to() -> None:
     ]  # fmt: skip
     assert names("Rename the `Reader` class's `load` method to `read`") == ["load", "read"]
     assert names("Rename `a_b` and `c_d` please") == ["a_b", "c_d"]
+    # unquoted code names (held-out rename-c-to-f went to the general path, which failed)
+    assert names("rename c_to_f → celsius_to_fahrenheit across the package and the tests") == [
+        "c_to_f", "celsius_to_fahrenheit"
+    ]  # fmt: skip
+    assert names("Rename loadItems to readInventory") == ["loadItems", "readInventory"]
+    assert recipe_for(ItemInfo(id="i", title="Rename the function to something better", context="", tags=[],
+                               file="t")) is None  # fmt: skip
 
 
 def test_a_function_written_whole_is_merged_by_name(ws: Workspace) -> None:

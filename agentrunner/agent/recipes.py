@@ -854,6 +854,9 @@ class ChangelogEntry(Recipe):
         return [json_matches(self.schema(step)), names_the_change]
 
 
+_CODE_NAME = re.compile(r"[a-z_]\w*_\w*|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*")  # snake_case, camelCase, CamelCase
+
+
 class Rename(Recipe):
     """``Rename `old` to `new` in `file.py``` — or in a folder (``pkg/``), or with no place named,
     across the project: the model answers ``{old, new}`` (the item's identifiers), the
@@ -868,6 +871,12 @@ class Rename(Recipe):
         if not re.search(r"\brename\b", item.title, re.IGNORECASE):
             return None
         names = identifiers(item.title)
+        if len(names) < 2:
+            # unquoted code names around the arrow or "to": `rename c_to_f → celsius_to_fahrenheit`
+            # (held-out rename-c-to-f); words like "the function to something" are no code names
+            bare = re.search(r"\b([A-Za-z_]\w*)\s+(?:to|into|as|→|->|=>)\s+([A-Za-z_]\w*)\b", item.title)
+            if bare and all(_CODE_NAME.fullmatch(name) for name in bare.groups()):
+                names = list(bare.groups())
         paths = [p for p in mentioned_paths(item.title) if p not in names]
         if len(names) < 2:
             return None
