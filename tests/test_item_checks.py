@@ -166,6 +166,12 @@ def test_a_page_about_each_public_function_names_each_whatever_its_verb(tmp_path
     problem = covers_problem([change("docs/r.md", None, page)], item, tmp_path)
     assert problem and "does not name reorder_quantity, reorder_list" in problem
     assert covers_problem([change("docs/r.md", None, page)], "write docs/r.md on pkg/reorder.py", tmp_path) is None
+    # "each public function" asks for the functions, not the classes beside them
+    (tmp_path / "pkg" / "reorder.py").write_text(REORDER + "\n\nclass Plan:\n    pass\n", "utf-8")
+    every = page + "- `reorder_quantity`: how many.\n- `reorder_list`: which.\n"
+    assert covers_problem([change("docs/r.md", None, every)], item, tmp_path) is None
+    problem = covers_problem([change("docs/r.md", None, every)], item.replace("function", "definition"), tmp_path)
+    assert problem and "does not name Plan" in problem
 
 
 def test_docstrings_the_item_asks_for_are_there() -> None:

@@ -565,7 +565,11 @@ def covers_problem(changes: list[FileChange], item_text: str, root: Path | None)
     if not documents or not modules:
         return None
     text = "\n".join((c.after or b"").decode("utf-8", "replace") for c in documents)
-    wants_classes = re.search(r"\bclass(?:es)?\b|\bpublic\b|\bAPI\b|\bdefinitions?\b", item_text, re.IGNORECASE)
+    # "public" or "API" alone means classes too; "each public function" means the functions
+    wants_classes = re.search(r"\bclass(?:es)?\b", item_text, re.IGNORECASE) or (
+        re.search(r"\bpublic\b|\bAPI\b|\bdefinitions?\b", item_text, re.IGNORECASE)
+        and not re.search(r"\bfunctions?\b", item_text, re.IGNORECASE)
+    )
     wants_functions = re.search(r"\bfunctions?\b|\bpublic\b|\bAPI\b|\bdefinitions?\b", item_text, re.IGNORECASE)
     for module in modules:
         tree = _parse((root / module).read_bytes())
