@@ -471,13 +471,14 @@ def test_done_is_checked_against_what_the_item_quotes(ws: Workspace) -> None:
     title = "Add a `.gitignore`"
     context = "Python bytecode, virtualenvs (`.venv/`), build output (`build/`)"
     first = ".gitignore\n```\n__pycache__/\nbuild/\n```\nDONE"
-    second = ".gitignore\n```\n__pycache__/\n.venv/\nbuild/\n```\nDONE"
+    second = ".gitignore\n```\n__pycache__/\n*.py[cod]\n.venv/\nbuild/\n```\nDONE"  # a stray .pyc is bytecode too
     ctx = ScriptedContext(ws, [first, second], title, context)
     assert loop(ctx, [], [".gitignore"]).error is None
     assert "`.venv/`" in ctx.requests[1].messages[-1].content  # the .gitignore check names every missing line
     stubborn = ScriptedContext(ws, [first.replace("build/", "dist/"), "DONE"] * 3, title, context)
     assert loop(stubborn, [], [".gitignore"]).error is not None
-    assert "does not ignore virtualenvs" in stubborn.requests[2].messages[-1].content
+    told = stubborn.requests[1].messages[-1].content
+    assert "does not ignore Python bytecode (e.g. mod.pyc) nor virtualenvs (e.g. .venv/bin/python)" in told
 
 
 def test_an_item_finds_its_files_by_name_and_by_command_words(ws: Workspace) -> None:
