@@ -257,8 +257,9 @@ def test_the_changes_do_what_the_item_literally_asks() -> None:
     a docstring item whose edit also changed the code would have been."""
     gitignore = "Add a `.gitignore`\n  Python bytecode, virtualenvs (`.venv/`), build output (`build/`, `dist/`)"
     partial = [change(".gitignore", None, "__pycache__/\nvenv/\nbuild/\ndist/\n")]
-    assert "'.venv/'" in (asked_problem(partial, gitignore, None) or "")
-    assert asked_problem([change(".gitignore", None, "__pycache__/\n.venv/\nbuild/\ndist/\n")], gitignore, None) is None
+    assert "`.venv/`" in (asked_problem(partial, gitignore, None) or "")
+    right = "__pycache__/\n*.py[cod]\n.venv/\nbuild/\ndist/\n"  # a stray .pyc is bytecode too (616f72a)
+    assert asked_problem([change(".gitignore", None, right)], gitignore, None) is None
     dev = [change("pyproject.toml", "[project]\n", "[project.optional-dependencies]\ndev = []\n")]
     assert "pytest>=8" in (asked_problem(dev, "Add a `dev` extra with `pytest>=8` to `pyproject.toml`", None) or "")
     # seen on the chores benchmark: pytest>=8 put into the main dependencies, no `dev` extra ("development" is no `dev`)
