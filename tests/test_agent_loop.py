@@ -273,6 +273,17 @@ def test_rename_across_a_folder_or_the_project(ws: Workspace) -> None:
     result = found[0].act(ScriptedContext(ws, ['{"old": "top", "new": "largest"}'], title), step)
     assert result.error is None and result.writes == ["pkg/stats.py", "pkg/report.py"]
     assert "return largest(v)" in (ws.root / "pkg/report.py").read_text("utf-8")
+    # a file that only spells the import in a string is no caller (make run renamed inside
+    # tests/test_verification.py's string literals, and the item failed)
+    spelt = 'SOURCE = "from .stats import largest\\nlargest(1)"\n'
+    (ws.root / "pkg" / "other.py").write_text(spelt, "utf-8")
+    title2 = "rename `largest` → `biggest` (pkg/stats.py) and update everything that uses it"
+    found = recipe_for(ItemInfo(id="i", title=title2, context="", tags=[], file="t.md"))
+    assert found is not None
+    (step,) = found[0].plan(ItemInfo(id="i", title=title2, context="", tags=[], file="t.md"), found[1])
+    result = found[0].act(ScriptedContext(ws, ['{"old": "largest", "new": "biggest"}'], title2), step)
+    assert result.error is None and "pkg/other.py" not in result.writes
+    assert (ws.root / "pkg" / "other.py").read_text("utf-8") == spelt
     assert all(check(result, ws.root).ok for check in found[0].validators(step))
     everywhere = recipe_for(ItemInfo(id="i", title="Rename `top` to `largest`", context="", tags=[], file="t"))
     assert everywhere is not None and everywhere[1]["path"] == "."

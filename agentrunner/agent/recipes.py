@@ -18,6 +18,7 @@ premium tiers are for. The same recipes run on every tier: escalation re-asks th
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -854,6 +855,24 @@ class ChangelogEntry(Recipe):
         return [json_matches(self.schema(step)), names_the_change]
 
 
+def _imports(text: str, module: str) -> bool:
+    """Whether a Python file imports ``module`` (its last dotted part) in a real import statement
+    — not in a string: make run's rename in examples/billing.py renamed inside a test file's string
+    literals that spelt "from billing import"."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            parts = (node.module or "").split(".") + [alias.name for alias in node.names]
+            if module in parts:
+                return True
+        elif isinstance(node, ast.Import) and any(module in alias.name.split(".") for alias in node.names):
+            return True
+    return False
+
+
 _CODE_NAME = re.compile(r"[a-z_]\w*_\w*|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*")  # snake_case, camelCase, CamelCase
 
 
@@ -935,7 +954,7 @@ class Rename(Recipe):
                 text = file.read_text("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if not inside and not (package and re.search(rf"\b(?:from|import)\s+[\w.]*\b{re.escape(package)}\b", text)):
+            if not inside and not (package and _imports(text, package)):
                 continue
             if names and not any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names):
                 continue
