@@ -26,7 +26,9 @@ CHORES = REPO / "benchmarks" / "chores"
 # The held-out suite (another project, chores written without looking at the agent): its cases are
 # named heldout-NAME, so `-k heldout` runs them alone.
 HELDOUT = REPO / "benchmarks" / "chores-heldout"
-# The second held-out suite (project meteo): cases heldout2-NAME, all slow (none runs in CI).
+# The later held-out suites (chores-heldout2: project meteo, and any chores-heldoutN added since, each
+# written blind): cases heldoutN-NAME, all slow (none runs in CI). A new suite needs no edit here.
+LATER_HELDOUTS = sorted(path for path in (REPO / "benchmarks").glob("chores-heldout[2-9]*") if path.is_dir())
 HELDOUT2 = REPO / "benchmarks" / "chores-heldout2"
 
 _spec = importlib.util.spec_from_file_location("bench_chores", SCRIPT)
@@ -213,16 +215,24 @@ def _params(chores: list[bench.Chore]) -> list[object]:
     params = []
     for chore in chores:
         heldout = chore.folder.parent == HELDOUT
-        fast = chore.name in (FAST_HELDOUT if heldout else FAST_CHORES) and chore.folder.parent != HELDOUT2
+        later = chore.folder.parent in LATER_HELDOUTS
+        fast = chore.name in (FAST_HELDOUT if heldout else FAST_CHORES) and not later
         name = f"heldout-{chore.name}" if heldout else chore.name
-        if chore.folder.parent == HELDOUT2:
-            name = f"heldout2-{chore.name}"
+        if later:
+            name = f"{chore.folder.parent.name.removeprefix('chores-')}-{chore.name}"
         params.append(pytest.param(chore, id=name, marks=() if fast else pytest.mark.slow))
     return params
 
 
+def _all_chores() -> list[bench.Chore]:
+    chores = [*bench.find_chores(CHORES), *bench.find_chores(HELDOUT)]
+    for suite in LATER_HELDOUTS:
+        chores.extend(bench.find_chores(suite))
+    return chores
+
+
 def _chore_params() -> list[object]:
-    return _params([*bench.find_chores(CHORES), *bench.find_chores(HELDOUT), *bench.find_chores(HELDOUT2)])
+    return _params(_all_chores())
 
 
 def test_the_suite_has_at_least_30_chores_each_with_a_hand_solution() -> None:
@@ -241,14 +251,22 @@ def test_the_heldout_suite_has_10_chores_each_with_a_hand_solution_and_a_wrong_o
     assert {chore.name for chore in chores} >= FAST_HELDOUT
 
 
-def test_the_heldout2_suite_has_12_chores_each_with_a_hand_solution_and_a_wrong_one() -> None:
-    chores = bench.find_chores(HELDOUT2)
-    assert len(chores) == 12
+def test_the_heldout2_suite_has_12_chores() -> None:
+    assert len(bench.find_chores(HELDOUT2)) == 12
+
+
+@pytest.mark.parametrize("suite", LATER_HELDOUTS, ids=[path.name for path in LATER_HELDOUTS])
+def test_a_later_heldout_suite_has_10_chores_or_more_each_with_a_hand_solution_and_a_wrong_one(suite: Path) -> None:
+    chores = bench.find_chores(suite)
+    assert len(chores) >= 10
     for chore in chores:
         assert (chore.folder / "solution.patch").is_file() and (chore.folder / "wrong.patch").is_file(), chore.name
 
 
-@pytest.mark.parametrize("suite", [CHORES, HELDOUT, HELDOUT2], ids=["chores", "heldout", "heldout2"])
+SUITES = [CHORES, HELDOUT, *LATER_HELDOUTS]
+
+
+@pytest.mark.parametrize("suite", SUITES, ids=[path.name.removeprefix("chores-") for path in SUITES])
 def test_the_project_tests_pass(suite: Path, tmp_path: Path) -> None:
     copy = tmp_path / "project"
     bench.prepare_copy(suite / "project", bench.Chore("none", tmp_path / "none"), copy)
@@ -284,8 +302,7 @@ def test_check_fails_untouched_and_passes_on_the_hand_solution(chore: bench.Chor
 
 
 def _wrong_params() -> list[object]:
-    chores = [*bench.find_chores(CHORES), *bench.find_chores(HELDOUT), *bench.find_chores(HELDOUT2)]
-    return _params([chore for chore in chores if (chore.folder / "wrong.patch").is_file()])
+    return _params([chore for chore in _all_chores() if (chore.folder / "wrong.patch").is_file()])
 
 
 @pytest.mark.parametrize("chore", _wrong_params())
