@@ -4,7 +4,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 import shelf
 from shelf.cli import main
 

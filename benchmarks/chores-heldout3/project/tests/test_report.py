@@ -9,9 +9,8 @@ from shelf.report import fee_lines, overdue_lines
 
 
 def test_overdue_lines_longest_overdue_first(data_dir: Path, today: date) -> None:
-    lines = overdue_lines(
-        load_loans(data_dir / "loans.csv"), load_books(data_dir / "books.csv"), load_members(data_dir / "members.csv"), today
-    )
+    loans = load_loans(data_dir / "loans.csv")
+    lines = overdue_lines(loans, load_books(data_dir / "books.csv"), load_members(data_dir / "members.csv"), today)
     assert lines[0] == "2025-12-22   70 days  Bram Okafor: Crime and Punishment"
     assert lines[1] == "2026-01-26   35 days  Ada Whitfield: Pride and Prejudice"
     assert not any("Middlemarch" in line for line in lines)  # returned
