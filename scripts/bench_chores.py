@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import os
 import re
@@ -466,6 +467,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.config.is_file():
             raise BenchError(f"{args.config}: no such config (--config)")
         chores = find_chores(args.chores.resolve(), args.only)
+        if importlib.util.find_spec("pytest") is None:
+            # without it the agent runs no test (a fix is never tried against them) and the checks
+            # that run pytest fail: the figures would measure the set-up, not the agent
+            raise BenchError(f"pytest is not installed in {sys.executable}: install the dev extras (setup.sh dev)")
         results = []
         for index, chore in enumerate(chores, 1):
             print(f"[{index}/{len(chores)}] {chore.name} …", file=sys.stderr, flush=True)

@@ -17,6 +17,8 @@ files' bytes before and after, the project's other files, and the standard tools
   names), and no longer as the literal it names (``instead of the literals``);
 - ``covers`` — a summary or inventory of a module, written into a text file, names every public
   function/class of it when the item asks about them;
+- ``facts`` — a page's money amounts, durations and percentages are mostly the code's own
+  (:mod:`agentrunner.agent.facts`);
 - ``under`` — text an item puts "under X → Y" of a markdown file is under those headings;
 - ``marker`` — a ``py.typed`` is empty and beside a package's ``__init__.py`` (PEP 561);
 - ``ignores`` — a ``.gitignore``: ignores what the item names in the standard tools' words (the
@@ -42,6 +44,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
+from .facts import facts_problem
 from .journal import FileChange
 
 DELETES = re.compile(r"\b(?:delete|remove|drop|strip|trim|rewrite|shorten|clean(?:\s|-)?up)\w*\b", re.IGNORECASE)
@@ -1193,6 +1196,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: docstrings_problem(changes, item_text),
         lambda: used_problem(changes, item_text),
         lambda: covers_problem(changes, item_text, root),
+        lambda: facts_problem(changes, item_text, root),
         lambda: markers_problem(changes, item_text, root),
         lambda: ignores_problem(changes, item_text, root),
         lambda: heading_problem(changes, item_text),

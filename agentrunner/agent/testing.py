@@ -20,6 +20,15 @@ def test_files(paths: list[str]) -> list[str]:
 
 
 _FIXING = re.compile(r"\b(?:fix|repair|debug|failing|fails|broken)\b", re.IGNORECASE)
+# pytest itself is missing from the interpreter the run tool uses: no failure the model can fix (a
+# heldout run without the dev extras told the model "The tests fail: No module named pytest" after
+# every write, and it wrote docs/notes.md to make them pass); verification says "not run" then too
+_NO_PYTEST = re.compile(r"No module named pytest\b")
+
+
+def pytest_missing(output: str) -> bool:
+    """Whether a test run's output says pytest is not installed (the run said nothing of the code)."""
+    return bool(_NO_PYTEST.search(output)) and "passed" not in output and "failed" not in output
 
 
 def failing_tests(ctx: Any, result: ActResult, instruction: str, named: list[str]) -> str:
@@ -33,7 +42,7 @@ def failing_tests(ctx: Any, result: ActResult, instruction: str, named: list[str
     arguments = {"command": "python -m pytest -q -x " + " ".join(targets)}
     outcome = ctx.tool("run", arguments)
     record(result, Action("run", arguments), outcome)
-    if not outcome.ok or outcome.output.startswith("exit code 0"):
+    if not outcome.ok or outcome.output.startswith("exit code 0") or pytest_missing(outcome.output):
         return ""
     return clip(outcome.output)
 
@@ -103,7 +112,7 @@ def test_feedback(ctx: Any, result: ActResult, changed: set[str], named: list[st
     arguments = {"command": "python -m pytest -q --tb=short " + " ".join(targets)}
     outcome = ctx.tool("run", arguments)
     record(result, Action("run", arguments), outcome)
-    if outcome.ok and outcome.output.startswith("exit code 0"):
+    if outcome.ok and (outcome.output.startswith("exit code 0") or pytest_missing(outcome.output)):
         return None
     if test_files(sorted(changed)):
         hints = _call_hints(outcome.output)
