@@ -1,0 +1,5 @@
+import sys
+
+from hits.cli import main
+
+sys.exit(main())
