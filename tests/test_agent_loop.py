@@ -189,6 +189,28 @@ def test_failing_tests_are_the_next_turn_and_block_done(ws: Workspace) -> None:
     assert failed.error is not None or not (ws.root / "tests" / "test_top2.py").exists()
 
 
+class NoPytestContext(ScriptedContext):
+    """The run tool's interpreter has no pytest (a venv without the dev extras)."""
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        if name == "run":
+            return ToolResult(True, f"exit code 1\n{sys.executable}: No module named pytest\n")
+        return super().tool(name, arguments)
+
+
+def test_pytest_missing_is_no_test_failure_for_the_model(ws: Workspace) -> None:
+    """A heldout run on a venv without pytest told the model "The tests fail: No module named
+    pytest" after each write; it could not fix that and wrote docs/notes.md instead."""
+    write = (
+        'pkg/stats.py\n```python\ndef mean(values):\n    """The mean."""\n'
+        "    return sum(values) / len(values)\n```\nDONE"
+    )
+    ctx = NoPytestContext(ws, [write], "Add a docstring to `mean` in pkg/stats.py")
+    result = loop(ctx, ["pkg/stats.py"], ["pkg/stats.py"])
+    assert result.error is None, result.error
+    assert all("The tests fail" not in str(m.content) for r in ctx.requests for m in r.messages)
+
+
 def test_a_missing_output_is_asked_for_once_then_the_step_stops(ws: Workspace) -> None:
     """A model that answers twice without an action will not start (Gemma 270M on the chores
     benchmark burnt its whole turn budget and timed out)."""

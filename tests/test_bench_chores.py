@@ -379,3 +379,16 @@ def _alive(proc: Path) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def test_the_benchmark_refuses_to_run_without_pytest(
+    mini_suite: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without pytest the agent runs no test and the checks that run pytest fail: the figures would
+    measure the set-up (a heldout run on a venv without the dev extras got 1 of 8 right)."""
+    real = bench.importlib.util.find_spec
+    monkeypatch.setattr(
+        bench.importlib.util, "find_spec", lambda name, *a: None if name == "pytest" else real(name, *a)
+    )
+    assert bench.main(["--chores", str(mini_suite), "--config", str(REPO / "routes.toml")]) == 2
+    assert "pytest is not installed" in capsys.readouterr().err
