@@ -100,6 +100,7 @@ def test_the_item_names_the_category_and_may_spell_the_entry_out() -> None:
         ("Add a CHANGELOG entry under Unreleased → Fixed: `load_items` reads BOMs", "CHANGELOG.md"),
         ("note the `--limit` option in docs/CHANGES.md", "docs/CHANGES.md"),
         ("changelog: mention the faster loader", "CHANGELOG.md"),
+        ("CHANGELOG: note under Unreleased that the malformed-line count now goes to stderr", "CHANGELOG.md"),
     ],
 )
 def test_changelog_items_take_the_recipe(title: str, path: str) -> None:
