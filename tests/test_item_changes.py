@@ -292,3 +292,22 @@ def test_type_hints_that_mypy_refutes_are_not_done(tmp_path: Path) -> None:
     assert problem and problem.startswith("mypy finds 3 type error(s)") and "pkg/report.py:6: error:" in problem
     (tmp_path / "pkg/report.py").write_text(right, "utf-8")
     assert item_problem([FileChange("pkg/report.py", old.encode(), right.encode())], item, tmp_path) is None
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy judges the hints")
+def test_a_hint_naming_an_unimported_standard_type_is_told_the_import(tmp_path: Path) -> None:
+    """heldout4 filters-type-hints (Qwen, 31054fc): `start: datetime | None` without the import,
+    told only `Name "datetime" is not defined`, three turns without adding it."""
+    from agentrunner.agent.checks import item_problem
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg/__init__.py").write_text("", "utf-8")
+    old = "def after(times, start=None):\n    return [t for t in times if start is None or t >= start]\n"
+    new = "def after(times: list[datetime], start: datetime | None = None) -> list[datetime]:\n"
+    new += "    return [t for t in times if start is None or t >= start]\n"
+    new = "from __future__ import annotations\n\n\n" + new
+    (tmp_path / "pkg/filters.py").write_text(new, "utf-8")
+    change = FileChange("pkg/filters.py", old.encode(), new.encode())
+    problem = item_problem([change], "Type hints for pkg/filters.py", tmp_path)
+    assert problem and 'Name "datetime" is not defined' in problem
+    assert "Add to the imports: `from datetime import datetime`" in problem

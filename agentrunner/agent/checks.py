@@ -254,10 +254,36 @@ def lint_problem(changes: list[FileChange], item_text: str, root: Path | None) -
             )
         if new:
             undefined = re.match(r"F821 Undefined name `(\w+)`", new[0])
-            where = _import_of(root, change.path, undefined.group(1)) if undefined else None
+            where = import_line(root, change.path, undefined.group(1)) if undefined else None
             fix = f"import it: `{where}`" if where else "fix it"
             return f"{change.path}: {new[0]} (ruff; not there before the change): {fix}"
     return None
+
+
+# names an annotation uses that the standard library defines, with their import (heldout4's type
+# hints wrote `start: datetime | None` without importing it, told only `Name "datetime" is not
+# defined`, and ran out of turns)
+_STDLIB_IMPORTS = {
+    **{name: f"from datetime import {name}" for name in ("date", "datetime", "time", "timedelta", "timezone")},
+    **{name: f"from pathlib import {name}" for name in ("Path", "PurePath", "PurePosixPath")},
+    **{name: f"from decimal import {name}" for name in ("Decimal",)},
+    **{name: f"from fractions import {name}" for name in ("Fraction",)},
+    **{name: f"from collections import {name}" for name in ("Counter", "OrderedDict", "defaultdict", "deque")},
+    **{
+        name: f"from collections.abc import {name}"
+        for name in ("Callable", "Generator", "Iterable", "Iterator", "Mapping", "MutableMapping", "Sequence")
+    },
+    **{
+        name: f"from typing import {name}"
+        for name in ("IO", "Any", "ClassVar", "Literal", "NamedTuple", "Optional", "TextIO", "TypedDict", "Union")
+    },
+}
+
+
+def import_line(root: Path, path: str, name: str) -> str | None:
+    """The import a module needs for ``name``: from the one project module defining it, else from the
+    standard library for the usual annotation names (``from datetime import datetime``), else None."""
+    return _import_of(root, path, name) or _STDLIB_IMPORTS.get(name)
 
 
 def _import_of(root: Path, path: str, name: str) -> str | None:
@@ -410,9 +436,16 @@ def typed_problem(changes: list[FileChange], item_text: str, root: Path | None) 
     if not errors:
         return None
     shown = "\n".join(errors[:4])
+    imports = []
+    for error in errors:
+        undefined = re.match(r'^(.+?):\d+: error: Name "(\w+)" is not defined', error)
+        line = import_line(root, undefined.group(1), undefined.group(2)) if undefined else None
+        if line and f"`{line}`" not in imports:
+            imports.append(f"`{line}`")
+    needed = f"\nAdd to the imports: {', '.join(imports)}" if imports else ""
     return (
-        f"mypy finds {len(errors)} type error(s) with the new hints:\n{shown}\nAnnotate each parameter with "
-        "the type its callers really pass (read the code that calls it and the types it uses)"
+        f"mypy finds {len(errors)} type error(s) with the new hints:\n{shown}{needed}\nAnnotate each parameter "
+        "with the type its callers really pass (read the code that calls it and the types it uses)"
     )
 
 
