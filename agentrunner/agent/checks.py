@@ -1173,7 +1173,8 @@ _BUMP_KIND = re.compile(r"\b(major|minor|patch)\b(?=[^.\n]{0,40}\b(?:version|bum
 _VERSION_NUMBER = re.compile(r"\b\d+\.\d+(?:\.\d+)?\b")
 
 
-def _project_version(data: bytes | None) -> str | None:
+def project_version(data: bytes | None) -> str | None:
+    """The version of a ``pyproject.toml``'s bytes (``[project]``, else ``[tool.poetry]``), or None."""
     try:
         document = tomllib.loads((data or b"").decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
@@ -1196,24 +1197,41 @@ def bumped(version: str, kind: str) -> str | None:
     return ".".join(str(number) for number in numbers[: max(len(parts), index + 1)])
 
 
-def version_bump_problem(changes: list[FileChange], item_text: str) -> str | None:
+_BUMP_VERB = re.compile(r"\b(?:bump|increment|raise|increase|advance)\w*\b.*\bversion\b|\bversion\b.*\bbump", re.I)
+
+
+def version_bump_problem(changes: list[FileChange], item_text: str, root: Path | None = None) -> str | None:
     """An item asking for a major, minor or patch bump (and naming no version number) changes
     ``pyproject.toml``'s version to semantic versioning's next one of that kind (held-out
-    version-minor-bump: "Minor version bump", 0.6.2 became 0.6.3 and was ticked)."""
+    version-minor-bump: "Minor version bump", 0.6.2 became 0.6.3 and was ticked) — and, when it
+    asks to bump the version, changes it at all (an item that also asks for a changelog entry
+    could be ticked for the entry alone)."""
     match = _BUMP_KIND.search(_words(item_text))
     if match is None or _VERSION_NUMBER.search(item_text):
         return None
     kind = match.group(1) or match.group(2)
+    bumped_here = False
     for change in changes:
         if PurePosixPath(change.path).name != "pyproject.toml" or change.after is None:
             continue
-        old, new = _project_version(change.before), _project_version(change.after)
+        old, new = project_version(change.before), project_version(change.after)
         if old is None or new is None or old == new:
-            continue  # a bump not made is the other checks' (pyproject changed for something else)
+            continue  # pyproject changed for something else
+        bumped_here = True
         wanted = bumped(old, kind)
         if wanted is not None and new != wanted:
             return f"{change.path}: project.version is {new}; a {kind.lower()} bump of {old} is {wanted}"
-    return None
+    pyproject = root / "pyproject.toml" if root is not None else None
+    if bumped_here or pyproject is None or not pyproject.is_file() or not _BUMP_VERB.search(item_text):
+        return None
+    current = project_version(pyproject.read_bytes())
+    wanted = bumped(current, kind) if current else None
+    if current is None or wanted is None or any(c.path == "pyproject.toml" for c in changes):
+        return None
+    return (
+        f"pyproject.toml: the item asks for a {kind.lower()} version bump and project.version is still "
+        f"{current}: make it {wanted}"
+    )
 
 
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
@@ -1222,7 +1240,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         # a test asked for and not added is what to say first (a reformatted test file is both)
         lambda: new_tests_problem(changes, item_text),
         lambda: reformat_problem(changes, item_text),
-        lambda: version_bump_problem(changes, item_text),
+        lambda: version_bump_problem(changes, item_text, root),
         lambda: dropped_docstring_problem(changes, item_text),
         lambda: type_hints_problem(changes, item_text),
         lambda: typed_problem(changes, item_text, root),

@@ -34,6 +34,7 @@ from .intent import item_intent
 from .loop import run_loop
 from .todo_comments import find_markers, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
+from .versions import current_version, next_version, version_edits
 
 IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -720,7 +721,8 @@ _CHANGELOG_WORD = re.compile(r"\bchange ?log\b", re.IGNORECASE)
 _CHANGELOG_NAME = re.compile(r"^(?:changelog|changes|history)(?:\.(?:md|markdown|txt))?$", re.IGNORECASE)
 _ENTRY_VERBS = re.compile(r"\b(?:entry|add|missing|note|mention|record|log|say)s?\b", re.IGNORECASE)
 _NOT_AN_ENTRY = re.compile(
-    r"\b(?:release|summari[sz]e|convert|reformat|sort|rewrite|translate|move|table|count|list|fix the)\b", re.IGNORECASE
+    r"\b(?:release|summari[sz]e|convert|reformat|sort|rewrite|translate|move|table|count|list|fix the|bump)\b",
+    re.IGNORECASE,
 )
 ENTRY_SHOTS = (
     "Write the changelog entry the task asks for, as JSON: its Keep a Changelog category and the entry, "
@@ -1180,8 +1182,88 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
     )
 
 
+_BUMP = re.compile(r"\b(?:bump|increment|raise|increase|advance)\w*\b", re.IGNORECASE)
+_VERSION_WORD = re.compile(r"\bversion\b", re.IGNORECASE)
+_BUMP_KIND = re.compile(r"\b(major|minor|patch)\b", re.IGNORECASE)
+_VERSION_NUMBER = re.compile(r"(?<![\w.])v?(\d+\.\d+\.\d+)(?![\w.]*\w)")
+# a dependency's or the interpreter's version is not the project's
+_NOT_THE_PROJECT = re.compile(
+    r"\bversion\s+of\b|\b(?:dependenc\w*|requirements?|pin\w*|python|node|npm|package\.json|lock)\b", re.IGNORECASE
+)
+_VERSION_FILE = re.compile(r"(?:^|/)(?:pyproject\.toml|setup\.cfg|__init__\.py|_?version\.py)$")
+
+
+class VersionBump(Recipe):
+    """``Bump the patch version`` / ``Minor version bump in pyproject.toml`` / ``Bump the version to
+    0.4.0``: the project's version and every place that states it (:mod:`versions`) are found and
+    changed to the next one of the kind, or the one named. No model call: an item naming no file
+    sent the 1.5B model to a made-up pyproject (heldout4 patch-release). An item that also wants a
+    changelog entry, or names another file, is the general loop's."""
+
+    name = "version-bump"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        title = item.title
+        if not (_BUMP.search(title) and _VERSION_WORD.search(title)) or _NOT_THE_PROJECT.search(title):
+            return None
+        if _CHANGELOG_WORD.search(f"{title}\n{item.context}") or re.search(r"\brelease notes?\b", title, re.I):
+            return None
+        if any(not _VERSION_FILE.search(path) for path in mentioned_paths(title)):
+            return None
+        kinds = {kind.lower() for kind in _BUMP_KIND.findall(title)}
+        targets = list(dict.fromkeys(_VERSION_NUMBER.findall(title)))
+        if len(kinds) > 1 or len(targets) > 1 or not (kinds or targets):
+            return None
+        return {"kind": next(iter(kinds), None), "target": targets[0] if targets else None}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return self.one_step(
+            item, params, expected="the project's version, everywhere it is stated", reads=[], writes=[], max_tokens=16
+        )
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        root = ctx.workspace.root
+        result = ActResult()
+        old = current_version(root)
+        if old is None:
+            result.error = "pyproject.toml states no [project] or [tool.poetry] version to bump"
+            return result
+        new = next_version(old, step.params.get("kind"), step.params.get("target"))
+        if new is None:
+            result.error = f"version {old} is not plain numbers: no {step.params.get('kind')} bump of it is defined"
+            return result
+        if new == old:
+            result.error = f"the version is {old} already"
+            return result
+        for edit in version_edits(root, old, new):
+            arguments = {"path": edit.path, "old": edit.old, "new": edit.new}
+            outcome = ctx.tool("edit_file", arguments)
+            _record(result, "edit_file", arguments, outcome)
+            if not outcome.ok:
+                result.error = f"{edit.path}: {outcome.error}"
+                return result
+            result.writes.append(edit.path)
+        result.text = f"version {old} → {new} in {', '.join(result.writes)}"
+        result.data = {"old": old, "new": new, "paths": result.writes}
+        return result
+
+    def validators(self, step: StepSpec) -> list[Validator]:
+        def bumped_everywhere(result: ActResult, root: Path) -> Check:
+            data = result.data or {}
+            now = current_version(root)
+            if now != data.get("new"):
+                return Check("version", False, f"pyproject.toml states {now}, not {data.get('new')}")
+            stale = [edit.path for edit in version_edits(root, str(data.get("old")), str(data.get("new")))]
+            if stale:
+                return Check("version", False, f"still {data.get('old')}: {', '.join(stale)}")
+            return Check("version", True, result.text)
+
+        return [bumped_everywhere]
+
+
 RECIPES: list[Recipe] = [
-    Classify(), ExtractContacts(), CsvTable(), ReleaseNotes(), ChangelogEntry(), TodoInventory(), Rename()
+    Classify(), ExtractContacts(), CsvTable(), ReleaseNotes(), ChangelogEntry(), TodoInventory(), VersionBump(),
+    Rename(),
 ]  # fmt: skip
 GENERAL = General()
 BY_NAME: dict[str, Recipe] = {recipe.name: recipe for recipe in [*RECIPES, GENERAL]}

@@ -1,0 +1,136 @@
+"""The version-bump recipe (agent/versions.py): the project's version found and bumped everywhere it
+is stated, with no model call — and the tick gate's "a bump asked and not made" (issue 12, heldout4
+patch-release: "Bump the patch version for the next release" named no file; the 1.5B model wrote a
+made-up pyproject and placeholder tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrunner.agent.checks import item_problem
+from agentrunner.agent.journal import FileChange
+from agentrunner.agent.recipes import ItemInfo, VersionBump, recipe_for
+from agentrunner.agent.versions import version_edits
+from agentrunner.chat import ChatRequest, ChatResponse
+from agentrunner.config import load_config
+from agentrunner.tools import ToolResult, Workspace
+
+CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
+PYPROJECT = (
+    '[project]\nname = "hits"\nversion = "0.4.2"\nrequires-python = ">=3.11"\n'
+    'dependencies = []\n\n[tool.poetry.dependencies]\nrich = {version = "0.4.2"}\n'
+)
+
+
+def item(title: str, context: str = "") -> ItemInfo:
+    return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
+
+
+class Context:
+    """The recipe calls no model: any call fails the test."""
+
+    def __init__(self, workspace: Workspace, title: str) -> None:
+        self.workspace = workspace
+        self.item = item(title)
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        raise AssertionError("the version-bump recipe asks no model")
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(name, arguments)
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    root = isolated_home / "ws"
+    (root / "hits").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "pyproject.toml").write_text(PYPROJECT, "utf-8")
+    (root / "hits" / "__init__.py").write_text('"""Hits."""\n\n__version__ = "0.4.2"\n', "utf-8")
+    (root / "hits" / "cli.py").write_text('PROG = "hits"\nEXAMPLE = "0.4.2"\n', "utf-8")
+    (root / "tests" / "test_version.py").write_text('__version__ = "0.4.2"\n', "utf-8")
+    return Workspace(load_config(write_config(CONFIG)))
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "target"),
+    [
+        ("Bump the patch version for the next release", "patch", None),
+        ("Minor version bump in pyproject.toml", "minor", None),
+        ("Bump the version to 0.4.0 in `pyproject.toml`", None, "0.4.0"),
+        ("major version bump: the CLI changed", "major", None),
+    ],
+)
+def test_version_bumps_take_the_recipe(title: str, kind: str | None, target: str | None) -> None:
+    found = recipe_for(item(title))
+    assert found is not None and found[0].name == "version-bump" and found[1] == {"kind": kind, "target": target}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Bump the version of pydantic to 2.5.0 in pyproject.toml",
+        "bump the minimum Python version to 3.12",
+        "Bump the minor version and add a CHANGELOG entry",
+        "Bump the version",  # which part: the general loop asks the model
+        "Bump the version in package.json to 1.2.0",
+        "Write release notes for the patch release",
+    ],
+)
+def test_other_version_items_do_not(title: str) -> None:
+    found = recipe_for(item(title))
+    assert found is None or found[0].name != "version-bump"
+
+
+def test_the_patch_bump_changes_every_place_that_states_the_version_and_nothing_else(ws: Workspace) -> None:
+    title = "Bump the patch version for the next release"
+    recipe, params = recipe_for(item(title)) or (None, {})
+    assert isinstance(recipe, VersionBump)
+    (step,) = recipe.plan(item(title), params)
+    result = recipe.act(Context(ws, title), step)
+    assert result.error is None and result.writes == ["pyproject.toml", "hits/__init__.py"]
+    assert ws.root.joinpath("pyproject.toml").read_text("utf-8") == PYPROJECT.replace(
+        'version = "0.4.2"\nrequires', 'version = "0.4.3"\nrequires'
+    )  # the dependency's inline table keeps its version
+    assert ws.root.joinpath("hits/__init__.py").read_text("utf-8") == '"""Hits."""\n\n__version__ = "0.4.3"\n'
+    assert 'EXAMPLE = "0.4.2"' in ws.root.joinpath("hits/cli.py").read_text("utf-8")
+    assert '"0.4.2"' in ws.root.joinpath("tests/test_version.py").read_text("utf-8")
+    assert all(check(result, ws.root).ok for check in recipe.validators(step))
+    assert version_edits(ws.root, "0.4.2", "0.4.3") == []
+
+
+def test_a_named_version_is_set_and_the_same_version_is_no_bump(ws: Workspace) -> None:
+    recipe = VersionBump()
+    title = "Bump the version to 1.0.0"
+    (step,) = recipe.plan(item(title), recipe.match(item(title)) or {})
+    assert recipe.act(Context(ws, title), step).error is None
+    assert 'version = "1.0.0"' in ws.root.joinpath("pyproject.toml").read_text("utf-8")
+    again = recipe.act(Context(ws, title), step)
+    assert again.error == "the version is 1.0.0 already"
+
+
+def test_a_project_without_a_version_fails_with_the_reason(ws: Workspace) -> None:
+    ws.root.joinpath("pyproject.toml").write_text('[project]\nname = "hits"\ndynamic = ["version"]\n', "utf-8")
+    recipe = VersionBump()
+    title = "Bump the minor version"
+    (step,) = recipe.plan(item(title), recipe.match(item(title)) or {})
+    result = recipe.act(Context(ws, title), step)
+    assert result.error == "pyproject.toml states no [project] or [tool.poetry] version to bump"
+
+
+def test_a_bump_asked_and_not_made_is_not_done(tmp_path: Path) -> None:
+    """An item that asks for a bump and a changelog entry (the general loop's) was not refused when
+    only the entry was written."""
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, "utf-8")
+    item_text = "Bump the patch version and add a CHANGELOG entry for the 304 fix"
+    entry = FileChange("CHANGELOG.md", b"# Changelog\n", b"# Changelog\n\n- 304s counted.\n")
+    problem = item_problem([entry], item_text, tmp_path)
+    assert problem == (
+        "pyproject.toml: the item asks for a patch version bump and project.version is still 0.4.2: make it 0.4.3"
+    )
+    # "the patch release" without a bump asked: nothing demanded
+    assert item_problem([entry], "Add a CHANGELOG entry for the patch release", tmp_path) is None
