@@ -184,6 +184,31 @@ def test_docstrings_the_item_asks_for_are_there() -> None:
     assert docstrings_problem([change("pkg/models.py", models, both)], item) is None  # the class needs none
 
 
+def test_a_docstring_says_what_the_item_asks_it_to_say() -> None:
+    """heldout4 percentile-docstring (Qwen, 31054fc): "(what p means, how it picks a value between two
+    samples)" got a 7-word docstring that says neither, and was ticked."""
+    stats = "def percentile(values, p):\n    return sorted(values)[0]\n"
+    item = (
+        "`percentile()` in hits/stats.py has no docstring — write one "
+        "(what p means, how it picks a value between two samples)"
+    )
+
+    def documented(doc: str) -> str:
+        return stats.replace("):\n", f'):\n    """{doc}"""\n', 1)
+
+    vague = documented("Percentile in the given sequence of values.")
+    problem = docstrings_problem([change("hits/stats.py", stats, vague)], item)
+    assert problem and problem.startswith("hits/stats.py: the docstring of percentile does not say what the item asks")
+    for right in (
+        "Return the p-th percentile of values (p from 0 to 100), interpolating between the two nearest samples.",
+        "The percentile p (0-100) of the values, interpolated linearly between neighbouring ones.",
+    ):
+        assert docstrings_problem([change("hits/stats.py", stats, documented(right))], item) is None
+    # an item that asks for no particular content: any docstring
+    plain = "Add a docstring to `percentile` in hits/stats.py"
+    assert docstrings_problem([change("hits/stats.py", stats, vague)], plain) is None
+
+
 def test_a_docstring_a_rewrite_dropped_is_put_back() -> None:
     item = "Rewrite the loop in `f` as a comprehension"
     before = (

@@ -44,6 +44,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
+from .evidence import item_words, stem
 from .facts import facts_problem
 from .journal import FileChange
 
@@ -493,7 +494,45 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
         for qualname in dict.fromkeys(wanted):
             if not _has_docstring(definitions[qualname]):
                 return f"{change.path}: {qualname} has no docstring (the item asks for it): add one"
+        if not every and len(wanted) == 1:
+            problem = _unsaid(definitions[wanted[0]], item_text)
+            if problem:
+                return f"{change.path}: the docstring of {wanted[0]} {problem}"
     return None
+
+
+# what an item asks one docstring to say: "write one (what p means, how it picks a value between two
+# samples)", "add one and say what it counts for a returned loan"
+_SAY = re.compile(
+    r"\((?P<paren>[^()\n]{8,})\)|\b(?:say|says|saying|explain\w*|describ\w*|mention\w*)\b(?P<rest>[^.\n]{8,})",
+    re.IGNORECASE,
+)
+_DOC_WORDS = {"docstring", "function", "method", "class", "module", "write", "one", "means", "mean", "picks"}
+
+
+def _unsaid(node: ast.AST, item_text: str) -> str | None:
+    """What a docstring leaves out of what the item asks it to say: under half of the asked
+    words (stems; the function's parameters the item names, like ``p``, by name) are in it —
+    heldout4 percentile-docstring: "(what p means, how it picks a value between two samples)"
+    got "Percentile in the given sequence of values." and was ticked."""
+    asked = _SAY.search(_BACKTICKED.sub(" ", item_text))
+    if asked is None or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return None
+    clause = (asked.group("paren") or asked.group("rest")).strip()
+    doc = ast.get_docstring(node) or ""
+    words = {word for word in item_words(clause) if word not in {stem(w) for w in _DOC_WORDS}}
+    parameters = set()
+    if not isinstance(node, ast.ClassDef):
+        parameters = {a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]} - {"self", "cls"}
+    named = {name for name in parameters if re.search(rf"(?<![\w`]){re.escape(name)}(?![\w`])", clause)}
+    if len(words) + len(named) < 2:
+        return None
+    said = {stem(word) for word in re.findall(r"[A-Za-z]+", doc)}
+    covered = sum(1 for word in words if word in said or any(s.startswith(word[:5]) for s in said if len(word) >= 5))
+    covered += sum(1 for name in named if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", doc))
+    if covered * 2 >= len(words) + len(named):
+        return None
+    return f"does not say what the item asks it to ({clause}): say that in it, in a sentence or two"
 
 
 # -- constants that must be used --------------------------------------------------------------

@@ -200,7 +200,7 @@ MIN_CONTENT = 20  # characters of text, whitespace left out: less is no content 
 _MARKERS = frozenset({"__init__.py", "py.typed", ".gitkeep", ".keep", ".nojekyll"})
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A crude stem: "notes" and "note", "summarise" and "summary", "sorted" and "sort" meet."""
     word = word.lower()
     for suffix in _SUFFIXES:
@@ -220,7 +220,7 @@ def item_words(item_text: str) -> set[str]:
     for token in _WORD.findall(item_text):
         for part in [token, *re.split(r"[-_]", token)]:
             if len(part) >= 4 and part.lower() not in _STOP:
-                words.add(_stem(part))
+                words.add(stem(part))
     return words
 
 
@@ -508,6 +508,7 @@ __all__ = [
     "junk_problem",
     "relevance_problem",
     "shadow_problem",
+    "stem",
     "weakened_tests_problem",
     "work_problem",
 ]
