@@ -113,7 +113,8 @@ CASES = {
     # the write_file tool refuses these itself now (agent-loop's guard); the item is still not ticked
     "py-does-not-parse-write": ("Add a `median` helper to `pkg/billing.py`", "pkg/billing.py", BROKEN_PY, "parse"),
     "toml-does-not-parse-write": (
-        "Bump the version in `pyproject.toml` to 0.2.0",
+        # not "Bump …": a version bump is the version-bump recipe's, no model call (test_version_bump.py)
+        "Set the version in `pyproject.toml` to 0.2.0",
         "pyproject.toml",
         BROKEN_TOML,
         "parse",

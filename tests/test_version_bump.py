@@ -134,3 +134,19 @@ def test_a_bump_asked_and_not_made_is_not_done(tmp_path: Path) -> None:
     )
     # "the patch release" without a bump asked: nothing demanded
     assert item_problem([entry], "Add a CHANGELOG entry for the patch release", tmp_path) is None
+
+
+def test_without_edit_file_the_recipe_writes_the_files(
+    isolated_home: Path, write_config: Callable[[str], Path], ws: Workspace
+) -> None:
+    """A configuration whose agent.tools leave out edit_file (CI at 9ee814e: "tool 'edit_file' is
+    not enabled")."""
+    limited = Workspace(load_config(write_config(CONFIG + 'tools = ["read_file", "write_file", "list_files"]\n')))
+    assert "edit_file" not in limited.enabled
+    recipe = VersionBump()
+    title = "Minor version bump"
+    (step,) = recipe.plan(item(title), recipe.match(item(title)) or {})
+    result = recipe.act(Context(limited, title), step)
+    assert result.error is None, result.error
+    assert limited.root.joinpath("pyproject.toml").read_text("utf-8").count('version = "0.5.0"') == 1
+    assert '__version__ = "0.5.0"' in limited.root.joinpath("hits/__init__.py").read_text("utf-8")

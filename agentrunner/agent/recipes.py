@@ -1236,9 +1236,13 @@ class VersionBump(Recipe):
             result.error = f"the version is {old} already"
             return result
         for edit in version_edits(root, old, new):
-            arguments = {"path": edit.path, "old": edit.old, "new": edit.new}
-            outcome = ctx.tool("edit_file", arguments)
-            _record(result, "edit_file", arguments, outcome)
+            if "edit_file" in ctx.workspace.enabled:
+                tool, arguments = "edit_file", {"path": edit.path, "old": edit.old, "new": edit.new}
+            else:  # a configuration without edit_file: the whole file, with that one snippet changed
+                text = (root / edit.path).read_text("utf-8")
+                tool, arguments = "write_file", {"path": edit.path, "content": text.replace(edit.old, edit.new, 1)}
+            outcome = ctx.tool(tool, arguments)
+            _record(result, tool, arguments, outcome)
             if not outcome.ok:
                 result.error = f"{edit.path}: {outcome.error}"
                 return result

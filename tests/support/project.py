@@ -114,6 +114,11 @@ class Project:
         conn = sqlite3.connect(f"{self.ledger_path.resolve().as_uri()}?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
         try:
+            # a run killed while it created the ledger leaves the file before its first migration
+            # committed (CI at 9ee814e): no table yet is no call yet — ledger_invariants still fails
+            # if calls it had before are gone
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'calls'").fetchone():
+                return []
             return [dict(row) for row in conn.execute(f"SELECT * FROM calls WHERE {where}", params)]
         finally:
             conn.close()
