@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from agentrunner.agent.recipes import ItemInfo, TodoInventory, recipe_for
+from agentrunner.agent.recipes import TodoInventory, recipe_for
 from agentrunner.agent.todo_comments import find_markers, render_inventory
-from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
-from agentrunner.tools import ToolResult, Workspace
+from agentrunner.tools import Workspace
+from tests.support.recipe_context import NoModelContext, item
 
 CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
 CLI = '''"""The CLI."""
@@ -26,24 +25,6 @@ def main() -> int:
 '''
 TEST = "def test_main() -> None:\n    # TODO cover --json\n    assert True\n"
 JS = "// TODO: drop the polyfill\nconst x = 1; /* XXX: magic */\n"
-
-
-def item(title: str, context: str = "") -> ItemInfo:
-    return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
-
-
-class Context:
-    """The recipe calls no model: any call fails the test."""
-
-    def __init__(self, workspace: Workspace, title: str) -> None:
-        self.workspace = workspace
-        self.item = item(title)
-
-    def call(self, request: ChatRequest) -> ChatResponse:
-        raise AssertionError("the todo-inventory recipe asks no model")
-
-    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
-        return self.workspace.call(name, arguments)
 
 
 @pytest.fixture
@@ -108,7 +89,7 @@ def test_the_inventory_lists_every_marker_with_file_and_line_and_asks_no_model(w
     recipe, params = recipe_for(item(title)) or (None, {})
     assert isinstance(recipe, TodoInventory)
     (step,) = recipe.plan(item(title), params)
-    result = recipe.act(Context(ws, title), step)
+    result = recipe.act(NoModelContext(ws, title), step)
     assert result.error is None and result.writes == ["docs/todo.md"]
     assert (ws.root / "docs" / "todo.md").read_text("utf-8") == (
         "# TODO comments\n\n"
@@ -121,7 +102,7 @@ def test_the_inventory_lists_every_marker_with_file_and_line_and_asks_no_model(w
     recipe, params = recipe_for(item(table)) or (None, {})
     assert recipe is not None and params["table"] and params["words"] == ["TODO", "FIXME"]
     (step,) = recipe.plan(item(table), params)
-    assert recipe.act(Context(ws, table), step).error is None
+    assert recipe.act(NoModelContext(ws, table), step).error is None
     text = (ws.root / "docs" / "todo.md").read_text("utf-8")
     assert "| `pkg/cli.py` | 8 | FIXME: exit 2 on bad input |" in text and text.startswith("# TODO and FIXME")
     # a file with other content keeps it; the list is a section at its end
@@ -130,7 +111,7 @@ def test_the_inventory_lists_every_marker_with_file_and_line_and_asks_no_model(w
     recipe, params = recipe_for(item(into_notes)) or (None, {})
     assert recipe is not None
     (step,) = recipe.plan(item(into_notes), params)
-    assert recipe.act(Context(ws, into_notes), step).error is None
+    assert recipe.act(NoModelContext(ws, into_notes), step).error is None
     notes = (ws.root / "NOTES.md").read_text("utf-8")
     assert notes.startswith("# Notes\n\nKeep this.\n\n## TODO comments\n\n- `pkg/cli.py:7`")
-    assert recipe.act(Context(ws, into_notes), step).error is None  # made again: the section once more
+    assert recipe.act(NoModelContext(ws, into_notes), step).error is None  # made again: the section once more

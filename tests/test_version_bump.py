@@ -7,41 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from agentrunner.agent.checks import item_problem
 from agentrunner.agent.journal import FileChange
-from agentrunner.agent.recipes import ItemInfo, VersionBump, recipe_for
+from agentrunner.agent.recipes import VersionBump, recipe_for
 from agentrunner.agent.versions import version_edits
-from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
-from agentrunner.tools import ToolResult, Workspace
+from agentrunner.tools import Workspace
+from tests.support.recipe_context import NoModelContext, item
 
 CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
 PYPROJECT = (
     '[project]\nname = "hits"\nversion = "0.4.2"\nrequires-python = ">=3.11"\n'
     'dependencies = []\n\n[tool.poetry.dependencies]\nrich = {version = "0.4.2"}\n'
 )
-
-
-def item(title: str, context: str = "") -> ItemInfo:
-    return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
-
-
-class Context:
-    """The recipe calls no model: any call fails the test."""
-
-    def __init__(self, workspace: Workspace, title: str) -> None:
-        self.workspace = workspace
-        self.item = item(title)
-
-    def call(self, request: ChatRequest) -> ChatResponse:
-        raise AssertionError("the version-bump recipe asks no model")
-
-    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
-        return self.workspace.call(name, arguments)
 
 
 @pytest.fixture
@@ -91,7 +72,7 @@ def test_the_patch_bump_changes_every_place_that_states_the_version_and_nothing_
     recipe, params = recipe_for(item(title)) or (None, {})
     assert isinstance(recipe, VersionBump)
     (step,) = recipe.plan(item(title), params)
-    result = recipe.act(Context(ws, title), step)
+    result = recipe.act(NoModelContext(ws, title), step)
     assert result.error is None and result.writes == ["pyproject.toml", "hits/__init__.py"]
     assert ws.root.joinpath("pyproject.toml").read_text("utf-8") == PYPROJECT.replace(
         'version = "0.4.2"\nrequires', 'version = "0.4.3"\nrequires'
@@ -107,9 +88,9 @@ def test_a_named_version_is_set_and_the_same_version_is_no_bump(ws: Workspace) -
     recipe = VersionBump()
     title = "Bump the version to 1.0.0"
     (step,) = recipe.plan(item(title), recipe.match(item(title)) or {})
-    assert recipe.act(Context(ws, title), step).error is None
+    assert recipe.act(NoModelContext(ws, title), step).error is None
     assert 'version = "1.0.0"' in ws.root.joinpath("pyproject.toml").read_text("utf-8")
-    again = recipe.act(Context(ws, title), step)
+    again = recipe.act(NoModelContext(ws, title), step)
     assert again.error == "the version is 1.0.0 already"
 
 
@@ -118,7 +99,7 @@ def test_a_project_without_a_version_fails_with_the_reason(ws: Workspace) -> Non
     recipe = VersionBump()
     title = "Bump the minor version"
     (step,) = recipe.plan(item(title), recipe.match(item(title)) or {})
-    result = recipe.act(Context(ws, title), step)
+    result = recipe.act(NoModelContext(ws, title), step)
     assert result.error == "pyproject.toml states no [project] or [tool.poetry] version to bump"
 
 
@@ -146,7 +127,7 @@ def test_without_edit_file_the_recipe_writes_the_files(
     recipe = VersionBump()
     title = "Minor version bump"
     (step,) = recipe.plan(item(title), recipe.match(item(title)) or {})
-    result = recipe.act(Context(limited, title), step)
+    result = recipe.act(NoModelContext(limited, title), step)
     assert result.error is None, result.error
     assert limited.root.joinpath("pyproject.toml").read_text("utf-8").count('version = "0.5.0"') == 1
     assert '__version__ = "0.5.0"' in limited.root.joinpath("hits/__init__.py").read_text("utf-8")

@@ -1,0 +1,28 @@
+"""What a recipe that asks no model runs in, for its tests: the item, and a context whose model
+call fails the test (the todo-inventory and version-bump recipes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agentrunner.agent.recipes import ItemInfo
+from agentrunner.chat import ChatRequest, ChatResponse
+from agentrunner.tools import ToolResult, Workspace
+
+
+def item(title: str, context: str = "") -> ItemInfo:
+    return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
+
+
+class NoModelContext:
+    """The recipe calls no model: any call fails the test; tools run in the real workspace."""
+
+    def __init__(self, workspace: Workspace, title: str) -> None:
+        self.workspace = workspace
+        self.item = item(title)
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        raise AssertionError(f"this recipe asks no model (asked for {self.item.title!r})")
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(name, arguments)
