@@ -29,6 +29,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from .journal import FileChange
+from .sources import python_modules
 
 # words of an item that say nothing about what it is about: English glue and the verbs and
 # nouns of any chore
@@ -467,14 +468,11 @@ def shadow_problem(changes: list[FileChange], item_text: str, root: Path | None)
         defined = _top_definitions(change.after) & quoted
         if not defined:
             continue
-        for other in sorted(root.rglob("*.py")):
-            relative = other.relative_to(root).as_posix()
-            if relative == change.path or any(part.startswith(".") for part in other.relative_to(root).parts):
-                continue
-            if _is_test_path(relative):
+        for relative in python_modules(root):
+            if relative == change.path or PurePosixPath(relative).name.startswith(".") or _is_test_path(relative):
                 continue
             try:
-                data = other.read_bytes()
+                data = (root / relative).read_bytes()
             except OSError:
                 continue
             twice = defined & _top_definitions(data)

@@ -24,6 +24,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from .journal import FileChange
+from .sources import python_modules
 
 # text files a page is written in; a changelog states a change's numbers, from the item
 _PAGE_SUFFIXES = {"", ".md", ".rst", ".txt", ".markdown", ".adoc"}
@@ -142,15 +143,7 @@ def _added_text(change: FileChange) -> str:
 
 
 def _modules(root: Path) -> list[str]:
-    found: list[str] = []
-    for path in sorted(root.rglob("*.py")):
-        relative = path.relative_to(root)
-        if any(part in _SKIP_DIRS or part.startswith(".") for part in relative.parts[:-1]):
-            continue
-        found.append(relative.as_posix())
-        if len(found) >= MAX_SOURCES:
-            break
-    return found
+    return python_modules(root, skip_dirs=_SKIP_DIRS, limit=MAX_SOURCES)
 
 
 def _is_test(path: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .checks import bumped, project_version
+from .sources import python_modules
 
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "tasks", "tests", "test"}
 MAX_MODULES = 2_000
@@ -74,17 +75,15 @@ def version_edits(root: Path, old: str, new: str) -> list[VersionEdit]:
             if edit is not None:
                 edits.append(edit)
     seen = 0
-    for path in sorted(root.rglob("*.py")):
-        relative = PurePosixPath(path.relative_to(root).as_posix())
-        if any(part in _SKIP_DIRS or part.startswith(".") for part in relative.parts[:-1]):
-            continue
+    for module in python_modules(root, skip_dirs=_SKIP_DIRS):
+        relative = PurePosixPath(module)
         if relative.name.startswith("test_") or relative.name == "setup.py":
             continue
         seen += 1
         if seen > MAX_MODULES:
             break
         try:
-            text = path.read_text("utf-8", errors="replace")
+            text = (root / module).read_text("utf-8", errors="replace")
         except OSError:
             continue
         edit = _edit(relative.as_posix(), text, rf"^__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*{quoted}", old, new)
