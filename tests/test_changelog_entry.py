@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from agentrunner.agent.changelog import category_named, entry_given, unreleased_section, with_entry
-from agentrunner.agent.recipes import ChangelogEntry, ItemInfo, recipe_for
+from agentrunner.agent.recipes import ChangelogEntry, ItemInfo, _subject_words, recipe_for
 from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
 from agentrunner.tools import ToolResult, Workspace
@@ -200,3 +201,45 @@ def test_an_entry_about_nothing_the_item_says_is_refused(ws: Workspace) -> None:
     assert [c.detail for c in checks if not c.ok] == [
         "the entry is not about what the item says changed: 'Reports print the totals again.'"
     ]
+
+
+def test_an_entry_that_leaves_out_what_changed_is_refused(ws: Workspace) -> None:
+    """Held-out 5 changelog-excused-fix (ticked, wrong): for a fix to categories whose every item is
+    excused, Qwen2.5-Coder-1.5B wrote "`EX` no longer counts as 0% and drag the final grade down" —
+    the description's own words with its subject left out, and a claim about every `EX`."""
+    title = "CHANGELOG entry for Tuesday's fix (not released yet)"
+    context = (
+        "A category where every item is excused (`EX`) used to count as 0% and drag the final grade down; "
+        "now it's left out and its weight is shared among the other categories."
+    )
+    recipe, params = recipe_for(item(title, context)) or (None, {})
+    assert isinstance(recipe, ChangelogEntry)
+    (step,) = recipe.plan(item(title, context), params)
+
+    def refusals(entry: str) -> list[str]:
+        answer = json.dumps({"category": "Fixed", "entry": entry})
+        result = recipe.act(Context(ws, [answer], title), step)
+        (ws.root / "CHANGELOG.md").write_text(CHANGELOG, "utf-8")
+        return [c.detail for c in (check(result, ws.root) for check in recipe.validators(step)) if not c.ok]
+
+    assert refusals("`EX` no longer counts as 0% and drag the final grade down.") == [
+        "the entry leaves out what changed — the item's change is about category and item: "
+        "'`EX` no longer counts as 0% and drag the final grade down.'"
+    ]
+    assert refusals(
+        "A category whose items are all excused (`EX`) no longer counts as 0%: its weight is shared among the others."
+    ) == []
+    assert refusals("Categories of only excused (`EX`) work are left out of the final grade.") == []
+
+
+@pytest.mark.parametrize(
+    ("title", "context", "subject"),
+    [
+        ("CHANGELOG: note that the malformed-line count now goes to stderr", "", ["malformed-line", "count"]),
+        ("changelog: mention the faster loader", "", ["faster", "loader"]),
+        ("CHANGELOG is missing the `summary --by task` grouping (merged last week) — add it", "", ["summary", "task"]),
+        ("Changelog entry for yesterday's fix", "When a file is empty, `load` now returns []", ["empty", "load"]),
+    ],
+)
+def test_the_subject_of_a_change_is_what_follows_the_request(title: str, context: str, subject: list[str]) -> None:
+    assert _subject_words(title, context) == subject

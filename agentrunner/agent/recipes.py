@@ -731,6 +731,9 @@ ENTRY_SHOTS = (
     '{"category": "Added", "entry": "`export --gzip` writes a compressed export."}\n\n'
     "Task: the CHANGELOG should say `parse_date` no longer crashes on an empty string\n"
     '{"category": "Fixed", "entry": "`parse_date` no longer crashes on an empty string."}\n\n'
+    "Task: CHANGELOG entry for the importer fix\n"
+    "  A row whose amount is blank used to stop the whole import with a KeyError; now that row is skipped.\n"
+    '{"category": "Fixed", "entry": "A row with a blank amount is skipped instead of stopping the import."}\n\n'
 )
 
 
@@ -746,6 +749,31 @@ def _topic_words(text: str) -> set[str]:
     "groups" meet), without the words of asking for a changelog entry."""
     words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z_-]{3,}", text)}
     return {w[:5] for w in words - _NOT_TOPICS}
+
+
+# words that start a description without saying what it is about
+_FUNCTION_WORDS = {
+    "when", "where", "which", "while", "every", "each", "used", "some", "also", "then", "than", "have", "been",
+    "were", "will", "would", "could", "does", "only", "just", "after", "before", "because", "since", "until",
+    "they", "them", "these", "those", "what", "whose", "longer", "more", "less", "very", "much", "many",
+    "already", "entry", "tuesday", "monday", "wednesday", "thursday", "friday", "yesterday", "today", "week",
+}  # fmt: skip
+_DESCRIPTION_START = re.compile(r"[:—–]|\s-\s|\bthat\b")
+
+
+def _subject_words(title: str, context: str) -> list[str]:
+    """The first two words of what the item says changed — its subject ("A category where every
+    item is excused …" → category, item): the title after its request ("…: `x` now …", "… that
+    the count …"), else the context lines, else the title; asides in parentheses left out."""
+    title = re.sub(r"\([^()]*\)", " ", title)
+    start = _DESCRIPTION_START.search(title)
+    candidates = [title[start.end() :] if start else "", re.sub(r"\([^()]*\)", " ", context), title]
+    for text in candidates:
+        words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z_-]{3,}", text)]
+        subject = [w for w in words if w not in _NOT_TOPICS and w not in _FUNCTION_WORDS]
+        if subject:
+            return list(dict.fromkeys(subject))[:2]
+    return []
 
 
 class ChangelogEntry(Recipe):
@@ -842,6 +870,7 @@ class ChangelogEntry(Recipe):
         ]
 
         about = _topic_words(f"{step.instruction}\n{step.params.get('context') or ''}")
+        subject = _subject_words(step.instruction, str(step.params.get("context") or ""))
 
         def names_the_change(result: ActResult, root: Path) -> Check:
             entry = str((result.data or {}).get("entry") or "")
@@ -852,8 +881,19 @@ class ChangelogEntry(Recipe):
             if not about:
                 # "Add a CHANGELOG entry" and nothing more: whatever the model writes is made up
                 return Check("entry", False, "the item does not say what changed: nothing to write an entry about")
-            if not about & _topic_words(entry):
+            said = _topic_words(entry)
+            if not about & said:
                 return Check("entry", False, f"the entry is not about what the item says changed: {entry!r}")
+            if subject and not {w[:5] for w in subject} & said and len(about & said) < len(about) / 2:
+                # heldout5 changelog-excused-fix: "`EX` no longer counts as 0% and drag the final grade
+                # down" for a fix to categories whose every item is excused — the change's own words,
+                # its subject left out, and a different claim (ticked, wrong)
+                return Check(
+                    "entry",
+                    False,
+                    f"the entry leaves out what changed — the item's change is about {' and '.join(subject)}: "
+                    f"{entry!r}",
+                )
             if missing:
                 return Check("entry", False, f"the entry does not name {', '.join(f'`{t}`' for t in missing)}")
             return Check("entry", True, f"{result.data.get('category')}: {entry}")
