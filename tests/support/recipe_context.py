@@ -20,6 +20,7 @@ class NoModelContext:
     def __init__(self, workspace: Workspace, title: str) -> None:
         self.workspace = workspace
         self.item = item(title)
+        self.max_tool_calls = 8  # ActContext's: these recipes make one or two tool calls
 
     def call(self, request: ChatRequest) -> ChatResponse:
         raise AssertionError(f"this recipe asks no model (asked for {self.item.title!r})")
