@@ -68,6 +68,18 @@ def test_inventory_items_take_the_recipe(title: str, output: str) -> None:
     assert found is not None and found[0].name == "todo-inventory" and found[1]["output"] == output
 
 
+def test_a_purpose_clause_is_no_other_job() -> None:
+    """Held-out 5 todo-inventory: "… so we can plan them for next term" took the item to the
+    general loop (for "plan"), which never wrote the file; the reason for a list is no other job."""
+    title = "Round up the TODO comments in the gradebook package into a TODO.md at the top of the repo"
+    why = "For each: the file it's in and what it says, so we can plan them for next term."
+    found = recipe_for(item(title, why))
+    assert found is not None and found[0].name == "todo-inventory" and found[1]["output"] == "TODO.md"
+    # asked to plan them, it is another job
+    found = recipe_for(item(title, "For each: the file it's in. Then plan them for next term."))
+    assert found is None or found[0].name != "todo-inventory"
+
+
 @pytest.mark.parametrize(
     "title",
     [
