@@ -40,13 +40,13 @@ import subprocess
 import sys
 import tempfile
 import tokenize
-import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from .evidence import item_words, stem
 from .facts import facts_problem
 from .journal import FileChange
+from .versions import bumped, project_version, release_problem
 
 DELETES = re.compile(r"\b(?:delete|remove|drop|strip|trim|rewrite|shorten|clean(?:\s|-)?up)\w*\b", re.IGNORECASE)
 _BACKTICKED = re.compile(r"`([^`\n]{1,80})`")
@@ -1212,30 +1212,6 @@ _BUMP_KIND = re.compile(r"\b(major|minor|patch)\b(?=[^.\n]{0,40}\b(?:version|bum
 _VERSION_NUMBER = re.compile(r"\b\d+\.\d+(?:\.\d+)?\b")
 
 
-def project_version(data: bytes | None) -> str | None:
-    """The version of a ``pyproject.toml``'s bytes (``[project]``, else ``[tool.poetry]``), or None."""
-    try:
-        document = tomllib.loads((data or b"").decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return None
-    for table in (document.get("project"), document.get("tool", {}).get("poetry")):
-        if isinstance(table, dict) and isinstance(table.get("version"), str):
-            return str(table["version"])
-    return None
-
-
-def bumped(version: str, kind: str) -> str | None:
-    """Semantic versioning's next version of a kind (``0.6.2``, minor → ``0.7.0``), or None for a
-    version that is not plain numbers."""
-    parts = version.split(".")
-    if not all(part.isdigit() for part in parts) or not 1 <= len(parts) <= 3:
-        return None
-    numbers = [int(part) for part in parts] + [0] * (3 - len(parts))
-    index = {"major": 0, "minor": 1, "patch": 2}[kind.lower()]
-    numbers = numbers[:index] + [numbers[index] + 1] + [0] * (2 - index)
-    return ".".join(str(number) for number in numbers[: max(len(parts), index + 1)])
-
-
 _BUMP_VERB = re.compile(r"\b(?:bump|increment|raise|increase|advance)\w*\b.*\bversion\b|\bversion\b.*\bbump", re.I)
 
 
@@ -1273,13 +1249,6 @@ def version_bump_problem(changes: list[FileChange], item_text: str, root: Path |
     )
 
 
-def _release_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
-    # versions.py reads versions with this module's helpers: imported here, not at the top
-    from .versions import release_problem
-
-    return release_problem(changes, item_text, root) if root is not None else None
-
-
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
@@ -1287,7 +1256,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: new_tests_problem(changes, item_text),
         lambda: reformat_problem(changes, item_text),
         lambda: version_bump_problem(changes, item_text, root),
-        lambda: _release_problem(changes, item_text, root),
+        lambda: release_problem(changes, item_text, root) if root is not None else None,
         lambda: dropped_docstring_problem(changes, item_text),
         lambda: type_hints_problem(changes, item_text),
         lambda: typed_problem(changes, item_text, root),

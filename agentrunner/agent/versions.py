@@ -10,16 +10,41 @@ them equal. Finding them and the next version is no model's work.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from .checks import bumped, project_version
 from .journal import FileChange
 from .sources import python_modules
 
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "tasks", "tests", "test"}
 MAX_MODULES = 2_000
+
+
+def project_version(data: bytes | None) -> str | None:
+    """The version of a ``pyproject.toml``'s bytes (``[project]``, else ``[tool.poetry]``), or None."""
+    try:
+        document = tomllib.loads((data or b"").decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    for table in (document.get("project"), document.get("tool", {}).get("poetry")):
+        if isinstance(table, dict) and isinstance(table.get("version"), str):
+            return str(table["version"])
+    return None
+
+
+def bumped(version: str, kind: str) -> str | None:
+    """Semantic versioning's next version of a kind (``0.6.2``, minor → ``0.7.0``), or None for a
+    version that is not plain numbers."""
+    parts = version.split(".")
+    if not all(part.isdigit() for part in parts) or not 1 <= len(parts) <= 3:
+        return None
+    numbers = [int(part) for part in parts] + [0] * (3 - len(parts))
+    index = {"major": 0, "minor": 1, "patch": 2}[kind.lower()]
+    numbers = numbers[:index] + [numbers[index] + 1] + [0] * (2 - index)
+    return ".".join(str(number) for number in numbers[: max(len(parts), index + 1)])
+
 
 
 @dataclass(frozen=True)
@@ -163,4 +188,12 @@ def release_problem(changes: list[FileChange], item_text: str, root: Path, today
     return None
 
 
-__all__ = ["VersionEdit", "current_version", "next_version", "release_problem", "version_edits"]
+__all__ = [
+    "VersionEdit",
+    "bumped",
+    "current_version",
+    "next_version",
+    "project_version",
+    "release_problem",
+    "version_edits",
+]
