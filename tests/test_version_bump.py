@@ -172,6 +172,8 @@ def _cut(tmp_path: Path, *, version: str = "0.5.0", init: str = "0.5.0", changel
          "CHANGELOG.md: release 0.5.0 is dated 2026-10-29, before the last release (2026-10-30)"),
         ("0.5.0", "0.5.0", "## [0.5.0] - 2026-11-20",
          "CHANGELOG.md: release 0.5.0 is dated 2026-11-20; the item says today (2026-12-02)"),
+        ("0.5.0", "0.5.0", "## [0.5.0] - 2026-13-45",
+         "CHANGELOG.md: release 0.5.0 is dated 2026-13-45, which is no date"),  # no traceback
     ],
 )  # fmt: skip
 def test_a_release_agrees_with_itself(

@@ -178,12 +178,14 @@ def release_problem(changes: list[FileChange], item_text: str, root: Path, today
                 return f"{change.path}: the new release section is {version}; the project's version is now {new}"
             if not _section_entries(change.after, version):
                 return f"{change.path}: the new release section {version} lists no changes"
+            try:
+                day = date.fromisoformat(dated) if dated else None
+            except ValueError:
+                return f"{change.path}: release {version} is dated {dated}, which is no date"
             last = max((d for d in before.values() if d), default=None)
             if dated and last and dated < last:
                 return f"{change.path}: release {version} is dated {dated}, before the last release ({last})"
-            if dated and re.search(r"\btoday\b", item_text, re.IGNORECASE) and abs(
-                (date.fromisoformat(dated) - today).days
-            ) > 1:
+            if day and re.search(r"\btoday\b", item_text, re.IGNORECASE) and abs((day - today).days) > 1:
                 return f"{change.path}: release {version} is dated {dated}; the item says today ({today.isoformat()})"
     return None
 
