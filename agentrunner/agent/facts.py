@@ -29,7 +29,7 @@ from .sources import python_modules
 # text files a page is written in; a changelog states a change's numbers, from the item
 _PAGE_SUFFIXES = {"", ".md", ".rst", ".txt", ".markdown", ".adoc"}
 _NOT_PAGES = re.compile(r"^(?:CHANGELOG|CHANGES|HISTORY|NEWS)\b", re.IGNORECASE)
-_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "tasks"}
+_SKIP_DIRS = {"tasks"}  # beside sources.SKIP_DIRS: the to-do lists are no source of numbers
 MAX_SOURCES = 400  # files read for the project's numbers
 MAX_SOURCE_BYTES = 200_000
 

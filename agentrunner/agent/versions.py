@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from .journal import FileChange
 from .sources import python_modules
 
-_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "tasks", "tests", "test"}
+_SKIP_DIRS = {"tasks", "tests", "test"}  # beside sources.SKIP_DIRS: tests state versions as data
 MAX_MODULES = 2_000
 
 
