@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.loop import run_loop
-from agentrunner.agent.options import asked_options, option_steps, unread_option_problem
+from agentrunner.agent.options import asked_options, option_choices, option_steps, unread_option_problem
 from agentrunner.tools import Workspace
 from tests.test_agent_loop import ScriptedContext
 from tests.test_agent_loop import ws as ws  # the fixture, shared
@@ -90,6 +90,20 @@ def test_the_options_an_item_quotes() -> None:
     assert asked_options("Add `--limit N` to `tool list`, like `--weeks`; `--dry-run`") == [
         ("--limit", "N"), ("--weeks", None), ("--dry-run", None)
     ]  # fmt: skip
+
+
+def test_an_option_the_context_quotes_with_values_takes_one_of_them(ws: Workspace) -> None:
+    """Held-out report-sort-option (session 11): the title quoted a bare `--sort`, the context
+    `--sort name` and `--sort percent`; the plan's line said store_true, Qwen copied it, and
+    `report --sort name` exited 2."""
+    item = "Add `--sort` to `tally best`\n`--sort value` largest first, `--sort input` as given."
+    assert asked_options(item) == [("--sort", "value")]
+    assert option_choices(item, "--sort") == ["value", "input"]
+    assert option_choices("Add `--limit N`; `--limit 5` shows five", "--limit") == []  # a placeholder
+    _with_cli(ws)
+    steps = option_steps(ws.root, "pkg/cli.py", CLI, "Add `--sort` to `tally best`", item)
+    assert 'best.add_argument("--sort", choices=["value", "input"], default=None, help="sort")' in steps
+    assert "store_true" not in steps
 
 
 def test_a_new_option_is_shown_as_the_builder_with_its_line_and_where_main_uses_it(ws: Workspace) -> None:

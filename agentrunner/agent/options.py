@@ -32,6 +32,7 @@ class OptionPlan:
 
     option: str  # --limit
     value: str | None  # N (None: a flag)
+    choices: list[str]  # the values the item names for it (`--sort name`, `--sort percent`), if several
     dest: str  # limit (args.limit)
     exists: bool  # the parser has it already (the item is about its behaviour)
     builder: str  # the function that adds the arguments (build_parser)
@@ -46,11 +47,22 @@ class OptionPlan:
 
 
 def asked_options(item_text: str) -> list[tuple[str, str | None]]:
-    """The options an item quotes, in order, each once."""
+    """The options an item quotes, in order, each once, with the value the first quote that has
+    one gives it ("add `--sort` … `--sort name` lists …": ``--sort`` takes a value)."""
     found: dict[str, str | None] = {}
     for option, value in _ASKED.findall(item_text):
-        found.setdefault(option, value or None)
+        if found.get(option) is None:
+            found[option] = value or None
     return list(found.items())
+
+
+def option_choices(item_text: str, option: str) -> list[str]:
+    """The literal values an item quotes an option with, when it quotes two or more ("`--sort
+    name` …, `--sort percent` …": the option's choices); empty otherwise. A value written as a
+    placeholder (`--limit N`, `--out PATH`) is no choice."""
+    values = [value for quoted, value in _ASKED.findall(item_text) if quoted == option and value]
+    literal = list(dict.fromkeys(v for v in values if not v.isupper() and v.lower() not in _NUMBER_VALUES))
+    return literal if len(literal) >= 2 else []
 
 
 def _calls(node: ast.AST, attribute: str) -> list[ast.Call]:
@@ -113,8 +125,12 @@ def _command_of(commands: dict[str, str], title: str, item_text: str) -> str | N
     return None
 
 
-def _argument_line(parser_var: str, option: str, value: str | None, help_text: str) -> str:
-    if value is None:
+def _argument_line(parser_var: str, option: str, value: str | None, help_text: str, choices: list[str]) -> str:
+    if choices:
+        # held-out report-sort-option ("`--sort name` … `--sort percent`"): shown a store_true
+        # line for the title's bare `--sort`, Qwen kept it and `--sort name` exited 2
+        kind = "choices=[{}], default=None".format(", ".join(f'"{choice}"' for choice in choices))
+    elif value is None:
         kind = 'action="store_true"'
     elif value.lower() in _NUMBER_VALUES:
         kind = f'type=int, default=None, metavar="{value}"'
@@ -207,17 +223,19 @@ def plan_for(path: str, text: str, title: str, item_text: str) -> list[OptionPla
     cut = anchor - builder.lineno + 1  # the new line's index in builder_lines
     plans = []
     for option, value in asked:
+        choices = option_choices(item_text, option)
         plans.append(
             OptionPlan(
                 option=option,
                 value=value,
+                choices=choices,
                 dest=option.lstrip("-").replace("-", "_"),
                 exists=option in existing,
                 builder=builder.name,
                 parser_var=parser_var,
                 command=command,
                 after_line=anchor,
-                argument_line=(argument := _argument_line(parser_var, option, value, _help(title, option))),
+                argument_line=(argument := _argument_line(parser_var, option, value, _help(title, option), choices)),
                 new_builder="\n".join([*builder_lines[:cut], indent + argument, *builder_lines[cut:]]),
                 reader=reader.name,
                 branch=numbered,
