@@ -110,6 +110,23 @@ def test_type_hints_cover_every_function_and_say_what_a_container_holds() -> Non
     assert type_hints_problem([change("pkg/report.py", REPORT, partial)], one) is None
 
 
+
+def test_every_type_hint_problem_is_told_at_once() -> None:
+    """Held-out report-type-hints (session 11): told one bare annotation per turn, Qwen rewrote the
+    whole module for each and timed out; all of them (up to a bound) go in one reply."""
+    bare = REPORT.replace("(amount):", "(amount: dict) -> dict:").replace("(inventory):", "(inventory: list):")
+    problem = type_hints_problem([change("pkg/report.py", REPORT, bare)], HINTS_ITEM)
+    assert problem is not None
+    assert "format_currency: the parameter amount is annotated `dict`" in problem
+    assert "format_currency: the return type is annotated `dict`" in problem
+    assert "summary_lines has no return type" in problem
+    assert "summary_lines: the parameter inventory is annotated `list`" in problem
+    many = "".join(f"\n\ndef f{n}(a, b):\n    return a\n" for n in range(9))
+    problem = type_hints_problem([change("pkg/report.py", REPORT, REPORT + many)], HINTS_ITEM)
+    assert problem is not None and problem.count("without a type hint") == 6 and problem.endswith("; and 5 more")
+    assert "pkg/report.py: f0: parameter(s) without a type hint: a, b, and no return type (`-> None`" in problem
+
+
 REORDER = '''"""Reorder suggestions."""
 
 

@@ -73,7 +73,7 @@ def _py_changes(changes: list[FileChange]) -> Iterator[tuple[FileChange, ast.Mod
             yield change, after, _parse(change.before)
 
 
-def _named_identifiers(item_text: str) -> set[str]:
+def named_identifiers(item_text: str) -> set[str]:
     """Identifiers the item quotes in backticks (`Inventory`, `Item.value` → value, `f(x)` → f)."""
     names = set()
     for quoted in _BACKTICKED.findall(item_text):
@@ -368,8 +368,10 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
     (issue 12, type-hints-report: ``-> list`` for a list of str was ticked)."""
     if not _TYPE_HINTS.search(item_text):
         return None
-    named = _named_identifiers(item_text)
+    named = named_identifiers(item_text)
     modules = _named_modules(item_text)
+    problems: list[str] = []  # all of them at once: told one per turn, Qwen took a turn (a whole
+    # module rewritten: minutes on 2 cores) for each (held-out report-type-hints, timed out)
     for change, after, before in _py_changes(changes):
         if modules and not any(change.path == m or change.path.endswith("/" + m) for m in modules):
             continue
@@ -385,10 +387,14 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
             missing += [
                 f"*{star.arg}" for star in (arguments.vararg, arguments.kwarg) if star and star.annotation is None
             ]
+            no_return = " (`-> None` when it returns nothing)"
             if missing:
-                return f"{change.path}: {name}: parameter(s) without a type hint: {', '.join(missing)}"
-            if node.returns is None:
-                return f"{change.path}: {name} has no return type (`-> None` when it returns nothing)"
+                no_return = ", and no return type" + no_return if node.returns is None else ""
+                problems.append(
+                    f"{change.path}: {name}: parameter(s) without a type hint: {', '.join(missing)}{no_return}"
+                )
+            elif node.returns is None:
+                problems.append(f"{change.path}: {name} has no return type{no_return}")
             new = _signature(node)
             for key, annotation in new.items():
                 if annotation == old.get(name, {}).get(key):
@@ -397,12 +403,18 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
                 bare = _bare_generic(node_annotation)
                 if bare:
                     what = "return type" if key == "return" else f"parameter {key}"
-                    return (
+                    problems.append(
                         f"{change.path}: {name}: the {what} is annotated `{annotation}`, which does not say what it "
                         f"holds: give the element type in brackets (`{bare}[...]`): the type of the values the code "
                         "puts in or takes out"
                     )
-    return None
+    if not problems:
+        return None
+    more = len(problems) - MAX_HINT_PROBLEMS
+    return "; ".join(problems[:MAX_HINT_PROBLEMS]) + (f"; and {more} more" if more > 0 else "")
+
+
+MAX_HINT_PROBLEMS = 6  # type-hint problems told at once (each a line of the next prompt)
 
 
 def typed_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
@@ -479,7 +491,7 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
     classes it names (their methods), else of the module."""
     if not _DOCSTRINGS.search(item_text):
         return None
-    named = _named_identifiers(item_text)
+    named = named_identifiers(item_text)
     every = bool(_EVERY.search(item_text))
     for change, after, _ in _py_changes(changes):
         definitions = {k: v for k, v in _definitions(after).items() if k}
@@ -578,7 +590,7 @@ def used_problem(changes: list[FileChange], item_text: str) -> str | None:
     the constants were defined, `bulk_price` kept its literals, and it was ticked)."""
     if not _USED.search(item_text):
         return None
-    quoted = _named_identifiers(item_text)
+    quoted = named_identifiers(item_text)
     users = [name.split(".")[-1] for name in _USED_BY.findall(item_text)]
     for change, after, before in _py_changes(changes):
         old = _module_constants(before) if before else {}
@@ -1139,13 +1151,26 @@ def _test_functions(tree: ast.Module) -> set[str]:
     }
 
 
+def asks_for_new_tests(item_text: str) -> bool:
+    """Whether an item asks to add or write tests ("add a test for", "`f` has no tests — add some")."""
+    return _TESTS_ASKED.search(_words(item_text)) is not None
+
+
+def asks_for_tests_only(item_text: str) -> bool:
+    """Whether an item asks for new tests and nothing else: the code under test stays as it is."""
+    words = _words(item_text)
+    return bool(
+        _TESTS_ASKED.search(words) and not _CHANGES_ASKED.search(words) and not re.search(r"\bbugs?\b", item_text, re.I)
+    )
+
+
 def new_tests_problem(changes: list[FileChange], item_text: str) -> str | None:
     """An item asking to add or write tests ("add a test for", "`f` has no tests — add some") adds
     a test function (``test_*``) to a test file (test-item-value: the test file rewritten with no
     new test was ticked) and, asking for nothing else, changes no code outside the tests."""
-    if not _TESTS_ASKED.search(_words(item_text)):
+    if not asks_for_new_tests(item_text):
         return None
-    if not _CHANGES_ASKED.search(_words(item_text)) and not re.search(r"\bbugs?\b", item_text, re.I):
+    if asks_for_tests_only(item_text):
         # tests only: the code under test stays as it is (held-out wind-chill-test, "has no tests
         # — add some", got docstrings in the module and no test, and was ticked)
         code = [c.path for c in changes if c.path.endswith(".py") and not _TEST_FILE.search(c.path)]

@@ -30,10 +30,13 @@ from ..tools import ToolRefused, ToolResult, Workspace, csv_to_markdown
 from .actions import CHANGING_TOOLS
 from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
 from .changelog import category_named, entry_given, unreleased_section, with_entry
+from .checks import asks_for_new_tests, asks_for_tests_only
 from .intent import item_intent
 from .loop import run_loop
+from .sources import files_named, python_modules
 from .todo_comments import find_markers, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
+from .verification import is_test_file
 from .versions import current_version, next_version, version_edits
 
 IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
@@ -1205,6 +1208,7 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
     paths += by_name
     fixing = bool(re.match(r"\s*(?:fix|repair|debug)\b", instruction, re.IGNORECASE))
     writes: list[str] = []
+    referenced: set[str] = set()  # bare names of files in the project's folders: neither written nor shown
     for path in paths:
         mention = re.escape(path) + "|" + re.escape(path.split(".", 1)[0]) if path in by_name else re.escape(path)
         named_as_output = re.search(before + f"(?:{mention})", instruction, re.IGNORECASE) or re.search(
@@ -1213,19 +1217,68 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
         missing = root is not None and not (root / path).exists()
         if path.endswith("/") or (fixing and re.search(r"(?:^|/)test_[^/]*\.py$", path)):
             continue
+        if missing and not named_as_output and "/" not in path and root is not None and files_named(root, path):
+            # "a typo in course.toml skews every grade" with the file at data/course.toml: that
+            # file, not a new one to write (held-out validate-weights was refused for not writing
+            # course.toml). Not shown either: read as named, it would stand in for the code the
+            # item quotes (`parse_config`), which the loop finds only when no file is named
+            referenced.add(path)
+            continue
         if named_as_output or missing:
             writes.append(path)
+    reads = [p for p in paths if p not in writes and p not in referenced]
+    if root is not None and asks_for_new_tests(f"{instruction}\n{item.context}"):
+        if asks_for_tests_only(f"{instruction}\n{item.context}"):
+            # "add a test for `top` in pkg/stats.py": where the code is, which stays as it is
+            reads += [path for path in writes if path.endswith(".py") and not is_test_file(path)]
+            writes = [path for path in writes if path not in reads]
+        writes += [t for t in _test_files_to_write(root, [*reads, *writes], instruction, item) if t not in writes]
     return StepSpec(
         index=index,
         recipe="general",
         instruction=instruction,
         expected="",
-        reads=[p for p in paths if p not in writes],
+        reads=list(dict.fromkeys(reads)),
         writes=writes,
         max_tokens=1200,
         needs_json=False,
         needs_tools=True,
     )
+
+
+def _test_files_to_write(root: Path, named: list[str], instruction: str, item: ItemInfo) -> list[str]:
+    """The test file an item asking for tests of a module puts them in, when it names none: the
+    module's ``test_<stem>.py`` (in any folder), else a new ``tests/test_<stem>.py`` when the
+    project has a tests folder. The module is the one the item names, else the one defining the
+    function it quotes. Held-out test-late-penalty ("Nothing tests `apply_late_penalty`
+    (gradebook/grading.py) — add tests"): shown only the module, Qwen rewrote the function there
+    five times and wrote no test."""
+    if any(is_test_file(path) for path in named):
+        return []
+    modules = [p for p in named if p.endswith(".py") and (root / p).is_file()]
+    if not modules:
+        names = [n for n in identifiers(f"{instruction}\n{item.context}") if not n.isupper()]
+        modules = [m for m in python_modules(root, limit=400) if not is_test_file(m) and _defines(root, m, names)]
+    found: list[str] = []
+    for module in modules[:1]:
+        stem = PurePosixPath(module).stem
+        existing = files_named(root, f"test_{stem}.py")
+        if existing:
+            found.append(min(existing, key=lambda path: (not path.startswith("tests/"), path)))
+        elif (root / "tests").is_dir():
+            found.append(f"tests/test_{stem}.py")
+    return found
+
+
+def _defines(root: Path, module: str, names: list[str]) -> bool:
+    if not names:
+        return False
+    try:
+        text = (root / module).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    pattern = "|".join(re.escape(name) for name in names)
+    return re.search(rf"^\s*(?:async\s+)?def\s+(?:{pattern})\b", text, re.MULTILINE) is not None
 
 
 _BUMP = re.compile(r"\b(?:bump|increment|raise|increase|advance)\w*\b", re.IGNORECASE)

@@ -1,4 +1,5 @@
-"""The project's Python modules, found without walking into virtualenvs and caches.
+"""The project's files (its Python modules, a file by its name), found without walking into
+virtualenvs and caches.
 
 ``Path.rglob("*.py")`` walks every folder before a caller can filter it: a project with a
 ``.venv`` beside it has tens of thousands of site-packages modules read as directory entries
@@ -9,7 +10,7 @@ duplicate-definition check). Pruning while walking visits only the project.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 # folders that are never the project's own code: tool state, environments, build output
@@ -17,19 +18,30 @@ SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "
 MAX_WALKED = 20_000  # modules listed at most, before sorting (a bound on a pathological tree)
 
 
-def python_modules(root: Path, *, skip_dirs: Iterable[str] = (), limit: int | None = None) -> list[str]:
-    """The ``.py`` files under ``root`` as sorted relative POSIX paths, never inside a hidden
-    folder, one of ``SKIP_DIRS`` or one of ``skip_dirs``; the first ``limit`` of them if given."""
+def _walk(root: Path, keep: Callable[[str], bool], skip_dirs: Iterable[str] = ()) -> list[str]:
+    """The files under ``root`` whose name ``keep`` accepts, as sorted relative POSIX paths, never
+    inside a hidden folder, one of ``SKIP_DIRS`` or one of ``skip_dirs``."""
     skip = SKIP_DIRS | set(skip_dirs)
     found: list[str] = []
     for current, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
         here = PurePosixPath(Path(current).relative_to(root).as_posix())
-        found += [(here / name).as_posix() for name in files if name.endswith(".py")]
+        found += [(here / name).as_posix() for name in files if keep(name)]
         if len(found) >= MAX_WALKED:
             break
     found.sort(key=lambda path: PurePosixPath(path).parts)
+    return found
+
+
+def python_modules(root: Path, *, skip_dirs: Iterable[str] = (), limit: int | None = None) -> list[str]:
+    """The ``.py`` files under ``root`` (see :func:`_walk`); the first ``limit`` of them if given."""
+    found = _walk(root, lambda name: name.endswith(".py"), skip_dirs)
     return found if limit is None else found[:limit]
 
 
-__all__ = ["SKIP_DIRS", "python_modules"]
+def files_named(root: Path, name: str) -> list[str]:
+    """The project's files called ``name`` (a bare file name), in any of its folders."""
+    return _walk(root, lambda found: found == name)
+
+
+__all__ = ["SKIP_DIRS", "files_named", "python_modules"]
