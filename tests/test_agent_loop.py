@@ -907,6 +907,74 @@ def test_a_function_moved_to_a_new_module_is_imported_where_it_was_and_its_old_d
     assert "def mean(values):" in text and "return top(values) - min(values)" in text
 
 
+def test_a_bare_file_name_of_a_file_in_a_folder_is_that_file_not_a_new_output(ws: Workspace) -> None:
+    """Held-out validate-weights (session 11): "a typo in course.toml skews every grade", with the
+    file at data/course.toml, made course.toml an output; the right change to the code was
+    refused for not writing it. A missing bare name that project files have is theirs: not written,
+    and not shown (shown as named, it kept the loop from finding the code the item quotes); one the
+    item asks to write stays an output."""
+    (ws.root / "data").mkdir()
+    (ws.root / "data" / "course.toml").write_text('name = "x"\n', "utf-8")
+    for folder in ("a", "b"):
+        (ws.root / folder).mkdir()
+        (ws.root / folder / "conf.ini").write_text("[x]\n", "utf-8")
+    title = "Make `mean` in `pkg/stats.py` reject an empty list"
+    context = "A typo in course.toml or conf.ini currently gives a ZeroDivisionError."
+    step = general_step(0, title, ItemInfo(id="i1", title=title, context=context, tags=[], file="t.md"), ws.root)
+    assert step.writes == ["pkg/stats.py"] and step.reads == []
+    title = "Write a `course.toml` at the top with the defaults"
+    step = general_step(0, title, ItemInfo(id="i2", title=title, context="", tags=[], file="t.md"), ws.root)
+    assert step.writes == ["course.toml"]
+
+
+def test_an_item_asking_for_tests_of_a_module_writes_its_test_file(ws: Workspace) -> None:
+    """Held-out test-late-penalty (session 11): "Nothing tests `apply_late_penalty`
+    (gradebook/grading.py) — add tests" showed only the module; Qwen rewrote the function there five
+    times and wrote no test. The module's test file is the step's output (shown, and to change);
+    a new one under tests/ when it has none; the module is found by the function when unnamed."""
+
+    def step_for(title: str, context: str = "") -> Any:
+        return general_step(0, title, ItemInfo(id="i", title=title, context=context, tags=[], file="t.md"), ws.root)
+
+    step = step_for("Nothing tests `top` (pkg/stats.py) — add tests", "Cover an empty list too.")
+    assert step.writes == ["tests/test_stats.py"] and step.reads == ["pkg/stats.py"]
+    assert step_for("`top` has no tests; write some").writes == ["tests/test_stats.py"]
+    (ws.root / "tests" / "test_stats.py").unlink()
+    assert step_for("Add a unit test for `top` in pkg/stats.py").writes == ["tests/test_stats.py"]
+    assert step_for("Write tests for `top` in `tests/test_top.py`").writes == ["tests/test_top.py"]
+    assert step_for("Document `top` in pkg/stats.py").writes == ["pkg/stats.py"]  # no test asked
+
+
+def test_a_new_page_about_code_the_item_quotes_nothing_of_is_shown_that_code(ws: Workspace) -> None:
+    """Held-out grading-docs (session 11): "docs/grading.md for the TAs: how a final grade is worked
+    out" quoted no name and was shown only the file list; Qwen wrote README.md with made-up numbers.
+    The modules the page is about (the facts check's, by the item's words) are shown."""
+    (ws.root / "pkg" / "report.py").write_text("def render(rows):\n    return str(rows)\n", "utf-8")
+    title = "docs/stats.md for the new people: how the stats are worked out"
+    ctx = ScriptedContext(ws, ["DONE"], title)
+    run_loop(ctx, title, [], ["docs/stats.md"], 512)
+    prompt = ctx.requests[0].messages[3].content
+    assert "pkg/stats.py (line numbers are not part of the file)" in prompt
+    assert "pkg/report.py (line numbers" not in prompt and "Project files:" not in prompt
+
+
+def test_an_item_naming_no_file_is_shown_the_modules_sharing_its_words(ws: Workspace) -> None:
+    """Held-out fix-drop-lowest (session 11): a bug item naming no file, its quoted `drop_lowest = 1`
+    found nowhere as written, was shown the file list only; Qwen wrote every file from imagination.
+    The modules whose names share the item's words are shown instead; none when none shares two."""
+    (ws.root / "pkg" / "report.py").write_text("def render(rows):\n    return str(rows)\n", "utf-8")
+    (ws.root / "pkg" / "stats.py").write_text("def top_values(values, top_count=1):\n    return max(values)\n")
+    title = "The top values are wrong since the refactor"
+    ctx = ScriptedContext(ws, ["DONE"], title, "With `top_count = 2` it still gives one value.")
+    run_loop(ctx, title, [], [], 512)
+    prompt = ctx.requests[0].messages[3].content
+    assert "pkg/stats.py (line numbers are not part of the file)" in prompt
+    assert "pkg/report.py (line numbers" not in prompt and "Project files:" not in prompt
+    ctx = ScriptedContext(ws, ["DONE"], "Tidy up the weekly rota")
+    run_loop(ctx, ctx.item.title, [], [], 512)
+    assert "Project files:" in ctx.requests[0].messages[3].content
+
+
 def test_a_new_function_named_in_the_replys_prose_only_is_still_called_by_nothing(ws: Workspace) -> None:
     """cli-limit-option: "DONE reorder returns items to reorder" counted as a use of the invented
     `reorder` function, which was written. Only a call or an import in another block counts."""

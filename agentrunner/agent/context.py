@@ -4,12 +4,15 @@ holding what it quotes or the names it mentions, the code a failing test points 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .actions import clip
+from .evidence import item_words, stem
+from .facts import sources_about
 from .guide import MARKERS
 from .replies import path_of
+from .sources import python_modules
 from .testing import test_files
 
 MAX_FILE_CHARS = 6_000  # one named file in the first prompt
@@ -56,6 +59,59 @@ def files_about(ctx: Any, text: str, title: str = "") -> list[str]:
 
 
 TITLE_WEIGHT = 100  # a file found by what the item's title quotes outranks any number of context hits
+
+PAGE_SUFFIXES = {".md", ".rst", ".txt", ".markdown", ".adoc"}
+
+
+def page_sources(root: Path, writes: list[str], item_text: str) -> list[str]:
+    """The modules a new page the item writes (``docs/grading.md``) is about, as the facts check
+    reads them (:func:`facts.sources_about`): the ones named by the item's words first. Held-out
+    grading-docs (session 11): quoting no name, the item was shown only the file list; Qwen wrote
+    README.md, then made up the numbers, then rewrote the modules to match them."""
+    if not any(PurePosixPath(p).suffix.lower() in PAGE_SUFFIXES and not (root / p).exists() for p in writes):
+        return []
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", item_text)}
+    modules = [
+        m
+        for m in sources_about(root, item_text, "")
+        if m.endswith(".py") and not test_files([m]) and PurePosixPath(m).name != "__init__.py"
+    ]
+    return sorted(modules, key=lambda m: (not _stem_named(PurePosixPath(m).stem, words), m))
+
+
+MIN_SHARED_WORDS = 2  # a module sharing fewer of the item's words is no better than the file list
+
+
+def modules_by_words(root: Path, item_text: str) -> list[str]:
+    """The project's modules whose names (identifiers, split at ``_``, and comments' words) share
+    the most of the item's words, best first: what to show an item that names no file and quotes
+    nothing found in the code. Held-out fix-drop-lowest (session 11): "Quiz averages are wrong
+    since the last refactor" with `drop_lowest = 1` was shown the file list only, and Qwen wrote
+    every file of it from imagination."""
+    words = item_words(item_text)
+    scored: list[tuple[int, str]] = []
+    for module in python_modules(root, limit=MAX_SCANNED_MODULES):
+        if test_files([module]) or PurePosixPath(module).name in ("__init__.py", "conftest.py"):
+            continue
+        try:
+            text = (root / module).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        tokens: set[str] = set()
+        for token in set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", text)):
+            tokens.add(token.lower())
+            tokens.update(stem(part) for part in re.split(r"_+|(?<=[a-z])(?=[A-Z])", token) if len(part) >= 4)
+        shared = len(words & tokens)
+        if shared >= MIN_SHARED_WORDS:
+            scored.append((shared, module))
+    return [module for _, module in sorted(scored, key=lambda pair: (-pair[0], pair[1]))]
+
+
+MAX_SCANNED_MODULES = 400  # modules read at most (a bound on a large project)
+
+
+def _stem_named(module_stem: str, words: set[str]) -> bool:
+    return any(part in words for part in module_stem.lower().split("_") if len(part) >= 3)
 
 
 def traceback_files(root: Path, output: str) -> list[str]:

@@ -45,7 +45,9 @@ from .context import (
     files_about,
     imported_by,
     marker_lines,
+    modules_by_words,
     named_files,
+    page_sources,
     traceback_files,
 )
 from .guards import as_merge, pending_writes, pep561_marker, retarget, rewrite_refused, to_existing
@@ -91,6 +93,11 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     if not named or (not failing and test_files(named) == named):
         # an item naming only the test file to add to is shown the code it tests, too
         found += files_about(ctx, f"{instruction}\n{ctx.item.context}", instruction)
+    if not named and not found and not failing:
+        # nothing named or found: the modules a new page is about, else (no output named) the
+        # ones sharing the item's words — not the bare file list
+        text = f"{instruction}\n{ctx.item.context}"
+        found = page_sources(root, writes, text) or ([] if writes else modules_by_words(root, text))
     shown = [*reads, *writes, *found[:MAX_FOUND_FILES]]
     files = named_files(ctx, shown)
     missing = [p for p in writes if not (root / p).exists()]
