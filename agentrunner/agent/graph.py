@@ -42,8 +42,10 @@ from ..todo import follow_link, slugify
 from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
 from . import recipes
 from .actions import CHANGING_TOOLS
+from .checks import asks_for_new_tests, named_identifiers
 from .intent import item_intent, no_change_problem
 from .journal import ItemJournal, RestoreReport, Transactions
+from .mutants import mutant_check
 from .recipes import ItemInfo, StepSpec
 from .validators import ActResult, Check, default_validators, run_validators
 from .verification import content_checks, outputs_check, tests_check, tests_for
@@ -477,6 +479,16 @@ class Agent:
             mentions_tests=bool(re.search(r"\btests?\b", item_text, re.IGNORECASE)),
         )
         checks.append(tests_check(self.workspace, tests, task_id=item.id, timeout=self.config.agent.shell_timeout))
+        if checks[-1].ok and asks_for_new_tests(item_text):
+            checks.append(
+                mutant_check(
+                    self.workspace,
+                    journal.changes(),
+                    named_identifiers(item_text),
+                    task_id=item.id,
+                    timeout=self.config.agent.shell_timeout,
+                )
+            )
         return checks
 
     def _routed_call(
