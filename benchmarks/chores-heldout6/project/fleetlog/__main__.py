@@ -1,0 +1,3 @@
+from fleetlog.cli import main
+
+raise SystemExit(main())
