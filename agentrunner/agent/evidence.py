@@ -360,7 +360,9 @@ def _is_test_path(path: str) -> bool:
     return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
 
-def _test_functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+def defined_tests(tree: ast.Module, separator: str = ".") -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """A test module's test functions by name, those of ``Test*`` classes as ``Class<separator>name``
+    (``.`` here, pytest's ``::`` for node ids)."""
     found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
@@ -368,7 +370,7 @@ def _test_functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFu
         elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
             for child in node.body:
                 if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) and child.name.startswith("test"):
-                    found[f"{node.name}.{child.name}"] = child
+                    found[f"{node.name}{separator}{child.name}"] = child
     return found
 
 
@@ -421,8 +423,8 @@ def weakened_tests_problem(changes: list[FileChange], item_text: str) -> str | N
         if change.before is None or not _is_test_path(change.path):
             continue
         try:
-            before = _test_functions(ast.parse(change.before))
-            after = _test_functions(ast.parse(change.after)) if change.after is not None else {}
+            before = defined_tests(ast.parse(change.before))
+            after = defined_tests(ast.parse(change.after)) if change.after is not None else {}
         except (SyntaxError, ValueError):
             continue  # the parse check reports it
         if not before:

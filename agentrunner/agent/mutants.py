@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..tools import Workspace
+from .evidence import defined_tests
 from .journal import FileChange
 from .sources import python_modules
 from .validators import Check
@@ -83,8 +84,8 @@ def new_test_nodes(changes: list[FileChange]) -> tuple[list[str], set[str]]:
         if after is None:
             continue
         before = _parse(change.before) if change.before is not None else None
-        old = set(_tests(before)) if before is not None else set()
-        for node_id, function in _tests(after).items():
+        old = set(defined_tests(before, "::")) if before is not None else set()
+        for node_id, function in defined_tests(after, "::").items():
             if node_id in old:
                 continue
             nodes.append(f"{change.path}::{node_id}")
@@ -103,18 +104,6 @@ def _parse(data: bytes | None) -> ast.Module | None:
         return ast.parse(data or b"")
     except (SyntaxError, ValueError):
         return None
-
-
-def _tests(tree: ast.Module) -> dict[str, ast.AST]:
-    found: dict[str, ast.AST] = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
-            found[node.name] = node
-        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
-            for child in node.body:
-                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) and child.name.startswith("test"):
-                    found[f"{node.name}::{child.name}"] = child
-    return found
 
 
 def targets(root: Path, called: set[str], quoted: set[str]) -> list[Target]:
