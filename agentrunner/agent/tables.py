@@ -1,0 +1,195 @@
+"""A table written from a data file lists the records the item asks for (issue 12).
+
+Asked for "docs/fleet.md: a Markdown table of the vehicles still in service, from
+data/vehicles.json — id, make and model, year, fuel and tank size", Qwen2.5-Coder-1.5B wrote every
+vehicle of the file, a retired one (``"in_service": false``) among them, and it was ticked: every
+check passed (a new Markdown file, parsed, relevant words). The item's filter is in its words: a
+field of the records (``in_service``: "in service") or a value one of their fields takes (``"kind":
+"long"``: "the long runs"). A reviewer reads the table's rows against the data; so does this.
+
+The table's rows are matched to the data's records by a field whose values are all different (an
+id, a date) and show as a cell of the rows. When the item's words name a yes/no field, every listed
+record must have it true (false when a negation — "not", "no longer", "excluding" — comes just
+before); when they name one value of a field (and only one of that field's values), every listed
+record must have that value (none, when negated). "whether" and "regardless" make the field a
+column, not a filter. A table that matches no records, or a data file that holds none, is left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tomllib
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .journal import FileChange
+
+_PAGE_SUFFIXES = {".md", ".markdown", ".txt", ".rst", ""}
+_DATA_SUFFIXES = {".json", ".csv", ".toml"}
+_DATA_PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w-]+\.(?:json|csv|toml))\b", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_NEGATION = re.compile(r"\b(?:not|no|non|never|excluding|except|without|un)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
+_NOT_A_FILTER = re.compile(r"\b(?:whether|regardless|with or without)\b", re.IGNORECASE)
+_GLUE = {"is", "in", "on", "of", "at", "to", "the", "a", "an", "has", "by"}
+MAX_DATA_BYTES = 2_000_000
+MAX_CATEGORY_VALUES = 6
+
+
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """The Markdown tables in ``text``: each a list of rows (the header first), each a list of cells."""
+    lines = text.splitlines()
+    tables: list[list[list[str]]] = []
+    index = 0
+    while index + 1 < len(lines):
+        if "|" in lines[index] and _SEPARATOR.match(lines[index + 1]):
+            rows = [_cells(lines[index])]
+            index += 2
+            while index < len(lines) and "|" in lines[index] and lines[index].strip():
+                rows.append(_cells(lines[index]))
+                index += 1
+            tables.append(rows)
+        else:
+            index += 1
+    return tables
+
+
+def _cells(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|"):
+        line = line[:-1]
+    return [_plain(cell) for cell in line.split("|")]
+
+
+def _plain(cell: object) -> str:
+    return re.sub(r"[`*_]+", "", str(cell)).strip().lower() if not isinstance(cell, bool) else str(cell).lower()
+
+
+def records(path: Path) -> list[dict[str, Any]] | None:
+    """The records of a data file: a CSV's rows, a JSON or TOML file's longest list of objects."""
+    try:
+        if path.stat().st_size > MAX_DATA_BYTES:
+            return None
+        text = path.read_text("utf-8")
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+        data: Any = json.loads(text) if suffix == ".json" else tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error):
+        return None
+    if isinstance(data, dict):
+        lists = [value for value in data.values() if isinstance(value, list)]
+    else:
+        lists = [data] if isinstance(data, list) else []
+    objects = [[row for row in found if isinstance(row, dict)] for found in lists]
+    best = max(objects, key=len, default=[])
+    return best or None
+
+
+def _field_words(name: str) -> list[str]:
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+    return [word.lower() for word in re.split(r"[\W_]+", spaced) if word]
+
+
+def _key_field(rows: list[list[str]], found: list[dict[str, Any]]) -> str | None:
+    """The field whose values are all different and show as a cell in the most rows (at least half)."""
+    best, best_hits = None, 0
+    for field in found[0]:
+        values = [_plain(record.get(field, "")) for record in found]
+        if any(not value for value in values) or len(set(values)) != len(values):
+            continue
+        wanted = set(values)
+        hits = sum(1 for row in rows if wanted & set(row))
+        if hits > best_hits:
+            best, best_hits = field, hits
+    return best if best_hits * 2 >= len(rows) and best_hits > 0 else None
+
+
+def _mention(item_text: str, words: list[str]) -> re.Match[str] | None:
+    """Where the item says ``words`` in a row ("in service" for ``in_service``; "retired"): one
+    word may come between two of them, and a leading glue word may be left out."""
+    lead = [word for word in words[:1] if word in _GLUE]
+    core = [word for word in words if word not in _GLUE]
+    if not any(len(word) >= 4 for word in core):
+        return None
+    optional = "".join(rf"(?:{re.escape(word)}\W+)?" for word in lead)
+    pattern = r"\b" + optional + r"\W+(?:\w+\W+)?".join(re.escape(word) for word in core) + r"\b"
+    return re.search(pattern, item_text, re.IGNORECASE)
+
+
+def _negated(item_text: str, at: int) -> bool:
+    return bool(_NEGATION.search(item_text[:at]))
+
+
+def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
+    """A record the table lists on the other side of the filter the item states from others it
+    lists (some vehicles in service, one not), or None. Only a mix is refused: which side the item
+    wants is read from a negation just before its words, and a misread one must not refuse a table."""
+    key = _key_field(table[1:], found)
+    if key is None or _NOT_A_FILTER.search(item_text):
+        return None
+    by_key = {_plain(record.get(key, "")): record for record in found}
+    listed = [by_key[cell] for row in table[1:] for cell in row if cell in by_key]
+    for field in dict.fromkeys(name for record in found for name in record):
+        values = [_plain(record[field]) for record in found if field in record]
+        if set(values) == {"true", "false"}:
+            mention = _mention(item_text, _field_words(field))
+            if mention is None:
+                continue
+            wanted = "false" if _negated(item_text, mention.start()) else "true"
+            sides = {_plain(record.get(field, False)) == wanted for record in listed}
+            what = f"those {mention.group(0)!r}"
+            odd = [record for record in listed if _plain(record.get(field, False)) != wanted]
+        else:
+            distinct = set(values)
+            strings = all(isinstance(record[field], str) for record in found if field in record)
+            if not strings or not 2 <= len(distinct) <= min(MAX_CATEGORY_VALUES, len(found) // 2):
+                continue
+            mentioned = [(value, m) for value in distinct if (m := _mention(item_text, value.split()))]
+            if len(mentioned) != 1:
+                continue  # "easy, tempo or long": the values listed, no filter
+            value, mention = mentioned[0]
+            negated = _negated(item_text, mention.start())
+            sides = {(_plain(record.get(field, "")) == value) != negated for record in listed}
+            what = f"the {'non-' if negated else ''}{value!r} ones"
+            odd = [record for record in listed if (_plain(record.get(field, "")) == value) == negated]
+        if len(sides) > 1 and odd:
+            record = odd[0]
+            return (
+                f"the table lists {_plain(record.get(key))}, whose {field} is {_plain(record.get(field))} in "
+                f"{source}: the item asks for {what} only; leave such records out"
+            )
+    return None
+
+
+def table_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """A table written into a page that lists records of a data file the item names against the
+    filter the item's words state (see the module's docstring)."""
+    if root is None:
+        return None
+    sources = [
+        path for path in dict.fromkeys(_DATA_PATH.findall(item_text))
+        if PurePosixPath(path).suffix.lower() in _DATA_SUFFIXES and (root / path).is_file()
+    ]  # fmt: skip
+    if not sources:
+        return None
+    for change in changes:
+        if change.after is None or PurePosixPath(change.path).suffix.lower() not in _PAGE_SUFFIXES:
+            continue
+        tables = markdown_tables(change.after.decode("utf-8", "replace"))
+        for source in sources:
+            found = records(root / source)
+            if not found:
+                continue
+            for table in tables:
+                problem = filter_problem(table, found, item_text, source)
+                if problem:
+                    return f"{change.path}: {problem}"
+    return None
+
+
+__all__ = ["filter_problem", "markdown_tables", "records", "table_problem"]

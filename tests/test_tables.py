@@ -1,0 +1,102 @@
+"""agent/tables.py: a table written from a data file lists the records the item asks for (issue 12).
+
+heldout6 fleet-table, written blind: asked for "a Markdown table of the vehicles still in service,
+from data/vehicles.json", Qwen2.5-Coder-1.5B listed every vehicle, a retired one among them, and it
+was ticked. Real files in a tmp project, no model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agentrunner.agent.checks import item_problem
+from agentrunner.agent.journal import FileChange
+from agentrunner.agent.tables import markdown_tables, records, table_problem
+
+ITEM = (
+    "- [ ] docs/fleet.md: a Markdown table of the vehicles still in service, from data/vehicles.json "
+    "— id, make and model, year, fuel and tank size"
+)
+VEHICLES = {
+    "vehicles": [
+        {"id": "VAN-01", "make": "Ford", "model": "Transit", "year": 2019, "fuel": "diesel", "in_service": True},
+        {"id": "VAN-02", "make": "Renault", "model": "Trafic", "year": 2021, "fuel": "petrol", "in_service": True},
+        {"id": "VAN-00", "make": "Peugeot", "model": "Partner", "year": 2012, "fuel": "diesel", "in_service": False},
+        {"id": "TRK-07", "make": "Iveco", "model": "Daily", "year": 2016, "fuel": "diesel", "in_service": True},
+    ]
+}
+# what the model wrote (heldout6, session 12): every record and field, ticked
+EVERY_ROW = """| id | make | model | year | fuel | in_service |
+|----|------|-------|------|------|------------|
+| VAN-01 | Ford | Transit | 2019 | diesel | true |
+| VAN-02 | Renault | Trafic | 2021 | petrol | true |
+| VAN-00 | Peugeot | Partner | 2012 | diesel | false |
+| TRK-07 | Iveco | Daily | 2016 | diesel | true |
+"""
+IN_SERVICE = """# The fleet
+
+| Id | Make and model | Year | Fuel |
+|:---|----------------|-----:|------|
+| `VAN-01` | Ford Transit | 2019 | diesel |
+| `VAN-02` | Renault Trafic | 2021 | petrol |
+| `TRK-07` | Iveco Daily | 2016 | diesel |
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "vehicles.json").write_text(json.dumps(VEHICLES), encoding="utf-8")
+    runs = "date,km,kind\n2026-01-01,5,easy\n2026-01-02,21,long\n2026-01-03,8,tempo\n2026-01-04,25,long\n"
+    (tmp_path / "data" / "runs.csv").write_text(runs + "2026-01-05,6,easy\n2026-01-06,7,easy\n", encoding="utf-8")
+    return tmp_path
+
+
+def _page(text: str, path: str = "docs/fleet.md") -> list[FileChange]:
+    return [FileChange(path, None, text.encode())]
+
+
+def test_a_table_that_lists_a_record_the_item_filters_out_is_refused(project: Path) -> None:
+    problem = table_problem(_page(EVERY_ROW), ITEM, project)
+    assert problem is not None and "van-00" in problem and "in_service" in problem and "'in service'" in problem
+    assert item_problem(_page(EVERY_ROW), ITEM, project) == problem
+
+
+def test_the_records_the_item_asks_for_in_any_layout_pass(project: Path) -> None:
+    assert table_problem(_page(IN_SERVICE), ITEM, project) is None
+    # the whole fleet, when the item asks for whether each is in service, is a column, not a filter
+    whether = "- [ ] docs/fleet.md: every vehicle in data/vehicles.json, and whether it is in service"
+    assert table_problem(_page(EVERY_ROW), whether, project) is None
+    # an item that names no field of the records states no filter
+    assert table_problem(_page(EVERY_ROW), "- [ ] docs/fleet.md: a table of data/vehicles.json", project) is None
+
+
+def test_a_negated_field_and_a_value_of_a_field_are_filters_too(project: Path) -> None:
+    retired = "- [ ] docs/old.md: the vehicles not in service, from data/vehicles.json"
+    only_old = "| id |\n|---|\n| VAN-00 |\n"
+    assert table_problem(_page(only_old, "docs/old.md"), retired, project) is None
+    mixed = table_problem(_page(only_old + "| VAN-01 |\n", "docs/old.md"), retired, project)
+    assert mixed is not None and "van-01" in mixed
+    long_runs = "- [ ] Put the long runs of data/runs.csv in a table in docs/long.md"
+    right = "| date | km |\n|---|---|\n| 2026-01-02 | 21 |\n| 2026-01-04 | 25 |\n"
+    assert table_problem(_page(right, "docs/long.md"), long_runs, project) is None
+    wrong = table_problem(_page(right + "| 2026-01-01 | 5 |\n", "docs/long.md"), long_runs, project)
+    assert wrong is not None and "2026-01-01" in wrong and "'long'" in wrong
+    # two values of the field named: a list of them, no filter
+    kinds = "- [ ] Table of data/runs.csv in docs/runs.md (easy and long runs, with their km)"
+    assert table_problem(_page(right + "| 2026-01-01 | 5 |\n", "docs/runs.md"), kinds, project) is None
+
+
+def test_tables_and_records_are_read_from_markdown_json_csv_and_toml(project: Path) -> None:
+    tables = markdown_tables("intro\n\n" + IN_SERVICE + "\nafter\n\n| a | b |\n| - | - |\n| 1 | 2 |\n")
+    assert [len(table) for table in tables] == [4]  # "| - |" is no separator (one dash)
+    assert tables[0][1] == ["van-01", "ford transit", "2019", "diesel"]
+    assert [r["id"] for r in records(project / "data" / "vehicles.json") or []][:2] == ["VAN-01", "VAN-02"]
+    assert len(records(project / "data" / "runs.csv") or []) == 6
+    (project / "plan.toml").write_text('[[week]]\nkm = 30\n[[week]]\nkm = 35\n', encoding="utf-8")
+    assert records(project / "plan.toml") == [{"km": 30}, {"km": 35}]
+    (project / "bad.json").write_text("{", encoding="utf-8")
+    assert records(project / "bad.json") is None
