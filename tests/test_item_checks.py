@@ -535,3 +535,18 @@ def test_a_print_where_the_item_asks_for_a_logger_and_no_prints_is_not_done() ->
     # a print that was there before is not the item's
     kept = logged.replace("log.warning", "print")
     assert asked_problem([change("pkg/loader.py", printed, kept)], "Fix it, no prints", None) is None
+
+
+def test_todo_comments_asked_for_in_a_package_are_those_of_the_package(tmp_path: Path) -> None:
+    """heldout5 todo-inventory: "the TODO comments in the gradebook package" — the hand-written
+    list (the package's five, not the one in tests/) was refused for missing the test file's."""
+    (tmp_path / "gradebook").mkdir()
+    (tmp_path / "gradebook" / "cli.py").write_text("X = 1  # TODO: an --output option\n", "utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_cli.py").write_text("# TODO: also cover --version\n", "utf-8")
+    item = "Round up the TODO comments in the gradebook package into a TODO.md, each with its file"
+    package_only = "- gradebook/cli.py: an --output option\n"
+    assert markers_problem([change("TODO.md", None, package_only)], item, tmp_path) is None
+    everywhere = item.replace("in the gradebook package", "of the project")
+    problem = markers_problem([change("TODO.md", None, package_only)], everywhere, tmp_path)
+    assert problem is not None and "tests/test_cli.py" in problem

@@ -46,6 +46,9 @@ from pathlib import Path, PurePosixPath
 from .evidence import item_words, stem
 from .facts import facts_problem
 from .journal import FileChange
+from .log_messages import log_message_problem
+from .tables import table_problem
+from .todo_comments import in_folders, named_folders
 from .versions import bumped, project_version, release_problem
 
 DELETES = re.compile(r"\b(?:delete|remove|drop|strip|trim|rewrite|shorten|clean(?:\s|-)?up)\w*\b", re.IGNORECASE)
@@ -1022,9 +1025,10 @@ def markers_problem(changes: list[FileChange], item_text: str, root: Path | None
     wants_file = re.search(r"\b(?:files?|paths?)\b", item_text, re.IGNORECASE) is not None
     wants_line = re.search(r"\blines?\b", item_text, re.IGNORECASE) is not None
     changed = {c.path for c in changes}
+    folders = named_folders(root, item_text)  # "in the gradebook package": not its tests' TODOs
     comments: list[tuple[str, int, str]] = []
     for path in _project_files(root):
-        if path in changed or not path.endswith(_CODE_SUFFIXES):
+        if path in changed or not path.endswith(_CODE_SUFFIXES) or not in_folders(path, folders):
             continue
         try:
             lines = (root / path).read_text("utf-8").splitlines()
@@ -1289,6 +1293,8 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: used_problem(changes, item_text),
         lambda: covers_problem(changes, item_text, root),
         lambda: facts_problem(changes, item_text, root),
+        lambda: table_problem(changes, item_text, root),
+        lambda: log_message_problem(changes, item_text),
         lambda: markers_problem(changes, item_text, root),
         lambda: ignores_problem(changes, item_text, root),
         lambda: heading_problem(changes, item_text),

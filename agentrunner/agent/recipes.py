@@ -34,7 +34,7 @@ from .checks import asks_for_new_tests, asks_for_tests_only
 from .intent import item_intent
 from .loop import run_loop
 from .sources import files_named, python_modules
-from .todo_comments import find_markers, render_inventory
+from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 from .verification import is_test_file
 from .versions import current_version, next_version, version_edits
@@ -696,7 +696,12 @@ class TodoInventory(Recipe):
         output, words = step.params["output"], step.params["words"]
         result = ActResult(writes=[output])
         root = ctx.workspace.root
-        files = [p for p in ctx.workspace.walk(root) if p.relative_to(root).parts[0] != "tasks"]
+        folders = named_folders(root, f"{ctx.item.title}\n{ctx.item.context}")  # "in the gradebook package"
+        files = [
+            p
+            for p in ctx.workspace.walk(root)
+            if p.relative_to(root).parts[0] != "tasks" and in_folders(p.relative_to(root).as_posix(), folders)
+        ]
         markers = find_markers(root, files, words)
         content = render_inventory(markers, words, table=bool(step.params.get("table")))
         existing = root / output

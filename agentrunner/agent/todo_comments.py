@@ -18,6 +18,12 @@ from pathlib import Path
 from typing import Any
 
 MARKER = re.compile(r"#\s*(?:TODO|FIXME|XXX)\b.*")
+# "in the gradebook package", "under `src/`", "across fleetlog/": where an inventory looks
+_IN_FOLDER = re.compile(
+    r"\b(?:in|under|inside|within|from|across|of)\s+(?:the\s+)?`?([A-Za-z_][\w.-]*(?:/[\w.-]+)*)/?`?"
+    r"(?=\s+(?:package|folder|directory|dir|module|tree)\b|/|`)",
+    re.IGNORECASE,
+)
 _ABOUT_MARKER = re.compile(r"\b(?:TODO|FIXME|XXX)\b")
 
 
@@ -103,6 +109,18 @@ def _comments(path: Path, text: str) -> list[tuple[int, str]]:
         if match:
             found.append((number, match.group(1).rstrip("*/ ").strip()))
     return found
+
+
+def named_folders(root: Path, item_text: str) -> list[str]:
+    """The project folders the item scopes itself to ("the TODO comments in the gradebook package":
+    ``gradebook``); empty when it names none (the whole project)."""
+    found = [name.strip("/") for name in _IN_FOLDER.findall(item_text)]
+    return [name for name in dict.fromkeys(found) if name and (root / name).is_dir()]
+
+
+def in_folders(path: str, folders: list[str]) -> bool:
+    """Whether ``path`` (relative, POSIX) is inside one of ``folders`` (all of them when none)."""
+    return not folders or any(path == folder or path.startswith(f"{folder}/") for folder in folders)
 
 
 def find_markers(root: Path, files: list[Path], words: list[str]) -> list[Marker]:
