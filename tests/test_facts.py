@@ -132,3 +132,18 @@ def test_sources_are_the_modules_the_item_is_about_and_their_imports(project: Pa
         "shelf/fees.py",
         "shelf/loans.py",
     ]
+
+
+def test_a_number_ends_its_line_and_the_project_s_data_files_hold_numbers_too(project: Path) -> None:
+    """heldout6 service-docs: the hand-written page (a TOML example, ``km = 15000`` over ``months =
+    12``) was refused for "15000 months" — a number and a unit read across a line break — and the
+    intervals in ``data/service.toml`` were no source of numbers."""
+    item = "- [ ] Write docs/service.md: how the service intervals work"
+    page = "```toml\n[intervals.oil]\nkm = 15000\nmonths = 12\n```\n\nOil: every 12 months.\n"
+    assert [phrase for phrase, _ in quantities(page)] == ["12 months"]
+    assert facts_problem(_page(page), item, project) is not None  # 12 months is nowhere yet
+    (project / "data").mkdir()
+    (project / "data" / "service.toml").write_text("[intervals.oil]\nkm = 15000\nmonths = 12\n", encoding="utf-8")
+    assert facts_problem(_page(page), item, project) is not None  # no code reads it: not the project's
+    (project / "shelf" / "cli.py").write_text('CONFIG = "data/service.toml"\n', encoding="utf-8")
+    assert facts_problem(_page(page), item, project) is None

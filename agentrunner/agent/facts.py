@@ -10,9 +10,10 @@ Only quantities with a unit are read from the page's added lines — money (``$1
 durations (``3 days``, ``two hours``) and percentages — since bare numbers are list markers, dates
 and versions. Each must be found, in some unit, in what the page is about: the files the item
 names, the modules whose stem is a word of the item or that define a name the page quotes (and the
-project modules they import), else every non-test module; the item itself; the project's README
-and the files' own earlier text. A page most of whose numbers are found nowhere there was not written
-from the code: it is refused, naming them and the files to read. A worked example has numbers of
+project modules they import), else every non-test module; the item itself; the project's README,
+the data files its code names (``data/service.toml``) and the files' own earlier text. A page most
+of whose numbers are found nowhere there was not written from the code: it is refused, naming them
+and the files to read. A worked example has numbers of
 its own ("a book returned five days late costs 75 cents"), so one or two such numbers among the
 code's are not refused — made-up parameters are most of a page's numbers, an example is not.
 """
@@ -24,7 +25,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from .journal import FileChange
-from .sources import python_modules
+from .sources import data_files, python_modules
 
 # text files a page is written in; a changelog states a change's numbers, from the item
 _PAGE_SUFFIXES = {"", ".md", ".rst", ".txt", ".markdown", ".adoc"}
@@ -46,7 +47,7 @@ _NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_WORD_NUMBER})"
 # `$10`, `$ 0.25`, `25 cents`, `25¢`, `3 days`, `two-day`, `48 hours`, `5%`, `5 percent`
 _QUANTITY = re.compile(
     rf"(?<![\w.$])\$\s?(?P<dollars>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.]*\w)"
-    rf"|(?<![\w.$])(?P<number>{_NUMBER})\s*-?\s*(?P<unit>cents?|¢|dollars?|days?|hours?|hrs?|minutes?|mins?|"
+    rf"|(?<![\w.$])(?P<number>{_NUMBER})[ \t]*-?[ \t]*(?P<unit>cents?|¢|dollars?|days?|hours?|hrs?|minutes?|mins?|"
     r"seconds?|secs?|weeks?|months?|years?|percent|per\s*cent|%)(?![A-Za-z])",
     re.IGNORECASE,
 )
@@ -223,6 +224,22 @@ def _files_named(root: Path, item_text: str) -> list[str]:
     return found
 
 
+def _data_read_by_code(root: Path) -> list[str]:
+    """The data and configuration files the project's code names (``Path("data/service.toml")``):
+    the program's numbers live there too (heldout6 service-docs: ``km = 15000``)."""
+    found = data_files(root, skip_dirs=_SKIP_DIRS)[:MAX_SOURCES]
+    if not found:
+        return []
+    code = ""
+    for module in _modules(root):
+        if not _is_test(module):
+            try:
+                code += (root / module).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+    return [path for path in found if PurePosixPath(path).name in code]
+
+
 def facts_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A page (a text file, not a changelog) whose added lines state a money amount, a duration or a
     percentage found nowhere in what the page is about (see the module's docstring)."""
@@ -238,7 +255,8 @@ def facts_problem(changes: list[FileChange], item_text: str, root: Path | None) 
     sources = sources_about(root, item_text, "\n".join(page_texts.values()))
     changed = {change.path: change for change in changes}
     known = _numbers(item_text)
-    for path in [*sources, *(p for p in ("README.md", "README.rst", "README") if (root / p).is_file())]:
+    readmes = [p for p in ("README.md", "README.rst", "README") if (root / p).is_file()]
+    for path in [*sources, *readmes, *_data_read_by_code(root)]:
         if path in changed:
             data = changed[path].before or b""
         else:

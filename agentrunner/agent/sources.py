@@ -39,9 +39,17 @@ def python_modules(root: Path, *, skip_dirs: Iterable[str] = (), limit: int | No
     return found if limit is None else found[:limit]
 
 
+DATA_SUFFIXES = (".toml", ".json", ".csv", ".ini", ".cfg", ".yaml", ".yml")
+
+
+def data_files(root: Path, *, skip_dirs: Iterable[str] = ()) -> list[str]:
+    """The project's configuration and data files (TOML, JSON, CSV, INI, YAML), see :func:`_walk`."""
+    return _walk(root, lambda name: name.lower().endswith(DATA_SUFFIXES), skip_dirs)
+
+
 def files_named(root: Path, name: str) -> list[str]:
     """The project's files called ``name`` (a bare file name), in any of its folders."""
     return _walk(root, lambda found: found == name)
 
 
-__all__ = ["SKIP_DIRS", "files_named", "python_modules"]
+__all__ = ["DATA_SUFFIXES", "SKIP_DIRS", "data_files", "files_named", "python_modules"]
