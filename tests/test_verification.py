@@ -282,6 +282,20 @@ def test_the_changes_do_what_the_item_literally_asks() -> None:
     assert [c.name for c in checks][-1] == "asked" and not checks[-1].ok
 
 
+def test_a_local_s_type_hint_is_no_change_of_code() -> None:
+    """heldout3 fees-type-hints, heldout4 filters-type-hints, heldout5 report-type-hints: each hand
+    solution annotates a local's first assignment (`totals: dict[str, int] = {}`), and each was
+    refused as "the code changed" — an annotated assignment compared as a different statement."""
+    before = "def tally(rows):\n    totals = {}\n    for row in rows:\n        totals[row] = 1\n    return totals\n"
+    hinted = before.replace("def tally(rows):", "def tally(rows: list[str]) -> dict[str, int]:")
+    local = hinted.replace("    totals = {}", "    totals: dict[str, int] = {}")
+    bare = local.replace("    totals: dict[str, int] = {}", "    seen: set[str]\n    totals: dict[str, int] = {}")
+    for after in (local, bare):
+        assert asked_problem([change("m.py", before, after)], "Add type hints to `m.py`", None) is None
+    changed = [change("m.py", before, local.replace("= {}", "= {'x': 0}"))]
+    assert "the code changed" in (asked_problem(changed, "Add type hints to `m.py`", None) or "")
+
+
 def test_yaml_is_skipped_with_a_note_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     import agentrunner.agent.verification as verification
 

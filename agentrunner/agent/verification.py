@@ -449,9 +449,19 @@ _BEHAVIOUR = re.compile(
 )
 
 
+class _Unannotated(ast.NodeTransformer):
+    """``x: list[str] = []`` is ``x = []`` and a bare ``x: int`` is nothing, to compare what runs
+    (heldout3–5's hand-written type hints annotate a local's first assignment: refused before)."""
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST | None:
+        if node.value is None:
+            return None
+        return ast.copy_location(ast.Assign(targets=[node.target], value=node.value), node)
+
+
 def _without_notes(source: bytes) -> str:
     """The module's code without docstrings, annotations and imports: what runs."""
-    tree = ast.parse(source)
+    tree = _Unannotated().visit(ast.parse(source))
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             body = node.body
@@ -471,8 +481,6 @@ def _without_notes(source: bytes) -> str:
             for star in (arguments.vararg, arguments.kwarg):
                 if star is not None:
                     star.annotation = None
-        if isinstance(node, ast.AnnAssign) and node.value is not None:
-            pass  # x: int = 1 keeps its value (the annotation is compared with it: rare enough)
     return ast.dump(tree)
 
 
@@ -502,9 +510,10 @@ _NAMES_GO = re.compile(r"\b(?:rename|replace|typo|misspel\w*|correct|fix)\w*\b",
 _CODE_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|--?[a-z][\w-]*)$")
 # `logging.getLogger(__name__)`, `parse(row)`: the name of the function called
 _QUOTED_CALL = re.compile(r"^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\([^()]*\)$")
-# "no prints", "don't print", "instead of print": the item forbids print calls
+# "no prints", "don't print", "instead of print", "rather than prints": the item forbids print calls
 _NO_PRINTS = re.compile(
-    r"\bno\s+`?prints?\b|\b(?:don'?t|do\s+not|never|without)\s+`?print(?:s|ing)?\b|\binstead\s+of\s+`?print",
+    r"\bno\s+`?prints?\b|\b(?:don'?t|do\s+not|never|without)\s+`?print(?:s|ing)?\b"
+    r"|\b(?:instead\s+of|rather\s+than)\s+`?print",
     re.IGNORECASE,
 )
 
