@@ -10,6 +10,7 @@ from __future__ import annotations
 from agentrunner.agent.checks import item_problem
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.log_messages import asked_contents, log_message_problem
+from agentrunner.agent.verification import asked_problem
 
 ITEM = (
     "- [ ] `load_fuelups` drops broken CSV rows without a word — log a warning for each row it skips "
@@ -75,11 +76,11 @@ def test_a_message_without_the_line_or_the_reason_is_refused() -> None:
     assert problem is not None and "why" in problem
 
 
-def test_the_message_the_item_asks_for_passes_and_prints_are_refused() -> None:
+def test_the_message_the_item_asks_for_passes_and_prints_rather_than_logging_are_refused() -> None:
     assert log_message_problem(_change(RIGHT), ITEM) is None
     reason = RIGHT.replace("except ValueError as exc:", "except ValueError as problem:").replace(", exc)", ", problem)")
     assert log_message_problem(_change(reason), ITEM) is None
-    printed = log_message_problem(_change(PRINTED), ITEM)
-    assert printed is not None and "prints" in printed and "getLogger" in printed
-    # an item that asks for no logging is not this check's
-    assert log_message_problem(_change(PRINTED), "- [ ] `load_fuelups` should print the rows it skips") is None
+    # "rather than prints" (heldout6's wrong solution printed to stderr): verification's no-prints rule
+    printed = asked_problem(_change(PRINTED), ITEM, None)
+    assert printed is not None and "no prints" in printed
+    assert asked_problem(_change(RIGHT), ITEM, None) is None

@@ -13,7 +13,7 @@ added — its format string or the names it passes (``reader.line_num`` says "li
 the reason: the call passes the exception it caught, or a name that holds a reason (``reason``,
 ``error``, ``exc``, ``problem``…), not one fixed text. A clause without "which", "what" or "why" is
 not read (its words may name anything), and a change that adds no logging call is left to the others
-— unless it prints where the item names the ``logging`` module (or a logger).
+(``verification.prints_problem`` refuses prints where the item says "rather than prints").
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ _CLAUSE = re.compile(
     re.IGNORECASE,
 )
 _WH = re.compile(r"\b(?:which|what)\s+(?:the\s+)?([a-z]{3,})", re.IGNORECASE)
-_LOGGING_MODULE = re.compile(r"\blogging\b|\blogger\b", re.IGNORECASE)
 _WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
 _LEVELS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
 _REASON_NAME = re.compile(r"(?:reason|error|err|exc|exception|problem|why|cause|message|msg|detail)", re.IGNORECASE)
@@ -77,15 +76,13 @@ def _says(text: str, word: str) -> bool:
 
 
 def log_message_problem(changes: list[FileChange], item_text: str) -> str | None:
-    """A change that prints where the item asks for the ``logging`` module, or the first thing the
-    item asks a log message to say that no logging call the change added says (see the module's
-    docstring), or None."""
+    """The first thing the item asks a log message to say that no logging call the change added
+    says (see the module's docstring), or None."""
     asked = asked_contents(item_text)
-    wants_logging = _LOGGING_MODULE.search(item_text) is not None
-    if asked is None and not wants_logging:
+    if asked is None:
         return None
+    nouns, why = asked
     added: list[tuple[str, str, set[str], set[str]]] = []
-    printed: list[str] = []
     for change in changes:
         if change.after is None or not change.path.endswith(".py"):
             continue
@@ -96,26 +93,14 @@ def log_message_problem(changes: list[FileChange], item_text: str) -> str | None
         except SyntaxError:
             continue
         caught = _caught_names(tree)
-        printed += [
-            text
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
-            if (text := ast.get_source_segment(source, node) or "") and text not in before
-        ]
         for call in _logging_calls(tree):
             text = ast.get_source_segment(source, call) or ""
             if text and text not in before:
                 names = {node.id for node in ast.walk(call) if isinstance(node, ast.Name)}
                 names |= {node.attr for node in ast.walk(call) if isinstance(node, ast.Attribute)}
                 added.append((change.path, text, names, caught))
-    if printed and not added and wants_logging:
-        return (
-            f"the change prints ({printed[0].splitlines()[0][:120]}) where the item asks for the logging module: "
-            "`log = logging.getLogger(__name__)` at the top, then `log.warning(...)`"
-        )
-    if not added or asked is None:
+    if not added:
         return None
-    nouns, why = asked
     shown = added[0][1].splitlines()[0][:120]
     for noun in nouns:
         if not any(_says(text, noun) for _, text, _, _ in added):
