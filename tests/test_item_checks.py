@@ -436,6 +436,18 @@ def test_code_asked_for_output_like_an_example_has_the_examples_text() -> None:
     assert "example output is 'Shelf(12 items, 3698 units)'" in problem and "'items,'" in problem
 
 
+def test_an_example_command_line_is_no_example_output() -> None:
+    """heldout3 fees-member-flag: "… a `--member ID` option that shows only that member's line, e.g.
+    `python -m shelf fees --member M004`" — the hand solution was refused for not holding
+    "python -m shelf fees --member M" in the code: the example is how to run it, not what it prints."""
+    from agentrunner.agent.verification import example_problem
+
+    item = "`fees` needs a `--member ID` option: only that member's line, e.g. `python -m shelf fees --member M004`"
+    code = [change("shelf/cli.py", "X = 1\n", "X = 1\nparser.add_argument('--member')\n")]
+    assert example_problem(code, item) is None
+    assert example_problem(code, "`fees` prints a total line, like `Total: 12 loans`") is not None
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="no git")
 def test_a_gitignore_missing_several_kinds_is_told_every_line_at_once(tmp_path: Path) -> None:
     """gitignore (session 6 baseline): told one missing line a turn, Qwen2.5-Coder-1.5B ran out of

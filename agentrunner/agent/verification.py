@@ -580,14 +580,19 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
 # an example of what the code must print or return: "… like `Inventory(12 items, 3698 units)`"
 _EXAMPLE = re.compile(r"\b(?:like|e\.g\.|such as|for example|looks? like)[:,]?\s+`([^`\n]{4,80})`", re.IGNORECASE)
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")
+# "e.g. `python -m shelf fees --member M004`": how to run it, not what it prints
+_INVOCATION = re.compile(r"^\$?\s*(?:python3?|py|pip|uv|pytest)\b|(?:^|\s)--?[A-Za-z]")
 
 
 def example_problem(changes: list[FileChange], item_text: str) -> str | None:
     """Code asked to produce output like an example holds the example's text around its numbers:
     each part between the numbers with a letter in it (`Inventory(`, `items,`, `units)`) is in a
-    changed file (Qwen2.5-Coder-1.5B wrote ``f"Inventory({n} items)"`` and said done)."""
+    changed file (Qwen2.5-Coder-1.5B wrote ``f"Inventory({n} items)"`` and said done). An example
+    command line (``python -m shelf fees --member M004``) is how to run it, not its output."""
     text = "\n".join((c.after or b"").decode("utf-8", "replace") for c in changes)
     for example in _EXAMPLE.findall(item_text):
+        if _INVOCATION.search(example):
+            continue
         parts = [part.strip() for part in _NUMBER.split(example)]
         missing = next((p for p in parts if re.search(r"[A-Za-z]", p) and p not in text), None)
         if missing is not None and len(parts) > 1:
