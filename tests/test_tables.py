@@ -14,11 +14,12 @@ import pytest
 
 from agentrunner.agent.checks import item_problem
 from agentrunner.agent.journal import FileChange
-from agentrunner.agent.tables import markdown_tables, records, table_problem
+from agentrunner.agent.recipes import CsvTable, ItemInfo
+from agentrunner.agent.tables import asked_columns, markdown_tables, records, table_problem
 
 ITEM = (
     "- [ ] docs/fleet.md: a Markdown table of the vehicles still in service, from data/vehicles.json "
-    "— id, make and model, year, fuel and tank size"
+    "— id, make and model, year and fuel"
 )
 VEHICLES = {
     "vehicles": [
@@ -100,3 +101,40 @@ def test_tables_and_records_are_read_from_markdown_json_csv_and_toml(project: Pa
     assert records(project / "plan.toml") == [{"km": 30}, {"km": 35}]
     (project / "bad.json").write_text("{", encoding="utf-8")
     assert records(project / "bad.json") is None
+
+
+RUNS_ITEM = (
+    "- [ ] docs/runs.md: a Markdown table of all the runs in data/runs.csv, with date, distance, time and pace "
+    "(min:ss per km)"
+)
+# what the CSV recipe wrote (heldout7 runs-table, session 13): the file's own columns, ticked
+CSV_AS_IS = "| date | distance_km | duration | kind |\n| --- | --- | --- | --- |\n| 2026-03-02 | 6.4 | 36:10 | easy |\n"
+HAND = "| Date | Distance (km) | Time | Pace (min/km) |\n|---|---:|---:|---:|\n| 2026-03-02 | 6.4 | 36:10 | 5:39 |\n"
+
+
+def test_a_table_without_a_column_the_item_lists_is_refused(project: Path) -> None:
+    problem = table_problem(_page(CSV_AS_IS, "docs/runs.md"), RUNS_ITEM, project)
+    assert problem is not None and "'time', 'pace'" in problem
+    assert table_problem(_page(HAND, "docs/runs.md"), RUNS_ITEM, project) is None
+    # the fleet's hand-written header names each listed column in its own words ("tank size": Tank (L))
+    tank = ITEM.replace("year and fuel", "year, fuel and tank size")
+    assert table_problem(_page(IN_SERVICE), tank, project) is not None
+    assert table_problem(_page(IN_SERVICE.replace("| Fuel |", "| Fuel | Tank (L) |")), tank, project) is None
+
+
+def test_the_columns_an_item_lists_are_read_from_its_table_line() -> None:
+    assert asked_columns(RUNS_ITEM) == ["date", "distance", "time", "pace"]
+    scale = "Put the scale (data/s.json) in docs/s.md as a Markdown table — letter, minimum percent, grade points"
+    assert asked_columns(scale) == ["letter", "minimum percent", "grade points"]
+    assert asked_columns("Make a markdown table of data/books.csv in docs/b.md — every book, all four columns") == []
+    assert asked_columns("Make docs/c.md from data/c.csv — a markdown table with all its columns and rows") == []
+    assert asked_columns("Write docs/x.md — id, name and size") == []  # no table asked
+
+
+def test_the_csv_recipe_leaves_a_table_with_listed_columns_to_the_general_loop() -> None:
+    recipe = CsvTable()
+    item = ItemInfo(id="1", title=RUNS_ITEM.removeprefix("- [ ] "), context="", tags=[], file="tasks/todo.md")
+    assert recipe.match(item) is None
+    title = "Turn `data/runs.csv` into a markdown table in `docs/runs.md`"
+    plain = ItemInfo(id="2", title=title, context="", tags=[], file="tasks/todo.md")
+    assert recipe.match(plain) == {"sources": ["data/runs.csv"], "destinations": ["docs/runs.md"]}

@@ -34,6 +34,7 @@ from .checks import asks_for_new_tests, asks_for_tests_only
 from .intent import item_intent
 from .loop import run_loop
 from .sources import files_named, python_modules
+from .tables import asked_columns
 from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 from .verification import is_test_file
@@ -457,6 +458,8 @@ class CsvTable(Recipe):
     def match(self, item: ItemInfo) -> dict[str, Any] | None:
         if "table" not in item.title.lower():
             return None
+        if asked_columns(item.title):
+            return None  # "with date, distance, time and pace": the file's own columns are not those
         paths = mentioned_paths(item.title)
         csvs, mds = _with_suffix(paths, ".csv"), _with_suffix(paths, ".md")
         if not csvs or not mds:

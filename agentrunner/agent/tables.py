@@ -166,23 +166,61 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
     return None
 
 
-def table_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
-    """A table written into a page that lists records of a data file the item names against the
-    filter the item's words state (see the module's docstring)."""
-    if root is None:
+# "— id, make and model, year, fuel and tank size", "with date, distance, time and pace (min:ss per km)"
+_COLUMN_LIST = re.compile(r"(?:—|–|:|\bwith(?: the)?(?: columns?)?)\s+", re.IGNORECASE)
+_NO_COLUMN = re.compile(r"\b(?:all|every|each|its|their|columns?|rows?|fields?|table|file|page)\b|[/`]", re.I)
+
+
+def asked_columns(item_text: str) -> list[str]:
+    """The columns the item's table line lists, three or more ("… — letter, minimum percent, grade
+    points"); none when the list says "all its columns" or "every book" instead."""
+    line = item_text.strip().splitlines()[0] if item_text.strip() else ""
+    line = re.sub(r"\([^()]*\)", "", line).rstrip(" .;")
+    introducers = list(_COLUMN_LIST.finditer(line))  # the last one: "docs/runs.md: a table …, with date, …"
+    if not introducers or not re.search(r"\btable\b", line, re.IGNORECASE):
+        return []
+    phrases = [p.strip() for p in re.split(r",|\band\b|&", line[introducers[-1].end() :]) if p.strip()]
+    if len(phrases) < 3 or any(_NO_COLUMN.search(p) or len(p.split()) > 3 for p in phrases):
+        return []
+    return phrases
+
+
+def _header_has(header: str, phrase: str) -> bool:
+    words = [word for word in re.findall(r"[a-z]{2,}", phrase.lower()) if word not in _GLUE]
+    said = re.findall(r"[a-z]+", header.replace("_", " "))
+    return any(word == found or (len(word) >= 4 and found.startswith(word[:4])) for word in words for found in said)
+
+
+def columns_problem(table: list[list[str]], item_text: str) -> str | None:
+    """A column the item lists that no header of the table names (the CSV recipe wrote the file's
+    own columns where heldout7 runs-table asked for "date, distance, time and pace"), or None."""
+    header = " ".join(table[0])
+    missing = [phrase for phrase in asked_columns(item_text) if not _header_has(header, phrase)]
+    if not missing:
         return None
+    return (
+        f"the table has no column for {', '.join(repr(m) for m in missing)}, which the item asks for: "
+        "write those columns, computing them where the data has none"
+    )
+
+
+def table_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """A table written into a page without a column the item lists, or listing records of a data
+    file the item names against the filter the item's words state (see the module's docstring)."""
     sources = [
         path for path in dict.fromkeys(_DATA_PATH.findall(item_text))
-        if PurePosixPath(path).suffix.lower() in _DATA_SUFFIXES and (root / path).is_file()
+        if root is not None and PurePosixPath(path).suffix.lower() in _DATA_SUFFIXES and (root / path).is_file()
     ]  # fmt: skip
-    if not sources:
-        return None
     for change in changes:
         if change.after is None or PurePosixPath(change.path).suffix.lower() not in _PAGE_SUFFIXES:
             continue
         tables = markdown_tables(change.after.decode("utf-8", "replace"))
+        for table in tables:
+            problem = columns_problem(table, item_text)
+            if problem:
+                return f"{change.path}: {problem}"
         for source in sources:
-            found = records(root / source)
+            found = records(root / source) if root is not None else None
             if not found:
                 continue
             for table in tables:
@@ -192,4 +230,4 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
     return None
 
 
-__all__ = ["filter_problem", "markdown_tables", "records", "table_problem"]
+__all__ = ["asked_columns", "columns_problem", "filter_problem", "markdown_tables", "records", "table_problem"]
