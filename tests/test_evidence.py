@@ -206,6 +206,12 @@ def test_what_counts_as_about_the_item() -> None:
     assert relevance_problem([inside], "`needs` is wrong at the level") is None  # the definition changed
     assert relevance_problem([inside], "Draft the weekly notes")
     assert relevance_problem([change("README.md", "# x\n", "# x\nHello.\n")], "Draft the weekly notes")
+    # heldout7 fix-exact-distance-best: the bug is in runlog/bests.py, a module the item names by its
+    # subcommand ("bests regression … `python -m runlog bests`"); the one changed line is `>` → `>=`
+    covers = "def _covers(run, km):\n    return run.km > km\n"
+    bests = change("runlog/bests.py", covers, covers.replace(">", ">="))
+    assert relevance_problem([bests], "bests regression: my parkrun no longer shows up as the 5k PB") is None
+    assert relevance_problem([bests], "Draft the weekly notes")
     assert junk_problem([change("notes.md", None, "x")], "Draft the weekly notes")
     assert junk_problem([change("pkg/sub/__init__.py", None, "")], "Make `sub` a package") is None
     assert junk_problem([change("py.typed", None, "")], "Ship a `py.typed` marker") is None

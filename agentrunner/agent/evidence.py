@@ -299,7 +299,12 @@ def relevance_problem(changes: list[FileChange], item_text: str) -> str | None:
         text, numbers = changed_text(change)
         if change.path.endswith((".py", ".pyi")):
             text += "\n" + " ".join(_enclosing(change.after, numbers) + _enclosing(change.before, numbers))
-        if _mentions(f"{change.path}\n{text}" if change.after is None else text, words):
+        # an existing module's name counts: "bests regression … `runlog bests`" is about runlog/bests.py
+        # (not a new file's: notes.md written for "Draft the weekly notes" is no evidence)
+        name = change.path if change.after is None else ""
+        if change.before is not None and change.path.endswith((".py", ".pyi")):
+            name = PurePosixPath(change.path).stem
+        if _mentions(f"{name}\n{text}", words):
             continue
         shown = ", ".join(sorted(words)[:8])
         return (
