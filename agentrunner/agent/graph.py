@@ -43,6 +43,7 @@ from ..tools import ToolContext, ToolRefused, ToolResult, Workspace
 from . import recipes
 from .actions import CHANGING_TOOLS
 from .checks import asks_for_new_tests, named_identifiers
+from .cli_runs import option_run_check
 from .intent import item_intent, no_change_problem
 from .journal import ItemJournal, RestoreReport, Transactions
 from .mutants import mutant_check
@@ -479,6 +480,14 @@ class Agent:
             mentions_tests=bool(re.search(r"\btests?\b", item_text, re.IGNORECASE)),
         )
         checks.append(tests_check(self.workspace, tests, task_id=item.id, timeout=self.config.agent.shell_timeout))
+        if checks[-1].ok:
+            ran = option_run_check(
+                self.workspace, journal.changes(), item_text, task_id=item.id, timeout=self.config.agent.shell_timeout
+            )
+            if ran is not None:
+                checks.append(ran)
+                if not ran.ok:
+                    return checks
         if checks[-1].ok and asks_for_new_tests(item_text):
             checks.append(
                 mutant_check(

@@ -1,0 +1,149 @@
+"""An option the item adds to a command line runs: the command with it does not crash (issue 12).
+
+Asked "`runlog week` needs a `--since YYYY-MM-DD` option that leaves out runs before that date",
+Qwen2.5-Coder-1.5B added the option and a filter on ``run.start`` — an attribute the runs do not
+have. No test ran the option, every check passed, and it was ticked; ``runlog week --since
+2026-03-11`` ended in ``AttributeError``. A reviewer would have run it once; so does this.
+
+The command is the one the item quotes (`` `runlog week` ``, `` `python -m runlog week` ``) when its
+first word is a package of the project with a ``__main__.py``; the option's value is made from the
+item's placeholder (``YYYY-MM-DD`` or ``DATE``: today; ``N``, ``COUNT``, ``LIMIT``…: 2), or the one
+value the item quotes it with (`` `--sort name` ``). It runs in the sandbox, in the project folder,
+twice: without the option, then with it. Only a Python traceback with the option, where the command
+without it ran clean, fails the check — an argparse error (a required argument the item does not
+give), a missing data file or a timeout decide nothing, so no right change is refused for what the
+item leaves out. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from ..tools import Workspace
+from .journal import FileChange
+from .options import asked_options
+from .validators import Check
+from .verification import pytest_argv
+
+_QUOTED = re.compile(r"`([^`\n]+)`")
+_DATE = re.compile(r"^(?:Y{2,4}-M{1,2}-D{1,2}|DATE|DAY|WHEN|SINCE|UNTIL)$", re.IGNORECASE)
+_COUNT = re.compile(r"^(?:N|NUM|NUMBER|COUNT|LIMIT|DAYS|WEEKS|MONTHS|K|INT|MAX|MIN|SIZE|TOP)$", re.IGNORECASE)
+_TRACEBACK = "Traceback (most recent call last)"
+
+
+def _package(root: Path, name: str) -> str | None:
+    """The folder of a runnable package called ``name`` (``runlog/__main__.py``), if the project has one."""
+    for folder in (root / name, root / "src" / name):
+        if re.fullmatch(r"[A-Za-z_]\w*", name) and (folder / "__main__.py").is_file():
+            return folder.relative_to(root).as_posix()
+    return None
+
+
+def quoted_command(root: Path, item_text: str) -> tuple[str, list[str]] | None:
+    """The package and its arguments (a sub-command) of the command the item quotes, without options."""
+    for quote in _QUOTED.findall(item_text):
+        try:
+            words = shlex.split(quote)
+        except ValueError:
+            continue
+        if words[:2] == ["python", "-m"] or words[:2] == ["python3", "-m"]:
+            words = words[2:]
+        if words and _package(root, words[0]):
+            rest: list[str] = []
+            for word in words[1:]:
+                if word.startswith("-"):
+                    break
+                rest.append(word)
+            return words[0], rest
+    return None
+
+
+def sample_value(placeholder: str | None) -> str | None:
+    """A value to run an option with, made from the item's placeholder; "" for a flag, None when
+    the placeholder says nothing to go by (``ID``, ``PATH``)."""
+    if placeholder is None:
+        return ""
+    if _DATE.match(placeholder):
+        return date.today().isoformat()
+    if _COUNT.match(placeholder):
+        return "2"
+    if re.fullmatch(r"[a-z][\w.-]*|\d+(?:\.\d+)?", placeholder):
+        return placeholder  # `--sort name`, `--top 5`: the item's own value
+    return None
+
+
+def _added(changes: list[FileChange], option: str) -> bool:
+    pattern = re.compile(rf"add_argument\([^)]*[\"']{re.escape(option)}[\"']")
+    for change in changes:
+        if change.after is None or not change.path.endswith(".py"):
+            continue
+        if pattern.search(change.after.decode("utf-8", "replace")) and not (
+            change.before is not None and pattern.search(change.before.decode("utf-8", "replace"))
+        ):
+            return True
+    return False
+
+
+def _last_line(output: str) -> str:
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    return lines[-1].strip()[:200] if lines else ""
+
+
+def option_run_check(
+    workspace: Workspace, changes: list[FileChange], item_text: str, *, task_id: str, timeout: float
+) -> Check | None:
+    """The command the item quotes, run with each option the change added (see the module's
+    docstring); None when there is nothing to run."""
+    root = workspace.root
+    command = quoted_command(root, item_text)
+    options = [(option, sample_value(value)) for option, value in asked_options(item_text) if _added(changes, option)]
+    runnable = [(option, value) for option, value in options if value is not None]
+    if command is None or not runnable:
+        return None
+    package, arguments = command
+    base = pytest_argv(root)
+    python = base[0] if base and re.search(r"python[\d.]*$", Path(base[0]).name) else sys.executable
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if (root / "src" / package).is_dir():
+        env["PYTHONPATH"] = "src"
+    plain = [python, "-m", package, *arguments]
+
+    def run(argv: list[str]) -> subprocess.CompletedProcess[bytes] | None:
+        try:
+            return workspace.run_argv(argv, timeout=timeout, task_id=task_id, env=env)
+        except (subprocess.TimeoutExpired, OSError):
+            return None
+
+    before = run(plain)
+    if before is None or _TRACEBACK in before.stdout.decode("utf-8", "replace"):
+        return Check("runs", True, f"not decided: `{shlex.join(plain[2:])}` does not run clean without the option")
+    ran: list[str] = []
+    for option, value in runnable:
+        argv = [*plain, option, *([value] if value else [])]
+        done = run(argv)
+        if done is None:
+            continue
+        output = done.stdout.decode("utf-8", "replace")
+        if done.returncode == 0:
+            ran.append(f"`{option}{' ' + value if value else ''}`")
+        elif _TRACEBACK in output:
+            shown = shlex.join(["python", *argv[1:]])
+            return Check(
+                "runs",
+                False,
+                f"`{shown}` crashed: {_last_line(output)}. Run it, read the traceback, and fix the code "
+                f"that handles `{option}`",
+            )
+    command_line = f"`python -m {shlex.join([package, *arguments])}`"
+    if not ran:
+        return Check("runs", True, f"not decided: {command_line} did not run with the option (an argument it needs?)")
+    return Check("runs", True, f"{command_line} runs with {', '.join(ran)}")
+
+
+__all__ = ["option_run_check", "quoted_command", "sample_value"]
