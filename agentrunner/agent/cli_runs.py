@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..tools import Workspace
 from .journal import FileChange
-from .options import asked_options
+from .options import asked_options, newly_added
 from .validators import Check
 from .verification import pytest_argv
 
@@ -78,18 +78,6 @@ def sample_value(placeholder: str | None) -> str | None:
     return None
 
 
-def _added(changes: list[FileChange], option: str) -> bool:
-    pattern = re.compile(rf"add_argument\([^)]*[\"']{re.escape(option)}[\"']")
-    for change in changes:
-        if change.after is None or not change.path.endswith(".py"):
-            continue
-        if pattern.search(change.after.decode("utf-8", "replace")) and not (
-            change.before is not None and pattern.search(change.before.decode("utf-8", "replace"))
-        ):
-            return True
-    return False
-
-
 def _last_line(output: str) -> str:
     lines = [line for line in output.strip().splitlines() if line.strip()]
     return lines[-1].strip()[:200] if lines else ""
@@ -102,8 +90,8 @@ def option_run_check(
     docstring); None when there is nothing to run."""
     root = workspace.root
     command = quoted_command(root, item_text)
-    options = [(option, sample_value(value)) for option, value in asked_options(item_text) if _added(changes, option)]
-    runnable = [(option, value) for option, value in options if value is not None]
+    added = [(option, value) for option, value in asked_options(item_text) if newly_added(changes, option)]
+    runnable = [(option, made) for option, value in added if (made := sample_value(value)) is not None]
     if command is None or not runnable:
         return None
     package, arguments = command

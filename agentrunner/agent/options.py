@@ -314,14 +314,7 @@ def unread_option_problem(changes: list[FileChange], item_text: str) -> str | No
     that; the tests still pass and the item would be ticked with the behaviour missing."""
     for option, _ in asked_options(item_text):
         dest = option.lstrip("-").replace("-", "_")
-        added = [
-            c
-            for c in changes
-            if c.after is not None
-            and c.path.endswith(".py")
-            and _adds(c.after.decode("utf-8", "replace"), option)
-            and not (c.before is not None and _adds(c.before.decode("utf-8", "replace"), option))
-        ]
+        added = newly_added(changes, option)
         if not added:
             continue
         texts = [c.after.decode("utf-8", "replace") for c in changes if c.after is not None]
@@ -362,6 +355,18 @@ def _reads_only_to_do_the_same(text: str, dest: str) -> bool:
         if no_op:
             same |= {id(n) for n in ast.walk(node.test)}
     return all(id(n) in same for n in reads)
+
+
+def newly_added(changes: list[FileChange], option: str) -> list[FileChange]:
+    """The changed Python files whose parser gains ``option`` (an ``add_argument`` it had not)."""
+    return [
+        c
+        for c in changes
+        if c.after is not None
+        and c.path.endswith(".py")
+        and _adds(c.after.decode("utf-8", "replace"), option)
+        and not (c.before is not None and _adds(c.before.decode("utf-8", "replace"), option))
+    ]
 
 
 def _adds(text: str, option: str) -> bool:
