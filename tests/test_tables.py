@@ -116,6 +116,11 @@ def test_a_table_without_a_column_the_item_lists_is_refused(project: Path) -> No
     problem = table_problem(_page(CSV_AS_IS, "docs/runs.md"), RUNS_ITEM, project)
     assert problem is not None and "'time', 'pace'" in problem
     assert table_problem(_page(HAND, "docs/runs.md"), RUNS_ITEM, project) is None
+    # told so, Qwen added the headers over empty cells (heldout7 re-run, session 13): ticked before
+    empty = "| date | distance_km | time | pace |\n|---|---|---|---|\n| 2026-03-02 | 6.4 |  |  |\n"
+    empty += "| 2026-03-04 | 8.0 | | |\n"
+    problem = table_problem(_page(empty, "docs/runs.md"), RUNS_ITEM, project)
+    assert problem is not None and "'time' column is empty in 2 of 2 rows" in problem
     # the fleet's hand-written header names each listed column in its own words ("tank size": Tank (L))
     tank = ITEM.replace("year and fuel", "year, fuel and tank size")
     assert table_problem(_page(IN_SERVICE), tank, project) is not None

@@ -193,15 +193,25 @@ def _header_has(header: str, phrase: str) -> bool:
 
 def columns_problem(table: list[list[str]], item_text: str) -> str | None:
     """A column the item lists that no header of the table names (the CSV recipe wrote the file's
-    own columns where heldout7 runs-table asked for "date, distance, time and pace"), or None."""
-    header = " ".join(table[0])
-    missing = [phrase for phrase in asked_columns(item_text) if not _header_has(header, phrase)]
-    if not missing:
-        return None
-    return (
-        f"the table has no column for {', '.join(repr(m) for m in missing)}, which the item asks for: "
-        "write those columns, computing them where the data has none"
-    )
+    own columns where heldout7 runs-table asked for "date, distance, time and pace"), or one left
+    empty in most rows (told so, Qwen added `time` and `pace` headers over empty cells), or None."""
+    asked = asked_columns(item_text)
+    missing = [phrase for phrase in asked if not _header_has(" ".join(table[0]), phrase)]
+    if missing:
+        return (
+            f"the table has no column for {', '.join(repr(m) for m in missing)}, which the item asks for: "
+            "write those columns, computing them where the data has none"
+        )
+    body = table[1:]
+    for phrase in asked:
+        index = next(i for i, cell in enumerate(table[0]) if _header_has(cell, phrase))
+        empty = sum(1 for row in body if index >= len(row) or not row[index] or row[index] in {"-", "—", "n/a"})
+        if body and empty * 2 > len(body):
+            return (
+                f"the table's {table[0][index]!r} column is empty in {empty} of {len(body)} rows: fill in each "
+                f"row's {phrase}, computed from the data where it has none"
+            )
+    return None
 
 
 def table_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
