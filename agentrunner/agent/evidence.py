@@ -302,7 +302,7 @@ def relevance_problem(changes: list[FileChange], item_text: str) -> str | None:
         # an existing module's name counts: "bests regression … `runlog bests`" is about runlog/bests.py
         # (not a new file's: notes.md written for "Draft the weekly notes" is no evidence)
         name = change.path if change.after is None else ""
-        if change.before is not None and change.path.endswith((".py", ".pyi")):
+        if change.before is not None and change.after is not None and change.path.endswith((".py", ".pyi")):
             name = PurePosixPath(change.path).stem
         if _mentions(f"{name}\n{text}", words):
             continue
