@@ -158,6 +158,8 @@ class AgentConfig(_Model):
     tasks_dir: str = "tasks"
     max_steps: int = Field(default=8, ge=1, le=50)
     max_tool_calls: int = Field(default=6, ge=0)
+    # type hints and tests from a traced run of the project's tests, before the model is asked
+    first_moves: bool = True
     max_attempts: int = Field(default=3, ge=1)
     self_check: bool = False
     tools: list[ToolName] = Field(default_factory=lambda: list(DEFAULT_TOOLS))

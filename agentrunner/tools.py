@@ -313,13 +313,15 @@ class Workspace:
         writable: bool = True,
         task_id: str | None = None,
         env: dict[str, str] | None = None,
+        output_cap: int | None = None,
     ) -> CommandResult:
         """The one place a command runs in the workspace (the shell tool, the verification's
         tests): inside the sandbox (:func:`agentrunner.sandbox.run_sandboxed`; ``writable=False``
         mounts the workspace read-only), with the agent's data folder hidden, routes.toml and
         ``.git`` read-only and secret-looking files empty; the guard snapshots what it may change.
         ``env``: variables to add to the sandbox's clean environment (only the ones that differ
-        from this process's, so passing a copy of ``os.environ`` leaks no key).
+        from this process's, so passing a copy of ``os.environ`` leaks no key). ``output_cap``:
+        characters of output kept (the agent's ``shell_output_cap`` unless given).
         ToolRefused when no sandbox works here."""
         why = sandbox_status()
         if why is not None:
@@ -334,7 +336,7 @@ class Workspace:
                     cwd=self.root,
                     writable=writable,
                     timeout=timeout if timeout is not None else self.config.agent.shell_timeout,
-                    output_cap=self.config.agent.shell_output_cap,
+                    output_cap=output_cap if output_cap is not None else self.config.agent.shell_output_cap,
                     hidden=hidden,
                     read_only=read_only,
                     masked=masked,
@@ -344,13 +346,22 @@ class Workspace:
                 raise ToolRefused(f"commands are disabled: {exc}") from None
 
     def run_argv(
-        self, argv: list[str], *, timeout: float, task_id: str | None = None, env: dict[str, str] | None = None
+        self,
+        argv: list[str],
+        *,
+        timeout: float,
+        task_id: str | None = None,
+        env: dict[str, str] | None = None,
+        writable: bool = True,
+        output_cap: int | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         """:meth:`run_command` as a ``CompletedProcess`` (stdout and stderr interleaved in
         ``stdout``); TimeoutExpired and FileNotFoundError as ``subprocess.run`` raises them, and
         PermissionError when no sandbox works here (the command does not run at all)."""
         try:
-            result = self.run_command(argv, timeout=timeout, task_id=task_id, env=env)
+            result = self.run_command(
+                argv, timeout=timeout, task_id=task_id, env=env, writable=writable, output_cap=output_cap
+            )
         except ToolRefused as exc:  # no sandbox here: an OSError, as when the command cannot start
             raise PermissionError(errno.EPERM, str(exc)) from None
         if result.timed_out:

@@ -143,6 +143,7 @@ class _Act:
         self.workspace = agent.workspace
         self.item = ItemInfo(**state["item"])
         self.max_tool_calls = agent.config.agent.max_tool_calls
+        self.first_moves = agent.config.agent.first_moves
         self.state = state
         self.step = step
         self.decision = decision

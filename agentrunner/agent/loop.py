@@ -50,6 +50,7 @@ from .context import (
     page_sources,
     traceback_files,
 )
+from .first_moves import FirstMove, first_move
 from .guards import as_merge, pending_writes, pep561_marker, retarget, rewrite_refused, to_existing
 from .guide import EXAMPLE_ANSWER, EXAMPLE_TASK, copied_example, copied_placeholder, first_prompt, system_prompt
 from .intent import item_intent
@@ -98,6 +99,14 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         # ones sharing the item's words — not the bare file list
         text = f"{instruction}\n{ctx.item.context}"
         found = page_sources(root, writes, text) or ([] if writes else modules_by_words(root, text))
+    originals: dict[str, bytes | None] = {}  # each changed file as it was before the step touched it
+    changed: set[str] = set()
+    move_note = ""
+    move = first_move(ctx, instruction, writes)
+    if move is not None:
+        finished, move_note = _make_first_move(ctx, result, move, reads, originals, changed)
+        if finished:
+            return result
     shown = [*reads, *writes, *found[:MAX_FOUND_FILES]]
     files = named_files(ctx, shown)
     missing = [p for p in writes if not (root / p).exists()]
@@ -112,7 +121,7 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     item_text = f"{instruction}\n{ctx.item.context}"
     steps = shown_option_steps(root, list(files), instruction, item_text)
     task = first_prompt(
-        instruction, ctx.item.context, files, [] if files else listing, failing_shown, markers, "", steps
+        instruction, ctx.item.context, files, [] if files else listing, failing_shown, markers, move_note, steps
     )
     messages = [*head, Message(role="user", content=task)]
     in_play = list(dict.fromkeys([*writes, *files]))
@@ -122,10 +131,8 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     seen: set[str] = set()
     made: set[str] = set()  # the signatures of this attempt's writes that were made
     touched: set[str] = set(files) | set(writes)
-    changed: set[str] = set()
     turns = max(ctx.max_tool_calls, 1)
     tests_failed_at: str | None = None
-    originals: dict[str, bytes | None] = {}  # each changed file as it was before the step touched it
     idle = False  # the previous reply had no action
     restarts = 0
     last_feedback = ""  # what the model was last told (the lesson a fresh start keeps)
@@ -365,6 +372,46 @@ def _gate_done(
         result.error = ("tests fail: " + first[-1][:300]) if first[0].startswith("The tests fail") else first[0][:300]
         return None, failed_at
     return feedback, state
+
+
+def _make_first_move(
+    ctx: Any,
+    result: ActResult,
+    move: FirstMove,
+    reads: list[str],
+    originals: dict[str, bytes | None],
+    changed: set[str],
+) -> tuple[bool, str]:
+    """Make the move's writes and run the gate on them: (True, "") when it accepts (the step is
+    done, no model call); else (False, the note the model's first prompt carries) with the writes
+    kept for the model to fix, or (False, "") with them undone."""
+    root = ctx.workspace.root
+    for path, content in move.writes:
+        action = Action("write_file", {"path": path, "content": content})
+        _remember(originals, root, action)
+        outcome = ctx.tool("write_file", action.arguments)
+        record(result, action, outcome)
+        if not outcome.ok:
+            _restore(root, originals)
+            originals.clear()
+            changed.clear()
+            return False, ""
+        changed.add(path)
+    feedback, _ = _gate_done(ctx, result, changed, reads, set(changed), None, False, originals)
+    if feedback is None and result.error is None:
+        result.text = "\n".join([move.summary, *move.notes])
+        return True, ""
+    result.error = None
+    if move.keep_when_refused and feedback:
+        note = (
+            f"A first version of this change is made already ({move.summary}), and the check refused it:\n"
+            f"{clip(feedback.strip(), MAX_NOTE_CHARS)}\nFix what the check says; keep the rest as it is."
+        )
+        return False, note
+    _restore(root, originals)
+    originals.clear()
+    changed.clear()
+    return False, ""
 
 
 def _remember(originals: dict[str, bytes | None], root: Path, action: Action) -> None:

@@ -1,0 +1,611 @@
+"""Type hints for a module from the types its functions are really called with.
+
+The project's tests are traced (:mod:`agentrunner.agent.tracing`); each parameter is annotated with
+the union of the runtime types it was passed, each return with the union of what came back —
+``int`` and ``float`` as ``float`` (PEP 484's numeric tower), containers with their element types
+(``list[Run]``, ``dict[str, float]``), a generator as ``Iterator[T]``. What the tests never reach is
+read from the code: a parameter's default value, a function with no ``return <value>`` returns
+``None``; the rest is ``Any``, said so in the result. Annotations already there are kept.
+
+Names the hints need are imported (``from datetime import date``, the project's own classes),
+under ``if TYPE_CHECKING:`` when the other module imports this one (a runtime import would be
+circular), with ``from __future__ import annotations`` when a hint names a class of the module
+itself (it may be defined below the function). The result is checked as any model's would be:
+it parses, and mypy finds no error (the verification's ``typed`` check).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .tracing import Call, Trace
+
+MAX_UNION = 3  # members of a union before it is ``Any``: a hint that lists five types says little
+
+# runtime classes that are spelled otherwise in a hint
+_SPELLED = {
+    ("pathlib", "PosixPath"): ("pathlib", "Path"),
+    ("pathlib", "WindowsPath"): ("pathlib", "Path"),
+    ("_io", "TextIOWrapper"): ("typing", "TextIO"),
+    ("_io", "StringIO"): ("typing", "TextIO"),
+    ("io", "StringIO"): ("typing", "TextIO"),
+    ("_io", "BufferedReader"): ("typing", "BinaryIO"),
+    ("_io", "BufferedWriter"): ("typing", "BinaryIO"),
+    ("_io", "BytesIO"): ("typing", "BinaryIO"),
+    ("_csv", "reader"): ("typing", "Any"),
+    ("_csv", "writer"): ("typing", "Any"),
+    ("_decimal", "Decimal"): ("decimal", "Decimal"),
+    ("_datetime", "date"): ("datetime", "date"),
+    ("_datetime", "datetime"): ("datetime", "datetime"),
+    ("_datetime", "timedelta"): ("datetime", "timedelta"),
+    ("_datetime", "time"): ("datetime", "time"),
+    ("collections", "OrderedDict"): ("builtins", "dict"),
+}
+_UNKNOWN_MODULES = re.compile(r"^(?:__main__|_pytest|pytest|pluggy|conftest|tests?(?:\.|$)|test_|.*\.test_)")
+
+
+@dataclass
+class Names:
+    """How the module spells the names its hints need, and the imports to add for the rest."""
+
+    module: str  # the module's dotted name
+    defined: set[str]  # names bound at the module's top level
+    from_imports: dict[tuple[str, str], str]  # (module, name) -> local name
+    plain_imports: dict[str, str]  # module -> local name (``import datetime as dt``)
+    project: set[str]  # top-level packages/modules of the project
+    relative: dict[str, str] = field(default_factory=dict)  # module -> how the module imports it (``.billing``)
+    added: dict[str, list[str]] = field(default_factory=dict)  # module -> names to import
+    own_classes: bool = False  # a hint names a class of this module (needs postponed evaluation)
+
+    def spell(self, module: str, qualname: str) -> str | None:
+        module, qualname = _SPELLED.get((module, qualname), (module, qualname))
+        if module == "builtins":
+            return qualname if hasattr(builtins, qualname) else None
+        if "<locals>" in qualname or _UNKNOWN_MODULES.match(module):
+            return None
+        if module == self.module:
+            self.own_classes = True
+            return qualname
+        if (module, qualname) in self.from_imports:
+            return self.from_imports[(module, qualname)]
+        if module in self.plain_imports:
+            return f"{self.plain_imports[module]}.{qualname}"
+        if "." in qualname or module.split(".")[0].startswith("_"):
+            return None
+        names = self.added.setdefault(module, [])
+        if qualname not in names:
+            if qualname in self.defined:
+                return None  # the module binds that name to something else
+            names.append(qualname)
+        return qualname
+
+
+def names_of(tree: ast.Module, module: str, project: set[str]) -> Names:
+    defined: set[str] = set()
+    from_imports: dict[tuple[str, str], str] = {}
+    plain: dict[str, str] = {}
+    relative: dict[str, str] = {}
+    package = module.rsplit(".", 1)[0] if "." in module else ""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign):
+            defined.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            defined.add(node.target.id)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                defined.add(local)
+                if alias.asname or "." not in alias.name:
+                    plain[alias.name] = local
+        elif isinstance(node, ast.ImportFrom):
+            source = node.module or ""
+            if node.level:
+                base = package.split(".") if package else []
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                source = ".".join([*base, *([source] if source else [])])
+            if node.level:
+                relative[source] = "." * node.level + (node.module or "")
+            for alias in node.names:
+                local = alias.asname or alias.name
+                defined.add(local)
+                from_imports[(source, alias.name)] = local
+    return Names(module, defined, from_imports, plain, project, relative)
+
+
+# -- from observed descriptors to a hint ---------------------------------------------------------
+
+
+def hint(descriptors: list[dict], names: Names) -> str:
+    """One annotation for every value a parameter (or return) was seen to hold."""
+    members: list[str] = []
+    optional = False
+    lists: dict[str, list[dict]] = {}
+    dict_keys: list[dict] = []
+    dict_values: list[dict] = []
+    dicts = False
+    tuples: list[dict] = []
+    for found in descriptors:
+        kind = found.get("k")
+        if kind == "none":
+            optional = True
+        elif kind in ("list", "set", "frozenset"):
+            lists.setdefault(kind, []).extend(found.get("of", []))
+            _add(members, f"@{kind}")
+        elif kind == "dict":
+            dicts = True
+            dict_keys += found.get("key", [])
+            dict_values += found.get("val", [])
+            _add(members, "@dict")
+        elif kind == "tuple":
+            tuples.append(found)
+            _add(members, "@tuple")
+        elif kind == "callable":
+            _add(members, f"{names.spell('collections.abc', 'Callable')}[..., {names.spell('typing', 'Any')}]")
+        elif kind == "iterator":
+            _add(members, f"{names.spell('collections.abc', 'Iterator')}[{names.spell('typing', 'Any')}]")
+        elif kind == "type":
+            spelled = names.spell(*found["of"])
+            _add(members, f"type[{spelled}]" if spelled else "type")
+        elif kind == "class":
+            spelled = names.spell(*found["name"])
+            _add(members, spelled or "?")
+        else:
+            _add(members, "?")
+    rendered: list[str] = []
+    for member in members:
+        if member == "@dict" and dicts:
+            rendered.append(
+                f"dict[{hint(dict_keys, names) if dict_keys else _any(names)}, "
+                f"{hint(dict_values, names) if dict_values else _any(names)}]"
+            )
+        elif member.startswith("@") and member[1:] in lists:
+            inner = lists[member[1:]]
+            rendered.append(f"{member[1:]}[{hint(inner, names) if inner else _any(names)}]")
+        elif member == "@tuple":
+            rendered.append(_tuple(tuples, names))
+        else:
+            rendered.append(member)
+    if "?" in rendered:
+        rendered = [r for r in rendered if r != "?"]
+        if not rendered:
+            return _any(names)
+    if "float" in rendered:
+        rendered = [r for r in rendered if r not in ("int", "bool")]
+    if "int" in rendered:
+        rendered = [r for r in rendered if r != "bool"]
+    rendered = list(dict.fromkeys(rendered))
+    if len(rendered) > MAX_UNION or (any(r == _ANY for r in rendered) and len(rendered) > 1):
+        return _any(names)
+    if not rendered:
+        return "None"
+    return " | ".join(rendered) + (" | None" if optional else "")
+
+
+_ANY = "Any"
+
+
+def _any(names: Names) -> str:
+    return names.spell("typing", "Any") or "object"
+
+
+def _add(members: list[str], member: str) -> None:
+    if member not in members:
+        members.append(member)
+
+
+def _tuple(tuples: list[dict], names: Names) -> str:
+    sizes = {t.get("n") for t in tuples}
+    if len(sizes) == 1 and 0 < (size := next(iter(sizes)) or 0) <= 4:
+        positions = [[t["items"][i] for t in tuples if len(t.get("items", [])) > i] for i in range(size)]
+        return f"tuple[{', '.join(hint(p, names) if p else _any(names) for p in positions)}]"
+    items = [item for t in tuples for item in t.get("items", [])]
+    return f"tuple[{hint(items, names) if items else _any(names)}, ...]"
+
+
+# -- which hints a function gets ----------------------------------------------------------------
+
+
+@dataclass
+class FunctionHints:
+    params: dict[str, str]  # parameter (``*args`` as ``args``) -> annotation
+    returns: str | None  # None: the return is annotated already
+    guessed: list[str]  # what no test reached (annotated from the code, or Any)
+    # locals first bound to an empty container (``totals = {}``): mypy asks for their type once
+    # the function is annotated; ``(line, column after the name)`` -> annotation
+    locals: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, bool]]:
+    """(qualified name as Python spells ``co_qualname``, node, is a method) of every function."""
+    found: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, bool]] = []
+
+    def visit(node: ast.AST, prefix: str, in_class: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                found.append((prefix + child.name, child, in_class))
+                visit(child, f"{prefix}{child.name}.<locals>.", False)
+            elif isinstance(child, ast.ClassDef):
+                visit(child, f"{prefix}{child.name}.", True)
+
+    visit(tree, "", False)
+    return found
+
+
+def _own_nodes(node: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's body, not those of functions or classes nested in it."""
+    found: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        found.append(child)
+        stack.extend(ast.iter_child_nodes(child))
+    return found
+
+
+def _default_hint(default: ast.expr | None, names: Names) -> str:
+    if isinstance(default, ast.Constant) and default.value is not None and not isinstance(default.value, complex):
+        return type(default.value).__name__
+    if isinstance(default, ast.Constant) and default.value is None:
+        return f"{_any(names)} | None"
+    return _any(names)
+
+
+def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
+
+
+def function_hints(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool, calls: list[Call], names: Names
+) -> FunctionHints:
+    arguments = node.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: dict[str, ast.expr | None] = {}
+    for arg, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True):
+        defaults[arg.arg] = default
+    for arg, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        defaults[arg.arg] = kw_default
+    skip = 1 if method and positional and not _is_static(node) else 0
+    params: dict[str, str] = {}
+    guessed: list[str] = []
+    for arg in [*positional[skip:], *arguments.kwonlyargs]:
+        if arg.annotation is not None:
+            continue
+        seen = [c.params[arg.arg] for c in calls if arg.arg in c.params]
+        if seen and not all(s.get("k") == "none" for s in seen):
+            params[arg.arg] = hint(seen, names)
+        else:
+            params[arg.arg] = _default_hint(defaults.get(arg.arg), names)
+            guessed.append(arg.arg)
+    for star, kind in ((arguments.vararg, "tuple"), (arguments.kwarg, "dict")):
+        if star is None or star.annotation is not None:
+            continue
+        seen = [c.params[star.arg] for c in calls if star.arg in c.params]
+        items = [i for s in seen for i in (s.get("items", []) if kind == "tuple" else s.get("val", []))]
+        params[star.arg] = hint(items, names) if items else _any(names)
+        if not items:
+            guessed.append(f"*{star.arg}")
+    returns: str | None = None
+    if node.returns is None:
+        own = _own_nodes(node)
+        generator = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in own)
+        valued = [n for n in own if isinstance(n, ast.Return) and n.value is not None]
+        results = [c.returns for c in calls if c.returns is not None]
+        if node.name == "__init__":
+            returns = "None"
+        elif generator:
+            yielded = [r for r in results if r.get("k") != "none"]
+            inner = hint(yielded, names) if yielded else _any(names)
+            returns = f"{names.spell('collections.abc', 'Iterator')}[{inner}]"
+        elif results and not (all(r.get("k") == "none" for r in results) and _returns_something(valued)):
+            returns = hint(results, names)
+        elif not valued:
+            returns = "None"
+        else:
+            returns = f"{_any(names)} | None" if results else _any(names)
+            guessed.append("return")
+    return FunctionHints(params, returns, guessed, _empty_locals(node, calls, names))
+
+
+_EMPTY_CALLS = {"dict", "list", "set"}
+
+
+def _empty_locals(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, calls: list[Call], names: Names
+) -> dict[tuple[int, int], str]:
+    found: dict[tuple[int, int], str] = {}
+    done: set[str] = set()
+    for child in sorted(_own_nodes(node), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
+        if not (isinstance(child, ast.Assign) and len(child.targets) == 1 and isinstance(child.targets[0], ast.Name)):
+            # only a name's first binding may carry its annotation (a later one is a redefinition)
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                done.add(child.id)
+            continue
+        value = child.value
+        empty = (
+            (isinstance(value, ast.Dict) and not value.keys)
+            or (isinstance(value, ast.List | ast.Set) and not value.elts)
+        ) or (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id in _EMPTY_CALLS
+            and not value.args
+            and not value.keywords
+        )
+        target = child.targets[0]
+        first = target.id not in done
+        done.add(target.id)
+        if not empty or not first or target.end_col_offset is None:
+            continue
+        seen = [c.locals[target.id] for c in calls if target.id in c.locals]
+        if seen and any(_filled(s) for s in seen):
+            found[(target.lineno, target.end_col_offset)] = hint([s for s in seen if _filled(s)], names)
+    return found
+
+
+def _filled(descriptor: dict) -> bool:
+    """A container seen holding something (an empty one says nothing of its element types)."""
+    return bool(descriptor.get("of") or descriptor.get("key") or descriptor.get("items"))
+
+
+def _returns_something(returns: list[ast.Return]) -> bool:
+    return any(
+        isinstance(r, ast.Return) and not (isinstance(r.value, ast.Constant) and r.value.value is None) for r in returns
+    )
+
+
+# -- writing them into the source ---------------------------------------------------------------
+
+
+def _offset(lines: list[str], line: int, byte_col: int) -> tuple[int, int]:
+    """(line index, character column) of an ast position (1-based line, UTF-8 byte column)."""
+    text = lines[line - 1]
+    return line - 1, len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+
+def _closing_paren(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, int] | None:
+    """The position just after the ``)`` that closes the def's parameters."""
+    row, col = _offset(lines, node.lineno, node.col_offset)
+    depth = 0
+    started = False
+    in_string: str | None = None
+    body_row = node.body[0].lineno - 1 if node.body else len(lines)
+    while row <= body_row and row < len(lines):
+        text = lines[row]
+        while col < len(text):
+            char = text[col]
+            if in_string:
+                if char == "\\":
+                    col += 1
+                elif text.startswith(in_string, col):
+                    col += len(in_string) - 1
+                    in_string = None
+            elif char == "#":
+                break
+            elif char in "\"'":
+                in_string = text[col : col + 3] if text[col : col + 3] in ('"""', "'''") else char
+                col += len(in_string) - 1
+            elif char == "(":
+                depth += 1
+                started = True
+            elif char == ")":
+                depth -= 1
+                if started and depth == 0:
+                    return row, col + 1
+            col += 1
+        row, col = row + 1, 0
+    return None
+
+
+def annotate(source: str, hints: dict[str, FunctionHints], tree: ast.Module) -> str:
+    """The source with each function's missing annotations inserted (positions from the tree)."""
+    lines = source.splitlines(keepends=True)
+    edits: list[tuple[int, int, str, int]] = []  # (row, col, text, characters replaced)
+    for qualname, node, _method in functions(tree):
+        found = hints.get(qualname)
+        if found is None:
+            continue
+        arguments = node.args
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        every += [star for star in (arguments.vararg, arguments.kwarg) if star is not None]
+        for arg in every:
+            annotation = found.params.get(arg.arg)
+            if annotation is None or arg.annotation is not None or arg.end_lineno is None:
+                continue
+            row, col = _offset(lines, arg.end_lineno, arg.end_col_offset or 0)
+            rest = lines[row][col:]
+            spaced = re.match(r"=(?!=)", rest)  # `x=1` becomes `x: int = 1` (PEP 8)
+            edits.append((row, col, f": {annotation}" + (" = " if spaced else ""), 1 if spaced else 0))
+        for (at_line, at_column), annotation in found.locals.items():
+            row, col = _offset(lines, at_line, at_column)
+            edits.append((row, col, f": {annotation}", 0))
+        if found.returns is not None:
+            closing = _closing_paren(lines, node)
+            if closing is not None:
+                edits.append((closing[0], closing[1], f" -> {found.returns}", 0))
+    for row, col, text, replaced in sorted(edits, reverse=True):
+        lines[row] = lines[row][:col] + text + lines[row][col + replaced :]
+    return "".join(lines)
+
+
+def _import_lines(names: Names, root: Path, module_path: str) -> tuple[list[str], list[str]]:
+    """(imports at run time, imports for the type checker only) the hints need."""
+    runtime: list[str] = []
+    checking: list[str] = []
+    stem = PurePosixPath(module_path).stem
+    for module, imported in sorted(names.added.items()):
+        if not imported:
+            continue
+        line = f"from {_spelled_module(names, module)} import {', '.join(sorted(imported))}"
+        other = _module_file(root, module)
+        imports_back = other is not None and re.search(
+            rf"^\s*(?:from\s+[\w.]*\b{re.escape(stem)}\b|from\s+\.\s+import\s+.*\b{re.escape(stem)}\b"
+            rf"|import\s+[\w.]*\b{re.escape(stem)}\b)",
+            other,
+            re.MULTILINE,
+        )
+        (checking if imports_back else runtime).append(line)
+    return runtime, checking
+
+
+def _spelled_module(names: Names, module: str) -> str:
+    """How the file would import from ``module``: as it does already, else relatively when it
+    imports its package's modules relatively (``from .entries import Entry``)."""
+    if module in names.relative:
+        return names.relative[module]
+    package = names.module.rsplit(".", 1)[0] if "." in names.module else ""
+    if names.relative and package and module.startswith(package + ".") and "." not in module[len(package) + 1 :]:
+        return "." + module[len(package) + 1 :]
+    return module
+
+
+def _merge_into_existing(text: str, tree: ast.Module, names: Names) -> str:
+    """Names to import from a module the file already imports from (on one line, at the top):
+    added to that line, as isort would (``from .billing import InvoiceLine, invoice_lines``)."""
+    lines = text.splitlines(keepends=True)
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or node.lineno != node.end_lineno or node.module == "__future__":
+            continue
+        spelled = "." * node.level + (node.module or "")
+        module = next((m for m in names.added if names.relative.get(m, m) == spelled), None)
+        if module is None or not names.added[module] or any(a.name == "*" for a in node.names):
+            continue
+        aliases = [f"{a.name} as {a.asname}" if a.asname else a.name for a in node.names]
+        merged = sorted({*aliases, *names.added[module]}, key=lambda name: (not name[0].isupper(), name.lower()))
+        row = node.lineno - 1
+        indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
+        lines[row] = f"{indent}from {spelled} import {', '.join(merged)}\n"
+        names.added[module] = []
+    return "".join(lines)
+
+
+def _module_file(root: Path, module: str) -> str | None:
+    for base in (root, root / "src"):
+        for candidate in (base / (module.replace(".", "/") + ".py"), base / module.replace(".", "/") / "__init__.py"):
+            if candidate.is_file():
+                try:
+                    return candidate.read_text("utf-8")
+                except (OSError, UnicodeDecodeError):
+                    return None
+    return None
+
+
+def _is_future(node: ast.Import | ast.ImportFrom) -> bool:
+    return isinstance(node, ast.ImportFrom) and node.module == "__future__"
+
+
+def _insert_imports(source: str, runtime: list[str], checking: list[str], future: bool, project: set[str]) -> str:
+    """The source with the import lines added to its top-of-module imports, grouped as isort
+    does: the standard library's and other packages' after theirs, the project's after its own
+    (a group of their own when there is none yet), ``if TYPE_CHECKING:`` after all of them, and
+    ``from __future__ import annotations`` first, where Python requires it."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    body = tree.body
+    docstring = bool(body) and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+    imports: list[ast.Import | ast.ImportFrom] = []
+    for node in body[1 if docstring else 0 :]:
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            break
+        imports.append(node)
+
+    def own(node: ast.Import | ast.ImportFrom) -> bool:
+        if isinstance(node, ast.ImportFrom):
+            return bool(node.level) or (node.module or "").split(".")[0] in project
+        return any(alias.name.split(".")[0] in project for alias in node.names)
+
+    ours = [line for line in runtime if line.split()[1].startswith(".") or line.split()[1].split(".")[0] in project]
+    others = [line for line in runtime if line not in ours]
+    if checking and "TYPE_CHECKING" not in source:
+        others.append("from typing import TYPE_CHECKING")
+    guarded = ["if TYPE_CHECKING:", *(f"    {line}" for line in checking)] if checking else []
+    inserts: list[tuple[int, int, list[str]]] = []  # (line index, order at that index, lines)
+    if imports:
+        last_other = next((n for n in reversed(imports) if not own(n) and not _is_future(n)), None)
+        last_own = next((n for n in reversed(imports) if own(n)), None)
+        end = imports[-1].end_lineno or 0
+        if others:
+            if last_other is not None:
+                inserts.append((last_other.end_lineno or 0, 0, others))
+            else:
+                first = next((n for n in imports if own(n)), None)
+                at = (first.lineno - 1) if first is not None else end
+                inserts.append((at, 0, [*others, ""] if first is not None else ["", *others]))
+        if ours:
+            inserts.append((last_own.end_lineno or 0, 1, ours) if last_own else (end, 1, ["", *ours]))
+        if guarded:
+            inserts.append((end, 2, ["", *guarded]))
+    else:
+        at = (body[0].end_lineno or 0) if docstring else 0
+        block = [*others, *([""] if others and ours else []), *ours, *([""] if guarded else []), *guarded]
+        if block:
+            inserts.append((at, 0, [*([""] if at else []), *block, ""]))
+    for at, _, block in sorted(inserts, key=lambda i: (i[0], i[1]), reverse=True):
+        lines[at:at] = [line + "\n" if line else "\n" for line in block]
+    has_future = any(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in body)
+    if future and not has_future:
+        at = (body[0].end_lineno or 0) if docstring else 0
+        lines[at:at] = (["\n"] if at else []) + ["from __future__ import annotations\n"] + ([] if imports else ["\n"])
+    return "".join(lines)
+
+
+def qualname_head(qualname: str) -> str:
+    """The outermost class or function of a qualified name (``Week`` of ``Week.pace``)."""
+    return qualname.split(".", 1)[0]
+
+
+@dataclass
+class Annotated:
+    """The annotated module's text, what was annotated, and what no test reached."""
+
+    text: str
+    annotated: list[str]
+    guessed: dict[str, list[str]]
+
+
+def annotate_module(
+    root: Path, module_path: str, trace: Trace, project: set[str], named: set[str] | frozenset[str] = frozenset()
+) -> Annotated | None:
+    """The module at ``module_path`` with every function's missing hints — only those of the
+    functions and classes in ``named`` when the module has any — or None when it has no function
+    missing one or does not parse."""
+    try:
+        source = (root / module_path).read_text("utf-8")
+        tree = ast.parse(source)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+    dotted = ".".join(PurePosixPath(module_path.removeprefix("src/")).with_suffix("").parts)
+    dotted = dotted.removesuffix(".__init__")
+    names = names_of(tree, dotted, project)
+    hints: dict[str, FunctionHints] = {}
+    guessed: dict[str, list[str]] = {}
+    every = functions(tree)
+    about = [f for f in every if f[1].name in named or qualname_head(f[0]) in named]
+    for qualname, node, method in about or every:
+        found = function_hints(node, method, trace.of(qualname), names)
+        if found.params or found.returns is not None or found.locals:
+            hints[qualname] = found
+        if found.guessed:
+            guessed[qualname] = found.guessed
+    if not hints:
+        return None
+    text = annotate(source, hints, tree)
+    text = _merge_into_existing(text, tree, names)
+    runtime, checking = _import_lines(names, root, module_path)
+    future = names.own_classes or bool(checking)
+    text = _insert_imports(text, runtime, checking, future, project)
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return None
+    return Annotated(text, list(hints), guessed)
+
+
+__all__ = ["Annotated", "FunctionHints", "Names", "annotate", "annotate_module", "function_hints", "hint"]
