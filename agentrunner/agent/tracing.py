@@ -2,11 +2,10 @@
 
 A 1.5B model asked to type-hint a module guesses the types (held-out report-type-hints:
 ``entries: list[dict]`` where the code passes ``Entry`` records — mypy errors in five of seven
-suites), and asked to test a function it often writes no test at all. Both are answered by
-*observing* the code run, the way MonkeyType and pyannotate do: the project's tests run once in the
-sandbox under a tracer that records, for each call of a function defined in the module, the runtime
-types of its arguments and of what it returned (or the exception it raised), and a literal of each
-value whose ``repr`` evaluates back to an equal value.
+suites). The types are answered by *observing* the code run, the way MonkeyType and pyannotate do:
+the project's tests run once in the sandbox under a tracer that records, for each call of a
+function defined in the module, the runtime types of its arguments, of what it returned (or the
+exception it raised) and of its locals as it returned.
 
 The tracer is a small script run with the project's Python (``python -c RUNNER``), so the project's
 imports resolve as in its tests; it prints one JSON line after pytest finishes. Only frames of the
@@ -30,14 +29,13 @@ from .verification import pytest_argv
 MARKER = "AGENTRUNNER-TRACE "
 MAX_CALLS = 40  # calls recorded per function (the first ones: enough kinds of input, a bounded output)
 TRACE_OUTPUT_CAP = 4_000_000  # the trace is one JSON line at the end of pytest's output
-MAX_LITERAL = 300  # characters of a value's repr kept as a test literal
 
 # Run as ``python -c RUNNER module-file pytest-args...`` in the project folder.
 RUNNER = r"""
 import dataclasses, json, os, sys
 sys.path[:0] = [p for p in ('src', '.') if os.path.isdir(p)]
 TARGET = os.path.realpath(sys.argv[1])
-MAX_CALLS, MAX_LITERAL = %(max_calls)d, %(max_literal)d
+MAX_CALLS = %(max_calls)d
 calls = {}
 active = {}
 
@@ -66,33 +64,6 @@ def describe(value, depth=0):
         return {'k': 'iterator'}
     return {'k': 'class', 'name': name_of(cls)}
 
-def literal(value, namespace):
-    # [repr, {name: where it comes from}] when the repr evaluates back to an equal value
-    try:
-        text = repr(value)
-        if len(text) > MAX_LITERAL or eval(text, dict(namespace)) != value:
-            return None
-        import ast, builtins
-        names = {}
-        for node in ast.walk(ast.parse(text, mode='eval')):
-            if isinstance(node, ast.Name) and not hasattr(builtins, node.id):
-                found = namespace.get(node.id)
-                if isinstance(found, type(sys)):
-                    names[node.id] = ['module', found.__name__]
-                elif found is not None:
-                    names[node.id] = ['object', getattr(found, '__module__', ''), getattr(found, '__qualname__', '')]
-        return [text, names]
-    except Exception:
-        return None
-
-def namespace_of(frame):
-    found = dict(frame.f_globals)
-    for module in list(sys.modules.values()):
-        name = getattr(module, '__name__', '')
-        if name and '.' not in name and name not in found:
-            found[name] = module
-    return found
-
 def local(frame, event, arg):
     key = id(frame)
     record = active.get(key)
@@ -112,10 +83,8 @@ def local(frame, event, arg):
         else:
             record.pop('raised', None)
             record['returns'] = describe(arg)
-            record['result'] = literal(arg, record.pop('ns'))
             if code.co_flags & 0x20:
                 record['generator'] = True
-        record.pop('ns', None)
         record['locals'] = {n: describe(v) for n, v in frame.f_locals.items()
                             if n not in record['params'] and not n.startswith('__')}
     return local
@@ -142,9 +111,7 @@ def tracer(frame, event, arg):
     if code.co_flags & 0x08:
         names.append(code.co_varnames[count])
     values = frame.f_locals
-    namespace = namespace_of(frame)
-    record = {'params': {n: describe(values.get(n)) for n in names},
-              'args': {n: literal(values.get(n), namespace) for n in names}, 'ns': namespace}
+    record = {'params': {n: describe(values.get(n)) for n in names}}
     seen.append(record)
     active[id(frame)] = record
     frame.f_trace_lines = False
@@ -158,37 +125,17 @@ try:
     status = pytest.main(['-q', '-p', 'no:cacheprovider', *sys.argv[2:]])
 finally:
     sys.settrace(None)
-for records in calls.values():
-    for record in records:
-        record.pop('ns', None)
 print(%(marker)r + json.dumps({'status': int(status), 'calls': calls}, default=str))
-""" % {"max_calls": MAX_CALLS, "max_literal": MAX_LITERAL, "marker": MARKER}  # noqa: UP031 (the script has braces)
-
-
-@dataclass(frozen=True)
-class Literal:
-    """A value as Python source (its repr, which evaluates back to an equal value) and where each
-    name in it comes from: ``("module", "datetime")`` or ``("object", "runlog.runs", "Run")``."""
-
-    text: str
-    names: dict[str, tuple[str, ...]]
-
-
-def _literal(data: Any) -> Literal | None:
-    if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], str) and isinstance(data[1], dict)):
-        return None
-    return Literal(data[0], {name: tuple(where) for name, where in data[1].items() if isinstance(where, list)})
+""" % {"max_calls": MAX_CALLS, "marker": MARKER}  # noqa: UP031 (the script has braces)
 
 
 @dataclass
 class Call:
     """One observed call: each parameter's runtime type (a descriptor, see RUNNER's ``describe``)
-    and literal (None when its repr does not evaluate back), and what came out."""
+    and what came out."""
 
     params: dict[str, Any]
-    args: dict[str, Literal | None]
     returns: dict[str, Any] | None = None  # None when it raised
-    result: Literal | None = None
     raises: tuple[str, str] | None = None  # (module, qualname) of the exception
     generator: bool = False
     locals: dict[str, Any] = field(default_factory=dict)
@@ -210,9 +157,7 @@ def _call(record: dict[str, Any]) -> Call:
     raises = record.get("raises")
     return Call(
         params=record.get("params", {}),
-        args={name: _literal(value) for name, value in record.get("args", {}).items()},
         returns=record.get("returns"),
-        result=_literal(record.get("result")),
         raises=(raises[0], raises[1]) if isinstance(raises, list) and len(raises) == 2 else None,
         generator=bool(record.get("generator")),
         locals=record.get("locals", {}),
@@ -264,4 +209,4 @@ def trace_module(workspace: Workspace, module: str, *, task_id: str, timeout: fl
     return parse_output(done.stdout.decode("utf-8", "replace"))
 
 
-__all__ = ["MARKER", "RUNNER", "Call", "Literal", "Trace", "parse_output", "trace_module"]
+__all__ = ["MARKER", "RUNNER", "Call", "Trace", "parse_output", "trace_module"]
