@@ -33,7 +33,7 @@ def test_load_recipe(tmp_path):
 def test_bad_recipe_files_name_the_file(tmp_path, body):
     path = tmp_path / "broken.toml"
     path.write_text(body, encoding="utf-8")
-    with pytest.raises(RecipeError, match="broken.toml"):
+    with pytest.raises(RecipeError, match=r"broken\.toml"):
         load_recipe(path)
 
 

@@ -9,7 +9,11 @@ PANCAKES = Recipe(
     "pancakes",
     "Pancakes",
     4,
-    [Ingredient("flour", Fraction(200), "g"), Ingredient("egg", Fraction(2), "egg"), Ingredient("salt", Fraction(1, 2), "tsp")],
+    [
+        Ingredient("flour", Fraction(200), "g"),
+        Ingredient("egg", Fraction(2), "egg"),
+        Ingredient("salt", Fraction(1, 2), "tsp"),
+    ],
 )
 
 
@@ -32,4 +36,5 @@ def test_counts_are_rounded_up():
 
 
 def test_scaled_lines():
-    assert scaled_lines(PANCAKES, 6) == ["Pancakes for 6 (the recipe makes 4)", "  300 g flour", "  3 eggs", "  0.75 tsp salt"]
+    lines = scaled_lines(PANCAKES, 6)
+    assert lines == ["Pancakes for 6 (the recipe makes 4)", "  300 g flour", "  3 eggs", "  0.75 tsp salt"]

@@ -5,7 +5,9 @@ from recipebox.recipes import Ingredient, Recipe
 from recipebox.shopping import ShoppingItem, format_list, shopping_list
 
 RECIPES = {
-    "bread": Recipe("bread", "Bread", 8, [Ingredient("Flour", Fraction(1), "kg"), Ingredient("milk", Fraction(1), "cup")]),
+    "bread": Recipe(
+        "bread", "Bread", 8, [Ingredient("Flour", Fraction(1), "kg"), Ingredient("milk", Fraction(1), "cup")]
+    ),
     "cake": Recipe(
         "cake",
         "Cake",
