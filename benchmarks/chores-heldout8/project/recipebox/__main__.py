@@ -1,0 +1,3 @@
+from recipebox.cli import main
+
+raise SystemExit(main())
