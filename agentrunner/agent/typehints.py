@@ -546,7 +546,7 @@ def _insert_imports(source: str, runtime: list[str], checking: list[str], future
         at = (body[0].end_lineno or 0) if docstring else 0
         block = [*others, *([""] if others and ours else []), *ours, *([""] if guarded else []), *guarded]
         if block:
-            inserts.append((at, 0, [*([""] if at else []), *block, ""]))
+            inserts.append((at, 0, [*([""] if at else []), *block, "", ""]))
     for at, _, block in sorted(inserts, key=lambda i: (i[0], i[1]), reverse=True):
         lines[at:at] = [line + "\n" if line else "\n" for line in block]
     has_future = any(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in body)

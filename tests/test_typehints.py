@@ -1,0 +1,289 @@
+"""Type hints from a traced run of the project's tests (agent/tracing.py, agent/typehints.py) and
+the general loop's first move that writes them (agent/first_moves.py).
+
+The hint rendering and the source edits are tested on fabricated traces; the tracer itself, the
+mypy check and the loop run for real: pytest in the sandbox, mypy from this venv.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrunner.agent.loop import run_loop
+from agentrunner.agent.recipes import ItemInfo
+from agentrunner.agent.tracing import Call, Trace, parse_output, trace_module
+from agentrunner.agent.typehints import annotate_module, hint, names_of
+from agentrunner.chat import ChatRequest, ChatResponse
+from agentrunner.config import load_config
+from agentrunner.sandbox import sandbox_status
+from agentrunner.tools import ToolResult, Workspace
+
+CONFIG = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+
+[agent]
+workspace = "ws"
+tools = ["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run"]
+"""
+
+needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
+
+
+def cls(module: str, name: str) -> dict[str, Any]:
+    return {"k": "class", "name": [module, name]}
+
+
+INT, FLOAT, STR, NONE = cls("builtins", "int"), cls("builtins", "float"), cls("builtins", "str"), {"k": "none"}
+
+
+def names(source: str = "", module: str = "pkg.stats") -> Any:
+    return names_of(ast.parse(source), module, {"pkg"})
+
+
+def test_hint_unions_follow_the_numeric_tower_and_none_makes_it_optional() -> None:
+    assert hint([INT, FLOAT, INT], names()) == "float"
+    assert hint([STR, NONE], names()) == "str | None"
+    assert hint([NONE], names()) == "None"
+    assert hint([INT, cls("builtins", "bool")], names()) == "int"
+
+
+def test_hint_containers_carry_their_element_types() -> None:
+    found = names()
+    assert hint([{"k": "list", "of": [INT, FLOAT]}], found) == "list[float]"
+    assert hint([{"k": "dict", "key": [STR], "val": [{"k": "list", "of": [STR]}]}], found) == "dict[str, list[str]]"
+    assert hint([{"k": "tuple", "items": [STR, INT], "n": 2}], found) == "tuple[str, int]"
+    # an empty list says nothing of its elements
+    assert hint([{"k": "list", "of": []}], found) == "list[Any]"
+    assert found.added == {"typing": ["Any"]}
+
+
+def test_hint_imports_what_it_names_and_spells_what_the_module_imports_already() -> None:
+    found = names("import datetime\nfrom pathlib import Path\n")
+    assert hint([cls("datetime", "date")], found) == "datetime.date"
+    assert hint([cls("pathlib", "PosixPath")], found) == "Path"
+    assert hint([cls("pkg.models", "Run")], found) == "Run"
+    assert found.added == {"pkg.models": ["Run"]}
+    # a class of the module itself needs no import (and postponed evaluation)
+    assert hint([cls("pkg.stats", "Week")], found) == "Week" and found.own_classes
+    # a test's fake is no type of the project's: the hint is left to the other values seen
+    assert hint([cls("tests.test_stats", "Fake"), STR], found) == "str"
+
+
+def test_hint_of_many_types_is_any() -> None:
+    many = [INT, STR, cls("builtins", "bytes"), {"k": "list", "of": []}, cls("builtins", "set")]
+    assert hint(many, names()) == "Any"
+
+
+MODULE = '''"""Stats."""
+
+from .models import Run
+
+
+def mean(values, places=2):
+    total = {}
+    for value in values:
+        total[value] = total.get(value, 0) + 1
+    return round(sum(values) / len(values), places)
+
+
+def kinds(runs):
+    for run in runs:
+        yield run.kind
+
+
+class Report:
+    def __init__(self, runs):
+        self.runs = runs
+
+    def longest(self, kind: str):
+        return max((r for r in self.runs if r.kind == kind), key=lambda r: r.km)
+
+    def show(self):
+        print(self.runs)
+'''
+
+
+def write_project(root: Path, module: str = MODULE) -> None:
+    (root / "pkg").mkdir(parents=True, exist_ok=True)
+    (root / "tests").mkdir(exist_ok=True)
+    (root / "pkg" / "__init__.py").write_text("", "utf-8")
+    (root / "pkg" / "stats.py").write_text(module, "utf-8")
+    (root / "pkg" / "models.py").write_text(
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Run:\n    kind: str\n    km: float\n", "utf-8"
+    )
+
+
+def fabricated_trace() -> Trace:
+    run = cls("pkg.models", "Run")
+    runs = {"k": "list", "of": [run, run]}
+    return Trace(
+        {
+            "mean": [
+                Call({"values": {"k": "list", "of": [INT, FLOAT]}, "places": INT}, FLOAT,
+                     locals={"total": {"k": "dict", "key": [INT], "val": [INT]}}),
+            ],
+            "kinds": [Call({"runs": runs}, STR, generator=True)],
+            "Report.__init__": [Call({"self": cls("pkg.stats", "Report"), "runs": runs}, NONE)],
+            "Report.longest": [Call({"self": cls("pkg.stats", "Report"), "kind": STR}, run)],
+        },
+        tests_passed=True,
+    )  # fmt: skip
+
+
+def test_annotate_module_writes_every_missing_hint_and_keeps_what_is_there(tmp_path: Path) -> None:
+    write_project(tmp_path)
+    annotated = annotate_module(tmp_path, "pkg/stats.py", fabricated_trace(), {"pkg"})
+    assert annotated is not None
+    text = annotated.text
+    assert "def mean(values: list[float], places: int = 2) -> float:" in text
+    assert "    total: dict[int, int] = {}" in text  # mypy asks for an empty container's type
+    assert "def kinds(runs: list[Run]) -> Iterator[str]:" in text
+    assert "def __init__(self, runs: list[Run]) -> None:" in text
+    assert "def longest(self, kind: str) -> Run:" in text  # `kind: str` was there already
+    # not reached by the tests, but no `return <value>`: None
+    assert "def show(self) -> None:" in text and annotated.guessed == {}
+    # the standard library's import in a group of its own, before the project's
+    assert text.startswith('"""Stats."""\n\nfrom collections.abc import Iterator\n\nfrom .models import Run\n\n\ndef')
+    ast.parse(text)
+
+
+def test_only_the_functions_the_item_names(tmp_path: Path) -> None:
+    write_project(tmp_path)
+    annotated = annotate_module(tmp_path, "pkg/stats.py", fabricated_trace(), {"pkg"}, {"mean"})
+    assert annotated is not None and annotated.annotated == ["mean"]
+    assert "def kinds(runs):" in annotated.text
+
+
+def test_a_class_from_a_module_that_imports_this_one_is_imported_for_the_type_checker_only(tmp_path: Path) -> None:
+    write_project(tmp_path, "def label(run):\n    return run.kind\n")
+    (tmp_path / "pkg" / "models.py").write_text(
+        "from dataclasses import dataclass\n\nfrom pkg.stats import label\n\n\n@dataclass\nclass Run:\n    kind: str\n",
+        "utf-8",
+    )
+    trace = Trace({"label": [Call({"run": cls("pkg.models", "Run")}, STR)]}, tests_passed=True)
+    annotated = annotate_module(tmp_path, "pkg/stats.py", trace, {"pkg"})
+    assert annotated is not None
+    assert annotated.text == (
+        "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from pkg.models import Run\n\n\ndef label(run: Run) -> str:\n    return run.kind\n"
+    )
+
+
+def test_parse_output_reads_the_last_marker_line() -> None:
+    output = 'noise\nAGENTRUNNER-TRACE {"status": 1, "calls": {"f": [{"params": {"x": {"k": "none"}}}]}}\n'
+    trace = parse_output(output)
+    assert trace is not None and not trace.tests_passed and trace.of("f")[0].params == {"x": {"k": "none"}}
+    assert parse_output("no trace here") is None
+
+
+# -- for real: the tracer in the sandbox, mypy, the loop -----------------------------------------
+
+TESTS = """from pkg.models import Run
+from pkg.stats import Report, kinds, mean
+
+
+def test_mean():
+    assert mean([1, 2.5]) == 1.75
+
+
+def test_report():
+    runs = [Run("easy", 5.0), Run("long", 21.1)]
+    assert Report(runs).longest("long") == runs[1]
+    assert list(kinds(runs)) == ["easy", "long"]
+"""
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    root = isolated_home / "ws"
+    write_project(root)
+    (root / "tests" / "test_stats.py").write_text(TESTS, "utf-8")
+    return Workspace(load_config(write_config(CONFIG)))
+
+
+@needs_sandbox
+def test_the_tracer_records_the_types_the_tests_pass(ws: Workspace) -> None:
+    before = {p: p.read_bytes() for p in ws.root.rglob("*") if p.is_file()}
+    trace = trace_module(ws, "pkg/stats.py", task_id="t")
+    assert trace is not None and trace.tests_passed
+    (call,) = trace.of("mean")
+    assert call.params["values"] == {"k": "list", "of": [INT, FLOAT]} and call.returns == FLOAT
+    assert trace.of("Report.longest")[0].returns == cls("pkg.models", "Run")
+    assert trace.of("kinds")[0].generator
+    assert {p: p.read_bytes() for p in ws.root.rglob("*") if p.is_file()} == before  # nothing written
+
+
+class NoModel:
+    """A context whose model must not be asked: the first move answers the item."""
+
+    first_moves = True
+
+    def __init__(self, workspace: Workspace, title: str, reply: str = "DONE") -> None:
+        self.workspace = workspace
+        self.item = ItemInfo(id="i1", title=title, context="", tags=[], file="tasks/t.md")
+        self.max_tool_calls = 3
+        self.reply = reply
+        self.requests: list[ChatRequest] = []
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        return ChatResponse(text=self.reply)
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(name, arguments)
+
+
+def mypy_errors(root: Path, path: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--ignore-missing-imports", "--cache-dir", "/dev/null", path],
+        cwd=root, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return done.stdout if done.returncode else ""
+
+
+@needs_sandbox
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed")
+def test_a_type_hints_item_is_done_without_a_model_call(ws: Workspace) -> None:
+    ctx = NoModel(ws, "Add type hints to pkg/stats.py, every function, and mypy must pass")
+    result = run_loop(ctx, ctx.item.title, ["pkg/stats.py"], [], 512)
+    assert result.error is None and ctx.requests == []
+    assert "pkg/stats.py: type hints for 5 function(s)" in result.text
+    text = (ws.root / "pkg" / "stats.py").read_text("utf-8")
+    assert "def mean(values: list[float], places: int = 2) -> float:" in text
+    assert mypy_errors(ws.root, "pkg/stats.py") == ""
+
+
+@needs_sandbox
+def test_hints_mypy_refuses_stay_for_the_model_with_the_errors_in_its_prompt(ws: Workspace) -> None:
+    # called with ints and with strings: `a: int | str`, and `a + b` no longer type-checks
+    (ws.root / "pkg" / "stats.py").write_text("def add(a, b):\n    return a + b\n", "utf-8")
+    (ws.root / "tests" / "test_stats.py").write_text(
+        "from pkg.stats import add\n\n\ndef test_add():\n    assert add(1, 2) == 3 and add('a', 'b') == 'ab'\n", "utf-8"
+    )
+    ctx = NoModel(ws, "type hints for pkg/stats.py")
+    result = run_loop(ctx, ctx.item.title, ["pkg/stats.py"], [], 512)
+    assert ctx.requests, "the model is asked to fix what the gate refused"
+    prompt = ctx.requests[0].messages[-1].content
+    assert "A first version of this change is made already" in prompt and "mypy finds" in prompt
+    assert "def add(a: int | str, b: int | str) -> int | str:" in prompt  # the file as the move left it
+    # the model only says DONE: the refused state is not accepted; a fresh start begins from the
+    # files as they were before the step, so nothing of the move is left for the verification
+    assert "def add(a, b):" in (ws.root / "pkg" / "stats.py").read_text("utf-8")
+    assert not result.error or "mypy" in result.error
+
+
+def test_no_first_move_when_the_context_turns_them_off(ws: Workspace) -> None:
+    ctx = NoModel(ws, "Add type hints to pkg/stats.py")
+    ctx.first_moves = False
+    run_loop(ctx, ctx.item.title, ["pkg/stats.py"], [], 512)
+    assert ctx.requests  # the model was asked
