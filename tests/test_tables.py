@@ -145,3 +145,29 @@ def test_the_csv_recipe_leaves_a_table_with_listed_columns_to_the_general_loop()
     title = "Turn `data/runs.csv` into a markdown table in `docs/runs.md`"
     plain = ItemInfo(id="2", title=title, context="", tags=[], file="tasks/todo.md")
     assert recipe.match(plain) == {"sources": ["data/runs.csv"], "destinations": ["docs/runs.md"]}
+
+
+NUTRITION_ITEM = (
+    "- [ ] docs/nutrition.md: a Markdown table made from data/nutrition.csv, with the item, kcal and protein; "
+    "only the items given per 100 g"
+)
+NUTRITION = "item,basis,kcal,protein_g\nflour,100g,364,10.3\nmilk,100ml,64,3.4\negg,unit,72,6.3\n"
+NUTRITION += "butter,100g,717,0.9\nrice,100g,360,7\nolive oil,100ml,824,0\nlemon,unit,17,0.6\n"
+
+
+def test_a_filter_on_a_number_with_its_unit_and_a_column_list_ending_its_clause(tmp_path: Path) -> None:
+    """heldout8 nutrition-table (blind, session 14): "…, with the item, kcal and protein; only the
+    items given per 100 g" — the CSV recipe wrote every row, milk per 100 ml among them, and it was
+    ticked: the column list ran into the next clause (so no columns were read, and the recipe took
+    the item), and "100 g" was not read as the value `100g`."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "nutrition.csv").write_text(NUTRITION, encoding="utf-8")
+    assert asked_columns(NUTRITION_ITEM) == ["item", "kcal", "protein"]
+    every = "| item | basis | kcal | protein_g |\n|---|---|---|---|\n" + "".join(
+        f"| {' | '.join(line.split(','))} |\n" for line in NUTRITION.splitlines()[1:]
+    )
+    problem = table_problem(_page(every, "docs/nutrition.md"), NUTRITION_ITEM, tmp_path)
+    assert problem is not None and "milk, whose basis is 100ml" in problem and "'100g' ones only" in problem
+    right = "| Item | kcal | Protein (g) |\n|---|---:|---:|\n| flour | 364 | 10.3 |\n| butter | 717 | 0.9 |\n"
+    right += "| rice | 360 | 7 |\n"
+    assert table_problem(_page(right, "docs/nutrition.md"), NUTRITION_ITEM, tmp_path) is None

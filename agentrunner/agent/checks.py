@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from .evidence import item_words, stem
+from .factors import factors_problem
 from .facts import facts_problem
 from .journal import FileChange
 from .log_messages import log_message_problem
@@ -705,15 +706,18 @@ def _exported(tree: ast.Module) -> list[str] | None:
 # build/, dist/ and the egg-info, so all three (held-out python-gitignore: `build/` alone was ticked)
 _BUILD_OUTPUT = re.compile(r"\bbuild (?:output|artifacts?|products?)\b", re.I)
 _BUILD_KINDS = ("distributions", "egg-info")
+# a tool's cache: right after its name, or after a list of tool names ("pytest, ruff and mypy caches")
+_CACHES = r"(?:'s)?(?:[ _-]?|(?:,?\s+(?:and\s+)?(?:pytest|mypy|ruff)(?:'s)?)+\s+)caches?\b"
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(r"\bbytecode\b|__pycache__|\.pyc\b|compiled python", re.I), "Python bytecode",
      ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
     (re.compile(r"\bvirtual\s?envs?\b|\bvirtualenvs?\b|\bvenvs?\b|\.venv\b", re.I), "virtualenvs",
      [".venv/bin/python", "venv/bin/python"]),
-    (re.compile(r"\bpytest(?:'s)?[ _-]?cache\b|\.pytest_cache", re.I), "the pytest cache",
-     [".pytest_cache/v/cache/nodeids"]),
-    (re.compile(r"\bmypy(?:'s)?[ _-]?cache\b|\.mypy_cache", re.I), "the mypy cache", [".mypy_cache/3.12/cache.db"]),
-    (re.compile(r"\bruff(?:'s)?[ _-]?cache\b|\.ruff_cache", re.I), "the ruff cache", [".ruff_cache/0.6.0/cache"]),
+    # "the pytest cache", and "the pytest and mypy caches" (held-out gitignore-drafts: mypy's was
+    # not ignored, and it was ticked)
+    (re.compile(rf"\bpytest{_CACHES}|\.pytest_cache", re.I), "the pytest cache", [".pytest_cache/v/cache/nodeids"]),
+    (re.compile(rf"\bmypy{_CACHES}|\.mypy_cache", re.I), "the mypy cache", [".mypy_cache/3.12/cache.db"]),
+    (re.compile(rf"\bruff{_CACHES}|\.ruff_cache", re.I), "the ruff cache", [".ruff_cache/0.6.0/cache"]),
     (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
     (re.compile(r"\bbuild (?:output|artifacts?|products?|director(?:y|ies)|folders?)\b|`build/`", re.I),
      "build output", ["build/lib/pkg/mod.py"]),
@@ -800,6 +804,35 @@ def _project_files(root: Path) -> list[str]:
     return found[:5000]
 
 
+# a path pattern written out: a folder (`.venv/`, data/recipes/drafts/) or a glob (`*.egg-info`)
+_SPELLED_PATTERN = re.compile(r"(?<![\w/.*-])(\.?[\w-][\w.-]*/(?:[\w.-]+/)*|\*\.[\w-]+(?:\.[\w-]+)*)(?![\w/*])")
+# "keep docs/build/", "data/ has the sample export the tests read, that stays in git": a pattern in
+# such a clause is not to be ignored
+_KEPT = re.compile(r"\b(?:keep|kept|track(?:ed)?|not|n't|except|unless|but)\b[^.;:—\n]{0,40}$", re.I)
+_KEPT_AFTER = re.compile(r"^[^.;:—\n]{0,60}\b(?:stays?|kept|tracked|remains?)\b", re.I)
+
+
+def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str, str]]:
+    """(pattern, a path it covers) for each path pattern the item writes out; one of a pattern's
+    paths must be ignored. A folder of the project stands for the files in it ("the CSV exports
+    in `data/`" is done by `data/*.csv`), a folder not there yet for any file in it."""
+    found: list[tuple[str, str]] = []
+    for match in _SPELLED_PATTERN.finditer(item_text):
+        pattern = match.group(1)
+        if _KEPT.search(item_text[: match.start()]) or _KEPT_AFTER.search(item_text[match.end() :]):
+            continue
+        folder = root / pattern if root is not None and pattern.endswith("/") and "*" not in pattern else None
+        if folder is not None and folder.is_dir():
+            inside = sorted(path for path in folder.rglob("*") if path.is_file() and ".git" not in path.parts)
+            samples = [path.relative_to(root).as_posix() for path in inside[:10]] if root is not None else []
+        elif pattern.endswith("/"):
+            samples = [f"{pattern}sample.txt"]
+        else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
+            samples = [pattern.replace("*", "sample", 1) + "/sample"]
+        found += [(pattern, sample) for sample in samples or [f"{pattern}sample.txt"] if (pattern, sample) not in found]
+    return found
+
+
 def _mentioned(path: str, item_text: str) -> bool:
     """Whether the item mentions a file, its folder or its kind (then ignoring it may be asked)."""
     lowered = item_text.lower()
@@ -829,6 +862,10 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
         if words.search(item_text) or what in implied
         for sample in samples
     ]
+    # the patterns the item spells out ("virtualenvs (.venv/, venv/)", "data/recipes/drafts/"), each
+    # one: a kind is satisfied by one usual path, a named path by itself (held-out gitignore-drafts:
+    # `venv/` alone, no `.venv/` nor drafts folder, was ticked)
+    wanted += [(f"`{pattern}`", sample) for pattern, sample in spelled_patterns(item_text, root)]
     if wanted:
         ignored = _ignored(change.after, [sample for _, sample in wanted])
         if ignored is None:
@@ -853,6 +890,7 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
             # some virtualenvs, not the quoted one)
             quoted = re.findall(r"`([^`\s]+)`", item_text)
             lines += [q for q in quoted if q != ".gitignore" and q.strip("/") not in {h.strip("/") for h in have}]
+            lines += [what.strip("`") for what, _ in missing if what.startswith("`")]
             lines = list(dict.fromkeys(lines))
             undotted = [line for line in lines if line.startswith(".") and line[1:] in have]
             add = f"add the line{'s' * (len(lines) > 1)} {', '.join(f'`{line}`' for line in lines)}" if lines else ""
@@ -860,9 +898,17 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
                 add += f" (with the leading dot: `{undotted[0][1:]}` is not `{undotted[0]}`)"
             if lines:  # the whole file to write: Qwen2.5-Coder-1.5B copies a block better than it inserts lines
                 old_lines = change.after.decode("utf-8", "replace").splitlines()
-                kept = [line for line in old_lines if line.strip() and "." + line.strip() not in lines]
+                spelled = {pattern for pattern, _ in spelled_patterns(item_text, root)}
+                kept = [
+                    line
+                    for line in old_lines
+                    if line.strip() and ("." + line.strip() not in lines or line.strip() in spelled)
+                ]
                 add += ", so that it reads:\n```\n" + "\n".join(dict.fromkeys([*kept, *lines])) + "\n```"
-            named = all(any(w.search(item_text) for w, kind, _ in IGNORE_KINDS if kind == what) for what, _ in missing)
+            named = all(
+                what.startswith("`") or any(w.search(item_text) for w, kind, _ in IGNORE_KINDS if kind == what)
+                for what, _ in missing
+            )
             why = "which the item names" if named else "which a Python project's .gitignore ignores"
             return f".gitignore does not ignore {kinds}, {why}: {add or 'add a pattern for each'}"
     if root is None:
@@ -1293,6 +1339,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: used_problem(changes, item_text),
         lambda: covers_problem(changes, item_text, root),
         lambda: facts_problem(changes, item_text, root),
+        lambda: factors_problem(changes, item_text, root),
         lambda: table_problem(changes, item_text, root),
         lambda: log_message_problem(changes, item_text),
         lambda: markers_problem(changes, item_text, root),

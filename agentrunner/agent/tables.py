@@ -121,6 +121,17 @@ def _mention(item_text: str, words: list[str]) -> re.Match[str] | None:
     return re.search(pattern, item_text, re.IGNORECASE)
 
 
+def _value_mention(item_text: str, value: str) -> re.Match[str] | None:
+    """Where the item says a field's value: as written, or a number and its unit apart ("per 100 g"
+    for ``100g``: held-out nutrition-table listed the items per 100 ml too, and was ticked)."""
+    found = _mention(item_text, value.split())
+    apart = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " ", value).split()
+    if found is None and len(apart) > 1 and any(word.isdigit() for word in apart):
+        pattern = r"\b" + r"\s*".join(re.escape(word) for word in apart) + r"\b"
+        found = re.search(pattern, item_text, re.IGNORECASE)
+    return found
+
+
 def _negated(item_text: str, at: int) -> bool:
     return bool(_NEGATION.search(item_text[:at]))
 
@@ -149,7 +160,7 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
             strings = all(isinstance(record[field], str) for record in found if field in record)
             if not strings or not 2 <= len(distinct) <= min(MAX_CATEGORY_VALUES, len(found) // 2):
                 continue
-            mentioned = [(value, m) for value in distinct if (m := _mention(item_text, value.split()))]
+            mentioned = [(value, m) for value in distinct if (m := _value_mention(item_text, value))]
             if len(mentioned) != 1:
                 continue  # "easy, tempo or long": the values listed, no filter
             value, mention = mentioned[0]
@@ -179,7 +190,9 @@ def asked_columns(item_text: str) -> list[str]:
     introducers = list(_COLUMN_LIST.finditer(line))  # the last one: "docs/runs.md: a table …, with date, …"
     if not introducers or not re.search(r"\btable\b", line, re.IGNORECASE):
         return []
-    phrases = [p.strip() for p in re.split(r",|\band\b|&", line[introducers[-1].end() :]) if p.strip()]
+    # the list ends with its clause: "with the item, kcal and protein; only the items given per 100 g"
+    listed = re.split(r"[;.]\s|\s[—–]\s", line[introducers[-1].end() :] + " ")[0]
+    phrases = [p.strip() for p in re.split(r",|\band\b|&", listed) if p.strip()]
     if len(phrases) < 3 or any(_NO_COLUMN.search(p) or len(p.split()) > 3 for p in phrases):
         return []
     return phrases
