@@ -1,0 +1,124 @@
+"""A page asked to say how a module's units convert gives the module's factors (issue 12).
+
+Held-out units-docs (written blind, session 14): "Write docs/units.md for contributors: what
+recipebox/units.py does — the units it knows and how they convert, …". Qwen2.5-Coder-1.5B listed
+every unit and alias and never said that a kilogram is 1000 g or a tablespoon 15 ml; the module
+keeps those as tables (``MASS_UNITS = {"g": Fraction(1), "kg": Fraction(1000)}``). Every check
+passed — the facts check reads the numbers a page states, not the ones it leaves out — and it was
+ticked. A reviewer would have asked "and how do they convert?"; so does this.
+
+When the item asks how things convert (or for the conversion factors, rates) and names the module,
+each module-level table of that module mapping names to numbers (``{"kg": 1000, "tsp": 5}``,
+``Fraction``/``Decimal`` values too) that the page names a key of is the answer: the page must state
+most of its factors (the entries whose factor is not 1, the base unit being 1) — each number on a
+line with its name.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from fractions import Fraction
+from pathlib import Path, PurePosixPath
+
+from .journal import FileChange
+
+_CONVERTING = re.compile(r"\b(?:how\b[^.;\n]{0,40}\bconvert\w*|conversions?(?: factors?| rates?)?|factors?)\b", re.I)
+_MODULE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
+_PAGE_SUFFIXES = (".md", ".rst", ".txt", ".markdown")
+MIN_TABLE = 2  # entries of a table to be one (a single pair is a constant, not a table)
+
+
+def _number(node: ast.expr) -> Fraction | None:
+    """The value of ``5``, ``0.25``, ``Fraction(5)``, ``Fraction(1, 3)``, ``Decimal("0.25")``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        return Fraction(node.value).limit_denominator(10_000)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute) and node.args:
+        name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        values = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        if name in ("Fraction", "Decimal") and len(values) == len(node.args):
+            try:
+                return Fraction(*[str(v) if isinstance(v, str) else v for v in values])  # type: ignore[arg-type]
+            except (ValueError, TypeError, ZeroDivisionError):
+                return None
+    return None
+
+
+def factor_tables(source: str) -> dict[str, dict[str, Fraction]]:
+    """The module-level ``NAME = {"key": number, …}`` tables of a module's source."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    found: dict[str, dict[str, Fraction]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, literal = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, literal = node.target, node.value
+        else:
+            continue
+        if not isinstance(target, ast.Name) or not isinstance(literal, ast.Dict):
+            continue
+        table: dict[str, Fraction] = {}
+        for key, value in zip(literal.keys, literal.values, strict=True):
+            number = _number(value)
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)) or number is None:
+                break
+            table[key.value] = number
+        else:
+            if len(table) >= MIN_TABLE and len(set(table.values())) > 1:
+                found[target.id] = table
+    return found
+
+
+def _spellings(value: Fraction) -> list[str]:
+    """How a page may write a factor: 1000, 1,000, 1000.0, 0.25, 1/3."""
+    if value.denominator == 1:
+        whole = value.numerator
+        return [str(whole), f"{whole:,}", f"{whole}.0"]
+    decimal = float(value)
+    return [f"{decimal:g}", f"{decimal:.2f}".rstrip("0").rstrip("."), f"{value.numerator}/{value.denominator}"]
+
+
+def _named(page: str, key: str) -> bool:
+    return re.search(rf"(?<![\w]){re.escape(key)}(?![\w])", page, re.IGNORECASE) is not None
+
+
+def _stated(page: str, key: str, value: Fraction) -> bool:
+    """Whether a line of the page has the factor's number and its name."""
+    spellings = [re.escape(s) for s in _spellings(value)]
+    number = re.compile(rf"(?<![\w.,/])(?:{'|'.join(spellings)})(?![\d])")
+    name = re.compile(rf"(?<![\w]){re.escape(key)}(?![\w])", re.IGNORECASE)
+    return any(number.search(line) and name.search(line) for line in page.splitlines())
+
+
+def factors_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """A page the item asks to say how a module's units convert, without the module's factors."""
+    if root is None or not _CONVERTING.search(item_text):
+        return None
+    modules = [m for m in dict.fromkeys(_MODULE.findall(item_text)) if (root / m).is_file()]
+    pages = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _PAGE_SUFFIXES]
+    if not modules or not pages:
+        return None
+    page = "\n".join((c.after or b"").decode("utf-8", "replace") for c in pages)
+    for module in modules:
+        try:
+            tables = factor_tables((root / module).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        for name, table in tables.items():
+            if not any(_named(page, key) for key in table if len(key) > 1):
+                continue  # a table the page is not about (a module's currency rates, beside its units)
+            factors = {key: value for key, value in table.items() if value != 1}
+            missing = [key for key, value in factors.items() if not _stated(page, key, value)]
+            if factors and len(missing) * 2 > len(factors):
+                shown = ", ".join(f"{key} = {_spellings(table[key])[0]}" for key in missing[:6])
+                return (
+                    f"{pages[0].path} does not say how the units of {name} in {module} convert ({shown}): "
+                    "state each one's factor, as the code has it"
+                )
+    return None
+
+
+__all__ = ["factor_tables", "factors_problem"]

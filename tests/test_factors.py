@@ -1,0 +1,77 @@
+"""agent/factors.py: a page asked to say how a module's units convert gives the module's factors.
+
+heldout8 units-docs (blind, session 14): the page listed every unit and alias of
+recipebox/units.py and no factor (a kilogram is 1000 g, a tablespoon 15 ml), and was ticked.
+Real files in a tmp project, no model.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from agentrunner.agent.checks import item_problem
+from agentrunner.agent.factors import factor_tables, factors_problem
+from agentrunner.agent.journal import FileChange
+
+UNITS = '''from decimal import Decimal
+from fractions import Fraction
+
+MASS = "mass"
+# Grams in one of each mass unit.
+MASS_UNITS = {"g": Fraction(1), "kg": Fraction(1000)}
+VOLUME_UNITS: dict[str, Fraction] = {"ml": Fraction(1), "l": Fraction(1000), "tsp": Fraction(5), "tbsp": Fraction(15)}
+COUNT_UNITS = {"", "egg", "clove"}
+ALIASES = {"kilo": "kg", "grams": "g"}
+RATES = {"EUR": Decimal("1"), "USD": Decimal("0.92")}
+SINGLE = {"x": 2}
+'''
+ITEM = (
+    "Write docs/units.md for contributors: what recipebox/units.py does — the units it knows and how they "
+    "convert, what it does with counted things (eggs, cloves…), and what happens with a unit it doesn't know"
+)
+LISTED = "## Units\n\n- Grams (`g`), kilograms (`kg`)\n- Millilitres (`ml`), litres (`l`), teaspoons (`tsp`)\n"
+FACTORS = (
+    "## Units\n\n| unit | in base units |\n|---|---|\n| g | 1 |\n| kg | 1,000 g |\n| ml | 1 |\n| l | 1000 ml |\n"
+    "| tsp | 5 ml |\n| tbsp | 15 ml |\n\nCounted things (eggs) are never converted; an unknown unit raises UnitError.\n"
+)
+
+
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "recipebox").mkdir()
+    (tmp_path / "recipebox" / "units.py").write_text(UNITS, "utf-8")
+    return tmp_path
+
+
+def test_the_tables_of_factors_of_a_module() -> None:
+    tables = factor_tables(UNITS)
+    assert tables == {
+        "MASS_UNITS": {"g": Fraction(1), "kg": Fraction(1000)},
+        "VOLUME_UNITS": {"ml": 1, "l": 1000, "tsp": 5, "tbsp": 15},
+        "RATES": {"EUR": 1, "USD": Fraction(23, 25)},
+    }  # a set, names to names and a single pair are no tables of factors
+
+
+def test_a_page_listing_the_units_without_their_factors_is_refused(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    problem = factors_problem([FileChange("docs/units.md", None, LISTED.encode())], ITEM, root)
+    assert problem == (
+        "docs/units.md does not say how the units of MASS_UNITS in recipebox/units.py convert (kg = 1000): "
+        "state each one's factor, as the code has it"
+    )
+    # and so the gate refuses it
+    assert item_problem([FileChange("docs/units.md", None, LISTED.encode())], ITEM, root) == problem
+
+
+def test_a_page_with_the_factors_in_any_layout_passes(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    # RATES is not what this page is about (it names none of its keys): not asked for
+    assert factors_problem([FileChange("docs/units.md", None, FACTORS.encode())], ITEM, root) is None
+    prose = "A kg is 1000 g. A l is 1000 ml, a tsp 5 ml and a tbsp 15 ml. USD converts at 0.92.\n"
+    assert factors_problem([FileChange("docs/units.md", None, prose.encode())], ITEM, root) is None
+
+
+def test_an_item_not_asking_how_they_convert_asks_for_no_factor(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    item = "Write docs/units.md: which units recipebox/units.py knows"
+    assert factors_problem([FileChange("docs/units.md", None, LISTED.encode())], item, root) is None
