@@ -287,3 +287,13 @@ def test_no_first_move_when_the_context_turns_them_off(ws: Workspace) -> None:
     ctx.first_moves = False
     run_loop(ctx, ctx.item.title, ["pkg/stats.py"], [], 512)
     assert ctx.requests  # the model was asked
+
+
+def test_no_first_move_when_the_item_asks_for_more_than_hints(ws: Workspace) -> None:
+    """"Type hints and docstrings for pkg/stats.py": the move would do half of it, and a gate that
+    does not know the other half could tick the item; the model does all of it."""
+    ctx = NoModel(ws, "Add type hints and docstrings to pkg/stats.py")
+    before = (ws.root / "pkg" / "stats.py").read_text("utf-8")
+    run_loop(ctx, ctx.item.title, ["pkg/stats.py"], [], 512)
+    assert ctx.requests and "A first version" not in ctx.requests[0].messages[-1].content
+    assert (ws.root / "pkg" / "stats.py").read_text("utf-8") == before

@@ -65,7 +65,18 @@ def _project_packages(root: Path) -> set[str]:
     return {module_name(m.removeprefix("src/")).split(".")[0] for m in _project_modules(root)}
 
 
+# other work an item asks for beside the hints ("type hints and docstrings for …"): the move would do
+# part of the item, and a gate that does not know the other part could tick it
+_OTHER_WORK = re.compile(
+    r"\b(?:docstrings?|rename\w*|fix\w*|refactor\w*|changelog|readme|logg\w*|validat\w*|options?|flags?|"
+    r"(?:add|write)\w*\b[^.;\n]{0,30}\btests?)\b",
+    re.IGNORECASE,
+)
+
+
 def _hints_move(ctx: Any, root: Path, text: str) -> FirstMove | None:
+    if _OTHER_WORK.search(text):
+        return None
     modules = [m for m in _named_modules(text) if (root / m).is_file()]
     if len(modules) != 1 or is_test_file(modules[0]):
         return None  # one module named: "add type hints to runlog/weekly.py"
