@@ -937,8 +937,14 @@ def test_an_item_asking_for_tests_of_a_module_writes_its_test_file(ws: Workspace
         return general_step(0, title, ItemInfo(id="i", title=title, context=context, tags=[], file="t.md"), ws.root)
 
     step = step_for("Nothing tests `top` (pkg/stats.py) — add tests", "Cover an empty list too.")
-    assert step.writes == ["tests/test_stats.py"] and step.reads == ["pkg/stats.py"]
-    assert step_for("`top` has no tests; write some").writes == ["tests/test_stats.py"]
+    # the module's test file is there already: the function's tests get a new file of their own
+    # (shown the whole test file to add to, Qwen wrote it out again with no new test: heldout7
+    # test-parse-duration, heldout8 test-parse-quantity)
+    assert step.writes == ["tests/test_top.py"] and step.reads == ["pkg/stats.py"]
+    assert step_for("`top` has no tests; write some").writes == ["tests/test_top.py"]
+    # no such function in the module
+    assert step_for("top_value (pkg/stats.py) has no tests; write some").writes == ["tests/test_stats.py"]
+    assert step_for("Add tests for pkg/stats.py").writes == ["tests/test_stats.py"]  # no function named
     (ws.root / "tests" / "test_stats.py").unlink()
     assert step_for("Add a unit test for `top` in pkg/stats.py").writes == ["tests/test_stats.py"]
     assert step_for("Write tests for `top` in `tests/test_top.py`").writes == ["tests/test_top.py"]

