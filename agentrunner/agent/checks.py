@@ -865,7 +865,8 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
     # the patterns the item spells out ("virtualenvs (.venv/, venv/)", "data/recipes/drafts/"), each
     # one: a kind is satisfied by one usual path, a named path by itself (held-out gitignore-drafts:
     # `venv/` alone, no `.venv/` nor drafts folder, was ticked)
-    wanted += [(f"`{pattern}`", sample) for pattern, sample in spelled_patterns(item_text, root)]
+    spelled = spelled_patterns(item_text, root)
+    wanted += [(f"`{pattern}`", sample) for pattern, sample in spelled]
     if wanted:
         ignored = _ignored(change.after, [sample for _, sample in wanted])
         if ignored is None:
@@ -898,11 +899,10 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
                 add += f" (with the leading dot: `{undotted[0][1:]}` is not `{undotted[0]}`)"
             if lines:  # the whole file to write: Qwen2.5-Coder-1.5B copies a block better than it inserts lines
                 old_lines = change.after.decode("utf-8", "replace").splitlines()
-                spelled = {pattern for pattern, _ in spelled_patterns(item_text, root)}
                 kept = [
                     line
                     for line in old_lines
-                    if line.strip() and ("." + line.strip() not in lines or line.strip() in spelled)
+                    if line.strip() and ("." + line.strip() not in lines or line.strip() in {p for p, _ in spelled})
                 ]
                 add += ", so that it reads:\n```\n" + "\n".join(dict.fromkeys([*kept, *lines])) + "\n```"
             named = all(

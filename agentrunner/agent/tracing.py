@@ -32,7 +32,7 @@ TRACE_OUTPUT_CAP = 4_000_000  # the trace is one JSON line at the end of pytest'
 
 # Run as ``python -c RUNNER module-file pytest-args...`` in the project folder.
 RUNNER = r"""
-import dataclasses, json, os, sys
+import json, os, sys
 sys.path[:0] = [p for p in ('src', '.') if os.path.isdir(p)]
 TARGET = os.path.realpath(sys.argv[1])
 MAX_CALLS = %(max_calls)d
@@ -177,7 +177,7 @@ def parse_output(output: str) -> Trace | None:
     return None
 
 
-def test_paths(root: Path) -> list[str]:
+def _test_folders(root: Path) -> list[str]:
     """What pytest is pointed at: the project's tests folder when there is one (its
     configuration's testpaths apply otherwise)."""
     for folder in ("tests", "test"):
@@ -195,7 +195,7 @@ def trace_module(workspace: Workspace, module: str, *, task_id: str, timeout: fl
     if base is None or not re.search(r"python[\d.]*$", PurePosixPath(base[0]).name):
         return None
     path = (root / module).resolve()
-    argv = [base[0], "-c", RUNNER, str(path), *test_paths(root)]
+    argv = [base[0], "-c", RUNNER, str(path), *_test_folders(root)]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     try:
         # read-only: tracing changes nothing (tests write to their tmp_path, the sandbox's /tmp)
