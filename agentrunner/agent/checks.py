@@ -89,7 +89,8 @@ def named_identifiers(item_text: str) -> set[str]:
     return names
 
 
-def _named_modules(item_text: str) -> list[str]:
+def named_modules(item_text: str) -> list[str]:
+    """The Python files an item names (``pkg/report.py``), in order, once each."""
     return list(dict.fromkeys(_PY_PATH.findall(item_text)))
 
 
@@ -320,6 +321,11 @@ def _import_of(root: Path, path: str, name: str) -> str | None:
 # -- type hints -------------------------------------------------------------------------------
 
 _TYPE_HINTS = re.compile(r"\b(?:type[ -]?hints?|type annotations?|annotat\w+)\b", re.IGNORECASE)
+
+
+def asks_for_type_hints(item_text: str) -> bool:
+    """The item asks for type hints or annotations."""
+    return bool(_TYPE_HINTS.search(item_text))
 _BARE_GENERICS = {
     "list", "dict", "set", "frozenset", "tuple", "type", "List", "Dict", "Set", "FrozenSet", "Tuple", "Type",
     "Iterable", "Iterator", "Sequence", "Mapping", "MutableMapping", "MutableSequence", "Collection",
@@ -370,10 +376,10 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
     function of the modules it names or changed) annotate every parameter and their return, and
     no annotation the change wrote is a bare container — ``list`` says nothing of what it holds
     (issue 12, type-hints-report: ``-> list`` for a list of str was ticked)."""
-    if not _TYPE_HINTS.search(item_text):
+    if not asks_for_type_hints(item_text):
         return None
     named = named_identifiers(item_text)
-    modules = _named_modules(item_text)
+    modules = named_modules(item_text)
     problems: list[str] = []  # all of them at once: told one per turn, Qwen took a turn (a whole
     # module rewritten: minutes on 2 cores) for each (held-out report-type-hints, timed out)
     for change, after, before in _py_changes(changes):
@@ -426,9 +432,9 @@ def typed_problem(changes: list[FileChange], item_text: str, root: Path | None) 
     change annotated — hints that contradict what the code passes are wrong hints (held-out
     report-type-hints: `entries: list[dict]` where the code passes `Entry` records, 18 mypy errors,
     ticked). The project's own mypy configuration applies; imported modules are not checked."""
-    if root is None or not _TYPE_HINTS.search(item_text):
+    if root is None or not asks_for_type_hints(item_text):
         return None
-    modules = _named_modules(item_text)
+    modules = named_modules(item_text)
     paths = [
         change.path
         for change, _, _ in _py_changes(changes)
@@ -652,7 +658,7 @@ def covers_problem(changes: list[FileChange], item_text: str, root: Path | None)
     if root is None or not asked:
         return None
     documents = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _DOC_SUFFIXES]
-    modules = [m for m in _named_modules(item_text) if (root / m).is_file()]
+    modules = [m for m in named_modules(item_text) if (root / m).is_file()]
     if not documents or not modules:
         return None
     text = "\n".join((c.after or b"").decode("utf-8", "replace") for c in documents)

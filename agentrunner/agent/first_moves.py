@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import _TYPE_HINTS, _named_modules
+from .checks import asks_for_type_hints, named_modules
 from .sources import python_modules
 from .tracing import trace_module
 from .typehints import annotate_module
@@ -52,7 +52,7 @@ def first_move(ctx: Any, instruction: str, writes: list[str]) -> FirstMove | Non
         return None
     text = f"{instruction}\n{ctx.item.context}"
     root: Path = workspace.root
-    if _TYPE_HINTS.search(instruction):
+    if asks_for_type_hints(instruction):
         return _hints_move(ctx, root, text)
     return None
 
@@ -77,7 +77,7 @@ _OTHER_WORK = re.compile(
 def _hints_move(ctx: Any, root: Path, text: str) -> FirstMove | None:
     if _OTHER_WORK.search(text):
         return None
-    modules = [m for m in _named_modules(text) if (root / m).is_file()]
+    modules = [m for m in named_modules(text) if (root / m).is_file()]
     if len(modules) != 1 or is_test_file(modules[0]):
         return None  # one module named: "add type hints to runlog/weekly.py"
     module = modules[0]
