@@ -25,13 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks import asks_for_type_hints, named_modules
+from ..chat import ChatRequest, Message
+from .checks import asks_for_new_tests, asks_for_tests_only, asks_for_type_hints, named_modules
+from .pinned_tests import Run, calls_in, calls_prompt, find_target, more_calls_prompt, pinned_tests, run_calls
 from .sources import python_modules
 from .tracing import trace_module
 from .typehints import annotate_module
 from .verification import is_test_file, module_name
 
 TRACE_TIMEOUT = 240.0  # seconds for the traced test run (the project's whole suite, once)
+CALLS_TIMEOUT = 120.0  # seconds for making the model's calls (and the mutants') once
+CALLS_MAX_TOKENS = 400  # the model's reply: a dozen one-line calls
+CALLS_TRIES = 2  # the model's first calls, then once more with the lines and mutants they missed
 
 
 @dataclass
@@ -54,6 +59,8 @@ def first_move(ctx: Any, instruction: str, writes: list[str]) -> FirstMove | Non
     root: Path = workspace.root
     if asks_for_type_hints(instruction):
         return _hints_move(ctx, root, text)
+    if asks_for_new_tests(text) and asks_for_tests_only(text):
+        return _tests_move(ctx, root, text, writes)
     return None
 
 
@@ -97,6 +104,46 @@ def _hints_move(ctx: Any, root: Path, text: str) -> FirstMove | None:
         "call them with"
     )
     return FirstMove([(module, annotated.text)], summary, keep_when_refused=True, notes=notes)
+
+
+def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove | None:
+    """Tests of the one function the item names: the model picks the calls, running them pins the
+    expected values (:mod:`agentrunner.agent.pinned_tests`)."""
+    named = [m for m in named_modules(text) if (root / m).is_file() and not is_test_file(m)]
+    target = find_target(root, named or _project_modules(root), named_words(text))
+    outputs = [w for w in writes if is_test_file(w)]
+    if target is None or len(outputs) > 1:
+        return None
+    output = outputs[0] if outputs else f"tests/test_{target.name}.py"
+    if not (root / output).parent.is_dir():
+        return None
+    messages = [
+        Message(role="system", content="You pick the calls a careful tester makes of a Python function."),
+        Message(role="user", content=calls_prompt(target, text)),
+    ]
+    calls: list[str] = []
+    run: Run | None = None
+    for _ in range(CALLS_TRIES):
+        response = ctx.call(ChatRequest(messages=messages, max_tokens=CALLS_MAX_TOKENS, temperature=0.0))
+        calls += [call for call in calls_in(response.text, target.name) if call not in calls]
+        run = run_calls(ctx.workspace, target, calls, task_id=ctx.item.id, timeout=CALLS_TIMEOUT)
+        if run is None or run.error is not None or run.enough:
+            break
+        messages += [
+            Message(role="assistant", content=response.text),
+            Message(role="user", content=more_calls_prompt(target, run)),
+        ]
+    if run is None or not run.enough:
+        return None  # the model works the item as before
+    existing = (root / output).read_text(encoding="utf-8") if (root / output).is_file() else None
+    taken = set(re.findall(r"^\s*def (test\w*)", existing or "", re.MULTILINE))
+    written = pinned_tests(target, run, taken)
+    summary = (
+        f"{output}: tests of `{target.name}` — {written.returning} call(s) with the value each returns and "
+        f"{written.raising} it rejects, covering every line of it and {run.mutants - len(run.survived)} of "
+        f"{run.mutants} small wrong versions of it"
+    )
+    return FirstMove([(output, written.file_text(target, existing))], summary, keep_when_refused=False)
 
 
 # a function the item names: in backticks (`parse_duration`, `Run.pace()`), or a bare name that is

@@ -1,0 +1,577 @@
+"""Tests for a function: the model picks the calls, running them gives the expected values.
+
+"``parse_duration`` has no tests of its own; write some." A 1.5B model asked to write the test
+file gets the expected values wrong (it computes ``3723`` for ``"1:02:03"`` in its head), writes no
+test function, or copies the existing test file: 0 of the held-out suites' test chores were right.
+What a small model can do is the half of test-writing that needs judgement: *which* calls a
+careful tester makes — each case the item names, each branch, the inputs it must reject. What it
+cannot do, running the code can: the value each call returns today, or the error it raises.
+
+So: the model writes calls (one per line, ``parse_duration("5:30")``); a runner (``python -c``,
+in the sandbox, read-only) makes each call in the project's own interpreter, with the function's
+lines traced, and tries **mutants** of the function on the same calls — a comparison flipped
+(``<`` for ``<=``), an operator swapped, a constant off by one, a condition negated, a ``min``/
+``max`` guard dropped — the edits a wrong version of the code would make. The calls are enough
+when they run **every statement** of the function and **catch the mutants** (each makes some
+call return something else, or raise something else): a test that misses a branch, or the one
+input where a guard matters (the last day of a shorter month), is sent back to the model with the
+lines and changes it missed, once. Calls that are enough become a parametrised test pinning each
+returned value (``pytest.approx`` for floats) and a ``pytest.raises`` test for each error.
+
+The tests then go through the same gate as the model's own (the new tests pass, the ``mutants``
+check, the project's tests): a first move (:mod:`agentrunner.agent.first_moves`). Not enough after
+the second try, nothing is written and the model works the item as before.
+
+Pinned values are what the code does today: a test of a function with a bug pins the bug. The
+items this answers ask for tests of code that works ("has no tests of its own"); an item that asks
+to fix something is not one of them.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..tools import Workspace
+from .verification import module_name, pytest_argv
+
+MARKER = "@@agentrunner-pinned@@"
+MAX_CALLS = 24  # calls run (two tries; a model that writes 40 is repeating itself)
+MIN_RETURNING = 2  # a test of only the errors pins too little
+KILLED_NEEDED = 0.8  # share of the mutants the calls must catch (some mutants change nothing)
+OUTPUT_CAP = 400_000
+
+# Run as ``python -c RUNNER dotted.module function calls.json``: each call made in the module's
+# namespace, its lines traced; then each mutant of the function tried on the calls that worked.
+RUNNER = r'''
+import ast, copy, datetime, decimal, fractions, importlib, json, math, os, signal, sys
+sys.path[:0] = [p for p in ('src', '.') if os.path.isdir(p)]
+MARKER = "@@agentrunner-pinned@@"
+out = {"cases": [], "statements": [], "covered": [], "mutants": [], "error": None}
+def done():
+    sys.stdout.write(MARKER + json.dumps(out) + "\n")
+    sys.stdout.flush()
+    os._exit(0)
+try:
+    module = importlib.import_module(sys.argv[1])
+    function = getattr(module, sys.argv[2])
+    source_path = module.__file__
+    tree = ast.parse(open(source_path, encoding="utf-8").read())
+    node = next(
+        n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == sys.argv[2]
+    )
+except Exception as exc:
+    out["error"] = "cannot load the function: " + repr(exc)[:300]
+    done()
+calls = json.loads(sys.argv[3])
+extra = {"datetime": datetime, "Decimal": decimal.Decimal, "Fraction": fractions.Fraction, "math": math}
+namespace = {**extra, **vars(module)}
+for name in ("date", "time", "timedelta"):
+    namespace.setdefault(name, getattr(datetime, name))
+if "datetime" not in vars(module):
+    namespace["datetime"] = datetime
+# statements: a compound statement by its header lines only (its body has its own)
+def header_lines(stmt):
+    bodies = [getattr(stmt, f) for f in ("body", "orelse", "finalbody", "handlers") if getattr(stmt, f, None)]
+    first_body = min((b[0].lineno for b in bodies if b and hasattr(b[0], "lineno")), default=None)
+    end = (first_body - 1) if first_body and first_body > stmt.lineno else stmt.end_lineno
+    return list(range(stmt.lineno, (end or stmt.lineno) + 1))
+statements = {}
+body = node.body
+if body and isinstance(body[0], ast.Expr) and (
+        isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+    body = body[1:]
+def collect(stmts):
+    for stmt in stmts:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            statements[stmt.lineno] = header_lines(stmt)
+            continue
+        statements[stmt.lineno] = header_lines(stmt)
+        for f in ("body", "orelse", "finalbody"):
+            collect(getattr(stmt, f, []) or [])
+        for handler in getattr(stmt, "handlers", []) or []:
+            statements[handler.lineno] = [handler.lineno]
+            collect(handler.body)
+        for case in getattr(stmt, "cases", []) or []:
+            collect(case.body)
+collect(body)
+out["statements"] = sorted(statements)
+seen_lines = set()
+start, end = node.lineno, node.end_lineno
+def tracer(frame, event, arg):
+    code = frame.f_code
+    if code.co_filename != source_path or not (start <= code.co_firstlineno <= end):
+        return None
+    def local(frame, event, arg):
+        if event == "line":
+            seen_lines.add(frame.f_lineno)
+        return local
+    return local
+class Slow(Exception):
+    pass
+def alarm(signum, frame):
+    raise Slow()
+signal.signal(signal.SIGALRM, alarm)
+def call(fn, args, kwargs):
+    signal.setitimer(signal.ITIMER_REAL, 2.0)
+    try:
+        return ("ok", fn(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+    except Slow:
+        return ("slow", None)
+    except Exception as exc:
+        return ("raise", exc)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+def names_in(text):
+    found = set()
+    for n in ast.walk(ast.parse(text, mode="eval")):
+        if isinstance(n, ast.Name):
+            found.add(n.id)
+    return found
+def literal(value):
+    """(repr, names it needs) when repr(value) reads back as an equal value, else None."""
+    try:
+        text = repr(value)
+        if len(text) > 2000 or (isinstance(value, float) and not math.isfinite(value)):
+            return None
+        back = eval(text, {**vars(module), **extra})
+        if back != value or type(back) is not type(value):
+            return None
+        return text, sorted(names_in(text))
+    except Exception:
+        return None
+made = []
+for text in calls[:MAX_CALLS]:
+    try:
+        expr = ast.parse(text, mode="eval").body
+        if not isinstance(expr, ast.Call):
+            continue
+        args = [eval(compile(ast.Expression(a), "<call>", "eval"), namespace) for a in expr.args]
+        kwargs = {
+            k.arg: eval(compile(ast.Expression(k.value), "<call>", "eval"), namespace) for k in expr.keywords if k.arg
+        }
+    except Exception:
+        continue
+    shown = [literal(a) for a in args] + [literal(v) for v in kwargs.values()]
+    if any(s is None for s in shown):
+        continue
+    sys.settrace(tracer)
+    try:
+        kind, value = call(function, args, kwargs)
+    finally:
+        sys.settrace(None)
+    case = {
+        "call": text,
+        "args": [s[0] for s in shown[:len(args)]],
+        "kwargs": {k: s[0] for k, s in zip(kwargs, shown[len(args):])},
+        "names": sorted({n for s in shown for n in s[1]}),
+    }
+    if kind == "ok":
+        pinned = literal(value)
+        if pinned is None:
+            continue
+        case.update(result=pinned[0], type=type(value).__name__, names=sorted(set(case["names"]) | set(pinned[1])))
+    elif kind == "raise" and not isinstance(value, (TypeError, AttributeError, NameError, RecursionError)):
+        kind_of = type(value)
+        case.update(raises=kind_of.__name__, raises_module=kind_of.__module__)
+    else:
+        continue
+    made.append((args, kwargs, kind, value))
+    out["cases"].append(case)
+out["covered"] = sorted(line for line, lines in statements.items() if seen_lines.intersection(lines))
+# mutants: one small edit each, tried on the calls that worked
+SWAP_CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
+SWAP_BIN = {
+    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Mult, ast.Mod: ast.FloorDiv,
+}
+def spots_of(fn):
+    spots = []
+    for i, n in enumerate(ast.walk(fn)):
+        if isinstance(n, ast.Compare) and len(n.ops) == 1 and type(n.ops[0]) in SWAP_CMP:
+            spots.append((i, "compare"))
+        elif isinstance(n, ast.BinOp) and type(n.op) in SWAP_BIN:
+            spots.append((i, "binop"))
+        elif isinstance(n, ast.Constant) and type(n.value) in (int, float):
+            spots.append((i, "constant"))
+        elif isinstance(n, (ast.If, ast.While, ast.IfExp)):
+            spots.append((i, "negate"))
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and not n.keywords:
+            if n.func.id in ("min", "max") and len(n.args) == 2:
+                spots += [(i, "swap-minmax"), (i, "keep-0"), (i, "keep-1")]
+            elif n.func.id in ("round", "abs") and len(n.args) >= 1:
+                spots.append((i, "keep-0"))
+    return spots
+def replace(fn, old, new):
+    for parent in ast.walk(fn):
+        for name, value in ast.iter_fields(parent):
+            if value is old:
+                setattr(parent, name, new)
+            elif isinstance(value, list):
+                for k, item in enumerate(value):
+                    if item is old:
+                        value[k] = new
+def first(node):
+    return ast.unparse(node).splitlines()[0][:80]
+def apply(fn, index, how):
+    fn = copy.deepcopy(fn)
+    target = list(ast.walk(fn))[index]
+    line = getattr(target, "lineno", fn.lineno)
+    shown = target.test if how == "negate" else target
+    before = first(shown)
+    if how == "compare":
+        target.ops = [SWAP_CMP[type(target.ops[0])]()]
+    elif how == "binop":
+        target.op = SWAP_BIN[type(target.op)]()
+    elif how == "constant":
+        target.value = target.value + 1
+    elif how == "negate":
+        target.test = shown = ast.UnaryOp(op=ast.Not(), operand=target.test)
+    elif how == "swap-minmax":
+        target.func = ast.Name(id="max" if target.func.id == "min" else "min", ctx=ast.Load())
+    else:
+        shown = target.args[int(how[-1])]
+        replace(fn, target, shown)
+    return fn, line, before, first(shown)
+def same(a, b):
+    try:
+        if isinstance(a, float) and isinstance(b, float):
+            return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        return type(a) is type(b) and a == b
+    except Exception:
+        return False
+for index, how in spots_of(node)[:60]:
+    try:
+        fn, line, before, after = apply(node, index, how)
+        ast.fix_missing_locations(fn)
+        scope = dict(vars(module))
+        exec(compile(ast.Module(body=[fn], type_ignores=[]), source_path, "exec"), scope)
+        mutant = scope[node.name]
+    except Exception:
+        continue
+    killed = False
+    for args, kwargs, kind, value in made:
+        got_kind, got = call(mutant, args, kwargs)
+        if got_kind != kind or (kind == "ok" and not same(got, value)) or (
+                kind == "raise" and type(got) is not type(value)):
+            killed = True
+            break
+    out["mutants"].append({"line": line, "before": before, "after": after, "killed": killed})
+done()
+'''.replace("MAX_CALLS", str(MAX_CALLS))
+
+
+@dataclass
+class Target:
+    """The function to test: its file, dotted module, name, source and parameters."""
+
+    path: str
+    module: str
+    name: str
+    source: str
+    parameters: list[str]
+    first_line: int
+
+
+@dataclass
+class Run:
+    """What running the calls showed."""
+
+    cases: list[dict[str, object]]
+    uncovered: list[int]  # statement lines no call ran
+    survived: list[dict[str, object]]  # mutants no call caught
+    mutants: int
+    error: str | None = None
+
+    @property
+    def returning(self) -> list[dict[str, object]]:
+        return [c for c in self.cases if "result" in c]
+
+    @property
+    def enough(self) -> bool:
+        killed = self.mutants - len(self.survived)
+        return (
+            self.error is None
+            and len(self.returning) >= MIN_RETURNING
+            and not self.uncovered
+            and (self.mutants == 0 or killed >= KILLED_NEEDED * self.mutants)
+            and any(c.get("result") != "None" for c in self.returning)
+        )
+
+
+def find_target(root: Path, modules: list[str], names: list[str]) -> Target | None:
+    """The one top-level function among ``names`` defined in ``modules`` (None: none, or more)."""
+    found: list[Target] = []
+    for path in modules:
+        try:
+            text = (root / path).read_text(encoding="utf-8")
+            tree = ast.parse(text)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name in names and node.args.args:
+                if any(not isinstance(d, ast.Name) for d in node.decorator_list) or node.decorator_list:
+                    continue  # a decorated function may not be callable as written
+                source = ast.get_source_segment(text, node) or ""
+                arguments = node.args
+                parameters = [a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]]
+                module = module_name(path.removeprefix("src/"))
+                found.append(Target(path, module, node.name, source, parameters, node.lineno))
+    return found[0] if len(found) == 1 else None
+
+
+_CALL_LINE = re.compile(r"[A-Za-z_][\w.]*\(")
+_LIST_MARK = re.compile(r"^(?:\d+[.)]|[-*+])\s+")  # "1. f(2)", "- f(2)"
+
+
+def calls_in(reply: str, name: str) -> list[str]:
+    """The calls of ``name`` a reply writes, one per line (``assert f(1) == 2`` counts: its call)."""
+    calls: list[str] = []
+    for line in reply.splitlines():
+        line = _LIST_MARK.sub("", line.strip().strip("`")).rstrip(",;")
+        if name not in line or not _CALL_LINE.search(line):
+            continue
+        for candidate in (line, line.split("#", 1)[0].strip()):
+            try:
+                tree = ast.parse(candidate)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name | ast.Attribute)
+                    and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == name
+                ):
+                    text = f"{name}({', '.join(ast.unparse(a) for a in [*node.args, *node.keywords])})"
+                    if text not in calls:
+                        calls.append(text)
+                    break
+            break
+    return calls
+
+
+def run_calls(workspace: Workspace, target: Target, calls: list[str], *, task_id: str, timeout: float) -> Run | None:
+    """Make the calls in the sandbox (read-only); None when it cannot run here."""
+    root = workspace.root
+    base = pytest_argv(root)
+    if base is None or not re.search(r"python[\d.]*$", PurePosixPath(base[0]).name):
+        return None
+    argv = [base[0], "-c", RUNNER, target.module, target.name, json.dumps(calls)]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        done = workspace.run_argv(
+            argv, timeout=timeout, task_id=task_id, env=env, writable=False, output_cap=OUTPUT_CAP
+        )
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    text = done.stdout.decode("utf-8", "replace")
+    at = text.rfind(MARKER)
+    if at < 0:
+        return None
+    try:
+        data = json.loads(text[at + len(MARKER) :].splitlines()[0])
+    except (ValueError, IndexError):
+        return None
+    covered = set(data.get("covered", []))
+    mutants = data.get("mutants", [])
+    return Run(
+        cases=data.get("cases", []),
+        uncovered=[line for line in data.get("statements", []) if line not in covered],
+        survived=[m for m in mutants if not m.get("killed")],
+        mutants=len(mutants),
+        error=data.get("error"),
+    )
+
+
+def calls_prompt(target: Target, item_text: str) -> str:
+    example = f"{target.name}({', '.join('...' for _ in target.parameters)})"
+    return (
+        f"To-do item: {item_text.strip()}\n\n"
+        f"The function, from {target.path}:\n```python\n{target.source}\n```\n\n"
+        f"Write 6 to 10 calls of `{target.name}` that a careful tester would check: each case the item "
+        "mentions, each branch of the function, edge values, and inputs it must reject (when it raises). "
+        f"One call per line, with literal arguments, and nothing else — no asserts, no results:\n{example}"
+    )
+
+
+def more_calls_prompt(target: Target, run: Run) -> str:
+    lines = target.source.splitlines()
+    first = target.first_line
+    parts = []
+    if run.uncovered:
+        shown = [f"line {n}: {lines[n - first].strip()}" for n in run.uncovered if 0 <= n - first < len(lines)]
+        parts.append("No call runs these lines:\n" + "\n".join(shown[:6]))
+    if run.survived:
+        shown = [f"line {m['line']}: `{m['before']}` → `{m['after']}`" for m in run.survived[:6]]
+        parts.append("These wrong versions of the code give the same results for every call:\n" + "\n".join(shown))
+    return (
+        "\n\n".join(parts)
+        + f"\n\nWrite more calls of `{target.name}` that reach those lines and whose results would change with "
+        "those edits. One call per line, literal arguments, nothing else."
+    )
+
+
+@dataclass
+class Written:
+    """Tests to add: the import lines they need and the test functions."""
+
+    imports: list[str]
+    body: str
+    returning: int
+    raising: int
+
+    def file_text(self, target: Target, existing: str | None) -> str:
+        """A new test module, or ``existing`` with the imports it lacks and the tests at its end."""
+        if existing is None or not existing.strip():
+            plain = [line for line in self.imports if line.startswith("import ") or line.startswith("from decimal")]
+            plain += [line for line in self.imports if line.startswith("from fractions")]
+            rest = [line for line in self.imports if line not in plain]
+            header = f'"""Tests of `{target.name}` ({target.path}): what each call returns, and what it rejects."""'
+            return "\n".join([header, "", *plain, "", *rest, "", "", self.body])
+        tree = ast.parse(existing)
+        missing = [line for line in self.imports if not _imported(tree, line)]
+        lines = existing.splitlines(keepends=True)
+        imports = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+        at = (imports[-1].end_lineno or 0) if imports else 0
+        lines[at:at] = [line + "\n" for line in missing]
+        return "".join(lines).rstrip("\n") + "\n\n\n" + self.body
+
+
+def _imported(tree: ast.Module, line: str) -> bool:
+    """Whether every name ``line`` imports is imported already (maybe beside others)."""
+    wanted = ast.parse(line).body[0]
+    have: set[tuple[str, str]] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            have.update((node.module or "", alias.asname or alias.name) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            have.update(("", alias.asname or alias.name) for alias in node.names)
+    if isinstance(wanted, ast.ImportFrom):
+        return all((wanted.module or "", alias.asname or alias.name) in have for alias in wanted.names)
+    if isinstance(wanted, ast.Import):
+        return all(("", alias.asname or alias.name) in have for alias in wanted.names)
+    return False
+
+
+def pinned_tests(target: Target, run: Run, taken: set[str]) -> Written:
+    """A parametrised test pinning each returned value, and a ``pytest.raises`` test for each
+    error; test names not in ``taken`` (the test file's own)."""
+    returning = run.returning
+    raising = [c for c in run.cases if "raises" in c]
+    names: set[str] = set()
+    for case in run.cases:
+        names.update(_strings(case.get("names")))
+    stdlib = {
+        "datetime": "import datetime",
+        "Decimal": "from decimal import Decimal",
+        "Fraction": "from fractions import Fraction",
+        "math": "import math",
+    }
+    imports = ["import pytest", *sorted(stdlib[n] for n in names if n in stdlib)]
+    from_module = {target.name, *(n for n in names if n not in stdlib and n not in {"True", "False", "None"})}
+    from_elsewhere: list[str] = []
+    for module, error in sorted({(str(c["raises_module"]), str(c["raises"])) for c in raising}):
+        if module == target.module:
+            from_module.add(error)
+        elif module != "builtins":
+            from_elsewhere.append(f"from {module} import {error}")
+    imports += [f"from {target.module} import {', '.join(sorted(from_module))}", *from_elsewhere]
+    test = f"test_{target.name}"
+    suffix = 2
+    while any(name.startswith(test) for name in taken):
+        test, suffix = f"test_{target.name}_{suffix}", suffix + 1
+    columns, rows = _table(target, returning)
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    body = [
+        "@pytest.mark.parametrize(",
+        f"    ({quoted}),",
+        "    [",
+        *(f"        ({', '.join(row)})," for row in rows),
+        "    ],",
+        ")",
+        f"def {test}({', '.join(columns)}):",
+        f"    assert {_call_with(target, columns)} == expected",
+    ]
+    by_error: dict[str, list[dict[str, object]]] = {}
+    for case in raising:
+        by_error.setdefault(str(case["raises"]), []).append(case)
+    for error, cases in sorted(by_error.items()):
+        tail = "" if len(by_error) == 1 else f"_{_snake(error)}"
+        body += ["", "", f"def {test}_rejects{tail}():"]
+        for case in cases:
+            body += [f"    with pytest.raises({error}):", f"        {_call_text(target, case)}"]
+    return Written(imports, "\n".join(body) + "\n", len(returning), len(raising))
+
+
+def _strings(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _positional(case: dict[str, object]) -> list[str]:
+    return _strings(case.get("args"))
+
+
+def _keywords(case: dict[str, object]) -> dict[str, str]:
+    value = case.get("kwargs")
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _call_text(target: Target, case: dict[str, object]) -> str:
+    parts = [*_positional(case), *(f"{k}={v}" for k, v in _keywords(case).items())]
+    return f"{target.name}({', '.join(parts)})"
+
+
+def _expected(case: dict[str, object]) -> str:
+    result = str(case["result"])
+    return f"pytest.approx({result})" if case.get("type") == "float" else result
+
+
+def _table(target: Target, cases: list[dict[str, object]]) -> tuple[list[str], list[list[str]]]:
+    """The parametrisation: the function's own parameter names when every case passes the same
+    arguments by position (``("text", "expected")``), else ``("args", "kwargs", "expected")``."""
+    counts = {len(_positional(c)) for c in cases}
+    plain = not any(_keywords(c) for c in cases) and len(counts) == 1
+    count = counts.pop() if plain else 0
+    names = target.parameters[:count]
+    if plain and len(names) == count and "expected" not in names:
+        return [*names, "expected"], [[*_positional(c), _expected(c)] for c in cases]
+    rows = [
+        [f"({', '.join(_positional(c))}{',' if len(_positional(c)) == 1 else ''})", repr(_keywords(c)), _expected(c)]
+        for c in cases
+    ]
+    return ["args", "kwargs", "expected"], [
+        [r[0], _dict_text(_keywords(c)), r[2]] for r, c in zip(rows, cases, strict=True)
+    ]
+
+
+def _dict_text(kwargs: dict[str, str]) -> str:
+    return "{" + ", ".join(f'"{k}": {v}' for k, v in kwargs.items()) + "}"
+
+
+def _call_with(target: Target, columns: list[str]) -> str:
+    if columns[:2] == ["args", "kwargs"]:
+        return f"{target.name}(*args, **kwargs)"
+    return f"{target.name}({', '.join(columns[:-1])})"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+__all__ = [
+    "RUNNER",
+    "Run",
+    "Target",
+    "Written",
+    "calls_in",
+    "calls_prompt",
+    "find_target",
+    "more_calls_prompt",
+    "pinned_tests",
+    "run_calls",
+]

@@ -1,0 +1,219 @@
+"""Tests for a function from calls the model picks and values running them gives
+(agent/pinned_tests.py), and the general loop's first move that writes them (agent/first_moves.py).
+
+The calls, coverage and mutants run for real (the runner in the sandbox, pytest from this venv);
+the model's replies are scripted — which calls a model picks is measured by the chores benchmark.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrunner.agent.loop import run_loop
+from agentrunner.agent.pinned_tests import calls_in, find_target, pinned_tests, run_calls
+from agentrunner.agent.recipes import ItemInfo
+from agentrunner.chat import ChatRequest, ChatResponse
+from agentrunner.config import load_config
+from agentrunner.sandbox import sandbox_status
+from agentrunner.tools import ToolResult, Workspace
+
+CONFIG = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+
+[agent]
+workspace = "ws"
+tools = ["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run"]
+"""
+
+CALC = '''"""Small calculations."""
+
+from datetime import date
+
+
+def clamp_pct(value, low=0, high=100):
+    """``value`` as a percentage within [low, high]; a negative ``high`` is an error."""
+    if high < 0:
+        raise ValueError("high must not be negative")
+    if value < low:
+        return low
+    return min(value, high)
+
+
+def next_day(day):
+    return date.fromordinal(day.toordinal() + 1)
+
+
+def half(value):
+    return value / 2
+'''
+
+TESTS = """from pkg.calc import half
+
+
+def test_half():
+    assert half(4) == 2
+"""
+
+needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    root = isolated_home / "ws"
+    (root / "pkg").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "pkg" / "__init__.py").write_text("", "utf-8")
+    (root / "pkg" / "calc.py").write_text(CALC, "utf-8")
+    (root / "tests" / "test_calc.py").write_text(TESTS, "utf-8")
+    return Workspace(load_config(write_config(CONFIG)))
+
+
+def test_calls_are_read_from_any_way_a_model_writes_them() -> None:
+    reply = """Here are the calls:
+```python
+clamp_pct(50)
+assert clamp_pct(-5) == 0
+1. clamp_pct(150, high=120)
+print(clamp_pct(3))  # shows 3
+other(1)
+clamp_pct(50)
+```"""
+    assert calls_in(reply, "clamp_pct") == [
+        "clamp_pct(50)",
+        "clamp_pct(-5)",
+        "clamp_pct(150, high=120)",
+        "clamp_pct(3)",
+    ]
+
+
+def test_the_target_is_the_one_top_level_function_the_item_names(ws: Workspace) -> None:
+    target = find_target(ws.root, ["pkg/calc.py"], ["clamp_pct"])
+    assert target is not None and (target.module, target.name, target.first_line) == ("pkg.calc", "clamp_pct", 6)
+    assert target.parameters == ["value", "low", "high"]
+    assert find_target(ws.root, ["pkg/calc.py"], ["missing"]) is None
+
+
+@needs_sandbox
+def test_running_the_calls_shows_the_lines_they_miss_and_the_mutants_they_let_through(ws: Workspace) -> None:
+    target = find_target(ws.root, ["pkg/calc.py"], ["clamp_pct"])
+    assert target is not None
+    before = {p: p.read_bytes() for p in ws.root.rglob("*") if p.is_file()}
+    run = run_calls(ws, target, ["clamp_pct(50)", "clamp_pct(-5)", "nonsense("], task_id="t", timeout=60)
+    assert run is not None and run.error is None
+    assert [(c["call"], c.get("result")) for c in run.cases] == [("clamp_pct(50)", "50"), ("clamp_pct(-5)", "0")]
+    assert run.uncovered == [9]  # the raise no call reaches
+    # min(value, high) → value: no call is above high, so dropping the guard changes nothing
+    assert any(m["before"] == "min(value, high)" and m["after"] == "value" for m in run.survived)
+    assert not run.enough
+    calls = ["clamp_pct(50)", "clamp_pct(-5)", "clamp_pct(150)", "clamp_pct(5, high=-1)", "clamp_pct(5, high=0)"]
+    more = run_calls(ws, target, calls, task_id="t", timeout=60)
+    assert more is not None and more.uncovered == [] and more.enough
+    assert {p: p.read_bytes() for p in ws.root.rglob("*") if p.is_file()} == before  # nothing written
+
+
+@needs_sandbox
+def test_the_pinned_tests_pass_and_fail_on_a_wrong_version(ws: Workspace) -> None:
+    target = find_target(ws.root, ["pkg/calc.py"], ["next_day"])
+    assert target is not None
+    run = run_calls(
+        ws, target, ["next_day(date(2024, 2, 28))", "next_day(date(2023, 12, 31))"], task_id="t", timeout=60
+    )
+    assert run is not None and run.enough
+    written = pinned_tests(target, run, set())
+    text = written.file_text(target, None)
+    assert "import datetime" in text and "from pkg.calc import next_day" in text
+    assert "(datetime.date(2024, 2, 28), datetime.date(2024, 2, 29))," in text
+    path = ws.root / "tests" / "test_next_day.py"
+    path.write_text(text, "utf-8")
+    assert pytest_in(ws.root, "tests/test_next_day.py") == 0
+    calc = ws.root / "pkg" / "calc.py"
+    calc.write_text(CALC.replace("toordinal() + 1", "toordinal() + 2"), "utf-8")
+    assert pytest_in(ws.root, "tests/test_next_day.py") == 1
+
+
+def test_tests_added_to_an_existing_file_take_its_imports_and_new_names(ws: Workspace) -> None:
+    from agentrunner.agent.pinned_tests import Run
+
+    target = find_target(ws.root, ["pkg/calc.py"], ["half"])
+    assert target is not None
+    run = Run(
+        cases=[
+            {"call": "half(4)", "args": ["4"], "kwargs": {}, "names": [], "result": "2.0", "type": "float"},
+            {"call": "half(1)", "args": ["1"], "kwargs": {}, "names": [], "result": "0.5", "type": "float"},
+            {"call": "half('a')", "args": ["'a'"], "kwargs": {}, "names": [], "raises": "ZeroDivisionError",
+             "raises_module": "builtins"},
+        ],
+        uncovered=[], survived=[], mutants=2,
+    )  # fmt: skip
+    existing = TESTS
+    written = pinned_tests(target, run, {"test_half"})
+    text = written.file_text(target, existing)
+    assert text.startswith("from pkg.calc import half\nimport pytest\n")  # one import added, none twice
+    assert "def test_half_2(value, expected):" in text and "(4, pytest.approx(2.0))," in text
+    assert "def test_half_2_rejects():\n    with pytest.raises(ZeroDivisionError):\n        half('a')" in text
+    compile(text, "test_calc.py", "exec")
+
+
+def pytest_in(root: Path, *args: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode
+
+
+class ScriptedModel:
+    """A context whose model answers with the scripted replies, in order (then DONE)."""
+
+    first_moves = True
+
+    def __init__(self, workspace: Workspace, title: str, replies: list[str]) -> None:
+        self.workspace = workspace
+        self.item = ItemInfo(id="i1", title=title, context="", tags=[], file="tasks/t.md")
+        self.max_tool_calls = 3
+        self.replies = list(replies)
+        self.requests: list[ChatRequest] = []
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        return ChatResponse(text=self.replies.pop(0) if self.replies else "DONE")
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(name, arguments)
+
+
+@needs_sandbox
+def test_a_tests_item_is_done_with_the_calls_the_model_picks_and_one_more_try(ws: Workspace) -> None:
+    ctx = ScriptedModel(
+        ws,
+        "Nothing tests `clamp_pct` in pkg/calc.py — add tests",
+        ["clamp_pct(50)\nclamp_pct(-5)", "clamp_pct(150)\nclamp_pct(5, high=-1)\nclamp_pct(5, high=0)\nclamp_pct(100)"],
+    )
+    result = run_loop(ctx, ctx.item.title, ["pkg/calc.py"], [], 512)
+    assert result.error is None, result.error
+    assert len(ctx.requests) == 2  # the calls, then the calls reaching what the first ones missed
+    second = ctx.requests[1].messages[-1].content
+    assert "line 9: raise ValueError" in second and "`min(value, high)` → `value`" in second
+    assert "tests/test_clamp_pct.py: tests of `clamp_pct`" in result.text
+    text = (ws.root / "tests" / "test_clamp_pct.py").read_text("utf-8")
+    assert "((150,), {}, 100)," in text and '((5,), {"high": 0}, 0),' in text and "clamp_pct(5, high=-1)" in text
+    assert pytest_in(ws.root, "tests/test_clamp_pct.py") == 0
+
+
+@needs_sandbox
+def test_calls_that_miss_a_branch_twice_leave_the_item_to_the_model_with_nothing_written(ws: Workspace) -> None:
+    ctx = ScriptedModel(ws, "Nothing tests `clamp_pct` in pkg/calc.py — add tests", ["clamp_pct(50)", "clamp_pct(60)"])
+    run_loop(ctx, ctx.item.title, ["pkg/calc.py"], [], 512)
+    assert len(ctx.requests) >= 3  # two tries at the calls, then the model's own loop
+    assert "tests of `clamp_pct`" not in ctx.requests[2].messages[-1].content
+    assert not (ws.root / "tests" / "test_clamp_pct.py").exists()
