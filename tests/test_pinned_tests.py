@@ -203,7 +203,10 @@ def test_a_tests_item_is_done_with_the_calls_the_model_picks_and_one_more_try(ws
     assert result.error is None, result.error
     assert len(ctx.requests) == 2  # the calls, then the calls reaching what the first ones missed
     second = ctx.requests[1].messages[-1].content
-    assert "line 9: raise ValueError" in second and "`min(value, high)` → `value`" in second
+    assert (
+        'line 9: `raise ValueError("high must not be negative")` (it runs only when `if high < 0:` holds' in second
+        and "`min(value, high)` → `value`" in second
+    )
     assert "tests/test_clamp_pct.py: tests of `clamp_pct`" in result.text
     text = (ws.root / "tests" / "test_clamp_pct.py").read_text("utf-8")
     assert "((150,), {}, 100)," in text and '((5,), {"high": 0}, 0),' in text and "clamp_pct(5, high=-1)" in text

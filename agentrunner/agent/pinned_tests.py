@@ -276,6 +276,7 @@ class Target:
     source: str
     parameters: list[str]
     first_line: int
+    constants: list[str]  # the module-level assignments the function reads (``MAX_HOURS = 24``)
 
 
 @dataclass
@@ -321,8 +322,22 @@ def find_target(root: Path, modules: list[str], names: list[str]) -> Target | No
                 arguments = node.args
                 parameters = [a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]]
                 module = module_name(path.removeprefix("src/"))
-                found.append(Target(path, module, node.name, source, parameters, node.lineno))
+                constants = _constants_read(text, tree, node)
+                found.append(Target(path, module, node.name, source, parameters, node.lineno, constants))
     return found[0] if len(found) == 1 else None
+
+
+def _constants_read(text: str, tree: ast.Module, function: ast.FunctionDef) -> list[str]:
+    read = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    found: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id in read for t in targets):
+                segment = ast.get_source_segment(text, node) or ""
+                if len(segment) <= 300:
+                    found.append(segment)
+    return found[:8]
 
 
 _CALL_LINE = re.compile(r"[A-Za-z_][\w.]*\(")
@@ -390,13 +405,29 @@ def run_calls(workspace: Workspace, target: Target, calls: list[str], *, task_id
 
 def calls_prompt(target: Target, item_text: str) -> str:
     example = f"{target.name}({', '.join('...' for _ in target.parameters)})"
+    uses = "\n".join(target.constants)
     return (
         f"To-do item: {item_text.strip()}\n\n"
-        f"The function, from {target.path}:\n```python\n{target.source}\n```\n\n"
-        f"Write 6 to 10 calls of `{target.name}` that a careful tester would check: each case the item "
+        f"The function, from {target.path}:\n```python\n{target.source}\n```\n"
+        + (f"It uses these module constants:\n```python\n{uses}\n```\n" if uses else "")
+        + f"\nWrite 6 to 10 calls of `{target.name}` that a careful tester would check: each case the item "
         "mentions, each branch of the function, edge values, and inputs it must reject (when it raises). "
         f"One call per line, with literal arguments, and nothing else — no asserts, no results:\n{example}"
     )
+
+
+_GUARD = re.compile(r"^\s*(?:if|elif|else|for|while|try|except|with|match|case)\b")
+
+
+def _guard(lines: list[str], index: int) -> str | None:
+    """The condition a line runs under: the nearest line above it that is less indented and opens
+    a block (``if hours > MAX:``)."""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    for above in range(index - 1, -1, -1):
+        line = lines[above]
+        if line.strip() and len(line) - len(line.lstrip()) < indent:
+            return line.strip() if _GUARD.match(line) else None
+    return None
 
 
 def more_calls_prompt(target: Target, run: Run) -> str:
@@ -404,8 +435,14 @@ def more_calls_prompt(target: Target, run: Run) -> str:
     first = target.first_line
     parts = []
     if run.uncovered:
-        shown = [f"line {n}: {lines[n - first].strip()}" for n in run.uncovered if 0 <= n - first < len(lines)]
-        parts.append("No call runs these lines:\n" + "\n".join(shown[:6]))
+        shown = []
+        for number in run.uncovered[:6]:
+            if not 0 <= number - first < len(lines):
+                continue
+            guard = _guard(lines, number - first)
+            why = f" (it runs only when `{guard}` holds: no call makes that true)" if guard else ""
+            shown.append(f"line {number}: `{lines[number - first].strip()}`{why}")
+        parts.append("No call runs these lines:\n" + "\n".join(shown))
     if run.survived:
         shown = [f"line {m['line']}: `{m['before']}` → `{m['after']}`" for m in run.survived[:6]]
         parts.append("These wrong versions of the code give the same results for every call:\n" + "\n".join(shown))
