@@ -120,6 +120,20 @@ def test_running_the_calls_shows_the_lines_they_miss_and_the_mutants_they_let_th
 
 
 @needs_sandbox
+def test_only_the_calls_that_test_something_are_pinned(ws: Workspace) -> None:
+    target = find_target(ws.root, ["pkg/calc.py"], ["clamp_pct"])
+    assert target is not None
+    calls = ["clamp_pct(50)", "clamp_pct(51)", "clamp_pct(-5)", "clamp_pct(52)", "clamp_pct(150)", "clamp_pct(53)"]
+    calls += ["clamp_pct(5, high=-1)", "clamp_pct(5, high=0)", "clamp_pct(50.0)", "clamp_pct(value=50)"]
+    run = run_calls(ws, target, calls, task_id="t", timeout=60)
+    assert run is not None and run.enough
+    # 51, 52, 53 run no new line and catch no mutant; 50.0 and value=50 are 50 again
+    assert [c["call"] for c in run.chosen()] == [
+        "clamp_pct(50)", "clamp_pct(-5)", "clamp_pct(150)", "clamp_pct(5, high=-1)", "clamp_pct(5, high=0)"
+    ]  # fmt: skip
+
+
+@needs_sandbox
 def test_the_pinned_tests_pass_and_fail_on_a_wrong_version(ws: Workspace) -> None:
     target = find_target(ws.root, ["pkg/calc.py"], ["next_day"])
     assert target is not None
@@ -146,12 +160,13 @@ def test_tests_added_to_an_existing_file_take_its_imports_and_new_names(ws: Work
     assert target is not None
     run = Run(
         cases=[
-            {"call": "half(4)", "args": ["4"], "kwargs": {}, "names": [], "result": "2.0", "type": "float"},
+            {"call": "half(4)", "args": ["4"], "kwargs": {}, "names": [], "result": "2.0", "type": "float",
+             "lines": [22]},
             {"call": "half(1)", "args": ["1"], "kwargs": {}, "names": [], "result": "0.5", "type": "float"},
             {"call": "half('a')", "args": ["'a'"], "kwargs": {}, "names": [], "raises": "ZeroDivisionError",
-             "raises_module": "builtins"},
+             "raises_module": "builtins", "lines": [22]},
         ],
-        uncovered=[], survived=[], mutants=2,
+        uncovered=[], survived=[], mutants=2, killers=[2],
     )  # fmt: skip
     existing = TESTS
     written = pinned_tests(target, run, {"test_half"})

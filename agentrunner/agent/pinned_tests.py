@@ -34,7 +34,7 @@ import json
 import os
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..tools import Workspace
@@ -43,6 +43,7 @@ from .verification import module_name, pytest_argv
 MARKER = "@@agentrunner-pinned@@"
 MAX_CALLS = 24  # calls run (two tries; a model that writes 40 is repeating itself)
 MIN_RETURNING = 2  # a test of only the errors pins too little
+MIN_PINNED = 3  # values pinned at least, when the calls give that many
 KILLED_NEEDED = 0.8  # share of the mutants the calls must catch (some mutants change nothing)
 OUTPUT_CAP = 400_000
 
@@ -146,6 +147,8 @@ def literal(value):
     except Exception:
         return None
 made = []
+keys = set()
+covered = set()
 for text in calls[:MAX_CALLS]:
     try:
         expr = ast.parse(text, mode="eval").body
@@ -160,6 +163,11 @@ for text in calls[:MAX_CALLS]:
     shown = [literal(a) for a in args] + [literal(v) for v in kwargs.values()]
     if any(s is None for s in shown):
         continue
+    key = repr((args, kwargs))
+    if key in keys:
+        continue  # the same call again, spelled another way
+    keys.add(key)
+    seen_lines.clear()
     sys.settrace(tracer)
     try:
         kind, value = call(function, args, kwargs)
@@ -181,9 +189,11 @@ for text in calls[:MAX_CALLS]:
         case.update(raises=kind_of.__name__, raises_module=kind_of.__module__)
     else:
         continue
+    case["lines"] = sorted(line for line, lines in statements.items() if seen_lines.intersection(lines))
+    covered.update(case["lines"])
     made.append((args, kwargs, kind, value))
     out["cases"].append(case)
-out["covered"] = sorted(line for line, lines in statements.items() if seen_lines.intersection(lines))
+out["covered"] = sorted(covered)
 # mutants: one small edit each, tried on the calls that worked
 SWAP_CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
 SWAP_BIN = {
@@ -254,14 +264,16 @@ for index, how in spots_of(node)[:60]:
         mutant = scope[node.name]
     except Exception:
         continue
-    killed = False
-    for args, kwargs, kind, value in made:
+    killer = None
+    for number, (args, kwargs, kind, value) in enumerate(made):
         got_kind, got = call(mutant, args, kwargs)
         if got_kind != kind or (kind == "ok" and not same(got, value)) or (
                 kind == "raise" and type(got) is not type(value)):
-            killed = True
+            killer = number
             break
-    out["mutants"].append({"line": line, "before": before, "after": after, "killed": killed})
+    out["mutants"].append(
+        {"line": line, "before": before, "after": after, "killed": killer is not None, "killer": killer}
+    )
 done()
 '''.replace("MAX_CALLS", str(MAX_CALLS))
 
@@ -288,6 +300,26 @@ class Run:
     survived: list[dict[str, object]]  # mutants no call caught
     mutants: int
     error: str | None = None
+    killers: list[int] = field(default_factory=list)  # for each caught mutant, the first call that caught it
+
+    def chosen(self) -> list[dict[str, object]]:
+        """The calls worth pinning, in the model's order: each runs a statement no earlier call ran,
+        or is the first to catch a mutant — a model that writes twenty near-identical calls
+        (``f(1003)``, ``f(1004)``…) gets the few that test something."""
+        kept: list[dict[str, object]] = []
+        lines: set[int] = set()
+        firsts = set(self.killers)
+        for number, case in enumerate(self.cases):
+            new = set(_numbers(case.get("lines"))) - lines
+            if new or number in firsts:
+                kept.append(case)
+                lines |= new
+        for case in self.cases:  # a few values pinned even when one call runs every line
+            if sum("result" in c for c in kept) >= MIN_PINNED:
+                break
+            if "result" in case and case not in kept:
+                kept.append(case)
+        return sorted(kept, key=self.cases.index)
 
     @property
     def returning(self) -> list[dict[str, object]]:
@@ -400,7 +432,12 @@ def run_calls(workspace: Workspace, target: Target, calls: list[str], *, task_id
         survived=[m for m in mutants if not m.get("killed")],
         mutants=len(mutants),
         error=data.get("error"),
+        killers=[m["killer"] for m in mutants if isinstance(m.get("killer"), int)],
     )
+
+
+def _numbers(value: object) -> list[int]:
+    return [v for v in value if isinstance(v, int)] if isinstance(value, list) else []
 
 
 def calls_prompt(target: Target, item_text: str) -> str:
@@ -498,10 +535,11 @@ def _imported(tree: ast.Module, line: str) -> bool:
 def pinned_tests(target: Target, run: Run, taken: set[str]) -> Written:
     """A parametrised test pinning each returned value, and a ``pytest.raises`` test for each
     error; test names not in ``taken`` (the test file's own)."""
-    returning = run.returning
-    raising = [c for c in run.cases if "raises" in c]
+    chosen = run.chosen()
+    returning = [c for c in chosen if "result" in c]
+    raising = [c for c in chosen if "raises" in c]
     names: set[str] = set()
-    for case in run.cases:
+    for case in chosen:
         names.update(_strings(case.get("names")))
     stdlib = {
         "datetime": "import datetime",
