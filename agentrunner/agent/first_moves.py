@@ -36,6 +36,7 @@ from .verification import is_test_file, module_name
 TRACE_TIMEOUT = 240.0  # seconds for the traced test run (the project's whole suite, once)
 CALLS_TIMEOUT = 120.0  # seconds for making the model's calls (and the mutants') once
 CALLS_MAX_TOKENS = 400  # the model's reply: a dozen one-line calls
+CALLS_PER_TRY = 16  # a model that writes forty calls is repeating itself: its first sixteen
 CALLS_TRIES = 2  # the model's first calls, then once more with the lines and mutants they missed
 
 
@@ -125,7 +126,7 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
     run: Run | None = None
     for _ in range(CALLS_TRIES):
         response = ctx.call(ChatRequest(messages=messages, max_tokens=CALLS_MAX_TOKENS, temperature=0.0))
-        calls += [call for call in calls_in(response.text, target.name) if call not in calls]
+        calls += [call for call in calls_in(response.text, target.name) if call not in calls][:CALLS_PER_TRY]
         run = run_calls(ctx.workspace, target, calls, task_id=ctx.item.id, timeout=CALLS_TIMEOUT)
         if run is None or run.error is not None or run.enough:
             break

@@ -41,10 +41,12 @@ from ..tools import Workspace
 from .verification import module_name, pytest_argv
 
 MARKER = "@@agentrunner-pinned@@"
-MAX_CALLS = 24  # calls run (two tries; a model that writes 40 is repeating itself)
+MAX_CALLS = 40  # calls run at most (the first moves ask for two tries of sixteen)
 MIN_RETURNING = 2  # a test of only the errors pins too little
 MIN_PINNED = 3  # values pinned at least, when the calls give that many
-KILLED_NEEDED = 0.8  # share of the mutants the calls must catch (some mutants change nothing)
+# the mutants the calls must catch: every one, but of those moving a bound (`<` for `<=`), which
+# often change nothing (`x < low` returning `low` is `x <= low`), half
+BOUNDS_NEEDED = 0.5
 OUTPUT_CAP = 400_000
 
 # Run as ``python -c RUNNER dotted.module function calls.json``: each call made in the module's
@@ -272,7 +274,8 @@ for index, how in spots_of(node)[:60]:
             killer = number
             break
     out["mutants"].append(
-        {"line": line, "before": before, "after": after, "killed": killer is not None, "killer": killer}
+        {"line": line, "before": before, "after": after, "killed": killer is not None, "killer": killer,
+         "boundary": how == "compare" and not any(op in before + after for op in ("==", "!="))}
     )
 done()
 '''.replace("MAX_CALLS", str(MAX_CALLS))
@@ -301,6 +304,7 @@ class Run:
     mutants: int
     error: str | None = None
     killers: list[int] = field(default_factory=list)  # for each caught mutant, the first call that caught it
+    all_mutants: list[dict[str, object]] = field(default_factory=list)
 
     def chosen(self) -> list[dict[str, object]]:
         """The calls worth pinning, in the model's order: each runs a statement no earlier call ran,
@@ -327,12 +331,14 @@ class Run:
 
     @property
     def enough(self) -> bool:
-        killed = self.mutants - len(self.survived)
+        bounds = [m for m in self.all_mutants if m.get("boundary")]
+        bounds_survived = [m for m in bounds if not m.get("killed")]
         return (
             self.error is None
             and len(self.returning) >= MIN_RETURNING
             and not self.uncovered
-            and (self.mutants == 0 or killed >= KILLED_NEEDED * self.mutants)
+            and not [m for m in self.survived if not m.get("boundary")]
+            and len(bounds_survived) <= (1 - BOUNDS_NEEDED) * len(bounds)
             and any(c.get("result") != "None" for c in self.returning)
         )
 
@@ -433,6 +439,7 @@ def run_calls(workspace: Workspace, target: Target, calls: list[str], *, task_id
         mutants=len(mutants),
         error=data.get("error"),
         killers=[m["killer"] for m in mutants if isinstance(m.get("killer"), int)],
+        all_mutants=mutants,
     )
 
 
