@@ -235,3 +235,22 @@ def test_calls_that_miss_a_branch_twice_leave_the_item_to_the_model_with_nothing
     assert len(ctx.requests) >= 3  # two tries at the calls, then the model's own loop
     assert "tests of `clamp_pct`" not in ctx.requests[2].messages[-1].content
     assert not (ws.root / "tests" / "test_clamp_pct.py").exists()
+
+
+def test_every_mutant_must_be_caught_but_half_the_bound_moves() -> None:
+    """heldout6 test-add-months: calls that never hit the end of a shorter month caught 13 of 14
+    mutants — all but `min(day.day, last)` → `day.day`, the one the item was about."""
+    from agentrunner.agent.pinned_tests import Run
+
+    def mutant(killed: bool, boundary: bool = False) -> dict[str, object]:
+        return {"line": 1, "before": "a", "after": "b", "killed": killed, "boundary": boundary}
+
+    cases: list[dict[str, object]] = [{"call": f"f({n})", "result": str(n), "lines": [1]} for n in (1, 2)]
+
+    def run(mutants: list[dict[str, object]]) -> Run:
+        survived = [m for m in mutants if not m["killed"]]
+        return Run(cases, [], survived, len(mutants), all_mutants=mutants)
+
+    assert not run([*[mutant(True)] * 13, mutant(False)]).enough
+    assert run([*[mutant(True)] * 13, mutant(True, boundary=True), mutant(False, boundary=True)]).enough
+    assert not run([mutant(True), mutant(False, boundary=True), mutant(False, boundary=True)]).enough
