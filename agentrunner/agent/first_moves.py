@@ -1,21 +1,26 @@
 """Work the general loop does before it asks the model: what running the code can answer.
 
-Type hints for a module are answered better by observing the project's tests run than by a small
-model's guess (:mod:`agentrunner.agent.tracing`, :mod:`agentrunner.agent.typehints`): the types
-each function is really called with. Qwen2.5-Coder-1.5B's own hints failed mypy in five of the
-seven held-out suites.
+- Type hints for a module are answered better by observing the project's tests run than by a
+  small model's guess (:mod:`agentrunner.agent.tracing`, :mod:`agentrunner.agent.typehints`): the
+  types each function is really called with. Qwen2.5-Coder-1.5B's own hints failed mypy in five of
+  the seven held-out suites.
+- Tests for a function: the model picks the calls (one short reply, maybe a second), running them
+  gives the values to pin, and they are kept only when they run every statement of the function
+  and catch its mutants (:mod:`agentrunner.agent.pinned_tests`). The model computing expected
+  values in its head was what failed.
 
 A first move is a list of workspace writes. The loop applies them as it applies the model's, then
-runs the same gate (parse, ``asked`` — every parameter and return annotated, mypy clean — and the
-tests): a move the gate accepts finishes the step with no model call; a refused one is kept for the
-model to fix (the mypy errors are usually a few lines), with the gate's words in its first prompt.
-A move never decides an item the gate would not accept from the model.
+runs the same gate (parse, ``asked`` — for hints: every parameter and return annotated, mypy
+clean —, the new tests and their ``mutants`` check, the project's tests): a move the gate accepts
+finishes the step; a refused hints move is kept for the model to fix (the mypy errors are usually
+a few lines), with the gate's words in its first prompt; a refused tests move is undone. A move
+never decides an item the gate would not accept from the model.
 
-Tried and dropped: tests for a function from the calls the project's tests make of it (each call a
+Tried and dropped: tests from the calls the project's tests make of the function (each call a
 pinned case). On the nine test-writing chores of the benchmark suites it made 6 ticks, of which 4
 were wrong — the observed calls miss the edge cases a reviewer's tests must hold (a negative
 amount, the end of a shorter month), and the ``mutants`` check (the function returning None) does
-not see that.
+not see that. The mutants of :mod:`.pinned_tests` (a ``min`` guard dropped …) do.
 """
 
 from __future__ import annotations
