@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from agentrunner.agent.loop import run_loop
-from agentrunner.agent.pinned_tests import calls_in, find_target, pinned_tests, run_calls
+from agentrunner.agent.pinned_tests import asks_about_errors, calls_in, find_target, pinned_tests, run_calls
 from agentrunner.agent.recipes import ItemInfo
 from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
@@ -53,6 +53,16 @@ def next_day(day):
 
 def half(value):
     return value / 2
+
+
+def sign(value):
+    if value > 0:
+        return 1
+    if value < 0:
+        return -1
+    if value == 0:
+        return 0
+    raise AssertionError("unreachable")
 '''
 
 TESTS = """from pkg.calc import half
@@ -211,7 +221,7 @@ class ScriptedModel:
 def test_a_tests_item_is_done_with_the_calls_the_model_picks_and_one_more_try(ws: Workspace) -> None:
     ctx = ScriptedModel(
         ws,
-        "Nothing tests `clamp_pct` in pkg/calc.py — add tests",
+        "Nothing tests `clamp_pct` in pkg/calc.py — add tests, the invalid bound too",
         ["clamp_pct(50)\nclamp_pct(-5)", "clamp_pct(150)\nclamp_pct(5, high=-1)\nclamp_pct(5, high=0)\nclamp_pct(100)"],
     )
     result = run_loop(ctx, ctx.item.title, ["pkg/calc.py"], [], 512)
@@ -254,3 +264,22 @@ def test_every_mutant_must_be_caught_but_half_the_bound_moves() -> None:
     assert not run([*[mutant(True)] * 13, mutant(False)]).enough
     assert run([*[mutant(True)] * 13, mutant(True, boundary=True), mutant(False, boundary=True)]).enough
     assert not run([mutant(True), mutant(False, boundary=True), mutant(False, boundary=True)]).enough
+
+
+@needs_sandbox
+def test_an_unreachable_raise_need_not_run_and_a_raise_counts_only_when_the_item_speaks_of_errors(
+    ws: Workspace,
+) -> None:
+    sign = find_target(ws.root, ["pkg/calc.py"], ["sign"])
+    assert sign is not None
+    run = run_calls(ws, sign, ["sign(5)", "sign(-2)", "sign(0)"], task_id="t", timeout=60)
+    assert run is not None and run.uncovered == [] and run.enough  # `raise AssertionError` is not a miss
+    clamp = find_target(ws.root, ["pkg/calc.py"], ["clamp_pct"])
+    assert clamp is not None
+    calls = ["clamp_pct(50)", "clamp_pct(-5)", "clamp_pct(150)", "clamp_pct(5, high=0)"]
+    run = run_calls(ws, clamp, calls, task_id="t", timeout=60)
+    assert run is not None and run.uncovered == [9] and run.raise_lines == [9]
+    assert run.missed == [9] and not run.enough  # by default a raise no call runs is a miss
+    run.errors_asked = asks_about_errors("Nothing tests clamp_pct — add tests")
+    assert run.missed == [] and run.enough
+    assert asks_about_errors("add tests for clamp_pct, including the invalid bounds")

@@ -32,7 +32,16 @@ from typing import Any
 
 from ..chat import ChatRequest, Message
 from .checks import asks_for_new_tests, asks_for_tests_only, asks_for_type_hints, named_modules
-from .pinned_tests import Run, calls_in, calls_prompt, find_target, more_calls_prompt, pinned_tests, run_calls
+from .pinned_tests import (
+    Run,
+    asks_about_errors,
+    calls_in,
+    calls_prompt,
+    find_target,
+    more_calls_prompt,
+    pinned_tests,
+    run_calls,
+)
 from .sources import python_modules
 from .tracing import trace_module
 from .typehints import annotate_module
@@ -133,6 +142,8 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
         response = ctx.call(ChatRequest(messages=messages, max_tokens=CALLS_MAX_TOKENS, temperature=0.0))
         calls += [call for call in calls_in(response.text, target.name) if call not in calls][:CALLS_PER_TRY]
         run = run_calls(ctx.workspace, target, calls, task_id=ctx.item.id, timeout=CALLS_TIMEOUT)
+        if run is not None:
+            run.errors_asked = asks_about_errors(text)
         if run is None or run.error is not None or run.enough:
             break
         messages += [

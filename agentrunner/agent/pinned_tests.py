@@ -103,7 +103,19 @@ def collect(stmts):
         for case in getattr(stmt, "cases", []) or []:
             collect(case.body)
 collect(body)
+source_lines = open(source_path, encoding="utf-8").read().splitlines()
+def unreachable(stmt):
+    """`raise AssertionError(...)` and lines marked `# pragma: no cover`: not meant to run."""
+    exc = getattr(stmt, "exc", None)
+    name = exc.func if isinstance(exc, ast.Call) else exc
+    if isinstance(stmt, ast.Raise) and isinstance(name, ast.Name) and name.id == "AssertionError":
+        return True
+    return "pragma: no cover" in source_lines[stmt.lineno - 1]
+for stmt in ast.walk(node):
+    if isinstance(stmt, ast.stmt) and stmt.lineno in statements and unreachable(stmt):
+        del statements[stmt.lineno]
 out["statements"] = sorted(statements)
+out["raises"] = sorted(n.lineno for n in ast.walk(node) if isinstance(n, ast.Raise) and n.lineno in statements)
 seen_lines = set()
 start, end = node.lineno, node.end_lineno
 def tracer(frame, event, arg):
@@ -204,13 +216,15 @@ SWAP_BIN = {
 }
 def spots_of(fn):
     spots = []
+    # a constant compared with (`x > 0`): one more is a moved bound, like `>` for `>=`
+    compared = {id(c) for n in ast.walk(fn) if isinstance(n, ast.Compare) for c in [n.left, *n.comparators]}
     for i, n in enumerate(ast.walk(fn)):
         if isinstance(n, ast.Compare) and len(n.ops) == 1 and type(n.ops[0]) in SWAP_CMP:
             spots.append((i, "compare"))
         elif isinstance(n, ast.BinOp) and type(n.op) in SWAP_BIN:
             spots.append((i, "binop"))
         elif isinstance(n, ast.Constant) and type(n.value) in (int, float):
-            spots.append((i, "constant"))
+            spots.append((i, "bound" if id(n) in compared else "constant"))
         elif isinstance(n, (ast.If, ast.While, ast.IfExp)):
             spots.append((i, "negate"))
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and not n.keywords:
@@ -240,7 +254,7 @@ def apply(fn, index, how):
         target.ops = [SWAP_CMP[type(target.ops[0])]()]
     elif how == "binop":
         target.op = SWAP_BIN[type(target.op)]()
-    elif how == "constant":
+    elif how in ("constant", "bound"):
         target.value = target.value + 1
     elif how == "negate":
         target.test = shown = ast.UnaryOp(op=ast.Not(), operand=target.test)
@@ -275,7 +289,7 @@ for index, how in spots_of(node)[:60]:
             break
     out["mutants"].append(
         {"line": line, "before": before, "after": after, "killed": killer is not None, "killer": killer,
-         "boundary": how == "compare" and not any(op in before + after for op in ("==", "!="))}
+         "boundary": how == "bound" or how == "compare" and not any(op in before + after for op in ("==", "!="))}
     )
 done()
 '''.replace("MAX_CALLS", str(MAX_CALLS))
@@ -305,6 +319,17 @@ class Run:
     error: str | None = None
     killers: list[int] = field(default_factory=list)  # for each caught mutant, the first call that caught it
     all_mutants: list[dict[str, object]] = field(default_factory=list)
+    raise_lines: list[int] = field(default_factory=list)  # the function's `raise` statements
+    errors_asked: bool = True  # the item asks about errors: a `raise` no call runs is a miss
+
+    @property
+    def missed(self) -> list[int]:
+        """The statements no call ran that count: a `raise` counts only when the item speaks of
+        errors ("rejects negative hours") — tests of the cases an item names need not try every
+        way the input can be bad."""
+        if self.errors_asked:
+            return self.uncovered
+        return [line for line in self.uncovered if line not in self.raise_lines]
 
     def chosen(self) -> list[dict[str, object]]:
         """The calls worth pinning, in the model's order: each runs a statement no earlier call ran,
@@ -336,11 +361,23 @@ class Run:
         return (
             self.error is None
             and len(self.returning) >= MIN_RETURNING
-            and not self.uncovered
+            and not self.missed
             and not [m for m in self.survived if not m.get("boundary")]
             and len(bounds_survived) <= (1 - BOUNDS_NEEDED) * len(bounds)
             and any(c.get("result") != "None" for c in self.returning)
         )
+
+
+_ERRORS = re.compile(
+    r"\b(?:errors?|exceptions?|rais\w*|reject\w*|invalid|bad|malformed|empty|negative|refus\w*|"
+    r"fail\w*|too (?:big|large|long|many|much|high|low|small))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_errors(item_text: str) -> bool:
+    """The item speaks of bad input or errors ("cover the invalid inputs", "negative amounts")."""
+    return _ERRORS.search(item_text) is not None
 
 
 def find_target(root: Path, modules: list[str], names: list[str]) -> Target | None:
@@ -435,6 +472,7 @@ def run_calls(workspace: Workspace, target: Target, calls: list[str], *, task_id
     return Run(
         cases=data.get("cases", []),
         uncovered=[line for line in data.get("statements", []) if line not in covered],
+        raise_lines=_numbers(data.get("raises")),
         survived=[m for m in mutants if not m.get("killed")],
         mutants=len(mutants),
         error=data.get("error"),
@@ -478,9 +516,9 @@ def more_calls_prompt(target: Target, run: Run) -> str:
     lines = target.source.splitlines()
     first = target.first_line
     parts = []
-    if run.uncovered:
+    if run.missed:
         shown = []
-        for number in run.uncovered[:6]:
+        for number in run.missed[:6]:
             if not 0 <= number - first < len(lines):
                 continue
             guard = _guard(lines, number - first)
@@ -650,6 +688,7 @@ __all__ = [
     "Run",
     "Target",
     "Written",
+    "asks_about_errors",
     "calls_in",
     "calls_prompt",
     "find_target",
