@@ -153,7 +153,7 @@ def test_the_pinned_tests_pass_and_fail_on_a_wrong_version(ws: Workspace) -> Non
     assert run is not None and run.enough
     written = pinned_tests(target, run, set())
     text = written.file_text(target, None)
-    assert "import datetime" in text and "from pkg.calc import next_day" in text
+    assert "\n\nimport datetime\n\nimport pytest\n\nfrom pkg.calc import next_day\n" in text  # isort's groups
     assert "(datetime.date(2024, 2, 28), datetime.date(2024, 2, 29))," in text
     path = ws.root / "tests" / "test_next_day.py"
     path.write_text(text, "utf-8")

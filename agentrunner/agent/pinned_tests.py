@@ -535,6 +535,15 @@ def more_calls_prompt(target: Target, run: Run) -> str:
     )
 
 
+# the standard library's names a pinned value's repr may use, and their import lines
+_STDLIB_IMPORTS = {
+    "datetime": "import datetime",
+    "Decimal": "from decimal import Decimal",
+    "Fraction": "from fractions import Fraction",
+    "math": "import math",
+}
+
+
 @dataclass
 class Written:
     """Tests to add: the import lines they need and the test functions."""
@@ -547,11 +556,13 @@ class Written:
     def file_text(self, target: Target, existing: str | None) -> str:
         """A new test module, or ``existing`` with the imports it lacks and the tests at its end."""
         if existing is None or not existing.strip():
-            plain = [line for line in self.imports if line.startswith("import ") or line.startswith("from decimal")]
-            plain += [line for line in self.imports if line.startswith("from fractions")]
-            rest = [line for line in self.imports if line not in plain]
+            # isort's groups: the standard library, pytest, the project
+            stdlib = sorted((line for line in self.imports if line in _STDLIB_IMPORTS.values()), key=_isort_key)
+            project = [line for line in self.imports if line not in stdlib and line != "import pytest"]
+            groups = [group for group in (stdlib, ["import pytest"], project) if group]
             header = f'"""Tests of `{target.name}` ({target.path}): what each call returns, and what it rejects."""'
-            return "\n".join([header, "", *plain, "", *rest, "", "", self.body])
+            block = "\n\n".join("\n".join(group) for group in groups)
+            return "\n".join([header, "", block, "", "", self.body])
         tree = ast.parse(existing)
         missing = [line for line in self.imports if not _imported(tree, line)]
         lines = existing.splitlines(keepends=True)
@@ -559,6 +570,11 @@ class Written:
         at = (imports[-1].end_lineno or 0) if imports else 0
         lines[at:at] = [line + "\n" for line in missing]
         return "".join(lines).rstrip("\n") + "\n\n\n" + self.body
+
+
+def _isort_key(line: str) -> tuple[bool, str]:
+    """isort's order in a section: ``import x`` lines first, then ``from x import y``, by module."""
+    return line.startswith("from "), line.split()[1]
 
 
 def _imported(tree: ast.Module, line: str) -> bool:
@@ -586,13 +602,8 @@ def pinned_tests(target: Target, run: Run, taken: set[str]) -> Written:
     names: set[str] = set()
     for case in chosen:
         names.update(_strings(case.get("names")))
-    stdlib = {
-        "datetime": "import datetime",
-        "Decimal": "from decimal import Decimal",
-        "Fraction": "from fractions import Fraction",
-        "math": "import math",
-    }
-    imports = ["import pytest", *sorted(stdlib[n] for n in names if n in stdlib)]
+    stdlib = _STDLIB_IMPORTS
+    imports = [*sorted(stdlib[n] for n in names if n in stdlib), "import pytest"]
     from_module = {target.name, *(n for n in names if n not in stdlib and n not in {"True", "False", "None"})}
     from_elsewhere: list[str] = []
     for module, error in sorted({(str(c["raises_module"]), str(c["raises"])) for c in raising}):
