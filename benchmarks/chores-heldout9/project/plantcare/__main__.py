@@ -1,0 +1,3 @@
+from plantcare.cli import main
+
+raise SystemExit(main())
