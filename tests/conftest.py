@@ -35,6 +35,18 @@ max_tokens = 64
 cost_per_hour = 0.05
 """
 
+#: the local tier and a workspace folder ``ws`` with the agent's file tools and ``run`` (the
+#: sandboxed pytest/ruff/py_compile allow-list): what tests of the general loop's work need.
+WORKSPACE_TOOLS = """
+[tiers.local]
+provider = "llama-cpp"
+model = "gemma3-270m"
+
+[agent]
+workspace = "ws"
+tools = ["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run"]
+"""
+
 
 REAL_CACHE = Path.home() / ".cache"  # read once, before any test moves HOME
 
@@ -96,9 +108,7 @@ def fake_local(monkeypatch: pytest.MonkeyPatch, write_config: Callable[[str], Pa
     for CLI tests that need a model call but not inference. Registered for this test only, so
     no other test sees the extra provider name."""
     monkeypatch.setitem(agentrunner.providers.PROVIDERS, fake_provider.NAME, fake_provider.TARGET)
-    monkeypatch.setattr(
-        agentrunner.config, "PROVIDER_NAMES", [*agentrunner.config.PROVIDER_NAMES, fake_provider.NAME]
-    )
+    monkeypatch.setattr(agentrunner.config, "PROVIDER_NAMES", [*agentrunner.config.PROVIDER_NAMES, fake_provider.NAME])
     return write_config(FAKE_LOCAL)
 
 

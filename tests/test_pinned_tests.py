@@ -22,16 +22,7 @@ from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
 from agentrunner.sandbox import sandbox_status
 from agentrunner.tools import ToolResult, Workspace
-
-CONFIG = """
-[tiers.local]
-provider = "llama-cpp"
-model = "gemma3-270m"
-
-[agent]
-workspace = "ws"
-tools = ["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run"]
-"""
+from tests.conftest import WORKSPACE_TOOLS
 
 CALC = '''"""Small calculations."""
 
@@ -83,7 +74,7 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
     (root / "pkg" / "__init__.py").write_text("", "utf-8")
     (root / "pkg" / "calc.py").write_text(CALC, "utf-8")
     (root / "tests" / "test_calc.py").write_text(TESTS, "utf-8")
-    return Workspace(load_config(write_config(CONFIG)))
+    return Workspace(load_config(write_config(WORKSPACE_TOOLS)))
 
 
 def test_calls_are_read_from_any_way_a_model_writes_them() -> None:

@@ -25,16 +25,7 @@ from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
 from agentrunner.sandbox import sandbox_status
 from agentrunner.tools import ToolResult, Workspace
-
-CONFIG = """
-[tiers.local]
-provider = "llama-cpp"
-model = "gemma3-270m"
-
-[agent]
-workspace = "ws"
-tools = ["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run"]
-"""
+from tests.conftest import WORKSPACE_TOOLS
 
 needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
 
@@ -208,7 +199,7 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
     root = isolated_home / "ws"
     write_project(root)
     (root / "tests" / "test_stats.py").write_text(TESTS, "utf-8")
-    return Workspace(load_config(write_config(CONFIG)))
+    return Workspace(load_config(write_config(WORKSPACE_TOOLS)))
 
 
 @needs_sandbox
@@ -290,7 +281,7 @@ def test_no_first_move_when_the_context_turns_them_off(ws: Workspace) -> None:
 
 
 def test_no_first_move_when_the_item_asks_for_more_than_hints(ws: Workspace) -> None:
-    """"Type hints and docstrings for pkg/stats.py": the move would do half of it, and a gate that
+    """ "Type hints and docstrings for pkg/stats.py": the move would do half of it, and a gate that
     does not know the other half could tick the item; the model does all of it."""
     ctx = NoModel(ws, "Add type hints and docstrings to pkg/stats.py")
     before = (ws.root / "pkg" / "stats.py").read_text("utf-8")
