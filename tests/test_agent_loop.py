@@ -927,6 +927,24 @@ def test_a_bare_file_name_of_a_file_in_a_folder_is_that_file_not_a_new_output(ws
     assert step.writes == ["course.toml"]
 
 
+def test_a_file_the_item_says_a_value_is_not_in_is_no_output_and_one_it_starts_with_is(ws: Workspace) -> None:
+    """heldout9 changelog-unknown-plant (Qwen, 952d3f9): "CHANGELOG: add a Fixed entry …: `plantcare
+    water` with a name that isn't in plants.csv …" made plants.csv (at data/plants.csv) the output
+    and failed for not writing it; the CHANGELOG the item starts with was no output."""
+    (ws.root / "data").mkdir()
+    (ws.root / "data" / "plants.csv").write_text("name\nfern\n", "utf-8")
+    (ws.root / "CHANGELOG.md").write_text("# Changelog\n", "utf-8")
+    title = (
+        "CHANGELOG: add a Fixed entry for the next release: `plantcare water` with a name that isn't in "
+        "plants.csv used to log the watering anyway, now it stops with an error"
+    )
+    step = general_step(0, title, ItemInfo(id="i1", title=title, context="", tags=[], file="t.md"), ws.root)
+    assert step.writes == ["CHANGELOG.md"] and step.reads == []
+    title = "Add the fern in plants.csv"
+    step = general_step(0, title, ItemInfo(id="i2", title=title, context="", tags=[], file="t.md"), ws.root)
+    assert step.writes == ["plants.csv"]  # "in plants.csv", said plainly, is still where to write
+
+
 def test_an_item_asking_for_tests_of_a_module_writes_its_test_file(ws: Workspace) -> None:
     """Held-out test-late-penalty (session 11): "Nothing tests `apply_late_penalty`
     (gradebook/grading.py) — add tests" showed only the module; Qwen rewrote the function there five

@@ -110,7 +110,6 @@ def test_type_hints_cover_every_function_and_say_what_a_container_holds() -> Non
     assert type_hints_problem([change("pkg/report.py", REPORT, partial)], one) is None
 
 
-
 def test_every_type_hint_problem_is_told_at_once() -> None:
     """Held-out report-type-hints (session 11): told one bare annotation per turn, Qwen rewrote the
     whole module for each and timed out; all of them (up to a bound) go in one reply."""
@@ -224,6 +223,41 @@ def test_a_docstring_says_what_the_item_asks_it_to_say() -> None:
     # an item that asks for no particular content: any docstring
     plain = "Add a docstring to `percentile` in hits/stats.py"
     assert docstrings_problem([change("hits/stats.py", stats, vague)], plain) is None
+
+
+def test_a_docstring_asked_how_a_value_is_worked_out_names_what_goes_into_it() -> None:
+    """heldout9 docstring-water-ml (Qwen, 952d3f9): "add one that says what it returns and how the
+    amount is worked out" got "Calculate the amount of water needed for a plant per watering." with
+    an Args/Returns block — nothing of the pot size, the light or the smallest amount — and was ticked."""
+    amounts = (
+        "ML_PER_POT_LITRE = 250\nLIGHT_FACTOR = {'bright': 1.3}\nSMALLEST_ML = 50\n\n\n"
+        "def water_ml(plant):\n"
+        "    ml = plant.pot_litres * ML_PER_POT_LITRE * LIGHT_FACTOR.get(plant.light, 1.0)\n"
+        "    return max(SMALLEST_ML, round(ml / 10) * 10)\n"
+    )
+    item = (
+        "water_ml() in plantcare/amounts.py has no docstring: add one that says what it returns and how the "
+        "amount is worked out"
+    )
+
+    def documented(doc: str) -> str:
+        return amounts.replace("(plant):\n", f'(plant):\n    """{doc}"""\n', 1)
+
+    vague = documented(
+        "Calculate the amount of water needed for a plant per watering.\n\n    Args:\n        plant (Plant): "
+        "The plant.\n\n    Returns:\n        float: The amount of water needed in milliliters.\n    "
+    )
+    problem = docstrings_problem([change("plantcare/amounts.py", amounts, vague)], item)
+    assert problem and "does not say how the value is worked out" in problem and "pot_litres" in problem
+    for right in (
+        "The ml of water for one watering: the pot size in litres times ML_PER_POT_LITRE, scaled by the "
+        "plant's light (LIGHT_FACTOR), rounded to 10 ml and never under SMALLEST_ML.",
+        "Water per watering in ml: 250 ml per litre of pot, more in bright light, rounded to tens, at least 50.",
+    ):
+        assert docstrings_problem([change("plantcare/amounts.py", amounts, documented(right))], item) is None
+    # asked only what it returns: any docstring that says it
+    plain = "water_ml() in plantcare/amounts.py has no docstring: add one"
+    assert docstrings_problem([change("plantcare/amounts.py", amounts, vague)], plain) is None
 
 
 def test_a_docstring_a_rewrite_dropped_is_put_back() -> None:
@@ -460,6 +494,7 @@ def test_code_asked_for_output_like_an_example_has_the_examples_text() -> None:
     right = SHELF + (
         '\n    def __repr__(self) -> str:\n        return f"Shelf({len(self.items)} items, {sum(self.items)} units)"\n'
     )
+
     def failed(after: str) -> list[str]:
         changes = [change("pkg/shelf.py", SHELF, after)]
         checks = content_checks(changes, literals={}, item_text=REPR_ITEM, root=None)
@@ -596,3 +631,20 @@ def test_todo_comments_asked_for_in_a_package_are_those_of_the_package(tmp_path:
     everywhere = item.replace("in the gradebook package", "of the project")
     problem = markers_problem([change("TODO.md", None, package_only)], everywhere, tmp_path)
     assert problem is not None and "tests/test_cli.py" in problem
+
+
+def test_a_quoted_command_that_makes_the_files_is_no_text_to_write() -> None:
+    """heldout9 gitignore-backups (Qwen, 952d3f9): "the .bak copies of the log that `plantcare water`
+    leaves behind" — a right .gitignore was refused for lacking "plantcare"."""
+    from agentrunner.agent.verification import literals_problem
+
+    item = (
+        "Extend .gitignore: the virtualenv (.venv/), build leftovers (build/, dist/, *.egg-info), the .bak "
+        "copies of the log that `plantcare water` leaves behind, and the exports/ folder"
+    )
+    right = change(".gitignore", "__pycache__/\n", "__pycache__/\n.venv/\nbuild/\ndist/\n*.egg-info\n*.bak\nexports/\n")
+    assert literals_problem([right], item, [".gitignore"]) is None
+    # a quoted pattern is still text to write
+    quoted = item.replace("(.venv/)", "(`.venv/`)")
+    missing = change(".gitignore", "__pycache__/\n", "__pycache__/\nbuild/\n*.bak\n")
+    assert "'.venv/'" in (literals_problem([missing], quoted, [".gitignore"]) or "")

@@ -89,6 +89,24 @@ def named_identifiers(item_text: str) -> set[str]:
     return names
 
 
+# a function the item names: in backticks (`parse_duration`, `Run.pace()`), or a bare name that is
+# plainly code (snake_case with an underscore, or followed by "()")
+_QUOTED = re.compile(r"`([A-Za-z_][\w.]*)(?:\(\))?`")
+_BARE = re.compile(r"(?<![\w.`/])([A-Za-z_]\w*_\w+|[A-Za-z_]\w*(?=\(\)))(?![\w`/])")
+
+
+def named_words(text: str) -> list[str]:
+    """The names an item gives for code: each part of a dotted name too (`Run.pace` → Run, pace)."""
+    words: list[str] = []
+    for token in [*_QUOTED.findall(text), *_BARE.findall(text)]:
+        if token.endswith((".py", ".md")):
+            continue
+        for part in [token, *token.split(".")]:
+            if part and part not in words:
+                words.append(part)
+    return words
+
+
 def named_modules(item_text: str) -> list[str]:
     """The Python files an item names (``pkg/report.py``), in order, once each."""
     return list(dict.fromkeys(_PY_PATH.findall(item_text)))
@@ -326,6 +344,8 @@ _TYPE_HINTS = re.compile(r"\b(?:type[ -]?hints?|type annotations?|annotat\w+)\b"
 def asks_for_type_hints(item_text: str) -> bool:
     """The item asks for type hints or annotations."""
     return bool(_TYPE_HINTS.search(item_text))
+
+
 _BARE_GENERICS = {
     "list", "dict", "set", "frozenset", "tuple", "type", "List", "Dict", "Set", "FrozenSet", "Tuple", "Type",
     "Iterable", "Iterator", "Sequence", "Mapping", "MutableMapping", "MutableSequence", "Collection",
@@ -501,7 +521,7 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
     classes it names (their methods), else of the module."""
     if not _DOCSTRINGS.search(item_text):
         return None
-    named = named_identifiers(item_text)
+    named = named_identifiers(item_text) | set(named_words(item_text))  # `f` or water_ml()
     every = bool(_EVERY.search(item_text))
     for change, after, _ in _py_changes(changes):
         definitions = {k: v for k, v in _definitions(after).items() if k}
@@ -517,7 +537,9 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
             if not _has_docstring(definitions[qualname]):
                 return f"{change.path}: {qualname} has no docstring (the item asks for it): add one"
         if not every and len(wanted) == 1:
-            problem = _unsaid(definitions[wanted[0]], item_text)
+            problem = _unsaid(definitions[wanted[0]], item_text) or _how_unsaid(
+                definitions[wanted[0]], after, item_text
+            )
             if problem:
                 return f"{change.path}: the docstring of {wanted[0]} {problem}"
     return None
@@ -530,6 +552,9 @@ _SAY = re.compile(
     re.IGNORECASE,
 )
 _DOC_WORDS = {"docstring", "function", "method", "class", "module", "write", "one", "means", "mean", "picks"}
+# "what it returns and how the amount is worked out": the verbs of any docstring request (what is
+# worked out, and from what, is the ``how`` check's)
+_DOC_WORDS |= {"return", "returns", "work", "worked", "works", "computed", "calculated", "figured", "derived"}
 
 
 def _unsaid(node: ast.AST, item_text: str) -> str | None:
@@ -555,6 +580,61 @@ def _unsaid(node: ast.AST, item_text: str) -> str | None:
     if covered * 2 >= len(words) + len(named):
         return None
     return f"does not say what the item asks it to ({clause}): say that in it, in a sentence or two"
+
+
+# "how the amount is worked out", "how it computes the fee": a docstring asked to say how a value
+# is arrived at names what goes into it
+_HOW = re.compile(
+    r"\bhow\b[^.\n]{0,60}?\b(?:work\w*\s+out|comput\w*|calculat\w*|deriv\w*|figur\w*|determin\w*|arriv\w*)\b",
+    re.IGNORECASE,
+)
+_GLUE_PARTS = frozenset(["per", "the", "and", "for", "max", "min", "num", "get", "set", "value", "values"])
+
+
+def _ingredients(node: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> list[str]:
+    """What a function's result is made of: the parameters it reads, the attributes it reads of
+    them (``plant.pot_litres``) and the module constants it reads (``ML_PER_POT_LITRE``)."""
+    parameters = {a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]}
+    constants = {name for name in _module_constants(tree) if name.isupper()}
+    found: list[str] = []
+    bases: list[int] = []  # a parameter read only for its attributes is not itself an ingredient
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id in parameters:
+            found.append(sub.attr)
+            bases.append(id(sub.value))
+    readable = (parameters | constants) - {"self", "cls"}
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and id(sub) not in bases and sub.id in readable:
+            found.append(sub.id)
+    return list(dict.fromkeys(found))
+
+
+def _how_unsaid(node: ast.AST, tree: ast.Module, item_text: str) -> str | None:
+    """A docstring asked to say how a value is worked out names under half of what goes into it
+    (heldout9 docstring-water-ml: "how the amount is worked out" got "Calculate the amount of water
+    needed for a plant per watering." — not the pot size, the light, the smallest amount)."""
+    if not _HOW.search(item_text) or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    ingredients = _ingredients(node, tree)
+    if len(ingredients) < 2:
+        return None
+    doc = ast.get_docstring(node) or ""
+    said = {stem(word) for word in re.findall(r"[A-Za-z]+", doc)}
+
+    def named(ingredient: str) -> bool:
+        if re.search(rf"(?<![\w]){re.escape(ingredient)}(?![\w])", doc):
+            return True
+        parts = [w for w in re.split(r"_|(?<=[a-z])(?=[A-Z])", ingredient) if len(w) >= 3]
+        parts = [w for w in parts if w.lower() not in _GLUE_PARTS]
+        return any(stem(w) in said or any(s.startswith(stem(w)[:5]) for s in said if len(w) >= 5) for w in parts)
+
+    unsaid = [i for i in ingredients if not named(i)]
+    if len(unsaid) * 2 <= len(ingredients):
+        return None
+    return (
+        f"does not say how the value is worked out: it names none or few of what goes into it "
+        f"({', '.join(unsaid[:5])}): say how they make the result, in a sentence or two"
+    )
 
 
 # -- constants that must be used --------------------------------------------------------------

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..chat import ChatRequest, Message
-from .checks import asks_for_new_tests, asks_for_tests_only, asks_for_type_hints, named_modules
+from .checks import asks_for_new_tests, asks_for_tests_only, asks_for_type_hints, named_modules, named_words
 from .pinned_tests import (
     Run,
     asks_about_errors,
@@ -163,22 +163,4 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
     return FirstMove([(output, written.file_text(target, existing))], summary, keep_when_refused=False)
 
 
-# a function the item names: in backticks (`parse_duration`, `Run.pace()`), or a bare name that is
-# plainly code (snake_case with an underscore, or followed by "()")
-_QUOTED = re.compile(r"`([A-Za-z_][\w.]*)(?:\(\))?`")
-_BARE = re.compile(r"(?<![\w.`/])([A-Za-z_]\w*_\w+|[A-Za-z_]\w*(?=\(\)))(?![\w`/])")
-
-
-def named_words(text: str) -> list[str]:
-    """The names an item gives for code: each part of a dotted name too (`Run.pace` → Run, pace)."""
-    words: list[str] = []
-    for token in [*_QUOTED.findall(text), *_BARE.findall(text)]:
-        if token.endswith((".py", ".md")):
-            continue
-        for part in [token, *token.split(".")]:
-            if part and part not in words:
-                words.append(part)
-    return words
-
-
-__all__ = ["FirstMove", "first_move", "named_words"]
+__all__ = ["FirstMove", "first_move"]

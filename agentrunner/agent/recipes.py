@@ -1179,6 +1179,7 @@ _OUTPUT_BEFORE = r"(?:into|to|in|as|create|write|add|update)\s+(?:a\s+|an\s+|the
 # "move `f` out of / from `a.py` …": the module a definition moves out of changes too (it loses
 # the definition and imports it back); as an input only, a copy into the new module was ticked
 _MOVED_OUT_OF = r"\bmov(?:e|es|ing)\b[^.;]*?\b(?:out\s+of|from)\s+(?:the\s+)?(?:module\s+)?`?"
+_NOT_IN = re.compile(r"\b(?:isn't|is\s+not|aren't|are\s+not|wasn't|weren't|not)\s+in\b", re.IGNORECASE)
 # an answer item's "in `x.py`" says where the thing it asks about is, not where to write
 _ANSWER_OUTPUT_BEFORE = _OUTPUT_BEFORE.replace("|in|", "|")
 # `Item.value`, `self.items`: an attribute of a class, not a file (`py.typed` is a file)
@@ -1217,10 +1218,16 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
     fixing = bool(re.match(r"\s*(?:fix|repair|debug)\b", instruction, re.IGNORECASE))
     writes: list[str] = []
     referenced: set[str] = set()  # bare names of files in the project's folders: neither written nor shown
+    # "a name that isn't in plants.csv" says what a file holds, not where to write (heldout9
+    # changelog-unknown-plant failed for not writing plants.csv)
+    affirmed = _NOT_IN.sub(" ", instruction)
     for path in paths:
         mention = re.escape(path) + "|" + re.escape(path.split(".", 1)[0]) if path in by_name else re.escape(path)
-        named_as_output = re.search(before + f"(?:{mention})", instruction, re.IGNORECASE) or re.search(
-            _MOVED_OUT_OF + f"(?:{mention})", instruction, re.IGNORECASE
+        named_as_output = (
+            re.search(before + f"(?:{mention})", affirmed, re.IGNORECASE)
+            or re.search(_MOVED_OUT_OF + f"(?:{mention})", instruction, re.IGNORECASE)
+            # "CHANGELOG: add a Fixed entry …": the file an item starts with, as its heading
+            or (before is _OUTPUT_BEFORE and re.match(rf"\s*`?(?:{mention})`?\s*:", instruction, re.IGNORECASE))
         )
         missing = root is not None and not (root / path).exists()
         if path.endswith("/") or (fixing and re.search(r"(?:^|/)test_[^/]*\.py$", path)):

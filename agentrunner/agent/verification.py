@@ -547,6 +547,14 @@ def _has(text: str, word: str) -> bool:
     return word in text
 
 
+def _subject_of_clause(literal: str, item_text: str) -> bool:
+    """A literal the item quotes as the subject of a clause says where something comes from, not
+    what to write: "the .bak copies of the log that `plantcare water` leaves behind" (heldout9
+    gitignore-backups: the right .gitignore was refused for lacking "plantcare")."""
+    quoted = rf"[`\"]{re.escape(literal)}[`\"]"
+    return re.search(rf"\b(?:that|which|what)\s+{quoted}\s+(?:\w+ly\s+)?[a-z]+(?:s|ed)\b", item_text) is not None
+
+
 def literals_problem(changes: list[FileChange], item_text: str, named_paths: list[str]) -> str | None:
     """Each literal the item quotes is in a file it changed: in text files (docs, config, ignore
     files) every quoted literal (`.venv/`, `pytest>=8`, "Development"); when it changed only code,
@@ -562,6 +570,8 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
         # a file it names (`py.typed` written as pkg/py.typed) is no text to write
         bare = literal.rstrip("/")
         if literal in named_paths or any(bare in (p.rstrip("/"), p.rsplit("/", 1)[-1]) for p in named_paths):
+            continue
+        if _subject_of_clause(literal, item_text):
             continue
         words = [w for w in re.split(r"\s+", literal) if len(w) > 1]
         call = _QUOTED_CALL.match(literal) if groups[0] else None
