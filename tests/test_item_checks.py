@@ -575,6 +575,9 @@ def test_a_list_of_the_codes_todo_comments_has_each_with_its_file_and_line(tmp_p
     assert asked_problem([change("docs/todo.md", None, right)], item, tmp_path) is None
     extra = markers_problem([change("docs/todo.md", None, right + "- tasks/todo.md:1: a to-do\n")], item, tmp_path)
     assert extra and "has 3 bullets" in extra
+    # a long one wrapped onto an indented line is still listed (heldout9 todo-inventory's hand solution)
+    wrapped = "- `pkg/cli.py:3` warn on big\n  numbers\n- `pkg/io.py:2` read the BOM\n"
+    assert markers_problem([change("docs/todo.md", None, wrapped)], item, tmp_path) is None
     # an item that changes the code the comment is in is no inventory
     fixed = [change("pkg/cli.py", "# TODO: x\n", "X = 2\n")]
     assert markers_problem(fixed, "Fix the TODO in pkg/cli.py", tmp_path) is None
