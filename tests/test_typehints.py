@@ -20,7 +20,7 @@ import pytest
 from agentrunner.agent.loop import run_loop
 from agentrunner.agent.recipes import ItemInfo
 from agentrunner.agent.tracing import Call, Trace, parse_output, trace_module
-from agentrunner.agent.typehints import annotate_module, hint, names_of
+from agentrunner.agent.typehints import annotate_module, hint, names_of, widened
 from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
 from agentrunner.sandbox import sandbox_status
@@ -288,3 +288,38 @@ def test_no_first_move_when_the_item_asks_for_more_than_hints(ws: Workspace) -> 
     run_loop(ctx, ctx.item.title, ["pkg/stats.py"], [], 512)
     assert ctx.requests and "A first version" not in ctx.requests[0].messages[-1].content
     assert (ws.root / "pkg" / "stats.py").read_text("utf-8") == before
+
+
+def test_a_hint_mypy_finds_too_narrow_for_the_modules_own_calls_is_widened() -> None:
+    source = "def yes(text: str) -> bool:\n    return (text or '') == 'y'\n\n\n"
+    source += "def f(limit: int = None) -> int:\n    return 1\n"
+    mypy = (
+        'pkg/answers.py:7: error: Argument 1 to "yes" has incompatible type "str | None"; expected "str"  [arg-type]\n'
+        'pkg/answers.py:5: error: Incompatible default for argument "limit" (default has type "None", argument has '
+        'type "int")  [assignment]\n'
+    )
+    text = widened(source, mypy)
+    assert text is not None
+    assert "def yes(text: str | None) -> bool:" in text and "def f(limit: int | None = None) -> int:" in text
+    assert widened(source, "pkg/answers.py:2: error: Unsupported operand types") is None
+
+
+@needs_sandbox
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed")
+def test_hints_mypy_refuses_as_too_narrow_are_widened_by_the_move_itself(ws: Workspace) -> None:
+    """heldout9 log-type-hints (Qwen, 952d3f9): the tests pass `parse_yes_no` only strings, the
+    module passes it `row.get("fed")`; mypy refused `text: str`, and the model, shown the error,
+    rewrote the whole file for six turns. The move widens the hint itself: no model call."""
+    (ws.root / "pkg" / "answers.py").write_text(
+        "def yes(text):\n    return (text or '').strip() == 'yes'\n\n\ndef fed(row):\n    return yes(row.get('fed'))\n",
+        "utf-8",
+    )
+    (ws.root / "tests" / "test_answers.py").write_text(
+        "from pkg.answers import fed, yes\n\n\ndef test_yes():\n    assert yes('yes') and fed({'fed': 'yes'})\n", "utf-8"
+    )
+    ctx = NoModel(ws, "Type hints for pkg/answers.py, mypy has to pass")
+    result = run_loop(ctx, ctx.item.title, ["pkg/answers.py"], [], 512)
+    assert result.error is None and ctx.requests == []
+    text = (ws.root / "pkg" / "answers.py").read_text("utf-8")
+    assert "def yes(text: str | None) -> bool:" in text and "def fed(row: dict[str, str]) -> bool:" in text
+    assert mypy_errors(ws.root, "pkg/answers.py") == ""

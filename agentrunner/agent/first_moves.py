@@ -26,6 +26,7 @@ not see that. The mutants of :mod:`.pinned_tests` (a ``min`` guard dropped …) 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ from .pinned_tests import (
 )
 from .sources import python_modules
 from .tracing import trace_module
-from .typehints import annotate_module
+from .typehints import annotate_module, widened
 from .verification import is_test_file, module_name
 
 TRACE_TIMEOUT = 240.0  # seconds for the traced test run (the project's whole suite, once)
@@ -63,6 +64,8 @@ class FirstMove:
     summary: str
     keep_when_refused: bool
     notes: list[str] = field(default_factory=list)
+    # a refused move's own fix: (a written file's content, the gate's words) → the content again, or None
+    repair: Callable[[str, str], str | None] | None = None
 
 
 def first_move(ctx: Any, instruction: str, writes: list[str]) -> FirstMove | None:
@@ -118,7 +121,7 @@ def _hints_move(ctx: Any, root: Path, text: str) -> FirstMove | None:
         f"{module}: type hints for {len(annotated.annotated)} function(s), from the types the project's tests "
         "call them with"
     )
-    return FirstMove([(module, annotated.text)], summary, keep_when_refused=True, notes=notes)
+    return FirstMove([(module, annotated.text)], summary, keep_when_refused=True, notes=notes, repair=widened)
 
 
 def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove | None:

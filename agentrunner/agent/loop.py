@@ -374,6 +374,9 @@ def _gate_done(
     return feedback, state
 
 
+MOVE_REPAIRS = 2  # a refused first move's own fixes before the model is asked
+
+
 def _make_first_move(
     ctx: Any,
     result: ActResult,
@@ -398,6 +401,20 @@ def _make_first_move(
             return False, ""
         changed.add(path)
     feedback, _ = _gate_done(ctx, result, changed, reads, set(changed), None, False, originals)
+    for _ in range(MOVE_REPAIRS):
+        if feedback is None or move.repair is None:
+            break
+        # the move's own fix first ("mypy: Argument 1 … expected "str"": the hint widened), so the
+        # model is asked only about what the move cannot fix
+        repaired = [(path, move.repair(_text_of(root, path), feedback)) for path, _ in move.writes]
+        if not any(text is not None for _, text in repaired):
+            break
+        for path, text in repaired:
+            if text is not None:
+                action = Action("write_file", {"path": path, "content": text})
+                record(result, action, ctx.tool("write_file", action.arguments))
+        result.error = None
+        feedback, _ = _gate_done(ctx, result, changed, reads, set(changed), None, False, originals)
     if feedback is None and result.error is None:
         result.text = "\n".join([move.summary, *move.notes])
         return True, ""
@@ -461,7 +478,6 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
         return None
     # a list to copy ends on its own line: Qwen copied ". Fix it, then write DONE." into a bullet
     return f"Not done yet: {problem}" + ("\n" if "\n" in problem else ". ") + "Fix it, then write DONE."
-
 
 
 def _placed_under_headings(ctx: Any, change: FileChange) -> FileChange:

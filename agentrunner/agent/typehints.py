@@ -608,4 +608,72 @@ def annotate_module(
     return Annotated(text, list(hints), guessed)
 
 
-__all__ = ["Annotated", "FunctionHints", "Names", "annotate", "annotate_module", "function_hints", "hint"]
+# what mypy says when a traced hint is narrower than the code: the tests passed only `str`, the
+# caller passes `row.get("fed")` (heldout9 log-type-hints: `parse_yes_no(text: str)`)
+_ARG_TYPE = re.compile(
+    r':(?P<line>\d+): error: Argument (?P<index>\d+) to "(?P<name>\w+)"(?: of "(?P<owner>\w+)")? has '
+    r'incompatible type "(?P<given>[^"]+)"; expected "(?P<expected>[^"]+)"'
+)
+_DEFAULT_TYPE = re.compile(
+    r':(?P<line>\d+): error: Incompatible default for argument "(?P<arg>\w+)" \(default has type '
+    r'"(?P<given>[^"]+)", argument has type "(?P<expected>[^"]+)"\)'
+)
+
+
+def _union(expected: str, given: str) -> str:
+    parts = [*expected.split(" | "), *given.split(" | ")]
+    none = "None" in parts
+    return " | ".join([*dict.fromkeys(p for p in parts if p != "None"), *(["None"] if none else [])])
+
+
+def widened(source: str, mypy_output: str) -> str | None:
+    """``source`` with each parameter mypy says is too narrow for what the module's own code
+    passes (or for its default) widened to take that too (``str`` → ``str | None``); None when
+    mypy says nothing of the kind. Only hints that read exactly as mypy's expected type change."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    by_name: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+    for qualname, node, _ in functions(tree):
+        by_name.setdefault(qualname.rsplit(".", 1)[-1], []).append(node)
+    edits: dict[tuple[int, int], tuple[int, int, str]] = {}  # annotation start → (end line, end col, new text)
+    lines = source.splitlines(keepends=True)
+
+    def widen(annotation: ast.expr | None, expected: str, given: str) -> None:
+        if annotation is None or ast.get_source_segment(source, annotation) != expected:
+            return
+        end = (annotation.end_lineno or annotation.lineno, annotation.end_col_offset or 0)
+        edits[(annotation.lineno, annotation.col_offset)] = (*end, _union(expected, given))
+
+    for match in _ARG_TYPE.finditer(mypy_output):
+        candidates = by_name.get(match["name"], [])
+        if len(candidates) != 1:
+            continue
+        node = candidates[0]
+        arguments = [*node.args.posonlyargs, *node.args.args]
+        if arguments and arguments[0].arg in {"self", "cls"}:
+            arguments = arguments[1:]
+        index = int(match["index"]) - 1
+        if 0 <= index < len(arguments):
+            widen(arguments[index].annotation, match["expected"], match["given"])
+    for match in _DEFAULT_TYPE.finditer(mypy_output):
+        for nodes in by_name.values():
+            for node in nodes:
+                if node.lineno <= int(match["line"]) <= (node.end_lineno or node.lineno):
+                    for argument in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
+                        if argument.arg == match["arg"]:
+                            widen(argument.annotation, match["expected"], match["given"])
+    if not edits:
+        return None
+    for (line, col), (end_line, end_col, text) in sorted(edits.items(), reverse=True):
+        start_line, start = line - 1, _offset(lines, line, col)[1]
+        stop_line, stop = end_line - 1, _offset(lines, end_line, end_col)[1]
+        lines[start_line] = lines[start_line][:start] + text + lines[stop_line][stop:]
+        del lines[start_line + 1 : stop_line + 1]
+    return "".join(lines)
+
+
+__all__ = [
+    "Annotated", "FunctionHints", "Names", "annotate", "annotate_module", "function_hints", "hint", "widened"
+]  # fmt: skip
