@@ -11,10 +11,10 @@ from fractions import Fraction
 from pathlib import Path
 
 from agentrunner.agent.checks import item_problem
-from agentrunner.agent.factors import factor_tables, factors_problem
+from agentrunner.agent.factors import asked_values_problem, factor_tables, factors_problem
 from agentrunner.agent.journal import FileChange
 
-UNITS = '''from decimal import Decimal
+UNITS = """from decimal import Decimal
 from fractions import Fraction
 
 MASS = "mass"
@@ -25,7 +25,7 @@ COUNT_UNITS = {"", "egg", "clove"}
 ALIASES = {"kilo": "kg", "grams": "g"}
 RATES = {"EUR": Decimal("1"), "USD": Decimal("0.92")}
 SINGLE = {"x": 2}
-'''
+"""
 ITEM = (
     "Write docs/units.md for contributors: what recipebox/units.py does — the units it knows and how they "
     "convert, what it does with counted things (eggs, cloves…), and what happens with a unit it doesn't know"
@@ -75,3 +75,30 @@ def test_an_item_not_asking_how_they_convert_asks_for_no_factor(tmp_path: Path) 
     root = project(tmp_path)
     item = "Write docs/units.md: which units recipebox/units.py knows"
     assert factors_problem([FileChange("docs/units.md", None, LISTED.encode())], item, root) is None
+
+
+def test_a_page_asked_which_values_a_thing_of_the_module_works_with_states_them(tmp_path: Path) -> None:
+    """heldout9 schedule-docs (Qwen, 952d3f9): "how the winter stretch works (which months, by how
+    much)" got "stretched by half in winter months" — never which months — and was ticked."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "schedule.py").write_text(
+        "WINTER_MONTHS = (11, 12, 1, 2)\nWINTER_STRETCH = 1.5\nMAX_DAYS = 60\n\n\ndef f():\n    return 1\n", "utf-8"
+    )
+    item = "Contributor docs for pkg/schedule.py -> docs/schedule.md\n"
+    item += "how the winter stretch works (which months, by how much)"
+
+    def problem(page: str) -> str | None:
+        return asked_values_problem([FileChange("docs/schedule.md", None, page.encode())], item, tmp_path)
+
+    vague = problem("Intervals are stretched by half in winter months.")
+    assert vague and "WINTER_MONTHS = 11, 12, 1, 2" in vague and "WINTER_STRETCH" not in vague
+    for right in (
+        "From November to February intervals are stretched by half.",
+        "In months 11, 12, 1 and 2 an interval is multiplied by 1.5.",
+        "`WINTER_MONTHS` (Nov-Feb) stretch intervals by 50 %.",
+    ):
+        assert problem(right) is None, right
+    assert "WINTER_STRETCH = 1.5" in (problem("From November to February intervals are longer.") or "")
+    # asked no values: no constants needed
+    plain = "Contributor docs for pkg/schedule.py -> docs/schedule.md: how the winter stretch works"
+    assert asked_values_problem([FileChange("docs/schedule.md", None, b"Longer in winter.")], plain, tmp_path) is None

@@ -121,4 +121,96 @@ def factors_problem(changes: list[FileChange], item_text: str, root: Path | None
     return None
 
 
-__all__ = ["factor_tables", "factors_problem"]
+# "how the winter stretch works (which months, by how much)": a page asked how a named thing of a
+# module works, and for which values, states the module's constants about that thing
+_HOW_WORKS = re.compile(r"\bhow\s+(?:the\s+|a\s+|its\s+)?(?P<thing>[a-z][\w -]{2,40}?)\s+works?\b", re.I)
+_WHICH = re.compile(r"\b(?:which|what)\s+\w+|\bhow\s+(?:much|many|long|often)\b", re.I)
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
+def _constants(source: str) -> dict[str, list[Fraction]]:
+    """Module-level UPPER_CASE names bound to a number or a tuple/list of numbers."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    found: dict[str, list[Fraction]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, value = node.target.id, node.value
+        else:
+            continue
+        if not name.isupper():
+            continue
+        items = value.elts if isinstance(value, ast.Tuple | ast.List | ast.Set) else [value]
+        numbers = [_number(item) for item in items]
+        if items and all(n is not None for n in numbers):
+            found[name] = [n for n in numbers if n is not None]
+    return found
+
+
+def _value_stated(page: str, name: str, values: list[Fraction]) -> bool:
+    """The page names the constant, or states each of its values: the number in any spelling, a
+    factor also as a share of change ("by half" for 1.5, "50 %"), a month by its name."""
+    if _named(page, name):
+        return True
+    text = page.lower()
+    months = [int(v) for v in values if v.denominator == 1 and 1 <= v <= 12]
+    if "MONTH" in name and len(months) == len(values) > 1:
+
+        def said(month: int) -> bool:
+            full = _MONTHS[month - 1]
+            return re.search(rf"\b(?:{full}|{full[:3]})\b", text) is not None
+
+        if said(months[0]) and said(months[-1]):  # "November to February": a run, by its ends
+            return True
+    for value in values:
+        forms = [re.escape(s) for s in _spellings(value)]
+        if "MONTH" in name and value.denominator == 1 and 1 <= value.numerator <= 12:
+            month = _MONTHS[value.numerator - 1]
+            forms += [month, month[:3]]
+        change = abs(value - 1)
+        if value.denominator != 1 and change < 1:
+            forms.append(f"{float(change * 100):g}\\s*%")
+            if change == Fraction(1, 2):
+                forms.append("half")
+        if not re.search(rf"(?<![\w.,/])(?:{'|'.join(forms)})(?![\d\w])", text):
+            return False
+    return True
+
+
+def asked_values_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """A page asked how a named thing of a module works and for which values ("which months, by
+    how much") that leaves out the module's constants about the thing (heldout9 schedule-docs: the
+    winter stretch "by half", never which months — `WINTER_MONTHS = (11, 12, 1, 2)`)."""
+    how = _HOW_WORKS.search(item_text)
+    if root is None or how is None or not _WHICH.search(item_text):
+        return None
+    modules = [m for m in dict.fromkeys(_MODULE.findall(item_text)) if (root / m).is_file()]
+    pages = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _PAGE_SUFFIXES]
+    if not modules or not pages:
+        return None
+    thing = {w for w in re.findall(r"[a-z]+", how["thing"].lower()) if len(w) >= 4}
+    page = "\n".join((c.after or b"").decode("utf-8", "replace") for c in pages)
+    for module in modules:
+        try:
+            constants = _constants((root / module).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        about = {n: v for n, v in constants.items() if thing & {w.lower() for w in n.split("_")}}
+        missing = [n for n, v in about.items() if not _value_stated(page, n, v)]
+        if missing:
+            shown = ", ".join(f"{n} = {', '.join(_spellings(v)[0] for v in about[n])}" for n in missing[:4])
+            return (
+                f"{pages[0].path} does not say what the item asks of how the {how['thing']} works: the values "
+                f"{module} has for it ({shown}); state them"
+            )
+    return None
+
+
+__all__ = ["asked_values_problem", "factor_tables", "factors_problem"]
