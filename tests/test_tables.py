@@ -15,7 +15,7 @@ import pytest
 from agentrunner.agent.checks import item_problem
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import CsvTable, ItemInfo
-from agentrunner.agent.tables import asked_columns, markdown_tables, records, table_problem
+from agentrunner.agent.tables import asked_columns, columns_problem, markdown_tables, records, table_problem
 
 ITEM = (
     "- [ ] docs/fleet.md: a Markdown table of the vehicles still in service, from data/vehicles.json "
@@ -97,7 +97,7 @@ def test_tables_and_records_are_read_from_markdown_json_csv_and_toml(project: Pa
     assert tables[0][1] == ["van-01", "ford transit", "2019", "diesel"]
     assert [r["id"] for r in records(project / "data" / "vehicles.json") or []][:2] == ["VAN-01", "VAN-02"]
     assert len(records(project / "data" / "runs.csv") or []) == 6
-    (project / "plan.toml").write_text('[[week]]\nkm = 30\n[[week]]\nkm = 35\n', encoding="utf-8")
+    (project / "plan.toml").write_text("[[week]]\nkm = 30\n[[week]]\nkm = 35\n", encoding="utf-8")
     assert records(project / "plan.toml") == [{"km": 30}, {"km": 35}]
     (project / "bad.json").write_text("{", encoding="utf-8")
     assert records(project / "bad.json") is None
@@ -171,3 +171,19 @@ def test_a_filter_on_a_number_with_its_unit_and_a_column_list_ending_its_clause(
     right = "| Item | kcal | Protein (g) |\n|---|---:|---:|\n| flour | 364 | 10.3 |\n| butter | 717 | 0.9 |\n"
     right += "| rice | 360 | 7 |\n"
     assert table_problem(_page(right, "docs/nutrition.md"), NUTRITION_ITEM, tmp_path) is None
+
+
+def test_columns_listed_on_a_line_of_their_own_are_the_tables_and_no_others() -> None:
+    """heldout9 thirsty-plants-table (Qwen, 952d3f9): "columns: name, room, interval in days, pot size
+    (litres)" on the item's second line; the CSV recipe wrote all six of the file's own columns (and
+    every row), and it was ticked."""
+    item = (
+        "docs/thirsty-plants.md: markdown table of the plants in data/plants.csv that need watering at least "
+        "once a week\n  columns: name, room, interval in days, pot size (litres)"
+    )
+    assert asked_columns(item) == ["name", "room", "interval in days", "pot size"]
+    whole = [["name", "species", "room", "interval", "pot_litres", "light"], ["Fern", "N. ex", "bath", "4", "3", "low"]]
+    problem = columns_problem(whole, item)
+    assert problem and "columns the item does not ask for ('species', 'light')" in problem
+    asked = [["Name", "Room", "Interval (days)", "Pot size (l)"], ["Fern", "bathroom", "4", "3"]]
+    assert columns_problem(asked, item) is None
