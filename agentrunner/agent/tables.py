@@ -209,7 +209,7 @@ def _phrases(listed: str) -> list[str]:
 
 def _header_has(header: str, phrase: str) -> bool:
     words = [word for word in re.findall(r"[a-z]{2,}", phrase.lower()) if word not in _GLUE]
-    said = re.findall(r"[a-z]+", header.replace("_", " "))
+    said = re.findall(r"[a-z]+", header.lower().replace("_", " "))
     # `pot_litres` reads "potlitres" once markdown's emphasis is gone: a word may begin a header word
     return any(
         word == found or (len(word) >= 4 and found.startswith(word[:4])) or (len(word) >= 3 and found.startswith(word))
