@@ -651,3 +651,28 @@ def test_a_quoted_command_that_makes_the_files_is_no_text_to_write() -> None:
     quoted = item.replace("(.venv/)", "(`.venv/`)")
     missing = change(".gitignore", "__pycache__/\n", "__pycache__/\nbuild/\n*.bak\n")
     assert "'.venv/'" in (literals_problem([missing], quoted, [".gitignore"]) or "")
+
+
+def test_a_rename_leaves_no_old_name_in_the_projects_code(tmp_path: Path) -> None:
+    """heldout9 rename-next-due (Qwen, 952d3f9): "next_due -> next_watering in plantcare/schedule.py
+    … (tests too)" went to the general loop, which turned a TODO comment into a docstring in the
+    named file; the file was named, the tests passed, and it was ticked."""
+    from agentrunner.agent.checks import rename_problem
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "tests").mkdir()
+    code = "def next_due(p):\n    # TODO: winter\n    return p\n"
+    (tmp_path / "pkg" / "schedule.py").write_text(code, "utf-8")
+    (tmp_path / "tests" / "test_schedule.py").write_text("from pkg.schedule import next_due\n", "utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    item = "next_due -> next_watering in pkg/schedule.py, it reads better. Update everything that uses it (tests too)"
+    unrelated = change("pkg/schedule.py", code, code.replace("# TODO: winter", '"""TODO: winter"""'))
+    problem = rename_problem([unrelated], item, tmp_path)
+    assert problem and problem.startswith("pkg/schedule.py: still mentions next_due")
+    half = change("pkg/schedule.py", code, code.replace("next_due", "next_watering"))
+    assert "tests/test_schedule.py: still mentions next_due" in (rename_problem([half], item, tmp_path) or "")
+    test = "from pkg.schedule import next_watering\n"
+    both = [half, change("tests/test_schedule.py", "from pkg.schedule import next_due\n", test)]
+    assert rename_problem(both, item, tmp_path) is None
+    assert rename_problem([unrelated], item + ", keep next_due as an alias", tmp_path) is None

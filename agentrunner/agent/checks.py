@@ -1424,12 +1424,55 @@ def version_bump_problem(changes: list[FileChange], item_text: str, root: Path |
     )
 
 
+# -- a rename -----------------------------------------------------------------------------------
+
+# "rename `a` to `b`", "a_b -> c_d": the pair, when both are code names (snake_case, camelCase)
+_RENAME_PAIR = re.compile(r"`?\b([A-Za-z_]\w*)(?:\(\))?`?\s*(?:→|->|=>|\bto\b|\binto\b)\s*`?([A-Za-z_]\w*)\b`?")
+_CODE_LIKE = re.compile(r"[a-z_]\w*_\w*|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*")
+
+
+def rename_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """An item renaming a function or class of the project (``next_due -> next_watering``, "rename
+    `a` to `b`") whose change leaves the old name in the project's Python files, or defines no new
+    one (heldout9 rename-next-due: the general loop turned a comment into a docstring, ticked)."""
+    title = item_text.strip().splitlines()[0] if item_text.strip() else ""
+    if root is None or not re.search(r"→|->|=>|\brenam", title, re.IGNORECASE):
+        return None
+    if re.search(r"\b(?:alias\w*|deprecat\w*|keep\w*|kept)\b", item_text, re.IGNORECASE):
+        return None  # the old name stays, as an alias
+    pair = next((m for m in _RENAME_PAIR.finditer(title) if all(_CODE_LIKE.fullmatch(n) for n in m.groups())), None)
+    if pair is None:
+        return None
+    old, new = pair.groups()
+    defines = re.compile(rf"^\s*(?:async\s+)?(?:def|class)\s+{re.escape(old)}\b", re.MULTILINE)
+    changed = {c.path: c for c in changes}
+    texts: dict[str, str] = {}
+    for path in _project_files(root):
+        if path.endswith(".py"):
+            change = changed.get(path)
+            data = change.after if change is not None else None
+            try:
+                texts[path] = (data or b"").decode("utf-8", "replace") if change else (root / path).read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+    before = [(c.before or b"").decode("utf-8", "replace") for c in changes] + list(texts.values())
+    if not any(defines.search(text) for text in before):
+        return None  # not a definition of the project: a variable, a column, a file
+    still = sorted(path for path, text in texts.items() if re.search(rf"\b{re.escape(old)}\b", text))
+    if still:
+        return f"{still[0]}: still mentions {old} (the item renames it to {new}): rename it everywhere, tests too"
+    if not any(re.search(rf"\b{re.escape(new)}\b", text) for text in texts.values()):
+        return f"no file defines or uses {new}: rename {old} to {new}"
+    return None
+
+
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
         # a test asked for and not added is what to say first (a reformatted test file is both)
         lambda: new_tests_problem(changes, item_text),
         lambda: reformat_problem(changes, item_text),
+        lambda: rename_problem(changes, item_text, root),
         lambda: version_bump_problem(changes, item_text, root),
         lambda: release_problem(changes, item_text, root) if root is not None else None,
         lambda: dropped_docstring_problem(changes, item_text),
