@@ -676,3 +676,7 @@ def test_a_rename_leaves_no_old_name_in_the_projects_code(tmp_path: Path) -> Non
     both = [half, change("tests/test_schedule.py", "from pkg.schedule import next_due\n", test)]
     assert rename_problem(both, item, tmp_path) is None
     assert rename_problem([unrelated], item + ", keep next_due as an alias", tmp_path) is None
+    # another module's own `next_due` is not the named module's
+    (tmp_path / "pkg" / "other.py").write_text("def next_due():\n    return 0\n", "utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    assert rename_problem(both, item, tmp_path) is None

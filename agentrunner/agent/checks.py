@@ -1458,7 +1458,16 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
     before = [(c.before or b"").decode("utf-8", "replace") for c in changes] + list(texts.values())
     if not any(defines.search(text) for text in before):
         return None  # not a definition of the project: a variable, a column, a file
-    still = sorted(path for path, text in texts.items() if re.search(rf"\b{re.escape(old)}\b", text))
+    # "… in `billing.py`": that module's name, where it is used — another module's own `calc_total`
+    # is not the item's
+    scope = [m for m in named_modules(item_text) if m in texts]
+    stems = [PurePosixPath(m).stem for m in scope]
+
+    def in_scope(path: str, text: str) -> bool:
+        return not scope or path in scope or any(re.search(rf"\b{re.escape(stem)}\b", text) for stem in stems)
+
+    mentions = {path for path, text in texts.items() if re.search(rf"\b{re.escape(old)}\b", text)}
+    still = sorted(path for path in mentions if in_scope(path, texts[path]))
     if still:
         return f"{still[0]}: still mentions {old} (the item renames it to {new}): rename it everywhere, tests too"
     if not any(re.search(rf"\b{re.escape(new)}\b", text) for text in texts.values()):
