@@ -93,20 +93,33 @@ def _stated(page: str, key: str, value: Fraction) -> bool:
     return any(number.search(line) and name.search(line) for line in page.splitlines())
 
 
+def _modules_and_pages(
+    changes: list[FileChange], item_text: str, root: Path
+) -> tuple[dict[str, str], list[FileChange], str] | None:
+    """The modules the item names (path → source), the pages the change wrote and their text
+    together; None without either."""
+    sources: dict[str, str] = {}
+    for module in dict.fromkeys(_MODULE.findall(item_text)):
+        try:
+            sources[module] = (root / module).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    pages = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _PAGE_SUFFIXES]
+    if not sources or not pages:
+        return None
+    return sources, pages, "\n".join((c.after or b"").decode("utf-8", "replace") for c in pages)
+
+
 def factors_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A page the item asks to say how a module's units convert, without the module's factors."""
     if root is None or not _CONVERTING.search(item_text):
         return None
-    modules = [m for m in dict.fromkeys(_MODULE.findall(item_text)) if (root / m).is_file()]
-    pages = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _PAGE_SUFFIXES]
-    if not modules or not pages:
+    found = _modules_and_pages(changes, item_text, root)
+    if found is None:
         return None
-    page = "\n".join((c.after or b"").decode("utf-8", "replace") for c in pages)
-    for module in modules:
-        try:
-            tables = factor_tables((root / module).read_text("utf-8"))
-        except (OSError, UnicodeDecodeError):
-            continue
+    sources, pages, page = found
+    for module, source in sources.items():
+        tables = factor_tables(source)
         for name, table in tables.items():
             if not any(_named(page, key) for key in table if len(key) > 1):
                 continue  # a table the page is not about (a module's currency rates, beside its units)
@@ -191,17 +204,13 @@ def asked_values_problem(changes: list[FileChange], item_text: str, root: Path |
     how = _HOW_WORKS.search(item_text)
     if root is None or how is None or not _WHICH.search(item_text):
         return None
-    modules = [m for m in dict.fromkeys(_MODULE.findall(item_text)) if (root / m).is_file()]
-    pages = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _PAGE_SUFFIXES]
-    if not modules or not pages:
+    found = _modules_and_pages(changes, item_text, root)
+    if found is None:
         return None
+    sources, pages, page = found
     thing = {w for w in re.findall(r"[a-z]+", how["thing"].lower()) if len(w) >= 4}
-    page = "\n".join((c.after or b"").decode("utf-8", "replace") for c in pages)
-    for module in modules:
-        try:
-            constants = _constants((root / module).read_text("utf-8"))
-        except (OSError, UnicodeDecodeError):
-            continue
+    for module, source in sources.items():
+        constants = _constants(source)
         about = {n: v for n, v in constants.items() if thing & {w.lower() for w in n.split("_")}}
         missing = [n for n, v in about.items() if not _value_stated(page, n, v)]
         if missing:
