@@ -314,9 +314,8 @@ def test_hints_mypy_refuses_as_too_narrow_are_widened_by_the_move_itself(ws: Wor
         "def yes(text):\n    return (text or '').strip() == 'yes'\n\n\ndef fed(row):\n    return yes(row.get('fed'))\n",
         "utf-8",
     )
-    (ws.root / "tests" / "test_answers.py").write_text(
-        "from pkg.answers import fed, yes\n\n\ndef test_yes():\n    assert yes('yes') and fed({'fed': 'yes'})\n", "utf-8"
-    )
+    tests = "from pkg.answers import fed, yes\n\n\ndef test_yes():\n    assert yes('yes') and fed({'fed': 'yes'})\n"
+    (ws.root / "tests" / "test_answers.py").write_text(tests, "utf-8")
     ctx = NoModel(ws, "Type hints for pkg/answers.py, mypy has to pass")
     result = run_loop(ctx, ctx.item.title, ["pkg/answers.py"], [], 512)
     assert result.error is None and ctx.requests == []
