@@ -85,6 +85,9 @@ def _recorded_work(state_path: Path) -> dict[str, Any]:
     return {"items": int(row[0]), "calls": int(row[1]), "cost_usd": float(row[2])}
 
 
+FRESH_LEDGER_BYTES = 8192  # a new ledger's file before its tables: SQLite's header page (WAL mode set)
+
+
 def lost_rows(ledger_path: Path, state_path: Path) -> str | None:
     """One line when the ledger file exists but holds no tables at all (agentrunner never leaves
     it so: it creates them on open), naming what state.db says was recorded in it; else None."""
@@ -94,6 +97,10 @@ def lost_rows(ledger_path: Path, state_path: Path) -> str | None:
     if tables is None or tables:
         return None
     work = _recorded_work(state_path)
+    if not work["items"] and ledger_path.stat().st_size <= FRESH_LEDGER_BYTES:
+        # a run killed while it created the ledger (after it set WAL mode, before the tables were
+        # committed): nothing was ever recorded, and the next open creates the tables
+        return None
     lost = (
         f"state.db records {work['items']} item(s) with {work['calls']} call(s) (${work['cost_usd']:.4f}) "
         "that are no longer in it: reports and budgets miss them"

@@ -149,3 +149,21 @@ def test_a_wal_deleted_mid_run_is_noticed_at_the_next_write_and_its_rows_saved(t
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*), sum(cost_usd) FROM calls").fetchone() == (2, 0.75)
     conn.close()
+
+
+def test_a_ledger_killed_before_its_tables_were_committed_is_a_new_one(tmp_path: Path) -> None:
+    """CI, session 15 (test_sigkill_at_random_points): a run killed after the new ledger was put in
+    WAL mode and before its tables were committed left a header-only file; the next run refused it
+    as "the ledger has no tables — its rows were lost". Nothing was recorded (state.db has no
+    work): it is a new ledger, and opening it creates the tables."""
+    from agentrunner.dbcheck import check_before_run, lost_rows
+
+    ledger_path, state_path = tmp_path / "ledger.db", tmp_path / "state.db"
+    conn = sqlite3.connect(ledger_path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.close()
+    assert ledger_path.stat().st_size > 0
+    assert lost_rows(ledger_path, state_path) is None
+    check_before_run(ledger_path, state_path)
+    Ledger(ledger_path).record_call(CallRecord(tier="local", cost_usd=0.0))
+    assert sqlite3.connect(ledger_path).execute("SELECT count(*) FROM calls").fetchone() == (1,)
