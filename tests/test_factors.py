@@ -11,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from agentrunner.agent.checks import item_problem
-from agentrunner.agent.factors import asked_values_problem, factor_tables, factors_problem
+from agentrunner.agent.factors import asked_values_problem, constants_problem, factor_tables, factors_problem
 from agentrunner.agent.journal import FileChange
 
 UNITS = """from decimal import Decimal
@@ -102,3 +102,28 @@ def test_a_page_asked_which_values_a_thing_of_the_module_works_with_states_them(
     # asked no values: no constants needed
     plain = "Contributor docs for pkg/schedule.py -> docs/schedule.md: how the winter stretch works"
     assert asked_values_problem([FileChange("docs/schedule.md", None, b"Longer in winter.")], plain, tmp_path) is None
+
+
+def test_a_page_on_a_module_states_each_of_its_constants_whatever_the_item_asks(tmp_path: Path) -> None:
+    """Four blind suites had a contributor page ticked that left out the numbers its module works
+    by, each time asked in other words; a page on a module states them all (values or names)."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "fees.py").write_text(
+        "FEE_PER_DAY = 0.25\nGRACE_DAYS = 3\nCAP = 10\n\n\ndef late_fee(days):\n    return days\n", "utf-8"
+    )
+    item = "Write docs/fees.md for contributors: what pkg/fees.py does"
+
+    def problem(page: str, asked: str = item) -> str | None:
+        return constants_problem([FileChange("docs/fees.md", None, page.encode())], asked, tmp_path)
+
+    vague = problem("`late_fee(days)` works out the fee for a late return, per day, after a grace period.")
+    assert vague and "FEE_PER_DAY = 0.25" in vague and "GRACE_DAYS = 3" in vague and "CAP = 10" in vague
+    assert "CAP = 10" in (problem("25 cents a day after 3 days of grace.") or "")
+    for right in (
+        "0.25 a day, after 3 grace days, never more than 10 in all.",
+        "`late_fee` charges `FEE_PER_DAY` after `GRACE_DAYS`, up to `CAP`.",
+    ):
+        assert problem(right) is None, right
+    # a page that only mentions the module, and an item on no module, ask for nothing
+    assert problem("Nothing.", "Add a line on pkg/fees.py to the CHANGELOG") is None
+    assert problem("Nothing.", "Write docs/fees.md: how fees work") is None

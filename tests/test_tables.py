@@ -187,3 +187,26 @@ def test_columns_listed_on_a_line_of_their_own_are_the_tables_and_no_others() ->
     assert problem and "columns the item does not ask for ('species', 'light')" in problem
     asked = [["Name", "Room", "Interval (days)", "Pot size (l)"], ["Fern", "bathroom", "4", "3"]]
     assert columns_problem(asked, item) is None
+
+
+def test_a_table_of_every_record_where_the_item_keeps_some_out_is_refused(tmp_path: Path) -> None:
+    """heldout9 thirsty-plants-table again: with the columns right, the table still listed all the
+    plants, a three-weekly one among them ("interval 7 days or less"); no field or value of the
+    records is named, so only the count tells. Every record where the item asks for all is fine."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "plants.csv").write_text(
+        "name,room,interval\nFern,bathroom,4\nAloe,kitchen,3w\nMint,kitchen,3\nOrchid,office,1w\n", encoding="utf-8"
+    )
+    every = "| name | room | interval |\n|---|---|---|\n" + "".join(
+        f"| {n} | r | {i} |\n" for n, i in [("Fern", 4), ("Aloe", 21), ("Mint", 3), ("Orchid", 7)]
+    )
+    some = "| name | room | interval |\n|---|---|---|\n| Fern | r | 4 |\n| Mint | r | 3 |\n| Orchid | r | 7 |\n"
+    asked = "docs/thirsty.md: a markdown table of the plants in data/plants.csv that need watering at least weekly"
+    problem = table_problem(_page(every, "docs/thirsty.md"), asked, tmp_path)
+    assert problem and "lists all 4 records of data/plants.csv" in problem and "'that need'" in problem
+    assert table_problem(_page(some, "docs/thirsty.md"), asked, tmp_path) is None
+    for whole in (
+        "docs/thirsty.md: a markdown table of all the plants in data/plants.csv",
+        "docs/thirsty.md: a table of data/plants.csv with only the name and room columns",
+    ):
+        assert table_problem(_page(every, "docs/thirsty.md"), whole, tmp_path) is None, whole

@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from .evidence import item_words, stem
-from .factors import asked_values_problem, factors_problem
+from .factors import asked_values_problem, constants_problem, factors_problem
 from .facts import facts_problem
 from .journal import FileChange
 from .log_messages import log_message_problem
@@ -1493,6 +1493,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: facts_problem(changes, item_text, root),
         lambda: factors_problem(changes, item_text, root),
         lambda: asked_values_problem(changes, item_text, root),
+        lambda: constants_problem(changes, item_text, root),
         lambda: table_problem(changes, item_text, root),
         lambda: log_message_problem(changes, item_text),
         lambda: markers_problem(changes, item_text, root),

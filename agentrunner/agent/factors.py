@@ -222,4 +222,37 @@ def asked_values_problem(changes: list[FileChange], item_text: str, root: Path |
     return None
 
 
-__all__ = ["asked_values_problem", "factor_tables", "factors_problem"]
+# "Write docs/units.md for contributors: what recipebox/units.py does", "Contributor docs for
+# plantcare/schedule.py -> docs/schedule.md": a page on a module, not a mention of one
+_PAGE_ON_MODULE = re.compile(r"\b(?:docs?|documentation|page|contributors?|explain\w*|describe\w*|summar\w+)\b", re.I)
+
+
+def constants_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """A page written on a module the item names that leaves out one of the module's numeric
+    constants (its value in any spelling, or its name), or None.
+
+    Four blind suites had a docs page ticked that described each function and left out the numbers
+    the module works by: heldout4 fees-doc (the fee per day and the cap), heldout8 units-docs (1 kg
+    = 1000 g), heldout9 schedule-docs (the winter months). Each was closed by a rule on the item's
+    wording ("how the fees work", "how they convert", "which months"); a contributor's page on a
+    module states its constants whatever the wording, so this asks for them all.
+    """
+    if root is None or not _PAGE_ON_MODULE.search(item_text):
+        return None
+    found = _modules_and_pages(changes, item_text, root)
+    if found is None:
+        return None
+    sources, pages, page = found
+    for module, source in sources.items():
+        constants = _constants(source)
+        missing = [name for name, values in constants.items() if not _value_stated(page, name, values)]
+        if missing:
+            shown = ", ".join(f"{n} = {', '.join(_spellings(v)[0] for v in constants[n])}" for n in missing[:4])
+            return (
+                f"{pages[0].path} leaves out the values {module} works by ({shown}): a page on a module "
+                "states its constants, each with what it is for"
+            )
+    return None
+
+
+__all__ = ["asked_values_problem", "constants_problem", "factor_tables", "factors_problem"]

@@ -177,6 +177,41 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
     return None
 
 
+# "only the items given per 100 g", "that need watering at least once a week (interval 7 days or
+# less)", "still in service": words that keep some of the records out of the table, not all of them
+_RESTRICTING = re.compile(
+    r"\b(?:only|still|excluding|except|at (?:least|most)|or (?:less|more|fewer|under|over|above|below)"
+    r"|(?:less|more|fewer|greater|lower|higher) than|no (?:more|less|longer)|(?:above|below|over|under) \d"
+    r"|(?:that|which|who) needs?)\b(?!\W+(?:\w+\W+){0,5}columns?\b)|[≤≥<>]=?\s*\d",
+    re.IGNORECASE,
+)
+MIN_RECORDS_TO_FILTER = 3
+
+
+def unfiltered_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
+    """A table listing every record of the data file where the item's words keep some out, or None.
+
+    Held-out thirsty-plants-table (session 15, blind): "the plants in data/plants.csv that need
+    watering at least once a week (interval 7 days or less)" — Qwen wrote all fourteen plants, a
+    three-weekly one among them, and it was ticked: no field or value of the records is named, so
+    ``filter_problem`` had no side to read. Which records the item wants may take arithmetic; that
+    it wants fewer than all of them needs none.
+    """
+    restricting = _RESTRICTING.search(item_text)
+    if restricting is None or _NOT_A_FILTER.search(item_text) or len(found) < MIN_RECORDS_TO_FILTER:
+        return None
+    key = _key_field(table[1:], found)
+    if key is None:
+        return None
+    cells = {cell for row in table[1:] for cell in row}
+    if all(_plain(record.get(key, "")) in cells for record in found):
+        return (
+            f"the table lists all {len(found)} records of {source}, but the item asks for some of them "
+            f"({restricting.group(0)!r}): leave out those that do not match"
+        )
+    return None
+
+
 # "— id, make and model, year, fuel and tank size", "with date, distance, time and pace (min:ss per km)"
 _COLUMNS_LINE = re.compile(r"^\s*(?:the\s+)?columns?\s*[:—–-]\s*(.+)$", re.IGNORECASE)
 _COLUMN_LIST = re.compile(r"(?:—|–|:|\bwith(?: the)?(?: columns?)?)\s+", re.IGNORECASE)
@@ -268,10 +303,20 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
             if not found:
                 continue
             for table in tables:
-                problem = filter_problem(table, found, item_text, source)
+                problem = filter_problem(table, found, item_text, source) or unfiltered_problem(
+                    table, found, item_text, source
+                )
                 if problem:
                     return f"{change.path}: {problem}"
     return None
 
 
-__all__ = ["asked_columns", "columns_problem", "filter_problem", "markdown_tables", "records", "table_problem"]
+__all__ = [
+    "asked_columns",
+    "columns_problem",
+    "filter_problem",
+    "markdown_tables",
+    "records",
+    "table_problem",
+    "unfiltered_problem",
+]
