@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from agentrunner.agent.cli_runs import option_run_check, quoted_command, sample_value
+from agentrunner.agent.cli_runs import asked_fields, json_problem, option_run_check, quoted_command, sample_value
 from agentrunner.agent.journal import FileChange
 from agentrunner.config import load_config
 from agentrunner.tools import Workspace
@@ -96,3 +96,67 @@ def test_commands_and_values_are_read_from_the_item(tmp_path: Path) -> None:
     assert quoted_command(tmp_path, "`fleetlog due` needs `--vehicle`") is None
     assert sample_value("N") == "2" and sample_value(None) == "" and sample_value("name") == "name"
     assert sample_value("YYYY-MM-DD") is not None and sample_value("ID") is None
+
+
+JSON_ITEM = "- [ ] `runlog week --json` please: the runs as JSON, each with its date and distance"
+JSON_OPTION = '    week.add_argument("--json", action="store_true")\n'
+
+
+def json_changed(ws: Workspace, use: str) -> list[FileChange]:
+    path = ws.root / "runlog" / "__main__.py"
+    before = path.read_bytes()
+    main = MAIN.format(option=JSON_OPTION, use=use).replace("import argparse", "import argparse\nimport json")
+    path.write_text(main, "utf-8")
+    return [FileChange("runlog/__main__.py", before, path.read_bytes())]
+
+
+@pytest.mark.parametrize(
+    ("use", "wrong"),
+    [
+        # the option added and read, the plain total printed all the same (a model's half-done option)
+        ("    if args.json:\n        print(sum(km for _, km in runs))\n        return\n", "without the fields"),
+        ("    if args.json:\n        print(f'total {sum(km for _, km in runs)}')\n        return\n", "printed no JSON"),
+        ('    if args.json:\n        print(json.dumps([{"km": km} for _, km in runs]))\n        return\n', "'date'"),
+        (
+            '    if args.json:\n        print(json.dumps([{"date": str(d), "distance": km} for d, km in runs]))\n'
+            "        return\n",
+            None,
+        ),
+        # one JSON object per line, keyed any way that names the fields
+        (
+            "    if args.json:\n        for d, km in runs:\n"
+            '            print(json.dumps({"run_date": str(d), "distance_km": km}))\n        return\n',
+            None,
+        ),
+    ],
+)
+def test_an_option_asked_to_print_json_prints_the_fields_asked(ws: Workspace, use: str, wrong: str | None) -> None:
+    """heldout9 due-json-flag: "`plantcare due --json` please … each with its name, room and how many
+    days overdue": an option quoted inside the command is an asked option, and what it prints is
+    read as JSON with a key for each field listed."""
+    check = option_run_check(ws, json_changed(ws, use), JSON_ITEM, task_id="t", timeout=60)
+    assert check is not None
+    if wrong is None:
+        assert check.ok, check.detail
+    else:
+        assert not check.ok and wrong in check.detail and "python -m runlog week --json" in check.detail
+
+
+def test_the_fields_asked_and_what_counts_as_json() -> None:
+    due = "`plantcare due --json`: the due plants, each with its name, room and how many days overdue"
+    assert asked_fields(due) == [
+        "name",
+        "room",
+        "days overdue",
+    ]
+    assert asked_fields("print one JSON object: `items`, `units`, `value` and `low_stock`") == [
+        "items",
+        "units",
+        "value",
+        "low_stock",
+    ]
+    assert asked_fields("`x --json`: the same list as JSON") == []
+    keyed_by_name = '{"Fern": {"room": "bath", "overdue": 2}}'
+    assert json_problem(keyed_by_name, "as JSON, each with its name, room and days overdue") is None
+    assert json_problem("[]", "as JSON, each with its name and room") is None  # nothing due today: nothing to compare
+    assert "printed no JSON" in (json_problem("Fern  bath  2\n", "as JSON") or "")

