@@ -260,6 +260,30 @@ def test_a_docstring_asked_how_a_value_is_worked_out_names_what_goes_into_it() -
     assert docstrings_problem([change("plantcare/amounts.py", amounts, vague)], plain) is None
 
 
+def test_a_docstring_asked_about_bad_input_names_what_the_function_raises() -> None:
+    """A docstring asked what a function does with bad input that says "raises an error" names no
+    exception a caller could catch; a reviewer asks which one."""
+    source = (
+        "def parse_interval(text):\n"
+        "    if text.endswith('w'):\n        return int(text[:-1]) * 7\n"
+        "    if not text.isdigit():\n        raise ValueError(f'bad interval: {text}')\n"
+        "    return int(text)\n"
+    )
+    item = "parse_interval in pkg/schedule.py needs a docstring: the formats it takes and what happens on bad input"
+
+    def documented(doc: str) -> str:
+        return source.replace("(text):\n", f'(text):\n    """{doc}"""\n', 1)
+
+    vague = documented("Parse an interval like 4 or 2w into days; bad input fails with an error.")
+    problem = docstrings_problem([change("pkg/schedule.py", source, vague)], item)
+    assert problem and "does not say what it raises" in problem and "ValueError" in problem
+    right = documented("Days from an interval: 4 or 2w (weeks, times 7). Raises ValueError on anything else.")
+    assert docstrings_problem([change("pkg/schedule.py", source, right)], item) is None
+    # not asked about errors: the vague one is enough
+    plain = "parse_interval in pkg/schedule.py needs a docstring: the formats it takes"
+    assert docstrings_problem([change("pkg/schedule.py", source, vague)], plain) is None
+
+
 def test_a_docstring_a_rewrite_dropped_is_put_back() -> None:
     item = "Rewrite the loop in `f` as a comprehension"
     before = (

@@ -537,8 +537,10 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
             if not _has_docstring(definitions[qualname]):
                 return f"{change.path}: {qualname} has no docstring (the item asks for it): add one"
         if not every and len(wanted) == 1:
-            problem = _unsaid(definitions[wanted[0]], item_text) or _how_unsaid(
-                definitions[wanted[0]], after, item_text
+            problem = (
+                _unsaid(definitions[wanted[0]], item_text)
+                or _how_unsaid(definitions[wanted[0]], after, item_text)
+                or _raises_unsaid(definitions[wanted[0]], item_text)
             )
             if problem:
                 return f"{change.path}: the docstring of {wanted[0]} {problem}"
@@ -635,6 +637,37 @@ def _how_unsaid(node: ast.AST, tree: ast.Module, item_text: str) -> str | None:
         f"does not say how the value is worked out: it names none or few of what goes into it "
         f"({', '.join(unsaid[:5])}): say how they make the result, in a sentence or two"
     )
+
+
+# "what it raises on bad input", "and the error for an unknown unit": a docstring asked about a
+# function's errors names the exceptions the function raises
+_ERRORS_ASKED = re.compile(
+    r"\b(?:rais\w*|errors?|exceptions?|invalid|bad (?:input|values?|data)|malformed|unknown|fails?)\b", re.I
+)
+
+
+def _raised(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The exception classes a function raises itself (``raise ValueError(...)``), in order."""
+    found: list[str] = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Raise) and sub.exc is not None:
+            exc = sub.exc.func if isinstance(sub.exc, ast.Call) else sub.exc
+            name = exc.id if isinstance(exc, ast.Name) else exc.attr if isinstance(exc, ast.Attribute) else None
+            if name and name[:1].isupper() and name != "AssertionError":
+                found.append(name)
+    return list(dict.fromkeys(found))
+
+
+def _raises_unsaid(node: ast.AST, item_text: str) -> str | None:
+    """A docstring asked what the function does with bad input that names none of the exceptions
+    it raises ("Raises ValueError …", "a ValueError"), or None."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or not _ERRORS_ASKED.search(item_text):
+        return None
+    raised = _raised(node)
+    doc = ast.get_docstring(node) or ""
+    if not raised or any(re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", doc) for name in raised):
+        return None
+    return f"does not say what it raises, which the item asks ({', '.join(raised)}): name it and when"
 
 
 # -- constants that must be used --------------------------------------------------------------
