@@ -1,0 +1,3 @@
+from hivelog.cli import main
+
+raise SystemExit(main())
