@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import importlib.metadata
 import itertools
 import os
 import resource
@@ -286,6 +287,22 @@ def find_command(name: str, cwd: Path) -> str | None:
     return shutil.which(name, path=os.pathsep.join([str(venv_bin), *SANDBOX_PATH]))
 
 
+# pytest plugins agentrunner's own dependencies install into its interpreter, not the project's:
+# langsmith's (through langgraph) imports langsmith at every pytest start — 5.7 s against 0.6 s
+# for a one-test run here — and the gate starts pytest several times an item
+_FOREIGN_PYTEST_PLUGINS = ("langsmith_plugin",)
+
+
+@functools.cache
+def _blocked_pytest_plugins() -> str:
+    """``-p no:NAME`` for each foreign plugin this interpreter has, as PYTEST_ADDOPTS takes them."""
+    try:
+        installed = {entry.name for entry in importlib.metadata.entry_points(group="pytest11")}
+    except Exception:  # a broken distribution's metadata must not stop a command
+        return ""
+    return " ".join(f"-p no:{name}" for name in _FOREIGN_PYTEST_PLUGINS if name in installed)
+
+
 def _environment(path_dirs: Sequence[str], extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {
         "PATH": os.pathsep.join(path_dirs),
@@ -301,6 +318,9 @@ def _environment(path_dirs: Sequence[str], extra: dict[str, str] | None = None) 
             env[name] = os.environ[name]
     if sys.prefix != sys.base_prefix:
         env["VIRTUAL_ENV"] = sys.prefix
+    blocked = _blocked_pytest_plugins()
+    if blocked:
+        env["PYTEST_ADDOPTS"] = blocked
     env.update(extra or {})
     return env
 

@@ -367,3 +367,16 @@ def test_file_tools_never_write_agentrunners_own_python(
         result = ws.call("write_file", {"path": target, "content": "import os\n"}, CTX)
         assert not result.ok and "own Python installation" in (result.error or ""), target
     assert not (venv / "lib" / "evil.pth").exists()
+
+
+def test_pytest_runs_without_the_plugins_agentrunners_own_dependencies_install(tmp_path: Path) -> None:
+    """langsmith (through langgraph) registers a pytest plugin in agentrunner's interpreter; loaded,
+    it made every pytest start of the gate about 5 s slower here. It is the project's tests that
+    run, not agentrunner's dependencies: the sandbox blocks that plugin, and only that one."""
+    (tmp_path / "test_one.py").write_text(
+        "import sys\n\n\ndef test_plugins():\n    assert 'langsmith.pytest_plugin' not in sys.modules\n", "utf-8"
+    )
+    result = run_sandboxed(["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.output
+    shown = run_sandboxed(["python", "-c", "import os; print(os.environ['PYTEST_ADDOPTS'])"], cwd=tmp_path, timeout=30)
+    assert shown.output.strip() == "-p no:langsmith_plugin"
