@@ -241,6 +241,10 @@ def test_general_step_outputs(ws: Workspace) -> None:
     assert step("Bump the version in pyproject.toml to 0.2.0") == ([], ["pyproject.toml"])
     assert step("Add a `Makefile` with a test target") == ([], ["Makefile"])
     assert step("Fix the failing test in `tests/test_stats.py`") == (["tests/test_stats.py"], [])
+    # heldout10 gitignore-exports failed for not writing `*.db` and `.env`: the patterns it ignores
+    item = ".gitignore: keep the `exports/` folder, local SQLite databases (`*.db`) and the `.env` file out of git"
+    assert step(item) == (["exports/"], [".gitignore"])
+    assert step("Write notes on `*.csv` files into `docs/data.md`") == ([], ["docs/data.md"])
 
 
 def test_an_attribute_or_an_answer_items_file_is_no_output(ws: Workspace) -> None:

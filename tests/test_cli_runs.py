@@ -160,3 +160,20 @@ def test_the_fields_asked_and_what_counts_as_json() -> None:
     assert json_problem(keyed_by_name, "as JSON, each with its name, room and days overdue") is None
     assert json_problem("[]", "as JSON, each with its name and room") is None  # nothing due today: nothing to compare
     assert "printed no JSON" in (json_problem("Fern  bath  2\n", "as JSON") or "")
+
+
+def test_an_option_added_to_another_parser_than_the_items_command_is_refused(ws: Workspace) -> None:
+    """heldout10 mites-json-option (Qwen, 847ba18): asked for `hivelog mites --json`, the model added
+    `--json` to the top-level parser; `hivelog mites --json` ended in argparse's "unrecognized
+    arguments", which decided nothing, and it was ticked."""
+    path = ws.root / "runlog" / "__main__.py"
+    before = path.read_bytes()
+    top_level = MAIN.format(option="", use=RIGHT).replace(
+        '    commands = parser.add_subparsers', '    parser.add_argument("--since", type=date.fromisoformat)\n'
+        '    commands = parser.add_subparsers'
+    )
+    path.write_text(top_level, "utf-8")
+    changes = [FileChange("runlog/__main__.py", before, path.read_bytes())]
+    check = option_run_check(ws, changes, ITEM, task_id="t", timeout=60)
+    assert check is not None and not check.ok
+    assert "unrecognized arguments: --since" in check.detail and "the `week` sub-command's parser" in check.detail

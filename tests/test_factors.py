@@ -113,8 +113,8 @@ def test_a_page_on_a_module_states_each_of_its_constants_whatever_the_item_asks(
     )
     item = "Write docs/fees.md for contributors: what pkg/fees.py does"
 
-    def problem(page: str, asked: str = item) -> str | None:
-        return constants_problem([FileChange("docs/fees.md", None, page.encode())], asked, tmp_path)
+    def problem(page: str, asked: str = item, path: str = "docs/fees.md") -> str | None:
+        return constants_problem([FileChange(path, None, page.encode())], asked, tmp_path)
 
     vague = problem("`late_fee(days)` works out the fee for a late return, per day, after a grace period.")
     assert vague and "FEE_PER_DAY = 0.25" in vague and "GRACE_DAYS = 3" in vague and "CAP = 10" in vague
@@ -126,4 +126,25 @@ def test_a_page_on_a_module_states_each_of_its_constants_whatever_the_item_asks(
         assert problem(right) is None, right
     # a page that only mentions the module, and an item on no module, ask for nothing
     assert problem("Nothing.", "Add a line on pkg/fees.py to the CHANGELOG") is None
-    assert problem("Nothing.", "Write docs/fees.md: how fees work") is None
+    assert problem("Nothing.", "Write docs/late.md: how fees work", "docs/late.md") is None
+
+
+def test_a_page_named_after_a_module_is_a_page_on_it_and_numbers_may_be_words(tmp_path: Path) -> None:
+    """heldout10 varroa-docs (Qwen, 847ba18): docs/varroa.md, asked "where the cut-offs are" with no
+    module file named, gave them as 10 % and 20 % where hivelog/varroa.py has 1 and 3; ticked. The
+    page's name is the module's; "two days" and "$10" (for ``MAX_FEE_CENTS = 1000``) state values."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "varroa.py").write_text("LOW_BELOW = 1.0\nTREAT_AT = 3.0\n", "utf-8")
+    (tmp_path / "pkg" / "fees.py").write_text("GRACE_DAYS = 2\nMAX_FEE_CENTS = 1000\n", "utf-8")
+    item = "docs/varroa.md for the bee club: how the mite rate is worked out and where the cut-offs are"
+
+    def problem(path: str, page: str, asked: str = item) -> str | None:
+        return constants_problem([FileChange(path, None, page.encode())], asked, tmp_path)
+
+    made_up = problem("docs/varroa.md", "Low is 10% or less; treat from 20%.")
+    assert made_up and "pkg/varroa.py" in made_up and "LOW_BELOW = 1" in made_up and "TREAT_AT = 3" in made_up
+    assert problem("docs/varroa.md", "Low: under 1 mite per 100 bees; treat at 3 or more.") is None
+    assert problem("docs/mites.md", "Low is 10% or less.") is None  # named after no module
+    fees = "Write docs/fees.md for the front desk: how late fees work"
+    assert problem("docs/fees.md", "A grace period of two days; never more than $10 a loan.", fees) is None
+    assert "GRACE_DAYS = 2" in (problem("docs/fees.md", "Never more than $10.00 a loan.", fees) or "")

@@ -274,10 +274,10 @@ def test_a_docstring_asked_about_bad_input_names_what_the_function_raises() -> N
     def documented(doc: str) -> str:
         return source.replace("(text):\n", f'(text):\n    """{doc}"""\n', 1)
 
-    vague = documented("Parse an interval like 4 or 2w into days; bad input fails with an error.")
+    vague = documented("Parse the formats it takes (4, 2w) into days; on bad input it fails with an error.")
     problem = docstrings_problem([change("pkg/schedule.py", source, vague)], item)
     assert problem and "does not say what it raises" in problem and "ValueError" in problem
-    right = documented("Days from an interval: 4 or 2w (weeks, times 7). Raises ValueError on anything else.")
+    right = documented("The formats it takes: 4 or 2w (weeks, times 7). Raises ValueError on bad input.")
     assert docstrings_problem([change("pkg/schedule.py", source, right)], item) is None
     # not asked about errors: the vague one is enough
     plain = "parse_interval in pkg/schedule.py needs a docstring: the formats it takes"
@@ -492,6 +492,20 @@ def test_text_the_item_puts_under_headings_is_under_them() -> None:
     assert heading_problem([change("CHANGELOG.md", CHANGELOG, wrong)], "Add a CHANGELOG entry") is None
 
 
+def test_a_heading_said_unquoted_ends_where_what_the_text_is_about_begins() -> None:
+    """heldout10 changelog-fixed-entry (Qwen, 847ba18): "a Fixed note under Unreleased for the mites
+    fix: …" was read as a heading "Unreleased for the mites fix", and the right entry was refused."""
+    item = "CHANGELOG: a Fixed note under Unreleased for the mites fix: a hive is shown now"
+    right = CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n- A hive is shown now.\n")
+    assert heading_problem([change("CHANGELOG.md", CHANGELOG, right)], item) is None
+    wrong = CHANGELOG + "- A hive is shown now.\n"
+    problem = heading_problem([change("CHANGELOG.md", CHANGELOG, wrong)], item)
+    assert problem and "not under Unreleased as the item asks" in problem
+    quoted = 'Add a line under "Tips for contributors": run the tests first'
+    page = "# Notes\n\n## Tips for contributors\n"
+    assert heading_problem([change("NOTES.md", page, page + "- Run the tests first.\n")], quoted) is None
+
+
 def test_a_py_typed_marker_is_empty_and_in_the_package(tmp_path: Path) -> None:
     """py-typed: Qwen wrote a page of prose into a top-level py.typed (refused only as a repeat)."""
     (tmp_path / "shop").mkdir()
@@ -704,3 +718,46 @@ def test_a_rename_leaves_no_old_name_in_the_projects_code(tmp_path: Path) -> Non
     (tmp_path / "pkg" / "other.py").write_text("def next_due():\n    return 0\n", "utf-8")
     subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
     assert rename_problem(both, item, tmp_path) is None
+
+
+def test_a_rename_with_its_module_between_the_names_and_no_alias_wanted(tmp_path: Path) -> None:
+    """heldout10 rename-mite-rate (Qwen, 847ba18): "Rename mite_rate (hivelog/varroa.py) to
+    infestation_rate, in the package and the tests / No alias for the old name is needed". The
+    module between the names hid the pair from the rename recipe and the check, and "alias" excused
+    the old name: the model kept `mite_rate`, added a wrapper, and it was ticked."""
+    from agentrunner.agent.checks import rename_problem
+    from agentrunner.agent.recipes import ItemInfo, Rename
+
+    (tmp_path / "pkg").mkdir()
+    code = "def mite_rate(m, b):\n    return m / b\n"
+    (tmp_path / "pkg" / "varroa.py").write_text(code, "utf-8")
+    (tmp_path / "pkg" / "cli.py").write_text("from pkg.varroa import mite_rate\n", "utf-8")
+    title = "Rename mite_rate (pkg/varroa.py) to infestation_rate, in the package and the tests"
+    item = f"{title}\nNo alias for the old name is needed: nothing outside this repo calls it."
+    wrapper = change("pkg/varroa.py", code, code + "\n\ndef infestation_rate(m, b):\n    return mite_rate(m, b)\n")
+    problem = rename_problem([wrapper], item, tmp_path)
+    assert problem and "still mentions mite_rate" in problem
+    assert rename_problem([wrapper], f"{title}\nKeep mite_rate as an alias for now.", tmp_path) is None
+    matched = Rename().match(ItemInfo(id="i", title=title, context="", tags=[], file="t.md"))
+    assert matched == {"path": "pkg/varroa.py", "names": ["mite_rate", "infestation_rate"]}
+
+
+def test_a_docstring_asked_after_a_colon_and_a_path_in_brackets_says_where_not_what() -> None:
+    """heldout10 docstring-jars-filled: "jars_filled (hivelog/harvest.py) needs a docstring: which
+    units …" — the path in brackets was read as what to say, and the hand solution was refused."""
+    source = "def jars_filled(weight_lb, jar_grams=340):\n    return int(weight_lb * 453.6 // jar_grams)\n"
+    item = (
+        "jars_filled (pkg/harvest.py) needs a docstring: which units the weight and the jar size are in, "
+        "what the default jar is, and what happens to a jar that is only part full"
+    )
+
+    def documented(doc: str) -> str:
+        return source.replace("340):\n", f'340):\n    """{doc}"""\n', 1)
+
+    right = documented(
+        "Full jars from a weight in pounds, jars of jar_grams grams (340 by default); a part full jar is not counted."
+    )
+    assert docstrings_problem([change("pkg/harvest.py", source, right)], item) is None
+    vague = documented("Return the number of jars.")
+    problem = docstrings_problem([change("pkg/harvest.py", source, vague)], item)
+    assert problem and "which units the weight" in problem

@@ -549,10 +549,15 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
 
 # what an item asks one docstring to say: "write one (what p means, how it picks a value between two
 # samples)", "add one and say what it counts for a returned loan"
+# (a parenthesis holding only a path — "jars_filled (hivelog/harvest.py) needs a docstring: which
+# units …" — says where, not what: heldout10's hand solution was refused over it)
 _SAY = re.compile(
-    r"\((?P<paren>[^()\n]{8,})\)|\b(?:say|says|saying|explain\w*|describ\w*|mention\w*)\b(?P<rest>[^.\n]{8,})",
+    r"\((?P<paren>(?=[^()\n]*\s)[^()\n]{8,})\)"
+    r"|\b(?:say|says|saying|explain\w*|describ\w*|mention\w*)\b(?P<rest>[^.\n]{8,})",
     re.IGNORECASE,
 )
+# else what follows "docstring:" ("needs a docstring: which units the weight … are in, …")
+_SAY_AFTER_COLON = re.compile(r"\bdocstring\s*:\s*(?P<rest>[^.\n]{8,})", re.IGNORECASE)
 _DOC_WORDS = {"docstring", "function", "method", "class", "module", "write", "one", "means", "mean", "picks"}
 # "what it returns and how the amount is worked out": the verbs of any docstring request (what is
 # worked out, and from what, is the ``how`` check's)
@@ -564,10 +569,11 @@ def _unsaid(node: ast.AST, item_text: str) -> str | None:
     words (stems; the function's parameters the item names, like ``p``, by name) are in it —
     heldout4 percentile-docstring: "(what p means, how it picks a value between two samples)"
     got "Percentile in the given sequence of values." and was ticked."""
-    asked = _SAY.search(_BACKTICKED.sub(" ", item_text))
+    plain = _BACKTICKED.sub(" ", item_text)
+    asked = _SAY.search(plain) or _SAY_AFTER_COLON.search(plain)
     if asked is None or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return None
-    clause = (asked.group("paren") or asked.group("rest")).strip()
+    clause = (asked.groupdict().get("paren") or asked.group("rest")).strip()
     doc = ast.get_docstring(node) or ""
     words = {word for word in item_words(clause) if word not in {stem(w) for w in _DOC_WORDS}}
     parameters = set()
@@ -1053,7 +1059,13 @@ def _heading_path(item_text: str) -> list[str]:
     match = _UNDER.search(item_text)
     if match is None:
         return []
-    parts = [part.strip().strip("`'\"“”#").strip() for part in _PATH_SEPARATORS.split(match.group(1))]
+    said = match.group(1)
+    if not re.match(r"\s*[`'\"“]", said):
+        # "a Fixed note under Unreleased for the mites fix: …" (heldout10 changelog-fixed-entry: the
+        # whole phrase was read as the heading, and a right entry was refused): an unquoted heading
+        # ends where what the text is about begins
+        said = re.split(r"\s+(?:for|about|on|with|describing|saying|that|which|explaining)\s+", said, maxsplit=1)[0]
+    parts = [part.strip().strip("`'\"“”#").strip() for part in _PATH_SEPARATORS.split(said)]
     return [part for part in parts if part and len(part) <= 40]
 
 
@@ -1460,8 +1472,21 @@ def version_bump_problem(changes: list[FileChange], item_text: str, root: Path |
 # -- a rename -----------------------------------------------------------------------------------
 
 # "rename `a` to `b`", "a_b -> c_d": the pair, when both are code names (snake_case, camelCase)
-_RENAME_PAIR = re.compile(r"`?\b([A-Za-z_]\w*)(?:\(\))?`?\s*(?:→|->|=>|\bto\b|\binto\b)\s*`?([A-Za-z_]\w*)\b`?")
+# "rename `a` to `b`", "a -> b", "Rename mite_rate (hivelog/varroa.py) to infestation_rate"
+_RENAME_PAIR = re.compile(
+    r"`?\b([A-Za-z_]\w*)(?:\(\))?`?\s*(?:\([^()\n]{1,80}\)\s*)?(?:→|->|=>|\bto\b|\binto\b)\s*`?([A-Za-z_]\w*)\b`?"
+)
 _CODE_LIKE = re.compile(r"[a-z_]\w*_\w*|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*")
+
+
+_KEEPS_OLD_NAME = re.compile(r"\b(?:alias\w*|deprecat\w*|keep\w*|kept)\b", re.IGNORECASE)
+# "No alias for the old name is needed", "without an alias", "don't keep the old name" (heldout10
+# rename-mite-rate: the model kept `mite_rate` and added a wrapper, and "alias" excused it)
+_NO_ALIAS = re.compile(
+    r"\b(?:no|without|not|don'?t|do not|never|needn'?t)\b\W+(?:\w+\W+){0,3}?(?:alias\w*|keep\w*|deprecat\w*)\b"
+    r"|\b(?:alias\w*|shim)\b[^.\n]{0,40}\b(?:not needed|isn'?t needed|unnecessary)\b",
+    re.IGNORECASE,
+)
 
 
 def rename_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
@@ -1471,7 +1496,7 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
     title = item_text.strip().splitlines()[0] if item_text.strip() else ""
     if root is None or not re.search(r"→|->|=>|\brenam", title, re.IGNORECASE):
         return None
-    if re.search(r"\b(?:alias\w*|deprecat\w*|keep\w*|kept)\b", item_text, re.IGNORECASE):
+    if _KEEPS_OLD_NAME.search(item_text) and not _NO_ALIAS.search(item_text):
         return None  # the old name stays, as an alias
     pair = next((m for m in _RENAME_PAIR.finditer(title) if all(_CODE_LIKE.fullmatch(n) for n in m.groups())), None)
     if pair is None:

@@ -12,7 +12,9 @@ value the item quotes it with (`` `--sort name` ``). It runs in the sandbox, in 
 twice: without the option, then with it. Only a Python traceback with the option, where the command
 without it ran clean, fails the check — an argparse error (a required argument the item does not
 give), a missing data file or a timeout decide nothing, so no right change is refused for what the
-item leaves out. Nothing is written.
+item leaves out — except argparse refusing the option itself ("unrecognized arguments: --json"):
+the item wrote where the option goes (`` `hivelog mites --json` ``), and one added to another
+parser is not there. Nothing is written.
 
 An option that asks for JSON (`--json`, or an item saying its output is JSON) must print JSON — one
 document, or one per line — and, where the item lists what each entry holds ("each with its name,
@@ -164,6 +166,14 @@ def json_problem(output: str, item_text: str) -> str | None:
     return None
 
 
+def _unrecognized(output: str, option: str) -> bool:
+    """Whether argparse refused the option itself ("error: unrecognized arguments: --json")."""
+    return any(
+        "unrecognized arguments:" in line and option in line.split("unrecognized arguments:", 1)[1].split()
+        for line in output.splitlines()
+    )
+
+
 def _last_line(output: str) -> str:
     lines = [line for line in output.strip().splitlines() if line.strip()]
     return lines[-1].strip()[:200] if lines else ""
@@ -211,6 +221,17 @@ def option_run_check(
                 shown = shlex.join(["python", *argv[1:]])
                 return Check("runs", False, f"`{shown}` {problem}: print the JSON the item asks for")
             ran.append(f"`{option}{' ' + value if value else ''}`")
+        elif _unrecognized(output, option):
+            # the option parses, but not where the item's command puts it: added to the top-level
+            # parser for `hivelog mites --json` (heldout10 mites-json-option, ticked)
+            shown = shlex.join(["python", *argv[1:]])
+            where = f"the `{arguments[-1]}` sub-command's parser" if arguments else "the parser the command uses"
+            return Check(
+                "runs",
+                False,
+                f"`{shown}` fails: {_last_line(output)}. The item runs it as `{package} "
+                f"{' '.join([*arguments, option])}`: add `{option}` to {where}",
+            )
         elif _TRACEBACK in output:
             shown = shlex.join(["python", *argv[1:]])
             return Check(

@@ -22,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path, PurePosixPath
 
 from .journal import FileChange
+from .sources import python_modules
 
 _CONVERTING = re.compile(r"\b(?:how\b[^.;\n]{0,40}\bconvert\w*|conversions?(?: factors?| rates?)?|factors?)\b", re.I)
 _MODULE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
@@ -138,6 +139,10 @@ def factors_problem(changes: list[FileChange], item_text: str, root: Path | None
 # module works, and for which values, states the module's constants about that thing
 _HOW_WORKS = re.compile(r"\bhow\s+(?:the\s+|a\s+|its\s+)?(?P<thing>[a-z][\w -]{2,40}?)\s+works?\b", re.I)
 _WHICH = re.compile(r"\b(?:which|what)\s+\w+|\bhow\s+(?:much|many|long|often)\b", re.I)
+_NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+)  # fmt: skip
 _MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -187,6 +192,11 @@ def _value_stated(page: str, name: str, values: list[Fraction]) -> bool:
         if "MONTH" in name and value.denominator == 1 and 1 <= value.numerator <= 12:
             month = _MONTHS[value.numerator - 1]
             forms += [month, month[:3]]
+        if value.denominator == 1 and 0 <= value.numerator < len(_NUMBER_WORDS):
+            forms.append(_NUMBER_WORDS[value.numerator])  # "a grace period of two days"
+        if "CENTS" in name and value.denominator == 1 and value.numerator >= 100:
+            dollars = value / 100  # MAX_FEE_CENTS = 1000: "no loan costs more than $10"
+            forms += [rf"\$\s*{re.escape(s)}" for s in _spellings(dollars)] + [rf"\$\s*{float(dollars):.2f}"]
         change = abs(value - 1)
         if value.denominator != 1 and change < 1:
             forms.append(f"{float(change * 100):g}\\s*%")
@@ -227,6 +237,31 @@ def asked_values_problem(changes: list[FileChange], item_text: str, root: Path |
 _PAGE_ON_MODULE = re.compile(r"\b(?:docs?|documentation|page|contributors?|explain\w*|describe\w*|summar\w+)\b", re.I)
 
 
+def _pages_on_modules_by_name(
+    changes: list[FileChange], item_text: str, root: Path
+) -> tuple[dict[str, str], list[FileChange], str] | None:
+    """Like ``_modules_and_pages`` for an item naming no module file: the project modules (not
+    tests, not ``__init__``) the page is named after — ``docs/varroa.md`` is a page on
+    ``hivelog/varroa.py`` (heldout10 varroa-docs: the cut-offs, 1 and 3 mites per 100 bees, given as
+    10 % and 20 %, ticked)."""
+    pages = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _PAGE_SUFFIXES]
+    if not pages:
+        return None
+    sources: dict[str, str] = {}
+    for module in python_modules(root):
+        pure = PurePosixPath(module)
+        if pure.name == "__init__.py" or pure.name.startswith("test_") or "tests" in pure.parts[:-1]:
+            continue
+        if any(PurePosixPath(page.path).stem == pure.stem for page in pages):
+            try:
+                sources[module] = (root / module).read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+    if not sources:
+        return None
+    return sources, pages, "\n".join((c.after or b"").decode("utf-8", "replace") for c in pages)
+
+
 def constants_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A page written on a module the item names that leaves out one of the module's numeric
     constants (its value in any spelling, or its name), or None.
@@ -239,7 +274,7 @@ def constants_problem(changes: list[FileChange], item_text: str, root: Path | No
     """
     if root is None or not _PAGE_ON_MODULE.search(item_text):
         return None
-    found = _modules_and_pages(changes, item_text, root)
+    found = _modules_and_pages(changes, item_text, root) or _pages_on_modules_by_name(changes, item_text, root)
     if found is None:
         return None
     sources, pages, page = found

