@@ -8,6 +8,7 @@ accept, which must keep passing.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -190,6 +191,11 @@ def test_a_page_about_each_public_function_names_each_whatever_its_verb(tmp_path
     assert problem and "does not name Plan" in problem
 
 
+def with_docstring(source: str, def_end: str, doc: str) -> str:
+    """``source`` with ``doc`` as the docstring of the function whose ``def`` line ends in ``def_end``."""
+    return source.replace(def_end, f'{def_end}    """{doc}"""\n', 1)
+
+
 def test_docstrings_the_item_asks_for_are_there() -> None:
     models = "class Inventory:\n    def add(self, item):\n        pass\n\n    def get(self, sku):\n        return sku\n"
     item = "Document the public methods of `Inventory` in `pkg/models.py` (docstrings for `add` and `get`)"
@@ -240,8 +246,7 @@ def test_a_docstring_asked_how_a_value_is_worked_out_names_what_goes_into_it() -
         "amount is worked out"
     )
 
-    def documented(doc: str) -> str:
-        return amounts.replace("(plant):\n", f'(plant):\n    """{doc}"""\n', 1)
+    documented = functools.partial(with_docstring, amounts, "(plant):\n")
 
     vague = documented(
         "Calculate the amount of water needed for a plant per watering.\n\n    Args:\n        plant (Plant): "
@@ -271,8 +276,7 @@ def test_a_docstring_asked_about_bad_input_names_what_the_function_raises() -> N
     )
     item = "parse_interval in pkg/schedule.py needs a docstring: the formats it takes and what happens on bad input"
 
-    def documented(doc: str) -> str:
-        return source.replace("(text):\n", f'(text):\n    """{doc}"""\n', 1)
+    documented = functools.partial(with_docstring, source, "(text):\n")
 
     vague = documented("Parse the formats it takes (4, 2w) into days; on bad input it fails with an error.")
     problem = docstrings_problem([change("pkg/schedule.py", source, vague)], item)
@@ -751,8 +755,7 @@ def test_a_docstring_asked_after_a_colon_and_a_path_in_brackets_says_where_not_w
         "what the default jar is, and what happens to a jar that is only part full"
     )
 
-    def documented(doc: str) -> str:
-        return source.replace("340):\n", f'340):\n    """{doc}"""\n', 1)
+    documented = functools.partial(with_docstring, source, "340):\n")
 
     right = documented(
         "Full jars from a weight in pounds, jars of jar_grams grams (340 by default); a part full jar is not counted."
