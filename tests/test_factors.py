@@ -121,9 +121,10 @@ def test_a_page_on_a_module_states_each_of_its_constants_whatever_the_item_asks(
     assert "CAP = 10" in (problem("25 cents a day after 3 days of grace.") or "")
     for right in (
         "0.25 a day, after 3 grace days, never more than 10 in all.",
-        "`late_fee` charges `FEE_PER_DAY` after `GRACE_DAYS`, up to `CAP`.",
+        "`late_fee` charges `FEE_PER_DAY` (0.25) after `GRACE_DAYS` (3), up to `CAP` (10).",
     ):
         assert problem(right) is None, right
+    assert problem("`late_fee` charges `FEE_PER_DAY` after `GRACE_DAYS`, up to `CAP`.")  # names, no values
     # a page that only mentions the module, and an item on no module, ask for nothing
     assert problem("Nothing.", "Add a line on pkg/fees.py to the CHANGELOG") is None
     assert problem("Nothing.", "Write docs/late.md: how fees work", "docs/late.md") is None
@@ -144,6 +145,9 @@ def test_a_page_named_after_a_module_is_a_page_on_it_and_numbers_may_be_words(tm
     made_up = problem("docs/varroa.md", "Low is 10% or less; treat from 20%.")
     assert made_up and "pkg/varroa.py" in made_up and "LOW_BELOW = 1" in made_up and "TREAT_AT = 3" in made_up
     assert problem("docs/varroa.md", "Low: under 1 mite per 100 bees; treat at 3 or more.") is None
+    # re-run after that refusal, Qwen put the constants' names over its own numbers: names are not values
+    named = problem("docs/varroa.md", "### LOW_BELOW\nLow is 10% or less.\n### TREAT_AT\nTreat from 20%.")
+    assert named and "LOW_BELOW = 1" in named
     assert problem("docs/mites.md", "Low is 10% or less.") is None  # named after no module
     fees = "Write docs/fees.md for the front desk: how late fees work"
     assert problem("docs/fees.md", "A grace period of two days; never more than $10 a loan.", fees) is None
