@@ -214,17 +214,16 @@ def option_run_check(
         if done is None:
             continue
         output = done.stdout.decode("utf-8", "replace")
+        shown = shlex.join(["python", *argv[1:]])  # the command as the model would type it
         if done.returncode == 0:
             wants_json = "json" in option.lower() or (not value and re.search(r"\bjson\b", item_text, re.I))
             problem = json_problem(output, item_text) if wants_json else None
             if problem:
-                shown = shlex.join(["python", *argv[1:]])
                 return Check("runs", False, f"`{shown}` {problem}: print the JSON the item asks for")
             ran.append(f"`{option}{' ' + value if value else ''}`")
         elif _unrecognized(output, option):
             # the option parses, but not where the item's command puts it: added to the top-level
             # parser for `hivelog mites --json` (heldout10 mites-json-option, ticked)
-            shown = shlex.join(["python", *argv[1:]])
             where = f"the `{arguments[-1]}` sub-command's parser" if arguments else "the parser the command uses"
             return Check(
                 "runs",
@@ -233,7 +232,6 @@ def option_run_check(
                 f"{' '.join([*arguments, option])}`: add `{option}` to {where}",
             )
         elif _TRACEBACK in output:
-            shown = shlex.join(["python", *argv[1:]])
             return Check(
                 "runs",
                 False,

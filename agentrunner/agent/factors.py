@@ -95,18 +95,34 @@ def _stated(page: str, key: str, value: Fraction) -> bool:
 
 
 def _modules_and_pages(
-    changes: list[FileChange], item_text: str, root: Path
+    changes: list[FileChange], item_text: str, root: Path, *, by_page_name: bool = False
 ) -> tuple[dict[str, str], list[FileChange], str] | None:
     """The modules the item names (path → source), the pages the change wrote and their text
-    together; None without either."""
+    together; None without either. ``by_page_name``: with no module file named, the project
+    modules (not tests, not ``__init__``) a page is named after — ``docs/varroa.md`` is a page on
+    ``hivelog/varroa.py`` (heldout10 varroa-docs: the cut-offs, 1 and 3 mites per 100 bees, given as
+    10 % and 20 %, ticked)."""
+    pages = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _PAGE_SUFFIXES]
+    if not pages:
+        return None
+    modules = list(dict.fromkeys(_MODULE.findall(item_text)))
+    if not modules and by_page_name:
+        stems = {PurePosixPath(page.path).stem for page in pages}
+        modules = [
+            module
+            for module in python_modules(root)
+            if PurePosixPath(module).stem in stems
+            and PurePosixPath(module).name != "__init__.py"
+            and not PurePosixPath(module).name.startswith("test_")
+            and "tests" not in PurePosixPath(module).parts[:-1]
+        ]
     sources: dict[str, str] = {}
-    for module in dict.fromkeys(_MODULE.findall(item_text)):
+    for module in modules:
         try:
             sources[module] = (root / module).read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-    pages = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _PAGE_SUFFIXES]
-    if not sources or not pages:
+    if not sources:
         return None
     return sources, pages, "\n".join((c.after or b"").decode("utf-8", "replace") for c in pages)
 
@@ -237,31 +253,6 @@ def asked_values_problem(changes: list[FileChange], item_text: str, root: Path |
 _PAGE_ON_MODULE = re.compile(r"\b(?:docs?|documentation|page|contributors?|explain\w*|describe\w*|summar\w+)\b", re.I)
 
 
-def _pages_on_modules_by_name(
-    changes: list[FileChange], item_text: str, root: Path
-) -> tuple[dict[str, str], list[FileChange], str] | None:
-    """Like ``_modules_and_pages`` for an item naming no module file: the project modules (not
-    tests, not ``__init__``) the page is named after — ``docs/varroa.md`` is a page on
-    ``hivelog/varroa.py`` (heldout10 varroa-docs: the cut-offs, 1 and 3 mites per 100 bees, given as
-    10 % and 20 %, ticked)."""
-    pages = [c for c in changes if c.after is not None and PurePosixPath(c.path).suffix.lower() in _PAGE_SUFFIXES]
-    if not pages:
-        return None
-    sources: dict[str, str] = {}
-    for module in python_modules(root):
-        pure = PurePosixPath(module)
-        if pure.name == "__init__.py" or pure.name.startswith("test_") or "tests" in pure.parts[:-1]:
-            continue
-        if any(PurePosixPath(page.path).stem == pure.stem for page in pages):
-            try:
-                sources[module] = (root / module).read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-    if not sources:
-        return None
-    return sources, pages, "\n".join((c.after or b"").decode("utf-8", "replace") for c in pages)
-
-
 def constants_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A page written on a module the item names that leaves out one of the module's numeric
     constants (its value in any spelling, or its name), or None.
@@ -274,7 +265,7 @@ def constants_problem(changes: list[FileChange], item_text: str, root: Path | No
     """
     if root is None or not _PAGE_ON_MODULE.search(item_text):
         return None
-    found = _modules_and_pages(changes, item_text, root) or _pages_on_modules_by_name(changes, item_text, root)
+    found = _modules_and_pages(changes, item_text, root, by_page_name=True)
     if found is None:
         return None
     sources, pages, page = found
