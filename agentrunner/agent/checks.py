@@ -21,8 +21,9 @@ files' bytes before and after, the project's other files, and the standard tools
   (:mod:`agentrunner.agent.facts`);
 - ``under`` — text an item puts "under X → Y" of a markdown file is under those headings;
 - ``marker`` — a ``py.typed`` is empty and beside a package's ``__init__.py`` (PEP 561);
-- ``ignores`` — a ``.gitignore``: ignores what the item names in the standard tools' words (the
-  pytest cache is ``.pytest_cache/``…) and no tracked project file the item does not mention.
+- ``ignores`` — a ``.gitignore`` (:mod:`agentrunner.agent.ignores`): ignores what the item names in
+  the standard tools' words (the pytest cache is ``.pytest_cache/``…) and no tracked project file the
+  item does not mention.
 
 ruff and git are used when present; without them their parts say nothing (never a failure).
 """
@@ -38,7 +39,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import tokenize
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
@@ -46,8 +46,10 @@ from pathlib import Path, PurePosixPath
 from .evidence import item_words, stem
 from .factors import asked_values_problem, constants_problem, factors_problem
 from .facts import facts_problem
+from .ignores import IGNORE_KINDS, ignores_problem
 from .journal import FileChange
 from .log_messages import log_message_problem
+from .sources import project_files
 from .tables import table_problem
 from .todo_comments import in_folders, named_folders
 from .versions import bumped, project_version, release_problem
@@ -823,230 +825,6 @@ def _exported(tree: ast.Module) -> list[str] | None:
     return None
 
 
-# -- .gitignore --------------------------------------------------------------------------------
-
-#: What the standard tools write, in the words an item uses for them: (words, what, sample paths
-#: that must be ignored). General knowledge of Python projects, like a linter's rules.
-# "build output" that the item does not spell out (no quoted pattern): a Python build writes
-# build/, dist/ and the egg-info, so all three (held-out python-gitignore: `build/` alone was ticked)
-_BUILD_OUTPUT = re.compile(r"\bbuild (?:output|artifacts?|products?)\b", re.I)
-_BUILD_KINDS = ("distributions", "egg-info")
-# a tool's cache: right after its name, or after a list of tool names ("pytest, ruff and mypy caches")
-_CACHES = r"(?:'s)?(?:[ _-]?|(?:,?\s+(?:and\s+)?(?:pytest|mypy|ruff)(?:'s)?)+\s+)caches?\b"
-IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
-    (re.compile(r"\bbytecode\b|__pycache__|\.pyc\b|compiled python", re.I), "Python bytecode",
-     ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
-    (re.compile(r"\bvirtual\s?envs?\b|\bvirtualenvs?\b|\bvenvs?\b|\.venv\b", re.I), "virtualenvs",
-     [".venv/bin/python", "venv/bin/python"]),
-    # "the pytest cache", and "the pytest and mypy caches" (held-out gitignore-drafts: mypy's was
-    # not ignored, and it was ticked)
-    (re.compile(rf"\bpytest{_CACHES}|\.pytest_cache", re.I), "the pytest cache", [".pytest_cache/v/cache/nodeids"]),
-    (re.compile(rf"\bmypy{_CACHES}|\.mypy_cache", re.I), "the mypy cache", [".mypy_cache/3.12/cache.db"]),
-    (re.compile(rf"\bruff{_CACHES}|\.ruff_cache", re.I), "the ruff cache", [".ruff_cache/0.6.0/cache"]),
-    (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
-    (re.compile(r"\bbuild (?:output|artifacts?|products?|director(?:y|ies)|folders?)\b|`build/`", re.I),
-     "build output", ["build/lib/pkg/mod.py"]),
-    (re.compile(r"\bdist/|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b", re.I), "distributions",
-     ["dist/pkg-1.0.tar.gz"]),
-    (re.compile(r"\begg[ -]?info\b", re.I), "egg-info", ["pkg.egg-info/PKG-INFO"]),
-    (re.compile(r"\btox\b", re.I), "tox environments", [".tox/py312/bin/python"]),
-    (re.compile(r"\bnode[_ ]modules\b", re.I), "node_modules", ["node_modules/pkg/index.js"]),
-]  # fmt: skip
-
-
-#: the kinds whose every usual path must be ignored (a stray `mod.pyc` outside `__pycache__/` is
-#: bytecode too); of the others one usual path is enough (`venv/` or `.venv/`)
-EVERY_SAMPLE = {"Python bytecode"}
-#: what a .gitignore made for a Python project ignores when the item does not say "only": the
-#: kinds GitHub's Python template starts with (held-out python-gitignore: "… __pycache__, their
-#: .venv and build output" got those three, and a stray .pyc and the pytest cache were committed)
-PYTHON_KINDS = ("Python bytecode", "virtualenvs", "the pytest cache", "build output", "distributions", "egg-info")
-
-_MAKES_GITIGNORE = re.compile(
-    r"\b(?:add|write|create|make|set up|need)\w*\s+(?:an?\s+|the\s+)?(?:new\s+)?`?\.gitignore", re.I
-)
-_ONLY = re.compile(r"\b(?:only|just)\b", re.I)
-
-#: the usual line for each kind, for the message (a small model copies what it is told)
-IGNORE_PATTERNS = {
-    "Python bytecode": "__pycache__/\n*.py[cod]",
-    "virtualenvs": ".venv/",
-    "the pytest cache": ".pytest_cache/",
-    "the mypy cache": ".mypy_cache/",
-    "the ruff cache": ".ruff_cache/",
-    "coverage data": ".coverage",
-    "build output": "build/",
-    "distributions": "dist/",
-    "egg-info": "*.egg-info/",
-    "tox environments": ".tox/",
-    "node_modules": "node_modules/",
-}
-
-
-def _ignored(gitignore: bytes, paths: list[str]) -> set[str] | None:
-    """Which of paths a .gitignore of these bytes ignores at a repository's top (git's own
-    rules, ``git check-ignore --no-index``), or None without git."""
-    git = shutil.which("git")
-    if git is None or not paths:
-        return None if git is None else set()
-    with tempfile.TemporaryDirectory(prefix="agentrunner-ignore-") as folder:
-        (Path(folder) / ".gitignore").write_bytes(gitignore)
-        environment = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-        try:
-            subprocess.run([git, "init", "-q", folder], check=True, capture_output=True, timeout=30, env=environment)
-            done = subprocess.run(
-                [git, "check-ignore", "--no-index", "--stdin"],
-                cwd=folder,
-                input="\n".join(paths).encode(),
-                capture_output=True,
-                timeout=30,
-                check=False,
-                env=environment,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-    if done.returncode not in (0, 1):
-        return None
-    return set(done.stdout.decode("utf-8", "replace").splitlines())
-
-
-def _project_files(root: Path) -> list[str]:
-    """The project's tracked files (git), else its files (at most 5,000)."""
-    git = shutil.which("git")
-    if git and (root / ".git").exists():
-        try:
-            done = subprocess.run([git, "ls-files"], cwd=root, capture_output=True, timeout=30, check=False)
-            if done.returncode == 0:
-                return [line for line in done.stdout.decode("utf-8", "replace").splitlines() if line][:5000]
-        except (OSError, subprocess.SubprocessError):
-            pass
-    found: list[str] = []
-    for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in {"__pycache__", "node_modules", "venv"})
-        found += [(Path(current) / name).relative_to(root).as_posix() for name in sorted(files)]
-        if len(found) >= 5000:
-            break
-    return found[:5000]
-
-
-# a path pattern written out: a folder (`.venv/`, data/recipes/drafts/) or a glob (`*.egg-info`)
-_SPELLED_PATTERN = re.compile(r"(?<![\w/.*-])(\.?[\w-][\w.-]*/(?:[\w.-]+/)*|\*\.[\w-]+(?:\.[\w-]+)*)(?![\w/*])")
-# "keep docs/build/", "data/ has the sample export the tests read, that stays in git": a pattern in
-# such a clause is not to be ignored
-_KEPT = re.compile(r"\b(?:keep|kept|track(?:ed)?|not|n't|except|unless|but)\b[^.;:—\n]{0,40}$", re.I)
-_KEPT_AFTER = re.compile(r"^[^.;:—\n]{0,60}\b(?:stays?|kept|tracked|remains?)\b", re.I)
-
-
-def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str, str]]:
-    """(pattern, a path it covers) for each path pattern the item writes out; one of a pattern's
-    paths must be ignored. A folder of the project stands for the files in it ("the CSV exports
-    in `data/`" is done by `data/*.csv`), a folder not there yet for any file in it."""
-    found: list[tuple[str, str]] = []
-    for match in _SPELLED_PATTERN.finditer(item_text):
-        pattern = match.group(1)
-        if _KEPT.search(item_text[: match.start()]) or _KEPT_AFTER.search(item_text[match.end() :]):
-            continue
-        folder = root / pattern if root is not None and pattern.endswith("/") and "*" not in pattern else None
-        if folder is not None and folder.is_dir():
-            inside = sorted(path for path in folder.rglob("*") if path.is_file() and ".git" not in path.parts)
-            samples = [path.relative_to(root).as_posix() for path in inside[:10]] if root is not None else []
-        elif pattern.endswith("/"):
-            samples = [f"{pattern}sample.txt"]
-        else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
-            samples = [pattern.replace("*", "sample", 1) + "/sample"]
-        found += [(pattern, sample) for sample in samples or [f"{pattern}sample.txt"] if (pattern, sample) not in found]
-    return found
-
-
-def _mentioned(path: str, item_text: str) -> bool:
-    """Whether the item mentions a file, its folder or its kind (then ignoring it may be asked)."""
-    lowered = item_text.lower()
-    pure = PurePosixPath(path)
-    words = [pure.name, *(part + "/" for part in pure.parts[:-1])]
-    if pure.suffix:
-        words.append(pure.suffix)
-    return any(word.lower() in lowered for word in words)
-
-
-def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
-    """A top-level .gitignore the item wrote ignores what the item names in the standard tools'
-    words (issue 12, gitignore: "the pytest cache" was not ignored, and it was ticked) — and, a new
-    one for a Python project, what every Python project ignores (``PYTHON_KINDS``) unless the item
-    says "only" — and ignores no project file it did not ignore before, unless the item mentions it."""
-    change = next((c for c in changes if c.path == ".gitignore" and c.after is not None), None)
-    if change is None or change.after is None:
-        return None
-    spelled_out = re.search(r"`[^`\s]*[/*][^`\s]*`", item_text) is not None
-    implied: tuple[str, ...] = _BUILD_KINDS if _BUILD_OUTPUT.search(item_text) and not spelled_out else ()
-    python = root is not None and any((root / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg"))
-    if change.before is None and python and _MAKES_GITIGNORE.search(item_text) and not _ONLY.search(item_text):
-        implied = (*implied, *PYTHON_KINDS)
-    wanted = [
-        (what, sample)
-        for words, what, samples in IGNORE_KINDS
-        if words.search(item_text) or what in implied
-        for sample in samples
-    ]
-    # the patterns the item spells out ("virtualenvs (.venv/, venv/)", "data/recipes/drafts/"), each
-    # one: a kind is satisfied by one usual path, a named path by itself (held-out gitignore-drafts:
-    # `venv/` alone, no `.venv/` nor drafts folder, was ticked)
-    spelled = spelled_patterns(item_text, root)
-    wanted += [(f"`{pattern}`", sample) for pattern, sample in spelled]
-    if wanted:
-        ignored = _ignored(change.after, [sample for _, sample in wanted])
-        if ignored is None:
-            return None  # no git here: nothing to check with
-        missing: list[tuple[str, str]] = []
-        for what in dict.fromkeys(what for what, _ in wanted):
-            samples = [sample for kind, sample in wanted if kind == what]
-            unignored = [sample for sample in samples if sample not in ignored]
-            if unignored and (what in EVERY_SAMPLE or len(unignored) == len(samples)):
-                missing.append((what, unignored[0]))
-        if missing:
-            # every kind at once: a small model fixes one a turn and runs out of turns (issue 12)
-            kinds = " nor ".join(f"{what} (e.g. {sample})" for what, sample in missing)
-            have = {line.strip() for line in change.after.decode("utf-8", "replace").splitlines()}
-            lines = [
-                line
-                for what, _ in missing
-                for line in IGNORE_PATTERNS.get(what, "").splitlines()
-                if line.strip("/") not in {h.strip("/") for h in have}
-            ]
-            # and the patterns the item quotes that are not lines yet (`.venv/`: a `venv/` ignores
-            # some virtualenvs, not the quoted one)
-            quoted = re.findall(r"`([^`\s]+)`", item_text)
-            lines += [q for q in quoted if q != ".gitignore" and q.strip("/") not in {h.strip("/") for h in have}]
-            lines += [what.strip("`") for what, _ in missing if what.startswith("`")]
-            lines = list(dict.fromkeys(lines))
-            undotted = [line for line in lines if line.startswith(".") and line[1:] in have]
-            add = f"add the line{'s' * (len(lines) > 1)} {', '.join(f'`{line}`' for line in lines)}" if lines else ""
-            if undotted:
-                add += f" (with the leading dot: `{undotted[0][1:]}` is not `{undotted[0]}`)"
-            if lines:  # the whole file to write: Qwen2.5-Coder-1.5B copies a block better than it inserts lines
-                old_lines = change.after.decode("utf-8", "replace").splitlines()
-                kept = [
-                    line
-                    for line in old_lines
-                    if line.strip() and ("." + line.strip() not in lines or line.strip() in {p for p, _ in spelled})
-                ]
-                add += ", so that it reads:\n```\n" + "\n".join(dict.fromkeys([*kept, *lines])) + "\n```"
-            named = all(
-                what.startswith("`") or any(w.search(item_text) for w, kind, _ in IGNORE_KINDS if kind == what)
-                for what, _ in missing
-            )
-            why = "which the item names" if named else "which a Python project's .gitignore ignores"
-            return f".gitignore does not ignore {kinds}, {why}: {add or 'add a pattern for each'}"
-    if root is None:
-        return None
-    files = [path for path in _project_files(root) if path != ".gitignore"]
-    now = _ignored(change.after, files) or set()
-    before = _ignored(change.before, files) or set() if change.before is not None else set()
-    wrongly = sorted(path for path in now - before if not _mentioned(path, item_text))
-    if wrongly:
-        return f".gitignore ignores project file(s) {', '.join(wrongly[:3])}: ignore only what the item asks for"
-    return None
-
-
 # -- under a heading ----------------------------------------------------------------------------
 
 _UNDER = re.compile(r"\bunder\s+(?:the\s+)?([^:;.\n]{2,80}?)\s*(?::|;|\.\s|\.$|$|\bsection\b|\bheading\b)", re.I)
@@ -1218,7 +996,7 @@ def markers_problem(changes: list[FileChange], item_text: str, root: Path | None
     changed = {c.path for c in changes}
     folders = named_folders(root, item_text)  # "in the gradebook package": not its tests' TODOs
     comments: list[tuple[str, int, str]] = []
-    for path in _project_files(root):
+    for path in project_files(root):
         if path in changed or not path.endswith(_CODE_SUFFIXES) or not in_folders(path, folders):
             continue
         try:
@@ -1505,7 +1283,7 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
     defines = re.compile(rf"^\s*(?:async\s+)?(?:def|class)\s+{re.escape(old)}\b", re.MULTILINE)
     changed = {c.path: c for c in changes}
     texts: dict[str, str] = {}
-    for path in _project_files(root):
+    for path in project_files(root):
         if path.endswith(".py"):
             change = changed.get(path)
             data = change.after if change is not None else None

@@ -10,6 +10,8 @@ duplicate-definition check). Pruning while walking visits only the project.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
@@ -52,4 +54,23 @@ def files_named(root: Path, name: str) -> list[str]:
     return _walk(root, lambda found: found == name)
 
 
-__all__ = ["DATA_SUFFIXES", "SKIP_DIRS", "data_files", "files_named", "python_modules"]
+def project_files(root: Path) -> list[str]:
+    """The project's tracked files (git), else its files (at most 5,000)."""
+    git = shutil.which("git")
+    if git and (root / ".git").exists():
+        try:
+            done = subprocess.run([git, "ls-files"], cwd=root, capture_output=True, timeout=30, check=False)
+            if done.returncode == 0:
+                return [line for line in done.stdout.decode("utf-8", "replace").splitlines() if line][:5000]
+        except (OSError, subprocess.SubprocessError):
+            pass
+    found: list[str] = []
+    for current, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in {"__pycache__", "node_modules", "venv"})
+        found += [(Path(current) / name).relative_to(root).as_posix() for name in sorted(files)]
+        if len(found) >= 5000:
+            break
+    return found[:5000]
+
+
+__all__ = ["DATA_SUFFIXES", "SKIP_DIRS", "data_files", "files_named", "project_files", "python_modules"]
