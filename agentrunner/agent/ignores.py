@@ -25,12 +25,12 @@ from .sources import project_files
 #: that must be ignored). General knowledge of Python projects, like a linter's rules.
 # "build output" that the item does not spell out (no quoted pattern): a Python build writes
 # build/, dist/ and the egg-info, so all three (held-out python-gitignore: `build/` alone was ticked)
-_BUILD_OUTPUT = re.compile(r"\bbuild (?:output|artifacts?|products?)\b", re.I)
+_BUILD_OUTPUT = re.compile(r"\bbuild (?:output|artifacts?|products?|leftovers|junk)\b", re.I)
 _BUILD_KINDS = ("distributions", "egg-info")
 # a tool's cache: right after its name, or after a list of tool names ("pytest, ruff and mypy caches")
 _CACHES = r"(?:'s)?(?:[ _-]?|(?:,?\s+(?:and\s+)?(?:pytest|mypy|ruff)(?:'s)?)+\s+)caches?\b"
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
-    (re.compile(r"\bbytecode\b|__pycache__|\.pyc\b|compiled python", re.I), "Python bytecode",
+    (re.compile(r"\bbytecode\b|__pycache__|\.pyc\b|compiled python|\bpython caches?\b", re.I), "Python bytecode",
      ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
     (re.compile(r"\bvirtual\s?envs?\b|\bvirtualenvs?\b|\bvenvs?\b|\.venv\b", re.I), "virtualenvs",
      [".venv/bin/python", "venv/bin/python"]),
@@ -40,13 +40,15 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(rf"\bmypy{_CACHES}|\.mypy_cache", re.I), "the mypy cache", [".mypy_cache/3.12/cache.db"]),
     (re.compile(rf"\bruff{_CACHES}|\.ruff_cache", re.I), "the ruff cache", [".ruff_cache/0.6.0/cache"]),
     (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
-    (re.compile(r"\bbuild (?:output|artifacts?|products?|director(?:y|ies)|folders?)\b|`build/`", re.I),
+    (re.compile(r"\bbuild (?:output|artifacts?|products?|leftovers|junk|director(?:y|ies)|folders?)\b|`build/`", re.I),
      "build output", ["build/lib/pkg/mod.py"]),
     (re.compile(r"\bdist/|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b", re.I), "distributions",
      ["dist/pkg-1.0.tar.gz"]),
     (re.compile(r"\begg[ -]?info\b", re.I), "egg-info", ["pkg.egg-info/PKG-INFO"]),
     (re.compile(r"\btox\b", re.I), "tox environments", [".tox/py312/bin/python"]),
     (re.compile(r"\bnode[_ ]modules\b", re.I), "node_modules", ["node_modules/pkg/index.js"]),
+    # "the .env file", "dotenv", "the environment file" (not `.env.example`, which is kept)
+    (re.compile(r"(?<![\w.])\.env\b(?![.\w/-])|\bdotenv\b|\benv(?:ironment)? file\b", re.I), "the .env file", [".env"]),
 ]  # fmt: skip
 
 
@@ -76,6 +78,7 @@ IGNORE_PATTERNS = {
     "egg-info": "*.egg-info/",
     "tox environments": ".tox/",
     "node_modules": "node_modules/",
+    "the .env file": ".env",
 }
 
 
@@ -112,6 +115,30 @@ _SPELLED_PATTERN = re.compile(r"(?<![\w/.*-])(\.?[\w-][\w.-]*/(?:[\w.-]+/)*|\*\.
 # such a clause is not to be ignored
 _KEPT = re.compile(r"\b(?:keep|kept|track(?:ed)?|not|n't|except|unless|but)\b[^.;:—\n]{0,40}$", re.I)
 _KEPT_AFTER = re.compile(r"^[^.;:—\n]{0,60}\b(?:stays?|kept|tracked|remains?)\b", re.I)
+# "keep the `exports/` folder, … and the `.env` file out of git": keeping out is ignoring (heldout10
+# gitignore-exports: `exports/` was read as a folder to keep, and not required)
+_KEPT_OUT = re.compile(
+    r"^(?:[^.;\n]|\.(?=\S)){0,160}?\bout of (?:git|the repo(?:sitory)?|version control|commits?)\b", re.I
+)
+# a dotfile the item names (`.env`, .DS_Store), not a folder (`.venv/`) nor a glob's end
+_DOTFILE_NAMED = re.compile(r"(?<![\w/.*-])(\.[A-Za-z][\w-]*(?:\.[\w-]+)*)(?![\w/*.-])")
+# files by their extension: "the .bak copies of the log", ".log files" → `*.bak`, `*.log`
+_EXTENSION_FILES = re.compile(
+    r"(?<![\w/.*-])\.([A-Za-z0-9]{1,10})\s+(?:copies|files|backups|dumps|exports|databases|archives|leftovers)\b", re.I
+)
+#: dotfiles ignored often enough to read as names unquoted
+_USUAL_DOTFILES = {".DS_Store", ".envrc", ".idea", ".vscode", ".ipynb_checkpoints", ".python-version", ".cache"}
+_A_FILE = re.compile(r"\s+(?:file|folder|directory|dir)\b", re.I)
+#: dotfiles that name a tool's kind (its own rule) or the .gitignore itself: no pattern of their own
+_DOTFILE_KINDS = {".gitignore", ".venv", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".coverage", ".tox", ".env"}
+
+
+def _kept(item_text: str, start: int, end: int) -> bool:
+    """Whether the words around ``item_text[start:end]`` keep it in git ("data/ … stays in git")
+    rather than out of it ("keep `exports/` out of git")."""
+    if _KEPT_AFTER.search(item_text[end:]):
+        return True
+    return _KEPT.search(item_text[:start]) is not None and _KEPT_OUT.search(item_text[end:]) is None
 
 
 def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str, str]]:
@@ -121,7 +148,7 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
     found: list[tuple[str, str]] = []
     for match in _SPELLED_PATTERN.finditer(item_text):
         pattern = match.group(1)
-        if _KEPT.search(item_text[: match.start()]) or _KEPT_AFTER.search(item_text[match.end() :]):
+        if _kept(item_text, match.start(), match.end()):
             continue
         folder = root / pattern if root is not None and pattern.endswith("/") and "*" not in pattern else None
         if folder is not None and folder.is_dir():
@@ -132,7 +159,19 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
         else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
             samples = [pattern.replace("*", "sample", 1) + "/sample"]
         found += [(pattern, sample) for sample in samples or [f"{pattern}sample.txt"] if (pattern, sample) not in found]
-    return found
+    for match in _EXTENSION_FILES.finditer(item_text):
+        if not _kept(item_text, match.start(), match.end()):
+            found.append((f"*.{match.group(1)}", f"data/sample.{match.group(1)}"))
+    for match in _DOTFILE_NAMED.finditer(item_text):
+        name = match.group(1)
+        if name.lower() in _DOTFILE_KINDS or _EXTENSION_FILES.match(item_text, match.start()):
+            continue
+        quoted = item_text[match.start() - 1 : match.start()] == "`" and item_text[match.end() : match.end() + 1] == "`"
+        if not (quoted or name in _USUAL_DOTFILES or _A_FILE.match(item_text, match.end())):
+            continue  # ".py" in "no .py file may go": a word about files, not a name
+        if not _kept(item_text, match.start(), match.end()):
+            found.append((name, name))
+    return list(dict.fromkeys(found))
 
 
 def _mentioned(path: str, item_text: str) -> bool:
@@ -145,6 +184,18 @@ def _mentioned(path: str, item_text: str) -> bool:
     return any(word.lower() in lowered for word in words)
 
 
+def wanted_kinds(item_text: str, root: Path | None, *, new_file: bool) -> list[str]:
+    """The kinds of ``IGNORE_KINDS`` a .gitignore item asks for: named in the tools' words, the
+    rest of a Python build's output when "build output" is not spelled out, and — a new .gitignore
+    of a Python project, not "only" some — what every Python project ignores."""
+    spelled_out = re.search(r"`[^`\s]*[/*][^`\s]*`", item_text) is not None
+    implied: tuple[str, ...] = _BUILD_KINDS if _BUILD_OUTPUT.search(item_text) and not spelled_out else ()
+    python = root is not None and any((root / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg"))
+    if new_file and python and _MAKES_GITIGNORE.search(item_text) and not _ONLY.search(item_text):
+        implied = (*implied, *PYTHON_KINDS)
+    return [what for words, what, _ in IGNORE_KINDS if words.search(item_text) or what in implied]
+
+
 def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A top-level .gitignore the item wrote ignores what the item names in the standard tools'
     words (issue 12, gitignore: "the pytest cache" was not ignored, and it was ticked) — and, a new
@@ -153,17 +204,8 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
     change = next((c for c in changes if c.path == ".gitignore" and c.after is not None), None)
     if change is None or change.after is None:
         return None
-    spelled_out = re.search(r"`[^`\s]*[/*][^`\s]*`", item_text) is not None
-    implied: tuple[str, ...] = _BUILD_KINDS if _BUILD_OUTPUT.search(item_text) and not spelled_out else ()
-    python = root is not None and any((root / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg"))
-    if change.before is None and python and _MAKES_GITIGNORE.search(item_text) and not _ONLY.search(item_text):
-        implied = (*implied, *PYTHON_KINDS)
-    wanted = [
-        (what, sample)
-        for words, what, samples in IGNORE_KINDS
-        if words.search(item_text) or what in implied
-        for sample in samples
-    ]
+    asked = wanted_kinds(item_text, root, new_file=change.before is None)
+    wanted = [(what, sample) for _, what, samples in IGNORE_KINDS if what in asked for sample in samples]
     # the patterns the item spells out ("virtualenvs (.venv/, venv/)", "data/recipes/drafts/"), each
     # one: a kind is satisfied by one usual path, a named path by itself (held-out gitignore-drafts:
     # `venv/` alone, no `.venv/` nor drafts folder, was ticked)
@@ -222,3 +264,110 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
     if wrongly:
         return f".gitignore ignores project file(s) {', '.join(wrongly[:3])}: ignore only what the item asks for"
     return None
+
+
+# -- the lines an item asks for (the ignore-lines recipe) ---------------------------------------
+
+#: what else an item may name in words, with the usual lines for it (the recipe's, not the check's:
+#: "SQLite databases" is `*.db` or `*.sqlite3`, so no one sample path is what it must ignore)
+_USUAL_LINES: list[tuple[re.Pattern[str], list[str]]] = [
+    (re.compile(r"\bsqlite\b|\bdatabase files?\b|\blocal databases?\b", re.I), ["*.db", "*.sqlite", "*.sqlite3"]),
+    (re.compile(r"\blog files?\b", re.I), ["*.log"]),
+    (re.compile(r"\b(?:editor|IDE)s?\b|\bvs ?code\b|\bpycharm\b", re.I), [".idea/", ".vscode/"]),
+    (re.compile(r"\bmacOS\b|\bFinder\b|\.DS_Store\b", re.I), [".DS_Store"]),
+    (re.compile(r"\bcoverage\b", re.I), [".coverage", "htmlcov/"]),
+    (re.compile(r"\bjupyter\b|\bnotebook checkpoints?\b", re.I), [".ipynb_checkpoints/"]),
+]
+# clauses: commas, semicolons, colons, dashes, new lines and "and"/"or"/"plus" outside brackets
+_CLAUSE_END = re.compile(r"[,;:\n—–]|\s+(?:and|or|plus|as well as)\s+", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+#: words of asking for a .gitignore that name nothing to ignore
+_FILLER = frozenset(
+    re.findall(
+        r"\S+",
+        """a about accidentally add added adds all already also always an and any anymore are as at away back be been
+    behind being by can commit commits committed committing common create currently do does dont don't entries entry
+    everything extend file files folder folders following for from get gets getting git gitignore has have here i
+    ignore ignored ignores ignoring in into is it its just keep keeps kept let lets line lines list local locally
+    make me more must my need needs new no not now of on or our out people please plus repo repository rule rules
+    set should so some standard still stop stuff that the their them there these they things this those to too
+    up update usual version control want we well what which with would you your""",
+    )
+)
+_UNIGNORE = re.compile(
+    r"\b(?:stop|no longer|don't|do not|un-?)\s*ignor|\bremove\b[^.\n]*\bfrom\b[^.\n]*gitignore|\bunignore", re.I
+)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """The item's clauses as (start, end), split where :data:`_CLAUSE_END` matches outside brackets."""
+    clauses: list[tuple[int, int]] = []
+    depth, start, index = 0, 0, 0
+    while index < len(text):
+        char = text[index]
+        depth = depth + 1 if char in "([" else max(0, depth - 1) if char in ")]" else depth
+        end = _CLAUSE_END.match(text, index) if depth == 0 else None
+        if end is not None and end.end() > index:
+            clauses.append((start, index))
+            start = index = end.end()
+            continue
+        index += 1
+    clauses.append((start, len(text)))
+    return [(start, end) for start, end in clauses if text[start:end].strip()]
+
+
+def unread_clauses(item_text: str) -> list[str]:
+    """The clauses of a .gitignore item that name nothing this module knows to ignore, nor keep
+    something in git ("my half-written recipes in data/recipes/drafts/" names a folder; "the
+    notebooks Maria shares" names nothing known): with one, the item is the model's."""
+    # what the item names, found in its whole text: "the pytest and mypy caches" is two clauses
+    named = [
+        match.span()
+        for words in [*(kind[0] for kind in IGNORE_KINDS), *(usual[0] for usual in _USUAL_LINES), _BUILD_OUTPUT]
+        for match in words.finditer(item_text)
+    ]
+    unread: list[str] = []
+    for start, end in _clauses(item_text):
+        clause = item_text[start:end].strip()
+        if (
+            any(found_start < end and start < found_end for found_start, found_end in named)
+            or _SPELLED_PATTERN.search(clause)
+            or _EXTENSION_FILES.search(clause)
+            or re.search(r"`\.[^`\s]+`", clause)
+            or any(name in clause for name in _USUAL_DOTFILES)
+            or _KEPT_AFTER.search(clause)
+        ):
+            continue
+        if {word.lower() for word in _WORD.findall(clause)} - _FILLER:
+            unread.append(clause)
+    return unread
+
+
+def asks_to_unignore(item_text: str) -> bool:
+    """"Stop ignoring data/", "remove `*.csv` from the .gitignore": not lines to add."""
+    return _UNIGNORE.search(item_text) is not None
+
+
+def _bare(line: str) -> str:
+    return line.strip().strip("/")
+
+
+def lines_asked(item_text: str, root: Path | None, before: str | None) -> list[str]:
+    """The lines a .gitignore needs for what the item asks it to ignore and ``before`` (the
+    present file, None when there is none) does not have yet: the usual lines of each kind the
+    check wants, each pattern the item spells out, the usual lines of what it names in words."""
+    lines: list[str] = []
+    for what in wanted_kinds(item_text, root, new_file=before is None):
+        lines += IGNORE_PATTERNS.get(what, "").splitlines()
+        if what == "virtualenvs":
+            lines.append("venv/")
+    lines += [pattern for pattern, _ in spelled_patterns(item_text, root)]
+    for words, usual in _USUAL_LINES:
+        if words.search(item_text):
+            lines += usual
+    have = {_bare(line) for line in (before or "").splitlines() if line.strip() and not line.startswith("#")}
+    by_bare: dict[str, str] = {}
+    for line in lines:  # `*.egg-info/` from the kind and `*.egg-info` spelled out: one line
+        if line and _bare(line) not in have:
+            by_bare.setdefault(_bare(line), line)
+    return list(by_bare.values())

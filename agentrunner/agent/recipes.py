@@ -31,6 +31,7 @@ from .actions import CHANGING_TOOLS
 from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
 from .changelog import category_named, entry_given, unreleased_section, with_entry
 from .checks import asks_for_new_tests, asks_for_tests_only
+from .ignores import asks_to_unignore, lines_asked, unread_clauses
 from .intent import item_intent
 from .loop import run_loop
 from .sources import files_named, python_modules
@@ -1337,6 +1338,67 @@ _NOT_THE_PROJECT = re.compile(
 _VERSION_FILE = re.compile(r"(?:^|/)(?:pyproject\.toml|setup\.cfg|__init__\.py|_?version\.py)$")
 
 
+# a file the item also wants written (a page, a module, a config): not the .gitignore alone
+_OTHER_FILE = re.compile(r"\.(?:md|py|toml|cfg|ini|rst|txt|ya?ml|json)$")
+
+
+class IgnoreLines(Recipe):
+    """``.gitignore: keep `exports/`, local SQLite databases and the `.env` file out of git`` /
+    ``Add a .gitignore — __pycache__, .venv and build output``: the lines are the standard tools'
+    for what the item names (:mod:`ignores`), added to the .gitignore's own lines, no model call.
+    Four blind suites' .gitignore chores had Qwen drop the user's lines, miss one of the named
+    paths or read the item's `*.db` as a file to write; an item naming anything else (a clause
+    :func:`ignores.unread_clauses` cannot read, another file) is the general loop's."""
+
+    name = "ignore-lines"
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        text = f"{item.title}\n{item.context}"
+        if not re.search(r"\bgitignore\b", item.title, re.I) or asks_to_unignore(text):
+            return None
+        others = [
+            path
+            for path in mentioned_paths(text)
+            if path != ".gitignore" and "*" not in path and _OTHER_FILE.search(path)
+        ]
+        if others or unread_clauses(text):
+            return None
+        return {}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return self.one_step(
+            item, params, expected=".gitignore lines for what the item names", reads=[], writes=[".gitignore"],
+            max_tokens=16,
+        )  # fmt: skip
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        root = ctx.workspace.root
+        result = ActResult()
+        present = root / ".gitignore"
+        try:
+            before = present.read_text("utf-8") if present.is_file() else None
+        except (OSError, UnicodeDecodeError) as exc:
+            result.error = f".gitignore: cannot read it ({exc})"
+            return result
+        text = f"{ctx.item.title}\n{ctx.item.context}"
+        lines = lines_asked(text, root, before)
+        if not lines:
+            result.error = ".gitignore has a line for everything the item names already"
+            return result
+        kept = before if before is None or before.endswith("\n") or not before else before + "\n"
+        content = (kept or "") + "\n".join(lines) + "\n"
+        arguments = {"path": ".gitignore", "content": content}
+        outcome = ctx.tool("write_file", arguments)
+        _record(result, "write_file", arguments, outcome)
+        if not outcome.ok:
+            result.error = f".gitignore: {outcome.error}"
+            return result
+        result.writes.append(".gitignore")
+        result.text = f".gitignore: added {', '.join(lines)}"
+        result.data = {"added": lines}
+        return result
+
+
 class VersionBump(Recipe):
     """``Bump the patch version`` / ``Minor version bump in pyproject.toml`` / ``Bump the version to
     0.4.0``: the project's version and every place that states it (:mod:`versions`) are found and
@@ -1410,8 +1472,8 @@ class VersionBump(Recipe):
 
 
 RECIPES: list[Recipe] = [
-    Classify(), ExtractContacts(), CsvTable(), ReleaseNotes(), ChangelogEntry(), TodoInventory(), VersionBump(),
-    Rename(),
+    Classify(), ExtractContacts(), IgnoreLines(), CsvTable(), ReleaseNotes(), ChangelogEntry(), TodoInventory(),
+    VersionBump(), Rename(),
 ]  # fmt: skip
 GENERAL = General()
 BY_NAME: dict[str, Recipe] = {recipe.name: recipe for recipe in [*RECIPES, GENERAL]}

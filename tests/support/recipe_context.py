@@ -1,5 +1,5 @@
 """What a recipe that asks no model runs in, for its tests: the item, and a context whose model
-call fails the test (the todo-inventory and version-bump recipes)."""
+call fails the test (the todo-inventory, version-bump and ignore-lines recipes)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ def item(title: str, context: str = "") -> ItemInfo:
 class NoModelContext:
     """The recipe calls no model: any call fails the test; tools run in the real workspace."""
 
-    def __init__(self, workspace: Workspace, title: str) -> None:
+    def __init__(self, workspace: Workspace, title: str, context: str = "") -> None:
         self.workspace = workspace
-        self.item = item(title)
+        self.item = item(title, context)
         self.max_tool_calls = 8  # ActContext's: these recipes make one or two tool calls
 
     def call(self, request: ChatRequest) -> ChatResponse:

@@ -1,0 +1,130 @@
+"""The ignore-lines recipe (agent/ignores.py): a .gitignore item's lines are the standard tools' for
+what it names, added to the file's own lines with no model call — and an item naming something the
+recipe cannot read goes to the general loop (issue 12: four blind suites' .gitignore chores had the
+1.5B model drop the user's lines, miss a named path, or read `*.db` as a file to write)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agentrunner.agent.ignores import ignores_problem, lines_asked, unread_clauses
+from agentrunner.agent.journal import FileChange
+from agentrunner.agent.recipes import IgnoreLines, recipe_for
+from agentrunner.config import load_config
+from agentrunner.tools import Workspace
+from tests.support.recipe_context import NoModelContext, item
+
+CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
+OLD_LINES = "__pycache__/\n.pytest_cache/\n"
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git check-ignore decides what is ignored")
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    root = isolated_home / "ws"
+    for path in ["birds/cli.py", "birds/exports.py", "data/sightings.csv", "docs/exports.md", "tests/test_cli.py"]:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text("x\n", "utf-8")
+    (root / "pyproject.toml").write_text('[project]\nname = "birds"\nversion = "1.0.0"\n', "utf-8")
+    (root / ".gitignore").write_text(OLD_LINES, "utf-8")
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    return Workspace(load_config(write_config(CONFIG)))
+
+
+@pytest.mark.parametrize(
+    ("title", "context"),
+    [
+        (".gitignore: keep the `exports/` folder, local SQLite databases (`*.db`) and the `.env` file out of git", ""),
+        ("Extend .gitignore: the virtualenv (.venv/), build leftovers (build/, dist/, *.egg-info)", ""),
+        ("The repo needs a .gitignore: Python caches, the pytest and mypy caches", "and my drafts in data/drafts/"),
+        ("add a .gitignore — people keep committing __pycache__, their .venv and build output", "data/ stays in git"),
+        ("Add a `.gitignore`", "Python bytecode, virtualenvs (`.venv/`), the pytest cache"),
+        ("gitignore the .bak copies the importer leaves behind", ""),
+    ],
+)
+def test_gitignore_items_take_the_recipe(title: str, context: str) -> None:
+    found = recipe_for(item(title, context))
+    assert found is not None and found[0].name == "ignore-lines"
+
+
+@pytest.mark.parametrize(
+    ("title", "context"),
+    [
+        ("Add .gitignore entries for the notebooks Maria shares", ""),  # nothing the recipe knows
+        (".gitignore: stop ignoring data/", ""),  # a line to remove
+        ("Add a .gitignore and mention it in README.md", ""),  # another file to write
+        ("Ignore the exports/ folder", ""),  # no .gitignore named: the model's
+    ],
+)
+def test_other_gitignore_items_do_not(title: str, context: str) -> None:
+    found = recipe_for(item(title, context))
+    assert found is None or found[0].name != "ignore-lines"
+
+
+def test_the_pytest_and_mypy_caches_are_one_thing_named_across_two_clauses() -> None:
+    assert unread_clauses("A .gitignore: the pytest and mypy caches") == []
+    assert lines_asked("A .gitignore: the pytest and mypy caches", None, "") == [".pytest_cache/", ".mypy_cache/"]
+
+
+def test_lines_the_file_has_are_not_added_again() -> None:
+    text = "Extend .gitignore: __pycache__, egg-info and build output"
+    assert lines_asked(text, None, "__pycache__\n/build\n*.egg-info/\n") == ["*.py[cod]", "dist/"]
+
+
+@needs_git
+def test_keeping_a_folder_out_of_git_is_ignoring_it(tmp_path: Path) -> None:
+    """heldout10 gitignore-exports: "keep the `exports/` folder … out of git" read `exports/` as a
+    folder to keep, so a .gitignore without it was not refused."""
+    text = ".gitignore: keep the `exports/` folder, local SQLite databases (`*.db`) and the `.env` file out of git"
+    change = FileChange(".gitignore", OLD_LINES.encode(), (OLD_LINES + "*.db\n.env\n").encode())
+    problem = ignores_problem([change], text, tmp_path)
+    assert problem is not None and "`exports/`" in problem
+    done = FileChange(".gitignore", OLD_LINES.encode(), (OLD_LINES + "*.db\n.env\nexports/\n").encode())
+    assert ignores_problem([done], text, tmp_path) is None
+    kept = "Extend .gitignore with `*.db`; keep `exports/` in git, the examples live there"
+    assert ignores_problem([change], kept, tmp_path) is None
+
+
+@needs_git
+def test_the_recipe_keeps_the_users_lines_and_adds_what_the_item_names(ws: Workspace) -> None:
+    title = ".gitignore: keep the `exports/` folder, local SQLite databases (`*.db`) and the `.env` file out of git"
+    recipe, params = recipe_for(item(title)) or (None, {})
+    assert isinstance(recipe, IgnoreLines)
+    (step,) = recipe.plan(item(title), params)
+    result = recipe.act(NoModelContext(ws, title), step)
+    assert result.error is None and result.writes == [".gitignore"]
+    after = ws.root.joinpath(".gitignore").read_text("utf-8")
+    assert after.startswith(OLD_LINES) and {".env", "exports/", "*.db"} <= set(after.splitlines())
+    change = FileChange(".gitignore", OLD_LINES.encode(), after.encode())
+    assert ignores_problem([change], title, ws.root) is None  # the gate's own check: nothing missing, no project file
+
+
+@needs_git
+def test_a_new_gitignore_gets_what_every_python_project_ignores(ws: Workspace) -> None:
+    ws.root.joinpath(".gitignore").unlink()
+    title, context = "Add a .gitignore", "people keep committing their .venv"
+    recipe, params = recipe_for(item(title, context)) or (None, {})
+    assert isinstance(recipe, IgnoreLines)
+    (step,) = recipe.plan(item(title, context), params)
+    result = recipe.act(NoModelContext(ws, title, context), step)
+    assert result.error is None
+    lines = ws.root.joinpath(".gitignore").read_text("utf-8").splitlines()
+    assert {"__pycache__/", ".venv/", ".pytest_cache/", "build/", "dist/", "*.egg-info/"} <= set(lines)
+
+
+@needs_git
+def test_nothing_to_add_is_an_error_not_a_tick(ws: Workspace) -> None:
+    title = "gitignore the pytest cache"
+    recipe, params = recipe_for(item(title)) or (None, {})
+    assert isinstance(recipe, IgnoreLines)
+    (step,) = recipe.plan(item(title), params)
+    result = recipe.act(NoModelContext(ws, title), step)
+    assert result.error is not None and "already" in result.error
+    assert ws.root.joinpath(".gitignore").read_text("utf-8") == OLD_LINES
