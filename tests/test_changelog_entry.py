@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from agentrunner.agent.changelog import category_named, entry_given, unreleased_section, with_entry
+from agentrunner.agent.changelog import (
+    category_named,
+    entry_given,
+    repeated_entry_problem,
+    unreleased_section,
+    with_entry,
+)
+from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import ChangelogEntry, ItemInfo, _subject_words, recipe_for
 from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
@@ -102,6 +109,14 @@ def test_the_item_names_the_category_and_may_spell_the_entry_out() -> None:
         ("note the `--limit` option in docs/CHANGES.md", "docs/CHANGES.md"),
         ("changelog: mention the faster loader", "CHANGELOG.md"),
         ("CHANGELOG: note under Unreleased that the malformed-line count now goes to stderr", "CHANGELOG.md"),
+        # heldout9 changelog-unknown-plant: "the next release" is no request for release notes
+        (
+            "CHANGELOG: add a Fixed entry for the next release: `plantcare water` with a name that isn't in "
+            "plants.csv used to log the watering anyway, now it stops with an error",
+            "CHANGELOG.md",
+        ),
+        # heldout6 changelog-calendar-months: a "line" is an entry
+        ("Changelog line for the fix that just went in: `due` counts calendar months now", "CHANGELOG.md"),
     ],
 )
 def test_changelog_items_take_the_recipe(title: str, path: str) -> None:
@@ -114,6 +129,7 @@ def test_changelog_items_take_the_recipe(title: str, path: str) -> None:
     [
         "Summarise CHANGELOG.md",
         "Fill the release notes template `t.md` from `CHANGELOG.md` into `notes.md`",
+        "CHANGELOG: prepare the release of 2.0",
         "Convert the changelog to Keep a Changelog format",
         "list the changelog entries of 2025 in docs/2025.md",
         "Add a `--json` flag to `stats`",
@@ -243,3 +259,16 @@ def test_an_entry_that_leaves_out_what_changed_is_refused(ws: Workspace) -> None
 )
 def test_the_subject_of_a_change_is_what_follows_the_request(title: str, context: str, subject: list[str]) -> None:
     assert _subject_words(title, context) == subject
+
+
+def test_an_entry_copied_from_an_older_release_is_refused() -> None:
+    """heldout9 changelog-unknown-plant: asked for a Fixed entry about unknown plant names, Qwen put
+    an older release's fix under Unreleased word for word, and it was ticked."""
+    before = "# Changelog\n\n## [Unreleased]\n\n## [0.3.2]\n\n### Fixed\n\n- `due` no longer counts a later watering.\n"
+    unreleased = "## [Unreleased]\n"
+    copied = before.replace(unreleased, f"{unreleased}\n### Fixed\n- `due` no longer counts a later watering\n")
+    problem = repeated_entry_problem([FileChange("CHANGELOG.md", before.encode(), copied.encode())])
+    assert problem is not None and "repeats" in problem
+    new = before.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n- `water` stops on an unknown plant.\n")
+    assert repeated_entry_problem([FileChange("CHANGELOG.md", before.encode(), new.encode())]) is None
+    assert repeated_entry_problem([FileChange("notes.md", before.encode(), copied.encode())]) is None  # no changelog

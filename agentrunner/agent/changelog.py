@@ -7,6 +7,10 @@ a changelog wrote no-op edit blocks and whole-file rewrites (held-out chore chan
 from __future__ import annotations
 
 import re
+from collections import Counter
+from pathlib import PurePosixPath
+
+from .journal import FileChange
 
 # Keep a Changelog 1.1.0's categories, in its order
 CATEGORIES = ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"]
@@ -85,3 +89,32 @@ def _joined(original: str, lines: list[str]) -> str:
 
 
 __all__ = ["CATEGORIES", "NEW_CHANGELOG", "category_named", "entry_given", "unreleased_section", "with_entry"]
+
+
+# a changelog by its file name: CHANGELOG.md, CHANGES.rst, HISTORY.txt, NEWS
+CHANGELOG_FILE = re.compile(r"^(?:changelog|changes|history|news)(?:\.(?:md|markdown|rst|txt))?$", re.IGNORECASE)
+
+
+def _bullets(data: bytes | None) -> Counter[str]:
+    """A changelog's bullets, each as its words in lower case (marker, case and a final stop aside)."""
+    text = (data or b"").decode("utf-8", "replace")
+    found: Counter[str] = Counter()
+    for line in text.splitlines():
+        if _BULLET.match(line.strip()):
+            found[" ".join(line.strip()[1:].split()).lower().rstrip(".")] += 1
+    return found
+
+
+def repeated_entry_problem(changes: list[FileChange]) -> str | None:
+    """A changelog entry added that says word for word what an entry of the changelog already said
+    (heldout9 changelog-unknown-plant: asked for a Fixed entry about unknown plant names, Qwen
+    copied an older release's fix under Unreleased, and the copy was ticked)."""
+    for change in changes:
+        if change.before is None or change.after is None or not CHANGELOG_FILE.match(PurePosixPath(change.path).name):
+            continue
+        before = _bullets(change.before)
+        added = _bullets(change.after) - before
+        copied = next((entry for entry in added if entry in before), None)
+        if copied is not None:
+            return f"{change.path}: the new entry repeats one it has ('{copied}'): write what the item says changed"
+    return None

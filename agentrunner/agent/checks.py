@@ -43,6 +43,7 @@ import tokenize
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
+from .changelog import repeated_entry_problem
 from .evidence import item_words, stem
 from .factors import asked_values_problem, constants_problem, factors_problem
 from .facts import facts_problem
@@ -1335,6 +1336,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: markers_problem(changes, item_text, root),
         lambda: ignores_problem(changes, item_text, root),
         lambda: heading_problem(changes, item_text),
+        lambda: repeated_entry_problem(changes),
         lambda: marker_problem(changes, root),
         lambda: lint_problem(changes, item_text, root),
     ]

@@ -737,9 +737,10 @@ class TodoInventory(Recipe):
 
 _CHANGELOG_WORD = re.compile(r"\bchange ?log\b", re.IGNORECASE)
 _CHANGELOG_NAME = re.compile(r"^(?:changelog|changes|history)(?:\.(?:md|markdown|txt))?$", re.IGNORECASE)
-_ENTRY_VERBS = re.compile(r"\b(?:entry|add|missing|note|mention|record|log|say)s?\b", re.IGNORECASE)
+_ENTRY_VERBS = re.compile(r"\b(?:entry|add|missing|note|mention|record|log|say|line|bullet)s?\b", re.IGNORECASE)
 _NOT_AN_ENTRY = re.compile(
-    r"\b(?:release|summari[sz]e|convert|reformat|sort|rewrite|translate|move|table|count|list|fix the|bump)\b",
+    r"\b(?:release notes?|(?:cut|make|prepare|do|tag|publish) (?:a |the )?release|summari[sz]e|convert|reformat|"
+    r"sort|rewrite|translate|move|table|count|list|fix the|bump)\b",
     re.IGNORECASE,
 )
 ENTRY_SHOTS = (
