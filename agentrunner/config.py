@@ -81,7 +81,16 @@ class TierConfig(_Model):
     # provider "anthropic", or "openai" without a base_url (api.openai.com)
     native_tools: bool | None = None
     json_output: bool = True
+    # a page of prose about the code this tier writes is left for review, not ticked on the
+    # deterministic checks alone (agent/review.py); None: yes for the local providers and
+    # OpenAI-compatible servers on a base_url, no for the premium APIs
+    review_prose: bool | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+
+    def reviews_prose(self) -> bool:
+        if self.review_prose is not None:
+            return self.review_prose
+        return not (self.provider == "anthropic" or (self.provider == "openai" and not self.base_url))
 
     def offers_native_tools(self) -> bool:
         if self.native_tools is not None:

@@ -206,7 +206,9 @@ class Workspace:
             return "the active configuration cannot be written by tools"
         tasks = self.config.tasks_dir
         if for_write and path.is_relative_to(tasks) and (
-            (path.parent == tasks and path.suffix.lower() == ".md") or path.is_relative_to(tasks / "done")
+            (path.parent == tasks and path.suffix.lower() == ".md")
+            or path.is_relative_to(tasks / "done")
+            or path.is_relative_to(tasks / "review")
         ):
             # The to-do lists are agentrunner's to tick, and they are outside an item's rollback (the
             # runner merges them): Qwen once overwrote tasks/todo.md with the TODOs it was asked to

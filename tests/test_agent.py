@@ -406,3 +406,58 @@ def test_premium_tiers_get_the_tools_as_their_apis_tool_list(
         agent.close()
         assert outcome.status == "done", outcome.error
         assert ("write_file" in json.dumps(body.get("tools", []))) is expected, body.get("tools")
+
+
+PROSE_PAGE = (
+    "# Seasons\n\n"
+    "The season module decides which part of the year a sighting falls in.\n"
+    "Spring migration runs from March to May and autumn migration from August to October.\n"
+    "Every other month counts as a resident month, and the report groups sightings by it.\n"
+)
+
+
+@pytest.mark.parametrize("review_prose", [None, False])
+def test_a_page_of_prose_by_a_local_tier_is_left_for_review_with_its_draft(
+    isolated_home: Path, write_config: Callable[[str], Path], review_prose: bool | None
+) -> None:
+    """agent/review.py: no check can tell a paragraph about the code is right; a tier that may not
+    tick prose (by default any but the premium APIs: here an OpenAI-compatible server on loopback)
+    leaves the item open, its files as before, the draft with its diff in tasks/review/<day>/."""
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        server.queue(
+            "/v1/chat/completions",
+            chat_reply(tool=("write_file", {"path": "docs/seasons.md", "content": PROSE_PAGE})),
+            chat_reply(content="Wrote docs/seasons.md"),
+        )
+        tier = scripted_tier("remote", server.url)
+        if review_prose is not None:
+            tier += f"review_prose = {str(review_prose).lower()}\n"
+        agent, _ = make_agent(write_config(tier))
+        outcome = agent.work(info("Write docs/seasons.md explaining the seasons"), run_id="r", attempt=1, resume=False)
+        agent.close()
+    if review_prose is False:  # a tier the user trusts with prose: the checks decide, as before
+        assert outcome.status == "done", outcome.error
+        assert (isolated_home / "docs" / "seasons.md").read_text("utf-8") == PROSE_PAGE
+        return
+    error = outcome.error or ""
+    assert outcome.status == "failed" and "review" in error and "docs/seasons.md" in error
+    assert not (isolated_home / "docs" / "seasons.md").exists()  # rolled back
+    (draft,) = (isolated_home / "tasks" / "review").glob("*/*.md")
+    assert str(draft.relative_to(isolated_home)) in error
+    text = draft.read_text("utf-8")
+    assert text.startswith("> Draft, not applied") and "+Spring migration runs from March to May" in text
+
+
+def test_a_reviewer_or_a_page_that_is_no_prose_needs_no_review(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    from agentrunner.agent.journal import FileChange
+    from agentrunner.agent.review import prose_pages
+
+    page = FileChange("docs/seasons.md", None, PROSE_PAGE.encode())
+    assert prose_pages([page]) == ["docs/seasons.md"]
+    assert prose_pages([page, FileChange("birds/seasons.py", b"x = 1\n", b"x = 2\n")]) == []  # code: tests judge it
+    table = "| month | season |\n|---|---|\n" + "| March and April and May too | spring migration months |\n" * 3
+    assert prose_pages([FileChange("docs/t.md", None, table.encode())]) == []
+    entries = "## [Unreleased]\n\n### Fixed\n" + "- The season of a sighting made in late February is right.\n" * 3
+    assert prose_pages([FileChange("CHANGELOG.md", b"", entries.encode())]) == []

@@ -146,7 +146,7 @@ def test_the_to_do_lists_and_their_results_are_never_written(
     (isolated_home / "tasks" / "done").mkdir(parents=True)
     (isolated_home / "tasks" / "todo.md").write_text("- [ ] Collect the TODOs into `docs/todo.md`\n", "utf-8")
     ws = Workspace(config, Ledger.for_config(config))
-    for path in ("tasks/todo.md", "tasks/tomorrow.md", "tasks/done/2026-12-01/x.md"):
+    for path in ("tasks/todo.md", "tasks/tomorrow.md", "tasks/done/2026-12-01/x.md", "tasks/review/2026-12-01/x.md"):
         result = ws.call("write_file", {"path": path, "content": "- TODO: x\n"}, CTX)
         assert not result.ok and "to-do list" in (result.error or ""), path
     assert (isolated_home / "tasks" / "todo.md").read_text("utf-8").startswith("- [ ] Collect")

@@ -48,6 +48,7 @@ from .intent import item_intent, no_change_problem
 from .journal import ItemJournal, RestoreReport, Transactions
 from .mutants import mutant_check
 from .recipes import ItemInfo, StepSpec
+from .review import prose_pages
 from .validators import ActResult, Check, default_validators, run_validators
 from .verification import content_checks, outputs_check, tests_check, tests_for
 
@@ -405,6 +406,11 @@ class Agent:
             checks.append(check)
             calls += [call] if call else []
             passed = check.ok
+        if passed and not self.config.agent.self_check:
+            review = self._review_check(state, spec)
+            if review is not None:
+                checks.append(review)
+                passed = False
         failed = next((c for c in checks if not c.ok), None)
         self._emit(
             state, "verify ✓" if passed else f"verify ✗ {failed.name}: {failed.detail}" if failed else "verify ✗"
@@ -428,6 +434,50 @@ class Agent:
         else:
             update["error"] = f"{failed.name}: {failed.detail}" if failed else "verification failed"
         return update
+
+    def _review_check(self, state: AgentState, spec: StepSpec) -> Check | None:
+        """A failed ``review`` check when the item's work is a page of prose that a tier which may
+        not tick prose on the checks alone wrote in the general loop (agent/review.py); the draft
+        is kept in ``tasks/review/<day>/`` before the item's files are rolled back."""
+        tier_name = str((state.get("decision") or {}).get("tier") or "")
+        tier = self.config.tiers.get(tier_name)
+        if spec.recipe != "general" or tier is None or not tier.reviews_prose():
+            return None
+        if state["step_index"] < len(state["plan"]) - 1:
+            return None
+        journal = self._journal(state)
+        pages = prose_pages(journal.changes()) if journal is not None else []
+        if not pages:
+            return None
+        item = ItemInfo(**state["item"])
+        header = (
+            f"> Draft, not applied: tier `{tier_name}` wrote this page of prose and no check can tell it is right. "
+            "Review it; `git apply` the diff below to keep it.\n\n"
+        )
+        draft = self._write_result("review", item, header + self._result_markdown(state, item))
+        shown = draft.relative_to(self.config.base_dir) if draft.is_relative_to(self.config.base_dir) else draft
+        named = ", ".join(pages)
+        return Check(
+            "review",
+            False,
+            f"{named}: a page of prose by tier `{tier_name}`, which no deterministic check can tell is right "
+            f"(set a reviewer, agent.self_check, or a tier with review_prose = false) — the draft is in {shown}",
+        )
+
+    def _write_result(self, kind: str, item: ItemInfo, markdown: str) -> Path:
+        """Writes ``tasks/<kind>/<day>/<slug>.md`` for the item (its own file if one is there, else a
+        new name; under the lock, so two items of one title never share a file) and returns it."""
+        folder = self.config.tasks_dir / kind / self.today.isoformat()
+        follow_link(folder, [self.config.workspace, self.config.base_dir], what="results folder")  # no link out
+        with self._slug_lock:
+            base = slugify(self.redact(item.title) or "")
+            path = folder / f"{base}.md"
+            number = 2
+            while path.exists() and f"<!-- item {item.id} -->" not in path.read_text("utf-8", "replace"):
+                path = folder / f"{base}-{number}.md"
+                number += 1
+            atomic_write(path, self.redact(markdown) or "")
+        return path
 
     def _honest_checks(self, state: AgentState, spec: StepSpec, answer: str, tried: list[str]) -> list[Check]:
         """What the step really changed (the journal's record): every file parses, none is a
@@ -607,17 +657,7 @@ class Agent:
 
     def summarise(self, state: AgentState) -> dict[str, Any]:
         item = ItemInfo(**state["item"])
-        day = self.today.isoformat()
-        folder = self.config.tasks_dir / "done" / day
-        follow_link(folder, [self.config.workspace, self.config.base_dir], what="results folder")  # no link out
-        with self._slug_lock:
-            base = slugify(self.redact(item.title) or "")
-            path = folder / f"{base}.md"
-            number = 2
-            while path.exists() and f"<!-- item {item.id} -->" not in path.read_text("utf-8", "replace"):
-                path = folder / f"{base}-{number}.md"
-                number += 1
-            atomic_write(path, self.redact(self._result_markdown(state, item)) or "")
+        path = self._write_result("done", item, self._result_markdown(state, item))
         self._emit(state, f"summarise → {path.name}")
         return {"status": "done", "result_path": str(path), "error": None}
 

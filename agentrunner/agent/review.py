@@ -1,0 +1,58 @@
+"""Work no deterministic check can tell is right: a page of prose about the code.
+
+A test run, a parser, ``git check-ignore`` or mypy decide whether code, a config or a
+.gitignore does what an item asks; nothing decides whether a paragraph says what the code does.
+The gates check a page's numbers, constants and names against the code (:mod:`factors`,
+:mod:`facts`), and still, across nine suites written blind, Qwen2.5-Coder-1.5B wrote no docs page
+that was right and four that were ticked wrong (cut-offs of 10 % where the code says 1, months never
+named, unit factors left out, fees made up). So a page of prose that a local tier wrote is not
+ticked on the checks alone: the step fails with the draft kept for the user, and escalates to a
+tier that may write prose (``review = false``), or a reviewer (``agent.self_check``) judges it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from .changelog import CHANGELOG_FILE
+from .journal import FileChange
+
+PROSE_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
+# a sentence: six words or more, not a table row, a heading, a fence or a bare path/command
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_NOT_PROSE = re.compile(r"^\s*(?:\||#|```|~~~|<!--|-{3,}|={3,}|\$ |>>> )")
+MIN_PROSE_LINES = 3
+
+
+def _added_prose(change: FileChange) -> list[str]:
+    """The lines the change added that read as sentences."""
+    before = set((change.before or b"").decode("utf-8", "replace").splitlines())
+    after = (change.after or b"").decode("utf-8", "replace").splitlines()
+    fenced = False
+    found: list[str] = []
+    for line in after:
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or line in before or _NOT_PROSE.match(line):
+            continue
+        if len(_WORDS.findall(re.sub(r"`[^`]*`", " x ", line))) >= 6:
+            found.append(line)
+    return found
+
+
+def prose_pages(changes: list[FileChange]) -> list[str]:
+    """The pages of prose an item's changes wrote — when they changed nothing but text files (a
+    change to code is judged by its tests and runs); a changelog's entries are not such pages."""
+    written = [change for change in changes if change.after is not None]
+    if not written or any(not change.path.lower().endswith(PROSE_SUFFIXES) for change in written):
+        return []
+    return [
+        change.path
+        for change in written
+        if not CHANGELOG_FILE.match(PurePosixPath(change.path).name) and len(_added_prose(change)) >= MIN_PROSE_LINES
+    ]
+
+
+__all__ = ["MIN_PROSE_LINES", "PROSE_SUFFIXES", "prose_pages"]
