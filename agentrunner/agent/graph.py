@@ -460,8 +460,8 @@ class Agent:
         return Check(
             "review",
             False,
-            f"{named}: a page of prose by tier `{tier_name}`, which no deterministic check can tell is right "
-            f"(set a reviewer, agent.self_check, or a tier with review_prose = false) — the draft is in {shown}",
+            f"draft in {shown}, not applied: {named} is a page of prose by tier `{tier_name}`, which no deterministic "
+            "check can tell is right (a reviewer, agent.self_check, or a tier with review_prose = false may tick it)",
         )
 
     def _write_result(self, kind: str, item: ItemInfo, markdown: str) -> Path:
