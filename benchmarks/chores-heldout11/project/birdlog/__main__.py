@@ -1,0 +1,5 @@
+import sys
+
+from birdlog.cli import main
+
+sys.exit(main())
