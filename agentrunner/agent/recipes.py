@@ -31,11 +31,13 @@ from .actions import CHANGING_TOOLS
 from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
 from .changelog import category_named, entry_given, unreleased_section, with_entry
 from .checks import asks_for_new_tests, asks_for_tests_only
+from .data_tables import SCHEMA as TABLE_SCHEMA
+from .data_tables import render, run_table, table_prompt
 from .ignores import asks_to_unignore, lines_asked, unread_clauses
 from .intent import item_intent
 from .loop import run_loop
 from .sources import files_named, python_modules
-from .tables import asked_columns
+from .tables import asked_columns, keeps_some, records
 from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 from .verification import is_test_file
@@ -459,8 +461,9 @@ class CsvTable(Recipe):
     def match(self, item: ItemInfo) -> dict[str, Any] | None:
         if "table" not in item.title.lower():
             return None
-        if asked_columns(item.title):
-            return None  # "with date, distance, time and pace": the file's own columns are not those
+        if asked_columns(f"{item.title}\n{item.context}") or keeps_some(f"{item.title}\n{item.context}"):
+            # "with date, distance, time and pace", "2025 only": not the file's own columns and rows
+            return None
         paths = mentioned_paths(item.title)
         csvs, mds = _with_suffix(paths, ".csv"), _with_suffix(paths, ".md")
         if not csvs or not mds:
@@ -519,6 +522,68 @@ class CsvTable(Recipe):
             return Check("table", got == want, f"{rows} rows" if got == want else "table differs from the CSV")
 
         return [json_matches(self.schema(step)), same_rows]
+
+
+class DataTable(Recipe):
+    """``docs/harvest-2025.md: the 2025 harvests from data/harvests.csv with the date, the hive and
+    the weight in kg``: a table of some of a data file's records (CSV or JSON), with columns the
+    item names, computed. The model answers a filter and a Python expression per column over
+    ``row`` (:mod:`data_tables`); they run in the sandbox, and the table is rendered from what
+    they return. A failing expression comes back to the model once with its error."""
+
+    name = "data-table"
+    tries = 2
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        text = f"{item.title}\n{item.context}"
+        if not re.search(r"\btable\b", item.title, re.IGNORECASE):
+            return None
+        paths = mentioned_paths(text)
+        sources = [p for p in _with_suffix(paths, ".csv", ".json")]
+        pages = _with_suffix(paths, ".md", ".markdown")
+        if len(sources) != 1 or len(pages) != 1:
+            return None
+        return {"source": sources[0], "destination": pages[0]}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return self.one_step(
+            item, params, expected=f"{params['destination']}: a markdown table from {params['source']}",
+            reads=[params["source"]], writes=[params["destination"]], max_tokens=400,
+        )  # fmt: skip
+
+    def schema(self, step: StepSpec) -> dict[str, Any]:
+        return TABLE_SCHEMA
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        source, destination = step.params["source"], step.params["destination"]
+        result = ActResult(writes=[destination])
+        root = ctx.workspace.root
+        found = records(root / source)
+        if not found:
+            result.error = f"{source}: no records to make a table of"
+            return result
+        item_text = f"{ctx.item.title}\n{ctx.item.context}".strip()
+        error: str | None = None
+        for _ in range(self.tries):
+            if not self.ask_json(ctx, step, table_prompt(item_text, source, found, error), result):
+                return result
+            headers, rows, error = run_table(
+                ctx.workspace, source, result.data or {}, task_id=ctx.item.id, timeout=60.0
+            )
+            if error is None:
+                break
+        if error is not None:
+            result.error = f"the table's expressions: {error}"
+            return result
+        arguments = {"path": destination, "content": render(headers, rows)}
+        outcome = ctx.tool("write_file", arguments)
+        _record(result, "write_file", arguments, outcome)
+        if not outcome.ok:
+            result.error = f"{destination}: {outcome.error}"
+            return result
+        shown = ", ".join(headers)
+        result.text = f"{destination}: {len(rows)} of the {len(found)} records of {source}, columns {shown}"
+        return result
 
 
 _VERSION_HEADING = re.compile(r"^##\s*\[?v?(\d+\.\d+(?:\.\d+)?)\]?\s*(?:[-–—(]\s*(\d{4}-\d{2}-\d{2}))?", re.M)
@@ -1473,8 +1538,8 @@ class VersionBump(Recipe):
 
 
 RECIPES: list[Recipe] = [
-    Classify(), ExtractContacts(), IgnoreLines(), CsvTable(), ReleaseNotes(), ChangelogEntry(), TodoInventory(),
-    VersionBump(), Rename(),
+    Classify(), ExtractContacts(), IgnoreLines(), CsvTable(), DataTable(), ReleaseNotes(), ChangelogEntry(),
+    TodoInventory(), VersionBump(), Rename(),
 ]  # fmt: skip
 GENERAL = General()
 BY_NAME: dict[str, Recipe] = {recipe.name: recipe for recipe in [*RECIPES, GENERAL]}

@@ -188,6 +188,11 @@ _RESTRICTING = re.compile(
 MIN_RECORDS_TO_FILTER = 3
 
 
+def keeps_some(item_text: str) -> bool:
+    """Whether the item's words keep some records out of its table ("2025 only", "still in service")."""
+    return _RESTRICTING.search(item_text) is not None and _NOT_A_FILTER.search(item_text) is None
+
+
 def unfiltered_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
     """A table listing every record of the data file where the item's words keep some out, or None.
 
@@ -315,6 +320,7 @@ __all__ = [
     "asked_columns",
     "columns_problem",
     "filter_problem",
+    "keeps_some",
     "markdown_tables",
     "records",
     "table_problem",

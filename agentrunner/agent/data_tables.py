@@ -1,0 +1,159 @@
+"""A Markdown table of the records of a data file the item picks, with the columns it names.
+
+The CSV recipe renders a whole file; an item asking for "last season's harvests (2025 only) …
+with the date, the hive and the weight in kg (one decimal)" needs a filter and a computed column,
+and Qwen2.5-Coder-1.5B writing such a table cell by cell listed every record, left cells empty or
+made values up (blind suites' fleet-table, runs-table, nutrition-table, thirsty-plants-table: all
+ticked wrong before the table checks; harvest-table-2025: refused). A coder model writes a filter
+and a column as a Python expression far better than it copies forty cells: it answers
+``{"where": …, "columns": [{"header": …, "value": …}]}`` (grammar-constrained JSON), the
+expressions run over each record in the sandbox — the project's own interpreter, its folder
+read-only, so ``row`` may go through the project's functions too — and the table is rendered here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..tools import Workspace
+from .verification import pytest_argv
+
+MARKER = "@@agentrunner-table@@"
+MAX_ROWS = 500
+OUTPUT_CAP = 400_000
+
+# runs in the sandbox: reads the records the way agent/tables.py does, keeps those `where` is true
+# of and evaluates each column; prints one JSON line after the marker
+RUNNER = r'''
+import csv, datetime, io, json, math, re, sys
+sys.path.insert(0, ".")
+path, where, columns, limit = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
+out = {"rows": [], "error": None, "records": 0}
+def records(path):
+    text = open(path, encoding="utf-8").read()
+    if path.lower().endswith(".csv"):
+        return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+    data = json.loads(text)
+    lists = [v for v in data.values() if isinstance(v, list)] if isinstance(data, dict) else [data]
+    found = [[row for row in rows if isinstance(row, dict)] for rows in lists if isinstance(rows, list)]
+    return max(found, key=len, default=[])
+def cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 and not str(value).endswith(".0"):
+        return str(int(value))
+    return str(value).replace("|", "\\|").replace("\n", " ")
+try:
+    found = records(path)
+    out["records"] = len(found)
+    test = compile(where or "True", "<where>", "eval")
+    code = [compile(c, "<column %d>" % (i + 1), "eval") for i, c in enumerate(columns)]
+    for number, row in enumerate(found, 1):
+        scope = {"row": row, "math": math, "re": re, "datetime": datetime}
+        try:
+            if not eval(test, scope):
+                continue
+            out["rows"].append([cell(eval(c, scope)) for c in code])
+        except Exception as exc:
+            out["error"] = "record %d (%s): %s: %s" % (number, json.dumps(row)[:200], type(exc).__name__, exc)
+            break
+        if len(out["rows"]) >= limit:
+            break
+except Exception as exc:
+    out["error"] = "%s: %s" % (type(exc).__name__, exc)
+print("@@agentrunner-table@@" + json.dumps(out))
+'''
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "where": {"type": "string", "maxLength": 240},
+        "columns": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "header": {"type": "string", "minLength": 1, "maxLength": 48},
+                    "value": {"type": "string", "minLength": 1, "maxLength": 240},
+                },
+                "required": ["header", "value"],
+            },
+        },
+    },
+    "required": ["where", "columns"],
+}
+
+SHOTS = (
+    "Make the Markdown table the task asks for from a data file. Answer JSON: \"where\" is a Python expression "
+    "over `row` (one record as a dict, exactly as the file has it: a CSV's values are strings) that is true for "
+    "the records the task wants (\"True\" for all of them); each column has its header and a Python expression "
+    "over `row` for its cell (convert units and round as the task says; `math`, `re`, `datetime` are there).\n\n"
+    "Task: docs/big-orders.md: orders over 100 euros from data/orders.csv, with the customer, the date and "
+    "the amount in cents\n"
+    'Records of data/orders.csv: {"id": "7", "customer": "Ann", "amount_eur": "120.50", "date": "2025-03-01"}, '
+    '{"id": "8", "customer": "Bo", "amount_eur": "99.00", "date": "2025-03-02"}\n'
+    '{"where": "float(row[\'amount_eur\']) > 100", "columns": [{"header": "Customer", "value": "row[\'customer\']"}, '
+    '{"header": "Date", "value": "row[\'date\']"}, '
+    '{"header": "Amount (cents)", "value": "round(float(row[\'amount_eur\']) * 100)"}]}\n\n'
+)
+
+
+def table_prompt(item_text: str, source: str, found: list[dict[str, Any]], error: str | None = None) -> str:
+    """The question: the worked example, the item, the first records of its data file as they are."""
+    shown = ", ".join(json.dumps(record, ensure_ascii=False)[:400] for record in found[:3])
+    prompt = f"{SHOTS}Task: {item_text.strip()}\nRecords of {source}: {shown}\n"
+    if error:
+        prompt += f"Your last answer failed: {error}. Answer again, with expressions that work on these records.\n"
+    return prompt
+
+
+def run_table(
+    workspace: Workspace, source: str, answer: dict[str, Any], *, task_id: str, timeout: float
+) -> tuple[list[str], list[list[str]], str | None]:
+    """(headers, rows, error): the answer's expressions run over the source's records in the sandbox."""
+    columns = [c for c in answer.get("columns") or [] if isinstance(c, dict)]
+    headers = [" ".join(str(c.get("header") or "").split()).replace("|", "/") for c in columns]
+    values = [str(c.get("value") or "") for c in columns]
+    if not columns or not all(headers) or not all(values):
+        return headers, [], "no columns"
+    base = pytest_argv(workspace.root)
+    if base is None or not re.search(r"python[\d.]*$", PurePosixPath(base[0]).name):
+        return headers, [], "no Python interpreter for the project"
+    argv = [base[0], "-c", RUNNER, source, str(answer.get("where") or "True"), json.dumps(values), str(MAX_ROWS)]
+    try:
+        done = workspace.run_argv(
+            argv, timeout=timeout, task_id=task_id, env={"PYTHONDONTWRITEBYTECODE": "1"}, writable=False,
+            output_cap=OUTPUT_CAP,
+        )  # fmt: skip
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        return headers, [], f"the expressions did not run: {exc}"
+    text = done.stdout.decode("utf-8", "replace")
+    at = text.rfind(MARKER)
+    if at < 0:
+        return headers, [], f"the expressions did not run: {text.strip()[-300:]}"
+    try:
+        data = json.loads(text[at + len(MARKER) :].splitlines()[0])
+    except (ValueError, IndexError):
+        return headers, [], "the expressions' output was cut short"
+    rows = [[str(cell) for cell in row] for row in data.get("rows", []) if isinstance(row, list)]
+    if data.get("error"):
+        return headers, rows, str(data["error"])
+    if not rows:
+        return headers, rows, f"no record of the {data.get('records', 0)} in {source} is one `where` keeps"
+    return headers, rows, None
+
+
+def render(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (GitHub's pipe syntax)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["SCHEMA", "render", "run_table", "table_prompt"]

@@ -1,0 +1,120 @@
+"""The data-table recipe (agent/data_tables.py): the model answers a filter and one Python
+expression per column; they run over the data file's records in the sandbox and the table is
+rendered from what they return (issue 12, the blind suites' tables with a filter or a computed
+column: the model writing cells itself listed every record, left cells empty, or made values up).
+The model is played by prepared JSON answers; the expressions run for real."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrunner.agent.journal import FileChange
+from agentrunner.agent.recipes import DataTable, ItemInfo, recipe_for
+from agentrunner.agent.tables import table_problem
+from agentrunner.chat import ChatRequest, ChatResponse
+from agentrunner.config import load_config
+from agentrunner.sandbox import sandbox_status
+from agentrunner.tools import ToolResult, Workspace
+
+CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
+HARVESTS = "date,hive,weight_lb\n2024-09-01,A,20.0\n2025-06-14,A,12.5\n2025-08-30,B,31.0\n2025-09-20,C,4.4\n"
+ITEM = "docs/harvest-2025.md: the 2025 harvests only from data/harvests.csv as a Markdown table with the date, the hive and the weight in kg (one decimal)"  # noqa: E501
+GOOD = {
+    "where": "row['date'].startswith('2025')",
+    "columns": [
+        {"header": "Date", "value": "row['date']"},
+        {"header": "Hive", "value": "row['hive']"},
+        {"header": "Weight (kg)", "value": "round(float(row['weight_lb']) * 0.45359237, 1)"},
+    ],
+}
+needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
+
+
+def item(title: str, context: str = "") -> ItemInfo:
+    return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
+
+
+class Context:
+    """Plays the model with prepared JSON answers; the tools and the sandbox are the workspace's."""
+
+    def __init__(self, workspace: Workspace, answers: list[dict[str, Any]], title: str) -> None:
+        self.workspace = workspace
+        self.item = item(title)
+        self.answers = [json.dumps(answer) for answer in answers]
+        self.requests: list[ChatRequest] = []
+        self.max_tool_calls = 8
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        return ChatResponse(text=self.answers.pop(0))
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(name, arguments)
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    (isolated_home / "ws" / "data").mkdir(parents=True)
+    (isolated_home / "ws" / "data" / "harvests.csv").write_text(HARVESTS, "utf-8")
+    return Workspace(load_config(write_config(CONFIG)))
+
+
+@pytest.mark.parametrize(
+    ("title", "recipe"),
+    [
+        (ITEM, "data-table"),
+        ("docs/fleet.md: a Markdown table of the vehicles still in service, from data/vehicles.json", "data-table"),
+        ("Turn `data/inventory.csv` into a markdown table in `docs/inventory.md`", "table"),  # the whole file
+        ("Make docs/codes.md from data/codes.csv — a markdown table with all its columns and rows", "table"),
+    ],
+)
+def test_tables_with_a_filter_or_columns_take_the_data_table_recipe(title: str, recipe: str) -> None:
+    found = recipe_for(item(title))
+    assert found is not None and found[0].name == recipe
+
+
+def run(ws: Workspace, answers: list[dict[str, Any]], title: str = ITEM) -> tuple[Any, Context]:
+    recipe, params = recipe_for(item(title)) or (None, {})
+    assert isinstance(recipe, DataTable)
+    (step,) = recipe.plan(item(title), params)
+    ctx = Context(ws, answers, title)
+    return recipe.act(ctx, step), ctx
+
+
+@needs_sandbox
+def test_the_filter_and_the_computed_column_run_over_the_records(ws: Workspace) -> None:
+    result, ctx = run(ws, [GOOD])
+    assert result.error is None, result.error
+    page = (ws.root / "docs" / "harvest-2025.md").read_text("utf-8")
+    assert page == (
+        "| Date | Hive | Weight (kg) |\n|---|---|---|\n"
+        "| 2025-06-14 | A | 5.7 |\n| 2025-08-30 | B | 14.1 |\n| 2025-09-20 | C | 2.0 |\n"
+    )
+    prompt = ctx.requests[0].messages[0].content
+    assert '"weight_lb": "20.0"' in prompt and ITEM in prompt  # the records as the file has them
+    change = FileChange("docs/harvest-2025.md", None, page.encode())
+    assert table_problem([change], ITEM, ws.root) is None  # the gate's own table check
+
+
+@needs_sandbox
+def test_a_failing_expression_comes_back_once_with_its_error(ws: Workspace) -> None:
+    broken = {**GOOD, "columns": [*GOOD["columns"][:2], {"header": "Weight (kg)", "value": "row['weight'] * 0.45"}]}
+    result, ctx = run(ws, [broken, GOOD])
+    assert result.error is None and len(ctx.requests) == 2
+    assert "KeyError: 'weight'" in ctx.requests[1].messages[0].content
+    (ws.root / "docs" / "harvest-2025.md").unlink()
+    result, _ = run(ws, [broken, broken])
+    assert result.error is not None and "KeyError" in result.error
+    assert not (ws.root / "docs" / "harvest-2025.md").exists()  # nothing written on failure
+
+
+@needs_sandbox
+def test_a_filter_that_keeps_nothing_is_no_table(ws: Workspace) -> None:
+    nothing = {**GOOD, "where": "row['date'].startswith('2030')"}
+    result, _ = run(ws, [nothing, nothing])
+    assert result.error is not None and "no record of the 4" in result.error
