@@ -47,6 +47,8 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
         ("add a .gitignore — people keep committing __pycache__, their .venv and build output", "data/ stays in git"),
         ("Add a `.gitignore`", "Python bytecode, virtualenvs (`.venv/`), the pytest cache"),
         ("gitignore the .bak copies the importer leaves behind", ""),
+        # heldout11 gitignore-venv-exports: a clause saying why is no thing to ignore
+        ("gitignore: add my virtualenv (.venv) and exports/", "data/ stays tracked though — that's the actual log"),
     ],
 )
 def test_gitignore_items_take_the_recipe(title: str, context: str) -> None:

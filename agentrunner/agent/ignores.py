@@ -294,6 +294,8 @@ _FILLER = frozenset(
     up update usual version control want we well what which with would you your""",
     )
 )
+# a clause that says why or what something is, not what to ignore
+_ASIDE = re.compile(r"^(?:that's|that is|it's|it is|this is|which is|because|since|as|so that)\b", re.IGNORECASE)
 _UNIGNORE = re.compile(
     r"\b(?:stop|no longer|don't|do not|un-?)\s*ignor|\bremove\b[^.\n]*\bfrom\b[^.\n]*gitignore|\bunignore", re.I
 )
@@ -338,6 +340,8 @@ def unread_clauses(item_text: str) -> list[str]:
             or _KEPT_AFTER.search(clause)
         ):
             continue
+        if _ASIDE.match(clause):
+            continue  # "data/ has to stay tracked though — that's the actual log": why, not what
         if {word.lower() for word in _WORD.findall(clause)} - _FILLER:
             unread.append(clause)
     return unread

@@ -719,7 +719,9 @@ class ReleaseNotes(Recipe):
 
 _MARKER_WORDS = re.compile(r"\b(TODO|FIXME|XXX|HACK)s?\b")
 _INVENTORY_VERBS = re.compile(
-    r"\b(?:collect|list|gather|inventor(?:y|ies)|find|extract|compile|round up|write down|dump|catalog(?:ue)?)\b",
+    r"\b(?:collect|list|gather|inventor(?:y|ies)|find|extract|compile|round up|write down|dump|catalog(?:ue)?)\b"
+    # "TODOS.md with all the TODO comments in the project (which file, which line …)": no verb, a list all the same
+    r"|\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:TODO|FIXME|XXX|HACK)s?\b",
     re.IGNORECASE,
 )
 _NOT_AN_INVENTORY = re.compile(
@@ -878,6 +880,10 @@ class ChangelogEntry(Recipe):
         # that the malformed-line count now goes to stderr": heldout4's item went to the general
         # loop for its "count", and its edit blocks never matched)
         request = re.split(r"\bthat\b", _BACKTICKED.sub("", title), maxsplit=1)[0]
+        verb = _ENTRY_VERBS.search(request)
+        colon = request.find(":", verb.end()) if verb else -1
+        if colon >= 0:  # "Changelog line for the night fix: … they count as night now": the change
+            request = request[:colon]
         if _NOT_AN_ENTRY.search(request):
             return None
         return {"path": named[0] if named else "CHANGELOG.md", "category": category_named(title),
@@ -1396,6 +1402,7 @@ def _defines(root: Path, module: str, names: list[str]) -> bool:
 _BUMP = re.compile(r"\b(?:bump|increment|raise|increase|advance)\w*\b", re.IGNORECASE)
 _VERSION_WORD = re.compile(r"\bversion\b", re.IGNORECASE)
 _BUMP_KIND = re.compile(r"\b(major|minor|patch)\b", re.IGNORECASE)
+_NOT_THIS_KIND = re.compile(r"\b(?:not|no|rather than|instead of)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 _VERSION_NUMBER = re.compile(r"(?<![\w.])v?(\d+\.\d+\.\d+)(?![\w.]*\w)")
 # a dependency's or the interpreter's version is not the project's
 _NOT_THE_PROJECT = re.compile(
@@ -1482,7 +1489,11 @@ class VersionBump(Recipe):
             return None
         if any(not _VERSION_FILE.search(path) for path in mentioned_paths(title)):
             return None
-        kinds = {kind.lower() for kind in _BUMP_KIND.findall(title)}
+        kinds = {
+            match.group(1).lower()
+            for match in _BUMP_KIND.finditer(title)
+            if not _NOT_THIS_KIND.search(title[: match.start()])  # "a minor bump this time, not a patch"
+        }
         targets = list(dict.fromkeys(_VERSION_NUMBER.findall(title)))
         if len(kinds) > 1 or len(targets) > 1 or not (kinds or targets):
             return None

@@ -23,6 +23,8 @@ PROSE_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _NOT_PROSE = re.compile(r"^\s*(?:\||#|```|~~~|<!--|-{3,}|={3,}|\$ |>>> )")
 MIN_PROSE_LINES = 3
+# a place in the project: `pkg/a.py:12`, tests/test_a.py line 4
+_PLACE = re.compile(r"[\w./-]+\.\w+(?::\d+|`?,?\s+(?:line|l\.)\s*\d+)")
 
 
 def _added_prose(change: FileChange) -> list[str]:
@@ -37,6 +39,8 @@ def _added_prose(change: FileChange) -> list[str]:
             continue
         if fenced or line in before or _NOT_PROSE.match(line):
             continue
+        if _PLACE.search(line):
+            continue  # "- `pkg/a.py:12` — TODO: …": an inventory's line, checked against the files
         if len(_WORDS.findall(re.sub(r"`[^`]*`", " x ", line))) >= 6:
             found.append(line)
     return found
