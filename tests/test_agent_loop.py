@@ -311,6 +311,17 @@ def test_rename_across_a_folder_or_the_project(ws: Workspace) -> None:
     assert result.error is None and "pkg/other.py" not in result.writes
     assert (ws.root / "pkg" / "other.py").read_text("utf-8") == spelt
     assert all(check(result, ws.root).ok for check in found[0].validators(step))
+    # the pages that name it follow too; a changelog keeps its history (heldout11 rename-species-totals)
+    (ws.root / "docs").mkdir()
+    (ws.root / "docs" / "usage.md").write_text("Call `biggest(values)` for the top value.\n", "utf-8")
+    (ws.root / "CHANGES.md").write_text("- `biggest` added.\n", "utf-8")
+    title3 = "rename `biggest` → `maximum` (pkg/stats.py) and update everything that uses it"
+    found = recipe_for(ItemInfo(id="i", title=title3, context="", tags=[], file="t.md"))
+    assert found is not None
+    (step,) = found[0].plan(ItemInfo(id="i", title=title3, context="", tags=[], file="t.md"), found[1])
+    result = found[0].act(ScriptedContext(ws, ['{"old": "biggest", "new": "maximum"}'], title3), step)
+    assert result.error is None and result.writes[-1] == "docs/usage.md" and "CHANGES.md" not in result.writes
+    assert (ws.root / "docs" / "usage.md").read_text("utf-8") == "Call `maximum(values)` for the top value.\n"
     everywhere = recipe_for(ItemInfo(id="i", title="Rename `top` to `largest`", context="", tags=[], file="t"))
     assert everywhere is not None and everywhere[1]["path"] == "."
     assert isinstance(everywhere[0], Rename)

@@ -212,6 +212,14 @@ def test_what_counts_as_about_the_item() -> None:
     bests = change("runlog/bests.py", covers, covers.replace(">", ">="))
     assert relevance_problem([bests], "bests regression: my parkrun no longer shows up as the 5k PB") is None
     assert relevance_problem([bests], "Draft the weekly notes")
+    # heldout11's hand solutions: `parse_row` is about the item's "rows"; a changelog's new version
+    # heading is about a version bump
+    parse = "def parse_row(row):\n    code = row['species'].strip()\n"
+    upper = change("birdlog/sightings.py", parse, parse.replace(".strip()", ".strip().upper()"))
+    assert relevance_problem([upper], "Robin is in the totals twice: some rows are typed in lowercase") is None
+    heading = change("CHANGELOG.md", "## [Unreleased]\n", "## [Unreleased]\n\n## [1.5.0] - 2026-06-01\n")
+    assert relevance_problem([heading], "version bump for the next release, a minor one") is None
+    assert relevance_problem([heading], "Draft the weekly notes")
     assert junk_problem([change("notes.md", None, "x")], "Draft the weekly notes")
     assert junk_problem([change("pkg/sub/__init__.py", None, "")], "Make `sub` a package") is None
     assert junk_problem([change("py.typed", None, "")], "Ship a `py.typed` marker") is None

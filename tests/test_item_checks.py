@@ -746,6 +746,30 @@ def test_a_rename_with_its_module_between_the_names_and_no_alias_wanted(tmp_path
     assert matched == {"path": "pkg/varroa.py", "names": ["mite_rate", "infestation_rate"]}
 
 
+def test_a_rename_everywhere_leaves_no_old_name_in_the_pages_either(tmp_path: Path) -> None:
+    """heldout11 rename-species-totals: "species_totals → totals_by_species (birdlog.summary).
+    Everywhere please, I don't want the old name hanging around anywhere" — the code was renamed,
+    docs/usage.md still showed `species_totals`, and it was ticked. A changelog keeps its history."""
+    from agentrunner.agent.checks import rename_problem
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "docs").mkdir()
+    code = "def species_totals(rows):\n    return rows\n"
+    (tmp_path / "pkg" / "summary.py").write_text(code, "utf-8")
+    page = "Call `species_totals(rows)` for the counts.\n"
+    (tmp_path / "docs" / "usage.md").write_text(page, "utf-8")
+    (tmp_path / "CHANGELOG.md").write_text("## 1.0\n- `species_totals` added.\n", "utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    item = "species_totals → totals_by_species (birdlog.summary). Everywhere please, no old name hanging around"
+    code_only = [change("pkg/summary.py", code, code.replace("species_totals", "totals_by_species"))]
+    problem = rename_problem(code_only, item, tmp_path)
+    assert problem and problem.startswith("docs/usage.md: still mentions species_totals")
+    both = [*code_only, change("docs/usage.md", page, page.replace("species_totals", "totals_by_species"))]
+    assert rename_problem(both, item, tmp_path) is None  # the changelog's history stays
+    assert rename_problem(code_only, "species_totals → totals_by_species in the package and tests", tmp_path) is None
+
+
 def test_a_docstring_asked_after_a_colon_and_a_path_in_brackets_says_where_not_what() -> None:
     """heldout10 docstring-jars-filled: "jars_filled (hivelog/harvest.py) needs a docstring: which
     units …" — the path in brackets was read as what to say, and the hand solution was refused."""

@@ -43,7 +43,7 @@ import tokenize
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
-from .changelog import repeated_entry_problem
+from .changelog import CHANGELOG_FILE, repeated_entry_problem
 from .evidence import item_words, stem
 from .factors import asked_values_problem, constants_problem, factors_problem
 from .facts import facts_problem
@@ -1268,6 +1268,13 @@ _NO_ALIAS = re.compile(
 )
 
 
+# the old name may stay nowhere: "everywhere", "anywhere", "no trace", "no leftovers", "hanging around"
+_EVERYWHERE = re.compile(
+    r"\b(?:everywhere|anywhere|no trace|no leftovers?|hanging around|all (?:the )?mentions)\b", re.IGNORECASE
+)
+DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
+
+
 def rename_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """An item renaming a function or class of the project (``next_due -> next_watering``, "rename
     `a` to `b`") whose change leaves the old name in the project's Python files, or defines no new
@@ -1309,6 +1316,21 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
         return f"{still[0]}: still mentions {old} (the item renames it to {new}): rename it everywhere, tests too"
     if not any(re.search(rf"\b{re.escape(new)}\b", text) for text in texts.values()):
         return f"no file defines or uses {new}: rename {old} to {new}"
+    if _EVERYWHERE.search(item_text):
+        # "Everywhere please, I don't want the old name hanging around anywhere" (heldout11
+        # rename-species-totals: docs/usage.md still showed it, ticked): the pages too — not a
+        # changelog, whose history keeps the name it had
+        for path in project_files(root):
+            name = PurePosixPath(path).name
+            if not path.lower().endswith(DOC_SUFFIXES) or CHANGELOG_FILE.match(name) or path.startswith("tasks/"):
+                continue
+            change = changed.get(path)
+            try:
+                text = (change.after or b"").decode("utf-8", "replace") if change else (root / path).read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if re.search(rf"(?<![\w]){re.escape(old)}(?![\w])", text):
+                return f"{path}: still mentions {old} (the item renames it to {new} everywhere): rename it there too"
     return None
 
 

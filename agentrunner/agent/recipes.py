@@ -29,7 +29,7 @@ from ..chat import ChatRequest, ChatResponse, Message
 from ..tools import ToolRefused, ToolResult, Workspace, csv_to_markdown
 from .actions import CHANGING_TOOLS
 from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
-from .changelog import category_named, entry_given, unreleased_section, with_entry
+from .changelog import CHANGELOG_FILE, category_named, entry_given, unreleased_section, with_entry
 from .checks import asks_for_new_tests, asks_for_tests_only
 from .data_tables import SCHEMA as TABLE_SCHEMA
 from .data_tables import render, run_table, table_prompt
@@ -1013,6 +1013,18 @@ _ARROW_PAIR = re.compile(r"`?\b([A-Za-z_]\w*)(?:\(\))?`?\s*(?:→|->|=>)\s*`?([A
 _CODE_NAME = re.compile(r"[a-z_]\w*_\w*|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*")  # snake_case, camelCase, CamelCase
 
 
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
+
+
+def _mentions(file: Path, names: list[str]) -> bool:
+    """Whether a text file names one of the identifiers (as a word)."""
+    try:
+        text = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names)
+
+
 class Rename(Recipe):
     """``Rename `old` to `new` in `file.py``` — or in a folder (``pkg/``), or with no place named,
     across the project: the model answers ``{old, new}`` (the item's identifiers), the
@@ -1092,7 +1104,15 @@ class Rename(Recipe):
         if target.is_file() and (target.suffix != ".py" or not self._defines(target, names)):
             return [workspace.relative(target)]
         found: list[str] = []
+        pages: list[str] = []  # after the code: the first file is what the model is shown
         for file in workspace.walk(workspace.root):
+            if file.suffix.lower() in _DOC_SUFFIXES and not CHANGELOG_FILE.match(file.name):
+                # the pages that name it (docs/usage.md's `species_totals`, heldout11); not a
+                # changelog, whose history keeps the name it had, nor the to-do lists
+                relative = workspace.relative(file)
+                if not relative.startswith("tasks/") and _mentions(file, names):
+                    pages.append(relative)
+                continue
             if file.suffix != ".py":
                 continue
             inside = file == target or (target.is_dir() and file.is_relative_to(target))
@@ -1107,7 +1127,7 @@ class Rename(Recipe):
             found.append(workspace.relative(file))
         if target.is_file():  # the module itself first: its source is what the model is shown
             found.sort(key=lambda name: name != workspace.relative(target))
-        return found
+        return found + pages if found else found
 
     @staticmethod
     def _defines(module: Path, names: list[str]) -> bool:
