@@ -274,3 +274,23 @@ def test_an_unreachable_raise_need_not_run_and_a_raise_counts_only_when_the_item
     run.errors_asked = asks_about_errors("Nothing tests clamp_pct — add tests")
     assert run.missed == [] and run.enough
     assert asks_about_errors("add tests for clamp_pct, including the invalid bounds")
+
+
+@needs_sandbox
+def test_a_dropped_case_fold_is_a_mutant_only_a_call_in_the_other_case_catches(ws: Workspace) -> None:
+    """heldout11 test-parse-count: `value.upper() == "X"` was pinned with "X" alone, the mutant
+    reading `value == "X"` lived, and the tests were ticked ("X or x means seen but not counted")."""
+    source = (
+        "def parse_count(text):\n    value = text.strip()\n    if value.upper() == 'X':\n        return None\n"
+        "    number = int(value)\n    if number < 1:\n        raise ValueError(text)\n    return number\n"
+    )
+    (ws.root / "pkg" / "counts.py").write_text(source, "utf-8")
+    target = find_target(ws.root, ["pkg/counts.py"], ["parse_count"])
+    assert target is not None
+    calls = ["parse_count('X')", "parse_count('1')", "parse_count('2')", "parse_count('0')", "parse_count('-1')"]
+    run = run_calls(ws, target, calls, task_id="t", timeout=60)
+    assert run is not None and not run.enough
+    assert {(m["before"], m["after"]) for m in run.survived} >= {("value.upper()", "value"), ("text.strip()", "text")}
+    more = run_calls(ws, target, [*calls, "parse_count(' x ')"], task_id="t", timeout=60)
+    assert more is not None and not [m for m in more.survived if m["after"] in ("value", "text")]
+    assert asks_about_errors("X or x means seen but not counted, 0 or less is a ValueError")

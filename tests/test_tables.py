@@ -210,3 +210,33 @@ def test_a_table_of_every_record_where_the_item_keeps_some_out_is_refused(tmp_pa
         "docs/thirsty.md: a table of data/plants.csv with only the name and room columns",
     ):
         assert table_problem(_page(every, "docs/thirsty.md"), whole, tmp_path) is None, whole
+
+
+def test_a_table_made_up_or_of_every_record_of_a_log_named_only_in_words_is_refused(tmp_path: Path) -> None:
+    """heldout11 rarities-table: "a Markdown table of every sighting in the log whose species is rare
+    or vagrant in the species list" — no data file named; Qwen's 26 rows of "Site A", "Red Bird"
+    were ticked. The log is data/sightings.csv by its name's word; a log has no field that tells
+    its records apart, so a row for each record, showing their values, is every record."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sightings.csv").write_text(
+        "date,site,species,count\n2025-12-06,Garden,ROBI,2\n2025-12-06,Garden,WAXW,9\n"
+        "2025-12-07,Park,ROBI,1\n2025-12-08,Park,SMEW,1\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "data" / "species.csv").write_text(
+        "code,name,rarity\nROBI,Robin,common\nWAXW,Waxwing,rare\nSMEW,Smew,vagrant\n", encoding="utf-8"
+    )
+    asked = "docs/rare.md: a Markdown table of every sighting in the log whose species is rare or vagrant"
+    header = "| Date | Site | Species | Count |\n|---|---|---|---|\n"
+    made_up = header + "".join(f"| 2023-01-0{n} | Site {n} | Red Bird | {n} |\n" for n in range(1, 5))
+    problem = table_problem(_page(made_up, "docs/rare.md"), asked, tmp_path)
+    assert problem and "no row of the table shows a record of data/sightings.csv" in problem
+    every = header + "| 2025-12-06 | Garden | Robin | 2 |\n| 2025-12-06 | Garden | Waxwing | 9 |\n"
+    every += "| 2025-12-07 | Park | Robin | 1 |\n| 2025-12-08 | Park | Smew | 1 |\n"
+    problem = table_problem(_page(every, "docs/rare.md"), asked, tmp_path)
+    assert problem and "lists all 4 records of data/sightings.csv" in problem and "'whose'" in problem
+    right = header + "| 2025-12-06 | Garden | Waxwing | 9 |\n| 2025-12-08 | Park | Smew | 1 |\n"
+    assert table_problem(_page(right, "docs/rare.md"), asked, tmp_path) is None
+    # a table that is no data file's (the CLI's options in the README) is not this check's
+    options = "| option | what |\n|---|---|\n| --json | JSON out |\n| --since | from a day |\n| --site | one site |\n"
+    assert table_problem(_page(options, "README.md"), "README: a table of the CLI options", tmp_path) is None

@@ -232,6 +232,13 @@ def spots_of(fn):
                 spots += [(i, "swap-minmax"), (i, "keep-0"), (i, "keep-1")]
             elif n.func.id in ("round", "abs") and len(n.args) >= 1:
                 spots.append((i, "keep-0"))
+        elif (
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and not n.args and not n.keywords
+            and n.func.attr in ("upper", "lower", "casefold", "strip", "lstrip", "rstrip", "title")
+        ):
+            # `value.upper() == "X"` read as `value == "X"`: only a call with "x" tells (heldout11
+            # test-parse-count: no lowercase call, and tests that let the mutant live were ticked)
+            spots.append((i, "drop-call"))
     return spots
 def replace(fn, old, new):
     for parent in ast.walk(fn):
@@ -260,6 +267,9 @@ def apply(fn, index, how):
         target.test = shown = ast.UnaryOp(op=ast.Not(), operand=target.test)
     elif how == "swap-minmax":
         target.func = ast.Name(id="max" if target.func.id == "min" else "min", ctx=ast.Load())
+    elif how == "drop-call":
+        shown = target.func.value
+        replace(fn, target, shown)
     else:
         shown = target.args[int(how[-1])]
         replace(fn, target, shown)
@@ -370,7 +380,7 @@ class Run:
 
 _ERRORS = re.compile(
     r"\b(?:errors?|exceptions?|rais\w*|reject\w*|invalid|bad|malformed|empty|negative|refus\w*|"
-    r"fail\w*|too (?:big|large|long|many|much|high|low|small))\b",
+    r"fail\w*|too (?:big|large|long|many|much|high|low|small)|\w+Error)\b",
     re.IGNORECASE,
 )
 

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .journal import FileChange
+from .sources import data_files
 
 _PAGE_SUFFIXES = {".md", ".markdown", ".txt", ".rst", ""}
 _DATA_SUFFIXES = {".json", ".csv", ".toml"}
@@ -182,7 +183,7 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
 _RESTRICTING = re.compile(
     r"\b(?:only|still|excluding|except|at (?:least|most)|or (?:less|more|fewer|under|over|above|below)"
     r"|(?:less|more|fewer|greater|lower|higher) than|no (?:more|less|longer)|(?:above|below|over|under) \d"
-    r"|(?:that|which|who) needs?)\b(?!\W+(?:\w+\W+){0,5}columns?\b)|[≤≥<>]=?\s*\d",
+    r"|(?:that|which|who) needs?|whose)\b(?!\W+(?:\w+\W+){0,5}columns?\b)|[≤≥<>]=?\s*\d",
     re.IGNORECASE,
 )
 MIN_RECORDS_TO_FILTER = 3
@@ -191,6 +192,49 @@ MIN_RECORDS_TO_FILTER = 3
 def keeps_some(item_text: str) -> bool:
     """Whether the item's words keep some records out of its table ("2025 only", "still in service")."""
     return _RESTRICTING.search(item_text) is not None and _NOT_A_FILTER.search(item_text) is None
+
+
+def _rows_from(table: list[list[str]], found: list[dict[str, Any]]) -> bool:
+    """Whether most of the table's rows show two or more values of the records' fields."""
+    values = {_plain(value) for record in found for value in record.values() if _plain(value)}
+    shown = sum(1 for row in table[1:] if len(values & set(row)) >= 2)
+    return shown * 2 > len(table) - 1
+
+
+def _shows_any(table: list[list[str]], found: list[dict[str, Any]]) -> bool:
+    """Whether a row of the table shows two values of one record (one, in a table of one column)."""
+    rows = [set(row) for row in table[1:]]
+    need = min(2, len(table[0]))
+    for record in found:
+        values = {_plain(value) for value in record.values() if _plain(value)}
+        if any(len(values & row) >= need for row in rows):
+            return True
+    return False
+
+
+def _sources_by_name(root: Path, item_text: str) -> list[str]:
+    """The data files (CSV, JSON) an item names by their name's word ("every sighting in the log"
+    → data/sightings.csv, "in the species list" → data/species.csv)."""
+    words = {word.lower().rstrip("s") for word in re.findall(r"[A-Za-z]{4,}", item_text)}
+    return [
+        path
+        for path in data_files(root, skip_dirs=("tasks",))
+        if PurePosixPath(path).suffix.lower() in {".csv", ".json"}
+        and PurePosixPath(path).stem.lower().rstrip("s") in words
+    ][:3]
+
+
+def _unnamed_sources(root: Path, tables: list[list[list[str]]]) -> list[str]:
+    """The project's data files (CSV, JSON) a table is made from when the item names none ("every
+    sighting in the log"): those whose records' values show in most of a table's rows."""
+    found: list[str] = []
+    for path in data_files(root, skip_dirs=("tasks",)):
+        if PurePosixPath(path).suffix.lower() not in {".csv", ".json"}:
+            continue
+        rows = records(root / path)
+        if rows and any(len(table) > 1 and _rows_from(table, rows) for table in tables):
+            found.append(path)
+    return found[:3]
 
 
 def unfiltered_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
@@ -206,10 +250,15 @@ def unfiltered_problem(table: list[list[str]], found: list[dict[str, Any]], item
     if restricting is None or _NOT_A_FILTER.search(item_text) or len(found) < MIN_RECORDS_TO_FILTER:
         return None
     key = _key_field(table[1:], found)
-    if key is None:
-        return None
     cells = {cell for row in table[1:] for cell in row}
-    if all(_plain(record.get(key, "")) in cells for record in found):
+    if key is None:
+        # no field tells the records apart (a log of sightings: dates and sites repeat): a row for
+        # each record, each row showing values of the records, is every record (heldout11
+        # rarities-table: all 26 sightings for "every sighting … whose species is rare or vagrant")
+        every = len(table) - 1 == len(found) and _rows_from(table, found)
+    else:
+        every = all(_plain(record.get(key, "")) in cells for record in found)
+    if every:
         return (
             f"the table lists all {len(found)} records of {source}, but the item asks for some of them "
             f"({restricting.group(0)!r}): leave out those that do not match"
@@ -303,7 +352,19 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
             problem = columns_problem(table, item_text)
             if problem:
                 return f"{change.path}: {problem}"
-        for source in sources:
+        asks_table = re.search(r"\btables?\b", item_text, re.IGNORECASE) is not None
+        by_name = _sources_by_name(root, item_text) if root is not None and not sources and asks_table else []
+        data = {path: records(root / path) or [] for path in sources or by_name} if root is not None else {}
+        for table in tables:
+            shown = any(_shows_any(table, found) for found in data.values() if found)
+            if asks_table and data and len(table) > 2 and not shown:
+                # heldout11 rarities-table: 26 rows of "Site A", "Red Bird" for "every sighting in the
+                # log" — a table made up, not made from the data, was ticked
+                return (
+                    f"{change.path}: no row of the table shows a record of {' or '.join(data)} (two of its "
+                    "values): make the table from the data"
+                )
+        for source in sources or by_name or (_unnamed_sources(root, tables) if root is not None and tables else []):
             found = records(root / source) if root is not None else None
             if not found:
                 continue
