@@ -322,3 +322,24 @@ def test_hints_mypy_refuses_as_too_narrow_are_widened_by_the_move_itself(ws: Wor
     text = (ws.root / "pkg" / "answers.py").read_text("utf-8")
     assert "def yes(text: str | None) -> bool:" in text and "def fed(row: dict[str, str]) -> bool:" in text
     assert mypy_errors(ws.root, "pkg/answers.py") == ""
+
+
+@needs_sandbox
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed")
+def test_a_defaultdict_local_gets_its_types_from_what_it_held(ws: Workspace) -> None:
+    """heldout11 summary-type-hints: `totals = defaultdict(int)` was left bare, `mypy --strict`
+    said "Need type annotation for totals", and the model then failed the item in six turns. The
+    tracer read a defaultdict as a class; it is a dict holding str → int."""
+    code = (
+        "from collections import defaultdict\n\n\ndef totals(rows):\n    found = defaultdict(int)\n"
+        "    for name, n in rows:\n        found[name] += n\n    return dict(found)\n"
+    )
+    (ws.root / "pkg" / "stats.py").write_text(code, "utf-8")
+    test = "from pkg.stats import totals\n\n\ndef test_totals():\n    assert totals([('a', 1), ('a', 2)]) == {'a': 3}\n"
+    (ws.root / "tests" / "test_stats.py").write_text(test, "utf-8")
+    ctx = NoModel(ws, "Add type hints to pkg/stats.py, every function, and mypy must pass")
+    result = run_loop(ctx, ctx.item.title, ["pkg/stats.py"], [], 512)
+    assert result.error is None and ctx.requests == []
+    text = (ws.root / "pkg" / "stats.py").read_text("utf-8")
+    assert "    found: dict[str, int] = defaultdict(int)\n" in text
+    assert "def totals(rows: list[tuple[str, int]]) -> dict[str, int]:" in text

@@ -50,7 +50,7 @@ def describe(value, depth=0):
         return {'k': 'any'}
     if cls in (list, set, frozenset):
         return {'k': cls.__name__, 'of': [describe(v, depth + 1) for v in list(value)[:20]]}
-    if cls is dict:
+    if isinstance(value, dict):  # a defaultdict or Counter too: `dict[str, int]` holds one
         items = list(value.items())[:20]
         return {'k': 'dict', 'key': [describe(k, depth + 1) for k, _ in items],
                 'val': [describe(v, depth + 1) for _, v in items]}

