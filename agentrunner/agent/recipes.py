@@ -30,11 +30,13 @@ from ..tools import ToolRefused, ToolResult, Workspace, csv_to_markdown
 from .actions import CHANGING_TOOLS
 from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
 from .changelog import CHANGELOG_FILE, category_named, entry_given, unreleased_section, with_entry
-from .checks import asks_for_new_tests, asks_for_tests_only
+from .checks import asks_for_new_tests, asks_for_tests_only, docstrings_problem, named_modules, named_words
 from .data_tables import SCHEMA as TABLE_SCHEMA
 from .data_tables import render, run_table, table_prompt
+from .docstrings import find_function, with_docstring
 from .ignores import asks_to_unignore, lines_asked, unread_clauses
 from .intent import item_intent
+from .journal import FileChange
 from .loop import run_loop
 from .sources import files_named, python_modules
 from .tables import asked_columns, keeps_some, records
@@ -1492,6 +1494,104 @@ class IgnoreLines(Recipe):
         return result
 
 
+_DOCSTRING_ITEM = re.compile(r"\bdocstrings?\b", re.IGNORECASE)
+# work beside the docstring: a fix, a rename, tests, hints — the general loop's
+_NOT_ONLY_DOCSTRING = re.compile(
+    r"\b(?:fix\w*|bug|renam\w*|refactor\w*|type hints?|annotat\w*|tests?|changelog|readme|option|flag|"
+    r"logg\w*|validat\w*|every|all|each|methods)\b",
+    re.IGNORECASE,
+)
+_OTHER_WORK_TOO = re.compile(r"\b(?:fix|renam\w*|refactor\w*|type hints?|annotat\w*|add (?:a )?tests?)\b", re.I)
+DOCSTRING_PROMPT = (
+    "Write the docstring the task asks for, as JSON: {{\"docstring\": \"...\"}}. The first line is one sentence "
+    "saying what the function does; then, in full sentences, everything the task asks it to explain — what the "
+    "parameters mean (their units and defaults), what it returns, what it raises and when — as the code below "
+    "does it. No quotes around it, no code.\n\n{source}\nTask: {task}\n{refused}"
+)
+
+
+class Docstring(Recipe):
+    """``season_label in birdlog/seasons.py has no docstring. Add one — and make it explain …``:
+    the model writes the text (one JSON answer), :func:`docstrings.with_docstring` puts it in place
+    (or in place of the one there). The gate's docstring checks judge it; refused, the model is told
+    why once and writes it again. One function of one named module, and nothing else asked."""
+
+    name = "docstring"
+    tries = 2
+
+    def match(self, item: ItemInfo) -> dict[str, Any] | None:
+        text = f"{item.title}\n{item.context}"
+        if not _DOCSTRING_ITEM.search(item.title) or _NOT_ONLY_DOCSTRING.search(item.title):
+            return None
+        if _OTHER_WORK_TOO.search(item.context):  # "… and fix the rounding too" (not "the README says …")
+            return None
+        modules = named_modules(text)
+        names = [w for w in named_words(item.title) if "/" not in w and not w.endswith(".py")]
+        functions = [w for w in names if w.split(".")[-1] not in {PurePosixPath(m).stem for m in modules}]
+        functions = [w for w in functions if not any(w != other and other.startswith(w + ".") for other in functions)]
+        functions = [w for w in functions if not any(other.endswith("." + w) for other in functions)]
+        if len(modules) != 1 or len(functions) != 1:
+            return None
+        return {"path": modules[0], "function": functions[0]}
+
+    def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
+        return self.one_step(
+            item, params, expected=f"a docstring for {params['function']} in {params['path']}",
+            reads=[params["path"]], writes=[params["path"]], max_tokens=400,
+        )  # fmt: skip
+
+    def schema(self, step: StepSpec) -> dict[str, Any]:
+        return {
+            "type": "object",
+            # no length bounds: llama.cpp expands {12,1200} into a grammar that crashed it (SIGSEGV)
+            "properties": {"docstring": {"type": "string"}},
+            "required": ["docstring"],
+        }
+
+    def act(self, ctx: ActContext, step: StepSpec) -> ActResult:
+        path, function = step.params["path"], step.params["function"]
+        result = ActResult(writes=[path])
+        source = _read(ctx, path, result)
+        if source is None:
+            return result
+        try:
+            node = find_function(ast.parse(source), function)
+        except SyntaxError as exc:
+            result.error = f"{path} does not parse: {exc}"
+            return result
+        if node is None:
+            result.error = f"{path} defines no single function {function}"
+            return result
+        shown = "\n".join(source.splitlines()[node.lineno - 1 - len(node.decorator_list) : node.end_lineno])
+        item_text = f"{ctx.item.title}\n{ctx.item.context}".strip()
+        refused = ""
+        for _ in range(self.tries):
+            block = _source_block(path, shown, 3000)
+            prompt = DOCSTRING_PROMPT.format(source=block, task=item_text, refused=refused)
+            if not self.ask_json(ctx, step, prompt, result):
+                return result
+            written = with_docstring(source, function, str((result.data or {}).get("docstring") or ""))
+            if written is None:
+                result.error = f"no docstring to put into {function}"
+                return result
+            change = FileChange(path, source.encode(), written.encode())
+            problem = docstrings_problem([change], item_text)
+            if problem is None:
+                break
+            refused = f"Your last docstring was refused: {problem}. Write it again.\n"
+        else:
+            result.error = f"the docstring: {problem}"
+            return result
+        arguments = {"path": path, "content": written}
+        outcome = ctx.tool("write_file", arguments)
+        _record(result, "write_file", arguments, outcome)
+        if not outcome.ok:
+            result.error = f"{path}: {outcome.error}"
+            return result
+        result.text = f"{path}: a docstring for {function}"
+        return result
+
+
 class VersionBump(Recipe):
     """``Bump the patch version`` / ``Minor version bump in pyproject.toml`` / ``Bump the version to
     0.4.0``: the project's version and every place that states it (:mod:`versions`) are found and
@@ -1570,7 +1670,7 @@ class VersionBump(Recipe):
 
 RECIPES: list[Recipe] = [
     Classify(), ExtractContacts(), IgnoreLines(), CsvTable(), DataTable(), ReleaseNotes(), ChangelogEntry(),
-    TodoInventory(), VersionBump(), Rename(),
+    TodoInventory(), VersionBump(), Rename(), Docstring(),
 ]  # fmt: skip
 GENERAL = General()
 BY_NAME: dict[str, Recipe] = {recipe.name: recipe for recipe in [*RECIPES, GENERAL]}
