@@ -1506,7 +1506,7 @@ DOCSTRING_PROMPT = (
     "Write the docstring the task asks for, as JSON: {{\"docstring\": \"...\"}}. The first line is one sentence "
     "saying what the function does; then, in full sentences, everything the task asks it to explain — what the "
     "parameters mean (their units and defaults), what it returns, what it raises and when — as the code below "
-    "does it. No quotes around it, no code.\n\n{source}\nTask: {task}\n{refused}"
+    "does it. At most eight short lines; no quotes around it, no code.\n\n{source}\nTask: {task}\n{refused}"
 )
 
 
@@ -1537,7 +1537,7 @@ class Docstring(Recipe):
     def plan(self, item: ItemInfo, params: dict[str, Any]) -> list[StepSpec]:
         return self.one_step(
             item, params, expected=f"a docstring for {params['function']} in {params['path']}",
-            reads=[params["path"]], writes=[params["path"]], max_tokens=400,
+            reads=[params["path"]], writes=[params["path"]], max_tokens=900,
         )  # fmt: skip
 
     def schema(self, step: StepSpec) -> dict[str, Any]:
