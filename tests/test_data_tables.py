@@ -118,3 +118,14 @@ def test_a_filter_that_keeps_nothing_is_no_table(ws: Workspace) -> None:
     nothing = {**GOOD, "where": "row['date'].startswith('2030')"}
     result, _ = run(ws, [nothing, nothing])
     assert result.error is not None and "no record of the 4" in result.error
+
+
+@needs_sandbox
+def test_a_table_the_gate_refuses_comes_back_once_with_the_reason(ws: Workspace) -> None:
+    """heldout10 harvest-table-2025: the model's filter kept one hive instead of one year; the
+    gate's table check refuses the table before it is written, and the model hears why."""
+    one_hive = {**GOOD, "where": "row['hive'] == 'A'"}
+    result, ctx = run(ws, [one_hive, GOOD])
+    assert result.error is None and len(ctx.requests) == 2
+    assert "a row of 2024, but the item asks for 2025 only" in ctx.requests[1].messages[0].content
+

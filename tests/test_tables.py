@@ -240,3 +240,20 @@ def test_a_table_made_up_or_of_every_record_of_a_log_named_only_in_words_is_refu
     # a table that is no data file's (the CLI's options in the README) is not this check's
     options = "| option | what |\n|---|---|\n| --json | JSON out |\n| --since | from a day |\n| --site | one site |\n"
     assert table_problem(_page(options, "README.md"), "README: a table of the CLI options", tmp_path) is None
+
+
+def test_a_table_kept_to_one_year_shows_no_row_of_another(tmp_path: Path) -> None:
+    """heldout10 harvest-table-2025 through the data-table recipe: "(2025 only)" — the model's
+    filter kept one hive, 2024 rows and all, and it was ticked."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "harvests.csv").write_text(
+        "date,hive,lb\n2024-07-20,Bramble,24.5\n2025-06-28,Clover,22.0\n2025-09-06,Bramble,15.0\n", encoding="utf-8"
+    )
+    asked = "docs/h.md: last season's harvests (2025 only) from data/harvests.csv as a table, date, hive and kg"
+    header = "| Date | Hive | kg |\n|---|---|---|\n"
+    bramble = header + "| 2024-07-20 | Bramble | 11.1 |\n| 2025-09-06 | Bramble | 6.8 |\n"
+    problem = table_problem(_page(bramble, "docs/h.md"), asked, tmp_path)
+    assert problem and "a row of 2024, but the item asks for 2025 only" in problem
+    right = header + "| 2025-06-28 | Clover | 10.0 |\n| 2025-09-06 | Bramble | 6.8 |\n"
+    assert table_problem(_page(right, "docs/h.md"), asked, tmp_path) is None
+    assert table_problem(_page(bramble, "docs/h.md"), "docs/h.md: a table of data/harvests.csv", tmp_path) is None

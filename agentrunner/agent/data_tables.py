@@ -106,10 +106,12 @@ SHOTS = (
 
 def table_prompt(item_text: str, source: str, found: list[dict[str, Any]], error: str | None = None) -> str:
     """The question: the worked example, the item, the first records of its data file as they are."""
-    shown = ", ".join(json.dumps(record, ensure_ascii=False)[:400] for record in found[:3])
+    # the first, middle and last records: the first three of a log are often one day, one hive
+    picks = sorted({0, len(found) // 2, len(found) - 1}) if len(found) > 3 else range(len(found))
+    shown = ", ".join(json.dumps(found[index], ensure_ascii=False)[:400] for index in picks)
     prompt = f"{SHOTS}Task: {item_text.strip()}\nRecords of {source}: {shown}\n"
     if error:
-        prompt += f"Your last answer failed: {error}. Answer again, with expressions that work on these records.\n"
+        prompt += f"Your last answer was refused: {error}. Answer again, with expressions that do what the task says.\n"
     return prompt
 
 

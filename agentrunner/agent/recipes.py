@@ -39,7 +39,7 @@ from .intent import item_intent
 from .journal import FileChange
 from .loop import run_loop
 from .sources import files_named, python_modules
-from .tables import asked_columns, keeps_some, records
+from .tables import asked_columns, keeps_some, records, table_problem
 from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 from .verification import is_test_file
@@ -566,12 +566,17 @@ class DataTable(Recipe):
             return result
         item_text = f"{ctx.item.title}\n{ctx.item.context}".strip()
         error: str | None = None
+        present = root / destination
+        before = present.read_bytes() if present.is_file() else None
         for _ in range(self.tries):
             if not self.ask_json(ctx, step, table_prompt(item_text, source, found, error), result):
                 return result
             headers, rows, error = run_table(
                 ctx.workspace, source, result.data or {}, task_id=ctx.item.id, timeout=60.0
             )
+            if error is None:  # the gate's table checks, before writing: refused, the model hears why
+                page = FileChange(destination, before, render(headers, rows).encode())
+                error = table_problem([page], item_text, root)
             if error is None:
                 break
         if error is not None:

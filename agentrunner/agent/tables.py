@@ -201,6 +201,28 @@ def _rows_from(table: list[list[str]], found: list[dict[str, Any]]) -> bool:
     return shown * 2 > len(table) - 1
 
 
+# "(2025 only)", "the 2025 harvests", "in 2025", "for 2025": one year the records are kept to
+_ONE_YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?![\d-])")
+_ISO_DATE = re.compile(r"^((?:19|20)\d\d)-\d\d-\d\d")
+_IN_YEAR = re.compile(r"\b(?:in|of|for|from|during)\s+(?:19|20)\d\d\b", re.IGNORECASE)
+
+
+def year_problem(table: list[list[str]], item_text: str) -> str | None:
+    """A table of dated rows where the item keeps the records to one year it names ("2025 only")
+    that shows a row of another year (heldout10 harvest-table-2025, the data-table recipe: the
+    model's filter kept one hive, every year of it, and it was ticked)."""
+    years = set(_ONE_YEAR.findall(item_text))
+    if len(years) != 1 or not (keeps_some(item_text) or _IN_YEAR.search(item_text)):
+        return None
+    (year,) = years
+    for row in table[1:]:
+        for cell in row:
+            found = _ISO_DATE.match(cell)
+            if found and found.group(1) != year:
+                return f"the table has a row of {found.group(1)}, but the item asks for {year} only: {' | '.join(row)}"
+    return None
+
+
 def _shows_any(table: list[list[str]], found: list[dict[str, Any]]) -> bool:
     """Whether a row of the table shows two values of one record (one, in a table of one column)."""
     rows = [set(row) for row in table[1:]]
@@ -349,7 +371,7 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
             continue
         tables = markdown_tables(change.after.decode("utf-8", "replace"))
         for table in tables:
-            problem = columns_problem(table, item_text)
+            problem = columns_problem(table, item_text) or year_problem(table, item_text)
             if problem:
                 return f"{change.path}: {problem}"
         asks_table = re.search(r"\btables?\b", item_text, re.IGNORECASE) is not None
