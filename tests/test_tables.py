@@ -257,3 +257,9 @@ def test_a_table_kept_to_one_year_shows_no_row_of_another(tmp_path: Path) -> Non
     right = header + "| 2025-06-28 | Clover | 10.0 |\n| 2025-09-06 | Bramble | 6.8 |\n"
     assert table_problem(_page(right, "docs/h.md"), asked, tmp_path) is None
     assert table_problem(_page(bramble, "docs/h.md"), "docs/h.md: a table of data/harvests.csv", tmp_path) is None
+    # and all of that year's: the model's filter kept September's alone (heldout10 again)
+    september = header + "| 2025-09-06 | Bramble | 6.8 |\n"
+    problem = table_problem(_page(september, "docs/h.md"), asked, tmp_path)
+    assert problem and "1 dated rows in the table, but data/harvests.csv has 2 records of 2025" in problem
+    heavy = "docs/h.md: the 2025 harvests over 20 lb from data/harvests.csv as a table, date, hive and kg"
+    assert table_problem(_page(september, "docs/h.md"), heavy, tmp_path) is None  # another filter too
