@@ -117,6 +117,8 @@ def test_the_item_names_the_category_and_may_spell_the_entry_out() -> None:
         ),
         # heldout11 changelog-night-fix: "they count as night now" is the change, not a request to count
         ("Changelog line for the night fix: owls at 00:20 counted as day, they count as night now", "CHANGELOG.md"),
+        # heldout12 changelog-streak-fix: what follows the dash is the change ("used to count as two")
+        ("changelog: note the streaks fix — a pub night used to count as two weeks, now it's one", "CHANGELOG.md"),
         # heldout6 changelog-calendar-months: a "line" is an entry
         ("Changelog line for the fix that just went in: `due` counts calendar months now", "CHANGELOG.md"),
     ],

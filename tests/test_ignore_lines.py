@@ -130,3 +130,24 @@ def test_nothing_to_add_is_an_error_not_a_tick(ws: Workspace) -> None:
     result = recipe.act(NoModelContext(ws, title), step)
     assert result.error is not None and "already" in result.error
     assert ws.root.joinpath(".gitignore").read_text("utf-8") == OLD_LINES
+
+
+@needs_git
+def test_the_lines_a_gitignore_had_stay_and_a_dated_name_is_any_date(tmp_path: Path) -> None:
+    """heldout12 gitignore-backups: "my backup script drops plays-backup-YYYY-MM-DD.csv copies …, I
+    keep a scratch/ folder for experiments, and macOS litters .DS_Store everywhere. None of that
+    should show up in git status" — the recipe could not read the dated name, the model wrote the
+    file again without `__pycache__/`, and it was ticked."""
+    text = (
+        ".gitignore additions: my backup script drops plays-backup-YYYY-MM-DD.csv copies in the repo root, "
+        "I keep a scratch/ folder for experiments, and macOS litters .DS_Store everywhere. None of that "
+        "should show up in git status"
+    )
+    assert unread_clauses(text) == []
+    assert lines_asked(text, tmp_path, OLD_LINES) == ["scratch/", "plays-backup-*.csv", ".DS_Store"]
+    rewritten = "scratch/\nplays-backup-*.csv\n.DS_Store\n.pytest_cache/\n"
+    problem = ignores_problem([FileChange(".gitignore", OLD_LINES.encode(), rewritten.encode())], text, tmp_path)
+    assert problem and "the line '__pycache__/' it had is gone" in problem
+    kept = OLD_LINES + rewritten.replace(".pytest_cache/\n", "")
+    assert ignores_problem([FileChange(".gitignore", OLD_LINES.encode(), kept.encode())], text, tmp_path) is None
+

@@ -47,6 +47,8 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
         ("major version bump: the CLI changed", "major", None),
         # heldout11 minor-release-bump: the kind not asked for is no second kind
         ("version bump for the next release — a minor bump this time, not a patch", "minor", None),
+        # heldout12 minor-version-bump: the changelog it says not to touch is no changelog entry asked
+        ("bump gamenight to the next minor version, everywhere (not the changelog, I'll do the notes)", "minor", None),
     ],
 )
 def test_version_bumps_take_the_recipe(title: str, kind: str | None, target: str | None) -> None:

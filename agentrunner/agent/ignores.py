@@ -118,13 +118,21 @@ _KEPT_AFTER = re.compile(r"^[^.;:—\n]{0,60}\b(?:stays?|kept|tracked|remains?)\
 # "keep the `exports/` folder, … and the `.env` file out of git": keeping out is ignoring (heldout10
 # gitignore-exports: `exports/` was read as a folder to keep, and not required)
 _KEPT_OUT = re.compile(
-    r"^(?:[^.;\n]|\.(?=\S)){0,160}?\bout of (?:git|the repo(?:sitory)?|version control|commits?)\b", re.I
+    r"^[^;\n]{0,200}?(?:\bout of (?:git|the repo(?:sitory)?|version control|commits?)\b"
+    # "I keep a scratch/ folder … None of that should show up in git status" (heldout12)
+    r"|\bnone of (?:that|this|these|them|it)\b|\b(?:not|n't) (?:show up|appear)\b)",
+    re.I,
 )
 # a dotfile the item names (`.env`, .DS_Store), not a folder (`.venv/`) nor a glob's end
 _DOTFILE_NAMED = re.compile(r"(?<![\w/.*-])(\.[A-Za-z][\w-]*(?:\.[\w-]+)*)(?![\w/*.-])")
 # files by their extension: "the .bak copies of the log", ".log files" → `*.bak`, `*.log`
 _EXTENSION_FILES = re.compile(
     r"(?<![\w/.*-])\.([A-Za-z0-9]{1,10})\s+(?:copies|files|backups|dumps|exports|databases|archives|leftovers)\b", re.I
+)
+# a file name with a date written as its placeholder: plays-backup-YYYY-MM-DD.csv, dump-<date>.sql
+_DATE_PART = re.compile(r"YYYY(?:[-_]?MM(?:[-_]?DD)?)?|<date>|\{date\}", re.IGNORECASE)
+_DATED_NAME = re.compile(
+    r"(?<![\w/.-])([\w.-]*(?:YYYY|<date>|\{date\})[\w.<>{}-]*\.[A-Za-z0-9]+)(?![\w/])", re.IGNORECASE
 )
 #: dotfiles ignored often enough to read as names unquoted
 _USUAL_DOTFILES = {".DS_Store", ".envrc", ".idea", ".vscode", ".ipynb_checkpoints", ".python-version", ".cache"}
@@ -159,6 +167,11 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
         else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
             samples = [pattern.replace("*", "sample", 1) + "/sample"]
         found += [(pattern, sample) for sample in samples or [f"{pattern}sample.txt"] if (pattern, sample) not in found]
+    for match in _DATED_NAME.finditer(item_text):
+        # "plays-backup-YYYY-MM-DD.csv copies": the date is any date (heldout12 gitignore-backups)
+        if not _kept(item_text, match.start(), match.end()):
+            name = match.group(1)
+            found.append((_DATE_PART.sub("*", name), _DATE_PART.sub("2026", name)))
     for match in _EXTENSION_FILES.finditer(item_text):
         if not _kept(item_text, match.start(), match.end()):
             found.append((f"*.{match.group(1)}", f"data/sample.{match.group(1)}"))
@@ -204,6 +217,16 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
     change = next((c for c in changes if c.path == ".gitignore" and c.after is not None), None)
     if change is None or change.after is None:
         return None
+    if change.before is not None and not asks_to_unignore(item_text):
+        # heldout12 gitignore-backups: the model wrote the file again without `__pycache__/`, ticked
+        now = {line.strip() for line in change.after.decode("utf-8", "replace").splitlines()}
+        gone = [
+            line.strip()
+            for line in change.before.decode("utf-8", "replace").splitlines()
+            if line.strip() and not line.lstrip().startswith("#") and line.strip() not in now
+        ]
+        if gone:
+            return f".gitignore: the line {gone[0]!r} it had is gone: keep every line it had and add the new ones"
     asked = wanted_kinds(item_text, root, new_file=change.before is None)
     wanted = [(what, sample) for _, what, samples in IGNORE_KINDS if what in asked for sample in samples]
     # the patterns the item spells out ("virtualenvs (.venv/, venv/)", "data/recipes/drafts/"), each
@@ -285,7 +308,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _FILLER = frozenset(
     re.findall(
         r"\S+",
-        """a about accidentally add added adds all already also always an and any anymore are as at away back be been
+        """a about accidentally add added addition additions adds all already also always an and any anymore are as
+    at away back be been
     behind being by can commit commits committed committing common create currently do does dont don't entries entry
     everything extend file files folder folders following for from get gets getting git gitignore has have here i
     ignore ignored ignores ignoring in into is it its just keep keeps kept let lets line lines list local locally
@@ -334,6 +358,7 @@ def unread_clauses(item_text: str) -> list[str]:
         if (
             any(found_start < end and start < found_end for found_start, found_end in named)
             or _SPELLED_PATTERN.search(clause)
+            or _DATED_NAME.search(clause)
             or _EXTENSION_FILES.search(clause)
             or re.search(r"`\.[^`\s]+`", clause)
             or any(name in clause for name in _USUAL_DOTFILES)

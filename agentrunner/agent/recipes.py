@@ -888,9 +888,9 @@ class ChangelogEntry(Recipe):
         # loop for its "count", and its edit blocks never matched)
         request = re.split(r"\bthat\b", _BACKTICKED.sub("", title), maxsplit=1)[0]
         verb = _ENTRY_VERBS.search(request)
-        colon = request.find(":", verb.end()) if verb else -1
-        if colon >= 0:  # "Changelog line for the night fix: … they count as night now": the change
-            request = request[:colon]
+        end = re.compile(r":|\s[—–]\s|\s-\s").search(request, verb.end()) if verb else None
+        if end is not None:  # "Changelog line for the night fix: … they count as night now": the change
+            request = request[: end.start()]
         if _NOT_AN_ENTRY.search(request):
             return None
         return {"path": named[0] if named else "CHANGELOG.md", "category": category_named(title),
@@ -1429,6 +1429,11 @@ def _defines(root: Path, module: str, names: list[str]) -> bool:
 _BUMP = re.compile(r"\b(?:bump|increment|raise|increase|advance)\w*\b", re.IGNORECASE)
 _VERSION_WORD = re.compile(r"\bversion\b", re.IGNORECASE)
 _BUMP_KIND = re.compile(r"\b(major|minor|patch)\b", re.IGNORECASE)
+_NOT_THE_CHANGELOG = re.compile(
+    r"\b(?:not|except|but not|leave|without)\s+(?:the\s+)?change ?log\b[^.;)\n]*"
+    r"|\bI'll do the (?:release )?notes\b[^.;)\n]*",
+    re.IGNORECASE,
+)
 _NOT_THIS_KIND = re.compile(r"\b(?:not|no|rather than|instead of)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 _VERSION_NUMBER = re.compile(r"(?<![\w.])v?(\d+\.\d+\.\d+)(?![\w.]*\w)")
 # a dependency's or the interpreter's version is not the project's
@@ -1610,7 +1615,8 @@ class VersionBump(Recipe):
         title = item.title
         if not (_BUMP.search(title) and _VERSION_WORD.search(title)) or _NOT_THE_PROJECT.search(title):
             return None
-        if _CHANGELOG_WORD.search(f"{title}\n{item.context}") or re.search(r"\brelease notes?\b", title, re.I):
+        text = _NOT_THE_CHANGELOG.sub(" ", f"{title}\n{item.context}")  # "(not the changelog, I'll do the notes)"
+        if _CHANGELOG_WORD.search(text) or re.search(r"\brelease notes?\b", text.split("\n")[0], re.I):
             return None
         if any(not _VERSION_FILE.search(path) for path in mentioned_paths(title)):
             return None
