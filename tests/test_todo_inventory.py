@@ -63,6 +63,8 @@ def test_markers_are_comments_found_by_each_languages_syntax(ws: Workspace) -> N
         ("list TODOs and FIXMEs in TODO.md", "TODO.md"),
         # heldout11 todo-triage: no verb, all the same a list
         ("TODOS.md with all the TODO comments in the project (which file, which line, what it says)", "TODOS.md"),
+        # heldout12 todo-inventory
+        ("go through the TODO comments and put them in TODO.md, each with its file and line", "TODO.md"),
     ],
 )
 def test_inventory_items_take_the_recipe(title: str, output: str) -> None:

@@ -726,7 +726,8 @@ class ReleaseNotes(Recipe):
 
 _MARKER_WORDS = re.compile(r"\b(TODO|FIXME|XXX|HACK)s?\b")
 _INVENTORY_VERBS = re.compile(
-    r"\b(?:collect|list|gather|inventor(?:y|ies)|find|extract|compile|round up|write down|dump|catalog(?:ue)?)\b"
+    r"\b(?:collect|list|gather|inventor(?:y|ies)|find|extract|compile|round up|write down|dump|catalog(?:ue)?"
+    r"|go through|put (?:them|those|it) (?:in|into))\b"
     # "TODOS.md with all the TODO comments in the project (which file, which line …)": no verb, a list all the same
     r"|\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:TODO|FIXME|XXX|HACK)s?\b",
     re.IGNORECASE,
