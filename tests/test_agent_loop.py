@@ -528,6 +528,7 @@ def test_done_is_checked_against_what_the_item_quotes(ws: Workspace) -> None:
     ctx = ScriptedContext(ws, [first, second], title, context)
     assert loop(ctx, [], [".gitignore"]).error is None
     assert "`.venv/`" in ctx.requests[1].messages[-1].content  # the .gitignore check names every missing line
+    (ws.root / ".gitignore").unlink()  # a new one again (a rewrite of the one above would drop its lines)
     stubborn = ScriptedContext(ws, [first.replace("build/", "dist/"), "DONE"] * 3, title, context)
     assert loop(stubborn, [], [".gitignore"]).error is not None
     told = stubborn.requests[1].messages[-1].content
