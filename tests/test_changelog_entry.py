@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,9 +17,9 @@ from agentrunner.agent.changelog import (
 )
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import ChangelogEntry, ItemInfo, _subject_words, recipe_for
-from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
-from agentrunner.tools import ToolResult, Workspace
+from agentrunner.tools import Workspace
+from tests.support.recipe_context import AnswersContext
 
 CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
 CHANGELOG = """# Changelog
@@ -41,23 +40,6 @@ All notable changes to this project are documented in this file.
 
 def item(title: str, context: str = "") -> ItemInfo:
     return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
-
-
-class Context:
-    """Plays the model with prepared JSON answers; the tools are the real workspace's."""
-
-    def __init__(self, workspace: Workspace, answers: list[str], title: str) -> None:
-        self.workspace = workspace
-        self.item = item(title)
-        self.answers = list(answers)
-        self.requests: list[ChatRequest] = []
-
-    def call(self, request: ChatRequest) -> ChatResponse:
-        self.requests.append(request)
-        return ChatResponse(text=self.answers.pop(0))
-
-    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
-        return self.workspace.call(name, arguments)
 
 
 @pytest.fixture
@@ -153,7 +135,7 @@ def test_the_model_writes_the_line_and_the_recipe_places_it(ws: Workspace) -> No
     assert isinstance(recipe, ChangelogEntry)
     (step,) = recipe.plan(item(title), params)
     answer = '{"category": "Added", "entry": "`summary --by task` groups the hours by task."}'
-    ctx = Context(ws, [answer], title)
+    ctx = AnswersContext(ws, [answer], title)
     result = recipe.act(ctx, step)
     assert result.error is None and result.writes == ["CHANGELOG.md"]
     assert (ws.root / "CHANGELOG.md").read_text("utf-8") == CHANGELOG.replace(
@@ -164,7 +146,7 @@ def test_the_model_writes_the_line_and_the_recipe_places_it(ws: Workspace) -> No
     assert ctx.requests[0].json_schema == recipe.schema(step)
     assert all(check(result, ws.root).ok for check in recipe.validators(step))
     # an entry that does not say what the item quotes is refused (the next attempt asks again)
-    vague = Context(ws, ['{"category": "Added", "entry": "A new grouping for summaries."}'], title)
+    vague = AnswersContext(ws, ['{"category": "Added", "entry": "A new grouping for summaries."}'], title)
     answered = recipe.act(vague, step)
     checks = [check(answered, ws.root) for check in recipe.validators(step)]
     assert [c.detail for c in checks if not c.ok] == ["the entry does not name `summary --by task`"]
@@ -176,7 +158,7 @@ def test_an_item_that_spells_the_entry_out_needs_no_model(ws: Workspace) -> None
     assert recipe is not None
     (step,) = recipe.plan(item(title), params)
     assert recipe.schema(step)["properties"]["category"] == {"enum": ["Fixed"]}
-    ctx = Context(ws, [], title)
+    ctx = AnswersContext(ws, [], title)
     result = recipe.act(ctx, step)
     assert result.error is None and ctx.requests == []
     text = (ws.root / "CHANGELOG.md").read_text("utf-8")
@@ -191,13 +173,13 @@ def test_a_project_without_a_changelog_gets_one_and_another_name_is_found(ws: Wo
     (step,) = recipe.plan(item(title), params)
     (ws.root / "CHANGELOG.md").rename(ws.root / "CHANGES.md")
     answer = '{"category": "Changed", "entry": "The loader reads files twice as fast."}'
-    result = recipe.act(Context(ws, [answer], title), step)
+    result = recipe.act(AnswersContext(ws, [answer], title), step)
     assert result.error is None and result.writes == ["CHANGES.md"] and not (ws.root / "CHANGELOG.md").exists()
     assert "## [Unreleased]\n\n### Changed\n- The loader reads files twice as fast.\n\n### Fixed" in (
         ws.root / "CHANGES.md"
     ).read_text("utf-8")
     (ws.root / "CHANGES.md").unlink()
-    result = recipe.act(Context(ws, [answer], title), step)
+    result = recipe.act(AnswersContext(ws, [answer], title), step)
     assert result.error is None and (ws.root / "CHANGELOG.md").read_text("utf-8").startswith("# Changelog\n")
 
 
@@ -208,7 +190,7 @@ def test_an_entry_about_nothing_the_item_says_is_refused(ws: Workspace) -> None:
     recipe, params = recipe_for(item(bare)) or (None, {})
     assert recipe is not None
     (step,) = recipe.plan(item(bare), params)
-    ctx = Context(ws, [], bare)
+    ctx = AnswersContext(ws, [], bare)
     result = recipe.act(ctx, step)
     assert result.error and "does not say what changed" in result.error and ctx.requests == []
     assert (ws.root / "CHANGELOG.md").read_text("utf-8") == CHANGELOG
@@ -216,7 +198,8 @@ def test_an_entry_about_nothing_the_item_says_is_refused(ws: Workspace) -> None:
     recipe, params = recipe_for(item(title)) or (None, {})
     assert recipe is not None
     (step,) = recipe.plan(item(title), params)
-    other = recipe.act(Context(ws, ['{"category": "Fixed", "entry": "Reports print the totals again."}'], title), step)
+    fixed = '{"category": "Fixed", "entry": "Reports print the totals again."}'
+    other = recipe.act(AnswersContext(ws, [fixed], title), step)
     checks = [check(other, ws.root) for check in recipe.validators(step)]
     assert [c.detail for c in checks if not c.ok] == [
         "the entry is not about what the item says changed: 'Reports print the totals again.'"
@@ -238,7 +221,7 @@ def test_an_entry_that_leaves_out_what_changed_is_refused(ws: Workspace) -> None
 
     def refusals(entry: str) -> list[str]:
         answer = json.dumps({"category": "Fixed", "entry": entry})
-        result = recipe.act(Context(ws, [answer], title), step)
+        result = recipe.act(AnswersContext(ws, [answer], title), step)
         (ws.root / "CHANGELOG.md").write_text(CHANGELOG, "utf-8")
         return [c.detail for c in (check(result, ws.root) for check in recipe.validators(step)) if not c.ok]
 

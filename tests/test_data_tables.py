@@ -16,10 +16,10 @@ import pytest
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import DataTable, ItemInfo, recipe_for
 from agentrunner.agent.tables import table_problem
-from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
 from agentrunner.sandbox import sandbox_status
-from agentrunner.tools import ToolResult, Workspace
+from agentrunner.tools import Workspace
+from tests.support.recipe_context import AnswersContext
 
 CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
 HARVESTS = "date,hive,weight_lb\n2024-09-01,A,20.0\n2025-06-14,A,12.5\n2025-08-30,B,31.0\n2025-09-20,C,4.4\n"
@@ -37,24 +37,6 @@ needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no san
 
 def item(title: str, context: str = "") -> ItemInfo:
     return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
-
-
-class Context:
-    """Plays the model with prepared JSON answers; the tools and the sandbox are the workspace's."""
-
-    def __init__(self, workspace: Workspace, answers: list[dict[str, Any]], title: str) -> None:
-        self.workspace = workspace
-        self.item = item(title)
-        self.answers = [json.dumps(answer) for answer in answers]
-        self.requests: list[ChatRequest] = []
-        self.max_tool_calls = 8
-
-    def call(self, request: ChatRequest) -> ChatResponse:
-        self.requests.append(request)
-        return ChatResponse(text=self.answers.pop(0))
-
-    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
-        return self.workspace.call(name, arguments)
 
 
 @pytest.fixture
@@ -78,11 +60,11 @@ def test_tables_with_a_filter_or_columns_take_the_data_table_recipe(title: str, 
     assert found is not None and found[0].name == recipe
 
 
-def run(ws: Workspace, answers: list[dict[str, Any]], title: str = ITEM) -> tuple[Any, Context]:
+def run(ws: Workspace, answers: list[dict[str, Any]], title: str = ITEM) -> tuple[Any, AnswersContext]:
     recipe, params = recipe_for(item(title)) or (None, {})
     assert isinstance(recipe, DataTable)
     (step,) = recipe.plan(item(title), params)
-    ctx = Context(ws, answers, title)
+    ctx = AnswersContext(ws, [json.dumps(answer) for answer in answers], title)
     return recipe.act(ctx, step), ctx
 
 

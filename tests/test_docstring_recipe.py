@@ -15,9 +15,9 @@ import pytest
 
 from agentrunner.agent.docstrings import with_docstring
 from agentrunner.agent.recipes import Docstring, ItemInfo, recipe_for
-from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
-from agentrunner.tools import ToolResult, Workspace
+from agentrunner.tools import Workspace
+from tests.support.recipe_context import AnswersContext
 
 CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
 SEASONS = (
@@ -29,22 +29,6 @@ ITEM = "season_label in birds/seasons.py has no docstring. Add one, and explain 
 
 def item(title: str, context: str = "") -> ItemInfo:
     return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
-
-
-class Context:
-    def __init__(self, workspace: Workspace, answers: list[str], title: str) -> None:
-        self.workspace = workspace
-        self.item = item(title)
-        self.answers = [json.dumps({"docstring": answer}) for answer in answers]
-        self.requests: list[ChatRequest] = []
-        self.max_tool_calls = 8
-
-    def call(self, request: ChatRequest) -> ChatResponse:
-        self.requests.append(request)
-        return ChatResponse(text=self.answers.pop(0))
-
-    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
-        return self.workspace.call(name, arguments)
 
 
 @pytest.fixture
@@ -82,11 +66,11 @@ def test_other_docstring_items_do_not(title: str, context: str) -> None:
     assert found is None or found[0].name != "docstring"
 
 
-def run(ws: Workspace, answers: list[str]) -> tuple[Any, Context]:
+def run(ws: Workspace, answers: list[str]) -> tuple[Any, AnswersContext]:
     recipe, params = recipe_for(item(ITEM)) or (None, {})
     assert isinstance(recipe, Docstring)
     (step,) = recipe.plan(item(ITEM), params)
-    ctx = Context(ws, answers, ITEM)
+    ctx = AnswersContext(ws, [json.dumps({"docstring": answer}) for answer in answers], ITEM)
     return recipe.act(ctx, step), ctx
 
 

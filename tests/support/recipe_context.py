@@ -27,3 +27,22 @@ class NoModelContext:
 
     def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
         return self.workspace.call(name, arguments)
+
+
+class AnswersContext:
+    """Plays the model with prepared answers, one per call, and keeps the requests; the tools are
+    the real workspace's (the changelog-entry, data-table and docstring recipes' tests)."""
+
+    def __init__(self, workspace: Workspace, answers: list[str], title: str, context: str = "") -> None:
+        self.workspace = workspace
+        self.item = item(title, context)
+        self.answers = list(answers)
+        self.requests: list[ChatRequest] = []
+        self.max_tool_calls = 8
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        return ChatResponse(text=self.answers.pop(0))
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(name, arguments)
