@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from agentrunner.agent.data_tables import run_table
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import DataTable, ItemInfo, recipe_for
 from agentrunner.agent.tables import table_problem
@@ -110,4 +111,15 @@ def test_a_table_the_gate_refuses_comes_back_once_with_the_reason(ws: Workspace)
     result, ctx = run(ws, [one_hive, GOOD])
     assert result.error is None and len(ctx.requests) == 2
     assert "a row of 2024, but the item asks for 2025 only" in ctx.requests[1].messages[0].content
+
+
+@needs_sandbox
+def test_an_expression_runs_confined_and_bounded(ws: Workspace) -> None:
+    """The model's expressions are code: they run in the sandbox, the project read-only, with a
+    timeout — and what they did wrong is said in one line."""
+    writes = {**GOOD, "where": "open('pwned.txt', 'w').write('1') or True"}
+    _, _, error = run_table(ws, "data/harvests.csv", writes, task_id="t", timeout=30)
+    assert error is not None and "Read-only file system" in error and not (ws.root / "pwned.txt").exists()
+    sleeps = {**GOOD, "where": "__import__('time').sleep(60) or True"}
+    assert run_table(ws, "data/harvests.csv", sleeps, task_id="t", timeout=3)[2] == "the expressions ran past 3 s"
 

@@ -133,8 +133,10 @@ def run_table(
             argv, timeout=timeout, task_id=task_id, env={"PYTHONDONTWRITEBYTECODE": "1"}, writable=False,
             output_cap=OUTPUT_CAP,
         )  # fmt: skip
-    except (subprocess.TimeoutExpired, OSError) as exc:
-        return headers, [], f"the expressions did not run: {exc}"
+    except subprocess.TimeoutExpired:
+        return headers, [], f"the expressions ran past {timeout:.0f} s"
+    except OSError as exc:
+        return headers, [], f"the expressions did not run: {exc.strerror or exc}"
     text = done.stdout.decode("utf-8", "replace")
     at = text.rfind(MARKER)
     if at < 0:
