@@ -59,6 +59,7 @@ def test_a_docstring_for_one_function_of_one_module_takes_the_recipe(title: str,
         ("docstring for `f` in pkg/a.py and fix its rounding", ""),  # other work
         ("docstring for `f` in pkg/a.py", "and fix the rounding while you are there"),
         ("Add docstrings to every function of pkg/a.py", ""),
+        ("Say in the docstring of `total` (`pkg/mod.py`) what it returns for no values", ""),  # an edit of one
     ],
 )
 def test_other_docstring_items_do_not(title: str, context: str) -> None:

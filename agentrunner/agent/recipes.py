@@ -1505,7 +1505,12 @@ class IgnoreLines(Recipe):
         return result
 
 
-_DOCSTRING_ITEM = re.compile(r"\bdocstrings?\b", re.IGNORECASE)
+# a docstring to add ("has no docstring", "needs a docstring", "docstring for `f`", "a proper
+# docstring"), not a change to what one says ("Say in the docstring of `total` …": the general loop's)
+_DOCSTRING_ITEM = re.compile(
+    r"\b(?:no|add\w*|needs?|write|give|missing|without|proper|could use)\b[^.\n]{0,40}\bdocstring\b|\bdocstring for\b",
+    re.IGNORECASE,
+)
 # work beside the docstring: a fix, a rename, tests, hints — the general loop's
 _NOT_ONLY_DOCSTRING = re.compile(
     r"\b(?:fix\w*|bug|renam\w*|refactor\w*|type hints?|annotat\w*|tests?|changelog|readme|option|flag|"
