@@ -15,12 +15,12 @@ import pytest
 
 from agentrunner.agent.data_tables import run_table
 from agentrunner.agent.journal import FileChange
-from agentrunner.agent.recipes import DataTable, ItemInfo, recipe_for
+from agentrunner.agent.recipes import DataTable, recipe_for
 from agentrunner.agent.tables import table_problem
 from agentrunner.config import load_config
 from agentrunner.sandbox import sandbox_status
 from agentrunner.tools import Workspace
-from tests.support.recipe_context import AnswersContext
+from tests.support.recipe_context import AnswersContext, item
 
 CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
 HARVESTS = "date,hive,weight_lb\n2024-09-01,A,20.0\n2025-06-14,A,12.5\n2025-08-30,B,31.0\n2025-09-20,C,4.4\n"
@@ -35,9 +35,6 @@ GOOD = {
 }
 needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
 
-
-def item(title: str, context: str = "") -> ItemInfo:
-    return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
 
 
 @pytest.fixture

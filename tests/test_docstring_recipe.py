@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from agentrunner.agent.docstrings import with_docstring
-from agentrunner.agent.recipes import Docstring, ItemInfo, recipe_for
+from agentrunner.agent.recipes import Docstring, recipe_for
 from agentrunner.config import load_config
 from agentrunner.tools import Workspace
-from tests.support.recipe_context import AnswersContext
+from tests.support.recipe_context import AnswersContext, item
 
 CONFIG = '[tiers.local]\nprovider = "llama-cpp"\nmodel = "gemma3-270m"\n\n[agent]\nworkspace = "ws"\n'
 SEASONS = (
@@ -26,9 +26,6 @@ SEASONS = (
 )
 ITEM = "season_label in birds/seasons.py has no docstring. Add one, and explain how a winter over New Year is labelled"
 
-
-def item(title: str, context: str = "") -> ItemInfo:
-    return ItemInfo(id="i1", title=title, context=context, tags=[], file="tasks/t.md")
 
 
 @pytest.fixture
