@@ -302,6 +302,8 @@ def test_a_hint_mypy_finds_too_narrow_for_the_modules_own_calls_is_widened() -> 
     assert text is not None
     assert "def yes(text: str | None) -> bool:" in text and "def f(limit: int | None = None) -> int:" in text
     assert widened(source, "pkg/answers.py:2: error: Unsupported operand types") is None
+    returned = 'pkg/answers.py:2: error: Incompatible return value type (got "bool | None", expected "bool")'
+    assert "def yes(text: str) -> bool | None:" in (widened(source, returned) or "")
 
 
 @needs_sandbox
@@ -322,6 +324,30 @@ def test_hints_mypy_refuses_as_too_narrow_are_widened_by_the_move_itself(ws: Wor
     text = (ws.root / "pkg" / "answers.py").read_text("utf-8")
     assert "def yes(text: str | None) -> bool:" in text and "def fed(row: dict[str, str]) -> bool:" in text
     assert mypy_errors(ws.root, "pkg/answers.py") == ""
+
+
+@needs_sandbox
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed")
+def test_a_return_the_tests_never_reached_widens_the_return_type(ws: Workspace) -> None:
+    """heldout12 attendance-type-hints (Qwen, 4f9d0fc): the tests only called `last_seen` for a
+    player who had played, so the move wrote `-> date`; mypy refused the `else None`, and the
+    model, shown the error, rewrote the whole file for six turns and failed the item."""
+    code = (
+        "from datetime import date\n\n\ndef last_seen(days, name):\n"
+        "    found = [d for n, d in days if n == name]\n    return max(found) if found else None\n"
+    )
+    (ws.root / "pkg" / "seen.py").write_text(code, "utf-8")
+    test = (
+        "from datetime import date\n\nfrom pkg.seen import last_seen\n\n\ndef test_seen():\n"
+        "    assert last_seen([('a', date(2024, 1, 2))], 'a') == date(2024, 1, 2)\n"
+    )
+    (ws.root / "tests" / "test_seen.py").write_text(test, "utf-8")
+    ctx = NoModel(ws, "type hints for pkg/seen.py, mypy --strict has to pass on it")
+    result = run_loop(ctx, ctx.item.title, ["pkg/seen.py"], [], 512)
+    assert result.error is None and ctx.requests == []
+    text = (ws.root / "pkg" / "seen.py").read_text("utf-8")
+    assert "def last_seen(days: list[tuple[str, date]], name: str) -> date | None:" in text
+    assert mypy_errors(ws.root, "pkg/seen.py") == ""
 
 
 @needs_sandbox

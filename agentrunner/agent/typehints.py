@@ -627,6 +627,10 @@ _DEFAULT_TYPE = re.compile(
     r':(?P<line>\d+): error: Incompatible default for argument "(?P<arg>\w+)" \(default has type '
     r'"(?P<given>[^"]+)", argument has type "(?P<expected>[^"]+)"\)'
 )
+# a return the tests never reached: ``return max(dates) if dates else None`` (heldout12 attendance)
+_RETURN_TYPE = re.compile(
+    r':(?P<line>\d+): error: Incompatible return value type \(got "(?P<given>[^"]+)", expected "(?P<expected>[^"]+)"\)'
+)
 
 
 def _union(expected: str, given: str) -> str:
@@ -637,8 +641,9 @@ def _union(expected: str, given: str) -> str:
 
 def widened(source: str, mypy_output: str) -> str | None:
     """``source`` with each parameter mypy says is too narrow for what the module's own code
-    passes (or for its default) widened to take that too (``str`` → ``str | None``); None when
-    mypy says nothing of the kind. Only hints that read exactly as mypy's expected type change."""
+    passes (or for its default) widened to take that too (``str`` → ``str | None``), and each
+    return type too narrow for a ``return`` the tests never reached; None when mypy says nothing
+    of the kind. Only hints that read exactly as mypy's expected type change."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -673,6 +678,11 @@ def widened(source: str, mypy_output: str) -> str | None:
                     for argument in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
                         if argument.arg == match["arg"]:
                             widen(argument.annotation, match["expected"], match["given"])
+    for match in _RETURN_TYPE.finditer(mypy_output):
+        line = int(match["line"])
+        around = [n for ns in by_name.values() for n in ns if n.lineno <= line <= (n.end_lineno or n.lineno)]
+        if around:  # the innermost function holding that line
+            widen(max(around, key=lambda n: n.lineno).returns, match["expected"], match["given"])
     if not edits:
         return None
     for (line, col), (end_line, end_col, text) in sorted(edits.items(), reverse=True):
