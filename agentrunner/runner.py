@@ -380,7 +380,7 @@ class Runner:
             for todo in files:
                 for item in todo.items:
                     info = item_info(item)
-                    found = recipe_for(info)
+                    found = recipe_for(info, self.config.workspace)
                     entry = queue.sync(item, task_type=found[0].name if found else "general")
                     if item.checked:
                         continue
@@ -479,7 +479,7 @@ class Runner:
         estimate = 0.0
         for item in selected:
             info = item_info(item)
-            found = recipe_for(info)
+            found = recipe_for(info, self.config.workspace)
             steps = found[0].plan(info, found[1]) if found else GENERAL.plan(info, {})
             routes = []
             for spec in steps:

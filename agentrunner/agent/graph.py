@@ -317,7 +317,7 @@ class Agent:
 
     def plan(self, state: AgentState) -> dict[str, Any]:
         item = ItemInfo(**state["item"])
-        found = recipes.recipe_for(item)
+        found = recipes.recipe_for(item, self.workspace.root)
         if found is not None:
             recipe, params = found
             steps = recipe.plan(item, params)
