@@ -245,6 +245,8 @@ def test_general_step_outputs(ws: Workspace) -> None:
     item = ".gitignore: keep the `exports/` folder, local SQLite databases (`*.db`) and the `.env` file out of git"
     assert step(item) == (["exports/"], [".gitignore"])
     assert step("Write notes on `*.csv` files into `docs/data.md`") == ([], ["docs/data.md"])
+    # "… to stats.py" with the project's one stats.py in pkg/: that file, never a new one at the top
+    assert step("Add a `median` function to stats.py") == ([], ["pkg/stats.py"])
 
 
 def test_an_attribute_or_an_answer_items_file_is_no_output(ws: Workspace) -> None:
@@ -963,7 +965,10 @@ def test_a_file_the_item_says_a_value_is_not_in_is_no_output_and_one_it_starts_w
     assert step.writes == ["CHANGELOG.md"] and step.reads == []
     title = "Add the fern in plants.csv"
     step = general_step(0, title, ItemInfo(id="i2", title=title, context="", tags=[], file="t.md"), ws.root)
-    assert step.writes == ["plants.csv"]  # "in plants.csv", said plainly, is still where to write
+    assert step.writes == ["data/plants.csv"]  # "in plants.csv", said plainly, is still where to write: the one there
+    title = "Write a new plants.csv with the fern"
+    step = general_step(0, title, ItemInfo(id="i3", title=title, context="", tags=[], file="t.md"), ws.root)
+    assert step.writes == ["plants.csv"]  # a new one, as named
 
 
 def test_an_item_asking_for_tests_of_a_module_writes_its_test_file(ws: Workspace) -> None:

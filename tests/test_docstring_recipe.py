@@ -52,13 +52,18 @@ def test_a_docstring_for_one_function_of_one_module_takes_the_recipe(title: str,
 def test_a_function_named_without_its_module_is_found_in_the_project(ws: Workspace) -> None:
     """heldout12 docstring-expected-score: "expected_score (ratings module) has no docstring. Add
     one …" named no file; the 1.5B model in the general loop then missed half of what was asked."""
-    title = "season_label (the seasons module) has no docstring. Add one that says how New Year is labelled"
-    found = recipe_for(item(title), ws.root)
-    assert found is not None and found[0].name == "docstring"
-    assert found[1] == {"path": "birds/seasons.py", "function": "season_label"}
+    by_word = "season_label (the seasons module) has no docstring. Add one that says how New Year is labelled"
+    by_file = "season_label in seasons.py needs a docstring"
+    unnamed = "season_label has no docstring. Add one that says how New Year is labelled"
+    for title in (by_word, by_file, unnamed):
+        found = recipe_for(item(title), ws.root)
+        assert found is not None and found[0].name == "docstring", title
+        assert found[1] == {"path": "birds/seasons.py", "function": "season_label"}, title
+        if title != by_file:
+            assert recipe_for(item(title)) is None  # no project to look in
     (ws.root / "birds" / "more.py").write_text("def season_label(day):\n    return 1\n", "utf-8")
-    assert recipe_for(item(title), ws.root) is None  # two modules define it: which one is not guessed
-    assert recipe_for(item(title)) is None  # no project to look in
+    assert recipe_for(item(unnamed), ws.root) is None  # two modules define it: which one is not guessed
+    assert recipe_for(item(by_word), ws.root) is not None
 
 
 @pytest.mark.parametrize(

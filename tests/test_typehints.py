@@ -328,6 +328,18 @@ def test_hints_mypy_refuses_as_too_narrow_are_widened_by_the_move_itself(ws: Wor
 
 @needs_sandbox
 @pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed")
+@pytest.mark.parametrize("title", ["type hints for the stats module please", "annotate stats.py, mypy --strict clean"])
+def test_a_module_named_without_its_folder_gets_the_move(ws: Workspace, title: str) -> None:
+    """A busy engineer's "the stats module" or "stats.py": the one module of the project with that
+    name (the move once needed the path, `pkg/stats.py`, and the model got the item instead)."""
+    ctx = NoModel(ws, title)
+    result = run_loop(ctx, ctx.item.title, [], [], 512)
+    assert result.error is None and ctx.requests == []
+    assert "def mean(values: list[float], places: int = 2) -> float:" in (ws.root / "pkg" / "stats.py").read_text()
+
+
+@needs_sandbox
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed")
 def test_a_return_the_tests_never_reached_widens_the_return_type(ws: Workspace) -> None:
     """heldout12 attendance-type-hints (Qwen, 4f9d0fc): the tests only called `last_seen` for a
     player who had played, so the move wrote `-> date`; mypy refused the `else None`, and the

@@ -43,7 +43,7 @@ from .pinned_tests import (
     pinned_tests,
     run_calls,
 )
-from .sources import python_modules
+from .sources import modules_named, python_modules
 from .tracing import trace_module
 from .typehints import annotate_module, widened
 from .verification import is_test_file, module_name
@@ -102,7 +102,7 @@ _OTHER_WORK = re.compile(
 def _hints_move(ctx: Any, root: Path, text: str) -> FirstMove | None:
     if _OTHER_WORK.search(text):
         return None
-    modules = [m for m in named_modules(text) if (root / m).is_file()]
+    modules = [m for m in named_modules(text) if (root / m).is_file()] or modules_named(root, text)
     if len(modules) != 1 or is_test_file(modules[0]):
         return None  # one module named: "add type hints to runlog/weekly.py"
     module = modules[0]

@@ -38,7 +38,7 @@ from .ignores import asks_to_unignore, lines_asked, unread_clauses
 from .intent import item_intent
 from .journal import FileChange
 from .loop import run_loop
-from .sources import files_named, python_modules
+from .sources import files_named, modules_named, python_modules
 from .tables import asked_columns, keeps_some, records, table_problem
 from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
@@ -1348,6 +1348,13 @@ def general_step(index: int, instruction: str, item: ItemInfo, root: Path | None
         missing = root is not None and not (root / path).exists()
         if path.endswith("/") or (fixing and re.search(r"(?:^|/)test_[^/]*\.py$", path)):
             continue
+        same = files_named(root, path) if missing and "/" not in path and root is not None else []
+        new_file = re.search(rf"\b(?:write|create|new|make)\b[^.;\n]{{0,20}}(?:{mention})|\bat the top\b|\btop.level\b",
+                             instruction, re.IGNORECASE)  # fmt: skip
+        if named_as_output and len(same) == 1 and not new_file:
+            writes.append(same[0])  # "add a --json flag to cli.py": the project's one cli.py, not a new one
+            referenced.add(path)
+            continue
         if missing and not named_as_output and "/" not in path and root is not None and files_named(root, path):
             # "a typo in course.toml skews every grade" with the file at data/course.toml: that
             # file, not a new one to write (held-out validate-weights was refused for not writing
@@ -1557,8 +1564,11 @@ class Docstring(Recipe):
         if _OTHER_WORK_TOO.search(item.context):  # "… and fix the rounding too" (not "the README says …")
             return None
         modules = named_modules(text)
+        if root is not None:  # "expected_score (ratings module)", "in seasons.py": found in the project
+            modules = [m for m in modules if (root / m).is_file()] or modules_named(root, text)
         names = [w for w in named_words(item.title) if "/" not in w and not w.endswith(".py")]
         functions = [w for w in names if w.split(".")[-1] not in {PurePosixPath(m).stem for m in modules}]
+        functions = [w for w in functions if w.replace(".", "/") not in {m.removesuffix(".py") for m in modules}]
         functions = [w for w in functions if not any(w != other and other.startswith(w + ".") for other in functions)]
         functions = [w for w in functions if not any(other.endswith("." + w) for other in functions)]
         if not modules and len(functions) == 1 and root is not None:

@@ -10,6 +10,7 @@ duplicate-definition check). Pruning while walking visits only the project.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
@@ -73,4 +74,40 @@ def project_files(root: Path) -> list[str]:
     return found[:5000]
 
 
-__all__ = ["DATA_SUFFIXES", "SKIP_DIRS", "data_files", "files_named", "project_files", "python_modules"]
+# how an item names a module without its path: `pkg/mod.py`'s "mod.py", "pkg.mod", "the mod module"
+_BARE_PY = re.compile(r"(?<![\w/.-])([A-Za-z_]\w*\.py)\b")
+_DOTTED = re.compile(r"(?<![\w/.-])`?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)`?(?![\w/-])")
+_MODULE_WORDS = (
+    re.compile(r"`?([A-Za-z_]\w*)`?\s+module\b", re.IGNORECASE),
+    re.compile(r"\bmodule\s+`?([A-Za-z_]\w*)`?", re.IGNORECASE),
+)
+
+
+def modules_named(root: Path, item_text: str) -> list[str]:
+    """The project's own modules (not its tests) an item names without their path, in order:
+    ``summary.py`` (one file of that name), ``birdlog.summary`` (the dotted module path), "the
+    ratings module" (one ``ratings.py``). A name two folders share names none."""
+    modules = [m for m in python_modules(root, limit=2000) if not m.startswith("tests/") and "/tests/" not in m]
+    by_file: dict[str, list[str]] = {}
+    for module in modules:
+        by_file.setdefault(PurePosixPath(module).name, []).append(module)
+    found: list[tuple[int, str]] = []
+
+    def add(position: int, paths: list[str]) -> None:
+        if len(paths) == 1 and paths[0] not in [path for _, path in found]:
+            found.append((position, paths[0]))
+
+    for match in _BARE_PY.finditer(item_text):
+        add(match.start(), by_file.get(match.group(1), []))
+    for match in _DOTTED.finditer(item_text):
+        dotted = match.group(1).replace(".", "/")
+        add(match.start(), [m for m in modules if m.removeprefix("src/") in (f"{dotted}.py", f"{dotted}/__init__.py")])
+    for pattern in _MODULE_WORDS:
+        for match in pattern.finditer(item_text):
+            add(match.start(), by_file.get(f"{match.group(1)}.py", []))
+    return [path for _, path in sorted(found)]
+
+
+__all__ = [
+    "DATA_SUFFIXES", "SKIP_DIRS", "data_files", "files_named", "modules_named", "project_files", "python_modules"
+]  # fmt: skip
