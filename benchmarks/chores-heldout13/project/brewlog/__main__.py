@@ -1,0 +1,3 @@
+from brewlog.cli import main
+
+raise SystemExit(main())
