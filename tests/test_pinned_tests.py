@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 
 from agentrunner.agent.loop import run_loop
-from agentrunner.agent.pinned_tests import asks_about_errors, calls_in, find_target, pinned_tests, run_calls
+from agentrunner.agent.pinned_tests import (
+    asks_about_errors,
+    calls_in,
+    calls_prompt,
+    find_target,
+    pinned_tests,
+    run_calls,
+)
 from agentrunner.agent.recipes import ItemInfo
 from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
@@ -100,6 +107,40 @@ def test_the_target_is_the_one_top_level_function_the_item_names(ws: Workspace) 
     assert target is not None and (target.module, target.name, target.first_line) == ("pkg.calc", "clamp_pct", 6)
     assert target.parameters == ["value", "low", "high"]
     assert find_target(ws.root, ["pkg/calc.py"], ["missing"]) is None
+
+
+@needs_sandbox
+def test_the_objects_a_function_takes_are_shown_built_and_calls_building_them_run(ws: Workspace) -> None:
+    """heldout12 test-longest-streak (Qwen, 4f9d0fc): shown only the function, the model passed dicts
+    where it reads `play.date` and `play.scores`; no call ran and the item failed. The prompt shows
+    the project class whose fields it reads, its constructor, and a literal one from the tests."""
+    (ws.root / "pkg" / "plays.py").write_text(
+        "from dataclasses import dataclass, field\nfrom datetime import date\n\n\n@dataclass(frozen=True)\n"
+        "class Play:\n    date: date\n    scores: dict[str, int]\n    notes: str = field(default='')\n\n\n"
+        "class Other:\n    def __init__(self, size):\n        self.size = size\n",
+        "utf-8",
+    )
+    (ws.root / "pkg" / "weeks.py").write_text(
+        "from pkg.plays import Other, Play\n\n\ndef nights(plays, player):\n"
+        "    return len({play.date for play in plays if player in play.scores})\n",
+        "utf-8",
+    )
+    (ws.root / "tests" / "test_plays.py").write_text(
+        "from datetime import date\n\nfrom pkg.plays import Play\n\n\ndef make(day):\n"
+        "    return Play(date.fromisoformat(day), {})\n\n\ndef test_play():\n"
+        "    assert Play(date(2024, 3, 4), {'Ana': 3}).scores == {'Ana': 3}\n",
+        "utf-8",
+    )
+    target = find_target(ws.root, ["pkg/weeks.py"], ["nights"])
+    assert target is not None
+    assert target.classes == [
+        "`Play(date: date, scores: dict[str, int], notes: str = '')` — the project's tests build one like this: "
+        "`Play(date(2024, 3, 4), {'Ana': 3})`"
+    ]  # not Other: the function reads none of its fields
+    assert target.classes[0] in calls_prompt(target, "write tests for nights")
+    calls = ["nights([Play(date(2024, 3, 4), {'Ana': 3}), Play(date(2024, 3, 5), {'Ana': 1})], 'Ana')"]
+    run = run_calls(ws, target, calls, task_id="t", timeout=60)
+    assert run is not None and [c.get("result") for c in run.cases] == ["2"]
 
 
 @needs_sandbox

@@ -316,6 +316,7 @@ class Target:
     parameters: list[str]
     first_line: int
     constants: list[str]  # the module-level assignments the function reads (``MAX_HOURS = 24``)
+    classes: list[str] = field(default_factory=list)  # how to build the project objects it takes
 
 
 @dataclass
@@ -408,8 +409,137 @@ def find_target(root: Path, modules: list[str], names: list[str]) -> Target | No
                 parameters = [a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]]
                 module = module_name(path.removeprefix("src/"))
                 constants = _constants_read(text, tree, node)
-                found.append(Target(path, module, node.name, source, parameters, node.lineno, constants))
+                classes = argument_classes(root, tree, node)
+                found.append(Target(path, module, node.name, source, parameters, node.lineno, constants, classes))
     return found[0] if len(found) == 1 else None
+
+
+MAX_CLASSES = 2  # project classes shown with a function to test
+
+
+def _class_def(root: Path, module_tree: ast.Module, name: str) -> tuple[ast.ClassDef, str] | None:
+    """The project's definition of class ``name`` as the module sees it: its own, or the one a
+    ``from pkg.mod import name`` brings in (with that module's source)."""
+    for node in module_tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return node, ""
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if not any(alias.name == name and alias.asname is None for alias in node.names):
+                continue
+            relative = node.module.replace(".", "/")
+            for candidate in (f"{relative}.py", f"src/{relative}.py", f"{relative}/__init__.py"):
+                try:
+                    text = (root / candidate).read_text(encoding="utf-8")
+                    tree = ast.parse(text)
+                except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+                    continue
+                for found in tree.body:
+                    if isinstance(found, ast.ClassDef) and found.name == name:
+                        return found, text
+    return None
+
+
+def _fields(node: ast.ClassDef, text: str) -> tuple[list[str], str]:
+    """(the names a class is built from, its constructor as a line): a dataclass's fields, else
+    its ``__init__``'s parameters."""
+    fields: list[str] = []
+    parts: list[str] = []
+    for item in node.body:
+        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            annotation = ast.unparse(item.annotation)
+            if annotation.startswith(("ClassVar", "typing.ClassVar")):
+                continue
+            fields.append(item.target.id)
+            default = ""
+            if item.value is not None:
+                value = item.value
+                if isinstance(value, ast.Call) and ast.unparse(value.func).endswith("field"):
+                    kinds = {k.arg: k.value for k in value.keywords}
+                    if "default" in kinds:
+                        default = f" = {ast.unparse(kinds['default'])}"
+                    elif "default_factory" in kinds:
+                        default = f" = {ast.unparse(kinds['default_factory'])}()"
+                else:
+                    default = f" = {ast.unparse(value)}"
+            parts.append(f"{item.target.id}: {annotation}{default}")
+    if not fields:
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                arguments = item.args
+                fields = [a.arg for a in [*arguments.args[1:], *arguments.kwonlyargs]]
+                signature = ast.unparse(arguments)
+                parts = [signature.split(",", 1)[1].strip() if "," in signature else ""]
+    return fields, f"{node.name}({', '.join(parts)})"
+
+
+def argument_classes(root: Path, module_tree: ast.Module, function: ast.FunctionDef) -> list[str]:
+    """How to build the project's objects the function works on, for the model writing calls of it:
+    each class of the module's namespace whose fields the function reads (``play.date``,
+    ``play.scores``: ``Play``) or whose name it uses, with its constructor and a line of the
+    project's tests that builds one. Shown, a 1.5B model built ``Play`` objects; not shown, it
+    passed dicts for them and no call ran (heldout12 test-longest-streak)."""
+    read = {n.attr for n in ast.walk(function) if isinstance(n, ast.Attribute)}
+    used = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
+    annotated = {
+        n.id for a in [*function.args.args, *function.args.kwonlyargs] if a.annotation is not None
+        for n in ast.walk(a.annotation) if isinstance(n, ast.Name)
+    }  # fmt: skip
+    names = [n.name for n in module_tree.body if isinstance(n, ast.ClassDef)]
+    names += [
+        alias.name for n in module_tree.body if isinstance(n, ast.ImportFrom) and n.level == 0
+        for alias in n.names if alias.name[:1].isupper() and alias.asname is None
+    ]  # fmt: skip
+    scored: list[tuple[int, str, str]] = []
+    for name in dict.fromkeys(names):
+        found = _class_def(root, module_tree, name)
+        if found is None:
+            continue
+        fields, constructor = _fields(*found)
+        score = len(read & set(fields)) + 2 * (name in annotated) + (name in used)
+        if score:
+            scored.append((score, name, constructor))
+    shown: list[str] = []
+    for _, name, constructor in sorted(scored, key=lambda s: -s[0])[:MAX_CLASSES]:
+        example = _built_in_tests(root, name)
+        built = f" — the project's tests build one like this: `{example}`" if example else ""
+        shown.append(f"`{constructor}`{built}")
+    return shown
+
+
+def _built_in_tests(root: Path, name: str) -> str | None:
+    """A line of the project's tests that calls ``name(...)`` whole (the first, at most 200 characters)."""
+    tests = root / "tests"
+    if not tests.is_dir():
+        return None
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\(")
+    for path in sorted(tests.rglob("*.py")):
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for line in lines:
+            match = pattern.search(line)
+            if match is None:
+                continue
+            depth, end = 0, None
+            for index in range(match.end() - 1, len(line)):
+                depth += {"(": 1, ")": -1}.get(line[index], 0)
+                if depth == 0:
+                    end = index + 1
+                    break
+            if end is None or end - match.start() > 200:
+                continue
+            example = line[match.start() : end]
+            try:
+                loads = {n.id for n in ast.walk(ast.parse(example, mode="eval")) if isinstance(n, ast.Name)}
+            except SyntaxError:
+                continue
+            if all(n[:1].isupper() or n in _BUILT_WITH for n in loads):  # literals, not a helper's variables
+                return example
+    return None
+
+
+_BUILT_WITH = {"date", "datetime", "time", "timedelta", "Decimal", "Fraction", "math"}
 
 
 def _constants_read(text: str, tree: ast.Module, function: ast.FunctionDef) -> list[str]:
@@ -498,10 +628,17 @@ def _numbers(value: object) -> list[int]:
 def calls_prompt(target: Target, item_text: str) -> str:
     example = f"{target.name}({', '.join('...' for _ in target.parameters)})"
     uses = "\n".join(target.constants)
+    classes = "\n".join(f"- {line}" for line in target.classes)
     return (
         f"To-do item: {item_text.strip()}\n\n"
         f"The function, from {target.path}:\n```python\n{target.source}\n```\n"
         + (f"It uses these module constants:\n```python\n{uses}\n```\n" if uses else "")
+        + (
+            f"It works on these objects of the project (build them in the calls: they and `date`, `datetime` are "
+            f"there):\n{classes}\n"
+            if classes
+            else ""
+        )
         + f"\nWrite 6 to 10 calls of `{target.name}` that a careful tester would check: each case the item "
         "mentions, each branch of the function, edge values, and inputs it must reject (when it raises). "
         f"One call per line, with literal arguments, and nothing else — no asserts, no results:\n{example}"
