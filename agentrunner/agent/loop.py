@@ -41,6 +41,7 @@ from .assertions import FIX_EXAMPLE_ANSWER, FIX_EXAMPLE_TASK, wrong_result_focus
 from .checks import heading_problem, place_under_headings
 from .context import (
     MAX_FOUND_FILES,
+    command_code,
     defining_first,
     files_about,
     imported_by,
@@ -94,6 +95,9 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     if not named or (not failing and test_files(named) == named):
         # an item naming only the test file to add to is shown the code it tests, too
         found += files_about(ctx, f"{instruction}\n{ctx.item.context}", instruction)
+        if found and not failing:  # a command's output reported: the code its handler calls, first
+            callees = command_code(root, found[0], f"{instruction}\n{ctx.item.context}")
+            found = [*callees, *(path for path in found if path not in callees)]
     if not named and not found and not failing:
         # nothing named or found: the modules a new page is about, else (no output named) the
         # ones sharing the item's words — not the bare file list
