@@ -138,7 +138,7 @@ def _keys(value: object) -> tuple[set[str], bool]:
     return keys, keyed
 
 
-def _has_field(keys: set[str], field: str) -> bool:
+def has_field(keys: set[str], field: str) -> bool:
     words = [w for w in re.findall(r"[a-z]+", field.lower()) if len(w) >= 2]
     said = {part for key in keys for part in re.split(r"[\W_]+", key) if part} | keys
     return any(w == s or (len(w) >= 4 and s.startswith(w[:4])) for w in words for s in said)
@@ -160,7 +160,7 @@ def json_problem(output: str, item_text: str) -> str | None:
         return None  # no fields asked, or no entries today (nothing due): nothing to compare
     if not keys:
         return f"printed JSON without the fields the item asks for ({', '.join(fields)}): {output.strip()[:60]!r}"
-    missing = [field for field in fields if not _has_field(keys, field)]
+    missing = [field for field in fields if not has_field(keys, field)]
     if len(missing) > (1 if keyed else 0):  # keyed by name: the name is the key
         return f"printed JSON without {', '.join(repr(m) for m in missing)} (its keys: {', '.join(sorted(keys)[:8])})"
     return None
@@ -244,4 +244,4 @@ def option_run_check(
     return Check("runs", True, f"{command_line} runs with {', '.join(ran)}")
 
 
-__all__ = ["asked_fields", "json_problem", "option_run_check", "quoted_command", "sample_value"]
+__all__ = ["asked_fields", "has_field", "json_problem", "option_run_check", "quoted_command", "sample_value"]

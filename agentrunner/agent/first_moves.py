@@ -4,6 +4,8 @@
   small model's guess (:mod:`agentrunner.agent.tracing`, :mod:`agentrunner.agent.typehints`): the
   types each function is really called with. Qwen2.5-Coder-1.5B's own hints failed mypy in five of
   the seven held-out suites.
+- A ``--json`` option for a command that prints a table: the model names each field's expression,
+  code writes the option, the branch and the import (:mod:`agentrunner.agent.json_option`).
 - Tests for a function: the model picks the calls (one short reply, maybe a second), running them
   gives the values to pin, and they are kept only when they run every statement of the function
   and catch its mutants (:mod:`agentrunner.agent.pinned_tests`). The model computing expected
@@ -33,6 +35,7 @@ from typing import Any
 
 from ..chat import ChatRequest, Message
 from .checks import asks_for_new_tests, asks_for_tests_only, asks_for_type_hints, named_modules, named_words
+from .json_option import json_option_writes
 from .pinned_tests import (
     Run,
     asks_about_errors,
@@ -77,6 +80,10 @@ def first_move(ctx: Any, instruction: str, writes: list[str]) -> FirstMove | Non
     root: Path = workspace.root
     if asks_for_type_hints(instruction):
         return _hints_move(ctx, root, text)
+    json_option = json_option_writes(ctx, root, instruction, text)
+    if json_option is not None:
+        path, content, summary = json_option
+        return FirstMove([(path, content)], summary, keep_when_refused=True)
     if asks_for_new_tests(text) and asks_for_tests_only(text):
         return _tests_move(ctx, root, text, writes)
     return None
