@@ -212,5 +212,14 @@ def test_the_readme_line_stating_the_release_follows_and_a_dependency_does_not(w
     paths = [edit.path for edit in version_edits(ws.root, "0.4.2", "0.5.0")]
     assert paths == ["pyproject.toml", "hits/__init__.py", "README.md"]
     (readme,) = [edit for edit in version_edits(ws.root, "0.4.2", "0.5.0") if edit.path == "README.md"]
-    assert readme.new == "Current release: 0.5.0.\n"
+    assert readme.new == "# hits\n\nCurrent release: 0.5.0.\nNeeds rich 0.4.2 or later.\n"
+
+
+def test_every_readme_line_stating_the_projects_version_after_its_name_follows(ws: Workspace) -> None:
+    """heldout13 minor-release (Qwen, d297240, ticked WRONG): "a couple of times in the README — get
+    all of them": "hits 0.4.2 — a …" and the `--version` example's "# hits 0.4.2" stayed."""
+    readme = "hits 0.4.2 — counts hits.\n\n    python -m hits --version   # hits 0.4.2\n\nNeeds rich 0.4.2.\n"
+    (ws.root / "README.md").write_text(readme, "utf-8")
+    (edit,) = [edit for edit in version_edits(ws.root, "0.4.2", "0.5.0") if edit.path == "README.md"]
+    assert edit.new == "hits 0.5.0 — counts hits.\n\n    python -m hits --version   # hits 0.5.0\n\nNeeds rich 0.4.2.\n"
 

