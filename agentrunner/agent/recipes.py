@@ -727,7 +727,7 @@ class ReleaseNotes(Recipe):
 _MARKER_WORDS = re.compile(r"\b(TODO|FIXME|XXX|HACK)s?\b")
 _INVENTORY_VERBS = re.compile(
     r"\b(?:collect|list|gather|inventor(?:y|ies)|find|extract|compile|round up|write down|dump|catalog(?:ue)?"
-    r"|go through|put (?:them|those|it) (?:in|into))\b"
+    r"|go through|put (?:them|those|it) (?:in|into)|pull (?:them |those |it )?together|bring (?:them )?together)\b"
     # "TODOS.md with all the TODO comments in the project (which file, which line …)": no verb, a list all the same
     r"|\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:TODO|FIXME|XXX|HACK)s?\b",
     re.IGNORECASE,
@@ -757,7 +757,15 @@ class TodoInventory(Recipe):
         # a purpose clause says why, not what to do: "… so we can plan them for next term" asks for
         # the list alone (heldout5 todo-inventory went to the general loop for its "plan")
         text = _PURPOSE.sub(" ", text)
-        if not words or not outputs or not _INVENTORY_VERBS.search(title) or _NOT_AN_INVENTORY.search(text):
+        # "the TODO comments … into a TODO.md": the comments (plural) put into the list, whatever the verb
+        into = re.search(
+            rf"\b(?:TODO|FIXME|XXX|HACK)(?:s\b|\s+comments\b)[^.;\n]*\b(?:into|in|to)\s+(?:an?\s+|the\s+)?`?"
+            rf"{re.escape(outputs[-1])}" if outputs else r"(?!)",
+            title,
+            re.IGNORECASE,
+        )
+        verb = _INVENTORY_VERBS.search(title) or into
+        if not words or not outputs or not verb or _NOT_AN_INVENTORY.search(text):
             return None
         return {"output": outputs[-1], "words": words, "table": bool(re.search(r"\btable\b", text, re.I))}
 
