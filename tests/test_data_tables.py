@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from agentrunner.agent.data_tables import run_table
+from agentrunner.agent.data_tables import project_helpers, run_table
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import DataTable, recipe_for
 from agentrunner.agent.tables import table_problem
@@ -79,6 +79,32 @@ def test_the_filter_and_the_computed_column_run_over_the_records(ws: Workspace) 
     assert '"weight_lb": "20.0"' in prompt and ITEM in prompt  # the records as the file has them
     change = FileChange("docs/harvest-2025.md", None, page.encode())
     assert table_problem([change], ITEM, ws.root) is None  # the gate's own table check
+
+
+@needs_sandbox
+def test_the_projects_own_formula_is_shown_and_callable(ws: Workspace) -> None:
+    """heldout13 strong-beers-table (Qwen, d297240): "ABV from og and fg, same formula brewlog
+    uses" — not shown the project's `abv`, the model wrote `float(row['og']) * 100`. The functions
+    the item's words name or that take the data's columns, and their module's parsers, are shown
+    and callable by name; functions of all the records (`load(path)`, `total(rows)`) are not."""
+    (ws.root / "hives").mkdir()
+    (ws.root / "hives" / "__init__.py").write_text("", "utf-8")
+    (ws.root / "hives" / "weights.py").write_text(
+        "def parse_lb(text: str) -> float:\n    \"\"\"A weight in pounds, '12.5' or '12.5lb'.\"\"\"\n"
+        "    return float(text.removesuffix('lb'))\n\n\ndef kilos(weight_lb: float) -> float:\n"
+        "    \"\"\"Pounds to kilograms.\"\"\"\n    return weight_lb * 0.45359237\n\n\n"
+        "def total(rows: list[dict]) -> float:\n    return 0.0\n\n\ndef load(path):\n    return []\n",
+        "utf-8",
+    )
+    title = ITEM + ", in kilos the way hives works them out"
+    found = project_helpers(ws.root, title, ["date", "hive", "weight_lb"])
+    assert [h.name for h in found] == ["kilos", "parse_lb"]
+    kilos = {"header": "kg", "value": "round(kilos(parse_lb(row['weight_lb'])), 1)"}
+    answer = {**GOOD, "columns": [*GOOD["columns"][:2], kilos]}
+    result, ctx = run(ws, [answer], title)
+    assert result.error is None, result.error
+    assert "- `kilos(weight_lb: float) -> float`: Pounds to kilograms." in ctx.requests[0].messages[0].content
+    assert "| 2025-06-14 | A | 5.7 |" in (ws.root / "docs" / "harvest-2025.md").read_text("utf-8")
 
 
 @needs_sandbox

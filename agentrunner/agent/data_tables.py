@@ -13,14 +13,19 @@ read-only, so ``row`` may go through the project's functions too — and the tab
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
-from pathlib import PurePosixPath
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..tools import Workspace
-from .verification import pytest_argv
+from .evidence import stem
+from .sources import python_modules
+from .verification import is_test_file, module_name, pytest_argv
 
 MARKER = "@@agentrunner-table@@"
 MAX_ROWS = 500
@@ -29,9 +34,15 @@ OUTPUT_CAP = 400_000
 # runs in the sandbox: reads the records the way agent/tables.py does, keeps those `where` is true
 # of and evaluates each column; prints one JSON line after the marker
 RUNNER = r'''
-import csv, datetime, io, json, math, re, sys
-sys.path.insert(0, ".")
+import csv, datetime, importlib, io, json, math, os, re, sys
+sys.path[:0] = [p for p in ("src", ".") if os.path.isdir(p)]
 path, where, columns, limit = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
+helpers = {}
+for module, name in json.loads(sys.argv[5]) if len(sys.argv) > 5 else []:
+    try:
+        helpers[name] = getattr(importlib.import_module(module), name)
+    except Exception:
+        pass
 out = {"rows": [], "error": None, "records": 0}
 def records(path):
     text = open(path, encoding="utf-8").read()
@@ -53,7 +64,7 @@ try:
     test = compile(where or "True", "<where>", "eval")
     code = [compile(c, "<column %d>" % (i + 1), "eval") for i, c in enumerate(columns)]
     for number, row in enumerate(found, 1):
-        scope = {"row": row, "math": math, "re": re, "datetime": datetime}
+        scope = {**helpers, "row": row, "math": math, "re": re, "datetime": datetime}
         try:
             if not eval(test, scope):
                 continue
@@ -104,19 +115,94 @@ SHOTS = (
 )
 
 
-def table_prompt(item_text: str, source: str, found: list[dict[str, Any]], error: str | None = None) -> str:
-    """The question: the worked example, the item, the first records of its data file as they are."""
+@dataclass(frozen=True)
+class Helper:
+    """A function of the project the expressions may call by name."""
+
+    module: str  # brewlog.gravity
+    name: str  # abv
+    signature: str  # abv(og: float, fg: float) -> float
+    doc: str  # its docstring's first line
+
+
+MAX_HELPERS = 5
+
+
+def project_helpers(root: Path, item_text: str, columns: list[str]) -> list[Helper]:
+    """The project's functions a table's expressions would use: those named by the item's words
+    ("ABV … same formula brewlog uses": ``abv``) or taking the data's columns (``abv(og, fg)``),
+    and the ``parse_*`` functions of their modules (``parse_gravity``: "1052" is a reading too).
+    Not shown them, Qwen made a formula up (heldout13 strong-beers-table: ABV as ``og * 100``)."""
+    words = {stem(w.lower()) for w in re.findall(r"[A-Za-z]{2,}", item_text)}
+    fields = {c.lower() for c in columns}
+    scored: list[tuple[int, Helper]] = []
+    parsers: dict[str, list[Helper]] = {}
+    for module in python_modules(root, limit=400):
+        if is_test_file(module) or module.startswith("tests/") or PurePosixPath(module).name in _NOT_HELPERS:
+            continue
+        try:
+            tree = ast.parse((root / module).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        dotted = module_name(module.removeprefix("src/"))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_") or node.decorator_list:
+                continue
+            parameters = [a.arg for a in node.args.args]
+            if any(_takes_many(a) for a in node.args.args):
+                continue  # a function of all the records (or a file), not of one record's values
+            doc = (ast.get_docstring(node) or "").strip().splitlines()
+            helper = Helper(dotted, node.name, f"{node.name}({ast.unparse(node.args)})" + (
+                f" -> {ast.unparse(node.returns)}" if node.returns is not None else ""), doc[0] if doc else "")
+            named = any(stem(part) in words for part in node.name.lower().split("_") if len(part) >= 3 or part in words)
+            takes_columns = bool(parameters) and all(p.lower() in fields for p in parameters)
+            score = 2 * named + 2 * takes_columns
+            if node.name.startswith("parse_"):
+                parsers.setdefault(dotted, []).append(helper)
+            if score:
+                scored.append((score, helper))
+    chosen = [h for _, h in sorted(scored, key=lambda pair: -pair[0])][:MAX_HELPERS]
+    for helper in list(chosen):
+        chosen += [p for p in parsers.get(helper.module, []) if p not in chosen]
+    return chosen[:MAX_HELPERS]
+
+
+_NOT_HELPERS = {"__main__.py", "cli.py", "conftest.py", "setup.py"}
+_MANY = re.compile(r"\b(?:list|Iterable|Sequence|Collection|Iterator|Path|set|dict)\b")
+
+
+def _takes_many(argument: ast.arg) -> bool:
+    if argument.annotation is not None:
+        return bool(_MANY.search(ast.unparse(argument.annotation)))
+    name = argument.arg.lower()
+    return name in {"path", "file", "rows", "records", "data"} or (name.endswith("s") and not name.endswith("ss"))
+
+
+def table_prompt(
+    item_text: str, source: str, found: list[dict[str, Any]], error: str | None = None, helpers: Sequence[Helper] = ()
+) -> str:
+    """The question: the worked example, the item, the first records of its data file as they are,
+    and the project's functions the expressions may call."""
     # the first, middle and last records: the first three of a log are often one day, one hive
     picks = sorted({0, len(found) // 2, len(found) - 1}) if len(found) > 3 else range(len(found))
     shown = ", ".join(json.dumps(found[index], ensure_ascii=False)[:400] for index in picks)
     prompt = f"{SHOTS}Task: {item_text.strip()}\nRecords of {source}: {shown}\n"
+    if helpers:
+        listed = "\n".join(f"- `{h.signature}`" + (f": {h.doc}" if h.doc else "") for h in helpers)
+        prompt += f"The project's own functions, which the expressions may call by name:\n{listed}\n"
     if error:
         prompt += f"Your last answer was refused: {error}. Answer again, with expressions that do what the task says.\n"
     return prompt
 
 
 def run_table(
-    workspace: Workspace, source: str, answer: dict[str, Any], *, task_id: str, timeout: float
+    workspace: Workspace,
+    source: str,
+    answer: dict[str, Any],
+    *,
+    task_id: str,
+    timeout: float,
+    helpers: Sequence[Helper] = (),
 ) -> tuple[list[str], list[list[str]], str | None]:
     """(headers, rows, error): the answer's expressions run over the source's records in the sandbox."""
     columns = [c for c in answer.get("columns") or [] if isinstance(c, dict)]
@@ -127,7 +213,8 @@ def run_table(
     base = pytest_argv(workspace.root)
     if base is None or not re.search(r"python[\d.]*$", PurePosixPath(base[0]).name):
         return headers, [], "no Python interpreter for the project"
-    argv = [base[0], "-c", RUNNER, source, str(answer.get("where") or "True"), json.dumps(values), str(MAX_ROWS)]
+    names = json.dumps([[h.module, h.name] for h in helpers])
+    argv = [base[0], "-c", RUNNER, source, str(answer.get("where") or "True"), json.dumps(values), str(MAX_ROWS), names]
     try:
         done = workspace.run_argv(
             argv, timeout=timeout, task_id=task_id, env={"PYTHONDONTWRITEBYTECODE": "1"}, writable=False,
@@ -160,4 +247,4 @@ def render(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["SCHEMA", "render", "run_table", "table_prompt"]
+__all__ = ["SCHEMA", "Helper", "project_helpers", "render", "run_table", "table_prompt"]

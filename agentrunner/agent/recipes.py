@@ -32,7 +32,7 @@ from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
 from .changelog import CHANGELOG_FILE, category_named, entry_given, unreleased_section, with_entry
 from .checks import asks_for_new_tests, asks_for_tests_only, docstrings_problem, named_modules, named_words
 from .data_tables import SCHEMA as TABLE_SCHEMA
-from .data_tables import render, run_table, table_prompt
+from .data_tables import project_helpers, render, run_table, table_prompt
 from .docstrings import find_function, with_docstring
 from .ignores import asks_to_unignore, lines_asked, unread_clauses
 from .intent import item_intent
@@ -568,11 +568,12 @@ class DataTable(Recipe):
         error: str | None = None
         present = root / destination
         before = present.read_bytes() if present.is_file() else None
+        helpers = project_helpers(root, item_text, list(found[0]))
         for _ in range(self.tries):
-            if not self.ask_json(ctx, step, table_prompt(item_text, source, found, error), result):
+            if not self.ask_json(ctx, step, table_prompt(item_text, source, found, error, helpers), result):
                 return result
             headers, rows, error = run_table(
-                ctx.workspace, source, result.data or {}, task_id=ctx.item.id, timeout=60.0
+                ctx.workspace, source, result.data or {}, task_id=ctx.item.id, timeout=60.0, helpers=helpers
             )
             if error is None:  # the gate's table checks, before writing: refused, the model hears why
                 page = FileChange(destination, before, render(headers, rows).encode())
