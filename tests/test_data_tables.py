@@ -120,6 +120,19 @@ def test_a_failing_expression_comes_back_once_with_its_error(ws: Workspace) -> N
 
 
 @needs_sandbox
+def test_an_answer_that_is_not_json_is_asked_again_once(ws: Workspace) -> None:
+    """heldout13 strong-beers-table: an expression's string left open ran on to max_tokens; the
+    step failed on the first answer, where a second (told why) is a different prompt."""
+    recipe, params = recipe_for(item(ITEM)) or (None, {})
+    assert isinstance(recipe, DataTable)
+    (step,) = recipe.plan(item(ITEM), params)
+    open_string = '{"where": "True", "columns": [{"header": "Date", "value": "row[\'date\']}]}'
+    ctx = AnswersContext(ws, [open_string, json.dumps(GOOD)], ITEM)
+    assert recipe.act(ctx, step).error is None
+    assert "it was not valid JSON" in ctx.requests[1].messages[0].content
+
+
+@needs_sandbox
 def test_a_filter_that_keeps_nothing_is_no_table(ws: Workspace) -> None:
     nothing = {**GOOD, "where": "row['date'].startswith('2030')"}
     result, _ = run(ws, [nothing, nothing])

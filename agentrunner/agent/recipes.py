@@ -569,9 +569,13 @@ class DataTable(Recipe):
         present = root / destination
         before = present.read_bytes() if present.is_file() else None
         helpers = project_helpers(root, item_text, list(found[0]))
-        for _ in range(self.tries):
+        for attempt in range(self.tries):
             if not self.ask_json(ctx, step, table_prompt(item_text, source, found, error, helpers), result):
-                return result
+                if attempt + 1 == self.tries:
+                    return result
+                # a value string left open ran on to max_tokens (heldout13 strong-beers-table): once more
+                error = "it was not valid JSON: close each expression's string before the next key"
+                continue
             headers, rows, error = run_table(
                 ctx.workspace, source, result.data or {}, task_id=ctx.item.id, timeout=60.0, helpers=helpers
             )
