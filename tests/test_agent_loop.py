@@ -570,6 +570,15 @@ def test_a_command_whose_output_is_wrong_shows_the_code_its_handler_calls(ws: Wo
     title = "`pkg mean` prints the wrong mean when a row is blank"
     assert command_code(ws.root, "pkg/cli.py", title) == ["pkg/rows.py", "pkg/stats.py"]  # "row" names rows.py
     assert command_code(ws.root, "pkg/cli.py", "`pkg mean` needs a `--json` option") == []  # the CLI's work
+    # heldout13 fix-negative-abv: two commands gone wrong — what both reach (the rows) comes first
+    (ws.root / "pkg" / "cli.py").write_text(
+        (ws.root / "pkg" / "cli.py").read_text().replace('commands.add_parser("mean")', 'commands.add_parser("mean")\n'
+        '    commands.add_parser("top")').replace("        cmd_mean(rows)\n", "        cmd_mean(rows)\n"
+        '    elif args.command == "top":\n        print(len(rows))\n'),
+        "utf-8",
+    )
+    both = "`pkg top` shows negative counts, and `pkg mean` is off as well"
+    assert command_code(ws.root, "pkg/cli.py", both)[0] == "pkg/rows.py"
     ctx = ScriptedContext(ws, ["DONE", "DONE"], title)
     loop(ctx, [], [])
     shown = ctx.requests[0].messages[3].content

