@@ -18,6 +18,7 @@ import pytest
 from agentrunner.agent.loop import run_loop
 from agentrunner.agent.pinned_tests import (
     asks_about_errors,
+    boundary_calls,
     calls_in,
     calls_prompt,
     find_target,
@@ -254,7 +255,11 @@ def test_a_tests_item_is_done_with_the_calls_the_model_picks_and_one_more_try(ws
     ctx = ScriptedModel(
         ws,
         "Nothing tests `clamp_pct` in pkg/calc.py — add tests, the invalid bound too",
-        ["clamp_pct(50)\nclamp_pct(-5)", "clamp_pct(150)\nclamp_pct(5, high=-1)\nclamp_pct(5, high=0)\nclamp_pct(100)"],
+        # keyword calls: no boundary calls are made from them (those would catch the guard themselves)
+        [
+            "clamp_pct(value=50)\nclamp_pct(value=-5)",
+            "clamp_pct(150)\nclamp_pct(5, high=-1)\nclamp_pct(5, high=0)\nclamp_pct(100)",
+        ],
     )
     result = run_loop(ctx, ctx.item.title, ["pkg/calc.py"], [], 512)
     assert result.error is None, result.error
@@ -272,11 +277,42 @@ def test_a_tests_item_is_done_with_the_calls_the_model_picks_and_one_more_try(ws
 
 @needs_sandbox
 def test_calls_that_miss_a_branch_twice_leave_the_item_to_the_model_with_nothing_written(ws: Workspace) -> None:
-    ctx = ScriptedModel(ws, "Nothing tests `clamp_pct` in pkg/calc.py — add tests", ["clamp_pct(50)", "clamp_pct(60)"])
+    ctx = ScriptedModel(
+        ws, "Nothing tests `clamp_pct` in pkg/calc.py — add tests", ["clamp_pct(value=50)", "clamp_pct(value=60)"]
+    )
     run_loop(ctx, ctx.item.title, ["pkg/calc.py"], [], 512)
     assert len(ctx.requests) >= 3  # two tries at the calls, then the model's own loop
     assert "tests of `clamp_pct`" not in ctx.requests[2].messages[-1].content
     assert not (ws.root / "tests" / "test_clamp_pct.py").exists()
+
+
+@needs_sandbox
+def test_calls_at_the_functions_own_boundaries_are_added_to_the_models(ws: Workspace) -> None:
+    """heldout13 test-parse-gravity (Qwen, d297240): the model's first calls were the item's two
+    readings, and asked for more it wrote `parse_gravity("1.052.0")` with ever more zeros. Each
+    of its calls with a literal argument is varied over the numbers the function compares with and
+    their neighbours (and, for a numeric string, with spaces around and one digit more); a moved
+    bound no call catches after that is the same code. `float(text.strip())` has no strip mutant:
+    float() skips the spaces itself."""
+    (ws.root / "pkg" / "gravity.py").write_text(
+        "MIN_GRAVITY = 0.990\nMAX_GRAVITY = 1.200\n\n\ndef parse_gravity(text):\n    value = float(text.strip())\n"
+        "    if value >= 100:\n        value = value / 1000\n    if not MIN_GRAVITY <= value <= MAX_GRAVITY:\n"
+        "        raise ValueError(text)\n    return round(value, 3)\n",
+        "utf-8",
+    )
+    target = find_target(ws.root, ["pkg/gravity.py"], ["parse_gravity"])
+    assert target is not None
+    model = ['parse_gravity("1.052")', 'parse_gravity("1052")']
+    added = boundary_calls(target, model)
+    assert "parse_gravity(' 1.052 ')" in added and "parse_gravity('1.0524')" in added
+    assert {"parse_gravity('0.989')", "parse_gravity('1.201')", "parse_gravity('99')"} <= set(added)
+    run = run_calls(ws, target, model, task_id="t", timeout=60)
+    assert run is not None and not run.enough  # the model's two calls: no raise, no rounding
+    run = run_calls(ws, target, model + added, task_id="t", timeout=60)
+    assert run is not None and run.missed == [] and not [m for m in run.survived if not m.get("boundary")]
+    run.bounds_straddled = True
+    assert run.enough
+    assert not any(m["before"] == "text.strip()" for m in run.all_mutants)
 
 
 def test_every_mutant_must_be_caught_but_half_the_bound_moves() -> None:

@@ -39,6 +39,7 @@ from .json_option import json_option_writes
 from .pinned_tests import (
     Run,
     asks_about_errors,
+    boundary_calls,
     calls_in,
     calls_prompt,
     find_target,
@@ -147,13 +148,18 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
         Message(role="user", content=calls_prompt(target, text)),
     ]
     calls: list[str] = []
+    bounds: list[str] = []
     run: Run | None = None
     for _ in range(CALLS_TRIES):
         response = ctx.call(ChatRequest(messages=messages, max_tokens=CALLS_MAX_TOKENS, temperature=0.0))
         calls += [call for call in calls_in(response.text, target.name) if call not in calls][:CALLS_PER_TRY]
+        if run is None:  # after the model's first calls: the function's own boundaries, by code
+            bounds = boundary_calls(target, calls)
+            calls += bounds
         run = run_calls(ctx.workspace, target, calls, task_id=ctx.item.id, timeout=CALLS_TIMEOUT)
         if run is not None:
             run.errors_asked = asks_about_errors(text)
+            run.bounds_straddled = bool(bounds)
         if run is None or run.error is not None or run.enough:
             break
         messages += [

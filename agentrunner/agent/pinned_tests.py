@@ -41,7 +41,8 @@ from ..tools import Workspace
 from .verification import module_name, pytest_argv
 
 MARKER = "@@agentrunner-pinned@@"
-MAX_CALLS = 40  # calls run at most (the first moves ask for two tries of sixteen)
+MAX_CALLS = 64  # calls run at most (the first moves ask for two tries of sixteen, and add boundary calls)
+MAX_BOUNDARY_CALLS = 24
 MIN_RETURNING = 2  # a test of only the errors pins too little
 MIN_PINNED = 3  # values pinned at least, when the calls give that many
 # the mutants the calls must catch: every one, but of those moving a bound (`<` for `<=`), which
@@ -218,7 +219,14 @@ def spots_of(fn):
     spots = []
     # a constant compared with (`x > 0`): one more is a moved bound, like `>` for `>=`
     compared = {id(c) for n in ast.walk(fn) if isinstance(n, ast.Compare) for c in [n.left, *n.comparators]}
+    # `float(text.strip())`: float() and int() skip the spaces themselves, so no input tells the
+    # strip() dropped (heldout13 parse_gravity): that mutant is the same code
+    numeric = {id(a) for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+               and n.func.id in ("float", "int", "Decimal") for a in n.args}
     for i, n in enumerate(ast.walk(fn)):
+        if id(n) in numeric and isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in (
+                "strip", "lstrip", "rstrip"):
+            continue
         if isinstance(n, ast.Compare) and len(n.ops) == 1 and type(n.ops[0]) in SWAP_CMP:
             spots.append((i, "compare"))
         elif isinstance(n, ast.BinOp) and type(n.op) in SWAP_BIN:
@@ -332,6 +340,10 @@ class Run:
     all_mutants: list[dict[str, object]] = field(default_factory=list)
     raise_lines: list[int] = field(default_factory=list)  # the function's `raise` statements
     errors_asked: bool = True  # the item asks about errors: a `raise` no call runs is a miss
+    # calls on both sides of every number the function compares with were made (boundary_calls): a
+    # moved bound no call catches then changes nothing at that precision (`value >= 100` where
+    # every value past 100 is refused anyway) — the same code, not a test's gap
+    bounds_straddled: bool = False
 
     @property
     def missed(self) -> list[int]:
@@ -374,7 +386,7 @@ class Run:
             and len(self.returning) >= MIN_RETURNING
             and not self.missed
             and not [m for m in self.survived if not m.get("boundary")]
-            and len(bounds_survived) <= (1 - BOUNDS_NEEDED) * len(bounds)
+            and (self.bounds_straddled or len(bounds_survived) <= (1 - BOUNDS_NEEDED) * len(bounds))
             and any(c.get("result") != "None" for c in self.returning)
         )
 
@@ -553,6 +565,80 @@ def _constants_read(text: str, tree: ast.Module, function: ast.FunctionDef) -> l
                 if len(segment) <= 300:
                     found.append(segment)
     return found[:8]
+
+
+def _numbers_of(target: Target) -> list[int | float]:
+    """The numbers the function compares or computes with: its literals and the constants it reads."""
+    found: list[int | float] = []
+    for text in [target.source, *target.constants]:
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if abs(value) < 1e9 and value not in found:
+                found.append(value)
+    return found
+
+
+def _near(value: int | float, text: str | None = None) -> list[str]:
+    """``value`` and its neighbours one step of its precision away, written as ``text`` writes a
+    number (``"0.990"`` → ``"0.989"``, ``"0.990"``, ``"0.991"``), else as Python literals."""
+    decimals = len(text.split(".", 1)[1]) if text and "." in text else (0 if isinstance(value, int) else 3)
+    step = 10.0**-decimals if decimals else 1
+    out = []
+    for candidate in (value - step, value, value + step):
+        out.append(f"{candidate:.{decimals}f}" if decimals else str(round(candidate)))
+    return out
+
+
+def boundary_calls(target: Target, calls: list[str]) -> list[str]:
+    """Calls a careful tester adds at the function's own boundaries: each of the model's calls with
+    one literal argument replaced by each number the function compares with and its neighbours
+    (``parse_gravity("1.052")`` → ``parse_gravity("0.989")``, ``parse_gravity("1.201")``,
+    ``parse_gravity("99")`` …), a numeric string also with spaces around it. A 1.5B model asked for
+    more calls repeated one with ever more zeros (heldout13 test-parse-gravity); which of these
+    count is decided as for the model's calls — a new line run, a mutant caught."""
+    numbers = _numbers_of(target)
+    made: list[str] = []
+    for call in calls:
+        try:
+            node = ast.parse(call, mode="eval").body
+        except SyntaxError:
+            continue
+        if not isinstance(node, ast.Call):
+            continue
+        for index, argument in enumerate(node.args):
+            if not isinstance(argument, ast.Constant) or isinstance(argument.value, bool):
+                continue
+            value = argument.value
+            if isinstance(value, str):
+                try:
+                    float(value.strip())
+                except ValueError:
+                    continue
+                shape = value.strip()
+                variants = [repr(f" {shape} ")]  # spaces around: what a dropped strip() changes
+                if "." in shape:  # one digit more than it is written with: what rounding drops
+                    variants.append(repr(f"{shape}4"))
+                variants += [repr(n) for number in numbers for n in _near(number, shape if "." in shape else None)]
+            elif isinstance(value, int | float):
+                written = repr(float(value)) if isinstance(value, float) else None
+                variants = [n for number in numbers for n in _near(number, written)]
+            else:
+                continue
+            for variant in variants:
+                args = [ast.unparse(a) for a in node.args]
+                args[index] = variant
+                text = f"{target.name}({', '.join([*args, *(ast.unparse(k) for k in node.keywords)])})"
+                if text not in calls and text not in made:
+                    made.append(text)
+        if len(made) >= MAX_BOUNDARY_CALLS:
+            break
+    return made[:MAX_BOUNDARY_CALLS]
 
 
 _CALL_LINE = re.compile(r"[A-Za-z_][\w.]*\(")
