@@ -234,6 +234,25 @@ def test_a_docstring_says_what_the_item_asks_it_to_say() -> None:
     assert docstrings_problem([change("hits/stats.py", stats, vague)], plain) is None
 
 
+def test_a_docstring_asked_for_a_range_states_one() -> None:
+    """heldout12 docstring-expected-score (Qwen, ticked WRONG): "… whose point of view the number is
+    from and what range it's in" got a docstring with half the asked words and no bound."""
+    ratings = "def expected_score(a, b):\n    return 1 / (1 + 10 ** ((b - a) / 400))\n"
+    item = (
+        "expected_score (ratings module) has no docstring. Add one that says whose point of view the number "
+        "is from and what range it's in"
+    )
+
+    def documented(doc: str) -> str:
+        return ratings.replace("):\n", f'):\n    """{doc}"""\n', 1)
+
+    vague = documented("The expected score of player a against player b, from a's point of view, as a number.")
+    problem = docstrings_problem([change("club/ratings.py", ratings, vague)], item)
+    assert problem and "does not give the range the item asks for" in problem
+    for right in ("a's expected score against b: between 0 and 1.", "From a's point of view, 0.0 to 1.0."):
+        assert docstrings_problem([change("club/ratings.py", ratings, documented(right))], item) is None
+
+
 def test_a_docstring_asked_how_a_value_is_worked_out_names_what_goes_into_it() -> None:
     """heldout9 docstring-water-ml (Qwen, 952d3f9): "add one that says what it returns and how the
     amount is worked out" got "Calculate the amount of water needed for a plant per watering." with
