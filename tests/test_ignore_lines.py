@@ -81,6 +81,19 @@ def test_lines_the_file_has_are_not_added_again() -> None:
 
 
 @needs_git
+def test_a_pattern_of_files_kept_in_a_folder_may_be_ignored_there(tmp_path: Path) -> None:
+    """heldout13 gitignore-packaging: "the *.local.csv scratch exports I keep in data/" — the hand
+    solution's `data/*.local.csv` was refused for not ignoring a top-level sample.local.csv."""
+    text = ".gitignore needs the *.local.csv scratch exports I keep in data/"
+    there = FileChange(".gitignore", OLD_LINES.encode(), (OLD_LINES + "data/*.local.csv\n").encode())
+    assert ignores_problem([there], text, tmp_path) is None
+    anywhere = FileChange(".gitignore", OLD_LINES.encode(), (OLD_LINES + "*.local.csv\n").encode())
+    assert ignores_problem([anywhere], text, tmp_path) is None
+    elsewhere = FileChange(".gitignore", OLD_LINES.encode(), (OLD_LINES + "exports/*.local.csv\n").encode())
+    assert ignores_problem([elsewhere], text, tmp_path) is not None
+
+
+@needs_git
 def test_keeping_a_folder_out_of_git_is_ignoring_it(tmp_path: Path) -> None:
     """heldout10 gitignore-exports: "keep the `exports/` folder … out of git" read `exports/` as a
     folder to keep, so a .gitignore without it was not refused."""

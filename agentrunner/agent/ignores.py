@@ -149,6 +149,10 @@ def _kept(item_text: str, start: int, end: int) -> bool:
     return _KEPT.search(item_text[:start]) is not None and _KEPT_OUT.search(item_text[end:]) is None
 
 
+# what follows a pattern saying where those files are: "… scratch exports I keep in data/"
+_KEPT_IN = re.compile(r"[^.;,\n]{0,50}?\b(?:in|under|inside)\s+(?:the\s+)?`?((?:[\w.-]+/)+)`?", re.IGNORECASE)
+
+
 def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str, str]]:
     """(pattern, a path it covers) for each path pattern the item writes out; one of a pattern's
     paths must be ignored. A folder of the project stands for the files in it ("the CSV exports
@@ -166,6 +170,11 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
             samples = [f"{pattern}sample.txt"]
         else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
             samples = [pattern.replace("*", "sample", 1) + "/sample"]
+            where = _KEPT_IN.match(item_text, match.end())
+            if where and "/" not in pattern.rstrip("/"):
+                # "the *.local.csv scratch exports I keep in data/": a file there (heldout13's hand
+                # solution, `data/*.local.csv`, was refused for not ignoring a top-level one)
+                samples.insert(0, where.group(1).rstrip("/") + "/" + pattern.replace("*", "sample", 1).rstrip("/"))
         found += [(pattern, sample) for sample in samples or [f"{pattern}sample.txt"] if (pattern, sample) not in found]
     for match in _DATED_NAME.finditer(item_text):
         # "plays-backup-YYYY-MM-DD.csv copies": the date is any date (heldout12 gitignore-backups)
