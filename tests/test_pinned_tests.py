@@ -101,6 +101,19 @@ clamp_pct(50)
         "clamp_pct(150, high=120)",
         "clamp_pct(3)",
     ]
+    # heldout12 test-longest-streak (Qwen, 3d751c7): objects built a line at a time, then passed
+    built = """1. **Two weeks in a row**
+   ```python
+   play1 = Play(date=date(2023, 1, 2), scores={"Ana": 3})
+   play2 = Play(date=date(2023, 1, 9), scores={"Ana": 1})
+   streak(plays=[play1, play2], player="Ana")
+   result = streak([], "Ana")
+   ```"""
+    assert calls_in(built, "streak") == [
+        "streak(plays=[Play(date=date(2023, 1, 2), scores={'Ana': 3}), "
+        "Play(date=date(2023, 1, 9), scores={'Ana': 1})], player='Ana')",
+        "streak([], 'Ana')",
+    ]
 
 
 def test_the_target_is_the_one_top_level_function_the_item_names(ws: Workspace) -> None:

@@ -645,11 +645,33 @@ _CALL_LINE = re.compile(r"[A-Za-z_][\w.]*\(")
 _LIST_MARK = re.compile(r"^(?:\d+[.)]|[-*+])\s+")  # "1. f(2)", "- f(2)"
 
 
+class _Inline(ast.NodeTransformer):
+    """Names a reply bound a line earlier (``play1 = Play(...)``), replaced by what they were bound to."""
+
+    def __init__(self, bound: dict[str, ast.expr]) -> None:
+        self.bound = bound
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return self.bound.get(node.id, node) if isinstance(node.ctx, ast.Load) else node
+
+
 def calls_in(reply: str, name: str) -> list[str]:
-    """The calls of ``name`` a reply writes, one per line (``assert f(1) == 2`` counts: its call)."""
+    """The calls of ``name`` a reply writes, one per line (``assert f(1) == 2`` counts: its call).
+    A name bound on an earlier line (``play1 = Play(date=…)`` then ``f(plays=[play1], …)``) is
+    written out in the call: the model built its objects a line at a time (heldout12
+    test-longest-streak), and the calls run one by one."""
     calls: list[str] = []
+    bound: dict[str, ast.expr] = {}
     for line in reply.splitlines():
         line = _LIST_MARK.sub("", line.strip().strip("`")).rstrip(",;")
+        assigned = re.match(r"([A-Za-z_]\w*)\s*=(?!=)\s*(.+)$", line)
+        if assigned and name not in assigned.group(2).split("(")[0]:
+            try:
+                value = ast.parse(assigned.group(2), mode="eval").body
+                bound[assigned.group(1)] = _Inline(dict(bound)).visit(value)
+            except SyntaxError:
+                pass
+            continue
         if name not in line or not _CALL_LINE.search(line):
             continue
         for candidate in (line, line.split("#", 1)[0].strip()):
@@ -663,7 +685,11 @@ def calls_in(reply: str, name: str) -> list[str]:
                     and isinstance(node.func, ast.Name | ast.Attribute)
                     and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == name
                 ):
-                    text = f"{name}({', '.join(ast.unparse(a) for a in [*node.args, *node.keywords])})"
+                    inline = _Inline(bound)
+                    parts = [inline.visit(a) for a in node.args] + [
+                        ast.keyword(arg=k.arg, value=inline.visit(k.value)) for k in node.keywords
+                    ]
+                    text = f"{name}({', '.join(ast.unparse(a) for a in parts)})"
                     if text not in calls:
                         calls.append(text)
                     break
