@@ -1,0 +1,5 @@
+import sys
+
+from meterlog.cli import main
+
+sys.exit(main())
