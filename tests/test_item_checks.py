@@ -251,6 +251,14 @@ def test_a_docstring_asked_for_a_range_states_one() -> None:
     assert problem and "does not give the range the item asks for" in problem
     for right in ("a's expected score against b: between 0 and 1.", "From a's point of view, 0.0 to 1.0."):
         assert docstrings_problem([change("club/ratings.py", ratings, documented(right))], item) is None
+    # the Qwen docstring of the re-run (4855abc), ticked: a range, and an error a formula cannot raise
+    made_up = documented("a's expected score, in the range of 0 to 1. Raises a ValueError if a rating is negative.")
+    problem = docstrings_problem([change("club/ratings.py", ratings, made_up)], item)
+    assert problem and "says it raises ValueError, which its code cannot" in problem
+    parsed = "def parse(text):\n    return float(text)\n"  # float() raises ValueError: a true claim
+    said = parsed.replace("):\n", '):\n    """The number, between 0 and 1; ValueError for junk."""\n', 1)
+    parse_item = item.replace("expected_score", "parse")
+    assert docstrings_problem([change("club/ratings.py", parsed, said)], parse_item) is None
 
 
 def test_a_docstring_asked_how_a_value_is_worked_out_names_what_goes_into_it() -> None:

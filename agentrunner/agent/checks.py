@@ -550,6 +550,7 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
                 or _range_unsaid(definitions[wanted[0]], item_text)
                 or _how_unsaid(definitions[wanted[0]], after, item_text)
                 or _raises_unsaid(definitions[wanted[0]], item_text)
+                or _raises_made_up(definitions[wanted[0]])
             )
             if problem:
                 return f"{change.path}: the docstring of {wanted[0]} {problem}"
@@ -704,6 +705,26 @@ def _raises_unsaid(node: ast.AST, item_text: str) -> str | None:
     if not raised or any(re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", doc) for name in raised):
         return None
     return f"does not say what it raises, which the item asks ({', '.join(raised)}): name it and when"
+
+
+# what arithmetic alone can raise: a function that calls nothing and indexes nothing raises no other
+_ARITHMETIC_ERRORS = {"ZeroDivisionError", "OverflowError", "TypeError", "ArithmeticError", "FloatingPointError"}
+_EXCEPTION_NAME = re.compile(r"\b([A-Z]\w*(?:Error|Exception))\b")
+
+
+def _raises_made_up(node: ast.AST) -> str | None:
+    """A docstring naming an exception the function cannot raise: it raises none itself, and only
+    does arithmetic — no call, no indexing (heldout12 docstring-expected-score: "raises a ValueError
+    if either rating is not in the range of 0 to 100" of a one-line formula, ticked)."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    body = [sub for statement in node.body[1:] for sub in ast.walk(statement)]  # past the docstring
+    if any(isinstance(sub, ast.Call | ast.Subscript | ast.Raise | ast.Assert | ast.Await) for sub in body):
+        return None
+    claimed = set(_EXCEPTION_NAME.findall(ast.get_docstring(node) or "")) - _ARITHMETIC_ERRORS
+    if not claimed:
+        return None
+    return f"says it raises {', '.join(sorted(claimed))}, which its code cannot: say only what it does"
 
 
 # -- constants that must be used --------------------------------------------------------------
