@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from agentrunner.agent.data_tables import project_helpers, run_table
+from agentrunner.agent.data_tables import project_helpers, run_table, salvage
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import DataTable, recipe_for
 from agentrunner.agent.tables import table_problem
@@ -120,14 +120,21 @@ def test_a_failing_expression_comes_back_once_with_its_error(ws: Workspace) -> N
 
 
 @needs_sandbox
-def test_an_answer_that_is_not_json_is_asked_again_once(ws: Workspace) -> None:
-    """heldout13 strong-beers-table: an expression's string left open ran on to max_tokens; the
-    step failed on the first answer, where a second (told why) is a different prompt."""
+def test_an_answer_that_is_not_json_is_salvaged_or_asked_again_once(ws: Workspace) -> None:
+    """heldout13 strong-beers-table: an expression's string left open ran on to max_tokens
+    (`"round(abv(float(row['og']), float(row['fg']))}]}}` and more). Such an answer's first line,
+    its string closed and its brackets balanced, is the answer; one that is no JSON at all is asked
+    again once (a different prompt: it says why)."""
     recipe, params = recipe_for(item(ITEM)) or (None, {})
     assert isinstance(recipe, DataTable)
     (step,) = recipe.plan(item(ITEM), params)
-    open_string = '{"where": "True", "columns": [{"header": "Date", "value": "row[\'date\']}]}'
-    ctx = AnswersContext(ws, [open_string, json.dumps(GOOD)], ITEM)
+    columns = ", ".join(json.dumps(c) for c in GOOD["columns"][:2])
+    cut = '{"where": "row[\'date\'].startswith(\'2025\')", "columns": [' + columns
+    cut += ', {"header": "Weight (kg)", "value": "round(float(row[\'weight_lb\']) * 0.45359237, 1}]}}\n```json\nwhere"'
+    assert salvage(cut) == GOOD
+    ctx = AnswersContext(ws, [cut], ITEM)
+    assert recipe.act(ctx, step).error is None and len(ctx.requests) == 1
+    ctx = AnswersContext(ws, ["Here is the table: | Date |", json.dumps(GOOD)], ITEM)
     assert recipe.act(ctx, step).error is None
     assert "it was not valid JSON" in ctx.requests[1].messages[0].content
 

@@ -14,6 +14,7 @@ read-only, so ``row`` may go through the project's functions too — and the tab
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import re
 import subprocess
@@ -240,6 +241,44 @@ def run_table(
     return headers, rows, None
 
 
+def _balanced(expression: str) -> str:
+    """``expression`` with the closing brackets and quote it lacks added (``round(abv(x, y)`` →
+    ``…)``, ``row['date`` → ``row['date']``): a 1.5B model loses count of nested calls, and then
+    of the JSON string around them. Unchanged when no such ending makes it parse."""
+    for size in range(4):
+        for ending in itertools.product("')]", repeat=size):
+            candidate = expression + "".join(ending)
+            try:
+                ast.parse(candidate, mode="eval")
+            except SyntaxError:
+                continue
+            return candidate
+    return expression
+
+
+def salvage(answer: str) -> dict[str, Any] | None:
+    """The table answer of a reply whose JSON broke where an expression's string was not closed
+    (``"value": "round(abv(float(row['og']), float(row['fg']))}]}}`` then more text, heldout13
+    strong-beers-table): its first line, the string closed before the brackets that end it, each
+    expression's missing parentheses added. None when that does not give the answer's shape."""
+    line = answer.strip().splitlines()[0] if answer.strip() else ""
+    end = len(line.rstrip("}] \t"))  # the brackets the model meant to close the string with
+    for cut in (end, *[i for i, char in enumerate(line) if char == "}"][::-1][:4]):
+        for tail in ("}]}", "}]}}", "}"):
+            try:
+                data = json.loads(line[:cut] + '"' + tail)
+            except ValueError:
+                continue
+            if isinstance(data, dict) and isinstance(data.get("columns"), list):
+                for column in data["columns"]:
+                    if isinstance(column, dict) and isinstance(column.get("value"), str):
+                        column["value"] = _balanced(column["value"])
+                if isinstance(data.get("where"), str):
+                    data["where"] = _balanced(data["where"])
+                return data
+    return None
+
+
 def render(headers: list[str], rows: list[list[str]]) -> str:
     """A Markdown table (GitHub's pipe syntax)."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
@@ -247,4 +286,4 @@ def render(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["SCHEMA", "Helper", "project_helpers", "render", "run_table", "table_prompt"]
+__all__ = ["SCHEMA", "Helper", "project_helpers", "render", "run_table", "salvage", "table_prompt"]

@@ -32,7 +32,7 @@ from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
 from .changelog import CHANGELOG_FILE, category_named, entry_given, unreleased_section, with_entry
 from .checks import asks_for_new_tests, asks_for_tests_only, docstrings_problem, named_modules, named_words
 from .data_tables import SCHEMA as TABLE_SCHEMA
-from .data_tables import project_helpers, render, run_table, table_prompt
+from .data_tables import project_helpers, render, run_table, salvage, table_prompt
 from .docstrings import find_function, with_docstring
 from .ignores import asks_to_unignore, lines_asked, unread_clauses
 from .intent import item_intent
@@ -570,7 +570,10 @@ class DataTable(Recipe):
         before = present.read_bytes() if present.is_file() else None
         helpers = project_helpers(root, item_text, list(found[0]))
         for attempt in range(self.tries):
-            if not self.ask_json(ctx, step, table_prompt(item_text, source, found, error, helpers), result):
+            asked = self.ask_json(ctx, step, table_prompt(item_text, source, found, error, helpers), result)
+            if not asked and (salvaged := salvage(result.text)) is not None:
+                result.data, result.error = salvaged, None
+            elif not asked:
                 if attempt + 1 == self.tries:
                     return result
                 # a value string left open ran on to max_tokens (heldout13 strong-beers-table): once more
