@@ -1122,7 +1122,9 @@ _FORMATTING = re.compile(
 )
 _TESTS_ASKED = re.compile(
     r"\b(?:add|write|create)\s+(?:[\w-]+\s+){0,2}tests?\b"  # "add a unit test"
-    r"|\b(?:has|have|with)\s+no\s+(?:unit\s+)?tests\b|\bneeds?\s+(?:some\s+|more\s+)?(?:unit\s+)?tests\b"
+    r"|\b(?:has|have|with)\s+(?:no|zero)\s+(?:unit\s+)?tests\b|\bneeds?\s+(?:some\s+|more\s+)?(?:unit\s+)?tests\b"
+    # "parse_reading still has zero tests of its own, write some" (heldout14: read as a question, ticked)
+    r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b[^.\n]{0,40}\b(?:write|add)\s+(?:some|a few|them|one)\b"
     r"|\buntested\b|\btests?\s+(?:are|is)\s+missing\b",  # "`f` has no tests — add some"
     re.IGNORECASE,
 )

