@@ -164,6 +164,12 @@ def test_the_fields_asked_and_what_counts_as_json() -> None:
     ]
     styles = "one JSON document, same numbers as the text report (batch count, ABV, attenuation, score)"
     assert asked_fields(styles) == ["batch count", "abv", "attenuation", "score"]
+    # heldout14 bill-json (ticked WRONG): "I need: …", a field's qualifier, and "as a plain number"
+    bill = "per month I need: the month, kWh imported, kWh exported, and the total in pounds as a plain number"
+    assert asked_fields(bill) == ["month", "kwh imported", "kwh exported", "total"]
+    pounds = '[{"month": "2025-12", "import_kwh": 480.7, "export_kwh": 7.7, "total": "£116.29"}]'
+    assert json_problem(pounds, bill) == 'printed total "£116.29", where the item asks for a number'
+    assert json_problem(pounds.replace('"£116.29"', "116.29"), bill) is None
     keyed_by_name = '{"Fern": {"room": "bath", "overdue": 2}}'
     assert json_problem(keyed_by_name, "as JSON, each with its name, room and days overdue") is None
     assert json_problem("[]", "as JSON, each with its name and room") is None  # nothing due today: nothing to compare

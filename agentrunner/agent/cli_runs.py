@@ -108,8 +108,14 @@ _LISTED_IN_PARENS = re.compile(
 )
 
 
+# "I need: the month, kWh imported, …" (heldout14 bill-json)
+_NEEDED = re.compile(r"\b(?:need|want|needs|wants)\s*:\s*(?P<list>[^.;:\n]+)", re.I)
+# what follows a field's name says what it is, not another field: "the total in pounds as a plain number"
+_QUALIFIER = re.compile(r"\s+\b(?:in|as|for|from|per|to|at|on|with)\b.*$", re.I)
+
+
 def _phrases(listed: str) -> list[str] | None:
-    phrases = [p.strip() for p in re.split(r",|\band\b|&", listed) if p.strip()]
+    phrases = [_QUALIFIER.sub("", p.strip()) for p in re.split(r",|\band\b|&", listed) if p.strip()]
     words = [[w for w in re.findall(r"[a-z]+", p.lower()) if w not in _FIELD_GLUE] for p in phrases]
     if len(phrases) >= 2 and all(1 <= len(w) <= 3 for w in words) and "json" not in listed.lower():
         return [" ".join(w) for w in words]
@@ -125,7 +131,7 @@ def asked_fields(item_text: str) -> list[str]:
     if len(quoted) >= 2:
         return list(dict.fromkeys(quoted))
     plain = re.sub(r"\s*\([^()\n]*\)", "", item_text)
-    for pattern in (_FIELDS, _PER_ENTRY):
+    for pattern in (_FIELDS, _PER_ENTRY, _NEEDED):
         for listed in pattern.finditer(plain):
             found = _phrases(listed.group("list"))
             if found:
@@ -185,6 +191,34 @@ def decimals_asked(item_text: str) -> list[tuple[str, int]]:
     return [(m.group(1), int(_COUNTS.get(m.group(2).lower(), m.group(2)))) for m in _DECIMALS.finditer(item_text)]
 
 
+# "the total in pounds as a plain number (not the "£97.46" string)"
+_AS_NUMBER = re.compile(
+    r"\b([a-z_]\w*)(?:\s+in\s+\w+)?\s+as\s+an?\s+(?:plain\s+|bare\s+|real\s+)?(?:number|float|integer|int)\b",
+    re.IGNORECASE,
+)
+
+
+def _not_numbers(documents: list[object], item_text: str) -> str | None:
+    """A field the item wants as a number printed as something else (heldout14 bill-json, ticked
+    WRONG: "the total in pounds as a plain number (not the "£97.46" string)" printed "£116.29")."""
+    for field in (m.group(1) for m in _AS_NUMBER.finditer(item_text)):
+        stack: list[object] = list(documents)
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                for key, value in item.items():
+                    if isinstance(value, dict | list):
+                        stack.append(value)
+                    elif has_field({str(key).lower()}, field) and (
+                        isinstance(value, bool) or not isinstance(value, int | float)
+                    ):
+                        shown = json.dumps(value, ensure_ascii=False)
+                        return f"printed {key} {shown}, where the item asks for a number"
+    return None
+
+
 def _too_precise(documents: list[object], item_text: str) -> str | None:
     """A value of a field the item gives a precision printed with more decimals (heldout12
     ratings-json, ticked WRONG: "rating (1 decimal)" printed 1277.0728338430106)."""
@@ -210,9 +244,9 @@ def json_problem(output: str, item_text: str) -> str | None:
     documents = _documents(output)
     if documents is None:
         return f"printed no JSON (it begins {output.strip()[:80]!r})"
-    precise = _too_precise(documents, item_text)
-    if precise:
-        return precise
+    wrong = _too_precise(documents, item_text) or _not_numbers(documents, item_text)
+    if wrong:
+        return wrong
     keys: set[str] = set()
     keyed = False
     for document in documents:
