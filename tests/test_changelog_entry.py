@@ -235,6 +235,30 @@ def test_an_entry_that_leaves_out_what_changed_is_refused(ws: Workspace) -> None
     assert refusals("Categories of only excused (`EX`) work are left out of the final grade.") == []
 
 
+def test_an_entry_names_the_command_the_item_calls_its_fix_by(ws: Workspace) -> None:
+    """heldout14 changelog-compare-fix (Qwen, 1610ab6, ticked WRONG): "changelog line for yesterday's
+    compare fix: comparing from a month with no solar export crashed …" got "Comparing from a month
+    …" — the `compare` command unnamed. A word the project has as a command or function, named as
+    the fix, is in the entry."""
+    (ws.root / "pkg").mkdir()
+    (ws.root / "pkg" / "cli.py").write_text('commands.add_parser("compare")\n', "utf-8")
+    title = "changelog line for yesterday's compare fix: comparing two months crashed, now it says n/a"
+    recipe, params = recipe_for(item(title)) or (None, {})
+    assert isinstance(recipe, ChangelogEntry)
+    (step,) = recipe.plan(item(title), params)
+
+    def refusals(entry: str) -> list[str]:
+        answer = json.dumps({"category": "Fixed", "entry": entry})
+        result = recipe.act(AnswersContext(ws, [answer], title), step)
+        (ws.root / "CHANGELOG.md").write_text(CHANGELOG, "utf-8")
+        return [c.detail for c in (check(result, ws.root) for check in recipe.validators(step)) if not c.ok]
+
+    assert refusals("Comparing two months no longer crashes: it says n/a.") == [
+        "the entry does not name `compare`, the fix the item is about"
+    ]
+    assert refusals("`compare` of two months no longer crashes: it says n/a.") == []
+
+
 @pytest.mark.parametrize(
     ("title", "context", "subject"),
     [

