@@ -341,7 +341,10 @@ def _import_of(root: Path, path: str, name: str) -> str | None:
 
 # -- type hints -------------------------------------------------------------------------------
 
-_TYPE_HINTS = re.compile(r"\b(?:type[ -]?hints?|type annotations?|annotat\w+)\b", re.IGNORECASE)
+# "half type-hinted" (heldout14 usage-type-hints went to the model, which failed it)
+_TYPE_HINTS = re.compile(
+    r"\b(?:type[ -]?hint(?:s|ed|ing)?|type annotations?|annotat\w+|mypy\s+--strict)\b", re.IGNORECASE
+)
 
 
 def asks_for_type_hints(item_text: str) -> bool:
