@@ -58,6 +58,17 @@ def test_tables_with_a_filter_or_columns_take_the_data_table_recipe(title: str, 
     assert found is not None and found[0].name == recipe
 
 
+def test_the_csv_named_by_word_is_the_projects_one_csv(ws: Workspace) -> None:
+    """heldout14 feb-march-table: "… as a markdown table in docs/readings-feb-mar.md, straight from
+    the CSV" named no file; it went to the general loop, which failed it in six turns."""
+    title = "the 2025 harvests as a markdown table in docs/harvest-2025.md, straight from the CSV"
+    found = recipe_for(item(title, "columns: date, hive"), ws.root)
+    assert found is not None and found[0].name == "data-table"
+    assert found[1] == {"source": "data/harvests.csv", "destination": "docs/harvest-2025.md"}
+    (ws.root / "data" / "other.csv").write_text("a\n1\n", "utf-8")
+    assert recipe_for(item(title, "columns: date, hive"), ws.root) is None  # two: which one is not guessed
+
+
 def run(ws: Workspace, answers: list[dict[str, Any]], title: str = ITEM) -> tuple[Any, AnswersContext]:
     recipe, params = recipe_for(item(title)) or (None, {})
     assert isinstance(recipe, DataTable)

