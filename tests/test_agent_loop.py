@@ -22,6 +22,7 @@ from agentrunner.agent.replies import definition_owners, parse_reply, path_of
 from agentrunner.agent.validators import default_validators, run_validators
 from agentrunner.chat import ChatRequest, ChatResponse, Message, ToolCall
 from agentrunner.config import load_config
+from agentrunner.sandbox import sandbox_status
 from agentrunner.tools import ToolResult, Workspace
 
 CONFIG = """
@@ -34,6 +35,8 @@ workspace = "ws"
 """
 
 STATS = "def mean(values):\n    return sum(values) / len(values)\n\n\ndef top(values):\n    return max(values)\n"
+
+needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
 
 
 class ScriptedContext:
@@ -584,6 +587,31 @@ def test_a_command_whose_output_is_wrong_shows_the_code_its_handler_calls(ws: Wo
     shown = ctx.requests[0].messages[3].content
     assert "pkg/rows.py (line numbers" in shown and "pkg/stats.py (line numbers" in shown
     assert "pkg/cli.py (line numbers" not in shown  # two files shown at most: the handler's code first
+
+
+@needs_sandbox
+def test_a_crash_the_item_reports_is_reproduced_and_its_file_shown(ws: Workspace) -> None:
+    """heldout14 fix-late-reading (Qwen, 1610ab6): "every command (usage, bill, compare) now dies
+    with `ValueError: …`" — no test failed, nothing was quoted as a command, and the model was
+    shown the file list. A developer runs the command first: its traceback, and the file the
+    error was raised in, start the first prompt."""
+    (ws.root / "pkg" / "rows.py").write_text(
+        "def read_rows():\n    rows = [3, 1]\n    if rows != sorted(rows):\n"
+        "        raise ValueError('rows went down')\n    return rows\n",
+        "utf-8",
+    )
+    (ws.root / "pkg" / "cli.py").write_text(
+        "import argparse\n\nfrom pkg.rows import read_rows\n\n\ndef main(argv=None):\n"
+        '    parser = argparse.ArgumentParser(prog="pkg")\n    commands = parser.add_subparsers(dest="command")\n'
+        '    commands.add_parser("usage")\n    args = parser.parse_args(argv)\n    print(read_rows())\n    return 0\n',
+        "utf-8",
+    )
+    (ws.root / "pkg" / "__main__.py").write_text("import sys\n\nfrom pkg.cli import main\n\nsys.exit(main())\n")
+    ctx = ScriptedContext(ws, ["DONE", "DONE"], "every command (usage too) now dies with `ValueError: rows went down`")
+    loop(ctx, [], [])
+    first = ctx.requests[0].messages[3].content
+    assert "`python -m pkg usage` crashes:" in first and "ValueError: rows went down" in first
+    assert "pkg/rows.py (line numbers" in first
 
 
 def test_tool_calls_written_as_text_are_read_like_the_providers_read_them() -> None:

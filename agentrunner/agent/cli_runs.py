@@ -54,6 +54,30 @@ def _package(root: Path, name: str) -> str | None:
     return None
 
 
+def runnable_packages(root: Path) -> list[str]:
+    """The project's packages that ``python -m`` runs (a ``__main__.py``), at the top or in ``src/``."""
+    found = []
+    for base in (root, root / "src"):
+        if base.is_dir():
+            found += [p.parent.name for p in sorted(base.glob("*/__main__.py")) if _package(root, p.parent.name)]
+    return list(dict.fromkeys(found))
+
+
+_ADD_PARSER = re.compile(r"\.add_parser\(\s*[\"']([\w-]+)[\"']")
+
+
+def sub_commands(root: Path, package: str) -> list[str]:
+    """The sub-commands a package's argparse parsers add (``commands.add_parser("usage")``)."""
+    folder = _package(root, package)
+    found: list[str] = []
+    for path in sorted((root / folder).glob("*.py")) if folder else []:
+        try:
+            found += _ADD_PARSER.findall(path.read_text("utf-8", errors="replace"))
+        except OSError:
+            continue
+    return list(dict.fromkeys(found))
+
+
 def quoted_command(root: Path, item_text: str) -> tuple[str, list[str]] | None:
     """The package and its arguments (a sub-command) of the command the item quotes, without options."""
     for quote in _QUOTED.findall(item_text):
@@ -343,5 +367,6 @@ def option_run_check(
 
 
 __all__ = [
-    "asked_fields", "decimals_asked", "has_field", "json_problem", "option_run_check", "quoted_command", "sample_value"
+    "asked_fields", "decimals_asked", "has_field", "json_problem", "option_run_check", "quoted_command",
+    "runnable_packages", "sample_value", "sub_commands",
 ]  # fmt: skip

@@ -58,7 +58,15 @@ from .intent import item_intent
 from .journal import FileChange
 from .options import shown_option_steps
 from .replies import definition_owners, parse_reply, without_guide_echo
-from .testing import failing_test_files, failing_tests, still_failing, test_feedback, test_files, test_kept
+from .testing import (
+    failing_test_files,
+    failing_tests,
+    reproduced_crash,
+    still_failing,
+    test_feedback,
+    test_files,
+    test_kept,
+)
 from .todo_comments import marker_only
 from .validators import ActResult
 from .verification import content_checks, extras_table_fixed
@@ -84,13 +92,14 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
     result = ActResult(writes=list(writes))
     listing = [workspace.relative(p) for p in workspace.walk(root)][:MAX_LISTED_FILES]
     failing = failing_tests(ctx, result, instruction, [*reads, *writes])
+    crash = "" if failing else reproduced_crash(ctx, result, f"{instruction}\n{ctx.item.context}")
     # what a developer would open first: the files the item names, else the ones holding what it
     # quotes or the names it mentions, and the code a failing test's traceback points at
     named = [p for p in [*reads, *writes] if (root / p).is_file()]
-    found = traceback_files(root, failing) + (imported_by(root, test_files(named)) if failing else [])
+    found = traceback_files(root, failing or crash) + (imported_by(root, test_files(named)) if failing else [])
     found = defining_first(root, found, failing)
     focus = wrong_result_focus(root, failing, found) if failing else ""
-    failing_shown = f"{failing}\n\n{focus}" if focus else failing
+    failing_shown = f"{failing}\n\n{focus}" if focus else failing or crash
     kept_tests = failing_test_files(root, failing, f"{instruction}\n{ctx.item.context}", found)
     if not named or (not failing and test_files(named) == named):
         # an item naming only the test file to add to is shown the code it tests, too

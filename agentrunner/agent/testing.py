@@ -4,14 +4,17 @@ accepted (aider's lint-and-test loop), as the next turn reads them."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
+from ..tools import ToolResult
 from .actions import Action, clip, record
 from .assertions import wrong_result_focus
+from .cli_runs import quoted_command, runnable_packages, sub_commands
 from .journal import FileChange
 from .validators import ActResult
-from .verification import tests_for
+from .verification import pytest_argv, tests_for
 
 
 def test_files(paths: list[str]) -> list[str]:
@@ -45,6 +48,57 @@ def failing_tests(ctx: Any, result: ActResult, instruction: str, named: list[str
     if not outcome.ok or outcome.output.startswith("exit code 0") or pytest_missing(outcome.output):
         return ""
     return clip(outcome.output)
+
+
+# an item reporting a crash: "every command … now dies with `ValueError: day_kwh went down …`"
+_CRASH = re.compile(r"\b\w+(?:Error|Exception)\b|\btraceback\b|\bcrash\w*|\bdies\b|\bblows up\b", re.IGNORECASE)
+_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+), in (\S+)', re.MULTILINE)
+CRASH_TIMEOUT = 30.0
+
+
+def reproduced_crash(ctx: Any, result: ActResult, item_text: str) -> str:
+    """For an item reporting that a command of the project crashes, and no test failing: the
+    command run once (read-only, in the sandbox), its traceback — the project's frames also as
+    ``path:line:`` lines, so the loop shows the file the crash is in. A developer reproduces a
+    crash first (heldout14 fix-late-reading: "every command … now dies with `ValueError: …`", the
+    model shown only the file list). Empty when nothing crashes or nothing can run."""
+    workspace = ctx.workspace
+    root: Path = workspace.root
+    if "run" not in workspace.enabled or not _CRASH.search(item_text):
+        return ""
+    command = quoted_command(root, item_text)
+    if command is None:
+        packages = runnable_packages(root)
+        if len(packages) != 1:
+            return ""
+        commands = sub_commands(root, packages[0])
+        named = [c for c in commands if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", item_text)]
+        command = (packages[0], named[:1])
+    base = pytest_argv(root)
+    if base is None or not re.search(r"python[\d.]*$", Path(base[0]).name):
+        return ""
+    argv = [base[0], "-m", command[0], *command[1]]
+    env = {"PYTHONDONTWRITEBYTECODE": "1", **({"PYTHONPATH": "src"} if (root / "src").is_dir() else {})}
+    try:
+        done = workspace.run_argv(argv, timeout=CRASH_TIMEOUT, task_id=ctx.item.id, env=env, writable=False)
+    except (subprocess.TimeoutExpired, OSError):
+        return ""
+    output = done.stdout.decode("utf-8", "replace")
+    if "Traceback (most recent call last)" not in output:
+        return ""
+    shown = " ".join(["python", *argv[1:]])
+    record(result, Action("run", {"command": shown}), ToolResult(False, clip(output)))
+    lines = [f"`{shown}` crashes:", *output[output.index("Traceback") :].splitlines()[-30:]]
+    frames = []
+    for path, number, function in _FRAME.findall(output):
+        try:
+            relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue  # a frame of the standard library or an installed package
+        frames.append(f"{relative}:{number}: in {function}")
+    # innermost first: the loop shows the first files these name, and the crash is where it was raised
+    frames = [f for f in dict.fromkeys(reversed(frames)) if not f.split(":", 1)[0].endswith("__main__.py")]
+    return clip("\n".join([*lines, "", *frames]))
 
 
 def still_failing(output: str, focus: str = "") -> str:
