@@ -257,6 +257,14 @@ def test_an_entry_names_the_command_the_item_calls_its_fix_by(ws: Workspace) -> 
         "the entry does not name `compare`, the fix the item is about"
     ]
     assert refusals("`compare` of two months no longer crashes: it says n/a.") == []
+    # refused before the write, the model is told why and answers once more
+    left_out = json.dumps({"category": "Fixed", "entry": "Comparing two months no longer crashes: it says n/a."})
+    named = json.dumps({"category": "Fixed", "entry": "`compare` of two months no longer crashes: it says n/a."})
+    ctx = AnswersContext(ws, [left_out, named], title)
+    result = recipe.act(ctx, step)
+    assert "does not name `compare`" in ctx.requests[1].messages[-1].content
+    assert all(check(result, ws.root).ok for check in recipe.validators(step))
+    assert "`compare` of two months" in (ws.root / "CHANGELOG.md").read_text("utf-8")
 
 
 @pytest.mark.parametrize(

@@ -990,6 +990,13 @@ class ChangelogEntry(Recipe):
             )
             if not self.ask_json(ctx, step, prompt, result):
                 return result
+            # the entry's own check before the write: refused, the model hears why once (heldout14
+            # changelog-compare-fix left `compare` out, and the step failed on the first answer)
+            check = self.validators(step)[-1](result, ctx.workspace.root)
+            if not check.ok and not self.ask_json(
+                ctx, step, f"{prompt}Your last entry was refused: {check.detail}. Write it again.\n", result
+            ):
+                return result
         category, entry = str(result.data.get("category")), " ".join(str(result.data.get("entry") or "").split())
         if category not in CHANGELOG_CATEGORIES or not entry:
             result.error = f"answer {result.data} is no category and entry"

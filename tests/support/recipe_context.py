@@ -42,7 +42,8 @@ class AnswersContext:
 
     def call(self, request: ChatRequest) -> ChatResponse:
         self.requests.append(request)
-        return ChatResponse(text=self.answers.pop(0))
+        # out of answers: a stubborn model says its last one again (a recipe asks once more when refused)
+        return ChatResponse(text=self.answers.pop(0) if len(self.answers) > 1 else self.answers[0])
 
     def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
         return self.workspace.call(name, arguments)
