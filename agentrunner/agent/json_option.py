@@ -60,7 +60,9 @@ PROMPT = (
     "A command prints one line per entry in the loop below. The task adds a --json option that prints a JSON "
     "list instead: one object per entry of the same loop, with the fields the task asks for, in its order. "
     "For each field answer its JSON key and a Python expression for its value, using only the loop's "
-    "variables ({names}) and what the code shows; round or convert as the task says. Answer JSON: "
+    "variables ({names}) and what the code shows; round or convert as the task says. Only the fields the task "
+    "names; a number stays a number (not the text the loop formats it into) unless the task asks for text. "
+    "Answer JSON: "
     '{{"fields": [{{"key": "...", "value": "..."}}]}}\n\n'
     "Task: {task}\n\nThe command's code ({path}):\n```python\n{source}\n```\n"
 )
