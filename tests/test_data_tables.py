@@ -132,20 +132,21 @@ def test_a_failing_expression_comes_back_once_with_its_error(ws: Workspace) -> N
 
 @needs_sandbox
 def test_an_answer_that_is_not_json_is_salvaged_or_asked_again_once(ws: Workspace) -> None:
-    """heldout13 strong-beers-table: an expression's string left open ran on to max_tokens
-    (`"round(abv(float(row['og']), float(row['fg']))}]}}` and more). Such an answer's first line,
-    its string closed and its brackets balanced, is the answer; one that is no JSON at all is asked
-    again once (a different prompt: it says why)."""
+    """heldout13 strong-beers-table: an expression's string left open ran on to max_tokens. Such an
+    answer's first line, its string closed, is the answer when every expression parses as it is;
+    an expression cut short is not completed (closing `round(abv(…)` as `round(abv(…))` rounded
+    6.8% to 7 and was ticked) — the model is asked again once, as for no JSON at all."""
     recipe, params = recipe_for(item(ITEM)) or (None, {})
     assert isinstance(recipe, DataTable)
     (step,) = recipe.plan(item(ITEM), params)
-    columns = ", ".join(json.dumps(c) for c in GOOD["columns"][:2])
-    cut = '{"where": "row[\'date\'].startswith(\'2025\')", "columns": [' + columns
-    cut += ', {"header": "Weight (kg)", "value": "round(float(row[\'weight_lb\']) * 0.45359237, 1}]}}\n```json\nwhere"'
-    assert salvage(cut) == GOOD
-    ctx = AnswersContext(ws, [cut], ITEM)
+    columns = ", ".join(json.dumps(c) for c in GOOD["columns"])
+    closed = '{"where": "row[\'date\'].startswith(\'2025\')", "columns": [' + columns[:-2] + '}]}\n```json\nwhere"'
+    assert salvage(closed) == GOOD
+    ctx = AnswersContext(ws, [closed], ITEM)
     assert recipe.act(ctx, step).error is None and len(ctx.requests) == 1
-    ctx = AnswersContext(ws, ["Here is the table: | Date |", json.dumps(GOOD)], ITEM)
+    cut = closed.replace("0.45359237, 1)", "0.45359237, 1")
+    assert salvage(cut) is None
+    ctx = AnswersContext(ws, [cut, json.dumps(GOOD)], ITEM)
     assert recipe.act(ctx, step).error is None
     assert "it was not valid JSON" in ctx.requests[1].messages[0].content
 
