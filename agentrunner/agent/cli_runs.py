@@ -222,24 +222,30 @@ _AS_NUMBER = re.compile(
 )
 
 
+def _leaves(documents: list[object]) -> list[tuple[str, object]]:
+    """(key, value) of every value that is not an object or a list, in every object of the output."""
+    found: list[tuple[str, object]] = []
+    stack: list[object] = list(documents)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, dict | list):
+                    stack.append(value)
+                else:
+                    found.append((str(key), value))
+    return found
+
+
 def _not_numbers(documents: list[object], item_text: str) -> str | None:
     """A field the item wants as a number printed as something else (heldout14 bill-json, ticked
     WRONG: "the total in pounds as a plain number (not the "£97.46" string)" printed "£116.29")."""
     for field in (m.group(1) for m in _AS_NUMBER.finditer(item_text)):
-        stack: list[object] = list(documents)
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                for key, value in item.items():
-                    if isinstance(value, dict | list):
-                        stack.append(value)
-                    elif has_field({str(key).lower()}, field) and (
-                        isinstance(value, bool) or not isinstance(value, int | float)
-                    ):
-                        shown = json.dumps(value, ensure_ascii=False)
-                        return f"printed {key} {shown}, where the item asks for a number"
+        for key, value in _leaves(documents):
+            if has_field({key.lower()}, field) and (isinstance(value, bool) or not isinstance(value, int | float)):
+                return f"printed {key} {json.dumps(value, ensure_ascii=False)}, where the item asks for a number"
     return None
 
 
@@ -247,19 +253,11 @@ def _too_precise(documents: list[object], item_text: str) -> str | None:
     """A value of a field the item gives a precision printed with more decimals (heldout12
     ratings-json, ticked WRONG: "rating (1 decimal)" printed 1277.0728338430106)."""
     for field, places in decimals_asked(item_text):
-        stack: list[object] = list(documents)
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                for key, value in item.items():
-                    if isinstance(value, dict | list):
-                        stack.append(value)
-                    elif isinstance(value, float) and has_field({str(key).lower()}, field):
-                        written = repr(value)
-                        if "." in written and "e" not in written and len(written.split(".")[1]) > places:
-                            return f"printed {key} {written}, where the item asks for {places} decimal(s)"
+        for key, value in _leaves(documents):
+            if isinstance(value, float) and has_field({key.lower()}, field):
+                written = repr(value)
+                if "." in written and "e" not in written and len(written.split(".")[1]) > places:
+                    return f"printed {key} {written}, where the item asks for {places} decimal(s)"
     return None
 
 
