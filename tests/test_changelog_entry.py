@@ -206,15 +206,8 @@ def test_an_entry_about_nothing_the_item_says_is_refused(ws: Workspace) -> None:
     ]
 
 
-def test_an_entry_that_leaves_out_what_changed_is_refused(ws: Workspace) -> None:
-    """Held-out 5 changelog-excused-fix (ticked, wrong): for a fix to categories whose every item is
-    excused, Qwen2.5-Coder-1.5B wrote "`EX` no longer counts as 0% and drag the final grade down" —
-    the description's own words with its subject left out, and a claim about every `EX`."""
-    title = "CHANGELOG entry for Tuesday's fix (not released yet)"
-    context = (
-        "A category where every item is excused (`EX`) used to count as 0% and drag the final grade down; "
-        "now it's left out and its weight is shared among the other categories."
-    )
+def entry_refusals(ws: Workspace, title: str, context: str = "") -> Callable[[str], list[str]]:
+    """The recipe's refusals of an entry the model writes for the item (the changelog put back after)."""
     recipe, params = recipe_for(item(title, context)) or (None, {})
     assert isinstance(recipe, ChangelogEntry)
     (step,) = recipe.plan(item(title, context), params)
@@ -224,6 +217,20 @@ def test_an_entry_that_leaves_out_what_changed_is_refused(ws: Workspace) -> None
         result = recipe.act(AnswersContext(ws, [answer], title), step)
         (ws.root / "CHANGELOG.md").write_text(CHANGELOG, "utf-8")
         return [c.detail for c in (check(result, ws.root) for check in recipe.validators(step)) if not c.ok]
+
+    return refusals
+
+
+def test_an_entry_that_leaves_out_what_changed_is_refused(ws: Workspace) -> None:
+    """Held-out 5 changelog-excused-fix (ticked, wrong): for a fix to categories whose every item is
+    excused, Qwen2.5-Coder-1.5B wrote "`EX` no longer counts as 0% and drag the final grade down" —
+    the description's own words with its subject left out, and a claim about every `EX`."""
+    title = "CHANGELOG entry for Tuesday's fix (not released yet)"
+    context = (
+        "A category where every item is excused (`EX`) used to count as 0% and drag the final grade down; "
+        "now it's left out and its weight is shared among the other categories."
+    )
+    refusals = entry_refusals(ws, title, context)
 
     assert refusals("`EX` no longer counts as 0% and drag the final grade down.") == [
         "the entry leaves out what changed — the item's change is about category and item: "
@@ -243,15 +250,10 @@ def test_an_entry_names_the_command_the_item_calls_its_fix_by(ws: Workspace) -> 
     (ws.root / "pkg").mkdir()
     (ws.root / "pkg" / "cli.py").write_text('commands.add_parser("compare")\n', "utf-8")
     title = "changelog line for yesterday's compare fix: comparing two months crashed, now it says n/a"
+    refusals = entry_refusals(ws, title)
     recipe, params = recipe_for(item(title)) or (None, {})
     assert isinstance(recipe, ChangelogEntry)
     (step,) = recipe.plan(item(title), params)
-
-    def refusals(entry: str) -> list[str]:
-        answer = json.dumps({"category": "Fixed", "entry": entry})
-        result = recipe.act(AnswersContext(ws, [answer], title), step)
-        (ws.root / "CHANGELOG.md").write_text(CHANGELOG, "utf-8")
-        return [c.detail for c in (check(result, ws.root) for check in recipe.validators(step)) if not c.ok]
 
     assert refusals("Comparing two months no longer crashes: it says n/a.") == [
         "the entry does not name `compare`, the fix the item is about"
