@@ -1,0 +1,5 @@
+import sys
+
+from clubrides.cli import main
+
+sys.exit(main())
