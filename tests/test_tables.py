@@ -189,6 +189,26 @@ def test_columns_listed_on_a_line_of_their_own_are_the_tables_and_no_others() ->
     assert columns_problem(asked, item) is None
 
 
+def test_a_column_list_ends_with_its_sentence_and_a_column_the_item_says_no_to_is_refused() -> None:
+    """heldout15 club-rides-table (Qwen, blind, a705332): "columns: date, rider, distance, elevation.
+    nothing else, no times" — "no times" was read as a fifth column, the gate asked the model for it,
+    and a table with a "No times" column of zeros was ticked."""
+    item = (
+        "For the newsletter: a markdown table in docs/club-rides.md with just the club rides out of "
+        "data/rides.csv.\n  columns: date, rider, distance, elevation. nothing else, no times"
+    )
+    assert asked_columns(item) == ["date", "rider", "distance", "elevation"]
+    head = ["Date", "Rider", "Distance (km)", "Elevation (m)"]
+    with_times = [[*head, "No times"], ["2026-03-08", "Kwame", "48.7", "820", "0"]]
+    problem = columns_problem(with_times, item)
+    assert problem and "'No times'" in problem
+    moving = [[*head, "Moving time"], ["2026-03-08", "Kwame", "48.7", "820", "1:50"]]
+    problem = columns_problem(moving, item)
+    assert problem and "'Moving time'" in problem and "no times" in problem
+    right = [["Date", "Rider", "Distance (km)", "Elevation (m)"], ["2026-03-08", "Kwame", "48.7", "820"]]
+    assert columns_problem(right, item) is None
+
+
 def test_a_table_of_every_record_where_the_item_keeps_some_out_is_refused(tmp_path: Path) -> None:
     """heldout9 thirsty-plants-table again: with the columns right, the table still listed all the
     plants, a three-weekly one among them ("interval 7 days or less"); no field or value of the

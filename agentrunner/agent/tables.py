@@ -324,7 +324,9 @@ def asked_columns(item_text: str) -> list[str]:
     # "columns: name, room, interval in days" on a line of its own (heldout9 thirsty-plants-table)
     listed_apart = next((m for m in map(_COLUMNS_LINE.match, lines[1:]) if m), None)
     if listed_apart and lines and re.search(r"\btable\b", lines[0], re.IGNORECASE):
-        return _phrases(re.sub(r"\([^()]*\)", "", listed_apart.group(1)).rstrip(" .;"))
+        # the list ends with its sentence: "columns: date, rider, distance, elevation. nothing else, no times"
+        listed = re.sub(r"\([^()]*\)", "", listed_apart.group(1)) + " "
+        return _phrases(re.split(r"[;.]\s|\s[—–]\s", listed)[0].rstrip(" .;"))
     line = lines[0] if lines else ""
     line = re.sub(r"\([^()]*\)", "", line).rstrip(" .;")
     introducers = list(_COLUMN_LIST.finditer(line))  # the last one: "docs/runs.md: a table …, with date, …"
@@ -352,6 +354,22 @@ def _header_has(header: str, phrase: str) -> bool:
     )
 
 
+# "nothing else, no times", "without the postcode", "not the ids"
+_REFUSED_COLUMN = re.compile(
+    r"\b(?:no|not(?: the)?|without(?: the| any)?|except(?: the)?|leave out(?: the)?|drop(?: the)?)\s+"
+    r"([a-z][a-z ]{1,24}?)\s*(?=[,.;)]|$|\bor\b|\bplease\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def refused_columns(item_text: str) -> dict[str, str]:
+    """What a table item says to leave out, when it lists its columns: {"times": "no times"}."""
+    if not asked_columns(item_text):
+        return {}
+    found = _REFUSED_COLUMN.finditer(item_text)
+    return {m.group(1).strip(): " ".join(m.group(0).split()) for m in found if len(m.group(1).split()) <= 2}
+
+
 def columns_problem(table: list[list[str]], item_text: str) -> str | None:
     """A column the item lists that no header of the table names (the CSV recipe wrote the file's
     own columns where heldout7 runs-table asked for "date, distance, time and pace"), or one left
@@ -370,6 +388,15 @@ def columns_problem(table: list[list[str]], item_text: str) -> str | None:
             f"the table has columns the item does not ask for ({', '.join(repr(e) for e in extra)}): write "
             f"only {', '.join(asked)}"
         )
+    refused = refused_columns(item_text)
+    for cell in table[0]:
+        said_no = next((phrase for phrase in refused if cell.strip() and _header_has(cell, phrase)), None)
+        if said_no is not None and not any(_header_has(cell, p) and not _header_has(said_no, p) for p in asked):
+            # heldout15 club-rides-table: "no times" read as a column the gate asked for
+            return (
+                f"the table has a column {cell!r}, which the item says to leave out ({refused[said_no]!r}): "
+                f"write only {', '.join(asked)}"
+            )
     body = table[1:]
     for phrase in asked:
         index = next(i for i, cell in enumerate(table[0]) if _header_has(cell, phrase))
