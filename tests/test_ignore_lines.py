@@ -49,6 +49,13 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
         ("gitignore the .bak copies the importer leaves behind", ""),
         # heldout11 gitignore-venv-exports: a clause saying why is no thing to ignore
         ("gitignore: add my virtualenv (.venv) and exports/", "data/ stays tracked though — that's the actual log"),
+        # heldout15 gitignore-build: "is missing a bunch" names nothing, it says there is more to add
+        (
+            ".gitignore is missing a bunch: my .venv, build junk (build/, dist/, *.egg-info), .mypy_cache, and the "
+            "exports/ dir where I dump CSVs for the newsletter",
+            "",
+        ),
+        (".gitignore lacks a few things: .venv and .mypy_cache", ""),
     ],
 )
 def test_gitignore_items_take_the_recipe(title: str, context: str) -> None:

@@ -324,7 +324,8 @@ _FILLER = frozenset(
     ignore ignored ignores ignoring in into is it its just keep keeps kept let lets line lines list local locally
     make me more must my need needs new no not now of on or our out people please plus repo repository rule rules
     set should so some standard still stop stuff that the their them there these they things this those to too
-    up update usual version control want we well what which with would you your""",
+    up update usual version control want we well what which with would you your
+    missing misses lacks lacking bunch couple few several lot lots bits""",
     )
 )
 # a clause that says why or what something is, not what to ignore
