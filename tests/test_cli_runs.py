@@ -167,6 +167,10 @@ def test_the_fields_asked_and_what_counts_as_json() -> None:
     # heldout14 bill-json (ticked WRONG): "I need: …", a field's qualifier, and "as a plain number"
     bill = "per month I need: the month, kWh imported, kWh exported, and the total in pounds as a plain number"
     assert asked_fields(bill) == ["month", "kwh imported", "kwh exported", "total"]
+    # heldout15 leaderboard-json: the entries and their fields in a parenthesis, joined by "+"
+    board = "give `clubrides leaderboard` a --json flag (riders with their rank + points). works with --month"
+    assert asked_fields(board) == ["rider", "rank", "points"]
+    assert asked_fields("a --json flag (each with its name + points)") == ["name", "points"]
     pounds = '[{"month": "2025-12", "import_kwh": 480.7, "export_kwh": 7.7, "total": "£116.29"}]'
     assert json_problem(pounds, bill) == 'printed total "£116.29", where the item asks for a number'
     assert json_problem(pounds.replace('"£116.29"', "116.29"), bill) is None

@@ -170,6 +170,19 @@ def test_an_empty_list_prints_an_empty_json_list(ws: Workspace) -> None:
     assert json.loads(clubs(ws.root, "top", "--json", "--min", "99")) == []
 
 
+def test_an_option_written_without_quotes_and_one_the_command_has_are_the_move(ws: Workspace) -> None:
+    """heldout15 leaderboard-json (Qwen, blind, a705332): "give `clubrides leaderboard` a --json flag
+    (riders with their rank + points). has to work together with --month" — no option in backticks,
+    so the move was not made; the general loop changed nothing. `--min` is the command's own."""
+    title = "give `clubs top` a --json flag (members with their name + points). has to work together with --min"
+    found = json_option_writes(Answers(ws, title, [TOP_ANSWER]), ws.root, title, title)
+    assert found is not None
+    (ws.root / found[0]).write_text(found[1], "utf-8")
+    assert json.loads(clubs(ws.root, "top", "--json", "--min", "20")) == [{"name": "Ben", "points": 30.0}]
+    another = "give `clubs top` a --json flag and a --limit N"  # a second new option: the model's
+    assert json_option_writes(Answers(ws, another, [TOP_ANSWER]), ws.root, another, another) is None
+
+
 @pytest.mark.parametrize(
     ("title", "answer"),
     [

@@ -138,8 +138,13 @@ _NEEDED = re.compile(r"\b(?:need|want|needs|wants)\s*:\s*(?P<list>[^.;:\n]+)", r
 _QUALIFIER = re.compile(r"\s+\b(?:in|as|for|from|per|to|at|on|with)\b.*$", re.I)
 
 
+# "(riders with their rank + points)": the entries are named before "with" — each one's name is a field
+_ENTRIES_WITH = re.compile(r"^\s*(?P<entries>[a-z]+)s\s+with\s+(?:its|their|the)\s+(?P<list>.+)$", re.I)
+_NO_ENTRY = {"object", "entrie", "item", "row", "record", "dict", "line", "value", "field", "key", "number", "thing"}
+
+
 def _phrases(listed: str) -> list[str] | None:
-    phrases = [_QUALIFIER.sub("", p.strip()) for p in re.split(r",|\band\b|&", listed) if p.strip()]
+    phrases = [_QUALIFIER.sub("", p.strip()) for p in re.split(r",|\band\b|&|\+", listed) if p.strip()]
     words = [[w for w in re.findall(r"[a-z]+", p.lower()) if w not in _FIELD_GLUE] for p in phrases]
     if len(phrases) >= 2 and all(1 <= len(w) <= 3 for w in words) and "json" not in listed.lower():
         return [" ".join(w) for w in words]
@@ -164,6 +169,17 @@ def asked_fields(item_text: str) -> list[str]:
         found = _phrases(listed.group("list"))
         if found:
             return found
+    for inside in re.findall(r"\(([^()\n]+)\)", item_text):  # "(riders with their rank + points)"
+        entries = _ENTRIES_WITH.match(inside)
+        if entries and entries.group("entries").lower() not in _NO_ENTRY:
+            found = _phrases(entries.group("list"))
+            if found:  # the entry's own name is a field unless one listed already names it
+                names = any(word in {"name", "id", "title"} for phrase in found for word in phrase.split())
+                return found if names else list(dict.fromkeys([entries.group("entries").lower(), *found]))
+        for listed in _FIELDS.finditer(inside):
+            found = _phrases(listed.group("list"))
+            if found:
+                return found
     return []
 
 

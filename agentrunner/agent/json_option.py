@@ -338,7 +338,8 @@ def _cli_module(root: Path, package: str, command: str) -> str | None:
 
 def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -> tuple[str, str, str] | None:
     """(path, new content, summary) for a ``--json`` option on the command the item quotes, or None."""
-    if [option for option, _ in asked_options(item_text)] != ["--json"]:
+    asked = [option for option, _ in asked_options(item_text)]
+    if "--json" not in asked:
         return None
     quoted = quoted_command(root, item_text)
     if quoted is None or len(quoted[1]) != 1:
@@ -349,6 +350,8 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
     if path is None:
         return None
     text = (root / path).read_text("utf-8")
+    if any(not re.search(rf"[\"']{re.escape(option)}[\"']", text) for option in asked if option != "--json"):
+        return None  # another new option asked too: the model's (one it has, "with --month", is fine)
     tree = ast.parse(text)
     parser = _sub_parser(tree, command)
     reader = next((f.name for f in tree.body if isinstance(f, ast.FunctionDef) and _calls_parse_args(f)), None)

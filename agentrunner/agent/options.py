@@ -47,11 +47,21 @@ class OptionPlan:
     callees: list[str]  # project functions that branch calls
 
 
+# "give `clubrides leaderboard` a --json flag … together with --month" (heldout15 leaderboard-json): an
+# option written without backticks; only a capitalised placeholder after it is its value ("--limit N")
+_UNQUOTED = re.compile(r"(?<![\w`-])(--[a-z][\w-]*)(?:[ =]([A-Z][A-Z_-]*)(?![\w-]))?")
+
+
 def asked_options(item_text: str) -> list[tuple[str, str | None]]:
     """The options an item quotes, in order, each once, with the value the first quote that has
-    one gives it ("add `--sort` … `--sort name` lists …": ``--sort`` takes a value)."""
+    one gives it ("add `--sort` … `--sort name` lists …": ``--sort`` takes a value); then those it
+    writes without quotes."""
     found: dict[str, str | None] = {}
     for option, value in _ASKED.findall(item_text):
+        if found.get(option) is None:
+            found[option] = value or None
+    unquoted = re.sub(r"`[^`\n]*`", " ", item_text)
+    for option, value in _UNQUOTED.findall(unquoted):
         if found.get(option) is None:
             found[option] = value or None
     return list(found.items())
