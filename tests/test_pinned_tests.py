@@ -328,6 +328,32 @@ def test_calls_at_the_functions_own_boundaries_are_added_to_the_models(ws: Works
     assert not any(m["before"] == "text.strip()" for m in run.all_mutants)
 
 
+@needs_sandbox
+def test_numbers_inside_a_string_are_varied_each_on_its_own(ws: Workspace) -> None:
+    """heldout15 moving-time-tests (Qwen, blind, a705332): "it takes h:mm or h:mm:ss and should
+    blow up on stuff like 1:75" — every call the model wrote was "1:75" with ever more ":00", all
+    raising; no call returned a value and the move gave up. Each number in such a string is
+    varied over the numbers the function compares with ("1:59", "1:60"), with a group fewer and
+    one more, for a few shapes only."""
+    (ws.root / "pkg" / "times.py").write_text(
+        "def parse_moving_time(text):\n    parts = text.strip().split(':')\n    if len(parts) == 3:\n"
+        "        hours, minutes, seconds = (int(part) for part in parts)\n    elif len(parts) == 2:\n"
+        "        hours, minutes = (int(part) for part in parts)\n        seconds = 0\n    else:\n"
+        "        raise ValueError(text)\n    if min(hours, minutes, seconds) < 0 or minutes > 59 or seconds > 59:\n"
+        "        raise ValueError(text)\n    return hours * 3600 + minutes * 60 + seconds\n",
+        "utf-8",
+    )
+    target = find_target(ws.root, ["pkg/times.py"], ["parse_moving_time"])
+    assert target is not None
+    model = ['parse_moving_time("1:75")'] + [f'parse_moving_time("1:75{":00" * n}")' for n in range(1, 12)]
+    added = boundary_calls(target, model)
+    assert {"parse_moving_time('1:59')", "parse_moving_time('1:60')", "parse_moving_time('1:75:59')"} <= set(added)
+    assert "parse_moving_time('1')" in added and len(added) <= 40
+    assert not any(call.count(":") > 3 for call in added)  # the long shapes are not varied
+    run = run_calls(ws, target, model + added, task_id="t", timeout=60)
+    assert run is not None and run.missed == [] and len([c for c in run.cases if "result" in c]) >= 2
+
+
 def test_every_mutant_must_be_caught_but_half_the_bound_moves() -> None:
     """heldout6 test-add-months: calls that never hit the end of a shorter month caught 13 of 14
     mutants — all but `min(day.day, last)` → `day.day`, the one the item was about."""

@@ -35,14 +35,15 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path, PurePosixPath
 
 from ..tools import Workspace
 from .verification import module_name, pytest_argv
 
 MARKER = "@@agentrunner-pinned@@"
-MAX_CALLS = 64  # calls run at most (the first moves ask for two tries of sixteen, and add boundary calls)
-MAX_BOUNDARY_CALLS = 24
+MAX_CALLS = 80  # calls run at most (the first moves ask for two tries of sixteen, and add boundary calls)
+MAX_BOUNDARY_CALLS = 40
 MIN_RETURNING = 2  # a test of only the errors pins too little
 MIN_PINNED = 3  # values pinned at least, when the calls give that many
 # the mutants the calls must catch: every one, but of those moving a bound (`<` for `<=`), which
@@ -604,6 +605,8 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
     count is decided as for the model's calls — a new line run, a mutant caught."""
     numbers = _numbers_of(target)
     made: list[str] = []
+    grouped: list[list[str]] = []
+    shapes: set[tuple[int, str]] = set()
     for call in calls:
         try:
             node = ast.parse(call, mode="eval").body
@@ -615,6 +618,13 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
             if not isinstance(argument, ast.Constant) or isinstance(argument.value, bool):
                 continue
             value = argument.value
+            if isinstance(value, str) and _GROUPED.fullmatch(value.strip()):
+                pattern = (index, re.sub(r"\d+", "9", value.strip()))
+                if pattern not in shapes:
+                    shapes.add(pattern)
+                    variants = _group_variants(value, _bounds_first(target, numbers))
+                    grouped.append([_with_args(target.name, node, index, v) for v in variants])
+                continue
             if isinstance(value, str):
                 try:
                     float(value.strip())
@@ -631,14 +641,59 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
             else:
                 continue
             for variant in variants:
-                args = [ast.unparse(a) for a in node.args]
-                args[index] = variant
-                text = f"{target.name}({', '.join([*args, *(ast.unparse(k) for k in node.keywords)])})"
+                text = _with_args(target.name, node, index, variant)
                 if text not in calls and text not in made:
                     made.append(text)
         if len(made) >= MAX_BOUNDARY_CALLS:
             break
+    # the grouped strings' variants, a few of each shape in turn ("1:75" and "1:75:00" both get some)
+    for round_ in zip_longest(*grouped[:MAX_SHAPES]):
+        made += [text for text in round_ if text is not None and text not in calls and text not in made]
     return made[:MAX_BOUNDARY_CALLS]
+
+
+# "1:75", "2026-03-08", "7/3": numbers in a string, each varied on its own
+_GROUPED = re.compile(r"\d+(?:[:/-]\d+)+")
+MAX_SHAPES = 2  # a model repeating one call with ever more groups ("1:75:00:00…") adds nothing new
+
+
+def _bounds_first(target: Target, numbers: list[int | float]) -> list[int | float]:
+    """``numbers`` with those the function orders against (``minutes > 59``) first."""
+    try:
+        tree = ast.parse(target.source)
+    except SyntaxError:
+        return numbers
+    bounds: list[int | float] = [
+        side.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Compare) and any(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops)
+        for side in [node.left, *node.comparators]
+        if isinstance(side, ast.Constant) and isinstance(side.value, int | float) and side.value in numbers
+    ]
+    return list(dict.fromkeys([*bounds, *numbers]))
+
+
+def _with_args(name: str, node: ast.Call, index: int, variant: str) -> str:
+    args = [ast.unparse(a) for a in node.args]
+    args[index] = variant
+    return f"{name}({', '.join([*args, *(ast.unparse(k) for k in node.keywords)])})"
+
+
+def _group_variants(value: str, numbers: list[int | float]) -> list[str]:
+    """``value`` ("1:75") with each of its numbers replaced by each whole number the function
+    compares with and its neighbours, as wide as the number it replaces ("1:59", "1:60", "0:75"),
+    the last ones first (minutes before hours), after one group fewer and one more ("1", "1:75:00")."""
+    text = value.strip()
+    spans = [m.span() for m in re.finditer(r"\d+", text)]
+    wholes = [round(n) for n in numbers if float(n).is_integer() and 0 <= n < 10_000]
+    near = list(dict.fromkeys(v for n in wholes for v in (n - 1, n, n + 1) if v >= 0))
+    separator = text[spans[0][1]]
+    out = [repr(text[: spans[-2][1]]), repr(text + separator + "0" * (spans[-1][1] - spans[-1][0]))]
+    for number in near:
+        for start, end in reversed(spans):
+            width = end - start if text[start] == "0" or end - start > 1 else 1
+            out.append(repr(text[:start] + str(number).zfill(width) + text[end:]))
+    return list(dict.fromkeys(v for v in out if v != repr(value)))
 
 
 _CALL_LINE = re.compile(r"[A-Za-z_][\w.]*\(")
