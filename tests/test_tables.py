@@ -209,6 +209,29 @@ def test_a_column_list_ends_with_its_sentence_and_a_column_the_item_says_no_to_i
     assert columns_problem(right, item) is None
 
 
+def test_a_yes_no_field_filters_rows_told_apart_by_no_one_field(tmp_path: Path) -> None:
+    """heldout15 club-rides-table re-run (Qwen, b5a1d38): "just the club rides out of data/rides.csv"
+    where `club` is yes/no and dates and riders repeat — the filter `row['club'] != ''` kept every
+    ride, and with no field telling the records apart the mix was not seen; it was ticked."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "rides.csv").write_text(
+        "date,rider,distance_km,elevation_m,club\n2026-03-03,Priya,32.4,210,no\n2026-03-07,Priya,64.0,540,yes\n"
+        "2026-03-07,Tomasz,64.0,540,yes\n2026-03-11,Mara,27.5,150,no\n2026-03-14,Kwame,81.2,960,yes\n",
+        "utf-8",
+    )
+    item = (
+        "For the newsletter: a markdown table in docs/club-rides.md with just the club rides out of "
+        "data/rides.csv.\n  columns: date, rider, distance, elevation. nothing else, no times"
+    )
+    head = "| Date | Rider | Distance (km) | Elevation (m) |\n|---|---|---|---|\n"
+    club = "| 2026-03-07 | Priya | 64.0 | 540 |\n| 2026-03-07 | Tomasz | 64.0 | 540 |\n"
+    club += "| 2026-03-14 | Kwame | 81.2 | 960 |\n"
+    every = head + "| 2026-03-03 | Priya | 32.4 | 210 |\n" + club + "| 2026-03-11 | Mara | 27.5 | 150 |\n"
+    problem = table_problem(_page(every, "docs/club-rides.md"), item, tmp_path)
+    assert problem is not None and "whose club is no" in problem
+    assert table_problem(_page(head + club, "docs/club-rides.md"), item, tmp_path) is None
+
+
 def test_a_table_of_every_record_where_the_item_keeps_some_out_is_refused(tmp_path: Path) -> None:
     """heldout9 thirsty-plants-table again: with the columns right, the table still listed all the
     plants, a three-weekly one among them ("interval 7 days or less"); no field or value of the

@@ -137,25 +137,51 @@ def _negated(item_text: str, at: int) -> bool:
     return bool(_NEGATION.search(item_text[:at]))
 
 
+# a yes/no field written as words: "club" is "yes" or "no" in rides.csv
+_TRUTH = {"true": "true", "yes": "true", "y": "true", "false": "false", "no": "false", "n": "false"}
+
+
+def _truth(cell: object) -> str:
+    plain = _plain(cell)
+    return _TRUTH.get(plain, plain)
+
+
+def _best_record(row: list[str], found: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one record whose values the row shows most of, two or more; None when none or a tie."""
+    cells = set(row)
+    scored = sorted(((len(cells & {_plain(v) for v in r.values() if _plain(v)}), i) for i, r in enumerate(found)))
+    if not scored or scored[-1][0] < 2 or (len(scored) > 1 and scored[-2][0] == scored[-1][0]):
+        return None
+    return found[scored[-1][1]]
+
+
 def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
     """A record the table lists on the other side of the filter the item states from others it
     lists (some vehicles in service, one not), or None. Only a mix is refused: which side the item
     wants is read from a negation just before its words, and a misread one must not refuse a table."""
-    key = _key_field(table[1:], found)
-    if key is None or _NOT_A_FILTER.search(item_text):
+    if _NOT_A_FILTER.search(item_text):
         return None
-    by_key = {_plain(record.get(key, "")): record for record in found}
-    listed = [by_key[cell] for row in table[1:] for cell in row if cell in by_key]
+    key = _key_field(table[1:], found)
+    if key is not None:
+        by_key = {_plain(record.get(key, "")): record for record in found}
+        listed = [by_key[cell] for row in table[1:] for cell in row if cell in by_key]
+    else:
+        # no field tells the records apart (rides: dates and riders repeat): the record a row
+        # shows the most values of, two or more (heldout15 club-rides-table)
+        listed = [record for row in table[1:] if (record := _best_record(row, found)) is not None]
+        key = next(iter(found[0]), None) if found else None
+        if key is None:
+            return None
     for field in dict.fromkeys(name for record in found for name in record):
-        values = [_plain(record[field]) for record in found if field in record]
+        values = [_truth(record[field]) for record in found if field in record]
         if set(values) == {"true", "false"}:
             mention = _mention(item_text, _field_words(field))
             if mention is None:
                 continue
             wanted = "false" if _negated(item_text, mention.start()) else "true"
-            sides = {_plain(record.get(field, False)) == wanted for record in listed}
+            sides = {_truth(record.get(field, False)) == wanted for record in listed}
             what = f"those {mention.group(0)!r}"
-            odd = [record for record in listed if _plain(record.get(field, False)) != wanted]
+            odd = [record for record in listed if _truth(record.get(field, False)) != wanted]
         else:
             distinct = set(values)
             strings = all(isinstance(record[field], str) for record in found if field in record)
