@@ -689,10 +689,19 @@ def _group_variants(value: str, numbers: list[int | float]) -> list[str]:
     near = list(dict.fromkeys(v for n in wholes for v in (n - 1, n, n + 1) if v >= 0))
     separator = text[spans[0][1]]
     out = [repr(text[: spans[-2][1]]), repr(text + separator + "0" * (spans[-1][1] - spans[-1][0]))]
-    for number in near:
-        for start, end in reversed(spans):
-            width = end - start if text[start] == "0" or end - start > 1 else 1
-            out.append(repr(text[:start] + str(number).zfill(width) + text[end:]))
+    # from the value itself and from one whose every number is 1 ("1:01:01", likely valid where the
+    # model's example is not): a number varied alone in a value some other number already spoils
+    # tells nothing (heldout15: "1:75:59" raises for its minutes)
+    ones = "".join(
+        text[spans[i - 1][1] if i else 0 : start] + "1".zfill(end - start) for i, (start, end) in enumerate(spans)
+    ) + text[spans[-1][1] :]
+    out.append(repr(f" {ones} "))  # spaces around: what a dropped strip() changes
+    for base in dict.fromkeys([ones, text]):
+        out.append(repr(base))
+        for number in near:
+            for start, end in reversed(spans):
+                width = end - start if base[start] == "0" or end - start > 1 else 1
+                out.append(repr(base[:start] + str(number).zfill(width) + base[end:]))
     return list(dict.fromkeys(v for v in out if v != repr(value)))
 
 
