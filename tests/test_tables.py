@@ -230,6 +230,14 @@ def test_a_yes_no_field_filters_rows_told_apart_by_no_one_field(tmp_path: Path) 
     problem = table_problem(_page(every, "docs/club-rides.md"), item, tmp_path)
     assert problem is not None and "whose club is no" in problem
     assert table_problem(_page(head + club, "docs/club-rides.md"), item, tmp_path) is None
+    # the same re-run's distance column was `distance_km * 1000`: not the data's values
+    metres = club.replace("64.0", "64000").replace("81.2", "81200")
+    problem = table_problem(_page(head + metres, "docs/club-rides.md"), item, tmp_path)
+    assert problem is not None and "'distance (km)' column shows 64000 where" in problem
+    rounded = club.replace("64.0", "64").replace("81.2", "81")
+    assert table_problem(_page(head + rounded, "docs/club-rides.md"), item, tmp_path) is None
+    miles = (head + club).replace("Distance (km)", "Distance (mi)").replace("64.0", "39.8").replace("81.2", "50.5")
+    assert table_problem(_page(miles, "docs/club-rides.md"), item, tmp_path) is None
 
 
 def test_a_table_of_every_record_where_the_item_keeps_some_out_is_refused(tmp_path: Path) -> None:

@@ -435,6 +435,52 @@ def columns_problem(table: list[list[str]], item_text: str) -> str | None:
     return None
 
 
+def _number(text: object) -> float | None:
+    try:
+        return float(str(text).replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+def _same_field(header: str, field: str) -> bool:
+    """``Distance (km)`` shows ``distance_km``: a word of the field's name begins the header, and
+    a unit in the header's parenthesis is one the name has (``Distance (mi)`` is a conversion)."""
+    words = _field_words(field)
+    head = re.sub(r"\([^()]*\)", " ", header)
+    unit = re.findall(r"\(([^()]*)\)", header)
+    if not any(len(w) >= 3 and re.search(rf"\b{re.escape(w)}", head) for w in words):
+        return False
+    return all(word in words for inside in unit for word in re.findall(r"[a-z]+", inside))
+
+
+def values_problem(table: list[list[str]], found: list[dict[str, Any]], source: str) -> str | None:
+    """A column headed as a numeric field of the data whose numbers are not that field's values
+    in most rows (heldout15 club-rides-table re-run: "Distance (km)" showed `distance_km × 1000`)."""
+    rows = [(row, record) for row in table[1:] if (record := _best_record(row, found)) is not None]
+    if len(rows) < 2:
+        return None
+    for index, header in enumerate(table[0]):
+        fields = [f for f in found[0] if _same_field(header, f) and all(_number(r.get(f)) is not None for r in found)]
+        if len(fields) != 1:
+            continue
+        field = fields[0]
+        pairs = [(_number(row[index]), _number(record[field])) for row, record in rows if index < len(row)]
+        shown = [(cell, value) for cell, value in pairs if cell is not None and value is not None]
+        percent = "%" in header or "percent" in header
+        wrong = [
+            (cell, value)
+            for cell, value in shown
+            if all(abs(cell - v) > max(0.5, abs(v) * 0.01) for v in ([value, value * 100] if percent else [value]))
+        ]
+        if shown and len(wrong) * 2 > len(shown):
+            cell, value = wrong[0]
+            return (
+                f"the table's {header!r} column shows {cell:g} where {source} has {field} {value:g}: show the "
+                "data's values"
+            )
+    return None
+
+
 def table_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A table written into a page without a column the item lists, or listing records of a data
     file the item names against the filter the item's words state (see the module's docstring)."""
@@ -471,6 +517,7 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
                     filter_problem(table, found, item_text, source)
                     or unfiltered_problem(table, found, item_text, source)
                     or year_cover_problem(table, found, item_text, source)
+                    or values_problem(table, found, source)
                 )
                 if problem:
                     return f"{change.path}: {problem}"
@@ -486,4 +533,5 @@ __all__ = [
     "records",
     "table_problem",
     "unfiltered_problem",
+    "values_problem",
 ]
