@@ -212,11 +212,12 @@ def test_a_column_list_ends_with_its_sentence_and_a_column_the_item_says_no_to_i
 def test_a_yes_no_field_filters_rows_told_apart_by_no_one_field(tmp_path: Path) -> None:
     """heldout15 club-rides-table re-run (Qwen, b5a1d38): "just the club rides out of data/rides.csv"
     where `club` is yes/no and dates and riders repeat — the filter `row['club'] != ''` kept every
-    ride, and with no field telling the records apart the mix was not seen; it was ticked."""
+    ride, and with no field telling the records apart the mix was not seen; it was ticked. A blank
+    is no "yes" (the suite's `club` is yes, no or blank)."""
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "rides.csv").write_text(
         "date,rider,distance_km,elevation_m,club\n2026-03-03,Priya,32.4,210,no\n2026-03-07,Priya,64.0,540,yes\n"
-        "2026-03-07,Tomasz,64.0,540,yes\n2026-03-11,Mara,27.5,150,no\n2026-03-14,Kwame,81.2,960,yes\n",
+        "2026-03-07,Tomasz,64.0,540,yes\n2026-03-11,Mara,27.5,150,\n2026-03-14,Kwame,81.2,960,yes\n",
         "utf-8",
     )
     item = (

@@ -174,14 +174,14 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
             return None
     for field in dict.fromkeys(name for record in found for name in record):
         values = [_truth(record[field]) for record in found if field in record]
-        if set(values) == {"true", "false"}:
+        if set(values) - {""} == {"true", "false"}:  # a blank is no yes (rides.csv: `club` yes, no or blank)
             mention = _mention(item_text, _field_words(field))
             if mention is None:
                 continue
-            wanted = "false" if _negated(item_text, mention.start()) else "true"
-            sides = {_truth(record.get(field, False)) == wanted for record in listed}
+            negated = _negated(item_text, mention.start())
+            sides = {(_truth(record.get(field, False)) == "true") != negated for record in listed}
             what = f"those {mention.group(0)!r}"
-            odd = [record for record in listed if _truth(record.get(field, False)) != wanted]
+            odd = [record for record in listed if (_truth(record.get(field, False)) == "true") == negated]
         else:
             distinct = set(values)
             strings = all(isinstance(record[field], str) for record in found if field in record)
