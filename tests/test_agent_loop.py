@@ -573,6 +573,14 @@ def test_a_command_whose_output_is_wrong_shows_the_code_its_handler_calls(ws: Wo
     title = "`pkg mean` prints the wrong mean when a row is blank"
     assert command_code(ws.root, "pkg/cli.py", title) == ["pkg/rows.py", "pkg/stats.py"]  # "row" names rows.py
     assert command_code(ws.root, "pkg/cli.py", "`pkg mean` needs a `--json` option") == []  # the CLI's work
+    # heldout15 club-flag-bug: an option the command has already is how the bug shows, not CLI work
+    cli = (ws.root / "pkg" / "cli.py").read_text()
+    (ws.root / "pkg" / "cli.py").write_text(
+        cli.replace('commands.add_parser("mean")', 'commands.add_parser("mean").add_argument("--skip-blank")'), "utf-8"
+    )
+    shows = "`python -m pkg mean --skip-blank` still counts the blank rows"
+    assert command_code(ws.root, "pkg/cli.py", shows) == ["pkg/rows.py", "pkg/stats.py"]
+    (ws.root / "pkg" / "cli.py").write_text(cli, "utf-8")
     # heldout13 fix-negative-abv: two commands gone wrong — what both reach (the rows) comes first
     (ws.root / "pkg" / "cli.py").write_text(
         (ws.root / "pkg" / "cli.py").read_text().replace('commands.add_parser("mean")', 'commands.add_parser("mean")\n'
