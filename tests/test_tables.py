@@ -230,6 +230,7 @@ def test_a_yes_no_field_filters_rows_told_apart_by_no_one_field(tmp_path: Path) 
     every = head + "| 2026-03-03 | Priya | 32.4 | 210 |\n" + club + "| 2026-03-11 | Mara | 27.5 | 150 |\n"
     problem = table_problem(_page(every, "docs/club-rides.md"), item, tmp_path)
     assert problem is not None and "whose club is no" in problem
+    assert "asks for those 'club' (whose club is 'yes') only" in problem  # the value to keep, said
     assert table_problem(_page(head + club, "docs/club-rides.md"), item, tmp_path) is None
     # the same re-run's distance column was `distance_km * 1000`: not the data's values
     metres = club.replace("64.0", "64000").replace("81.2", "81200")

@@ -180,7 +180,8 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
                 continue
             negated = _negated(item_text, mention.start())
             sides = {(_truth(record.get(field, False)) == "true") != negated for record in listed}
-            what = f"those {mention.group(0)!r}"
+            kept = sorted({str(r[field]) for r in found if field in r and (_truth(r[field]) == "true") != negated})
+            what = f"those {mention.group(0)!r} (whose {field} is {' or '.join(repr(v) for v in kept)})"
             odd = [record for record in listed if (_truth(record.get(field, False)) == "true") == negated]
         else:
             distinct = set(values)
