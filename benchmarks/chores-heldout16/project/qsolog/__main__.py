@@ -1,0 +1,5 @@
+import sys
+
+from qsolog.cli import main
+
+sys.exit(main())
