@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     top = commands.add_parser("top", help="the members, most points first")
     top.add_argument("--min", type=int, default=0)
     commands.add_parser("names", help="every member's name")
+    total = commands.add_parser("total", help="the club's totals")
+    total.add_argument("--min", type=int, default=0)
     return parser
 
 
@@ -53,6 +55,14 @@ def cmd_top(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_total(args: argparse.Namespace) -> int:
+    members = [m for m in load() if m.points >= args.min]
+    points = sum(m.points for m in members)
+    for label, value in (("members", len(members)), ("points", points)):
+        print(f"{label}: {value}")
+    return 0
+
+
 def cmd_names(members: list[Member]) -> None:
     for member in members:
         print(member.name)
@@ -62,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "top":
         return cmd_top(args)
+    if args.command == "total":
+        return cmd_total(args)
     cmd_names(load())
     return 0
 '''
@@ -225,3 +237,31 @@ def test_a_field_asked_to_n_decimals_is_rounded(ws: Workspace) -> None:
     told = "printed points 12.25, where the item asks for 1 decimal(s)"
     assert json_problem('[{"name": "Ana", "points": 12.25}]', TOP) == told
     assert json_problem('[{"name": "Ana", "points": 12.2}]', TOP) is None
+
+
+TOTAL = (
+    "`clubs total --json` for the treasurer's script: print one JSON object with the fields members and points "
+    "instead of the text"
+)
+TOTAL_ANSWER = {"fields": [{"key": "members", "value": "len(members)"}, {"key": "points", "value": "points"}]}
+
+
+def test_one_object_asked_is_one_object_of_the_functions_values(ws: Workspace) -> None:
+    """heldout16 score-json (Qwen, blind, 47bb5bc, ticked WRONG): "print one JSON object with the
+    fields qsos, dupes, points, multipliers and score" — the move wrote a list, one copy of the object
+    per line the summary's loop prints. Asked for one object, the branch prints one, made from the
+    function's own values (the loop's `label`, `value` are not offered), and the gate wants one."""
+    ctx = Answers(ws, TOTAL, [{"fields": [{"key": "members", "value": "value"}]}, TOTAL_ANSWER])
+    found = json_option_writes(ctx, ws.root, TOTAL, TOTAL)
+    assert found is not None
+    assert "not a Python expression over" in ctx.requests[1].messages[-1].content  # the loop's name refused
+    (ws.root / found[0]).write_text(found[1], "utf-8")
+    assert json.loads(clubs(ws.root, "total", "--json")) == {"members": 2, "points": 42.25}
+    assert json.loads(clubs(ws.root, "total", "--min", "20", "--json")) == {"members": 1, "points": 30.0}
+    assert clubs(ws.root, "total") == "members: 2\npoints: 42.25\n"
+    assert "one JSON object" in found[2] and "JSON object instead" in found[1]
+    told = "printed a JSON list, where the item asks for one JSON object (a dict with the fields as keys)"
+    assert json_problem('[{"members": 2, "points": 42.25}]', TOTAL) == told
+    assert json_problem('{"members": 2, "points": 42.25}', TOTAL) is None
+    many = "a JSON list, one object per member with name and points"
+    assert json_problem('[{"name": "Ana", "points": 1}]', many) is None

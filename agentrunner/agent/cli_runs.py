@@ -277,11 +277,28 @@ def _too_precise(documents: list[object], item_text: str) -> str | None:
     return None
 
 
+# "print one JSON object with the fields qsos, dupes, …" — not "one object per player", nor a list of them
+_ONE_OBJECT = re.compile(
+    r"\b(?:one|a single|single|an?)\s+(?:JSON\s+)?(?:object|dict|mapping)\b(?!\s+(?:per|for|of)\b)", re.I
+)
+_MANY = re.compile(r"\b(?:list|array|objects|per line|one per|each)\b", re.I)
+
+
+def one_object_asked(item_text: str) -> bool:
+    """Whether the item asks for one JSON object, not a list of entries (heldout16 score-json, ticked
+    WRONG: "print one JSON object with the fields qsos, dupes, …" printed a list of five copies)."""
+    return bool(_ONE_OBJECT.search(item_text)) and not _MANY.search(item_text)
+
+
 def json_problem(output: str, item_text: str) -> str | None:
     """What is wrong with an option's output that the item asks to be JSON, or None."""
     documents = _documents(output)
     if documents is None:
         return f"printed no JSON (it begins {output.strip()[:80]!r})"
+    if one_object_asked(item_text) and (len(documents) != 1 or not isinstance(documents[0], dict)):
+        kinds = {list: "list", dict: "object"}
+        shape = "several JSON documents" if len(documents) != 1 else f"a JSON {kinds.get(type(documents[0]), 'value')}"
+        return f"printed {shape}, where the item asks for one JSON object (a dict with the fields as keys)"
     wrong = _too_precise(documents, item_text) or _not_numbers(documents, item_text)
     if wrong:
         return wrong
@@ -381,6 +398,7 @@ def option_run_check(
 
 
 __all__ = [
-    "asked_fields", "decimals_asked", "has_field", "json_problem", "option_run_check", "quoted_command",
+    "asked_fields", "decimals_asked", "has_field", "json_problem", "one_object_asked", "option_run_check",
+    "quoted_command",
     "runnable_packages", "sample_value", "sub_commands",
 ]  # fmt: skip

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..chat import ChatRequest, Message
-from .cli_runs import asked_fields, decimals_asked, has_field, quoted_command
+from .cli_runs import asked_fields, decimals_asked, has_field, one_object_asked, quoted_command
 from .options import asked_options
 
 MAX_TOKENS = 300  # a dozen field expressions
@@ -63,6 +63,17 @@ PROMPT = (
     "variables ({names}) and what the code shows; round or convert as the task says. Only the fields the task "
     "names; a number stays a number (not the text the loop formats it into) unless the task asks for text. "
     "Answer JSON: "
+    '{{"fields": [{{"key": "...", "value": "..."}}]}}\n\n'
+    "Task: {task}\n\nThe command's code ({path}):\n```python\n{source}\n```\n"
+)
+# "print one JSON object with the fields qsos, dupes, points, …" (heldout16 score-json): the loop prints
+# a summary's lines, and the object's values come from what the function holds before it
+ONE_OBJECT_PROMPT = (
+    "A command prints a summary with the loop below. The task adds a --json option that prints one JSON object "
+    "instead (not a list), with the fields the task asks for, in its order. For each field answer its JSON key "
+    "and a Python expression for its value, using the function's variables ({names}) and what the code shows, "
+    "not the loop's variables; round or convert as the task says. Only the fields the task names; a number "
+    "stays a number unless the task asks for text. Answer JSON: "
     '{{"fields": [{{"key": "...", "value": "..."}}]}}\n\n'
     "Task: {task}\n\nThe command's code ({path}):\n```python\n{source}\n```\n"
 )
@@ -225,24 +236,38 @@ def _json_import(lines: list[str], tree: ast.Module) -> list[str]:
     return [*lines[:at], "import json", *lines[at:]]
 
 
-def json_source(text: str, handler: Handler, fields: list[tuple[str, str]], call_sites: bool = True) -> str:
+def json_source(
+    text: str, handler: Handler, fields: list[tuple[str, str]], call_sites: bool = True, one_object: bool = False
+) -> str:
     """The module ``text`` with the JSON branch in the handler (and, for ``as_json``, its parameter
-    and the argument where it is called); the parser line is added by the caller."""
+    and the argument where it is called); the parser line is added by the caller. The branch prints
+    a list, one object per entry of the loop — or, ``one_object``, one object of the fields."""
     lines = text.splitlines()
     function, loop = handler.function, handler.loop
     indent = " " * handler.before.col_offset
     target = ast.get_source_segment(text, loop.target) or ast.unparse(loop.target)
     rows = ast.get_source_segment(text, loop.iter) or ast.unparse(loop.iter)
     taken = _local_names(function)
-    name = next(n for n in ("entries", "json_entries", "json_rows_") if n not in taken)
+    names = ("data", "json_data", "json_object_") if one_object else ("entries", "json_entries", "json_rows_")
+    name = next(n for n in names if n not in taken)
+
+    def pairs(pad: int) -> list[str]:
+        return [f"{indent}{' ' * pad}{json.dumps(key)}: {value}," for key, value in fields]
+
+    if one_object:
+        made = [f"{indent}    {name} = {{", *pairs(8), f"{indent}    }}"]
+    else:
+        made = [
+            f"{indent}    {name} = [",
+            f"{indent}        {{",
+            *pairs(12),
+            f"{indent}        }}",
+            f"{indent}        for {target} in {rows}",
+            f"{indent}    ]",
+        ]
     branch = [
         f"{indent}if {handler.flag}:",
-        f"{indent}    {name} = [",
-        f"{indent}        {{",
-        *(f"{indent}            {json.dumps(key)}: {value}," for key, value in fields),
-        f"{indent}        }}",
-        f"{indent}        for {target} in {rows}",
-        f"{indent}    ]",
+        *made,
         f"{indent}    print(json.dumps({name}, indent=2))",
         f"{indent}    {handler.returns}",
     ]
@@ -360,10 +385,15 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
     handler = find_handler(tree, command, reader)
     if handler is None:
         return None
+    one = one_object_asked(item_text)
     names = _target_names(handler.loop)
-    allowed = names + sorted(_local_names(handler.function) | _module_names(tree))
+    local = _local_names(handler.function)
+    if one:  # the function's own names, not the loop's: one object is made once, before the loop
+        names = sorted(local - set(names))
+    allowed = names + sorted((set(names) if one else local) | _module_names(tree))
     source = ast.get_source_segment(text, handler.function) or ""
-    prompt = PROMPT.format(names=", ".join(names), task=item_text.strip(), path=path, source=source)
+    template = ONE_OBJECT_PROMPT if one else PROMPT
+    prompt = template.format(names=", ".join(names), task=item_text.strip(), path=path, source=source)
     messages = [Message(role="user", content=prompt)]
     fields: list[tuple[str, str]] | None = None
     for _ in range(TRIES):
@@ -377,7 +407,7 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
         ]
     if fields is None or problem is not None:
         return None
-    new = json_source(text, handler, fields)
+    new = json_source(text, handler, fields, one_object=one)
     statement, variable, anchor = parser
     if handler.before.lineno <= anchor:
         return None  # a handler above the parser's lines: the line numbers would have moved
@@ -387,7 +417,8 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
         variable = f"{command.replace('-', '_')}_parser"
         row = statement.lineno - 1
         lines[row] = lines[row][: statement.col_offset] + f"{variable} = " + lines[row][statement.col_offset :]
-    argument = f'{variable}.add_argument("--json", action="store_true", help="print a JSON list instead")'
+    kind = "object" if one else "list"
+    argument = f'{variable}.add_argument("--json", action="store_true", help="print a JSON {kind} instead")'
     lines = [*lines[:anchor], indent + argument, *lines[anchor:]]
     new = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
     new = "\n".join(_json_import(new.splitlines(), ast.parse(new))) + ("\n" if new.endswith("\n") else "")
@@ -396,7 +427,8 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
     except SyntaxError:
         return None
     keys = ", ".join(key for key, _ in fields)
-    summary = f"{path}: `{package} {command} --json` prints a JSON list, one object per entry ({keys})"
+    what = "one JSON object" if one else "a JSON list, one object per entry"
+    summary = f"{path}: `{package} {command} --json` prints {what} ({keys})"
     return path, new, summary
 
 
