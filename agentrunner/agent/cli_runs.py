@@ -296,8 +296,9 @@ def json_problem(output: str, item_text: str) -> str | None:
     if documents is None:
         return f"printed no JSON (it begins {output.strip()[:80]!r})"
     if one_object_asked(item_text) and (len(documents) != 1 or not isinstance(documents[0], dict)):
-        kinds = {list: "list", dict: "object"}
-        shape = "several JSON documents" if len(documents) != 1 else f"a JSON {kinds.get(type(documents[0]), 'value')}"
+        document = documents[0]
+        kind = "list" if isinstance(document, list) else "object" if isinstance(document, dict) else "value"
+        shape = "several JSON documents" if len(documents) != 1 else f"a JSON {kind}"
         return f"printed {shape}, where the item asks for one JSON object (a dict with the fields as keys)"
     wrong = _too_precise(documents, item_text) or _not_numbers(documents, item_text)
     if wrong:
