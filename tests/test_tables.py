@@ -316,3 +316,34 @@ def test_a_table_kept_to_one_year_shows_no_row_of_another(tmp_path: Path) -> Non
     assert problem and "1 dated rows in the table, but data/harvests.csv has 2 records of 2025" in problem
     heavy = "docs/h.md: the 2025 harvests over 20 lb from data/harvests.csv as a table, date, hive and kg"
     assert table_problem(_page(september, "docs/h.md"), heavy, tmp_path) is None  # another filter too
+
+
+def test_an_acronym_value_filters_and_a_column_list_needs_no_colon(tmp_path: Path) -> None:
+    """heldout16 cw-contacts-table (Qwen, blind, 47bb5bc, ticked WRONG): "a Markdown table of all the
+    CW contacts in data/log.csv, columns date, time (UTC), call and band" got every contact (SSB and
+    FT8 too) under the CSV's own columns: "CW" (two letters, the data has `CW` and `cw`) was no
+    mention of a value, and "columns date, …" without a colon or "with" no column list."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "log.csv").write_text(
+        "date,time,call,freq,mode\n2026-05-02,0705,DL1ABC,7.012,CW\n2026-05-02,0712,F5XYZ,7.018,cw\n"
+        "2026-05-02,0731,G4ABC/P,7.155,SSB\n2026-05-02,0802,OK2PQ,7.074,FT8\n2026-05-03,0930,DL1ABC,14.020,CW\n"
+        "2026-05-03,1010,EA8/G4KLM,14.210,SSB\n2026-05-03,1022,SP9XX,14.074,FT8\n",
+        "utf-8",
+    )
+    item = (
+        "docs/cw.md: a Markdown table of all the CW contacts in data/log.csv, columns date, time (UTC), call and band"
+    )
+    assert asked_columns(item) == ["date", "time", "call", "band"]
+    head = "| date | time | call | band |\n|---|---|---|---|\n"
+    cw = "| 2026-05-02 | 0705 | DL1ABC | 40m |\n| 2026-05-02 | 0712 | F5XYZ | 40m |\n"
+    cw += "| 2026-05-03 | 0930 | DL1ABC | 20m |\n"
+    assert table_problem(_page(head + cw, "docs/cw.md"), item, tmp_path) is None
+    mixed = head + cw + "| 2026-05-02 | 0731 | G4ABC/P | 40m |\n"
+    problem = table_problem(_page(mixed, "docs/cw.md"), item, tmp_path)
+    assert problem is not None and "whose mode is ssb" in problem and "the 'cw' ones only" in problem
+    written = "| date | time | call | freq | mode |\n|---|---|---|---|---|\n"
+    written += "| 2026-05-02 | 0705 | DL1ABC | 7.012 | CW |\n"
+    problem = table_problem(_page(written, "docs/cw.md"), item, tmp_path)
+    assert problem is not None and "no column for 'band'" in problem
+    # a short word in lower case is no value named ("an id", "of", "ok"): only the capitals are
+    assert asked_columns("docs/x.md: a table, columns id, name and size") == ["id", "name", "size"]

