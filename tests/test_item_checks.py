@@ -234,6 +234,34 @@ def test_a_docstring_says_what_the_item_asks_it_to_say() -> None:
     assert docstrings_problem([change("hits/stats.py", stats, vague)], plain) is None
 
 
+def test_a_docstring_answers_the_items_questions_in_its_own_words() -> None:
+    """heldout16 band-for-docstring (Qwen, blind, 47bb5bc, refused twice): asked "what unit the
+    frequency is in, what it gives back, and what happens when the frequency isn't in any band", the
+    docstring said "in MHz", "returns the name of the amateur band" and "raises a ValueError" — two of
+    the five asked words. Each question is answered in other words; one left unanswered is refused."""
+    bands = "def band_for(freq_mhz):\n    if freq_mhz > 0:\n        return '20m'\n    raise ValueError(freq_mhz)\n"
+    item = (
+        "`band_for` in qsolog/bands.py has no docstring. Add one that says what unit the frequency is in, "
+        "what it gives back, and what happens when the frequency isn't in any band"
+    )
+
+    def documented(doc: str) -> str:
+        return bands.replace("):\n", f'):\n    """{doc}"""\n', 1)
+
+    for right in (
+        "Takes a frequency in MHz and returns the name of the amateur band it is in. If the frequency is not "
+        "in any band, it raises a ValueError.",
+        "The name of the band holding a frequency given in MHz; a ValueError when no band holds it.",
+    ):
+        assert docstrings_problem([change("qsolog/bands.py", bands, documented(right))], item) is None
+    half = documented("The band (its name) of a frequency in MHz.")
+    problem = docstrings_problem([change("qsolog/bands.py", bands, half)], item)
+    assert problem and problem.endswith("nothing of what happens otherwise (an error raised, None, …): say that "
+                                        "in it, in a sentence or two")
+    vague = documented("Band for the frequency.")
+    assert docstrings_problem([change("qsolog/bands.py", bands, vague)], item)
+
+
 def test_a_docstring_asked_for_a_range_states_one() -> None:
     """heldout12 docstring-expected-score (Qwen, ticked WRONG): "… whose point of view the number is
     from and what range it's in" got a docstring with half the asked words and no bound."""
