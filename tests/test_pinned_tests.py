@@ -21,6 +21,7 @@ from agentrunner.agent.pinned_tests import (
     boundary_calls,
     calls_in,
     calls_prompt,
+    example_calls,
     find_target,
     pinned_tests,
     run_calls,
@@ -286,6 +287,38 @@ def test_a_tests_item_is_done_with_the_calls_the_model_picks_and_one_more_try(ws
     text = (ws.root / "tests" / "test_clamp_pct.py").read_text("utf-8")
     assert "((150,), {}, 100)," in text and '((5,), {"high": 0}, 0),' in text and "clamp_pct(5, high=-1)" in text
     assert pytest_in(ws.root, "tests/test_clamp_pct.py") == 0
+
+
+def test_the_items_own_examples_are_calls(ws: Workspace) -> None:
+    """heldout16 prefix-tests (Qwen, blind, 47bb5bc): "G4ABC → G4, EA8/G4ABC → EA8, W1AW/4 → W4"
+    named the branches; the model's calls (`G4ABC/P1` … `G4ABC/P15`) ran none of them, and with
+    two tries not enough nothing was written. The examples' inputs are calls of their own."""
+    sign = find_target(ws.root, ["pkg/calc.py"], ["sign"])
+    assert sign is not None
+    assert example_calls(sign, "tests for sign: 5 → 1, -3 -> -1 and `0` => 0") == ["sign(5)", "sign(-3)", "sign(0)"]
+    clamp = find_target(ws.root, ["pkg/calc.py"], ["clamp_pct"])
+    assert clamp is not None and example_calls(clamp, "clamp_pct: 150 → 100") == []  # three parameters
+    (ws.root / "pkg" / "calls.py").write_text("def prefix_of(call: str) -> str:\n    return call[:2]\n", "utf-8")
+    prefix = find_target(ws.root, ["pkg/calls.py"], ["prefix_of"])
+    assert prefix is not None
+    item = "Write tests for prefix_of. G4ABC → G4, EA8/G4ABC → EA8, W1AW/4 → W4, and a /P changes nothing."
+    assert example_calls(prefix, item) == ["prefix_of('G4ABC')", "prefix_of('EA8/G4ABC')", "prefix_of('W1AW/4')"]
+
+
+@needs_sandbox
+def test_the_examples_make_calls_enough_where_the_models_are_not(ws: Workspace) -> None:
+    (ws.root / "pkg" / "calls.py").write_text(
+        'def prefix_of(call: str) -> str:\n    if "/" in call:\n        return call.split("/")[0]\n'
+        "    return call[:2]\n",
+        "utf-8",
+    )
+    title = "Write tests for `prefix_of` in pkg/calls.py: G4ABC → G4, EA8/G4ABC → EA8"
+    ctx = ScriptedModel(ws, title, ["prefix_of('G4ABC')"])  # the slash's branch never run by the model's calls
+    result = run_loop(ctx, ctx.item.title, ["pkg/calls.py"], [], 512)
+    assert result.error is None, result.error
+    assert len(ctx.requests) == 1 and "tests/test_prefix_of.py: tests of `prefix_of`" in result.text
+    assert "EA8/G4ABC" in (ws.root / "tests" / "test_prefix_of.py").read_text("utf-8")
+    assert pytest_in(ws.root, "tests/test_prefix_of.py") == 0
 
 
 @needs_sandbox

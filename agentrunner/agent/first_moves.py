@@ -42,6 +42,7 @@ from .pinned_tests import (
     boundary_calls,
     calls_in,
     calls_prompt,
+    example_calls,
     find_target,
     more_calls_prompt,
     pinned_tests,
@@ -147,7 +148,7 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
         Message(role="system", content="You pick the calls a careful tester makes of a Python function."),
         Message(role="user", content=calls_prompt(target, text)),
     ]
-    calls: list[str] = []
+    calls: list[str] = example_calls(target, text)  # the item's own "G4ABC → G4": run whatever the model adds
     bounds: list[str] = []
     run: Run | None = None
     for _ in range(CALLS_TRIES):

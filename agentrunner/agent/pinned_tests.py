@@ -768,6 +768,37 @@ def calls_in(reply: str, name: str) -> list[str]:
     return calls
 
 
+# "G4ABC → G4, EA8/G4ABC → EA8, W1AW/4 → W4": an input and what it gives, as the item writes them
+_EXAMPLE = re.compile(r"(?<![\w/.-])[`'\"]?(-?\w[\w./:+-]*?)[`'\"]?\s*(?:→|->|⇒|=>)\s*[`'\"]?[\w./:+-]+")
+MAX_EXAMPLES = 12
+
+
+def example_calls(target: Target, item_text: str) -> list[str]:
+    """The calls the item's own examples make, for a function of one parameter: "G4ABC → G4" is
+    ``prefix_of("G4ABC")`` (heldout16 prefix-tests, blind: the item gave three and the model's
+    calls, ``G4ABC/P1`` … ``G4ABC/P15``, ran none of the branches they name). A number is a
+    number unless the parameter is annotated ``str``; what the function returns is pinned from
+    running it, not read from the item."""
+    if len(target.parameters) != 1:
+        return []
+    try:
+        function = ast.parse(target.source).body[0]
+    except (SyntaxError, IndexError):
+        return []
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or not function.args.args:
+        return []
+    annotation = function.args.args[0].annotation
+    numeric = not (isinstance(annotation, ast.Name) and annotation.id == "str")  # "5 → 1" of `sign(value)`
+    calls: list[str] = []
+    for found in _EXAMPLE.finditer(item_text):
+        value = found.group(1).rstrip(".:")
+        literal = value if numeric and re.fullmatch(r"-?\d+(?:\.\d+)?", value) else repr(value)
+        call = f"{target.name}({literal})"
+        if value and call not in calls:
+            calls.append(call)
+    return calls[:MAX_EXAMPLES]
+
+
 def run_calls(workspace: Workspace, target: Target, calls: list[str], *, task_id: str, timeout: float) -> Run | None:
     """Make the calls in the sandbox (read-only); None when it cannot run here."""
     root = workspace.root
@@ -1032,6 +1063,7 @@ __all__ = [
     "asks_about_errors",
     "calls_in",
     "calls_prompt",
+    "example_calls",
     "find_target",
     "more_calls_prompt",
     "pinned_tests",
