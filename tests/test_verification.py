@@ -296,6 +296,21 @@ def test_a_local_s_type_hint_is_no_change_of_code() -> None:
     assert "the code changed" in (asked_problem(changed, "Add type hints to `m.py`", None) or "")
 
 
+def test_what_only_the_type_checker_reads_is_no_change_of_code() -> None:
+    """heldout16 stats-strict-hints: "I want `mypy --strict qsolog/stats.py` to pass" — the hand
+    solution declares `K = TypeVar("K", bound=Hashable)` for `tally`, and was refused as a code change."""
+    before = "def tally(rows, key):\n    return {key(row): 1 for row in rows}\n"
+    hinted = (
+        "from typing import TYPE_CHECKING, TypeAlias, TypeVar\n\nK = TypeVar('K')\nRows: TypeAlias = list[str]\n"
+        "if TYPE_CHECKING:\n    from collections.abc import Callable\n\n\n"
+        "def tally(rows: Rows, key: Callable[[str], K]) -> dict[K, int]:\n    return {key(row): 1 for row in rows}\n"
+    )
+    item = "type hints for m.py: `mypy --strict m.py` must pass"
+    assert asked_problem([change("m.py", before, hinted)], item, None) is None
+    ran = hinted.replace("K = TypeVar('K')", "K = TypeVar('K')\nLIMIT = 3")
+    assert "the code changed" in (asked_problem([change("m.py", before, ran)], item, None) or "")
+
+
 def test_yaml_is_skipped_with_a_note_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     import agentrunner.agent.verification as verification
 

@@ -459,9 +459,31 @@ class _Unannotated(ast.NodeTransformer):
         return ast.copy_location(ast.Assign(targets=[node.target], value=node.value), node)
 
 
+_TYPING_MAKERS = {"TypeVar", "ParamSpec", "TypeVarTuple", "NewType"}
+
+
+def _typing_only(node: ast.stmt) -> bool:
+    """A module statement that exists for the type checker: ``K = TypeVar("K")``, ``Alias: TypeAlias
+    = …``, ``if TYPE_CHECKING:`` (heldout16 stats-strict-hints: the hand solution for `mypy --strict`
+    declared a TypeVar, and was refused as a code change)."""
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+        func = node.value.func
+        return (func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")) in _TYPING_MAKERS
+    if isinstance(node, ast.AnnAssign):
+        annotation = node.annotation
+        return (annotation.id if isinstance(annotation, ast.Name) else getattr(annotation, "attr", "")) == "TypeAlias"
+    if isinstance(node, ast.If):
+        test = node.test
+        return (test.id if isinstance(test, ast.Name) else getattr(test, "attr", "")) == "TYPE_CHECKING"
+    return type(node).__name__ == "TypeAlias"  # `type Pairs = list[tuple[str, int]]` (3.12)
+
+
 def _without_notes(source: bytes) -> str:
-    """The module's code without docstrings, annotations and imports: what runs."""
-    tree = _Unannotated().visit(ast.parse(source))
+    """The module's code without docstrings, annotations, imports and what only the type checker
+    reads: what runs."""
+    parsed = ast.parse(source)
+    parsed.body = [node for node in parsed.body if not _typing_only(node)]
+    tree = _Unannotated().visit(parsed)
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             body = node.body
