@@ -318,7 +318,7 @@ def test_a_table_kept_to_one_year_shows_no_row_of_another(tmp_path: Path) -> Non
     assert table_problem(_page(september, "docs/h.md"), heavy, tmp_path) is None  # another filter too
 
 
-def test_an_acronym_value_filters_and_a_column_list_needs_no_colon(tmp_path: Path) -> None:
+def test_an_acronym_value_filters_all_its_records_and_a_column_list_needs_no_colon(tmp_path: Path) -> None:
     """heldout16 cw-contacts-table (Qwen, blind, 47bb5bc, ticked WRONG): "a Markdown table of all the
     CW contacts in data/log.csv, columns date, time (UTC), call and band" got every contact (SSB and
     FT8 too) under the CSV's own columns: "CW" (two letters, the data has `CW` and `cw`) was no
@@ -345,5 +345,11 @@ def test_an_acronym_value_filters_and_a_column_list_needs_no_colon(tmp_path: Pat
     written += "| 2026-05-02 | 0705 | DL1ABC | 7.012 | CW |\n"
     problem = table_problem(_page(written, "docs/cw.md"), item, tmp_path)
     assert problem is not None and "no column for 'band'" in problem
+    # the wrong patch of the suite: the CW contacts logged as `cw` left out
+    upper = head + "| 2026-05-02 | 0705 | DL1ABC | 40m |\n| 2026-05-03 | 0930 | DL1ABC | 20m |\n"
+    problem = table_problem(_page(upper, "docs/cw.md"), item, tmp_path)
+    assert problem is not None and "lists 2 of the 3 records of data/log.csv" in problem and "0712" in problem
+    for other in ("all the CW contacts on 40m", "the CW contacts"):  # more said of which, or not "all"
+        assert table_problem(_page(upper, "docs/cw.md"), item.replace("all the CW contacts", other), tmp_path) is None
     # a short word in lower case is no value named ("an id", "of", "ok"): only the capitals are
     assert asked_columns("docs/x.md: a table, columns id, name and size") == ["id", "name", "size"]

@@ -22,6 +22,8 @@ import io
 import json
 import re
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -159,23 +161,37 @@ def _best_record(row: list[str], found: list[dict[str, Any]]) -> dict[str, Any] 
     return found[scored[-1][1]]
 
 
-def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
-    """A record the table lists on the other side of the filter the item states from others it
-    lists (some vehicles in service, one not), or None. Only a mix is refused: which side the item
-    wants is read from a negation just before its words, and a misread one must not refuse a table."""
-    if _NOT_A_FILTER.search(item_text):
-        return None
-    key = _key_field(table[1:], found)
-    if key is not None:
-        by_key = {_plain(record.get(key, "")): record for record in found}
-        listed = [by_key[cell] for row in table[1:] for cell in row if cell in by_key]
-    else:
-        # no field tells the records apart (rides: dates and riders repeat): the record a row
-        # shows the most values of, two or more (heldout15 club-rides-table)
-        listed = [record for row in table[1:] if (record := _best_record(row, found)) is not None]
-        key = next(iter(found[0]), None) if found else None
-        if key is None:
-            return None
+@dataclass
+class _Filter:
+    """A filter the item's words state on one field of the records: which side it keeps, and how to say it."""
+
+    field: str
+    keeps: Callable[[dict[str, Any]], bool]
+    what: str  # "the 'cw' ones", "those 'club' (whose club is 'yes')"
+    whole: bool = False  # "all the CW contacts in data/log.csv": every record it keeps, and no other filter
+
+
+# "all the CW contacts in data/log.csv, …": all of them, nothing more said of which ("… on 40m" is more)
+_ALL_BEFORE = re.compile(r"\b(?:all|every|each)\b(?:\W+\w+){0,2}\W*$", re.IGNORECASE)
+_MORE_SAID = re.compile(
+    r"\b(?:on|in|at|from|with|since|before|after|over|under|above|below|during|between|by|that|which|who|where|"
+    r"whose|than|per)\b",
+    re.IGNORECASE,
+)
+
+
+def _whole(item_text: str, mention: re.Match[str]) -> bool:
+    """Whether the item asks for every record of the value it names and says nothing more of which."""
+    if not _ALL_BEFORE.search(item_text[: mention.start()]):
+        return False
+    rest = re.sub(rf"\b(?:in|from|of)\s+(?:the\s+)?{_DATA_PATH.pattern}", " ", item_text[mention.end() :], flags=re.I)
+    return _MORE_SAID.search(re.split(r"[,.;:\n(—–]", rest, maxsplit=1)[0]) is None
+
+
+def _filters(found: list[dict[str, Any]], item_text: str) -> list[_Filter]:
+    """The filters the item states: a yes/no field it names ("still in service", "not retired"), or
+    the one value of a field of a few values it names ("the CW contacts", "non-diesel")."""
+    filters: list[_Filter] = []
     for field in dict.fromkeys(name for record in found for name in record):
         values = [_truth(record[field]) for record in found if field in record]
         if set(values) - {""} == {"true", "false"}:  # a blank is no yes (rides.csv: `club` yes, no or blank)
@@ -183,10 +199,13 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
             if mention is None:
                 continue
             negated = _negated(item_text, mention.start())
-            sides = {(_truth(record.get(field, False)) == "true") != negated for record in listed}
             kept = sorted({str(r[field]) for r in found if field in r and (_truth(r[field]) == "true") != negated})
+
+            def truthy(record: dict[str, Any], field: str = field, negated: bool = negated) -> bool:
+                return (_truth(record.get(field, False)) == "true") != negated
+
             what = f"those {mention.group(0)!r} (whose {field} is {' or '.join(repr(v) for v in kept)})"
-            odd = [record for record in listed if (_truth(record.get(field, False)) == "true") == negated]
+            filters.append(_Filter(field, truthy, what))
         else:
             distinct = set(values)
             strings = all(isinstance(record[field], str) for record in found if field in record)
@@ -197,16 +216,72 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
                 continue  # "easy, tempo or long": the values listed, no filter
             value, mention = mentioned[0]
             negated = _negated(item_text, mention.start())
-            sides = {(_plain(record.get(field, "")) == value) != negated for record in listed}
+
+            def equal(record: dict[str, Any], field: str = field, value: str = value, negated: bool = negated) -> bool:
+                return (_plain(record.get(field, "")) == value) != negated
+
             what = f"the {'non-' if negated else ''}{value!r} ones"
-            odd = [record for record in listed if (_plain(record.get(field, "")) == value) == negated]
+            filters.append(_Filter(field, equal, what, whole=not negated and _whole(item_text, mention)))
+    return filters
+
+
+def _listed(table: list[list[str]], found: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None]:
+    """The records the table's rows show, and the field naming a record (None: no records)."""
+    key = _key_field(table[1:], found)
+    if key is not None:
+        by_key = {_plain(record.get(key, "")): record for record in found}
+        return [by_key[cell] for row in table[1:] for cell in row if cell in by_key], key
+    # no field tells the records apart (rides: dates and riders repeat): the record a row shows the
+    # most values of, two or more (heldout15 club-rides-table)
+    listed = [record for row in table[1:] if (record := _best_record(row, found)) is not None]
+    return listed, next(iter(found[0]), None) if found else None
+
+
+def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
+    """A record the table lists on the other side of the filter the item states from others it
+    lists (some vehicles in service, one not), or None. Only a mix is refused: which side the item
+    wants is read from a negation just before its words, and a misread one must not refuse a table."""
+    if _NOT_A_FILTER.search(item_text):
+        return None
+    listed, key = _listed(table, found)
+    if key is None:
+        return None
+    for found_filter in _filters(found, item_text):
+        sides = {found_filter.keeps(record) for record in listed}
+        odd = [record for record in listed if not found_filter.keeps(record)]
         if len(sides) > 1 and odd:
-            record = odd[0]
+            record, field = odd[0], found_filter.field
             return (
                 f"the table lists {_plain(record.get(key))}, whose {field} is {_plain(record.get(field))} in "
-                f"{source}: the item asks for {what} only; leave such records out"
+                f"{source}: the item asks for {found_filter.what} only; leave such records out"
             )
     return None
+
+
+def value_cover_problem(
+    table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str
+) -> str | None:
+    """A table of the records the item's one filter keeps ("all the CW contacts") that lists only
+    some of them (heldout16 cw-contacts-table's wrong patch: six of the eight CW contacts, the ones
+    logged as `cw` left out). Another restriction ("only", a year, "at least") may keep fewer: no refusal."""
+    if _NOT_A_FILTER.search(item_text) or _RESTRICTING.search(item_text) or _ONE_YEAR.search(item_text):
+        return None
+    filters = _filters(found, item_text)
+    listed, key = _listed(table, found)
+    if len(filters) != 1 or key is None or not listed or not filters[0].whole:
+        return None
+    (kept,) = filters
+    wanted = [record for record in found if kept.keeps(record)]
+    shown = {id(record) for record in listed}
+    missing = [record for record in wanted if id(record) not in shown]
+    if not missing or not all(kept.keeps(record) for record in listed):
+        return None
+    record = missing[0]
+    return (
+        f"the table lists {len(wanted) - len(missing)} of the {len(wanted)} records of {source} the item asks for "
+        f"({kept.what}): {_plain(record.get(key))} (whose {kept.field} is {_plain(record.get(kept.field))}) is "
+        "missing — list them all"
+    )
 
 
 # "only the items given per 100 g", "that need watering at least once a week (interval 7 days or
@@ -523,6 +598,7 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
                     filter_problem(table, found, item_text, source)
                     or unfiltered_problem(table, found, item_text, source)
                     or year_cover_problem(table, found, item_text, source)
+                    or value_cover_problem(table, found, item_text, source)
                     or values_problem(table, found, source)
                 )
                 if problem:
@@ -539,5 +615,6 @@ __all__ = [
     "records",
     "table_problem",
     "unfiltered_problem",
+    "value_cover_problem",
     "values_problem",
 ]
