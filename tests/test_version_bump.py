@@ -241,3 +241,20 @@ def test_a_docs_page_stating_the_version_follows_and_its_changelog_does_not(ws: 
     (ws.root / "hits" / "__init__.py").write_text('__version__ = "0.5.0"\n', "utf-8")
     problem = release_problem([pyproject], "Bump the version to the next minor. get them all", ws.root)
     assert problem is not None and problem.startswith("docs/usage.md: still version 0.4.2")
+
+
+def test_a_released_changelog_section_renamed_to_the_new_version_is_refused(tmp_path: Path) -> None:
+    """heldout16 minor-version's wrong patch: every place moved to 0.5.0, and the changelog's
+    "## [0.4.2] - 2026-04-18" renamed "## [0.5.0] - 2026-04-18" — the release that is out rewritten."""
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT.replace('"0.4.2"', '"0.5.0"', 1), "utf-8")
+    pyproject = FileChange("pyproject.toml", PYPROJECT.encode(), PYPROJECT.replace('"0.4.2"', '"0.5.0"', 1).encode())
+    log = "# Changelog\n\n## [Unreleased]\n\n- Bands.\n\n## [0.4.2] - 2026-04-18\n\n- First.\n"
+    renamed = FileChange("CHANGELOG.md", log.encode(), log.replace("[0.4.2]", "[0.5.0]").encode())
+    problem = release_problem([pyproject, renamed], "Bump the version to the next minor", tmp_path)
+    assert problem == (
+        "CHANGELOG.md: the released section 0.4.2 (2026-04-18) is gone or renamed; leave released sections as "
+        "they are (add a section for 0.5.0 above them if one is asked)"
+    )
+    cut = log.replace("## [Unreleased]", "## [0.5.0] - 2026-12-02")
+    added = FileChange("CHANGELOG.md", log.encode(), cut.encode())
+    assert release_problem([pyproject, added], "Bump the version to the next minor", tmp_path) is None

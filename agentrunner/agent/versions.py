@@ -227,6 +227,14 @@ def release_problem(changes: list[FileChange], item_text: str, root: Path, today
         if change.after is None or not _CHANGELOG.match(PurePosixPath(change.path).name):
             continue
         before, after = _releases(change.before), _releases(change.after)
+        gone = [version for version, dated in before.items() if dated and version not in after]
+        if gone:
+            # heldout16 minor-version's wrong patch: "## [0.6.0] - 2026-04-18" renamed 0.7.0 — a
+            # released section is history; the new version gets a section of its own
+            return (
+                f"{change.path}: the released section {gone[0]} ({before[gone[0]]}) is gone or renamed; leave "
+                f"released sections as they are (add a section for {new} above them if one is asked)"
+            )
         for version, dated in after.items():
             if version in before:
                 continue
