@@ -39,7 +39,7 @@ from .intent import item_intent
 from .journal import FileChange
 from .loop import run_loop
 from .sources import data_files, files_named, modules_named, python_modules
-from .tables import asked_columns, keeps_some, records, table_problem
+from .tables import asked_columns, filter_where, keeps_some, records, table_problem
 from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 from .verification import is_test_file
@@ -588,6 +588,18 @@ class DataTable(Recipe):
             if error is None:  # the gate's table checks, before writing: refused, the model hears why
                 page = FileChange(destination, before, render(headers, rows).encode())
                 error = table_problem([page], item_text, root)
+            where = filter_where(found, item_text)
+            if error is not None and where is not None and result.data and result.data.get("where") != where:
+                # the one filter the item states, written by code: the model's columns with it
+                tried = {**result.data, "where": where}
+                tried_headers, tried_rows, failed = run_table(
+                    ctx.workspace, source, tried, task_id=ctx.item.id, timeout=60.0, helpers=helpers
+                )
+                if failed is None:
+                    trial = FileChange(destination, before, render(tried_headers, tried_rows).encode())
+                    failed = table_problem([trial], item_text, root)
+                if failed is None:
+                    result.data, headers, rows, error = tried, tried_headers, tried_rows, None
             if error is None:
                 break
         if error is not None:

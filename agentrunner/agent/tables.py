@@ -169,6 +169,8 @@ class _Filter:
     keeps: Callable[[dict[str, Any]], bool]
     what: str  # "the 'cw' ones", "those 'club' (whose club is 'yes')"
     whole: bool = False  # "all the CW contacts in data/log.csv": every record it keeps, and no other filter
+    value: str | None = None  # the value kept ("cw"; "true" for a yes/no field), as the records hold it plainly
+    negated: bool = False
 
 
 # "all the CW contacts in data/log.csv, …": all of them, nothing more said of which ("… on 40m" is more)
@@ -205,7 +207,7 @@ def _filters(found: list[dict[str, Any]], item_text: str) -> list[_Filter]:
                 return (_truth(record.get(field, False)) == "true") != negated
 
             what = f"those {mention.group(0)!r} (whose {field} is {' or '.join(repr(v) for v in kept)})"
-            filters.append(_Filter(field, truthy, what))
+            filters.append(_Filter(field, truthy, what, value="true", negated=negated))
         else:
             distinct = set(values)
             strings = all(isinstance(record[field], str) for record in found if field in record)
@@ -221,7 +223,8 @@ def _filters(found: list[dict[str, Any]], item_text: str) -> list[_Filter]:
                 return (_plain(record.get(field, "")) == value) != negated
 
             what = f"the {'non-' if negated else ''}{value!r} ones"
-            filters.append(_Filter(field, equal, what, whole=not negated and _whole(item_text, mention)))
+            whole = not negated and _whole(item_text, mention)
+            filters.append(_Filter(field, equal, what, whole=whole, value=value, negated=negated))
     return filters
 
 
@@ -235,6 +238,23 @@ def _listed(table: list[list[str]], found: list[dict[str, Any]]) -> tuple[list[d
     # most values of, two or more (heldout15 club-rides-table)
     listed = [record for row in table[1:] if (record := _best_record(row, found)) is not None]
     return listed, next(iter(found[0]), None) if found else None
+
+
+def filter_where(found: list[dict[str, Any]], item_text: str) -> str | None:
+    """A Python ``where`` over ``row`` (a record) for the one filter the item states, when it states
+    nothing else of which records to keep ("all the CW contacts": ``mode`` is ``cw`` in any case), or
+    None. The data-table recipe tries it when the model's own filter is refused (heldout16
+    cw-contacts-table: Qwen answered ``True``, then ``row['call'] is None``)."""
+    if _NOT_A_FILTER.search(item_text) or _RESTRICTING.search(item_text) or _ONE_YEAR.search(item_text):
+        return None
+    filters = _filters(found, item_text)
+    if len(filters) != 1 or filters[0].value is None:
+        return None
+    (kept,) = filters
+    cell = f"str(row.get({kept.field!r}) or '').strip().strip('`*_').lower()"
+    if kept.value == "true":  # a yes/no field
+        return f"{cell} {'not in' if kept.negated else 'in'} ('true', 'yes', 'y')"
+    return f"{cell} {'!=' if kept.negated else '=='} {kept.value!r}"
 
 
 def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
@@ -610,6 +630,7 @@ __all__ = [
     "asked_columns",
     "columns_problem",
     "filter_problem",
+    "filter_where",
     "keeps_some",
     "markdown_tables",
     "records",
