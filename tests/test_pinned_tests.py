@@ -322,6 +322,29 @@ def test_the_examples_make_calls_enough_where_the_models_are_not(ws: Workspace) 
 
 
 @needs_sandbox
+def test_a_text_argument_is_varied_for_the_branches_its_values_never_take(ws: Workspace) -> None:
+    """heldout16 prefix-tests re-run (Qwen, 2c1ef3a): with the item's examples the calls ran every
+    line, but every part of every callsign held a digit, so `before + "0"` (a designator without
+    one) never ran and its mutants lived; asked again, the model wrote `G4ABC/P1` … `/P15`. A text
+    argument's digits dropped, alone per part (`EA8/G4ABC` → `EA/G4ABC`), reach it."""
+    (ws.root / "pkg" / "calls.py").write_text(
+        "def prefix_of(call: str) -> str:\n"
+        '    before, _, home = call.rpartition("/")\n'
+        "    if before:\n"
+        '        return before if before[-1].isdigit() else before + "0"\n'
+        "    return home[:2]\n",
+        "utf-8",
+    )
+    title = "Write tests for `prefix_of` in pkg/calls.py"
+    ctx = ScriptedModel(ws, title, ["prefix_of('EA8/G4ABC')\nprefix_of('G4ABC')"])
+    result = run_loop(ctx, ctx.item.title, ["pkg/calls.py"], [], 512)
+    assert result.error is None, result.error
+    assert len(ctx.requests) == 1
+    text = (ws.root / "tests" / "test_prefix_of.py").read_text("utf-8")
+    assert "'EA/G4ABC'" in text or '"EA/G4ABC"' in text or "'EA/GABC'" in text or '"EA/GABC"' in text
+
+
+@needs_sandbox
 def test_calls_that_miss_a_branch_twice_leave_the_item_to_the_model_with_nothing_written(ws: Workspace) -> None:
     ctx = ScriptedModel(
         ws, "Nothing tests `clamp_pct` in pkg/calc.py — add tests", ["clamp_pct(value=50)", "clamp_pct(value=60)"]

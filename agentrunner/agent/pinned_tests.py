@@ -636,6 +636,8 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
                 try:
                     float(value.strip())
                 except ValueError:
+                    variants = [repr(v) for v in _text_variants(value)]
+                    made += [t for v in variants if (t := _with_args(target.name, node, index, v)) not in calls + made]
                     continue
                 shape = value.strip()
                 variants = [repr(f" {shape} ")]  # spaces around: what a dropped strip() changes
@@ -662,6 +664,33 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
 # "1:75", "2026-03-08", "7/3": numbers in a string, each varied on its own
 _GROUPED = re.compile(r"\d+(?:[:/-]\d+)+")
 MAX_SHAPES = 2  # a model repeating one call with ever more groups ("1:75:00:00…") adds nothing new
+
+
+_SEPARATORS = re.compile(r"[/:,;@.\s-]")
+
+
+def _text_variants(value: str) -> list[str]:
+    """A text argument changed the ways its kind of input varies, for the branches its value never
+    takes (heldout16 prefix-tests: every call was a callsign whose parts all hold a digit, so the
+    code for a part without one — ``before + "0"`` — ran on none): its digits dropped, each part's
+    digits dropped alone (``EA8/G4ABC`` → ``EA/G4ABC``, ``EA8/GABC``), the other case, spaces
+    around. Like the numbers', a variant counts only when it runs a new line or catches a mutant."""
+    out: list[str] = []
+    if re.search(r"\d", value) and re.search(r"[^\W\d_]", value):
+        out.append(re.sub(r"\d", "", value))
+        parts = [m.span() for m in re.finditer(r"[^/:,;@.\s-]+", value)]
+        if len(parts) > 1:
+            out += [value[:a] + re.sub(r"\d", "", value[a:b]) + value[b:] for a, b in parts]
+    if value != value.lower():
+        out.append(value.lower())
+    elif value != value.upper():
+        out.append(value.upper())
+    if value.strip():
+        out.append(f" {value} ")
+    return [v for v in dict.fromkeys(out) if v != value and v.strip(" ") != ""][:MAX_TEXT_VARIANTS]
+
+
+MAX_TEXT_VARIANTS = 6
 
 
 def _bounds_first(target: Target, numbers: list[int | float]) -> list[int | float]:
