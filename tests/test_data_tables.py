@@ -184,14 +184,17 @@ def test_an_expression_runs_confined_and_bounded(ws: Workspace) -> None:
 def test_the_one_filter_the_item_states_is_written_by_code_when_the_models_is_refused(ws: Workspace) -> None:
     """heldout16 cw-contacts-table re-run (Qwen, 2c1ef3a): "a Markdown table of all the CW contacts
     in data/log.csv, columns date, time (UTC), call and band" — the model's `where` was `True`, then
-    `row['call'] is None`. The one filter the item states (mode `CW`, written `cw` too) is code's."""
+    `row['call'] is None`. The one filter the item states (mode `CW`, written `cw` too) is code's,
+    and so is a column named for a field ("Call": `call`) when the model's is refused."""
     log = "date,time,call,mode\n2026-05-02,0705,DL1ABC,CW\n2026-05-02,0712,F5XYZ,cw\n2026-05-02,0731,G4ABC,SSB\n"
     log += "2026-05-02,0802,OK2PQ,FT8\n2026-05-03,0930,DL1ABC,CW\n2026-05-03,1010,EA8AA,SSB\n2026-05-03,1022,SP9X,FT8\n"
     (ws.root / "data" / "log.csv").write_text(log, "utf-8")
     title = "docs/cw.md: a Markdown table of all the CW contacts in data/log.csv, columns date, time (UTC) and call"
     every = {
         "where": "True",
-        "columns": [{"header": h.title(), "value": f"row['{h}']"} for h in ("date", "time", "call")],
+        "columns": [{"header": h.title(), "value": f"row['{h}']"} for h in ("date", "time")]
+        # Qwen's "Call" was the designator before the call: empty in most rows
+        + [{"header": "Call", "value": "row['call'].split('/')[1] if '/' in row['call'] else ''"}],
     }
     result, ctx = run(ws, [every, {**every, "where": "row['call'] is None"}], title)
     assert result.error is None, result.error

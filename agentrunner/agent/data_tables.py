@@ -240,6 +240,21 @@ def run_table(
     return headers, rows, None
 
 
+def plain_columns(answer: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """The answer with each column headed by a field's own name ("Call" for ``call``, "Time (UTC)"
+    for ``time``) showing that field as the record holds it (heldout16 cw-contacts-table: Qwen's
+    "Call" was ``split_call(row['call'])[0]``, the designator before the call, empty in most rows)."""
+    by_name = {" ".join(re.findall(r"[a-z0-9]+", field.lower())): field for field in fields}
+    columns = []
+    for column in answer.get("columns") or []:
+        if isinstance(column, dict):
+            header = re.sub(r"\([^()]*\)", " ", str(column.get("header") or "")).lower()
+            field = by_name.get(" ".join(re.findall(r"[a-z0-9]+", header)))
+            column = {**column, "value": f"row[{field!r}]"} if field is not None else column
+        columns.append(column)
+    return {**answer, "columns": columns}
+
+
 def _parses(expression: str) -> bool:
     try:
         ast.parse(expression, mode="eval")

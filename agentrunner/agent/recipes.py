@@ -32,7 +32,7 @@ from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
 from .changelog import CHANGELOG_FILE, category_named, entry_given, unreleased_section, with_entry
 from .checks import asks_for_new_tests, asks_for_tests_only, docstrings_problem, named_modules, named_words
 from .data_tables import SCHEMA as TABLE_SCHEMA
-from .data_tables import project_helpers, render, run_table, salvage, table_prompt
+from .data_tables import plain_columns, project_helpers, render, run_table, salvage, table_prompt
 from .docstrings import find_function, with_docstring
 from .ignores import asks_to_unignore, lines_asked, unread_clauses
 from .intent import item_intent
@@ -571,7 +571,8 @@ class DataTable(Recipe):
         error: str | None = None
         present = root / destination
         before = present.read_bytes() if present.is_file() else None
-        helpers = project_helpers(root, item_text, list(found[0]))
+        fields = list(found[0])
+        helpers = project_helpers(root, item_text, fields)
         for attempt in range(self.tries):
             asked = self.ask_json(ctx, step, table_prompt(item_text, source, found, error, helpers), result)
             if not asked and (salvaged := salvage(result.text)) is not None:
@@ -588,10 +589,12 @@ class DataTable(Recipe):
             if error is None:  # the gate's table checks, before writing: refused, the model hears why
                 page = FileChange(destination, before, render(headers, rows).encode())
                 error = table_problem([page], item_text, root)
-            where = filter_where(found, item_text)
-            if error is not None and where is not None and result.data and result.data.get("where") != where:
-                # the one filter the item states, written by code: the model's columns with it
-                tried = {**result.data, "where": where}
+            answer = result.data or {}
+            where = filter_where(found, item_text) or answer.get("where")
+            tried = plain_columns({**answer, "where": where}, fields)
+            if error is not None and answer and tried != answer:
+                # code's part, tried before the model hears why: the one filter the item states,
+                # and the columns named for a field showing it as it is
                 tried_headers, tried_rows, failed = run_table(
                     ctx.workspace, source, tried, task_id=ctx.item.id, timeout=60.0, helpers=helpers
                 )
