@@ -846,3 +846,21 @@ def test_a_docstring_asked_after_a_colon_and_a_path_in_brackets_says_where_not_w
     vague = documented("Return the number of jars.")
     problem = docstrings_problem([change("pkg/harvest.py", source, vague)], item)
     assert problem and "which units the weight" in problem
+
+
+def test_a_word_describing_what_the_code_does_is_no_change_asked() -> None:
+    """heldout16 prefix-tests (Qwen, blind, 47bb5bc): "Write tests for prefix_of … a /P or /M on the end
+    changes nothing" — "changes" read as a change asked, so the item was not one for tests only and
+    the tests move (calls the model picks, values pinned by running them) was never made."""
+    from agentrunner.agent.checks import asks_for_tests_only
+
+    item = "Write tests for prefix_of (qsolog/callsigns.py)\n  G4ABC → G4, and a /P or /M on the end changes nothing."
+    assert asks_for_tests_only(item)
+    assert asks_for_tests_only("add tests for sort_rows; it sorts by name and updates the cache")
+    for asks_more in (
+        "Write tests for f and fix the typo",
+        "Add tests, and make the changes the review asked for",
+        "tests for f, then update the README",
+        "tests for f: it crashes on a bug with empty input",
+    ):
+        assert not asks_for_tests_only(asks_more), asks_more

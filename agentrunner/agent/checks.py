@@ -1232,8 +1232,22 @@ def asks_for_tests_only(item_text: str) -> bool:
     """Whether an item asks for new tests and nothing else: the code under test stays as it is."""
     words = _words(item_text)
     return bool(
-        _TESTS_ASKED.search(words) and not _CHANGES_ASKED.search(words) and not re.search(r"\bbugs?\b", item_text, re.I)
+        _TESTS_ASKED.search(words) and not _changes_asked(words) and not re.search(r"\bbugs?\b", item_text, re.I)
     )
+
+
+def _changes_asked(words: str) -> bool:
+    """Whether the item asks for a change of the code: "update", "fix", "rename" as a request — not
+    a word describing what the code does ("a /P or /M on the end changes nothing", heldout16
+    prefix-tests: read as a change asked, the tests move was not made) or did ("sorted", "fixed")."""
+    for found in _CHANGES_ASKED.finditer(words):
+        word = found.group(0).lower()
+        described = re.fullmatch(r"\w+(?:s|ed|ing)", word) is not None
+        if word == "changes" and not re.match(r"\s+(?:nothing|no\b|anything)", words[found.end() :], re.I):
+            described = False  # "make the changes the review asked for": a request
+        if not described:
+            return True
+    return False
 
 
 def new_tests_problem(changes: list[FileChange], item_text: str) -> str | None:
