@@ -345,6 +345,30 @@ def test_a_text_argument_is_varied_for_the_branches_its_values_never_take(ws: Wo
 
 
 @needs_sandbox
+def test_a_guard_read_without_its_condition_is_a_mutant_a_call_must_catch(ws: Workspace) -> None:
+    """heldout16 prefix-tests re-run (Qwen, 3bc31a8, ticked WRONG): `if after and after.isdigit()`
+    read as `if after` changed nothing any kept call made — no call had a suffix that is no number
+    (`/P`), so the tests let "G4ABC/P gives GP" through. An `and` read as its first side is a
+    mutant (not as its second: `after.isdigit()` alone is this same code, `"".isdigit()` is False)."""
+    (ws.root / "pkg" / "calls.py").write_text(
+        "def prefix_of(call: str) -> str:\n"
+        '    home, _, after = call.partition("/")\n'
+        "    if after and after.isdigit():\n"
+        "        return home[:1] + after\n"
+        "    return home[:2]\n",
+        "utf-8",
+    )
+    target = find_target(ws.root, ["pkg/calls.py"], ["prefix_of"])
+    assert target is not None
+    run = run_calls(ws, target, ["prefix_of('G4ABC')", "prefix_of('W1AW/4')"], task_id="t", timeout=60)
+    assert run is not None and not run.enough
+    assert [(m["before"], m["after"]) for m in run.survived] == [("after and after.isdigit()", "after")]
+    run = run_calls(ws, target, ["prefix_of('G4ABC')", "prefix_of('W1AW/4')", "prefix_of('G4ABC/P')"], task_id="t",
+                    timeout=60)  # fmt: skip
+    assert run is not None and run.enough
+
+
+@needs_sandbox
 def test_calls_that_miss_a_branch_twice_leave_the_item_to_the_model_with_nothing_written(ws: Workspace) -> None:
     ctx = ScriptedModel(
         ws, "Nothing tests `clamp_pct` in pkg/calc.py — add tests", ["clamp_pct(value=50)", "clamp_pct(value=60)"]

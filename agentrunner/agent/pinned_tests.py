@@ -243,6 +243,11 @@ def spots_of(fn):
             spots.append((i, "bound" if id(n) in compared else "constant"))
         elif isinstance(n, (ast.If, ast.While, ast.IfExp)):
             spots.append((i, "negate"))
+        elif isinstance(n, ast.BoolOp) and isinstance(n.op, ast.And) and len(n.values) == 2:
+            # `after and after.isdigit()` read as `after`: only a call with a suffix that is no
+            # number tells (heldout16 prefix-tests: no call with `/P` was kept, the check's mutant
+            # lived). Not the first operand dropped: a guard is often the same code (`"".isdigit()`)
+            spots.append((i, "operand-0"))
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and not n.keywords:
             if n.func.id in ("min", "max") and len(n.args) == 2:
                 spots += [(i, "swap-minmax"), (i, "keep-0"), (i, "keep-1")]
@@ -285,6 +290,9 @@ def apply(fn, index, how):
         target.func = ast.Name(id="max" if target.func.id == "min" else "min", ctx=ast.Load())
     elif how == "drop-call":
         shown = target.func.value
+        replace(fn, target, shown)
+    elif how.startswith("operand-"):
+        shown = target.values[int(how[-1])]
         replace(fn, target, shown)
     else:
         shown = target.args[int(how[-1])]
