@@ -20,7 +20,7 @@ from allot.plots import Plot
 RATE_PENCE_PER_SQM = 52
 MINIMUM_RENT_PENCE = 1500
 CONCESSION_PERCENT = 50
-WATER_CHARGE_PENCE = 800
+WATER_CHARGE_PENCE = 800  # TODO: charge site C less once its standpipe meter is fitted
 RENT_YEAR_START_MONTH = 10
 
 

@@ -13,6 +13,7 @@ def test_format_pounds():
     assert format_pounds(5) == "£0.05"
 
 
-def test_rents_leave_out_plots_taken_after_the_year(make_plot):
-    plots = [make_plot("A1"), make_plot("A2", since=date(2027, 1, 1))]
-    assert [rent.plot.plot for rent in rents(plots, 2025)] == ["A1"]
+def test_rents_keep_the_order_and_count_the_months(make_plot):
+    plots = [make_plot("B2"), make_plot("A1", since=date(2025, 12, 24))]
+    assert [(rent.plot.plot, rent.months) for rent in rents(plots, 2025)] == [("B2", 12), ("A1", 10)]
+    # TODO: a test of the minimum rent for a very small plot
