@@ -1,0 +1,7 @@
+"""python -m allot."""
+
+import sys
+
+from allot.cli import main
+
+sys.exit(main())
