@@ -864,3 +864,30 @@ def test_a_word_describing_what_the_code_does_is_no_change_asked() -> None:
         "tests for f: it crashes on a bug with empty input",
     ):
         assert not asks_for_tests_only(asks_more), asks_more
+
+
+def test_hints_that_break_the_code_calling_them_are_refused(tmp_path: Path) -> None:
+    """heldout17 inspection-hints (Qwen, blind, 2d2ff7f, ticked WRONG): the hints move annotated a
+    function's result as `object`; `allot/cli.py` then read `.plot` of it and `mypy allot` failed —
+    only the annotated module had been checked. mypy runs over the package as it was and as it is."""
+    from agentrunner.agent.checks import callers_typed_problem
+
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", "utf-8")
+    models = "from dataclasses import dataclass\n\n\n@dataclass\nclass Visit:\n    plot: str\n\n\n"
+    before = models + "def latest(visits):\n    return visits[-1]\n"
+    cli = "from pkg.m import Visit, latest\n\n\ndef show(visits: list[Visit]) -> None:\n"
+    cli += "    print(latest(visits).plot)\n"
+    (pkg / "cli.py").write_text(cli, "utf-8")
+    (pkg / "other.py").write_text("def broken() -> int:\n    return 'already wrong'\n", "utf-8")  # not the hints'
+    item = "add type hints to pkg/m.py"
+    wrong = models + "def latest(visits: list[object]) -> object:\n    return visits[-1]\n"
+    (pkg / "m.py").write_text(wrong, "utf-8")
+    problem = callers_typed_problem([change("pkg/m.py", before, wrong)], item, tmp_path)
+    assert problem is not None and 'pkg/cli.py: error: "object" has no attribute "plot"' in problem
+    assert "other.py" not in problem
+    right = models + "def latest(visits: list[Visit]) -> Visit:\n    return visits[-1]\n"
+    (pkg / "m.py").write_text(right, "utf-8")
+    assert callers_typed_problem([change("pkg/m.py", before, right)], item, tmp_path) is None
+    assert callers_typed_problem([change("pkg/m.py", before, wrong)], "add a docstring to pkg/m.py", tmp_path) is None

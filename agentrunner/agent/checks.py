@@ -39,6 +39,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tokenize
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
@@ -500,6 +501,69 @@ def typed_problem(changes: list[FileChange], item_text: str, root: Path | None) 
     return (
         f"mypy finds {len(errors)} type error(s) with the new hints:\n{shown}{needed}\nAnnotate each parameter "
         "with the type its callers really pass (read the code that calls it and the types it uses)"
+    )
+
+
+_MYPY_CONFIGS = ("pyproject.toml", "setup.cfg", "mypy.ini", ".mypy.ini")
+MAX_PACKAGE_FILES = 400
+
+
+def _mypy_errors(command: list[str], folder: Path, packages: list[str]) -> set[tuple[str, str]] | None:
+    """mypy's errors over ``packages`` in ``folder`` as (file, message) — no line numbers, so the
+    same error before and after an edit above it is one; None when mypy could not check."""
+    argv = [*command, "--no-error-summary", "--no-color-output", "--ignore-missing-imports"]
+    argv += ["--cache-dir", os.devnull, *packages]
+    try:
+        done = subprocess.run(argv, cwd=folder, capture_output=True, timeout=180, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode not in (0, 1):
+        return None
+    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    found = (re.match(r"^(.+?):\d+: error: (.*)$", line) for line in lines)
+    return {(m.group(1), re.sub(r"\s+\[[\w-]+\]$", "", m.group(2))) for m in found if m}
+
+
+def callers_typed_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """Hints that add a mypy error elsewhere in the package — in the code calling the annotated
+    functions (heldout17 inspection-hints, ticked WRONG: a return annotated from what the tests
+    saw made `allot/cli.py` read `.plot` of an `object`; only the annotated module was checked).
+    mypy runs over the package as changed and over a copy of it as it was; an error only the
+    change has, in a file the change did not annotate, refuses it."""
+    if root is None or not asks_for_type_hints(item_text):
+        return None
+    changed = [c for c, _, _ in _py_changes(changes) if c.before is not None and not _TEST_FILE.search(c.path)]
+    packages = sorted({PurePosixPath(c.path).parts[0] for c in changed if len(PurePosixPath(c.path).parts) > 1})
+    packages = [p for p in packages if (root / p / "__init__.py").is_file()]
+    command = tool_command(root, "mypy") if packages else None
+    if command is None:
+        return None
+    if sum(1 for p in packages for _ in (root / p).rglob("*.py")) > MAX_PACKAGE_FILES:
+        return None  # a large package: the annotated modules' own check is the one that runs
+    after = _mypy_errors(command, root, packages)
+    if not after:
+        return None
+    with tempfile.TemporaryDirectory(prefix="agentrunner-mypy-") as folder:
+        copy = Path(folder)
+        for package in packages:
+            shutil.copytree(root / package, copy / package, ignore=shutil.ignore_patterns("__pycache__"))
+        for name in _MYPY_CONFIGS:
+            if (root / name).is_file():
+                shutil.copy2(root / name, copy / name)
+        for change in changed:
+            if (copy / change.path).parent.is_dir() and change.before is not None:
+                (copy / change.path).write_bytes(change.before)
+        before = _mypy_errors(command, copy, packages)
+    if before is None:
+        return None
+    annotated = {c.path for c in changed}
+    new = sorted(error for error in after - before if error[0] not in annotated)
+    if not new:
+        return None
+    shown = "\n".join(f"{path}: error: {message}" for path, message in new[:4])
+    return (
+        f"the new hints make mypy find {len(new)} error(s) in the code that uses them:\n{shown}\nAnnotate with "
+        "the types the code really returns and passes (a class of the project, not `object`)"
     )
 
 
@@ -1458,6 +1522,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: dropped_docstring_problem(changes, item_text),
         lambda: type_hints_problem(changes, item_text),
         lambda: typed_problem(changes, item_text, root),
+        lambda: callers_typed_problem(changes, item_text, root),
         lambda: docstrings_problem(changes, item_text),
         lambda: used_problem(changes, item_text),
         lambda: covers_problem(changes, item_text, root),
