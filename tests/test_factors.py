@@ -152,3 +152,19 @@ def test_a_page_named_after_a_module_is_a_page_on_it_and_numbers_may_be_words(tm
     fees = "Write docs/fees.md for the front desk: how late fees work"
     assert problem("docs/fees.md", "A grace period of two days; never more than $10 a loan.", fees) is None
     assert "GRACE_DAYS = 2" in (problem("docs/fees.md", "Never more than $10.00 a loan.", fees) or "")
+
+
+def test_pence_are_stated_in_pounds_or_with_a_p(tmp_path: Path) -> None:
+    """heldout17 rent-docs' hand solution was refused: `MINIMUM_RENT_PENCE = 1500` stated as "£15.00"
+    and `RATE_PENCE_PER_SQM = 52` as "52p a square metre" — only `*_CENTS` as dollars was read."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "rent.py").write_text("RATE_PENCE_PER_SQM = 52\nMINIMUM_RENT_PENCE = 1500\n", "utf-8")
+    item = "New page docs/rent.md: how rent is worked out, with the actual figures from pkg/rent.py"
+
+    def problem(page: str) -> str | None:
+        return constants_problem([FileChange("docs/rent.md", None, page.encode())], item, tmp_path)
+
+    assert problem("Charged at 52p a square metre, never less than £15.00 a year.") is None
+    assert problem("Charged at 52 pence per m²; the minimum is £15.") is None
+    missing = problem("Charged by the square metre, never less than £15.00 a year.")
+    assert missing and "RATE_PENCE_PER_SQM = 52" in missing

@@ -891,3 +891,18 @@ def test_hints_that_break_the_code_calling_them_are_refused(tmp_path: Path) -> N
     (pkg / "m.py").write_text(right, "utf-8")
     assert callers_typed_problem([change("pkg/m.py", before, right)], item, tmp_path) is None
     assert callers_typed_problem([change("pkg/m.py", before, wrong)], "add a docstring to pkg/m.py", tmp_path) is None
+
+
+def test_a_program_fix_answered_by_prose_only_is_refused() -> None:
+    """heldout17 late-start-rent-bug (Qwen, blind, 2d2ff7f, ticked WRONG): "Rent bug: … bills her
+    £139.51, a whole year … Needs fixing" got a `docs/notes.md` describing a made-up fix; no code
+    changed. An item about the prose itself (a README typo, a docs page that is wrong) is not this."""
+    from agentrunner.agent.checks import prose_fix_problem
+
+    bug = "Rent bug: C4 was taken on 1 April, but `python -m allot rent` bills a whole year. Needs fixing."
+    notes = [change("docs/notes.md", None, "The bug is in annual_rent. To fix it, add a check.\n")]
+    problem = prose_fix_problem(notes, bug)
+    assert problem is not None and problem.startswith("the item asks for the program to be fixed")
+    assert prose_fix_problem([*notes, change("allot/rent.py", "x = 1\n", "x = 2\n")], bug) is None
+    assert prose_fix_problem(notes, "The README is wrong about the rent year: fix it") is None
+    assert prose_fix_problem(notes, "fix the typo in docs/usage.md") is None

