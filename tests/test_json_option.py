@@ -265,3 +265,16 @@ def test_one_object_asked_is_one_object_of_the_functions_values(ws: Workspace) -
     assert json_problem('{"members": 2, "points": 42.25}', TOTAL) is None
     many = "a JSON list, one object per member with name and points"
     assert json_problem('[{"name": "Ana", "points": 1}]', many) is None
+
+
+def test_a_helper_named_with_the_commands_word_is_not_its_handler(ws: Workspace) -> None:
+    """heldout17 rent-json (Qwen, blind, 2d2ff7f): `cmd_rent` beside `current_rent_year` — two
+    functions with "rent" in their names, so no handler was found and the move was not made."""
+    cli = ws.root / "clubs" / "cli.py"
+    helper = "def top_score_of(members: list[Member]) -> float:\n    return max(m.points for m in members)\n\n\n"
+    cli.write_text(cli.read_text("utf-8").replace("def cmd_top(", helper + "def cmd_top("), "utf-8")
+    found = json_option_writes(Answers(ws, TOP, [TOP_ANSWER]), ws.root, TOP, TOP)
+    assert found is not None
+    (ws.root / found[0]).write_text(found[1], "utf-8")
+    expected = [{"name": "Ben", "points": 30.0}, {"name": "Ana", "points": 12.2}]
+    assert json.loads(clubs(ws.root, "top", "--json")) == expected
