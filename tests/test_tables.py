@@ -353,3 +353,20 @@ def test_an_acronym_value_filters_all_its_records_and_a_column_list_needs_no_col
         assert table_problem(_page(upper, "docs/cw.md"), item.replace("all the CW contacts", other), tmp_path) is None
     # a short word in lower case is no value named ("an id", "of", "ok"): only the capitals are
     assert asked_columns("docs/x.md: a table, columns id, name and size") == ["id", "name", "size"]
+
+
+def test_the_one_id_prefix_an_item_names_filters_the_rows(tmp_path: Path) -> None:
+    """heldout17 site-b-table (Qwen, blind, 2d2ff7f, ticked WRONG): "table of the site B plots from
+    data/plots.csv" — the site is the letter the plot ids begin with (A1, B3, C10); every plot was
+    listed. "A table" is no site A: the letter must follow a word that is no article or preposition."""
+    (tmp_path / "data").mkdir()
+    rows = ["A1,Ann,92", "A2,Tom,80", "B1,Priya,75", "B2,Joe,60", "B10,Kim,40", "C1,Lee,88", "C4,Rosa,10"]
+    (tmp_path / "data" / "plots.csv").write_text("plot,holder,cultivated\n" + "\n".join(rows) + "\n", "utf-8")
+    item = "docs/site-b.md — table of the site B plots from data/plots.csv: plot, holder and % cultivated"
+    head = "| Plot | Holder | % Cultivated |\n|---|---|---|\n"
+    site_b = "| B1 | Priya | 75 |\n| B2 | Joe | 60 |\n| B10 | Kim | 40 |\n"
+    assert table_problem(_page(head + site_b, "docs/site-b.md"), item, tmp_path) is None
+    problem = table_problem(_page(head + "| A1 | Ann | 92 |\n" + site_b, "docs/site-b.md"), item, tmp_path)
+    assert problem is not None and "begins with 'B'" in problem
+    every = "A table of data/plots.csv in docs/p.md: plot, holder and % cultivated"
+    assert table_problem(_page(head + "| A1 | Ann | 92 |\n" + site_b, "docs/p.md"), every, tmp_path) is None

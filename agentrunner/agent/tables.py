@@ -190,10 +190,46 @@ def _whole(item_text: str, mention: re.Match[str]) -> bool:
     return _MORE_SAID.search(re.split(r"[,.;:\n(—–]", rest, maxsplit=1)[0]) is None
 
 
+# "the site B plots": a letter the ids begin with (A1, B3, C10), named after a word ("site", "block")
+_ID_PREFIX = re.compile(r"^([A-Za-z]{1,3})[\s-]?\d+[A-Za-z]?$")
+_NOT_A_NOUN = {"a", "an", "the", "of", "for", "in", "on", "to", "from", "with", "and", "or", "is", "at", "by"}
+
+
+def _prefix_filter(found: list[dict[str, Any]], item_text: str) -> _Filter | None:
+    """The one id prefix the item names ("site B", "block C") of a field whose every value is a
+    prefix and a number (heldout17 site-b-table, ticked WRONG: every plot, A1 to C5, for "the site B
+    plots"), when the ids fall into a few such groups."""
+    for field in dict.fromkeys(name for record in found for name in record):
+        values = [str(record.get(field, "")) for record in found]
+        prefixes = [m.group(1).upper() if (m := _ID_PREFIX.match(v.strip())) else None for v in values]
+        if None in prefixes or not 2 <= len(set(prefixes)) <= MAX_CATEGORY_VALUES:
+            continue
+        named = [
+            prefix
+            for prefix in sorted({p for p in prefixes if p is not None})
+            if any(
+                m.group(1).lower() not in _NOT_A_NOUN
+                for m in re.finditer(rf"\b([A-Za-z]{{3,}})\s+{re.escape(str(prefix))}(?![\w/.-])", item_text)
+            )
+        ]
+        if len(named) != 1:
+            continue
+        prefix = named[0]
+
+        def begins(record: dict[str, Any], field: str = field, prefix: str = str(prefix)) -> bool:
+            found_prefix = _ID_PREFIX.match(str(record.get(field, "")).strip())
+            return found_prefix is not None and found_prefix.group(1).upper() == prefix
+
+        return _Filter(field, begins, f"those whose {field} begins with {prefix!r}")
+    return None
+
+
 def _filters(found: list[dict[str, Any]], item_text: str) -> list[_Filter]:
-    """The filters the item states: a yes/no field it names ("still in service", "not retired"), or
-    the one value of a field of a few values it names ("the CW contacts", "non-diesel")."""
-    filters: list[_Filter] = []
+    """The filters the item states: a yes/no field it names ("still in service", "not retired"), the
+    one value of a field of a few values it names ("the CW contacts", "non-diesel"), or the one
+    prefix of the ids it names ("the site B plots")."""
+    prefix = _prefix_filter(found, item_text)
+    filters: list[_Filter] = [prefix] if prefix is not None else []
     for field in dict.fromkeys(name for record in found for name in record):
         values = [_truth(record[field]) for record in found if field in record]
         if set(values) - {""} == {"true", "false"}:  # a blank is no yes (rides.csv: `club` yes, no or blank)
