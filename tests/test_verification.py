@@ -423,10 +423,11 @@ def test_code_changes_hold_the_names_the_item_quotes() -> None:
 
 def test_a_short_quoted_literal_does_not_pair_with_the_next_one() -> None:
     """`,` and `;` in "default `,` — the Lyon branch exports with `;`" are two literals, not one
-    literal " — the Lyon branch exports with " (seen on the chores benchmark)."""
+    literal " — the Lyon branch exports with " (seen on the chores benchmark). (A notes page alone
+    is no longer the change here: the item asks for code, and prose only is refused for that.)"""
     item = "`load` should take a `delimiter` argument, default `,` — the Lyon branch exports with `;`"
-    notes = [change("notes.md", None, "load takes a delimiter, default ','; Lyon uses ';'\n")]
-    assert asked_problem(notes, item, None) is None
+    code = "def load(path, delimiter=','):\n    return path.split(delimiter)  # Lyon uses ';'\n"
+    assert asked_problem([change("loader.py", None, code)], item, None) is None
 
 
 JUNK_ANSWER = (
