@@ -1478,7 +1478,7 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
     before = [(c.before or b"").decode("utf-8", "replace") for c in changes] + list(texts.values())
     if not any(defines.search(text) for text in before):
         return None  # not a definition of the project: a variable, a column, a file
-    # "… in `billing.py`": that module's name, where it is used — another module's own `calc_total`
+    # "… in `billing.py`": that module's name, where it is used — another module's own function of that name
     # is not the item's
     scope = [m for m in named_modules(item_text) if m in texts]
     stems = [PurePosixPath(m).stem for m in scope]
