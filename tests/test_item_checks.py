@@ -782,6 +782,43 @@ def test_a_rename_leaves_no_old_name_in_the_projects_code(tmp_path: Path) -> Non
     assert rename_problem(both, item, tmp_path) is None
 
 
+def test_a_rename_in_a_named_module_looks_at_that_module_and_its_importers(tmp_path: Path) -> None:
+    """`make run` (session 20): "Rename `calc_total` to `compute_total` in `examples/billing.py`" was
+    refused because the repo's own tests/test_verification.py holds `calc_total` in a fixture string
+    and says "billing" — a word, not an import. Only the named module and the files importing it (or
+    importing the old name) are the rename's."""
+    from agentrunner.agent.checks import rename_problem
+
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "templates").mkdir()
+    code = "def calc_total(items):\n    return sum(items)\n"
+    (tmp_path / "examples" / "billing.py").write_text(code, "utf-8")
+    fixture = 'BILLING = "billing.py"\nSOURCE = "def calc_total(p):\\n    return sum(p)\\n"\n'
+    (tmp_path / "tests" / "test_fixtures.py").write_text(fixture, "utf-8")
+    (tmp_path / "templates" / "billing.py").write_text(code, "utf-8")  # a copy of its own, not imported
+    user = "from examples.billing import calc_total\n\nprint(calc_total([1]))\n"
+    (tmp_path / "examples" / "report.py").write_text(user, "utf-8")
+    via_package = "from examples import billing\n\nprint(billing.calc_total([1]))\n"
+    (tmp_path / "examples" / "summary.py").write_text(via_package, "utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    item = "Rename `calc_total` to `compute_total` in `examples/billing.py`"
+    renamed = change("examples/billing.py", code, code.replace("calc_total", "compute_total"))
+    problem = rename_problem([renamed], item, tmp_path) or ""
+    assert problem.startswith("examples/report.py: still mentions calc_total"), problem
+    users = [
+        renamed,
+        change("examples/report.py", user, user.replace("calc_total", "compute_total")),
+        change("examples/summary.py", via_package, via_package.replace("calc_total", "compute_total")),
+    ]
+    assert rename_problem(users[:2], item, tmp_path) == (
+        "examples/summary.py: still mentions calc_total (the item renames it to compute_total): "
+        "rename it everywhere, tests too"
+    )
+    assert rename_problem(users, item, tmp_path) is None
+
+
 def test_a_rename_with_its_module_between_the_names_and_no_alias_wanted(tmp_path: Path) -> None:
     """heldout10 rename-mite-rate (Qwen, 847ba18): "Rename mite_rate (hivelog/varroa.py) to
     infestation_rate, in the package and the tests / No alias for the old name is needed". The

@@ -1478,13 +1478,19 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
     before = [(c.before or b"").decode("utf-8", "replace") for c in changes] + list(texts.values())
     if not any(defines.search(text) for text in before):
         return None  # not a definition of the project: a variable, a column, a file
-    # "… in `billing.py`": that module's name, where it is used — another module's own function of that name
-    # is not the item's
+    # "… in `billing.py`": that module and the files importing it (or importing the old name) — another
+    # module's own function of that name is not the item's, nor a test fixture's string that says
+    # "billing" (`make run`: tests/test_verification.py holds `calc_total` in a fixture and was read as a use)
     scope = [m for m in named_modules(item_text) if m in texts]
-    stems = [PurePosixPath(m).stem for m in scope]
+    stems = "|".join(re.escape(PurePosixPath(m).stem) for m in scope)
+    imports = re.compile(
+        rf"^\s*(?:from\s+[\w.]*\b(?:{stems})\s+import\b|import\s+[\w., ]*\b(?:{stems})\b"
+        rf"|from\s+[\w.]+\s+import\s+\(?[\w\s,]*\b(?:{stems}|{re.escape(old)})\b)",
+        re.MULTILINE,
+    )
 
     def in_scope(path: str, text: str) -> bool:
-        return not scope or path in scope or any(re.search(rf"\b{re.escape(stem)}\b", text) for stem in stems)
+        return not scope or path in scope or bool(imports.search(text))
 
     mentions = {path for path, text in texts.items() if re.search(rf"\b{re.escape(old)}\b", text)}
     still = sorted(path for path in mentions if in_scope(path, texts[path]))
