@@ -756,15 +756,21 @@ class Workspace:
         new = _identifier(arguments.get("new"), "new")
         if not path.is_file():
             raise ToolRefused(f"{arguments.get('path')}: no such file")
+        # ``skip_lines_with``: lines naming that identifier too are left as they are — in a page, a line
+        # naming both the old and the new name describes the rename ("Rename `a` to `b`"), it is no use
+        skip = arguments.get("skip_lines_with")
+        keep = re.compile(rf"(?<![\w]){re.escape(_identifier(skip, 'skip_lines_with'))}(?![\w])") if skip else None
         text = self.read_bytes(path, MAX_WRITE_BYTES + 1).decode("utf-8")
         pattern = re.compile(rf"(?<![\w]){re.escape(old)}(?![\w])")
-        count = len(pattern.findall(text))
+        lines = text.splitlines(keepends=True)
+        count = sum(len(pattern.findall(line)) for line in lines if not (keep and keep.search(line)))
         if count == 0:
             raise ToolRefused(f"{old!r} does not occur in {arguments.get('path')}")
         if self.dry_run:
             return f"(dry run) would replace {count} occurrences"
+        replaced = "".join(line if keep and keep.search(line) else pattern.sub(new, line) for line in lines)
         with self.writing(path):
-            self.write_bytes(path, pattern.sub(new, text).encode(ENCODING, ERRORS))
+            self.write_bytes(path, replaced.encode(ENCODING, ERRORS))
         return f"replaced {count} occurrences of {old} with {new} in {self.relative(path)}"
 
 

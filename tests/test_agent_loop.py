@@ -328,6 +328,22 @@ def test_rename_across_a_folder_or_the_project(ws: Workspace) -> None:
     result = found[0].act(ScriptedContext(ws, ['{"old": "biggest", "new": "maximum"}'], title3), step)
     assert result.error is None and result.writes[-1] == "docs/usage.md" and "CHANGES.md" not in result.writes
     assert (ws.root / "docs" / "usage.md").read_text("utf-8") == "Call `maximum(values)` for the top value.\n"
+    # a line naming both names describes the rename (a to-do item quoted in a page): it stays, and a
+    # page with only such lines is not the rename's (make run, session 21: the recipe rewrote the
+    # example list's own item in docs/agent.md to "Rename `compute_total` to `compute_total`")
+    quoted = "- [ ] Rename `maximum` to `peak` in `pkg/stats.py`\n"
+    (ws.root / "docs" / "tasks.md").write_text(quoted, "utf-8")
+    usage = "Call `maximum(values)` for the top value.\n" + quoted
+    (ws.root / "docs" / "usage.md").write_text(usage, "utf-8")
+    title4 = "Rename `maximum` to `peak` in `pkg/stats.py`"
+    found = recipe_for(ItemInfo(id="i", title=title4, context="", tags=[], file="t.md"))
+    assert found is not None
+    (step,) = found[0].plan(ItemInfo(id="i", title=title4, context="", tags=[], file="t.md"), found[1])
+    result = found[0].act(ScriptedContext(ws, ['{"old": "maximum", "new": "peak"}'], title4), step)
+    assert result.error is None and "docs/tasks.md" not in result.writes and "docs/usage.md" in result.writes
+    assert (ws.root / "docs" / "tasks.md").read_text("utf-8") == quoted
+    assert (ws.root / "docs" / "usage.md").read_text("utf-8") == "Call `peak(values)` for the top value.\n" + quoted
+    assert all(check(result, ws.root).ok for check in found[0].validators(step))
     everywhere = recipe_for(ItemInfo(id="i", title="Rename `top` to `largest`", context="", tags=[], file="t"))
     assert everywhere is not None and everywhere[1]["path"] == "."
     assert isinstance(everywhere[0], Rename)

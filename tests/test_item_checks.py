@@ -862,6 +862,9 @@ def test_a_rename_everywhere_leaves_no_old_name_in_the_pages_either(tmp_path: Pa
     assert problem and problem.startswith("docs/usage.md: still mentions species_totals")
     both = [*code_only, change("docs/usage.md", page, page.replace("species_totals", "totals_by_species"))]
     assert rename_problem(both, item, tmp_path) is None  # the changelog's history stays
+    quoted = page + "- [x] species_totals → totals_by_species, everywhere\n"  # the item quoted: no use
+    both = [*code_only, change("docs/usage.md", page, quoted.replace("`species_totals", "`totals_by_species"))]
+    assert rename_problem(both, item, tmp_path) is None
     assert rename_problem(code_only, "species_totals → totals_by_species in the package and tests", tmp_path) is None
 
 

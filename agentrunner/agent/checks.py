@@ -1511,7 +1511,10 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
                 text = (change.after or b"").decode("utf-8", "replace") if change else (root / path).read_text("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if re.search(rf"(?<![\w]){re.escape(old)}(?![\w])", text):
+            word = rf"(?<![\w]){re.escape(old)}(?![\w])"
+            # a line naming both names describes the rename (the item quoted in a page), it is no use
+            uses = (line for line in text.splitlines() if not re.search(rf"\b{re.escape(new)}\b", line))
+            if any(re.search(word, line) for line in uses):
                 return f"{path}: still mentions {old} (the item renames it to {new} everywhere): rename it there too"
     return None
 

@@ -1093,12 +1093,24 @@ _DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
 
 
 def _mentions(file: Path, names: list[str]) -> bool:
-    """Whether a text file names one of the identifiers (as a word)."""
+    """Whether a page names one of the identifiers (as a word) on a line that does not name them
+    all — a line naming both the old and the new name describes the rename (the to-do item quoted
+    in a page), it is not a use of the old name."""
     try:
         text = file.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names)
+    return any(_uses(line, names) for line in text.splitlines())
+
+
+def _names_both(line: str, old: str, new: str) -> bool:
+    return all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", line) for n in (old, new))
+
+
+def _uses(line: str, names: list[str]) -> bool:
+    """Whether a page's line names some of the identifiers but not all of them."""
+    named = [bool(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", line)) for n in names]
+    return any(named) and not all(named)
 
 
 class Rename(Recipe):
@@ -1247,6 +1259,8 @@ class Rename(Recipe):
             if not re.search(rf"(?<!\w){re.escape(old)}(?!\w)", text):
                 continue
             arguments = {"path": file, "old": old, "new": new}
+            if not file.endswith(".py"):
+                arguments["skip_lines_with"] = new  # a page's line naming both describes the rename
             outcome = ctx.tool("replace_identifier", arguments)
             _record(result, "replace_identifier", arguments, outcome)
             if not outcome.ok:
@@ -1264,6 +1278,8 @@ class Rename(Recipe):
             files = result.data.get("files") or [step.params["path"]]
             for path in files:
                 text = (root / path).read_text("utf-8")
+                if not path.endswith(".py"):  # a page's lines naming both describe the rename
+                    text = "".join(line for line in text.splitlines(keepends=True) if not _names_both(line, old, new))
                 if re.search(rf"(?<!\w){re.escape(old)}(?!\w)", text) or not re.search(
                     rf"(?<!\w){re.escape(new)}(?!\w)", text
                 ):
