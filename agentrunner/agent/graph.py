@@ -49,6 +49,7 @@ from .journal import ItemJournal, RestoreReport, Transactions
 from .mutants import mutant_check
 from .recipes import ItemInfo, StepSpec
 from .review import prose_pages
+from .symptoms import capture_symptom, symptom_problem
 from .validators import ActResult, Check, default_validators, run_validators
 from .verification import content_checks, outputs_check, tests_check, tests_for
 
@@ -97,6 +98,7 @@ class AgentState(TypedDict, total=False):
     error: str | None
     result_path: str | None
     acts: int  # steps acted so far, retries on another tier included (agent.max_steps caps it)
+    symptom: dict[str, Any] | None  # the quoted command's output before the work (agent/symptoms.py)
 
 
 @dataclass
@@ -317,6 +319,13 @@ class Agent:
 
     def plan(self, state: AgentState) -> dict[str, Any]:
         item = ItemInfo(**state["item"])
+        # the bug as the item shows it, before any work: the command it quotes, run as it is now
+        # (agent/symptoms.py; the verification runs it again on the fixed code)
+        symptom = capture_symptom(
+            self.workspace, f"{item.title}\n{item.context}", task_id=item.id, timeout=self.config.agent.shell_timeout
+        )
+        if symptom is not None:
+            self._emit(state, f"symptom: `{' '.join(symptom['words'])}` shows {len(symptom['lines']) or 'a crash'}")
         found = recipes.recipe_for(item, self.workspace.root)
         if found is not None:
             recipe, params = found
@@ -326,12 +335,12 @@ class Agent:
             if len(steps) > cap:
                 error = f"the {recipe.name} plan has {len(steps)} steps, more than agent.max_steps ({cap})"
                 return {"recipe": recipe.name, "plan": [], "status": "failed", "error": error}
-            return {"recipe": recipe.name, "plan": [s.as_dict() for s in steps], "step_index": 0}
+            return {"recipe": recipe.name, "plan": [s.as_dict() for s in steps], "step_index": 0, "symptom": symptom}
         # the general path is one step: the model works the item with tools until it is done (a
         # model-written plan is beyond a small model, and a capable one plans inside the loop)
         steps = [recipes.general_step(0, item.title, item, self.workspace.root)]
         self._emit(state, "plan: general loop, 1 step")
-        return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0}
+        return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0, "symptom": symptom}
 
     def route(self, state: AgentState) -> dict[str, Any]:
         spec = self._step(state)
@@ -539,6 +548,14 @@ class Agent:
                 checks.append(ran)
                 if not ran.ok:
                     return checks
+        if checks[-1].ok and state.get("symptom"):
+            problem = symptom_problem(
+                self.workspace, state["symptom"] or {}, task_id=item.id, timeout=self.config.agent.shell_timeout
+            )
+            shown = " ".join((state["symptom"] or {}).get("words", []))
+            checks.append(Check("symptom", problem is None, problem or f"`{shown}` no longer shows the bug"))
+            if problem:
+                return checks
         if checks[-1].ok and asks_for_new_tests(item_text):
             checks.append(
                 mutant_check(

@@ -58,6 +58,7 @@ from .intent import item_intent
 from .journal import FileChange
 from .options import shown_option_steps
 from .replies import definition_owners, parse_reply, without_guide_echo
+from .symptoms import symptom_problem
 from .testing import (
     failing_test_files,
     failing_tests,
@@ -374,7 +375,12 @@ def _gate_done(
     good, or ``result.error`` says what is still wrong (the same state twice, or no turn left).
     Otherwise what is wrong, to show the model, and the state it was found in."""
     nudge = None if changed else _no_change_feedback(ctx, result)
-    feedback = _asked_feedback(ctx, changed, originals or {}) or nudge or test_feedback(ctx, result, changed, reads)
+    feedback = (
+        _asked_feedback(ctx, changed, originals or {})
+        or nudge
+        or test_feedback(ctx, result, changed, reads)
+        or _symptom_feedback(ctx, changed)
+    )
     if feedback is None:
         return None, failed_at
     state = _fingerprint(ctx.workspace.root, touched | changed)
@@ -491,6 +497,17 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
         return None
     # a list to copy ends on its own line: Qwen copied ". Fix it, then write DONE." into a bullet
     return f"Not done yet: {problem}" + ("\n" if "\n" in problem else ". ") + "Fix it, then write DONE."
+
+
+def _symptom_feedback(ctx: Any, changed: set[str]) -> str | None:
+    """The item's command still shows the bug it quotes (agent/symptoms.py): told now, the model
+    can look for the code that works the value out; found after the loop, the item fails."""
+    symptom = (getattr(ctx, "state", None) or {}).get("symptom")
+    if not symptom or not changed:
+        return None
+    timeout = ctx.agent.config.agent.shell_timeout if hasattr(ctx, "agent") else 60.0
+    problem = symptom_problem(ctx.workspace, symptom, task_id=ctx.item.id, timeout=timeout)
+    return f"Not done yet: {problem}. Then write DONE." if problem else None
 
 
 def _placed_under_headings(ctx: Any, change: FileChange) -> FileChange:
