@@ -1,0 +1,5 @@
+import sys
+
+from tanklog.cli import main
+
+sys.exit(main())
