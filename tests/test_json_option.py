@@ -164,7 +164,7 @@ def test_the_option_prints_the_fields_the_model_named_and_the_plain_output_stays
     ctx = Answers(ws, title, [answer])
     found = json_option_writes(ctx, ws.root, title, title)
     assert found is not None
-    path, content, summary = found
+    path, content, summary, _ = found
     assert path == "clubs/cli.py" and "--json" in summary
     before = {command: clubs(ws.root, command) for command in ("top", "names")}
     (ws.root / path).write_text(content, "utf-8")
@@ -214,6 +214,21 @@ def test_the_move_is_gated_like_the_models_change_and_done_without_a_turn(ws: Wo
     ctx = Answers(ws, TOP, [TOP_ANSWER])
     result = run_loop(ctx, TOP, [], [], 512)
     assert result.error is None and len(ctx.requests) == 1  # the fields question only
+    assert json.loads(clubs(ws.root, "top", "--json"))[0] == {"name": "Ben", "points": 30.0}
+
+
+@needs_sandbox
+def test_fields_the_command_cannot_print_are_asked_again_with_what_it_said(ws: Workspace) -> None:
+    """heldout17 rent-json (Qwen, session 20): the move was made with a field holding the `Plot`
+    object itself; `json` could not encode it, and only the graph's `runs` check, after the loop,
+    saw the crash. The gate runs the option now, and the move asks the fields again, told why."""
+    whole = {"fields": [{"key": "name", "value": "member"}, {"key": "points", "value": "round(member.points, 1)"}]}
+    ctx = Answers(ws, TOP, [whole, TOP_ANSWER])
+    result = run_loop(ctx, TOP, [], [], 512)
+    told = ctx.requests[1].messages[-1].content
+    assert told.startswith("Your fields were written into the command and it ran with --json: `python -m clubs top")
+    assert "TypeError: Object of type Member is not JSON serializable" in told
+    assert result.error is None and len(ctx.requests) == 2
     assert json.loads(clubs(ws.root, "top", "--json"))[0] == {"name": "Ben", "points": 30.0}
 
 

@@ -84,8 +84,8 @@ def first_move(ctx: Any, instruction: str, writes: list[str]) -> FirstMove | Non
         return _hints_move(ctx, root, text)
     json_option = json_option_writes(ctx, root, instruction, text)
     if json_option is not None:
-        path, content, summary = json_option
-        return FirstMove([(path, content)], summary, keep_when_refused=True)
+        path, content, summary, repair = json_option
+        return FirstMove([(path, content)], summary, keep_when_refused=True, repair=repair)
     if asks_for_new_tests(text) and asks_for_tests_only(text):
         return _tests_move(ctx, root, text, writes)
     return None

@@ -31,10 +31,10 @@ import ast
 import builtins
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..chat import ChatRequest, Message
 from .cli_runs import asked_fields, decimals_asked, has_field, one_object_asked, quoted_command
@@ -65,6 +65,13 @@ PROMPT = (
     "Answer JSON: "
     '{{"fields": [{{"key": "...", "value": "..."}}]}}\n\n'
     "Task: {task}\n\nThe command's code ({path}):\n```python\n{source}\n```\n"
+)
+# the gate ran the command with the option and refused what it printed
+RAN = (
+    "Your fields were written into the command and it ran with --json: {said}. Each value must be JSON: a "
+    "number, text, true/false or null — not an object of the code (take the attribute the task means: "
+    "`entry.name`, not `entry`), and a number stays a number, not text made with a unit or a currency sign. "
+    "Answer the fields again."
 )
 # "print one JSON object with the fields qsos, dupes, points, …" (heldout16 score-json): the loop prints
 # a summary's lines, and the object's values come from what the function holds before it
@@ -363,8 +370,18 @@ def _cli_module(root: Path, package: str, command: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -> tuple[str, str, str] | None:
-    """(path, new content, summary) for a ``--json`` option on the command the item quotes, or None."""
+class JsonOption(NamedTuple):
+    """The move: the module written again with the option, what it is, and its fix when the gate
+    refuses what the command printed (the fields asked once more)."""
+
+    path: str
+    content: str
+    summary: str
+    repair: Callable[[str, str], str | None]
+
+
+def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -> JsonOption | None:
+    """The ``--json`` option on the command the item quotes, or None (the model works the item)."""
     asked = [option for option, _ in asked_options(item_text)]
     if "--json" not in asked:
         return None
@@ -397,22 +414,61 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
     template = ONE_OBJECT_PROMPT if one else PROMPT
     prompt = template.format(names=", ".join(names), task=item_text.strip(), path=path, source=source)
     messages = [Message(role="user", content=prompt)]
-    fields: list[tuple[str, str]] | None = None
-    for _ in range(TRIES):
-        response = ctx.call(ChatRequest(messages=messages, json_schema=SCHEMA, max_tokens=MAX_TOKENS, temperature=0.0))
-        fields, problem = _read_fields(response.text, set(allowed), asked_fields(item_text), decimals_asked(item_text))
-        if problem is None:
-            break
-        messages += [
-            Message(role="assistant", content=response.text),
-            Message(role="user", content=f"Your answer was refused: {problem}. Answer again."),
-        ]
-    if fields is None or problem is not None:
+
+    def ask(tries: int) -> list[tuple[str, str]] | None:
+        fields: list[tuple[str, str]] = []
+        problem: str | None = "no answer"
+        for _ in range(tries):
+            request = ChatRequest(messages=messages, json_schema=SCHEMA, max_tokens=MAX_TOKENS, temperature=0.0)
+            response = ctx.call(request)
+            messages.append(Message(role="assistant", content=response.text))
+            fields, problem = _read_fields(
+                response.text, set(allowed), asked_fields(item_text), decimals_asked(item_text)
+            )
+            if problem is None:
+                return fields
+            messages.append(Message(role="user", content=f"Your answer was refused: {problem}. Answer again."))
         return None
-    new = json_source(text, handler, fields, one_object=one)
+
     statement, variable, anchor = parser
     if handler.before.lineno <= anchor:
         return None  # a handler above the parser's lines: the line numbers would have moved
+    fields = ask(TRIES)
+    if fields is None:
+        return None
+    new = _with_option(text, handler, fields, one, statement, variable, anchor, command)
+    if new is None:
+        return None
+
+    def repair(content: str, feedback: str) -> str | None:
+        """The gate ran the command with the option and refused what it printed (heldout17 rent-json:
+        a `Plot` object `json` cannot encode, a rent as "£139.51" text): the model is told, once more."""
+        if "--json" not in feedback:
+            return None
+        said = feedback.strip().splitlines()[0].removeprefix("Not done yet: ")
+        messages.append(Message(role="user", content=RAN.format(said=said)))
+        again = ask(1)
+        return _with_option(text, handler, again, one, statement, variable, anchor, command) if again else None
+
+    keys = ", ".join(key for key, _ in fields)
+    what = "one JSON object" if one else "a JSON list, one object per entry"
+    summary = f"{path}: `{package} {command} --json` prints {what} ({keys})"
+    return JsonOption(path, new, summary, repair)
+
+
+def _with_option(
+    text: str,
+    handler: Handler,
+    fields: list[tuple[str, str]],
+    one: bool,
+    statement: ast.stmt,
+    variable: str | None,
+    anchor: int,
+    command: str,
+) -> str | None:
+    """The module with the JSON branch of ``fields``, the option's ``add_argument`` line and ``import
+    json``; None when it does not parse."""
+    new = json_source(text, handler, fields, one_object=one)
     lines = new.splitlines()
     indent = " " * statement.col_offset
     if variable is None:  # `commands.add_parser("sites", …)` as a statement: its parser gets a name
@@ -428,10 +484,7 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
         ast.parse(new)
     except SyntaxError:
         return None
-    keys = ", ".join(key for key, _ in fields)
-    what = "one JSON object" if one else "a JSON list, one object per entry"
-    summary = f"{path}: `{package} {command} --json` prints {what} ({keys})"
-    return path, new, summary
+    return new
 
 
-__all__ = ["Handler", "find_handler", "json_option_writes", "json_source"]
+__all__ = ["Handler", "JsonOption", "find_handler", "json_option_writes", "json_source"]

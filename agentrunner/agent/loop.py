@@ -39,6 +39,7 @@ from ..tools import ToolResult
 from .actions import CHANGING_TOOLS, Action, clip, describe, record, unique_actions
 from .assertions import FIX_EXAMPLE_ANSWER, FIX_EXAMPLE_TASK, wrong_result_focus
 from .checks import heading_problem, place_under_headings
+from .cli_runs import option_run_check
 from .context import (
     MAX_FOUND_FILES,
     command_code,
@@ -379,6 +380,7 @@ def _gate_done(
         _asked_feedback(ctx, changed, originals or {})
         or nudge
         or test_feedback(ctx, result, changed, reads)
+        or _runs_feedback(ctx, changed, originals or {})
         or _symptom_feedback(ctx, changed)
     )
     if feedback is None:
@@ -497,6 +499,27 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
         return None
     # a list to copy ends on its own line: Qwen copied ". Fix it, then write DONE." into a bullet
     return f"Not done yet: {problem}" + ("\n" if "\n" in problem else ". ") + "Fix it, then write DONE."
+
+
+def _runs_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | None]) -> str | None:
+    """The option the change added, run as the item quotes its command (agent/cli_runs.py): a
+    crash or output that is not the JSON asked, told now — the `--json` move asks its fields again,
+    the model can fix its code — rather than found after the loop (heldout17 rent-json)."""
+    root = ctx.workspace.root
+    changes = []
+    for path in sorted(changed):
+        try:
+            after: bytes | None = (root / path).read_bytes()
+        except OSError:
+            after = None
+        if path in originals and originals[path] != after:
+            changes.append(FileChange(path, originals[path], after))
+    if not changes:
+        return None
+    timeout = ctx.agent.config.agent.shell_timeout if hasattr(ctx, "agent") else 60.0
+    item_text = f"{ctx.item.title}\n{ctx.item.context}"
+    ran = option_run_check(ctx.workspace, changes, item_text, task_id=ctx.item.id, timeout=timeout)
+    return f"Not done yet: {ran.detail}" if ran is not None and not ran.ok else None
 
 
 def _symptom_feedback(ctx: Any, changed: set[str]) -> str | None:
