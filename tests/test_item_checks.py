@@ -906,6 +906,22 @@ def test_a_word_describing_what_the_code_does_is_no_change_asked() -> None:
         assert not asks_for_tests_only(asks_more), asks_more
 
 
+def test_tests_given_to_a_function_are_tests_asked() -> None:
+    """heldout18 parse-temperature-tests (Qwen, blind, 8fee5b3, ticked WRONG): "parse_temperature … is
+    only ever exercised through load_readings. Give it proper unit tests of its own" was not read as
+    tests asked: the general loop reworded the docstring, and that was ticked."""
+    from agentrunner.agent.checks import asks_for_new_tests, asks_for_tests_only
+
+    item = (
+        "parse_temperature in tanklog/readings.py is only ever exercised through load_readings. "
+        "Give it proper unit tests of its own"
+    )
+    assert asks_for_tests_only(item)
+    assert asks_for_new_tests("it deserves tests") and asks_for_new_tests("Give the parser some pytest tests")
+    for not_asked in ("get the tests passing again", "I want the tests green", "fix it and get the tests to pass"):
+        assert not asks_for_new_tests(not_asked), not_asked
+
+
 def test_hints_that_break_the_code_calling_them_are_refused(tmp_path: Path) -> None:
     """heldout17 inspection-hints (Qwen, blind, 2d2ff7f, ticked WRONG): the hints move annotated a
     function's result as `object`; `allot/cli.py` then read `.plot` of it and `mypy allot` failed —

@@ -243,6 +243,29 @@ def test_a_docs_page_stating_the_version_follows_and_its_changelog_does_not(ws: 
     assert problem is not None and problem.startswith("docs/usage.md: still version 0.4.2")
 
 
+def test_a_test_asserting_the_programs_version_follows_and_test_data_does_not(ws: Workspace) -> None:
+    """heldout18 minor-version (Qwen, blind, 8fee5b3, ticked WRONG): "Everywhere the current version is
+    written down needs to agree afterwards" — tests/test_cli.py's `--version` test still expected
+    "tanklog 1.4.2"; it was not among the tests run, and the project's suite failed after the tick.
+    A test stating the program's version (after its name, or compared with `__version__`) is a place
+    it is written down; a version a test holds as data is not."""
+    cli_test = (
+        "import hits\n\n\ndef test_version(capsys):\n    assert out() == 'hits 0.4.2'\n"
+        '    assert hits.__version__ == "0.4.2"\n    assert parse("0.4.2") == (0, 4, 2)\n'
+    )
+    (ws.root / "tests" / "test_cli.py").write_text(cli_test, "utf-8")
+    edits = {edit.path: edit for edit in version_edits(ws.root, "0.4.2", "0.5.0")}
+    assert sorted(edits) == ["hits/__init__.py", "pyproject.toml", "tests/test_cli.py"]
+    assert edits["tests/test_cli.py"].new == cli_test.replace("hits 0.4.2", "hits 0.5.0").replace(
+        '__version__ == "0.4.2"', '__version__ == "0.5.0"'
+    )
+    pyproject = FileChange("pyproject.toml", PYPROJECT.encode(), PYPROJECT.replace('"0.4.2"', '"0.5.0"', 1).encode())
+    (ws.root / "pyproject.toml").write_text(PYPROJECT.replace('"0.4.2"', '"0.5.0"', 1), "utf-8")
+    (ws.root / "hits" / "__init__.py").write_text('__version__ = "0.5.0"\n', "utf-8")
+    problem = release_problem([pyproject], "Version bump: next minor release", ws.root)
+    assert problem is not None and problem.startswith("tests/test_cli.py: still version 0.4.2")
+
+
 def test_a_released_changelog_section_renamed_to_the_new_version_is_refused(tmp_path: Path) -> None:
     """heldout16 minor-version's wrong patch: every place moved to 0.5.0, and the changelog's
     "## [0.4.2] - 2026-04-18" renamed "## [0.5.0] - 2026-04-18" — the release that is out rewritten."""

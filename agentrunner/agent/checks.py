@@ -1237,7 +1237,11 @@ _TESTS_ASKED = re.compile(
     r"|\b(?:has|have|with)\s+(?:no|zero)\s+(?:unit\s+)?tests\b|\bneeds?\s+(?:some\s+|more\s+)?(?:unit\s+)?tests\b"
     # "parse_reading still has zero tests of its own, write some" (heldout14: read as a question, ticked)
     r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b[^.\n]{0,40}\b(?:write|add)\s+(?:some|a few|them|one)\b"
-    r"|\buntested\b|\btests?\s+(?:are|is)\s+missing\b",  # "`f` has no tests — add some"
+    r"|\buntested\b|\btests?\s+(?:are|is)\s+missing\b"  # "`f` has no tests — add some"
+    # "Give it proper unit tests of its own" (heldout18 parse-temperature-tests: not read as tests asked,
+    # the loop changed the docstring and it was ticked); not "get the tests passing", "want the tests green"
+    r"|\b(?:give|provide|want|wants|get|deserves?)\s+(?:[\w'-]+\s+){0,4}?(?:unit\s+|pytest\s+)?tests\b"
+    r"(?!\s+(?:pass\w*|green|run\w*|fail\w*|to\s+pass|still|again|back))",
     re.IGNORECASE,
 )
 _TEST_FILE = re.compile(r"(?:^|/)(?:tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
