@@ -922,6 +922,27 @@ def test_tests_given_to_a_function_are_tests_asked() -> None:
         assert not asks_for_new_tests(not_asked), not_asked
 
 
+def test_hints_with_any_are_refused_when_the_item_says_no_any() -> None:
+    """heldout18 status-type-hints (Qwen, blind, 8fee5b3, ticked WRONG): "No Any, no `type: ignore`" —
+    the hints move wrote `Iterator[Any] | list[str]` and `tuple[Any, ...]`, mypy --strict passed, ticked."""
+    from agentrunner.agent.checks import type_hints_problem
+
+    source = "def worst(levels):\n    rows = []\n    return max(levels)\n"
+    anyway = (
+        "from typing import Any\n\n\ndef worst(levels: list[Any]) -> str:\n"
+        "    rows: list[tuple[Any, ...]] = []\n    return max(levels)\n"
+    )
+    item = "Type hints for pkg/status.py\n  target: `mypy --strict pkg/status.py` passes. No Any, no `type: ignore`"
+    problem = type_hints_problem([change("pkg/status.py", source, anyway)], item) or ""
+    assert problem.startswith("pkg/status.py: the item says no `Any`, and the hints use it: `"), problem
+    assert "`list[tuple[Any, ...]]`" in problem and "`list[Any]`" in problem
+    assert type_hints_problem([change("pkg/status.py", source, anyway)], "Type hints for pkg/status.py") is None
+    precise = "def worst(levels: list[str]) -> str:\n    rows: list[str] = []\n    return max(levels)  # type: ignore\n"
+    problem = type_hints_problem([change("pkg/status.py", source, precise)], item) or ""
+    assert problem == "pkg/status.py: the item says no `type: ignore`, and the change added one: fix the type"
+    assert type_hints_problem([change("pkg/status.py", source, precise.replace("  # type: ignore", ""))], item) is None
+
+
 def test_hints_that_break_the_code_calling_them_are_refused(tmp_path: Path) -> None:
     """heldout17 inspection-hints (Qwen, blind, 2d2ff7f, ticked WRONG): the hints move annotated a
     function's result as `object`; `allot/cli.py` then read `.plot` of it and `mypy allot` failed —

@@ -70,6 +70,18 @@ def test_hint_imports_what_it_names_and_spells_what_the_module_imports_already()
     assert hint([cls("tests.test_stats", "Fake"), STR], found) == "str"
 
 
+def test_a_generator_and_a_list_are_an_iterable_and_long_rows_keep_their_positions() -> None:
+    """heldout18 status-type-hints (Qwen, blind, 8fee5b3, ticked WRONG): "No Any" — the move wrote
+    `worst(levels: Iterator[Any] | list[str])` (a generator in one call, a list in another) and a
+    six-field row as `tuple[Any, ...]`."""
+    found = names()
+    assert hint([{"k": "iterator"}, {"k": "list", "of": [STR]}], found) == "Iterable[str]"
+    assert found.added == {"collections.abc": ["Iterable"]}  # no Iterator, no Any imported
+    row = {"k": "tuple", "items": [STR, STR, STR, FLOAT, INT, NONE], "n": 6}
+    assert hint([row], found) == "tuple[str, str, str, float, int, None]"
+    assert hint([{"k": "iterator"}], names()) == "Iterator[Any]"  # nothing said what it yields
+
+
 def test_hint_of_many_types_is_any() -> None:
     many = [INT, STR, cls("builtins", "bytes"), {"k": "list", "of": []}, cls("builtins", "set")]
     assert hint(many, names()) == "Any"

@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import tokenize
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -450,10 +451,55 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
                         f"holds: give the element type in brackets (`{bare}[...]`): the type of the values the code "
                         "puts in or takes out"
                     )
+        problems += _forbidden_hints(change, before, after, item_text)
     if not problems:
         return None
     more = len(problems) - MAX_HINT_PROBLEMS
     return "; ".join(problems[:MAX_HINT_PROBLEMS]) + (f"; and {more} more" if more > 0 else "")
+
+
+# "No Any, no `type: ignore`" (heldout18 status-type-hints: the hints move wrote `Iterator[Any]` and
+# `tuple[Any, ...]`, and it was ticked)
+_NO_ANY = re.compile(
+    r"(?i:\b(?:no|without|never|avoid\w*|not?\s+(?:use|using))\b)\W{0,3}(?:an?\s+)?`?(?:typing\.)?Any\b`?"
+)
+_NO_IGNORE = re.compile(r"\b(?:no|without|never|avoid\w*)\b\W{0,3}`?#?\s*type:\s*ignore", re.IGNORECASE)
+
+
+def _annotations(tree: ast.Module | None) -> list[ast.expr]:
+    found: list[ast.expr] = []
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            found.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            found.append(node.returns)
+    return found
+
+
+def _names_any(annotation: ast.expr) -> bool:
+    return any(
+        (isinstance(n, ast.Name) and n.id == "Any") or (isinstance(n, ast.Attribute) and n.attr == "Any")
+        for n in ast.walk(annotation)
+    )
+
+
+def _forbidden_hints(change: FileChange, before: ast.Module | None, after: ast.Module, item_text: str) -> list[str]:
+    """What the item says the hints may not use, that the change wrote: `Any`, `# type: ignore`."""
+    path, texts = change.path, (change.before, change.after)
+    problems: list[str] = []
+    if _NO_ANY.search(item_text):
+        old = Counter(ast.unparse(a) for a in _annotations(before) if _names_any(a))
+        new = [text for text in (ast.unparse(a) for a in _annotations(after) if _names_any(a)) if not old.pop(text, 0)]
+        if new:
+            problems.append(
+                f"{path}: the item says no `Any`, and the hints use it: {', '.join(f'`{t}`' for t in new[:3])}: "
+                "name the type the values have (an iterable of what the loop takes out, a tuple's field types)"
+            )
+    if _NO_IGNORE.search(item_text):
+        ignores = [len(re.findall(r"#\s*type:\s*ignore", (data or b"").decode("utf-8", "replace"))) for data in texts]
+        if ignores[1] > ignores[0]:
+            problems.append(f"{path}: the item says no `type: ignore`, and the change added one: fix the type")
+    return problems
 
 
 MAX_HINT_PROBLEMS = 6  # type-hint problems told at once (each a line of the next prompt)
