@@ -464,3 +464,12 @@ def test_a_reviewer_or_a_page_that_is_no_prose_needs_no_review(
     # heldout11 todo-triage: an inventory's lines name their places; the files decide them, not a reviewer
     todos = "".join(f"- `birds/m{n}.py:{n}` — TODO: read the official taxonomy file as well\n" for n in range(4))
     assert prose_pages([FileChange("TODOS.md", None, todos.encode())]) == []
+    # heldout18 water-change-docs (Qwen, blind, ticked WRONG): a paragraph on one line is several sentences
+    paragraph = (
+        "This document walks through the process of working out a water change for each tank. "
+        "It includes the real figures used in the code, such as the volume of the tanks.\n\n"
+        "To use the `tanklog` tool, you can run the following commands:\n"
+    )
+    assert prose_pages([FileChange("docs/usage.md", b"# Usage\n", b"# Usage\n" + paragraph.encode())]) == [
+        "docs/usage.md"
+    ]

@@ -109,6 +109,29 @@ def test_a_docstring_that_leaves_out_what_was_asked_is_written_again_once(ws: Wo
     assert result.error is not None and "does not say" in result.error
 
 
+def test_an_answer_cut_off_by_its_token_limit_is_asked_again_shorter(ws: Workspace) -> None:
+    """heldout18 change-percent-docstring (Qwen, blind, 8fee5b3): "The function handles the case where
+    …" said again and again until the 900 tokens ran out; the JSON was cut off and the item failed."""
+    from agentrunner.chat import ChatResponse
+
+    class CutOff(AnswersContext):
+        def call(self, request: Any) -> ChatResponse:
+            if not self.requests:
+                self.requests.append(request)
+                cut = '{"docstring": "The function handles the case where the'
+                return ChatResponse(text=cut, finish_reason="length")
+            return super().call(request)
+
+    second = json.dumps({"docstring": "The season label: a winter over New Year is labelled with the year before."})
+    ctx = CutOff(ws, [second], ITEM)
+    recipe, params = recipe_for(item(ITEM), ws.root) or (None, None)
+    assert isinstance(recipe, Docstring) and params is not None
+    (step,) = recipe.plan(item(ITEM), params)
+    result = recipe.act(ctx, step)  # type: ignore[arg-type]
+    assert result.error is None and len(ctx.requests) == 2
+    assert "ran past 900 tokens, saying the same things again, and was cut off" in ctx.requests[1].messages[0].content
+
+
 def test_an_existing_docstring_is_replaced_and_a_method_is_found_by_its_class() -> None:
     after = with_docstring(SEASONS, "Log.add", "Add one row to the log and return it.")
     assert after is not None and "Old." not in after

@@ -922,6 +922,28 @@ def test_tests_given_to_a_function_are_tests_asked() -> None:
         assert not asks_for_new_tests(not_asked), not_asked
 
 
+def test_the_readme_and_the_new_docs_page_an_item_names_must_be_where_the_change_is(tmp_path: Path) -> None:
+    """heldout18 water-change-docs (Qwen, blind, 8fee5b3, ticked WRONG): "Write a docs/ page walking
+    through it … and link it from the README" — two sentences appended to docs/usage.md, the README
+    as it was, ticked."""
+    from agentrunner.agent.checks import places_problem
+
+    (tmp_path / "README.md").write_text("# tanklog\n", "utf-8")
+    item = "Write a docs/ page walking through how `tanklog change` works it out, and link it from the README"
+    appended = change("docs/usage.md", "# Usage\n", "# Usage\n\nHow the change is worked out.\n")
+    assert places_problem([appended], item, tmp_path) == (
+        "the item asks for a change in README.md, and it did not change: make it there"
+    )
+    readme = change("README.md", "# tanklog\n", "# tanklog\n\nSee docs/water-change.md.\n")
+    assert places_problem([appended, readme], item, tmp_path) == (
+        "the item asks for a new page under docs/, and none was created: write it as a new file there"
+    )
+    page = change("docs/water-change.md", None, "# Water changes\n\nHow the change is worked out.\n")
+    assert places_problem([page, readme], item, tmp_path) is None
+    assert places_problem([appended], "Explain the water change in docs/usage.md", tmp_path) is None
+    assert places_problem([appended], "the README says 3 but the code says 4: fix the code", tmp_path) is None
+
+
 def test_hints_with_any_are_refused_when_the_item_says_no_any() -> None:
     """heldout18 status-type-hints (Qwen, blind, 8fee5b3, ticked WRONG): "No Any, no `type: ignore`" —
     the hints move wrote `Iterator[Any] | list[str]` and `tuple[Any, ...]`, mypy --strict passed, ticked."""

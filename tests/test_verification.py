@@ -20,6 +20,7 @@ from agentrunner.agent.verification import (
     content_checks,
     echo_problem,
     exports_problem,
+    literals_problem,
     parse_check,
     shrink_problem,
     stub_problem,
@@ -309,6 +310,30 @@ def test_what_only_the_type_checker_reads_is_no_change_of_code() -> None:
     assert asked_problem([change("m.py", before, hinted)], item, None) is None
     ran = hinted.replace("K = TypeVar('K')", "K = TypeVar('K')\nLIMIT = 3")
     assert "the code changed" in (asked_problem([change("m.py", before, ran)], item, None) or "")
+
+
+def test_an_alias_without_typealias_a_fixs_quoted_command_and_a_negated_literal_ask_nothing() -> None:
+    """heldout18's hand solutions, refused by the gate (three of the blind run's failures):
+    status-type-hints declared `Row = tuple[...]` (read as code); stale-reef-status's fix, with a
+    changelog line, did not write the command and output the bug item quotes; change-json's
+    `--json` prints "plain numbers (not "35%")" — and the gate asked for "35%"."""
+    before = "def rows(tanks):\n    return [(t, 1) for t in tanks]\n"
+    alias = "Row = tuple[str, int | None]\n\n\ndef rows(tanks: list[str]) -> list[Row]:\n"
+    alias += "    return [(t, 1) for t in tanks]\n"
+    assert asked_problem([change("m.py", before, alias)], "Type hints for m.py, mypy --strict clean", None) is None
+    constant = alias.replace("Row = tuple[str, int | None]", "Row = 3")
+    assert "the code changed" in (asked_problem([change("m.py", before, constant)], "Type hints for m.py", None) or "")
+    fix = [
+        change("m.py", "LAST = 0\n", "LAST = -1\n"),
+        change("CHANGELOG.md", "## Unreleased\n", "## Unreleased\n\n- status shows the last test.\n"),
+    ]
+    bug = "`python -m tanklog status --date 2026-05-16` lists the Reef as `ok    2026-05-01`; should be the last"
+    assert literals_problem(fix, bug, []) is None
+    json_item = 'a JSON list with `tank` and `percent` as plain numbers (not "35%")'
+    code = [change("cli.py", "x = 1\n", "x = 1\nKEYS = ['tank', 'percent']\n")]
+    assert literals_problem(code, json_item, []) is None
+    docs = [change("README.md", "# t\n", "# t\n\nUse 35 or 40.\n")]
+    assert literals_problem(docs, 'the README should say "35%", not "40%"', []) is not None  # asked, not negated
 
 
 def test_yaml_is_skipped_with_a_note_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1570,7 +1570,7 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
 
 
 # what the program does wrong: "Rent bug: … bills her £139.51, a whole year", "crashes", "should count"
-_PROGRAM_FIX = re.compile(
+PROGRAM_FIX = re.compile(
     r"\b(?:bugs?|broken|crash\w*|fix\w*|wrong\w*|incorrect\w*|should|must|regress\w*|traceback"
     r"|too (?:low|high|many|few))\b",
     re.IGNORECASE,
@@ -1588,7 +1588,7 @@ def prose_fix_problem(changes: list[FileChange], item_text: str) -> str | None:
     """An item asking to fix what the program does, answered by prose pages only (heldout17
     late-start-rent-bug, ticked WRONG: "Rent bug: … bills her £139.51, a whole year" got a
     `docs/notes.md` explaining a made-up fix, and no code changed)."""
-    if not changes or not _PROGRAM_FIX.search(item_text) or _ABOUT_PROSE.search(item_text):
+    if not changes or not PROGRAM_FIX.search(item_text) or _ABOUT_PROSE.search(item_text):
         return None
     if all(PurePosixPath(c.path).suffix.lower() in _PROSE_SUFFIXES for c in changes):
         pages = ", ".join(c.path for c in changes[:3])
@@ -1599,12 +1599,44 @@ def prose_fix_problem(changes: list[FileChange], item_text: str) -> str | None:
     return None
 
 
+# "link it from the README", "add it to the README", "mention it in the README", "update the README"
+_README_ASKED = re.compile(
+    r"\b(?:link\w*|add\w*|mention\w*|note|put|list|update|document\w*|point\w*)\b(?:\s+(?:it|them|this|that|to it))?"
+    r"(?:\s+\w+){0,3}?\s+(?:from|to|in|into)\s+(?:the\s+|our\s+)?README\b"
+    r"|\b(?:update|edit|extend)\s+(?:the\s+)?README\b",
+    re.IGNORECASE,
+)
+# "Write a docs/ page", "add a new page under docs/", "a page in docs/ on …"
+_NEW_DOCS_PAGE = re.compile(
+    r"\b(?:write|add|create|make|start)\s+(?:a|an|one)\s+(?:new\s+|short\s+|separate\s+)?"
+    r"(?:docs?/?\s+page|page\s+(?:in|under|to)\s+(?:the\s+)?`?docs/?`?)",
+    re.IGNORECASE,
+)
+
+
+def places_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """An item naming where a change goes that the change left alone: "link it from the README" with
+    the README as it was, "write a docs/ page" with no new page under docs/ (heldout18 water-change-docs,
+    ticked WRONG: two sentences appended to docs/usage.md, the README not touched)."""
+    if root is None or not changes:
+        return None
+    changed = {change.path for change in changes}
+    readmes = sorted(p.name for p in root.glob("README*") if p.is_file())
+    if _README_ASKED.search(item_text) and readmes and not any(path in readmes for path in changed):
+        return f"the item asks for a change in {readmes[0]}, and it did not change: make it there"
+    pages = [c for c in changes if c.path.startswith("docs/") and PurePosixPath(c.path).suffix in _PROSE_SUFFIXES]
+    if _NEW_DOCS_PAGE.search(item_text) and not any(change.before is None for change in pages):
+        return "the item asks for a new page under docs/, and none was created: write it as a new file there"
+    return None
+
+
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
         # a test asked for and not added is what to say first (a reformatted test file is both)
         lambda: new_tests_problem(changes, item_text),
         lambda: prose_fix_problem(changes, item_text),
+        lambda: places_problem(changes, item_text, root),
         lambda: reformat_problem(changes, item_text),
         lambda: rename_problem(changes, item_text, root),
         lambda: version_bump_problem(changes, item_text, root),

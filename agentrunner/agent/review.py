@@ -22,7 +22,7 @@ PROSE_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
 # a sentence: six words or more, not a table row, a heading, a fence or a bare path/command
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _NOT_PROSE = re.compile(r"^\s*(?:\||#|```|~~~|<!--|-{3,}|={3,}|\$ |>>> )")
-MIN_PROSE_LINES = 3
+MIN_PROSE_LINES = 3  # sentences added, on lines that read as prose
 # a place in the project: `pkg/a.py:12`, tests/test_a.py line 4
 _PLACE = re.compile(r"[\w./-]+\.\w+(?::\d+|`?,?\s+(?:line|l\.)\s*\d+)")
 
@@ -55,8 +55,15 @@ def prose_pages(changes: list[FileChange]) -> list[str]:
     return [
         change.path
         for change in written
-        if not CHANGELOG_FILE.match(PurePosixPath(change.path).name) and len(_added_prose(change)) >= MIN_PROSE_LINES
+        if not CHANGELOG_FILE.match(PurePosixPath(change.path).name)
+        and sum(_sentences(line) for line in _added_prose(change)) >= MIN_PROSE_LINES
     ]
+
+
+def _sentences(line: str) -> int:
+    """The sentences of a line of prose: a paragraph written on one line is several (heldout18
+    water-change-docs: two long sentences and a lead-in on two lines were no "page of prose")."""
+    return max(1, len(re.findall(r"[.!?:](?=\s|$)", re.sub(r"`[^`]*`", "x", line))))
 
 
 __all__ = ["MIN_PROSE_LINES", "PROSE_SUFFIXES", "prose_pages"]

@@ -40,7 +40,7 @@ import tomllib
 from pathlib import Path, PurePosixPath
 
 from ..tools import Workspace
-from .checks import ignores_problem, item_problem
+from .checks import PROGRAM_FIX, ignores_problem, item_problem
 from .evidence import work_problem
 from .journal import FileChange
 from .options import unread_option_problem
@@ -462,6 +462,35 @@ class _Unannotated(ast.NodeTransformer):
 _TYPING_MAKERS = {"TypeVar", "ParamSpec", "TypeVarTuple", "NewType"}
 
 
+_GENERICS = {
+    "tuple", "list", "dict", "set", "frozenset", "type", "Callable", "Iterable", "Iterator", "Sequence", "Mapping",
+    "MutableMapping", "MutableSequence", "Collection", "Generator", "Optional", "Union", "Literal", "Annotated",
+    "Tuple", "List", "Dict", "Set", "FrozenSet", "Type", "DefaultDict", "Counter", "Deque",
+}  # fmt: skip
+
+
+def _type_expression(node: ast.expr, *, top: bool = False) -> bool:
+    """Whether an expression reads as a type: a subscripted generic (``tuple[Tank, str]``), or, inside
+    one or in a ``|`` union with one, a name, an attribute, ``None``, a string or a list of them."""
+    if isinstance(node, ast.Subscript):
+        base = node.value
+        name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
+        inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        return name in _GENERICS and all(_type_expression(e) for e in inner)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        sides = (node.left, node.right)
+        return all(_type_expression(side) for side in sides) and (
+            not top or any(isinstance(side, ast.Subscript | ast.BinOp) for side in sides)
+        )
+    if top:
+        return False
+    if isinstance(node, ast.List):
+        return all(_type_expression(e) for e in node.elts)
+    return isinstance(node, ast.Name | ast.Attribute) or (
+        isinstance(node, ast.Constant) and (node.value is None or node.value is Ellipsis or isinstance(node.value, str))
+    )
+
+
 def _typing_only(node: ast.stmt) -> bool:
     """A module statement that exists for the type checker: ``K = TypeVar("K")``, ``Alias: TypeAlias
     = …``, ``if TYPE_CHECKING:`` (heldout16 stats-strict-hints: the hand solution for `mypy --strict`
@@ -469,6 +498,10 @@ def _typing_only(node: ast.stmt) -> bool:
     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
         func = node.value.func
         return (func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")) in _TYPING_MAKERS
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        # `Row = tuple[Tank, Reading | None, str]`: an alias written without `TypeAlias` (heldout18
+        # status-type-hints' hand solution was refused as a code change)
+        return _type_expression(node.value, top=True)
     if isinstance(node, ast.AnnAssign):
         annotation = node.annotation
         return (annotation.id if isinstance(annotation, ast.Name) else getattr(annotation, "attr", "")) == "TypeAlias"
@@ -527,6 +560,8 @@ def notes_only_problem(changes: list[FileChange], item_text: str) -> str | None:
 
 
 _LITERAL = re.compile(r"`([^`\n]{1,60})`|\"([^\"\n]{2,60})\"")
+# a literal the item says is not wanted: 'as plain numbers (not "35%")', "instead of `None`"
+_NEGATED = re.compile(r"\b(?:not|no|never|instead\s+of|rather\s+than|without)\s*[(\[]?\s*$", re.IGNORECASE)
 # what an item names may be gone after it: a deletion, a rename, a fixed typo
 _NAMES_GO = re.compile(r"\b(?:rename|replace|typo|misspel\w*|correct|fix)\w*\b", re.IGNORECASE)
 _CODE_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|--?[a-z][\w-]*)$")
@@ -586,9 +621,17 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
     if not written_changes or DELETION_ASKED.search(item_text) or _NAMES_GO.search(item_text):
         return None
     code_only = all(c.path.endswith((".py", ".pyi")) for c in written_changes)
+    if PROGRAM_FIX.search(item_text) and any(c.path.endswith((".py", ".pyi")) for c in written_changes):
+        # a fix quotes the command that shows the bug and what it prints now (heldout18 stale-reef-status:
+        # "`python -m tanklog status --date 2026-05-16` lists the Reef as `ok    2026-05-01`" — the hand
+        # fix, with a changelog line, was refused for not writing them): the code is judged by its names
+        code_only = True
     lowered = "\n".join((c.after or b"").decode("utf-8", "replace") for c in written_changes).lower()
-    for groups in _LITERAL.findall(item_text):
+    for found in _LITERAL.finditer(item_text):
+        groups = found.groups("")
         literal = (groups[0] or groups[1]).strip()
+        if _NEGATED.search(item_text[max(0, found.start() - 20) : found.start()]):
+            continue  # 'plain numbers (not "35%")': what must not be written (heldout18 change-json)
         # a file it names (`py.typed` written as pkg/py.typed) is no text to write
         bare = literal.rstrip("/")
         if literal in named_paths or any(bare in (p.rstrip("/"), p.rsplit("/", 1)[-1]) for p in named_paths):
