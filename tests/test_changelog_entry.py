@@ -90,6 +90,8 @@ def test_the_item_names_the_category_and_may_spell_the_entry_out() -> None:
         ("Add a CHANGELOG entry under Unreleased → Fixed: `load_items` reads BOMs", "CHANGELOG.md"),
         ("note the `--limit` option in docs/CHANGES.md", "docs/CHANGES.md"),
         ("changelog: mention the faster loader", "CHANGELOG.md"),
+        # heldout18 changelog-overdue-days: asked by its heading, no verb (the general loop edited the code)
+        ("changelog: the overdue threshold went from 10 days to 7 (ships with the next release)", "CHANGELOG.md"),
         ("CHANGELOG: note under Unreleased that the malformed-line count now goes to stderr", "CHANGELOG.md"),
         # heldout9 changelog-unknown-plant: "the next release" is no request for release notes
         (
