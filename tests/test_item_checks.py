@@ -1005,3 +1005,26 @@ def test_a_program_fix_answered_by_prose_only_is_refused() -> None:
     assert prose_fix_problem([*notes, change("allot/rent.py", "x = 1\n", "x = 2\n")], bug) is None
     assert prose_fix_problem(notes, "The README is wrong about the rent year: fix it") is None
     assert prose_fix_problem(notes, "fix the typo in docs/usage.md") is None
+
+
+def test_an_option_asked_and_in_no_parser_after_a_code_change_is_refused(tmp_path: Path) -> None:
+    """heldout18 change-json (Qwen, 0277195, seen re-run, ticked WRONG): "`tanklog change --json` for
+    the dashboard script: a JSON list …" got an unused `Change` class in cli.py; `--json` was in no
+    parser, so the `runs` check had no new option to run, and it was ticked."""
+    from agentrunner.agent.options import missing_option_problem
+
+    (tmp_path / "tanklog").mkdir()
+    (tmp_path / "tanklog" / "__main__.py").write_text("from tanklog.cli import main\n\nmain()\n", "utf-8")
+    cli = "import argparse\n\n\ndef main():\n    p = argparse.ArgumentParser()\n    p.add_argument('--target')\n"
+    (tmp_path / "tanklog" / "cli.py").write_text(cli, "utf-8")
+    item = "`tanklog change --json` for the dashboard script; has to respect --target as well"
+    unused = change("tanklog/cli.py", cli, cli + "\n\nclass Change:\n    pass\n")
+    assert missing_option_problem([unused], item, tmp_path) == (
+        "the item asks for `--json`, and no parser has it: add it where the command's options are"
+    )
+    added = change("tanklog/cli.py", cli, cli + "    p.add_argument('--json', action='store_true')\n")
+    assert missing_option_problem([added], item, tmp_path) is None
+    # another program's options are not the project's to add; no code changed, nothing to say here
+    hints = "Type hints for tanklog/cli.py: `mypy --strict tanklog/cli.py` passes"
+    assert missing_option_problem([unused], hints, tmp_path) is None
+    assert missing_option_problem([change("README.md", "a\n", "b\n")], item, tmp_path) is None

@@ -293,3 +293,52 @@ def test_a_helper_named_with_the_commands_word_is_not_its_handler(ws: Workspace)
     (ws.root / found[0]).write_text(found[1], "utf-8")
     expected = [{"name": "Ben", "points": 30.0}, {"name": "Ana", "points": 12.2}]
     assert json.loads(clubs(ws.root, "top", "--json")) == expected
+
+
+FALL_THROUGH = '''"""The clubs' command line, every command in `main`."""
+
+from __future__ import annotations
+
+import argparse
+
+from clubs.members import load
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="clubs")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("names")
+    top = commands.add_parser("top")
+    top.add_argument("--min", type=int, default=0)
+    args = parser.parse_args(argv)
+    members = load()
+    if args.command == "names":
+        for member in members:
+            print(member.name)
+        return 0
+    for member in sorted(members, key=lambda m: -m.points):
+        if member.points >= args.min:
+            print(f"{member.name} {member.points}")
+    return 0
+'''
+
+
+def test_the_last_command_after_the_others_branches_is_its_handler(ws: Workspace) -> None:
+    """heldout18 change-json (Qwen, blind, 8fee5b3): `main` returns from the `tanks` and `status`
+    branches, and `change`'s loop follows at its top level; no branch tested "change", so the move
+    was not made, and the model added an unused class. The branch goes right before that loop: one
+    higher would read `args.json` for the other commands, whose parsers have no `--json`."""
+    (ws.root / "clubs" / "cli.py").write_text(FALL_THROUGH, "utf-8")
+    title = "`clubs top --json` for the website: a JSON list, one object per member with name and points"
+    answer = {"fields": [{"key": "name", "value": "member.name"}, {"key": "points", "value": "member.points"}]}
+    found = json_option_writes(Answers(ws, title, [answer]), ws.root, title, title)
+    assert found is not None
+    (ws.root / found.path).write_text(found.content, "utf-8")
+    assert json.loads(clubs(ws.root, "top", "--json")) == [
+        {"name": "Ben", "points": 30.0},
+        {"name": "Ana", "points": 12.25},
+    ]
+    # the loop's own filter applies to the JSON too
+    assert json.loads(clubs(ws.root, "top", "--json", "--min", "20")) == [{"name": "Ben", "points": 30.0}]
+    assert clubs(ws.root, "names") == "Ana\nBen\n"
+    assert clubs(ws.root, "top") == "Ben 30.0\nAna 12.25\n"

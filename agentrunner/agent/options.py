@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .journal import FileChange
+from .sources import python_modules
 
 # `--json`, `--limit N`, `--dry-run`: an option the item quotes, with its value's name if it has one;
 # also inside a quoted command ("`plantcare due --json` please": heldout9 due-json-flag)
@@ -317,6 +318,46 @@ def option_steps(root: Path, path: str, text: str, title: str, item_text: str) -
             "block after the path. Add no new function."
         )
     return "\n\n".join(parts)
+
+
+def missing_option_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """An option the item quotes that no parser of the project has, after a change of its code
+    (heldout18 change-json, ticked WRONG: "`tanklog change --json` for the dashboard script" got an
+    unused `Change` class; `--json` was in no parser, and no check ran it)."""
+    code = [c for c in changes if c.after is not None and c.path.endswith(".py")]
+    if root is None or not code:
+        return None
+    texts = [c.after.decode("utf-8", "replace") for c in code if c.after is not None]
+    changed = {c.path for c in code}
+    for path in python_modules(root, limit=2_000):
+        if path not in changed:
+            try:
+                texts.append((root / path).read_text("utf-8", errors="replace"))
+            except OSError:
+                continue
+    foreign = _foreign_options(root, item_text)
+    for option, _ in asked_options(item_text):
+        if option in foreign:
+            continue
+        if not any(re.search(rf"[\"']{re.escape(option)}[\"']", text) for text in texts):
+            return f"the item asks for `{option}`, and no parser has it: add it where the command's options are"
+    return None
+
+
+def _foreign_options(root: Path, item_text: str) -> set[str]:
+    """Options of another program's command the item quotes (`` `mypy --strict pkg/m.py` ``): not the
+    project's to add."""
+    found: set[str] = set()
+    for quote in re.findall(r"`([^`\n]+)`", item_text):
+        words = quote.split()
+        if words[:2] in (["python", "-m"], ["python3", "-m"]):
+            words = words[2:]
+        if not words or words[0].startswith("-"):
+            continue
+        ours = any((root / base / words[0] / "__main__.py").is_file() for base in (".", "src"))
+        if not ours:
+            found.update(word.split("=")[0] for word in words[1:] if word.startswith("--"))
+    return found
 
 
 def unread_option_problem(changes: list[FileChange], item_text: str) -> str | None:

@@ -43,7 +43,7 @@ from ..tools import Workspace
 from .checks import PROGRAM_FIX, ignores_problem, item_problem
 from .evidence import work_problem
 from .journal import FileChange
-from .options import unread_option_problem
+from .options import missing_option_problem, unread_option_problem
 from .validators import Check
 
 PARSED = (".py", ".pyi", ".toml", ".json", ".ipynb", ".yaml", ".yml")
@@ -434,6 +434,7 @@ def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         or literals_problem(changes, item_text, existing)
         or prints_problem(changes, item_text)
         or item_problem(changes, item_text, root)
+        or missing_option_problem(changes, item_text, root)
         or unread_option_problem(changes, item_text)
     )
 
