@@ -132,6 +132,19 @@ def test_an_answer_cut_off_by_its_token_limit_is_asked_again_shorter(ws: Workspa
     assert "ran past 900 tokens, saying the same things again, and was cut off" in ctx.requests[1].messages[0].content
 
 
+def test_a_cut_off_answer_keeps_its_sentences_before_it_repeats_itself() -> None:
+    from agentrunner.agent.recipes import _salvaged_docstring
+
+    loop = "The function handles the case where the percentage is 5. " * 3
+    answer = '{"docstring": "The percentage of water to change. It is rounded up to steps of 5. ' + loop + 'The fun'
+    assert _salvaged_docstring(answer) == (
+        "The percentage of water to change. It is rounded up to steps of 5. "
+        "The function handles the case where the percentage is 5."
+    )
+    assert _salvaged_docstring('{"docstring": "Only one sentence. And a cut') is None
+    assert _salvaged_docstring("not JSON at all") is None
+
+
 def test_an_existing_docstring_is_replaced_and_a_method_is_found_by_its_class() -> None:
     after = with_docstring(SEASONS, "Log.add", "Add one row to the log and return it.")
     assert after is not None and "Old." not in after

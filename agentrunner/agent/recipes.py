@@ -1704,7 +1704,11 @@ class Docstring(Recipe):
         for _ in range(self.tries):
             block = _source_block(path, shown, 3000)
             prompt = DOCSTRING_PROMPT.format(source=block, task=item_text, refused=refused)
-            if not self.ask_json(ctx, step, prompt, result):
+            if not self.ask_json(ctx, step, prompt, result) and (salvaged := _salvaged_docstring(result.text)):
+                # the sentences before it began to repeat itself (heldout18 change-percent-docstring:
+                # five good sentences, then "The function handles the case where …" until the limit)
+                result.data, result.error = {"docstring": salvaged}, None
+            if result.error is not None:
                 if "truncated" not in (result.error or ""):
                     return result
                 # heldout18 change-percent-docstring: Qwen said "The function handles the case where …"
@@ -1735,6 +1739,32 @@ class Docstring(Recipe):
             return result
         result.text = f"{path}: a docstring for {function}"
         return result
+
+
+MAX_SALVAGED_SENTENCES = 6
+
+
+def _salvaged_docstring(answer: str) -> str | None:
+    """The docstring of an answer cut off by its token limit: its whole sentences up to the first
+    that begins like an earlier one (a model repeating itself), at most six; None when there are
+    fewer than two."""
+    found = re.match(r'\s*\{\s*"docstring"\s*:\s*"((?:[^"\\]|\\.)*)', answer or "")
+    if found is None:
+        return None
+    try:  # a cut-off escape ("…\\") ends no sentence: dropped with the rest
+        text = json.loads(f'"{found.group(1).rstrip(chr(92))}"', strict=False)
+    except json.JSONDecodeError:
+        return None
+    sentences = re.findall(r"[^.!?]+[.!?](?=\s|$)", text)
+    kept: list[str] = []
+    openings: set[str] = set()
+    for sentence in sentences:
+        opening = " ".join(re.findall(r"\w+", sentence.lower())[:5])
+        if opening in openings or len(kept) == MAX_SALVAGED_SENTENCES:
+            break
+        openings.add(opening)
+        kept.append(sentence.strip())
+    return " ".join(kept) if len(kept) >= 2 else None
 
 
 class VersionBump(Recipe):
