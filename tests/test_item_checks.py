@@ -1027,4 +1027,5 @@ def test_an_option_asked_and_in_no_parser_after_a_code_change_is_refused(tmp_pat
     # another program's options are not the project's to add; no code changed, nothing to say here
     hints = "Type hints for tanklog/cli.py: `mypy --strict tanklog/cli.py` passes"
     assert missing_option_problem([unused], hints, tmp_path) is None
+    assert missing_option_problem([unused], "annotate cli.py, mypy --strict clean", tmp_path) is None
     assert missing_option_problem([change("README.md", "a\n", "b\n")], item, tmp_path) is None

@@ -49,6 +49,7 @@ from .journal import ItemJournal, RestoreReport, Transactions
 from .mutants import mutant_check
 from .recipes import ItemInfo, StepSpec
 from .review import prose_pages
+from .suite import suite_failures, suite_problem
 from .symptoms import capture_symptom, symptom_problem
 from .validators import ActResult, Check, default_validators, run_validators
 from .verification import content_checks, outputs_check, tests_check, tests_for
@@ -99,6 +100,7 @@ class AgentState(TypedDict, total=False):
     result_path: str | None
     acts: int  # steps acted so far, retries on another tier included (agent.max_steps caps it)
     symptom: dict[str, Any] | None  # the quoted command's output before the work (agent/symptoms.py)
+    suite: list[str] | None  # the project's failing tests before the work (agent/suite.py)
 
 
 @dataclass
@@ -326,6 +328,9 @@ class Agent:
         )
         if symptom is not None:
             self._emit(state, f"symptom: `{' '.join(symptom['words'])}` shows {len(symptom['lines']) or 'a crash'}")
+        # the project's tests as they are before the work: the ones failing now are not the work's
+        suite = suite_failures(self.workspace, task_id=item.id, timeout=self.config.agent.shell_timeout)
+        before = {"symptom": symptom, "suite": suite}
         found = recipes.recipe_for(item, self.workspace.root)
         if found is not None:
             recipe, params = found
@@ -335,12 +340,12 @@ class Agent:
             if len(steps) > cap:
                 error = f"the {recipe.name} plan has {len(steps)} steps, more than agent.max_steps ({cap})"
                 return {"recipe": recipe.name, "plan": [], "status": "failed", "error": error}
-            return {"recipe": recipe.name, "plan": [s.as_dict() for s in steps], "step_index": 0, "symptom": symptom}
+            return {"recipe": recipe.name, "plan": [s.as_dict() for s in steps], "step_index": 0, **before}
         # the general path is one step: the model works the item with tools until it is done (a
         # model-written plan is beyond a small model, and a capable one plans inside the loop)
         steps = [recipes.general_step(0, item.title, item, self.workspace.root)]
         self._emit(state, "plan: general loop, 1 step")
-        return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0, "symptom": symptom}
+        return {"recipe": "general", "plan": [s.as_dict() for s in steps], "step_index": 0, **before}
 
     def route(self, state: AgentState) -> dict[str, Any]:
         spec = self._step(state)
@@ -548,6 +553,13 @@ class Agent:
                 checks.append(ran)
                 if not ran.ok:
                     return checks
+        if checks[-1].ok and state.get("suite") is not None and journal.changes():
+            broke = suite_problem(
+                self.workspace, state.get("suite") or [], task_id=item.id, timeout=self.config.agent.shell_timeout
+            )
+            checks.append(Check("suite", broke is None, broke or "the project's tests pass as they did before"))
+            if broke:
+                return checks
         if checks[-1].ok and state.get("symptom"):
             problem = symptom_problem(
                 self.workspace, state["symptom"] or {}, task_id=item.id, timeout=self.config.agent.shell_timeout

@@ -59,6 +59,7 @@ from .intent import item_intent
 from .journal import FileChange
 from .options import shown_option_steps
 from .replies import definition_owners, parse_reply, without_guide_echo
+from .suite import suite_problem
 from .symptoms import symptom_problem
 from .testing import (
     failing_test_files,
@@ -381,6 +382,7 @@ def _gate_done(
         or nudge
         or test_feedback(ctx, result, changed, reads)
         or _runs_feedback(ctx, changed, originals or {})
+        or _suite_feedback(ctx, changed)
         or _symptom_feedback(ctx, changed)
     )
     if feedback is None:
@@ -520,6 +522,17 @@ def _runs_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | Non
     item_text = f"{ctx.item.title}\n{ctx.item.context}"
     ran = option_run_check(ctx.workspace, changes, item_text, task_id=ctx.item.id, timeout=timeout)
     return f"Not done yet: {ran.detail}" if ran is not None and not ran.ok else None
+
+
+def _suite_feedback(ctx: Any, changed: set[str]) -> str | None:
+    """Tests that passed before the work and fail now (agent/suite.py), told while the model can
+    still fix them (heldout18 minor-version: a `--version` test no one ran)."""
+    baseline = (getattr(ctx, "state", None) or {}).get("suite")
+    if baseline is None or not changed:
+        return None
+    timeout = ctx.agent.config.agent.shell_timeout if hasattr(ctx, "agent") else 60.0
+    problem = suite_problem(ctx.workspace, baseline, task_id=ctx.item.id, timeout=timeout)
+    return f"Not done yet: {problem}, then write DONE." if problem else None
 
 
 def _symptom_feedback(ctx: Any, changed: set[str]) -> str | None:

@@ -325,8 +325,8 @@ def missing_option_problem(changes: list[FileChange], item_text: str, root: Path
     (heldout18 change-json, ticked WRONG: "`tanklog change --json` for the dashboard script" got an
     unused `Change` class; `--json` was in no parser, and no check ran it)."""
     code = [c for c in changes if c.after is not None and c.path.endswith(".py")]
-    if root is None or not code:
-        return None
+    if root is None or not code or not any([*root.glob("*/__main__.py"), *root.glob("src/*/__main__.py")]):
+        return None  # no command line of the project's to add an option to
     texts = [c.after.decode("utf-8", "replace") for c in code if c.after is not None]
     changed = {c.path for c in code}
     for path in python_modules(root, limit=2_000):
@@ -344,10 +344,16 @@ def missing_option_problem(changes: list[FileChange], item_text: str, root: Path
     return None
 
 
+_TOOLS = "mypy|pytest|ruff|pip|pip3|git|black|flake8|pylint|pyright|uv|npm|tox|nox|coverage|isort|pre-commit|make"
+
+
 def _foreign_options(root: Path, item_text: str) -> set[str]:
     """Options of another program's command the item quotes (`` `mypy --strict pkg/m.py` ``): not the
     project's to add."""
     found: set[str] = set()
+    # "mypy --strict clean", "run pytest -x": an option after another tool's name, quoted or not
+    for match in re.finditer(rf"\b(?:{_TOOLS})\b[^.,;:\n`]*", item_text):
+        found.update(re.findall(r"(?<![\w-])--[a-z][\w-]*", match.group(0)))
     for quote in re.findall(r"`([^`\n]+)`", item_text):
         words = quote.split()
         if words[:2] in (["python", "-m"], ["python3", "-m"]):
