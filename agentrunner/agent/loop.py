@@ -477,8 +477,8 @@ def _no_change_feedback(ctx: Any, result: ActResult) -> str | None:
     return f"Not done yet: no file changed, but the task asks for a change{why}. Make it, then write DONE."
 
 
-def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | None]) -> str | None:
-    root = ctx.workspace.root
+def _changes(root: Path, changed: set[str], originals: dict[str, bytes | None]) -> list[FileChange]:
+    """What the step changed so far: each path it wrote, from its bytes before the step to now."""
     changes = []
     for path in sorted(changed):
         try:
@@ -487,6 +487,12 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
             after = None
         if path in originals and originals[path] != after:
             changes.append(FileChange(path, originals[path], after))
+    return changes
+
+
+def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | None]) -> str | None:
+    root = ctx.workspace.root
+    changes = _changes(root, changed, originals)
     changes = [_extras_table_named(ctx, _placed_under_headings(ctx, change)) for change in changes]
     if not changes:
         return None
@@ -507,15 +513,7 @@ def _runs_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | Non
     """The option the change added, run as the item quotes its command (agent/cli_runs.py): a
     crash or output that is not the JSON asked, told now — the `--json` move asks its fields again,
     the model can fix its code — rather than found after the loop (heldout17 rent-json)."""
-    root = ctx.workspace.root
-    changes = []
-    for path in sorted(changed):
-        try:
-            after: bytes | None = (root / path).read_bytes()
-        except OSError:
-            after = None
-        if path in originals and originals[path] != after:
-            changes.append(FileChange(path, originals[path], after))
+    changes = _changes(ctx.workspace.root, changed, originals)
     if not changes:
         return None
     timeout = ctx.agent.config.agent.shell_timeout if hasattr(ctx, "agent") else 60.0

@@ -37,23 +37,28 @@ _OUTCOME = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 def suite_failures(workspace: Workspace, *, task_id: str, timeout: float = SUITE_TIMEOUT) -> list[str] | None:
     """The node ids of the project's failing tests (empty: all pass), or None when the suite did
     not run to a result: no pytest, no sandbox, a timeout, nothing collected, a collection error."""
-    if "run" not in workspace.enabled or not small_suite(workspace.root):
+    if not small_suite(workspace.root) or (ran := _run(workspace, "no", task_id, timeout)) is None:
         return None
+    code, output = ran
+    if code == 0:
+        return []
+    if code != 1:  # 2: interrupted (a collection error), 5: no tests, 3/4: pytest's own errors
+        return None
+    return sorted(set(_OUTCOME.findall(output)))
+
+
+def _run(workspace: Workspace, traceback: str, task_id: str, timeout: float) -> tuple[int, str] | None:
+    """The whole suite, read-only in the sandbox: (pytest's exit code, its output), or None."""
     base = pytest_argv(workspace.root)
-    if base is None:
+    if base is None or "run" not in workspace.enabled:
         return None
-    argv = [*base, "-q", "-rfE", "-p", "no:cacheprovider", "--tb=no"]
+    argv = [*base, "-q", "-rfE", "-p", "no:cacheprovider", f"--tb={traceback}"]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     try:
         done = workspace.run_argv(argv, timeout=min(timeout, SUITE_TIMEOUT), task_id=task_id, env=env, writable=False)
     except (subprocess.TimeoutExpired, OSError):
         return None
-    output = done.stdout.decode("utf-8", "replace")
-    if done.returncode == 0:
-        return []
-    if done.returncode != 1:  # 2: interrupted (a collection error), 5: no tests, 3/4: pytest's own errors
-        return None
-    return sorted(set(_OUTCOME.findall(output)))
+    return done.returncode, done.stdout.decode("utf-8", "replace")
 
 
 def small_suite(root: Path) -> bool:
@@ -66,21 +71,15 @@ def suite_problem(
     workspace: Workspace, baseline: list[str], *, task_id: str, timeout: float = SUITE_TIMEOUT
 ) -> str | None:
     """What the work broke of the suite that ran before it (see the module's docstring), or None."""
-    base = pytest_argv(workspace.root)
-    if base is None or "run" not in workspace.enabled:
+    ran = _run(workspace, "line", task_id, timeout)
+    if ran is None:
         return None
-    argv = [*base, "-q", "-rfE", "-p", "no:cacheprovider", "--tb=line"]
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    try:
-        done = workspace.run_argv(argv, timeout=min(timeout, SUITE_TIMEOUT), task_id=task_id, env=env, writable=False)
-    except (subprocess.TimeoutExpired, OSError):
+    code, output = ran
+    if code in (0, 5):
         return None
-    output = done.stdout.decode("utf-8", "replace")
-    if done.returncode in (0, 5):
-        return None
-    if done.returncode != 1:
+    if code != 1:
         last = [line for line in output.strip().splitlines() if line.strip()][-3:]
-        return "the project's tests no longer run (pytest exit {}): {}".format(done.returncode, " / ".join(last))
+        return "the project's tests no longer run (pytest exit {}): {}".format(code, " / ".join(last))
     broken = sorted(set(_OUTCOME.findall(output)) - set(baseline))
     if not broken:
         return None
