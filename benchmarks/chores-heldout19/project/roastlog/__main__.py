@@ -1,0 +1,3 @@
+from roastlog.cli import main
+
+raise SystemExit(main())
