@@ -184,3 +184,26 @@ def test_build_slash_dist_slash_egg_info_is_three_things() -> None:
     """heldout17 gitignore-reports: "build/dist/egg-info" got dist/ and *.egg-info/, not build/."""
     lines = lines_asked(".gitignore: add build/dist/egg-info and the mypy cache", None, "__pycache__/\n")
     assert {"build/", "dist/", "*.egg-info/", ".mypy_cache/"} <= set(lines)
+
+
+def test_a_file_the_item_keeps_gets_its_own_negated_line(tmp_path: Path) -> None:
+    """heldout19 gitignore-artisan (Qwen, blind, 1e4bba6): "…plus the Artisan .alog files I keep saving
+    into the project root — but NOT docs/example-profile.alog, that one is meant to be committed".
+    Two clauses the recipe could not read sent it to the model, which dropped a line it had."""
+    text = (
+        ".gitignore is nearly empty. Add: virtualenvs (.venv/ and venv/), .mypy_cache/, build/\n"
+        "plus the Artisan .alog files I keep saving into the project root after each roast — but NOT "
+        "docs/example-profile.alog, that one is meant to be committed"
+    )
+    assert unread_clauses(text) == []
+    lines = lines_asked(text, tmp_path, OLD_LINES)
+    assert lines[-2:] == ["*.alog", "!docs/example-profile.alog"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    everything = OLD_LINES + "\n".join(lines) + "\n"
+    without = everything.replace("!docs/example-profile.alog\n", "")
+    problem = ignores_problem([FileChange(".gitignore", OLD_LINES.encode(), without.encode())], text, tmp_path)
+    assert problem == (
+        ".gitignore ignores docs/example-profile.alog, which the item says stays in git: "
+        "add the line `!docs/example-profile.alog` after the pattern"
+    )
+    assert ignores_problem([FileChange(".gitignore", OLD_LINES.encode(), everything.encode())], text, tmp_path) is None

@@ -1029,3 +1029,14 @@ def test_an_option_asked_and_in_no_parser_after_a_code_change_is_refused(tmp_pat
     assert missing_option_problem([unused], hints, tmp_path) is None
     assert missing_option_problem([unused], "annotate cli.py, mypy --strict clean", tmp_path) is None
     assert missing_option_problem([change("README.md", "a\n", "b\n")], item, tmp_path) is None
+
+
+def test_hints_asked_without_the_word_type() -> None:
+    """heldout19 rest-type-hints (Qwen, blind, 1e4bba6): "roastlog/rest.py is still untyped — add
+    hints to everything in it" was not read as hints asked: no move, and the model changed nothing."""
+    from agentrunner.agent.checks import asks_for_type_hints
+
+    assert asks_for_type_hints("roastlog/rest.py is still untyped — add hints to everything in it")
+    assert asks_for_type_hints("pkg/m.py needs hints")
+    assert not asks_for_type_hints("add a hint to the error message")
+    assert not asks_for_type_hints("the hints in the README are out of date")

@@ -45,6 +45,8 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
         ("Minor version bump in pyproject.toml", "minor", None),
         ("Bump the version to 0.4.0 in `pyproject.toml`", None, "0.4.0"),
         ("major version bump: the CLI changed", "major", None),
+        # heldout19 major-version: no verb, an arrow
+        ("version → next major. The output format changes, a breaking release. Change it everywhere", "major", None),
         # heldout11 minor-release-bump: the kind not asked for is no second kind
         ("version bump for the next release — a minor bump this time, not a patch", "minor", None),
         # heldout12 minor-version-bump: the changelog it says not to touch is no changelog entry asked

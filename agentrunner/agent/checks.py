@@ -344,8 +344,12 @@ def _import_of(root: Path, path: str, name: str) -> str | None:
 # -- type hints -------------------------------------------------------------------------------
 
 # "half type-hinted" (heldout14 usage-type-hints went to the model, which failed it)
+# "roastlog/rest.py is still untyped — add hints to everything in it" (heldout19 rest-type-hints: no
+# move made, the model changed nothing)
 _TYPE_HINTS = re.compile(
-    r"\b(?:type[ -]?hint(?:s|ed|ing)?|type annotations?|annotat\w+|mypy\s+--strict)\b", re.IGNORECASE
+    r"\b(?:type[ -]?hint(?:s|ed|ing)?|type annotations?|annotat\w+|mypy\s+--strict|untyped"
+    r"|(?:add|adding|write|needs?|missing|put)\s+(?:\w+\s+){0,2}?hints)\b",
+    re.IGNORECASE,
 )
 
 

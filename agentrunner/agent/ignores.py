@@ -9,6 +9,7 @@ is the gate's check (through :mod:`agentrunner.agent.checks`); :func:`lines_aske
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shutil
@@ -116,7 +117,9 @@ _SPELLED_PATTERN = re.compile(r"(?<![\w/.*-])(\.?[\w-][\w.-]*/(?:[\w.-]+/)*|\*\.
 # "keep docs/build/", "data/ has the sample export the tests read, that stays in git": a pattern in
 # such a clause is not to be ignored
 _KEPT = re.compile(r"\b(?:keep|kept|track(?:ed)?|not|n't|except|unless|but)\b[^.;:—\n]{0,40}$", re.I)
-_KEPT_AFTER = re.compile(r"^[^.;:—\n]{0,60}\b(?:stays?|kept|tracked|remains?)\b", re.I)
+_KEPT_AFTER = re.compile(r"^[^.;:—\n]{0,60}\b(?:stays?|kept|tracked|remains?|committed)\b", re.I)
+# a file the item names by its path or name with an extension: docs/example-profile.alog
+_FILE_PATH = re.compile(r"(?<![\w/.*-])((?:[\w.-]+/)*[\w-][\w.-]*\.[A-Za-z0-9]{1,10})(?![\w/*])")
 # "keep the `exports/` folder, … and the `.env` file out of git": keeping out is ignoring (heldout10
 # gitignore-exports: `exports/` was read as a folder to keep, and not required)
 _KEPT_OUT = re.compile(
@@ -196,6 +199,14 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
         if not _kept(item_text, match.start(), match.end()):
             found.append((name, name))
     return list(dict.fromkeys(found))
+
+
+def kept_files(item_text: str) -> list[str]:
+    """The files the item says stay in git — "but NOT docs/example-profile.alog, that one is meant
+    to be committed" (heldout19 gitignore-artisan: the clause sent the item to the model, which
+    dropped a line of the .gitignore): a pattern it asks for must leave them out (``!path``)."""
+    found = [m.group(1) for m in _FILE_PATH.finditer(item_text) if _kept(item_text, m.start(), m.end())]
+    return [path for path in dict.fromkeys(found) if path != ".gitignore"]
 
 
 def _mentioned(path: str, item_text: str) -> bool:
@@ -289,6 +300,11 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
             )
             why = "which the item names" if named else "which a Python project's .gitignore ignores"
             return f".gitignore does not ignore {kinds}, {why}: {add or 'add a pattern for each'}"
+    kept = kept_files(item_text)
+    ignored_kept = sorted(_ignored(change.after, kept) or set()) if kept else []
+    if ignored_kept:
+        path = ignored_kept[0]
+        return f".gitignore ignores {path}, which the item says stays in git: add the line `!{path}` after the pattern"
     if root is None:
         return None
     files = [path for path in project_files(root) if path != ".gitignore"]
@@ -327,7 +343,8 @@ _FILLER = frozenset(
     make me more must my need needs new no not now of on or our out people please plus repo repository rule rules
     set should so some standard still stop stuff that the their them there these they things this those to too
     up update usual version control want we well what which with would you your
-    missing misses lacks lacking bunch couple few several lot lots bits bare empty thin sparse minimal barely""",
+    missing misses lacks lacking bunch couple few several lot lots bits bare empty thin sparse minimal barely
+    nearly almost pretty quite basically practically mostly""",
     )
 )
 # a clause that says why or what something is, not what to ignore
@@ -386,6 +403,8 @@ def unread_clauses(item_text: str) -> list[str]:
             continue
         if _ASIDE.match(clause):
             continue  # "data/ has to stay tracked though — that's the actual log": why, not what
+        if any(path in clause for path in kept_files(item_text)):
+            continue  # "but NOT docs/example-profile.alog": a file kept in git, its `!` line
         if {word.lower() for word in _WORD.findall(clause)} - _FILLER:
             unread.append(clause)
     return unread
@@ -418,4 +437,11 @@ def lines_asked(item_text: str, root: Path | None, before: str | None) -> list[s
     for line in lines:  # `*.egg-info/` from the kind and `*.egg-info` spelled out: one line
         if line and _bare(line) not in have:
             by_bare.setdefault(_bare(line), line)
-    return list(by_bare.values())
+    added = list(by_bare.values())
+    # a file the item keeps that a new pattern covers: its own `!` line after it (git reads in order)
+    for path in kept_files(item_text):
+        name = PurePosixPath(path).name
+        covered = any(fnmatch.fnmatch(path if "/" in line.strip("/") else name, line.strip("/")) for line in added)
+        if covered and f"!{path}" not in have:
+            added.append(f"!{path}")
+    return added

