@@ -332,6 +332,9 @@ def test_an_alias_without_typealias_a_fixs_quoted_command_and_a_negated_literal_
     json_item = 'a JSON list with `tank` and `percent` as plain numbers (not "35%")'
     code = [change("cli.py", "x = 1\n", "x = 1\nKEYS = ['tank', 'percent']\n")]
     assert literals_problem(code, json_item, []) is None
+    page = [change("docs/resting.md", None, "# Resting\n\nA medium roast rests five days.\n")]
+    asked = 'a docs/ page about resting — I get asked "how long do I leave a medium roast?" every week'
+    assert literals_problem(page, asked, []) is None  # words someone said, not text to write (heldout19)
     docs = [change("README.md", "# t\n", "# t\n\nUse 35 or 40.\n")]
     assert literals_problem(docs, 'the README should say "35%", not "40%"', []) is not None  # asked, not negated
 

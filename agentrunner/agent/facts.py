@@ -136,6 +136,9 @@ def _pages(changes: list[FileChange]) -> list[FileChange]:
     ]
 
 
+_TABLE_OF_DATA = re.compile(r"\btable\b[^\n]*\.(?:csv|tsv|json)\b|\.(?:csv|tsv|json)\b[^\n]*\btable\b", re.IGNORECASE)
+
+
 def _added_text(change: FileChange) -> str:
     before = (change.before or b"").decode("utf-8", "replace").splitlines()
     after = (change.after or b"").decode("utf-8", "replace").splitlines()
@@ -249,6 +252,12 @@ def facts_problem(changes: list[FileChange], item_text: str, root: Path | None) 
     if not pages:
         return None
     page_texts = {change.path: _added_text(change) for change in pages}
+    if _TABLE_OF_DATA.search(item_text):
+        # a table made from a data file: its cells are the records' values worked out (a weight loss
+        # in %), judged by the table check against the records (heldout19 guji-table's hand solution
+        # was refused for "15.2%" found nowhere); the page's prose still states the code's figures
+        page_texts = {path: "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
+                      for path, text in page_texts.items()}  # fmt: skip
     stated = {path: quantities(text) for path, text in page_texts.items()}
     if not any(stated.values()):
         return None

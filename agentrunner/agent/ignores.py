@@ -113,7 +113,9 @@ def _ignored(gitignore: bytes, paths: list[str]) -> set[str] | None:
 
 
 # a path pattern written out: a folder (`.venv/`, data/recipes/drafts/) or a glob (`*.egg-info`)
-_SPELLED_PATTERN = re.compile(r"(?<![\w/.*-])(\.?[\w-][\w.-]*/(?:[\w.-]+/)*|\*\.[\w-]+(?:\.[\w-]+)*)(?![\w/*])")
+# (a glob ends where its name ends: `*.egg-info/` is no `*.egg` — heldout19 gitignore-artisan's hand solution
+# was refused for not ignoring `*.egg`)
+_SPELLED_PATTERN = re.compile(r"(?<![\w/.*-])(\.?[\w-][\w.-]*/(?:[\w.-]+/)*|\*\.[\w-]+(?:\.[\w-]+)*/?)(?![\w/*-]|\.\w)")
 # "keep docs/build/", "data/ has the sample export the tests read, that stays in git": a pattern in
 # such a clause is not to be ignored
 _KEPT = re.compile(r"\b(?:keep|kept|track(?:ed)?|not|n't|except|unless|but)\b[^.;:—\n]{0,40}$", re.I)
@@ -171,7 +173,7 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
         if folder is not None and folder.is_dir():
             inside = sorted(path for path in folder.rglob("*") if path.is_file() and ".git" not in path.parts)
             samples = [path.relative_to(root).as_posix() for path in inside[:10]] if root is not None else []
-        elif pattern.endswith("/"):
+        elif pattern.endswith("/") and "*" not in pattern:
             samples = [f"{pattern}sample.txt"]
         else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
             samples = [pattern.replace("*", "sample", 1) + "/sample"]
