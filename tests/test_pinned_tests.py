@@ -498,3 +498,19 @@ def test_a_dropped_case_fold_is_a_mutant_only_a_call_in_the_other_case_catches(w
     more = run_calls(ws, target, [*calls, "parse_count(' x ')"], task_id="t", timeout=60)
     assert more is not None and not [m for m in more.survived if m["after"] in ("value", "text")]
     assert asks_about_errors("X or x means seen but not counted, 0 or less is a ValueError")
+
+
+def test_a_parser_whose_item_lists_its_units_is_called_in_each(tmp_path: Path) -> None:
+    """heldout19 parse-weight-tests (Qwen, blind, 1e4bba6): "units g/kg/lb/oz in any case, space or
+    no space …" — the model's calls were `parse_weight("1 lb 4 oz")` with ever more spaces."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "weights.py").write_text("def parse_weight(text):\n    return float(text.split()[0])\n")
+    target = find_target(tmp_path, ["pkg/weights.py"], ["parse_weight"])
+    assert target is not None
+    item = "parse_weight needs tests: units g/kg/lb/oz in any case, space or no space, and the ValueErrors"
+    calls = example_calls(target, item)
+    assert calls[:4] == [
+        "parse_weight('250 g')", "parse_weight('250G')", "parse_weight('1.5 kg')", "parse_weight('1.5KG')"
+    ]  # fmt: skip
+    assert calls[-2:] == ["parse_weight('250')", "parse_weight('250 zz')"]
+    assert example_calls(target, "Give parse_weight (pkg/weights.py) unit tests of its own") == []
