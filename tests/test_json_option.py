@@ -342,3 +342,34 @@ def test_the_last_command_after_the_others_branches_is_its_handler(ws: Workspace
     assert json.loads(clubs(ws.root, "top", "--json", "--min", "20")) == [{"name": "Ben", "points": 30.0}]
     assert clubs(ws.root, "names") == "Ana\nBen\n"
     assert clubs(ws.root, "top") == "Ben 30.0\nAna 12.25\n"
+
+
+WORKED_OUT = CLI.replace(
+    '''    for rank, member in enumerate(sorted(members, key=lambda m: -m.points), start=1):
+        print(f"{rank}. {member.name} {member.points}")''',
+    '''    for rank, member in enumerate(sorted(members, key=lambda m: -m.points), start=1):
+        if member.points < 0:
+            continue
+        share = member.points / 42.25 * 100
+        shown = f"{share:.0f}%"
+        print(f"{rank}. {member.name} {member.points} {shown}")''',
+)
+
+
+def test_values_the_loop_works_out_before_it_prints_are_there_for_the_rows(ws: Workspace) -> None:
+    """heldout19 profile-json (Qwen, blind, 1e4bba6): the loop works out `ratio` and `dtr` before it
+    prints; the model's fields used them, and in a comprehension over the rows they did not exist
+    (NameError). The rows are made by the same loop, its lines copied, its `continue` kept."""
+    assert WORKED_OUT != CLI
+    (ws.root / "clubs" / "cli.py").write_text(WORKED_OUT, "utf-8")
+    (ws.root / "tests" / "test_cli.py").write_text(TESTS.replace("1. Ben 30.0", "1. Ben 30.0 71%"), "utf-8")
+    title = "`clubs top --json`: a JSON list, one object per member with name and share (a plain number)"
+    answer = {"fields": [{"key": "name", "value": "member.name"}, {"key": "share", "value": "round(share, 1)"}]}
+    ctx = Answers(ws, title, [answer])
+    found = json_option_writes(ctx, ws.root, title, title)
+    assert found is not None
+    assert "share" in ctx.requests[0].messages[0].content.split("variables (")[1].split(")")[0]  # offered
+    (ws.root / found.path).write_text(found.content, "utf-8")
+    rows = json.loads(clubs(ws.root, "top", "--json"))
+    assert rows == [{"name": "Ben", "share": 71.0}, {"name": "Ana", "share": 29.0}]
+    assert clubs(ws.root, "top") == "1. Ben 30.0 71%\n2. Ana 12.25 29%\n"

@@ -284,8 +284,23 @@ def json_source(
     def pairs(pad: int) -> list[str]:
         return [f"{indent}{' ' * pad}{json.dumps(key)}: {value}," for key, value in fields]
 
+    prefix = _loop_prefix(text, loop)
     if one_object:
         made = [f"{indent}    {name} = {{", *pairs(8), f"{indent}    }}"]
+    elif prefix is not None and prefix[1]:
+        # the loop works values out before it prints them (`ratio = development_ratio(…)`): the JSON
+        # rows are made by the same loop, those lines copied (heldout19 profile-json: a comprehension
+        # had no `ratio`, and the branch crashed with a NameError)
+        keep, statements = prefix
+        made = [
+            f"{indent}    {name} = []",
+            f"{indent}    for {target} in {rows}:",
+            *([f"{indent}        if not ({keep}):", f"{indent}            continue"] if keep else []),
+            *[f"{indent}        {line}" for line in statements],
+            f"{indent}        {name}.append({{",
+            *pairs(12),
+            f"{indent}        }})",
+        ]
     else:
         made = [
             f"{indent}    {name} = [",
@@ -321,6 +336,46 @@ def json_source(
     for index, removed, new in sorted(edits, reverse=True):
         lines[index : index + removed] = new
     return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
+
+
+def _prints_in(node: ast.AST) -> bool:
+    calls = (n for n in ast.walk(node) if isinstance(n, ast.Call))
+    return any(isinstance(call.func, ast.Name) and call.func.id == "print" for call in calls)
+
+
+def _loop_prefix(text: str, loop: ast.For) -> tuple[str | None, list[str]] | None:
+    """What the printing loop does before its first print: (the condition it keeps entries by, or
+    None; the source lines of its assignments, re-indented to the loop body's level) — None when
+    those statements are anything but assignments and ``if …: continue``."""
+    body, keep = loop.body, None
+    if len(body) == 1 and isinstance(body[0], ast.If) and not body[0].orelse:
+        keep, body = ast.get_source_segment(text, body[0].test) or ast.unparse(body[0].test), body[0].body
+    lines: list[str] = []
+    for statement in body:
+        if _prints_in(statement):
+            break
+        if isinstance(statement, ast.If) and not statement.orelse and isinstance(statement.body[0], ast.Continue):
+            condition = ast.get_source_segment(text, statement.test) or ast.unparse(statement.test)
+            keep = f"({keep}) and not ({condition})" if keep else f"not ({condition})"
+            continue
+        if not isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            return None
+        segment = ast.get_source_segment(text, statement, padded=False) or ast.unparse(statement)
+        lines += [line[statement.col_offset :] if n else line for n, line in enumerate(segment.splitlines())]
+    return keep, lines
+
+
+def loop_names(loop: ast.For, text: str) -> list[str]:
+    """The loop's target and the names it assigns before it prints: what a JSON row may use."""
+    prefix = _loop_prefix(text, loop)
+    names = _target_names(loop)
+    body = loop.body[0].body if len(loop.body) == 1 and isinstance(loop.body[0], ast.If) else loop.body
+    for statement in body if prefix is not None else []:
+        if _prints_in(statement):
+            break
+        for target in getattr(statement, "targets", [getattr(statement, "target", None)]):
+            names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name)] if target is not None else []
+    return list(dict.fromkeys(names))
 
 
 def _loop_filter(text: str, loop: ast.For) -> str | None:
@@ -439,7 +494,7 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
     if handler is None:
         return None
     one = one_object_asked(item_text)
-    names = _target_names(handler.loop)
+    names = loop_names(handler.loop, text)
     local = _local_names(handler.function)
     if one:  # the function's own names, not the loop's: one object is made once, before the loop
         names = sorted(local - set(names))
