@@ -959,6 +959,10 @@ def test_hints_with_any_are_refused_when_the_item_says_no_any() -> None:
     assert problem.startswith("pkg/status.py: the item says no `Any`, and the hints use it: `"), problem
     assert "`list[tuple[Any, ...]]`" in problem and "`list[Any]`" in problem
     assert type_hints_problem([change("pkg/status.py", source, anyway)], "Type hints for pkg/status.py") is None
+    # heldout19 rest-type-hints (seen re-run, ticked WRONG): said another way
+    papered = "add hints to pkg/status.py. Don't paper over it with Any or `# type: ignore`"
+    assert "says no `Any`" in (type_hints_problem([change("pkg/status.py", source, anyway)], papered) or "")
+    assert type_hints_problem([change("pkg/status.py", source, anyway)], "hints; don't use any globals") is None
     precise = "def worst(levels: list[str]) -> str:\n    rows: list[str] = []\n    return max(levels)  # type: ignore\n"
     problem = type_hints_problem([change("pkg/status.py", source, precise)], item) or ""
     assert problem == "pkg/status.py: the item says no `type: ignore`, and the change added one: fix the type"

@@ -278,6 +278,16 @@ def test_one_object_asked_is_one_object_of_the_functions_values(ws: Workspace) -
     told = "printed a JSON list, where the item asks for one JSON object (a dict with the fields as keys)"
     assert json_problem('[{"members": 2, "points": 42.25}]', TOTAL) == told
     assert json_problem('{"members": 2, "points": 42.25}', TOTAL) is None
+    # heldout19 profile-json (seen re-run, ticked WRONG): "dtr a plain number (null if no first crack)"
+    profile = 'one object per batch: batch, bean, dtr, verdict. dtr a plain number (null if no first crack)'
+    row = '"batch": "R001", "bean": "Guji", "verdict": "ok"'
+    assert json_problem(f'[{{{row}, "dtr": "19.2%"}}]', profile) == (
+        'printed dtr "19.2%", where the item asks for a number'
+    )
+    assert json_problem(f'[{{{row}, "dtr": 19.2}}, {{{row}, "dtr": null}}]', profile) is None
+    listed = 'with `tank`, `nitrate` and `percent` as plain numbers (not "35%")'
+    assert json_problem('[{"tank": "Reef", "nitrate": 30, "percent": "35%"}]', listed) is not None
+    assert json_problem('[{"tank": "Reef", "nitrate": 30, "percent": 35}]', listed) is None  # a name is a name
     many = "a JSON list, one object per member with name and points"
     assert json_problem('[{"name": "Ana", "points": 1}]', many) is None
 

@@ -466,8 +466,12 @@ def type_hints_problem(changes: list[FileChange], item_text: str) -> str | None:
 # `tuple[Any, ...]`, and it was ticked)
 _NO_ANY = re.compile(
     r"(?i:\b(?:no|without|never|avoid\w*|not?\s+(?:use|using))\b)\W{0,3}(?:an?\s+)?`?(?:typing\.)?Any\b`?"
+    # "Don't paper over it with Any" (heldout19 rest-type-hints, seen re-run: `Any` written, ticked)
+    r"|(?i:\b(?:don'?t|do\s+not|never|no)\b)[^.;\n]{0,40}?\b(?:with|using|use)\s+`?(?:typing\.)?Any\b`?"
 )
-_NO_IGNORE = re.compile(r"\b(?:no|without|never|avoid\w*)\b\W{0,3}`?#?\s*type:\s*ignore", re.IGNORECASE)
+_NO_IGNORE = re.compile(
+    r"\b(?:no|without|never|avoid\w*|don'?t|do\s+not)\b[^.;\n]{0,60}?`?#?\s*type:\s*ignore", re.IGNORECASE
+)
 
 
 def _annotations(tree: ast.Module | None) -> list[ast.expr]:

@@ -232,10 +232,26 @@ def decimals_asked(item_text: str) -> list[tuple[str, int]]:
 
 
 # "the total in pounds as a plain number (not the "£97.46" string)"
+# "the total in pounds as a plain number", "dtr a plain number" (heldout19 profile-json printed "19.2%"
+# and was ticked), "`tank`, `nitrate`, `percent` and `litres` as plain numbers"
 _AS_NUMBER = re.compile(
-    r"\b([a-z_]\w*)(?:\s+in\s+\w+)?\s+as\s+an?\s+(?:plain\s+|bare\s+|real\s+)?(?:number|float|integer|int)\b",
+    r"\b([a-z_]\w*)`?(?:\s+in\s+\w+)?\s*:?\s+(?:as\s+|is\s+|should\s+be\s+)?an?\s+"
+    r"(?:(?:plain|bare|real)\s+)?(?:number|float|integer|int)\b"
+    r"|\b([a-z_]\w*)`?(?:\s+in\s+\w+)?\s+an?\s+(?:plain|bare|real)\s+(?:number|float|integer|int)\b",
     re.IGNORECASE,
 )
+_AS_NUMBERS = re.compile(
+    r"((?:`?[a-z_]\w*`?(?:\s*,\s*|\s+and\s+))+`?[a-z_]\w*`?)\s+as\s+(?:(?:plain|bare|real)\s+)?numbers\b",
+    re.IGNORECASE,
+)
+
+
+def number_fields(item_text: str) -> list[str]:
+    """The fields the item wants printed as numbers."""
+    found = [m.group(1) or m.group(2) for m in _AS_NUMBER.finditer(item_text)]
+    for listed in _AS_NUMBERS.finditer(item_text):
+        found += re.findall(r"[a-z_]\w*", listed.group(1).replace(" and ", ", "), re.IGNORECASE)
+    return [field for field in dict.fromkeys(found) if field.lower() not in {"and", "as", "is", "with"}]
 
 
 def _leaves(documents: list[object]) -> list[tuple[str, object]]:
@@ -258,9 +274,12 @@ def _leaves(documents: list[object]) -> list[tuple[str, object]]:
 def _not_numbers(documents: list[object], item_text: str) -> str | None:
     """A field the item wants as a number printed as something else (heldout14 bill-json, ticked
     WRONG: "the total in pounds as a plain number (not the "£97.46" string)" printed "£116.29")."""
-    for field in (m.group(1) for m in _AS_NUMBER.finditer(item_text)):
+    for field in number_fields(item_text):
         for key, value in _leaves(documents):
-            if has_field({key.lower()}, field) and (isinstance(value, bool) or not isinstance(value, int | float)):
+            # a number made into text ("19.2%", "£97.46"), or true/false; a null (no value: "null if no
+            # first crack") and a name in a list of fields ("`tank`, `nitrate` … as plain numbers") pass
+            formatted = isinstance(value, str) and re.search(r"\d", value) is not None
+            if has_field({key.lower()}, field) and (isinstance(value, bool) or formatted):
                 return f"printed {key} {json.dumps(value, ensure_ascii=False)}, where the item asks for a number"
     return None
 
