@@ -352,6 +352,17 @@ def _last_line(output: str) -> str:
     return lines[-1].strip()[:200] if lines else ""
 
 
+def project_python(root: Path, package: str) -> tuple[str, dict[str, str]]:
+    """The interpreter that runs the project's package (its own virtualenv's, else this one) and the
+    environment for it: no bytecode written, ``src/`` on the path for a src-layout package."""
+    base = pytest_argv(root)
+    python = base[0] if base and re.search(r"python[\d.]*$", Path(base[0]).name) else sys.executable
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if (root / "src" / package).is_dir():
+        env["PYTHONPATH"] = "src"
+    return python, env
+
+
 def option_run_check(
     workspace: Workspace, changes: list[FileChange], item_text: str, *, task_id: str, timeout: float
 ) -> Check | None:
@@ -364,11 +375,7 @@ def option_run_check(
     if command is None or not runnable:
         return None
     package, arguments = command
-    base = pytest_argv(root)
-    python = base[0] if base and re.search(r"python[\d.]*$", Path(base[0]).name) else sys.executable
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    if (root / "src" / package).is_dir():
-        env["PYTHONPATH"] = "src"
+    python, env = project_python(root, package)
     plain = [python, "-m", package, *arguments]
 
     def run(argv: list[str]) -> subprocess.CompletedProcess[bytes] | None:
@@ -419,6 +426,7 @@ def option_run_check(
 
 __all__ = [
     "asked_fields", "decimals_asked", "has_field", "json_problem", "one_object_asked", "option_run_check",
+    "project_python",
     "quoted_command",
     "runnable_packages", "sample_value", "sub_commands",
 ]  # fmt: skip

@@ -21,19 +21,16 @@ no right fix is refused for what the item leaves out.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ..tools import Workspace
-from .cli_runs import runnable_packages
+from .cli_runs import project_python, runnable_packages
 from .options import asked_options
-from .verification import pytest_argv
 
 # the item says the program does something wrong (a feature request quoting a command runs it
 # with an option it does not have yet: an argparse error, no decision)
@@ -117,12 +114,7 @@ def _lines_with(output: str, tokens: list[str]) -> list[str]:
 
 
 def _run(workspace: Workspace, words: list[str], *, task_id: str, timeout: float) -> tuple[int, str] | None:
-    root = workspace.root
-    base = pytest_argv(root)
-    python = base[0] if base and re.search(r"python[\d.]*$", Path(base[0]).name) else sys.executable
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    if (root / "src" / words[0]).is_dir():
-        env["PYTHONPATH"] = "src"
+    python, env = project_python(workspace.root, words[0])
     try:
         done = workspace.run_argv([python, "-m", *words], timeout=timeout, task_id=task_id, env=env, writable=False)
     except (subprocess.TimeoutExpired, OSError):
