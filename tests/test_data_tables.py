@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from agentrunner.agent.data_tables import project_helpers, run_table, salvage
+from agentrunner.agent.data_tables import Helper, numbers_as_numbers, project_helpers, run_table, salvage
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import DataTable, recipe_for
 from agentrunner.agent.tables import table_problem
@@ -201,3 +201,25 @@ def test_the_one_filter_the_item_states_is_written_by_code_when_the_models_is_re
     assert len(ctx.requests) == 1  # the model's columns with code's filter: no second question
     page = (ws.root / "docs" / "cw.md").read_text("utf-8")
     assert [line.strip("| ").split(" | ")[2] for line in page.splitlines()[2:]] == ["DL1ABC", "F5XYZ", "DL1ABC"]
+
+
+def test_a_project_parser_called_on_a_field_of_bare_numbers_is_read_as_the_number() -> None:
+    """heldout19 guji-table re-run (Qwen, session 22): ``parse_weight(row['roasted_g'])`` raised "not
+    a weight: '212'" (the parser wants a unit; the roasted weight is grams written bare) and Qwen's
+    second answer did not parse. Code's part reads such a call as ``float(...)``; a field with units
+    keeps its parser, and a function the project does not have is left alone."""
+    answer = {
+        "where": "True",
+        "columns": [
+            {"header": "Loss", "value": "weight_loss(parse_weight(row['green']), parse_weight(row['roasted_g']))"},
+            {"header": "Batch", "value": "other(row['roasted_g'])"},
+        ],
+    }
+    found = [{"green": "250g", "roasted_g": "212"}, {"green": "1 lb", "roasted_g": " 383.5 "}]
+    helpers = [Helper("roastlog.weights", "parse_weight", "parse_weight(text)", ""), Helper("m", "weight_loss", "", "")]
+    repaired = numbers_as_numbers(answer, found, helpers)
+    assert repaired["columns"][0]["value"] == (
+        "weight_loss(parse_weight(row['green']), float(row['roasted_g']))"
+    )
+    assert repaired["columns"][1]["value"] == "other(row['roasted_g'])"
+    assert numbers_as_numbers(answer, found, []) == answer

@@ -14,7 +14,7 @@ import pytest
 
 from agentrunner.agent.checks import item_problem
 from agentrunner.agent.journal import FileChange
-from agentrunner.agent.recipes import CsvTable, ItemInfo
+from agentrunner.agent.recipes import CsvTable, DataTable, ItemInfo
 from agentrunner.agent.tables import asked_columns, columns_problem, markdown_tables, records, table_problem
 
 ITEM = (
@@ -370,3 +370,28 @@ def test_the_one_id_prefix_an_item_names_filters_the_rows(tmp_path: Path) -> Non
     assert problem is not None and "begins with 'B'" in problem
     every = "A table of data/plots.csv in docs/p.md: plot, holder and % cultivated"
     assert table_problem(_page(head + "| A1 | Ann | 92 |\n" + site_b, "docs/p.md"), every, tmp_path) is None
+
+
+def test_a_table_of_some_records_with_four_word_columns_goes_to_the_data_table_recipe(tmp_path: Path) -> None:
+    """heldout19 guji-table (Qwen, blind, 1e4bba6): "a Markdown table of all our Ethiopia Guji batches
+    from data/roasts.csv / columns: batch, roast date, green weight in grams, weight loss %" — the
+    four-word column was read as no column list, so the CSV recipe took the item and wrote every
+    batch (refused by the gate: the Colombia one). A filter the item states leaves the plain CSV
+    table to the data-table recipe, and a columns line of its own may name longer columns."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "roasts.csv").write_text(
+        "batch,date,bean,green,roasted_g\nR001,2026-02-14,Ethiopia Guji,250g,212\nR002,2026-03-10,Colombia Huila,"
+        "300 g,262\nR003,2026-03-12,Brazil Cerrado,1 lb,383\nR004,2026-03-15,ethiopia guji,8 oz,190\n"
+        "R005,2026-03-18,Brazil Cerrado,250g,214\nR006,2026-03-20,Colombia Huila,250g,215\n",
+        "utf-8",
+    )
+    title = "docs/guji.md with a Markdown table of all our Ethiopia Guji batches from data/roasts.csv"
+    context = "columns: batch, roast date, green weight in grams, weight loss %. A few went in as oz / lb / kg"
+    assert asked_columns(f"{title}\n  {context}") == ["batch", "roast date", "green weight in grams", "weight loss %"]
+    item = ItemInfo(id="1", title=title, context=context, tags=[], file="tasks/todo.md")
+    assert CsvTable().match(item, tmp_path) is None
+    no_columns = ItemInfo(id="2", title=title, context="", tags=[], file="tasks/todo.md")
+    assert CsvTable().match(no_columns, tmp_path) is None  # the filter alone says: not the whole file
+    assert DataTable().match(item, tmp_path) == {"source": "data/roasts.csv", "destination": "docs/guji.md"}
+    # on the same line as the table, four words still read as prose, not a column
+    assert asked_columns("docs/x.md: a table of data/x.csv with the date, the hive, the weight in kilograms") == []

