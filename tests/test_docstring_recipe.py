@@ -6,6 +6,7 @@ by prepared JSON answers."""
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -13,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from agentrunner.agent.docstrings import with_docstring
-from agentrunner.agent.recipes import Docstring, recipe_for
+from agentrunner.agent.docstrings import find_function, with_docstring
+from agentrunner.agent.recipes import Docstring, _used_names_shown, recipe_for
 from agentrunner.config import load_config
 from agentrunner.tools import Workspace
 from tests.support.recipe_context import AnswersContext, item
@@ -150,3 +151,28 @@ def test_an_existing_docstring_is_replaced_and_a_method_is_found_by_its_class() 
     assert after is not None and "Old." not in after
     assert '        """Add one row to the log and return it."""\n' in after
     assert with_docstring(SEASONS, "missing", "x") is None
+
+
+def test_the_docstring_prompt_shows_the_constants_and_functions_the_function_uses() -> None:
+    """heldout18 change-percent-docstring (Qwen, session 22): shown only the function, Qwen wrote
+    "between `MIN_PERCENT` and `MAX_PERCENT`" where the item asked for the least and the most it
+    suggests. The module's constants it reads come with their values (and comments), the module's
+    functions it calls with their summaries; other names do not."""
+    source = (
+        'import math\n\nSTEP = 5\nLEAST = 10  # a routine change\nMOST = 50\nUNUSED = 7\nLONG = (\n    1,\n)\n\n\n'
+        'def needed(n: float) -> float:\n    """The share to replace, in percent."""\n    return n * 2\n\n\n'
+        "def change(n: float) -> int:\n"
+        "    return max(LEAST, min(MOST, math.ceil(needed(n) / STEP) * STEP + len(LONG)))\n"
+    )
+    node = find_function(ast.parse(source), "change")
+    assert node is not None
+    shown = _used_names_shown(source, node)
+    assert shown.splitlines() == [
+        "What it uses from the same module (say the values, not the names):",
+        "STEP = 5",
+        "LEAST = 10  # a routine change",
+        "MOST = 50",
+        "def needed(n: float) -> float  # The share to replace, in percent.",
+    ]
+    lone = find_function(ast.parse("def f(x):\n    return x\n"), "f")
+    assert lone is not None and _used_names_shown("def f(x):\n    return x\n", lone) == ""

@@ -234,6 +234,38 @@ def test_a_docstring_says_what_the_item_asks_it_to_say() -> None:
     assert docstrings_problem([change("hits/stats.py", stats, vague)], plain) is None
 
 
+def test_a_docstring_may_not_say_a_value_is_rounded_otherwise_than_the_code_rounds_it() -> None:
+    """heldout18 change-percent-docstring (Qwen, session 22, ticked WRONG): "rounded to the nearest
+    whole number" over ``math.ceil(needed / STEP) * STEP`` — what the item asked (how it is rounded)
+    was said, wrongly. A docstring naming another way of rounding than the function's one is refused;
+    saying none, or the right one, is left to the other checks."""
+    code = (
+        "import math\n\n\ndef change_percent(needed):\n"
+        "    return max(10, min(50, math.ceil(needed / 5) * 5))\n"
+    )
+    item = "Add a docstring to change_percent in tank/change.py"
+
+    def documented(doc: str, source: str = code) -> str:
+        return source.replace("):\n", f'):\n    """{doc}"""\n', 1)
+
+    nearest = documented("The percentage to change, rounded to the nearest whole number, 10 to 50.")
+    problem = docstrings_problem([change("tank/change.py", code, nearest)], item)
+    assert problem and "rounded to the nearest, but the code rounds it up (math.ceil)" in problem
+    down = documented("The percentage to change, rounded down to a step of 5.")
+    assert docstrings_problem([change("tank/change.py", code, down)], item) is not None
+    for right in (
+        "The percentage to change, rounded up to the next multiple of 5, from 10 to 50.",
+        "The percentage to change (a multiple of 5, never rounded down), from 10 to 50.",
+        "The percentage of the water to change, from 10 to 50.",
+    ):
+        assert docstrings_problem([change("tank/change.py", code, documented(right))], item) is None
+    rounded = code.replace("math.ceil(needed / 5) * 5", "round(needed)")
+    up = documented("The percentage, rounded up.", rounded)
+    assert docstrings_problem([change("tank/change.py", rounded, up)], item) is not None
+    half = documented("The percentage, to the nearest whole percent (half up).", rounded)
+    assert docstrings_problem([change("tank/change.py", rounded, half)], item) is None
+
+
 def test_a_docstring_answers_the_items_questions_in_its_own_words() -> None:
     """heldout16 band-for-docstring (Qwen, blind, 47bb5bc, refused twice): asked "what unit the
     frequency is in, what it gives back, and what happens when the frequency isn't in any band", the

@@ -672,6 +672,7 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
                 or _how_unsaid(definitions[wanted[0]], after, item_text)
                 or _raises_unsaid(definitions[wanted[0]], item_text)
                 or _raises_made_up(definitions[wanted[0]])
+                or _rounding_misstated(definitions[wanted[0]])
             )
             if problem:
                 return f"{change.path}: the docstring of {wanted[0]} {problem}"
@@ -840,6 +841,55 @@ def _how_unsaid(node: ast.AST, tree: ast.Module, item_text: str) -> str | None:
         f"does not say how the value is worked out: it names none or few of what goes into it "
         f"({', '.join(unsaid[:5])}): say how they make the result, in a sentence or two"
     )
+
+
+# how a docstring says a value is rounded, and how the code rounds it
+_SAYS_UP = re.compile(r"\bround\w*\s+(?:\w+\s+){0,3}?up\b|\bceil\w*|\bupwards?\b|\bnever\s+(?:rounded\s+)?down\b", re.I)
+_SAYS_DOWN = re.compile(r"\bround\w*\s+(?:\w+\s+){0,3}?down\b|\bfloor\w*|\btruncat\w*|\bdownwards?\b", re.I)
+_SAYS_NEAREST = re.compile(r"\bnearest\b|\bclosest\b|\bhalf[- ](?:up|down|even)\b", re.I)
+
+
+def _roundings(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """How a function rounds: ``up`` (``math.ceil``), ``down`` (``math.floor`` of no ``+ 0.5``),
+    ``nearest`` (``round`` or ``floor(x + 0.5)``)."""
+    found: set[str] = set()
+    for sub in ast.walk(node):
+        if not isinstance(sub, ast.Call):
+            continue
+        func = sub.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name == "ceil":
+            found.add("up")
+        elif name == "floor":
+            halves = any(isinstance(c, ast.Constant) and c.value == 0.5 for arg in sub.args for c in ast.walk(arg))
+            found.add("nearest" if halves else "down")
+        elif name == "round":
+            found.add("nearest")
+    return found
+
+
+def _rounding_misstated(node: ast.AST) -> str | None:
+    """A docstring saying a value is rounded to the nearest where the code only rounds it up (or
+    down), or the other way round (heldout18 change-percent-docstring, Qwen, ticked WRONG: "rounded
+    to the nearest whole number" over ``math.ceil(needed / STEP_PERCENT) * STEP_PERCENT``)."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    doc = ast.get_docstring(node) or ""
+    kinds = _roundings(node)
+    if len(kinds) != 1 or not doc:
+        return None
+    (kind,) = kinds
+    says = {
+        "up": bool(_SAYS_UP.search(doc)),
+        "down": bool(_SAYS_DOWN.search(doc)),
+        "nearest": bool(_SAYS_NEAREST.search(doc)),
+    }
+    wrong = [other for other, said in says.items() if said and other != kind]
+    if says[kind] or not wrong:
+        return None
+    ways = {"up": "up (math.ceil)", "down": "down (math.floor)", "nearest": "to the nearest (round)"}
+    said = ways[wrong[0]].split(" (")[0]
+    return f"says the value is rounded {said}, but the code rounds it {ways[kind]}: say how it really rounds"
 
 
 # "what it raises on bad input", "and the error for an unknown unit": a docstring asked about a

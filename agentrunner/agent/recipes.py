@@ -1705,10 +1705,11 @@ class Docstring(Recipe):
             result.error = f"{path} defines no single function {function}"
             return result
         shown = "\n".join(source.splitlines()[node.lineno - 1 - len(node.decorator_list) : node.end_lineno])
+        used = _used_names_shown(source, node)
         item_text = f"{ctx.item.title}\n{ctx.item.context}".strip()
         refused = ""
         for _ in range(self.tries):
-            block = _source_block(path, shown, 3000)
+            block = _source_block(path, shown, 3000) + used
             prompt = DOCSTRING_PROMPT.format(source=block, task=item_text, refused=refused)
             if not self.ask_json(ctx, step, prompt, result) and (salvaged := _salvaged_docstring(result.text)):
                 # the sentences before it began to repeat itself (heldout18 change-percent-docstring:
@@ -1745,6 +1746,41 @@ class Docstring(Recipe):
             return result
         result.text = f"{path}: a docstring for {function}"
         return result
+
+
+MAX_USED_NAMES = 8
+
+
+def _used_names_shown(source: str, node: ast.AST) -> str:
+    """The module's constants the function reads and the module's functions it calls, as lines for
+    the docstring prompt: a constant's line as written (its value and comment), a function's
+    signature and summary. heldout18 change-percent-docstring: shown only the function, Qwen wrote
+    "between `MIN_PERCENT` and `MAX_PERCENT`" where the item asked for the least and most it
+    suggests — the values were not in front of it."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ""
+    used = {name.id for name in ast.walk(node) if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)}
+    lines = source.splitlines()
+    shown: list[str] = []
+    for statement in tree.body:
+        if len(shown) == MAX_USED_NAMES or statement is node:
+            continue
+        if isinstance(statement, ast.Assign | ast.AnnAssign):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            one_line = statement.lineno == statement.end_lineno
+            if one_line and any(isinstance(t, ast.Name) and t.id in used for t in targets):
+                shown.append(lines[statement.lineno - 1].strip())
+        elif isinstance(statement, ast.FunctionDef) and statement.name in used:
+            doc = (ast.get_docstring(statement) or "").strip().splitlines()
+            signature = f"def {statement.name}({ast.unparse(statement.args)})"
+            if statement.returns is not None:
+                signature += f" -> {ast.unparse(statement.returns)}"
+            shown.append(signature + (f"  # {doc[0]}" if doc else ""))
+    if not shown:
+        return ""
+    return "What it uses from the same module (say the values, not the names):\n" + "\n".join(shown) + "\n"
 
 
 MAX_SALVAGED_SENTENCES = 6
