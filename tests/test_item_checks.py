@@ -259,6 +259,15 @@ def test_a_docstring_may_not_say_a_value_is_rounded_otherwise_than_the_code_roun
         "The percentage of the water to change, from 10 to 50.",
     ):
         assert docstrings_problem([change("tank/change.py", code, documented(right))], item) is None
+    # the same re-run's next answer: "rounds up to the nearest whole number" — the step of 5 unsaid
+    said_whole = "The percentage to change, rounded up to the nearest whole number, between 10 and 50."
+    whole = documented(said_whole)
+    problem = docstrings_problem([change("tank/change.py", code, whole)], item)
+    assert problem and "does not say the value is rounded to a multiple of 5" in problem
+    constant = code.replace("import math\n", "import math\n\nSTEP = 5\n").replace("/ 5) * 5", "/ STEP - 1e-9) * STEP")
+    assert docstrings_problem([change("tank/change.py", constant, documented(said_whole, constant))], item) is not None
+    fives = documented("The percentage to change, rounded up to the next five percent.", constant)
+    assert docstrings_problem([change("tank/change.py", constant, fives)], item) is None
     rounded = code.replace("math.ceil(needed / 5) * 5", "round(needed)")
     up = documented("The percentage, rounded up.", rounded)
     assert docstrings_problem([change("tank/change.py", rounded, up)], item) is not None

@@ -672,7 +672,7 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
                 or _how_unsaid(definitions[wanted[0]], after, item_text)
                 or _raises_unsaid(definitions[wanted[0]], item_text)
                 or _raises_made_up(definitions[wanted[0]])
-                or _rounding_misstated(definitions[wanted[0]])
+                or _rounding_misstated(definitions[wanted[0]], after)
             )
             if problem:
                 return f"{change.path}: the docstring of {wanted[0]} {problem}"
@@ -868,7 +868,40 @@ def _roundings(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return found
 
 
-def _rounding_misstated(node: ast.AST) -> str | None:
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 10: "ten", 15: "fifteen", 20: "twenty", 25: "twenty-five"}
+
+
+def _rounding_step(node: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module) -> float | None:
+    """The step a function rounds to a multiple of — ``ceil(x / STEP) * STEP`` with ``STEP`` a
+    number or a module constant holding one — or None."""
+    constants = _module_constants(tree)
+
+    def number(expr: ast.expr) -> float | None:
+        value: object = expr.value if isinstance(expr, ast.Constant) else None
+        if isinstance(expr, ast.Name):
+            value = constants.get(expr.id)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    for sub in ast.walk(node):
+        if not (isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Mult)):
+            continue
+        for call, other in ((sub.left, sub.right), (sub.right, sub.left)):
+            if not (isinstance(call, ast.Call) and call.args):
+                continue
+            func = call.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name not in {"ceil", "floor", "round"}:
+                continue
+            divided = next(
+                (d for d in ast.walk(call.args[0]) if isinstance(d, ast.BinOp) and isinstance(d.op, ast.Div)), None
+            )
+            step = number(other)
+            if divided is not None and step is not None and step not in (0, 1) and number(divided.right) == step:
+                return step
+    return None
+
+
+def _rounding_misstated(node: ast.AST, tree: ast.Module | None = None) -> str | None:
     """A docstring saying a value is rounded to the nearest where the code only rounds it up (or
     down), or the other way round (heldout18 change-percent-docstring, Qwen, ticked WRONG: "rounded
     to the nearest whole number" over ``math.ceil(needed / STEP_PERCENT) * STEP_PERCENT``)."""
@@ -885,11 +918,20 @@ def _rounding_misstated(node: ast.AST) -> str | None:
         "nearest": bool(_SAYS_NEAREST.search(doc)),
     }
     wrong = [other for other, said in says.items() if said and other != kind]
-    if says[kind] or not wrong:
-        return None
     ways = {"up": "up (math.ceil)", "down": "down (math.floor)", "nearest": "to the nearest (round)"}
-    said = ways[wrong[0]].split(" (")[0]
-    return f"says the value is rounded {said}, but the code rounds it {ways[kind]}: say how it really rounds"
+    if wrong and not says[kind]:
+        said = ways[wrong[0]].split(" (")[0]
+        return f"says the value is rounded {said}, but the code rounds it {ways[kind]}: say how it really rounds"
+    step = _rounding_step(node, tree) if tree is not None else None
+    if step is not None and (says[kind] or wrong or re.search(r"\bround", doc, re.I)):
+        # a docstring that speaks of the rounding of ``ceil(x / 5) * 5`` says it is to fives
+        # (heldout18 change-percent-docstring, Qwen, ticked WRONG: "rounds up to the nearest whole number")
+        shown = f"{step:g}"
+        words = [shown, _NUMBER_WORDS.get(int(step), shown)] if step == int(step) else [shown]
+        # "rounded to 10 ml", "to tens", "in fives"
+        if not any(re.search(rf"(?<![\w.]){re.escape(w)}(?:e?s)?(?![\w]|\.\d)", doc, re.I) for w in words):
+            return f"does not say the value is rounded to a multiple of {shown}, as the code does: say so"
+    return None
 
 
 # "what it raises on bad input", "and the error for an unknown unit": a docstring asked about a
