@@ -15,7 +15,7 @@ from boulderlog.scoring import grade_pyramid, session_summaries, working_grade
 def build_parser():
     parser = argparse.ArgumentParser(prog="boulderlog", description="A climbing gym logbook.")
     parser.add_argument("--version", action="version", version=f"boulderlog {__version__}")
-    parser.add_argument("--file", default="data/climbs.csv", help="the logbook CSV")  # TODO: read the path from BOULDERLOG_FILE too
+    parser.add_argument("--file", default="data/climbs.csv", help="the logbook CSV")  # TODO: also read BOULDERLOG_FILE
     commands = parser.add_subparsers(dest="command", required=True)
     log = commands.add_parser("log", help="every climb, oldest first")
     log.add_argument("--wall", help="only the climbs on this wall (any case)")

@@ -7,7 +7,8 @@ from boulderlog.grades import format_grade
 
 def climb_line(climb) -> str:
     tries = "1 try" if climb.attempts == 1 else f"{climb.attempts} tries"
-    return f"{climb.day.isoformat()}  {format_grade(climb.grade):<3}  {climb.style:<7}  {tries:<9}  {climb.problem} ({climb.wall})"
+    grade = format_grade(climb.grade)
+    return f"{climb.day.isoformat()}  {grade:<3}  {climb.style:<7}  {tries:<9}  {climb.problem} ({climb.wall})"
 
 
 def session_line(session) -> str:

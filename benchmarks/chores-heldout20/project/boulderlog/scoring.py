@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from boulderlog.climbs import Climb
-
 BASE_POINTS = 100  # a V0 top
 POINTS_PER_GRADE = 30  # each V grade above V0 (VB, one below, is worth 70)
 FLASH_BONUS = 0.20  # a flash scores a fifth more

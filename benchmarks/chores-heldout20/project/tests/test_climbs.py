@@ -1,12 +1,18 @@
 from datetime import date
 
 import pytest
-
 from boulderlog.climbs import Climb, load_climbs, parse_date, parse_row
 
 
 def row(**fields):
-    base = {"date": "2026-03-20", "problem": "Red Traverse", "wall": "Cave", "grade": "6A", "style": "flash", "attempts": "1"}
+    base = {
+        "date": "2026-03-20",
+        "problem": "Red Traverse",
+        "wall": "Cave",
+        "grade": "6A",
+        "style": "flash",
+        "attempts": "1",
+    }
     base.update(fields)
     return base
 
