@@ -1,0 +1,3 @@
+from boulderlog.cli import main
+
+raise SystemExit(main())
