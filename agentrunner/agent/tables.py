@@ -132,6 +132,10 @@ def _value_mention(item_text: str, value: str) -> re.Match[str] | None:
         # an acronym the item writes in capitals: "all the CW contacts" for a mode `CW`/`cw`
         # (heldout16 cw-contacts-table: SSB and FT8 contacts listed too, and ticked)
         found = re.search(rf"(?<![\w/.-]){re.escape(value.upper())}(?![\w/.-])", item_text)
+    if found is None and re.fullmatch(r"[a-z]{4,}", value):
+        # the value as a verb or a plural: "everything I flashed" for a style `flash` (heldout20
+        # flashes-table, ticked WRONG with a made-up table) — not inside a path (docs/flashes.md)
+        found = re.search(rf"(?<![\w/.-]){re.escape(value)}(?:e?d|e?s|ing)(?![\w/.-])", item_text, re.IGNORECASE)
     apart = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " ", value).split()
     if found is None and len(apart) > 1 and any(word.isdigit() for word in apart):
         pattern = r"\b" + r"\s*".join(re.escape(word) for word in apart) + r"\b"
@@ -431,6 +435,25 @@ def _sources_by_name(root: Path, item_text: str) -> list[str]:
     ][:3]
 
 
+def sources_by_columns(root: Path, item_text: str) -> list[str]:
+    """The one data file (CSV, JSON) of the project whose fields are most of the columns a table
+    item lists, when it names no file ("Markdown table of everything I flashed, in docs/flashes.md:
+    date, problem, grade (V scale), wall" → data/climbs.csv; heldout20 flashes-table was ticked with
+    a table made up — dates of 2023, "Problem 1" — as no data file was named to check it against)."""
+    asked = asked_columns(item_text)
+    if not asked:
+        return []
+    found: list[str] = []
+    for path in data_files(root, skip_dirs=("tasks", "tests")):
+        if PurePosixPath(path).suffix.lower() not in {".csv", ".json"}:
+            continue
+        rows = records(root / path)
+        fields = list(rows[0]) if rows else []
+        if sum(1 for phrase in asked if any(_same_field(phrase, field) for field in fields)) * 2 > len(asked):
+            found.append(path)
+    return found if len(found) == 1 else []
+
+
 def _unnamed_sources(root: Path, tables: list[list[list[str]]]) -> list[str]:
     """The project's data files (CSV, JSON) a table is made from when the item names none ("every
     sighting in the log"): those whose records' values show in most of a table's rows."""
@@ -635,7 +658,10 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
             if problem:
                 return f"{change.path}: {problem}"
         asks_table = re.search(r"\btables?\b", item_text, re.IGNORECASE) is not None
-        by_name = _sources_by_name(root, item_text) if root is not None and not sources and asks_table else []
+        by_name = []
+        if root is not None and not sources and asks_table:
+            # the file whose fields the columns are, before one named by a word ("wall" of walls.csv)
+            by_name = sources_by_columns(root, item_text) or _sources_by_name(root, item_text)
         data = {path: records(root / path) or [] for path in sources or by_name} if root is not None else {}
         for table in tables:
             shown = any(_shows_any(table, found) for found in data.values() if found)
@@ -671,6 +697,7 @@ __all__ = [
     "keeps_some",
     "markdown_tables",
     "records",
+    "sources_by_columns",
     "table_problem",
     "unfiltered_problem",
     "value_cover_problem",
