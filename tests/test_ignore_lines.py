@@ -207,3 +207,29 @@ def test_a_file_the_item_keeps_gets_its_own_negated_line(tmp_path: Path) -> None
         "add the line `!docs/example-profile.alog` after the pattern"
     )
     assert ignores_problem([FileChange(".gitignore", OLD_LINES.encode(), everything.encode())], text, tmp_path) is None
+
+
+def test_a_folder_with_a_kept_file_is_ignored_by_its_contents(tmp_path: Path) -> None:
+    """heldout20 gitignore-beta-videos (Qwen, blind): "… my beta videos in beta/ out of git;
+    beta/README.md stays tracked" — git re-includes no file of an ignored folder, so `beta/` then
+    `!beta/README.md` still ignores the README: the recipe writes `beta/*`, and the gate says so."""
+    (tmp_path / "beta").mkdir()
+    (tmp_path / "beta" / "README.md").write_text("# beta videos\n", "utf-8")
+    text = (
+        ".gitignore: keep .venv, the coverage output (.coverage, htmlcov/) and my beta videos in beta/ out of git; "
+        "beta/README.md stays tracked"
+    )
+    old = "__pycache__/\n*.pyc\n"
+    lines = lines_asked(text, tmp_path, old)
+    assert lines[-2:] == ["beta/*", "!beta/README.md"], lines
+    assert {".venv/", ".coverage", "htmlcov/"} <= set(lines)
+    assert IgnoreLines().match(item(text), tmp_path) is not None  # the kept file is no other file to change
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    folder = old + ".venv/\n.coverage\nhtmlcov/\nbeta/\n!beta/README.md\n"
+    problem = ignores_problem([FileChange(".gitignore", old.encode(), folder.encode())], text, tmp_path)
+    assert problem == (
+        ".gitignore ignores beta/README.md, which the item says stays in git: write `beta/*` instead of "
+        "`beta/`, then the line `!beta/README.md` after it"
+    )
+    right = old + "\n".join(lines) + "\n"
+    assert ignores_problem([FileChange(".gitignore", old.encode(), right.encode())], text, tmp_path) is None

