@@ -43,6 +43,10 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
         ("`days_overdue` in shelf/loans.py has no docstring — add one (and say what it counts)", "", "days_overdue"),
         ("Give `parse_cell` in gradebook/roster.py a proper docstring", "The format is in the README", "parse_cell"),
         ("water_ml() in plantcare/amounts.py has no docstring: add one", "", "water_ml"),
+        # heldout20 top-points-docstring (blind, went to the general loop): said as a wish
+        ("top_points (boulderlog/scoring.py) could do with a docstring", "mention the flash bonus", "top_points"),
+        ("`top_points` in boulderlog/scoring.py lacks a docstring", "", "top_points"),
+        ("top_points in boulderlog/scoring.py deserves a docstring", "", "top_points"),
     ],
 )
 def test_a_docstring_for_one_function_of_one_module_takes_the_recipe(title: str, context: str, function: str) -> None:
@@ -75,6 +79,7 @@ def test_a_function_named_without_its_module_is_found_in_the_project(ws: Workspa
         ("docstring for `f` in pkg/a.py", "and fix the rounding while you are there"),
         ("Add docstrings to every function of pkg/a.py", ""),
         ("Say in the docstring of `total` (`pkg/mod.py`) what it returns for no values", ""),  # an edit of one
+        ("`total` (`pkg/mod.py`) wants its docstring to say what it returns for no values", ""),
     ],
 )
 def test_other_docstring_items_do_not(title: str, context: str) -> None:
