@@ -168,3 +168,28 @@ def test_pence_are_stated_in_pounds_or_with_a_p(tmp_path: Path) -> None:
     assert problem("Charged at 52 pence per m²; the minimum is £15.") is None
     missing = problem("Charged by the square metre, never less than £15.00 a year.")
     assert missing and "RATE_PENCE_PER_SQM = 52" in missing
+
+
+def test_a_page_on_listed_topics_states_those_constants_and_a_fraction_may_be_a_percent(tmp_path: Path) -> None:
+    """heldout20 scoring-docs: the hand page was refused for leaving out WORKING_DAYS (another
+    feature of the module than the topics the item lists) and for "a 20% bonus" (FLASH_BONUS =
+    0.20, read only as 0.2 or a 20% change of 1)."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "scoring.py").write_text(
+        "BASE_POINTS = 100\nFLASH_BONUS = 0.20\nREPEAT_FACTOR = 0.5\nWORKING_DAYS = 60\n\n\n"
+        "def top_points(grade):\n    return grade\n",
+        "utf-8",
+    )
+    item = "Write up how the points of pkg/scoring.py work in docs/scoring.md: per grade, flashes and repeats, rounding"
+
+    def problem(page: str) -> str | None:
+        return constants_problem([FileChange("docs/scoring.md", None, page.encode())], item, tmp_path)
+
+    assert problem("A V0 is 100 points; a flash adds a 20% bonus; a repeat scores 0.5 of it.") is None
+    missing = problem("A V0 is 100 points; a flash adds a bonus; a repeat scores half.") or ""
+    assert "FLASH_BONUS = 0.2" in missing and "WORKING_DAYS" not in missing, missing
+    # without a list of topics every constant is asked for
+    whole = "Write docs/scoring.md for contributors: what pkg/scoring.py does"
+    page = "A V0 is 100 points; a flash adds a 20% bonus; a repeat scores 0.5 of it."
+    refused = constants_problem([FileChange("docs/scoring.md", None, page.encode())], whole, tmp_path) or ""
+    assert "WORKING_DAYS = 60" in refused, refused

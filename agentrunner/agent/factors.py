@@ -21,6 +21,7 @@ import re
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
 
+from .evidence import stem
 from .journal import FileChange
 from .sources import python_modules
 
@@ -217,6 +218,9 @@ def _value_stated(page: str, name: str, values: list[Fraction], *, by_name: bool
             forms += [rf"[$£€]\s*{re.escape(s)}" for s in _spellings(dollars)] + [rf"[$£€]\s*{float(dollars):.2f}"]
         if minor_unit:  # RATE_PENCE_PER_SQM = 52: "52p a square metre" (heldout17 rent-docs' hand page)
             forms += [rf"{re.escape(s)}\s*(?:p|pence|c|cents?)" for s in _spellings(value)]
+        if value.denominator != 1 and 0 < value < 1:
+            # FLASH_BONUS = 0.20: "a 20% bonus" (heldout20 scoring-docs' hand page was refused)
+            forms.append(f"{float(value * 100):g}\\s*%")
         change = abs(value - 1)
         if value.denominator != 1 and change < 1:
             forms.append(f"{float(change * 100):g}\\s*%")
@@ -257,6 +261,19 @@ def asked_values_problem(changes: list[FileChange], item_text: str, root: Path |
 _PAGE_ON_MODULE = re.compile(r"\b(?:docs?|documentation|page|contributors?|explain\w*|describe\w*|summar\w+)\b", re.I)
 
 
+# "…: per grade, flashes and repeats, rounding, what a session counts": the topics a page is to cover
+_TOPIC_LIST = re.compile(r":\s*([^:\n]*?,[^:\n]*?,[^:\n]*)")
+
+
+def _topics(item_text: str) -> set[str]:
+    """The stems of the words of the topics an item lists for its page (three or more, after a
+    colon), or none."""
+    listed = _TOPIC_LIST.search(item_text)
+    if listed is None:
+        return set()
+    return {stem(word) for word in re.findall(r"[a-z]{4,}", listed.group(1).lower())}
+
+
 def constants_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A page written on a module the item names that leaves out one of the module's numeric
     constants (its value in any spelling, or its name), or None.
@@ -273,8 +290,14 @@ def constants_problem(changes: list[FileChange], item_text: str, root: Path | No
     if found is None:
         return None
     sources, pages, page = found
+    topics = _topics(item_text)
     for module, source in sources.items():
         constants = _constants(source)
+        if topics:
+            # "how the points work: per grade, flashes and repeats, rounding, what a session counts"
+            # — the constants of those topics, not WORKING_DAYS of another feature (heldout20 scoring-docs)
+            about = {n: v for n, v in constants.items() if {stem(w) for w in n.lower().split("_")} & topics}
+            constants = about or constants
         # the value, not only the name: told to state them, Qwen added "### LOW_BELOW" headings over
         # its own made-up 10 % (heldout10 varroa-docs, re-run after the first refusal)
         missing = [name for name, values in constants.items() if not _value_stated(page, name, values, by_name=False)]
