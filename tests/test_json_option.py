@@ -195,6 +195,23 @@ def test_an_option_written_without_quotes_and_one_the_command_has_are_the_move(w
     assert json_option_writes(Answers(ws, another, [TOP_ANSWER]), ws.root, another, another) is None
 
 
+def test_a_sub_command_written_bare_before_the_option_is_the_command(ws: Workspace) -> None:
+    """heldout20 sessions-json (Qwen, blind, 99916f3): "sessions --json please, for my spreadsheet: a
+    list with date, tops, …" quotes no command, so neither the move nor the run of the option was
+    made; the general loop wrote a new main.py. The project's one program has a `sessions` command."""
+    from agentrunner.agent.cli_runs import item_command
+
+    title = "top --json please, for my spreadsheet: a list with name and points for each member"
+    assert item_command(ws.root, title) == ("clubs", ["top"])
+    found = json_option_writes(Answers(ws, title, [TOP_ANSWER]), ws.root, title, title)
+    assert found is not None
+    (ws.root / found[0]).write_text(found[1], "utf-8")
+    expected = [{"name": "Ben", "points": 30.0}, {"name": "Ana", "points": 12.2}]
+    assert json.loads(clubs(ws.root, "top", "--json")) == expected
+    for unread in ("the top of the list --json", "top --json and names --json", "--json for top"):
+        assert item_command(ws.root, unread) is None, unread
+
+
 @pytest.mark.parametrize(
     ("title", "answer"),
     [

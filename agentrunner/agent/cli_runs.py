@@ -97,6 +97,24 @@ def quoted_command(root: Path, item_text: str) -> tuple[str, list[str]] | None:
     return None
 
 
+def item_command(root: Path, item_text: str) -> tuple[str, list[str]] | None:
+    """:func:`quoted_command`, else the sub-command of the project's one runnable package that the
+    item writes bare just before an option ("sessions --json please, for my spreadsheet": heldout20
+    sessions-json got no --json move and no run of the option, as nothing was quoted)."""
+    quoted = quoted_command(root, item_text)
+    if quoted is not None:
+        return quoted
+    packages = runnable_packages(root)
+    if len(packages) != 1:
+        return None
+    named = [
+        command
+        for command in sub_commands(root, packages[0])
+        if re.search(rf"(?<![\w`/.-]){re.escape(command)}\s+--[a-z]", item_text)
+    ]
+    return (packages[0], named) if len(named) == 1 else None
+
+
 def sample_value(placeholder: str | None) -> str | None:
     """A value to run an option with, made from the item's placeholder; "" for a flag, None when
     the placeholder says nothing to go by (``ID``, ``PATH``)."""
@@ -369,7 +387,7 @@ def option_run_check(
     """The command the item quotes, run with each option the change added (see the module's
     docstring); None when there is nothing to run."""
     root = workspace.root
-    command = quoted_command(root, item_text)
+    command = item_command(root, item_text)
     added = [(option, value) for option, value in asked_options(item_text) if newly_added(changes, option)]
     runnable = [(option, made) for option, value in added if (made := sample_value(value)) is not None]
     if command is None or not runnable:
@@ -425,8 +443,6 @@ def option_run_check(
 
 
 __all__ = [
-    "asked_fields", "decimals_asked", "has_field", "json_problem", "one_object_asked", "option_run_check",
-    "project_python",
-    "quoted_command",
-    "runnable_packages", "sample_value", "sub_commands",
+    "asked_fields", "decimals_asked", "has_field", "item_command", "json_problem", "one_object_asked",
+    "option_run_check", "project_python", "quoted_command", "runnable_packages", "sample_value", "sub_commands",
 ]  # fmt: skip

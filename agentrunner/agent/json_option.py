@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..chat import ChatRequest, Message
-from .cli_runs import asked_fields, decimals_asked, has_field, one_object_asked, quoted_command
+from .cli_runs import asked_fields, decimals_asked, has_field, item_command, one_object_asked
 from .options import asked_options
 
 MAX_TOKENS = 300  # a dozen field expressions
@@ -474,7 +474,7 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
     asked = [option for option, _ in asked_options(item_text)]
     if "--json" not in asked:
         return None
-    quoted = quoted_command(root, item_text)
+    quoted = item_command(root, item_text)
     if quoted is None or len(quoted[1]) != 1:
         return None
     package, (command,) = quoted
