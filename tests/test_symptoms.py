@@ -111,6 +111,17 @@ def test_nothing_is_decided_without_a_fix_a_clean_run_and_a_quoted_value_shown(w
     assert capture_symptom(ws, item, task_id="t", timeout=60) is None
 
 
+def test_a_complaint_without_the_word_bug_is_a_fix(ws: Workspace) -> None:
+    """heldout20 april-dates-in-march (Qwen, blind): "`boulderlog sessions` has me climbing on
+    2026-03-04, plus days in July and October?! I was at the wall in early April, not then." — no
+    "bug", "wrong" or "should": the command was not run, so no symptom held the fix to the output."""
+    item = "- [ ] `python -m allot rent --year 2025` bills Rosa £130.00?! She was not there, not then."
+    symptom = capture_symptom(ws, item, task_id="t", timeout=60)
+    assert symptom is not None and symptom["tokens"] == ["130.00"]
+    plain = "- [ ] `python -m allot rent --year 2025` bills Rosa £130.00"
+    assert capture_symptom(ws, plain, task_id="t", timeout=60) is None
+
+
 def test_names_stand_in_when_the_item_quotes_no_value_the_output_shows(ws: Workspace) -> None:
     item = "- [ ] bug: Rosa shows up in `python -m allot rent --year 2025` with a whole year, she started in April"
     symptom = capture_symptom(ws, item, task_id="t", timeout=60)
