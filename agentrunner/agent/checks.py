@@ -1406,7 +1406,8 @@ _TESTS_ASKED = re.compile(
     # "parse_reading still has zero tests of its own, write some" (heldout14: read as a question, ticked)
     # "No tests for grades.parse_grade yet. Add some." (heldout20 parse-grade-tests: not read, ticked WRONG)
     r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b[^.\n]{0,40}\b(?:write|add)\s+(?:some|a few|them|one)\b"
-    r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b(?:[^.\n]|\.(?=\w)){0,60}[.!]\s+(?:please\s+)?(?:write|add)\s+(?:some|a few|them|one)"
+    r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b(?:[^.\n]|\.(?=\w)){0,60}[.!]\s+(?:please\s+)?(?:write|add)"
+    r"\s+(?:some|a few|them|one)"
     r"(?=\s*(?:[.!,;:]|$|\s+(?:for|to|of|please|tests?)\b))"
     r"|\buntested\b|\btests?\s+(?:are|is)\s+missing\b"  # "`f` has no tests — add some"
     # "Give it proper unit tests of its own" (heldout18 parse-temperature-tests: not read as tests asked,
