@@ -223,3 +223,26 @@ def test_a_project_parser_called_on_a_field_of_bare_numbers_is_read_as_the_numbe
     )
     assert repaired["columns"][1]["value"] == "other(row['roasted_g'])"
     assert numbers_as_numbers(answer, found, []) == answer
+
+
+def test_a_column_of_a_field_the_project_parses_and_formats_shows_it_as_the_program_does() -> None:
+    """heldout20 flashes-table re-run (Qwen, session 23): the model's `format_grade(int(row['grade']))`
+    failed on `6A+`, and code's part wrote the grade column as the log has it (`6A`, `v3`, `V 1`) for
+    an item asking for "grade (V scale)" — ticked WRONG. A field the project both parses and formats is
+    shown through the two; one it only parses (its `parse_date` reads the log's dates) stays as written."""
+    from agentrunner.agent.data_tables import plain_columns
+
+    answer = {
+        "where": "True",
+        "columns": [
+            {"header": "Date", "value": "parse_date(row['date'])"},
+            {"header": "Grade", "value": "format_grade(int(row['grade']))"},
+            {"header": "Wall", "value": "row['wall'].title()"},
+        ],
+    }
+    fields = ["date", "problem", "wall", "grade"]
+    helpers = [Helper("b.grades", name, "", "") for name in ("format_grade", "parse_grade")]
+    helpers.append(Helper("b.climbs", "parse_date", "", ""))
+    values = [column["value"] for column in plain_columns(answer, fields, helpers)["columns"]]
+    assert values == ["row['date']", "format_grade(parse_grade(row['grade']))", "row['wall']"]
+    assert [c["value"] for c in plain_columns(answer, fields)["columns"]][1] == "row['grade']"

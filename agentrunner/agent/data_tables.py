@@ -240,17 +240,26 @@ def run_table(
     return headers, rows, None
 
 
-def plain_columns(answer: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+def plain_columns(answer: dict[str, Any], fields: Sequence[str], helpers: Sequence[Helper] = ()) -> dict[str, Any]:
     """The answer with each column headed by a field's own name ("Call" for ``call``, "Time (UTC)"
     for ``time``) showing that field as the record holds it (heldout16 cw-contacts-table: Qwen's
-    "Call" was ``split_call(row['call'])[0]``, the designator before the call, empty in most rows)."""
+    "Call" was ``split_call(row['call'])[0]``, the designator before the call, empty in most rows) —
+    or, when the project both parses and formats that field (``parse_grade``, ``format_grade``), as
+    the program shows it: heldout20 flashes-table's "grade (V scale)" column was ticked with the log's
+    ``6A``, ``v3`` and ``V 1`` as written."""
     by_name = {" ".join(re.findall(r"[a-z0-9]+", field.lower())): field for field in fields}
+    names = {helper.name for helper in helpers}
     columns = []
     for column in answer.get("columns") or []:
         if isinstance(column, dict):
             header = re.sub(r"\([^()]*\)", " ", str(column.get("header") or "")).lower()
             field = by_name.get(" ".join(re.findall(r"[a-z0-9]+", header)))
-            column = {**column, "value": f"row[{field!r}]"} if field is not None else column
+            if field is not None:
+                value = f"row[{field!r}]"
+                word = "_".join(re.findall(r"[a-z0-9]+", field.lower()))
+                if {f"parse_{word}", f"format_{word}"} <= names:
+                    value = f"format_{word}(parse_{word}({value}))"
+                column = {**column, "value": value}
         columns.append(column)
     return {**answer, "columns": columns}
 

@@ -598,7 +598,7 @@ class DataTable(Recipe):
                 error = table_problem([page], item_text, root)
             answer = result.data or {}
             where = filter_where(found, item_text) or answer.get("where")
-            tried = numbers_as_numbers(plain_columns({**answer, "where": where}, fields), found, helpers)
+            tried = numbers_as_numbers(plain_columns({**answer, "where": where}, fields, helpers), found, helpers)
             if error is not None and answer and tried != answer:
                 # code's part, tried before the model hears why: the one filter the item states,
                 # the columns named for a field showing it as it is, and a bare number read as one
