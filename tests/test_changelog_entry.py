@@ -244,6 +244,22 @@ def test_an_entry_that_leaves_out_what_changed_is_refused(ws: Workspace) -> None
     assert refusals("Categories of only excused (`EX`) work are left out of the final grade.") == []
 
 
+def test_an_entry_says_the_thing_the_item_says_it_is_for(ws: Workspace) -> None:
+    """heldout20 changelog-working-grade (Qwen, session 23 re-run, ticked WRONG): "changelog line for
+    the working grade that `pyramid` now prints under the bars (unreleased)" got "`pyramid` now
+    prints under the bars." — the words it shares with the item passed, the working grade unsaid."""
+    title = "changelog line for the working grade that `pyramid` now prints under the bars (unreleased)"
+    refusals = entry_refusals(ws, title)
+    assert refusals("`pyramid` now prints under the bars.") == [
+        "the entry does not say working grade, which the item says it is for: '`pyramid` now prints under the bars.'"
+    ]
+    assert refusals("`pyramid` prints the working grade under the bars.") == []
+    # a fix said as one names no thing the entry must repeat
+    assert entry_refusals(ws, "changelog line for the fix that `pyramid` needed: it crashed on VB")(
+        "`pyramid` no longer crashes on VB."
+    ) == []
+
+
 def test_an_entry_names_the_command_the_item_calls_its_fix_by(ws: Workspace) -> None:
     """heldout14 changelog-compare-fix (Qwen, 1610ab6, ticked WRONG): "changelog line for yesterday's
     compare fix: comparing from a month with no solar export crashed …" got "Comparing from a month
