@@ -186,6 +186,10 @@ def test_a_page_on_listed_topics_states_those_constants_and_a_fraction_may_be_a_
         return constants_problem([FileChange("docs/scoring.md", None, page.encode())], item, tmp_path)
 
     assert problem("A V0 is 100 points; a flash adds a 20% bonus; a repeat scores 0.5 of it.") is None
+    # heldout20 scoring-docs re-run (Qwen, session 23): "This bonus is 0.20." and "a fifth more" state it
+    assert problem("A V0 is 100 points; a flash: a bonus of 0.20; a repeat scores 0.5 of it.") is None
+    assert problem("A V0 is 100 points; a flash scores a fifth more; a repeat scores half.") is None
+    assert problem("A V0 is 100 points; a flash adds 0.205; a repeat scores half.")  # not the code's number
     missing = problem("A V0 is 100 points; a flash adds a bonus; a repeat scores half.") or ""
     assert "FLASH_BONUS = 0.2" in missing and "WORKING_DAYS" not in missing, missing
     # without a list of topics every constant is asked for

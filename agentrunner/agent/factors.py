@@ -189,6 +189,12 @@ def _constants(source: str) -> dict[str, list[Fraction]]:
     return found
 
 
+_FRACTION_WORDS = {
+    Fraction(1, 2): "half", Fraction(1, 3): "(?:a|one) third", Fraction(1, 4): "(?:a|one) quarter",
+    Fraction(3, 4): "three quarters", Fraction(1, 5): "(?:a|one) fifth", Fraction(1, 10): "(?:a|one) tenth",
+}  # fmt: skip
+
+
 def _value_stated(page: str, name: str, values: list[Fraction], *, by_name: bool = True) -> bool:
     """The page names the constant (when ``by_name``), or states each of its values: the number in
     any spelling, a factor also as a share of change ("by half" for 1.5, "50 %"), a month by its name."""
@@ -205,7 +211,10 @@ def _value_stated(page: str, name: str, values: list[Fraction], *, by_name: bool
         if said(months[0]) and said(months[-1]):  # "November to February": a run, by its ends
             return True
     for value in values:
-        forms = [re.escape(s) for s in _spellings(value)]
+        # 0.2 written 0.20 (heldout20 scoring-docs re-run: "This bonus is 0.20." was refused)
+        forms = [re.escape(s) + ("0*" if "." in s else "") for s in _spellings(value)]
+        if value in _FRACTION_WORDS:  # FLASH_BONUS = 0.20: "a flash scores a fifth more"
+            forms.append(_FRACTION_WORDS[value])
         if "MONTH" in name and value.denominator == 1 and 1 <= value.numerator <= 12:
             month = _MONTHS[value.numerator - 1]
             forms += [month, month[:3]]
