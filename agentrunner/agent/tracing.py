@@ -87,6 +87,11 @@ def local(frame, event, arg):
                 record['generator'] = True
         record['locals'] = {n: describe(v) for n, v in frame.f_locals.items()
                             if n not in record['params'] and not n.startswith('__')}
+        # a method's instance: what its containers hold (a dataclass's `climbs: list`)
+        own = getattr(frame.f_locals.get('self'), '__dict__', None)
+        if isinstance(own, dict):
+            record['attrs'] = {n: describe(v) for n, v in own.items()
+                               if isinstance(v, (list, dict, set, tuple)) and not n.startswith('_')}
     return local
 
 ours = {}
@@ -139,6 +144,7 @@ class Call:
     raises: tuple[str, str] | None = None  # (module, qualname) of the exception
     generator: bool = False
     locals: dict[str, Any] = field(default_factory=dict)
+    attrs: dict[str, Any] = field(default_factory=dict)  # a method's `self`: its container attributes
 
 
 @dataclass
@@ -161,6 +167,7 @@ def _call(record: dict[str, Any]) -> Call:
         raises=(raises[0], raises[1]) if isinstance(raises, list) and len(raises) == 2 else None,
         generator=bool(record.get("generator")),
         locals=record.get("locals", {}),
+        attrs=record.get("attrs", {}),
     )
 
 
