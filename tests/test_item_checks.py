@@ -235,6 +235,37 @@ def test_a_docstring_says_what_the_item_asks_it_to_say() -> None:
     assert docstrings_problem([change("hits/stats.py", stats, vague)], plain) is None
 
 
+def test_a_docstring_asked_to_mention_what_a_constant_sets_gives_its_value() -> None:
+    """heldout20 top-points-docstring (Qwen, session 23 re-run, ticked WRONG): "mention the flash
+    bonus, what repeats and unsent attempts get, and the rounding" got "It includes a flash bonus
+    for flash climbs and a repeat factor for climbs topped before" — FLASH_BONUS = 0.20 and
+    REPEAT_FACTOR = 0.5 named in words, their values not given."""
+    code = (
+        "FLASH_BONUS = 0.20\nREPEAT_FACTOR = 0.5\nBASE_POINTS = 100\n\n\ndef top_points(climb):\n"
+        "    points = BASE_POINTS\n    if climb.style == 'flash':\n        points *= 1 + FLASH_BONUS\n"
+        "    elif climb.style == 'repeat':\n        points *= REPEAT_FACTOR\n    return int(points / 5 + 0.5) * 5\n"
+    )
+    item = (
+        "top_points (b/scoring.py) could do with a docstring\n"
+        "mention the flash bonus, what repeats and unsent attempts get, and the rounding"
+    )
+
+    def problem(doc: str) -> str | None:
+        after = code.replace("(climb):\n", f'(climb):\n    """{doc}"""\n', 1)
+        return docstrings_problem([change("b/scoring.py", code, after)], item)
+
+    vague = problem(
+        "The points of a top. It includes a flash bonus for flashes and a repeat factor for repeats; "
+        "unsent attempts get 0. Rounded to the nearest 5."
+    )
+    assert vague and "FLASH_BONUS = 0.2, REPEAT_FACTOR = 0.5" in vague, vague
+    unrounded = problem("The points of a top: a flash scores 20% more, a repeat half; unsent attempts get 0.")
+    assert unrounded and "does not say how the value is rounded" in unrounded, unrounded
+    right = "The points of a top: a flash scores 20% more, a repeat half, unsent attempts 0; rounded to the nearest 5."
+    assert problem(right) is None
+    assert problem("A flash scores a fifth more, a repeat half, attempts 0, and it rounds to the nearest 5.") is None
+
+
 def test_a_docstring_may_not_say_a_value_is_rounded_otherwise_than_the_code_rounds_it() -> None:
     """heldout18 change-percent-docstring (Qwen, session 22, ticked WRONG): "rounded to the nearest
     whole number" over ``math.ceil(needed / STEP) * STEP`` — what the item asked (how it is rounded)

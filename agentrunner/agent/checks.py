@@ -43,11 +43,12 @@ import tempfile
 import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterator
+from fractions import Fraction
 from pathlib import Path, PurePosixPath
 
 from .changelog import CHANGELOG_FILE, repeated_entry_problem
 from .evidence import item_words, stem
-from .factors import asked_values_problem, constants_problem, factors_problem
+from .factors import asked_values_problem, constants_problem, factors_problem, module_constants, value_stated
 from .facts import facts_problem
 from .ignores import IGNORE_KINDS, ignores_problem
 from .journal import FileChange
@@ -674,6 +675,7 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
                 or _raises_unsaid(definitions[wanted[0]], item_text)
                 or _raises_made_up(definitions[wanted[0]])
                 or _rounding_misstated(definitions[wanted[0]], after)
+                or _constants_unsaid(definitions[wanted[0]], after, item_text)
             )
             if problem:
                 return f"{change.path}: the docstring of {wanted[0]} {problem}"
@@ -850,9 +852,13 @@ _SAYS_DOWN = re.compile(r"\bround\w*\s+(?:\w+\s+){0,3}?down\b|\bfloor\w*|\btrunc
 _SAYS_NEAREST = re.compile(r"\bnearest\b|\bclosest\b|\bhalf[- ](?:up|down|even)\b", re.I)
 
 
+def _adds_a_half(call: ast.Call) -> bool:
+    return any(isinstance(c, ast.Constant) and c.value == 0.5 for arg in call.args for c in ast.walk(arg))
+
+
 def _roundings(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     """How a function rounds: ``up`` (``math.ceil``), ``down`` (``math.floor`` of no ``+ 0.5``),
-    ``nearest`` (``round`` or ``floor(x + 0.5)``)."""
+    ``nearest`` (``round``, ``floor(x + 0.5)`` or ``int(x + 0.5)``)."""
     found: set[str] = set()
     for sub in ast.walk(node):
         if not isinstance(sub, ast.Call):
@@ -862,9 +868,8 @@ def _roundings(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
         if name == "ceil":
             found.add("up")
         elif name == "floor":
-            halves = any(isinstance(c, ast.Constant) and c.value == 0.5 for arg in sub.args for c in ast.walk(arg))
-            found.add("nearest" if halves else "down")
-        elif name == "round":
+            found.add("nearest" if _adds_a_half(sub) else "down")
+        elif name == "round" or (name == "int" and _adds_a_half(sub)):  # `int(x / 5 + 0.5) * 5`: heldout20
             found.add("nearest")
     return found
 
@@ -900,6 +905,42 @@ def _rounding_step(node: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Modul
             if divided is not None and step is not None and step not in (0, 1) and number(divided.right) == step:
                 return step
     return None
+
+
+# words of a constant's name that say no subject of their own (REPEAT_FACTOR is about repeats)
+_GENERIC_NAME_WORDS = frozenset(
+    ["factor", "rate", "value", "points", "base", "per", "max", "min", "default", "step", "limit", "count", "total"]
+)
+
+
+def _constants_unsaid(node: ast.AST, tree: ast.Module, item_text: str) -> str | None:
+    """A docstring asked to mention something the function works out by a module constant ("mention
+    the flash bonus, what repeats … get": ``FLASH_BONUS = 0.20``, ``REPEAT_FACTOR = 0.5``) that does
+    not give the constant's value — 20%, 0.2, a fifth; half (heldout20 top-points-docstring re-run,
+    Qwen, ticked WRONG: "It includes a flash bonus for flash climbs and a repeat factor …")."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    asked = " ".join(next((v for v in m.groups() if v), "") for m in _SAY.finditer(item_text)).lower()
+    doc = ast.get_docstring(node) or ""
+    if not asked or not doc:
+        return None
+    words = {stem(word) for word in re.findall(r"[a-z]{4,}", asked)}
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    unsaid = []
+    for name, values in module_constants(tree).items():
+        subject = [w for w in name.lower().split("_") if len(w) >= 4 and w not in _GENERIC_NAME_WORDS]
+        if name in used and subject and any(stem(w) in words for w in subject) and not value_stated(doc, name, values):
+            unsaid.append(f"{name} = {', '.join(_plain_number(v) for v in values)}")
+    if unsaid:
+        shown = ", ".join(unsaid)
+        return f"does not give the value of {shown}, which the item asks it to mention: say it (as the code has it)"
+    if re.search(r"\bround", asked) and _roundings(node) and not re.search(r"\bround|\bnearest", doc, re.IGNORECASE):
+        return "does not say how the value is rounded, which the item asks it to mention: say it"
+    return None
+
+
+def _plain_number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
 
 
 def _rounding_misstated(node: ast.AST, tree: ast.Module | None = None) -> str | None:

@@ -240,6 +240,16 @@ def _value_stated(page: str, name: str, values: list[Fraction], *, by_name: bool
     return True
 
 
+def module_constants(tree: ast.Module) -> dict[str, list[Fraction]]:
+    """A parsed module's numeric constants (see :func:`_constants`)."""
+    return _constants(ast.unparse(tree))
+
+
+def value_stated(text: str, name: str, values: list[Fraction]) -> bool:
+    """Whether ``text`` gives a constant's value in any spelling a page may use (0.20: "20%", "a fifth")."""
+    return _value_stated(text, name, values, by_name=False)
+
+
 def asked_values_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """A page asked how a named thing of a module works and for which values ("which months, by
     how much") that leaves out the module's constants about the thing (heldout9 schedule-docs: the
@@ -319,4 +329,6 @@ def constants_problem(changes: list[FileChange], item_text: str, root: Path | No
     return None
 
 
-__all__ = ["asked_values_problem", "constants_problem", "factor_tables", "factors_problem"]
+__all__ = [
+    "asked_values_problem", "constants_problem", "factor_tables", "factors_problem", "module_constants", "value_stated"
+]
