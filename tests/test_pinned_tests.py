@@ -538,17 +538,22 @@ def parse_grade(text):
 '''
 
 
+def grades_project(root: Path, *, last: str) -> None:
+    """pkg/grades.py's parser and a climb log whose grades are typed every way (the last one given)."""
+    (root / "pkg" / "grades.py").write_text(GRADES, "utf-8")
+    (root / "data").mkdir()
+    (root / "data" / "climbs.csv").write_text(
+        "date,grade\n2026-03-02,V2\n2026-03-02,6A+\n2026-03-06,v3\n2026-03-06,f6C\n2026-03-13,VB\n"
+        f"2026-03-13,V 1\n2026-03-20,6b\n2026-03-20,{last}\n",
+        "utf-8",
+    )
+
+
 def test_a_parsers_calls_take_the_values_the_projects_data_holds(ws: Workspace) -> None:
     """heldout20 parse-grade-tests (Qwen, session 23 re-run): "No tests for grades.parse_grade yet.
     Add some. … Junk should raise." — the model's calls ran on as `parse_grade("Vb ")` until the
     token limit, and the move gave up. The data file's grades, as typed, are calls of their own."""
-    (ws.root / "pkg" / "grades.py").write_text(GRADES, "utf-8")
-    (ws.root / "data").mkdir()
-    (ws.root / "data" / "climbs.csv").write_text(
-        "date,grade\n2026-03-02,V2\n2026-03-02,6A+\n2026-03-06,v3\n2026-03-06,f6C\n2026-03-13,VB\n"
-        "2026-03-13,V 1\n2026-03-20,6b\n2026-03-20,V2\n",
-        "utf-8",
-    )
+    grades_project(ws.root, last="V2")
     target = find_target(ws.root, ["pkg/grades.py"], ["parse_grade"])
     assert target is not None
     item = "No tests for grades.parse_grade yet. Add some. Junk should raise."
@@ -562,13 +567,7 @@ def test_a_parsers_calls_take_the_values_the_projects_data_holds(ws: Workspace) 
 
 @needs_sandbox
 def test_the_datas_values_make_a_parsers_calls_enough(ws: Workspace) -> None:
-    (ws.root / "pkg" / "grades.py").write_text(GRADES, "utf-8")
-    (ws.root / "data").mkdir()
-    (ws.root / "data" / "climbs.csv").write_text(
-        "date,grade\n2026-03-02,V2\n2026-03-02,6A+\n2026-03-06,v3\n2026-03-06,f6C\n2026-03-13,VB\n"
-        "2026-03-13,V 1\n2026-03-20,6b\n2026-03-20,V12\n",
-        "utf-8",
-    )
+    grades_project(ws.root, last="V12")
     title = "No tests for grades.parse_grade yet. Add some. Junk should raise."
     ctx = ScriptedModel(ws, title, ["\n".join(['parse_grade("Vb ")'] * 40)])  # ran on to the token limit
     result = run_loop(ctx, ctx.item.title, [], [], 512)
