@@ -1,0 +1,3 @@
+"""leaven: a sourdough starter's feeding log."""
+
+__version__ = "0.9.3"

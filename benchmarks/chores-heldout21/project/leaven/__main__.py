@@ -1,0 +1,3 @@
+from leaven.cli import main
+
+raise SystemExit(main())
