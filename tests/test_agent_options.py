@@ -216,3 +216,22 @@ def test_a_todo_left_out_with_no_code_changed_is_refused_with_where_the_code_goe
     assert "the block only leaves out the comment `# TODO: refuse a --scale of 0` (line 29 of pkg/cli.py)" in told
     assert "the complete new `main`, with that code where the comment was" in told
     assert result.error is None and "if args.scale == 0:" in (ws.root / "pkg" / "cli.py").read_text("utf-8")
+
+
+def test_a_sub_command_named_like_the_option_is_no_read_of_it() -> None:
+    """heldout21 feeds-flour-filter (Qwen, blind, 3a9ebd1, ticked WRONG): `--flour` was added to
+    `feeds` with `choices=["rye", "ww"]` and read nowhere — but the CLI has a `flour` sub-command,
+    and `add_parser("flour")` counted as reading it."""
+    before = (
+        "import argparse\n\n\ndef build_parser():\n    parser = argparse.ArgumentParser()\n"
+        "    commands = parser.add_subparsers(dest='command')\n    feeds = commands.add_parser('feeds')\n"
+        "    commands.add_parser('flour')\n    return parser\n"
+    )
+    flour = "    commands.add_parser('flour')"
+    added = before.replace(flour, f"    feeds.add_argument('--flour')\n{flour}")
+    item = "`leaven feeds --flour rye` to list only the feeds of one flour"
+    problem = unread_option_problem([FileChange("leaven/cli.py", before.encode(), added.encode())], item)
+    assert problem and "nothing reads `args.flour`" in problem
+    for read in ("args.flour", "getattr(args, 'flour')", "vars(args)['flour']", "options.get('flour')"):
+        used = added + f"\n\ndef run(args):\n    return {read}\n"
+        assert unread_option_problem([FileChange("leaven/cli.py", before.encode(), used.encode())], item) is None, read

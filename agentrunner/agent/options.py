@@ -376,7 +376,9 @@ def unread_option_problem(changes: list[FileChange], item_text: str) -> str | No
         if not added:
             continue
         texts = [c.after.decode("utf-8", "replace") for c in changes if c.after is not None]
-        read = re.compile(rf"\.{dest}\b|[\"']{dest}[\"']")
+        # `args.flour`, `getattr(args, "flour")`, `vars(args)["flour"]` — not a sub-command of that
+        # name, `add_parser("flour")` (heldout21 feeds-flour-filter: `--flour` parsed, never read, ticked)
+        read = re.compile(rf"\.{dest}\b|(?:getattr\(\s*[\w.]+\s*,\s*|\[\s*|\.get\(\s*)[\"']{dest}[\"']")
         if not any(read.search(_without_option_lines(text, option)) for text in texts):
             return (
                 f"`{option}` is added to the parser in {added[0].path}, but nothing reads `args.{dest}`: "
