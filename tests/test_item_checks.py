@@ -1048,6 +1048,9 @@ def test_tests_given_to_a_function_are_tests_asked() -> None:
     )
     assert asks_for_tests_only(item)
     assert asks_for_new_tests("it deserves tests") and asks_for_new_tests("Give the parser some pytest tests")
+    # heldout21 parse-rise-tests (Qwen, blind, 3a9ebd1): not read, the model changed nothing
+    assert asks_for_tests_only("nothing tests parse_rise (leaven/feeds.py) — give it a proper set of tests")
+    assert not asks_for_new_tests("nothing tests the patience of a baker like rye")
     for not_asked in ("get the tests passing again", "I want the tests green", "fix it and get the tests to pass"):
         assert not asks_for_new_tests(not_asked), not_asked
 

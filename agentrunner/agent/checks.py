@@ -1453,7 +1453,9 @@ _TESTS_ASKED = re.compile(
     r"|\buntested\b|\btests?\s+(?:are|is)\s+missing\b"  # "`f` has no tests — add some"
     # "Give it proper unit tests of its own" (heldout18 parse-temperature-tests: not read as tests asked,
     # the loop changed the docstring and it was ticked); not "get the tests passing", "want the tests green"
-    r"|\b(?:give|provide|want|wants|get|deserves?)\s+(?:[\w'-]+\s+){0,4}?(?:unit\s+|pytest\s+)?tests\b"
+    # "nothing tests parse_rise (leaven/feeds.py) — give it a proper set of tests" (heldout21, blind: not read)
+    r"|\bnothing\s+tests\s+(?:`[^`\n]+`|[A-Za-z_]\w*_\w+|[A-Za-z_]\w*\(\))"
+    r"|\b(?:give|provide|want|wants|get|deserves?)\s+(?:[\w'-]+\s+){0,5}?(?:unit\s+|pytest\s+)?tests\b"
     r"(?!\s+(?:pass\w*|green|run\w*|fail\w*|to\s+pass|still|again|back))",
     re.IGNORECASE,
 )
