@@ -235,3 +235,10 @@ def test_a_sub_command_named_like_the_option_is_no_read_of_it() -> None:
     for read in ("args.flour", "getattr(args, 'flour')", "vars(args)['flour']", "options.get('flour')"):
         used = added + f"\n\ndef run(args):\n    return {read}\n"
         assert unread_option_problem([FileChange("leaven/cli.py", before.encode(), used.encode())], item) is None, read
+    # the re-run: another object's attribute of that name (`feed.flour`, printed) is no read either
+    printed = added + "\n\ndef run(args, feeds):\n    for feed in feeds:\n        print(args.since, feed.flour)\n"
+    printed = printed.replace(flour, f"    feeds.add_argument('--since')\n{flour}")
+    problem = unread_option_problem([FileChange("leaven/cli.py", before.encode(), printed.encode())], item)
+    assert problem and "nothing reads `args.flour`" in problem
+    kept = printed + "\n\ndef keep(args, feeds):\n    return [feed for feed in feeds if feed.flour == args.flour]\n"
+    assert unread_option_problem([FileChange("leaven/cli.py", before.encode(), kept.encode())], item) is None

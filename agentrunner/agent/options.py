@@ -377,8 +377,11 @@ def unread_option_problem(changes: list[FileChange], item_text: str) -> str | No
             continue
         texts = [c.after.decode("utf-8", "replace") for c in changes if c.after is not None]
         # `args.flour`, `getattr(args, "flour")`, `vars(args)["flour"]` — not a sub-command of that
-        # name, `add_parser("flour")` (heldout21 feeds-flour-filter: `--flour` parsed, never read, ticked)
-        read = re.compile(rf"\.{dest}\b|(?:getattr\(\s*[\w.]+\s*,\s*|\[\s*|\.get\(\s*)[\"']{dest}[\"']")
+        # name, `add_parser("flour")`, nor another object's `feed.flour` (heldout21 feeds-flour-filter:
+        # `--flour` parsed, never read, ticked twice)
+        holders = _parsed_names(texts, dest)
+        owner = rf"\b(?:{'|'.join(map(re.escape, holders))})" if holders else ""
+        read = re.compile(rf"{owner}\.{dest}\b|(?:getattr\(\s*[\w.]+\s*,\s*|\[\s*|\.get\(\s*)[\"']{dest}[\"']")
         if not any(read.search(_without_option_lines(text, option)) for text in texts):
             return (
                 f"`{option}` is added to the parser in {added[0].path}, but nothing reads `args.{dest}`: "
@@ -390,6 +393,20 @@ def unread_option_problem(changes: list[FileChange], item_text: str) -> str | No
                 "do what the task asks, without it what it did before"
             )
     return None
+
+
+def _parsed_names(texts: list[str], dest: str) -> list[str]:
+    """The names the parsed arguments go by (``args``, ``options``): those read for another option
+    the parsers have (``args.since``, ``args.command``); none when no other option is read."""
+    others = set()
+    for text in texts:
+        others |= {m.replace("-", "_") for m in re.findall(r"add_argument\(\s*[\"']--?([\w-]+)[\"']", text)}
+        others |= set(re.findall(r"\bdest\s*=\s*[\"'](\w+)[\"']", text))
+    others.discard(dest)
+    if not others:
+        return []
+    pattern = re.compile(rf"\b([A-Za-z_]\w*)\.(?:{'|'.join(map(re.escape, sorted(others)))})\b")
+    return sorted({name for text in texts for name in pattern.findall(text)} - {"self", "parser"})
 
 
 def _reads_only_to_do_the_same(text: str, dest: str) -> bool:
