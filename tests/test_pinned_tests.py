@@ -351,6 +351,31 @@ def test_a_text_argument_is_varied_for_the_branches_its_values_never_take(ws: Wo
 
 
 @needs_sandbox
+def test_a_text_argument_is_also_tried_blank(ws: Workspace) -> None:
+    """heldout21 parse-rise-tests re-run (Qwen, c9fc245): every call the model, the item and the
+    data gave was a rise ("2x", "150%"…), so `if not cleaned: return None` — a blank cell — ran on
+    none, twice, and the move gave up (the model then ran out of turns). A text argument is tried
+    blank once, like a careful tester would."""
+    (ws.root / "pkg" / "rise.py").write_text(
+        "def parse_rise(text: str) -> float | None:\n"
+        "    cleaned = text.strip().lower()\n"
+        "    if not cleaned:\n"
+        "        return None\n"
+        "    if cleaned.endswith('%'):\n"
+        "        return 1 + float(cleaned[:-1]) / 100\n"
+        "    return float(cleaned.rstrip('x'))\n",
+        "utf-8",
+    )
+    target = find_target(ws.root, ["pkg/rise.py"], ["parse_rise"])
+    assert target is not None
+    calls = ["parse_rise('2x')", "parse_rise('150%')"]
+    bounds = boundary_calls(target, calls)
+    assert bounds[0] == "parse_rise('')" and bounds.count("parse_rise('')") == 1
+    run = run_calls(ws, target, calls + bounds, task_id="t", timeout=60)
+    assert run is not None and run.enough and not run.missed
+
+
+@needs_sandbox
 def test_a_guard_read_without_its_condition_is_a_mutant_a_call_must_catch(ws: Workspace) -> None:
     """heldout16 prefix-tests re-run (Qwen, 3bc31a8, ticked WRONG): `if after and after.isdigit()`
     read as `if after` changed nothing any kept call made — no call had a suffix that is no number

@@ -630,6 +630,7 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
     made: list[str] = []
     grouped: list[list[str]] = []
     shapes: set[tuple[int, str]] = set()
+    blanked: set[int] = set()  # the text arguments already tried blank
     for call in calls:
         try:
             node = ast.parse(call, mode="eval").body
@@ -641,6 +642,13 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
             if not isinstance(argument, ast.Constant) or isinstance(argument.value, bool):
                 continue
             value = argument.value
+            if isinstance(value, str) and index not in blanked:
+                # the text left blank, once per argument: the `if not text: return None` branch no
+                # value the model or the data gives takes (heldout21 parse-rise-tests: every call was
+                # a rise, the blank cell's line ran on none, the move gave up after two tries)
+                blanked.add(index)
+                if (blank := _with_args(target.name, node, index, "''")) not in calls + made:
+                    made.insert(len(blanked) - 1, blank)
             if isinstance(value, str) and _GROUPED.fullmatch(value.strip()):
                 pattern = (index, re.sub(r"\d+", "9", value.strip()))
                 if pattern not in shapes:
