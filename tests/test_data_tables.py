@@ -246,3 +246,52 @@ def test_a_column_of_a_field_the_project_parses_and_formats_shows_it_as_the_prog
     values = [column["value"] for column in plain_columns(answer, fields, helpers)["columns"]]
     assert values == ["row['date']", "format_grade(parse_grade(row['grade']))", "row['wall']"]
     assert [c["value"] for c in plain_columns(answer, fields)["columns"]][1] == "row['grade']"
+
+
+@needs_sandbox
+def test_a_table_of_project_objects_the_log_is_named_by_its_word(ws: Workspace) -> None:
+    """heldout21 rye-table (Qwen, blind, 3a9ebd1): "a Markdown table of every rye feed in the log —
+    when, hydration %, rise, hours to peak" named no data file, so it went to the loop, which answered
+    twice without writing. The one data file named by its word (data/feeds.csv) is the source; the
+    project's `hydration(feed: Feed)` is callable on a record through `parse_row(row) -> Feed`, which is
+    shown with the fields it makes; and a column the model reads through the project's only parser of a
+    field written several ways (`parse_rise`: `2x`, `doubled`) keeps that reading when code retries."""
+    from agentrunner.agent.data_tables import plain_columns
+
+    (ws.root / "data" / "feeds.csv").write_text(
+        "fed,flour,flour_g,water_g,rise\n2026-03-02 07:30,rye,100,100,2x\n2026-03-03 07:40,white,0.1 kg,80,doubled\n",
+        "utf-8",
+    )
+    (ws.root / "data" / "harvests.csv").unlink()
+    (ws.root / "leaven").mkdir()
+    (ws.root / "leaven" / "__init__.py").write_text("", "utf-8")
+    (ws.root / "leaven" / "feeds.py").write_text(
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Feed:\n    flour_g: float\n    water_g: float\n"
+        "    rise: float\n\n\ndef parse_grams(text: str) -> float:\n    text = text.strip()\n"
+        "    return float(text[:-2]) * 1000 if text.endswith('kg') else float(text)\n\n\n"
+        "def parse_rise(text: str) -> float:\n    return 2.0 if text == 'doubled' else float(text.rstrip('x'))\n\n\n"
+        "def parse_row(row: dict[str, str]) -> Feed:\n    \"\"\"One CSV row as a Feed.\"\"\"\n"
+        "    return Feed(parse_grams(row['flour_g']), parse_grams(row['water_g']), parse_rise(row['rise']))\n\n\n"
+        "def hydration(feed: Feed) -> int:\n    \"\"\"Water as a percentage of the flour.\"\"\"\n"
+        "    return round(feed.water_g / feed.flour_g * 100)\n",
+        "utf-8",
+    )
+    title = "docs/feeds.md with a Markdown table of every feed in the log\ncolumns: when, hydration %, rise"
+    found = recipe_for(item(title), ws.root)
+    assert found is not None and found[0].name == "data-table"
+    assert found[1] == {"source": "data/feeds.csv", "destination": "docs/feeds.md"}
+    helpers = project_helpers(ws.root, title, ["fed", "flour", "flour_g", "water_g", "rise"])
+    assert helpers[0].name == "parse_row" and "(Feed: flour_g, water_g, rise)" in helpers[0].doc
+    assert "hydration" in [h.name for h in helpers]
+    answer = {"where": "True", "columns": [
+        {"header": "When", "value": "row['fed']"},
+        {"header": "Hydration %", "value": "hydration(parse_row(row))"},
+        {"header": "Rise", "value": "parse_rise(row['rise'])"},
+    ]}  # fmt: skip
+    _, rows, error = run_table(ws, "data/feeds.csv", answer, task_id="t", timeout=60, helpers=helpers)
+    assert error is None, error
+    assert rows == [["2026-03-02 07:30", "100", "2.0"], ["2026-03-03 07:40", "80", "2.0"]]
+    records = [{"rise": "2x"}, {"rise": "doubled"}]
+    assert plain_columns(answer, ["fed", "rise"], helpers, records)["columns"][2]["value"] == "parse_rise(row['rise'])"
+    plain = plain_columns(answer, ["fed", "rise"], helpers, [{"rise": "2x"}, {"rise": "3x"}])
+    assert plain["columns"][2]["value"] == "row['rise']"  # written one way: shown as written

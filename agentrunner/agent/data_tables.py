@@ -123,9 +123,12 @@ class Helper:
     name: str  # abv
     signature: str  # abv(og: float, fg: float) -> float
     doc: str  # its docstring's first line
+    takes: tuple[str, ...] = ()  # the project classes its parameters are (`hydration(feed: Feed)`: Feed)
+    returns: str = ""  # the project class it makes of one record (`parse_row(row) -> Feed`), if it is one
 
 
 MAX_HELPERS = 5
+MAX_MAKERS = 2
 
 
 def project_helpers(root: Path, item_text: str, columns: list[str]) -> list[Helper]:
@@ -137,23 +140,44 @@ def project_helpers(root: Path, item_text: str, columns: list[str]) -> list[Help
     fields = {c.lower() for c in columns}
     scored: list[tuple[int, Helper]] = []
     parsers: dict[str, list[Helper]] = {}
+    makers: list[Helper] = []
+    trees: list[tuple[str, ast.Module]] = []
     for module in python_modules(root, limit=400):
         if is_test_file(module) or module.startswith("tests/") or PurePosixPath(module).name in _NOT_HELPERS:
             continue
         try:
-            tree = ast.parse((root / module).read_text("utf-8"))
+            trees.append((module, ast.parse((root / module).read_text("utf-8"))))
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             continue
+    classes = {  # the project's classes and their fields (a dataclass's annotated names)
+        node.name: [
+            item.target.id
+            for item in node.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+        ]
+        for _, tree in trees
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+    for module, tree in trees:
         dotted = module_name(module.removeprefix("src/"))
         for node in tree.body:
             if not isinstance(node, ast.FunctionDef) or node.name.startswith("_") or node.decorator_list:
                 continue
             parameters = [a.arg for a in node.args.args]
+            doc = (ast.get_docstring(node) or "").strip().splitlines()
+            returns = ast.unparse(node.returns) if node.returns is not None else ""
+            signature = f"{node.name}({ast.unparse(node.args)})" + (f" -> {returns}" if returns else "")
+            if returns in classes and len(node.args.args) == 1 and _takes_record(node.args.args[0]):
+                record_fields = ", ".join(classes[returns])
+                shown = (f"{doc[0]} " if doc else "") + (f"({returns}: {record_fields})" if record_fields else "")
+                makers.append(Helper(dotted, node.name, signature, shown.strip(), returns=returns))
+                continue
             if any(_takes_many(a) for a in node.args.args):
                 continue  # a function of all the records (or a file), not of one record's values
-            doc = (ast.get_docstring(node) or "").strip().splitlines()
-            helper = Helper(dotted, node.name, f"{node.name}({ast.unparse(node.args)})" + (
-                f" -> {ast.unparse(node.returns)}" if node.returns is not None else ""), doc[0] if doc else "")
+            annotations = [ast.unparse(a.annotation) for a in node.args.args if a.annotation is not None]
+            takes = tuple(name for name in annotations if name in classes)
+            helper = Helper(dotted, node.name, signature, doc[0] if doc else "", takes=takes)
             named = any(stem(part) in words for part in node.name.lower().split("_") if len(part) >= 3 or part in words)
             takes_columns = bool(parameters) and all(p.lower() in fields for p in parameters)
             score = 2 * named + 2 * takes_columns
@@ -164,11 +188,23 @@ def project_helpers(root: Path, item_text: str, columns: list[str]) -> list[Help
     chosen = [h for _, h in sorted(scored, key=lambda pair: -pair[0])][:MAX_HELPERS]
     for helper in list(chosen):
         chosen += [p for p in parsers.get(helper.module, []) if p not in chosen]
-    return chosen[:MAX_HELPERS]
+    chosen = chosen[:MAX_HELPERS]
+    # a chosen function of a project object (`hydration(feed: Feed)`) is callable on a record only
+    # through the function that makes that object of one (`parse_row(row) -> Feed`): shown first
+    wanted = {name for helper in chosen for name in helper.takes}
+    made = [m for m in makers if m.returns in wanted and m not in chosen]
+    return made[:MAX_MAKERS] + chosen
 
 
 _NOT_HELPERS = {"__main__.py", "cli.py", "conftest.py", "setup.py"}
 _MANY = re.compile(r"\b(?:list|Iterable|Sequence|Collection|Iterator|Path|set|dict)\b")
+
+
+def _takes_record(argument: ast.arg) -> bool:
+    """The parameter is one record as the data file has it: a dict, or named for a row."""
+    if argument.annotation is not None:
+        return re.match(r"(?:dict|Mapping)\b", ast.unparse(argument.annotation)) is not None
+    return argument.arg.lower() in {"row", "record", "line", "entry"}
 
 
 def _takes_many(argument: ast.arg) -> bool:
@@ -240,13 +276,22 @@ def run_table(
     return headers, rows, None
 
 
-def plain_columns(answer: dict[str, Any], fields: Sequence[str], helpers: Sequence[Helper] = ()) -> dict[str, Any]:
+def plain_columns(
+    answer: dict[str, Any], fields: Sequence[str], helpers: Sequence[Helper] = (), found: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
     """The answer with each column headed by a field's own name ("Call" for ``call``, "Time (UTC)"
     for ``time``) showing that field as the record holds it (heldout16 cw-contacts-table: Qwen's
     "Call" was ``split_call(row['call'])[0]``, the designator before the call, empty in most rows) —
     or, when the project both parses and formats that field (``parse_grade``, ``format_grade``), as
     the program shows it: heldout20 flashes-table's "grade (V scale)" column was ticked with the log's
-    ``6A``, ``v3`` and ``V 1`` as written."""
+    ``6A``, ``v3`` and ``V 1`` as written. A field written several ways in ``found`` (``2x``,
+    ``doubled``, ``+60%``) that the project only parses keeps the model's ``parse_rise(row['rise'])``:
+    its one reading of them (heldout21 rye-table)."""
+    messy = {
+        field
+        for field in fields
+        if len({_shape(record.get(field)) for record in found if str(record.get(field) or "").strip()}) > 1
+    }
     by_name = {" ".join(re.findall(r"[a-z0-9]+", field.lower())): field for field in fields}
     names = {helper.name for helper in helpers}
     columns = []
@@ -254,9 +299,13 @@ def plain_columns(answer: dict[str, Any], fields: Sequence[str], helpers: Sequen
         if isinstance(column, dict):
             header = re.sub(r"\([^()]*\)", " ", str(column.get("header") or "")).lower()
             field = by_name.get(" ".join(re.findall(r"[a-z0-9]+", header)))
-            if field is not None:
+            word = "_".join(re.findall(r"[a-z0-9]+", (field or "").lower()))
+            said = "".join(str(column.get("value") or "").split()).replace('"', "'")
+            parsed_only = f"parse_{word}" in names and f"format_{word}" not in names and field in messy
+            if field is not None and parsed_only and said == f"parse_{word}(row[{field!r}])":
+                pass  # the project's own reading of the field ("doubled" is 2.0): kept (heldout21 rye-table)
+            elif field is not None:
                 value = f"row[{field!r}]"
-                word = "_".join(re.findall(r"[a-z0-9]+", field.lower()))
                 if {f"parse_{word}", f"format_{word}"} <= names:
                     value = f"format_{word}(parse_{word}({value}))"
                 column = {**column, "value": value}
@@ -265,6 +314,11 @@ def plain_columns(answer: dict[str, Any], fields: Sequence[str], helpers: Sequen
 
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _shape(value: object) -> str:
+    """How a value is written: ``2.5x`` and ``3x`` one way (a number, a letter), ``doubled`` another."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+(?:\.\d+)?", "9", str(value).strip().lower()))
 
 
 def numbers_as_numbers(

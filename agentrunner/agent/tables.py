@@ -107,9 +107,15 @@ def _key_field(rows: list[list[str]], found: list[dict[str, Any]]) -> str | None
             continue
         wanted = set(values)
         hits = sum(1 for row in rows if wanted & set(row))
+        if hits * 2 < len(rows) and len(rows) * len(values) <= MAX_READ_AS:
+            # shown as the project reads it (a time with its seconds): heldout21 rye-table
+            hits = sum(1 for row in rows if any(_read_as(value, cell) for value in values for cell in row))
         if hits > best_hits:
             best, best_hits = field, hits
     return best if best_hits * 2 >= len(rows) and best_hits > 0 else None
+
+
+MAX_READ_AS = 100_000  # rows × records compared cell by cell, at most
 
 
 def _mention(item_text: str, words: list[str]) -> re.Match[str] | None:
@@ -136,11 +142,29 @@ def _value_mention(item_text: str, value: str) -> re.Match[str] | None:
         # the value as a verb or a plural: "everything I flashed" for a style `flash` (heldout20
         # flashes-table, ticked WRONG with a made-up table) — not inside a path (docs/flashes.md)
         found = re.search(rf"(?<![\w/.-]){re.escape(value)}(?:e?d|e?s|ing)(?![\w/.-])", item_text, re.IGNORECASE)
+    if found is None and re.fullmatch(r"[a-z]{3}", value) and value not in _SHORT_WORDS:
+        # a three-letter value said as a word, not inside a path: "every rye feed" for a flour `rye`
+        # (heldout21 rye-table: all 24 feeds listed, and ticked)
+        found = re.search(rf"(?<![\w/.-]){value}(?![\w/.-])", item_text, re.IGNORECASE)
     apart = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " ", value).split()
     if found is None and len(apart) > 1 and any(word.isdigit() for word in apart):
         pattern = r"\b" + r"\s*".join(re.escape(word) for word in apart) + r"\b"
         found = re.search(pattern, item_text, re.IGNORECASE)
     return found
+
+
+# three-letter words an item says for themselves, not as a value of a field
+_SHORT_WORDS = {
+    "all", "and", "any", "are", "but", "can", "did", "for", "had", "has", "her", "him", "his", "how", "its", "may",
+    "new", "not", "now", "off", "old", "one", "our", "out", "own", "per", "see", "she", "the", "too", "two", "use",
+    "via", "was", "way", "who", "why", "yes", "yet", "you",
+}  # fmt: skip
+
+
+def _has_words(cell: str, value: str) -> bool:
+    """``cell`` is ``value`` or holds it as whole words: "dark rye" is a rye (heldout21 rye-table:
+    "every rye feed" is rye, Rye, RYE and dark rye)."""
+    return cell == value or re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", cell) is not None
 
 
 def _negated(item_text: str, at: int) -> bool:
@@ -260,7 +284,7 @@ def _filters(found: list[dict[str, Any]], item_text: str) -> list[_Filter]:
             negated = _negated(item_text, mention.start())
 
             def equal(record: dict[str, Any], field: str = field, value: str = value, negated: bool = negated) -> bool:
-                return (_plain(record.get(field, "")) == value) != negated
+                return _has_words(_plain(record.get(field, "")), value) != negated
 
             what = f"the {'non-' if negated else ''}{value!r} ones"
             whole = not negated and _whole(item_text, mention)
@@ -273,7 +297,14 @@ def _listed(table: list[list[str]], found: list[dict[str, Any]]) -> tuple[list[d
     key = _key_field(table[1:], found)
     if key is not None:
         by_key = {_plain(record.get(key, "")): record for record in found}
-        return [by_key[cell] for row in table[1:] for cell in row if cell in by_key], key
+        listed = [by_key[cell] for row in table[1:] for cell in row if cell in by_key]
+        if not listed:  # the key shown as the project reads it ("2026-03-02 07:30:00")
+            listed = [
+                record
+                for row in table[1:]
+                if (record := next((r for v, r in by_key.items() if any(_read_as(v, c) for c in row)), None))
+            ]
+        return listed, key
     # no field tells the records apart (rides: dates and riders repeat): the record a row shows the
     # most values of, two or more (heldout15 club-rides-table)
     listed = [record for row in table[1:] if (record := _best_record(row, found)) is not None]
@@ -294,7 +325,8 @@ def filter_where(found: list[dict[str, Any]], item_text: str) -> str | None:
     cell = f"str(row.get({kept.field!r}) or '').strip().strip('`*_').lower()"
     if kept.value == "true":  # a yes/no field
         return f"{cell} {'not in' if kept.negated else 'in'} ('true', 'yes', 'y')"
-    return f"{cell} {'!=' if kept.negated else '=='} {kept.value!r}"
+    words = rf"(?<![\w-]){re.escape(str(kept.value))}(?![\w-])"  # as _has_words reads it
+    return f"({'not ' if kept.negated else ''}re.search({words!r}, {cell}))"
 
 
 def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
@@ -420,10 +452,30 @@ def _shows_any(table: list[list[str]], found: list[dict[str, Any]]) -> bool:
         values = {_plain(value) for value in record.values() if _plain(value)}
         if any(len(values & row) >= need for row in rows):
             return True
+        if any(sum(1 for value in values if any(_read_as(value, cell) for cell in row)) >= need for row in rows):
+            return True
     return False
 
 
-def _sources_by_name(root: Path, item_text: str) -> list[str]:
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _read_as(value: str, cell: str) -> bool:
+    """``cell`` shows ``value`` as the project reads it: a time with its seconds (``2026-03-02
+    07:30`` as ``2026-03-02 07:30:00``), a number without its unit (``2x`` as ``2.0``, ``4.5h`` as
+    ``4.5``). A table the data-table recipe made through the project's parsers showed no value as the
+    log writes it, and was refused as made up (heldout21 rye-table)."""
+    written, shown = _NUMBERS.findall(value), _NUMBERS.findall(cell)
+    if len(written) >= 3:
+        return [float(n) for n in written] == [float(n) for n in shown[: len(written)]]
+    unit = re.sub(r"[\d.\s]", "", value)
+    return (
+        len(written) == 1 and len(shown) == 1 and re.fullmatch(r"[^\W\d_]{1,3}|[×%]", unit) is not None
+        and re.fullmatch(r"[\d.]+", cell.strip()) is not None and float(written[0]) == float(shown[0])
+    )  # fmt: skip
+
+
+def sources_by_name(root: Path, item_text: str) -> list[str]:
     """The data files (CSV, JSON) an item names by their name's word ("every sighting in the log"
     → data/sightings.csv, "in the species list" → data/species.csv)."""
     words = {word.lower().rstrip("s") for word in re.findall(r"[A-Za-z]{4,}", item_text)}
@@ -661,7 +713,7 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         by_name = []
         if root is not None and not sources and asks_table:
             # the file whose fields the columns are, before one named by a word ("wall" of walls.csv)
-            by_name = sources_by_columns(root, item_text) or _sources_by_name(root, item_text)
+            by_name = sources_by_columns(root, item_text) or sources_by_name(root, item_text)
         data = {path: records(root / path) or [] for path in sources or by_name} if root is not None else {}
         for table in tables:
             shown = any(_shows_any(table, found) for found in data.values() if found)
@@ -698,6 +750,7 @@ __all__ = [
     "markdown_tables",
     "records",
     "sources_by_columns",
+    "sources_by_name",
     "table_problem",
     "unfiltered_problem",
     "value_cover_problem",
