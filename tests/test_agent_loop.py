@@ -1251,3 +1251,29 @@ def test_an_extra_written_in_a_table_pep_621_does_not_read_is_named_right(ws: Wo
     assert (ws.root / "pyproject.toml").read_text("utf-8") == (
         PYPROJECT + '[project.optional-dependencies]\ndev = ["pytest>=8"]\n'
     )
+
+
+def test_a_new_docs_page_the_item_links_from_the_readme_is_linked_by_code(ws: Workspace) -> None:
+    """heldout21 ready-docs (Qwen, blind): the page was written, and told "the item asks for a change in
+    README.md", Qwen wrote the README's opening as a new README, then the page's text into it, and
+    the item failed. The link is code's part: a line at the end of the README's docs section (or of
+    the README), written as the step's own change — undone with it when the item fails."""
+    readme = "# pkg\n\nStats.\n\n## Documentation\n\n- [Usage](docs/usage.md)\n\n## Licence\n\nMIT\n"
+    (ws.root / "README.md").write_text(readme, "utf-8")
+    page = "docs/ready.md\n```\n# How `ready` decides\n\nThree feeds in a row.\n```\nDONE"
+    title = "docs/ready.md: how `ready` decides, with the numbers the code uses. Link the page from the README"
+    ctx = ScriptedContext(ws, [page, "DONE"], title)
+    assert loop(ctx, [], ["docs/ready.md"]).error is None
+    assert (ws.root / "README.md").read_text("utf-8") == readme.replace(
+        "(docs/usage.md)\n", "(docs/usage.md)\n- [How `ready` decides](docs/ready.md)\n"
+    )
+    # no docs section: a line at the end; an item that asks no link leaves the README alone
+    (ws.root / "README.md").write_text("# pkg\n\nStats.\n", "utf-8")
+    (ws.root / "docs" / "ready.md").unlink()
+    assert loop(ScriptedContext(ws, [page, "DONE"], title), [], ["docs/ready.md"]).error is None
+    assert (ws.root / "README.md").read_text("utf-8").endswith("\n\nSee also: [How `ready` decides](docs/ready.md).\n")
+    (ws.root / "README.md").write_text("# pkg\n\nStats.\n", "utf-8")
+    (ws.root / "docs" / "ready.md").unlink()
+    plain = "docs/ready.md: how `ready` decides, with the numbers the code uses"
+    assert loop(ScriptedContext(ws, [page, "DONE"], plain), [], ["docs/ready.md"]).error is None
+    assert (ws.root / "README.md").read_text("utf-8") == "# pkg\n\nStats.\n"

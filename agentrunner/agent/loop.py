@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..atomic import atomic_write
@@ -496,6 +497,9 @@ def _asked_feedback(ctx: Any, changed: set[str], originals: dict[str, bytes | No
     changes = [_extras_table_named(ctx, _placed_under_headings(ctx, change)) for change in changes]
     if not changes:
         return None
+    linked = _readme_linked(ctx, changes, changed, originals)
+    if linked is not None:
+        changes.append(linked)
     # every content check the verification will run (an `__all__` listing imports, a stub, a file
     # gutted …), not only `asked`: told now, the model can fix it; found after the loop, the item
     # fails without the model ever hearing why (issue 12, add-dunder-all)
@@ -557,6 +561,53 @@ def _placed_under_headings(ctx: Any, change: FileChange) -> FileChange:
         return change
     outcome = ctx.tool("edit_file", {"path": change.path, "old": after, "new": placed})
     return FileChange(change.path, change.before, placed.encode()) if outcome.ok else change
+
+
+# "link the page from the README", "and link it in README.md"
+_LINK_FROM_README = re.compile(r"\blink\w*\b[^.\n]{0,40}?\b(?:from|in|to|into)\s+(?:the\s+)?README\b", re.IGNORECASE)
+_DOCS_SECTION = re.compile(r"^#{2,6}\s*(?:docs|documentation|more|see also|further reading|guides?)\b.*$", re.I | re.M)
+
+
+def _readme_linked(
+    ctx: Any, changes: list[FileChange], changed: set[str], originals: dict[str, bytes | None]
+) -> FileChange | None:
+    """The README with a link to the one new docs page the step wrote, when the item asks for the
+    page to be linked from the README and the README was left as it was — the link added by code, at
+    the end of the README's docs section or of the README. Told to add it, Qwen2.5-Coder-1.5B rewrote
+    the README's opening as a new file, then the page as the README's text (heldout21 ready-docs)."""
+    root: Path = ctx.workspace.root
+    item_text = f"{ctx.item.title}\n{ctx.item.context}"
+    readme = root / "README.md"
+    if not _LINK_FROM_README.search(item_text) or not readme.is_file() or "README.md" in changed:
+        return None
+    pages = [
+        c for c in changes
+        if c.before is None and c.after and c.path.startswith("docs/") and c.path.endswith((".md", ".markdown"))
+    ]  # fmt: skip
+    if len(pages) != 1:
+        return None
+    page = pages[0]
+    before = readme.read_bytes()
+    text = before.decode("utf-8", "replace")
+    if page.path in text:
+        return None
+    heading = re.search(r"^#\s+(.+?)\s*#*\s*$", (page.after or b"").decode("utf-8", "replace"), re.MULTILINE)
+    title = heading.group(1).strip() if heading else PurePosixPath(page.path).stem.replace("-", " ")
+    line = f"- [{title}]({page.path})"
+    section = _DOCS_SECTION.search(text)
+    if section is not None:
+        following = re.search(r"^#{1,6}\s", text[section.end() :], re.MULTILINE)
+        end = section.end() + following.start() if following else len(text)
+        body = text[:end].rstrip("\n")
+        new = f"{body}\n{line}\n" + (f"\n{text[end:]}" if following else "")
+    else:
+        new = f"{text.rstrip()}\n\nSee also: [{title}]({page.path}).\n"
+    outcome = ctx.tool("write_file", {"path": "README.md", "content": new})
+    if not outcome.ok:
+        return None
+    originals.setdefault("README.md", before)
+    changed.add("README.md")
+    return FileChange("README.md", before, new.encode())
 
 
 def _extras_table_named(ctx: Any, change: FileChange) -> FileChange:
