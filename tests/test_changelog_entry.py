@@ -244,6 +244,18 @@ def test_an_entry_that_leaves_out_what_changed_is_refused(ws: Workspace) -> None
     assert refusals("Categories of only excused (`EX`) work are left out of the final grade.") == []
 
 
+def test_an_entry_naming_every_backticked_name_of_the_item_is_about_it(ws: Workspace) -> None:
+    """heldout22 changelog-csv-deprecated (Qwen, blind, c532e8c): "`--csv` now warns that it's deprecated
+    (use `--file`, it goes away in 3.0)" got "`--csv` is deprecated. Use `--file` instead, it will be
+    removed in 3.0." — refused twice as about something else: its only shared word, "deprecated", is a
+    category's, and `--csv` is too short a word to count. Naming every backticked name is about it."""
+    title = "changelog: `--csv` now warns that it's deprecated (use `--file`, it goes away in 3.0), add it"
+    refusals = entry_refusals(ws, title)
+    assert refusals("`--csv` is deprecated. Use `--file` instead, it will be removed in 3.0.") == []
+    assert refusals("`--csv` is deprecated, it will be removed in 3.0.")  # `--file` unnamed: not this rule's
+    assert refusals("Reports print the totals again.")[0].startswith("the entry is not about what the item says")
+
+
 def test_an_entry_says_the_thing_the_item_says_it_is_for(ws: Workspace) -> None:
     """heldout20 changelog-working-grade (Qwen, session 23 re-run, ticked WRONG): "changelog line for
     the working grade that `pyramid` now prints under the bars (unreleased)" got "`pyramid` now

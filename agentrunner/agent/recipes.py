@@ -931,6 +931,8 @@ def _subject_words(title: str, context: str) -> list[str]:
     title = re.sub(r"\([^()]*\)", " ", title)
     start = _DESCRIPTION_START.search(title)
     candidates = [title[start.end() :] if start else "", re.sub(r"\([^()]*\)", " ", context), title]
+    if re.match(r"\s*`[^`\n]+`", candidates[0]):
+        return []  # "…: `--csv` now warns …": the subject is the name, which the entry must name anyway
     for text in candidates:
         words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z_-]{3,}", text)]
         subject = [w for w in words if w not in _NOT_TOPICS and w not in _FUNCTION_WORDS]
@@ -1086,7 +1088,10 @@ class ChangelogEntry(Recipe):
                 # "Add a CHANGELOG entry" and nothing more: whatever the model writes is made up
                 return Check("entry", False, "the item does not say what changed: nothing to write an entry about")
             said = _topic_words(entry)
-            if not about & said:
+            # an entry naming every backticked name of the item is about it, whatever its words: "`--csv`
+            # is deprecated. Use `--file` …" for "`--csv` now warns that it's deprecated (use `--file` …)"
+            # shares only a category's word with it (heldout22 changelog-csv-deprecated, blind: refused)
+            if not about & said and not (quoted and not missing):
                 return Check("entry", False, f"the entry is not about what the item says changed: {entry!r}")
             if subject and not {w[:5] for w in subject} & said and len(about & said) < len(about) / 2:
                 # heldout5 changelog-excused-fix: "`EX` no longer counts as 0% and drag the final grade
