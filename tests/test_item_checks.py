@@ -1036,6 +1036,19 @@ def test_a_word_describing_what_the_code_does_is_no_change_asked() -> None:
         assert not asks_for_tests_only(asks_more), asks_more
 
 
+def test_a_change_said_not_to_be_made_is_no_change_asked() -> None:
+    """heldout22 price-parser-tests (Qwen, blind, c532e8c): "write tests for fuelbook.fillups.parse_price
+    … / tests only, no changes to the parser itself" read "changes to the parser" as a change asked, so
+    the tests move was not made and the model wrote no test function in four turns."""
+    from agentrunner.agent.checks import asks_for_tests_only
+
+    assert asks_for_tests_only("write tests for parse_price — nothing tests it\ntests only, no changes to the parser")
+    assert asks_for_tests_only("add tests for f, do not change f")
+    assert asks_for_tests_only("write tests for f without changing it")
+    assert not asks_for_tests_only("add tests for f and change g to return 0")
+    assert not asks_for_tests_only("add tests for f; no tests for g, but fix g")
+
+
 def test_tests_given_to_a_function_are_tests_asked() -> None:
     """heldout18 parse-temperature-tests (Qwen, blind, 8fee5b3, ticked WRONG): "parse_temperature … is
     only ever exercised through load_readings. Give it proper unit tests of its own" was not read as

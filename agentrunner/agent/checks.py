@@ -1519,6 +1519,9 @@ def asks_for_tests_only(item_text: str) -> bool:
     )
 
 
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|never|without|nor|don't|do not|doesn't)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def _changes_asked(words: str) -> bool:
     """Whether the item asks for a change of the code: "update", "fix", "rename" as a request — not
     a word describing what the code does ("a /P or /M on the end changes nothing", heldout16
@@ -1528,6 +1531,8 @@ def _changes_asked(words: str) -> bool:
         described = re.fullmatch(r"\w+(?:s|ed|ing)", word) is not None
         if word == "changes" and not re.match(r"\s+(?:nothing|no\b|anything)", words[found.end() :], re.I):
             described = False  # "make the changes the review asked for": a request
+        if _NEGATED_BEFORE.search(words[: found.start()]):
+            continue  # "tests only, no changes to the parser itself" (heldout22 price-parser-tests, blind)
         if not described:
             return True
     return False
