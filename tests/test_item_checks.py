@@ -1157,6 +1157,23 @@ def test_a_program_fix_answered_by_prose_only_is_refused() -> None:
     assert prose_fix_problem(notes, "fix the typo in docs/usage.md") is None
 
 
+def test_a_page_changed_that_the_item_asks_nothing_of_is_refused() -> None:
+    """heldout22 topup-economy-too-good (Qwen, blind, c532e8c, ticked WRONG): "economy report flatters
+    the car: 2025-12-13 comes out at 4.5 L/100km and 2026-03-21 at 2.9 …" — no bug word, no command —
+    got a README section repeating the item. A change that is only to existing pages the item names in
+    no way, by path, name or a word about prose, is refused; a new page, code, or a page it names is not."""
+    from agentrunner.agent.checks import unasked_prose_problem
+
+    item = "economy report flatters the car: 2025-12-13 comes out at 4.5 L/100km. It never did better than 6."
+    section = [change("README.md", "# fuelbook\n", "# fuelbook\n\n## Economy\n\nIt flatters the car.\n")]
+    problem = unasked_prose_problem(section, item)
+    assert problem is not None and problem.startswith("only README.md changed, and the item asks nothing of it")
+    assert unasked_prose_problem([*section, change("fuelbook/economy.py", "x = 1\n", "x = 2\n")], item) is None
+    assert unasked_prose_problem([change("docs/economy.md", None, "# Economy\n")], item) is None
+    for asks_prose in ("the README's economy example is out of date", "explain the economy report", "fix the usage"):
+        assert unasked_prose_problem(section, asks_prose) is None, asks_prose
+
+
 def test_an_option_asked_and_in_no_parser_after_a_code_change_is_refused(tmp_path: Path) -> None:
     """heldout18 change-json (Qwen, 0277195, seen re-run, ticked WRONG): "`tanklog change --json` for
     the dashboard script: a JSON list …" got an unused `Change` class in cli.py; `--json` was in no

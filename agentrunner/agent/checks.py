@@ -1835,12 +1835,42 @@ def data_edit_problem(changes: list[FileChange], item_text: str, root: Path | No
     return None
 
 
+# words of an item about prose, beside _ABOUT_PROSE's: "the usage instructions", "write up how …"
+_PROSE_WORK = re.compile(
+    r"\b(?:usage|instructions?|guides?|manual|tutorial|handout|explain\w*|describ\w*|document\w*|write[- ]?up|"
+    r"summar\w*|overview|faq|howto|how-to|section|heading|link\w*|mention\w*|todos?|version)\b",
+    re.IGNORECASE,
+)
+
+
+def unasked_prose_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """Changes that are all to existing prose files (README.md, docs/…) the item names in no way
+    — not by path or name, not by a word about prose or pages: the item is about the program, and
+    the model wrote about it instead (heldout22 topup-economy-too-good, blind, ticked WRONG: "economy
+    report flatters the car: 2025-12-13 comes out at 4.5 L/100km …" got a README section repeating it)."""
+    if not changes or _ABOUT_PROSE.search(item_text) or _PROSE_WORK.search(item_text):
+        return None
+    lowered = item_text.lower()
+    for change in changes:
+        path = PurePosixPath(change.path)
+        if change.before is None or path.suffix.lower() not in _PROSE_SUFFIXES:
+            return None  # a new page, or code changed too: others' checks
+        if change.path.lower() in lowered or path.name.lower() in lowered or path.stem.lower() in lowered:
+            return None
+    pages = ", ".join(c.path for c in changes[:3])
+    return (
+        f"only {pages} changed, and the item asks nothing of it: it is about what the program does — "
+        "change the code it is about, and leave the pages as they were"
+    )
+
+
 def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """The first thing the changes miss of what the item asks for (the checks above), or None."""
     finders: list[Callable[[], str | None]] = [
         # a test asked for and not added is what to say first (a reformatted test file is both)
         lambda: new_tests_problem(changes, item_text),
         lambda: prose_fix_problem(changes, item_text),
+        lambda: unasked_prose_problem(changes, item_text),
         lambda: data_edit_problem(changes, item_text, root),
         lambda: places_problem(changes, item_text, root),
         lambda: reformat_problem(changes, item_text),
@@ -1892,5 +1922,6 @@ __all__ = [
     "reformat_problem",
     "ruff_findings",
     "type_hints_problem",
+    "unasked_prose_problem",
     "used_problem",
 ]
