@@ -486,3 +486,44 @@ def test_a_three_letter_value_said_as_a_word_filters_its_spellings_too(tmp_path:
     # "the" or "per" said is no value: a field of such values is no filter
     short = [{"k": "the"}, {"k": "per"}, {"k": "xyz"}, {"k": "the"}, {"k": "per"}]
     assert filter_where(short, "the table per k") is None
+
+
+FILLUPS = (
+    "date,odometer,volume,full\n2025-12-01,100,40,yes\n2025-12-07,200,15,no\n2025-12-13,300,41,Y\n"
+    "2025-12-20,400,12,partial\n2025-12-28,500,39,TRUE\n2026-01-05,600,10,half\n2026-01-10,700,38,\n"
+    "2026-01-18,800,12,N\n2026-01-25,900,40,full\n2026-02-01,1000,9,FALSE\n"
+)
+FILLUPS_CODE = (
+    'FULL_WORDS = {"", "yes", "y", "full", "true"}\nPARTIAL_WORDS = {"no", "n", "partial", "false", "half"}\n'
+)
+
+
+def test_a_field_read_through_the_projects_word_groups_is_filtered_by_the_group_said(tmp_path: Path) -> None:
+    """heldout22 topups-table (Qwen, blind, c532e8c, ticked WRONG): "all the partial fill-ups in
+    data/fillups.csv" — `full` is yes/Y/TRUE/full/blank or no/N/partial/half/FALSE, which the program
+    reads with its own FULL_WORDS and PARTIAL_WORDS; the gate took `partial` for one value of six and
+    code's filter kept the one fill-up written so. The project's word groups that share out a field's
+    values are its meanings: "partial" says the group, every record in it is kept."""
+    from agentrunner.agent.tables import filter_where, project_vocabularies
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "fillups.csv").write_text(FILLUPS, "utf-8")
+    (tmp_path / "fuel").mkdir()
+    (tmp_path / "fuel" / "fillups.py").write_text(FILLUPS_CODE, "utf-8")
+    item = "docs/top-ups.md: table of all the partial fill-ups in data/fillups.csv. Columns: date, odometer, volume"
+    found = records(tmp_path / "data" / "fillups.csv") or []
+    vocabulary = project_vocabularies(tmp_path)
+    assert frozenset({"no", "n", "partial", "false", "half"}) in vocabulary
+    where = filter_where(found, item, vocabulary)
+    assert where is not None
+    kept = [row["odometer"] for row in found if eval(where, {"row": row, "re": re})]
+    assert kept == ["200", "400", "600", "800", "1000"]
+    header = "| date | odometer | volume |\n|---|---|---|\n"
+    one = "| 2025-12-20 | 400 | 12 |\n"
+    problem = table_problem(_page(header + one, "docs/top-ups.md"), item, tmp_path)
+    assert problem is not None and "lists 1 of the 5 records" in problem, problem
+    every = "".join(f"| {r['date']} | {r['odometer']} | {r['volume']} |\n" for r in found if r["odometer"] in kept)
+    assert table_problem(_page(header + every, "docs/top-ups.md"), item, tmp_path) is None
+    mixed = every + "| 2025-12-01 | 100 | 40 |\n"
+    problem = table_problem(_page(header + mixed, "docs/top-ups.md"), item, tmp_path)
+    assert problem is not None and "leave such records out" in problem, problem

@@ -39,7 +39,16 @@ from .intent import item_intent
 from .journal import FileChange
 from .loop import run_loop
 from .sources import data_files, files_named, modules_named, python_modules
-from .tables import asked_columns, filter_where, keeps_some, records, sources_by_columns, sources_by_name, table_problem
+from .tables import (
+    asked_columns,
+    filter_where,
+    keeps_some,
+    project_vocabularies,
+    records,
+    sources_by_columns,
+    sources_by_name,
+    table_problem,
+)
 from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 from .verification import is_test_file
@@ -602,7 +611,7 @@ class DataTable(Recipe):
                 page = FileChange(destination, before, render(headers, rows).encode())
                 error = table_problem([page], item_text, root)
             answer = result.data or {}
-            where = filter_where(found, item_text) or answer.get("where")
+            where = filter_where(found, item_text, project_vocabularies(root)) or answer.get("where")
             plain = plain_columns({**answer, "where": where}, fields, helpers, found)
             tried = numbers_as_numbers(plain, found, helpers)
             if error is not None and answer and tried != answer:

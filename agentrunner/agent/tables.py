@@ -17,18 +17,19 @@ column, not a filter. A table that matches no records, or a data file that holds
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .journal import FileChange
-from .sources import data_files
+from .sources import data_files, python_modules
 
 _PAGE_SUFFIXES = {".md", ".markdown", ".txt", ".rst", ""}
 _DATA_SUFFIXES = {".json", ".csv", ".toml"}
@@ -199,6 +200,7 @@ class _Filter:
     whole: bool = False  # "all the CW contacts in data/log.csv": every record it keeps, and no other filter
     value: str | None = None  # the value kept ("cw"; "true" for a yes/no field), as the records hold it plainly
     negated: bool = False
+    group: frozenset[str] | None = None  # the project's words for the side kept ({"no", "n", "partial", "half"})
 
 
 # "all the CW contacts in data/log.csv, …": all of them, nothing more said of which ("… on 40m" is more)
@@ -252,13 +254,90 @@ def _prefix_filter(found: list[dict[str, Any]], item_text: str) -> _Filter | Non
     return None
 
 
-def _filters(found: list[dict[str, Any]], item_text: str) -> list[_Filter]:
+Vocabulary = Sequence[frozenset[str]]
+
+
+def project_vocabularies(root: Path | None) -> list[frozenset[str]]:
+    """The project's own words for the values of a field, each group one meaning: a module-level
+    collection of strings (``PARTIAL_WORDS = {"no", "n", "partial", "half"}``), or the keys of a
+    string-to-string table that share a value, with it (``FLOUR_ALIASES``: ``{"rye", "dark rye"}``)."""
+    if root is None:
+        return []
+    groups: list[frozenset[str]] = []
+    for module in python_modules(root, limit=400):
+        if module.startswith("tests/") or "/tests/" in module or PurePosixPath(module).name.startswith("test_"):
+            continue
+        try:
+            tree = ast.parse((root / module).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.args:
+                value = value.args[0] if value.func.id in {"set", "frozenset", "tuple", "list"} else None
+            if isinstance(value, ast.Set | ast.List | ast.Tuple):
+                words = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                if len(words) == len(value.elts) >= 2:
+                    groups.append(frozenset(_plain(word) for word in words))
+            elif isinstance(value, ast.Dict):
+                pairs = [
+                    (k.value, v.value)
+                    for k, v in zip(value.keys, value.values, strict=True)
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                    and isinstance(v, ast.Constant) and isinstance(v.value, str)
+                ]  # fmt: skip
+                if len(pairs) == len(value.keys) >= 2:
+                    meanings: dict[str, set[str]] = {}
+                    for key, meaning in pairs:
+                        meanings.setdefault(_plain(meaning), {_plain(meaning)}).add(_plain(key))
+                    groups += [frozenset(words) for words in meanings.values()]
+    return groups
+
+
+def _field_groups(values: list[str], vocabulary: Vocabulary) -> list[frozenset[str]]:
+    """The project's word groups that share out every value of a field between them, two or more,
+    each value in one — the field's meanings as the program reads them; none when they do not."""
+    present = set(values)
+    groups = [group for group in dict.fromkeys(vocabulary) if group & present]
+    if len(groups) < 2 or not present <= set().union(*groups):
+        return []
+    if any(sum(1 for group in groups if value in group) != 1 for value in present):
+        return []
+    return groups
+
+
+def _group_mention(item_text: str, group: frozenset[str]) -> re.Match[str] | None:
+    """Where the item says a word of the group, the first in the text."""
+    found = [m for word in group if word and (m := _value_mention(item_text, word)) is not None]
+    return min(found, key=lambda m: m.start(), default=None)
+
+
+def _filters(found: list[dict[str, Any]], item_text: str, vocabulary: Vocabulary = ()) -> list[_Filter]:
     """The filters the item states: a yes/no field it names ("still in service", "not retired"), the
     one value of a field of a few values it names ("the CW contacts", "non-diesel"), or the one
-    prefix of the ids it names ("the site B plots")."""
+    prefix of the ids it names ("the site B plots"). A field whose values the project's own word
+    groups share out (``vocabulary``) is filtered by the one group the item says a word of ("the
+    partial fill-ups": ``no``, ``N``, ``partial``, ``half`` — heldout22 topups-table was ticked with
+    the one fill-up written `partial`)."""
     prefix = _prefix_filter(found, item_text)
     filters: list[_Filter] = [prefix] if prefix is not None else []
     for field in dict.fromkeys(name for record in found for name in record):
+        groups = _field_groups([_plain(record[field]) for record in found if field in record], vocabulary)
+        if groups:
+            said = [(g, m) for g in groups if (m := _group_mention(item_text, g)) is not None]
+            if len(said) == 1:
+                (group, said_at), negated = said[0], _negated(item_text, said[0][1].start())
+
+                def within(
+                    record: dict[str, Any], field: str = field, group: frozenset[str] = group, negated: bool = negated
+                ) -> bool:
+                    return (_plain(record.get(field, "")) in group) != negated
+
+                shown = sorted({_plain(r[field]) for r in found if field in r and _plain(r[field]) in group})
+                what = f"those whose {field} is {' or '.join(repr(v) for v in shown)}"
+                whole = not negated and _whole(item_text, said_at)
+                filters.append(_Filter(field, within, what, whole=whole, negated=negated, group=group))
+                continue
         values = [_truth(record[field]) for record in found if field in record]
         if set(values) - {""} == {"true", "false"}:  # a blank is no yes (rides.csv: `club` yes, no or blank)
             mention = _mention(item_text, _field_words(field))
@@ -311,25 +390,29 @@ def _listed(table: list[list[str]], found: list[dict[str, Any]]) -> tuple[list[d
     return listed, next(iter(found[0]), None) if found else None
 
 
-def filter_where(found: list[dict[str, Any]], item_text: str) -> str | None:
+def filter_where(found: list[dict[str, Any]], item_text: str, vocabulary: Vocabulary = ()) -> str | None:
     """A Python ``where`` over ``row`` (a record) for the one filter the item states, when it states
     nothing else of which records to keep ("all the CW contacts": ``mode`` is ``cw`` in any case), or
     None. The data-table recipe tries it when the model's own filter is refused (heldout16
     cw-contacts-table: Qwen answered ``True``, then ``row['call'] is None``)."""
     if _NOT_A_FILTER.search(item_text) or _RESTRICTING.search(item_text) or _ONE_YEAR.search(item_text):
         return None
-    filters = _filters(found, item_text)
-    if len(filters) != 1 or filters[0].value is None:
+    filters = _filters(found, item_text, vocabulary)
+    if len(filters) != 1 or (filters[0].value is None and filters[0].group is None):
         return None
     (kept,) = filters
     cell = f"str(row.get({kept.field!r}) or '').strip().strip('`*_').lower()"
+    if kept.group is not None:  # the project's words for the side kept
+        return f"{cell} {'not in' if kept.negated else 'in'} {sorted(kept.group)!r}"
     if kept.value == "true":  # a yes/no field
         return f"{cell} {'not in' if kept.negated else 'in'} ('true', 'yes', 'y')"
     words = rf"(?<![\w-]){re.escape(str(kept.value))}(?![\w-])"  # as _has_words reads it
     return f"({'not ' if kept.negated else ''}re.search({words!r}, {cell}))"
 
 
-def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str) -> str | None:
+def filter_problem(
+    table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str, vocabulary: Vocabulary = ()
+) -> str | None:
     """A record the table lists on the other side of the filter the item states from others it
     lists (some vehicles in service, one not), or None. Only a mix is refused: which side the item
     wants is read from a negation just before its words, and a misread one must not refuse a table."""
@@ -338,7 +421,7 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
     listed, key = _listed(table, found)
     if key is None:
         return None
-    for found_filter in _filters(found, item_text):
+    for found_filter in _filters(found, item_text, vocabulary):
         sides = {found_filter.keeps(record) for record in listed}
         odd = [record for record in listed if not found_filter.keeps(record)]
         if len(sides) > 1 and odd:
@@ -351,14 +434,14 @@ def filter_problem(table: list[list[str]], found: list[dict[str, Any]], item_tex
 
 
 def value_cover_problem(
-    table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str
+    table: list[list[str]], found: list[dict[str, Any]], item_text: str, source: str, vocabulary: Vocabulary = ()
 ) -> str | None:
     """A table of the records the item's one filter keeps ("all the CW contacts") that lists only
     some of them (heldout16 cw-contacts-table's wrong patch: six of the eight CW contacts, the ones
     logged as `cw` left out). Another restriction ("only", a year, "at least") may keep fewer: no refusal."""
     if _NOT_A_FILTER.search(item_text) or _RESTRICTING.search(item_text) or _ONE_YEAR.search(item_text):
         return None
-    filters = _filters(found, item_text)
+    filters = _filters(found, item_text, vocabulary)
     listed, key = _listed(table, found)
     if len(filters) != 1 or key is None or not listed or not filters[0].whole:
         return None
@@ -724,16 +807,17 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
                     f"{change.path}: no row of the table shows a record of {' or '.join(data)} (two of its "
                     "values): make the table from the data"
                 )
+        vocabulary = project_vocabularies(root) if tables else []
         for source in sources or by_name or (_unnamed_sources(root, tables) if root is not None and tables else []):
             found = records(root / source) if root is not None else None
             if not found:
                 continue
             for table in tables:
                 problem = (
-                    filter_problem(table, found, item_text, source)
+                    filter_problem(table, found, item_text, source, vocabulary)
                     or unfiltered_problem(table, found, item_text, source)
                     or year_cover_problem(table, found, item_text, source)
-                    or value_cover_problem(table, found, item_text, source)
+                    or value_cover_problem(table, found, item_text, source, vocabulary)
                     or values_problem(table, found, source)
                 )
                 if problem:
@@ -748,6 +832,7 @@ __all__ = [
     "filter_where",
     "keeps_some",
     "markdown_tables",
+    "project_vocabularies",
     "records",
     "sources_by_columns",
     "sources_by_name",
