@@ -63,3 +63,15 @@ def test_no_change_problem() -> None:
     assert no_change_problem(change, []) and "#answer" in (no_change_problem(change, []) or "")
     assert no_change_problem(change, ["cli.py"]) is None
     assert no_change_problem(item_intent("List the TODO comments"), []) is None
+
+
+def test_a_function_written_as_called_or_dotted_is_something_named() -> None:
+    """heldout22 segments-docstring (Qwen, blind, c532e8c): "economy.segments() has no docstring and
+    it's the function everyone gets wrong — write one" named no backticked name or file, so it was read
+    as a question and the docstring written was rolled back. `name()` and `module.name` are names."""
+    title = "economy.segments() has no docstring and it's the function everyone gets wrong — write one"
+    assert item_intent(title).change
+    assert item_intent("parse_price() has no tests — write some").change
+    assert item_intent("fillups.parse_row has no docstring, write one").change
+    assert not item_intent("Explain how routing works, i.e. the classifier").change
+    assert not item_intent("summarise what parse() does").change

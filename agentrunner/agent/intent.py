@@ -188,6 +188,9 @@ _CLAUSE_START = re.compile(
 _FIRST_WORD = re.compile(r"^\W*(?:[A-Z][\w-]*:\s+)?(?:please\s+)?([A-Za-z]+)\b", re.IGNORECASE)
 _NAMES_SOMETHING = re.compile(
     r"`[^`\n]+`|(?<![\w/])[\w.-]+/[\w./-]+|(?<![\w/.])[\w-]+\.(?:py|md|toml|json|ya?ml|txt|cfg|ini|csv)\b"
+    # a function written as called or dotted: "economy.segments() has no docstring — write one"
+    # (heldout22 segments-docstring, blind: read as a question, the docstring written was rolled back)
+    r"|\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\(\)|\b[A-Za-z_]\w{2,}\.[a-z_]\w{2,}\b(?!\.)"
 )
 _BEHAVIOUR = re.compile(
     r"\b(?:should|must|needs? (?:to|an?|the|some)|has to|have to|fails?|failing|broken|crash(?:es|ing)?|is red|"
