@@ -160,6 +160,21 @@ def test_annotate_module_writes_every_missing_hint_and_keeps_what_is_there(tmp_p
     ast.parse(text)
 
 
+def test_a_generator_whose_values_are_returned_as_a_list_is_an_iterable_of_them(tmp_path: Path) -> None:
+    """heldout22 service-strict-typing (Qwen, blind, c532e8c): `worst_first(reminders)` is called with
+    a generator, so the trace saw no value of it and the move wrote `Iterator[Any]` — refused for the
+    item's "no `Any`"; the model's rewrite then failed. `return sorted(reminders, key=key)` returning
+    `list[Reminder]` says what the values are: `Iterable[Reminder]`, and no `Any` imported."""
+    write_project(tmp_path, '"""Stats."""\n\n\ndef worst_first(runs):\n    return sorted(runs, key=lambda r: r.km)\n')
+    run = cls("pkg.models", "Run")
+    trace = Trace({"worst_first": [Call({"runs": {"k": "iterator"}}, {"k": "list", "of": [run]})]}, tests_passed=True)
+    annotated = annotate_module(tmp_path, "pkg/stats.py", trace, {"pkg"})
+    assert annotated is not None
+    assert "def worst_first(runs: Iterable[Run]) -> list[Run]:" in annotated.text
+    assert "Any" not in annotated.text and "Iterator" not in annotated.text
+    assert "from collections.abc import Iterable\n" in annotated.text
+
+
 def test_only_the_functions_the_item_names(tmp_path: Path) -> None:
     write_project(tmp_path)
     annotated = annotate_module(tmp_path, "pkg/stats.py", fabricated_trace(), {"pkg"}, {"mean"})
