@@ -1277,3 +1277,16 @@ def test_a_new_docs_page_the_item_links_from_the_readme_is_linked_by_code(ws: Wo
     plain = "docs/ready.md: how `ready` decides, with the numbers the code uses"
     assert loop(ScriptedContext(ws, [page, "DONE"], plain), [], ["docs/ready.md"]).error is None
     assert (ws.root / "README.md").read_text("utf-8") == "# pkg\n\nStats.\n"
+
+
+def test_a_new_page_linked_from_the_readme_is_shown_the_code_it_is_about(ws: Workspace) -> None:
+    """heldout22 service-docs (Qwen, blind, c532e8c): "Write docs/service.md: how `fuelbook service`
+    decides … Use the thresholds the code actually uses … Link the page from the README" named the
+    README, so only the README was shown; Qwen wrote the item back and made thresholds up. The code a
+    new page is about is shown beside the prose the item names."""
+    (ws.root / "README.md").write_text("# pkg\n\nStats.\n", "utf-8")
+    title = "Write docs/mean.md: how the stats mean is worked out, with its rounding. Link the page from the README"
+    ctx = ScriptedContext(ws, ["DONE"], title)
+    loop(ctx, ["README.md"], ["docs/mean.md", "README.md"])
+    shown = ctx.requests[0].messages[-1].content
+    assert "pkg/stats.py (line numbers are not part of the file)" in shown and "README.md (line numbers" in shown

@@ -116,6 +116,12 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         # ones sharing the item's words — not the bare file list
         text = f"{instruction}\n{ctx.item.context}"
         found = page_sources(root, writes, text) or ([] if writes else modules_by_words(root, text))
+    elif named and not failing and all(PurePosixPath(p).suffix.lower() in _PROSE for p in named):
+        # a new page linked from the README names only the README: the code the page is about is
+        # shown too (heldout22 service-docs, blind: shown the README alone, Qwen wrote the item back
+        # and made thresholds up)
+        about = page_sources(root, writes, f"{instruction}\n{ctx.item.context}")
+        found = [*about, *(path for path in found if path not in about)]
     originals: dict[str, bytes | None] = {}  # each changed file as it was before the step touched it
     changed: set[str] = set()
     move_note = ""
@@ -398,6 +404,7 @@ def _gate_done(
     return feedback, state
 
 
+_PROSE = {".md", ".markdown", ".rst", ".txt"}
 MOVE_REPAIRS = 2  # a refused first move's own fixes before the model is asked
 
 
