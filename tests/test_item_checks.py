@@ -1043,6 +1043,11 @@ def test_a_change_said_not_to_be_made_is_no_change_asked() -> None:
     from agentrunner.agent.checks import asks_for_tests_only
 
     assert asks_for_tests_only("write tests for parse_price — nothing tests it\ntests only, no changes to the parser")
+    item = (
+        "write tests for fuelbook.fillups.parse_price — the receipts give prices in every format going and nothing "
+        "tests it\ntests only, no changes to the parser itself"
+    )
+    assert asks_for_tests_only(item)  # "every format" is a noun (the re-run: still no tests move)
     assert asks_for_tests_only("add tests for f, do not change f")
     assert asks_for_tests_only("write tests for f without changing it")
     assert not asks_for_tests_only("add tests for f and change g to return 0")

@@ -1519,6 +1519,7 @@ def asks_for_tests_only(item_text: str) -> bool:
     )
 
 
+_QUANTIFIED = re.compile(r"\b(?:every|each|any|which|what|whatever)\s+$", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(r"\b(?:no|not|never|without|nor|don't|do not|doesn't)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -1533,6 +1534,8 @@ def _changes_asked(words: str) -> bool:
             described = False  # "make the changes the review asked for": a request
         if _NEGATED_BEFORE.search(words[: found.start()]):
             continue  # "tests only, no changes to the parser itself" (heldout22 price-parser-tests, blind)
+        if _QUANTIFIED.search(words[: found.start()]):
+            continue  # a noun: "prices in every format going" (the same item, its re-run)
         if not described:
             return True
     return False
