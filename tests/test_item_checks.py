@@ -235,6 +235,35 @@ def test_a_docstring_says_what_the_item_asks_it_to_say() -> None:
     assert docstrings_problem([change("hits/stats.py", stats, vague)], plain) is None
 
 
+def test_a_docstring_answers_each_question_of_a_list() -> None:
+    """heldout22 segments-docstring re-run (Qwen, 1809dde, ticked WRONG): "say what a segment is, where
+    the litres of partial top-ups end up, what happens to fill-ups before the first full tank and after
+    the last one, and what order it works in" got the segment's fields described — half the words of
+    the list, none of the last three questions. Each question of a list is answered; a part that is no
+    question ("…, people keep asking me why …") goes with the one before it."""
+    code = "def segments(fills):\n    return sorted(fills)\n"
+    item = (
+        "economy.segments() has no docstring — write one\nsay what a segment is, where the litres of partial "
+        "top-ups end up, what happens to fill-ups before the first full tank and after the last one, and what "
+        "order it works in"
+    )
+
+    def documented(doc: str) -> str:
+        return code.replace("):\n", f'):\n    """{doc}"""\n', 1)
+
+    fields = documented("Return a list of segments, each with the start and end fill-ups and the litres between them.")
+    problem = docstrings_problem([change("fuel/economy.py", code, fields)], item)
+    assert problem and "does not say what the item asks" in problem, problem
+    right = documented(
+        "The log cut into tank-to-tank segments. The fill-ups are taken in odometer order. A segment runs from "
+        "one full fill-up to the next; partial top-ups in between add their litres to it. Fill-ups before the "
+        "first full tank and partial ones after the last are left out."
+    )
+    assert docstrings_problem([change("fuel/economy.py", code, right)], item) is None
+    sorted_said = right.replace("The fill-ups are taken in odometer order.", "The fill-ups are sorted by odometer.")
+    assert docstrings_problem([change("fuel/economy.py", code, sorted_said)], item) is None
+
+
 def test_a_docstring_asked_to_mention_what_a_constant_sets_gives_its_value() -> None:
     """heldout20 top-points-docstring (Qwen, session 23 re-run, ticked WRONG): "mention the flash
     bonus, what repeats and unsent attempts get, and the rounding" got "It includes a flash bonus

@@ -99,7 +99,11 @@ def named_identifiers(item_text: str) -> set[str]:
 # plainly code (snake_case with an underscore, or followed by "()")
 _QUOTED = re.compile(r"`([A-Za-z_][\w.]*)(?:\(\))?`")
 # `grades.parse_grade` unquoted: the dotted name whole (heldout20 parse-grade-tests: no name was read)
-_BARE = re.compile(r"(?<![\w.`/])((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*_\w+|[A-Za-z_]\w*(?=\(\)))(?![\w`/])")
+# a snake_case name, dotted or not, or any name written as called ("economy.segments()": heldout22
+# segments-docstring — its docstring was held to nothing the item asked, and ticked WRONG)
+_BARE = re.compile(
+    r"(?<![\w.`/])((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*_\w+|(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?=\(\)))(?![\w`/])"
+)
 
 
 def named_words(text: str) -> list[str]:
@@ -728,7 +732,16 @@ _ANSWERS: tuple[tuple[str, frozenset[str], re.Pattern[str], re.Pattern[str] | No
         # only part full" is answered by "is not counted" too
         re.compile(r"\bhappens?\s+(?:when|if)\b|\botherwise\b", re.I),
     ),
+    (
+        "the order it works in",
+        frozenset({"order"}),
+        re.compile(r"\b(?:order\w*|sort\w*|ascending|descending|oldest|newest|earliest|latest|in turn)\b", re.I),
+        re.compile(r"\border\b", re.I),
+    ),
 )
+# one question of a list the item asks ("say what a segment is, where the litres … end up, … and what
+# order it works in"): a comma, or an "and" before a question word
+_QUESTIONS = re.compile(r",\s*(?:and\s+)?|\s+and\s+(?=(?:what|where|how|which|when|why|who)\b)", re.IGNORECASE)
 
 
 def _unsaid(node: ast.AST, item_text: str) -> str | None:
@@ -764,6 +777,23 @@ def _unsaid(node: ast.AST, item_text: str) -> str | None:
         if word in said or word in answered or any(s.startswith(word[:5]) for s in said if len(word) >= 5)
     )
     covered += sum(1 for name in named if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", doc))
+
+    def said_of(word: str) -> bool:
+        return word in said or word in answered or any(s.startswith(word[:5]) for s in said if len(word) >= 5)
+
+    # each question of a list is answered, not only half the words of all of them together (heldout22
+    # segments-docstring re-run, ticked WRONG: a docstring of the segment's fields, nothing of the
+    # partial top-ups, the fill-ups before the first full tank, or the order)
+    questions: list[str] = []
+    for part in _QUESTIONS.split(clause):  # a part that is no question goes on the one before it
+        if questions and not re.match(r"\s*(?:what|where|how|which|when|why|who|whether)\b", part, re.IGNORECASE):
+            questions[-1] += f", {part}"
+        else:
+            questions.append(part)
+    for question in questions:
+        asked_words = {w for w in item_words(question) if w not in {stem(d) for d in _DOC_WORDS}}
+        if len(asked_words) >= 2 and sum(map(said_of, asked_words)) * 2 < len(asked_words):
+            unanswered.append(" ".join(question.split()))
     if covered * 2 >= len(words) + len(named) and not unanswered:
         return None
     left = f" — nothing of {' or '.join(unanswered)}" if covered * 2 >= len(words) + len(named) else ""
