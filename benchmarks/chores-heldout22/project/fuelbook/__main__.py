@@ -1,0 +1,5 @@
+import sys
+
+from fuelbook.cli import main
+
+sys.exit(main())
