@@ -1204,7 +1204,10 @@ def test_a_page_changed_that_the_item_asks_nothing_of_is_refused() -> None:
     assert problem is not None and problem.startswith("only README.md changed, and the item asks nothing of it")
     assert unasked_prose_problem([*section, change("fuelbook/economy.py", "x = 1\n", "x = 2\n")], item) is None
     assert unasked_prose_problem([change("docs/economy.md", None, "# Economy\n")], item) is None
-    for asks_prose in ("the README's economy example is out of date", "explain the economy report", "fix the usage"):
+    for asks_prose in (
+        "the README's economy example is out of date", "explain the economy report", "fix the usage",
+        "the install steps don't work on macOS",
+    ):
         assert unasked_prose_problem(section, asks_prose) is None, asks_prose
 
 

@@ -1871,7 +1871,8 @@ def data_edit_problem(changes: list[FileChange], item_text: str, root: Path | No
 # words of an item about prose, beside _ABOUT_PROSE's: "the usage instructions", "write up how …"
 _PROSE_WORK = re.compile(
     r"\b(?:usage|instructions?|guides?|manual|tutorial|handout|explain\w*|describ\w*|document\w*|write[- ]?up|"
-    r"summar\w*|overview|faq|howto|how-to|section|heading|link\w*|mention\w*|todos?|version)\b",
+    r"summar\w*|overview|faq|howto|how-to|section|heading|link\w*|mention\w*|todos?|version|install\w*|steps?|"
+    r"examples?|sentences?|paragraphs?|text|intro\w*|badges?|licen[cs]e|contribut\w*|wiki|help)\b",
     re.IGNORECASE,
 )
 
