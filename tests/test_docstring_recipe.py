@@ -47,6 +47,8 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
         ("top_points (boulderlog/scoring.py) could do with a docstring", "mention the flash bonus", "top_points"),
         ("`top_points` in boulderlog/scoring.py lacks a docstring", "", "top_points"),
         ("top_points in boulderlog/scoring.py deserves a docstring", "", "top_points"),
+        # heldout23 parse-pool-docstring (blind, went to the general loop, which changed nothing)
+        ("parse_pool (laps/sessions.py) wants a docstring: what it accepts, what comes back", "", "parse_pool"),
     ],
 )
 def test_a_docstring_for_one_function_of_one_module_takes_the_recipe(title: str, context: str, function: str) -> None:

@@ -1666,7 +1666,9 @@ class IgnoreLines(Recipe):
 _DOCSTRING_ITEM = re.compile(
     # "could do with a docstring" (heldout20 top-points-docstring), "deserves one", "lacks a docstring"
     r"\b(?:no|add\w*|needs?|write|give|missing|without|proper|could (?:use|do with)|deserves?|lacks?"
-    r"|should have|would benefit from)\b[^.\n]{0,40}\bdocstring\b|\bdocstring for\b",
+    r"|should have|would benefit from)\b[^.\n]{0,40}\bdocstring\b|\bdocstring for\b"
+    # "parse_pool (laps/sessions.py) wants a docstring: …" (heldout23 parse-pool-docstring, blind)
+    r"|\b(?:an?|its own)\s+(?:\w+\s+)?docstring\b",
     re.IGNORECASE,
 )
 # work beside the docstring: a fix, a rename, tests, hints — the general loop's
