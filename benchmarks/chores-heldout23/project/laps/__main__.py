@@ -1,0 +1,5 @@
+import sys
+
+from laps.cli import main
+
+sys.exit(main())
