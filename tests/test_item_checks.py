@@ -264,6 +264,28 @@ def test_a_docstring_answers_each_question_of_a_list() -> None:
     assert docstrings_problem([change("fuel/economy.py", code, sorted_said)], item) is None
 
 
+def test_what_it_accepts_and_does_with_junk_are_answered_in_other_words() -> None:
+    """heldout23 parse-pool-docstring's hand docstring (offline, session 24) was refused: "what it
+    accepts … and what it does with junk" is answered by "Reads a number with …" and "Raises ValueError
+    when the text is not a length at all", and "what comes back" by a docstring saying what it is."""
+    code = "def parse_pool(text):\n    if not text:\n        raise ValueError(text)\n    return 25.0\n"
+    item = (
+        "parse_pool (laps/sessions.py) wants a docstring: what it accepts, what comes back and in which unit, "
+        "and what it does with junk"
+    )
+
+    def documented(doc: str) -> str:
+        return code.replace("):\n", f'):\n    """{doc}"""\n', 1)
+
+    right = documented(
+        "The length of a pool in metres. Reads a number with an optional unit: metres or yards. "
+        "Raises ValueError when the text is not a length at all."
+    )
+    assert docstrings_problem([change("laps/sessions.py", code, right)], item) is None
+    vague = documented("The pool column, parsed.")
+    assert docstrings_problem([change("laps/sessions.py", code, vague)], item) is not None
+
+
 def test_a_docstring_asked_to_mention_what_a_constant_sets_gives_its_value() -> None:
     """heldout20 top-points-docstring (Qwen, session 23 re-run, ticked WRONG): "mention the flash
     bonus, what repeats and unsent attempts get, and the rounding" got "It includes a flash bonus

