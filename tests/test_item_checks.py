@@ -264,10 +264,12 @@ def test_a_docstring_answers_each_question_of_a_list() -> None:
     assert docstrings_problem([change("fuel/economy.py", code, sorted_said)], item) is None
 
 
-def test_what_it_accepts_and_does_with_junk_are_answered_in_other_words() -> None:
-    """heldout23 parse-pool-docstring's hand docstring (offline, session 24) was refused: "what it
-    accepts … and what it does with junk" is answered by "Reads a number with …" and "Raises ValueError
-    when the text is not a length at all", and "what comes back" by a docstring saying what it is."""
+def test_what_it_accepts_and_does_with_junk_are_not_answered_by_any_words() -> None:
+    """heldout23 parse-pool-docstring re-run (Qwen, ad6d394, ticked WRONG): with "what it accepts"
+    answered by "reads / takes …" and "junk" by "raises …", a docstring saying only "takes a string …
+    returns the length in metres … raises ValueError" passed — nothing of yards, the bare number or a
+    length of zero. Those questions ("what comes back" too) are the item's own words again, as before:
+    the hand docstring is refused with it (offline) — an honest failure, not a wrong tick."""
     code = "def parse_pool(text):\n    if not text:\n        raise ValueError(text)\n    return 25.0\n"
     item = (
         "parse_pool (laps/sessions.py) wants a docstring: what it accepts, what comes back and in which unit, "
@@ -277,12 +279,10 @@ def test_what_it_accepts_and_does_with_junk_are_answered_in_other_words() -> Non
     def documented(doc: str) -> str:
         return code.replace("):\n", f'):\n    """{doc}"""\n', 1)
 
-    right = documented(
-        "The length of a pool in metres. Reads a number with an optional unit: metres or yards. "
-        "Raises ValueError when the text is not a length at all."
+    vague = documented(
+        "The parse_pool function takes a string for the length of a pool and returns the length in meters. "
+        "It raises a ValueError if the string is unreadable."
     )
-    assert docstrings_problem([change("laps/sessions.py", code, right)], item) is None
-    vague = documented("The pool column, parsed.")
     assert docstrings_problem([change("laps/sessions.py", code, vague)], item) is not None
 
 
