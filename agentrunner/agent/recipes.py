@@ -594,6 +594,7 @@ class DataTable(Recipe):
         before = present.read_bytes() if present.is_file() else None
         fields = list(found[0])
         helpers = project_helpers(root, item_text, fields)
+        vocabulary = project_vocabularies(root)  # read once: the modules do not change between tries
         for attempt in range(self.tries):
             asked = self.ask_json(ctx, step, table_prompt(item_text, source, found, error, helpers), result)
             if not asked and (salvaged := salvage(result.text)) is not None:
@@ -611,7 +612,7 @@ class DataTable(Recipe):
                 page = FileChange(destination, before, render(headers, rows).encode())
                 error = table_problem([page], item_text, root)
             answer = result.data or {}
-            where = filter_where(found, item_text, project_vocabularies(root)) or answer.get("where")
+            where = filter_where(found, item_text, vocabulary) or answer.get("where")
             plain = plain_columns({**answer, "where": where}, fields, helpers, found)
             tried = numbers_as_numbers(plain, found, helpers)
             if error is not None and answer and tried != answer:
