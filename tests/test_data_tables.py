@@ -295,3 +295,30 @@ def test_a_table_of_project_objects_the_log_is_named_by_its_word(ws: Workspace) 
     assert plain_columns(answer, ["fed", "rise"], helpers, records)["columns"][2]["value"] == "parse_rise(row['rise'])"
     plain = plain_columns(answer, ["fed", "rise"], helpers, [{"rise": "2x"}, {"rise": "3x"}])
     assert plain["columns"][2]["value"] == "row['rise']"  # written one way: shown as written
+
+
+@needs_sandbox
+def test_a_money_column_is_shown_to_the_penny_unless_the_item_asks_it_rounded(ws: Workspace) -> None:
+    """heldout22 topups-table (Qwen, seen re-run): "Columns: date, odometer, litres, cost in £" was
+    answered ``round(parse_price(…) * parse_volume(…))`` — £22 for a £21.89 fill-up — and ticked.
+    Money is shown to the penny; a column in pence, a price per litre, or an item asking for whole
+    pounds keeps the model's rounding."""
+    from agentrunner.agent.data_tables import money_to_the_cent
+
+    (ws.root / "data" / "fills.csv").write_text("date,litres,price\n2025-12-07,15.00,1.459\n", "utf-8")
+    title = "docs/fills.md: table (Markdown) of the fill-ups in data/fills.csv. Columns: date, litres, cost in £"
+    cost = {"header": "Cost (£)", "value": "round(float(row['litres']) * float(row['price']))"}
+    litres = {"header": "Litres", "value": "row['litres']"}
+    answer = {"where": "True", "columns": [{"header": "Date", "value": "row['date']"}, litres, cost]}
+    result, _ = run(ws, [answer], title)
+    assert result.error is None, result.error
+    assert "| 2025-12-07 | 15.00 | 21.89 |" in (ws.root / "docs" / "fills.md").read_text("utf-8")
+    assert money_to_the_cent(answer, title)["columns"][2]["value"] == (
+        "round(float(row['litres']) * float(row['price']), 2)"
+    )
+    kinds = [("Cost (pence)", title), ("Price per litre (£)", title), ("Cost (£)", title + ", whole pounds")]
+    for header, said in kinds:
+        kept = {"where": "True", "columns": [{"header": header, "value": cost["value"]}]}
+        assert money_to_the_cent(kept, said) == kept
+    whole = {"where": "True", "columns": [{"header": "Litres", "value": "round(float(row['litres']))"}]}
+    assert money_to_the_cent(whole, title) == whole  # not money

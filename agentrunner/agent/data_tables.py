@@ -349,6 +349,43 @@ def numbers_as_numbers(
     return {**answer, "columns": columns}
 
 
+_MONEY = re.compile(
+    r"[£$€¥]|\b(?:costs?|price|prices|spent|spend|paid|fees?|amount|total|gbp|usd|eur|euros?|pounds?|dollars?)\b",
+    re.IGNORECASE,
+)
+_MINOR_UNIT = re.compile(r"\b(?:cents?|pence|penny|p)\b|\bper\b|/", re.IGNORECASE)
+_ROUNDING_ASKED = re.compile(r"\b(?:round(?:ed|ing)?|whole|nearest|no (?:pence|cents|decimals?))\b", re.IGNORECASE)
+
+
+def money_to_the_cent(answer: dict[str, Any], item_text: str) -> dict[str, Any]:
+    """The answer with a money column's ``round(x)`` read as ``round(x, 2)``: an amount of money is
+    shown to the penny unless the item asks it rounded (heldout22 topups-table: "cost in £" as
+    ``round(parse_price(…) * parse_volume(…))`` showed £22 for £21.89 and was ticked). A column in
+    cents or pence, or a price per unit, is left as the model wrote it."""
+    if _ROUNDING_ASKED.search(item_text):
+        return answer
+    columns = []
+    for column in answer.get("columns") or []:
+        header = str(column.get("header") or "") if isinstance(column, dict) else ""
+        if isinstance(column, dict) and _MONEY.search(header) and not _MINOR_UNIT.search(header):
+            try:
+                tree = ast.parse(str(column.get("value") or ""), mode="eval")
+            except SyntaxError:
+                columns.append(column)
+                continue
+            changed = False
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call) or len(node.args) != 1 or node.keywords:
+                    continue
+                if isinstance(node.func, ast.Name) and node.func.id == "round":
+                    node.args.append(ast.Constant(2))
+                    changed = True
+            if changed:
+                column = {**column, "value": ast.unparse(tree)}
+        columns.append(column)
+    return {**answer, "columns": columns}
+
+
 def _parses(expression: str) -> bool:
     try:
         ast.parse(expression, mode="eval")
@@ -389,6 +426,6 @@ def render(headers: list[str], rows: list[list[str]]) -> str:
 
 
 __all__ = [
-    "SCHEMA", "Helper", "numbers_as_numbers", "plain_columns", "project_helpers", "render", "run_table", "salvage",
-    "table_prompt",
+    "SCHEMA", "Helper", "money_to_the_cent", "numbers_as_numbers", "plain_columns", "project_helpers", "render",
+    "run_table", "salvage", "table_prompt",
 ]  # fmt: skip

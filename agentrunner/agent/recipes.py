@@ -32,7 +32,16 @@ from .changelog import CATEGORIES as CHANGELOG_CATEGORIES
 from .changelog import CHANGELOG_FILE, category_named, entry_given, unreleased_section, with_entry
 from .checks import asks_for_new_tests, asks_for_tests_only, docstrings_problem, named_modules, named_words
 from .data_tables import SCHEMA as TABLE_SCHEMA
-from .data_tables import numbers_as_numbers, plain_columns, project_helpers, render, run_table, salvage, table_prompt
+from .data_tables import (
+    money_to_the_cent,
+    numbers_as_numbers,
+    plain_columns,
+    project_helpers,
+    render,
+    run_table,
+    salvage,
+    table_prompt,
+)
 from .docstrings import find_function, with_docstring
 from .ignores import asks_to_unignore, kept_files, lines_asked, unread_clauses
 from .intent import item_intent
@@ -605,6 +614,8 @@ class DataTable(Recipe):
                 # a value string left open ran on to max_tokens (heldout13 strong-beers-table): once more
                 error = "it was not valid JSON: close each expression's string before the next key"
                 continue
+            if result.data:
+                result.data = money_to_the_cent(result.data, item_text)
             headers, rows, error = run_table(
                 ctx.workspace, source, result.data or {}, task_id=ctx.item.id, timeout=60.0, helpers=helpers
             )
