@@ -169,6 +169,7 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
     paths must be ignored. A folder of the project stands for the files in it ("the CSV exports
     in `data/`" is done by `data/*.csv`), a folder not there yet for any file in it."""
     found: list[tuple[str, str]] = []
+    kept: list[str] | None = None  # worked out once, for the first folder that needs it
     for match in _SPELLED_PATTERN.finditer(item_text):
         pattern = match.group(1)
         if _kept(item_text, match.start(), match.end()):
@@ -180,7 +181,8 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
             inside = sorted(path for path in folder.rglob("*") if path.is_file() and ".git" not in path.parts)
             samples = [path.relative_to(root).as_posix() for path in inside] if root is not None else []
             # not a file the item keeps in git: "beta/ … beta/README.md stays tracked" (heldout20)
-            samples = [sample for sample in samples if sample not in kept_files(item_text, root)][:10]
+            kept = kept_files(item_text, root) if kept is None else kept
+            samples = [sample for sample in samples if sample not in kept][:10]
         elif pattern.endswith("/") and "*" not in pattern:
             samples = [f"{pattern}sample.txt"]
         else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
