@@ -219,8 +219,7 @@ def test_a_docstring_says_what_the_item_asks_it_to_say() -> None:
         "(what p means, how it picks a value between two samples)"
     )
 
-    def documented(doc: str) -> str:
-        return stats.replace("):\n", f'):\n    """{doc}"""\n', 1)
+    documented = functools.partial(with_docstring, stats, "):\n")
 
     vague = documented("Percentile in the given sequence of values.")
     problem = docstrings_problem([change("hits/stats.py", stats, vague)], item)
@@ -248,8 +247,7 @@ def test_a_docstring_answers_each_question_of_a_list() -> None:
         "order it works in"
     )
 
-    def documented(doc: str) -> str:
-        return code.replace("):\n", f'):\n    """{doc}"""\n', 1)
+    documented = functools.partial(with_docstring, code, "):\n")
 
     fields = documented("Return a list of segments, each with the start and end fill-ups and the litres between them.")
     problem = docstrings_problem([change("fuel/economy.py", code, fields)], item)
@@ -276,8 +274,7 @@ def test_what_it_accepts_and_does_with_junk_are_not_answered_by_any_words() -> N
         "and what it does with junk"
     )
 
-    def documented(doc: str) -> str:
-        return code.replace("):\n", f'):\n    """{doc}"""\n', 1)
+    documented = functools.partial(with_docstring, code, "):\n")
 
     vague = documented(
         "The parse_pool function takes a string for the length of a pool and returns the length in meters. "
@@ -329,7 +326,7 @@ def test_a_docstring_may_not_say_a_value_is_rounded_otherwise_than_the_code_roun
     item = "Add a docstring to change_percent in tank/change.py"
 
     def documented(doc: str, source: str = code) -> str:
-        return source.replace("):\n", f'):\n    """{doc}"""\n', 1)
+        return with_docstring(source, "):\n", doc)
 
     nearest = documented("The percentage to change, rounded to the nearest whole number, 10 to 50.")
     problem = docstrings_problem([change("tank/change.py", code, nearest)], item)
@@ -369,8 +366,7 @@ def test_a_docstring_answers_the_items_questions_in_its_own_words() -> None:
         "what it gives back, and what happens when the frequency isn't in any band"
     )
 
-    def documented(doc: str) -> str:
-        return bands.replace("):\n", f'):\n    """{doc}"""\n', 1)
+    documented = functools.partial(with_docstring, bands, "):\n")
 
     for right in (
         "Takes a frequency in MHz and returns the name of the amateur band it is in. If the frequency is not "
@@ -395,8 +391,7 @@ def test_a_docstring_asked_for_a_range_states_one() -> None:
         "is from and what range it's in"
     )
 
-    def documented(doc: str) -> str:
-        return ratings.replace("):\n", f'):\n    """{doc}"""\n', 1)
+    documented = functools.partial(with_docstring, ratings, "):\n")
 
     vague = documented("The expected score of player a against player b, from a's point of view, as a number.")
     problem = docstrings_problem([change("club/ratings.py", ratings, vague)], item)
