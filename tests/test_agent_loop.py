@@ -235,6 +235,25 @@ def test_a_missing_output_is_asked_for_once_then_the_step_stops(ws: Workspace) -
     assert loop(talk_then_work, ["pkg/stats.py"], ["docs/summary.md"]).error is None
 
 
+def test_done_with_the_named_output_unwritten_is_told_so_and_goes_on(ws: Workspace) -> None:
+    """heldout23 goal-docs (blind): "docs/goals.md for users: … Link it from the README" — Qwen
+    wrote laps/goals.py out again as it was and said DONE; the step ended, and the page was never
+    asked for. A DONE while an output the step names does not exist is sent back once, saying so."""
+    stats = (ws.root / "pkg" / "stats.py").read_text("utf-8")
+    as_is = f"pkg/stats.py\n```python\n{stats}```\nDONE documented"
+    page = "docs/stats.md\n```\n# Stats\n\n`mean` is the sum over the count.\n```\nDONE wrote the page"
+    title = "docs/stats.md for users: what `mean` in pkg/stats.py works out"
+    ctx = ScriptedContext(ws, [as_is, page], title)
+    result = loop(ctx, ["pkg/stats.py"], ["docs/stats.md"])
+    assert result.error is None, result.error
+    assert "docs/stats.md does not exist yet" in ctx.requests[1].messages[-1].content
+    assert (ws.root / "docs" / "stats.md").is_file()
+    (ws.root / "docs" / "stats.md").unlink()
+    stubborn = ScriptedContext(ws, [as_is, "DONE documented"], title)
+    loop(stubborn, ["pkg/stats.py"], ["docs/stats.md"])
+    assert len(stubborn.requests) == 2 and not (ws.root / "docs" / "stats.md").exists()  # asked once, then ends
+
+
 def test_general_step_outputs(ws: Workspace) -> None:
     def step(title: str) -> tuple[list[str], list[str]]:
         spec = general_step(0, title, ItemInfo(id="i", title=title, context="", tags=[], file="t.md"), ws.root)

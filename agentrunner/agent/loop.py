@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -217,8 +218,9 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
                 continue
             last = turn + 1 >= turns
             feedback, tests_failed_at = _gate_done(
-                ctx, result, changed, reads, touched, tests_failed_at, last, originals
-            )
+                ctx, result, changed, reads, touched, tests_failed_at, last, originals,
+                [p for p in writes if not (root / p).exists()],
+            )  # fmt: skip
             if feedback is None:
                 # the same refused state again: start over (still no change: the verification
                 # says what is missing, as it did before fresh starts)
@@ -323,8 +325,9 @@ def run_loop(ctx: Any, instruction: str, reads: list[str], writes: list[str], ma
         if reply.done is not None and not failed:
             last = turn + 1 >= turns
             feedback, tests_failed_at = _gate_done(
-                ctx, result, changed, reads, touched, tests_failed_at, last, originals
-            )
+                ctx, result, changed, reads, touched, tests_failed_at, last, originals,
+                [p for p in writes if not (root / p).exists()],
+            )  # fmt: skip
             if feedback is None:
                 # the same refused state again: start over (still no change: the verification
                 # says what is missing, as it did before fresh starts)
@@ -378,12 +381,20 @@ def _gate_done(
     failed_at: str | None,
     last_turn: bool,
     originals: dict[str, bytes | None] | None = None,
+    unwritten: Sequence[str] = (),
 ) -> tuple[str | None, str | None]:
     """The model said DONE: check what it changed does what the item literally asks (the
     verification's ``asked`` check) and run the tests it touches. ``(None, …)``: finished — all
     good, or ``result.error`` says what is still wrong (the same state twice, or no turn left).
     Otherwise what is wrong, to show the model, and the state it was found in."""
     nudge = None if changed else _no_change_feedback(ctx, result)
+    if unwritten:
+        # heldout23 goal-docs (blind): Qwen wrote laps/goals.py out as it was and said DONE; the
+        # step ended there and the page the item names was never asked for again
+        nudge = (
+            f"Not done yet: {', '.join(unwritten)} does not exist yet, and the task asks for it. "
+            "Write the path, then its full content in a fenced block; then write DONE."
+        )
     feedback = (
         _asked_feedback(ctx, changed, originals or {})
         or nudge
