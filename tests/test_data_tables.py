@@ -298,6 +298,33 @@ def test_a_table_of_project_objects_the_log_is_named_by_its_word(ws: Workspace) 
 
 
 @needs_sandbox
+def test_an_unannotated_project_object_is_made_by_the_function_returning_it(ws: Workspace) -> None:
+    """heldout24 glaze-table (Qwen, blind, 95bb3bd): the project's ``firing_yield(firing)`` was shown,
+    but not ``parse_row(row)``, which makes the Firing it takes — neither has a type hint — and Qwen
+    called ``firing_yield(row)`` on the CSV's dict. A function every ``return`` of which calls a
+    project class makes that class; a parameter named as the class in snake case takes it."""
+    (ws.root / "data" / "firings.csv").write_text("date,pieces,lost\n2026-01-09,24,0\n2026-01-13,18,1\n", "utf-8")
+    (ws.root / "data" / "harvests.csv").unlink()
+    (ws.root / "kiln").mkdir()
+    (ws.root / "kiln" / "__init__.py").write_text("", "utf-8")
+    (ws.root / "kiln" / "firings.py").write_text(
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass KilnFiring:\n    pieces: int\n    lost: int\n\n\n"
+        "def parse_row(row):\n    \"\"\"One CSV row as a firing.\"\"\"\n    if not row['pieces']:\n"
+        "        raise ValueError(row)\n    return KilnFiring(int(row['pieces']), int(row['lost']))\n\n\n"
+        "def firing_yield(kiln_firing):\n    \"\"\"The share of the pieces that came out whole.\"\"\"\n"
+        "    return (kiln_firing.pieces - kiln_firing.lost) / kiln_firing.pieces\n",
+        "utf-8",
+    )
+    title = "docs/yields.md: a markdown table of the firings in data/firings.csv: date, pieces and the yield"
+    helpers = project_helpers(ws.root, title, ["date", "pieces", "lost"])
+    assert [h.name for h in helpers] == ["parse_row", "firing_yield"]
+    assert "(KilnFiring: pieces, lost)" in helpers[0].doc and helpers[1].takes == ("KilnFiring",)
+    answer = {"where": "True", "columns": [{"header": "Yield", "value": "round(firing_yield(parse_row(row)), 3)"}]}
+    _, rows, error = run_table(ws, "data/firings.csv", answer, task_id="t", timeout=60, helpers=helpers)
+    assert error is None and rows == [["1.0"], ["0.944"]], error
+
+
+@needs_sandbox
 def test_a_money_column_is_shown_to_the_penny_unless_the_item_asks_it_rounded(ws: Workspace) -> None:
     """heldout22 topups-table (Qwen, seen re-run): "Columns: date, odometer, litres, cost in £" was
     answered ``round(parse_price(…) * parse_volume(…))`` — £22 for a £21.89 fill-up — and ticked.

@@ -17,7 +17,7 @@ import ast
 import json
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -166,7 +166,7 @@ def project_helpers(root: Path, item_text: str, columns: list[str]) -> list[Help
                 continue
             parameters = [a.arg for a in node.args.args]
             doc = (ast.get_docstring(node) or "").strip().splitlines()
-            returns = ast.unparse(node.returns) if node.returns is not None else ""
+            returns = ast.unparse(node.returns) if node.returns is not None else _made_class(node, classes)
             signature = f"{node.name}({ast.unparse(node.args)})" + (f" -> {returns}" if returns else "")
             if returns in classes and len(node.args.args) == 1 and _takes_record(node.args.args[0]):
                 record_fields = ", ".join(classes[returns])
@@ -175,8 +175,7 @@ def project_helpers(root: Path, item_text: str, columns: list[str]) -> list[Help
                 continue
             if any(_takes_many(a) for a in node.args.args):
                 continue  # a function of all the records (or a file), not of one record's values
-            annotations = [ast.unparse(a.annotation) for a in node.args.args if a.annotation is not None]
-            takes = tuple(name for name in annotations if name in classes)
+            takes = tuple(name for a in node.args.args if (name := _taken_class(a, classes)))
             helper = Helper(dotted, node.name, signature, doc[0] if doc else "", takes=takes)
             named = any(stem(part) in words for part in node.name.lower().split("_") if len(part) >= 3 or part in words)
             takes_columns = bool(parameters) and all(p.lower() in fields for p in parameters)
@@ -198,6 +197,27 @@ def project_helpers(root: Path, item_text: str, columns: list[str]) -> list[Help
 
 _NOT_HELPERS = {"__main__.py", "cli.py", "conftest.py", "setup.py"}
 _MANY = re.compile(r"\b(?:list|Iterable|Sequence|Collection|Iterator|Path|set|dict)\b")
+
+
+def _made_class(function: ast.FunctionDef, classes: Collection[str]) -> str:
+    """The project class an unannotated function makes: every ``return`` of it calls that class
+    (heldout24 glaze-table: ``def parse_row(row): … return Firing(…)`` has no return hint)."""
+    made = {
+        node.value.func.id if isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) else ""
+        for node in ast.walk(function)
+        if isinstance(node, ast.Return)
+    }
+    return made.pop() if len(made) == 1 and made <= set(classes) else ""
+
+
+def _taken_class(argument: ast.arg, classes: Collection[str]) -> str:
+    """The project class a parameter is: its annotation, or, unannotated, its name the class's in
+    snake case (``firing`` for ``Firing``: heldout24 glaze-table's ``firing_yield(firing)``)."""
+    if argument.annotation is not None:
+        name = ast.unparse(argument.annotation)
+        return name if name in classes else ""
+    snake = {re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(): name for name in classes}
+    return snake.get(argument.arg, "")
 
 
 def _takes_record(argument: ast.arg) -> bool:
