@@ -563,3 +563,19 @@ def test_a_date_written_day_first_is_shown_iso() -> None:
 
     assert _read_as("24/02/2026", "2026-02-24") and _read_as("03/03/2026", "2026-03-03")
     assert not _read_as("24/02/2026", "2026-02-25") and not _read_as("Problem 1", "1")
+
+
+def test_a_percentage_column_of_shares_of_one_is_refused(tmp_path: Path) -> None:
+    """heldout24 glaze-table: the project's ``firing_yield`` returns a share (0.944); the item asks
+    for "the yield (% of the pieces that came out whole)". A column headed as a percentage whose
+    values are all shares of one is refused; percentages, and shares all 0 or 1, are not."""
+    item = "docs/glaze.md: a markdown table of the glaze firings: date and the yield (% of the pieces came out whole)"
+    shares = "| Date | Yield (%) |\n|---|---|\n| 2026-01-13 | 0.944 |\n| 2026-02-07 | 0.9 |\n"
+    problem = table_problem(_page(shares, "docs/glaze.md"), item, tmp_path)
+    assert problem is not None and "shares of one (0.944), not percentages" in problem
+    for fine in (
+        "| Date | Yield (%) |\n|---|---|\n| 2026-01-13 | 94.4 |\n| 2026-02-07 | 90% |\n",
+        "| Date | Yield % |\n|---|---|\n| 2026-01-13 | 0 |\n| 2026-02-07 | 1 |\n",
+        "| Date | Yield |\n|---|---|\n| 2026-01-13 | 0.944 |\n| 2026-02-07 | 0.9 |\n",
+    ):
+        assert table_problem(_page(fine, "docs/glaze.md"), item, tmp_path) is None

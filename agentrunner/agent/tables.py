@@ -492,6 +492,22 @@ _NEAR_YEAR = re.compile(r"(?:19|20)\d\d")
 _IN_YEAR = re.compile(r"\b(?:in|of|for|from|during)\s+(?:19|20)\d\d\b", re.IGNORECASE)
 
 
+def share_problem(table: list[list[str]]) -> str | None:
+    """A column headed as a percentage whose every value is a share of one (``0.944`` under "Yield
+    (%)"): the project's ``firing_yield`` returns a share, and the item asked for a percentage
+    (heldout24 glaze-table). Shares that are all 0 or 1 could be percentages too: not refused."""
+    for index, header in enumerate(table[0]):
+        if not re.search(r"%|\bper ?cent", header, re.IGNORECASE):
+            continue
+        cells = [row[index].strip().rstrip("%").strip() for row in table[1:] if index < len(row)]
+        values = [_number(cell) for cell in cells if cell]
+        numbers = [v for v in values if v is not None]
+        shares = len(numbers) >= 2 and len(numbers) == len(values) and all(0 <= v <= 1 for v in numbers)
+        if shares and any(0 < v < 1 for v in numbers):
+            return f"the table's {header!r} column shows shares of one ({cells[0]}), not percentages: multiply by 100"
+    return None
+
+
 def year_problem(table: list[list[str]], item_text: str) -> str | None:
     """A table of dated rows where the item keeps the records to one year it names ("2025 only")
     that shows a row of another year (heldout10 harvest-table-2025, the data-table recipe: the
@@ -795,7 +811,7 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
             continue
         tables = markdown_tables(change.after.decode("utf-8", "replace"))
         for table in tables:
-            problem = columns_problem(table, item_text) or year_problem(table, item_text)
+            problem = columns_problem(table, item_text) or year_problem(table, item_text) or share_problem(table)
             if problem:
                 return f"{change.path}: {problem}"
         asks_table = re.search(r"\btables?\b", item_text, re.IGNORECASE) is not None
@@ -840,6 +856,7 @@ __all__ = [
     "markdown_tables",
     "project_vocabularies",
     "records",
+    "share_problem",
     "sources_by_columns",
     "sources_by_name",
     "table_problem",
