@@ -26,6 +26,9 @@ CHANGE = [
     # heldout14 test-parse-reading: nothing quoted, read as a question, and ticked with no file written
     "parse_reading still has zero tests of its own, write some",
     "write tests for longest_streak in attendance.py, nothing covers it right now",
+    # heldout24 bisque-underfired-bug (blind): read as a question; the model's no-op was not sent back
+    "`kilnlog check` reports every bisque as underfired by 200+ degrees, which is nonsense — the bisques were fine",
+    "the totals `report` prints for March are wrong",
 ]
 ANSWER = [
     "List the TODO comments in the code",
