@@ -1035,6 +1035,30 @@ def test_a_function_moved_to_a_new_module_is_imported_where_it_was_and_its_old_d
     assert "def mean(values):" in text and "return top(values) - min(values)" in text
 
 
+def test_a_write_into_a_misspelt_folder_goes_to_the_file_in_play(ws: Workspace) -> None:
+    """heldout24 log-kind-filter (Qwen, blind, 95bb3bd): the whole of `kilnlog/cli.py`, with the new
+    option, was written to a new `killnlog/cli.py` five times and the real CLI never changed. A
+    write into a folder that does not exist, one letter off the folder of the one file in play with
+    that name, goes to that file; a new file in a new folder of another name stays where it is."""
+    from agentrunner.agent.actions import Action
+    from agentrunner.agent.guards import to_existing
+
+    new_top = STATS.replace("return max(values)", "return max(values, default=None)")
+    for misspelt in ("ppkg/stats.py", "pgk/stats.py", "pk/stats.py", "pkj/stats.py"):
+        action = Action("write_file", {"path": misspelt, "content": new_top})
+        to_existing(action, ws.root, ["pkg/stats.py", "tests/test_stats.py"])
+        assert action.arguments["path"] == "pkg/stats.py", misspelt
+    for kept in ("lib/stats.py", "pkg/other.py", "tools/test_stats.py"):
+        action = Action("write_file", {"path": kept, "content": "x = 1\n"})
+        to_existing(action, ws.root, ["pkg/stats.py", "tests/test_stats.py"])
+        assert action.arguments["path"] == kept, kept
+    reply = f"pgk/stats.py\n```python\n{new_top}```\nDONE top of nothing is None"
+    ctx = ScriptedContext(ws, [reply], "`top` in pkg/stats.py should give None for no values")
+    result = loop(ctx, ["pkg/stats.py"], [])
+    assert result.error is None, result.error
+    assert "default=None" in (ws.root / "pkg" / "stats.py").read_text("utf-8") and not (ws.root / "pgk").exists()
+
+
 def test_a_bare_file_name_of_a_file_in_a_folder_is_that_file_not_a_new_output(ws: Workspace) -> None:
     """Held-out validate-weights (session 11): "a typo in course.toml skews every grade", with the
     file at data/course.toml, made course.toml an output; the right change to the code was

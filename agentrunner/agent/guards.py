@@ -645,11 +645,44 @@ def to_existing(action: Action, root: Path, in_play: list[str]) -> None:
     play has that name under a folder (``stockroom/report.py``) goes there: the model dropped the
     folder (Qwen2.5-Coder-1.5B on move-function, which made a new top-level module)."""
     path = action.arguments.get("path")
-    if action.tool not in CHANGING_TOOLS or not isinstance(path, str) or "/" in path.strip():
+    if action.tool not in CHANGING_TOOLS or not isinstance(path, str) or (root / path.strip()).exists():
         return
-    if (root / path.strip()).exists():
+    if "/" in path.strip():
+        misspelt_folder(action, root, in_play)
         return
     matches = [p for p in in_play if p.endswith("/" + path.strip()) and (root / p).is_file()]
     if len(matches) == 1:
         action.arguments["path"] = matches[0]
         action.note = f"(written to {matches[0]}: {path.strip()} does not exist)"
+
+
+def misspelt_folder(action: Action, root: Path, in_play: list[str]) -> None:
+    """A write into a folder that does not exist whose name is one letter off a folder of exactly
+    one file in play with the same name goes to that file (heldout24 log-kind-filter, blind: Qwen
+    wrote the whole of ``kilnlog/cli.py`` to a new ``killnlog/cli.py`` five times; the real CLI
+    never changed)."""
+    path = PurePosixPath(action.arguments["path"].strip())
+    if (root / path.parent).exists():
+        return
+    matches = [
+        p for p in in_play
+        if PurePosixPath(p).name == path.name and _one_letter_off(str(PurePosixPath(p).parent), str(path.parent))
+        and (root / p).is_file()
+    ]  # fmt: skip
+    if len(matches) == 1:
+        action.arguments["path"] = matches[0]
+        action.note = f"(written to {matches[0]}: {path} does not exist)"
+
+
+def _one_letter_off(a: str, b: str) -> bool:
+    """One letter added, dropped, changed or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        first, second = [*diffs, 0, 0][:2]
+        swapped = len(diffs) == 2 and second == first + 1 and (a[first], a[second]) == (b[second], b[first])
+        return len(diffs) == 1 or swapped
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
