@@ -51,6 +51,9 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
         ("version bump for the next release — a minor bump this time, not a patch", "minor", None),
         # heldout12 minor-version-bump: the changelog it says not to touch is no changelog entry asked
         ("bump gamenight to the next minor version, everywhere (not the changelog, I'll do the notes)", "minor", None),
+        # heldout24 release-1-0 (blind): the version it is now named too; the loop ticked a changelog line
+        ("we're calling it 1.0.0 — bump the version from 0.9.3 everywhere it's stated", None, "1.0.0"),
+        ("Bump the version from v2.3.1 to 3.0.0", None, "3.0.0"),
     ],
 )
 def test_version_bumps_take_the_recipe(title: str, kind: str | None, target: str | None) -> None:
