@@ -269,6 +269,26 @@ def test_a_major_minor_or_patch_bump_is_semantic_versionings_next_version() -> N
     assert item_problem([bump("0.6.3")], "Bump the version in pyproject.toml", None) is None
 
 
+def test_a_bump_to_a_version_the_item_names_leaves_the_project_at_it(tmp_path: Path) -> None:
+    """heldout24 release-1-0 (Qwen, blind, 95bb3bd): "we're calling it 1.0.0 — bump the version from
+    0.9.3 everywhere it's stated" was ticked with a changelog line, pyproject.toml still at 0.9.3."""
+    from agentrunner.agent.checks import item_problem
+
+    pyproject = '[project]\nname = "kilnlog"\nversion = "{}"\n'
+    (tmp_path / "pyproject.toml").write_text(pyproject.format("0.9.3"), "utf-8")
+    item = "we're calling it 1.0.0 — bump the version from 0.9.3 everywhere it's stated"
+    notes = FileChange("CHANGELOG.md", b"# Changelog\n", b"# Changelog\n\n## 1.0.0\n")
+    problem = item_problem([notes], item, tmp_path)
+    assert problem == "pyproject.toml: the item asks for version 1.0.0 and project.version is 0.9.3: make it so"
+    bump = FileChange("pyproject.toml", pyproject.format("0.9.3").encode(), pyproject.format("1.0.0").encode())
+    assert item_problem([bump], item, tmp_path) is None
+    assert item_problem([bump], "Bump the version to 1.0.0", tmp_path) is None
+    wrong = FileChange("pyproject.toml", pyproject.format("0.9.3").encode(), pyproject.format("0.9.4").encode())
+    assert item_problem([wrong], "Bump the version to 1.0.0", tmp_path) is not None
+    # a number that is no next version of the project's is not about the project's version
+    assert item_problem([notes], "Bump the version of pydantic to 2.5.0", tmp_path) is None
+
+
 @pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy judges the hints")
 def test_type_hints_that_mypy_refutes_are_not_done(tmp_path: Path) -> None:
     """Held-out report-type-hints (Qwen, 5491bb8): `entries: list[dict]` where the code passes

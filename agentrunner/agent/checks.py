@@ -1654,7 +1654,9 @@ def version_bump_problem(changes: list[FileChange], item_text: str, root: Path |
     asks to bump the version, changes it at all (an item that also asks for a changelog entry
     could be ticked for the entry alone)."""
     match = _BUMP_KIND.search(_words(item_text))
-    if match is None or _VERSION_NUMBER.search(item_text):
+    if _VERSION_NUMBER.search(item_text):
+        return _version_named_problem(changes, item_text, root)
+    if match is None:
         return None
     kind = match.group(1) or match.group(2)
     bumped_here = False
@@ -1679,6 +1681,32 @@ def version_bump_problem(changes: list[FileChange], item_text: str, root: Path |
         f"pyproject.toml: the item asks for a {kind.lower()} version bump and project.version is still "
         f"{current}: make it {wanted}"
     )
+
+
+_FULL_VERSION = re.compile(r"(?<![\w.])v?(\d+\.\d+\.\d+)(?![\w.]*\w)")
+_FROM_VERSION = re.compile(r"\b(?:from|was|currently|is now|still)\s+(?:version\s+)?v?(\d+\.\d+\.\d+)\b", re.I)
+
+
+def _version_named_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
+    """An item asking to bump the project's version to one it names ("we're calling it 1.0.0 — bump
+    the version from 0.9.3 everywhere") leaves ``pyproject.toml`` at that version (heldout24
+    release-1-0, blind: a changelog line was ticked, the version still 0.9.3). A number that is no
+    next version of the project's ("bump pydantic to 2.5.0") is not the project's."""
+    if not _BUMP_VERB.search(item_text) or root is None or not (root / "pyproject.toml").is_file():
+        return None
+    pyproject = next((c for c in changes if c.path == "pyproject.toml"), None)
+    before = project_version(pyproject.before if pyproject else (root / "pyproject.toml").read_bytes())
+    after = project_version(pyproject.after) if pyproject else before
+    if before is None:
+        return None
+    now = set(_FROM_VERSION.findall(item_text))
+    targets = [v for v in dict.fromkeys(_FULL_VERSION.findall(item_text)) if v not in now]
+    nexts = {bumped(before, kind) for kind in ("major", "minor", "patch")}
+    if len(targets) != 1 or (targets[0] not in nexts and before not in now):
+        return None
+    if after == targets[0]:
+        return None
+    return f"pyproject.toml: the item asks for version {targets[0]} and project.version is {after}: make it so"
 
 
 # -- a rename -----------------------------------------------------------------------------------
