@@ -1333,3 +1333,17 @@ def test_a_new_page_linked_from_the_readme_is_shown_the_code_it_is_about(ws: Wor
     loop(ctx, ["README.md"], ["docs/mean.md", "README.md"])
     shown = ctx.requests[0].messages[-1].content
     assert "pkg/stats.py (line numbers are not part of the file)" in shown and "README.md (line numbers" in shown
+
+
+def test_the_worked_examples_task_written_into_a_changelog_is_ignored() -> None:
+    """heldout24 release-1-0 (Qwen, blind, 95bb3bd): "- Added `greet` function in `hello.py`." went
+    into CHANGELOG.md under a new version heading, and was ticked. Words naming the worked example's
+    function and file are its task, not this one's."""
+    from agentrunner.agent.actions import Action
+    from agentrunner.agent.guide import copied_example
+
+    entry = "## v1.0.0\n\n- Added `greet` function in `hello.py`.\n- Bumped version from 0.9.3.\n"
+    edit = Action("edit_file", {"path": "CHANGELOG.md", "old": "[0.8.0]: x\n", "new": "[0.8.0]: x\n\n" + entry})
+    assert "worked example's task" in (copied_example(edit) or "")
+    own = Action("edit_file", {"path": "CHANGELOG.md", "old": "x\n", "new": "## 1.0.0\n\n- Greeting cards.\n"})
+    assert copied_example(own) is None

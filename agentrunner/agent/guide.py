@@ -99,6 +99,10 @@ def copied_example(action: Action) -> str | None:
     written = "\n".join(str(action.arguments.get(key) or "") for key in ("old", "new", "content"))
     if any(line in written for line in EXAMPLE_LINES):
         return "that is the worked example's code (hello.py), not this task's: nothing was written"
+    added = "\n".join(str(action.arguments.get(key) or "") for key in ("new", "content"))
+    if "hello.py" in added and re.search(r"\bgreet\b", added):
+        # heldout24 release-1-0 (blind): "- Added `greet` function in `hello.py`." into CHANGELOG.md
+        return "that is the worked example's task (greet in hello.py), not this one: nothing was written"
     return None
 
 
