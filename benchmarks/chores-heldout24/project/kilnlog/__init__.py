@@ -1,0 +1,3 @@
+"""kilnlog: a potter's kiln firing log."""
+
+__version__ = "0.9.3"

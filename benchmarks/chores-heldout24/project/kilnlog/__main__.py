@@ -1,0 +1,3 @@
+from kilnlog.cli import main
+
+raise SystemExit(main())
