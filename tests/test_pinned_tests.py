@@ -25,6 +25,7 @@ from agentrunner.agent.pinned_tests import (
     data_calls,
     example_calls,
     find_target,
+    listed_calls,
     pinned_tests,
     run_calls,
 )
@@ -373,6 +374,50 @@ def test_a_text_argument_is_also_tried_blank(ws: Workspace) -> None:
     assert bounds[0] == "parse_rise('')" and bounds.count("parse_rise('')") == 1
     run = run_calls(ws, target, calls + bounds, task_id="t", timeout=60)
     assert run is not None and run.enough and not run.missed
+
+
+DURATION = (
+    "import re\n\n_MINUTES = re.compile(r'(\\d+)\\s*(?:m|mins?)')\n_HOURS = re.compile(r'(\\d+)\\s*h')\n\n\n"
+    "def parse_duration(text: str) -> int:\n"
+    "    cleaned = text.strip().lower()\n"
+    "    if match := _HOURS.fullmatch(cleaned):\n"
+    "        hours, minutes = int(match[1]), 0\n"
+    "    elif match := _MINUTES.fullmatch(cleaned):\n"
+    "        hours, minutes = 0, int(match[1])\n"
+    "    else:\n"
+    "        raise ValueError(text)\n"
+    "    if minutes >= 60 and match.re is not _MINUTES:\n"
+    "        raise ValueError(text)\n"
+    "    total = hours * 60 + minutes\n"
+    "    if total <= 0:\n"
+    "        raise ValueError(text)\n"
+    "    return total\n"
+)
+
+
+@needs_sandbox
+def test_the_values_an_item_lists_are_called_and_pinned_and_a_units_number_meets_the_bounds(ws: Workspace) -> None:
+    """heldout24 parse-duration-tests (Qwen, blind, 95bb3bd): "the log has firing times as 11:15,
+    9h30, 11h, …, 45 min, 40 mins, 50min" — the move called none of the minutes past 59 or zero,
+    so `minutes >= 60 and …` read as `minutes >= 60` and `total <= 0` as `< 0` were never caught and
+    it gave up; the tests the model then wrote never reached the file. Each value the item lists is
+    called and pinned; a number with a unit is also tried at the function's bounds."""
+    (ws.root / "pkg" / "duration.py").write_text(DURATION, "utf-8")
+    target = find_target(ws.root, ["pkg/duration.py"], ["parse_duration"])
+    assert target is not None
+    item = "write tests for parse_duration, it has none\nthe log has firing times as 11h, 45 min, 40 mins or 50min"
+    listed = listed_calls(target, item)
+    assert listed == [
+        "parse_duration('11h')", "parse_duration('45 min')", "parse_duration('40 mins')", "parse_duration('50min')"
+    ]  # fmt: skip
+    assert listed_calls(target, "write tests for parse_duration: it reads hours and minutes") == []
+    bounds = boundary_calls(target, listed)
+    assert {"parse_duration('60 min')", "parse_duration('0 min')", "parse_duration('61 min')"} <= set(bounds)
+    run = run_calls(ws, target, listed + bounds, task_id="t", timeout=60)
+    assert run is not None and not [m for m in run.survived if not m.get("boundary")], run.survived
+    run.listed = set(listed)
+    pinned = {str(case["call"]) for case in run.chosen()}
+    assert set(listed) <= pinned
 
 
 @needs_sandbox

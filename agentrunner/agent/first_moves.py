@@ -45,6 +45,7 @@ from .pinned_tests import (
     data_calls,
     example_calls,
     find_target,
+    listed_calls,
     more_calls_prompt,
     pinned_tests,
     run_calls,
@@ -150,7 +151,8 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
         Message(role="user", content=calls_prompt(target, text)),
     ]
     calls: list[str] = example_calls(target, text)  # the item's own "G4ABC → G4": run whatever the model adds
-    calls += [call for call in data_calls(root, target, text) if call not in calls]  # the data's own values
+    listed = listed_calls(target, text)  # "times as 11:15, 9h30, 45 min": each one pinned
+    calls += [call for call in [*listed, *data_calls(root, target, text)] if call not in calls]  # and the data's
     bounds: list[str] = []
     run: Run | None = None
     for _ in range(CALLS_TRIES):
@@ -163,6 +165,7 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
         if run is not None:
             run.errors_asked = asks_about_errors(text)
             run.bounds_straddled = bool(bounds)
+            run.listed = set(listed)
         if run is None or run.error is not None or run.enough:
             break
         messages += [

@@ -358,6 +358,9 @@ class Run:
     all_mutants: list[dict[str, object]] = field(default_factory=list)
     raise_lines: list[int] = field(default_factory=list)  # the function's `raise` statements
     errors_asked: bool = True  # the item asks about errors: a `raise` no call runs is a miss
+    # the calls of the values the item lists ("times as 11:15, 9h30, 45 min"): each pinned, as the
+    # user named them (heldout24 parse-duration-tests)
+    listed: set[str] = field(default_factory=set)
     # calls on both sides of every number the function compares with were made (boundary_calls): a
     # moved bound no call catches then changes nothing at that precision (`value >= 100` where
     # every value past 100 is refused anyway) — the same code, not a test's gap
@@ -381,7 +384,7 @@ class Run:
         firsts = set(self.killers)
         for number, case in enumerate(self.cases):
             new = set(_numbers(case.get("lines"))) - lines
-            if new or number in firsts:
+            if new or number in firsts or case.get("call") in self.listed:
                 kept.append(case)
                 lines |= new
         for case in self.cases:  # a few values pinned even when one call runs every line
@@ -631,6 +634,7 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
     grouped: list[list[str]] = []
     shapes: set[tuple[int, str]] = set()
     blanked: set[int] = set()  # the text arguments already tried blank
+    numbered: list[str] = []  # "45 min" with its number at the function's bounds: "60 min", "0 min"
     for call in calls:
         try:
             node = ast.parse(call, mode="eval").body
@@ -660,6 +664,11 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
                 try:
                     float(value.strip())
                 except ValueError:
+                    numbered += [
+                        text
+                        for v in _unit_number_variants(value, _bounds_first(target, numbers), index, shapes)
+                        if (text := _with_args(target.name, node, index, v)) not in calls + made + numbered
+                    ]
                     variants = [repr(v) for v in _text_variants(value)]
                     made += [t for v in variants if (t := _with_args(target.name, node, index, v)) not in calls + made]
                     continue
@@ -682,7 +691,26 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
     # the grouped strings' variants, a few of each shape in turn ("1:75" and "1:75:00" both get some)
     for round_ in zip_longest(*grouped[:MAX_SHAPES]):
         made += [text for text in round_ if text is not None and text not in calls and text not in made]
+    made = [*made[: len(blanked)], *numbered, *(text for text in made[len(blanked) :] if text not in numbered)]
     return made[:MAX_BOUNDARY_CALLS]
+
+
+def _unit_number_variants(value: str, bounds: list[int | float], index: int, shapes: set[tuple[int, str]]) -> list[str]:
+    """A text of one whole number and a unit (``45 min``, ``11h``) with the number at the first two
+    whole bounds the function compares with and their neighbours (``59 min``, ``60 min``, ``61 min``,
+    ``0 min``, ``1 min``), once per way of writing it. heldout24 parse-duration-tests (Qwen, blind):
+    the item's and the model's minutes were all under 60, the zero minutes no call — the move's
+    calls caught neither `minutes >= 60` nor `total <= 0` moved, and it gave up."""
+    runs = re.findall(r"\d+", value)
+    if len(runs) != 1 or not re.search(r"[^\W\d_]", value) or re.search(r"\d[.,]\d", value):
+        return []
+    shape = (index, "unit:" + re.sub(r"\d+", "9", value.strip()))
+    if shape in shapes:
+        return []
+    shapes.add(shape)
+    wholes = [round(n) for n in bounds if float(n).is_integer() and 0 <= n < 10_000][:2]
+    near = dict.fromkeys(v for n in wholes for v in (n - 1, n, n + 1) if v >= 0)
+    return [repr(re.sub(r"\d+", str(number), value, count=1)) for number in near]
 
 
 # "1:75", "2026-03-08", "7/3": numbers in a string, each varied on its own
@@ -852,6 +880,41 @@ def example_calls(target: Target, item_text: str) -> list[str]:
         if value and call not in calls:
             calls.append(call)
     return calls[:MAX_EXAMPLES] + [call for call in unit_calls(target, item_text) if call not in calls]
+
+
+# "firing times as 11:15, 9h30, 11h, 10 h, 9.5h, 45 min, 40 mins, 50min": the list's first value is
+# what follows "as", "like" or a colon; its last one what follows "or" / "and"
+_LIST_START = re.compile(r"(?:\b(?:as|like|e\.g\.|eg|such as|including)|:)\s+(?!.*(?:\b(?:as|like)\b|:\s))", re.I)
+_LIST_END = re.compile(r"^(?:or|and)\s+|\s*(?:[.;(].*)?$", re.I)
+MAX_LISTED = 12
+
+
+def listed_calls(target: Target, item_text: str) -> list[str]:
+    """For a function of one text parameter, the values the item lists as its inputs ("the log has
+    firing times as 11:15, 9h30, 11h, 10 h, 9.5h, 45 min, 40 mins, 50min"): a call of each one with
+    a digit, as written, from a list of three or more (heldout24 parse-duration-tests, blind: the
+    tests written called one of them, and caught 6 of the check's 9 broken versions)."""
+    if len(target.parameters) != 1:
+        return []
+    calls: list[str] = []
+    for line in item_text.splitlines():
+        parts = re.split(r",\s*|\s+(?:or|and)\s+", line)
+        if len(parts) < 3:
+            continue
+        head = _LIST_START.search(parts[0])
+        first = parts[0][head.end() :] if head else parts[0]
+        parts[0] = first if len(first.split()) <= 2 else first.split()[-1]
+        parts[-1] = _LIST_END.sub("", parts[-1].strip()) if not _LIST_END.fullmatch(parts[-1]) else ""
+        values = [re.sub(r"^(?:or|and)\s+", "", part.strip()).strip("`'\"").strip() for part in parts]
+        run: list[str] = []
+        for value in [*values, ""]:
+            if value and len(value) <= 14 and len(value.split()) <= 2 and re.search(r"\d", value):
+                run.append(value)
+                continue
+            if len(run) >= 3:
+                calls += [c for v in run if (c := f"{target.name}({v!r})") not in calls]
+            run = []
+    return calls[:MAX_LISTED]
 
 
 MAX_DATA_CALLS = 12
