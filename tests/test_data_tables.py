@@ -349,3 +349,51 @@ def test_a_money_column_is_shown_to_the_penny_unless_the_item_asks_it_rounded(ws
         assert money_to_the_cent(kept, said) == kept
     whole = {"where": "True", "columns": [{"header": "Litres", "value": "round(float(row['litres']))"}]}
     assert money_to_the_cent(whole, title) == whole  # not money
+
+
+@needs_sandbox
+def test_code_reads_a_refused_table_through_the_projects_record_maker(ws: Workspace) -> None:
+    """heldout24 glaze-table (Qwen, seen re-run, db08928): "a markdown table of only the glaze firings
+    …: date, peak in °C, and the yield (% of the pieces that came out whole)". Both answers were
+    refused (`firing_yield(row)` on the CSV's dict, `parse_row(row)['pieces']`), and code's retry
+    had no filter ("only" read as a second one). Code now tries the group the item names ("only the
+    glaze firings" is that filter), a column of a field the record maker reads (`peak_c` for "Peak
+    (°C)", the log mixing °C and °F), a function of the made object called through the maker, and
+    a percentage column shown as shares of one times 100."""
+    (ws.root / "data" / "harvests.csv").unlink()
+    (ws.root / "data" / "firings.csv").write_text(
+        "date,kind,peak,pieces,lost\n2026-01-09,bisque,1008C,24,0\n2026-01-13,Glaze,1238 C,18,1\n"
+        "2026-01-24,glost,2262F,16,0\n2026-01-31,raku,905,6,1\n",
+        "utf-8",
+    )
+    (ws.root / "kiln").mkdir()
+    (ws.root / "kiln" / "__init__.py").write_text("", "utf-8")
+    (ws.root / "kiln" / "firings.py").write_text(
+        "from dataclasses import dataclass\n\n"
+        "ALIASES = {'bisque': 'bisque', 'biscuit': 'bisque', 'glaze': 'glaze', 'glost': 'glaze', 'raku': 'raku'}\n\n\n"
+        "@dataclass\nclass Firing:\n    kind: str\n    peak_c: float\n    pieces: int\n    lost: int\n\n\n"
+        "def parse_temperature(text):\n    text = text.strip().lower().replace(' ', '')\n"
+        "    if text.endswith('f'):\n        return round((float(text[:-1]) - 32) * 5 / 9)\n"
+        "    return float(text.rstrip('c'))\n\n\n"
+        "def parse_row(row):\n    \"\"\"One row of the log as a Firing.\"\"\"\n"
+        "    return Firing(ALIASES[row['kind'].strip().lower()], parse_temperature(row['peak']), int(row['pieces']),"
+        " int(row['lost']))\n\n\n"
+        "def firing_yield(firing):\n    \"\"\"The share of the pieces that came out whole.\"\"\"\n"
+        "    return (firing.pieces - firing.lost) / firing.pieces\n",
+        "utf-8",
+    )
+    title = (
+        "Make docs/glaze.md — a markdown table of only the glaze firings from data/firings.csv: date, peak in °C, "
+        "and the yield (% of the pieces that came out whole)"
+    )
+    answer = {"where": "row['kind'] == 'Glaze'", "columns": [
+        {"header": "Date", "value": "row['date']"},
+        {"header": "Peak (°C)", "value": "row['peak']"},
+        {"header": "Yield (% of the pieces that came out whole)", "value": "firing_yield(row)"},
+    ]}  # fmt: skip
+    result, ctx = run(ws, [answer, answer], title)
+    assert result.error is None, result.error
+    page = (ws.root / "docs" / "glaze.md").read_text("utf-8")
+    assert "| 2026-01-13 | 1238.0 | 94.4 |" in page and "| 2026-01-24 | 1239 | 100.0 |" in page, page
+    assert "2026-01-09" not in page and "2026-01-31" not in page
+    assert len(ctx.requests) == 1  # code's retry made it; the model was not asked again

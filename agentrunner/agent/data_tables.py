@@ -125,6 +125,7 @@ class Helper:
     doc: str  # its docstring's first line
     takes: tuple[str, ...] = ()  # the project classes its parameters are (`hydration(feed: Feed)`: Feed)
     returns: str = ""  # the project class it makes of one record (`parse_row(row) -> Feed`), if it is one
+    fields: tuple[str, ...] = ()  # that class's fields (`peak_c`, `pieces`)
 
 
 MAX_HELPERS = 5
@@ -171,7 +172,8 @@ def project_helpers(root: Path, item_text: str, columns: list[str]) -> list[Help
             if returns in classes and len(node.args.args) == 1 and _takes_record(node.args.args[0]):
                 record_fields = ", ".join(classes[returns])
                 shown = (f"{doc[0]} " if doc else "") + (f"({returns}: {record_fields})" if record_fields else "")
-                makers.append(Helper(dotted, node.name, signature, shown.strip(), returns=returns))
+                class_fields = tuple(classes[returns])
+                makers.append(Helper(dotted, node.name, signature, shown.strip(), returns=returns, fields=class_fields))
                 continue
             if any(_takes_many(a) for a in node.args.args):
                 continue  # a function of all the records (or a file), not of one record's values
@@ -330,7 +332,45 @@ def plain_columns(
                     value = f"format_{word}(parse_{word}({value}))"
                 column = {**column, "value": value}
         columns.append(column)
+    return {**answer, "columns": [_through_maker(c, fields, helpers) for c in columns]}
+
+
+def as_percentages(answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer with each column headed as a percentage (``%``, "percent") times 100, to one
+    decimal — tried by code when its table showed shares of one there (heldout24 glaze-table: the
+    project's ``firing_yield`` is a share, the item asks the yield in %)."""
+    columns = [
+        {**column, "value": f"round(100 * ({column.get('value')}), 1)"}
+        if isinstance(column, dict) and re.search(r"%|\bper ?cent", str(column.get("header") or ""), re.I)
+        else column
+        for column in answer.get("columns") or []
+    ]
     return {**answer, "columns": columns}
+
+
+def _through_maker(column: Any, fields: Sequence[str], helpers: Sequence[Helper]) -> Any:
+    """A column as the project's record maker reads it (heldout24 glaze-table, Qwen's answers):
+    ``parse_row(row)['pieces']`` is ``parse_row(row).pieces``; ``firing_yield(row)``, a function of
+    the made object called on the record, is ``firing_yield(parse_row(row))``; and a column headed as
+    a field of the made object that the data has not ("Peak (°C)": ``peak_c``; the log's ``peak`` is
+    written in °C and °F) is ``parse_row(row).peak_c``. One maker only: which would be a guess."""
+    makers = [helper for helper in helpers if helper.returns and helper.fields]
+    if not isinstance(column, dict) or len(makers) != 1:
+        return column
+    maker = makers[0]
+    made = f"{maker.name}(row)"
+    value = str(column.get("value") or "")
+    value = re.sub(rf"\b{maker.name}\(\s*row\s*\)\[\s*['\"](\w+)['\"]\s*\]", rf"{made}.\1", value)
+    takers = [helper.name for helper in helpers if maker.returns in helper.takes]
+    for name in takers:
+        value = re.sub(rf"\b{name}\(\s*row\s*\)", f"{name}({made})", value)
+    header = re.sub(r"\([^()]*\)", " ", str(column.get("header") or "")).lower()
+    words = re.findall(r"[a-z]+", header)
+    own = {f.lower() for f in fields}
+    matching = [f for f in maker.fields if words and f.lower() not in own and f.lower().split("_")[0] == words[0]]
+    if len(words) == 1 and len(matching) == 1 and words[0] in own:
+        value = f"{made}.{matching[0]}"  # "Peak (°C)": the made object's peak_c, not the log's peak
+    return {**column, "value": value} if value != column.get("value") else column
 
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -446,6 +486,6 @@ def render(headers: list[str], rows: list[list[str]]) -> str:
 
 
 __all__ = [
-    "SCHEMA", "Helper", "money_to_the_cent", "numbers_as_numbers", "plain_columns", "project_helpers", "render",
-    "run_table", "salvage", "table_prompt",
+    "SCHEMA", "Helper", "as_percentages", "money_to_the_cent", "numbers_as_numbers", "plain_columns",
+    "project_helpers", "render", "run_table", "salvage", "table_prompt",
 ]  # fmt: skip

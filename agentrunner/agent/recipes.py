@@ -33,6 +33,7 @@ from .changelog import CHANGELOG_FILE, category_named, entry_given, unreleased_s
 from .checks import asks_for_new_tests, asks_for_tests_only, docstrings_problem, named_modules, named_words
 from .data_tables import SCHEMA as TABLE_SCHEMA
 from .data_tables import (
+    as_percentages,
     money_to_the_cent,
     numbers_as_numbers,
     plain_columns,
@@ -626,17 +627,22 @@ class DataTable(Recipe):
             where = filter_where(found, item_text, vocabulary) or answer.get("where")
             plain = plain_columns({**answer, "where": where}, fields, helpers, found)
             tried = numbers_as_numbers(plain, found, helpers)
-            if error is not None and answer and tried != answer:
-                # code's part, tried before the model hears why: the one filter the item states,
-                # the columns named for a field showing it as it is, and a bare number read as one
+            # code's part, tried before the model hears why: the one filter the item states, the
+            # columns named for a field showing it as it is, a bare number read as one — and, when
+            # that table shows a percentage column as shares of one, those times 100
+            for trying in (tried, as_percentages(tried)):
+                if error is None or not answer or trying == answer:
+                    break
                 tried_headers, tried_rows, failed = run_table(
-                    ctx.workspace, source, tried, task_id=ctx.item.id, timeout=60.0, helpers=helpers
+                    ctx.workspace, source, trying, task_id=ctx.item.id, timeout=60.0, helpers=helpers
                 )
                 if failed is None:
                     trial = FileChange(destination, before, render(tried_headers, tried_rows).encode())
                     failed = table_problem([trial], item_text, root)
                 if failed is None:
-                    result.data, headers, rows, error = tried, tried_headers, tried_rows, None
+                    result.data, headers, rows, error = trying, tried_headers, tried_rows, None
+                if failed is None or "shares of one" not in failed:
+                    break
             if error is None:
                 break
         if error is not None:
