@@ -295,3 +295,25 @@ def test_what_introduces_the_list_is_no_clause_to_read() -> None:
     assert IgnoreLines().match(item(title)) is not None
     lines = lines_asked(title, None, "__pycache__/\n")
     assert {".venv/", "build/", "dist/", "*.egg-info/", ".pytest_cache/", ".mypy_cache/", ".env"} <= set(lines)
+
+
+def test_a_file_meant_to_be_in_the_repo_is_kept_and_pycache_is_bytecode(tmp_path: Path) -> None:
+    """heldout25 gitignore-exports (Qwen, blind, cde4bad, ticked WRONG): "… pycache …, and the CSVs
+    the old export command dumped in exports/" / "exports/example.csv is a hand-made sample that's
+    meant to be in the repo though, it has to stay tracked" — "pycache" was no word the recipe knew
+    and "meant to be in the repo" kept nothing, so the loop wrote `exports/` and it was ticked."""
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "example.csv").write_text("date,reading\n", "utf-8")
+    title = (
+        "add a .gitignore: .venv, build/dist/egg-info junk, pycache and the pytest/mypy caches, and the CSVs the "
+        "old export command dumped in exports/"
+    )
+    context = "exports/example.csv is a hand-made sample that's meant to be in the repo though, it has to stay tracked"
+    assert unread_clauses(f"{title}\n{context}") == []
+    assert IgnoreLines().match(item(title, context), tmp_path) is not None
+    lines = lines_asked(f"{title}\n{context}", tmp_path, None)
+    assert "__pycache__/" in lines and lines[-2:] == ["exports/*", "!exports/example.csv"], lines
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    wrong = ".venv\n__pycache__/\n*.py[cod]\n.pytest_cache/\n.mypy_cache/\nbuild/\ndist/\n*.egg-info/\nexports/\n"
+    problem = ignores_problem([FileChange(".gitignore", None, wrong.encode())], f"{title}\n{context}", tmp_path)
+    assert problem is not None and "exports/example.csv" in problem, problem

