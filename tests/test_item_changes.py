@@ -269,6 +269,24 @@ def test_a_major_minor_or_patch_bump_is_semantic_versionings_next_version() -> N
     assert item_problem([bump("0.6.3")], "Bump the version in pyproject.toml", None) is None
 
 
+
+def test_a_release_of_a_kind_cut_moves_the_version(tmp_path: Path) -> None:
+    """heldout25 minor-release (Qwen, blind, cde4bad): "cut the next minor release of bplog" — no
+    "bump", no "version" — was ticked with a compare link added to the changelog, pyproject still
+    1.3.2. Cutting a release of a kind asks for the version to move as much as a bump does."""
+    from agentrunner.agent.checks import item_problem
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "bplog"\nversion = "1.3.2"\n', "utf-8")
+    notes = FileChange("CHANGELOG.md", b"# Changelog\n", b"# Changelog\n\n[1.3.3]: x\n")
+    item = (
+        "cut the next minor release of bplog\nversion is written in a few places, get all of them; the Unreleased "
+        "notes become that version's section in CHANGELOG.md (date: 2026-02-21)"
+    )
+    problem = item_problem([notes], item, tmp_path)
+    assert problem is not None and "still 1.3.2: make it 1.4.0" in problem, problem
+    assert item_problem([notes], "write up the minor release notes", tmp_path) is None
+
+
 def test_a_bump_to_a_version_the_item_names_leaves_the_project_at_it(tmp_path: Path) -> None:
     """heldout24 release-1-0 (Qwen, blind, 95bb3bd): "we're calling it 1.0.0 — bump the version from
     0.9.3 everywhere it's stated" was ticked with a changelog line, pyproject.toml still at 0.9.3."""

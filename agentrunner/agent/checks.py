@@ -1644,7 +1644,13 @@ _BUMP_KIND = re.compile(r"\b(major|minor|patch)\b(?=[^.\n]{0,40}\b(?:version|bum
 _VERSION_NUMBER = re.compile(r"\b\d+\.\d+(?:\.\d+)?\b")
 
 
-_BUMP_VERB = re.compile(r"\b(?:bump|increment|raise|increase|advance)\w*\b.*\bversion\b|\bversion\b.*\bbump", re.I)
+_BUMP_VERB = re.compile(
+    r"\b(?:bump|increment|raise|increase|advance)\w*\b.*\bversion\b|\bversion\b.*\bbump"
+    # "cut the next minor release" (heldout25 minor-release, blind: a changelog link ticked, the
+    # version still 1.3.2): a release of a kind made is the version moved too
+    r"|\b(?:cut|make|do|ship|tag|prepare|publish|roll)\b[^.\n]{0,20}\b(?:next\s+)?(?:major|minor|patch)\s+release\b",
+    re.I,
+)
 
 
 def version_bump_problem(changes: list[FileChange], item_text: str, root: Path | None = None) -> str | None:
