@@ -1261,3 +1261,28 @@ def test_hints_asked_without_the_word_type() -> None:
     assert asks_for_type_hints("pkg/m.py needs hints")
     assert not asks_for_type_hints("add a hint to the error message")
     assert not asks_for_type_hints("the hints in the README are out of date")
+
+
+def test_the_ways_of_writing_an_input_a_docstring_is_asked_for_are_shown() -> None:
+    """heldout25 pressure-docstring (Qwen, blind, cde4bad, ticked WRONG): "Add one: which ways of
+    writing a reading it accepts, what it gives back (which number first), and when it raises" was
+    read as its parenthesis alone, and "takes a string representing a blood pressure reading" passed.
+    The list after "Add one:" is what is asked, and the ways of writing are shown, two at least."""
+    code = "def parse_pressure(text):\n    if '/' not in text:\n        raise ValueError(text)\n    return 1, 2\n"
+    item = (
+        "parse_pressure in bplog/readings.py has no docstring. Add one: which ways of writing a reading it "
+        "accepts, what it gives back (which number first), and when it raises"
+    )
+    documented = functools.partial(with_docstring, code, "):\n")
+    vague = documented(
+        "The `parse_pressure` function in `bplog/readings.py` takes a string representing a blood pressure "
+        "reading and returns a tuple of two integers, systolic first. A `ValueError` is raised if the input "
+        "does not match the expected format."
+    )
+    problem = docstrings_problem([change("bplog/readings.py", code, vague)], item)
+    assert problem is not None and "which ways of writing a reading it accepts" in problem, problem
+    shown = documented(
+        "Read a reading as typed: ``128/82``, ``128-82`` or ``128 over 82``. Returns (systolic, diastolic), "
+        "systolic first. Raises ValueError for anything else."
+    )
+    assert docstrings_problem([change("bplog/readings.py", code, shown)], item) is None

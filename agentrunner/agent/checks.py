@@ -696,7 +696,9 @@ _SAY = re.compile(
     re.IGNORECASE,
 )
 # else what follows "docstring:" ("needs a docstring: which units the weight … are in, …")
-_SAY_AFTER_COLON = re.compile(r"\bdocstring\s*:\s*(?P<rest>[^.\n]{8,})", re.IGNORECASE)
+_SAY_AFTER_COLON = re.compile(
+    r"(?:\bdocstring|\b(?:add|write|give it)\s+one)\s*:\s*(?P<rest>[^.\n]{8,})", re.IGNORECASE
+)
 _DOC_WORDS = {"docstring", "function", "method", "class", "module", "write", "one", "means", "mean", "picks"}
 # "what it returns and how the amount is worked out": the verbs of any docstring request (what is
 # worked out, and from what, is the ``how`` check's)
@@ -733,6 +735,19 @@ _ANSWERS: tuple[tuple[str, frozenset[str], re.Pattern[str], re.Pattern[str] | No
         re.compile(r"\bhappens?\s+(?:when|if)\b|\botherwise\b", re.I),
     ),
     (
+        # "which ways of writing a reading it accepts" (heldout25 pressure-docstring, blind, ticked WRONG:
+        # "takes a string representing a blood pressure reading"): two of them, written out
+        "the ways of writing it that it accepts, shown",
+        frozenset({"way", "format", "form", "spell", "writ"}),
+        re.compile(
+            # two literals: quoted, or in backticks with a digit (a backticked name is no way of writing)
+            r"(?:(['\"])[^'\"\n]{1,24}\1|`[^`\n]{0,24}\d[^`\n]{0,24}`)[\s\S]*?"
+            r"(?:(['\"])[^'\"\n]{1,24}\2|`[^`\n]{0,24}\d[^`\n]{0,24}`)"
+            r"|\b\d[^\s,;()]*\d\b[\s\S]*?\b\d[^\s,;()]*\d\b"
+        ),
+        re.compile(r"\b(?:which|what)\s+(?:ways?|forms?|formats?|spellings?)\b|\bways? (?:of|to) writ", re.I),
+    ),
+    (
         "the order it works in",
         frozenset({"order"}),
         re.compile(r"\b(?:order\w*|sort\w*|ascending|descending|oldest|newest|earliest|latest|in turn)\b", re.I),
@@ -750,7 +765,12 @@ def _unsaid(node: ast.AST, item_text: str) -> str | None:
     heldout4 percentile-docstring: "(what p means, how it picks a value between two samples)"
     got "Percentile in the given sequence of values." and was ticked."""
     plain = _BACKTICKED.sub(" ", item_text)
-    asked = _SAY.search(plain) or _SAY_AFTER_COLON.search(plain)
+    asked = _SAY.search(plain)
+    listed = _SAY_AFTER_COLON.search(plain)
+    if listed and (asked is None or (asked.group("paren") and listed.start("rest") <= asked.start() < listed.end())):
+        # "Add one: which ways …, what it gives back (which number first), and when it raises": the
+        # list, not its parenthesis alone (heldout25 pressure-docstring, blind, ticked WRONG)
+        asked = listed
     if asked is None or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return None
     clause = (asked.groupdict().get("paren") or asked.group("rest")).strip()
