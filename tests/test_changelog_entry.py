@@ -323,3 +323,16 @@ def test_an_entry_copied_from_an_older_release_is_refused() -> None:
     new = before.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n- `water` stops on an unknown plant.\n")
     assert repeated_entry_problem([FileChange("CHANGELOG.md", before.encode(), new.encode())]) is None
     assert repeated_entry_problem([FileChange("notes.md", before.encode(), copied.encode())]) is None  # no changelog
+
+
+def test_a_name_in_an_aside_is_no_part_of_the_change(ws: Workspace) -> None:
+    """heldout25 changelog-export-removed (Qwen, blind, cde4bad): "changelog: I took the `export` command
+    out (nobody used it, the GP just reads `bplog category` off my phone) — needs a line under
+    Unreleased" — "`export` command removed." was refused twice for not naming `bplog category`."""
+    title = (
+        "changelog: I took the `export` command out (nobody used it, the GP just reads `bplog category` off my "
+        "phone) — needs a line under Unreleased"
+    )
+    refusals = entry_refusals(ws, title)
+    assert refusals("Removed the `export` command, which nobody used.") == []
+    assert refusals("Reports print the totals again.")

@@ -996,6 +996,15 @@ _CHANGELOG_HEAD = re.compile(
 )
 
 
+def _aside_names_kept(aside: re.Match[str]) -> str:
+    """A parenthesis of an item, kept only where it names what to use instead ("(use `--file`, it
+    goes away in 3.0)"); an aside about something else ("(the GP just reads `bplog category`)") goes."""
+    text = aside.group(0)
+    if re.search(r"\b(?:use|instead|replac\w*|now|switch\w*)\b|→|->", text, re.IGNORECASE):
+        return text
+    return " "
+
+
 class ChangelogEntry(Recipe):
     """``Add a CHANGELOG entry …`` (or "the CHANGELOG is missing X — add it"): the model writes
     the entry and picks its category (one JSON answer; none when the item spells both out, "→
@@ -1095,9 +1104,14 @@ class ChangelogEntry(Recipe):
         return result
 
     def validators(self, step: StepSpec) -> list[Validator]:
+        # a name in an aside is no part of the change: "I took the `export` command out (nobody used
+        # it, the GP just reads `bplog category` off my phone)" (heldout25 changelog-export-removed,
+        # blind: both entries refused for not naming `bplog category`)
+        # ("use `--file` instead" in one is: heldout22 changelog-csv-deprecated)
+        said_plainly = re.sub(r"\([^()]*\)", _aside_names_kept, step.instruction)
         quoted = [
             token
-            for token in _BACKTICKED.findall(step.instruction)
+            for token in _BACKTICKED.findall(said_plainly)
             if token not in mentioned_paths(step.instruction) and token not in CHANGELOG_CATEGORIES
         ]
 
