@@ -1,0 +1,3 @@
+"""bplog: a home blood-pressure diary."""
+
+__version__ = "1.3.2"

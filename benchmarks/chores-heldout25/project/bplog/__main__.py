@@ -1,0 +1,3 @@
+from bplog.cli import main
+
+raise SystemExit(main())
