@@ -29,6 +29,8 @@ CHANGE = [
     # heldout24 bisque-underfired-bug (blind): read as a question; the model's no-op was not sent back
     "`kilnlog check` reports every bisque as underfired by 200+ degrees, which is nonsense — the bisques were fine",
     "the totals `report` prints for March are wrong",
+    # heldout25 parse-date-tests (blind): no verb, read as a question; the tests move was not made
+    "tests for parse_date (bplog/readings.py) — it's only ever tested by accident through load_readings",
 ]
 ANSWER = [
     "List the TODO comments in the code",

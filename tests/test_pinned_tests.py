@@ -411,6 +411,15 @@ def test_the_values_an_item_lists_are_called_and_pinned_and_a_units_number_meets
         "parse_duration('11h')", "parse_duration('45 min')", "parse_duration('40 mins')", "parse_duration('50min')"
     ]  # fmt: skip
     assert listed_calls(target, "write tests for parse_duration: it reads hours and minutes") == []
+    # heldout25 parse-date-tests: three-word values, an aside after one
+    dates = "it has to cope with what I type: 2026-02-02, 03/02/2026 (day first!), 5 Feb 2026, 11 February 2026"
+    assert listed_calls(target, dates) == [
+        "parse_duration('2026-02-02')", "parse_duration('03/02/2026')", "parse_duration('5 Feb 2026')",
+        "parse_duration('11 February 2026')",
+    ]  # fmt: skip
+    from agentrunner.agent.checks import asks_for_tests_only
+
+    assert asks_for_tests_only("tests for parse_date (bplog/readings.py) — it's only ever tested by accident\n" + dates)
     bounds = boundary_calls(target, listed)
     assert {"parse_duration('60 min')", "parse_duration('0 min')", "parse_duration('61 min')"} <= set(bounds)
     run = run_calls(ws, target, listed + bounds, task_id="t", timeout=60)

@@ -1505,6 +1505,9 @@ _TESTS_ASKED = re.compile(
     # the loop changed the docstring and it was ticked); not "get the tests passing", "want the tests green"
     # "nothing tests parse_rise (leaven/feeds.py) — give it a proper set of tests" (heldout21, blind: not read)
     r"|\bnothing\s+tests\s+(?:`[^`\n]+`|[A-Za-z_]\w*_\w+|[A-Za-z_]\w*\(\))"
+    # "tests for parse_date (bplog/readings.py) — it's only ever tested by accident" (heldout25, blind:
+    # no verb, read as a question)
+    r"|^\s*(?:(?:some|more|proper|unit|pytest|real)\s+)*tests?\s+for\b"
     r"|\b(?:give|provide|want|wants|get|deserves?)\s+(?:[\w'-]+\s+){0,5}?(?:unit\s+|pytest\s+)?tests\b"
     r"(?!\s+(?:pass\w*|green|run\w*|fail\w*|to\s+pass|still|again|back))",
     re.IGNORECASE,

@@ -206,7 +206,8 @@ _BEHAVIOUR = re.compile(
 # some", no name quoted) was read as a question, and ticked with nothing written
 _TESTS_TO_WRITE = re.compile(
     r"\b(?:write|add|create)\s+(?:[\w-]+\s+){0,2}tests?\b"
-    r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b[^.\n]{0,40}\b(?:write|add)\s+(?:some|a few|them|one)\b",
+    r"|\b(?:no|zero)\s+(?:unit\s+)?tests\b[^.\n]{0,40}\b(?:write|add)\s+(?:some|a few|them|one)\b"
+    r"|^\s*(?:(?:some|more|proper|unit|pytest|real)\s+)*tests?\s+for\b",  # "tests for parse_date (…)"
     re.IGNORECASE,
 )
 

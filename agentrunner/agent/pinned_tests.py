@@ -903,12 +903,13 @@ def listed_calls(target: Target, item_text: str) -> list[str]:
             continue
         head = _LIST_START.search(parts[0])
         first = parts[0][head.end() :] if head else parts[0]
-        parts[0] = first if len(first.split()) <= 2 else first.split()[-1]
+        parts[0] = first if len(first.split()) <= 3 else first.split()[-1]
         parts[-1] = _LIST_END.sub("", parts[-1].strip()) if not _LIST_END.fullmatch(parts[-1]) else ""
+        parts = [re.sub(r"\([^()]*\)", " ", part) for part in parts]  # "03/02/2026 (day first!)"
         values = [re.sub(r"^(?:or|and)\s+", "", part.strip()).strip("`'\"").strip() for part in parts]
         run: list[str] = []
         for value in [*values, ""]:
-            if value and len(value) <= 14 and len(value.split()) <= 2 and re.search(r"\d", value):
+            if value and len(value) <= 18 and len(value.split()) <= 3 and re.search(r"\d", value):
                 run.append(value)
                 continue
             if len(run) >= 3:
