@@ -317,3 +317,7 @@ def test_a_file_meant_to_be_in_the_repo_is_kept_and_pycache_is_bytecode(tmp_path
     wrong = ".venv\n__pycache__/\n*.py[cod]\n.pytest_cache/\n.mypy_cache/\nbuild/\ndist/\n*.egg-info/\nexports/\n"
     problem = ignores_problem([FileChange(".gitignore", None, wrong.encode())], f"{title}\n{context}", tmp_path)
     assert problem is not None and "exports/example.csv" in problem, problem
+    # the hand solution: the CSVs of exports/ ignored, the sample kept (refused offline before: a folder
+    # whose every file is kept was sampled as exports/sample.txt)
+    right = wrong.replace("exports/\n", "exports/*.csv\n!exports/example.csv\n")
+    assert ignores_problem([FileChange(".gitignore", None, right.encode())], f"{title}\n{context}", tmp_path) is None

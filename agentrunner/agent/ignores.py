@@ -189,7 +189,13 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
             samples = [path.relative_to(root).as_posix() for path in inside] if root is not None else []
             # not a file the item keeps in git: "beta/ … beta/README.md stays tracked" (heldout20)
             kept = kept_files(item_text, root) if kept is None else kept
+            inside_kept = [sample for sample in samples if sample in kept]
             samples = [sample for sample in samples if sample not in kept][:10]
+            if not samples and inside_kept:
+                # every file there is kept (exports/example.csv, "meant to be in the repo"): a new one of
+                # their kind is what the pattern must ignore (heldout25 gitignore-exports' hand solution,
+                # `exports/*.csv`, was refused for not ignoring exports/sample.txt)
+                samples = [pattern + "sample" + PurePosixPath(inside_kept[0]).suffix]
         elif pattern.endswith("/") and "*" not in pattern:
             samples = [f"{pattern}sample.txt"]
         else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
