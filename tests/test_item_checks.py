@@ -1286,3 +1286,12 @@ def test_the_ways_of_writing_an_input_a_docstring_is_asked_for_are_shown() -> No
         "systolic first. Raises ValueError for anything else."
     )
     assert docstrings_problem([change("bplog/readings.py", code, shown)], item) is None
+    # the seen re-run: two of the three ways the code's own pattern spells out, the dash left out
+    pattern = "import re\n\n_PRESSURE = re.compile(r'(\\d+)\\s*(?:/|-|over)\\s*(\\d+)')\n\n\n"
+    reads = pattern + code.replace("if '/' not in text:", "if not _PRESSURE.match(text):")
+    two = with_docstring(reads, "(text):\n", "Reads '120/80' or '120 over 80'. Returns (systolic, diastolic), "
+                         "systolic first. Raises ValueError otherwise.")
+    problem = docstrings_problem([change("bplog/readings.py", reads, two)], item)
+    assert problem is not None and "not `-`" in problem, problem
+    three = two.replace("or '120 over 80'", "'120-80' or '120 over 80'")
+    assert docstrings_problem([change("bplog/readings.py", reads, three)], item) is None

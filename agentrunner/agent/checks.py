@@ -680,6 +680,7 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
                 or _raises_made_up(definitions[wanted[0]])
                 or _rounding_misstated(definitions[wanted[0]], after)
                 or _constants_unsaid(definitions[wanted[0]], after, item_text)
+                or _forms_unshown(definitions[wanted[0]], after, item_text)
             )
             if problem:
                 return f"{change.path}: the docstring of {wanted[0]} {problem}"
@@ -829,6 +830,40 @@ _RANGE_SAID = re.compile(
     rf"{_NUMBER_WORD}\s*(?:to|and|through|-|–|—|\.\.|,)\s*{_NUMBER_WORD}|\b(?:between|from)\b[^.\n]{{0,40}}\d",
     re.IGNORECASE,
 )
+
+
+_FORMS_ASKED = re.compile(r"\b(?:which|what)\s+(?:ways?|forms?|formats?|spellings?)\b|\bways? (?:of|to) writ", re.I)
+_ALTERNATION = re.compile(r"\((?:\?:)?((?:[^()|\\]|\\.)+(?:\|(?:[^()|\\]|\\.)+)+)\)")
+
+
+def _forms_unshown(node: ast.AST, tree: ast.Module, item_text: str) -> str | None:
+    """Asked "which ways of writing a reading it accepts", a docstring shows each of the ways the
+    function's own pattern spells out — the plain alternatives of a regex it reads (``(?:/|-|over)``):
+    heldout25 pressure-docstring (Qwen, seen re-run) showed '120/80' and '120 over 80', not the dash."""
+    if not _FORMS_ASKED.search(item_text) or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    patterns = [
+        call.args[0].value
+        for statement in tree.body
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id in read for t in statement.targets)
+        and isinstance(call := statement.value, ast.Call)
+        and call.args
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    ]
+    doc = ast.get_docstring(node) or ""
+    for pattern in patterns:
+        for group in _ALTERNATION.findall(pattern):
+            options = [re.sub(r"\\(.)", r"\1", option) for option in group.split("|")]
+            if not all(re.fullmatch(r"[\w/ .,:-]{1,8}", option) for option in options):
+                continue  # not plain spellings: a regex of its own
+            missing = [o for o in options if not re.search(rf"\d\s*{re.escape(o)}\s*\d|\b{re.escape(o)}\b", doc)]
+            if missing:
+                shown = ", ".join(f"`{o}`" for o in missing)
+                return f"does not show every way of writing it the code accepts: not {shown}; give an example of each"
+    return None
 
 
 def _range_unsaid(node: ast.AST, item_text: str) -> str | None:
