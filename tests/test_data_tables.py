@@ -37,6 +37,13 @@ needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no san
 
 
 
+def package_module(root: Path, path: str, source: str) -> None:
+    """A module of a package of the project (``kiln/firings.py``), its ``__init__.py`` beside it."""
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).parent.joinpath("__init__.py").touch()
+    (root / path).write_text(source, "utf-8")
+
+
 @pytest.fixture
 def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
     (isolated_home / "ws" / "data").mkdir(parents=True)
@@ -98,14 +105,13 @@ def test_the_projects_own_formula_is_shown_and_callable(ws: Workspace) -> None:
     uses" — not shown the project's `abv`, the model wrote `float(row['og']) * 100`. The functions
     the item's words name or that take the data's columns, and their module's parsers, are shown
     and callable by name; functions of all the records (`load(path)`, `total(rows)`) are not."""
-    (ws.root / "hives").mkdir()
-    (ws.root / "hives" / "__init__.py").write_text("", "utf-8")
-    (ws.root / "hives" / "weights.py").write_text(
+    package_module(
+        ws.root,
+        "hives/weights.py",
         "def parse_lb(text: str) -> float:\n    \"\"\"A weight in pounds, '12.5' or '12.5lb'.\"\"\"\n"
         "    return float(text.removesuffix('lb'))\n\n\ndef kilos(weight_lb: float) -> float:\n"
         "    \"\"\"Pounds to kilograms.\"\"\"\n    return weight_lb * 0.45359237\n\n\n"
         "def total(rows: list[dict]) -> float:\n    return 0.0\n\n\ndef load(path):\n    return []\n",
-        "utf-8",
     )
     title = ITEM + ", in kilos the way hives works them out"
     found = project_helpers(ws.root, title, ["date", "hive", "weight_lb"])
@@ -263,9 +269,9 @@ def test_a_table_of_project_objects_the_log_is_named_by_its_word(ws: Workspace) 
         "utf-8",
     )
     (ws.root / "data" / "harvests.csv").unlink()
-    (ws.root / "leaven").mkdir()
-    (ws.root / "leaven" / "__init__.py").write_text("", "utf-8")
-    (ws.root / "leaven" / "feeds.py").write_text(
+    package_module(
+        ws.root,
+        "leaven/feeds.py",
         "from dataclasses import dataclass\n\n\n@dataclass\nclass Feed:\n    flour_g: float\n    water_g: float\n"
         "    rise: float\n\n\ndef parse_grams(text: str) -> float:\n    text = text.strip()\n"
         "    return float(text[:-2]) * 1000 if text.endswith('kg') else float(text)\n\n\n"
@@ -274,7 +280,6 @@ def test_a_table_of_project_objects_the_log_is_named_by_its_word(ws: Workspace) 
         "    return Feed(parse_grams(row['flour_g']), parse_grams(row['water_g']), parse_rise(row['rise']))\n\n\n"
         "def hydration(feed: Feed) -> int:\n    \"\"\"Water as a percentage of the flour.\"\"\"\n"
         "    return round(feed.water_g / feed.flour_g * 100)\n",
-        "utf-8",
     )
     title = "docs/feeds.md with a Markdown table of every feed in the log\ncolumns: when, hydration %, rise"
     found = recipe_for(item(title), ws.root)
@@ -305,15 +310,14 @@ def test_an_unannotated_project_object_is_made_by_the_function_returning_it(ws: 
     project class makes that class; a parameter named as the class in snake case takes it."""
     (ws.root / "data" / "firings.csv").write_text("date,pieces,lost\n2026-01-09,24,0\n2026-01-13,18,1\n", "utf-8")
     (ws.root / "data" / "harvests.csv").unlink()
-    (ws.root / "kiln").mkdir()
-    (ws.root / "kiln" / "__init__.py").write_text("", "utf-8")
-    (ws.root / "kiln" / "firings.py").write_text(
+    package_module(
+        ws.root,
+        "kiln/firings.py",
         "from dataclasses import dataclass\n\n\n@dataclass\nclass KilnFiring:\n    pieces: int\n    lost: int\n\n\n"
         "def parse_row(row):\n    \"\"\"One CSV row as a firing.\"\"\"\n    if not row['pieces']:\n"
         "        raise ValueError(row)\n    return KilnFiring(int(row['pieces']), int(row['lost']))\n\n\n"
         "def firing_yield(kiln_firing):\n    \"\"\"The share of the pieces that came out whole.\"\"\"\n"
         "    return (kiln_firing.pieces - kiln_firing.lost) / kiln_firing.pieces\n",
-        "utf-8",
     )
     title = "docs/yields.md: a markdown table of the firings in data/firings.csv: date, pieces and the yield"
     helpers = project_helpers(ws.root, title, ["date", "pieces", "lost"])
@@ -366,9 +370,9 @@ def test_code_reads_a_refused_table_through_the_projects_record_maker(ws: Worksp
         "2026-01-24,glost,2262F,16,0\n2026-01-31,raku,905,6,1\n",
         "utf-8",
     )
-    (ws.root / "kiln").mkdir()
-    (ws.root / "kiln" / "__init__.py").write_text("", "utf-8")
-    (ws.root / "kiln" / "firings.py").write_text(
+    package_module(
+        ws.root,
+        "kiln/firings.py",
         "from dataclasses import dataclass\n\n"
         "ALIASES = {'bisque': 'bisque', 'biscuit': 'bisque', 'glaze': 'glaze', 'glost': 'glaze', 'raku': 'raku'}\n\n\n"
         "@dataclass\nclass Firing:\n    kind: str\n    peak_c: float\n    pieces: int\n    lost: int\n\n\n"
@@ -380,7 +384,6 @@ def test_code_reads_a_refused_table_through_the_projects_record_maker(ws: Worksp
         " int(row['lost']))\n\n\n"
         "def firing_yield(firing):\n    \"\"\"The share of the pieces that came out whole.\"\"\"\n"
         "    return (firing.pieces - firing.lost) / firing.pieces\n",
-        "utf-8",
     )
     title = (
         "Make docs/glaze.md — a markdown table of only the glaze firings from data/firings.csv: date, peak in °C, "
