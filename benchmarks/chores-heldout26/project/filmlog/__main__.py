@@ -1,0 +1,5 @@
+import sys
+
+from filmlog.cli import main
+
+sys.exit(main())
