@@ -1,0 +1,3 @@
+"""saillog: the logbook of a small cruising yacht."""
+
+__version__ = "1.6.2"

@@ -1,0 +1,3 @@
+from saillog.cli import main
+
+raise SystemExit(main())
