@@ -400,3 +400,26 @@ def test_code_reads_a_refused_table_through_the_projects_record_maker(ws: Worksp
     assert "| 2026-01-13 | 1238.0 | 94.4 |" in page and "| 2026-01-24 | 1239 | 100.0 |" in page, page
     assert "2026-01-09" not in page and "2026-01-31" not in page
     assert len(ctx.requests) == 1  # code's retry made it; the model was not asked again
+
+
+@needs_sandbox
+def test_a_time_of_day_is_codes_filter_when_the_models_is_refused(ws: Workspace) -> None:
+    """heldout25 evening-table (blind): "the evening readings (taken after noon)" — Qwen's `where`
+    was a date range. The gate refuses its table (one of the two readings after noon), and code's
+    retry states the time of day with the model's columns; a reading with no time is not kept."""
+    log = "date,time,bp\n2026-02-02,07:15,128/82\n2026-02-02,21:40,134/85\n2026-02-03,,126/80\n2026-02-14,7pm,131/84\n"
+    (ws.root / "data" / "readings.csv").write_text(log, "utf-8")
+    title = "docs/evening.md: the evening readings (taken after noon) from data/readings.csv as a table: date, bp"
+    dates = {
+        "where": "row['date'] >= '2026-02-14'",
+        "columns": [{"header": "Date", "value": "row['date']"}, {"header": "BP", "value": "row['bp']"}],
+    }
+    recipe, params = recipe_for(item(title), ws.root) or (None, {})
+    assert isinstance(recipe, DataTable)  # not the whole file's table: code states a filter
+    (step,) = recipe.plan(item(title), params)
+    ctx = AnswersContext(ws, [json.dumps(dates)], title)
+    result = recipe.act(ctx, step)
+    assert result.error is None, result.error
+    assert len(ctx.requests) == 1
+    page = (ws.root / "docs" / "evening.md").read_text("utf-8")
+    assert [line.strip("| ").split(" | ")[0] for line in page.splitlines()[2:]] == ["2026-02-02", "2026-02-14"]

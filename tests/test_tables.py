@@ -139,6 +139,50 @@ def test_the_columns_an_item_lists_are_read_from_its_table_line() -> None:
     assert asked_columns("Write docs/x.md — id, name and size") == []  # no table asked
 
 
+def test_a_column_said_as_a_question_is_listed_and_named_by_its_noun() -> None:
+    """heldout26 pushed-table (Qwen, blind, 3cd98d2, ticked WRONG): "… with the date, the film, the EI
+    and how many stops of push" — five words were no column, so no list was read: the whole-CSV
+    recipe wrote all 15 rolls with the file's own columns, and the gate had no column to miss."""
+    item = (
+        "Put together docs/pushed.md: a Markdown table of the rolls in data/rolls.csv that I pushed (shot at an EI "
+        "above the film's box speed), with the date, the film, the EI and how many stops of push"
+    )
+    assert asked_columns(item) == ["date", "the film", "the EI", "how many stops of push"]
+    whole = [["date", "film", "ei", "developer", "dev_time"], ["2026-01-10", "HP5+", "400", "D-76 1+1", "13:00"]]
+    assert "'how many stops of push'" in (columns_problem(whole, item) or "")
+    stops = [["Date", "Film", "EI", "Stops"], ["2026-01-17", "Ilford HP5 Plus", "800", "+1"]]
+    assert columns_problem(stops, item) is None
+    assert columns_problem([["Day", "Count"], ["Mon", "3"]], "a table with day, count and hive") is not None
+    # the hand table: two more columns, one made ("box speed") — a reviewer's help, not the CSV's columns
+    fields = ["date", "film", "ei", "developer", "dev_time", "temp", "notes"]
+    helped = [["Date", "Film", "EI", "Box speed", "Developer", "Stops"], ["1-17", "HP5", "800", "400", "D-76", "+1"]]
+    assert columns_problem(helped, item, fields) is None
+    assert columns_problem(helped, item) is not None  # no data file named: as before
+    dumped = [["Date", "Film", "EI", "Developer", "Notes", "Stops"], ["2026-01-17", "HP5", "800", "D-76", "", "+1"]]
+    assert "('developer', 'notes')" in (columns_problem(dumped, item, fields) or "").lower()
+    assert asked_columns("a table with the date, the hive and the weight of honey in pounds today") == []
+
+
+def test_a_column_with_its_unit_a_glue_word_column_and_words_keeping_records_out() -> None:
+    """heldout27 sailed-table (Qwen, blind, d18d089, ticked WRONG): "a Markdown table of every passage
+    made under sail alone … — date, from, to, distance in nm and the average speed in knots / motor
+    and motorsail legs stay out" — "the average speed in knots" was five words, so no column list;
+    "alone" and "stay out" kept nothing out: the whole-CSV recipe wrote every passage."""
+    from agentrunner.agent.tables import keeps_some
+
+    item = (
+        "docs/under-sail.md: a Markdown table of every passage made under sail alone, from data/passages.csv — "
+        "date, from, to, distance in nm and the average speed in knots\n"
+        "  The rig column is spelled all sorts of ways; motor and motorsail legs stay out."
+    )
+    assert asked_columns(item) == ["date", "from", "to", "distance in nm", "the average speed in knots"]
+    assert keeps_some(item) and keeps_some("the rides with the club alone") and not keeps_some("every ride")
+    whole = [["date", "from", "to", "distance", "time", "rig"], ["4-04", "Hamble", "Cowes", "9.5 nm", "2h40", "s"]]
+    assert "'the average speed in knots'" in (columns_problem(whole, item) or "")
+    hand = [["Date", "From", "To", "Distance (nm)", "Avg speed (kn)"], ["2026-04-04", "Hamble", "Cowes", "9.5", "3.6"]]
+    assert columns_problem(hand, item) is None
+
+
 def test_the_csv_recipe_leaves_a_table_with_listed_columns_to_the_general_loop() -> None:
     recipe = CsvTable()
     item = ItemInfo(id="1", title=RUNS_ITEM.removeprefix("- [ ] "), context="", tags=[], file="tasks/todo.md")
@@ -394,8 +438,12 @@ def test_a_table_of_some_records_with_four_word_columns_goes_to_the_data_table_r
     no_columns = ItemInfo(id="2", title=title, context="", tags=[], file="tasks/todo.md")
     assert CsvTable().match(no_columns, tmp_path) is None  # the filter alone says: not the whole file
     assert DataTable().match(item, tmp_path) == {"source": "data/roasts.csv", "destination": "docs/guji.md"}
-    # on the same line as the table, four words still read as prose, not a column
-    assert asked_columns("docs/x.md: a table of data/x.csv with the date, the hive, the weight in kilograms") == []
+    # on the same line as the table, four words still read as prose, not a column — but an article and a
+    # unit are no words of a column's ("the weight in kilograms" is one: heldout27 sailed-table)
+    assert asked_columns("docs/x.md: a table of data/x.csv with the date, the hive, what the weather was like") == []
+    assert asked_columns("docs/x.md: a table of data/x.csv with the date, the hive, the weight in kilograms") == [
+        "date", "the hive", "the weight in kilograms"
+    ]  # fmt: skip
 
 
 CLIMBS = (
