@@ -215,7 +215,7 @@ def entry_refusals(ws: Workspace, title: str, context: str = "") -> Callable[[st
     (step,) = recipe.plan(item(title, context), params)
 
     def refusals(entry: str) -> list[str]:
-        answer = json.dumps({"category": "Fixed", "entry": entry})
+        answer = json.dumps({"category": params.get("category") or "Fixed", "entry": entry})
         result = recipe.act(AnswersContext(ws, [answer], title), step)
         (ws.root / "CHANGELOG.md").write_text(CHANGELOG, "utf-8")
         return [c.detail for c in (check(result, ws.root) for check in recipe.validators(step)) if not c.ok]
@@ -336,3 +336,35 @@ def test_a_name_in_an_aside_is_no_part_of_the_change(ws: Workspace) -> None:
     refusals = entry_refusals(ws, title)
     assert refusals("Removed the `export` command, which nobody used.") == []
     assert refusals("Reports print the totals again.")
+
+
+@pytest.mark.parametrize(
+    ("text", "implied"),
+    [
+        # heldout27 changelog-km-deprecated (Qwen, blind, d18d089): the model answered "Removed", ticked WRONG
+        ("Changelog: `season --km` is on its way out — it still works for now, but it goes in 2.0", "Deprecated"),
+        ("CHANGELOG.md: note that `check --fahrenheit` is deprecated in favour of `--units f`", "Deprecated"),
+        ("changelog: `--csv` will be removed in 3.0, use `--file`", "Deprecated"),
+        ("changelog: I took the `export` command out (nobody used it)", None),  # gone now: Removed
+        ("changelog: `export` is removed (deprecated since 1.2)", None),
+        ("CHANGELOG: under Changed — `--csv` is deprecated", None),  # a category named: that one
+        ("changelog line for the streaks fix", None),
+    ],
+)
+def test_a_feature_that_still_works_and_goes_later_is_deprecated(text: str, implied: str | None) -> None:
+    from agentrunner.agent.changelog import category_implied
+
+    assert category_implied(text) == implied
+
+
+def test_an_entry_for_a_deprecation_is_under_deprecated_and_the_recipe_asks_for_it() -> None:
+    from agentrunner.agent.changelog import deprecation_problem
+
+    title = "Changelog: `season --km` is on its way out — it still works for now, but it goes in 2.0"
+    found = recipe_for(item(title))
+    assert found is not None and found[0].name == "changelog-entry" and found[1]["category"] == "Deprecated"
+    removed = with_entry(CHANGELOG, "Removed", "`season --km` goes in 2.0.")
+    problem = deprecation_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), removed.encode())], title)
+    assert problem and "under 'Removed'" in problem and "Deprecated" in problem
+    deprecated = with_entry(CHANGELOG, "Deprecated", "`season --km`; it goes in 2.0.")
+    assert deprecation_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), deprecated.encode())], title) is None

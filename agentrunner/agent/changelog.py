@@ -6,6 +6,7 @@ a changelog wrote no-op edit blocks and whole-file rewrites (held-out chore chan
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from pathlib import PurePosixPath
@@ -88,7 +89,72 @@ def _joined(original: str, lines: list[str]) -> str:
     return newline.join(lines) + (newline if original.endswith("\n") or not original else "")
 
 
-__all__ = ["CATEGORIES", "NEW_CHANGELOG", "category_named", "entry_given", "unreleased_section", "with_entry"]
+# a release's heading ("## [1.3.2] - 2026-01-28", "## 1.3.0 - 2025-09-14"), its version the first group
+_RELEASE = re.compile(r"^##[ \t]+\[?v?(\d+(?:\.\d+){1,2})\]?")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LINK = re.compile(r"^\[([^\]]+)\]:[ \t]*(\S+)[ \t]*$")
+
+
+def has_unreleased_entries(text: str) -> bool:
+    """Whether the changelog's Unreleased section lists anything to release."""
+    section = unreleased_section(text) or ""
+    return any(_BULLET.match(line.strip()) for line in section.splitlines()[1:])
+
+
+def released(text: str, new: str, day: str) -> str | None:
+    """``text`` with its Unreleased notes made release ``new``'s section dated ``day`` (ISO), as
+    Keep a Changelog cuts a release: an empty Unreleased heading stays above the new section, whose
+    heading is written like the last release's ("## [1.3.2] - 2026-01-28" → "## [1.4.0] - …"), and a
+    compare link ``[Unreleased]: …/compare/v1.3.2...HEAD`` moves on to the new tag, with the new
+    release's link under it. None when there is no Unreleased section or it lists nothing.
+    Every other line stays as it was."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if _UNRELEASED.match(line)), None)
+    if start is None or not has_unreleased_entries(text):
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if _SECTION.match(lines[i])), len(lines))
+    last = next((line for line in lines[end:] if _RELEASE.match(line)), None)
+    if last is not None:
+        found = _RELEASE.match(last)
+        assert found is not None
+        heading = last[: found.start(1)] + new + last[found.end(1) :]
+        heading = _ISO_DAY.sub(day, heading, count=1) if _ISO_DAY.search(heading) else f"{heading} - {day}"
+    else:
+        heading = f"## [{new}] - {day}" if "[" in lines[start] else f"## {new} - {day}"
+    body = lines[start + 1 : end]
+    out = [*lines[: start + 1], "", heading, *(body if body and not body[0].strip() else ["", *body]), *lines[end:]]
+    for index, line in enumerate(out):
+        link = _LINK.match(line)
+        if link is None or link.group(1).lower() != "unreleased":
+            continue
+        url = link.group(2)
+        tag = re.search(rf"(?<![\w.])(v?){re.escape(_last_version(lines[end:]) or '')}(?!\.?\d)", url)
+        if tag is None or not url.endswith("HEAD") or not _last_version(lines[end:]):
+            break  # a link this cannot read stays as it was
+        new_tag = f"{tag.group(1)}{new}"
+        out[index] = f"[{link.group(1)}]: {url[: tag.start()]}{new_tag}{url[tag.end() :]}"
+        out.insert(index + 1, f"[{new}]: {url[: tag.start()]}{tag.group(0)}{url[tag.end() : -len('HEAD')]}{new_tag}")
+        break
+    return _joined(text, out)
+
+
+def _last_version(lines: list[str]) -> str | None:
+    found = next((m for line in lines if (m := _RELEASE.match(line))), None)
+    return found.group(1) if found else None
+
+
+__all__ = [
+    "CATEGORIES",
+    "NEW_CHANGELOG",
+    "category_implied",
+    "category_named",
+    "deprecation_problem",
+    "entry_given",
+    "has_unreleased_entries",
+    "released",
+    "unreleased_section",
+    "with_entry",
+]
 
 
 # a changelog by its file name: CHANGELOG.md, CHANGES.rst, HISTORY.txt, NEWS
@@ -117,4 +183,55 @@ def repeated_entry_problem(changes: list[FileChange]) -> str | None:
         copied = next((entry for entry in added if entry in before), None)
         if copied is not None:
             return f"{change.path}: the new entry repeats one it has ('{copied}'): write what the item says changed"
+    return None
+
+
+# a feature said to go later, which still works: Keep a Changelog's "Deprecated" ("`season --km`
+# is on its way out — it still works for now, but it goes in 2.0": heldout27 changelog-km-deprecated,
+# blind, ticked WRONG under "Removed")
+_DEPRECATION = re.compile(
+    r"\bdeprecat\w*|\bon (?:its|their) way out\b|\bstill works?\b[^.\n]{0,60}?\b(?:but|until|for now)\b"
+    r"|\b(?:goes|going) away\b|\bgoes in (?:v?\d|the next)|\b(?:will|to) be (?:removed|dropped)\b|\bphas\w+ out\b",
+    re.IGNORECASE,
+)
+# ... unless it is gone now ("`export` is removed (deprecated since 1.2)")
+_GONE_NOW = re.compile(
+    r"\b(?:is|was|has been|have been|got|are) (?:now )?(?:removed|dropped|deleted|gone)\b|\btook\b[^.\n]{0,40}\bout\b"
+    r"|\bno longer (?:works?|exists?|available)\b",
+    re.IGNORECASE,
+)
+
+
+def category_implied(item_text: str) -> str | None:
+    """The category an item's words imply when it names none: "Deprecated" for a feature said to
+    be on its way out that still works."""
+    if category_named(item_text) is None and _DEPRECATION.search(item_text) and not _GONE_NOW.search(item_text):
+        return "Deprecated"
+    return None
+
+
+def deprecation_problem(changes: list[FileChange], item_text: str) -> str | None:
+    """A changelog entry for a feature the item says still works and goes later, put under another
+    category than "Deprecated" (heldout27 changelog-km-deprecated: under "Removed")."""
+    if category_implied(item_text) != "Deprecated":
+        return None
+    for change in changes:
+        if change.after is None or not CHANGELOG_FILE.match(PurePosixPath(change.path).name):
+            continue
+        old = (change.before or b"").decode("utf-8", "replace").splitlines()
+        new = change.after.decode("utf-8", "replace").splitlines()
+        added = [
+            index
+            for tag, _, _, start, end in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+            if tag in ("insert", "replace")
+            for index in range(start, end)
+            if _BULLET.match(new[index].strip())
+        ]
+        for index in added:
+            heading = next((m.group(1) for line in reversed(new[:index]) if (m := _SUBSECTION.match(line))), None)
+            if heading is not None and heading.strip().lower() != "deprecated":
+                return (
+                    f"{change.path}: the entry is under {heading!r}, but the item says it still works and goes "
+                    "later: that is Deprecated — put it under a `### Deprecated` subsection of Unreleased"
+                )
     return None
