@@ -1100,6 +1100,23 @@ def test_a_change_said_not_to_be_made_is_no_change_asked() -> None:
     assert not asks_for_tests_only("add tests for f; no tests for g, but fix g")
 
 
+def test_a_bug_told_as_history_is_no_fix_asked() -> None:
+    """heldout26 dev-time-tests (Qwen, blind, 3cd98d2): "Nothing tests parse_dev_time … which is how
+    the 7m30s bug in 1.6.3 slipped through. Write tests for it" — "bug" read as one to fix, so the
+    tests move (values pinned by running the calls) was not made; Qwen's own tests pinned 570 for
+    `9:45` and the item failed after six turns."""
+    from agentrunner.agent.checks import asks_for_tests_only
+
+    item = (
+        "Nothing tests parse_dev_time (filmlog/units.py) directly, which is how the 7m30s bug in 1.6.3 slipped "
+        "through. Write tests for it\n  it should read `9:45`, `7m30s`, `6.5 min` and a bare `11` into seconds"
+    )
+    assert asks_for_tests_only(item)
+    assert asks_for_tests_only("add tests for f — the empty-input bug was fixed last week and nothing tests it")
+    assert not asks_for_tests_only("add tests for f, it has a bug with empty input")
+    assert not asks_for_tests_only("the bug in f: write a test that shows it, then fix it")
+
+
 def test_tests_given_to_a_function_are_tests_asked() -> None:
     """heldout18 parse-temperature-tests (Qwen, blind, 8fee5b3, ticked WRONG): "parse_temperature … is
     only ever exercised through load_readings. Give it proper unit tests of its own" was not read as
@@ -1295,3 +1312,24 @@ def test_the_ways_of_writing_an_input_a_docstring_is_asked_for_are_shown() -> No
     assert problem is not None and "not `-`" in problem, problem
     three = two.replace("or '120 over 80'", "'120-80' or '120 over 80'")
     assert docstrings_problem([change("bplog/readings.py", reads, three)], item) is None
+
+
+def test_a_docstring_giving_back_the_unit_the_code_converts_from_is_refused() -> None:
+    """heldout27 distance-docstring (Qwen, blind, d18d089, ticked WRONG): "… returns the distance in
+    kilometers" where the code divides kilometres by `KM_PER_NM` and returns nautical miles."""
+    source = (
+        "KM_PER_NM = 1.852\n\n\ndef parse_distance(text: str) -> float:\n"
+        "    value, unit = float(text[:-2]), text[-2:]\n    if unit == 'km':\n        value /= KM_PER_NM\n"
+        "    return round(value, 2)\n"
+    )
+    item = "parse_distance in pkg/p.py has no docstring — write one: which spellings, what unit it hands back"
+    end = "def parse_distance(text: str) -> float:\n"
+    wrong = with_docstring(source, end, "Takes '12nm' or '20km' and returns the distance in kilometers.")
+    problem = docstrings_problem([change("pkg/p.py", source, wrong)], item)
+    assert problem and "gives back kilometers, but the code converts to nm" in problem
+    for right in (
+        "Takes '12nm' or '20km' (kilometres are converted) and returns the distance in nautical miles.",
+        "Reads '12nm' or '20km'. Returns nautical miles; a km distance is divided by KM_PER_NM.",
+        "Reads '12 nm' or '20 km', the result in NM.",
+    ):
+        assert docstrings_problem([change("pkg/p.py", source, with_docstring(source, end, right))], item) is None, right

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
 
-from .changelog import CHANGELOG_FILE, repeated_entry_problem
+from .changelog import CHANGELOG_FILE, deprecation_problem, repeated_entry_problem
 from .evidence import item_words, stem
 from .factors import asked_values_problem, constants_problem, factors_problem, module_constants, value_stated
 from .facts import facts_problem
@@ -519,6 +519,21 @@ def _forbidden_hints(change: FileChange, before: ast.Module | None, after: ast.M
 MAX_HINT_PROBLEMS = 6  # type-hint problems told at once (each a line of the next prompt)
 
 
+def mypy_output(root: Path, paths: list[str]) -> str | None:
+    """mypy's report on ``paths`` (the project's own configuration; imported modules not checked),
+    or None when it is clean, not installed, or could not check (2: a broken configuration)."""
+    command = tool_command(root, "mypy")
+    if command is None:
+        return None
+    argv = [*command, "--no-error-summary", "--no-color-output", "--ignore-missing-imports"]
+    argv += ["--follow-imports=silent", "--cache-dir", os.devnull, *paths]
+    try:
+        done = subprocess.run(argv, cwd=root, capture_output=True, timeout=180, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 1 else None
+
+
 def typed_problem(changes: list[FileChange], item_text: str, root: Path | None) -> str | None:
     """An item asking for type hints: mypy, when it is there, finds no error in the modules the
     change annotated — hints that contradict what the code passes are wrong hints (held-out
@@ -532,20 +547,12 @@ def typed_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         for change, _, _ in _py_changes(changes)
         if not modules or any(change.path == m or change.path.endswith("/" + m) for m in modules)
     ]
-    command = tool_command(root, "mypy") if paths else None
-    if command is None:
+    output = mypy_output(root, paths) if paths else None
+    if output is None:
         return None
-    argv = [*command, "--no-error-summary", "--no-color-output", "--ignore-missing-imports"]
-    argv += ["--follow-imports=silent", "--cache-dir", os.devnull, *paths]
-    try:
-        done = subprocess.run(argv, cwd=root, capture_output=True, timeout=180, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 1:
-        return None  # clean (0), or mypy could not check (2: a broken configuration is not this item's)
     errors = [
         line
-        for line in done.stdout.decode("utf-8", "replace").splitlines()
+        for line in output.splitlines()
         if re.match(r"^(.+?):\d+: error: ", line) and line.split(":", 1)[0] in paths
     ]
     if not errors:
@@ -681,6 +688,7 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
                 or _rounding_misstated(definitions[wanted[0]], after)
                 or _constants_unsaid(definitions[wanted[0]], after, item_text)
                 or _forms_unshown(definitions[wanted[0]], after, item_text)
+                or _unit_misstated(definitions[wanted[0]])
             )
             if problem:
                 return f"{change.path}: the docstring of {wanted[0]} {problem}"
@@ -711,6 +719,7 @@ _DOC_WORDS |= {"return", "returns", "work", "worked", "works", "computed", "calc
 # (heldout16 band-for-docstring, refused: a right docstring said MHz, returns and raises)
 _UNITS = (
     r"(?:[kMGT]?Hz|[kKMGT]i?B|bytes?|ms|[mµn]s|seconds?|minutes?|hours?|days?|weeks?|months?|years?|km|cm|mm|kg|mg"
+    r"|kilomet(?:er|re)s?|nm|knots?|kts?"
     r"|metres?|meters?|miles?|feet|inch(?:es)?|grams?|litres?|liters?|ml|kWh|watts?|volts?|amps?|cents?|pence"
     r"|pounds?|dollars?|euros?|percent|per ?cent|degrees?|°[CF]|celsius|fahrenheit|UTC|units?)"
 )
@@ -863,6 +872,53 @@ def _forms_unshown(node: ast.AST, tree: ast.Module, item_text: str) -> str | Non
             if missing:
                 shown = ", ".join(f"`{o}`" for o in missing)
                 return f"does not show every way of writing it the code accepts: not {shown}; give an example of each"
+    return None
+
+
+# a unit's spellings, by the abbreviation a constant like ``KM_PER_NM`` names it with
+_UNIT_SPELLINGS = {
+    "KM": r"km|kilomet(?:er|re)s?", "NM": r"nm|nautical miles?", "MI": r"mi|(?<!nautical )miles?",
+    "M": r"m|met(?:er|re)s?", "FT": r"ft|feet|foot", "KG": r"kg|kilo(?:gram)?s?", "G": r"g|grams?",
+    "LB": r"lbs?|pounds?", "OZ": r"oz|ounces?", "L": r"l|lit(?:er|re)s?", "ML": r"ml|millilit(?:er|re)s?",
+    "GAL": r"gal|gallons?", "KN": r"kn|kts?|knots?", "MPH": r"mph", "KMH": r"km/h|kph",
+}  # fmt: skip
+_RETURN_WORDS = re.compile(
+    r"\b(?:returns?|returned|hands? back|gives? back|gives|yields?|results?|comes? back)\b", re.IGNORECASE
+)
+
+
+def _unit_misstated(node: ast.AST) -> str | None:
+    """A docstring saying the function returns the unit its code converts *from* (heldout27
+    distance-docstring, blind, ticked WRONG: "returns the distance in kilometers" where the code
+    divides kilometres by ``KM_PER_NM`` and returns nautical miles). The unit is read from a
+    ``A_PER_B`` constant the function divides by (the result is in B) or multiplies by (in A)."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    results: set[tuple[str, str, str]] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.AugAssign | ast.BinOp):
+            op, operand = child.op, child.value if isinstance(child, ast.AugAssign) else child.right
+        else:
+            continue
+        found = re.fullmatch(r"([A-Z]+)_PER_([A-Z]+)", operand.id) if isinstance(operand, ast.Name) else None
+        if found is None or found.group(1) not in _UNIT_SPELLINGS or found.group(2) not in _UNIT_SPELLINGS:
+            continue
+        if isinstance(op, ast.Div):
+            results.add((found.group(2), found.group(1), f"/ {found.group(0)}"))
+        elif isinstance(op, ast.Mult):
+            results.add((found.group(1), found.group(2), f"* {found.group(0)}"))
+    if len({(unit, other) for unit, other, _ in results}) != 1:
+        return None
+    unit, other, how = next(iter(results))
+    wrong = re.compile(rf"(?<![\w/])(?:{_UNIT_SPELLINGS[other]})(?![\w/])", re.IGNORECASE)
+    right = re.compile(rf"(?<![\w/])(?:{_UNIT_SPELLINGS[unit]})(?![\w/])", re.IGNORECASE)
+    for sentence in re.split(r"(?<=[.;:])\s+|\n\s*\n", ast.get_docstring(node) or ""):
+        stated = wrong.search(sentence)
+        if _RETURN_WORDS.search(sentence) and stated and not right.search(sentence):
+            return (
+                f"says it gives back {stated.group(0)}, but the code converts to {unit.lower()} (`{how}`): say "
+                "the unit it hands back"
+            )
     return None
 
 
@@ -1599,12 +1655,20 @@ def asks_for_new_tests(item_text: str) -> bool:
     return _TESTS_ASKED.search(_words(item_text)) is not None
 
 
+# a bug told as history: "which is how the 7m30s bug in 1.6.3 slipped through" (heldout26
+# dev-time-tests, blind: read as a bug to fix, the tests move was not made and Qwen's own tests failed)
+_PAST_BUG = re.compile(
+    r"\bbugs?\b(?:[^.;\n]|\.(?=\d)){0,40}?\b(?:slipped|got (?:through|in|past)|(?:was|were|got|been) fixed"
+    r"|fixed (?:in|last|yesterday)|went out|shipped)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_for_tests_only(item_text: str) -> bool:
     """Whether an item asks for new tests and nothing else: the code under test stays as it is."""
     words = _words(item_text)
-    return bool(
-        _TESTS_ASKED.search(words) and not _changes_asked(words) and not re.search(r"\bbugs?\b", item_text, re.I)
-    )
+    bug = re.search(r"\bbugs?\b", _PAST_BUG.sub(" ", item_text), re.I)
+    return bool(_TESTS_ASKED.search(words) and not _changes_asked(words) and not bug)
 
 
 _QUANTIFIED = re.compile(r"\b(?:every|each|any|which|what|whatever)\s+$", re.IGNORECASE)
@@ -2020,6 +2084,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: ignores_problem(changes, item_text, root),
         lambda: heading_problem(changes, item_text),
         lambda: repeated_entry_problem(changes),
+        lambda: deprecation_problem(changes, item_text),
         lambda: marker_problem(changes, root),
         lambda: lint_problem(changes, item_text, root),
     ]
