@@ -354,6 +354,26 @@ def test_the_project_s_command_quoted_in_a_bug_is_no_literal_to_write() -> None:
     assert literals_problem(page, "the README should show `boulderlog sessions`", []) is not None  # text to write
 
 
+def test_a_value_the_projects_data_holds_is_input_to_read_not_text_to_write(tmp_path: Path) -> None:
+    """heldout26 rolls-developer-filter: "Match it however the log writes it: `HC-110 B`, … `D76 stock`
+    is D-76" — the hand solution (an option normalising the name, its README line) was refused for
+    not writing `D76`: a value of data/rolls.csv the code reads, not text for a file."""
+    from agentrunner.agent.verification import data_values
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "rolls.csv").write_text("date,developer\n2026-02-14,D76 stock\n2026-02-21,hc110 dil. B\n")
+    item = "add `rolls --developer NAME`\nMatch it as the log writes it: `hc110 dil. B` is HC-110, `D76 stock` is D-76"
+    assert data_values(tmp_path, item) == {"D76 stock", "hc110 dil. B"}
+    fix = [
+        change("pkg/cli.py", "A = 1\n", "A = 1\nB = 2\n"),
+        change("README.md", "# p\n", "# p\n\n`--developer NAME` keeps one developer's rolls.\n"),
+    ]
+    values = data_values(tmp_path, item)
+    assert literals_problem(fix, item, [], values) is None
+    assert literals_problem(fix, item, []) is not None  # without the data: `hc110` asked
+    assert literals_problem(fix[1:], item, [], values) is not None  # no code changed: the words are asked
+
+
 def test_yaml_is_skipped_with_a_note_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     import agentrunner.agent.verification as verification
 

@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from ..tools import Workspace
@@ -44,6 +45,7 @@ from .checks import PROGRAM_FIX, ignores_problem, item_problem
 from .evidence import work_problem
 from .journal import FileChange
 from .options import missing_option_problem, unread_option_problem
+from .tables import data_values
 from .validators import Check
 
 PARSED = (".py", ".pyi", ".toml", ".json", ".ipynb", ".yaml", ".yml")
@@ -431,7 +433,7 @@ def asked_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         or work_problem(changes, item_text, root)  # junk, weakened tests, a copy, nothing about the item
         or misplaced_problem(changes, item_text, root)
         or ignores_problem(changes, item_text, root)  # ahead of the literals: it names every missing line
-        or literals_problem(changes, item_text, existing)
+        or literals_problem(changes, item_text, existing, data_values(root, item_text) if root is not None else ())
         or prints_problem(changes, item_text)
         or item_problem(changes, item_text, root)
         or missing_option_problem(changes, item_text, root)
@@ -627,15 +629,20 @@ def _project_command(literal: str, changes: list[FileChange]) -> bool:
     return words[0] in _RUNNERS or words[0] in packages
 
 
-def literals_problem(changes: list[FileChange], item_text: str, named_paths: list[str]) -> str | None:
+def literals_problem(
+    changes: list[FileChange], item_text: str, named_paths: list[str], read_values: Iterable[str] = ()
+) -> str | None:
     """Each literal the item quotes is in a file it changed: in text files (docs, config, ignore
     files) every quoted literal (`.venv/`, `pytest>=8`, "Development"); when it changed only code,
     the names it quotes (`__all__`, `delimiter`, `--limit`: the tests judge the rest). Items that
-    delete, rename or fix what they quote are exempt (it is gone)."""
+    delete, rename or fix what they quote are exempt (it is gone), and so, when code changed, is a
+    value the project's data holds (``read_values``: "match it however the log writes it: … `D76
+    stock` is D-76" — heldout26 rolls-developer-filter's hand solution was refused for no `D76`)."""
     written_changes = [c for c in changes if c.after is not None]
     if not written_changes or DELETION_ASKED.search(item_text) or _NAMES_GO.search(item_text):
         return None
     code_only = all(c.path.endswith((".py", ".pyi")) for c in written_changes)
+    read = set(read_values) if any(c.path.endswith(".py") for c in written_changes) else set()
     if PROGRAM_FIX.search(item_text) and any(c.path.endswith((".py", ".pyi")) for c in written_changes):
         # a fix quotes the command that shows the bug and what it prints now (heldout18 stale-reef-status:
         # "`python -m tanklog status --date 2026-05-16` lists the Reef as `ok    2026-05-01`" — the hand
@@ -653,7 +660,7 @@ def literals_problem(changes: list[FileChange], item_text: str, named_paths: lis
         bare = literal.rstrip("/")
         if literal in named_paths or any(bare in (p.rstrip("/"), p.rsplit("/", 1)[-1]) for p in named_paths):
             continue
-        if _subject_of_clause(literal, item_text):
+        if _subject_of_clause(literal, item_text) or literal in read:
             continue
         if _project_command(literal, written_changes):
             continue  # "`boulderlog sessions` has me climbing on …": a command to run (heldout20 april-dates-in-march)
