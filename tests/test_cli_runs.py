@@ -195,3 +195,52 @@ def test_an_option_added_to_another_parser_than_the_items_command_is_refused(ws:
     check = option_run_check(ws, changes, ITEM, task_id="t", timeout=60)
     assert check is not None and not check.ok
     assert "unrecognized arguments: --since" in check.detail and "the `week` sub-command's parser" in check.detail
+
+
+RIGS = """import argparse
+import csv
+
+SPELT = {{"s": "sail", "sail": "sail", "engine": "motor", "motor": "motor"}}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="saillog")
+    commands = parser.add_subparsers(dest="command", required=True)
+    log = commands.add_parser("log")
+{option}    args = parser.parse_args(argv)
+    for row in csv.DictReader(open("data/passages.csv")):
+        rig = SPELT[row["rig"].strip().lower()]
+{use}        print(row["date"], rig)
+
+
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("use", "ok"),
+    [
+        # heldout27 log-rig-filter (Qwen, blind, d18d089, ticked WRONG): the parsed rig compared with the
+        # option's value as typed — `--rig engine` listed nothing
+        ("        if args.rig and rig != args.rig:\n            continue\n", False),
+        ("        if args.rig and rig != SPELT[args.rig.strip().lower()]:\n            continue\n", True),
+    ],
+)
+def test_an_option_said_to_take_the_datas_spellings_lists_something_for_each(ws: Workspace, use: str, ok: bool) -> None:
+    (ws.root / "data").mkdir()
+    (ws.root / "data" / "passages.csv").write_text("date,rig\n2026-04-04,S\n2026-05-04,engine\n2026-05-05,sail\n")
+    (ws.root / "saillog").mkdir()
+    (ws.root / "saillog" / "__init__.py").write_text("", "utf-8")
+    path = ws.root / "saillog" / "__main__.py"
+    path.write_text(RIGS.format(option="", use=""), "utf-8")
+    before = path.read_bytes()
+    path.write_text(RIGS.format(option='    log.add_argument("--rig")\n', use=use), "utf-8")
+    item = (
+        '- [ ] `saillog log --rig sail` (or motor) to list only the passages made that way\n  I write "engine", '
+        '"S" and so on in the log, so the option should take those spellings too.'
+    )
+    check = option_run_check(ws, [FileChange("saillog/__main__.py", before, path.read_bytes())], item, task_id="t",
+                             timeout=60)  # fmt: skip
+    assert check is not None and check.ok is ok, check.detail
+    if not ok:
+        assert "`python -m saillog log --rig S` lists nothing, but the data writes 'S'" in check.detail

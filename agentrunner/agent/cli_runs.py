@@ -16,6 +16,10 @@ item leaves out — except argparse refusing the option itself ("unrecognized ar
 the item wrote where the option goes (`` `hivelog mites --json` ``), and one added to another
 parser is not there. Nothing is written.
 
+An option the item says takes the data's own spellings ("I write "engine", "S" … so the option
+should take those spellings too") runs with each spelling it quotes that the data holds, and must
+list something for each: a filter comparing the parsed field with the value as typed lists nothing.
+
 An option that asks for JSON (`--json`, or an item saying its output is JSON) must print JSON — one
 document, or one per line — and, where the item lists what each entry holds ("each with its name,
 room and how many days overdue it is", or keys it quotes), entries with a key for each: a JSON
@@ -31,12 +35,14 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from ..tools import Workspace
 from .journal import FileChange
 from .options import asked_options, newly_added
+from .tables import data_values
 from .validators import Check
 from .verification import pytest_argv
 
@@ -381,6 +387,44 @@ def project_python(root: Path, package: str) -> tuple[str, dict[str, str]]:
     return python, env
 
 
+# "the option should take those spellings too", "match it however the log writes it", "taking the
+# arm however the diary spells it": the values the data is written with are the option's values too
+_SPELLINGS_ASKED = re.compile(
+    r"\b(?:however|whatever|any way|the way)\b[^.\n]{0,30}\b(?:writes?|spells?|types?|spelt|written)\b"
+    r"|\b(?:spellings?|spelt|spelled)\b",
+    re.IGNORECASE,
+)
+MAX_SPELLINGS = 4
+
+
+def _spellings_problem(
+    run: Callable[[list[str]], subprocess.CompletedProcess[bytes] | None],
+    argv: list[str],
+    item_text: str,
+    root: Path,
+    option: str,
+) -> str | None:
+    """An option the item says takes the data's own spellings ("I write "engine", "S", "motor-sailing"
+    … so the option should take those spellings too") that lists nothing, or fails, for one of the
+    spellings the item quotes that the data holds (heldout27 log-rig-filter, blind, ticked WRONG:
+    `--rig engine` matched the parsed rig exactly and listed nothing)."""
+    if not _SPELLINGS_ASKED.search(item_text):
+        return None
+    for spelling in sorted(data_values(root, item_text))[:MAX_SPELLINGS]:
+        done = run([*argv, spelling])
+        if done is None:
+            continue
+        output = done.stdout.decode("utf-8", "replace")
+        shown = shlex.join(["python", *argv[1:], spelling])
+        if done.returncode != 0 or not output.strip():
+            what = f"fails: {_last_line(output)}" if done.returncode != 0 else "lists nothing"
+            return (
+                f"`{shown}` {what}, but the data writes {spelling!r} and the item says {option} takes the data's "
+                "spellings: read the option's value the way the code reads that field"
+            )
+    return None
+
+
 def option_run_check(
     workspace: Workspace, changes: list[FileChange], item_text: str, *, task_id: str, timeout: float
 ) -> Check | None:
@@ -389,7 +433,15 @@ def option_run_check(
     root = workspace.root
     command = item_command(root, item_text)
     added = [(option, value) for option, value in asked_options(item_text) if newly_added(changes, option)]
-    runnable = [(option, made) for option, value in added if (made := sample_value(value)) is not None]
+    # `--developer NAME` has no sample value of its own; the data's spellings the item quotes are some
+    spelt = sorted(data_values(root, item_text)) if _SPELLINGS_ASKED.search(item_text) else []
+    runnable: list[tuple[str, str]] = []
+    for option, value in added:
+        made = sample_value(value)
+        if made is None and value and spelt:
+            made = spelt[0]
+        if made is not None:
+            runnable.append((option, made))
     if command is None or not runnable:
         return None
     package, arguments = command
@@ -436,6 +488,10 @@ def option_run_check(
                 f"`{shown}` crashed: {_last_line(output)}. Run it, read the traceback, and fix the code "
                 f"that handles `{option}`",
             )
+        if done.returncode == 0 and value:
+            problem = _spellings_problem(run, argv[:-1], item_text, root, option)
+            if problem:
+                return Check("runs", False, problem)
     command_line = f"`python -m {shlex.join([package, *arguments])}`"
     if not ran:
         return Check("runs", True, f"not decided: {command_line} did not run with the option (an argument it needs?)")
