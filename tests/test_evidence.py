@@ -220,6 +220,12 @@ def test_what_counts_as_about_the_item() -> None:
     heading = change("CHANGELOG.md", "## [Unreleased]\n", "## [Unreleased]\n\n## [1.5.0] - 2026-06-01\n")
     assert relevance_problem([heading], "version bump for the next release, a minor one") is None
     assert relevance_problem([heading], "Draft the weekly notes")
+    # heldout27 release-1-7 (blind): "We're releasing 1.7.0 today … put the new number everywhere" —
+    # the release recipe's pyproject line was refused as about nothing the item says
+    pyproject = change("pyproject.toml", 'version = "1.6.2"\n', 'version = "1.7.0"\n')
+    assert relevance_problem([pyproject], "We're releasing 1.7.0 today. Put the new number everywhere") is None
+    assert relevance_problem([pyproject], "Put the new number everywhere: 1.7.0") is None
+    assert relevance_problem([pyproject], "Draft the weekly notes")
     assert junk_problem([change("notes.md", None, "x")], "Draft the weekly notes")
     assert junk_problem([change("pkg/sub/__init__.py", None, "")], "Make `sub` a package") is None
     assert junk_problem([change("py.typed", None, "")], "Ship a `py.typed` marker") is None

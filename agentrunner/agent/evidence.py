@@ -288,7 +288,9 @@ def _mentions(text: str, words: set[str]) -> str | None:
     return None
 
 
-_VERSION_ITEM = re.compile(r"\b(?:version|release|bump)\b", re.IGNORECASE)
+# "We're releasing 1.7.0 today" (heldout27 release-1-7, blind: the release recipe's right work was
+# refused, "releasing" read as no version word)
+_VERSION_ITEM = re.compile(r"\b(?:version\w*|releas\w*|bump\w*)\b", re.IGNORECASE)
 _VERSION_NUMBER = re.compile(r"(?<![\w.])\d+\.\d+\.\d+(?![\w.]*\w)")
 
 
@@ -314,6 +316,8 @@ def relevance_problem(changes: list[FileChange], item_text: str) -> str | None:
             continue
         if _VERSION_ITEM.search(item_text) and _VERSION_NUMBER.search(text):
             continue  # "## [1.5.0] - 2026-06-01" in the changelog of a minor bump (heldout11 minor-release-bump)
+        if any(version in text for version in _VERSION_NUMBER.findall(item_text)):
+            continue  # the version the item names, written
         shown = ", ".join(sorted(words)[:8])
         return (
             f"{change.path}: nothing that changed there is about the item (none of its words: {shown}); "

@@ -271,7 +271,11 @@ def release_problem(changes: list[FileChange], item_text: str, root: Path, today
             last = max((d for d in before.values() if d), default=None)
             if dated and last and dated < last:
                 return f"{change.path}: release {version} is dated {dated}, before the last release ({last})"
-            if day and re.search(r"\btoday\b", item_text, re.IGNORECASE) and abs((day - today).days) > 1:
+            # "We're releasing 1.7.0 today (2026-05-09)": the day written is the one (heldout27 release-1-7)
+            written = re.findall(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)", item_text)
+            if written and dated not in written:
+                return f"{change.path}: release {version} is dated {dated}; the item says {written[0]}"
+            if day and not written and re.search(r"\btoday\b", item_text, re.I) and abs((day - today).days) > 1:
                 return f"{change.path}: release {version} is dated {dated}; the item says today ({today.isoformat()})"
     return None
 
