@@ -655,3 +655,49 @@ def test_the_datas_values_make_a_parsers_calls_enough(ws: Workspace) -> None:
     written = (ws.root / "tests" / "test_parse_grade.py").read_text("utf-8")
     assert "not a grade" in written and re.search(r"'(?:6A\+|f6C|6b)'", written), written
     assert pytest_in(ws.root, "tests/test_parse_grade.py") == 0
+
+
+DEV_TIME = (
+    "import re\n\n_MIN_SEC = re.compile(r'(\\d+):([0-5]\\d)')\n_M_S = re.compile(r'(\\d+)\\s*m\\s*(\\d+)\\s*s')\n"
+    "_MINUTES = re.compile(r'(\\d+(?:\\.\\d+)?)\\s*(?:m|min|mins|minutes)?')\n\n\n"
+    "def parse_dev_time(text):\n"
+    "    cleaned = text.strip().lower()\n"
+    "    match = _MIN_SEC.fullmatch(cleaned)\n"
+    "    if match:\n"
+    "        seconds = int(match[1]) * 60 + int(match[2])\n"
+    "    elif match := _M_S.fullmatch(cleaned):\n"
+    "        if int(match[2]) >= 60:\n"
+    "            raise ValueError(text)\n"
+    "        seconds = int(match[1]) * 60 + int(match[2])\n"
+    "    elif match := _MINUTES.fullmatch(cleaned):\n"
+    "        seconds = round(float(match[1]) * 60)\n"
+    "    else:\n"
+    "        raise ValueError(text)\n"
+    "    if seconds <= 0:\n"
+    "        raise ValueError(text)\n"
+    "    return seconds\n"
+)
+
+
+@needs_sandbox
+def test_each_number_of_a_text_with_units_meets_the_bounds_and_a_quoted_value_is_listed(ws: Workspace) -> None:
+    """heldout26 dev-time-tests (Qwen, seen re-run): "it should read `9:45`, `7m30s`, `6.5 min` and a
+    bare `11` (minutes)" — no call had 60 seconds in `7m30s` (`>= 60` read as `> 60` survived, its
+    raise ran on none) and none was one second (`seconds <= 0` as `<= 1`): the move gave up twice.
+    Each number of `7m30s` is tried at the bounds and the least (`0m1s`) too, before the other
+    variants, which still keep `7M30S` and spaces around; the quoted `11` is a listed value."""
+    (ws.root / "pkg" / "units.py").write_text(DEV_TIME, "utf-8")
+    target = find_target(ws.root, ["pkg/units.py"], ["parse_dev_time"])
+    assert target is not None
+    item = "Write tests for parse_dev_time\n  it should read `9:45`, `7m30s`, `6.5 min` and a bare `11` (minutes)"
+    listed = listed_calls(target, item)
+    assert listed == [
+        "parse_dev_time('9:45')", "parse_dev_time('7m30s')", "parse_dev_time('6.5 min')", "parse_dev_time('11')"
+    ]  # fmt: skip
+    bounds = boundary_calls(target, listed)
+    assert {"parse_dev_time('7m60s')", "parse_dev_time('7m59s')", "parse_dev_time('0m1s')"} <= set(bounds)
+    assert {"parse_dev_time('7M30S')", "parse_dev_time(' 7m30s\\t')"} <= set(bounds)
+    run = run_calls(ws, target, listed + bounds, task_id="t", timeout=60)
+    assert run is not None and run.missed == [], run.missed
+    run.bounds_straddled, run.listed = True, set(listed)
+    assert run.enough, run.survived

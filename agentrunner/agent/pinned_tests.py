@@ -46,6 +46,7 @@ from .verification import module_name, pytest_argv
 MARKER = "@@agentrunner-pinned@@"
 MAX_CALLS = 80  # calls run at most (the first moves ask for two tries of sixteen, and add boundary calls)
 MAX_BOUNDARY_CALLS = 40
+MAX_NUMBERED_FIRST = 16  # of those, the numbers of a text with a unit put at the bounds, before the others
 MIN_RETURNING = 2  # a test of only the errors pins too little
 MIN_PINNED = 3  # values pinned at least, when the calls give that many
 # the mutants the calls must catch: every one, but of those moving a bound (`<` for `<=`), which
@@ -691,18 +692,24 @@ def boundary_calls(target: Target, calls: list[str]) -> list[str]:
     # the grouped strings' variants, a few of each shape in turn ("1:75" and "1:75:00" both get some)
     for round_ in zip_longest(*grouped[:MAX_SHAPES]):
         made += [text for text in round_ if text is not None and text not in calls and text not in made]
-    made = [*made[: len(blanked)], *numbered, *(text for text in made[len(blanked) :] if text not in numbered)]
+    # the first numbered ones before the other variants, the rest after them: a text of two numbers
+    # at the bounds (`7m59s` …) must not crowd out `7M30S` and spaces around (what `.lower()`,
+    # `.strip()` dropped change)
+    first, rest = numbered[:MAX_NUMBERED_FIRST], numbered[MAX_NUMBERED_FIRST:]
+    others = [text for text in made[len(blanked) :] if text not in numbered]
+    made = [*made[: len(blanked)], *first, *others, *rest]
     return made[:MAX_BOUNDARY_CALLS]
 
 
 def _unit_number_variants(value: str, bounds: list[int | float], index: int, shapes: set[tuple[int, str]]) -> list[str]:
-    """A text of one whole number and a unit (``45 min``, ``11h``) with the number at the first two
-    whole bounds the function compares with and their neighbours (``59 min``, ``60 min``, ``61 min``,
-    ``0 min``, ``1 min``), once per way of writing it. heldout24 parse-duration-tests (Qwen, blind):
+    """A text of one to three whole numbers with units (``45 min``, ``11h``, ``7m30s``) with each
+    number at the first two whole bounds the function compares with and their neighbours (``59
+    min``, ``60 min``, ``61 min``, ``0 min``, ``1 min``; ``7m60s``), and with two or three the least
+    (``0m0s``, ``0m1s``), once per way of writing it. heldout24 parse-duration-tests (Qwen, blind):
     the item's and the model's minutes were all under 60, the zero minutes no call — the move's
     calls caught neither `minutes >= 60` nor `total <= 0` moved, and it gave up."""
-    runs = re.findall(r"\d+", value)
-    if len(runs) != 1 or not re.search(r"[^\W\d_]", value) or re.search(r"\d[.,]\d", value):
+    runs = list(re.finditer(r"\d+", value))
+    if not 1 <= len(runs) <= 3 or not re.search(r"[^\W\d_]", value) or re.search(r"\d[.,]\d", value):
         return []
     shape = (index, "unit:" + re.sub(r"\d+", "9", value.strip()))
     if shape in shapes:
@@ -710,7 +717,21 @@ def _unit_number_variants(value: str, bounds: list[int | float], index: int, sha
     shapes.add(shape)
     wholes = [round(n) for n in bounds if float(n).is_integer() and 0 <= n < 10_000][:2]
     near = dict.fromkeys(v for n in wholes for v in (n - 1, n, n + 1) if v >= 0)
-    return [repr(re.sub(r"\d+", str(number), value, count=1)) for number in near]
+
+    def numbers(*new: int) -> str:
+        return "".join(
+            value[(runs[i - 1].end() if i else 0) : run.start()] + str(n)
+            for i, (run, n) in enumerate(zip(runs, new, strict=True))
+        ) + value[runs[-1].end() :]
+
+    written = [int(run.group(0)) for run in runs]
+    # each number at the bounds with the others as written: `7m30s` → `7m59s`, `7m60s`, `7m61s`
+    # (heldout26 dev-time-tests, seen: no call had 60 seconds, so `>= 60` → `> 60` survived); and,
+    # with two or three, the least: all but the last zero, the last one (`0m1s`: `seconds <= 0`)
+    made = [numbers(*written[:i], n, *written[i + 1 :]) for i in range(len(runs)) for n in near]
+    if len(runs) > 1:
+        made += [numbers(*[0] * len(runs)), numbers(*[0] * (len(runs) - 1), 1)]
+    return [repr(text) for text in dict.fromkeys(made) if text != value]
 
 
 # "1:75", "2026-03-08", "7/3": numbers in a string, each varied on its own
@@ -906,6 +927,8 @@ def listed_calls(target: Target, item_text: str) -> list[str]:
         parts[0] = first if len(first.split()) <= 3 else first.split()[-1]
         parts[-1] = _LIST_END.sub("", parts[-1].strip()) if not _LIST_END.fullmatch(parts[-1]) else ""
         parts = [re.sub(r"\([^()]*\)", " ", part) for part in parts]  # "03/02/2026 (day first!)"
+        # "a bare `11` (minutes) into seconds": the one value a part quotes (heldout26 dev-time-tests)
+        parts = [quoted[0] if len(quoted := re.findall(r"`([^`]+)`", part)) == 1 else part for part in parts]
         values = [re.sub(r"^(?:or|and)\s+", "", part.strip()).strip("`'\"").strip() for part in parts]
         run: list[str] = []
         for value in [*values, ""]:
