@@ -6,6 +6,9 @@
   the seven held-out suites.
 - A ``--json`` option for a command that prints a table: the model names each field's expression,
   code writes the option, the branch and the import (:mod:`agentrunner.agent.json_option`).
+- A filter option taking a field as the data spells it: the project's own reader of the field's
+  spellings, and the option, its guard and the import written by code
+  (:mod:`agentrunner.agent.filter_option`).
 - Tests for a function: the model picks the calls (one short reply, maybe a second), running them
   gives the values to pin, and they are kept only when they run every statement of the function
   and catch its mutants (:mod:`agentrunner.agent.pinned_tests`). The model computing expected
@@ -42,6 +45,7 @@ from .checks import (
     named_modules,
     named_words,
 )
+from .filter_option import filter_option_writes
 from .json_option import json_option_writes
 from .pinned_tests import (
     Run,
@@ -95,6 +99,9 @@ def first_move(ctx: Any, instruction: str, writes: list[str]) -> FirstMove | Non
     if json_option is not None:
         path, content, summary, repair = json_option
         return FirstMove([(path, content)], summary, keep_when_refused=True, repair=repair)
+    filter_option = filter_option_writes(root, instruction, text)
+    if filter_option is not None:
+        return FirstMove([(filter_option.path, filter_option.content)], filter_option.summary, keep_when_refused=False)
     if asks_for_new_tests(text) and asks_for_tests_only(text):
         return _tests_move(ctx, root, text, writes)
     return None

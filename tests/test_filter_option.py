@@ -1,0 +1,244 @@
+"""The filter option move (agent/filter_option.py): an option taking a field the way the data spells
+it, written by code through the project's own reader of those spellings (issue 12: Qwen got none of
+the four held-out filter chores right). No model here: the project, its tests and the command run
+for real."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agentrunner.agent.filter_option import filter_option_writes
+from agentrunner.agent.loop import run_loop
+from agentrunner.chat import ChatRequest, ChatResponse
+from agentrunner.config import load_config
+from agentrunner.sandbox import sandbox_status
+from agentrunner.tools import ToolResult, Workspace
+from tests.conftest import WORKSPACE_TOOLS
+from tests.support.recipe_context import item
+
+PASSAGES = '''"""Passages from the logbook CSV."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+
+RIGS = {"sail": "sail", "s": "sail", "under sail": "sail", "motor": "motor", "engine": "motor", "m": "motor",
+        "motorsail": "motorsail", "ms": "motorsail", "motor-sailing": "motorsail"}
+
+
+@dataclass
+class Passage:
+    day: date
+    route: str
+    rig: str
+
+
+def parse_rig(text: str) -> str:
+    """sail, motor or motorsail, however the log spells it."""
+    try:
+        return RIGS[" ".join(text.lower().split())]
+    except KeyError:
+        raise ValueError(f"unknown rig: {text!r}") from None
+
+
+def load_passages(path: str) -> list[Passage]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [
+            Passage(date.fromisoformat(row["date"]), row["route"], rig=parse_rig(row["rig"]))
+            for row in csv.DictReader(handle)
+        ]
+'''
+CLI = '''"""The command line."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from boatlog.passages import Passage, load_passages
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="boatlog")
+    parser.add_argument("--file", default="data/log.csv")
+    commands = parser.add_subparsers(dest="command", required=True)
+    log = commands.add_parser("log", help="one line per passage")
+    log.add_argument("--since", type=date.fromisoformat, help="only passages on or after this day")
+    commands.add_parser("count", help="how many passages")
+    return parser
+
+
+def cmd_log(args: argparse.Namespace, passages: list[Passage]) -> int:
+    for p in passages:
+        if args.since is not None and p.day < args.since:
+            continue
+        print(f"{p.day.isoformat()}  {p.route:<12} {p.rig}")
+    return 0
+
+
+def cmd_count(args: argparse.Namespace, passages: list[Passage]) -> int:
+    print(len(passages))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    passages = load_passages(args.file)
+    return {"log": cmd_log, "count": cmd_count}[args.command](args, passages)
+'''
+# the same command written the other way: unannotated, relative imports, the filter a comprehension
+# before the loop (heldout24 kilnlog, heldout26 filmlog)
+CLI_PLAIN = '''import argparse
+from datetime import date
+
+from .passages import load_passages
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="boatlog")
+    parser.add_argument("--file", default="data/log.csv")
+    commands = parser.add_subparsers(dest="command", required=True)
+    log = commands.add_parser("log", help="one line per passage")
+    log.add_argument("--since", type=date.fromisoformat)
+    return parser
+
+
+def cmd_log(args, passages):
+    if args.since:
+        passages = [p for p in passages if p.day >= args.since]
+    for p in passages:
+        print(f"{p.day.isoformat()}  {p.route:<12} {p.rig}")
+    return 0
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    handlers = {"log": cmd_log}
+    return handlers[args.command](args, load_passages(args.file))
+'''
+DATA = """date,route,rig
+2026-05-01,Hamble-Cowes,S
+2026-05-03,Cowes-Yarmouth,engine
+2026-05-09,Yarmouth-Poole,motor-sailing
+2026-05-20,Poole-Weymouth,under sail
+2026-06-02,Weymouth-Hamble,M
+"""
+TESTS = '''from boatlog.cli import main
+
+
+def test_log(capsys):
+    assert main(["--file", "data/log.csv", "log"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 5
+'''
+ITEM = (
+    "`boatlog log --rig sail` (or motor, or motorsail) to list only the passages made that way\n"
+    'I write "engine", "S", "motor-sailing" and so on in the log, so the option should take those spellings '
+    "too. It has to work alongside --since."
+)
+
+needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
+
+
+def project(root: Path, cli: str = CLI, passages: str = PASSAGES) -> Path:
+    (root / "boatlog").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "data").mkdir()
+    (root / "boatlog" / "__init__.py").write_text("", "utf-8")
+    (root / "boatlog" / "__main__.py").write_text("import sys\n\nfrom boatlog.cli import main\n\nsys.exit(main())\n")
+    (root / "boatlog" / "cli.py").write_text(cli, "utf-8")
+    (root / "boatlog" / "passages.py").write_text(passages, "utf-8")
+    (root / "data" / "log.csv").write_text(DATA, "utf-8")
+    (root / "tests" / "test_cli.py").write_text(TESTS, "utf-8")
+    return root
+
+
+def boatlog(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "boatlog", *args], cwd=root, capture_output=True, text=True)
+
+
+def routes(root: Path, *args: str) -> list[str]:
+    done = boatlog(root, "log", *args)
+    assert done.returncode == 0, done.stderr
+    return [line.split()[1] for line in done.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("cli", [CLI, CLI_PLAIN], ids=["annotated", "plain"])
+def test_the_option_lists_the_entries_of_any_spelling_and_keeps_the_plain_command(tmp_path: Path, cli: str) -> None:
+    root = project(tmp_path, cli)
+    plain = boatlog(root, "log").stdout
+    move = filter_option_writes(root, ITEM.splitlines()[0], ITEM)
+    assert move is not None and move.path == "boatlog/cli.py"
+    assert "parse_rig" in move.summary
+    (root / move.path).write_text(move.content, "utf-8")
+    assert boatlog(root, "log").stdout == plain
+    assert routes(root, "--rig", "sail") == ["Hamble-Cowes", "Poole-Weymouth"]
+    assert routes(root, "--rig", "engine") == ["Cowes-Yarmouth", "Weymouth-Hamble"]
+    assert routes(root, "--rig", "MS") == ["Yarmouth-Poole"]
+    assert routes(root, "--since", "2026-05-10", "--rig", "Under  Sail") == ["Poole-Weymouth"]
+    unknown = boatlog(root, "log", "--rig", "rowing")
+    assert unknown.returncode == 2 and "unknown rig: 'rowing'" in unknown.stderr.splitlines()[-1]
+    # the reader is imported as the module imports its other names
+    expected = "from .passages import load_passages, parse_rig" if cli == CLI_PLAIN else (
+        "from boatlog.passages import Passage, load_passages, parse_rig"
+    )
+    assert expected in move.content
+    annotated = "def _rig_value(text: str) -> str:" in move.content
+    assert annotated == (cli == CLI)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "`boatlog log --rig` to print the rig column in colour",  # no filter asked
+        "`boatlog log --rig sail --limit N` to list only the first N sailed passages",  # two new options
+        "`boatlog log --json` to list only the passages as JSON",
+        "`boatlog count --rig sail` to count only those",  # a command with no printing loop
+        "a --rig option to list only the passages made that way",  # no command
+    ],
+)
+def test_what_it_cannot_do_is_the_models(tmp_path: Path, title: str) -> None:
+    assert filter_option_writes(project(tmp_path), title, title) is None
+
+
+def test_a_field_the_project_reads_without_a_reader_of_its_spellings_is_the_models(tmp_path: Path) -> None:
+    """heldout26 rolls-developer-filter: the developers were stored as typed; the item asks for the
+    matching rule itself, so there is nothing to read the option's value with."""
+    root = project(tmp_path, passages=PASSAGES.replace('rig=parse_rig(row["rig"])', 'rig=row["rig"].strip()'))
+    assert filter_option_writes(root, ITEM, ITEM) is None
+
+
+class NoModel:
+    """The loop's context with a model that must not be asked: the move does the item."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.item = item(ITEM.splitlines()[0], "\n".join(ITEM.splitlines()[1:]))
+        self.requests: list[ChatRequest] = []
+        self.first_moves = True
+        self.max_tool_calls = 3
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        return ChatResponse(text="DONE")
+
+    def tool(self, name: str, arguments: dict[str, object]) -> ToolResult:
+        return self.workspace.call(name, arguments)
+
+
+@needs_sandbox
+def test_the_move_is_gated_like_the_models_change_and_done_without_a_call(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    project(isolated_home / "ws")
+    workspace = Workspace(load_config(write_config(WORKSPACE_TOOLS)))
+    ctx = NoModel(workspace)
+    result = run_loop(ctx, ITEM.splitlines()[0], [], [], 512)
+    assert result.error is None and ctx.requests == []
+    assert routes(workspace.root, "--rig", "S") == ["Hamble-Cowes", "Poole-Weymouth"]
