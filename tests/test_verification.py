@@ -374,6 +374,18 @@ def test_a_value_the_projects_data_holds_is_input_to_read_not_text_to_write(tmp_
     assert literals_problem(fix[1:], item, [], values) is not None  # no code changed: the words are asked
 
 
+def test_a_spelling_the_data_holds_in_another_case_is_input_too(tmp_path: Path) -> None:
+    """heldout28 log-kind-filter (blind, ea80789): "the way I scribble it in the log (`SR`, `sight
+    reading`, `Rep`, `TECH`…)" — the log has `tech`, not `TECH`; the filter move's right change was
+    refused for not writing 'TECH'."""
+    from agentrunner.agent.verification import data_values
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "log.csv").write_text("date,kind\n2026-03-01,tech\n2026-03-02,sight  Reading\n")
+    item = "add `--kind` to `p log`\nthe way I scribble it (`TECH`, `sight reading`, `Rep`)"
+    assert data_values(tmp_path, item) == {"TECH", "sight reading"}
+
+
 def test_yaml_is_skipped_with_a_note_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     import agentrunner.agent.verification as verification
 

@@ -903,15 +903,18 @@ MAX_DATA_RECORDS = 5_000
 
 
 def data_values(root: Path, item_text: str) -> set[str]:
-    """The literals the item quotes that a data file of the project holds as a value (`HC110 (B)`,
-    `D76 stock` in data/rolls.csv): input the code is to read, not text to write."""
+    """The literals the item quotes that a data file of the project holds as a value, in any case
+    and spacing (`HC110 (B)`, `D76 stock` in data/rolls.csv): input the code is to read, not text
+    to write."""
     quoted = {(groups[0] or groups[1]).strip() for groups in _QUOTED_LITERAL.findall(item_text)} - {""}
     if not quoted:
         return set()
+    # in any case and spacing: "`TECH`" where the log has `tech` (heldout28 log-kind-filter)
+    wanted = {" ".join(q.split()).casefold(): q for q in quoted}
     held: set[str] = set()
     for path in data_files(root)[:50]:
         for record in (records(root / path) or [])[:MAX_DATA_RECORDS]:
-            held |= {str(value).strip() for value in record.values()} & quoted
+            held |= {wanted[k] for k in (" ".join(str(v).split()).casefold() for v in record.values()) if k in wanted}
     return held
 
 
