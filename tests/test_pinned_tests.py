@@ -701,3 +701,52 @@ def test_each_number_of_a_text_with_units_meets_the_bounds_and_a_quoted_value_is
     assert run is not None and run.missed == [], run.missed
     run.bounds_straddled, run.listed = True, set(listed)
     assert run.enough, run.survived
+
+
+MINUTES = '''import re
+
+_CLOCK = re.compile(r"(\\d+):(\\d{2})")
+_HOURS = re.compile(r"(\\d+)\\s*h\\s*(\\d{1,2})?")
+_MINUTES = re.compile(r"(\\d+)\\s*(?:min|mins|minutes|m)?")
+
+
+def parse_minutes(text):
+    value = text.strip().lower()
+    clock = _CLOCK.fullmatch(value)
+    hours = _HOURS.fullmatch(value)
+    plain = _MINUTES.fullmatch(value)
+    if clock:
+        if int(clock[2]) >= 60:
+            raise ValueError(text)
+        total = int(clock[1]) * 60 + int(clock[2])
+    elif hours:
+        extra = int(hours[2] or 0)
+        if extra >= 60:
+            raise ValueError(text)
+        total = int(hours[1]) * 60 + extra
+    elif plain:
+        total = int(plain[1])
+    else:
+        raise ValueError(text)
+    if total <= 0:
+        raise ValueError(text)
+    return total
+'''
+
+
+def test_a_clock_value_listed_last_still_meets_the_bounds(ws: Workspace) -> None:
+    """heldout28 parse-minutes-tests (Qwen, blind, ea80789): "durations like `45`, `25 mins`, `35m`,
+    `1h05`, `1h` and `0:50`" — the texts with units filled the forty boundary calls before `0:50`'s
+    (`0:60`, `1h60` never ran: `>= 60` read as `> 60` survived, the move gave up twice, no file)."""
+    (ws.root / "pkg" / "durations.py").write_text(MINUTES, "utf-8")
+    target = find_target(ws.root, ["pkg/durations.py"], ["parse_minutes"])
+    assert target is not None
+    item = "write tests for parse_minutes\n  the log has `45`, `25 mins`, `35m`, `1h05`, `1h` and `0:50` (h:mm)"
+    listed = listed_calls(target, item)
+    assert len(listed) == 6
+    bounds = boundary_calls(target, listed)
+    assert {"parse_minutes('0:60')", "parse_minutes('0:59')", "parse_minutes('1h60')"} <= set(bounds)
+    run = run_calls(ws, target, listed + bounds, task_id="t", timeout=60)
+    assert run is not None and run.missed == [], run.missed
+    run.bounds_straddled, run.listed = True, set(listed)
+    assert run.enough, run.survived
