@@ -1333,3 +1333,42 @@ def test_a_docstring_giving_back_the_unit_the_code_converts_from_is_refused() ->
         "Reads '12 nm' or '20 km', the result in NM.",
     ):
         assert docstrings_problem([change("pkg/p.py", source, with_docstring(source, end, right))], item) is None, right
+
+
+TEMPO = '''import re
+
+_TEMPO = re.compile(r"(?:(?:q|♩)\\s*=\\s*)?(\\d+)\\s*(?:bpm)?")
+
+
+def parse_tempo(text):
+    value = text.strip().lower()
+    if value in ("", "-"):
+        return None
+    match = _TEMPO.fullmatch(value)
+    if not match:
+        raise ValueError(text)
+    return int(match[1])
+'''
+
+
+def test_a_docstring_cut_off_and_one_without_the_symbols_forms_or_its_error_are_refused() -> None:
+    """heldout28 tempo-docstring (Qwen, blind, ea80789, ticked WRONG): "… which spellings it takes,
+    what it gives back, when it blows up" got "… It handles various formats of tempo notation,
+    including" — cut off, no `q=`/`♩=` form (a symbol was read as no plain spelling) and no
+    ValueError ("blows up" was no word for an error)."""
+    item = "parse_tempo (pianolog/sessions.py) needs a proper docstring — which spellings it takes, what it gives " \
+        "back, when it blows up"
+    cut = with_docstring(TEMPO, "(text):\n", "Takes a tempo and returns the integer BPM value. It handles various "
+                         "formats of tempo notation, including")
+    problem = docstrings_problem([change("pianolog/sessions.py", TEMPO, cut)], item)
+    assert problem is not None and "stops mid-sentence" in problem, problem
+    no_symbol = with_docstring(TEMPO, "(text):\n", "A tempo as ``96``, ``96 bpm`` or ``q=96``. Returns the bpm, "
+                               "None for a blank. Raises ValueError for anything else.")
+    problem = docstrings_problem([change("pianolog/sessions.py", TEMPO, no_symbol)], item)
+    assert problem is not None and "not `♩`" in problem, problem
+    no_error = with_docstring(TEMPO, "(text):\n", "A tempo as ``96``, ``96 BPM``, ``q=96`` or ``♩=96``. Returns the "
+                              "bpm, None for a blank.")
+    problem = docstrings_problem([change("pianolog/sessions.py", TEMPO, no_error)], item)
+    assert problem is not None and "ValueError" in problem, problem
+    right = no_error.replace("None for a blank.", "None for a blank. Raises ValueError for anything else.")
+    assert docstrings_problem([change("pianolog/sessions.py", TEMPO, right)], item) is None

@@ -680,7 +680,8 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
                 return f"{change.path}: {qualname} has no docstring (the item asks for it): add one"
         if not every and len(wanted) == 1:
             problem = (
-                _unsaid(definitions[wanted[0]], item_text)
+                _cut_off(definitions[wanted[0]])
+                or _unsaid(definitions[wanted[0]], item_text)
                 or _range_unsaid(definitions[wanted[0]], item_text)
                 or _how_unsaid(definitions[wanted[0]], after, item_text)
                 or _raises_unsaid(definitions[wanted[0]], item_text)
@@ -866,13 +867,36 @@ def _forms_unshown(node: ast.AST, tree: ast.Module, item_text: str) -> str | Non
     for pattern in patterns:
         for group in _ALTERNATION.findall(pattern):
             options = [re.sub(r"\\(.)", r"\1", option) for option in group.split("|")]
-            if not all(re.fullmatch(r"[\w/ .,:-]{1,8}", option) for option in options):
-                continue  # not plain spellings: a regex of its own
-            missing = [o for o in options if not re.search(rf"\d\s*{re.escape(o)}\s*\d|\b{re.escape(o)}\b", doc)]
+            # plain spellings, a symbol among them (``(?:q|♩)``: heldout28 tempo-docstring), not a regex
+            if not all(re.fullmatch(r"[^\s\[\](){}*+?^$|\\]{1,8}|[\w/ .,:-]{1,8}", option) for option in options):
+                continue
+            missing = [
+                o
+                for o in options
+                if not re.search(rf"\d\s*{re.escape(o)}\s*\d|(?<!\w){re.escape(o)}(?!\w)", doc, re.IGNORECASE)
+            ]
             if missing:
                 shown = ", ".join(f"`{o}`" for o in missing)
                 return f"does not show every way of writing it the code accepts: not {shown}; give an example of each"
     return None
+
+
+# the words a sentence does not end on: "It handles various formats of tempo notation, including"
+_UNFINISHED = re.compile(
+    r"(?:\b(?:including|includes|such as|like|and|or|but|the|a|an|of|to|with|for|from|in|as|e\.g\.|i\.e\.|"
+    r"namely|follows|following)|[,:;(\-–—])\s*$",
+    re.IGNORECASE,
+)
+
+
+def _cut_off(node: ast.AST) -> str | None:
+    """A docstring that stops mid-sentence (heldout28 tempo-docstring, blind, ticked WRONG: "… It
+    handles various formats of tempo notation, including" — the model's reply ran out)."""
+    doc = (ast.get_docstring(node) or "").rstrip()
+    last = doc.splitlines()[-1].strip() if doc else ""
+    if not last or last.startswith((">>>", "...")) or not _UNFINISHED.search(last):
+        return None
+    return f"stops mid-sentence (\"… {last[-40:]}\"): finish it"
 
 
 # a unit's spellings, by the abbreviation a constant like ``KM_PER_NM`` names it with
@@ -1120,7 +1144,10 @@ def _rounding_misstated(node: ast.AST, tree: ast.Module | None = None) -> str | 
 # "what it raises on bad input", "and the error for an unknown unit": a docstring asked about a
 # function's errors names the exceptions the function raises
 _ERRORS_ASKED = re.compile(
-    r"\b(?:rais\w*|errors?|exceptions?|invalid|bad (?:input|values?|data)|malformed|unknown|fails?)\b", re.I
+    r"\b(?:rais\w*|errors?|exceptions?|invalid|bad (?:input|values?|data)|malformed|unknown|fails?"
+    # "… and when it blows up" (heldout28 tempo-docstring, blind: ticked WRONG with no ValueError said)
+    r"|blows? up|blew up|crash\w*|chokes?|throws?|rejects?|refuses?|complains?)\b",
+    re.I,
 )
 
 
