@@ -1,0 +1,5 @@
+import sys
+
+from pianolog.cli import main
+
+sys.exit(main())
