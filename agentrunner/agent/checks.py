@@ -892,6 +892,8 @@ _UNFINISHED = re.compile(
 def _cut_off(node: ast.AST) -> str | None:
     """A docstring that stops mid-sentence (heldout28 tempo-docstring, blind, ticked WRONG: "… It
     handles various formats of tempo notation, including" — the model's reply ran out)."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return None
     doc = (ast.get_docstring(node) or "").rstrip()
     last = doc.splitlines()[-1].strip() if doc else ""
     if not last or last.startswith((">>>", "...")) or not _UNFINISHED.search(last):
