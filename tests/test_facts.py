@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agentrunner.agent.checks import item_problem
-from agentrunner.agent.facts import facts_problem, quantities, sources_about
+from agentrunner.agent.facts import explained_problem, facts_problem, quantities, sources_about
 from agentrunner.agent.journal import FileChange
 
 ITEM = (
@@ -156,3 +156,37 @@ def test_a_table_made_from_a_data_file_is_left_to_the_table_check(project: Path)
     item = "docs/loans.md with a Markdown table of the late loans from data/loans.csv, the loss in %"
     assert facts_problem(_page(table, "docs/loans.md"), item, project) is None
     assert facts_problem(_page(table, "docs/loans.md"), ITEM, project) is not None  # a page about the code
+
+
+GOAL_ITEM = (
+    "docs/goals.md for users: how `pianolog goal` rates a week and how `streak` counts days, with the real "
+    "numbers from the code; link it from the README"
+)
+
+
+def test_a_page_asked_to_explain_how_it_works_needs_prose_and_the_codes_numbers() -> None:
+    """heldout28 goal-docs (Qwen, blind, ea80789, ticked WRONG): the page was one code block of
+    imports, 36 words and no number; nothing counted its prose."""
+    imports = (
+        "## From Python\n\n```python\nfrom pianolog.weekly import streaks\nfrom pianolog.goal import goal_report\n```\n"
+    )
+    page = FileChange("docs/goals.md", None, imports.encode())
+    problem = explained_problem([page], GOAL_ITEM)
+    assert problem is not None and "words of prose" in problem, problem
+    wordy = (
+        "# Goals\n\nA week is rated against the weekly goal. The goal command adds up the minutes of every "
+        "session in a Monday-to-Sunday week and compares the total with the goal. A week that reaches the goal is "
+        "met; one that reaches most of it is close; the rest are missed. The streak counts the days in a row "
+        "with enough practice, and a day with only short sessions does not count.\n"
+    )
+    problem = explained_problem([FileChange("docs/goals.md", None, wordy.encode())], GOAL_ITEM)
+    assert problem is not None and "states no number" in problem, problem
+    numbered = wordy.replace("against the weekly goal", "against the weekly goal of 240 minutes")
+    assert explained_problem([FileChange("docs/goals.md", None, numbered.encode())], GOAL_ITEM) is None
+    # a table or an inventory is no explanation; "how many" asks for a figure
+    assert explained_problem([page], "docs/scales.md: a table of how the scales went, from data/s.csv") is None
+    assert explained_problem([page], "docs/count.md: how many sessions there were each week") is None
+    assert explained_problem([page], "docs/other.md: how the goal rates a week") is None  # not this page
+    # limits a config file may hold are no numbers asked of the code (heldout6 service-docs' hand solution)
+    limits = "Write docs/goals.md: how `fleetlog due` decides what's due. Cover the config file, km and month limits"
+    assert explained_problem([FileChange("docs/goals.md", None, wordy.encode())], limits) is None

@@ -49,7 +49,7 @@ from pathlib import Path, PurePosixPath
 from .changelog import CHANGELOG_FILE, deprecation_problem, repeated_entry_problem
 from .evidence import item_words, stem
 from .factors import asked_values_problem, constants_problem, factors_problem, module_constants, value_stated
-from .facts import facts_problem
+from .facts import explained_problem, facts_problem
 from .ignores import IGNORE_KINDS, ignores_problem
 from .journal import FileChange
 from .log_messages import log_message_problem
@@ -2104,6 +2104,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: used_problem(changes, item_text),
         lambda: covers_problem(changes, item_text, root),
         lambda: facts_problem(changes, item_text, root),
+        lambda: explained_problem(changes, item_text),
         lambda: factors_problem(changes, item_text, root),
         lambda: asked_values_problem(changes, item_text, root),
         lambda: constants_problem(changes, item_text, root),
