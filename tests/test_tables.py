@@ -627,3 +627,36 @@ def test_a_percentage_column_of_shares_of_one_is_refused(tmp_path: Path) -> None
         "| Date | Yield |\n|---|---|\n| 2026-01-13 | 0.944 |\n| 2026-02-07 | 0.9 |\n",
     ):
         assert table_problem(_page(fine, "docs/glaze.md"), item, tmp_path) is None
+
+
+SCALES_ITEM = (
+    "Make docs/scales.md: a Markdown table of just my scales sessions out of data/sessions.csv\n"
+    "columns: date, what I played, minutes, metronome bpm, and notes per second — I play them in sixteenths, "
+    "so bpm × 4 / 60, to two decimals"
+)
+
+
+def scales_table(rate: str, notes: int = 4) -> list[list[str]]:
+    rows = [["Date", "What I played", "Minutes", "Metronome BPM", "Notes per second"]]
+    for day, bpm in (("2026-03-02", 96), ("2026-03-05", 100), ("2026-03-09", 88)):
+        rows.append([day, "C major", "20", str(bpm), rate.format(bpm * notes / 60)])
+    return rows
+
+
+def test_a_column_the_item_gives_a_formula_for_holds_it_worked_out() -> None:
+    """heldout28 scales-table (Qwen, blind, ea80789): "notes per second — … so bpm × 4 / 60, to two
+    decimals" got `round(bpm * 4 / 60 * 2, 2)`; no check read the item's formula."""
+    from agentrunner.agent.tables import formula_problem
+
+    assert formula_problem(scales_table("{:.2f}"), SCALES_ITEM) is None
+    assert formula_problem(scales_table("{:.1f}"), SCALES_ITEM) is None  # rounded as it is shown
+    doubled = scales_table("{:.2f}", notes=8)
+    problem = formula_problem(doubled, SCALES_ITEM)
+    assert problem is not None and "bpm × 4 / 60" in problem and "6.4" in problem, problem
+    # a minus needs spaces: "sight-reading" is a word, and a formula of words no header has is not judged
+    assert formula_problem(doubled, "a table of my sight-reading sessions, tempo × 4 / 60 per second") is None
+    pressure = [["Date", "Systolic", "Diastolic", "Pulse pressure"], ["2026-02-02", "128", "82", "46"]]
+    item = "the readings after noon: date, systolic, diastolic, pulse pressure (systolic − diastolic)"
+    assert formula_problem(pressure, item) is None
+    pressure[1][3] = "210"
+    assert "systolic − diastolic" in (formula_problem(pressure, item) or "")

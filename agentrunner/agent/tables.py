@@ -542,6 +542,105 @@ def share_problem(table: list[list[str]]) -> str | None:
     return None
 
 
+# a formula the item writes over the table's columns: "so bpm × 4 / 60", "(systolic − diastolic)"; a
+# minus or plus needs spaces around it ("sight-reading" is a word), × / * ÷ do not
+_OPERAND = r"(?:[A-Za-z][A-Za-z_]*|\d+(?:\.\d+)?)"
+_OPERATOR = r"(?:\s*[×*/÷]\s*|\s+[−+-]\s+)"
+_FORMULA = re.compile(rf"(?<![\w.-]){_OPERAND}(?:{_OPERATOR}{_OPERAND})+(?![\w-])")
+_PYTHON_OPERATORS = {"×": "*", "÷": "/", "−": "-"}
+_FIRST_NUMBER = re.compile(r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?")
+MIN_FORMULA_SHARE = 0.8  # of the rows the formula can be worked out for, those a column must match
+
+
+def _cell_number(cell: str) -> tuple[float, int] | None:
+    """The first number of a cell (``6.40 notes/s`` → 6.4) and how many decimals it is shown with."""
+    found = _FIRST_NUMBER.search(cell)
+    if found is None:
+        return None
+    text = found.group(0).replace(",", "").replace("−", "-")
+    return float(text), len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def _evaluate(node: ast.expr, values: dict[str, float]) -> float:
+    """A formula of names, numbers and + - * / (the item's), worked out; ArithmeticError, KeyError."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return values[node.id]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand, values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+        left, right = _evaluate(node.left, values), _evaluate(node.right, values)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        return left / right
+    raise ArithmeticError("not a formula")
+
+
+def _formula_columns(formula: str, headers: list[str]) -> dict[str, int] | None:
+    """The column each name of the formula is, by the one header having it as a word; None when a
+    name is no single column's."""
+    columns: dict[str, int] = {}
+    for name in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z_]*", formula)):
+        word = re.compile(rf"(?<![a-z]){re.escape(name.lower())}s?(?![a-z])")
+        having = [index for index, header in enumerate(headers) if word.search(header)]
+        if len(having) != 1:
+            return None
+        columns[name] = having[0]
+    return columns or None
+
+
+def _column_holds(rows: list[tuple[list[str], float]], index: int) -> bool:
+    """Whether column ``index`` shows each row's worked-out value to the decimals it shows, in most rows."""
+    matched = 0
+    for row, value in rows:
+        shown = _cell_number(row[index])
+        if shown is not None and abs(shown[0] - value) <= 0.5 * 10 ** -shown[1] + 1e-9:
+            matched += 1
+    return matched >= MIN_FORMULA_SHARE * len(rows)
+
+
+def formula_problem(table: list[list[str]], item_text: str) -> str | None:
+    """The item writes a column's formula over other columns of the table ("notes per second … so
+    bpm × 4 / 60"), and no column of the table holds it worked out, row by row, to the decimals it
+    shows (heldout28 scales-table: the model's `round(bpm * 4 / 60 * 2, 2)` for "… to two decimals").
+    A formula naming a word no single column's header has is not judged."""
+    headers = [cell.lower() for cell in table[0]]
+    rows = [row for row in table[1:] if len(row) == len(headers)]
+    for found in _FORMULA.finditer(item_text):
+        formula = found.group(0)
+        columns = _formula_columns(formula, headers)
+        expression = formula
+        for symbol, python in _PYTHON_OPERATORS.items():
+            expression = expression.replace(symbol, python)
+        try:
+            tree = ast.parse(expression, mode="eval").body
+        except SyntaxError:
+            continue
+        if columns is None or not isinstance(tree, ast.BinOp):
+            continue
+        worked: list[tuple[list[str], float]] = []
+        for row in rows:
+            values = {name: _cell_number(row[index]) for name, index in columns.items()}
+            try:
+                worked.append((row, _evaluate(tree, {n: v[0] for n, v in values.items() if v is not None})))
+            except (ArithmeticError, KeyError):
+                continue
+        used = set(columns.values())
+        if worked and not any(_column_holds(worked, i) for i in range(len(headers)) if i not in used):
+            row, value = worked[0]
+            shown = ", ".join(f"{name} {row[index].strip()}" for name, index in columns.items())
+            return (
+                f"no column of the table is {formula} worked out (the item's formula): for {shown} it is "
+                f"{value:g}; compute that column as the item writes it"
+            )
+    return None
+
+
 def year_problem(table: list[list[str]], item_text: str) -> str | None:
     """A table of dated rows where the item keeps the records to one year it names ("2025 only")
     that shows a row of another year (heldout10 harvest-table-2025, the data-table recipe: the
@@ -936,7 +1035,10 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
         tables = markdown_tables(change.after.decode("utf-8", "replace"))
         for table in tables:
             problem = (
-                columns_problem(table, item_text, fields) or year_problem(table, item_text) or share_problem(table)
+                columns_problem(table, item_text, fields)
+                or year_problem(table, item_text)
+                or share_problem(table)
+                or formula_problem(table, item_text)
             )
             if problem:
                 return f"{change.path}: {problem}"
