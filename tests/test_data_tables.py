@@ -423,3 +423,58 @@ def test_a_time_of_day_is_codes_filter_when_the_models_is_refused(ws: Workspace)
     assert len(ctx.requests) == 1
     page = (ws.root / "docs" / "evening.md").read_text("utf-8")
     assert [line.strip("| ").split(" | ")[0] for line in page.splitlines()[2:]] == ["2026-02-02", "2026-02-14"]
+
+
+SESSIONS = "date,kind,tempo\n2026-03-02,scales,96\n2026-03-03,Scales,100\n2026-03-04,rep,\n2026-03-05,scale,88\n"
+SESSIONS_MODULE = '''KINDS = {"scales": "scales", "scale": "scales", "rep": "repertoire", "repertoire": "repertoire"}
+
+
+def parse_kind(text):
+    """The kind of practice, any spelling."""
+    return KINDS[text.strip().lower()]
+
+
+def load(path):
+    import csv
+    with open(path, encoding="utf-8") as handle:
+        return [dict(kind=parse_kind(row["kind"]), tempo=row.get("tempo")) for row in csv.DictReader(handle)]
+'''
+SCALES = (
+    "Make docs/scales.md: a Markdown table of just my scales sessions out of data/sessions.csv (I haven't spelled "
+    '"scales" the same way twice)\ncolumns: date, the tempo and the kind'
+)
+
+
+@needs_sandbox
+def test_a_filter_on_a_field_the_project_reads_through_a_parser_compares_it_as_read(ws: Workspace) -> None:
+    """heldout28 scales-table (Qwen, blind, ea80789): the model's `row['kind'] == 'scales'` kept 3 of
+    the 7 scales sessions the log spells `scales`, `Scales`, `scale` …; the project loads the field
+    through `parse_kind`. The filter is run through it (`parse_kind(row['kind']) == parse_kind('scales')`),
+    and the quoted "scales", a value of the data the table filters on, need not be written."""
+    from agentrunner.agent.data_tables import field_readers, through_readers
+    from agentrunner.agent.verification import data_values, literals_problem
+
+    (ws.root / "data" / "sessions.csv").write_text(SESSIONS, "utf-8")
+    package_module(ws.root, "piano/sessions.py", SESSIONS_MODULE)
+    readers = field_readers(ws.root)
+    assert {key: h.name for key, h in readers.items()} == {"kind": "parse_kind"}
+    exact = {"where": "row['kind'].lower() == 'scales'", "columns": [{"header": "Date", "value": "row['date']"},
+             {"header": "Tempo", "value": "row['tempo']"}, {"header": "Kind", "value": "row['kind']"}]}  # fmt: skip
+    read, used = through_readers(exact, readers)
+    assert read["where"] == "parse_kind(row['kind']) == parse_kind('scales')"
+    assert [h.name for h in used] == ["parse_kind"]
+    assert through_readers({**exact, "where": "row['date'] >= '2026-03-03'"}, readers) == (
+        {**exact, "where": "row['date'] >= '2026-03-03'"}, []
+    )
+    title, context = SCALES.split("\n")
+    recipe, params = recipe_for(item(title, context), ws.root) or (None, {})
+    assert isinstance(recipe, DataTable)
+    (step,) = recipe.plan(item(title, context), params)
+    result = recipe.act(AnswersContext(ws, [json.dumps(exact)], title, context), step)
+    assert result.error is None, result.error
+    page = (ws.root / "docs" / "scales.md").read_text("utf-8")
+    assert [line.split("|")[1].strip() for line in page.splitlines()[2:]] == ["2026-03-02", "2026-03-03", "2026-03-05"]
+    without_kind = "| Date | Tempo |\n|---|---|\n| 2026-03-02 | 96 |\n"
+    change = FileChange("docs/scales.md", None, without_kind.encode())
+    assert literals_problem([change], SCALES, [], data_values(ws.root, SCALES)) is None
+    assert literals_problem([change], SCALES, []) is not None  # without the data: "scales" asked

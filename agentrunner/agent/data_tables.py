@@ -197,6 +197,115 @@ def project_helpers(root: Path, item_text: str, columns: list[str]) -> list[Help
     return made[:MAX_MAKERS] + chosen
 
 
+def field_readers(root: Path) -> dict[str, Helper]:
+    """The one function of the project each data field is read through when the project loads a
+    record (``kind=parse_kind(row["kind"])``, ``parse_rig(row.get("rig") or "")``): what turns its
+    many spellings into one value. A field read through two functions has none."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    defined: dict[tuple[str, str], ast.FunctionDef] = {}
+    for module in python_modules(root, limit=400):
+        if is_test_file(module) or module.startswith("tests/"):
+            continue
+        try:
+            tree = ast.parse((root / module).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        dotted = module_name(module.removeprefix("src/"))
+        local = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+        defined |= {(dotted, n.name): n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in local}
+        imported = {
+            alias.asname or alias.name: (node.module or "", alias.name)
+            for node in tree.body if isinstance(node, ast.ImportFrom) and node.level == 0
+            for alias in node.names
+        }  # fmt: skip
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or len(call.args) != 1:
+                continue
+            key = _record_key(call.args[0])
+            if key is None:
+                continue
+            name = call.func.id
+            where = (dotted, name) if name in local else imported.get(name)
+            if where is not None:
+                found.setdefault(key, set()).add(where)
+    readers: dict[str, Helper] = {}
+    for key, functions in found.items():
+        if len(functions) == 1:
+            module, name = next(iter(functions))
+            node = defined.get((module, name))
+            if node is not None and node.name.startswith(("parse_", "normali", "read_", "canonical")):
+                doc = (ast.get_docstring(node) or "").strip().splitlines()
+                readers[key] = Helper(module, name, f"{name}({ast.unparse(node.args)})", doc[0] if doc else "")
+    return readers
+
+
+def _record_key(node: ast.expr) -> str | None:
+    """``row["kind"]``, ``row.get("kind", "")``, ``row.get("kind") or ""``: the field read, else None."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+        node = node.values[0]
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    if (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+        and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+    ):  # fmt: skip
+        return node.args[0].value
+    return None
+
+
+_CASE_METHODS = {"lower", "upper", "casefold", "strip", "lstrip", "rstrip", "title"}
+
+
+class _ThroughReaders(ast.NodeTransformer):
+    """``row['kind'] == 'scales'`` (or ``row['kind'].strip().lower() in ('scales', 'scale')``) as
+    ``parse_kind(row['kind']) == parse_kind('scales')``: the field compared as the program reads it."""
+
+    def __init__(self, readers: dict[str, Helper]) -> None:
+        self.readers = readers
+        self.used: set[str] = set()
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        left = node.left
+        while (
+            isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute) and left.func.attr in _CASE_METHODS
+            and not left.args
+        ):  # fmt: skip
+            left = left.func.value
+        key = _record_key(left) if isinstance(left, ast.Subscript) else None
+        reader = self.readers.get(key) if key is not None else None
+        if reader is None or len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq | ast.In | ast.NotIn):
+            return self.generic_visit(node)
+        literal = node.comparators[0]
+        texts = [literal] if isinstance(literal, ast.Constant) else getattr(literal, "elts", None)
+        if not texts or not all(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in texts):
+            return self.generic_visit(node)
+        self.used.add(reader.name)
+        call = ast.Call(func=ast.Name(reader.name, ast.Load()), args=[left], keywords=[])
+        read = [ast.Call(func=ast.Name(reader.name, ast.Load()), args=[t], keywords=[]) for t in texts]
+        if isinstance(literal, ast.Constant):
+            return ast.Compare(left=call, ops=node.ops, comparators=[read[0]])
+        return ast.Compare(left=call, ops=node.ops, comparators=[ast.Tuple(elts=list(read), ctx=ast.Load())])
+
+
+def through_readers(answer: dict[str, Any], readers: dict[str, Helper]) -> tuple[dict[str, Any], list[Helper]]:
+    """The answer with its filter comparing a field through the project's reader of the field's
+    spellings, and the readers it now calls (heldout28 scales-table: "I haven't spelled "scales" the
+    same way twice" got ``row['kind'] == 'scales'``: 3 of the 7 scales sessions)."""
+    where = answer.get("where")
+    if not readers or not isinstance(where, str):
+        return answer, []
+    try:
+        tree = ast.parse(where, mode="eval")
+    except SyntaxError:
+        return answer, []
+    transformer = _ThroughReaders(readers)
+    new = ast.fix_missing_locations(transformer.visit(tree))
+    if not transformer.used:
+        return answer, []
+    used = [h for h in readers.values() if h.name in transformer.used]
+    return {**answer, "where": ast.unparse(new)}, list({h.name: h for h in used}.values())
+
+
 _NOT_HELPERS = {"__main__.py", "cli.py", "conftest.py", "setup.py"}
 _MANY = re.compile(r"\b(?:list|Iterable|Sequence|Collection|Iterator|Path|set|dict)\b")
 

@@ -44,6 +44,7 @@ from .checks import asks_for_new_tests, asks_for_tests_only, docstrings_problem,
 from .data_tables import SCHEMA as TABLE_SCHEMA
 from .data_tables import (
     as_percentages,
+    field_readers,
     money_to_the_cent,
     numbers_as_numbers,
     plain_columns,
@@ -52,6 +53,7 @@ from .data_tables import (
     run_table,
     salvage,
     table_prompt,
+    through_readers,
 )
 from .docstrings import find_function, with_docstring
 from .ignores import asks_to_unignore, kept_files, lines_asked, unread_clauses
@@ -614,6 +616,7 @@ class DataTable(Recipe):
         before = present.read_bytes() if present.is_file() else None
         fields = list(found[0])
         helpers = project_helpers(root, item_text, fields)
+        readers = field_readers(root)
         vocabulary = project_vocabularies(root)  # read once: the modules do not change between tries
         for attempt in range(self.tries):
             asked = self.ask_json(ctx, step, table_prompt(item_text, source, found, error, helpers), result)
@@ -627,6 +630,9 @@ class DataTable(Recipe):
                 continue
             if result.data:
                 result.data = money_to_the_cent(result.data, item_text)
+                # the filter compares a field as the program reads it (any of its spellings)
+                result.data, through = through_readers(result.data, readers)
+                helpers += [h for h in through if all(h.name != known.name for known in helpers)]
             headers, rows, error = run_table(
                 ctx.workspace, source, result.data or {}, task_id=ctx.item.id, timeout=60.0, helpers=helpers
             )

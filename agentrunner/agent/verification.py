@@ -642,7 +642,10 @@ def literals_problem(
     if not written_changes or DELETION_ASKED.search(item_text) or _NAMES_GO.search(item_text):
         return None
     code_only = all(c.path.endswith((".py", ".pyi")) for c in written_changes)
-    read = set(read_values) if any(c.path.endswith(".py") for c in written_changes) else set()
+    # values read, not written: by changed code, or by a table made from the data ("a table of just my
+    # scales sessions … (I haven't spelled "scales" the same way twice)": heldout28 scales-table)
+    tabled = re.search(r"\btables?\b", item_text, re.IGNORECASE) is not None
+    read = set(read_values) if tabled or any(c.path.endswith(".py") for c in written_changes) else set()
     if PROGRAM_FIX.search(item_text) and any(c.path.endswith((".py", ".pyi")) for c in written_changes):
         # a fix quotes the command that shows the bug and what it prints now (heldout18 stale-reef-status:
         # "`python -m tanklog status --date 2026-05-16` lists the Reef as `ok    2026-05-01`" — the hand
