@@ -1303,7 +1303,13 @@ def test_a_new_docs_page_the_item_links_from_the_readme_is_linked_by_code(ws: Wo
     the README), written as the step's own change — undone with it when the item fails."""
     readme = "# pkg\n\nStats.\n\n## Documentation\n\n- [Usage](docs/usage.md)\n\n## Licence\n\nMIT\n"
     (ws.root / "README.md").write_text(readme, "utf-8")
-    page = "docs/ready.md\n```\n# How `ready` decides\n\nThree feeds in a row.\n```\nDONE"
+    # (a page of some length: one of four words is refused as no explanation, facts.explained_problem)
+    page = (
+        "docs/ready.md\n```\n# How `ready` decides\n\nA starter is ready when its last three feeds in a row each "
+        "rose to at least double their height. A feed that rose less starts the count again from the beginning, "
+        "and the command says which feed broke the run; a starter with fewer feeds than that is not ready yet, "
+        "whatever its last rise was.\n```\nDONE"
+    )
     title = "docs/ready.md: how `ready` decides, with the numbers the code uses. Link the page from the README"
     ctx = ScriptedContext(ws, [page, "DONE"], title)
     assert loop(ctx, [], ["docs/ready.md"]).error is None

@@ -2125,10 +2125,10 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: used_problem(changes, item_text),
         lambda: covers_problem(changes, item_text, root),
         lambda: facts_problem(changes, item_text, root),
-        lambda: explained_problem(changes, item_text),
         lambda: factors_problem(changes, item_text, root),
         lambda: asked_values_problem(changes, item_text, root),
         lambda: constants_problem(changes, item_text, root),
+        lambda: explained_problem(changes, item_text),  # after what names the code's missing numbers
         lambda: table_problem(changes, item_text, root),
         lambda: log_message_problem(changes, item_text),
         lambda: markers_problem(changes, item_text, root),
