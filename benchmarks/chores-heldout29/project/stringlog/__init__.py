@@ -1,0 +1,3 @@
+"""stringlog: a guitar string-change log."""
+
+__version__ = "0.8.3"

@@ -1,0 +1,5 @@
+import sys
+
+from stringlog.cli import main
+
+sys.exit(main())
