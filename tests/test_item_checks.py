@@ -1376,3 +1376,27 @@ def test_a_docstring_cut_off_and_one_without_the_symbols_forms_or_its_error_are_
     no_none = right.replace(", None for a blank", "")
     problem = docstrings_problem([change("pianolog/sessions.py", TEMPO, no_none)], item)
     assert problem is not None and "gives back None" in problem, problem
+
+
+def test_what_a_docstring_must_say_may_follow_a_dash() -> None:
+    """heldout29 gauge-docstring (Qwen, blind, 177ca5f, ticked WRONG): "parse_gauge … needs a proper
+    docstring — forms it accepts, what comes back and in what unit, when it raises" was read as
+    asking nothing after the dash; the docstring named no unit."""
+    code = (
+        "def parse_gauge(text):\n    if '-' not in text:\n        raise ValueError(text)\n"
+        "    return tuple(int(p) for p in text.split('-'))\n"
+    )
+    item = (
+        "parse_gauge (stringlog/parsing.py) needs a proper docstring — forms it accepts, what comes back and in "
+        "what unit, when it raises"
+    )
+    vague = with_docstring(code, "(text):\n", "Takes a string like '10-46' or '9-42' representing a gauge and returns "
+                           "a tuple of two integers. Raises ValueError for anything else.")
+    problem = docstrings_problem([change("stringlog/parsing.py", code, vague)], item)
+    assert problem is not None and "unit" in problem, problem
+    right = vague.replace("two integers", "two integers in thousandths of an inch")
+    assert docstrings_problem([change("stringlog/parsing.py", code, right)], item) is None
+    # the shape it comes back in says what comes back (the suite's hand solution)
+    shaped = with_docstring(code, "(text):\n", "Read a string gauge into ``(treble, bass)`` in thousandths of an "
+                            "inch. Accepts ``10-46`` and ``.010-.046``. Raises ValueError for anything else.")
+    assert docstrings_problem([change("stringlog/parsing.py", code, shaped)], item) is None

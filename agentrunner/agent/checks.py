@@ -708,7 +708,9 @@ _SAY = re.compile(
 )
 # else what follows "docstring:" ("needs a docstring: which units the weight … are in, …")
 _SAY_AFTER_COLON = re.compile(
-    r"(?:\bdocstring|\b(?:add|write|give it)\s+one)\s*:\s*(?P<rest>[^.\n]{8,})", re.IGNORECASE
+    # or a dash: "needs a proper docstring — forms it accepts, what comes back and in what unit, when it
+    # raises" (heldout29 gauge-docstring, blind: read as asking nothing, ticked WRONG with no unit)
+    r"(?:\bdocstring|\b(?:add|write|give it)\s+one)(?:\s*:|\s*[—–]|\s+-(?=\s))\s*(?P<rest>[^.\n]{8,})", re.IGNORECASE
 )
 _DOC_WORDS = {"docstring", "function", "method", "class", "module", "write", "one", "means", "mean", "picks"}
 # "what it returns and how the amount is worked out": the verbs of any docstring request (what is
@@ -732,7 +734,13 @@ _ANSWERS: tuple[tuple[str, frozenset[str], re.Pattern[str], re.Pattern[str] | No
         "what it gives back",
         frozenset({"give", "back", "output", "result"}),
         # a docstring that begins with what the function is ("The name of the band …") says it
-        re.compile(r"\b(?:returns?|returned|gives?|yields?|results?|answers?)\b|^(?:the|an?|its?)\b", re.I),
+        # … or shows the shape it comes back in ("Read a string gauge into ``(treble, bass)``": heldout29
+        # gauge-docstring's hand solution)
+        re.compile(
+            r"\b(?:returns?|returned|gives?|yields?|results?|answers?|comes? back)\b|^(?:the|an?|its?)\b"
+            r"|\binto\b[^.\n]{0,12}\(\s*\w+\s*,\s*\w+",
+            re.I,
+        ),
         None,  # answered in too many ways to require one
     ),
     (
