@@ -242,3 +242,19 @@ def test_the_move_is_gated_like_the_models_change_and_done_without_a_call(
     result = run_loop(ctx, ITEM.splitlines()[0], [], [], 512)
     assert result.error is None and ctx.requests == []
     assert routes(workspace.root, "--rig", "S") == ["Hamble-Cowes", "Poole-Weymouth"]
+
+
+def test_a_command_quoted_from_its_sub_command_and_a_parser_below_the_handler(tmp_path: Path) -> None:
+    """heldout29 log-guitar-filter (Qwen, blind, 177ca5f): "`log --guitar X` to see one guitar's
+    changes" quoted no program (so no command was read), "one guitar's" was no filter word, and
+    the parser was built below the handlers; the model never changed cli.py."""
+    start, end = CLI.index("def cmd_log("), CLI.index("def cmd_count(")
+    handler_first = CLI[:CLI.index("def build_parser(")] + CLI[start:end] + CLI[CLI.index("def build_parser("):start]
+    handler_first += CLI[end:]
+    root = project(tmp_path, handler_first)
+    title = "`log --rig X` to see one rig's passages. Has to cope with how I write it — `S`, `engine`, `MS`"
+    move = filter_option_writes(root, title, title + "\nshould combine with --since")
+    assert move is not None and "`boatlog log --rig X`" in move.summary
+    (root / move.path).write_text(move.content, "utf-8")
+    assert routes(root, "--rig", "engine") == ["Cowes-Yarmouth", "Weymouth-Hamble"]
+    assert routes(root, "--since", "2026-05-10", "--rig", "s") == ["Poole-Weymouth"]

@@ -621,3 +621,14 @@ def test_a_new_file_named_like_an_existing_one_the_item_names_is_misplaced(tmp_p
     assert asked_problem([change("stockroom/money.py", None, "def fmt(x):\n    return x\n")], item, tmp_path) is None
     # the existing file is not named by its path: a new file of the same name elsewhere is no mistake
     assert asked_problem([change("report.py", None, "X = 2\n")], "Add a top-level `report.py` script", tmp_path) is None
+
+
+def test_spellings_quoted_in_two_cases_are_each_input(tmp_path: Path) -> None:
+    """heldout29 log-guitar-filter: "`tele`, `Telecaster`, `TELE` should all get the tele" — `tele`
+    and `TELE` are one value in any case; each quoted spelling is input, not only the last."""
+    from agentrunner.agent.verification import data_values
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "log.csv").write_text("date,guitar\n2026-03-01,Tele\n2026-03-02,telecaster\n")
+    item = "`log --guitar X`: `tele`, `Telecaster`, `TELE` should all get the tele"
+    assert data_values(tmp_path, item) == {"tele", "TELE", "Telecaster"}

