@@ -244,3 +244,19 @@ def test_an_option_said_to_take_the_datas_spellings_lists_something_for_each(ws:
     assert check is not None and check.ok is ok, check.detail
     if not ok:
         assert "`python -m saillog log --rig S` lists nothing, but the data writes 'S'" in check.detail
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "`log --guitar X`. Has to cope with how I actually write the names in the csv — `tele`, `TELE`",  # heldout29
+        "it has to take the kind the way I scribble it in the log (`SR`, `Rep`)",  # heldout28
+    ],
+)
+def test_the_ways_an_item_says_the_option_takes_the_datas_spellings(item: str) -> None:
+    """heldout29 log-guitar-filter's wrong patch (an exact match after `.lower()`) was refused only
+    by a literal rule; "how I actually write" was no word for the data's spellings, so the option
+    was never run with them."""
+    from agentrunner.agent.cli_runs import _SPELLINGS_ASKED
+
+    assert _SPELLINGS_ASKED.search(item)

@@ -397,7 +397,8 @@ def project_python(root: Path, package: str) -> tuple[str, dict[str, str]]:
 # "the option should take those spellings too", "match it however the log writes it", "taking the
 # arm however the diary spells it": the values the data is written with are the option's values too
 _SPELLINGS_ASKED = re.compile(
-    r"\b(?:however|whatever|any way|the way)\b[^.\n]{0,30}\b(?:writes?|spells?|types?|spelt|written)\b"
+    # "how I actually write the names in the csv", "the way I scribble it" (heldout29, heldout28)
+    r"\b(?:however|whatever|any way|the way|how)\b[^.\n]{0,30}\b(?:writes?|spells?|types?|spelt|written|scribbl\w*)\b"
     r"|\b(?:spellings?|spelt|spelled)\b",
     re.IGNORECASE,
 )
