@@ -366,3 +366,23 @@ def test_files_i_keep_in_a_folder_are_there_and_bare_caches_are_the_python_ones(
     # a pattern before "I keep in data/" is what is there: `data/` itself is no line (heldout13)
     packaging = ".gitignore also needs the *.local.csv scratch exports I keep in data/"
     assert "data/" not in lines_asked(packaging, tmp_path, usual)
+
+
+@needs_git
+def test_the_one_file_we_do_track_is_kept(tmp_path: Path) -> None:
+    """heldout26 gitignore-scans (Qwen, blind): "scans/README.md is the one file in there we do track,
+    git must keep seeing it" were two clauses the recipe could not read, so the item went to the loop."""
+    (tmp_path / "scans").mkdir()
+    (tmp_path / "scans" / "README.md").write_text("# scans\n", "utf-8")
+    title = ".gitignore needs more in it: the .venv, build/, dist/ and egg-info, and all the scans dropped into scans/"
+    context = "scans/README.md is the one file in there we do track, git must keep seeing it"
+    text = f"{title}\n{context}"
+    assert unread_clauses(text) == []
+    lines = lines_asked(text, tmp_path, "__pycache__/\n")
+    assert lines[-2:] == ["scans/*", "!scans/README.md"], lines
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    wrong = "__pycache__/\n.venv/\nbuild/\ndist/\n*.egg-info/\nscans/\n"
+    problem = ignores_problem([FileChange(".gitignore", b"__pycache__/\n", wrong.encode())], text, tmp_path)
+    assert problem is not None and "scans/README.md" in problem, problem
+    # "the exports we don't track anymore" keeps nothing
+    assert unread_clauses(".gitignore: the exports/ we don't track anymore") == []

@@ -129,6 +129,9 @@ _SPELLED_PATTERN = re.compile(r"(?<![\w/.*-])(\.?[\w-][\w.-]*/(?:[\w.-]+/)*|\*\.
 _KEPT = re.compile(r"\b(?:keep|kept|track(?:ed)?|not|n't|except|unless|but)\b[^.;:—\n]{0,40}$", re.I)
 _KEPT_AFTER = re.compile(
     r"^[^.;:—\n]{0,60}\b(?:stays?|kept|tracked|remains?|committed)\b"
+    # "scans/README.md is the one file in there we do track, git must keep seeing it" (heldout26
+    # gitignore-scans, blind: two clauses read as no thing, the loop)
+    r"|^[^.;:—\n]{0,60}\b(?:(?:we|I)\s+(?:do\s+)?(?:track|commit)|keep\s+(?:seeing|tracking))\b"
     # "exports/example.csv is a hand-made sample that's meant to be in the repo though" (heldout25
     # gitignore-exports, blind: read as nothing kept, and `exports/` ticked)
     r"|^[^.;:—\n]{0,80}\b(?:(?:meant|supposed|has|have|needs?|ought) to (?:be|stay|remain) (?:in (?:the )?"
