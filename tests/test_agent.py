@@ -448,14 +448,66 @@ def test_a_page_of_prose_by_a_local_tier_is_left_for_review_with_its_draft(
     assert text.startswith("> Draft, not applied") and "+Spring migration runs from March to May" in text
 
 
+SEASONS = '''"""Seasons of a sighting."""
+
+
+def season_label(month: int) -> str:
+    if month in (3, 4, 5):
+        return "spring"
+    return "resident"
+'''
+SEASON_DOCSTRING = "Name the season a sighting made in ``month`` falls in: March to May is spring, the rest resident."
+
+
+@pytest.mark.parametrize("review_prose", [None, False])
+def test_a_docstring_by_a_local_tier_is_left_for_review_with_its_draft(
+    isolated_home: Path, write_config: Callable[[str], Path], review_prose: bool | None
+) -> None:
+    """agent/review.py: a docstring is a paragraph about the code no test runs (blind, the gate let
+    through five right docstrings of Qwen's and five wrong ones): the docstring recipe's work by a
+    tier that may not tick prose leaves the item open, the module as before, the draft kept."""
+    (isolated_home / "birds").mkdir()
+    (isolated_home / "birds" / "seasons.py").write_text(SEASONS, "utf-8")
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        server.queue("/v1/chat/completions", chat_reply(content=json.dumps({"docstring": SEASON_DOCSTRING})))
+        tier = scripted_tier("remote", server.url)
+        if review_prose is not None:
+            tier += f"review_prose = {str(review_prose).lower()}\n"
+        agent, _ = make_agent(write_config(tier))
+        title = "season_label in birds/seasons.py has no docstring. Add one: which months are spring"
+        outcome = agent.work(info(title), run_id="r", attempt=1, resume=False)
+        agent.close()
+    written = (isolated_home / "birds" / "seasons.py").read_text("utf-8")
+    if review_prose is False:  # a tier the user trusts with prose: the checks decide
+        assert outcome.status == "done", outcome.error
+        assert "March to May is spring" in written and "def season_label" in written
+        return
+    error = outcome.error or ""
+    assert outcome.status == "failed" and "review" in error and "birds/seasons.py is docstrings" in error, error
+    assert written == SEASONS  # rolled back
+    (draft,) = (isolated_home / "tasks" / "review").glob("*/*.md")
+    text = draft.read_text("utf-8")
+    assert text.startswith("> Draft, not applied: tier `remote` wrote these docstrings"), text[:200]
+    assert "+    March to May is spring" in text or "March to May is spring" in text
+
+
 def test_a_reviewer_or_a_page_that_is_no_prose_needs_no_review(
     isolated_home: Path, write_config: Callable[[str], Path]
 ) -> None:
     from agentrunner.agent.journal import FileChange
-    from agentrunner.agent.review import prose_pages
+    from agentrunner.agent.review import docstring_sources, prose_pages
 
     page = FileChange("docs/seasons.md", None, PROSE_PAGE.encode())
     assert prose_pages([page]) == ["docs/seasons.md"]
+    # docstrings alone are prose; a change to the code beside them is judged by the tests
+    documented = SEASONS.replace("    if month", f'    """{SEASON_DOCSTRING}"""\n    if month', 1)
+    assert docstring_sources([FileChange("birds/seasons.py", SEASONS.encode(), documented.encode())]) == [
+        "birds/seasons.py"
+    ]
+    fixed = documented.replace("(3, 4, 5)", "(3, 4, 5, 6)")
+    assert docstring_sources([FileChange("birds/seasons.py", SEASONS.encode(), fixed.encode())]) == []
+    reformatted = SEASONS.replace("(3, 4, 5)", "(3, 4,  5)")
+    assert docstring_sources([FileChange("birds/seasons.py", SEASONS.encode(), reformatted.encode())]) == []
     assert prose_pages([page, FileChange("birds/seasons.py", b"x = 1\n", b"x = 2\n")]) == []  # code: tests judge it
     table = "| month | season |\n|---|---|\n" + "| March and April and May too | spring migration months |\n" * 3
     assert prose_pages([FileChange("docs/t.md", None, table.encode())]) == []

@@ -3,7 +3,6 @@ two ordinary chores through the whole graph, each checked by what it left in the
 
 from __future__ import annotations
 
-import ast
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -78,13 +77,14 @@ def test_the_coder_model_bumps_a_version(project: Path, write_config: Callable[[
     assert data["project"] == {"name": "calc", "version": "0.2.0"}
 
 
-@pytest.mark.slow  # fails today (not an xfail that passes either way): a known gap, run with -m slow
+@pytest.mark.slow  # a model run (~25 s), outside CI's time budget: run with -m slow
 def test_the_coder_model_adds_a_docstring(project: Path, write_config: Callable[[str], Path]) -> None:
-    """Measured 19:45 on a quiet machine: Qwen2.5-Coder-1.5B answers with a no-op or misplaced edit
-    block, repeats it, and the loop stops it (failed honestly, file untouched). Kept as a real test
-    of the gap, outside CI's time budget."""
+    """The docstring recipe: Qwen2.5-Coder-1.5B writes the text, code puts it in place, the gate's
+    docstring checks pass it — and, a local tier's prose, it is left for review with its draft
+    (session 28; before the recipe the loop's edit blocks were no-ops and it failed honestly)."""
     outcome = work(project, write_config, "Add a docstring to the `median` function in `calc/stats.py`")
-    assert outcome.startswith("done"), outcome
-    tree = ast.parse((project / "calc" / "stats.py").read_text("utf-8"))
-    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
-    assert set(functions) == {"mean", "median"} and ast.get_docstring(functions["median"])
+    # a local tier's docstrings are left for review (agent/review.py): the module as it was, the draft kept
+    assert outcome.startswith("failed") and "review" in outcome, outcome
+    assert (project / "calc" / "stats.py").read_text("utf-8") == STATS
+    (draft,) = (project / "tasks" / "review").glob("*/*.md")
+    assert "def median" in draft.read_text("utf-8") and '+    """' in draft.read_text("utf-8")

@@ -48,7 +48,7 @@ from .intent import item_intent, no_change_problem
 from .journal import ItemJournal, RestoreReport, Transactions
 from .mutants import mutant_check
 from .recipes import ItemInfo, StepSpec
-from .review import prose_pages
+from .review import docstring_sources, prose_pages
 from .suite import suite_failures, suite_problem
 from .symptoms import capture_symptom, symptom_problem
 from .validators import ActResult, Check, default_validators, run_validators
@@ -450,22 +450,26 @@ class Agent:
         return update
 
     def _review_check(self, state: AgentState, spec: StepSpec) -> Check | None:
-        """A failed ``review`` check when the item's work is a page of prose that a tier which may
-        not tick prose on the checks alone wrote in the general loop (agent/review.py); the draft
-        is kept in ``tasks/review/<day>/`` before the item's files are rolled back."""
+        """A failed ``review`` check when the item's work is prose — a page, or docstrings and nothing
+        else — that a tier which may not tick prose on the checks alone wrote, in the general loop or
+        the docstring recipe (agent/review.py); the draft is kept in ``tasks/review/<day>/`` before
+        the item's files are rolled back."""
         tier_name = str((state.get("decision") or {}).get("tier") or "")
         tier = self.config.tiers.get(tier_name)
-        if spec.recipe != "general" or tier is None or not tier.reviews_prose():
+        if spec.recipe not in {"general", "docstring"} or tier is None or not tier.reviews_prose():
             return None
         if state["step_index"] < len(state["plan"]) - 1:
             return None
         journal = self._journal(state)
-        pages = prose_pages(journal.changes()) if journal is not None else []
+        changes = journal.changes() if journal is not None else []
+        pages = prose_pages(changes) or docstring_sources(changes)
         if not pages:
             return None
         item = ItemInfo(**state["item"])
+        docstrings = all(page.endswith(".py") for page in pages)
+        what, this = ("docstrings", "these docstrings") if docstrings else ("a page of prose", "this page of prose")
         header = (
-            f"> Draft, not applied: tier `{tier_name}` wrote this page of prose and no check can tell it is right. "
+            f"> Draft, not applied: tier `{tier_name}` wrote {this} and no check can tell it is right. "
             "Review it; `git apply` the diff below to keep it.\n\n"
         )
         draft = self._write_result("review", item, header + self._result_markdown(state, item))
@@ -474,7 +478,7 @@ class Agent:
         return Check(
             "review",
             False,
-            f"draft in {shown}, not applied: {named} is a page of prose by tier `{tier_name}`, which no deterministic "
+            f"draft in {shown}, not applied: {named} is {what} by tier `{tier_name}`, which no deterministic "
             "check can tell is right (a reviewer, agent.self_check, or a tier with review_prose = false may tick it)",
         )
 

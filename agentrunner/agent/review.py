@@ -12,6 +12,7 @@ tier that may write prose (``review = false``), or a reviewer (``agent.self_chec
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import PurePosixPath
 
@@ -60,10 +61,50 @@ def prose_pages(changes: list[FileChange]) -> list[str]:
     ]
 
 
+def _split_docstrings(source: str) -> tuple[str, list[str]] | None:
+    """The module's syntax tree dumped with every docstring taken out, and the docstrings (None:
+    it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    docstrings: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            value = first.value.value if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) else None
+            if isinstance(value, str):
+                docstrings.append(value)
+                node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree), docstrings
+
+
+def docstring_sources(changes: list[FileChange]) -> list[str]:
+    """The Python files whose change is their docstrings alone — when the changes are nothing else
+    (with a page of prose, or alone). A docstring is a paragraph about what the code does: no test
+    runs it, and across the fifteen blind suites since heldout15 the docstrings Qwen2.5-Coder-1.5B
+    wrote that the gate's checks let through were right five times and ticked WRONG five times
+    (pressure-, distance-, tempo-, gauge-docstring and heldout12's expected-score: a unit converted
+    from named as the one returned, spellings left out, a sentence cut off)."""
+    found: list[str] = []
+    for change in changes:
+        if change.after is None or change.path.lower().endswith(PROSE_SUFFIXES):
+            continue
+        if not change.path.endswith(".py"):
+            return []  # a config, data: judged by what reads it
+        before = _split_docstrings((change.before or b"").decode("utf-8", "replace"))
+        after = _split_docstrings(change.after.decode("utf-8", "replace"))
+        if before is None or after is None or before[0] != after[0]:
+            return []  # code changed too: the tests and runs judge it
+        if before[1] != after[1]:
+            found.append(change.path)
+    return found
+
+
 def _sentences(line: str) -> int:
     """The sentences of a line of prose: a paragraph written on one line is several (heldout18
     water-change-docs: two long sentences and a lead-in on two lines were no "page of prose")."""
     return max(1, len(re.findall(r"[.!?:](?=\s|$)", re.sub(r"`[^`]*`", "x", line))))
 
 
-__all__ = ["MIN_PROSE_LINES", "PROSE_SUFFIXES", "prose_pages"]
+__all__ = ["MIN_PROSE_LINES", "PROSE_SUFFIXES", "docstring_sources", "prose_pages"]
