@@ -11,9 +11,11 @@ repository with one commit (so damage is measured against it), ``item.md`` is wr
 ``tasks/todo.md``, the real ``agentrunner run --json`` works it (a subprocess, with a copy of
 ``--config`` whose workspace is the copy), then ``check`` runs. Printed per chore: ticked (from the
 to-do file), check passed, files damaged by a failed item (anything that differs from the commit,
-created files included, when the item was not ticked), calls by tier, cost, wall; totals: correct
-rate, ticked-but-wrong rate, damaged count, $ per correct chore, and the all-premium estimate of the
-same calls (from the run's JSON summary: the config needs a priced last tier for it).
+created files included, when the item was not ticked), calls by tier, cost, wall, and — an item left
+for review (a local tier's prose, its draft in ``tasks/review/``) — whether the check passes with the
+draft's diff applied on a second copy; totals: correct rate, ticked-but-wrong rate, damaged count,
+left for review (drafts right), $ per correct chore, and the all-premium estimate of the same calls
+(from the run's JSON summary: the config needs a priced last tier for it).
 
     .venv/bin/python scripts/bench_chores.py --chores benchmarks/chores \
         --config benchmarks/chores/configs/qwen.toml [--only NAME…] [--json] [--keep DIR]
@@ -95,6 +97,10 @@ class ChoreResult:
     wall_s: float = 0.0
     exit_code: int | None = None
     error: str | None = None  # the run itself went wrong (timeout, no JSON summary, setup failed)
+    # not ticked, its draft left for review in tasks/review/ (prose by a local tier); whether the check
+    # passes with the draft's diff applied: what a reviewer who kept every draft would get
+    review: bool = False
+    review_passed: bool | None = None
 
     @property
     def ticked_but_wrong(self) -> bool:
@@ -205,6 +211,38 @@ def run_check(chore: Chore, copy: Path) -> tuple[bool, str]:
         return False, f"check timed out after {CHECK_TIMEOUT_S:.0f}s"
     output = (result.stdout + result.stderr).strip()
     return result.returncode == 0, output
+
+
+_DIFF_BLOCK = re.compile(r"^(`{3,})diff\n(.*?)^\1$", re.MULTILINE | re.DOTALL)
+
+
+def review_draft(copy: Path) -> Path | None:
+    """The draft the run left for review (``tasks/review/<day>/<item>.md``), if any."""
+    drafts = sorted((copy / "tasks" / "review").glob("*/*.md"))
+    return drafts[0] if drafts else None
+
+
+def draft_patch(markdown: str) -> str:
+    """The diff of a review draft: its ``diff`` fenced blocks, one per file, as one patch."""
+    return "".join(block if block.endswith("\n") else block + "\n" for _, block in _DIFF_BLOCK.findall(markdown))
+
+
+def check_draft(chore: Chore, copy: Path, draft: Path) -> tuple[bool, str]:
+    """The chore's check on a second copy with the draft's diff applied (as `git apply` would keep it)."""
+    trial = copy.parent / "draft-applied"
+    shutil.rmtree(trial, ignore_errors=True)
+    shutil.copytree(copy, trial, symlinks=True)
+    try:
+        patch = draft_patch(draft.read_text(encoding="utf-8", errors="replace"))
+        applied = subprocess.run(
+            ["git", "apply", "--whitespace=nowarn", "-"], cwd=trial, input=patch, capture_output=True, text=True,
+            check=False, timeout=60,
+        )  # fmt: skip
+        if not patch or applied.returncode != 0:
+            return False, f"the draft's diff does not apply: {applied.stderr.strip()[:200] or 'no diff'}"
+        return run_check(chore, trial)
+    finally:
+        shutil.rmtree(trial, ignore_errors=True)
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -342,6 +380,10 @@ def run_chore(
             result.premium_estimate_usd = None if estimate is None else float(estimate)
         assess(result, copy)
         result.check_passed, result.check_output = run_check(chore, copy)
+        draft = None if result.ticked else review_draft(copy)
+        if draft is not None:
+            result.review = True
+            result.review_passed = check_draft(chore, copy, draft)[0]
         return result
     finally:
         result.wall_s = round(time.perf_counter() - started, 1)
@@ -374,6 +416,8 @@ def totals(results: list[ChoreResult]) -> dict[str, Any]:
         "correct_rate": round(correct / count, 3) if count else None,
         "ticked_but_wrong": wrong_ticks,
         "ticked_but_wrong_rate": round(wrong_ticks / count, 3) if count else None,
+        "review": sum(r.review for r in results),
+        "review_passed": sum(bool(r.review_passed) for r in results),
         "damaged_chores": sum(bool(r.damaged) for r in results),
         "damaged_files": sum(len(r.damaged) for r in results),
         "errors": sum(r.error is not None for r in results),
@@ -405,15 +449,19 @@ def format_table(results: list[ChoreResult], total: dict[str, Any]) -> str:
             detail.append(r.check_output.strip().splitlines()[-1][:150])
         if r.damaged:
             detail.append("damaged: " + ", ".join(r.damaged))
+        if r.review:
+            detail.append(f"left for review: the draft {'passes' if r.review_passed else 'fails'} the check")
         lines.extend(f"{'':<{width}}    {text}" for text in detail)
     n = total["chores"]
     per_correct = "n/a" if total["usd_per_correct"] is None else f"${total['usd_per_correct']:.6f}"
     estimate = "n/a" if total["premium_estimate_usd"] is None else f"${total['premium_estimate_usd']:.6f}"
+    reviewed = f"left for review {total['review']} (drafts right {total['review_passed']}) · " * bool(total["review"])
     lines.append(
         f"correct {total['correct']}/{n} ({total['correct_rate']:.0%}) · ticked {total['ticked']} · "
         f"ticked but wrong {total['ticked_but_wrong']}/{n} ({total['ticked_but_wrong_rate']:.0%}) · "
         f"damaged {total['damaged_chores']} chore(s), {total['damaged_files']} file(s) · "
-        f"calls {_calls(total['calls_by_tier'])} · ${total['cost_usd']:.6f} · {per_correct} per correct chore · "
+        f"{reviewed}calls {_calls(total['calls_by_tier'])} · ${total['cost_usd']:.6f} · "
+        f"{per_correct} per correct chore · "
         f"all-premium estimate {estimate} · {total['wall_s']:.0f}s"
     )
     return "\n".join(lines)

@@ -192,6 +192,41 @@ def test_damage_is_every_change_of_an_unticked_item_and_nothing_of_a_ticked_one(
     assert result.ticked and result.damaged == [] and len(result.changed) == 3
 
 
+def test_a_draft_left_for_review_is_checked_with_its_diff_applied(tmp_path: Path) -> None:
+    """A local tier's prose is not ticked, its draft waits in tasks/review/: the benchmark applies the
+    draft's diff on a second copy and runs the check, so a run says how many drafts were right."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "notes.txt").write_text("hello\n", encoding="utf-8")
+    chore_dir = tmp_path / "chore"
+    chore_dir.mkdir()
+    _executable(chore_dir / "check", "#!/bin/sh\ngrep -q goodbye notes.txt && test -f docs/page.md\n")
+    chore = bench.Chore("c", chore_dir)
+    copy = tmp_path / "copy"
+    bench.prepare_copy(project, chore, copy)
+    draft = copy / "tasks" / "review" / "2026-12-04" / "say-goodbye.md"
+    draft.parent.mkdir(parents=True)
+    right = (
+        "> Draft, not applied: …\n\n## Changes\n\n### `notes.txt`\n\n```diff\n--- a/notes.txt\n+++ b/notes.txt\n"
+        "@@ -1 +1 @@\n-hello\n+goodbye\n```\n\n### `docs/page.md`\n\n````diff\n--- /dev/null\n+++ b/docs/page.md\n"
+        "@@ -0,0 +1,2 @@\n+# Page\n+```\n````\n"
+    )
+    draft.write_text(right, encoding="utf-8")
+    assert bench.review_draft(copy) == draft
+    assert bench.check_draft(chore, copy, draft) == (True, "")
+    assert (copy / "notes.txt").read_text(encoding="utf-8") == "hello\n"  # the run's copy as it was
+    assert not (tmp_path / "draft-applied").exists()
+    draft.write_text(right.replace("+goodbye", "+good day"), encoding="utf-8")
+    assert bench.check_draft(chore, copy, draft)[0] is False
+    draft.write_text("> Draft, not applied: …\n\nno diff at all\n", encoding="utf-8")
+    passed, why = bench.check_draft(chore, copy, draft)
+    assert not passed and "does not apply" in why
+    results = [bench.ChoreResult("a", review=True, review_passed=True), bench.ChoreResult("b")]
+    table = bench.format_table(results, bench.totals(results))
+    assert "left for review 1 (drafts right 1)" in table and "the draft passes the check" in table
+    assert "left for review" not in bench.format_table([], bench.totals([bench.ChoreResult("b")]))
+
+
 def test_chore_config_points_the_workspace_at_the_copy(tmp_path: Path) -> None:
     config = tmp_path / "configs" / "c.toml"
     config.parent.mkdir()
