@@ -478,3 +478,32 @@ def test_a_filter_on_a_field_the_project_reads_through_a_parser_compares_it_as_r
     change = FileChange("docs/scales.md", None, without_kind.encode())
     assert literals_problem([change], SCALES, [], data_values(ws.root, SCALES)) is None
     assert literals_problem([change], SCALES, []) is not None  # without the data: "scales" asked
+
+
+@needs_sandbox
+def test_a_derived_cell_of_a_record_without_one_of_its_inputs_is_empty(ws: Workspace) -> None:
+    """heldout29 coated-table (Qwen, blind): "price ÷ hours … sets still on have no hours yet, leave
+    their cost per hour empty" — `parse_price(…) / parse_hours(…)` raised TypeError on the first set
+    still on, and the whole table failed. A cell whose input is None (a TypeError naming NoneType) is
+    empty; an expression None in every record is still an error (it is wrong, not the data)."""
+    package_module(
+        ws.root, "strings/parsing.py", "def parse_hours(text):\n    return float(text.rstrip('h')) if text else None\n"
+    )
+    (ws.root / "data" / "sets.csv").write_text("date,price,hours\n2025-01-02,8.50,34h\n2025-03-04,9.00,\n", "utf-8")
+    helpers = [Helper("strings.parsing", "parse_hours", "parse_hours(text)", "")]
+    answer = {
+        "where": "True",
+        "columns": [
+            {"header": "Date", "value": "row['date']"},
+            {"header": "Cost per hour", "value": "round(float(row['price']) / parse_hours(row['hours']), 2)"},
+        ],
+    }
+    _, rows, error = run_table(ws, "data/sets.csv", answer, task_id="t", timeout=60, helpers=helpers)
+    assert error is None and rows == [["2025-01-02", "0.25"], ["2025-03-04", ""]], (rows, error)
+    nowhere = {**answer, "columns": [*answer["columns"][:1], {"header": "Cost", "value": "float(row['price']) / None"}]}
+    error = run_table(ws, "data/sets.csv", nowhere, task_id="t", timeout=60, helpers=helpers)[2]
+    assert error is not None and "NoneType" in error and "record 1" in error, error
+    # another TypeError is the expression's own mistake, as before
+    wrong = {**answer, "columns": [*answer["columns"][:1], {"header": "Cost", "value": "row['price'] / 2"}]}
+    error = run_table(ws, "data/sets.csv", wrong, task_id="t", timeout=60, helpers=helpers)[2]
+    assert error is not None and "TypeError" in error, error

@@ -58,22 +58,39 @@ def cell(value):
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 and not str(value).endswith(".0"):
         return str(int(value))
     return str(value).replace("|", "\\|").replace("\n", " ")
+def failed(number, row, exc):
+    return "record %d (%s): %s: %s" % (number, json.dumps(row)[:200], type(exc).__name__, exc)
+def derived(c, scope):
+    try:
+        return cell(eval(c, scope))
+    except TypeError as exc:
+        if "NoneType" not in str(exc):
+            raise
+        return exc  # a record without one of its inputs (no hours yet): no value, if some record has one
 try:
     found = records(path)
     out["records"] = len(found)
     test = compile(where or "True", "<where>", "eval")
     code = [compile(c, "<column %d>" % (i + 1), "eval") for i, c in enumerate(columns)]
+    missing = {}
     for number, row in enumerate(found, 1):
         scope = {**helpers, "row": row, "math": math, "re": re, "datetime": datetime}
         try:
             if not eval(test, scope):
                 continue
-            out["rows"].append([cell(eval(c, scope)) for c in code])
+            values = [derived(c, scope) for c in code]
         except Exception as exc:
-            out["error"] = "record %d (%s): %s: %s" % (number, json.dumps(row)[:200], type(exc).__name__, exc)
+            out["error"] = failed(number, row, exc)
             break
+        for index, value in enumerate(values):
+            if isinstance(value, Exception):
+                missing.setdefault(index, failed(number, row, value))
+        out["rows"].append(["" if isinstance(value, Exception) else value for value in values])
         if len(out["rows"]) >= limit:
             break
+    for index, error in missing.items():
+        if out["error"] is None and not any(row[index] for row in out["rows"]):
+            out["error"] = error  # None in every record: the expression is wrong, not the data
 except Exception as exc:
     out["error"] = "%s: %s" % (type(exc).__name__, exc)
 print("@@agentrunner-table@@" + json.dumps(out))
