@@ -660,3 +660,24 @@ def test_a_column_the_item_gives_a_formula_for_holds_it_worked_out() -> None:
     assert formula_problem(pressure, item) is None
     pressure[1][3] = "210"
     assert "systolic − diastolic" in (formula_problem(pressure, item) or "")
+
+
+def test_a_formula_column_rounded_away_does_not_hold_it() -> None:
+    """heldout29 coated-table (Qwen's answer replayed, 0a9ea84): "a cost-per-hour column (price ÷
+    hours)" got `round(price / hours)`: 0 for £16.99 over 120 hours, to the whole number it shows —
+    and the gate let it through. A value shown off by half of itself or more does not hold it."""
+    from agentrunner.agent.tables import formula_problem
+
+    item = "coated.md: the coated sets (date, guitar, price, hours) plus a cost-per-hour column (price ÷ hours)"
+    rows = [["2025-07-02", "acoustic", "16.99", "120"], ["2025-11-22", "strat", "13.50", "60"]]
+
+    def table(cells: list[str]) -> list[list[str]]:
+        headers = ["Date", "Guitar", "Price", "Hours", "Cost per hour"]
+        return [headers, *[[*r, c] for r, c in zip(rows, cells, strict=True)]]
+
+    problem = formula_problem(table(["0", "0"]), item)
+    assert problem is not None and "price ÷ hours" in problem, problem
+    assert formula_problem(table(["0.14", "0.23"]), item) is None
+    assert formula_problem(table(["0.1", "0.2"]), item) is None  # one decimal: rounded, a digit kept
+    whole = [["Date", "Guitar", "Price", "Hours", "Cost per hour"], ["2025-07-02", "acoustic", "169.9", "12", "14"]]
+    assert formula_problem(whole, item) is None  # 14.16 to the whole number: rounded, not rounded away

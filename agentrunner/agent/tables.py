@@ -550,6 +550,7 @@ _FORMULA = re.compile(rf"(?<![\w.-]){_OPERAND}(?:{_OPERATOR}{_OPERAND})+(?![\w-]
 _PYTHON_OPERATORS = {"×": "*", "÷": "/", "−": "-"}
 _FIRST_NUMBER = re.compile(r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?")
 MIN_FORMULA_SHARE = 0.8  # of the rows the formula can be worked out for, those a column must match
+MAX_ROUNDING_SHARE = 0.5  # of a worked-out value, what its shown rounding may take off (not all of it)
 
 
 def _cell_number(cell: str) -> tuple[float, int] | None:
@@ -595,12 +596,17 @@ def _formula_columns(formula: str, headers: list[str]) -> dict[str, int] | None:
 
 
 def _column_holds(rows: list[tuple[list[str], float]], index: int) -> bool:
-    """Whether column ``index`` shows each row's worked-out value to the decimals it shows, in most rows."""
+    """Whether column ``index`` shows each row's worked-out value to the decimals it shows, in most
+    rows — not rounded away: a value shown off by half of itself or more (`0` for 0.14 a pound an
+    hour, `round(price / hours)`; heldout29 coated-table) does not hold it."""
     matched = 0
     for row, value in rows:
         shown = _cell_number(row[index])
-        if shown is not None and abs(shown[0] - value) <= 0.5 * 10 ** -shown[1] + 1e-9:
-            matched += 1
+        if shown is None or abs(shown[0] - value) > 0.5 * 10 ** -shown[1] + 1e-9:
+            continue
+        if value and abs(shown[0] - value) >= MAX_ROUNDING_SHARE * abs(value):
+            continue
+        matched += 1
     return matched >= MIN_FORMULA_SHARE * len(rows)
 
 
