@@ -1,0 +1,3 @@
+from henhouse.cli import main
+
+raise SystemExit(main())
