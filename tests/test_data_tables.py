@@ -507,3 +507,20 @@ def test_a_derived_cell_of_a_record_without_one_of_its_inputs_is_empty(ws: Works
     wrong = {**answer, "columns": [*answer["columns"][:1], {"header": "Cost", "value": "row['price'] / 2"}]}
     error = run_table(ws, "data/sets.csv", wrong, task_id="t", timeout=60, helpers=helpers)[2]
     assert error is not None and "TypeError" in error, error
+
+
+def test_one_value_of_the_projects_word_groups_is_some_records_not_the_whole_csv(tmp_path: Path) -> None:
+    """heldout30 clementine-table (Qwen, blind, 36db42d): "a Markdown table of all of Clementine's eggs
+    from data/eggs.csv (she's Clem or Clemmie in some rows): …" took the whole-CSV recipe — the hen's
+    spellings are the project's own word group, which only the gate read — and the gate refused it."""
+    aliases = 'ALIASES = {"clem": "clementine", "clemmie": "clementine", "dot": "dot"}\n'
+    package_module(tmp_path, "hens/flock.py", aliases)
+    (tmp_path / "data").mkdir()
+    rows = "".join(f"2026-03-0{n},{hen},6{n}g\n" for n, hen in enumerate(["Clementine", "Dot", "Clem", "Dot"], 1))
+    (tmp_path / "data" / "eggs.csv").write_text("date,hen,weight\n" + rows, "utf-8")
+    title = "docs/clementine.md — a Markdown table of all of Clementine's eggs from data/eggs.csv (she's Clem at times)"
+    found = recipe_for(item(title), tmp_path)
+    assert found is not None and found[0].name == "data-table", found
+    whole = "Turn data/eggs.csv into a markdown table in docs/eggs.md"
+    found = recipe_for(item(whole), tmp_path)
+    assert found is not None and found[0].name == "table", found
