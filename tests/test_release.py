@@ -144,6 +144,10 @@ def test_the_release_day_is_the_one_written_else_today(text: str, day: str | Non
         ("Release the next minor version, dated 2026-04-18",
          "bump the version everywhere it's written down, and the Unreleased notes in CHANGELOG.md become that "
          "version's section", "minor"),
+        # heldout30 minor-release (blind, 36db42d: "version of henhouse" read as another project's, the loop)
+        ("Release the next minor version of bplog, dated 2026-03-21",
+         "bump the version everywhere it's written down, and make the Unreleased notes in CHANGELOG.md that "
+         "release's section", "minor"),
     ],
 )  # fmt: skip
 def test_releases_take_the_recipe(ws: Workspace, title: str, context: str, kind: str) -> None:
@@ -161,6 +165,8 @@ def test_releases_take_the_recipe(ws: Workspace, title: str, context: str, kind:
         "Bump the minor version",
         "Write release notes for the patch release",
         "Release notes for the minor version: a summary in docs/",
+        # the version of another project is no release of this one
+        "Release the next minor version of requests in our pins, dated 2026-03-21",
     ],
 )
 def test_other_items_are_no_release(ws: Workspace, title: str) -> None:

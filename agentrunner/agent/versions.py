@@ -47,7 +47,7 @@ def bumped(version: str, kind: str) -> str | None:
 
 
 
-def _project_names(root: Path) -> list[str]:
+def project_names(root: Path) -> list[str]:
     """The project's name as a README writes it before its version: pyproject's ``name``, with
     ``-`` and ``_`` read alike."""
     path = root / "pyproject.toml"
@@ -139,7 +139,7 @@ def version_edits(root: Path, old: str, new: str) -> list[VersionEdit]:
     # number is written down", the README still said the old one) and "brewlog 0.7.2 — a homebrewer's
     # log", "# brewlog 0.7.2" under `--version` (heldout13 minor-release: ticked with the README
     # stale): every line stating it after a version word or the project's name, not a dependency's
-    names = _project_names(root)
+    names = project_names(root)
     before = r"\b(?:version|release|v)\b[^\n]*?"
     if names:
         before += "|" + "|".join(rf"(?<![\w.-]){re.escape(name)}[ \t]+v?" for name in names)
@@ -285,6 +285,7 @@ __all__ = [
     "bumped",
     "current_version",
     "next_version",
+    "project_names",
     "project_version",
     "release_problem",
     "version_edits",
