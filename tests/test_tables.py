@@ -681,3 +681,22 @@ def test_a_formula_column_rounded_away_does_not_hold_it() -> None:
     assert formula_problem(table(["0.1", "0.2"]), item) is None  # one decimal: rounded, a digit kept
     whole = [["Date", "Guitar", "Price", "Hours", "Cost per hour"], ["2025-07-02", "acoustic", "169.9", "12", "14"]]
     assert formula_problem(whole, item) is None  # 14.16 to the whole number: rounded, not rounded away
+
+
+def test_a_column_said_with_where_it_is_read_is_a_column() -> None:
+    """heldout30 clementine-table (Qwen, seen re-run, bd5542e, ticked WRONG): "…: the date, the weight in
+    grams and its size on the egg box" — "its" read as "all its columns" and "size on the egg box" as
+    too long: no column list, and a table of date, weight and shell was ticked."""
+    from agentrunner.agent.tables import asked_columns, columns_problem
+
+    item = (
+        "docs/clementine.md — a Markdown table of all of Clementine's eggs from data/eggs.csv (she's Clem or "
+        "Clemmie in some rows): the date, the weight in grams and its size on the egg box"
+    )
+    assert asked_columns(item) == ["the date", "the weight in grams", "its size on the egg box"]
+    shell = [["Date", "Weight (grams)", "Shell"], ["2026-03-02", "71.0", "ok"]]
+    problem = columns_problem(shell, item)
+    assert problem is not None and "its size on the egg box" in problem, problem
+    assert columns_problem([["Date", "Weight (g)", "Size"], ["2026-03-02", "71.0", "large"]], item) is None
+    # "all its columns" is still the whole file
+    assert asked_columns("Make docs/eggs.md from data/eggs.csv — a markdown table with all its columns and rows") == []

@@ -796,7 +796,8 @@ def unfiltered_problem(table: list[list[str]], found: list[dict[str, Any]], item
 # "…, columns date, time (UTC), call and band" (heldout16 cw-contacts-table: no colon, no "with")
 _COLUMNS_LINE = re.compile(r"^\s*(?:the\s+)?columns?\s*[:—–-]\s*(.+)$", re.IGNORECASE)
 _COLUMN_LIST = re.compile(r"(?:—|–|:|\bwith(?: the)?(?: columns?)?|\bcolumns?\s*:?)\s+", re.IGNORECASE)
-_NO_COLUMN = re.compile(r"\b(?:all|every|each|its|their|columns?|rows?|fields?|table|file|page)\b|[/`]", re.I)
+# ("its size on the egg box" is a column: "its" alone says nothing of all of them — heldout30 clementine-table)
+_NO_COLUMN = re.compile(r"\b(?:all|every|each|columns?|rows?|fields?|table|file|page)\b|[/`]", re.I)
 
 
 def asked_columns(item_text: str) -> list[str]:
@@ -826,7 +827,12 @@ _COUNT_PHRASE = re.compile(r"^(?:how (?:many|much|long|far)|the (?:number|amount
 
 
 # what a column's length does not count: "the average speed in knots" is two words of column
-_ARTICLE_AND_UNIT = re.compile(r"^(?:the|a|an|its|their)\s+|\s+in\s+[\w/%°]+$", re.IGNORECASE)
+# nor what says where it is read ("its size on the egg box": size; heldout30 clementine-table, blind: five
+# words, no column list read, and a table without the size was ticked)
+_ARTICLE_AND_UNIT = re.compile(
+    r"^(?:the|a|an|its|their)\s+|\s+in\s+[\w/%°]+$|\s+(?:on|from)\s+(?:the|a|an|my|our|its|their)\s+\w+(?:\s+\w+)?$",
+    re.IGNORECASE,
+)
 
 
 def _phrases(listed: str, longest: int = 3) -> list[str]:
