@@ -1,0 +1,3 @@
+"""creel: a coarse angler's catch log."""
+
+__version__ = "0.11.4"

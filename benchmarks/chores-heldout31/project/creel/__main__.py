@@ -1,0 +1,3 @@
+from creel.cli import main
+
+raise SystemExit(main())
