@@ -700,3 +700,34 @@ def test_a_column_said_with_where_it_is_read_is_a_column() -> None:
     assert columns_problem([["Date", "Weight (g)", "Size"], ["2026-03-02", "71.0", "large"]], item) is None
     # "all its columns" is still the whole file
     assert asked_columns("Make docs/eggs.md from data/eggs.csv — a markdown table with all its columns and rows") == []
+
+
+def test_a_column_the_list_describes_is_one_of_its_columns() -> None:
+    """heldout31 carp-table (Qwen, blind, 490695b, ticked WRONG): "…: date, water, weight, and a column with
+    each fish as a % of the 20lb specimen mark" — "column" and "each" read as "all its columns": no list,
+    and the whole CSV was ticked."""
+    from agentrunner.agent.tables import asked_columns, columns_problem
+
+    item = (
+        "docs/carp.md — a Markdown table of all my carp from data/catches.csv (commons and mirrors; crucians don't "
+        "count): date, water, weight, and a column with each fish as a % of the 20lb specimen mark"
+    )
+    assert asked_columns(item)[:3] == ["date", "water", "weight"] and len(asked_columns(item)) == 4
+    whole = [["date", "water", "species", "weight", "length", "bait", "kept"], ["2026-04-04", "Mill", "carp", "9lb"]]
+    problem = columns_problem(whole, item)
+    assert problem is not None and "bait" in problem, problem
+    asked = [["Date", "Water", "Weight", "% of specimen"], ["2026-04-04", "Mill", "9lb", "45"]]
+    assert columns_problem(asked, item) is None
+
+
+def test_a_word_group_said_to_be_left_out_is_no_second_filter() -> None:
+    """heldout31 carp-table: "all my carp (…; crucians don't count)" said two of the project's word
+    groups, so no filter was read; the one left out is not the one kept."""
+    from agentrunner.agent.tables import filter_where
+
+    found = [{"date": f"2026-04-0{n}", "species": s} for n, s in enumerate(["carp", "Mirror", "crucian", "common"], 1)]
+    vocabulary = [frozenset({"carp", "mirror", "common"}), frozenset({"crucian", "crucian carp"})]
+    item = "a Markdown table of all my carp from data/catches.csv (commons and mirrors; crucians don't count)"
+    where = filter_where(found, item, vocabulary)
+    assert where is not None and "'mirror'" in where and "crucian" not in where, where
+    assert filter_where(found, "a table of my carp and my crucians from data/catches.csv", vocabulary) is None
