@@ -314,3 +314,16 @@ def test_a_change_rolled_back_is_no_answer(project: Path, write_config: Callable
     assert entry["status"] == "failed", entry
     assert "the step wrote pkg/mod.py, and those changes were rolled back" in (entry["error"] or ""), told
     assert tree(project) == before
+
+
+def test_a_quantitys_unit_is_a_word_of_the_item() -> None:
+    """heldout31 tench-pb-wrong: "… has my tench PB down as 5lb 2oz. It was 5lb 14oz …" — the hand fix
+    of the weight parser (`pounds, ounces = …`, `GRAMS_PER_OZ`) was refused as about nothing the item says."""
+    from agentrunner.agent.evidence import relevance_problem
+
+    item = "`python -m creel bests` has my tench PB down as 5lb 2oz. It was 5lb 14oz (Mill Pond, 11 April)"
+    before = b"def parse_weight(text):\n    grams = float(f'{a}.{b}') * GRAMS_PER_LB\n    return grams\n"
+    after = b"def parse_weight(text):\n    grams = a * GRAMS_PER_LB + b * GRAMS_PER_OZ\n    return grams\n"
+    assert relevance_problem([FileChange("creel/units.py", before, after)], item) is None
+    unrelated = b"def parse_weight(text):\n    grams = float(f'{a}.{b}') * 453.6\n    return grams\n"
+    assert relevance_problem([FileChange("creel/units.py", before, unrelated)], "tench PB is wrong") is not None

@@ -224,7 +224,30 @@ def item_words(item_text: str) -> set[str]:
         for part in [token, *re.split(r"[-_]", token)]:
             if len(part) >= 4 and part.lower() not in _STOP:
                 words.add(stem(part))
+    # "down as 5lb 2oz. It was 5lb 14oz": a quantity's unit is what the code works with — `ounces`,
+    # `GRAMS_PER_OZ` (heldout31 tench-pb-wrong: the hand fix of the weight parser was refused)
+    for unit in _QUANTITY.findall(item_text):
+        words |= _UNIT_WORDS.get(unit.lower(), frozenset())
     return words
+
+
+_UNIT_WORDS: dict[str, frozenset[str]] = {
+    unit: frozenset(words)
+    for units, words in [
+        (("lb", "lbs"), ("lb", "pound")),
+        (("oz",), ("oz", "ounce")),
+        (("kg", "kgs"), ("kg", "kilo")),
+        (("km", "kms"), ("km", "kilomet")),
+        (("mi", "miles"), ("mile",)),
+        (("cm", "mm"), ("cm", "mm", "millimet", "centimet")),
+        (("ml",), ("ml", "millilit")),
+        (("min", "mins"), ("min", "minute")),
+        (("hr", "hrs"), ("hour",)),
+        (("kts", "knots"), ("knot", "kts")),
+    ]
+    for unit in units
+}
+_QUANTITY = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?([A-Za-z]{2,5})\b")
 
 
 def _named_paths(item_text: str) -> set[str]:
