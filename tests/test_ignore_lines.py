@@ -406,3 +406,30 @@ def test_a_dotfile_in_a_folder_that_stays_tracked_is_kept(tmp_path: Path) -> Non
     wrong = ".venv\nbuild\ndist\n__pycache__/\n*.py[cod]\n.pytest_cache/\n.mypy_cache/\n*.egg-info/\nreports/\n"
     problem = ignores_problem([FileChange(".gitignore", None, wrong.encode())], title, tmp_path)
     assert problem is not None and "reports/.gitkeep" in problem, problem
+
+
+@needs_git
+def test_photos_named_by_their_extensions_are_ignored_wherever_and_a_kept_folder_kept(tmp_path: Path) -> None:
+    """heldout31 gitignore-photos (Qwen, blind, 490695b, ticked WRONG): "my catch photos, which end up all
+    over the repo (the phone saves IMG_1234.JPG, some are .jpg or .jpeg after editing)" named no pattern the
+    gate read, and a made-up `catch_photos/*` was ticked; "every file in there stays tracked" kept no file."""
+    (tmp_path / "docs" / "img").mkdir(parents=True)
+    (tmp_path / "docs" / "img" / "log.jpg").write_bytes(b"\xff\xd8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    title = (
+        "we need a .gitignore: the .venv and __pycache__ — and my catch photos, which end up all over the repo "
+        "(the phone saves IMG_1234.JPG, some are .jpg or .jpeg after editing)"
+    )
+    context = "the screenshots in docs/img/ are the exception, every file in there stays tracked"
+    text = f"{title}\n{context}"
+    made_up = ".venv/\n__pycache__/\n*.py[cod]\ncatch_photos/*\n"
+    problem = ignores_problem([FileChange(".gitignore", None, made_up.encode())], text, tmp_path)
+    assert problem is not None and "IMG_1234.JPG" in problem and "sample.jpeg" in problem, problem
+    lower = ".venv/\n__pycache__/\n*.py[cod]\n*.jpg\n*.jpeg\n"
+    problem = ignores_problem([FileChange(".gitignore", None, lower.encode())], text, tmp_path)
+    assert problem is not None and "IMG_1234.JPG" in problem, problem  # git tells .JPG from .jpg
+    no_exception = lower + "*.JPG\n"
+    problem = ignores_problem([FileChange(".gitignore", None, no_exception.encode())], text, tmp_path)
+    assert problem is not None and "docs/img/log.jpg" in problem, problem
+    done = no_exception + "!docs/img/*\n"
+    assert ignores_problem([FileChange(".gitignore", None, done.encode())], text, tmp_path) is None

