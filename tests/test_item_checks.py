@@ -382,6 +382,26 @@ def test_a_docstring_answers_the_items_questions_in_its_own_words() -> None:
     assert docstrings_problem([change("qsolog/bands.py", bands, vague)], item)
 
 
+def test_a_question_of_a_kind_the_docstring_answers_in_its_own_words_is_answered() -> None:
+    """heldout31 weight-docstring: "… and what happens when it can't make sense of the text" — the hand
+    docstring's "Raises ValueError for anything else: a bare number, junk, …" was refused for saying
+    neither "sense" nor "text"."""
+    weights = "def parse_weight(text):\n    if text:\n        return 1\n    raise ValueError(text)\n"
+    item = (
+        "parse_weight in creel/units.py has no docstring — add one: which ways of writing a weight it accepts, "
+        "what unit it returns, and what happens when it can't make sense of the text"
+    )
+    documented = functools.partial(with_docstring, weights, "(text):\n")
+    right = (
+        "A fish's weight in whole grams. Reads pounds and ounces (``2lb 4oz``, ``12oz``), kilograms (``3.4kg``) "
+        "and grams (``850g``). Raises ValueError for anything else: a bare number or junk."
+    )
+    assert docstrings_problem([change("creel/units.py", weights, documented(right))], item) is None
+    silent = documented("A fish's weight in whole grams. Reads pounds and ounces (``2lb 4oz``, ``12oz``).")
+    problem = docstrings_problem([change("creel/units.py", weights, silent)], item)
+    assert problem, problem
+
+
 def test_a_docstring_asked_for_a_range_states_one() -> None:
     """heldout12 docstring-expected-score (Qwen, ticked WRONG): "… whose point of view the number is
     from and what range it's in" got a docstring with half the asked words and no bound."""

@@ -832,6 +832,15 @@ def _unsaid(node: ast.AST, item_text: str) -> str | None:
             questions.append(part)
     for question in questions:
         asked_words = {w for w in item_words(question) if w not in {stem(d) for d in _DOC_WORDS}}
+        # a question of a kind the docstring answers in its own words ("what happens when it can't make
+        # sense of the text" by "Raises ValueError for anything else": heldout31 weight-docstring's hand
+        # solution was refused for not saying "sense" or "text")
+        kind_answered = any(
+            required is not None and required.search(question) and asked_words & asks and answer.search(doc)
+            for _, asks, answer, required in _ANSWERS
+        )
+        if kind_answered:
+            continue
         if len(asked_words) >= 2 and sum(map(said_of, asked_words)) * 2 < len(asked_words):
             unanswered.append(" ".join(question.split()))
     if covered * 2 >= len(words) + len(named) and not unanswered:
