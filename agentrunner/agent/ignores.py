@@ -279,12 +279,19 @@ def kept_files(item_text: str, root: Path | None = None) -> list[str]:
         found += other_kinds_in_folder(item_text, root)
         # "the screenshots in docs/img/ are the exception, every file in there stays tracked": the
         # files of a folder kept in git (heldout31 gitignore-photos)
-        for m in _SPELLED_PATTERN.finditer(item_text):
-            folder = m.group(1)
-            if folder.endswith("/") and "*" not in folder and _kept(item_text, m.start(), m.end()):
-                inside = sorted(path for path in (root / folder).rglob("*") if path.is_file())[:10]
-                found += [path.relative_to(root).as_posix() for path in inside if ".git" not in path.parts]
+        for folder in kept_folders(item_text):
+            inside = sorted(path for path in (root / folder).rglob("*") if path.is_file())[:10]
+            found += [path.relative_to(root).as_posix() for path in inside if ".git" not in path.parts]
     return [path for path in dict.fromkeys(found) if path != ".gitignore"]
+
+
+def kept_folders(item_text: str) -> list[str]:
+    """The folders the item keeps in git ("docs/img/ … every file in there stays tracked")."""
+    return [
+        m.group(1)
+        for m in _SPELLED_PATTERN.finditer(item_text)
+        if m.group(1).endswith("/") and "*" not in m.group(1) and _kept(item_text, m.start(), m.end())
+    ]
 
 
 # the kind of file an item says goes in a folder: "the receipt photos my phone drops into receipts/"
@@ -408,6 +415,17 @@ def ignores_problem(changes: list[FileChange], item_text: str, root: Path | None
             )
             why = "which the item names" if named else "which a Python project's .gitignore ignores"
             return f".gitignore does not ignore {kinds}, {why}: {add or 'add a pattern for each'}"
+    # a new file of a kind the item ignores, in a folder it keeps: `!docs/img/log.jpg` keeps the one
+    # there now, not the next screenshot (heldout31 gitignore-photos' re-run, ticked WRONG)
+    for kept_folder in kept_folders(item_text):
+        suffixes = {PurePosixPath(sample).suffix for _, sample in spelled if PurePosixPath(sample).suffix}
+        news = [f"{kept_folder}new-file{suffix}" for suffix in sorted(suffixes)]
+        caught = sorted(_ignored(change.after, news) or set()) if news else []
+        if caught:
+            return (
+                f".gitignore ignores {caught[0]}, a new file in {kept_folder}, where the item keeps every file in "
+                f"git: add the line `!{kept_folder}*` after the patterns"
+            )
     kept = kept_files(item_text, root)
     ignored_kept = sorted(_ignored(change.after, kept) or set()) if kept else []
     if ignored_kept:
