@@ -731,3 +731,21 @@ def test_a_word_group_said_to_be_left_out_is_no_second_filter() -> None:
     where = filter_where(found, item, vocabulary)
     assert where is not None and "'mirror'" in where and "crucian" not in where, where
     assert filter_where(found, "a table of my carp and my crucians from data/catches.csv", vocabulary) is None
+
+
+def test_a_column_that_repeats_another_under_its_own_name_is_refused() -> None:
+    """heldout30 clementine-table (Qwen, seen re-run, 18eb9e3, ticked WRONG): "its size on the egg box"
+    got a column of the shell's values (`ok`, `double yolk`, `DY`) beside the Shell column."""
+    from agentrunner.agent.tables import copied_column_problem
+
+    yolk = "double yolk"
+    rows = [["ok", "ok"], [yolk, yolk], [yolk, "DY"], ["ok", ""], [yolk, yolk]]
+    table = [["Date", "Shell", "Size on the egg box"], *[[f"2026-03-0{n}", *r] for n, r in enumerate(rows, 1)]]
+    problem = copied_column_problem(table)
+    assert problem is not None and "repeats 'Shell'" in problem, problem
+    grades = ["large", "very large", "large", "", "large"]
+    sizes = [[*row[:2], size] for row, size in zip(table[1:], grades, strict=True)]
+    assert copied_column_problem([table[0], *sizes]) is None
+    # dates or numbers that agree are no copy: a one-day trip starts and ends the same day
+    trips = [["Start", "End"], *[[f"2026-03-0{n}", f"2026-03-0{n}"] for n in range(1, 6)]]
+    assert copied_column_problem(trips) is None

@@ -666,6 +666,35 @@ def formula_problem(table: list[list[str]], item_text: str) -> str | None:
     return None
 
 
+MIN_COPIED_ROWS = 3
+MIN_COPIED_SHARE = 0.75
+
+
+def copied_column_problem(table: list[list[str]]) -> str | None:
+    """A column that repeats another column's values row by row under another name ("Size on the egg
+    box" holding the shell's `ok`, `double yolk`: heldout30 clementine-table's re-run, ticked WRONG) —
+    a column the data has no field for, filled with one it has."""
+    headers = table[0]
+    rows = [row for row in table[1:] if len(row) == len(headers)]
+    for later in range(len(headers)):
+        for earlier in range(later):
+            # words, not numbers or dates: a one-day trip's start and end are rightly the same
+            pairs = [
+                (row[earlier].strip(), row[later].strip())
+                for row in rows
+                if row[later].strip() and re.search(r"[A-Za-z]{2}", row[later])
+            ]
+            if len(pairs) < MIN_COPIED_ROWS or headers[earlier].strip().lower() == headers[later].strip().lower():
+                continue
+            same = sum(1 for a, b in pairs if a.lower() == b.lower())
+            if same >= MIN_COPIED_SHARE * len(pairs) and len({b.lower() for _, b in pairs}) > 1:
+                return (
+                    f"the column {headers[later].strip()!r} repeats {headers[earlier].strip()!r} row by row: "
+                    f"work out what {headers[later].strip()!r} is from the data, not another column's values"
+                )
+    return None
+
+
 def year_problem(table: list[list[str]], item_text: str) -> str | None:
     """A table of dated rows where the item keeps the records to one year it names ("2025 only")
     that shows a row of another year (heldout10 harvest-table-2025, the data-table recipe: the
@@ -1087,6 +1116,7 @@ def table_problem(changes: list[FileChange], item_text: str, root: Path | None) 
                 or year_problem(table, item_text)
                 or share_problem(table)
                 or formula_problem(table, item_text)
+                or copied_column_problem(table)
             )
             if problem:
                 return f"{change.path}: {problem}"
