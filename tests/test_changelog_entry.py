@@ -363,26 +363,27 @@ def test_a_feature_that_still_works_and_goes_later_is_deprecated(text: str, impl
 
 
 def test_an_entry_for_a_deprecation_is_under_deprecated_and_the_recipe_asks_for_it() -> None:
-    from agentrunner.agent.changelog import deprecation_problem
+    from agentrunner.agent.changelog import implied_category_problem
 
     title = "Changelog: `season --km` is on its way out — it still works for now, but it goes in 2.0"
     found = recipe_for(item(title))
     assert found is not None and found[0].name == "changelog-entry" and found[1]["category"] == "Deprecated"
     removed = with_entry(CHANGELOG, "Removed", "`season --km` goes in 2.0.")
-    problem = deprecation_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), removed.encode())], title)
+    problem = implied_category_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), removed.encode())], title)
     assert problem and "under 'Removed'" in problem and "Deprecated" in problem
     deprecated = with_entry(CHANGELOG, "Deprecated", "`season --km`; it goes in 2.0.")
-    assert deprecation_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), deprecated.encode())], title) is None
+    kept = FileChange("CHANGELOG.md", CHANGELOG.encode(), deprecated.encode())
+    assert implied_category_problem([kept], title) is None
 
 
 def test_an_entry_for_a_changed_behaviour_is_under_changed() -> None:
-    from agentrunner.agent.changelog import deprecation_problem
+    from agentrunner.agent.changelog import implied_category_problem
 
     title = "changelog: near-specimens now start at 85% of the specimen weight instead of 80% — add the line"
     found = recipe_for(item(title))
     assert found is not None and found[0].name == "changelog-entry" and found[1]["category"] == "Changed"
     fixed = with_entry(CHANGELOG, "Fixed", "Near-specimens start at 85% of the specimen weight, not 80%.")
-    problem = deprecation_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), fixed.encode())], title)
+    problem = implied_category_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), fixed.encode())], title)
     assert problem and "under 'Fixed'" in problem and "### Changed" in problem, problem
     changed = with_entry(CHANGELOG, "Changed", "Near-specimens start at 85% of the specimen weight, not 80%.")
-    assert deprecation_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), changed.encode())], title) is None
+    assert implied_category_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), changed.encode())], title) is None

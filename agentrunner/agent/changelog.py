@@ -148,9 +148,9 @@ __all__ = [
     "NEW_CHANGELOG",
     "category_implied",
     "category_named",
-    "deprecation_problem",
     "entry_given",
     "has_unreleased_entries",
+    "implied_category_problem",
     "released",
     "unreleased_section",
     "with_entry",
@@ -230,7 +230,7 @@ def category_implied(item_text: str) -> str | None:
     return None
 
 
-def deprecation_problem(changes: list[FileChange], item_text: str) -> str | None:
+def implied_category_problem(changes: list[FileChange], item_text: str) -> str | None:
     """A changelog entry put under another category than the one the item's words imply: for a
     feature the item says still works and goes later, "Deprecated" (heldout27 changelog-km-deprecated:
     under "Removed"); for a behaviour that is another one now, "Changed" (heldout31

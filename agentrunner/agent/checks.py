@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
 
-from .changelog import CHANGELOG_FILE, deprecation_problem, repeated_entry_problem
+from .changelog import CHANGELOG_FILE, implied_category_problem, repeated_entry_problem
 from .evidence import item_words, stem
 from .factors import asked_values_problem, constants_problem, factors_problem, module_constants, value_stated
 from .facts import explained_problem, facts_problem
@@ -2152,7 +2152,7 @@ def item_problem(changes: list[FileChange], item_text: str, root: Path | None) -
         lambda: ignores_problem(changes, item_text, root),
         lambda: heading_problem(changes, item_text),
         lambda: repeated_entry_problem(changes),
-        lambda: deprecation_problem(changes, item_text),
+        lambda: implied_category_problem(changes, item_text),
         lambda: marker_problem(changes, root),
         lambda: lint_problem(changes, item_text, root),
     ]
