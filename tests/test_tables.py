@@ -749,3 +749,41 @@ def test_a_column_that_repeats_another_under_its_own_name_is_refused() -> None:
     # dates or numbers that agree are no copy: a one-day trip starts and ends the same day
     trips = [["Start", "End"], *[[f"2026-03-0{n}", f"2026-03-0{n}"] for n in range(1, 6)]]
     assert copied_column_problem(trips) is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # blind, the whole-CSV recipe took each of these and listed every record: ticked WRONG
+        "Put together docs/pushed.md: a Markdown table of the rolls in data/rolls.csv that I pushed (shot at an EI "
+        "above the film's box speed)",
+        "docs/under-sail.md: a Markdown table of every passage made under sail, from data/passages.csv",
+        "docs/carp.md — a Markdown table of all my carp from data/catches.csv (commons and mirrors, however I spelt "
+        "them; crucians don't count)",
+        "docs/rolls.md: a markdown table of the good rolls in data/rolls.csv",
+    ],
+)
+def test_a_table_item_with_words_that_may_choose_rows_is_no_whole_csv_table(tmp_path: Path, title: str) -> None:
+    """The whole-CSV recipe takes an item only when each of its words is a path's, a word of a
+    path's name or a whole-file request's; anything else may keep records out, and goes to the
+    data-table recipe, whose filter and columns the gate checks."""
+    (tmp_path / "data").mkdir()
+    for name in ("rolls", "passages", "catches"):
+        (tmp_path / "data" / f"{name}.csv").write_text("date,kind\n2026-01-01,a\n2026-01-02,b\n", "utf-8")
+    assert CsvTable().match(ItemInfo(id="1", title=title, context="", tags=[], file="t.md"), tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Turn `data/inventory.csv` into a markdown table in `docs/inventory.md`",
+        "Make a markdown table of the catalogue (data/books.csv) in docs/catalog.md — every book, all four columns",
+        "Make docs/status-codes.md from data/status_codes.csv — a markdown table with all its columns and rows",
+        "Reformat `examples/dependencies.csv` as a markdown table in `examples/out/dependencies.md`",
+    ],
+)
+def test_a_whole_file_asked_in_other_words_is_still_the_whole_csv_table(title: str) -> None:
+    from agentrunner.agent.recipes import mentioned_paths
+    from agentrunner.agent.tables import asks_whole_file
+
+    assert asks_whole_file(title, mentioned_paths(title)), title

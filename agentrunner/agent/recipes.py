@@ -63,6 +63,7 @@ from .loop import run_loop
 from .sources import data_files, files_named, modules_named, python_modules
 from .tables import (
     asked_columns,
+    asks_whole_file,
     filter_where,
     keeps_some,
     project_vocabularies,
@@ -501,6 +502,8 @@ class CsvTable(Recipe):
         csvs, mds = _with_suffix(paths, ".csv"), _with_suffix(paths, ".md")
         if not csvs or not mds:
             return None
+        if not asks_whole_file(f"{item.title}\n{item.context}", paths):
+            return None  # words that may choose rows or columns: the data-table recipe's, and its checks'
         found = records(root / csvs[0]) or [] if root is not None else []
         if root is not None and filter_where(found, f"{item.title}\n{item.context}", project_vocabularies(root)):
             # "all our Ethiopia Guji batches": some of the records, the data-table recipe's (heldout19 guji-table);

@@ -531,6 +531,44 @@ def keeps_some(item_text: str) -> bool:
     return _RESTRICTING.search(item_text) is not None and _NOT_A_FILTER.search(item_text) is None
 
 
+# The words an item asking for a whole data file as a table may say beyond the two paths (and the
+# words of their names): "Make a markdown table of the catalogue (data/books.csv) in
+# docs/catalog.md — every book, all four columns". Any other word may choose rows or columns.
+_WHOLE_FILE_WORDS = frozenset(
+    re.split(
+        r"\s+",
+        """a an the this that it its it's their of in into to from as at on with and or for me my our please
+    make turn put convert render write create reformat format produce generate copy dump show
+    markdown md table tables tabular csv file files data docs doc page
+    all every each whole entire full complete everything rows row columns column fields field records record
+    entries entry lines line one two three four five six seven eight nine ten
+    same order unchanged straight up new just""",
+    )
+)
+
+
+def asks_whole_file(item_text: str, paths: Sequence[str]) -> bool:
+    """Whether the item asks for a data file as it is and says nothing else: each word is a path's,
+    a word of a path's name (``catalogue`` for ``catalog.md``, ``book`` for ``books.csv``) or one of
+    a whole-file request's. Blind, the whole-CSV table was ticked WRONG three times on words that
+    chose rows no rule read: "the rolls … that I pushed (shot at an EI above the film's box speed)"
+    (heldout26 pushed-table), "every passage made under sail alone" (heldout27 sailed-table), "all
+    my carp … (commons and mirrors …; crucians don't count)" (heldout31 carp-table)."""
+    text = item_text
+    stems: set[str] = set()
+    for path in sorted(paths, key=len, reverse=True):
+        text = text.replace(path, " ")
+        stems.update(w.lower() for w in re.findall(r"[A-Za-z]+", PurePosixPath(path).stem))
+    for word in re.findall(r"[A-Za-z]+(?:'[a-z]+)?", text):
+        low = word.lower()
+        if low in _WHOLE_FILE_WORDS:
+            continue
+        if any(len(stem) >= 3 and (low.startswith(stem) or stem.startswith(low.rstrip("s"))) for stem in stems):
+            continue
+        return False
+    return True
+
+
 def _rows_from(table: list[list[str]], found: list[dict[str, Any]]) -> bool:
     """Whether most of the table's rows show two or more values of the records' fields."""
     values = {_plain(value) for record in found for value in record.values() if _plain(value)}
