@@ -27,6 +27,7 @@ from agentrunner.config import load_config
 from agentrunner.gateway import Gateway
 from agentrunner.ledger import Ledger
 from agentrunner.router import Router
+from agentrunner.sandbox import sandbox_status
 from agentrunner.todo import parse_file
 from tests.support.scripted_http import Reply, ScriptedServer
 
@@ -491,11 +492,87 @@ def test_a_docstring_by_a_local_tier_is_left_for_review_with_its_draft(
     assert "+    March to May is spring" in text or "March to May is spring" in text
 
 
+HARVESTS = "date,hive,weight_kg\n2024-09-01,A,20.0\n2025-06-14,A,12.5\n2025-08-30,B,31.0\n2025-09-20,C,4.4\n"
+HARVEST_TABLE = {
+    "where": "row['date'].startswith('2025')",
+    "columns": [
+        {"header": "Date", "value": "row['date']"},
+        {"header": "Hive", "value": "row['hive']"},
+        {"header": "Weight (kg)", "value": "row['weight_kg']"},
+    ],
+}
+
+
+@pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
+@pytest.mark.parametrize("review_prose", [None, False])
+def test_a_table_of_records_by_a_local_tier_is_left_for_review_with_its_draft(
+    isolated_home: Path, write_config: Callable[[str], Path], review_prose: bool | None
+) -> None:
+    """agent/review.py, table_pages: which records and columns a table holds is a reading of the item
+    (blind, the tables the gate let through were right about once and ticked WRONG eight times): the
+    data-table recipe's table by a tier that may not tick such work waits for review."""
+    (isolated_home / "data").mkdir()
+    (isolated_home / "data" / "harvests.csv").write_text(HARVESTS, "utf-8")
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        server.queue("/v1/chat/completions", chat_reply(content=json.dumps(HARVEST_TABLE)))
+        tier = scripted_tier("remote", server.url)
+        if review_prose is not None:
+            tier += f"review_prose = {str(review_prose).lower()}\n"
+        agent, _ = make_agent(write_config(tier))
+        title = "docs/harvest-2025.md: the 2025 harvests from data/harvests.csv as a Markdown table: date, hive, weight"
+        outcome = agent.work(info(title), run_id="r", attempt=1, resume=False)
+        agent.close()
+    page = isolated_home / "docs" / "harvest-2025.md"
+    if review_prose is False:  # a tier the user trusts with it: the gate's checks decide
+        assert outcome.status == "done", outcome.error
+        assert "2025-08-30" in page.read_text("utf-8") and "2024-09-01" not in page.read_text("utf-8")
+        return
+    error = outcome.error or ""
+    assert outcome.status == "failed" and "docs/harvest-2025.md is a table of records" in error, error
+    assert not page.exists()  # rolled back
+    (draft,) = (isolated_home / "tasks" / "review").glob("*/*.md")
+    text = draft.read_text("utf-8")
+    assert text.startswith("> Draft, not applied: tier `remote` wrote this table") and "2025-08-30" in text
+
+
+@pytest.mark.parametrize("review_prose", [None, False])
+def test_a_gitignore_by_the_general_loop_of_a_local_tier_is_left_for_review(
+    isolated_home: Path, write_config: Callable[[str], Path], review_prose: bool | None
+) -> None:
+    """agent/review.py, ignore_files: an item the ignore-lines recipe could not read is one the gate
+    cannot read either (blind, the loop's .gitignore files were right once and ticked WRONG four
+    times); the loop's .gitignore by a local tier waits for review, the file as before."""
+    (isolated_home / ".gitignore").write_text("__pycache__/\n", "utf-8")
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        server.queue(
+            "/v1/chat/completions",
+            chat_reply(tool=("write_file", {"path": ".gitignore", "content": "__pycache__/\ncatch_photos/*\n"})),
+            chat_reply(content="Added the photos to .gitignore"),
+        )
+        tier = scripted_tier("remote", server.url)
+        if review_prose is not None:
+            tier += f"review_prose = {str(review_prose).lower()}\n"
+        agent, _ = make_agent(write_config(tier))
+        title = "sort out .gitignore so my catch photos stop showing up in git status"
+        outcome = agent.work(info(title), run_id="r", attempt=1, resume=False)
+        agent.close()
+    written = (isolated_home / ".gitignore").read_text("utf-8")
+    if review_prose is False:
+        assert outcome.status == "done", outcome.error
+        assert "catch_photos/*" in written
+        return
+    error = outcome.error or ""
+    assert outcome.status == "failed" and ".gitignore is ignore lines for an item no rule read" in error, error
+    assert written == "__pycache__/\n"  # rolled back
+    (draft,) = (isolated_home / "tasks" / "review").glob("*/*.md")
+    assert "+catch_photos/*" in draft.read_text("utf-8")
+
+
 def test_a_reviewer_or_a_page_that_is_no_prose_needs_no_review(
     isolated_home: Path, write_config: Callable[[str], Path]
 ) -> None:
     from agentrunner.agent.journal import FileChange
-    from agentrunner.agent.review import docstring_sources, prose_pages
+    from agentrunner.agent.review import docstring_sources, ignore_files, prose_pages, table_pages
 
     page = FileChange("docs/seasons.md", None, PROSE_PAGE.encode())
     assert prose_pages([page]) == ["docs/seasons.md"]
@@ -516,6 +593,15 @@ def test_a_reviewer_or_a_page_that_is_no_prose_needs_no_review(
     # heldout11 todo-triage: an inventory's lines name their places; the files decide them, not a reviewer
     todos = "".join(f"- `birds/m{n}.py:{n}` — TODO: read the official taxonomy file as well\n" for n in range(4))
     assert prose_pages([FileChange("TODOS.md", None, todos.encode())]) == []
+    # a table of records is a reading of the item; an inventory's table names places the files decide
+    records = "| date | hive |\n|---|---|\n| 2025-06-14 | A |\n| 2025-08-30 | B |\n"
+    assert table_pages([FileChange("docs/h.md", b"# H\n", b"# H\n" + records.encode())]) == ["docs/h.md"]
+    places = "| place | note |\n| --- | --- |\n| `birds/a.py:3` | TODO: x |\n| `birds/b.py:9` | TODO: y |\n"
+    assert table_pages([FileChange("TODO.md", None, places.encode())]) == []
+    assert table_pages([FileChange("docs/h.md", None, records.encode()), FileChange("a.py", b"", b"x = 1\n")]) == []
+    assert table_pages([FileChange("CHANGELOG.md", b"", records.encode())]) == []
+    assert ignore_files([FileChange(".gitignore", b"", b"*.jpg\n")]) == [".gitignore"]
+    assert ignore_files([FileChange(".gitignore", b"", b"*.jpg\n"), FileChange("a.py", b"", b"x = 1\n")]) == []
     # heldout18 water-change-docs (Qwen, blind, ticked WRONG): a paragraph on one line is several sentences
     paragraph = (
         "This document walks through the process of working out a water change for each tank. "

@@ -48,7 +48,7 @@ from .intent import item_intent, no_change_problem
 from .journal import ItemJournal, RestoreReport, Transactions
 from .mutants import mutant_check
 from .recipes import ItemInfo, StepSpec
-from .review import docstring_sources, prose_pages
+from .review import docstring_sources, ignore_files, prose_pages, table_pages
 from .suite import suite_failures, suite_problem
 from .symptoms import capture_symptom, symptom_problem
 from .validators import ActResult, Check, default_validators, run_validators
@@ -450,24 +450,33 @@ class Agent:
         return update
 
     def _review_check(self, state: AgentState, spec: StepSpec) -> Check | None:
-        """A failed ``review`` check when the item's work is prose — a page, or docstrings and nothing
-        else — that a tier which may not tick prose on the checks alone wrote, in the general loop or
-        the docstring recipe (agent/review.py); the draft is kept in ``tasks/review/<day>/`` before
-        the item's files are rolled back."""
+        """A failed ``review`` check when the item's work is what no deterministic check can tell is
+        right — a page of prose, docstrings and nothing else, a table of records, or the general
+        loop's .gitignore — and a tier which may not tick such work on the checks alone wrote it, in
+        the general loop, the docstring or the data-table recipe (agent/review.py); the draft is kept
+        in ``tasks/review/<day>/`` before the item's files are rolled back."""
         tier_name = str((state.get("decision") or {}).get("tier") or "")
         tier = self.config.tiers.get(tier_name)
-        if spec.recipe not in {"general", "docstring"} or tier is None or not tier.reviews_prose():
+        if spec.recipe not in {"general", "docstring", "data-table"} or tier is None or not tier.reviews_prose():
             return None
         if state["step_index"] < len(state["plan"]) - 1:
             return None
         journal = self._journal(state)
         changes = journal.changes() if journal is not None else []
-        pages = prose_pages(changes) or docstring_sources(changes)
+        kinds = [
+            (prose_pages(changes), "a page of prose", "this page of prose"),
+            (docstring_sources(changes), "docstrings", "these docstrings"),
+            (table_pages(changes), "a table of records", "this table"),
+            (
+                ignore_files(changes) if spec.recipe == "general" else [],
+                "ignore lines for an item no rule read",
+                "this .gitignore",
+            ),
+        ]
+        pages, what, this = next(((p, w, t) for p, w, t in kinds if p), ([], "", ""))
         if not pages:
             return None
         item = ItemInfo(**state["item"])
-        docstrings = all(page.endswith(".py") for page in pages)
-        what, this = ("docstrings", "these docstrings") if docstrings else ("a page of prose", "this page of prose")
         header = (
             f"> Draft, not applied: tier `{tier_name}` wrote {this} and no check can tell it is right. "
             "Review it; `git apply` the diff below to keep it.\n\n"

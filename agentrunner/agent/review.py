@@ -1,13 +1,17 @@
-"""Work no deterministic check can tell is right: a page of prose about the code.
+"""Work no deterministic check can tell is right: a page of prose about the code, docstrings, a table
+of some records, a .gitignore the recipe could not read.
 
 A test run, a parser, ``git check-ignore`` or mypy decide whether code, a config or a
-.gitignore does what an item asks; nothing decides whether a paragraph says what the code does.
+.gitignore does what an item asks — once the item is read; nothing decides whether a paragraph says
+what the code does, and no check reads an item better than the rule that failed to read it.
 The gates check a page's numbers, constants and names against the code (:mod:`factors`,
 :mod:`facts`), and still, across nine suites written blind, Qwen2.5-Coder-1.5B wrote no docs page
 that was right and four that were ticked wrong (cut-offs of 10 % where the code says 1, months never
 named, unit factors left out, fees made up). So a page of prose that a local tier wrote is not
 ticked on the checks alone: the step fails with the draft kept for the user, and escalates to a
-tier that may write prose (``review = false``), or a reviewer (``agent.self_check``) judges it.
+tier that may write prose (``review_prose = false``), or a reviewer (``agent.self_check``) judges it.
+Tables of some records and .gitignore files the general loop wrote are left for review the same way,
+for the blind record's reasons given at :func:`table_pages` and :func:`ignore_files`.
 """
 
 from __future__ import annotations
@@ -101,10 +105,54 @@ def docstring_sources(changes: list[FileChange]) -> list[str]:
     return found
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def table_pages(changes: list[FileChange]) -> list[str]:
+    """The pages whose change adds a Markdown table of records — when the changes are nothing but
+    text files. Which records and which columns a table holds is a reading of the item: the gate
+    checks the cells against the data file and the columns and filters it can read, and still, on
+    the blind suites since heldout15, Qwen2.5-Coder-1.5B's tables that it let through were right
+    about once and ticked WRONG eight times (heldout20 flashes-, 22 topups-, 26 pushed-, 27 sailed-,
+    31 carp-table among them), each on a phrasing of the rows no rule had read. A table whose rows
+    name places in the project (a TODO inventory's ``pkg/a.py:12``) is checked against the files."""
+    written = [change for change in changes if change.after is not None]
+    if not written or any(not change.path.lower().endswith(PROSE_SUFFIXES) for change in written):
+        return []
+    found: list[str] = []
+    for change in written:
+        if CHANGELOG_FILE.match(PurePosixPath(change.path).name):
+            continue
+        before = set((change.before or b"").decode("utf-8", "replace").splitlines())
+        added = [
+            line
+            for line in (change.after or b"").decode("utf-8", "replace").splitlines()
+            if line not in before and line.lstrip().startswith("|")
+        ]
+        rules = [line for line in added if _TABLE_RULE.match(line)]
+        rows = [line for line in added if not _TABLE_RULE.match(line)]
+        if rules and len(rows) >= 2 and not any(_PLACE.search(row) for row in rows):
+            found.append(change.path)
+    return found
+
+
+def ignore_files(changes: list[FileChange]) -> list[str]:
+    """The ``.gitignore`` files the changes wrote — when they wrote nothing else. Used for the general
+    loop's work only: the ignore-lines recipe reads each clause of the item and writes its lines
+    (agent/ignores.py); an item it could not read is one the gate cannot read either, and blind the
+    loop's .gitignore files it let through were right once and ticked WRONG four times (heldout22
+    gitignore-receipts, 25 gitignore-exports, 30 gitignore-reports, 31 gitignore-photos: a tracked
+    file ignored, a pattern made up for photos named by their extensions)."""
+    written = [change for change in changes if change.after is not None]
+    if not written or any(PurePosixPath(change.path).name != ".gitignore" for change in written):
+        return []
+    return [change.path for change in written]
+
+
 def _sentences(line: str) -> int:
     """The sentences of a line of prose: a paragraph written on one line is several (heldout18
     water-change-docs: two long sentences and a lead-in on two lines were no "page of prose")."""
     return max(1, len(re.findall(r"[.!?:](?=\s|$)", re.sub(r"`[^`]*`", "x", line))))
 
 
-__all__ = ["MIN_PROSE_LINES", "PROSE_SUFFIXES", "docstring_sources", "prose_pages"]
+__all__ = ["MIN_PROSE_LINES", "PROSE_SUFFIXES", "docstring_sources", "ignore_files", "prose_pages", "table_pages"]
