@@ -175,6 +175,31 @@ def test_a_generator_whose_values_are_returned_as_a_list_is_an_iterable_of_them(
     assert "from collections.abc import Iterable\n" in annotated.text
 
 
+def test_a_generator_expression_of_a_parameters_elements_is_an_iterator_of_them(tmp_path: Path) -> None:
+    """heldout32 value-strict-types (Qwen, blind, a9a7b01): `in_stock(lots)` returns `(lot for lot in
+    lots if lot.qty > 0)`; the trace saw a generator and none of its values, so the move wrote
+    `Iterator[Any]` — refused for the item's "no `Any`", and the model's rewrite failed. The elements
+    are the parameter's own: `Iterator[Run]`. A generator of something else stays unseen."""
+    source = (
+        '"""Stats."""\n\n\ndef long_ones(runs):\n    return (run for run in runs if run.km > 10)\n\n\n'
+        "def their_kms(runs):\n    return (run.km for run in runs)\n"
+    )
+    write_project(tmp_path, source)
+    run = cls("pkg.models", "Run")
+    runs = {"k": "list", "of": [run]}
+    trace = Trace(
+        {
+            "long_ones": [Call({"runs": runs}, {"k": "iterator"})],
+            "their_kms": [Call({"runs": runs}, {"k": "iterator"})],
+        },
+        tests_passed=True,
+    )
+    annotated = annotate_module(tmp_path, "pkg/stats.py", trace, {"pkg"})
+    assert annotated is not None
+    assert "def long_ones(runs: list[Run]) -> Iterator[Run]:" in annotated.text
+    assert "def their_kms(runs: list[Run]) -> Iterator[Any]:" in annotated.text  # not the parameter's elements
+
+
 def test_only_the_functions_the_item_names(tmp_path: Path) -> None:
     write_project(tmp_path)
     annotated = annotate_module(tmp_path, "pkg/stats.py", fabricated_trace(), {"pkg"}, {"mean"})
