@@ -354,6 +354,11 @@ def test_a_name_in_an_aside_is_no_part_of_the_change(ws: Workspace) -> None:
          "released yet, add the line", "Changed"),
         ("changelog: `week` now starts on Monday rather than Sunday", "Changed"),
         ("changelog line: the streak now counts Sundays instead of skipping them, which was a bug", None),  # a fix
+        # heldout33 changelog-yellow-tees (Qwen, blind, a81fa85): the model answered "Fixed", ticked WRONG
+        ("Changelog entry: `strokes` now goes off the yellow tees when you don't give --tees (it used to be the "
+         "whites)", "Changed"),
+        ("changelog: the report used to open in the browser; it now prints to the terminal", "Changed"),
+        ("changelog: totals now come out right (they used to be off by a penny)", None),  # a fix
     ],
 )  # fmt: skip
 def test_a_feature_that_still_works_and_goes_later_is_deprecated(text: str, implied: str | None) -> None:

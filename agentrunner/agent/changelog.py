@@ -204,15 +204,18 @@ _GONE_NOW = re.compile(
 
 # a behaviour said to be another one now, and no bug: Keep a Changelog's "Changed" ("near-specimens
 # now start at 85% of the specimen weight instead of 80%": heldout31 changelog-near-specimen, blind,
-# ticked WRONG under "Fixed")
+# ticked WRONG under "Fixed"); "… now goes off the yellow tees when you don't give --tees (it used to
+# be the whites)" (heldout33 changelog-yellow-tees, blind: under "Fixed", ticked WRONG)
 _NOW_INSTEAD = re.compile(
     r"\bnow\b[^.\n]{0,80}?\b(?:instead of|rather than)\b|\b(?:instead of|rather than)\b[^.\n]{0,60}?\bnow\b"
-    r"|\bno longer\b[^.\n]{0,60}?\b(?:but|now)\b",
+    r"|\bno longer\b[^.\n]{0,60}?\b(?:but|now)\b"
+    r"|\bnow\b[^.\n]{0,100}?\b(?:used to|previously|formerly|until now)\b"
+    r"|\b(?:used to|previously|formerly)\b[^.\n]{0,100}?\bnow\b",
     re.IGNORECASE,
 )
 _FIX_WORDS = re.compile(
     r"\b(?:bugs?|fix\w*|wrong\w*|broken|break\w*|crash\w*|incorrect\w*|errors?|typos?|regress\w*|mistake\w*"
-    r"|nonsense|should (?:have|be)|was meant to)\b",
+    r"|nonsense|should (?:have|be)|was meant to|off by|correct\w*)\b",
     re.IGNORECASE,
 )
 
