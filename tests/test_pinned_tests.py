@@ -27,6 +27,7 @@ from agentrunner.agent.pinned_tests import (
     example_calls,
     find_target,
     listed_calls,
+    member_calls,
     pinned_tests,
     run_calls,
 )
@@ -656,6 +657,48 @@ def test_the_datas_values_make_a_parsers_calls_enough(ws: Workspace) -> None:
     written = (ws.root / "tests" / "test_parse_grade.py").read_text("utf-8")
     assert "not a grade" in written and re.search(r"'(?:6A\+|f6C|6b)'", written), written
     assert pytest_in(ws.root, "tests/test_parse_grade.py") == 0
+
+
+SCORES = (
+    'NO_RETURN = ("nr", "n/r", "no return", "dnf")\n\n\n'
+    "def parse_score(text):\n"
+    '    cleaned = " ".join(text.split()).lower()\n'
+    "    if cleaned in NO_RETURN:\n"
+    "        return None\n"
+    "    if not cleaned.isdecimal():\n"
+    "        raise ValueError(text)\n"
+    "    return int(cleaned)\n"
+)
+
+
+@needs_sandbox
+def test_a_parsers_tests_pin_each_spelling_its_constant_holds_and_each_way_the_data_writes_a_value(
+    ws: Workspace,
+) -> None:
+    """heldout33 parse-score-tests (Qwen, blind, a81fa85): the pinned calls were `'88'`, `'NR'`, `'1'`
+    and two errors; the tests still passed with `dnf` or `no return` dropped from `NO_RETURN` and with
+    the spaces no longer stripped. Each member of a constant the parser looks its input up in, and the
+    first value of each way the data writes one (`' 84'`, `'dnf'` among forty scores), is pinned."""
+    (ws.root / "pkg" / "rounds.py").write_text(SCORES, "utf-8")
+    (ws.root / "data").mkdir()
+    scores = [str(80 + n % 12) for n in range(14)] + ["NR", " 84", "dnf"]
+    (ws.root / "data" / "rounds.csv").write_text("date,score\n" + "".join(f"2026-03-{n + 1:02d},{v}\n"
+        for n, v in enumerate(scores)), "utf-8")  # fmt: skip
+    target = find_target(ws.root, ["pkg/rounds.py"], ["parse_score"])
+    assert target is not None
+    assert member_calls(target) == [
+        "parse_score('nr')", "parse_score('n/r')", "parse_score('no return')", "parse_score('dnf')"
+    ]  # fmt: skip
+    item = "parse_score (pkg/rounds.py) has no tests of its own, add some"
+    calls = data_calls(ws.root, target, item)
+    assert calls[:4] == ["parse_score('80')", "parse_score('NR')", "parse_score(' 84')", "parse_score('dnf')"]
+    ctx = ScriptedModel(ws, item, ["parse_score('88')\nparse_score('x')"])
+    result = run_loop(ctx, ctx.item.title, [], [], 512)
+    assert result.error is None, result.error
+    written = (ws.root / "tests" / "test_parse_score.py").read_text("utf-8")
+    for pinned in ("'no return'", "'n/r'", "' 84'", "'dnf'"):
+        assert pinned in written, (pinned, written)
+    assert pytest_in(ws.root, "tests/test_parse_score.py") == 0
 
 
 DEV_TIME = (

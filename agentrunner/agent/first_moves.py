@@ -57,7 +57,9 @@ from .pinned_tests import (
     example_calls,
     find_target,
     listed_calls,
+    member_calls,
     more_calls_prompt,
+    one_of_each_shape,
     pinned_tests,
     run_calls,
 )
@@ -173,7 +175,10 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
     ]
     calls: list[str] = example_calls(target, text)  # the item's own "G4ABC → G4": run whatever the model adds
     listed = listed_calls(target, text)  # "times as 11:15, 9h30, 45 min": each one pinned
-    calls += [call for call in [*listed, *data_calls(root, target, text)] if call not in calls]  # and the data's
+    data = data_calls(root, target, text)
+    # and the spellings a constant it looks its input up in holds, and the data's ways of writing a value
+    listed += [call for call in [*member_calls(target), *one_of_each_shape(data)] if call not in listed]
+    calls += [call for call in [*listed, *data] if call not in calls]
     bounds: list[str] = []
     run: Run | None = None
     for _ in range(CALLS_TRIES):

@@ -34,6 +34,7 @@ import json
 import os
 import re
 import subprocess
+import textwrap
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path, PurePosixPath
@@ -963,10 +964,74 @@ def data_calls(root: Path, target: Target, item_text: str) -> list[str]:
                     values.append(value)
     if not values:
         return []
-    calls = [f"{target.name}({value!r})" for value in values[:MAX_DATA_CALLS]]
+    calls = [f"{target.name}({value!r})" for value in values]
+    shapes = one_of_each_shape(calls)  # `' 84'` and `'dnf'` of forty scores first (heldout33 parse-score-tests)
+    calls = [*shapes, *(call for call in calls if call not in shapes)][:MAX_DATA_CALLS]
     if asks_about_errors(item_text) or re.search(r"(?:junk|garbage|nonsense|raise)", item_text, re.IGNORECASE):
         calls.append(f"{target.name}('not a {word}')")
     return calls
+
+
+MAX_MEMBER_CALLS = 8
+
+
+def member_calls(target: Target) -> list[str]:
+    """For a one-argument parser that looks its input up in a constant of the module (``if cleaned
+    in NO_RETURN`` with ``NO_RETURN = ("nr", "n/r", "no return", "dnf")``): a call with each member —
+    the spellings it is written to take, each of which a test should hold it to. heldout33
+    parse-score-tests (Qwen, blind): the calls pinned `'NR'` alone, and the tests passed with `dnf`
+    and `no return` dropped from the tuple."""
+    if len(target.parameters) != 1:
+        return []
+    try:
+        function = ast.parse(textwrap.dedent(target.source))
+    except (SyntaxError, ValueError):
+        return []
+    looked_up = {
+        node.comparators[0].id
+        for node in ast.walk(function)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn)
+        and isinstance(node.comparators[0], ast.Name)
+    }  # fmt: skip
+    calls: list[str] = []
+    for segment in target.constants:
+        try:
+            statement = ast.parse(segment).body[0]
+        except (SyntaxError, ValueError, IndexError):
+            continue
+        names = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+        value = getattr(statement, "value", None)
+        if value is None or not any(isinstance(n, ast.Name) and n.id in looked_up for n in names):
+            continue
+        try:
+            members = ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            continue
+        if isinstance(members, tuple | list | set | frozenset | dict):
+            calls += [f"{target.name}({m!r})" for m in members if isinstance(m, str) and m.strip()]
+    return list(dict.fromkeys(calls))[:MAX_MEMBER_CALLS]
+
+
+def _shape(value: str) -> str:
+    """``' 84'`` → ``' 9'``, ``'NR'`` → ``'A'``, ``'dnf'`` → ``'a'``: how a value is written."""
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", re.sub(r"\d", "9", value))))
+
+
+def one_of_each_shape(calls: list[str]) -> list[str]:
+    """The first call of each way of writing its argument (digits, capitals, small letters, spaces
+    around): ``parse_score('88')``, ``parse_score('NR')``, ``parse_score('dnf')``, ``parse_score(' 84')``
+    of a log's twenty scores — each a case a parser's tests should pin."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for call in calls:
+        match = re.fullmatch(r"\w+\((['\"])(.*)\1\)", call)
+        if match is None:
+            continue
+        shape = _shape(match.group(2))
+        if shape not in seen:
+            seen.add(shape)
+            kept.append(call)
+    return kept
 
 
 # the units an item lists for a parser: "units g/kg/lb/oz in any case, space or no space"
