@@ -1,0 +1,3 @@
+from fairway.cli import main
+
+raise SystemExit(main())
