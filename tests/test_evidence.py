@@ -206,6 +206,15 @@ def test_what_counts_as_about_the_item() -> None:
     assert relevance_problem([inside], "`needs` is wrong at the level") is None  # the definition changed
     assert relevance_problem([inside], "Draft the weekly notes")
     assert relevance_problem([change("README.md", "# x\n", "# x\nHello.\n")], "Draft the weekly notes")
+    # heldout32 value-pennies-out: the right fix changes a line of `parse_price`, whose docstring (as it
+    # was) says what it is about — "pence", a word of the item; without it, nothing says so
+    price = 'def parse_price(text):\n    """A price in pounds as whole pence."""\n    return int(float(text) * 100)\n'
+    fixed = change("cellar/bottles.py", price, price.replace("int(float(text) * 100)", "round(float(text) * 100)"))
+    pennies = "`cellar value --by region` is out by a few pence: Provence comes to £139.14, not £139.20"
+    assert relevance_problem([fixed], pennies) is None
+    bare = price.replace('    """A price in pounds as whole pence."""\n', "")
+    undocumented = change("cellar/bottles.py", bare, bare.replace("int(", "round("))
+    assert relevance_problem([undocumented], pennies)
     # heldout7 fix-exact-distance-best: the bug is in runlog/bests.py, a module the item names by its
     # subcommand ("bests regression … `python -m runlog bests`"); the one changed line is `>` → `>=`
     covers = "def _covers(run, km):\n    return run.km > km\n"

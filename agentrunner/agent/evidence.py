@@ -287,8 +287,11 @@ def changed_text(change: FileChange) -> tuple[str, list[int]]:
     return "\n".join(parts), numbers
 
 
-def _enclosing(data: bytes | None, numbers: list[int]) -> list[str]:
-    """Names of the Python definitions (functions, classes) the given lines are in."""
+def _enclosing(data: bytes | None, numbers: list[int], docstrings: bool = False) -> list[str]:
+    """Names of the Python definitions (functions, classes) the given lines are in — and, asked
+    for, their docstrings: what the code said the definition was about before the change
+    (``parse_price``: "A price in pounds … as whole pence" for an item about totals "out by a few
+    pence": heldout32 value-pennies-out, whose right fix was refused offline as about nothing)."""
     try:
         tree = ast.parse(data or b"")
     except (SyntaxError, ValueError):
@@ -300,6 +303,8 @@ def _enclosing(data: bytes | None, numbers: list[int]) -> list[str]:
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             if any(start <= n <= end for n in numbers):
                 names.append(node.name)
+                if docstrings and (doc := ast.get_docstring(node)):
+                    names.append(doc)
     return names
 
 
@@ -329,7 +334,8 @@ def relevance_problem(changes: list[FileChange], item_text: str) -> str | None:
             continue
         text, numbers = changed_text(change)
         if change.path.endswith((".py", ".pyi")):
-            text += "\n" + " ".join(_enclosing(change.after, numbers) + _enclosing(change.before, numbers))
+            # the definitions changed, and what their docstrings said they were about before the change
+            text += "\n" + " ".join(_enclosing(change.after, numbers) + _enclosing(change.before, numbers, True))
         # an existing module's name counts: "bests regression … `runlog bests`" is about runlog/bests.py
         # (not a new file's: notes.md written for "Draft the weekly notes" is no evidence)
         name = change.path if change.after is None else ""
