@@ -104,6 +104,20 @@ def test_python_before_the_pytest_and_mypy_caches_is_its_bytecode_and_though_is_
     assert {"__pycache__/", ".pytest_cache/", ".mypy_cache/", "charts/*", "!charts/README.md"} <= set(lines), lines
 
 
+def test_python_and_tool_caches_are_the_bytecode_and_the_tools_caches() -> None:
+    """heldout34 gitignore-reports (Qwen, blind, 7cb81be): "virtualenv, build/dist/egg-info, Python and
+    tool caches, and the generated stuff in reports/ …" — "Python" and "tool caches" were read as
+    things no rule knows, so the loop got the item and wrote nothing in six turns."""
+    text = (
+        "Add a .gitignore: virtualenv, build/dist/egg-info, Python and tool caches, and the generated stuff in "
+        "reports/ — but reports/.gitkeep has to stay tracked so the folder exists"
+    )
+    assert unread_clauses(text) == []
+    lines = lines_asked(text, None, None)
+    assert {"__pycache__/", ".pytest_cache/", ".mypy_cache/", ".ruff_cache/", "reports/*"} <= set(lines), lines
+    assert unread_clauses("A .gitignore: the toolbox folder") == ["the toolbox folder"]  # no cache of tools
+
+
 def test_lines_the_file_has_are_not_added_again() -> None:
     text = "Extend .gitignore: __pycache__, egg-info and build output"
     assert lines_asked(text, None, "__pycache__\n/build\n*.egg-info/\n") == ["*.py[cod]", "dist/"]

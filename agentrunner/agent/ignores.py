@@ -30,11 +30,14 @@ _BUILD_OUTPUT = re.compile(r"\bbuild (?:output|artifacts?|products?|leftovers|ju
 _BUILD_KINDS = ("distributions", "egg-info")
 # a tool's cache: right after its name, or after a list of tool names ("pytest, ruff and mypy caches")
 # ("mypy + pytest caches", "mypy/pytest caches": heldout22 gitignore-receipts left mypy's out, ticked WRONG)
-_CACHES = r"(?:'s)?(?:[ _-]?|(?:\s*(?:,|\+|&|/)?\s*(?:and\s+)?(?:pytest|mypy|ruff)(?:'s)?)+\s+)caches?\b"
+_CACHES = r"(?:'s)?(?:[ _-]?|(?:\s*(?:,|\+|&|/)?\s*(?:and\s+)?(?:pytest|mypy|ruff|tools?)(?:'s)?)+\s+)caches?\b"
 # "venv, caches, build/dist/egg-info": caches of no tool named are a Python project's usual ones —
 # its bytecode and the pytest and mypy caches, as GitHub's Python template has them (heldout29
 # gitignore-data, blind: "caches" read as no thing); ruff's is the recipe's line, not the check's
 _BARE_CACHES = r"(?:^|[,;:(—–-]\s*|\band\s+|\bthe\s+|\ball\s+)caches\b"
+# "Python and tool caches": the tools' caches are the pytest and mypy ones, as bare "caches" are (heldout34
+# gitignore-reports, blind: "Python" and "tool caches" read as no thing, the loop wrote nothing in six turns)
+_TOOL_CACHES = r"\b(?:dev[ -])?tool(?:s|ing)?(?:'s?)? caches?\b"
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     # "Python, pytest and mypy caches" (heldout27 gitignore-charts, blind: "Python" read as no thing)
     (re.compile(rf"\bbytecode\b|_*pycache_*|\.pyc\b|compiled python|\bpython{_CACHES}|{_BARE_CACHES}", re.I),
@@ -43,9 +46,9 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
      [".venv/bin/python", "venv/bin/python"]),
     # "the pytest cache", and "the pytest and mypy caches" (held-out gitignore-drafts: mypy's was
     # not ignored, and it was ticked)
-    (re.compile(rf"\bpytest{_CACHES}|\.pytest_cache|{_BARE_CACHES}", re.I), "the pytest cache",
+    (re.compile(rf"\bpytest{_CACHES}|\.pytest_cache|{_BARE_CACHES}|{_TOOL_CACHES}", re.I), "the pytest cache",
      [".pytest_cache/v/cache/nodeids"]),
-    (re.compile(rf"\bmypy{_CACHES}|\.mypy_cache|{_BARE_CACHES}", re.I), "the mypy cache",
+    (re.compile(rf"\bmypy{_CACHES}|\.mypy_cache|{_BARE_CACHES}|{_TOOL_CACHES}", re.I), "the mypy cache",
      [".mypy_cache/3.12/cache.db"]),
     (re.compile(rf"\bruff{_CACHES}|\.ruff_cache", re.I), "the ruff cache", [".ruff_cache/0.6.0/cache"]),
     (re.compile(r"\bcoverage (?:data|files?|reports?|output)\b|\.coverage\b", re.I), "coverage data", [".coverage"]),
@@ -459,7 +462,7 @@ _USUAL_LINES: list[tuple[re.Pattern[str], list[str]]] = [
     (re.compile(r"\b(?:editor|IDE)s?\b|\bvs ?code\b|\bpycharm\b", re.I), [".idea/", ".vscode/"]),
     (re.compile(r"\bmacOS\b|\bFinder\b|\.DS_Store\b", re.I), [".DS_Store"]),
     (re.compile(r"\bcoverage\b", re.I), [".coverage", "htmlcov/"]),
-    (re.compile(_BARE_CACHES, re.I), [".ruff_cache/"]),
+    (re.compile(rf"{_BARE_CACHES}|{_TOOL_CACHES}", re.I), [".ruff_cache/"]),
     (re.compile(r"\bjupyter\b|\bnotebook checkpoints?\b", re.I), [".ipynb_checkpoints/"]),
 ]
 # clauses: commas, semicolons, colons, dashes, new lines and "and"/"or"/"plus" outside brackets
