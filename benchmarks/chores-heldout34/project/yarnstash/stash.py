@@ -31,7 +31,7 @@ class Yarn:
         return self.skeins * self.metres_per_skein
 
 
-def parse_length(text):
+def parse_length(text: str) -> float:
     cleaned = text.strip().lower().replace(",", "")
     match = _LENGTH.match(cleaned)
     if not match:
