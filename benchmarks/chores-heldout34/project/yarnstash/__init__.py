@@ -1,0 +1,3 @@
+"""yarnstash: a knitter's yarn stash."""
+
+__version__ = "0.6.1"

@@ -1,0 +1,7 @@
+"""python -m yarnstash."""
+
+import sys
+
+from yarnstash.cli import main
+
+sys.exit(main())
