@@ -478,7 +478,8 @@ class Agent:
             return None
         item = ItemInfo(**state["item"])
         header = (
-            f"> Draft, not applied: tier `{tier_name}` wrote {this} and no check can tell it is right. "
+            f"> Draft, not applied: tier `{tier_name}` wrote {this} and no check can tell "
+            f"{'they are' if this.startswith('these') else 'it is'} right. "
             "Review it; `git apply` the diff below to keep it.\n\n"
         )
         draft = self._write_result("review", item, header + self._result_markdown(state, item))
