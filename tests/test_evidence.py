@@ -215,6 +215,11 @@ def test_what_counts_as_about_the_item() -> None:
     bare = price.replace('    """A price in pounds as whole pence."""\n', "")
     undocumented = change("cellar/bottles.py", bare, bare.replace("int(", "round("))
     assert relevance_problem([undocumented], pennies)
+    # heldout34 yards-too-long: "the band says 220 yd / 201 m" — yards are what `METRES_PER_YARD` is about
+    length = "def parse_length(value):\n    return value / METRES_PER_YARD\n"
+    yards = change("yarnstash/stash.py", length, length.replace("/", "*"))
+    assert relevance_problem([yards], "`yarnstash list` says 241 m a skein, but the band says 220 yd / 201 m") is None
+    assert relevance_problem([yards], "`yarnstash list` says 241 m a skein, but the band says 201 m")
     # heldout7 fix-exact-distance-best: the bug is in runlog/bests.py, a module the item names by its
     # subcommand ("bests regression … `python -m runlog bests`"); the one changed line is `>` → `>=`
     covers = "def _covers(run, km):\n    return run.km > km\n"

@@ -239,6 +239,10 @@ _UNIT_WORDS: dict[str, frozenset[str]] = {
         (("kg", "kgs"), ("kg", "kilo")),
         (("km", "kms"), ("km", "kilomet")),
         (("mi", "miles"), ("mile",)),
+        # "the band says 220 yd / 201 m": `METRES_PER_YARD` (heldout34 yards-too-long: the hand fix refused)
+        (("yd", "yds"), ("yd", "yard")),
+        (("ft",), ("ft", "foot", "feet")),
+        (("gal",), ("gal", "gallon")),
         (("cm", "mm"), ("cm", "mm", "millimet", "centimet")),
         (("ml",), ("ml", "millilit")),
         (("min", "mins"), ("min", "minute")),
