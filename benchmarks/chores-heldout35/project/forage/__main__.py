@@ -1,0 +1,5 @@
+import sys
+
+from forage.cli import main
+
+sys.exit(main())
