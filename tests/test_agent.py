@@ -417,6 +417,22 @@ PROSE_PAGE = (
 )
 
 
+def work_on_a_scripted_tier(
+    write_config: Callable[[str], Path], review_prose: bool | None, replies: list[Reply], title: str
+) -> Any:
+    """One item worked by an OpenAI-compatible tier on loopback that answers ``replies``, with
+    ``review_prose`` set as given (None: the tier's default)."""
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        server.queue("/v1/chat/completions", *replies)
+        tier = scripted_tier("remote", server.url)
+        if review_prose is not None:
+            tier += f"review_prose = {str(review_prose).lower()}\n"
+        agent, _ = make_agent(write_config(tier))
+        outcome = agent.work(info(title), run_id="r", attempt=1, resume=False)
+        agent.close()
+    return outcome
+
+
 @pytest.mark.parametrize("review_prose", [None, False])
 def test_a_page_of_prose_by_a_local_tier_is_left_for_review_with_its_draft(
     isolated_home: Path, write_config: Callable[[str], Path], review_prose: bool | None
@@ -424,18 +440,12 @@ def test_a_page_of_prose_by_a_local_tier_is_left_for_review_with_its_draft(
     """agent/review.py: no check can tell a paragraph about the code is right; a tier that may not
     tick prose (by default any but the premium APIs: here an OpenAI-compatible server on loopback)
     leaves the item open, its files as before, the draft with its diff in tasks/review/<day>/."""
-    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
-        server.queue(
-            "/v1/chat/completions",
-            chat_reply(tool=("write_file", {"path": "docs/seasons.md", "content": PROSE_PAGE})),
-            chat_reply(content="Wrote docs/seasons.md"),
-        )
-        tier = scripted_tier("remote", server.url)
-        if review_prose is not None:
-            tier += f"review_prose = {str(review_prose).lower()}\n"
-        agent, _ = make_agent(write_config(tier))
-        outcome = agent.work(info("Write docs/seasons.md explaining the seasons"), run_id="r", attempt=1, resume=False)
-        agent.close()
+    replies = [
+        chat_reply(tool=("write_file", {"path": "docs/seasons.md", "content": PROSE_PAGE})),
+        chat_reply(content="Wrote docs/seasons.md"),
+    ]
+    title = "Write docs/seasons.md explaining the seasons"
+    outcome = work_on_a_scripted_tier(write_config, review_prose, replies, title)
     if review_prose is False:  # a tier the user trusts with prose: the checks decide, as before
         assert outcome.status == "done", outcome.error
         assert (isolated_home / "docs" / "seasons.md").read_text("utf-8") == PROSE_PAGE
@@ -469,15 +479,9 @@ def test_a_docstring_by_a_local_tier_is_left_for_review_with_its_draft(
     tier that may not tick prose leaves the item open, the module as before, the draft kept."""
     (isolated_home / "birds").mkdir()
     (isolated_home / "birds" / "seasons.py").write_text(SEASONS, "utf-8")
-    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
-        server.queue("/v1/chat/completions", chat_reply(content=json.dumps({"docstring": SEASON_DOCSTRING})))
-        tier = scripted_tier("remote", server.url)
-        if review_prose is not None:
-            tier += f"review_prose = {str(review_prose).lower()}\n"
-        agent, _ = make_agent(write_config(tier))
-        title = "season_label in birds/seasons.py has no docstring. Add one: which months are spring"
-        outcome = agent.work(info(title), run_id="r", attempt=1, resume=False)
-        agent.close()
+    title = "season_label in birds/seasons.py has no docstring. Add one: which months are spring"
+    replies = [chat_reply(content=json.dumps({"docstring": SEASON_DOCSTRING}))]
+    outcome = work_on_a_scripted_tier(write_config, review_prose, replies, title)
     written = (isolated_home / "birds" / "seasons.py").read_text("utf-8")
     if review_prose is False:  # a tier the user trusts with prose: the checks decide
         assert outcome.status == "done", outcome.error
@@ -513,15 +517,9 @@ def test_a_table_of_records_by_a_local_tier_is_left_for_review_with_its_draft(
     data-table recipe's table by a tier that may not tick such work waits for review."""
     (isolated_home / "data").mkdir()
     (isolated_home / "data" / "harvests.csv").write_text(HARVESTS, "utf-8")
-    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
-        server.queue("/v1/chat/completions", chat_reply(content=json.dumps(HARVEST_TABLE)))
-        tier = scripted_tier("remote", server.url)
-        if review_prose is not None:
-            tier += f"review_prose = {str(review_prose).lower()}\n"
-        agent, _ = make_agent(write_config(tier))
-        title = "docs/harvest-2025.md: the 2025 harvests from data/harvests.csv as a Markdown table: date, hive, weight"
-        outcome = agent.work(info(title), run_id="r", attempt=1, resume=False)
-        agent.close()
+    title = "docs/harvest-2025.md: the 2025 harvests from data/harvests.csv as a Markdown table: date, hive, weight"
+    replies = [chat_reply(content=json.dumps(HARVEST_TABLE))]
+    outcome = work_on_a_scripted_tier(write_config, review_prose, replies, title)
     page = isolated_home / "docs" / "harvest-2025.md"
     if review_prose is False:  # a tier the user trusts with it: the gate's checks decide
         assert outcome.status == "done", outcome.error
@@ -543,19 +541,12 @@ def test_a_gitignore_by_the_general_loop_of_a_local_tier_is_left_for_review(
     cannot read either (blind, the loop's .gitignore files were right once and ticked WRONG four
     times); the loop's .gitignore by a local tier waits for review, the file as before."""
     (isolated_home / ".gitignore").write_text("__pycache__/\n", "utf-8")
-    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
-        server.queue(
-            "/v1/chat/completions",
-            chat_reply(tool=("write_file", {"path": ".gitignore", "content": "__pycache__/\ncatch_photos/*\n"})),
-            chat_reply(content="Added the photos to .gitignore"),
-        )
-        tier = scripted_tier("remote", server.url)
-        if review_prose is not None:
-            tier += f"review_prose = {str(review_prose).lower()}\n"
-        agent, _ = make_agent(write_config(tier))
-        title = "sort out .gitignore so my catch photos stop showing up in git status"
-        outcome = agent.work(info(title), run_id="r", attempt=1, resume=False)
-        agent.close()
+    title = "sort out .gitignore so my catch photos stop showing up in git status"
+    replies = [
+        chat_reply(tool=("write_file", {"path": ".gitignore", "content": "__pycache__/\ncatch_photos/*\n"})),
+        chat_reply(content="Added the photos to .gitignore"),
+    ]
+    outcome = work_on_a_scripted_tier(write_config, review_prose, replies, title)
     written = (isolated_home / ".gitignore").read_text("utf-8")
     if review_prose is False:
         assert outcome.status == "done", outcome.error
