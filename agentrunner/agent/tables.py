@@ -563,7 +563,10 @@ def asks_whole_file(item_text: str, paths: Sequence[str]) -> bool:
         low = word.lower()
         if low in _WHOLE_FILE_WORDS:
             continue
-        if any(len(stem) >= 3 and (low.startswith(stem) or stem.startswith(low.rstrip("s"))) for stem in stems):
+        # a word of three letters or more at the start of a path's name, or the name at its start ("p" in
+        # "the site P plots" is no word of `plots.csv`)
+        if len(low) >= 3 and any(len(stem) >= 3 and (low.startswith(stem) or stem.startswith(low.rstrip("s")))
+                                 for stem in stems):  # fmt: skip
             continue
         return False
     return True
