@@ -233,6 +233,28 @@ def test_a_field_the_project_reads_without_a_reader_of_its_spellings_is_the_mode
     assert filter_option_writes(root, ITEM, ITEM) is None
 
 
+def test_a_text_field_spelled_in_other_cases_is_filtered_case_folded(tmp_path: Path) -> None:
+    """heldout35 finds-spot-option (Qwen, blind, 820f84d): spots are stored as typed, the item lists
+    one spot in three cases ("they're the same place") and words the filter "so I can see everything
+    from one place"; there is no reader to take, the model's option matched the exact text."""
+    root = project(tmp_path, CLI_PLAIN)
+    with (root / "data" / "log.csv").open("a", encoding="utf-8") as log:
+        log.write("2026-06-10,HAMBLE-COWES,S\n2026-06-12,hamble-cowes ,engine\n")
+    title = "add a --route option to `boatlog log` so I can see everything from one route"
+    text = title + "\nroutes are typed all sorts of ways (Hamble-Cowes / hamble-cowes / HAMBLE-COWES), the same route"
+    plain = boatlog(root, "log").stdout
+    move = filter_option_writes(root, title, text)
+    assert move is not None and "in any case and spacing" in move.summary
+    (root / move.path).write_text(move.content, "utf-8")
+    assert boatlog(root, "log").stdout == plain
+    assert routes(root, "--route", "hamble-cowes") == ["Hamble-Cowes", "HAMBLE-COWES", "hamble-cowes"]
+    assert routes(root, "--since", "2026-06-11", "--route", "Hamble-Cowes") == ["hamble-cowes"]
+    assert routes(root, "--route", "Nowhere") == []
+    # spellings of one value that differ by more than case ask for a rule of matching: the model's
+    other = title + "\nroutes are typed all sorts of ways (Hamble-Cowes / Cowes-Yarmouth)"
+    assert filter_option_writes(root, title, other) is None
+
+
 class NoModel:
     """The loop's context with a model that must not be asked: the move does the item."""
 

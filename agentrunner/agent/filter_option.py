@@ -22,7 +22,9 @@ such function, and the command's handler reads the parsed arguments and prints i
 result goes through the gate as the model's change would (the tests pass; the command runs with
 each spelling the item quotes and lists something); a refused move is undone and the model works
 the item. A field with no such function (heldout26's developers: the item asks for the matching
-rule itself) is the model's.
+rule itself) is the model's. A field of plain text the loader keeps as typed, whose spellings the
+item gives differ only in case and spacing ("Hollow Wood / hollow wood / HOLLOW WOOD", heldout35
+finds-spot-option), is compared case- and space-folded instead.
 """
 
 from __future__ import annotations
@@ -35,12 +37,21 @@ from typing import NamedTuple
 from .cli_runs import item_command
 from .json_option import calls_parse_args, cli_module, find_handler, sub_parser
 from .options import asked_options
+from .sources import data_files
+from .tables import MAX_DATA_RECORDS, records
 
 # the item asks for a filter: "list only the passages …", "just the bisques", "one arm's readings"
 # … "to see one guitar's changes" (heldout29 log-guitar-filter)
+# … "so I can see everything from one place" (heldout35 finds-spot-option)
 _FILTER_WORDS = re.compile(
-    r"\b(?:only|just|filter\w*|narrow\w*|restrict\w*)\b|\b(?:one|a single)\s+\w+(?:'s|’s)\s", re.IGNORECASE
+    r"\b(?:only|just|filter\w*|narrow\w*|restrict\w*)\b|\b(?:one|a single)\s+\w+(?:'s|’s)\s"
+    r"|\b(?:see|show|list|view)\b[^.\n]{0,30}\b(?:from|at|for|in|of)\s+(?:one|a single|a given)\s+\w+",
+    re.IGNORECASE,
 )
+# the spellings an item lists for one value: quoted, or in brackets between slashes or commas
+# ("(Hollow Wood / hollow wood / HOLLOW WOOD)")
+_QUOTED = re.compile(r"`([^`\n]{1,60})`|\"([^\"\n]{1,60})\"")
+_LISTED = re.compile(r"\(([^()\n]{1,200}[/,][^()\n]{1,200})\)")
 _BUILTIN_TYPES = {"str", "int", "float", "bool"}
 
 
@@ -113,6 +124,43 @@ def _field_reader(root: Path, package_dir: str, field: str) -> _Reader | None:
     if not positional or len(positional) - len(node.args.defaults) > 1:
         return None  # it must read one text: ``parse_rig(text)``
     return _Reader(name, _dotted(root, path), node)
+
+
+def _text_field(root: Path, package_dir: str, field: str) -> bool:
+    """Whether the package's records annotate ``field`` as plain text (``spot: str``)."""
+    for path in _package_modules(root, package_dir):
+        try:
+            tree = ast.parse(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name) and s.target.id == field
+                and isinstance(s.annotation, ast.Name) and s.annotation.id == "str"
+                for s in node.body
+            ):  # fmt: skip
+                return True
+    return False
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _spelled_alike(root: Path, item_text: str) -> bool:
+    """Whether the spellings the item gives of one value, those the data holds, differ only in case
+    and spacing ("Hollow Wood / hollow wood / HOLLOW WOOD": one place). Spellings that differ
+    otherwise (heldout26's `HC-110 B`, `hc110 dil. B`: one developer) ask for a matching rule a
+    case-folded filter does not have; no spellings at all ask for none."""
+    given = {(a or b).strip() for a, b in _QUOTED.findall(item_text)}
+    for listed in _LISTED.findall(item_text):
+        given |= {part.strip(" .…'\"`") for part in re.split(r"[/,]|\bor\b", listed)}
+    keys = {_folded(g) for g in given if g and not g.startswith("-")}
+    held: set[str] = set()
+    for path in data_files(root)[:50]:
+        for record in (records(root / path) or [])[:MAX_DATA_RECORDS]:
+            held |= keys & {_folded(str(v)) for v in record.values()}
+    return len(held) <= 1
 
 
 def _names(target: ast.expr, field: str) -> bool:
@@ -218,11 +266,15 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
     if not field.isidentifier():
         return None
     reader = _field_reader(root, package_dir, field)
+    # a field of plain text with no reader (``spot=" ".join(row["spot"].split())``): the option's value
+    # and the field compare case- and space-folded, as a person typing "hollow wood" means "Hollow Wood"
+    # (heldout35 finds-spot-option)
+    folded = reader is None and _text_field(root, package_dir, field) and _spelled_alike(root, item_text)
     try:
         tree = ast.parse(text)
     except SyntaxError:
         return None
-    if reader is None or not any(
+    if (reader is None and not folded) or not any(
         isinstance(n, ast.Import) and any(a.name == "argparse" and a.asname is None for a in n.names)
         for n in tree.body
     ):
@@ -262,8 +314,12 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
     indent = _indent_of(lines[first.lineno - 1])
     outer = _indent_of(lines[handler.loop.lineno - 1])
     step = _indent_of(lines[handler.loop.body[0].lineno - 1])[len(outer) :] or "    "
+    # the entry's field and the option's value as compared: read alike, or folded alike
+    mine, theirs = (f"_{field}_key({record}.{field})", f"_{field}_key(args.{dest})") if folded else (
+        f"{record}.{field}", f"args.{dest}"
+    )
     guard = [
-        f"{indent}if args.{dest} is not None and {record}.{field} != args.{dest}:\n",
+        f"{indent}if args.{dest} is not None and {mine} != {theirs}:\n",
         f"{indent}{step}continue\n",
     ]
     guard_at = first.lineno - 1
@@ -274,42 +330,55 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
         # `continue` guard printed 6 yarns under "15 yarns", ticked WRONG)
         guard = [
             f"{outer}if args.{dest} is not None:\n",
-            f"{outer}{step}{listed} = [{record} for {record} in {listed} if {record}.{field} == args.{dest}]\n",
+            f"{outer}{step}{listed} = [{record} for {record} in {listed} if {mine} == {theirs}]\n",
         ]
         guard_at = handler.loop.lineno - 1
     metavar = placeholder if placeholder and placeholder.isupper() else field.upper()
     words = field.replace("_", " ")
+    pad = _indent_of(lines[statement.lineno - 1])
+    typed = "" if folded else f"type=_{field}_value, "
+    how = "however it is cased or spaced" if folded else "spelled any way the data spells it"
     argument = (
-        f"{_indent_of(lines[statement.lineno - 1])}{variable}.add_argument(\n"
-        f"{_indent_of(lines[statement.lineno - 1])}{step}\"{option}\", type=_{field}_value, metavar=\"{metavar}\",\n"
-        f"{_indent_of(lines[statement.lineno - 1])}{step}help=\"only those with this {words}, spelled any way the "
-        f"data spells it\",\n"
-        f"{_indent_of(lines[statement.lineno - 1])})\n"
+        f"{pad}{variable}.add_argument(\n"
+        f"{pad}{step}\"{option}\", {typed}metavar=\"{metavar}\",\n"
+        f"{pad}{step}help=\"only those with this {words}, {how}\",\n"
+        f"{pad})\n"
     )
     annotated = any(
         f.returns is not None or any(a.annotation is not None for a in f.args.args)
         for f in tree.body
         if isinstance(f, ast.FunctionDef)
     )
-    returns = ast.unparse(reader.node.returns) if reader.node.returns is not None else ""
-    signature = (
-        f"def _{field}_value(text: str)" + (f" -> {returns}" if returns in _BUILTIN_TYPES else "")
-        if annotated
-        else f"def _{field}_value(text)"
-    )
-    caught = _raised(reader.node)
-    errors = caught[0] if len(caught) == 1 else f"({', '.join(caught)})"
-    function = [
-        f"{signature}:\n",
-        f'    """{option}\'s value, spelled any way the data spells the {words}: read as {reader.name} reads it."""\n',
-        "    try:\n",
-        f"        return {reader.name}(text)\n",
-        f"    except {errors} as error:\n",
-        "        raise argparse.ArgumentTypeError(str(error)) from None\n",
-        "\n",
-        "\n",
-    ]
-    imported = _import_line(tree, lines, reader, _dotted(root, root / path))
+    if reader is None:
+        function = [
+            f"def _{field}_key(text: str) -> str:\n" if annotated else f"def _{field}_key(text):\n",
+            f'    """A {words} as {option} compares it: the same {words} however it is cased or spaced."""\n',
+            '    return " ".join(text.split()).casefold()\n',
+            "\n",
+            "\n",
+        ]
+        imported: tuple[int, str] | None = (0, "")
+    else:
+        returns = ast.unparse(reader.node.returns) if reader.node.returns is not None else ""
+        signature = (
+            f"def _{field}_value(text: str)" + (f" -> {returns}" if returns in _BUILTIN_TYPES else "")
+            if annotated
+            else f"def _{field}_value(text)"
+        )
+        caught = _raised(reader.node)
+        errors = caught[0] if len(caught) == 1 else f"({', '.join(caught)})"
+        function = [
+            f"{signature}:\n",
+            f'    """{option}\'s value, spelled any way the data spells the {words}: '
+            f'read as {reader.name} reads it."""\n',
+            "    try:\n",
+            f"        return {reader.name}(text)\n",
+            f"    except {errors} as error:\n",
+            "        raise argparse.ArgumentTypeError(str(error)) from None\n",
+            "\n",
+            "\n",
+        ]
+        imported = _import_line(tree, lines, reader, _dotted(root, root / path))
     if imported is None:
         return None
     # edits from the bottom up, so each line number still points where it did
@@ -328,8 +397,9 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
         ast.parse(content)
     except SyntaxError:
         return None
+    matched = f"any spelling of it read by `{reader.name}`" if reader else "in any case and spacing"
     summary = (
         f"{path}: `{package} {command} {option} {metavar}` lists only the entries whose {words} is the value "
-        f"given, any spelling of it read by `{reader.name}`"
+        f"given, {matched}"
     )
     return FilterOption(path, content, summary)
