@@ -13,6 +13,10 @@
   gives the values to pin, and they are kept only when they run every statement of the function
   and catch its mutants (:mod:`agentrunner.agent.pinned_tests`). The model computing expected
   values in its head was what failed.
+- A bug the item shows by a command's output, with the value it should print: every one-token
+  edit of the functions the command runs is tried in memory, and the one whose output shows the
+  item's right value and keeps the project's tests passing is the fix
+  (:mod:`agentrunner.agent.repair_search`). Qwen found none of ten such bugs blind.
 
 A first move is a list of workspace writes. The loop applies them as it applies the model's, then
 runs the same gate (parse, ``asked`` — for hints: every parameter and return annotated, mypy
@@ -63,6 +67,7 @@ from .pinned_tests import (
     pinned_tests,
     run_calls,
 )
+from .repair_search import repair_search
 from .sources import modules_named, python_modules
 from .tracing import trace_module
 from .typehints import annotate_module, widened
@@ -106,6 +111,9 @@ def first_move(ctx: Any, instruction: str, writes: list[str]) -> FirstMove | Non
         return FirstMove([(filter_option.path, filter_option.content)], filter_option.summary, keep_when_refused=False)
     if asks_for_new_tests(text) and asks_for_tests_only(text):
         return _tests_move(ctx, root, text, writes)
+    fix = repair_search(workspace, text, task_id=ctx.item.id)
+    if fix is not None:
+        return FirstMove([(fix.path, fix.content)], fix.summary, keep_when_refused=False)
     return None
 
 

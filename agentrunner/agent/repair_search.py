@@ -1,0 +1,380 @@
+"""A bug the item shows by a command's numbers, found by trying one-token edits: code, no model call.
+
+"`yarnstash list` says my Cascade 220 is 241 m a skein, but the band says 220 yd / 201 m."
+Qwen2.5-Coder-1.5B found none of the planted bugs of the last ten held-out suites (heldout26–35):
+it changed nothing, rewrote a command, or wrote the wrong line back unchanged. Asked to write a
+failing test of the report first, it could not either (it invented file paths and field values).
+Yet most of those bugs were one token from right — ``/`` for ``*``, ``int`` for ``round``, a lost
+``+ 1`` — and the item itself says what right looks like: the command, the value it prints now and
+the value it should print. A reviewer with the report and a debugger does this:
+
+1. runs the command the item quotes, once, traced: the output, and which of the project's
+   functions the run called;
+2. finds the *symptom lines*: the lines of the output showing a value the item quotes (``241``);
+3. tries every one-token edit (:mod:`agentrunner.agent.single_edits`) of every function the run
+   called, each in a forked copy of the loaded program, and keeps the edits after which a symptom
+   line (found again by its other words) no longer shows a value the item quotes and shows another
+   the item quotes that it did not (``201``) — the value the item says is right;
+4. runs the project's whole test suite with each kept edit in place, and keeps those that pass.
+
+When exactly one behaviour is left (the kept edits print the same output), the first edit of it is
+the move: a one-token diff in the user's formatting, gated like the model's work (the tests, the
+symptom check, relevance). Anything else — no quoted value the output does not show, nothing
+found, two fixes that print different things — and the model works the item as before. Nothing is
+written while searching: every edit is made in memory, in the sandbox, read-only.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import json
+import re
+import subprocess
+import textwrap
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..tools import Workspace
+from .cli_runs import project_python
+from .single_edits import SingleEdit, single_edits
+from .sources import python_modules
+from .symptoms import _FIX, _WORD_DATE, _command, _new_options
+from .verification import is_test_file, module_name
+
+TRACE_TIMEOUT = 60.0  # the command, traced, once
+SEARCH_TIMEOUT = 300.0  # every edit's run of the command
+SUITE_TIMEOUT = 240.0  # the project's tests with one edit in place
+MAX_EDITS = 800  # edits tried at most (a run of a CLI is ~20 ms in a fork)
+MAX_SUITES = 6  # kept edits whose test suite is run
+MARK = "@@repair-search@@"
+
+# Run as ``python -c RUNNER MODE PACKAGE ARGV_JSON MODULES_JSON [PAYLOAD]`` in the project folder.
+RUNNER = r"""
+import __future__, base64, contextlib, importlib, io, json, os, runpy, signal, sys, zlib
+sys.path[:0] = [p for p in ('src', '.') if os.path.isdir(p)]
+mode, package, argv, modules = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
+payload = json.loads(zlib.decompress(base64.b64decode(sys.argv[5]))) if len(sys.argv) > 5 else None
+MARK = '@@repair-search@@'
+for name in modules:
+    try:
+        importlib.import_module(name)
+    except BaseException:
+        pass
+
+def run_cli():
+    sys.argv = [package, *argv]
+    buffer = io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        try:
+            runpy.run_module(package, run_name='__main__', alter_sys=False)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException as exc:
+            buffer.write('Traceback (most recent call last)\n%s: %s\n' % (type(exc).__name__, exc))
+            code = 1
+    return code, buffer.getvalue()
+
+def apply(module, qualname, source):
+    owner = mod = importlib.import_module(module)
+    *path, name = qualname.split('.')
+    for part in path:
+        owner = getattr(owner, part)
+    original = vars(owner)[name]
+    flags = __future__.annotations.compiler_flag if getattr(mod, 'annotations', None) is __future__.annotations else 0
+    scope = {}
+    exec(compile(source, getattr(mod, '__file__', None) or module, 'exec', flags=flags, dont_inherit=True),
+         vars(mod), scope)
+    setattr(owner, name, scope[name])
+    if owner is mod:
+        for other in list(sys.modules.values()):
+            if other is not None and other.__name__ != '__main__':
+                for attribute, value in list(vars(other).items()):
+                    if value is original:
+                        setattr(other, attribute, scope[name])
+
+if mode == 'trace':
+    root = os.getcwd() + os.sep
+    called = {}
+    def profile(frame, event, arg):
+        if event == 'call':
+            code = frame.f_code
+            name = code.co_filename if os.path.isabs(code.co_filename) else root + code.co_filename
+            if name.startswith(root) and name.endswith('.py') and os.path.isfile(name):
+                called.setdefault((name[len(root):], code.co_qualname), None)
+    sys.setprofile(profile)
+    code, output = run_cli()
+    sys.setprofile(None)
+    print(MARK + json.dumps({'code': code, 'output': output, 'called': list(called)}))
+elif mode == 'edits':
+    results = []
+    for module, qualname, source in payload:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            signal.alarm(5)
+            try:
+                apply(module, qualname, source)
+                code, output = run_cli()
+                data = json.dumps({'code': code, 'output': output})
+            except BaseException as exc:
+                data = json.dumps({'error': repr(exc)})
+            with os.fdopen(write, 'w') as pipe:
+                pipe.write(data)
+            os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        try:
+            results.append(json.loads(data))
+        except ValueError:
+            results.append({'error': 'no result (killed)'})
+    print(MARK + json.dumps(results))
+else:  # 'suite': the project's tests with one edit in place
+    module, qualname, source = payload
+    try:
+        apply(module, qualname, source)
+    except BaseException as exc:
+        print('edit not set up:', repr(exc))
+        sys.exit(97)
+    import pytest
+    sys.exit(pytest.main(['-q', '-x', '-p', 'no:cacheprovider']))
+"""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One edit of one function, and the source of that function with it made."""
+
+    path: str
+    qualname: str
+    edit: SingleEdit
+    function_source: str
+
+
+@dataclass(frozen=True)
+class RepairMove:
+    """The module written again with the one edit, and what it is (said in the result)."""
+
+    path: str
+    content: str
+    summary: str
+
+
+def _find(tree: ast.Module, qualname: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    parts = qualname.split(".")
+    if "<" in qualname or len(parts) > 2:
+        return None  # nested functions and lambdas are not replaceable from outside
+    body: list[ast.stmt] = tree.body
+    if len(parts) == 2:
+        owner = next((n for n in body if isinstance(n, ast.ClassDef) and n.name == parts[0]), None)
+        if owner is None:
+            return None
+        body = owner.body
+    return next(
+        (n for n in body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == parts[-1]), None
+    )
+
+
+def _function_source(source: bytes, qualname: str) -> str | None:
+    """The function's definition in ``source`` (decorators included), dedented; None when it does
+    not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    node = _find(tree, qualname)
+    if node is None:
+        return None
+    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    lines = source.decode("utf-8").splitlines(keepends=True)[first - 1 : node.end_lineno]
+    return textwrap.dedent("".join(lines))
+
+
+def candidates(root: Path, called: list[tuple[str, str]]) -> list[Candidate]:
+    """Every one-token edit of every project function the run called, in the order they were called."""
+    found: list[Candidate] = []
+    for path, qualname in called:
+        if is_test_file(path) or path.startswith("tests/") or PurePosixPath(path).name == "__main__.py":
+            continue
+        try:
+            source = (root / path).read_bytes()
+            node = _find(ast.parse(source), qualname)
+        except (OSError, SyntaxError, ValueError):
+            continue
+        if node is None:
+            continue
+        for edit in single_edits(source, node):
+            function = _function_source(edit.applied(source), qualname)
+            if function is not None:
+                found.append(Candidate(path, qualname, edit, function))
+        if len(found) >= MAX_EDITS:
+            break
+    return found[:MAX_EDITS]
+
+
+# more ways of saying a value is wrong: "shows negative ABVs since the cleanup … what actually broke"
+# (heldout13 fix-negative-abv), "says I've picked 12 kg … ??" (heldout35 hen-weight-bug)
+_ALSO_WRONG = re.compile(
+    r"\b(?:broke\w*|weird|bogus|nonsense|supposed to|can'?t be|comes? out at)\b|\?\?", re.IGNORECASE
+)
+# a value or word of a line, as compared: "£139.14," is 139.14, "-6.8%" is -6.8, "2026-06-16" one value
+_TOKEN = re.compile(r"\d{4}-\d\d-\d\d|(?<![\w.])-?\d+(?:[.,:]\d+)*|\d+(?:[.,:]\d+)*|[A-Za-z][A-Za-z'-]+")
+_VALUE = re.compile(r"\d{4}-\d\d-\d\d|(?<![\w.-])-?\d+(?:[.,:]\d+)*(?![\w])")
+_NAME = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]+|[A-Za-z]+\d[A-Za-z\d]*|\d+[A-Za-z]+)(?![\w-])")
+_QUOTE = re.compile(r"`([^`\n]+)`")
+
+
+def _line_tokens(line: str) -> set[str]:
+    return {t.lower().rstrip(".,:") for t in _TOKEN.findall(line)}
+
+
+def _same_line(line: str, before: list[str], after: list[str]) -> str | None:
+    """The line of the new output that is this one: at the same place when the output has as many
+    lines, else the one sharing most of its words."""
+    if len(before) == len(after) and line in before:
+        return after[before.index(line)]
+    mine = set(line.split())
+    best, score = None, 0
+    for other in after:
+        shared = len(mine & set(other.split()))
+        if shared > score:
+            best, score = other, shared
+    return best if best is not None and score * 2 >= len(mine) else None
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """What the item says about the output: the lines showing a value or name it quotes, and the
+    values it quotes that the output does not show anywhere (what it says right looks like)."""
+
+    output: list[str]
+    lines: list[str]
+    expected: set[str]
+    values: set[str]
+
+
+def symptom_of(item_text: str, words: list[str], output: str) -> Symptom | None:
+    """The symptom of the item in the command's output, or None when the item quotes no value the
+    output lacks (it does not say what right looks like) or the output shows nothing it quotes."""
+    # the item's own words, without its quoted command and the dates it writes in words ("on 3 Oct")
+    text = _QUOTE.sub(lambda m: " " if words[0] in m.group(1).split() else m.group(1), item_text)
+    text = _WORD_DATE.sub(" ", text)
+    values = {v.rstrip(".,:") for v in _VALUE.findall(text)}
+    names = {n.lower() for n in _NAME.findall(text)} - {w.lower() for w in words}
+    lines = output.splitlines()
+    shown = {t for line in lines for t in _line_tokens(line)}
+    expected = values - shown
+    picked = [line for line in lines if _line_tokens(line) & (values | names)]
+    if not expected or not picked:
+        return None
+    return Symptom(lines, picked, expected, values)
+
+
+def _cures(symptom: Symptom, line: str, again: str) -> bool:
+    """A value the item says is right, new on the line; or a value the item quotes gone from the
+    line for another it quotes ("shows 150/85 as "stage 1"" … "stage 2": heldout25)."""
+    before, after = _line_tokens(line), _line_tokens(again)
+    return bool((after - before) & symptom.expected) or bool(
+        (before - after) & symptom.values and (after - before) & symptom.values
+    )
+
+
+def cured(symptom: Symptom, output: str) -> bool:
+    """Whether a symptom line, found again in the new output, shows what the item says is right."""
+    after = output.splitlines()
+    for line in symptom.lines:
+        again = _same_line(line, symptom.output, after)
+        if again is not None and _cures(symptom, line, again):
+            return True
+    return False
+
+
+def _pack(payload: Any) -> str:
+    return base64.b64encode(zlib.compress(json.dumps(payload).encode("utf-8"), 9)).decode("ascii")
+
+
+def _result(done: subprocess.CompletedProcess[bytes]) -> Any:
+    text = done.stdout.decode("utf-8", "replace")
+    marked = [line for line in text.splitlines() if line.startswith(MARK)]
+    return json.loads(marked[-1][len(MARK) :]) if marked else None
+
+
+def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> RepairMove | None:
+    """The one-token fix the item's numbers single out (see the module's docstring), or None."""
+    root = workspace.root
+    if not (_FIX.search(item_text) or _ALSO_WRONG.search(item_text)) or "run" not in workspace.enabled:
+        return None
+    words = _command(root, item_text)
+    if words is None or _new_options(root, words[0], item_text):
+        return None
+    package, argv = words[0], words[1:]
+    python, env = project_python(root, package)
+    modules = [
+        module_name(path.removeprefix("src/"))
+        for path in python_modules(root, limit=400)
+        if not is_test_file(path) and not path.startswith("tests/") and PurePosixPath(path).name != "__main__.py"
+    ]
+    base = [python, "-c", RUNNER]
+    common = [package, json.dumps(argv), json.dumps(modules)]
+
+    def run(argv_: list[str], timeout: float) -> subprocess.CompletedProcess[bytes] | None:
+        try:
+            return workspace.run_argv(argv_, timeout=timeout, task_id=task_id, env=env, writable=False)
+        except (subprocess.TimeoutExpired, OSError):
+            return None
+
+    traced = run([*base, "trace", *common], TRACE_TIMEOUT)
+    first = _result(traced) if traced is not None else None
+    if not first or first["code"] != 0:
+        return None
+    symptom = symptom_of(item_text, words, first["output"])
+    if symptom is None:
+        return None
+    tried = candidates(root, [(path, qualname) for path, qualname in first["called"]])
+    if not tried:
+        return None
+    payload = [[module_name(c.path.removeprefix("src/")), c.qualname, c.function_source] for c in tried]
+    searched = run([*base, "edits", *common, _pack(payload)], SEARCH_TIMEOUT)
+    outputs = _result(searched) if searched is not None else None
+    if not isinstance(outputs, list) or len(outputs) != len(tried):
+        return None
+    kept = [
+        (candidate, result["output"])
+        for candidate, result in zip(tried, outputs, strict=True)
+        if result.get("code") == 0 and cured(symptom, result.get("output", ""))
+    ]
+    passing: list[tuple[Candidate, str]] = []
+    for candidate, output in kept[:MAX_SUITES]:
+        one = [module_name(candidate.path.removeprefix("src/")), candidate.qualname, candidate.function_source]
+        done = run([*base, "suite", *common, _pack(one)], SUITE_TIMEOUT)
+        if done is not None and done.returncode == 0:
+            passing.append((candidate, output))
+    if not passing or len({output for _, output in passing}) != 1:
+        return None  # nothing found, or fixes that print different things: the model's
+    chosen, output = passing[0]
+    source = (root / chosen.path).read_bytes()
+    was, now = _change(symptom, output)
+    summary = (
+        f"{chosen.path}: {chosen.edit.what} in `{chosen.qualname}` — `python -m {' '.join(words)}` printed "
+        f"`{was}`, now `{now}`, the value the item says is right; the project's tests pass"
+    )
+    return RepairMove(chosen.path, chosen.edit.applied(source).decode("utf-8"), summary)
+
+
+def _change(symptom: Symptom, output: str) -> tuple[str, str]:
+    """(the line as it was, the line as it is now) of the first cured symptom line."""
+    after = output.splitlines()
+    for line in symptom.lines:
+        again = _same_line(line, symptom.output, after)
+        if again is not None and _cures(symptom, line, again):
+            return " ".join(line.split()), " ".join(again.split())
+    return "", ""
+
+
+__all__ = ["RUNNER", "Candidate", "RepairMove", "Symptom", "candidates", "cured", "repair_search", "symptom_of"]

@@ -1,0 +1,214 @@
+"""The repair search (agent/repair_search.py, agent/single_edits.py): a bug the item shows by a
+command's output and the value it should print, found by trying one-token edits of the functions the
+command runs. No model here: the project, its tests and the command run for real, in the sandbox."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agentrunner.agent.loop import run_loop
+from agentrunner.agent.repair_search import repair_search, symptom_of
+from agentrunner.agent.single_edits import single_edits
+from agentrunner.chat import ChatRequest, ChatResponse
+from agentrunner.config import load_config
+from agentrunner.sandbox import sandbox_status
+from agentrunner.tools import ToolResult, Workspace
+from tests.conftest import WORKSPACE_TOOLS
+from tests.support.recipe_context import item
+
+needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
+
+
+def edits_of(source: str) -> dict[str, str]:
+    """Each edit's words → the function's line it changed, as written after the edit."""
+    data = source.encode("utf-8")
+    function = ast.parse(data).body[0]
+    assert isinstance(function, ast.FunctionDef)
+    found = {}
+    for edit in single_edits(data, function):
+        after = edit.applied(data).decode("utf-8").splitlines()
+        changed = [new for old, new in zip(source.splitlines(), after, strict=False) if old != new]
+        found[edit.what.split(": ", 1)[1] + f" @{edit.start}"] = changed[0] if changed else ""
+    return found
+
+
+def test_the_edits_are_one_token_each_in_the_users_own_formatting() -> None:
+    source = (
+        "def price(text, rate):\n"
+        '    """£8.70 → 870."""\n'
+        '    pounds = float(text.replace("£", "").replace(",", ""))  # keep the quotes\n'
+        "    if pounds < 0 and rate >= 1:\n"
+        "        return 0\n"
+        "    return int(pounds * 100 / rate)\n"
+    )
+    changed = set(edits_of(source).values())
+    assert "    if pounds <= 0 and rate >= 1:" in changed
+    assert "    if pounds < 0 or rate >= 1:" in changed
+    assert "    if pounds < 0 and rate > 1:" in changed
+    assert "    return round(pounds * 100 / rate)" in changed
+    assert "    return int(pounds / 100 / rate)" in changed
+    assert "    return int(pounds * 100 * rate)" in changed
+    assert "    return int(pounds * 101 / rate)" in changed
+    assert "    return int(pounds * 100 / rate) + 1" in changed
+    # nothing else on a line is rewritten: the double quotes and the comment stay as they were
+    assert all("'" not in line for line in changed)
+    assert not any("£8.70" in line for line in changed)  # the docstring is not edited
+
+
+def test_the_edits_of_assignments_sorts_unpacking_and_date_formats() -> None:
+    source = (
+        "def f(rows, total):\n"
+        "    fg, og = rows[0], rows[1]\n"
+        "    for row in sorted(rows):\n"
+        "        total = row\n"
+        '    return datetime.strptime(total, "%d/%m/%Y")\n'
+    )
+    changed = set(edits_of(source).values())
+    assert "    og, fg = rows[0], rows[1]" in changed
+    assert "    for row in sorted(rows, reverse=True):" in changed
+    assert "        total += row" in changed
+    assert '    return datetime.strptime(total, "%m/%d/%Y")' in changed
+
+
+def test_the_symptom_is_the_lines_showing_a_quoted_value_and_right_is_a_value_the_output_lacks() -> None:
+    output = "Cascade 220   4 x 241 m\nMalabrigo     2 x 230 m\n"
+    item_text = "`yarnstash list` says my Cascade 220 is 241 m a skein, but the band says 220 yd / 201 m"
+    symptom = symptom_of(item_text, ["yarnstash", "list"], output)
+    assert symptom is not None
+    assert symptom.lines == ["Cascade 220   4 x 241 m"] and symptom.expected == {"201"}
+    # an item that quotes no value the output lacks does not say what right is
+    assert symptom_of("`yarnstash list` says 241 m for my Cascade 220, wrong", ["yarnstash", "list"], output) is None
+
+
+STASH = '''"""Yarns: one line per yarn, its length a skein in metres."""
+
+from __future__ import annotations
+
+METRES_PER_YARD = 0.9144
+YARNS = [("Cascade 220", "220 yd"), ("Drops Air", "150 m"), ("Hikoo", "91 yd")]
+
+
+def parse_length(text: str) -> float:
+    """A skein's length in metres, from "220 yd" or "150 m"."""
+    value, unit = text.split()
+    if unit == "yd":
+        return float(value) / METRES_PER_YARD
+    return float(value)
+
+
+def lines() -> list[str]:
+    return [f"{name:<12} {parse_length(length):.0f} m" for name, length in YARNS]
+'''
+MAIN = """import sys
+
+from yarns.stash import lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    for line in lines():
+        print(line)
+    return 0
+
+
+sys.exit(main())
+"""
+TESTS = """from yarns.stash import parse_length
+
+
+def test_metres_stay_metres():
+    assert parse_length("150 m") == 150.0
+"""
+ITEM = (
+    "Something's off with the yardage: `python -m yarns` says my Cascade 220 is 241 m a skein, but the band says "
+    "220 yd / 201 m"
+)
+
+
+def project(root: Path, stash: str = STASH, tests: str = TESTS) -> Path:
+    (root / "yarns").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "yarns" / "__init__.py").write_text("", "utf-8")
+    (root / "yarns" / "__main__.py").write_text(MAIN, "utf-8")
+    (root / "yarns" / "stash.py").write_text(stash, "utf-8")
+    (root / "tests" / "test_stash.py").write_text(tests, "utf-8")
+    return root
+
+
+def yarns(root: Path) -> str:
+    return subprocess.run([sys.executable, "-m", "yarns"], cwd=root, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def workspace(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    project(isolated_home / "ws")
+    return Workspace(load_config(write_config(WORKSPACE_TOOLS)))
+
+
+@needs_sandbox
+def test_the_one_edit_that_prints_the_right_value_and_keeps_the_tests_is_the_fix(workspace: Workspace) -> None:
+    root = workspace.root
+    assert "Cascade 220  241 m" in yarns(root)
+    move = repair_search(workspace, ITEM, task_id="t1")
+    assert move is not None and move.path == "yarns/stash.py"
+    assert "`/` → `*` in `parse_length`" in move.summary and "`Cascade 220 201 m`" in move.summary
+    # one token changed, nothing else; nothing was written while searching
+    assert move.content == STASH.replace("float(value) / METRES_PER_YARD", "float(value) * METRES_PER_YARD")
+    assert (root / "yarns" / "stash.py").read_text("utf-8") == STASH
+    (root / move.path).write_text(move.content, "utf-8")
+    assert "Cascade 220  201 m" in yarns(root) and "Hikoo        83 m" in yarns(root)
+
+
+@needs_sandbox
+def test_an_edit_the_projects_tests_refuse_is_not_the_fix(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    """The right value printed, but a test of the project fails with the edit: not a fix."""
+    yards = '\n\ndef test_yards():\n    assert round(parse_length("1 yd"), 2) == 1.09\n'
+    project(isolated_home / "ws", tests=TESTS + yards)
+    workspace = Workspace(load_config(write_config(WORKSPACE_TOOLS)))
+    assert repair_search(workspace, ITEM, task_id="t1") is None
+
+
+@needs_sandbox
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`python -m yarns` says my Cascade 220 is 241 m a skein: wrong",  # no right value said
+        "`python -m yarns` is wrong: my Cascade 220 shows 241 m, it should be 250 m",  # no one edit prints it
+        "add a total line to `python -m yarns` showing 201 m",  # no bug
+    ],
+)
+def test_what_it_cannot_single_out_is_the_models(workspace: Workspace, text: str) -> None:
+    assert repair_search(workspace, text, task_id="t1") is None
+
+
+class NoModel:
+    """The loop's context with a model that must not be asked: the move does the item."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.item = item(ITEM, "")
+        self.requests: list[ChatRequest] = []
+        self.first_moves = True
+        self.max_tool_calls = 3
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        return ChatResponse(text="DONE")
+
+    def tool(self, name: str, arguments: dict[str, object]) -> ToolResult:
+        return self.workspace.call(name, arguments)
+
+
+@needs_sandbox
+def test_the_fix_is_gated_like_the_models_change_and_done_without_a_call(workspace: Workspace) -> None:
+    ctx = NoModel(workspace)
+    result = run_loop(ctx, ITEM, [], [], 512)
+    assert result.error is None and ctx.requests == []
+    assert "Cascade 220  201 m" in yarns(workspace.root)
