@@ -76,6 +76,12 @@ def test_the_edits_of_assignments_sorts_unpacking_and_date_formats() -> None:
     assert '    return datetime.strptime(total, "%m/%d/%Y")' in changed
 
 
+def test_a_sum_meant_to_be_worked_out_first_is_bracketed() -> None:
+    """heldout26 fahrenheit-crash: ``value - 32 * 5 / 9``."""
+    source = "def f(value):\n    value = value - 32 * 5 / 9\n    return value\n"
+    assert "    value = (value - 32) * 5 / 9" in set(edits_of(source).values())
+
+
 def test_a_count_per_key_that_keeps_only_the_last_adds_to_what_is_there() -> None:
     """heldout8 fix-chili-twice, heldout28 split-day-streak: ``needed[slug] = servings``."""
     source = "def f(menu):\n    needed = {}\n    for slug, servings in menu:\n        needed[slug] = servings * 2\n"
@@ -206,6 +212,46 @@ def test_an_edit_the_projects_tests_refuse_is_not_the_fix(
 )
 def test_what_it_cannot_single_out_is_the_models(workspace: Workspace, text: str) -> None:
     assert repair_search(workspace, text, task_id="t1") is None
+
+
+TEMPS = '''"""Developer temperatures, in °C, from "20", "20.5C" or "68F"."""
+
+ROWS = ["20", "21.5C", "68F"]
+
+
+def celsius(text):
+    value = float(text.rstrip("CF"))
+    if text.endswith("F"):
+        value = value - 32 * 5 / 9
+    if not 10 <= value <= 30:
+        raise ValueError(f"implausible temperature: {text!r} ({value:.1f} °C)")
+    return value
+
+
+def main():
+    values = [celsius(row) for row in ROWS]  # all read before anything is printed
+    for row, value in zip(ROWS, values):
+        print(f"{row:>6}  {value:.1f} °C")
+'''
+
+
+@needs_sandbox
+def test_a_crash_is_cured_by_the_edit_that_runs_clean_and_shows_the_right_value(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    root = isolated_home / "ws"
+    (root / "temps").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "temps" / "__init__.py").write_text(TEMPS, "utf-8")
+    (root / "temps" / "__main__.py").write_text("from temps import main\n\nmain()\n", "utf-8")
+    (root / "tests" / "test_temps.py").write_text(
+        "from temps import celsius\n\n\ndef test_celsius():\n    assert celsius('20') == 20.0\n", "utf-8"
+    )
+    workspace = Workspace(load_config(write_config(WORKSPACE_TOOLS)))
+    text = "`python -m temps` dies with 'implausible temperature' since I logged 68F. 68 °F is an ordinary 20 °C"
+    move = repair_search(workspace, text, task_id="t1")
+    assert move is not None and "`value - 32` worked out first in `celsius`" in move.summary
+    assert move.content == TEMPS.replace("value - 32 * 5 / 9", "(value - 32) * 5 / 9")
 
 
 class NoModel:

