@@ -1,0 +1,3 @@
+from seedbox.cli import main
+
+raise SystemExit(main())
