@@ -191,6 +191,18 @@ def test_the_one_edit_that_prints_the_right_value_and_keeps_the_tests_is_the_fix
 
 
 @needs_sandbox
+def test_the_search_is_not_cut_short_by_the_agents_output_cap(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    """heldout8 fix-chili-twice through the agent (7a71e4a): the edits' outputs, one JSON line, were
+    cut at `shell_output_cap` and the item failed on a JSON error before the model was asked."""
+    project(isolated_home / "ws")
+    workspace = Workspace(load_config(write_config(WORKSPACE_TOOLS + "shell_output_cap = 300\n")))
+    move = repair_search(workspace, ITEM, task_id="t1")
+    assert move is not None and "`/` → `*` in `parse_length`" in move.summary
+
+
+@needs_sandbox
 def test_an_edit_the_projects_tests_refuse_is_not_the_fix(
     isolated_home: Path, write_config: Callable[[str], Path]
 ) -> None:

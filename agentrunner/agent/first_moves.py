@@ -111,7 +111,10 @@ def first_move(ctx: Any, instruction: str, writes: list[str]) -> FirstMove | Non
         return FirstMove([(filter_option.path, filter_option.content)], filter_option.summary, keep_when_refused=False)
     if asks_for_new_tests(text) and asks_for_tests_only(text):
         return _tests_move(ctx, root, text, writes)
-    fix = repair_search(workspace, text, task_id=ctx.item.id)
+    try:
+        fix = repair_search(workspace, text, task_id=ctx.item.id)
+    except Exception:  # a search that trips on some project's code is no move: the model works the item
+        fix = None
     if fix is not None:
         return FirstMove([(fix.path, fix.content)], fix.summary, keep_when_refused=False)
     return None

@@ -50,6 +50,7 @@ SUITE_TIMEOUT = 240.0  # the project's tests with one edit in place
 MAX_EDITS = 800  # edits tried at most (a run of a CLI is ~20 ms in a fork)
 MAX_SUITES = 6  # kept edits whose test suite is run
 MARK = "@@repair-search@@"
+OUTPUT_CAP = 20_000_000  # the edits' outputs, one JSON line (each distinct output once)
 
 # Run as ``python -c RUNNER MODE PACKAGE ARGV_JSON MODULES_JSON [PAYLOAD]`` in the project folder.
 RUNNER = r"""
@@ -119,7 +120,7 @@ if mode == 'trace':
     inner = [(f[len(root):], q) for f, q in raised if f.startswith(root)]
     print(MARK + json.dumps({'code': code, 'output': output, 'called': list(called), 'raised_in': inner[-1:]}))
 elif mode == 'edits':
-    results = []
+    results, outputs = [], {}
     for module, qualname, source in payload:
         read, write = os.pipe()
         pid = os.fork()
@@ -140,10 +141,13 @@ elif mode == 'edits':
             data = pipe.read()
         os.waitpid(pid, 0)
         try:
-            results.append(json.loads(data))
+            result = json.loads(data)
         except ValueError:
-            results.append({'error': 'no result (killed)'})
-    print(MARK + json.dumps(results))
+            result = {'error': 'no result (killed)'}
+        if 'output' in result:  # one copy of each output: most edits print what another did
+            result['output'] = outputs.setdefault(result['output'], len(outputs))
+        results.append(result)
+    print(MARK + json.dumps({'results': results, 'outputs': list(outputs)}))
 else:  # 'suite': the project's tests with one edit in place
     module, qualname, source = payload
     try:
@@ -328,7 +332,10 @@ def _pack(payload: Any) -> str:
 def _result(done: subprocess.CompletedProcess[bytes]) -> Any:
     text = done.stdout.decode("utf-8", "replace")
     marked = [line for line in text.splitlines() if line.startswith(MARK)]
-    return json.loads(marked[-1][len(MARK) :]) if marked else None
+    try:
+        return json.loads(marked[-1][len(MARK) :]) if marked else None
+    except ValueError:  # cut short (a cap, a kill): no result, the model's item
+        return None
 
 
 def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> RepairMove | None:
@@ -352,7 +359,9 @@ def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> Repa
 
     def run(argv_: list[str], timeout: float) -> subprocess.CompletedProcess[bytes] | None:
         try:
-            return workspace.run_argv(argv_, timeout=timeout, task_id=task_id, env=env, writable=False)
+            return workspace.run_argv(
+                argv_, timeout=timeout, task_id=task_id, env=env, writable=False, output_cap=OUTPUT_CAP
+            )
         except (subprocess.TimeoutExpired, OSError):
             return None
 
@@ -372,13 +381,14 @@ def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> Repa
         return None
     payload = [[module_name(c.path.removeprefix("src/")), c.qualname, c.function_source] for c in tried]
     searched = run([*base, "edits", *common, _pack(payload)], SEARCH_TIMEOUT)
-    outputs = _result(searched) if searched is not None else None
-    if not isinstance(outputs, list) or len(outputs) != len(tried):
+    found = _result(searched) if searched is not None else None
+    if not isinstance(found, dict) or len(found.get("results", [])) != len(tried):
         return None
+    printed: list[str] = found["outputs"]
     kept = [
-        (candidate, result["output"])
-        for candidate, result in zip(tried, outputs, strict=True)
-        if result.get("code") == 0 and cured(symptom, result.get("output", ""))
+        (candidate, printed[result["output"]])
+        for candidate, result in zip(tried, found["results"], strict=True)
+        if result.get("code") == 0 and cured(symptom, printed[result["output"]])
     ]
     passing: list[tuple[Candidate, str]] = []
     for candidate, output in kept[:MAX_SUITES]:
