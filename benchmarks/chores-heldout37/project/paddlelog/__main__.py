@@ -1,0 +1,3 @@
+from paddlelog.cli import main
+
+raise SystemExit(main())
