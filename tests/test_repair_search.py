@@ -203,6 +203,16 @@ def test_the_search_is_not_cut_short_by_the_agents_output_cap(
 
 
 @needs_sandbox
+def test_a_command_that_prints_a_book_is_not_searched(isolated_home: Path, write_config: Callable[[str], Path]) -> None:
+    """Hundreds of edits, each printing a copy of 250 kB, would be hundreds of MB sent back."""
+    project(isolated_home / "ws")
+    main = isolated_home / "ws" / "yarns" / "__main__.py"
+    main.write_text(MAIN.replace("    return 0", "    print('.' * 250_000)\n    return 0"), "utf-8")
+    workspace = Workspace(load_config(write_config(WORKSPACE_TOOLS)))
+    assert repair_search(workspace, ITEM, task_id="t1") is None
+
+
+@needs_sandbox
 def test_an_edit_the_projects_tests_refuse_is_not_the_fix(
     isolated_home: Path, write_config: Callable[[str], Path]
 ) -> None:

@@ -50,7 +50,8 @@ SUITE_TIMEOUT = 240.0  # the project's tests with one edit in place
 MAX_EDITS = 800  # edits tried at most (a run of a CLI is ~20 ms in a fork)
 MAX_SUITES = 6  # kept edits whose test suite is run
 MARK = "@@repair-search@@"
-OUTPUT_CAP = 20_000_000  # the edits' outputs, one JSON line (each distinct output once)
+OUTPUT_CAP = 20_000_000  # the edits' outputs, one JSON line (each distinct output once, 16 MB at most)
+MAX_OUTPUT = 200_000  # characters the command may print for its output to be searched
 
 # Run as ``python -c RUNNER MODE PACKAGE ARGV_JSON MODULES_JSON [PAYLOAD]`` in the project folder.
 RUNNER = r"""
@@ -120,7 +121,7 @@ if mode == 'trace':
     inner = [(f[len(root):], q) for f, q in raised if f.startswith(root)]
     print(MARK + json.dumps({'code': code, 'output': output, 'called': list(called), 'raised_in': inner[-1:]}))
 elif mode == 'edits':
-    results, outputs = [], {}
+    results, outputs, room = [], {}, 16_000_000
     for module, qualname, source in payload:
         read, write = os.pipe()
         pid = os.fork()
@@ -145,7 +146,12 @@ elif mode == 'edits':
         except ValueError:
             result = {'error': 'no result (killed)'}
         if 'output' in result:  # one copy of each output: most edits print what another did
-            result['output'] = outputs.setdefault(result['output'], len(outputs))
+            text = result['output']
+            if text not in outputs and len(text) > room:
+                result['output'] = None  # past what is sent back: not judged
+            else:
+                room -= 0 if text in outputs else len(text)
+                result['output'] = outputs.setdefault(text, len(outputs))
         results.append(result)
     print(MARK + json.dumps({'results': results, 'outputs': list(outputs)}))
 else:  # 'suite': the project's tests with one edit in place
@@ -373,6 +379,8 @@ def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> Repa
     crashed = first["code"] != 0
     if crashed and not (_CRASH in first["output"] or _CRASH_SAID.search(item_text)):
         return None
+    if len(first["output"]) > MAX_OUTPUT:
+        return None  # a command that prints a book: hundreds of copies of it are no search
     symptom = symptom_of(item_text, words, first["output"], crashed=crashed)
     if symptom is None:
         return None
@@ -388,7 +396,7 @@ def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> Repa
     kept = [
         (candidate, printed[result["output"]])
         for candidate, result in zip(tried, found["results"], strict=True)
-        if result.get("code") == 0 and cured(symptom, printed[result["output"]])
+        if result.get("code") == 0 and result.get("output") is not None and cured(symptom, printed[result["output"]])
     ]
     passing: list[tuple[Candidate, str]] = []
     for candidate, output in kept[:MAX_SUITES]:
