@@ -233,6 +233,23 @@ def test_a_field_the_project_reads_without_a_reader_of_its_spellings_is_the_mode
     assert filter_option_writes(root, ITEM, ITEM) is None
 
 
+def test_a_reader_in_the_fields_place_of_the_records_constructor_is_the_fields_reader(tmp_path: Path) -> None:
+    """heldout39 log-meter-filter (Qwen, blind, 0d211fa, ticked WRONG): the loader built each record
+    positionally, `Reading(parse_date(…), normalise_meter(row["meter"]), …)`; no reader was found, the
+    case-folded filter was taken, and `--meter "rain barrel"` listed nothing (the log's `barrel`)."""
+    positional = PASSAGES.replace(
+        'Passage(date.fromisoformat(row["date"]), row["route"], rig=parse_rig(row["rig"]))',
+        'Passage(date.fromisoformat(row["date"]), row["route"], parse_rig(row["rig"]))',
+    )
+    assert positional != PASSAGES
+    root = project(tmp_path, passages=positional)
+    title = 'add `--rig` to `boatlog log` so I can see just one rig\'s passages (e.g. `log --rig "engine"`)'
+    move = filter_option_writes(root, title, title + "\nshould take the names the way I write them in the CSV")
+    assert move is not None and "parse_rig" in move.summary
+    (root / move.path).write_text(move.content, "utf-8")
+    assert routes(root, "--rig", "engine") == ["Cowes-Yarmouth", "Weymouth-Hamble"]
+
+
 def test_one_value_at_a_time_is_a_filters_wording(tmp_path: Path) -> None:
     """heldout36 packets-crop-filter: "`seedbox packets --crop X` to see one crop at a time"."""
     title = "`boatlog log --rig X` to see one rig at a time"

@@ -83,23 +83,50 @@ def _dotted(root: Path, path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _field_reader(root: Path, package_dir: str, field: str) -> _Reader | None:
-    """The one module-level function of the package the loader passes ``field``'s raw text
-    through (``rig=parse_rig(row["rig"])`` or ``rig = parse_rig(...)``), when records have such
-    a field (a class annotating it); None when there is none or more than one."""
+def _parsed_trees(root: Path, package_dir: str) -> dict[Path, ast.Module]:
     trees: dict[Path, ast.Module] = {}
     for path in _package_modules(root, package_dir):
         try:
             trees[path] = ast.parse(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, SyntaxError):
             continue
-    recorded = any(
-        isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
-        and statement.target.id == field
+    return trees
+
+
+def _field_values(trees: dict[Path, ast.Module], field: str) -> list[ast.expr] | None:
+    """The expressions the package gives ``field`` of its records: ``rig=…``, ``passage.rig = …``,
+    or the argument in the field's place of the record class's constructor (``Reading(parse_date(…),
+    normalise_meter(row["meter"]), …)``: heldout39 log-meter-filter); None when no class annotates
+    such a field."""
+    classes = {
+        node.name: [s.target.id for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
         for tree in trees.values() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
-        for statement in node.body
-    )  # fmt: skip
-    if not recorded:
+    }  # fmt: skip
+    places = {name: fields.index(field) for name, fields in classes.items() if field in fields}
+    if not places:
+        return None
+    values: list[ast.expr] = []
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.keyword) and node.arg == field) or (
+                isinstance(node, ast.Assign) and any(_names(t, field) for t in node.targets)
+            ):
+                values.append(node.value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in places:
+                place = places[node.func.id]
+                if place < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[: place + 1]):
+                    values.append(node.args[place])
+    return values
+
+
+def _field_reader(root: Path, package_dir: str, field: str) -> _Reader | None:
+    """The one module-level function of the package the loader passes ``field``'s raw text
+    through (``rig=parse_rig(row["rig"])``, ``rig = parse_rig(...)`` or in the field's place of the
+    record's constructor), when records have such a field (a class annotating it); None when there
+    is none or more than one."""
+    trees = _parsed_trees(root, package_dir)
+    values = _field_values(trees, field)
+    if values is None:
         return None
     defined = {
         node.name: (path, node)
@@ -107,16 +134,11 @@ def _field_reader(root: Path, package_dir: str, field: str) -> _Reader | None:
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
     }
-    called: set[str] = set()
-    for tree in trees.values():
-        for node in ast.walk(tree):
-            value: ast.expr | None = None
-            if isinstance(node, ast.keyword):
-                value = node.value if node.arg == field else None
-            elif isinstance(node, ast.Assign):
-                value = node.value if any(_names(t, field) for t in node.targets) else None
-            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in defined:
-                called.add(value.func.id)
+    called = {
+        value.func.id
+        for value in values
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in defined
+    }
     if len(called) != 1:
         return None
     name = called.pop()
@@ -125,6 +147,21 @@ def _field_reader(root: Path, package_dir: str, field: str) -> _Reader | None:
     if not positional or len(positional) - len(node.args.defaults) > 1:
         return None  # it must read one text: ``parse_rig(text)``
     return _Reader(name, _dotted(root, path), node)
+
+
+def _kept_as_typed(root: Path, package_dir: str, field: str) -> bool:
+    """Whether every value the package gives ``field`` is the raw text at most trimmed, spaced or
+    cased (``" ".join(row["spot"].split())``): no function of the project reads it."""
+    trees = _parsed_trees(root, package_dir)
+    values = _field_values(trees, field)
+    if not values:
+        return False
+    defined = {node.name for tree in trees.values() for node in tree.body if isinstance(node, ast.FunctionDef)}
+    return not any(
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in defined
+        for value in values
+        for call in ast.walk(value)
+    )
 
 
 def _text_field(root: Path, package_dir: str, field: str) -> bool:
@@ -270,7 +307,12 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
     # a field of plain text with no reader (``spot=" ".join(row["spot"].split())``): the option's value
     # and the field compare case- and space-folded, as a person typing "hollow wood" means "Hollow Wood"
     # (heldout35 finds-spot-option)
-    folded = reader is None and _text_field(root, package_dir, field) and _spelled_alike(root, item_text)
+    folded = (
+        reader is None
+        and _text_field(root, package_dir, field)
+        and _kept_as_typed(root, package_dir, field)
+        and _spelled_alike(root, item_text)
+    )
     try:
         tree = ast.parse(text)
     except SyntaxError:
