@@ -1,0 +1,3 @@
+"""waterlog: a household water-meter and rain-barrel log."""
+
+__version__ = "2.1.4"

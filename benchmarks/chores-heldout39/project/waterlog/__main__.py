@@ -1,0 +1,3 @@
+from waterlog.cli import main
+
+raise SystemExit(main())
