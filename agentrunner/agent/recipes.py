@@ -1935,6 +1935,26 @@ def _salvaged_docstring(answer: str) -> str | None:
     return " ".join(kept) if len(kept) >= 2 else None
 
 
+# the item leaves the kind of release to the rules: "we go by semver", "semantic versioning"
+_BY_SEMVER = re.compile(r"\bsem(?:antic )?ver(?:sioning)?\b", re.IGNORECASE)
+
+
+def semver_kind(notes: str) -> str | None:
+    """The release the Unreleased notes call for under semantic versioning: something removed is
+    major, something added or deprecated minor, only fixes (or security fixes) a patch; None when
+    the notes change behaviour ("Changed", which may break) or say nothing of these."""
+    heads = {h.strip().lower() for h in re.findall(r"^###\s+(.+?)\s*$", notes, re.MULTILINE)}
+    if "removed" in heads or re.search(r"\bbreaking\b", notes, re.IGNORECASE):
+        return "major"
+    if "changed" in heads:
+        return None
+    if heads & {"added", "deprecated"}:
+        return "minor"
+    if heads and heads <= {"fixed", "security"}:
+        return "patch"
+    return None
+
+
 def _asked_version(text: str) -> tuple[set[str], list[str]]:
     """The kinds of bump (``minor``) and the versions (``1.0.0``) an item asks for."""
     kinds = {
@@ -2089,6 +2109,11 @@ class Release(VersionBump):
         if len(found) != 1 or not has_unreleased_entries((root / found[0]).read_text("utf-8", errors="replace")):
             return None
         kinds, targets = _asked_version(text)
+        if not (kinds or targets) and _BY_SEMVER.search(text):
+            # "Cut the next release out of what's under Unreleased — we go by semver" (heldout39
+            # next-release, blind: no kind named, so the loop, which changed nothing): the kind the notes say
+            kind = semver_kind(unreleased_section((root / found[0]).read_text("utf-8", errors="replace")) or "")
+            kinds = {kind} if kind else set()
         day = release_day(text)
         if len(kinds) > 1 or len(targets) > 1 or not (kinds or targets) or day is None:
             return None
