@@ -266,6 +266,26 @@ def test_the_tracer_records_the_types_the_tests_pass(ws: Workspace) -> None:
     assert {p: p.read_bytes() for p in ws.root.rglob("*") if p.is_file()} == before  # nothing written
 
 
+@needs_sandbox
+def test_a_generator_expression_passed_in_is_seen_by_the_values_a_copy_of_it_gives(ws: Workspace) -> None:
+    """heldout39 usage-strict-types (Qwen, blind, 0d211fa): `_total(day.main for day in group)` — the
+    trace saw a generator and none of its values, so the move wrote `Iterator[Any]`, refused for the
+    item's "no `Any`". Its values are read from a copy (the list it walks, its code run again); the
+    generator the function gets is left whole (the test still passes: `kinds` consumes it)."""
+    (ws.root / "tests" / "test_gen.py").write_text(
+        "from pkg.models import Run\nfrom pkg.stats import kinds\n\n\ndef test_kinds_of_a_generator():\n"
+        "    runs = [Run('easy', 5.0), Run('long', 21.1)]\n"
+        "    assert list(kinds(r for r in runs if r.km > 1)) == ['easy', 'long']\n",
+        "utf-8",
+    )
+    trace = trace_module(ws, "pkg/stats.py", task_id="t")
+    assert trace is not None and trace.tests_passed
+    seen = [call.params["runs"] for call in trace.of("kinds")]
+    run = cls("pkg.models", "Run")
+    assert {"k": "iterator", "of": [run, run]} in seen, seen
+    assert hint([{"k": "iterator", "of": [FLOAT, INT]}], names()) == "Iterator[float]"
+
+
 class NoModel:
     """A context whose model must not be asked: the first move answers the item."""
 
