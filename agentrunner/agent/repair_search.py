@@ -10,18 +10,22 @@ the value it should print. A reviewer with the report and a debugger does this:
 
 1. runs the command the item quotes, once, traced: the output, and which of the project's
    functions the run called;
-2. finds the *symptom lines*: the lines of the output showing a value the item quotes (``241``);
+2. finds the *symptom lines*: the lines of the output showing a value or a name the item quotes
+   (``241``, ``Cascade``), and the *right values*: those the item quotes that the output shows
+   nowhere (``201``) — no right value, no search;
 3. tries every one-token edit (:mod:`agentrunner.agent.single_edits`) of every function the run
    called, each in a forked copy of the loaded program, and keeps the edits after which a symptom
-   line (found again by its other words) no longer shows a value the item quotes and shows another
-   the item quotes that it did not (``201``) — the value the item says is right;
+   line (found again: same place, or most of its words) shows a right value it did not, or one
+   quoted value gone for another ("stage 1" → "stage 2"). A command that fails now ("dies with …")
+   must run clean and show a right value;
 4. runs the project's whole test suite with each kept edit in place, and keeps those that pass.
 
-When exactly one behaviour is left (the kept edits print the same output), the first edit of it is
-the move: a one-token diff in the user's formatting, gated like the model's work (the tests, the
-symptom check, relevance). Anything else — no quoted value the output does not show, nothing
-found, two fixes that print different things — and the model works the item as before. Nothing is
-written while searching: every edit is made in memory, in the sandbox, read-only.
+When exactly one behaviour is left (the kept edits print the same output; for a crash, of those in
+the function that raised when they differ), the first edit of it is the move: a one-token diff
+in the user's formatting, gated like the model's work (the tests, the symptom check, relevance).
+Anything else — no quoted value the output does not show, nothing found, two fixes that print
+different things — and the model works the item as before. Nothing is written while searching:
+every edit is made in memory, in the sandbox, read-only.
 """
 
 from __future__ import annotations
