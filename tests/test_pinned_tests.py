@@ -794,3 +794,17 @@ def test_a_clock_value_listed_last_still_meets_the_bounds(ws: Workspace) -> None
     assert run is not None and run.missed == [], run.missed
     run.bounds_straddled, run.listed = True, set(listed)
     assert run.enough, run.survived
+
+
+def test_a_texts_last_number_after_a_unit_is_also_left_off_and_runaway_calls_are_dropped() -> None:
+    """heldout38 duration-tests (Qwen, blind, 54ed284): the model wrote `parse_duration("1h20:30:40:…")`
+    sixteen times over, each longer, whose boundary variants crowded out `0:01` and `1:60`; and no call
+    left the optional minutes out ("1h"), so `int(match["m"] or 0)` as `or 1` lived. The move gave up."""
+    from agentrunner.agent.first_moves import _runaway
+    from agentrunner.agent.pinned_tests import _text_variants
+
+    assert "1h" in _text_variants("1h20") and "1h" in _text_variants("1h 20m")
+    assert not any(v in ("80", "45") for v in _text_variants("80 min") + _text_variants("45m"))
+    longest = len("80 min")
+    assert _runaway('parse_duration("1h20:30:40:50:60:70")', longest)
+    assert not _runaway('parse_duration("1h20:30")', longest) and not _runaway("parse_duration(90)", longest)

@@ -34,6 +34,7 @@ not see that. The mutants of :mod:`.pinned_tests` (a ``min`` guard dropped …) 
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -190,11 +191,14 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
     # and the spellings a constant it looks its input up in holds, and the data's ways of writing a value
     listed += [call for call in [*member_calls(target), *one_of_each_shape(data)] if call not in listed]
     calls += [call for call in [*listed, *data] if call not in calls]
+    longest = max((len(text) for call in calls for text in _texts(call)), default=0)
     bounds: list[str] = []
     run: Run | None = None
     for _ in range(CALLS_TRIES):
         response = ctx.call(ChatRequest(messages=messages, max_tokens=CALLS_MAX_TOKENS, temperature=0.0))
-        calls += [call for call in calls_in(response.text, target.name) if call not in calls][:CALLS_PER_TRY]
+        calls += [
+            call for call in calls_in(response.text, target.name) if call not in calls and not _runaway(call, longest)
+        ][:CALLS_PER_TRY]
         if run is None:  # after the model's first calls: the function's own boundaries, by code
             bounds = boundary_calls(target, calls)
             calls += bounds
@@ -220,6 +224,22 @@ def _tests_move(ctx: Any, root: Path, text: str, writes: list[str]) -> FirstMove
         f"{run.mutants} small wrong versions of it"
     )
     return FirstMove([(output, written.file_text(target, existing))], summary, keep_when_refused=False)
+
+
+def _texts(call: str) -> list[str]:
+    """The string literals a call passes."""
+    try:
+        node = ast.parse(call, mode="eval").body
+    except SyntaxError:
+        return []
+    return [a.value for a in getattr(node, "args", []) if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+
+
+def _runaway(call: str, longest: int) -> bool:
+    """A text twice as long as any the item or the data gives (and over a dozen characters): the model
+    repeating one call with ever more on it — `parse_duration("1h20:30:40:50:60:…")` sixteen times
+    over crowded out the boundary calls that catch the mutants (heldout38 duration-tests, blind)."""
+    return bool(longest) and any(len(text) > max(2 * longest, 12) for text in _texts(call))
 
 
 __all__ = ["FirstMove", "first_move"]
