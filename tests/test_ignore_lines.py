@@ -509,3 +509,13 @@ def test_photos_named_by_their_extensions_are_ignored_wherever_and_a_kept_folder
     assert problem is not None and "a new file in docs/img/" in problem, problem
     done = no_exception + "!docs/img/*\n"
     assert ignores_problem([FileChange(".gitignore", None, done.encode())], text, tmp_path) is None
+
+
+def test_python_caches_are_the_usual_ones_as_bare_caches_are() -> None:
+    """heldout38 gitignore-photos (Qwen, blind, 485aa95, ticked WRONG): "the .venv, Python caches,
+    build/dist/egg-info, …" was read as the bytecode only; the mypy cache was not ignored."""
+    lines = lines_asked("Add a .gitignore: the .venv, Python caches, build/dist/egg-info", None, None)
+    assert {"__pycache__/", ".pytest_cache/", ".mypy_cache/"} <= set(lines), lines
+    change = FileChange(".gitignore", None, b"__pycache__/\n*.py[cod]\n.venv/\nbuild/\ndist/\n*.egg-info/\n")
+    problem = ignores_problem([change], "Add a .gitignore: the .venv, Python caches, build/dist/egg-info", None)
+    assert problem is not None and "mypy" in problem

