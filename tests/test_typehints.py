@@ -200,6 +200,30 @@ def test_a_generator_expression_of_a_parameters_elements_is_an_iterator_of_them(
     assert "def their_kms(runs: list[Run]) -> Iterator[Any]:" in annotated.text  # not the parameter's elements
 
 
+def test_a_parameter_only_left_at_none_is_what_it_is_passed_on_as(tmp_path: Path) -> None:
+    """heldout38 progress-strict-types (Qwen, blind, 485aa95): `summarise(sessions, newest_day=None)` —
+    no test passed `newest_day`, so the move wrote `Any | None`, refused for "no Any"; the function
+    passes it on to `is_stalled(…, newest_day)`, whose `newest_day` the tests showed to be a `date`."""
+    source = (
+        '"""Stats."""\n\n\ndef is_stalled(last, newest):\n    return (newest - last).days > 21\n\n\n'
+        "def summarise(days, newest=None):\n    if newest is None:\n        newest = max(days)\n"
+        "    return [is_stalled(day, newest) for day in days]\n"
+    )
+    write_project(tmp_path, source)
+    day = cls("datetime", "date")
+    trace = Trace(
+        {
+            "is_stalled": [Call({"last": day, "newest": day}, cls("builtins", "bool"))],
+            "summarise": [Call({"days": {"k": "list", "of": [day]}, "newest": NONE}, {"k": "list", "of": []})],
+        },
+        tests_passed=True,
+    )
+    annotated = annotate_module(tmp_path, "pkg/stats.py", trace, {"pkg"})
+    assert annotated is not None
+    assert "def summarise(days: list[date], newest: date | None = None)" in annotated.text, annotated.text
+    assert "summarise" not in annotated.guessed
+
+
 def test_only_the_functions_the_item_names(tmp_path: Path) -> None:
     write_project(tmp_path)
     annotated = annotate_module(tmp_path, "pkg/stats.py", fabricated_trace(), {"pkg"}, {"mean"})
