@@ -1,0 +1,3 @@
+from brushlog.cli import main
+
+raise SystemExit(main())
