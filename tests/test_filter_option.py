@@ -14,12 +14,11 @@ import pytest
 
 from agentrunner.agent.filter_option import filter_option_writes
 from agentrunner.agent.loop import run_loop
-from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
 from agentrunner.sandbox import sandbox_status
-from agentrunner.tools import ToolResult, Workspace
+from agentrunner.tools import Workspace
 from tests.conftest import WORKSPACE_TOOLS
-from tests.support.recipe_context import item
+from tests.support.recipe_context import FirstMoveContext
 
 PASSAGES = '''"""Passages from the logbook CSV."""
 
@@ -279,31 +278,13 @@ def test_a_text_field_spelled_in_other_cases_is_filtered_case_folded(tmp_path: P
     assert filter_option_writes(root, title, other) is None
 
 
-class NoModel:
-    """The loop's context with a model that must not be asked: the move does the item."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-        self.item = item(ITEM.splitlines()[0], "\n".join(ITEM.splitlines()[1:]))
-        self.requests: list[ChatRequest] = []
-        self.first_moves = True
-        self.max_tool_calls = 3
-
-    def call(self, request: ChatRequest) -> ChatResponse:
-        self.requests.append(request)
-        return ChatResponse(text="DONE")
-
-    def tool(self, name: str, arguments: dict[str, object]) -> ToolResult:
-        return self.workspace.call(name, arguments)
-
-
 @needs_sandbox
 def test_the_move_is_gated_like_the_models_change_and_done_without_a_call(
     isolated_home: Path, write_config: Callable[[str], Path]
 ) -> None:
     project(isolated_home / "ws")
     workspace = Workspace(load_config(write_config(WORKSPACE_TOOLS)))
-    ctx = NoModel(workspace)
+    ctx = FirstMoveContext(workspace, ITEM.splitlines()[0], "\n".join(ITEM.splitlines()[1:]))
     result = run_loop(ctx, ITEM.splitlines()[0], [], [], 512)
     assert result.error is None and ctx.requests == []
     assert routes(workspace.root, "--rig", "S") == ["Hamble-Cowes", "Poole-Weymouth"]

@@ -15,12 +15,11 @@ import pytest
 from agentrunner.agent.loop import run_loop
 from agentrunner.agent.repair_search import cured, repair_search, symptom_of
 from agentrunner.agent.single_edits import single_edits
-from agentrunner.chat import ChatRequest, ChatResponse
 from agentrunner.config import load_config
 from agentrunner.sandbox import sandbox_status
-from agentrunner.tools import ToolResult, Workspace
+from agentrunner.tools import Workspace
 from tests.conftest import WORKSPACE_TOOLS
-from tests.support.recipe_context import item
+from tests.support.recipe_context import FirstMoveContext
 
 needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
 
@@ -301,27 +300,9 @@ def test_a_crash_is_cured_by_the_edit_that_runs_clean_and_shows_the_right_value(
     assert move.content == TEMPS.replace("value - 32 * 5 / 9", "(value - 32) * 5 / 9")
 
 
-class NoModel:
-    """The loop's context with a model that must not be asked: the move does the item."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-        self.item = item(ITEM, "")
-        self.requests: list[ChatRequest] = []
-        self.first_moves = True
-        self.max_tool_calls = 3
-
-    def call(self, request: ChatRequest) -> ChatResponse:
-        self.requests.append(request)
-        return ChatResponse(text="DONE")
-
-    def tool(self, name: str, arguments: dict[str, object]) -> ToolResult:
-        return self.workspace.call(name, arguments)
-
-
 @needs_sandbox
 def test_the_fix_is_gated_like_the_models_change_and_done_without_a_call(workspace: Workspace) -> None:
-    ctx = NoModel(workspace)
+    ctx = FirstMoveContext(workspace, ITEM)
     result = run_loop(ctx, ITEM, [], [], 512)
     assert result.error is None and ctx.requests == []
     assert "Cascade 220  201 m" in yarns(workspace.root)

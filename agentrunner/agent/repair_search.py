@@ -247,6 +247,8 @@ _ALSO_WRONG = re.compile(
     r"\b(?:broke\w*|weird|bogus|nonsense|supposed to|can'?t be|comes? out at)\b|\?\?", re.IGNORECASE
 )
 _CRASH = "Traceback (most recent call last)"
+# what comes after says what right is: "it should be one line with 3 sessions"
+_RIGHT_SAID = re.compile(r"\b(?:should(?:n't)?|must|ought to|supposed to|needs? to|has to|have to)\b", re.IGNORECASE)
 _CRASH_SAID = re.compile(r"\b(?:crash\w*|dies|died|falls? over|falling over|blows? up|traceback|\w+Error)\b", re.I)
 # a value or word of a line, as compared: "£139.14," is 139.14, "-6.8%" is -6.8, "2026-06-16" one value
 # … "5k" and "B04" one name each
@@ -308,14 +310,16 @@ def symptom_of(item_text: str, words: list[str], output: str, *, crashed: bool =
     shown = {t for line in lines for t in _line_tokens(line)}
     expected = values - shown
     picked = [line for line in lines if _line_tokens(line) & (values | names)]
-    if not expected and len(values) >= 2 and not crashed:
-        # no value the output lacks, but one quoted value for another on the line of the thing the item
-        # names ("lists Mephiston Red twice, once with 2 sessions and once with 1 — … one line with 3
-        # sessions", 3 printed elsewhere: heldout38 paints-listed-twice): the lines of its rarest name
+    said_right = re.search(_RIGHT_SAID, text)
+    if not expected and said_right and not crashed:
+        # no value the output lacks, but the item says what it should show ("lists Mephiston Red twice,
+        # once with 2 sessions and once with 1 — it should be one line with 3 sessions", 3 printed on
+        # other lines: heldout38 paints-listed-twice): those values, on the lines of its rarest name
+        expected = {_normal(v) for v in _VALUE.findall(text[said_right.end() :])} & values
         counts = {n: sum(1 for line in lines if n in _line_tokens(line)) for n in names}
         rarest = min((c for c in counts.values() if c), default=0)
         picked = [line for line in picked if any(counts[n] == rarest and n in _line_tokens(line) for n in names)]
-        if not rarest or rarest > 3:
+        if not expected or not rarest or rarest > 3:
             return None
     elif not expected or not (picked or crashed):
         return None

@@ -29,6 +29,25 @@ class NoModelContext:
         return self.workspace.call(name, arguments)
 
 
+class FirstMoveContext:
+    """The general loop's context with a model that should not be needed: a first move does the
+    item. Calls are kept (a test asserts there were none) and answered "DONE"."""
+
+    def __init__(self, workspace: Workspace, title: str, context: str = "") -> None:
+        self.workspace = workspace
+        self.item = item(title, context)
+        self.requests: list[ChatRequest] = []
+        self.first_moves = True
+        self.max_tool_calls = 3
+
+    def call(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        return ChatResponse(text="DONE")
+
+    def tool(self, name: str, arguments: dict[str, Any]) -> ToolResult:
+        return self.workspace.call(name, arguments)
+
+
 class AnswersContext:
     """Plays the model with prepared answers, one per call, and keeps the requests; the tools are
     the real workspace's (the changelog-entry, data-table and docstring recipes' tests)."""
