@@ -119,12 +119,11 @@ def _field_values(trees: dict[Path, ast.Module], field: str) -> list[ast.expr] |
     return values
 
 
-def _field_reader(root: Path, package_dir: str, field: str) -> _Reader | None:
+def _field_reader(root: Path, trees: dict[Path, ast.Module], field: str) -> _Reader | None:
     """The one module-level function of the package the loader passes ``field``'s raw text
     through (``rig=parse_rig(row["rig"])``, ``rig = parse_rig(...)`` or in the field's place of the
     record's constructor), when records have such a field (a class annotating it); None when there
     is none or more than one."""
-    trees = _parsed_trees(root, package_dir)
     values = _field_values(trees, field)
     if values is None:
         return None
@@ -149,10 +148,9 @@ def _field_reader(root: Path, package_dir: str, field: str) -> _Reader | None:
     return _Reader(name, _dotted(root, path), node)
 
 
-def _kept_as_typed(root: Path, package_dir: str, field: str) -> bool:
+def _kept_as_typed(trees: dict[Path, ast.Module], field: str) -> bool:
     """Whether every value the package gives ``field`` is the raw text at most trimmed, spaced or
     cased (``" ".join(row["spot"].split())``): no function of the project reads it."""
-    trees = _parsed_trees(root, package_dir)
     values = _field_values(trees, field)
     if not values:
         return False
@@ -164,13 +162,9 @@ def _kept_as_typed(root: Path, package_dir: str, field: str) -> bool:
     )
 
 
-def _text_field(root: Path, package_dir: str, field: str) -> bool:
+def _text_field(trees: dict[Path, ast.Module], field: str) -> bool:
     """Whether the package's records annotate ``field`` as plain text (``spot: str``)."""
-    for path in _package_modules(root, package_dir):
-        try:
-            tree = ast.parse(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, SyntaxError):
-            continue
+    for tree in trees.values():
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and any(
                 isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name) and s.target.id == field
@@ -303,14 +297,15 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
     field = option.removeprefix("--").replace("-", "_")
     if not field.isidentifier():
         return None
-    reader = _field_reader(root, package_dir, field)
+    trees = _parsed_trees(root, package_dir)  # the package, parsed once for the reader and the fold
+    reader = _field_reader(root, trees, field)
     # a field of plain text with no reader (``spot=" ".join(row["spot"].split())``): the option's value
     # and the field compare case- and space-folded, as a person typing "hollow wood" means "Hollow Wood"
     # (heldout35 finds-spot-option)
     folded = (
         reader is None
-        and _text_field(root, package_dir, field)
-        and _kept_as_typed(root, package_dir, field)
+        and _text_field(trees, field)
+        and _kept_as_typed(trees, field)
         and _spelled_alike(root, item_text)
     )
     try:
