@@ -461,6 +461,8 @@ class Agent:
             return None
         if state["step_index"] < len(state["plan"]) - 1:
             return None
+        if ((state.get("act") or {}).get("data") or {}).get(recipes.FROM_RUNS):
+            return None  # a docstring of runs of the function, each example one (agent/example_docstrings.py)
         journal = self._journal(state)
         changes = journal.changes() if journal is not None else []
         kinds = [

@@ -206,7 +206,7 @@ for text in calls[:MAX_CALLS]:
         case.update(result=pinned[0], type=type(value).__name__, names=sorted(set(case["names"]) | set(pinned[1])))
     elif kind == "raise" and not isinstance(value, (TypeError, AttributeError, NameError, RecursionError)):
         kind_of = type(value)
-        case.update(raises=kind_of.__name__, raises_module=kind_of.__module__)
+        case.update(raises=kind_of.__name__, raises_module=kind_of.__module__, message=str(value)[:200])
     else:
         continue
     case["lines"] = sorted(line for line, lines in statements.items() if seen_lines.intersection(lines))

@@ -56,6 +56,7 @@ from .data_tables import (
     through_readers,
 )
 from .docstrings import find_function, with_docstring
+from .example_docstrings import ExampleDocstring, example_docstring
 from .ignores import asks_to_unignore, kept_files, lines_asked, unread_clauses
 from .intent import item_intent
 from .journal import FileChange
@@ -1772,6 +1773,9 @@ def _defining_modules(root: Path, function: str) -> list[str]:
     return found
 
 
+FROM_RUNS = "from_runs"  # a docstring code wrote from running the function: ticked on its checks, not reviewed
+
+
 class Docstring(Recipe):
     """``season_label in birdlog/seasons.py has no docstring. Add one — and make it explain …``:
     the model writes the text (one JSON answer), :func:`docstrings.with_docstring` puts it in place
@@ -1830,9 +1834,22 @@ class Docstring(Recipe):
         if node is None:
             result.error = f"{path} defines no single function {function}"
             return result
+        item_text = f"{ctx.item.title}\n{ctx.item.context}".strip()
+        from_runs = _docstring_from_runs(ctx, path, function, source, item_text)
+        if from_runs is not None:
+            documented, made = from_runs
+            arguments = {"path": path, "content": documented}
+            outcome = ctx.tool("write_file", arguments)
+            _record(result, "write_file", arguments, outcome)
+            if outcome.ok:
+                result.data = {"docstring": made.text, FROM_RUNS: True}
+                result.text = (
+                    f"{path}: a docstring for {function} from running it — {made.returning} input(s) with what "
+                    f"each gives back, {made.refused} it refuses"
+                )
+                return result
         shown = "\n".join(source.splitlines()[node.lineno - 1 - len(node.decorator_list) : node.end_lineno])
         used = _used_names_shown(source, node)
-        item_text = f"{ctx.item.title}\n{ctx.item.context}".strip()
         refused = ""
         for _ in range(self.tries):
             block = _source_block(path, shown, 3000) + used
@@ -1872,6 +1889,25 @@ class Docstring(Recipe):
             return result
         result.text = f"{path}: a docstring for {function}"
         return result
+
+
+def _docstring_from_runs(
+    ctx: ActContext, path: str, function: str, source: str, item_text: str
+) -> tuple[str, ExampleDocstring] | None:
+    """The module with a docstring made of runs of the function (agent/example_docstrings.py), when
+    one can answer what the item asks and the gate's docstring checks pass it; else None."""
+    if "run" not in ctx.workspace.enabled:
+        return None
+    try:
+        made = example_docstring(ctx.workspace, path, function, item_text, task_id=ctx.item.id)
+    except Exception:  # a project whose code trips the runner: the model writes the docstring
+        return None
+    if made is None:
+        return None
+    written = with_docstring(source, function, made.text)
+    if written is None or docstrings_problem([FileChange(path, source.encode(), written.encode())], item_text):
+        return None
+    return written, made
 
 
 MAX_USED_NAMES = 8

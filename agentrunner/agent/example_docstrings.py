@@ -1,0 +1,506 @@
+"""A docstring written from running the function: what it reads, gives back and raises, by example.
+
+Asked for a docstring, Qwen2.5-Coder-1.5B's drafts failed the checks of every one of the blind
+suites' docstring chores since heldout30 (a unit named wrong, a form left out, the blank case
+unsaid), and a docstring a model wrote is left for review (agent/review.py) — so none was ticked.
+A parser's docstring is mostly facts a run can give: the ways of writing its input it takes, what
+each gives back, the inputs it refuses and its own words for why. So, for a function whose inputs
+are plain values, the calls the item, the project's tests, its data files and the function's own
+constants make are run (read-only, in the sandbox; :func:`pinned_tests.run_calls`), and when
+together they run every statement of the function — every branch has an example — the docstring
+is those examples: each input as written, the value it gives, each refused input with its error's
+message. Nothing in it is a guess; a branch no call runs means no such docstring (the model's
+draft, left for review, as before).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..tools import Workspace
+from .pinned_tests import (
+    Target,
+    boundary_calls,
+    data_calls,
+    example_calls,
+    find_target,
+    listed_calls,
+    member_calls,
+    run_calls,
+)
+from .sources import python_modules
+from .verification import is_test_file
+
+RUN_TIMEOUT = 60.0  # seconds for the calls, once
+MAX_TEST_CALLS = 40  # literal calls taken from the project's tests
+MAX_SHOWN = 8  # examples of values given back
+MAX_REFUSED = 4  # examples of inputs refused
+MAX_MESSAGE = 80  # characters of an error's message shown
+MAX_VALUE = 40  # characters of an input or a result shown; a longer one is not an example
+MAX_VARIED = 6  # inputs tried in capitals, small letters and spaced out
+UNKNOWN = "not a value"  # the input no function of the project knows
+
+_VERBS = {
+    "parse", "format", "normalise", "normalize", "convert", "compute", "count", "rate", "round", "load", "read",
+    "make", "build", "find", "pick", "guess", "score", "grade", "classify", "label", "tidy", "clean", "split",
+    "render", "summarise", "summarize", "estimate", "check", "validate", "canonicalise", "canonicalize",
+}  # fmt: skip
+_NUMBER = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*")
+
+
+@dataclass
+class ExampleDocstring:
+    """The docstring's text and what it was made from (said in the step's result)."""
+
+    text: str
+    returning: int
+    refused: int
+
+
+def example_docstring(workspace: Workspace, path: str, function: str, item_text: str, *, task_id: str) -> (
+    ExampleDocstring | None
+):
+    """The docstring of ``function`` in ``path`` made of runs of it, or None (it takes values no
+    call can write, or the calls found leave a statement of it unrun)."""
+    root: Path = workspace.root
+    target = find_target(root, [path], [function])
+    if target is None:
+        return None
+    calls = _calls(root, target, item_text)
+    if not calls:
+        return None
+    run = run_calls(workspace, target, calls, task_id=task_id, timeout=RUN_TIMEOUT)
+    if run is None or run.error is not None or run.uncovered:
+        return None
+    asks = _asks(item_text, target, run.cases)
+    if asks is None:
+        return None
+    must = {f"{target.name}({value!r})" for value in _quoted(item_text)}
+    if "blank" in asks:
+        must.add(f"{target.name}('')")
+    if "unknown" in asks:
+        must.add(f"{target.name}({UNKNOWN!r})")
+    shown = _chosen(run.cases, must)
+    returning = [case for case in shown if "result" in case]
+    refused = [case for case in shown if "raises" in case]
+    if len(returning) < 2 or not must <= {str(case.get("call")) for case in shown}:
+        return None
+    if "raises" in asks and not refused:
+        return None  # "when it raises" of a function that raised for no input tried: not a fact to give
+    unit, forms = _unit_fact(returning), _form_fact(run.cases)
+    if ("unit" in asks and unit is None) or ("case" in asks and forms is None):
+        return None
+    return ExampleDocstring(_text(target, returning, refused, [unit, forms]), len(returning), len(refused))
+
+
+# the words an item asking for a docstring may use that an example docstring answers — its asks
+# ("which spellings it understands, what it hands back, when it raises") — and the words around
+# them; any other word ("say what the ratio is", "a percentage rounded to one decimal", "a window
+# open at one end") asks for what no run shows, and the docstring is the model's draft
+_FILLER_WORDS = (
+    "a an the it its it's is are be was were this that these those there here what which when where how why whether "
+    "who with without for from of on in at to by as and or but also so if then than any all each every some one ones "
+    "only just own do does did say says said explain explains describe mention give gives given write written add "
+    "needs need needed could would should can will use proper real good short docstring docstrings function public "
+    "private module yet still has have had no not none lacks lacking deserves wants wanted back come comes came out "
+    "get gets you your we our return returns returned result results value values happen happens goes go too please "
+    "i me my mean means meaning cases down readme text make can't cannot"
+)
+_FILLER = frozenset(_FILLER_WORDS.split())
+_ASK_WORDS = {
+    "forms": "accept accepts accepted take takes understand understands read reads spelling spellings way ways "
+    "writing form forms format formats input inputs handle handles know knows bare number numbers",
+    "returns": "hand hands gives giving back output outputs",
+    "raises": "raise raises raised raising blow blows up error errors garbage junk bad invalid fail fails exception "
+    "exceptions refuse refuses reject rejects nonsense",
+    "unit": "unit units",
+    "blank": "blank empty cell cells missing nothing",
+    "unknown": "never heard unknown recognise recognize recognised recognized sense",
+    "case": "case",
+}
+_ASKED = {word: kind for kind, words in _ASK_WORDS.items() for word in words.split()}
+
+
+def _asks(item_text: str, target: Target, cases: list[dict[str, object]]) -> set[str] | None:
+    """The kinds of fact the item asks the docstring for, or None: it asks for one no run gives."""
+    at = re.search(r"docstring", item_text, re.IGNORECASE)
+    asked = item_text[at.end() :] if at else item_text
+    asked = re.sub(r"`[^`]*`|'[^'\n]*'|\"[^\"\n]*\"", " ", asked)  # values: shown as inputs
+    asked = re.sub(r"[\w./-]*[_./][\w./-]*", " ", asked)  # names and paths in the code
+    # the function's and the module's own words, and the words they are part of ("film" of filmlog/)
+    named = {w.lower() for w in re.split(r"[_/.]", f"{target.name}/{target.path}") if len(w) > 2}
+    known = set(_FILLER) | named
+    for case in cases:  # the words of the inputs tried: "what it does with °F"
+        known |= {w.lower() for a in _arguments(case) for w in re.findall(r"[^\W\d_]+|°\w", _plain(a))}
+    kinds: set[str] = set()
+    for word in re.findall(r"[^\W\d_][\w'°-]*|°\w", asked):
+        lowered = word.lower().removesuffix("'s")
+        if lowered in _ASKED:
+            kinds.add(_ASKED[lowered])
+        elif lowered not in known and lowered.rstrip("s") not in known and not any(lowered in n for n in named):
+            return None
+    return kinds
+
+
+def _quoted(item_text: str) -> list[str]:
+    """The values an item quotes (```EX``, `85@2```): inputs the docstring must show."""
+    return [v for v in re.findall(r"`([^`\n]{1,20})`", item_text) if not re.fullmatch(r"[\w.]*[_.(/][\w./()]*", v)]
+
+
+def _calls(root: Path, target: Target, item_text: str) -> list[str]:
+    """The calls to run, in the order their examples are worth showing: the item's own, the
+    function's constants' members, its data's ways of writing a value, the project's tests', then
+    a blank input for a parser of text."""
+    calls: list[str] = []
+    found = [
+        *example_calls(target, item_text),
+        *listed_calls(target, item_text),
+        *data_calls(root, target, item_text),
+        *calls_in_tests(root, target.name),
+        *member_calls(target),
+    ]
+    found += _bare_numbers(target, found)
+    found += boundary_calls(target, found)  # `'0 km'` of a parser that refuses `km <= 0`
+    if len(target.parameters) == 1 and _texts_of(found):
+        found += [f"{target.name}('')", f"{target.name}({UNKNOWN!r})"]
+        texts = _texts_of(found)[:MAX_VARIED]
+        found += [f"{target.name}({variant!r})" for text in texts for variant in _variants(text)]
+    for call in found:
+        if call not in calls:
+            calls.append(call)
+    return calls
+
+
+def _texts_of(calls: list[str]) -> list[str]:
+    """The texts with a letter the one-argument calls pass, in order."""
+    texts: list[str] = []
+    for call in calls:
+        found = re.fullmatch(r"\w+\(((['\"]).*\2)\)", call)
+        if found is None:
+            continue
+        try:
+            value = ast.literal_eval(found.group(1))
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            continue
+        if isinstance(value, str) and re.search(r"[A-Za-z]", value) and value != UNKNOWN and value not in texts:
+            texts.append(value)
+    return texts
+
+
+def _variants(text: str) -> list[str]:
+    """The same text in capitals, in small letters, with spaces around and doubled between words."""
+    return [text.upper(), text.lower(), f"  {text}  ", re.sub(r"\s+", "  ", text)]
+
+
+def _bare_numbers(target: Target, calls: list[str]) -> list[str]:
+    """For a parser of one text, the number of its first input written with a unit, alone
+    (``'12 km'`` → ``'12'``): what a bare number gives is a fact its docstring should hold."""
+    if len(target.parameters) != 1:
+        return []
+    for call in calls:
+        found = re.fullmatch(r"\w+\((['\"])\s*(\d+(?:\.\d+)?)\s*[A-Za-z][^'\"]*\1\)", call)
+        if found:
+            return [f"{target.name}({found.group(2)!r})"]
+    return []
+
+
+def calls_in_tests(root: Path, name: str) -> list[str]:
+    """The calls of ``name`` the project's tests make with literal arguments
+    (``parse_coats("2 coats")``, ``pytest.raises(ValueError): parse_coats("lots")``) — and with a
+    ``pytest.mark.parametrize`` test's parameters, once per row of values — as source."""
+    calls: list[str] = []
+    for module in python_modules(root, limit=400):
+        if not (is_test_file(module) or module.startswith("tests/")):
+            continue
+        try:
+            tree = ast.parse((root / module).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        for test in ast.walk(tree):
+            if not isinstance(test, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            rows = _parameter_rows(test)
+            for node in ast.walk(test):
+                if not isinstance(node, ast.Call) or _called_name(node.func) != name:
+                    continue
+                for row in rows:
+                    call = _written_call(name, node, row)
+                    if call is not None and call not in calls:
+                        calls.append(call)
+                    if len(calls) >= MAX_TEST_CALLS:
+                        return calls
+    return calls
+
+
+def _parameter_rows(test: ast.FunctionDef | ast.AsyncFunctionDef) -> list[dict[str, object]]:
+    """Each row of values a test's ``parametrize`` decorators give its parameters ([{}]: none)."""
+    rows: list[dict[str, object]] = [{}]
+    for decorator in test.decorator_list:
+        if not (isinstance(decorator, ast.Call) and _called_name(decorator.func) == "parametrize"):
+            continue
+        if len(decorator.args) < 2:
+            continue
+        try:
+            names = ast.literal_eval(decorator.args[0])
+            values = ast.literal_eval(decorator.args[1])
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return []  # values built by code (``pytest.param``, a helper): not read
+        if isinstance(names, str):
+            names = [n.strip() for n in names.split(",") if n.strip()]
+        if not isinstance(names, list | tuple) or not isinstance(values, list | tuple):
+            return []
+        added: list[dict[str, object]] = []
+        for value in values:
+            row = value if len(names) > 1 else (value,)
+            if not isinstance(row, list | tuple) or len(row) != len(names):
+                return []
+            added.append(dict(zip(names, row, strict=True)))
+        rows = [{**before, **after} for before in rows for after in added]
+    return rows
+
+
+def _written_call(name: str, node: ast.Call, row: dict[str, object]) -> str | None:
+    """The call as source, its arguments literals or the test's parameters' values (None: another
+    name, or an expression)."""
+
+    def value(argument: ast.expr) -> object:
+        if isinstance(argument, ast.Name):
+            if argument.id not in row:
+                raise ValueError(argument.id)
+            return row[argument.id]
+        return ast.literal_eval(argument)
+
+    try:
+        args = [value(a) for a in node.args]
+        kwargs = {k.arg: value(k.value) for k in node.keywords if k.arg}
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if len(kwargs) != len(node.keywords):
+        return None
+    written = ", ".join([*(repr(a) for a in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+    return f"{name}({written})"
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _chosen(cases: list[dict[str, object]], must: set[str]) -> list[dict[str, object]]:
+    """The examples worth showing, in order: a value given back when it runs a statement no earlier
+    one ran, writes its input in a way no earlier one did (``'2'``, ``'x2'``, ``'two coats'``), or
+    is a blank input; a refusal when it runs a new statement or says a new message. A few of each."""
+    kept: list[dict[str, object]] = []
+    lines: set[int] = set()
+    seen: set[str] = set()
+    for case in cases:
+        if any(len(a) > MAX_VALUE for a in _arguments(case)) or len(str(case.get("result", ""))) > MAX_VALUE:
+            continue
+        returns = "result" in case
+        ran = case.get("lines")
+        new_lines = {line for line in ran if isinstance(line, int)} - lines if isinstance(ran, list) else set()
+        kind = f"result {_shape(case)}" if returns else f"raises {_message_form(case)}"
+        count = sum(("result" in c) == returns for c in kept)
+        if returns:
+            wanted = new_lines or (count < MAX_SHOWN and (kind not in seen or _blank(case)))
+        else:
+            wanted = kind not in seen or (new_lines and count < MAX_REFUSED)
+        if wanted or case.get("call") in must:
+            kept.append(case)
+            lines |= new_lines
+            seen.add(kind)
+    return kept
+
+
+def _message_form(case: dict[str, object]) -> str:
+    """An error's message with the input taken out: ``unreadable distance 'far'`` and
+    ``unreadable distance '12 furlongs'`` say one thing."""
+    message = str(case.get("message") or "")
+    for argument in _arguments(case):
+        plain = _plain(argument)
+        if argument in message:
+            message = message.replace(argument, "…")
+        elif plain:
+            message = message.replace(plain, "…")
+    return f"{case.get('raises')}: {message}"
+
+
+def _arguments(case: dict[str, object]) -> list[str]:
+    args = case.get("args")
+    kwargs = case.get("kwargs")
+    shown = [str(a) for a in args] if isinstance(args, list) else []
+    return shown + ([f"{k}={v}" for k, v in kwargs.items()] if isinstance(kwargs, dict) else [])
+
+
+def _shape(case: dict[str, object]) -> str:
+    """How the call writes its arguments: each number as 9, letters as they are in small letters,
+    spaces around taken off (``'7.5mi'`` → ``9mi``, ``' 12 KM'`` → ``9 km``): a unit or a word of
+    its own is a form of its own; a case or a space the same form again."""
+    text = ", ".join(_plain(a).strip() for a in _arguments(case)).lower()
+    return " ".join(re.sub(r"\d+(?:[.,]\d+)?", "9", text).split())
+
+
+def _plain(argument: str) -> str:
+    """An argument's value as text (``"' 12 km\\t'"`` → `` 12 km<tab>``)."""
+    try:
+        return str(ast.literal_eval(argument))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return argument
+
+
+def _blank(case: dict[str, object]) -> bool:
+    args = _arguments(case)
+    return len(args) == 1 and args[0] in {"''", '""', "' '", '" "'}
+
+
+def _input(case: dict[str, object], single: bool, name: str) -> str:
+    """An input as the docstring shows it: the value alone for a function of one parameter, the
+    call for more; a blank or a bare number said so."""
+    args = _arguments(case)
+    if not single:
+        return f"``{name}({', '.join(args)})``"
+    value = args[0]
+    if _blank(case):
+        return f"a blank value {value}"
+    if _value(value) == UNKNOWN:
+        return f"a value it does not know ({value})"
+    return f"{value} (a bare number)" if value[:1] in "'\"" and _NUMBER.fullmatch(value[1:-1]) else value
+
+
+def _result(case: dict[str, object]) -> str:
+    """A value given back as shown: a float of many digits rounded (``≈29.773``)."""
+    shown = str(case["result"])
+    if case.get("type") == "float" and len(shown) > 8:
+        try:
+            return f"≈{round(float(shown), 3)}"
+        except ValueError:
+            return shown
+    return shown
+
+
+def _types(returning: list[dict[str, object]]) -> str:
+    """``an int``, ``a float, or None``: the kinds of value the examples gave back."""
+    kinds = list(dict.fromkeys(str(case.get("type")) for case in returning))
+    named = [f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}" for kind in kinds if kind != "NoneType"]
+    if "NoneType" in kinds:
+        named.append("None")
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + f", or {named[-1]}"
+
+
+def _summary(target: Target) -> str:
+    """The first line, from the function's name: ``parse_coats`` → "Parse coats."."""
+    words = target.name.strip("_").split("_")
+    if words[0].lower() in _VERBS and len(words) > 1:
+        return f"{words[0].capitalize()} {' '.join(words[1:])}."
+    if words[0] == "to" and len(words) > 1:
+        return f"Convert to {' '.join(words[1:])}."
+    return f"Return the {' '.join(words)}."
+
+
+_WITH_UNIT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([^\d\s.,][^\d]*?)\s*")
+UNIT_NAMES = {
+    "km": "kilometres", "mi": "miles", "nm": "nautical miles", "m": "metres", "cm": "centimetres",
+    "mm": "millimetres", "g": "grams", "kg": "kilograms", "lb": "pounds", "oz": "ounces", "ml": "millilitres",
+    "l": "litres", "gal": "gallons", "min": "minutes", "h": "hours", "s": "seconds", "ft": "feet", "in": "inches",
+    "°c": "degrees Celsius", "°f": "degrees Fahrenheit", "c": "degrees Celsius", "f": "degrees Fahrenheit",
+}  # fmt: skip
+
+
+def _unit_fact(returning: list[dict[str, object]]) -> str | None:
+    """"Returns the value in km (kilometres): '12 km' → 12.0" — when an input written with a unit
+    gives its own number back, that unit is the result's; and a bare number read as it, said."""
+    unit_case = bare_case = None
+    for case in returning:
+        args = _arguments(case)
+        if len(args) != 1 or not isinstance(value := _value(args[0]), str):
+            continue
+        try:
+            result = float(str(case.get("result")))
+        except ValueError:
+            continue
+        found = _WITH_UNIT.fullmatch(value)
+        if found and unit_case is None and float(found.group(1)) == result and float(found.group(1)) not in (0, 1):
+            unit_case = (found.group(2), case)
+        if _NUMBER.fullmatch(value) and float(value) == result and bare_case is None:
+            bare_case = case
+    if unit_case is None:
+        return None
+    unit, case = unit_case
+    named = UNIT_NAMES.get(unit.lower())
+    said = f"{unit} ({named})" if named and named != unit.lower() else unit
+    fact = f"Returns the value in {said}: {_plain_input(case)} → {_result(case)}."
+    if bare_case is not None:
+        fact += f" A bare number, with no unit, is taken as {said}: {_plain_input(bare_case)} → {_result(bare_case)}."
+    return fact
+
+
+def _form_fact(cases: list[dict[str, object]]) -> str | None:
+    """"Case does not matter, nor spaces around or between words" — when every input tried in
+    capitals, small letters and spaced out gave what it gave as written."""
+    given = {str(case.get("call")): case for case in cases}
+    same_case = same_spaces = tried = 0
+    for call, case in given.items():
+        args = _arguments(case)
+        if len(args) != 1 or not isinstance(text := _value(args[0]), str) or "result" not in case:
+            continue
+        name = call.split("(", 1)[0]
+        variants = [given.get(f"{name}({variant!r})") for variant in _variants(text)]
+        if any(v is None for v in variants) or text == UNKNOWN:
+            continue
+        tried += 1
+        results = [v.get("result") if v else None for v in variants]
+        same_case += results[0] == results[1] == case["result"]
+        same_spaces += results[2] == results[3] == case["result"]
+    if tried < 2:
+        return None
+    if same_case == tried and same_spaces == tried:
+        return "Case does not matter, nor spaces around or between words."
+    if same_case == tried:
+        return "Case does not matter."
+    if same_spaces == tried:
+        return "Spaces around or between words do not matter."
+    return None
+
+
+def _value(argument: str) -> object:
+    try:
+        return ast.literal_eval(argument)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
+def _plain_input(case: dict[str, object]) -> str:
+    return ", ".join(_arguments(case))
+
+
+def _text(
+    target: Target, returning: list[dict[str, object]], refused: list[dict[str, object]], facts: list[str | None]
+) -> str:
+    single = len(target.parameters) == 1
+    gives = [f"{_input(c, single, target.name)} → {_result(c)}" for c in returning if not _blank(c)]
+    blanks = [f"{_input(c, single, target.name)} gives {_result(c)}" for c in returning if _blank(c)]
+    paragraphs = [_summary(target)]
+    returns = f"Returns {_types(returning)}: {', '.join(gives)}"
+    paragraphs.append(returns + (f"; {blanks[0]}." if blanks else "."))
+    paragraphs += [fact for fact in facts if fact]
+    if refused:
+        errors = list(dict.fromkeys(str(c["raises"]) for c in refused))
+        said = []
+        for case in refused:
+            message = " ".join(str(case.get("message") or "").split())
+            if len(message) > MAX_MESSAGE:
+                message = message[: MAX_MESSAGE - 1].rstrip() + "…"
+            error = f" ({message})" if message else ""
+            said.append(f"{_input(case, single, target.name)}{error}")
+        raised = " or ".join(errors)
+        paragraphs.append(f"Raises {raised} for input it cannot take, e.g. {', '.join(said)}.")
+    return "\n\n".join(paragraphs)
+
+
+__all__ = ["ExampleDocstring", "calls_in_tests", "example_docstring"]

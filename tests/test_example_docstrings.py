@@ -1,0 +1,139 @@
+"""A docstring made of runs of the function (agent/example_docstrings.py): the inputs the item, the
+tests and the data give, what each gives back, what it refuses and why. No model: the project and
+its calls run for real, in the sandbox; the one model tier, an OpenAI-compatible server on loopback,
+is never asked (a docstring the model wrote is left for review; one of runs is ticked on its checks)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agentrunner.agent.example_docstrings import calls_in_tests, example_docstring
+from agentrunner.config import load_config
+from agentrunner.sandbox import sandbox_status
+from agentrunner.tools import Workspace
+from tests.conftest import WORKSPACE_TOOLS
+from tests.support.scripted_http import Reply, ScriptedServer
+from tests.test_agent import info, make_agent, scripted_tier
+
+needs_sandbox = pytest.mark.skipif(sandbox_status() is not None, reason=f"no sandbox here: {sandbox_status()}")
+
+UNITS = '''"""Units of a painting log."""
+
+import re
+
+WORDS = {"one": 1, "two": 2, "three": 3}
+
+
+def parse_coats(text):
+    cleaned = " ".join(text.split()).lower()
+    if not cleaned:
+        return 0
+    cleaned = re.sub(r"\\s*coats?$", "", cleaned)
+    if cleaned in WORDS:
+        return WORDS[cleaned]
+    match = re.fullmatch(r"x?(\\d+)x?", cleaned)
+    if match is None:
+        raise ValueError(f"not a number of coats: {text!r}")
+    return int(match[1])
+'''
+TESTS = '''import pytest
+
+from paints.units import parse_coats
+
+
+@pytest.mark.parametrize(("text", "coats"), [("2", 2), ("2 coats", 2), ("x3", 3), ("two coats", 2)])
+def test_parse_coats(text, coats):
+    assert parse_coats(text) == coats
+
+
+def test_parse_coats_refuses_junk():
+    with pytest.raises(ValueError):
+        parse_coats("lots")
+'''
+ITEM = (
+    "parse_coats in paints/units.py has no docstring; add one (what it accepts, what a blank cell gives back, "
+    "when it raises)"
+)
+
+
+def project(root: Path) -> None:
+    (root / "paints").mkdir(parents=True)
+    (root / "paints" / "__init__.py").write_text("", "utf-8")
+    (root / "paints" / "units.py").write_text(UNITS, "utf-8")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_units.py").write_text(TESTS, "utf-8")
+
+
+@pytest.fixture
+def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
+    project(isolated_home / "ws")
+    return Workspace(load_config(write_config(WORKSPACE_TOOLS)))
+
+
+def test_the_calls_of_the_tests_are_read_with_each_row_of_their_parameters(ws: Workspace) -> None:
+    assert calls_in_tests(ws.root, "parse_coats") == [
+        "parse_coats('2')", "parse_coats('2 coats')", "parse_coats('x3')", "parse_coats('two coats')",
+        "parse_coats('lots')",
+    ]  # fmt: skip
+
+
+@needs_sandbox
+def test_the_docstring_gives_each_form_what_it_gives_back_and_what_it_refuses(ws: Workspace) -> None:
+    made = example_docstring(ws, "paints/units.py", "parse_coats", ITEM, task_id="t")
+    assert made is not None
+    text = " ".join(made.text.split())
+    for shown in ("'2 coats' → 2", "'x3' → 3", "'two coats' → 2", "a blank value '' gives 0", "Returns an int"):
+        assert shown in text, text
+    assert "'2' (a bare number) → 2" in text
+    assert "Raises ValueError" in text and "'lots' (not a number of coats: 'lots')" in text
+    assert "Case does not matter, nor spaces around or between words." in text  # 'TWO COATS', '  x3  ' tried
+    assert made.returning >= 4 and made.refused >= 1
+
+
+@needs_sandbox
+@pytest.mark.parametrize(
+    "asked",
+    [
+        # what no run shows: why, a limit's reason, the history
+        "parse_coats in paints/units.py has no docstring; add one that says why three is the most we write in words",
+        # a figure the code does not compute
+        "parse_coats in paints/units.py needs a docstring: what it accepts and how much of a pot one coat uses",
+    ],
+)
+def test_an_item_asking_what_no_run_shows_gets_no_such_docstring(ws: Workspace, asked: str) -> None:
+    assert example_docstring(ws, "paints/units.py", "parse_coats", asked, task_id="t") is None
+
+
+@needs_sandbox
+def test_a_statement_no_call_runs_means_no_such_docstring(ws: Workspace) -> None:
+    """Every branch needs an example: a docstring of some of them would say less than the code does
+    (no call the tests, the item or the variants make starts with "~")."""
+    unrun = '    if cleaned.startswith("~"):\n        return -1\n'
+    source = UNITS.replace("    if cleaned in WORDS:", unrun + "    if cleaned in WORDS:")
+    (ws.root / "paints" / "units.py").write_text(source, "utf-8")
+    assert example_docstring(ws, "paints/units.py", "parse_coats", ITEM, task_id="t") is None
+
+
+@needs_sandbox
+def test_the_agent_ticks_a_docstring_of_runs_without_asking_the_model(
+    isolated_home: Path, write_config: Callable[[str], Path]
+) -> None:
+    """The docstring recipe writes it before any model call; its work is not left for review (the
+    model's draft would be: test_agent.py), and the gate's docstring checks passed it."""
+    project(isolated_home)
+    with ScriptedServer({"/v1/models": Reply(200, {"object": "list", "data": []})}) as server:
+        tools = '\n[agent]\ntools = ["read_file", "write_file", "edit_file", "list_files", "grep", "glob", "run"]\n'
+        agent, _ = make_agent(write_config(scripted_tier("remote", server.url) + tools))
+        outcome = agent.work(info(ITEM), run_id="r", attempt=1, resume=False)
+        asked = server.requests_to("/v1/chat/completions")
+    agent.close()
+    assert outcome.status == "done", outcome.error
+    assert asked == []
+    written = (isolated_home / "paints" / "units.py").read_text("utf-8")
+    assert written.replace(written[written.index('    """Parse coats.') : written.index("    cleaned =")], "") == UNITS
+    assert "'x3' → 3" in written and not (isolated_home / "tasks" / "review").exists()
+    assert json.dumps(outcome.error) == "null"
