@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agentrunner.agent.example_docstrings import calls_in_tests, example_docstring
+from agentrunner.agent.example_docstrings import _unit_fact, calls_in_tests, example_docstring
 from agentrunner.config import load_config
 from agentrunner.sandbox import sandbox_status
 from agentrunner.tools import Workspace
@@ -116,6 +116,21 @@ def test_a_statement_no_call_runs_means_no_such_docstring(ws: Workspace) -> None
     source = UNITS.replace("    if cleaned in WORDS:", unrun + "    if cleaned in WORDS:")
     (ws.root / "paints" / "units.py").write_text(source, "utf-8")
     assert example_docstring(ws, "paints/units.py", "parse_coats", ITEM, task_id="t") is None
+
+
+def test_a_unit_is_the_results_when_an_input_in_it_gives_its_own_number_back() -> None:
+    """heldout27 distance-docstring: "what unit it hands back" — '9.5 nm' → 9.5 says nautical miles,
+    and '17' → 17.0 says a bare number is read as them; '23 km' → 12.42 says nothing of the kind."""
+    cases: list[dict[str, object]] = [
+        {"call": "parse_distance('23 km')", "args": ["'23 km'"], "result": "12.42", "type": "float"},
+        {"call": "parse_distance('9.5 nm')", "args": ["'9.5 nm'"], "result": "9.5", "type": "float"},
+        {"call": "parse_distance('17')", "args": ["'17'"], "result": "17.0", "type": "float"},
+    ]
+    assert _unit_fact(cases) == (
+        "Returns the value in nm (nautical miles): '9.5 nm' → 9.5. A bare number, with no unit, is taken as nm "
+        "(nautical miles): '17' → 17.0."
+    )
+    assert _unit_fact(cases[:1]) is None
 
 
 @needs_sandbox

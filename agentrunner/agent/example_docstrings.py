@@ -113,7 +113,7 @@ _FILLER = frozenset(_FILLER_WORDS.split())
 _ASK_WORDS = {
     "forms": "accept accepts accepted take takes understand understands read reads spelling spellings way ways "
     "writing form forms format formats input inputs handle handles know knows bare number numbers",
-    "returns": "hand hands gives giving back output outputs",
+    "returns": "hand hands gives giving back output outputs work works worked",
     "raises": "raise raises raised raising blow blows up error errors garbage junk bad invalid fail fails exception "
     "exceptions refuse refuses reject rejects nonsense",
     "unit": "unit units",
@@ -132,17 +132,31 @@ def _asks(item_text: str, target: Target, cases: list[dict[str, object]]) -> set
     asked = re.sub(r"[\w./-]*[_./][\w./-]*", " ", asked)  # names and paths in the code
     # the function's and the module's own words, and the words they are part of ("film" of filmlog/)
     named = {w.lower() for w in re.split(r"[_/.]", f"{target.name}/{target.path}") if len(w) > 2}
-    known = set(_FILLER) | named
+    known = set(_FILLER) | named | {p.lower() for p in target.parameters} | _literal_words(target)
     for case in cases:  # the words of the inputs tried: "what it does with °F"
         known |= {w.lower() for a in _arguments(case) for w in re.findall(r"[^\W\d_]+|°\w", _plain(a))}
     kinds: set[str] = set()
     for word in re.findall(r"[^\W\d_][\w'°-]*|°\w", asked):
-        lowered = word.lower().removesuffix("'s")
+        lowered = word.lower().removesuffix("'s").lstrip("°")  # "°F" is the F a reading is written with
         if lowered in _ASKED:
             kinds.add(_ASKED[lowered])
         elif lowered not in known and lowered.rstrip("s") not in known and not any(lowered in n for n in named):
             return None
     return kinds
+
+
+def _literal_words(target: Target) -> set[str]:
+    """The words of the function's own strings (``"°f"``, ``"nautical miles"``): what it reads."""
+    try:
+        tree = ast.parse(target.source)
+    except (SyntaxError, ValueError):
+        return set()
+    return {
+        word.lower()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        for word in re.findall(r"[^\W\d_]+|°\w", node.value)
+    }
 
 
 def _quoted(item_text: str) -> list[str]:
@@ -305,7 +319,8 @@ def _chosen(cases: list[dict[str, object]], must: set[str]) -> list[dict[str, ob
         returns = "result" in case
         ran = case.get("lines")
         new_lines = {line for line in ran if isinstance(line, int)} - lines if isinstance(ran, list) else set()
-        kind = f"result {_shape(case)}" if returns else f"raises {_message_form(case)}"
+        # a blank input refused is shown beside the first other input refused in the same words
+        kind = f"result {_shape(case)}" if returns else f"raises {_message_form(case)} {_blank(case)}"
         count = sum(("result" in c) == returns for c in kept)
         if returns:
             wanted = new_lines or (count < MAX_SHOWN and (kind not in seen or _blank(case)))
@@ -348,10 +363,8 @@ def _shape(case: dict[str, object]) -> str:
 
 def _plain(argument: str) -> str:
     """An argument's value as text (``"' 12 km\\t'"`` → `` 12 km<tab>``)."""
-    try:
-        return str(ast.literal_eval(argument))
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return argument
+    value = _value(argument)
+    return argument if value is None else str(value)
 
 
 def _blank(case: dict[str, object]) -> bool:

@@ -12,6 +12,8 @@ ticked on the checks alone: the step fails with the draft kept for the user, and
 tier that may write prose (``review_prose = false``), or a reviewer (``agent.self_check``) judges it.
 Tables of some records and .gitignore files the general loop wrote are left for review the same way,
 for the blind record's reasons given at :func:`table_pages` and :func:`ignore_files`.
+A docstring made of runs of the function (:mod:`.example_docstrings`) is not a tier's prose and
+is not reviewed: each of its sentences is a call that ran.
 """
 
 from __future__ import annotations
