@@ -101,9 +101,34 @@ def test_one_quoted_value_for_another_on_the_line_of_the_rarest_name_the_item_sa
     )
     symptom = symptom_of(item_text, ["brushlog", "paints"], output)
     assert symptom is not None and symptom.lines == [output.splitlines()[1], output.splitlines()[3]]
-    merged = "\n".join(["Vallejo  Bone White     3 sessions", "Citadel  Mephiston Red  3 sessions"]) + "\n"
-    assert cured(symptom, merged)
+    kept = ["Vallejo  Bone White     3 sessions", "Citadel  Mephiston Red  3 sessions"]
+    kept.append("Citadel  Abaddon Black  2 sessions")
+    assert cured(symptom, "\n".join(kept) + "\n")
+    assert not cured(symptom, "\n".join(kept[:2]) + "\n")  # the Abaddon Black line lost: no cure
     assert not cured(symptom, output.replace("Abaddon Black  2", "Abaddon Black  3"))
+
+
+def test_a_name_on_two_lines_is_cured_by_one_line_with_their_numbers_added() -> None:
+    """heldout37 loch-lomond-twice (blind, failed): "Loch Lomond on two lines (2 trips on one, 1 on the
+    other), same with the Spey. One line per loch/river please" — no value said right, no "should";
+    right is each name on one line showing the sum of its lines' numbers, every other line kept."""
+    output = (
+        "Loch Lomond   2 trips  24.5 km\nRiver Spey    2 trips  30.0 km\nLoch  Lomond  1 trip   11.1 km\n"
+        "River  Spey   1 trip   8.0 km\nLoch Ness     1 trip   12.0 km\n"
+    )
+    item_text = (
+        "`paddlelog waters` has Loch Lomond on two lines (2 trips on one, 1 on the other), same with the Spey. "
+        "One line per loch/river please, with the totals added up"
+    )
+    symptom = symptom_of(item_text, ["paddlelog", "waters"], output)
+    assert symptom is not None and symptom.merged == ("Loch Lomond", "Spey")
+    assert symptom.expected == {"3", "35.6", "38"}
+    right = "Loch Lomond   3 trips  35.6 km\nRiver Spey    3 trips  38.0 km\nLoch Ness     1 trip   12.0 km\n"
+    assert cured(symptom, right)
+    assert not cured(symptom, output.replace("Loch Lomond   2", "Loch Lomond   3"))  # still on two lines
+    assert not cured(symptom, right.replace("Loch Ness     1 trip   12.0 km\n", ""))  # a line lost
+    # an item that says nothing is shown twice has no such symptom
+    assert symptom_of("`paddlelog waters` has Loch Lomond at 2 trips", ["paddlelog", "waters"], output) is None
 
 
 def test_a_count_per_key_that_keeps_only_the_last_adds_to_what_is_there() -> None:

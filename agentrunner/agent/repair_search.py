@@ -294,6 +294,9 @@ class Symptom:
     expected: set[str]
     values: set[str]
     crashed: bool = False  # the command fails now: right is running clean and showing a right value
+    # names the output shows on two or three lines where the item wants one ("Loch Lomond on two lines
+    # (2 trips on one, 1 on the other) … one line per loch"): right is each on one line, its numbers added
+    merged: tuple[str, ...] = ()
 
 
 def symptom_of(item_text: str, words: list[str], output: str, *, crashed: bool = False) -> Symptom | None:
@@ -311,6 +314,10 @@ def symptom_of(item_text: str, words: list[str], output: str, *, crashed: bool =
     expected = values - shown
     picked = [line for line in lines if _line_tokens(line) & (values | names)]
     said_right = re.search(_RIGHT_SAID, text)
+    twice = _twice(item_text, lines) if not crashed else None
+    if twice is not None:
+        phrases, doubled, sums = twice
+        return Symptom(lines, doubled, sums, values, merged=phrases)
     if not expected and said_right and not crashed:
         # no value the output lacks, but the item says what it should show ("lists Mephiston Red twice,
         # once with 2 sessions and once with 1 — it should be one line with 3 sessions", 3 printed on
@@ -328,6 +335,47 @@ def symptom_of(item_text: str, words: list[str], output: str, *, crashed: bool =
     return Symptom(lines, [] if crashed else picked, expected, values, crashed)
 
 
+_TWICE = re.compile(
+    r"\b(?:twice|two (?:separate |different )?(?:lines|rows|entries)|two times|doubled|duplicat\w*|"
+    r"split (?:in|into|across) two|one (?:line|row|entry) (?:per|for each|each))\b",
+    re.IGNORECASE,
+)
+_PHRASE = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+MAX_DOUBLED = 3  # lines of one name: more is a list of its records, not one name split
+
+
+def _lines_of(phrase: str, lines: list[str]) -> list[str]:
+    """The lines showing the name, however many spaces it is written with ("Loch  Lomond")."""
+    wanted = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, phrase.lower().split())) + r"(?![\w-])")
+    return [line for line in lines if wanted.search(line.lower())]
+
+
+def _twice(item_text: str, lines: list[str]) -> tuple[tuple[str, ...], list[str], set[str]] | None:
+    """For an item saying a name is shown twice, or wanting one line per name: the names the output
+    shows on two or three lines, those lines, and the sums of their numbers place by place that none
+    of them shows (None: no such name, or lines whose numbers do not line up)."""
+    if not _TWICE.search(item_text):
+        return None
+    phrases: list[str] = []
+    doubled: list[str] = []
+    sums: set[str] = set()
+    for phrase in dict.fromkeys(_PHRASE.findall(_QUOTE.sub(" ", item_text))):
+        found = _lines_of(phrase, lines)
+        if not 2 <= len(found) <= MAX_DOUBLED or any(line in doubled for line in found):
+            continue
+        numbers = [[float(v.replace(",", "")) for v in re.findall(r"(?<![\w.:/-])\d+(?:\.\d+)?(?![\w:/-])", line)]
+                   for line in found]  # fmt: skip
+        if not numbers[0] or any(len(n) != len(numbers[0]) for n in numbers):
+            continue
+        shown = {value for row in numbers for value in row}
+        added = {_normal(f"{sum(column):g}") for column in zip(*numbers, strict=True) if sum(column) not in shown}
+        if added:
+            phrases.append(phrase)
+            doubled += found
+            sums |= added
+    return (tuple(phrases), doubled, sums) if phrases else None
+
+
 def _cures(symptom: Symptom, line: str, again: str) -> bool:
     """A value the item says is right, new on the line; or a value the item quotes gone from the
     line for another it quotes ("shows 150/85 as "stage 1"" … "stage 2": heldout25)."""
@@ -340,6 +388,19 @@ def _cures(symptom: Symptom, line: str, again: str) -> bool:
 def cured(symptom: Symptom, output: str) -> bool:
     """Whether a symptom line, found again in the new output, shows what the item says is right."""
     after = output.splitlines()
+    if symptom.merged:
+        # each name on one line showing a sum of its lines' numbers, and no line's words lost (other
+        # names written two ways may be joined too: heldout38's paints beside the one the item names)
+        names = [set(_NAME.findall(line)) for line in after]  # "1 session" may be "3 sessions" now
+        for line in symptom.output:
+            mine = set(_NAME.findall(line))
+            if mine and not any(mine <= theirs for theirs in names):
+                return False
+        for phrase in symptom.merged:
+            found = _lines_of(phrase, after)
+            if len(found) != 1 or not _line_tokens(found[0]) & symptom.expected:
+                return False
+        return True
     if symptom.crashed:
         shown = {t for line in after for t in _line_tokens(line)}
         return _CRASH not in output and bool(shown & symptom.expected)
@@ -366,7 +427,7 @@ def _result(done: subprocess.CompletedProcess[bytes]) -> Any:
 def repair_search(workspace: Workspace, item_text: str, *, task_id: str) -> RepairMove | None:
     """The one-token fix the item's numbers single out (see the module's docstring), or None."""
     root = workspace.root
-    said_wrong = any(words.search(item_text) for words in (_FIX, _ALSO_WRONG, _CRASH_SAID))
+    said_wrong = any(words.search(item_text) for words in (_FIX, _ALSO_WRONG, _CRASH_SAID, _TWICE))
     if not said_wrong or "run" not in workspace.enabled:
         return None
     words = _command(root, item_text)
