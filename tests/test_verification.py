@@ -337,6 +337,9 @@ def test_an_alias_without_typealias_a_fixs_quoted_command_and_a_negated_literal_
     assert literals_problem(page, asked, []) is None  # words someone said, not text to write (heldout19)
     docs = [change("README.md", "# t\n", "# t\n\nUse 35 or 40.\n")]
     assert literals_problem(docs, 'the README should say "35%", not "40%"', []) is not None  # asked, not negated
+    renamed = [change("README.md", "load_batches()\n", "read_batch_log()\n"), change("m.py", "x = 1\n", "y = 1\n")]
+    arrow = 'load_batches → read_batch_log (nothing gets "loaded", it just reads the CSV). Everywhere, README too'
+    assert literals_problem(renamed, arrow, []) is None  # the why of a rename, not text to write (heldout40)
 
 
 def test_the_project_s_command_quoted_in_a_bug_is_no_literal_to_write() -> None:
