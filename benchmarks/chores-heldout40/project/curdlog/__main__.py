@@ -1,0 +1,3 @@
+from curdlog.cli import main
+
+raise SystemExit(main())
