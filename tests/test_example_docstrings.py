@@ -131,6 +131,22 @@ def test_a_unit_is_the_results_when_an_input_in_it_gives_its_own_number_back() -
         "(nautical miles): '17' → 17.0."
     )
     assert _unit_fact(cases[:1]) is None
+    # one km input: 12.42 is a rounded result, no multiple to state from it
+
+
+def test_each_other_unit_is_said_as_the_multiple_every_input_in_it_gives() -> None:
+    """heldout40 age-docstring: "people keep asking me how a month is counted" — '2 months' → 60 and
+    '1 months' → 30 say a month is 30 days; of "wks" and "week", the unit spelled out is said."""
+
+    def case(text: str, result: int) -> dict[str, object]:
+        return {"call": f"parse_age({text!r})", "args": [repr(text)], "result": str(result), "type": "int"}
+
+    cases = [case("9 weeks", 63), case("3 wks", 21), case("7d", 7), case("25 days", 25), case("2 months", 60)]
+    cases += [case("1 months", 30), case("1 weeks", 7)]
+    assert _unit_fact(cases) == (
+        "Returns the value in days: '25 days' → 25. 1 week counts as 7 days: '9 weeks' → 63; 1 month counts as "
+        "30 days: '2 months' → 60."
+    )
 
 
 @needs_sandbox

@@ -41,6 +41,7 @@ MAX_REFUSED = 4  # examples of inputs refused
 MAX_MESSAGE = 80  # characters of an error's message shown
 MAX_VALUE = 40  # characters of an input or a result shown; a longer one is not an example
 MAX_VARIED = 6  # inputs tried in capitals, small letters and spaced out
+MAX_FACTORS = 4  # units said as multiples of the result's
 UNKNOWN = "not a value"  # the input no function of the project knows
 
 _VERBS = {
@@ -90,10 +91,13 @@ def example_docstring(workspace: Workspace, path: str, function: str, item_text:
         return None
     if "raises" in asks and not refused:
         return None  # "when it raises" of a function that raised for no input tried: not a fact to give
-    unit, forms = _unit_fact(returning), _form_fact(run.cases)
+    unit, forms = _unit_fact([case for case in run.cases if "result" in case]), _form_fact(run.cases)
     if ("unit" in asks and unit is None) or ("case" in asks and forms is None):
         return None
-    return ExampleDocstring(_text(target, returning, refused, [unit, forms]), len(returning), len(refused))
+    text = _text(target, returning, refused, [unit, forms])
+    if "unit" in asks and not _units_said(item_text, run.cases, text):
+        return None  # "how a month is counted", "what it does with °F": an input in it must be shown
+    return ExampleDocstring(text, len(returning), len(refused))
 
 
 # the words an item asking for a docstring may use that an example docstring answers — its asks
@@ -107,7 +111,7 @@ _FILLER_WORDS = (
     "needs need needed could would should can will use proper real good short docstring docstrings function public "
     "private module yet still has have had no not none lacks lacking deserves wants wanted back come comes came out "
     "get gets you your we our return returns returned result results value values happen happens goes go too please "
-    "i me my mean means meaning cases down readme text make can't cannot"
+    "i me my mean means meaning cases down readme text make can't cannot people keep keeps asking ask asks asked"
 )
 _FILLER = frozenset(_FILLER_WORDS.split())
 _ASK_WORDS = {
@@ -116,7 +120,7 @@ _ASK_WORDS = {
     "returns": "hand hands gives giving back output outputs work works worked",
     "raises": "raise raises raised raising blow blows up error errors garbage junk bad invalid fail fails exception "
     "exceptions refuse refuses reject rejects nonsense",
-    "unit": "unit units",
+    "unit": "unit units counted converted conversion",
     "blank": "blank empty cell cells missing nothing",
     "unknown": "never heard unknown recognise recognize recognised recognized sense",
     "case": "case",
@@ -135,14 +139,28 @@ def _asks(item_text: str, target: Target, cases: list[dict[str, object]]) -> set
     known = set(_FILLER) | named | {p.lower() for p in target.parameters} | _literal_words(target)
     for case in cases:  # the words of the inputs tried: "what it does with °F"
         known |= {w.lower() for a in _arguments(case) for w in re.findall(r"[^\W\d_]+|°\w", _plain(a))}
+    known |= {_singular(word) for word in known}  # "how a month is counted" of inputs in months
     kinds: set[str] = set()
     for word in re.findall(r"[^\W\d_][\w'°-]*|°\w", asked):
         lowered = word.lower().removesuffix("'s").lstrip("°")  # "°F" is the F a reading is written with
         if lowered in _ASKED:
             kinds.add(_ASKED[lowered])
-        elif lowered not in known and lowered.rstrip("s") not in known and not any(lowered in n for n in named):
+        elif lowered not in known and _singular(lowered) not in known and not any(lowered in n for n in named):
             return None
     return kinds
+
+
+def _units_said(item_text: str, cases: list[dict[str, object]], text: str) -> bool:
+    """Whether every unit of the inputs the item names ("how a month is counted") has an example in
+    the docstring's text (``'2 months' → 60``)."""
+    units = {
+        _singular(found.group(2))
+        for case in cases
+        for argument in _arguments(case)[:1]
+        if isinstance(value := _value(argument), str) and (found := _WITH_UNIT.fullmatch(value))
+    }
+    named = {_singular(word) for word in re.findall(r"[^\W\d_]+", item_text)} & units
+    return all(re.search(rf"\d\s*°?{re.escape(unit)}(?:e?s)?\b", text, re.IGNORECASE) for unit in named)
 
 
 def _literal_words(target: Target) -> set[str]:
@@ -339,10 +357,10 @@ def _message_form(case: dict[str, object]) -> str:
     message = str(case.get("message") or "")
     for argument in _arguments(case):
         plain = _plain(argument)
-        if argument in message:
-            message = message.replace(argument, "…")
-        elif plain:
-            message = message.replace(plain, "…")
+        # the input as the message quotes it: as given, or as the function cleaned it ("' weeks'" → 'weeks')
+        forms = (argument, repr(plain.strip().lower()), plain.strip().lower(), plain)
+        said = next((form for form in forms if form and form in message), "")
+        message = message.replace(said, "…") if said else message
     return f"{case.get('raises')}: {message}"
 
 
@@ -427,8 +445,11 @@ UNIT_NAMES = {
 
 def _unit_fact(returning: list[dict[str, object]]) -> str | None:
     """"Returns the value in km (kilometres): '12 km' → 12.0" — when an input written with a unit
-    gives its own number back, that unit is the result's; and a bare number read as it, said."""
+    gives its own number back, that unit is the result's; a bare number read as it, said; and what
+    one of each other unit counts as, when every input in it gives the same multiple ("1 month counts
+    as 30 days: '2 months' → 60")."""
     unit_case = bare_case = None
+    factors: dict[str, list[tuple[float, dict[str, object]]]] = {}
     for case in returning:
         args = _arguments(case)
         if len(args) != 1 or not isinstance(value := _value(args[0]), str):
@@ -438,8 +459,11 @@ def _unit_fact(returning: list[dict[str, object]]) -> str | None:
         except ValueError:
             continue
         found = _WITH_UNIT.fullmatch(value)
-        if found and unit_case is None and float(found.group(1)) == result and float(found.group(1)) not in (0, 1):
-            unit_case = (found.group(2), case)
+        own = found and float(found.group(1)) == result and float(found.group(1)) not in (0, 1)
+        if found and own and (unit_case is None or len(found.group(2)) > len(unit_case[0])):
+            unit_case = (found.group(2), case)  # of "7d" and "25 days", the unit spelled out
+        if found and float(found.group(1)) != 0:
+            factors.setdefault(_singular(found.group(2)), []).append((result / float(found.group(1)), case))
         if _NUMBER.fullmatch(value) and float(value) == result and bare_case is None:
             bare_case = case
     if unit_case is None:
@@ -450,7 +474,37 @@ def _unit_fact(returning: list[dict[str, object]]) -> str | None:
     fact = f"Returns the value in {said}: {_plain_input(case)} → {_result(case)}."
     if bare_case is not None:
         fact += f" A bare number, with no unit, is taken as {said}: {_plain_input(bare_case)} → {_result(bare_case)}."
+    by_factor: dict[float, tuple[str, dict[str, object]]] = {}
+    for other, found_factors in factors.items():
+        factor, example = found_factors[0]
+        if other == _singular(unit) or factor == 1 or round(factor, 4) != factor:
+            continue
+        if any(abs(f - factor) > 1e-9 * abs(factor) for f, _ in found_factors):
+            continue  # not one multiple: a unit read some other way
+        if len({_number_of(case) for _, case in found_factors}) < 2:
+            continue  # one number in it: a rounded result (23 km → 12.42) is no multiple to state
+        if factor not in by_factor or len(other) > len(by_factor[factor][0]):
+            by_factor[factor] = (other, example)  # "week", not "wks"
+    counted = [
+        f"1 {other} counts as {factor:g} {named or unit}: {_plain_input(example)} → {_result(example)}"
+        for factor, (other, example) in by_factor.items()
+    ]
+    if counted:
+        fact += " " + "; ".join(counted[:MAX_FACTORS]) + "."
     return fact
+
+
+def _number_of(case: dict[str, object]) -> float | None:
+    """The number of a call's one text argument written with a unit (``'2 months'`` → 2.0)."""
+    value = _value(_arguments(case)[0]) if _arguments(case) else None
+    found = _WITH_UNIT.fullmatch(value) if isinstance(value, str) else None
+    return float(found.group(1)) if found else None
+
+
+def _singular(unit: str) -> str:
+    """``months`` → ``month``, ``KM`` → ``km``: a unit as compared."""
+    lowered = unit.strip().lower()
+    return lowered[:-1] if len(lowered) > 3 and lowered.endswith("s") and not lowered.endswith("ss") else lowered
 
 
 def _form_fact(cases: list[dict[str, object]]) -> str | None:
