@@ -185,6 +185,42 @@ def test_running_the_calls_shows_the_lines_they_miss_and_the_mutants_they_let_th
     assert {p: p.read_bytes() for p in ws.root.rglob("*") if p.is_file()} == before  # nothing written
 
 
+WEIGHTS = '''import re
+
+PART = re.compile(r"(\\d+)\\s*([a-z]+)")
+
+
+def parse_weight(text):
+    cleaned = text.strip().lower()
+    total, position = 0, 0
+    for match in PART.finditer(cleaned):
+        if cleaned[position : match.start()].strip():
+            raise ValueError(text)
+        total += int(match[1]) * (1000 if match[2] == "kg" else 1)
+        position = match.end()
+    if position == 0 or cleaned[position:].strip():
+        raise ValueError(text)
+    return total
+'''
+
+
+@needs_sandbox
+def test_a_strip_of_the_rest_of_a_stripped_text_tested_for_blank_is_no_mutant(ws: Workspace) -> None:
+    """heldout40 parse-weight-tests (blind): `cleaned[position:].strip()` → `cleaned[position:]` of
+    `cleaned = text.strip().lower()` in an `if`: the rest is blank only when empty either way, no call
+    can catch it, and the move gave up. The strip of a part between two matches stays a mutant."""
+    (ws.root / "pkg" / "weights.py").write_text(WEIGHTS, "utf-8")
+    target = find_target(ws.root, ["pkg/weights.py"], ["parse_weight"])
+    assert target is not None
+    calls = ["parse_weight('2 kg')", "parse_weight('1kg 500 g')", "parse_weight('5 g x')", "parse_weight('x')"]
+    calls += ["parse_weight('5 g, 2 g')", "parse_weight('500g')"]
+    run = run_calls(ws, target, calls, task_id="t", timeout=60)
+    assert run is not None and run.error is None
+    dropped = [m["before"] for m in run.all_mutants if m["after"] == str(m["before"]).removesuffix(".strip()")]
+    assert "cleaned[position:].strip()" not in dropped
+    assert "cleaned[position:match.start()].strip()" in dropped and "text.strip()" in dropped
+
+
 @needs_sandbox
 def test_only_the_calls_that_test_something_are_pinned(ws: Workspace) -> None:
     target = find_target(ws.root, ["pkg/calc.py"], ["clamp_pct"])
