@@ -1,0 +1,3 @@
+from walkies.cli import main
+
+raise SystemExit(main())
