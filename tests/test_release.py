@@ -148,6 +148,10 @@ def test_the_release_day_is_the_one_written_else_today(text: str, day: str | Non
         ("Release the next minor version of bplog, dated 2026-03-21",
          "bump the version everywhere it's written down, and make the Unreleased notes in CHANGELOG.md that "
          "release's section", "minor"),
+        # heldout41 patch-release (blind, e98cc2c: "Release what's in Unreleased", the loop, six turns)
+        ("Release what's in Unreleased as a patch release today (2026-04-18): version bump wherever the version "
+         "is written, and the changelog section for it", "", "patch"),
+        ("Ship it as a minor release: the version bumped everywhere, the changelog too", "", "minor"),
     ],
 )  # fmt: skip
 def test_releases_take_the_recipe(ws: Workspace, title: str, context: str, kind: str) -> None:

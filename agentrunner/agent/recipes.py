@@ -2087,7 +2087,11 @@ _CUT_RELEASE = re.compile(
     r"\b(?:cut|make|do|ship|tag|prepare|publish|roll)\b[^.\n]{0,20}?\b(?:(?:major|minor|patch)\s+)?release\b"
     r"|^\W*(?:major|minor|patch)\s+release\s*[:—–-]"
     # "Release the next minor version, dated 2026-04-18" (heldout28 minor-release, blind: the loop)
-    r"|^\W*release\s+(?:the\s+|a\s+)?(?:next\s+)?(?:(?:major|minor|patch)\b|v?\d+\.\d+)",
+    r"|^\W*release\s+(?:the\s+|a\s+)?(?:next\s+)?(?:(?:major|minor|patch)\b|v?\d+\.\d+)"
+    # "Release what's in Unreleased as a patch release today (2026-04-18): …" (heldout41 patch-release,
+    # blind: the loop, not finished in six turns)
+    r"|\brelease\s+(?:what'?s|what is|everything|all)\b[^.\n]{0,20}?\bunreleased\b"
+    r"|\bas\s+an?\s+(?:major|minor|patch)\s+release\b",
     re.IGNORECASE,
 )
 # "the Unreleased notes become that release's section", "turn what's under Unreleased into …", "the
