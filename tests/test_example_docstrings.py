@@ -86,10 +86,14 @@ def test_the_docstring_gives_each_form_what_it_gives_back_and_what_it_refuses(ws
     made = example_docstring(ws, "paints/units.py", "parse_coats", ITEM, task_id="t")
     assert made is not None
     text = " ".join(made.text.split())
-    for shown in ("'2 coats' → 2", "'x3' → 3", "'two coats' → 2", "a blank value '' gives 0", "Returns an int"):
+    # the item's own words for the blank input: "what a blank cell gives back"
+    for shown in ("'2 coats' → 2", "'x3' → 3", "'two coats' → 2", "a blank cell '' gives 0", "Returns an int"):
         assert shown in text, text
     assert "'2' (a bare number) → 2" in text
     assert "Raises ValueError" in text and "'lots' (not a number of coats: 'lots')" in text
+    junk = ITEM.replace("when it raises", "what it does with rubbish")
+    rubbish = example_docstring(ws, "paints/units.py", "parse_coats", junk, task_id="t")
+    assert rubbish is not None and "rubbish such as 'not a value'" in " ".join(rubbish.text.split())
     assert "Case does not matter, nor spaces around or between words." in text  # 'TWO COATS', '  x3  ' tried
     assert made.returning >= 4 and made.refused >= 1
 
