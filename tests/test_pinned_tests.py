@@ -222,6 +222,18 @@ def test_a_strip_of_the_rest_of_a_stripped_text_tested_for_blank_is_no_mutant(ws
 
 
 @needs_sandbox
+def test_the_calls_at_the_bounds_are_made_after_many_others(ws: Workspace) -> None:
+    """heldout41 parse-duration-tests (blind): the model's thirty-two calls, the data's and the item's
+    came to more than 80, the runner made the first 80, and the boundary calls after them — `1:01`,
+    the one clock with an hour — were never made: `hours * 60` → `* 61` lived and the move gave up."""
+    target = find_target(ws.root, ["pkg/calc.py"], ["clamp_pct"])
+    assert target is not None
+    calls = [f"clamp_pct({n})" for n in range(1, 100)] + ["clamp_pct(150)"]
+    run = run_calls(ws, target, calls, task_id="t", timeout=60)
+    assert run is not None and "clamp_pct(150)" in [c["call"] for c in run.cases]
+
+
+@needs_sandbox
 def test_only_the_calls_that_test_something_are_pinned(ws: Workspace) -> None:
     target = find_target(ws.root, ["pkg/calc.py"], ["clamp_pct"])
     assert target is not None

@@ -45,7 +45,7 @@ from .tables import records
 from .verification import module_name, pytest_argv
 
 MARKER = "@@agentrunner-pinned@@"
-MAX_CALLS = 80  # calls run at most (the first moves ask for two tries of sixteen, and add boundary calls)
+MAX_CALLS = 200  # calls run at most: two tries of sixteen, the data's and the item's, and up to 80 at the bounds
 MAX_BOUNDARY_CALLS = 80  # each a python call, run with the mutants in one process: cheap (heldout28: 40 cut `0:60`)
 MAX_NUMBERED_FIRST = 16  # of those, the numbers of a text with a unit put at the bounds, before the others
 MIN_RETURNING = 2  # a test of only the errors pins too little
