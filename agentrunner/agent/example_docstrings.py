@@ -1,16 +1,23 @@
 """A docstring written from running the function: what it reads, gives back and raises, by example.
 
-Asked for a docstring, Qwen2.5-Coder-1.5B's drafts failed the checks of every one of the blind
-suites' docstring chores since heldout30 (a unit named wrong, a form left out, the blank case
-unsaid), and a docstring a model wrote is left for review (agent/review.py) — so none was ticked.
-A parser's docstring is mostly facts a run can give: the ways of writing its input it takes, what
-each gives back, the inputs it refuses and its own words for why. So, for a function whose inputs
-are plain values, the calls the item, the project's tests, its data files and the function's own
-constants make are run (read-only, in the sandbox; :func:`pinned_tests.run_calls`), and when
-together they run every statement of the function — every branch has an example — the docstring
-is those examples: each input as written, the value it gives, each refused input with its error's
-message. Nothing in it is a guess; a branch no call runs means no such docstring (the model's
-draft, left for review, as before).
+A docstring a local model wrote is left for review (agent/review.py), so Qwen-only never ticked one
+— and its drafts were wrong anyway (heldout36–39: two drafts failed their checks, twice it wrote
+none). A parser's docstring is mostly facts a run can give: the ways of writing its input it takes,
+what each gives back, the inputs it refuses and its own words for why. So, for a function whose
+inputs are plain values, the calls the item, the project's tests (each ``parametrize`` row too),
+its data files, its constants and its bounds give — and a blank input, an unknown one and each of a
+few inputs in capitals, small letters and spaced out — are run (read-only, in the sandbox;
+:func:`pinned_tests.run_calls`). When together they run every statement of the function, so every
+branch has an example, the docstring is made of them: one example per way of writing the input,
+each with the value it gives; the unit of the result when an input in that unit gives its own
+number back, and what one of each other unit counts as; "case does not matter" when every variant
+gave the same; each refused input with its error's message. Nothing in it is a guess.
+
+The item must ask only what such a docstring answers: every word of its request is one of the
+words of such requests (forms, what comes back, when it raises, the unit, a blank cell, rubbish,
+case), of the function, its module, its parameters, its inputs or its own strings — "say what the
+ratio is", "a window open at one end" ask for what no run shows, and the model drafts as before.
+A blank and an unknown input are called as the item calls them ("a blank cell", "rubbish").
 """
 
 from __future__ import annotations
