@@ -1,0 +1,5 @@
+import sys
+
+from moorlog.cli import main
+
+sys.exit(main())
