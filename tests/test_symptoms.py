@@ -122,6 +122,25 @@ def test_a_complaint_without_the_word_bug_is_a_fix(ws: Workspace) -> None:
     assert capture_symptom(ws, plain, task_id="t", timeout=60) is None
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "so that can't be right",  # heldout43 tiddler-undercharged (blind: an unused module added, ticked)
+        "that cannot be correct",
+        "which isn't right",
+        "it looks wrong to me",
+    ],
+)
+def test_a_value_said_not_to_be_right_is_a_fix(ws: Workspace, said: str) -> None:
+    item = f"- [ ] Rosa's rent comes out at £130.00 in `python -m allot rent --year 2025`; she left in April, {said}"
+    symptom = capture_symptom(ws, item, task_id="t", timeout=60)
+    assert symptom is not None and symptom["tokens"] == ["130.00"]
+    write(ws.root, months=12, extra=UNRELATED)
+    assert "still prints" in (symptom_problem(ws, symptom, task_id="t", timeout=60) or "")
+    fine = "- [ ] Rosa's rent comes out at £130.00 in `python -m allot rent --year 2025`, which is right"
+    assert capture_symptom(ws, fine, task_id="t", timeout=60) is None
+
+
 def test_names_stand_in_when_the_item_quotes_no_value_the_output_shows(ws: Workspace) -> None:
     item = "- [ ] bug: Rosa shows up in `python -m allot rent --year 2025` with a whole year, she started in April"
     symptom = capture_symptom(ws, item, task_id="t", timeout=60)

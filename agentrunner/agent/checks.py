@@ -1999,10 +1999,16 @@ def rename_problem(changes: list[FileChange], item_text: str, root: Path | None)
     return None
 
 
+# "… comes out at £37.80 in `moorlog stays` … nobody pays under the £14 a night minimum, so that can't be
+# right" (heldout43 tiddler-undercharged, blind: not read as a bug, an unused module added was ticked)
+NOT_RIGHT = (
+    r"\bcan'?t be (?:right|correct)\b|\bcannot be (?:right|correct)\b|\blooks? wrong\b"
+    r"|\b(?:isn'?t|is not|not|doesn'?t look|does not look|can'?t possibly be) (?:right|correct)\b"
+)
 # what the program does wrong: "Rent bug: … bills her £139.51, a whole year", "crashes", "should count"
 PROGRAM_FIX = re.compile(
     r"\b(?:bugs?|broken|crash\w*|fix\w*|wrong\w*|incorrect\w*|should|must|regress\w*|traceback"
-    r"|too (?:low|high|many|few))\b|\?!|!\?|\bnot (?:then|there|that day)\b",  # heldout20: "… in July?!"
+    rf"|too (?:low|high|many|few))\b|\?!|!\?|\bnot (?:then|there|that day)\b|{NOT_RIGHT}",  # heldout20: "… in July?!"
     re.IGNORECASE,
 )
 # …unless the item is about the prose itself

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..tools import Workspace
+from .checks import NOT_RIGHT
 from .cli_runs import project_python, runnable_packages
 from .options import asked_options
 
@@ -39,7 +40,8 @@ _FIX = re.compile(
     r"|too (?:low|high|many|few|short|long)|twice|instead of|off)\b"
     # "has me climbing on 2026-03-04, plus days in July?! I was at the wall in early April, not then"
     # (heldout20 april-dates-in-march: not read as a bug, the command was not run)
-    r"|\?!|!\?|\bnot (?:then|there|that day)\b",
+    r"|\?!|!\?|\bnot (?:then|there|that day)\b"
+    rf"|{NOT_RIGHT}",  # "… so that can't be right" (heldout43 tiddler-undercharged)
     re.IGNORECASE,
 )
 _CRASH = re.compile(r"\b(?:crash\w*|traceback|exception|\w+Error)\b", re.IGNORECASE)
