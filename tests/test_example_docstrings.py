@@ -81,6 +81,18 @@ def test_the_calls_of_the_tests_are_read_with_each_row_of_their_parameters(ws: W
     ]  # fmt: skip
 
 
+def test_a_row_with_a_value_built_by_code_still_gives_its_literal_calls(ws: Workspace) -> None:
+    """heldout43 tide-time-docstring: `("14:05", time(14, 5))` rows — the whole list is no literal,
+    and no call was read, so no docstring was made."""
+    built = (
+        "import pytest\nfrom datetime import time\nfrom paints.units import parse_coats\n\n\n"
+        '@pytest.mark.parametrize(("text", "at"), [("2", time(2, 0)), ("x3", time(3, 0))])\n'
+        "def test_built(text, at):\n    assert parse_coats(text) == at.hour\n    parse_coats(at)\n"
+    )
+    (ws.root / "tests" / "test_units.py").write_text(built, "utf-8")
+    assert calls_in_tests(ws.root, "parse_coats") == ["parse_coats('2')", "parse_coats('x3')"]
+
+
 @needs_sandbox
 def test_the_docstring_gives_each_form_what_it_gives_back_and_what_it_refuses(ws: Workspace) -> None:
     made = example_docstring(ws, "paints/units.py", "parse_coats", ITEM, task_id="t")

@@ -278,31 +278,42 @@ def calls_in_tests(root: Path, name: str) -> list[str]:
     return calls
 
 
+_UNREAD = object()  # a parametrize value built by code (``time(14, 5)``): a call needing it is not made
+
+
 def _parameter_rows(test: ast.FunctionDef | ast.AsyncFunctionDef) -> list[dict[str, object]]:
-    """Each row of values a test's ``parametrize`` decorators give its parameters ([{}]: none)."""
+    """Each row of values a test's ``parametrize`` decorators give its parameters ([{}]: none). A
+    value built by code (``("14:05", time(14, 5))``, heldout43 tide-time-docstring) is left unread:
+    the calls with the row's other values are still made."""
     rows: list[dict[str, object]] = [{}]
     for decorator in test.decorator_list:
         if not (isinstance(decorator, ast.Call) and _called_name(decorator.func) == "parametrize"):
             continue
-        if len(decorator.args) < 2:
+        if len(decorator.args) < 2 or not isinstance(decorator.args[1], ast.List | ast.Tuple):
             continue
         try:
             names = ast.literal_eval(decorator.args[0])
-            values = ast.literal_eval(decorator.args[1])
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            return []  # values built by code (``pytest.param``, a helper): not read
+            return []
         if isinstance(names, str):
             names = [n.strip() for n in names.split(",") if n.strip()]
-        if not isinstance(names, list | tuple) or not isinstance(values, list | tuple):
+        if not isinstance(names, list | tuple):
             return []
         added: list[dict[str, object]] = []
-        for value in values:
-            row = value if len(names) > 1 else (value,)
-            if not isinstance(row, list | tuple) or len(row) != len(names):
+        for element in decorator.args[1].elts:
+            parts = element.elts if len(names) > 1 and isinstance(element, ast.Tuple | ast.List) else [element]
+            if len(parts) != len(names):
                 return []
-            added.append(dict(zip(names, row, strict=True)))
+            added.append(dict(zip(names, [_literal_or_unread(part) for part in parts], strict=True)))
         rows = [{**before, **after} for before in rows for after in added]
     return rows
+
+
+def _literal_or_unread(node: ast.expr) -> object:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return _UNREAD
 
 
 def _written_call(name: str, node: ast.Call, row: dict[str, object]) -> str | None:
@@ -311,7 +322,7 @@ def _written_call(name: str, node: ast.Call, row: dict[str, object]) -> str | No
 
     def value(argument: ast.expr) -> object:
         if isinstance(argument, ast.Name):
-            if argument.id not in row:
+            if row.get(argument.id, _UNREAD) is _UNREAD:
                 raise ValueError(argument.id)
             return row[argument.id]
         return ast.literal_eval(argument)
