@@ -1,0 +1,3 @@
+"""brinelog: a home pickling and fermentation log."""
+
+__version__ = "0.6.3"

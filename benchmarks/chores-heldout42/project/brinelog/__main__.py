@@ -1,0 +1,3 @@
+from brinelog.cli import main
+
+raise SystemExit(main())
