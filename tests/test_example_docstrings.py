@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from agentrunner.agent.example_docstrings import _unit_fact, calls_in_tests, example_docstring
+from agentrunner.agent.example_docstrings import _spelled_alternatives, _unit_fact, calls_in_tests, example_docstring
+from agentrunner.agent.pinned_tests import Target
 from agentrunner.config import load_config
 from agentrunner.sandbox import sandbox_status
 from agentrunner.tools import Workspace
@@ -78,6 +79,17 @@ def test_the_calls_of_the_tests_are_read_with_each_row_of_their_parameters(ws: W
     assert calls_in_tests(ws.root, "parse_coats") == [
         "parse_coats('2')", "parse_coats('2 coats')", "parse_coats('x3')", "parse_coats('two coats')",
         "parse_coats('lots')",
+    ]  # fmt: skip
+
+
+def test_each_spelling_a_pattern_of_the_function_lists_is_tried() -> None:
+    """heldout42 brine-docstring: `g\\s*(?:/|per)\\s*(?:l|litre|liter)` — the data had only `g/L`, and
+    the gate asks a docstring to show every way of writing the input the code accepts."""
+    constants = [r'_G = re.compile(r"(\d+)\s*g\s*(?:/|per)\s*(?:l|litre|liter)")']
+    target = Target("b.py", "b", "parse_brine", "def parse_brine(text): ...", ["text"], 1, constants)
+    made = _spelled_alternatives(target, ["parse_brine('35 g/l')", "parse_brine('30 g per l')"])
+    assert made == [
+        "parse_brine('30 g / l')", "parse_brine('35 g/litre')", "parse_brine('35 g/liter')"
     ]  # fmt: skip
 
 

@@ -1332,6 +1332,15 @@ def test_the_ways_of_writing_an_input_a_docstring_is_asked_for_are_shown() -> No
     assert problem is not None and "not `-`" in problem, problem
     three = two.replace("or '120 over 80'", "'120-80' or '120 over 80'")
     assert docstrings_problem([change("bplog/readings.py", reads, three)], item) is None
+    # a symbol between letters is shown by an example quoting it ('120/8O mmHg/kPa'-like units: heldout42
+    # brine-docstring's '35 g/L' was refused for "not `/`"), not by a word of prose around it
+    units = reads.replace("(?:/|-|over)", "(?:-|over)\\s*mm\\s*(?:/|per)")
+    quoted = with_docstring(units, "(text):\n", "Reads '120-80 mm/hg' and '120 over 80 mm per hg'. "
+                            "Returns (systolic, diastolic), systolic first. Raises ValueError otherwise.")
+    assert docstrings_problem([change("bplog/readings.py", units, quoted)], item) is None
+    prose = quoted.replace("'120-80 mm/hg' and ", "'120-80 mm per hg' and ").replace("Raises", "Raises and/or")
+    problem = docstrings_problem([change("bplog/readings.py", units, prose)], item)
+    assert problem is not None and "not `/`" in problem, problem
 
 
 def test_a_docstring_giving_back_the_unit_the_code_converts_from_is_refused() -> None:

@@ -888,10 +888,14 @@ def _forms_unshown(node: ast.AST, tree: ast.Module, item_text: str) -> str | Non
             # plain spellings, a symbol among them (``(?:q|♩)``: heldout28 tempo-docstring), not a regex
             if not all(re.fullmatch(r"[^\s\[\](){}*+?^$|\\]{1,8}|[\w/ .,:-]{1,8}", option) for option in options):
                 continue
+            # a symbol is shown by an example quoting it too ('35 g/L', '1 tbsp/pint': heldout42
+            # brine-docstring's docstring of runs was refused for "not `/`")
+            examples = " ".join(re.findall(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`", doc))
             missing = [
                 o
                 for o in options
                 if not re.search(rf"\d\s*{re.escape(o)}\s*\d|(?<!\w){re.escape(o)}(?!\w)", doc, re.IGNORECASE)
+                and not (not re.search(r"\w", o) and o in examples)
             ]
             if missing:
                 shown = ", ".join(f"`{o}`" for o in missing)

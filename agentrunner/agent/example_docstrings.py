@@ -43,7 +43,7 @@ from .verification import is_test_file
 
 RUN_TIMEOUT = 60.0  # seconds for the calls, once
 MAX_TEST_CALLS = 40  # literal calls taken from the project's tests
-MAX_SHOWN = 8  # examples of values given back
+MAX_SHOWN = 12  # examples of values given back
 MAX_REFUSED = 4  # examples of inputs refused
 MAX_MESSAGE = 80  # characters of an error's message shown
 MAX_VALUE = 40  # characters of an input or a result shown; a longer one is not an example
@@ -204,6 +204,7 @@ def _calls(root: Path, target: Target, item_text: str) -> list[str]:
         *member_calls(target),
     ]
     found += _bare_numbers(target, found)
+    found += _spelled_alternatives(target, found)
     # the blank and unknown inputs and the spelling variants before the bounds: the runner makes the
     # first MAX_CALLS calls only (heldout41 parse-distance-docstring: the unknown input was cut off)
     texts = _texts_of(found)[:MAX_VARIED]
@@ -236,6 +237,37 @@ def _texts_of(calls: list[str]) -> list[str]:
 def _variants(text: str) -> list[str]:
     """The same text in capitals, in small letters, with spaces around and doubled between words."""
     return [text.upper(), text.lower(), f"  {text}  ", re.sub(r"\s+", "  ", text)]
+
+
+_ALTERNATION = re.compile(r"\((?:\?:)?((?:[^()|\\]|\\.)+(?:\|(?:[^()|\\]|\\.)+)+)\)")
+MAX_SPELLED = 12  # inputs written with another spelling the function's pattern takes
+
+
+def _spelled_alternatives(target: Target, calls: list[str]) -> list[str]:
+    """Inputs written with each other spelling a regex the function reads lists (``(?:l|litre|liter)``):
+    ``'35 g/l'`` → ``'35 g/litre'``, ``'35 g/liter'`` — a docstring shows every way of writing the
+    input the code accepts (heldout42 brine-docstring: the data had only `g/L` and `g/l`)."""
+    if len(target.parameters) != 1:
+        return []
+    options: list[list[str]] = []
+    for constant in target.constants:
+        for group in _ALTERNATION.findall(constant):
+            words = [re.sub(r"\\(.)", r"\1", o) for o in group.split("|")]
+            if all(re.fullmatch(r"[A-Za-z]{1,12}|[/%:-]", w) for w in words):
+                options.append(words)  # words, or one symbol among them: `(?:/|per|a|to)`
+    made: list[str] = []
+    texts = _texts_of(calls)
+    for words in options:
+        for word in (w for w in words if w.isalpha()):
+            base = next((t for t in texts if re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", t, re.I)), None)
+            if base is None:
+                continue
+            for other in words:
+                if other != word:
+                    spelled = rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])"
+                    made.append(re.sub(spelled, other, base, count=1, flags=re.IGNORECASE))
+            break
+    return [f"{target.name}({text!r})" for text in dict.fromkeys(made)][:MAX_SPELLED]
 
 
 def _bare_numbers(target: Target, calls: list[str]) -> list[str]:
