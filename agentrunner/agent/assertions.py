@@ -29,7 +29,8 @@ class WrongResult:
     expected: str
 
 
-def _called_name(node: ast.expr) -> str | None:
+def called_name(node: ast.expr) -> str | None:
+    """The name a call calls (a method: its attribute), or None for no call."""
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Name):
             return node.func.id
@@ -86,17 +87,17 @@ def wrong_result(output: str) -> WrongResult | None:
     negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
     inner = test.operand if isinstance(test, ast.UnaryOp) and negated else test
     if isinstance(inner, ast.Compare) and not negated and [type(op) for op in inner.ops] == [ast.Eq]:
-        call_node, on_left = (inner.left, True) if _called_name(inner.left) else (inner.comparators[0], False)
+        call_node, on_left = (inner.left, True) if called_name(inner.left) else (inner.comparators[0], False)
         compared = _compared(errors)
-        if _called_name(call_node) is None or compared is None:
+        if called_name(call_node) is None or compared is None:
             return None
         got, expected = compared if on_left else compared[::-1]
-    elif _called_name(inner) is not None:
+    elif called_name(inner) is not None:
         call_node = inner
         got, expected = ("True", "False") if negated else ("False", "True")
     else:
         return None
-    name = _called_name(call_node) or ""
+    name = called_name(call_node) or ""
     call = ast.get_source_segment(failing, call_node) or name
     for match in filter(None, (_WHERE.match(line) for line in errors)):
         if re.match(rf"(?:[\w.]+\.)?{re.escape(name)}\(", match.group(2)):

@@ -861,7 +861,8 @@ _RANGE_SAID = re.compile(
 
 
 _FORMS_ASKED = re.compile(r"\b(?:which|what)\s+(?:ways?|forms?|formats?|spellings?)\b|\bways? (?:of|to) writ", re.I)
-_ALTERNATION = re.compile(r"\((?:\?:)?((?:[^()|\\]|\\.)+(?:\|(?:[^()|\\]|\\.)+)+)\)")
+# a regex group of plain alternatives: `(?:/|per)`, `(?:l|litre|liter)`
+REGEX_ALTERNATION = re.compile(r"\((?:\?:)?((?:[^()|\\]|\\.)+(?:\|(?:[^()|\\]|\\.)+)+)\)")
 
 
 def _forms_unshown(node: ast.AST, tree: ast.Module, item_text: str) -> str | None:
@@ -883,7 +884,7 @@ def _forms_unshown(node: ast.AST, tree: ast.Module, item_text: str) -> str | Non
     ]
     doc = ast.get_docstring(node) or ""
     for pattern in patterns:
-        for group in _ALTERNATION.findall(pattern):
+        for group in REGEX_ALTERNATION.findall(pattern):
             options = [re.sub(r"\\(.)", r"\1", option) for option in group.split("|")]
             # plain spellings, a symbol among them (``(?:q|♩)``: heldout28 tempo-docstring), not a regex
             if not all(re.fullmatch(r"[^\s\[\](){}*+?^$|\\]{1,8}|[\w/ .,:-]{1,8}", option) for option in options):

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..tools import Workspace
+from .assertions import called_name
+from .checks import REGEX_ALTERNATION
 from .pinned_tests import (
     Target,
     boundary_calls,
@@ -239,7 +241,6 @@ def _variants(text: str) -> list[str]:
     return [text.upper(), text.lower(), f"  {text}  ", re.sub(r"\s+", "  ", text)]
 
 
-_ALTERNATION = re.compile(r"\((?:\?:)?((?:[^()|\\]|\\.)+(?:\|(?:[^()|\\]|\\.)+)+)\)")
 MAX_SPELLED = 12  # inputs written with another spelling the function's pattern takes
 
 
@@ -251,7 +252,7 @@ def _spelled_alternatives(target: Target, calls: list[str]) -> list[str]:
         return []
     options: list[list[str]] = []
     for constant in target.constants:
-        for group in _ALTERNATION.findall(constant):
+        for group in REGEX_ALTERNATION.findall(constant):
             words = [re.sub(r"\\(.)", r"\1", o) for o in group.split("|")]
             if all(re.fullmatch(r"[A-Za-z]{1,12}|[/%:-]", w) for w in words):
                 options.append(words)  # words, or one symbol among them: `(?:/|per|a|to)`
@@ -299,7 +300,7 @@ def calls_in_tests(root: Path, name: str) -> list[str]:
                 continue
             rows = _parameter_rows(test)
             for node in ast.walk(test):
-                if not isinstance(node, ast.Call) or _called_name(node.func) != name:
+                if not isinstance(node, ast.Call) or called_name(node) != name:
                     continue
                 for row in rows:
                     call = _written_call(name, node, row)
@@ -319,7 +320,7 @@ def _parameter_rows(test: ast.FunctionDef | ast.AsyncFunctionDef) -> list[dict[s
     the calls with the row's other values are still made."""
     rows: list[dict[str, object]] = [{}]
     for decorator in test.decorator_list:
-        if not (isinstance(decorator, ast.Call) and _called_name(decorator.func) == "parametrize"):
+        if not (isinstance(decorator, ast.Call) and called_name(decorator) == "parametrize"):
             continue
         if len(decorator.args) < 2 or not isinstance(decorator.args[1], ast.List | ast.Tuple):
             continue
@@ -368,14 +369,6 @@ def _written_call(name: str, node: ast.Call, row: dict[str, object]) -> str | No
         return None
     written = ", ".join([*(repr(a) for a in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
     return f"{name}({written})"
-
-
-def _called_name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
 
 
 def _chosen(cases: list[dict[str, object]], must: set[str]) -> list[dict[str, object]]:
