@@ -82,6 +82,16 @@ def test_a_generator_and_a_list_are_an_iterable_and_long_rows_keep_their_positio
     assert hint([{"k": "iterator"}], names()) == "Iterator[Any]"  # nothing said what it yields
 
 
+def test_a_generator_of_floats_and_an_empty_list_are_an_iterable_of_floats() -> None:
+    """heldout42 stats-strict-types (Qwen, blind, c431712): `mean(jar.brine for …)` in the code and
+    `mean([])` in a test made `Iterator[float] | list[Any]` — "no Any" refused it. An empty list holds
+    nothing to type; the generator's values say what the iterable holds."""
+    found = names()
+    assert hint([{"k": "iterator", "of": [FLOAT]}, {"k": "list", "of": []}], found) == "Iterable[float]"
+    assert "typing" not in found.added
+    assert hint([{"k": "iterator", "of": [FLOAT]}], names()) == "Iterator[float]"  # no list: as it was
+
+
 def test_hint_of_many_types_is_any() -> None:
     many = [INT, STR, cls("builtins", "bytes"), {"k": "list", "of": []}, cls("builtins", "set")]
     assert hint(many, names()) == "Any"
