@@ -1,0 +1,3 @@
+from courtbook.cli import main
+
+raise SystemExit(main())
