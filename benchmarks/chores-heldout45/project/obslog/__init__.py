@@ -1,0 +1,3 @@
+"""obslog: an amateur astronomer's observing log."""
+
+__version__ = "0.4.9"

@@ -1,0 +1,3 @@
+from obslog.cli import main
+
+raise SystemExit(main())
