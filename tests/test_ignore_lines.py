@@ -548,3 +548,40 @@ def test_python_caches_are_the_usual_ones_as_bare_caches_are() -> None:
     change = FileChange(".gitignore", None, b"__pycache__/\n*.py[cod]\n.venv/\nbuild/\ndist/\n*.egg-info/\n")
     problem = ignores_problem([change], "Add a .gitignore: the .venv, Python caches, build/dist/egg-info", None)
     assert problem is not None and "mypy" in problem
+
+
+@needs_git
+def test_a_folder_named_in_the_reason_a_kept_file_is_kept_is_not_kept_whole(tmp_path: Path) -> None:
+    """heldout45 gitignore-out (Qwen, blind, e64ad7b): "… the reports I redirect into out/. out/.gitkeep has
+    to stay tracked though, or a fresh clone has no out/ folder" — the last `out/` followed "tracked", so
+    out/ was read as a folder kept whole, and the recipe's own `out/*` was refused."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / ".gitkeep").write_text("", "utf-8")
+    (tmp_path / "out" / "nights-2026-01.txt").write_text("report\n", "utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    title = (
+        ".gitignore only covers __pycache__ — add the virtualenv (.venv), the pytest and mypy caches, build/, dist/ "
+        "and the egg-info, and the reports I redirect into out/. out/.gitkeep has to stay tracked though, or a "
+        "fresh clone has no out/ folder"
+    )
+    assert unread_clauses(title) == []
+    lines = lines_asked(title, tmp_path, "__pycache__/\n*.pyc\n")
+    assert lines[-2:] == ["out/*", "!out/.gitkeep"]
+    after = "__pycache__/\n*.pyc\n" + "".join(line + "\n" for line in lines)
+    change = FileChange(".gitignore", b"__pycache__/\n*.pyc\n", after.encode())
+    assert ignores_problem([change], title, tmp_path) is None
+
+
+def test_a_clause_saying_why_a_kept_file_is_kept_names_nothing_to_ignore() -> None:
+    """heldout44 gitignore-statements (Qwen, blind, e64ad7b): "Except statements/letterhead.txt: that one we
+    write by hand and it must stay in git" — "that one we write by hand" read as a thing to ignore no rule
+    knows, so the item went to the general loop, whose `.gitignore` is left for review."""
+    title = (
+        ".gitignore only covers __pycache__ — also keep out virtualenvs (.venv), the pytest and mypy caches, build/ "
+        "dist/ and egg-info, and the statements we generate into statements/. Except statements/letterhead.txt: "
+        "that one we write by hand and it must stay in git"
+    )
+    assert unread_clauses(title) == []
+    # a clause of its own after a kept file, naming something new, is still read
+    other = ".gitignore: statements/ — but statements/letterhead.txt stays, and the notebooks Maria shares"
+    assert unread_clauses(other)
