@@ -392,3 +392,26 @@ def test_an_entry_for_a_changed_behaviour_is_under_changed() -> None:
     assert problem and "under 'Fixed'" in problem and "### Changed" in problem, problem
     changed = with_entry(CHANGELOG, "Changed", "Near-specimens start at 85% of the specimen weight, not 80%.")
     assert implied_category_problem([FileChange("CHANGELOG.md", CHANGELOG.encode(), changed.encode())], title) is None
+
+
+def test_an_entry_names_what_the_item_names_with_a_capital_and_its_subject_is_past_nothing_mentions(
+    ws: Workspace,
+) -> None:
+    """heldout45 changelog-barlow (Qwen, blind, e64ad7b): "CHANGELOG: nothing mentions that the eyepiece
+    column takes a Barlow now (`10mm + 2x barlow`, `10mm x2`) and that `log` multiplies it into the
+    magnification. Not released yet." — the subject was read as "nothing" and "mentions", and the entry
+    "`log` now multiplies the eyepiece column by the magnification." leaves the Barlow out."""
+    title = (
+        "CHANGELOG: nothing mentions that the eyepiece column takes a Barlow now (`10mm + 2x barlow`, `10mm x2`) "
+        "and that `log` multiplies it into the magnification. Not released yet."
+    )
+    assert _subject_words(title, "") == ["eyepiece", "column"]
+    refusals = entry_refusals(ws, title)
+    assert refusals("`log` now multiplies the eyepiece column by the magnification.") == [
+        "the entry does not name Barlow, which the item's change is about"
+    ]
+    assert refusals("The eyepiece column takes a Barlow (`10mm x2`); `log` multiplies it into the magnification.") == []
+    # a day the item dates its fix by is no name of the change
+    assert entry_refusals(ws, "changelog: Tuesday's fix — the totals skip blank rows now")(
+        "The totals skip blank rows."
+    ) == []
