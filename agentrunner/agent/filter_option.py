@@ -171,6 +171,29 @@ def _field_reader(root: Path, trees: dict[Path, ast.Module], field: str) -> _Rea
     return _Reader(name, _dotted(root, path), node)
 
 
+def _also_fields(trees: dict[Path, ast.Module], reader: _Reader, field: str, item_text: str) -> list[str] | None:
+    """The other fields of the records, read through the same reader, that the item names as
+    alternatives of the option's ("just the bookings that person played in, whether they booked the
+    court or were the opponent": ``opponent``, read by ``clean_name`` as ``member`` is; heldout44
+    bookings-member-filter, blind: the move compared ``member`` alone and was ticked WRONG). [] when
+    the item names none; None when it names one otherwise ("not as the opponent"): the model's."""
+    others = [
+        f for f in sorted(_record_fields(trees) - {field})
+        if any(
+            isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == reader.name
+            for v in _field_values(trees, f) or []
+        )
+    ]  # fmt: skip
+    named = [f for f in others if re.search(rf"\b{re.escape(f.replace('_', ' '))}s?\b", item_text, re.IGNORECASE)]
+    for f in named:
+        spelled = re.escape(f.replace("_", " "))
+        sentence = next(s for s in re.split(r"(?<=[.;!?\n])", item_text) if re.search(rf"\b{spelled}", s, re.I))
+        alternative = re.search(rf"\b(?:or|either)\b[^.;\n]{{0,40}}\b{spelled}", sentence, re.I)
+        if not alternative or re.search(r"\bnot\b|n't\b|\bexcept\b|\bexclud\w*", sentence, re.I):
+            return None
+    return named
+
+
 def _kept_as_typed(trees: dict[Path, ast.Module], field: str) -> bool:
     """Whether every value the package gives ``field`` is the raw text at most trimmed, spaced or
     cased (``" ".join(row["spot"].split())``): no function of the project reads it."""
@@ -356,6 +379,9 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
         tree = ast.parse(text)
     except SyntaxError:
         return None
+    also = _also_fields(trees, reader, field, item_text) if reader is not None else []
+    if also is None:
+        return None  # another field read alike is named, but not as an alternative: the model's
     if (reader is None and not folded) or not any(
         isinstance(n, ast.Import) and any(a.name == "argparse" and a.asname is None for a in n.names)
         for n in tree.body
@@ -399,8 +425,13 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
     mine, theirs = (f"_{field}_key({record}.{field})", f"_{field}_key(args.{dest})") if folded else (
         f"{record}.{field}", f"args.{dest}"
     )
+    differs, same = f"{mine} != {theirs}", f"{mine} == {theirs}"
+    if also:
+        # "whether they booked the court or were the opponent": the value in any of those fields
+        fields = ", ".join(f"{record}.{f}" for f in [field, *also])
+        differs, same = f"{theirs} not in ({fields})", f"{theirs} in ({fields})"
     guard = [
-        f"{indent}if args.{dest} is not None and {mine} != {theirs}:\n",
+        f"{indent}if args.{dest} is not None and {differs}:\n",
         f"{indent}{step}continue\n",
     ]
     guard_at = first.lineno - 1
@@ -411,11 +442,11 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
         # `continue` guard printed 6 yarns under "15 yarns", ticked WRONG)
         guard = [
             f"{outer}if args.{dest} is not None:\n",
-            f"{outer}{step}{listed} = [{record} for {record} in {listed} if {mine} == {theirs}]\n",
+            f"{outer}{step}{listed} = [{record} for {record} in {listed} if {same}]\n",
         ]
         guard_at = _after_other_filters(handler.function, handler.loop, listed)
     metavar = placeholder if placeholder and placeholder.isupper() else field.upper()
-    words = field.replace("_", " ")
+    words = " or ".join(f.replace("_", " ") for f in [field, *also])
     pad = _indent_of(lines[statement.lineno - 1])
     typed = "" if folded else f"type=_{field}_value, "
     how = "however it is cased or spaced" if folded else "spelled any way the data spells it"
