@@ -467,6 +467,10 @@ def test_the_values_an_item_lists_are_called_and_pinned_and_a_units_number_meets
         "parse_duration('2026-02-02')", "parse_duration('03/02/2026')", "parse_duration('5 Feb 2026')",
         "parse_duration('11 February 2026')",
     ]  # fmt: skip
+    # heldout44 parse-length-tests (Qwen, blind, e64ad7b): "… 2 hrs or 1:30; junk and a zero length should be
+    # refused" called `'1:30; junk'`, never `'1:30'`, so the clock branch ran for no call and the move gave up
+    lengths = "the desk writes lengths as 90, 60 mins, 1h30, 2 hrs or 1:30; junk and a zero length should be refused"
+    assert listed_calls(target, lengths)[-2:] == ["parse_duration('2 hrs')", "parse_duration('1:30')"]
     from agentrunner.agent.checks import asks_for_tests_only
 
     assert asks_for_tests_only("tests for parse_date (bplog/readings.py) — it's only ever tested by accident\n" + dates)

@@ -959,7 +959,7 @@ def listed_calls(target: Target, item_text: str) -> list[str]:
         return []
     calls: list[str] = []
     for line in item_text.splitlines():
-        parts = re.split(r",\s*|\s+(?:or|and)\s+", line)
+        parts = re.split(r"[,;]\s*|\s+(?:or|and)\s+", line)  # "… or 1:30; junk …" (heldout44 parse-length-tests)
         if len(parts) < 3:
             continue
         head = _LIST_START.search(parts[0])
