@@ -1,0 +1,3 @@
+from spokes.cli import main
+
+raise SystemExit(main())
