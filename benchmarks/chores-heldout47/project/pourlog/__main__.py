@@ -1,0 +1,3 @@
+from pourlog.cli import main
+
+raise SystemExit(main())
