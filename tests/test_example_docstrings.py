@@ -146,6 +146,39 @@ def test_a_statement_no_call_runs_means_no_such_docstring(ws: Workspace) -> None
     assert example_docstring(ws, "paints/units.py", "parse_coats", ITEM, task_id="t") is None
 
 
+CLOCK = '''import re
+
+
+def parse_start(text):
+    cleaned = text.strip().lower().replace(" ", "")
+    match = re.fullmatch(r"(\\d{1,2})(?::(\\d{2}))?(am|pm)?", cleaned)
+    if not match or (match[2] is None and match[3] is None):
+        raise ValueError(f"not a time of day: {text!r}")
+    hour = int(match[1]) % 12 + (12 if match[3] == "pm" else 0) if match[3] else int(match[1])
+    return hour * 60 + int(match[2] or 0)
+'''
+
+
+@needs_sandbox
+def test_what_it_returns_of_a_bare_number_no_input_gives_the_unit_of_is_not_shown_by_runs(ws: Workspace) -> None:
+    """heldout44 parse-start-docstring (Qwen, blind, e64ad7b): "the ways of writing a time it takes, what it
+    returns, and what it does with rubbish" — '18:00' → 1080 shows a number, not that it is minutes after
+    midnight; with the gate reading '10am' as showing `am`, such a docstring would have been ticked WRONG."""
+    (ws.root / "paints" / "clock.py").write_text(CLOCK, "utf-8")
+    (ws.root / "tests" / "test_clock.py").write_text(
+        "from paints.clock import parse_start\n\n\ndef test_start():\n"
+        "    assert parse_start('18:00') == 1080\n    assert parse_start('6pm') == 1080\n"
+        "    assert parse_start('9am') == 540\n",
+        "utf-8",
+    )
+    asked = "parse_start in paints/clock.py has no docstring. Give it one: the ways of writing a time it takes, "
+    returns = asked + "what it returns, and rubbish"
+    assert example_docstring(ws, "paints/clock.py", "parse_start", returns, task_id="t") is None
+    rubbish = asked + "and what it does with rubbish"
+    made = example_docstring(ws, "paints/clock.py", "parse_start", rubbish, task_id="t")
+    assert made is not None and "'6pm' → 1080" in made.text
+
+
 def test_a_unit_is_the_results_when_an_input_in_it_gives_its_own_number_back() -> None:
     """heldout27 distance-docstring: "what unit it hands back" — '9.5 nm' → 9.5 says nautical miles,
     and '17' → 17.0 says a bare number is read as them; '23 km' → 12.42 says nothing of the kind."""

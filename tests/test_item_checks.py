@@ -1341,6 +1341,15 @@ def test_the_ways_of_writing_an_input_a_docstring_is_asked_for_are_shown() -> No
     prose = quoted.replace("'120-80 mm/hg' and ", "'120-80 mm per hg' and ").replace("Raises", "Raises and/or")
     problem = docstrings_problem([change("bplog/readings.py", units, prose)], item)
     assert problem is not None and "not `/`" in problem, problem
+    # a word written on a number is shown by it: '10am', '7pm' (heldout44 parse-start-docstring's
+    # docstring of runs was refused for "not `am`, `pm`"); inside another word it is not
+    clock = reads.replace("(?:/|-|over)", "(?:am|pm)")
+    suffixed = with_docstring(clock, "(text):\n", "Reads '120am' and '10pm'. Returns (systolic, diastolic), "
+                              "systolic first. Raises ValueError otherwise.")
+    assert docstrings_problem([change("bplog/readings.py", clock, suffixed)], item) is None
+    inside = suffixed.replace("'10pm'", "'10' (a spam reading)")
+    problem = docstrings_problem([change("bplog/readings.py", clock, inside)], item)
+    assert problem is not None and "not `pm`" in problem, problem
 
 
 def test_a_docstring_giving_back_the_unit_the_code_converts_from_is_refused() -> None:
