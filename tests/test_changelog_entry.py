@@ -306,6 +306,11 @@ def test_an_entry_names_the_command_the_item_calls_its_fix_by(ws: Workspace) -> 
         ("changelog: mention the faster loader", "", ["faster", "loader"]),
         ("CHANGELOG is missing the `summary --by task` grouping (merged last week) — add it", "", ["summary", "task"]),
         ("Changelog entry for yesterday's fix", "When a file is empty, `load` now returns []", ["empty", "load"]),
+        # heldout46 changelog-labour-cap (Qwen, blind, c94b786): when it went in is no subject
+        (
+            "changelog line for the labour cap going up from £20 to £24 a job — it went in after 0.4.2, so it's not "
+            "released yet", "", ["labour", "going"],
+        ),
     ],
 )
 def test_the_subject_of_a_change_is_what_follows_the_request(title: str, context: str, subject: list[str]) -> None:

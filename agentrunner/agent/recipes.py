@@ -935,6 +935,9 @@ _NOT_TOPICS = {
     # "CHANGELOG: nothing mentions that the eyepiece column takes a Barlow now" (heldout45 changelog-barlow,
     # blind: the subject read as "nothing" and "mentions", both entries refused)
     "nothing", "mentions", "mentioned", "says", "said", "yet",
+    # "— it went in after 0.4.2, so it's not released yet": when, not what (heldout46 changelog-labour-cap,
+    # blind: the subject read as "went" and "released", both entries refused)
+    "went", "released", "merged", "landed", "shipped", "after", "since", "before",
 }  # fmt: skip
 
 
