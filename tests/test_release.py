@@ -152,6 +152,9 @@ def test_the_release_day_is_the_one_written_else_today(text: str, day: str | Non
         ("Release what's in Unreleased as a patch release today (2026-04-18): version bump wherever the version "
          "is written, and the changelog section for it", "", "patch"),
         ("Ship it as a minor release: the version bumped everywhere, the changelog too", "", "minor"),
+        # heldout46 patch-release (blind, c94b786: "Patch release for Saturday …" read as no release, the loop)
+        ("Patch release for Saturday (2 May 2026) with the two fixes sitting in Unreleased: next patch version "
+         "everywhere the version appears, and its dated section in CHANGELOG.md", "", "patch"),
     ],
 )  # fmt: skip
 def test_releases_take_the_recipe(ws: Workspace, title: str, context: str, kind: str) -> None:

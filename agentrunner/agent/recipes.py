@@ -2120,6 +2120,9 @@ class VersionBump(Recipe):
 _CUT_RELEASE = re.compile(
     r"\b(?:cut|make|do|ship|tag|prepare|publish|roll)\b[^.\n]{0,20}?\b(?:(?:major|minor|patch)\s+)?release\b"
     r"|^\W*(?:major|minor|patch)\s+release\s*[:—–-]"
+    # "Patch release for Saturday (2 May 2026) with the two fixes sitting in Unreleased" (heldout46
+    # patch-release, blind: the loop, which could not rewrite the changelog in five calls)
+    r"|^\W*(?:major|minor|patch)\s+release\s+(?:for|on|dated|of|today|tomorrow)\b"
     # "Release the next minor version, dated 2026-04-18" (heldout28 minor-release, blind: the loop)
     r"|^\W*release\s+(?:the\s+|a\s+)?(?:next\s+)?(?:(?:major|minor|patch)\b|v?\d+\.\d+)"
     # "Release what's in Unreleased as a patch release today (2026-04-18): …" (heldout41 patch-release,
