@@ -364,6 +364,10 @@ def test_a_name_in_an_aside_is_no_part_of_the_change(ws: Workspace) -> None:
          "whites)", "Changed"),
         ("changelog: the report used to open in the browser; it now prints to the terminal", "Changed"),
         ("changelog: totals now come out right (they used to be off by a penny)", None),  # a fix
+        # heldout46 changelog-labour-cap (Qwen, seen after its fix, 7a897d3): the model answered "Added", ticked WRONG
+        ("changelog line for the labour cap going up from £20 to £24 a job — it went in after 0.4.2", "Changed"),
+        ("changelog: the overdue threshold went from 10 days to 7", "Changed"),
+        ("changelog: the fee went up from £4 to £5 because of a bug in the rounding", None),  # a fix
     ],
 )  # fmt: skip
 def test_a_feature_that_still_works_and_goes_later_is_deprecated(text: str, implied: str | None) -> None:
