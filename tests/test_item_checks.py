@@ -1152,6 +1152,9 @@ def test_tests_given_to_a_function_are_tests_asked() -> None:
     # heldout21 parse-rise-tests (Qwen, blind, 3a9ebd1): not read, the model changed nothing
     assert asks_for_tests_only("nothing tests parse_rise (leaven/feeds.py) — give it a proper set of tests")
     assert not asks_for_new_tests("nothing tests the patience of a baker like rye")
+    # heldout44 parse-length-tests (Qwen, blind, e64ad7b): not read, the loop wrote the function back as its answer
+    assert asks_for_tests_only("No test touches parse_length (courtbook/bookings.py) directly — add a proper set")
+    assert not asks_for_new_tests("No test touches the network, so add a proxy setting to the CLI")
     for not_asked in ("get the tests passing again", "I want the tests green", "fix it and get the tests to pass"):
         assert not asks_for_new_tests(not_asked), not_asked
 

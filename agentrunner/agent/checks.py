@@ -1670,6 +1670,10 @@ _TESTS_ASKED = re.compile(
     # the loop changed the docstring and it was ticked); not "get the tests passing", "want the tests green"
     # "nothing tests parse_rise (leaven/feeds.py) — give it a proper set of tests" (heldout21, blind: not read)
     r"|\bnothing\s+tests\s+(?:`[^`\n]+`|[A-Za-z_]\w*_\w+|[A-Za-z_]\w*\(\))"
+    # "No test touches parse_length (courtbook/bookings.py) directly — add a proper set" (heldout44
+    # parse-length-tests, blind: not read, so no tests move; the loop wrote the function back as its answer)
+    r"|\bno\s+tests?\s+(?:touch|cover|exercis|check|call|hit)\w*\b[^\n]{0,80}?\b(?:add|write|give\s+it)\s+"
+    r"(?:a\s+(?:proper\s+|full\s+|decent\s+|good\s+)?(?:set|suite|few)|some|a\s+few|them|one)\b"
     # "tests for parse_date (bplog/readings.py) — it's only ever tested by accident" (heldout25, blind:
     # no verb, read as a question)
     r"|^\s*(?:(?:some|more|proper|unit|pytest|real)\s+)*tests?\s+for\b"
